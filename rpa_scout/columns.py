@@ -1,0 +1,191 @@
+"""One column-mapping object, :class:`LogColumns`, with presets for the exports we meet.
+
+A mapping names, for each role (case, activity, timestamp, ...), the column of the
+source file that plays it. A *preset* gives several candidate headers per role and is
+resolved against the header of a file; explicit names always win.
+
+After :func:`rpa_scout.read_log` every log uses the XES names in :data:`XES`, so
+analysis functions take ``columns: LogColumns = XES`` only for logs built by hand.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, fields, replace
+from typing import Iterable, Mapping
+
+from rpa_scout.errors import ColumnError
+
+Names = str | tuple[str, ...] | None
+
+ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
+REQUIRED = ("case", "activity", "timestamp")
+
+
+@dataclass(frozen=True)
+class LogColumns:
+    """Which column plays which role.
+
+    Each field is one column name, a tuple of candidate names (a preset) or ``None``.
+    The defaults are the XES names that every function in rpa_scout works with.
+    """
+
+    case: Names = "case:concept:name"
+    activity: Names = "concept:name"
+    timestamp: Names = "time:timestamp"
+    resource: Names = "org:resource"
+    lifecycle: Names = "lifecycle:transition"
+    start_timestamp: Names = "start_timestamp"
+    name: str = "xes"
+
+    def resolve(self, header: Iterable[str]) -> "LogColumns":
+        """Return a mapping with concrete column names that exist in ``header``.
+
+        Matching ignores letter case, surrounding spaces, accents' composition form and
+        ``_``/``-``/space differences. Roles that do not match become ``None``.
+        """
+        by_key: dict[str, str] = {}
+        for column in header:
+            by_key.setdefault(_key(column), column)
+        found: dict[str, str | None] = {}
+        for role in ROLES:
+            found[role] = None
+            for candidate in _as_tuple(getattr(self, role)):
+                hit = by_key.get(_key(candidate))
+                if hit is not None:
+                    found[role] = hit
+                    break
+        return replace(self, **found)
+
+    def missing(self) -> list[str]:
+        """Required roles that have no column."""
+        return [role for role in REQUIRED if getattr(self, role) is None]
+
+    def as_dict(self) -> dict[str, str | None]:
+        """Role → source column (concrete mappings only)."""
+        return {f.name: _show(getattr(self, f.name)) for f in fields(self) if f.name != "name"}
+
+    def override(self, **explicit: str | None) -> "LogColumns":
+        """Return a copy where the given roles are set explicitly (``None`` values ignored)."""
+        chosen = {role: value for role, value in explicit.items() if value is not None}
+        unknown = set(chosen) - set(ROLES)
+        if unknown:
+            raise ColumnError(f"unknown column role(s): {', '.join(sorted(unknown))}")
+        if not chosen:
+            return self
+        return replace(self, name=f"{self.name}+explicit", **chosen)
+
+
+def _as_tuple(names: Names) -> tuple[str, ...]:
+    if names is None:
+        return ()
+    if isinstance(names, str):
+        return (names,)
+    return tuple(names)
+
+
+def _show(names: Names) -> str | None:
+    if names is None or isinstance(names, str):
+        return names
+    return " | ".join(names)
+
+
+def _key(name: str) -> str:
+    text = unicodedata.normalize("NFC", str(name)).strip().lower()
+    for ch in "_- .":
+        text = text.replace(ch, "")
+    return text
+
+
+XES = LogColumns()
+
+PRESETS: Mapping[str, LogColumns] = {
+    "xes": XES,
+    "disco": LogColumns(
+        case=("Case ID",),
+        activity=("Activity",),
+        timestamp=("Complete Timestamp", "Completed Timestamp", "End Timestamp"),
+        resource=("Resource",),
+        lifecycle=("Lifecycle", "Event Type"),
+        start_timestamp=("Start Timestamp",),
+        name="disco",
+    ),
+    "fi": LogColumns(
+        case=("asianumero", "diaarinumero", "dnro", "asia", "asiatunnus", "hakemusnumero",
+              "tapausnumero", "tapaus"),
+        activity=("toimenpide", "tapahtuma", "vaihe", "tehtävä", "käsittelyvaihe"),
+        timestamp=("aikaleima", "päättynyt", "valmistunut", "pvm", "päivämäärä", "aika",
+                   "ajankohta"),
+        resource=("käsittelijä", "henkilö", "kirjaaja", "esittelijä", "vastuuhenkilö"),
+        lifecycle=("tila", "elinkaari"),
+        start_timestamp=("aloitettu", "alkanut", "alkuaika"),
+        name="fi",
+    ),
+    "sv": LogColumns(
+        case=("ärendenummer", "diarienummer", "ärende", "dnr", "ärendeid"),
+        activity=("åtgärd", "händelse", "aktivitet", "steg"),
+        timestamp=("tidpunkt", "datum", "tid", "avslutad", "klar"),
+        resource=("handläggare", "person", "registrator", "användare"),
+        lifecycle=("status", "livscykel"),
+        start_timestamp=("påbörjad", "starttid", "start"),
+        name="sv",
+    ),
+    "csv": LogColumns(
+        case=("case_id", "caseid", "case", "case id", "case_key", "trace", "trace_id"),
+        activity=("activity", "activity_name", "event", "task", "step", "action"),
+        timestamp=("timestamp", "end_timestamp", "complete_timestamp", "end", "end_time",
+                   "completed", "time", "datetime"),
+        resource=("resource", "user", "performer", "handler", "employee", "agent"),
+        lifecycle=("lifecycle", "transition", "event_type", "status"),
+        start_timestamp=("start_timestamp", "start", "start_time", "started"),
+        name="csv",
+    ),
+}
+
+
+class AmbiguousColumns(ColumnError):
+    """Two presets map the header to different columns."""
+
+
+def preset(name: str) -> LogColumns:
+    """Return the preset called ``name`` (``xes``, ``csv``, ``disco``, ``fi``, ``sv``)."""
+    try:
+        return PRESETS[name.lower()]
+    except KeyError:
+        raise ColumnError(
+            f"unknown column preset {name!r}; choose one of {', '.join(PRESETS)}"
+        ) from None
+
+
+def detect(header: list[str], source: str = "the file") -> LogColumns:
+    """Pick the preset that maps the required roles of ``header`` unambiguously.
+
+    Raises:
+        ColumnError: no preset finds case, activity and timestamp, or two presets
+            find different columns.
+    """
+    complete: dict[str, LogColumns] = {}
+    best_partial: tuple[int, LogColumns] | None = None
+    for name, candidate in PRESETS.items():
+        resolved = candidate.resolve(header)
+        found = len(REQUIRED) - len(resolved.missing())
+        if not resolved.missing():
+            complete[name] = resolved
+        elif best_partial is None or found > best_partial[0]:
+            best_partial = (found, resolved)
+    distinct = {tuple(m.as_dict().values()) for m in complete.values()}
+    if len(distinct) == 1:
+        # Several presets may agree; the most specific one (listed first) names it.
+        return next(iter(complete.values()))
+    if len(distinct) > 1:
+        names = ", ".join(complete)
+        raise AmbiguousColumns(
+            f"{source}: the header fits several column presets ({names}); "
+            "choose one with --preset or name the columns with --case/--activity/--timestamp"
+        )
+    missing = best_partial[1].missing() if best_partial else list(REQUIRED)
+    shown = ", ".join(repr(h) for h in header[:12])
+    raise ColumnError(
+        f"{source}: no {'/'.join(missing)} column found among {shown}; "
+        "name it with --" + missing[0].replace("_", "-") + " COLUMN or choose --preset"
+    )

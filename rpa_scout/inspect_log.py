@@ -1,0 +1,67 @@
+"""Summarise a log: counts, time span, lifecycle values, attributes (no individual names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    """What is in a log, without naming any person."""
+
+    cases: int
+    events: int
+    activities: int
+    resources: int
+    events_with_resource: int
+    first_event: pd.Timestamp | None
+    last_event: pd.Timestamp | None
+    lifecycle_values: dict[str, int]
+    attributes: tuple[str, ...]
+    case_attributes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "cases": self.cases,
+            "events": self.events,
+            "activities": self.activities,
+            "resources": self.resources,
+            "events_with_resource": self.events_with_resource,
+            "first_event": None if self.first_event is None else self.first_event.isoformat(),
+            "last_event": None if self.last_event is None else self.last_event.isoformat(),
+            "lifecycle_values": self.lifecycle_values,
+            "attributes": list(self.attributes),
+            "case_attributes": list(self.case_attributes),
+        }
+
+
+def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
+    """Count cases, events, activities and resources; list lifecycle values and attributes."""
+    roles = {columns.case, columns.activity, columns.timestamp, columns.resource,
+             columns.lifecycle, columns.start_timestamp}
+    has_res = columns.resource in log.columns
+    lifecycle: dict[str, int] = {}
+    if columns.lifecycle in log.columns:
+        counts = log[columns.lifecycle].astype("string").value_counts(dropna=False)
+        lifecycle = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: str(kv[0]))}
+    attrs = tuple(c for c in log.columns if c not in roles and not str(c).startswith("case:"))
+    case_attrs = tuple(c for c in log.columns if str(c).startswith("case:") and c not in roles)
+    ts = log[columns.timestamp]
+    return LogSummary(
+        cases=int(log[columns.case].nunique()),
+        events=len(log),
+        activities=int(log[columns.activity].nunique()),
+        resources=int(log[columns.resource].nunique()) if has_res else 0,
+        events_with_resource=int(log[columns.resource].notna().sum()) if has_res else 0,
+        first_event=ts.min() if len(ts) else None,
+        last_event=ts.max() if len(ts) else None,
+        lifecycle_values=lifecycle,
+        attributes=attrs,
+        case_attributes=case_attrs,
+    )

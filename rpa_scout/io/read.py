@@ -1,0 +1,132 @@
+"""``read_log``: any supported export in, a clean XES-named DataFrame and a LoadReport out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from rpa_scout.clean import standardise
+from rpa_scout.columns import PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset
+from rpa_scout.errors import ColumnError, InputError
+from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
+from rpa_scout.io.xes import read_xes_table
+from rpa_scout.report import LoadReport
+from rpa_scout.timestamps import DEFAULT_TIMEZONE
+
+FORMATS = {
+    ".xes": "xes", ".xes.gz": "xes",
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".csv.gz": "csv", ".tsv.gz": "csv", ".txt.gz": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".xlsx": "excel", ".xlsm": "excel",
+}
+
+
+def log_format(path: Path) -> str:
+    """Format name from the file name, or :class:`InputError` naming what is supported."""
+    name = path.name.lower()
+    for suffix in sorted(FORMATS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return FORMATS[suffix]
+    supported = ", ".join(sorted(FORMATS, key=lambda s: (FORMATS[s], s)))
+    raise InputError(f"{path.name}: unknown log format; supported: {supported}")
+
+
+def read_log(
+    path: str | Path,
+    columns: LogColumns | str | None = None,
+    *,
+    case: str | None = None,
+    activity: str | None = None,
+    timestamp: str | None = None,
+    resource: str | None = None,
+    lifecycle: str | None = None,
+    start_timestamp: str | None = None,
+    timestamp_format: str | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> tuple[pd.DataFrame, LoadReport]:
+    """Read an event log export and account for every row.
+
+    Args:
+        path: ``.xes``, ``.xes.gz``, ``.csv``/``.tsv``/``.txt`` (also ``.gz``),
+            ``.parquet`` or ``.xlsx`` file.
+        columns: a :class:`LogColumns` mapping or preset name (``xes``, ``csv``,
+            ``disco``, ``fi``, ``sv``); detected from the header when ``None``.
+        case, activity, timestamp, resource, lifecycle, start_timestamp: explicit
+            source column names; they override the mapping.
+        timestamp_format: strftime format that wins over detection.
+        timezone: zone of naive timestamps (default Europe/Helsinki).
+        delimiter, encoding: CSV options that override detection.
+        sheet: Excel sheet name or index.
+
+    Returns:
+        ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
+        sorted by case and time; the :class:`LoadReport`.
+
+    Raises:
+        InputError: the file is missing, empty, of unknown format, malformed or unsafe.
+        ColumnError: required columns cannot be found or the mapping is ambiguous.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the log file inside it")
+    fmt = log_format(path)
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name}: the file is empty; export the log again")
+    notes: tuple[str, ...] = ()
+    if fmt == "xes":
+        frame, parser = read_xes_table(path)
+        if frame.empty:
+            raise InputError(f"{path.name}: the XES file holds no events")
+        table = RawTable(frame, notes=(f"parser {parser}",))
+    elif fmt == "csv":
+        table = read_csv_table(path, delimiter=delimiter, encoding=encoding)
+    elif fmt == "parquet":
+        table = read_parquet_table(path)
+    else:
+        table = read_excel_table(path, sheet=sheet)
+    notes = table.notes
+    header = [str(c) for c in table.frame.columns]
+    mapping = _mapping(header, columns, fmt, path.name)
+    explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
+                    lifecycle=lifecycle, start_timestamp=start_timestamp)
+    for role, name in explicit.items():
+        if name is not None and name not in header:
+            shown = ", ".join(repr(h) for h in header[:15])
+            raise ColumnError(f"{path.name}: --{role.replace('_', '-')} column {name!r} "
+                              f"not found; the columns are {shown}")
+    mapping = mapping.override(**explicit)
+    missing = mapping.missing()
+    if missing:
+        shown = ", ".join(repr(h) for h in header[:15])
+        raise ColumnError(f"{path.name}: no {missing[0]} column found among {shown}; "
+                          f"name it with --{missing[0]} COLUMN")
+    return standardise(
+        table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
+        timezone=timezone, notes=notes,
+        row_numbers=None if table.positions is None else table.positions.to_numpy(),
+        malformed=table.bad_records,
+    )
+
+
+def _mapping(header: list[str], columns: LogColumns | str | None, fmt: str,
+             name: str) -> LogColumns:
+    if isinstance(columns, str):
+        columns = preset(columns)
+    if columns is not None:
+        return columns.resolve(header)
+    if fmt == "xes":
+        return XES.resolve(header)
+    try:
+        return detect(header, name)
+    except AmbiguousColumns:
+        raise
+    except ColumnError:
+        # Explicit options may complete a partial mapping: start from the best guess.
+        return max((p.resolve(header) for p in PRESETS.values()), key=lambda m: -len(m.missing()))

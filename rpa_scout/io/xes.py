@@ -1,0 +1,127 @@
+"""Read XES and XES.gz safely: r4pm's Rust importer first, pm4py's parser as fallback.
+
+Before parsing, the file is checked: it must start like XML, declare no DTD or entity
+(external entities and entity-expansion bombs are never expanded or read) and end with
+``</log>`` (a truncated export is reported, never half-read).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from pathlib import Path
+
+import pandas as pd
+
+from rpa_scout._quiet import pm4py, quiet
+from rpa_scout.errors import InputError
+
+_CHUNK = 1 << 20
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_xes(path: Path) -> None:
+    """Raise :class:`InputError` if ``path`` is empty, not XML, unsafe or truncated."""
+    head, tail = _head_and_tail(path)
+    name = path.name
+    if not head.strip():
+        raise InputError(f"{name}: the file is empty; export the log again")
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"<"):
+        raise InputError(f"{name}: not an XML file; XES logs start with '<?xml' or '<log'")
+    if _DTD.search(head):
+        raise InputError(
+            f"{name}: the XML declares a DTD or entities, which rpa_scout never expands; "
+            "remove the <!DOCTYPE ...> block and read the file again"
+        )
+    if b"<log" not in head:
+        raise InputError(f"{name}: no <log> element at the start; this is not an XES file")
+    if not tail.rstrip().endswith(b"</log>"):
+        raise InputError(
+            f"{name}: the XES file is truncated or malformed (it does not end with </log>); "
+            "export or download it again"
+        )
+
+
+def _head_and_tail(path: Path) -> tuple[bytes, bytes]:
+    head = b""
+    tail = b""
+    try:
+        if _is_gzip(path):
+            with open(path, "rb") as fh:
+                inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                while chunk := fh.read(_CHUNK):
+                    data = inflate.decompress(chunk)
+                    while inflate.unused_data and inflate.eof:  # concatenated members
+                        rest = inflate.unused_data
+                        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                        data += inflate.decompress(rest)
+                    if len(head) < 65536:
+                        head += data[: 65536 - len(head)]
+                    tail = (tail + data)[-4096:]
+                if not inflate.eof:
+                    raise InputError(f"{path.name}: the gzip file is truncated; download it again")
+        else:
+            with open(path, "rb") as fh:
+                head = fh.read(65536)
+                fh.seek(0, 2)
+                size = fh.tell()
+                fh.seek(max(0, size - 4096))
+                tail = fh.read()
+    except (OSError, zlib.error, EOFError) as exc:
+        raise InputError(f"{path.name}: cannot decompress or read the file ({exc})") from None
+    return head, tail
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def read_xes_table(path: Path) -> tuple[pd.DataFrame, str]:
+    """Return the events of an XES file as a table with XES column names, in file order.
+
+    Timestamps come back tz-aware UTC. The second value names the parser used.
+    """
+    check_xes(path)
+    try:
+        frame = _read_r4pm(path)
+        parser = "r4pm (Rust)"
+    except ImportError:
+        frame, parser = _read_pm4py(path), "pm4py"
+    except Exception:  # r4pm refused the file: let pm4py try and report
+        frame, parser = _read_pm4py(path), "pm4py (r4pm failed)"
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
+            if getattr(frame[col].dt, "tz", None) is None:
+                frame[col] = frame[col].dt.tz_localize("UTC")
+            else:
+                frame[col] = frame[col].dt.tz_convert("UTC")
+    return frame, parser
+
+
+def _read_r4pm(path: Path) -> pd.DataFrame:
+    import r4pm  # noqa: PLC0415 - optional fast path
+
+    with quiet():
+        table, _meta = r4pm.df.import_xes(str(path))
+    if table.height == 0 and table.width == 0:
+        raise ValueError("r4pm read no events")
+    return table.to_pandas()
+
+
+def _read_pm4py(path: Path) -> pd.DataFrame:
+    module = pm4py()
+    try:
+        with quiet():
+            frame = module.read_xes(str(path), variant="iterparse")
+    except Exception as exc:
+        raise InputError(f"{path.name}: malformed XES ({type(exc).__name__}: {exc}); "
+                         "export the log again") from None
+    return pd.DataFrame(frame)
+
+
+def open_text(path: Path):
+    """Open a possibly gzipped file as bytes."""
+    return gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")

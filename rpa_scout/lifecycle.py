@@ -1,0 +1,140 @@
+"""Pair lifecycle events (start, suspend, resume, complete) into activity instances.
+
+Pairing is first-in-first-out per case and activity: the k-th *matched* complete takes
+the k-th start. A complete with no open start is unmatched, as is a start never
+completed. ``schedule``, ``assign`` and similar transitions stay in the log as events
+but are not work and form no instance. Everything is vectorised (no loop per event).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns
+from rpa_scout.timestamps import epoch_seconds
+
+START = "start"
+COMPLETE = "complete"
+SUSPEND = "suspend"
+RESUME = "resume"
+WORK_TRANSITIONS = {START, COMPLETE, SUSPEND, RESUME}
+
+
+@dataclass(frozen=True)
+class PairedInstances:
+    """Activity instances and the counts of what could not be paired."""
+
+    instances: pd.DataFrame
+    counts: dict[str, int]
+
+
+def normalise_transition(values: pd.Series) -> pd.Series:
+    """Lower-case and strip lifecycle values; missing values count as ``complete``."""
+    text = values.astype("string").str.strip().str.lower()
+    return text.fillna(COMPLETE).mask(text == "", COMPLETE)
+
+
+def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedInstances:
+    """Turn an event log into one row per activity instance.
+
+    Args:
+        log: event log with XES column names (as :func:`rpa_scout.read_log` returns).
+        columns: column mapping, XES names by default.
+
+    Returns:
+        ``instances`` with the case, activity, resource (of the completing event),
+        ``start_timestamp`` (NaT when the instance has no start), ``time:timestamp``
+        (completion), ``paused_seconds`` (suspend→resume time) and all other
+        attributes of the completing event; ``counts`` of paired instances,
+        unmatched starts, unmatched completes and non-work events.
+    """
+    case, act, ts = columns.case, columns.activity, columns.timestamp
+    life, start_col = columns.lifecycle, columns.start_timestamp
+    if life not in log.columns:
+        inst = log.copy()
+        if start_col not in inst.columns:
+            inst[start_col] = pd.Series(pd.NaT, index=inst.index, dtype=log[ts].dtype)
+        inst["paused_seconds"] = 0.0
+        with_start = int(inst[start_col].notna().sum())
+        return PairedInstances(inst.reset_index(drop=True),
+                               {"instances": len(inst), "with start": with_start})
+    trans = normalise_transition(log[life])
+    work = trans.isin(list(WORK_TRANSITIONS))
+    other = int((~work).sum())
+    events = log.loc[work].copy()
+    events["_t"] = trans[work].to_numpy()
+    events["_pos"] = np.arange(len(events))
+    events = events.sort_values([case, act, ts, "_pos"], kind="stable")
+    group = events.groupby([case, act], sort=False, observed=True).ngroup().to_numpy()
+    is_start = (events["_t"] == START).to_numpy()
+    is_complete = (events["_t"] == COMPLETE).to_numpy()
+    step = is_start.astype(np.int64) - is_complete.astype(np.int64)
+    # Lindley recursion: open = S - min(0, running min of S) per group; a complete finds
+    # no open start exactly where S drops to a new minimum below zero.
+    cum = _group_cumsum(step, group)
+    prev_min = _group_prev_cummin(cum, group)
+    unmatched_complete = is_complete & (cum < prev_min)
+    matched_complete = is_complete & ~unmatched_complete
+    k_start = _group_cumsum(is_start.astype(np.int64), group)  # 1-based index of starts
+    k_complete = _group_cumsum(matched_complete.astype(np.int64), group)
+    keyed = pd.DataFrame({"g": group, "k": k_start})
+    starts = events.loc[is_start, [ts]].assign(g=group[is_start], k=k_start[is_start])
+    completes = events.loc[matched_complete].assign(
+        g=group[matched_complete], k=k_complete[matched_complete])
+    paired = completes.merge(starts.rename(columns={ts: "_start"}), on=["g", "k"], how="left")
+    # Suspend/resume belong to the instance opened by the latest start.
+    pause = _paused_seconds(events, keyed, is_start, ts)
+    paired = paired.merge(pause, on=["g", "k"], how="left")
+    paired["paused_seconds"] = paired["paused_seconds"].fillna(0.0)
+    paired[start_col] = paired.pop("_start")
+    lone = events.loc[unmatched_complete].copy()
+    lone[start_col] = pd.NaT
+    lone["paused_seconds"] = 0.0
+    instances = pd.concat([paired, lone], ignore_index=True)
+    instances = instances.sort_values([case, ts, "_pos"], kind="stable")
+    instances = instances.drop(columns=["_t", "_pos", "g", "k"], errors="ignore")
+    instances[start_col] = pd.to_datetime(instances[start_col], utc=True)
+    n_starts = int(is_start.sum())
+    n_matched = int(matched_complete.sum())
+    counts = {
+        "instances": len(instances),
+        "paired start+complete": n_matched,
+        "unmatched complete (no start)": int(unmatched_complete.sum()),
+        "unmatched start (never completed)": n_starts - n_matched,
+        "non-work events (schedule, assign, ...)": other,
+    }
+    return PairedInstances(instances.reset_index(drop=True), counts)
+
+
+def _paused_seconds(events: pd.DataFrame, keyed: pd.DataFrame, is_start: np.ndarray,
+                    ts: str) -> pd.DataFrame:
+    trans = events["_t"].to_numpy()
+    mask = (trans == SUSPEND) | (trans == RESUME)
+    if not mask.any():
+        return pd.DataFrame({"g": pd.Series(dtype=np.int64), "k": pd.Series(dtype=np.int64),
+                             "paused_seconds": pd.Series(dtype=float)})
+    seconds = epoch_seconds(events[ts])
+    sign = np.where(trans == RESUME, 1.0, -1.0)
+    part = pd.DataFrame({"g": keyed["g"].to_numpy()[mask], "k": keyed["k"].to_numpy()[mask],
+                         "v": (sign * seconds)[mask], "s": sign[mask]})
+    agg = part.groupby(["g", "k"]).agg(paused_seconds=("v", "sum"), balance=("s", "sum"))
+    agg = agg[agg["balance"] == 0].reset_index()[["g", "k", "paused_seconds"]]
+    return agg
+
+
+def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Cumulative sum restarting at each new group (groups are contiguous)."""
+    total = np.cumsum(values)
+    first = np.r_[True, group[1:] != group[:-1]]
+    first_idx = np.maximum.accumulate(np.where(first, np.arange(len(values)), 0))
+    return total - (total - values)[first_idx]
+
+
+def _group_prev_cummin(cum: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per group, min(0, cum[first..i-1])."""
+    series = pd.Series(cum)
+    prev = series.groupby(group).shift(1).fillna(0)
+    return np.minimum(prev.groupby(group).cummin().to_numpy(), 0)

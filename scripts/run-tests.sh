@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Run the test suite (unit, CLI, real logs, notebooks). "No tests collected" is a failure.
+set -u
+BIN=${1:-.venv/bin}
+"$BIN/python" -m pytest -q tests
+rc=$?
+if [ "$rc" -eq 5 ]; then
+  echo "Error: pytest collected no tests" >&2
+  exit 1
+fi
+exit "$rc"

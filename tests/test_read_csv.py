@@ -1,0 +1,150 @@
+import gzip
+
+import pandas as pd
+import pytest
+
+from rpa_scout import ColumnError, InputError, read_log
+
+
+def _consistent(report):
+    assert report.rows_kept + report.rows_rejected == report.rows_read
+
+
+def test_finnish_semicolon_cp1252_decimal_comma(write):
+    text = (
+        "Asianumero;Toimenpide;Aikaleima;Käsittelijä;Summa\n"
+        "D1;Lasku vastaanotettu;3.1.2024 8.05;Järjestelmä;1 234,50\n"
+        "D1;Tiliöinti;3.1.2024 9.15;Päivi;1 234,50\n"
+        "D2;Lasku vastaanotettu;15.1.2024 14.30;Järjestelmä;99,90\n"
+    )
+    path = write("laskut.csv", text, "cp1252")
+    log, report = read_log(path)
+    _consistent(report)
+    assert report.mapping_name == "fi"
+    assert "cp1252" in report.notes[0]
+    assert list(log["concept:name"].astype(str))[:2] == ["Lasku vastaanotettu", "Tiliöinti"]
+    # 3.1.2024 08:05 in Helsinki (UTC+2 in winter) is 06:05 UTC; day first, not March.
+    assert log["time:timestamp"].iloc[0] == pd.Timestamp("2024-01-03 06:05", tz="UTC")
+    assert log["Summa"].tolist() == [1234.5, 1234.5, 99.9]
+    assert str(log["org:resource"].iloc[1]) == "Päivi"
+
+
+def test_utf8_bom_iso_offsets_converted_not_relabelled(write):
+    text = ("\ufeffcase_id,activity,timestamp,resource\n"
+            "1,A,2024-06-01T10:00:00+03:00,u1\n"
+            "1,B,2024-06-01T07:30:00Z,u2\n")
+    log, report = read_log(write("iso.csv", text))
+    assert report.notes[0] == "encoding utf-8 with BOM"
+    assert log["time:timestamp"].tolist() == [pd.Timestamp("2024-06-01 07:00", tz="UTC"),
+                                              pd.Timestamp("2024-06-01 07:30", tz="UTC")]
+    assert str(log["time:timestamp"].dt.tz) == "UTC"
+
+
+def test_swedish_tab_year_first(write):
+    text = ("ärendenummer\tåtgärd\ttidpunkt\thandläggare\n"
+            "Dnr 1\tRegistrering\t2024/02/01 09:00:00\tAnna\n"
+            "Dnr 1\tBeslut\t2024/02/03 13:00:00\tBo\n")
+    log, report = read_log(write("sv.tsv", text))
+    assert report.mapping_name == "sv"
+    assert report.notes[1] == "delimiter '\\t'"
+    assert log["time:timestamp"].iloc[1] == pd.Timestamp("2024-02-03 11:00", tz="UTC")
+
+
+def test_disco_month_first_decided_for_whole_column(write):
+    text = ("Case ID,Activity,Start Timestamp,Complete Timestamp,Resource\n"
+            "c1,A,01/02/2024 09:00,01/02/2024 09:30,r1\n"
+            "c1,B,01/25/2024 10:00,01/25/2024 10:20,r1\n")
+    log, report = read_log(write("disco.csv", text))
+    assert report.mapping_name == "disco"
+    assert "mm/dd/yyyy" in report.timestamp_method
+    # 01/02 is January 2nd because 01/25 proves month-first for the column.
+    assert log["time:timestamp"].iloc[0] == pd.Timestamp("2024-01-02 07:30", tz="UTC")
+    assert log["start_timestamp"].iloc[1] == pd.Timestamp("2024-01-25 08:00", tz="UTC")
+
+
+def test_epoch_seconds_and_gzip(write):
+    text = "case,activity,timestamp\nc,A,1700000000\nc,B,1700000600\n"
+    path = write("epoch.csv.gz", gzip.compress(text.encode()))
+    log, report = read_log(path)
+    assert report.timestamp_method == "epoch"
+    assert log["time:timestamp"].iloc[0] == pd.Timestamp(1700000000, unit="s", tz="UTC")
+
+
+def test_explicit_timestamp_format_wins(write):
+    text = "case;activity;timestamp\nc;A;2024-03-04 05:06\n"
+    log, _ = read_log(write("f.csv", text), timestamp_format="%Y-%d-%m %H:%M")
+    assert log["time:timestamp"].iloc[0].month == 4
+
+
+def test_naive_timezone_configurable(write):
+    text = "case;activity;timestamp\nc;A;1.7.2024 12.00\n"
+    log, _ = read_log(write("tz.csv", text), timezone="UTC")
+    assert log["time:timestamp"].iloc[0] == pd.Timestamp("2024-07-01 12:00", tz="UTC")
+
+
+def test_every_row_accounted_for_in_a_messy_file(write):
+    text = (
+        "case_id;activity;timestamp;resource\n"
+        "c1;A;1.2.2024 10.00;x\n"          # 1 kept
+        ";A;1.2.2024 10.00;x\n"            # 2 missing case id
+        "c1;;1.2.2024 10.00;x\n"           # 3 missing activity
+        "c1;B;;x\n"                        # 4 missing timestamp
+        "c1;B;32.13.2024 25.00;x\n"        # 5 unparseable
+        "c1;A;1.2.2024 10.00;x\n"          # 6 exact duplicate of 1
+        "c1;C;1.2.2024 11.00;x;extra\n"    # 7 wrong number of fields
+        "  c2 ; D ;2.2.2024 10.00;y\n"     # 8 kept, whitespace repaired
+    )
+    log, report = read_log(write("messy.csv", text))
+    _consistent(report)
+    assert report.rows_read == 8
+    assert report.rows_kept == 2
+    assert report.rejected == {
+        "missing case id": 1, "missing activity": 1, "missing timestamp": 1,
+        "unparseable timestamp": 1, "exact duplicate": 1, "wrong number of fields": 1,
+    }
+    assert report.samples["exact duplicate"] == (6,)
+    assert report.samples["wrong number of fields"] == (7,)
+    assert report.repaired["case id: surrounding whitespace removed"] == 1
+    assert set(log["case:concept:name"]) == {"c1", "c2"}
+    assert sorted(report.rejected_rows["row"]) == [2, 3, 4, 5, 6, 7]
+
+
+def test_parquet_and_excel(tmp_path):
+    frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
+                          "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})
+    frame.to_parquet(tmp_path / "l.parquet")
+    frame.to_excel(tmp_path / "l.xlsx", index=False)
+    for name in ("l.parquet", "l.xlsx"):
+        log, report = read_log(tmp_path / name)
+        _consistent(report)
+        assert log["time:timestamp"].iloc[0] == pd.Timestamp("2024-01-01 08:00", tz="UTC")
+
+
+def test_explicit_column_overrides(write):
+    text = "tid,step,when,who\n1,A,2024-01-01 10:00,p\n"
+    log, report = read_log(write("o.csv", text), case="tid", activity="step", timestamp="when")
+    assert report.mapping["case"] == "tid"
+    assert log["concept:name"].iloc[0] == "A"
+
+
+@pytest.mark.parametrize("content,message", [
+    ("", "empty"),
+    ("case,activity,timestamp\n", "no rows"),
+    ("foo,bar\n1,2\n", "no case"),
+    ("case,activity,timestamp\nc,A,not a time\nc,B,never\n", "all 2 rows were rejected"),
+])
+def test_bad_csv_input_errors(write, content, message):
+    path = write("bad.csv", content)
+    with pytest.raises((InputError, ColumnError), match=message):
+        read_log(path)
+
+
+def test_unknown_column_named_explicitly(write):
+    with pytest.raises(ColumnError, match="'nope' not found"):
+        read_log(write("x.csv", "case,activity,timestamp\nc,A,2024-01-01\n"), case="nope")
+
+
+def test_ambiguous_header_is_refused(write):
+    text = "asianumero,case_id,toimenpide,activity,aikaleima,timestamp\n1,2,A,B,2024-01-01,2024-01-01\n"
+    with pytest.raises(ColumnError, match="several column presets"):
+        read_log(write("amb.csv", text))

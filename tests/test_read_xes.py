@@ -1,0 +1,50 @@
+import gzip
+
+import pytest
+
+from rpa_scout import InputError, read_log
+
+XES = """<?xml version="1.0" encoding="UTF-8" ?>
+<log xes.version="1.0" xmlns="http://www.xes-standard.org/">
+<trace><string key="concept:name" value="c1"/>
+<event><string key="concept:name" value="A"/><string key="org:resource" value="r"/>
+<string key="lifecycle:transition" value="START"/>
+<date key="time:timestamp" value="2020-01-01T10:00:00.000+01:00"/></event>
+<event><string key="concept:name" value="A"/><string key="org:resource" value="r"/>
+<string key="lifecycle:transition" value="COMPLETE"/>
+<date key="time:timestamp" value="2020-01-01T10:05:00.000+01:00"/></event>
+</trace>
+</log>
+"""
+
+
+def test_small_xes_and_gz(write):
+    for name, data in (("a.xes", XES.encode()), ("a.xes.gz", gzip.compress(XES.encode()))):
+        log, report = read_log(write(name, data))
+        assert report.rows_read == report.rows_kept == 2
+        assert report.lifecycle["paired start+complete"] == 1
+        assert str(log["time:timestamp"].iloc[0]) == "2020-01-01 09:00:00+00:00"
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("t.xes", XES[: len(XES) // 2], "truncated"),
+    ("t.xes.gz", gzip.compress(XES.encode())[:-20], "truncated"),
+    ("e.xes", "", "empty"),
+    ("j.xes", "this is not xml", "not an XML file"),
+    ("b.xes", '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n<log>&lol2;</log>\n', "never expands"),
+    ("x.xes", '<?xml version="1.0"?>\n<!DOCTYPE log [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+              '\n<log><trace><string key="concept:name" value="&xxe;"/></trace></log>\n',
+     "never expands"),
+    ("n.xes", '<?xml version="1.0"?>\n<log xes.version="1.0"></log>\n', "no events"),
+])
+def test_bad_xes(write, name, data, message):
+    with pytest.raises(InputError, match=message):
+        read_log(write(name, data if isinstance(data, bytes) else data.encode()))
+
+
+def test_missing_file_and_unknown_format(tmp_path, write):
+    with pytest.raises(InputError, match="no such file"):
+        read_log(tmp_path / "nope.xes")
+    with pytest.raises(InputError, match="unknown log format"):
+        read_log(write("log.json", "{}"))
