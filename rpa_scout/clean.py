@@ -141,9 +141,6 @@ def standardise(
             "--timestamp and the --timestamp-format"
         )
     log = log.sort_values([XES.case, XES.timestamp], kind="stable").reset_index(drop=True)
-    for col in (XES.activity, XES.resource, XES.lifecycle):
-        if col in log.columns:
-            log[col] = log[col].astype("category")
     lifecycle_counts: dict[str, int] = {}
     if XES.lifecycle in log.columns:
         lifecycle_counts = pair_lifecycle(log).counts

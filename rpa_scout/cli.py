@@ -129,3 +129,76 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, **opts: Any) -> None
     if rejects is not None:
         lines.append(f"  rejected rows written to {rejects}")
     click.echo("\n".join(lines))
+
+
+MAP_FORMATS = ("svg", "png", "dot", "graphml", "json", "bpmn")
+
+
+@main.command("map")
+@LOG_ARG
+@mapping_options
+@click.option("--view", type=click.Choice(["frequency", "performance"]), default="frequency",
+              show_default=True, help="Edge widths by count, or colours by waiting time.")
+@click.option("--activities", type=click.FloatRange(0, 100), default=100.0, show_default=True,
+              help="Keep the most frequent activities covering this % of events.")
+@click.option("--paths", type=click.FloatRange(0, 100), default=100.0, show_default=True,
+              help="Keep the most frequent paths covering this % of transitions.")
+@click.option("--format", "fmt", type=click.Choice(MAP_FORMATS), default=None,
+              help="Output format (default: from --out's suffix, else svg).")
+@click.option("--noise", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Inductive-miner noise threshold for --format bpmn.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output file (default: LOG's name with the format's suffix, in the current folder).")
+@_fail_cleanly
+def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,
+                noise: float, out: Path | None, **opts: Any) -> None:
+    """Draw the process map of LOG (frequency or performance view), filtered like Disco."""
+    from rpa_scout.graph import discover_graph, filter_graph
+    from rpa_scout.io import pictures
+    from rpa_scout.render import to_dot
+
+    if fmt is None:
+        suffix = out.suffix.lstrip(".").lower() if out is not None else ""
+        fmt = suffix if suffix in MAP_FORMATS else "svg"
+    if out is None:
+        out = Path(log.name.split(".")[0] + f"_{view}.{fmt}")
+    frame, _report = load(log, opts)
+    if fmt == "bpmn":
+        from rpa_scout.model import discover_bpmn
+
+        pictures.write_bpmn(discover_bpmn(frame, noise_threshold=noise), out)
+        click.echo(f"BPMN model written to {out}")
+        return
+    graph = filter_graph(discover_graph(frame), activities=activities, paths=paths, log=frame)
+    info = graph.graph["filter"]
+    if fmt == "graphml":
+        pictures.write_graphml(graph, out)
+    elif fmt == "json":
+        pictures.write_graph_json(graph, out)
+    else:
+        title = f"{log.name} — {view} view, {info['activities_kept']}/{info['activities_total']} activities"
+        pictures.write_dot_picture(to_dot(graph, view=view, title=title), out, fmt)
+    click.echo(f"{view} map written to {out} ({info['activities_kept']} of "
+               f"{info['activities_total']} activities, {info['edges_kept']} of "
+               f"{info['edges_total']} paths)")
+
+
+@main.command("variants")
+@LOG_ARG
+@mapping_options
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many variants to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_fail_cleanly
+def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
+    """List the most frequent variants (activity sequences) of LOG with their coverage."""
+    from rpa_scout.variants import variants
+
+    frame, _report = load(log, opts)
+    table = variants(frame, top=top)
+    if as_json:
+        click.echo(table.to_json(orient="records", force_ascii=False, indent=1))
+        return
+    for row in table.itertuples(index=False):
+        click.echo(f"{row.rank:>3}. {row.cases:>7,} cases  {row.share:6.1%}  "
+                   f"(cum. {row.cumulative_share:6.1%})  {row.steps:>3} steps  {row.variant}")

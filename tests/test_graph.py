@@ -1,0 +1,88 @@
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from rpa_scout import read_log
+from rpa_scout.errors import ConfigError
+from rpa_scout.graph import END, START, discover_graph, filter_graph
+from rpa_scout._quiet import pm4py
+from tests.conftest import shared_log
+
+
+def _log(rows):
+    frame = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp"])
+    frame["time:timestamp"] = pd.to_datetime(frame["time:timestamp"], utc=True)
+    return frame
+
+
+def _toy():
+    rows = []
+    for i in range(10):
+        rows += [(f"c{i}", "A", f"2024-01-01 {8 + i % 3}:00"), (f"c{i}", "B", f"2024-01-01 {10 + i % 3}:30")]
+        if i < 3:
+            rows.append((f"c{i}", "C", "2024-01-02 10:00"))
+    return _log(rows)
+
+
+def test_counts_and_wait_statistics():
+    g = discover_graph(_toy())
+    assert g.nodes["A"]["events"] == 10 and g.nodes["C"]["cases"] == 3
+    assert g.edges[START, "A"]["count"] == 10
+    assert g.edges["A", "B"]["count"] == 10
+    assert g.edges["B", END]["count"] == 7 and g.edges["C", END]["count"] == 3
+    assert g.edges["A", "B"]["wait_median_s"] == pytest.approx(2.5 * 3600)
+    assert g.edges["A", "B"]["wait_basis"] == "complete→complete"
+    waits = np.array([2.5 * 3600] * 10)
+    assert g.edges["A", "B"]["wait_p90_s"] == pytest.approx(np.percentile(waits, 90))
+
+
+def test_unsorted_input_gives_same_graph():
+    log = _toy()
+    shuffled = log.sample(frac=1.0, random_state=3)
+    a, b = discover_graph(log), discover_graph(shuffled)
+    assert sorted(a.edges(data="count")) == sorted(b.edges(data="count"))
+
+
+def test_measured_handling_time_from_start_complete():
+    frame = _log([("c", "A", "2024-01-01 10:00"), ("c", "A", "2024-01-01 10:20"),
+                  ("c", "B", "2024-01-01 11:00"), ("c", "B", "2024-01-01 11:05")])
+    frame["lifecycle:transition"] = ["start", "complete", "START", "COMPLETE"]
+    g = discover_graph(frame)
+    assert g.nodes["A"]["handling_mean_s"] == 1200
+    assert g.nodes["A"]["handling_source"] == "measured"
+    assert g.edges["A", "B"]["wait_basis"] == "complete→start"
+    assert g.edges["A", "B"]["wait_mean_s"] == 40 * 60
+
+
+def test_filter_keeps_reachability():
+    g = discover_graph(_toy())
+    small = filter_graph(g, activities=100, paths=1)
+    for node in small.nodes:
+        assert node == START or nx.has_path(small, START, node)
+        assert node == END or nx.has_path(small, node, END)
+    fewer = filter_graph(g, activities=80, log=_toy())
+    assert "C" not in fewer.nodes and fewer.graph["filter"]["activities_kept"] == 2
+    with pytest.raises(ConfigError):
+        filter_graph(g, paths=120)
+
+
+@pytest.mark.parametrize("relative", ["receipt/receipt.xes.gz", "bpic15/BPIC15_1.xes.gz"])
+def test_real_maps_filter_and_connect(relative):
+    log, _ = read_log(shared_log(relative))
+    g = filter_graph(discover_graph(log), activities=80, paths=60, log=log)
+    assert g.graph["filter"]["activities_kept"] >= 1
+    for node in g.nodes:
+        assert node == START or nx.has_path(g, START, node)
+        assert node == END or nx.has_path(g, node, END)
+
+
+@pytest.mark.slow
+def test_road_fines_edge_counts_equal_pm4py():
+    log, _ = read_log(shared_log("road_traffic_fines/Road_Traffic_Fine_Management_Process.xes.gz"))
+    g = discover_graph(log)
+    dfg, starts, ends = pm4py().discover_dfg(log)
+    mine = {(a, b): c for a, b, c in g.edges(data="count") if a != START and b != END}
+    assert mine == dict(dfg)
+    assert {b: c for _, b, c in g.out_edges(START, data="count")} == dict(starts)
+    assert {a: c for a, _, c in g.in_edges(END, data="count")} == dict(ends)
