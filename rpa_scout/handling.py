@@ -167,7 +167,10 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["mean_min"] = grouped.mean()
     out["median_min"] = grouped.median()
     sd = grouped.std(ddof=1).fillna(0.0)
+    person_sources = frame[frame["person"]].groupby("activity")["source"].agg(
+        lambda s: s.value_counts().index[0])
     out["source"] = work.groupby("activity")["source"].agg(lambda s: s.value_counts().index[0])
+    out["source"] = out["source"].fillna(person_sources)
     out["capped_share"] = work.groupby("activity")["capped"].mean()
     out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
     se = sd / np.sqrt(out["timed_instances"].clip(lower=1))

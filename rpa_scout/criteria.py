@@ -1,0 +1,149 @@
+"""Automation-fit criteria per activity, each raw and normalised to 0–1 (1 = fits a robot).
+
+Computed on the instance table of :func:`rpa_scout.estimate_handling_time` (one row per
+activity instance, with ``performer`` and ``handling_s``):
+
+- ``standardisation``: how predictable the step's predecessor and successor are (mean
+  share of the most common predecessor and successor);
+- ``stability``: month-to-month variation of manual volume and mean handling time,
+  ``1 / (1 + mean CV)``;
+- ``rework``: share of executions that repeat the step in the same case (normalised
+  as ``1 - share``);
+- ``variability``: coefficient of variation of handling time (rule work is uniform;
+  normalised as ``1 / (1 + CV)``);
+- ``people``: how many distinct people do it (shown only as "5 or more" or "fewer than
+  5", never per person);
+- ``rule_basedness``: cross-validated accuracy of a depth-3 decision tree (scikit-learn)
+  predicting what follows the step from the previous step and the case attributes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns
+from rpa_scout.manual import PERSON
+
+END_TOKEN = "(end)"
+START_TOKEN = "(start)"
+TREE_SAMPLE = 5000
+MIN_GROUP = 5
+
+
+def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
+    """Predecessor, successor and repeat flag of every instance (instances sorted by case, time)."""
+    case = inst[columns.case].to_numpy()
+    act = inst[columns.activity].astype("string").to_numpy(dtype=object)
+    same_prev = np.r_[False, case[1:] == case[:-1]]
+    same_next = np.r_[case[1:] == case[:-1], False]
+    prev = np.where(same_prev, np.r_[None, act[:-1]], START_TOKEN)
+    nxt = np.where(same_next, np.r_[act[1:], None], END_TOKEN)
+    repeat = pd.DataFrame({"c": case, "a": act}).groupby(["c", "a"], sort=False).cumcount().to_numpy() > 0
+    return pd.DataFrame({"activity": act, "prev": prev, "next": nxt, "repeat": repeat},
+                        index=inst.index)
+
+
+def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: int = 0) -> pd.DataFrame:
+    """Raw criteria per activity (see the module docstring); one row per activity."""
+    ctx = context(inst, columns)
+    person = (inst["performer"] == PERSON).to_numpy()
+    out = pd.DataFrame(index=pd.Index(sorted(ctx["activity"].unique()), name="activity"))
+    top_prev = ctx.groupby("activity")["prev"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+    top_next = ctx.groupby("activity")["next"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+    out["top_predecessor_share"] = top_prev
+    out["top_successor_share"] = top_next
+    out["rework_share"] = ctx.groupby("activity")["repeat"].mean()
+    work = inst.loc[person]
+    h = work["handling_s"]
+    grouped = h.groupby(work[columns.activity].astype("string"))
+    mean, sd = grouped.mean(), grouped.std(ddof=1)
+    out["handling_cv"] = (sd / mean).where(mean > 0)
+    out["stability_cv"] = _monthly_cv(work, columns)
+    if columns.resource in inst.columns:
+        out["people"] = work.groupby(work[columns.activity].astype("string"))[columns.resource].nunique()
+    else:
+        out["people"] = 0
+    out["people"] = out["people"].fillna(0).astype(int)
+    out["rule_accuracy"] = _rule_accuracy(inst, ctx, columns, seed)
+    return out.reset_index()
+
+
+def normalise(raw: pd.DataFrame) -> pd.DataFrame:
+    """0–1 scores, 1 meaning 'fits a robot', from :func:`activity_criteria` output."""
+    norm = pd.DataFrame({"activity": raw["activity"]})
+    norm["standardisation"] = (raw["top_predecessor_share"] + raw["top_successor_share"]) / 2
+    norm["stability"] = 1.0 / (1.0 + raw["stability_cv"].fillna(1.0))
+    norm["rework"] = 1.0 - raw["rework_share"]
+    norm["variability"] = 1.0 / (1.0 + raw["handling_cv"].fillna(1.0))
+    norm["rule_basedness"] = raw["rule_accuracy"].fillna(0.0)
+    return norm
+
+
+def _monthly_cv(work: pd.DataFrame, columns: LogColumns) -> pd.Series:
+    """Mean of the month-to-month CV of volume and of mean handling time (full months only)."""
+    if work.empty:
+        return pd.Series(dtype=float)
+    ts = work[columns.timestamp].dt.tz_convert("UTC").dt.tz_localize(None)
+    month = ts.dt.to_period("M")
+    first, last = month.min(), month.max()
+    inner = (month > first) & (month < last)
+    frame = pd.DataFrame({"a": work[columns.activity].astype("string"), "m": month, "h": work["handling_s"]})[inner]
+    if frame.empty:
+        return pd.Series(dtype=float)
+    monthly = frame.groupby(["a", "m"]).agg(n=("h", "size"), h=("h", "mean"))
+    months = pd.period_range(first + 1, last - 1, freq="M")
+    counts = monthly["n"].unstack(fill_value=0).reindex(columns=months, fill_value=0)
+    times = monthly["h"].unstack()
+    cv_n = counts.std(axis=1, ddof=0) / counts.mean(axis=1)
+    cv_h = times.std(axis=1, ddof=0) / times.mean(axis=1)
+    if counts.shape[1] < 3:
+        return pd.Series(np.nan, index=counts.index, dtype=float)
+    return (cv_n + cv_h.reindex(cv_n.index).fillna(cv_n)) / 2
+
+
+def _rule_accuracy(inst: pd.DataFrame, ctx: pd.DataFrame, columns: LogColumns, seed: int) -> pd.Series:
+    """Per activity: 3-fold cross-validated accuracy of a depth-3 tree predicting the successor.
+
+    A step always followed by the same step scores 1; with too few examples to fit a
+    tree, the share of the most common successor is used.
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    features = _case_features(inst, columns)
+    rng = np.random.default_rng(seed)
+    scores: dict[str, float] = {}
+    for activity, idx in sorted(ctx.groupby("activity").indices.items()):
+        if len(idx) > TREE_SAMPLE:
+            idx = np.sort(rng.choice(idx, TREE_SAMPLE, replace=False))
+        target = ctx["next"].to_numpy()[idx].astype(str)
+        _, counts = np.unique(target, return_counts=True)
+        majority = float(counts.max() / counts.sum())
+        if len(counts) == 1 or len(idx) < 3 * MIN_GROUP:
+            scores[str(activity)] = majority
+            continue
+        prev = pd.get_dummies(ctx["prev"].iloc[idx].astype(str), prefix="prev", dtype=float)
+        x = pd.concat([prev.reset_index(drop=True), features.iloc[idx].reset_index(drop=True)], axis=1)
+        splitter = (StratifiedKFold(3, shuffle=True, random_state=seed) if counts.min() >= 3
+                    else KFold(3, shuffle=True, random_state=seed))
+        tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=MIN_GROUP, random_state=seed)
+        scores[str(activity)] = float(cross_val_score(tree, x.to_numpy(), target, cv=splitter).mean())
+    return pd.Series(scores, dtype=float)
+
+
+def _case_features(inst: pd.DataFrame, columns: LogColumns) -> pd.DataFrame:
+    """Numeric case attributes as they are; categorical ones (≤ 20 levels) one-hot."""
+    parts = []
+    for col in inst.columns:
+        if not str(col).startswith("case:") or col == columns.case:
+            continue
+        values = inst[col]
+        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+            parts.append(values.astype(float).fillna(-1.0).rename(col).reset_index(drop=True))
+        elif values.nunique(dropna=True) <= 20 and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            parts.append(pd.get_dummies(values.astype("string").fillna("?"), prefix=col,
+                                        dtype=float).reset_index(drop=True))
+    if not parts:
+        return pd.DataFrame(index=range(len(inst)))
+    return pd.concat(parts, axis=1)

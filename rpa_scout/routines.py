@@ -1,0 +1,114 @@
+"""Multi-step routines: the same person doing the same 2–5 manual steps back to back in a case.
+
+A *link* joins two consecutive instances of a case that are both person work by the same
+account. Maximal chains of links are cut into contiguous n-grams of 2–5 activities;
+n-grams seen in at least ``min_cases`` cases are routines. A routine is dropped when a
+longer routine containing it covers at least 90 % of its occurrences (the longer one
+says the same, better).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns
+from rpa_scout.manual import PERSON, PERSON_NAME_PATTERN
+
+SEPARATOR = " → "
+
+
+def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps: int = 5,
+                  columns: LogColumns = XES) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Find frequent back-to-back manual routines.
+
+    Args:
+        inst: instance table from :func:`rpa_scout.estimate_handling_time` (sorted by
+            case and time, with ``performer`` and ``handling_s``).
+        min_cases: minimum number of cases a routine appears in (default: 2 % of cases,
+            at least 10).
+        max_steps: longest routine considered (2–5).
+        columns: column mapping.
+
+    Returns:
+        ``(routines, occurrences)``: one row per routine (``routine``, ``steps``,
+        ``activities`` tuple, ``occurrences``, ``cases``, ``handling_mean_s``); and one row
+        per occurrence (``routine``, ``case_index``, ``handling_s``) for bootstrapping.
+    """
+    empty = (pd.DataFrame(columns=["routine", "steps", "activities", "occurrences", "cases",
+                                   "handling_mean_s"]),
+             pd.DataFrame(columns=["routine", "case_index", "handling_s"]))
+    if columns.resource not in inst.columns or len(inst) < 2:
+        return empty
+    n_cases_total = inst[columns.case].nunique()
+    if min_cases is None:
+        min_cases = max(10, int(0.02 * n_cases_total))
+    case_idx, _ = pd.factorize(inst[columns.case])
+    res_idx, _ = pd.factorize(inst[columns.resource])
+    act_idx, act_names = pd.factorize(inst[columns.activity].astype("string"))
+    # A shared staff account ("STAFF MEMBER") is many people: it forms no routine.
+    shared = inst[columns.resource].astype("string").str.contains(PERSON_NAME_PATTERN, regex=True,
+                                                                   na=False).to_numpy()
+    person = (inst["performer"] == PERSON).to_numpy() & (res_idx >= 0) & ~shared
+    handling = inst["handling_s"].to_numpy(dtype=float)
+    link = (case_idx[1:] == case_idx[:-1]) & (res_idx[1:] == res_idx[:-1]) & person[1:] & person[:-1] \
+        & np.isfinite(handling[1:]) & np.isfinite(handling[:-1])
+    k = len(act_names)
+    found: list[dict] = []
+    occ_parts: list[pd.DataFrame] = []
+    n = len(inst)
+    for steps in range(2, max(2, min(max_steps, 5)) + 1):
+        m = n - steps + 1
+        if m <= 0:
+            break
+        ok = np.ones(m, dtype=bool)
+        key = np.zeros(m, dtype=np.int64)
+        total = np.zeros(m)
+        for j in range(steps):
+            if j < steps - 1:
+                ok &= link[j:j + m]
+            key = key * k + act_idx[j:j + m]
+            total += handling[j:j + m]
+        starts = np.flatnonzero(ok)
+        if len(starts) == 0:
+            continue
+        frame = pd.DataFrame({"key": key[starts], "case": case_idx[starts], "h": total[starts]})
+        stats = frame.groupby("key").agg(occurrences=("h", "size"), cases=("case", "nunique"),
+                                         handling_mean_s=("h", "mean"))
+        stats = stats[stats["cases"] >= min_cases]
+        for code, row in stats.iterrows():
+            acts = _decode(int(code), steps, k, act_names)
+            name = SEPARATOR.join(acts)
+            found.append(dict(routine=name, steps=steps, activities=acts,
+                              occurrences=int(row["occurrences"]), cases=int(row["cases"]),
+                              handling_mean_s=float(row["handling_mean_s"])))
+            sel = frame[frame["key"] == code]
+            occ_parts.append(pd.DataFrame({"routine": name, "case_index": sel["case"].to_numpy(),
+                                           "handling_s": sel["h"].to_numpy()}))
+    if not found:
+        return empty
+    routines = pd.DataFrame(found)
+    keep = [not _subsumed(row, routines) for row in routines.itertuples(index=False)]
+    routines = routines[keep].sort_values(["occurrences", "routine"], ascending=[False, True],
+                                          kind="stable").reset_index(drop=True)
+    occurrences = pd.concat(occ_parts, ignore_index=True)
+    occurrences = occurrences[occurrences["routine"].isin(set(routines["routine"]))]
+    return routines, occurrences.reset_index(drop=True)
+
+
+def _decode(code: int, steps: int, k: int, names: pd.Index) -> tuple[str, ...]:
+    out = []
+    for _ in range(steps):
+        out.append(str(names[code % k]))
+        code //= k
+    return tuple(reversed(out))
+
+
+def _subsumed(row, routines: pd.DataFrame) -> bool:
+    longer = routines[routines["steps"] > row.steps]
+    for other in longer.itertuples(index=False):
+        acts = other.activities
+        inside = any(acts[i:i + row.steps] == row.activities for i in range(len(acts) - row.steps + 1))
+        if inside and other.occurrences >= 0.9 * row.occurrences:
+            return True
+    return False
