@@ -202,3 +202,100 @@ def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
     for row in table.itertuples(index=False):
         click.echo(f"{row.rank:>3}. {row.cases:>7,} cases  {row.share:6.1%}  "
                    f"(cum. {row.cumulative_share:6.1%})  {row.steps:>3} steps  {row.variant}")
+
+
+@main.command("rank")
+@LOG_ARG
+@mapping_options
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many candidates to show.")
+@click.option("--all", "include_all", is_flag=True, help="Also list candidates below the fit threshold.")
+@click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
+              help="CSV or YAML of activity → minutes from your own time study; overrides estimates.")
+@click.option("--hourly-cost", type=click.FloatRange(min=0), metavar="EUR",
+              help="Cost of one hour of staff time (default 29 €/h, cited in the output).")
+@click.option("--fte-hours", type=click.FloatRange(min=1), metavar="H",
+              help="Working hours per FTE a year (default 1,558 h, cited in the output).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="YAML with rank weights and threshold, economics and manual rules.")
+@click.option("--sort", "sort_by", type=click.Choice(["hours", "fit", "volume", "handling", "euros", "payback"]),
+              default=None, help="Sort key (default: hours, or the config's).")
+@click.option("--key", metavar="SECRET", help=f"Pseudonymisation key (or set RPA_SCOUT_KEY).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "md", "html", "xlsx"]), default=None,
+              help="Output file format (default: from --out's suffix).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Also write the ranking here.")
+@_fail_cleanly
+def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | None,
+                 hourly_cost: float | None, fte_hours: float | None, config_file: Path | None,
+                 sort_by: str | None, key: str | None, fmt: str | None, out: Path | None,
+                 **opts: Any) -> None:
+    """Rank the manual steps and routines of LOG that a software robot should take over."""
+    from dataclasses import fields as dc_fields
+
+    from rpa_scout.assumptions import Economics
+    from rpa_scout.errors import ConfigError
+    from rpa_scout.graph import discover_graph, filter_graph
+    from rpa_scout.io.config import read_config, read_standard_times
+    from rpa_scout.io.rank_output import FORMATS, write_ranking
+    from rpa_scout.manual import ManualRules
+    from rpa_scout.present import terminal_lines
+    from rpa_scout.privacy import pseudonymise
+    from rpa_scout.rank import RankConfig, annotate_graph, rank_candidates
+
+    settings = read_config(config_file) if config_file else {}
+    try:
+        rank_cfg = RankConfig(**{**settings.get("rank", {}), **({"sort_by": sort_by} if sort_by else {})})
+        economics = Economics().with_overrides(**settings.get("economics", {}))
+        economics = economics.with_overrides(hourly_cost=hourly_cost, fte_hours=fte_hours)
+        manual_cfg = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.get("manual", {}).items()}
+        rules = ManualRules(timezone=opts["timezone"], **manual_cfg)
+    except TypeError as exc:
+        known = ", ".join(f.name for f in dc_fields(RankConfig))
+        raise ConfigError(f"{config_file}: {exc}; rank keys are {known}") from None
+    if out is not None and fmt is None:
+        fmt = out.suffix.lstrip(".").lower()
+        if fmt not in FORMATS:
+            raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(FORMATS)}")
+    times = read_standard_times(standard_times) if standard_times else None
+    frame, report = load(log, opts)
+    frame = pseudonymise(frame, key=key)
+    ranking = rank_candidates(frame, standard_times=times, economics=economics, config=rank_cfg, rules=rules)
+    click.echo(f"{log.name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
+               f"({report.rows_rejected:,} rejected); ranked by {rank_cfg.sort_by}")
+    click.echo("\n".join(terminal_lines(ranking, top, include_all)))
+    if out is not None:
+        graph = None
+        if fmt == "html":
+            graph = annotate_graph(filter_graph(discover_graph(frame), activities=100, paths=80), ranking)
+        write_ranking(ranking, out, fmt, title=f"Automation candidates in {log.name}", graph=graph,
+                      report=report, top=top, include_all=include_all)
+        click.echo(f"\nranking written to {out}")
+
+
+@main.command()
+@click.argument("process", metavar="PROCESS")
+@click.option("--cases", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Number of cases; they arrive over the year 2025.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed; the same seed gives byte-identical files.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              metavar="FILE", help="Log file (.xes.gz, .xes, .csv, .csv.gz or .parquet); the "
+              "ground truth goes beside it as <stem>.truth.json.")
+@click.option("--complete-only", is_flag=True, help="Leave out the start events.")
+@_fail_cleanly
+def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool) -> None:
+    """Write a synthetic Finnish municipal event log and its ground truth.
+
+    PROCESS is ostolaskut (purchase invoices), rakennuslupa (building permits) or
+    varhaiskasvatus (early-childhood-education applications).
+    """
+    from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
+    from rpa_scout.synth import generate as simulate
+
+    output_format(out)
+    synthetic = simulate(process, cases, seed, complete_only=complete_only)
+    write_log(synthetic.log, out)
+    truth = write_truth(synthetic.truth, truth_path(out))
+    click.echo(f"wrote {len(synthetic.log):,} events of {cases:,} {synthetic.process} cases "
+               f"to {out}")
+    click.echo(f"ground truth in {truth}")

@@ -247,3 +247,17 @@ def _why_excluded(row: pd.Series) -> str:
 
 def _empty_table() -> pd.DataFrame:
     return pd.DataFrame(columns=["rank", "kind", "candidate", "hours_per_year", "reason"])
+
+
+def annotate_graph(graph, ranking: Ranking):
+    """Copy of a process graph with ``score`` (fit, 0–1) and ``hours_per_year`` on candidate nodes."""
+    out = graph.copy()
+    table = ranking.candidates
+    if table.empty:
+        return out
+    singles = table[table["kind"] == "activity"]
+    for row in singles.itertuples(index=False):
+        if row.candidate in out.nodes:
+            out.nodes[row.candidate]["score"] = float(row.fit)
+            out.nodes[row.candidate]["hours_per_year"] = float(row.hours_per_year)
+    return out

@@ -1,0 +1,150 @@
+"""Present a ranking: terminal table, Markdown and an offline HTML report (pure strings)."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from rpa_scout.rank import Ranking
+from rpa_scout.report import LoadReport
+
+EXPORT_COLUMNS = [
+    "rank", "kind", "candidate", "steps", "recommended", "fit", "hours_per_year", "hours_low",
+    "hours_high", "fte", "euros_per_year", "payback_months", "annual_executions", "handling_min",
+    "handling_low_min", "handling_high_min", "handling_source", "automatable_share", "manual_share",
+    "rule_basedness", "standardisation", "variability", "stability", "rework", "people_shown",
+    "rule_accuracy_raw", "top_successor_share_raw", "rework_share_raw", "handling_cv_raw",
+    "stability_cv_raw", "reason",
+]
+
+
+def export_table(ranking: Ranking, top: int | None = None, include_all: bool = False) -> pd.DataFrame:
+    """The candidate table as exported (no individual people in it)."""
+    table = ranking.candidates
+    if table.empty:
+        return table
+    if not include_all:
+        table = table[table["recommended"]]
+    if top is not None:
+        table = table.head(top)
+    return table[[c for c in EXPORT_COLUMNS if c in table.columns]].reset_index(drop=True)
+
+
+def _payback(months: float) -> str:
+    return "never" if not math.isfinite(months) else f"{months:.0f} mo"
+
+
+def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool = False) -> list[str]:
+    """A readable table with each candidate's reason under it, then assumptions and notes."""
+    table = export_table(ranking, top, include_all)
+    lines = []
+    if table.empty:
+        lines.append("No candidate passes the fit threshold" if not ranking.candidates.empty
+                     else "No candidates: no activity has measurable person work.")
+    else:
+        lines.append(f"{'#':>3}  {'hours/yr (80% interval)':<26}{'FTE':>6}{'€/yr':>10}{'payback':>9}"
+                     f"{'fit':>6}  candidate")
+        for r in table.itertuples(index=False):
+            rank = f"{r.rank:>3}" if r.rank else "  -"
+            span = f"{r.hours_per_year:,.0f} ({r.hours_low:,.0f}–{r.hours_high:,.0f})"
+            lines.append(f"{rank}  {span:<26}{r.fte:>6.2f}{r.euros_per_year:>10,.0f}"
+                         f"{_payback(r.payback_months):>9}{r.fit:>6.2f}  {r.candidate}")
+            lines.append(f"     {r.reason}")
+    lines.append("")
+    lines.append("Assumptions")
+    lines.extend(f"  - {a.line()}" for a in ranking.assumptions if not math.isnan(a.value))
+    lines.extend(f"  - {a.name}: {a.source} ({a.kind})" for a in ranking.assumptions if math.isnan(a.value))
+    lines.extend(f"  - {note}" for note in ranking.notes)
+    if not ranking.excluded.empty:
+        lines.append("")
+        lines.append(f"Not ranked ({len(ranking.excluded)} activities)")
+        for r in ranking.excluded.head(10).itertuples(index=False):
+            lines.append(f"  - {r.activity}: {r.why}")
+        if len(ranking.excluded) > 10:
+            lines.append(f"  - ... and {len(ranking.excluded) - 10} more (see --format json)")
+    return lines
+
+
+def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False) -> str:
+    """Markdown report: candidate table with reasons, assumptions, notes."""
+    table = export_table(ranking, top, include_all)
+    out = ["# Automation candidates", "",
+           "| # | candidate | hours/yr | 80 % interval | FTE | €/yr | payback | fit | why |",
+           "|---:|---|---:|---|---:|---:|---:|---:|---|"]
+    for r in table.itertuples(index=False):
+        out.append(f"| {r.rank or '-'} | {_md(r.candidate)} | {r.hours_per_year:,.0f} | "
+                   f"{r.hours_low:,.0f}–{r.hours_high:,.0f} | {r.fte:.2f} | {r.euros_per_year:,.0f} | "
+                   f"{_payback(r.payback_months)} | {r.fit:.2f} | {_md(r.reason)} |")
+    out += ["", "## Assumptions", ""]
+    out += [f"- {a.line()}" if not math.isnan(a.value) else f"- {a.name}: {a.source} ({a.kind})"
+            for a in ranking.assumptions]
+    out += [f"- {n}" for n in ranking.notes]
+    if not ranking.excluded.empty:
+        out += ["", "## Not ranked", ""]
+        out += [f"- {_md(r.activity)}: {_md(r.why)}" for r in ranking.excluded.itertuples(index=False)]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: str,
+                report: LoadReport | None, top: int | None = None, include_all: bool = False) -> str:
+    """A self-contained HTML page: map coloured by score, candidates, assumptions, load report.
+
+    Nothing is fetched from the network: styles are inline and the map is inline SVG.
+    """
+    esc = html.escape
+    table = export_table(ranking, top, include_all)
+    rows = "\n".join(
+        f"<tr><td>{r.rank or '-'}</td><td>{esc(str(r.candidate))}</td><td class=n>{r.hours_per_year:,.0f}</td>"
+        f"<td class=n>{r.hours_low:,.0f}–{r.hours_high:,.0f}</td><td class=n>{r.fte:.2f}</td>"
+        f"<td class=n>{r.euros_per_year:,.0f}</td><td class=n>{_payback(r.payback_months)}</td>"
+        f"<td class=n>{r.fit:.2f}</td><td>{esc(str(r.reason))}</td></tr>"
+        for r in table.itertuples(index=False))
+    assumptions = "\n".join(
+        f"<li>{esc(a.line() if not math.isnan(a.value) else f'{a.name}: {a.source} ({a.kind})')}</li>"
+        for a in ranking.assumptions)
+    notes = "\n".join(f"<li>{esc(n)}</li>" for n in ranking.notes)
+    excluded = "\n".join(f"<li>{esc(str(r.activity))}: {esc(str(r.why))}</li>"
+                         for r in ranking.excluded.itertuples(index=False))
+    load = "\n".join(f"<li>{esc(line.strip())}</li>" for line in report.lines()) if report else ""
+    figure = map_svg if map_svg else f"<p class=note>{esc(map_note)}</p>"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1200px; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left; }}
+td.n {{ text-align: right; white-space: nowrap; }}
+th {{ background: #f3f3f3; }}
+.map svg {{ max-width: 100%; height: auto; }}
+.note {{ color: #666; }}
+</style></head><body>
+<h1>{esc(title)}</h1>
+<p class=note>Hours saved per year = annual manual executions × handling time × automatable share,
+with an 80 % interval (bootstrap over cases, widened by the handling-time estimator's measured
+error). No individual employee is named or ranked.</p>
+<h2>Process map, coloured by candidate fit</h2>
+<div class=map>{figure}</div>
+<h2>Candidates</h2>
+<table><thead><tr><th>#</th><th>candidate</th><th>hours/yr</th><th>80 % interval</th><th>FTE</th>
+<th>€/yr</th><th>payback</th><th>fit</th><th>why</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table>
+<h2>Assumptions</h2><ul>
+{assumptions}
+{notes}
+</ul>
+<h2>Not ranked</h2><ul>
+{excluded}
+</ul>
+<h2>Load report</h2><ul>
+{load}
+</ul>
+</body></html>
+"""

@@ -1,0 +1,57 @@
+"""Pseudonymise people: a keyed hash replaces every resource identifier.
+
+The key comes from an option or the ``RPA_SCOUT_KEY`` environment variable; without
+one, a random key is drawn for the run, so pseudonyms cannot be reversed or linked
+across runs. System account names (``SYSTEM``, robots, batch jobs) are kept: they are
+not people, and the evidence for manual-vs-system verdicts depends on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns
+from rpa_scout.manual import PERSON_NAME_PATTERN, SYSTEM_NAME_PATTERN
+
+KEY_VARIABLE = "RPA_SCOUT_KEY"
+
+
+def resolve_key(key: str | None = None) -> tuple[bytes, str]:
+    """The key to use and where it came from ("option", "environment" or "random")."""
+    if key:
+        return key.encode("utf-8"), "option"
+    env = os.environ.get(KEY_VARIABLE)
+    if env:
+        return env.encode("utf-8"), "environment"
+    return secrets.token_bytes(32), "random"
+
+
+def pseudonym(name: str, key: bytes) -> str:
+    """``person-`` and 10 hex digits of HMAC-SHA256(key, name)."""
+    return "person-" + hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
+
+
+def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColumns = XES) -> pd.DataFrame:
+    """Return a copy of ``log`` whose person resource identifiers are keyed hashes.
+
+    Args:
+        log: event log with XES column names.
+        key: secret key; ``RPA_SCOUT_KEY`` or a random per-run key when ``None``.
+        columns: column mapping.
+    """
+    if columns.resource not in log.columns:
+        return log
+    secret, _ = resolve_key(key)
+    out = log.copy()
+    res = out[columns.resource].astype("string")
+    keep = res.str.contains(SYSTEM_NAME_PATTERN, regex=True, na=False) | \
+        res.str.contains(PERSON_NAME_PATTERN, regex=True, na=False)
+    names = res[~keep & res.notna()].unique()
+    mapping = {name: pseudonym(str(name), secret) for name in names}
+    out[columns.resource] = res.map(lambda v: mapping.get(v, v) if pd.notna(v) else v).astype("string")
+    return out

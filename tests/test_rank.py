@@ -1,0 +1,61 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from rpa_scout import read_log
+from rpa_scout.assumptions import Economics
+from rpa_scout.errors import ConfigError
+from rpa_scout.rank import RankConfig, rank_candidates
+from rpa_scout.value import annual_factor, months_covered, payback_months
+from tests.conftest import shared_log
+
+
+def test_months_covered_handles_partial_months():
+    first = pd.Timestamp("2024-01-16", tz="UTC")
+    last = pd.Timestamp("2024-03-01", tz="UTC")
+    assert months_covered(first, last) == pytest.approx(16 / 31 + 1.0)
+    assert annual_factor(pd.Timestamp("2024-01-01", tz="UTC"), pd.Timestamp("2025-01-01", tz="UTC")) == pytest.approx(1.0)
+
+
+def test_payback():
+    months = payback_months(16000.0, np.array([30000.0, 5000.0]), 6000.0)
+    assert months[0] == pytest.approx(16000 / 2000) and np.isinf(months[1])
+
+
+def test_config_validation():
+    with pytest.raises(ConfigError):
+        RankConfig(weights={"magic": 1.0})
+    with pytest.raises(ConfigError):
+        RankConfig(sort_by="colour")
+    with pytest.raises(ConfigError):
+        Economics(fte_hours=0)
+
+
+def test_bpic2020_system_steps_never_rank():
+    log, _ = read_log(shared_log("bpic2020/PermitLog.xes.gz"))
+    ranking = rank_candidates(log, config=RankConfig(bootstrap_rounds=50))
+    system = set(log.loc[log["org:resource"] == "SYSTEM", "concept:name"])
+    ranked = ranking.candidates
+    for candidate in ranked["candidate"]:
+        assert not any(step in system for step in candidate.split(" → ")), candidate
+    assert set(ranking.excluded["activity"]) >= system
+    row = ranked.iloc[0]
+    assert row["hours_low"] <= row["hours_per_year"] <= row["hours_high"]
+    assert row["fte"] == pytest.approx(row["hours_per_year"] / 1558.0)
+    assert "h/yr" in row["reason"] and "rule-predictable" in row["reason"]
+
+
+@pytest.mark.slow
+def test_road_fines_ranks_without_error():
+    log, _ = read_log(shared_log("road_traffic_fines/Road_Traffic_Fine_Management_Process.xes.gz"))
+    ranking = rank_candidates(log, config=RankConfig(bootstrap_rounds=30))
+    unknown = ranking.excluded[ranking.excluded["verdict"] == "unknown"]
+    assert "Send Fine" in set(unknown["activity"])
+    assert all("no evidence of person work" in why for why in unknown["why"])
+
+
+def test_same_input_same_output():
+    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+    a = rank_candidates(log, config=RankConfig(bootstrap_rounds=40)).candidates
+    b = rank_candidates(log, config=RankConfig(bootstrap_rounds=40)).candidates
+    pd.testing.assert_frame_equal(a, b)
