@@ -13,7 +13,8 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
-from rpa_scout.lifecycle import normalise_transition, pair_lifecycle
+from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, normalise_transition,
+                                 pair_lifecycle)
 from rpa_scout.report import SAMPLE_ROWS, LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE, ParsedTimestamps, parse_timestamps
 
@@ -79,14 +80,14 @@ def standardise(
     frame[XES.activity] = activity
     raw_ts = frame[XES.timestamp]
     parsed = parse_timestamps(raw_ts, timestamp_format=timestamp_format, timezone=timezone)
-    frame[XES.timestamp] = parsed.values.to_numpy()
+    frame[XES.timestamp] = _positional(parsed.values)
     if parsed.dst_shifted:
         repaired["timestamp in the spring-forward DST gap moved to the next valid time"] = parsed.dst_shifted
     method = parsed.method
     if XES.start_timestamp in frame.columns:
         start = parse_timestamps(frame[XES.start_timestamp], timestamp_format=timestamp_format,
                                  timezone=timezone)
-        frame[XES.start_timestamp] = start.values.to_numpy()
+        frame[XES.start_timestamp] = _positional(start.values)
         _count_start_problems(frame, start, repaired)
     if XES.resource in frame.columns:
         frame[XES.resource] = _clean_text(frame[XES.resource], "resource", repaired)
@@ -104,8 +105,11 @@ def standardise(
     for reason, mask in checks:
         reasons = reasons.mask(reasons.isna() & mask.to_numpy(), reason)
     ok = reasons.isna()
-    dup = pd.Series(False, index=frame.index)
-    dup[ok] = frame.loc[ok].duplicated(keep="first")
+    if ok.all():  # the same as below, without copying every row first
+        dup = frame.duplicated(keep="first")
+    else:
+        dup = pd.Series(False, index=frame.index)
+        dup[ok] = frame.loc[ok].duplicated(keep="first")
     reasons = reasons.mask(dup, "exact duplicate")
 
     rejected: dict[str, int] = {}
@@ -140,10 +144,13 @@ def standardise(
             f"{samples.get(first, (0,))[0]}); check the column mapping with --case/--activity/"
             "--timestamp and the --timestamp-format"
         )
-    log = log.sort_values([XES.case, XES.timestamp], kind="stable").reset_index(drop=True)
+    if _sorted_by_case_and_time(log):  # a stable sort would keep every row where it is
+        log = log.reset_index(drop=True)
+    else:
+        log = log.sort_values([XES.case, XES.timestamp], kind="stable").reset_index(drop=True)
     lifecycle_counts: dict[str, int] = {}
     if XES.lifecycle in log.columns:
-        lifecycle_counts = pair_lifecycle(log).counts
+        lifecycle_counts = _lifecycle_counts(log)
     report = LoadReport(
         source=source,
         format=fmt,
@@ -167,6 +174,59 @@ def rename_roles(mapping: LogColumns) -> list[str]:
     """Roles that the mapping fills."""
     roles = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
     return [r for r in roles if getattr(mapping, r) is not None]
+
+
+def _positional(values: pd.Series):
+    """``values.to_numpy()`` for assigning a column by position.
+
+    A tz-aware column's ``to_numpy()`` boxes every value as a Timestamp object only for
+    pandas to parse them back into the same dtype; its ``array`` is that column as is.
+    All-missing columns keep ``to_numpy()``, whose inferred dtype differs there.
+    """
+    if isinstance(values.dtype, pd.DatetimeTZDtype) and values.notna().any():
+        return values.array
+    return values.to_numpy()
+
+
+def _sorted_by_case_and_time(log: pd.DataFrame) -> bool:
+    """Whether ``log`` is already in (case, timestamp) order, ties in any order.
+
+    Both columns are free of missing values here (such rows are rejected before).
+    """
+    if len(log) < 2:
+        return True
+    case, ts = log[XES.case], log[XES.timestamp]
+    if case.isna().any() or ts.isna().any():
+        return False
+    if not isinstance(case.dtype, pd.StringDtype) or ts.dtype.kind != "M":
+        return False
+    before, after = case.iloc[:-1].reset_index(drop=True), case.iloc[1:].reset_index(drop=True)
+    later = (after > before).to_numpy(dtype=bool)
+    if not (later | (after == before).to_numpy(dtype=bool)).all():
+        return False
+    stamps = getattr(ts.array, "asi8", None)  # int64 instants, one unit for the column
+    if stamps is None:
+        return False
+    return bool((later | (stamps[1:] >= stamps[:-1])).all())
+
+
+def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
+    """``pair_lifecycle(log).counts``, without pairing when the log has no start events.
+
+    With no ``start``, every ``complete`` is an unmatched instance of its own and
+    nothing is paired, so the counts follow from counting transitions.
+    """
+    trans = normalise_transition(log[XES.lifecycle])
+    if (trans == START).any():
+        return pair_lifecycle(log).counts
+    completes = int((trans == COMPLETE).sum())
+    return {
+        "instances": completes,
+        "paired start+complete": 0,
+        "unmatched complete (no start)": completes,
+        "unmatched start (never completed)": 0,
+        "non-work events (schedule, assign, ...)": int((~trans.isin(list(WORK_TRANSITIONS))).sum()),
+    }
 
 
 def _is_blank(values: pd.Series) -> np.ndarray:

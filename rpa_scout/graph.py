@@ -25,21 +25,44 @@ import pandas as pd
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import ConfigError
 from rpa_scout.lifecycle import pair_lifecycle
-from rpa_scout.timestamps import epoch_seconds
 
 START = "▶ start"
 END = "■ end"
 
 
+_NAT = np.iinfo(np.int64).min      # NaT as int64 ticks
+_LATEST = np.iinfo(np.int64).max   # where NaT sorts (last in its case, as NaN did)
+_TICKS_PER_S = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+BLOCK = 1 << 20  # rows per block (whole cases) in graph_from_trace; bounds temporary memory
+
+
 @dataclass(frozen=True)
 class Trace:
-    """A log reduced to codes: one row per activity instance, sorted by case and time."""
+    """A log reduced to codes: one row per activity instance, sorted by case and time.
 
-    case: np.ndarray        # int64 case code per row
-    activity: np.ndarray    # int64 activity code per row
+    Times are int64 ticks since 1970-01-01 UTC in the unit of the log's timestamp column
+    (``ticks_per_s`` a second), NaT as the smallest int64; :attr:`end_s` and
+    :attr:`start_s` give them as float seconds with NaN for NaT.
+    """
+
+    case: np.ndarray        # case code per row (smallest signed int type that fits)
+    activity: np.ndarray    # activity code per row (idem)
     names: list[str]        # activity name per code
-    end_s: np.ndarray       # completion time, epoch seconds
-    start_s: np.ndarray     # start time, epoch seconds (NaN when unknown)
+    end: np.ndarray         # completion time, int64 ticks
+    start: np.ndarray | None  # start time, int64 ticks (NaT when unknown); None: no start column
+    ticks_per_s: int = 10**9
+
+    @property
+    def end_s(self) -> np.ndarray:
+        """Completion time, epoch seconds (NaN when unknown)."""
+        return _seconds(self.end, self.ticks_per_s)
+
+    @property
+    def start_s(self) -> np.ndarray:
+        """Start time, epoch seconds (NaN when unknown)."""
+        if self.start is None:
+            return np.full(len(self.end), np.nan)
+        return _seconds(self.start, self.ticks_per_s)
 
 
 def encode(log: pd.DataFrame, *, columns: LogColumns = XES) -> Trace:
@@ -47,38 +70,75 @@ def encode(log: pd.DataFrame, *, columns: LogColumns = XES) -> Trace:
     frame = log
     if columns.lifecycle in log.columns:
         frame = pair_lifecycle(log, columns=columns).instances
-    case_codes, _ = pd.factorize(frame[columns.case], sort=False)
+    case_codes, uniques = pd.factorize(frame[columns.case], sort=False)
+    case = _narrow(case_codes, len(uniques))
+    del case_codes, uniques
     act = frame[columns.activity]
     if isinstance(act.dtype, pd.CategoricalDtype):
         act = act.cat.remove_unused_categories()
-        codes = act.cat.codes.to_numpy().astype(np.int64)
+        codes = act.cat.codes.to_numpy()
         names = [str(c) for c in act.cat.categories]
     else:
         codes, uniques = pd.factorize(act, sort=True)
         names = [str(u) for u in uniques]
-    end_s = epoch_seconds(frame[columns.timestamp])
-    if columns.start_timestamp in frame.columns:
-        start_s = epoch_seconds(frame[columns.start_timestamp])
-    else:
-        start_s = np.full(len(frame), np.nan)
-    case_codes = case_codes.astype(np.int64)
-    order = _order(case_codes, end_s)
+    codes = _narrow(codes, len(names))
+    start_col = frame[columns.start_timestamp] if columns.start_timestamp in frame.columns else None
+    end, start, ticks_per_s = _ticks(frame[columns.timestamp], start_col)
+    order = _order(case, end)
     if order is not None:
-        case_codes, codes = case_codes[order], codes[order]
-        end_s, start_s = end_s[order], start_s[order]
-    return Trace(case_codes, codes.astype(np.int64), names, end_s, start_s)
+        case, codes, end = case[order], codes[order], end[order]
+        start = None if start is None else start[order]
+    return Trace(case, codes, names, end, start, ticks_per_s)
 
 
-def _order(case: np.ndarray, end_s: np.ndarray) -> np.ndarray | None:
+def _narrow(codes: np.ndarray, count: int) -> np.ndarray:
+    """Codes (-1 for missing) in the smallest signed integer type that holds ``count``."""
+    for dtype in (np.int16, np.int32):
+        if count < np.iinfo(dtype).max:
+            return codes.astype(dtype, copy=False)
+    return codes.astype(np.int64, copy=False)
+
+
+def _datetimes(values: pd.Series) -> np.ndarray:
+    """UTC ``datetime64`` values of a column, without a copy when it already holds datetimes."""
+    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        values = pd.to_datetime(values, utc=True)
+    # .values of a tz-aware column is its UTC datetime64 data; naive values count as UTC
+    # (as rpa_scout.timestamps.epoch_seconds reads them).
+    return np.asarray(values.values)
+
+
+def _ticks(end: pd.Series, start: pd.Series | None) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """Completion and start times as int64 ticks in one unit, and the ticks per second."""
+    arrays = [_datetimes(end)] + ([] if start is None else [_datetimes(start)])
+    unit = max((np.datetime_data(a.dtype)[0] for a in arrays), key=_TICKS_PER_S.__getitem__)
+    ticks = [a.astype(f"datetime64[{unit}]", copy=False).view(np.int64) for a in arrays]
+    return ticks[0], (ticks[1] if start is not None else None), _TICKS_PER_S[unit]
+
+
+def _seconds(ticks: np.ndarray, ticks_per_s: int) -> np.ndarray:
+    out = ticks / ticks_per_s
+    out[ticks == _NAT] = np.nan
+    return out
+
+
+def _order(case: np.ndarray, end: np.ndarray) -> np.ndarray | None:
     """Stable order by case then time, or None when the rows already are in it."""
     if len(case) < 2:
         return None
+    nat = end == _NAT
+    key = np.where(nat, _LATEST, end) if nat.any() else end
+    del nat
+    timely = bool(np.all(key[1:] >= key[:-1]))
+    if timely:  # in global time order (the usual export): one stable sort by case is enough
+        if bool(np.all(case[1:] >= case[:-1])):
+            return None
+        return np.argsort(case, kind="stable")
     same = case[1:] == case[:-1]
-    grouped = bool(np.all(case[1:] >= case[:-1]))
-    timely = bool(np.all(~same | (end_s[1:] >= end_s[:-1])))
-    if grouped and timely:
+    if bool(np.all(case[1:] >= case[:-1])) and bool(np.all(~same | (key[1:] >= key[:-1]))):
         return None
-    return np.lexsort((np.arange(len(case)), end_s, case))
+    del same
+    return np.lexsort((key, case))
 
 
 def discover_graph(log: pd.DataFrame, *, columns: LogColumns = XES) -> nx.DiGraph:
@@ -96,103 +156,186 @@ def discover_graph(log: pd.DataFrame, *, columns: LogColumns = XES) -> nx.DiGrap
 
 def graph_from_trace(trace: Trace) -> nx.DiGraph:
     """Build the graph from an encoded log (see :func:`encode`)."""
-    k = len(trace.names)
-    n = len(trace.case)
+    names = trace.names
+    k, n = len(names), len(trace.case)
     graph = nx.DiGraph()
     graph.add_node(START, kind="start", label="start", events=0, cases=0)
     graph.add_node(END, kind="end", label="end", events=0, cases=0)
     if n == 0:
         return graph
-    first = np.r_[True, trace.case[1:] != trace.case[:-1]]
-    last = np.r_[trace.case[1:] != trace.case[:-1], True]
-    n_cases = int(first.sum())
+    case, act = trace.case, trace.activity
+    first = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
+    last = np.r_[first[1:] - 1, n - 1]
+    n_cases = len(first)
     graph.graph.update(cases=n_cases, events=n)
-    events = np.bincount(trace.activity, minlength=k)
-    case_act = np.unique(trace.case * k + trace.activity)
-    cases = np.bincount(case_act % k, minlength=k)
-    duration = trace.end_s - trace.start_s
-    for code, name in enumerate(trace.names):
+    events = np.bincount(act, minlength=k)
+    blocks = _blocks(first, n)
+    cases = np.zeros(k, np.int64)
+    for a, b in blocks:
+        cases += _distinct_cases(case[a:b], act[a:b], k)
+    for code, name in enumerate(names):
         if events[code] == 0:
             continue
         graph.add_node(name, kind="activity", label=name, events=int(events[code]),
                        cases=int(cases[code]))
-    _node_handling(graph, trace, duration)
+    _node_handling(graph, trace)
     # Directly-follows pairs inside cases; start and end arcs use codes k and k+1.
-    src = np.concatenate([np.full(first.sum(), k), trace.activity[:-1][~last[:-1]],
-                          trace.activity[last]])
-    dst = np.concatenate([trace.activity[first], trace.activity[1:][~last[:-1]],
-                          np.full(last.sum(), k + 1)])
-    nxt_start = trace.start_s[1:][~last[:-1]]
-    nxt_end = trace.end_s[1:][~last[:-1]]
-    basis_start = np.isfinite(nxt_start)
-    inner_wait = np.where(basis_start, nxt_start, nxt_end) - trace.end_s[:-1][~last[:-1]]
-    wait = np.concatenate([np.full(first.sum(), np.nan), inner_wait, np.full(last.sum(), np.nan)])
-    has_start = np.concatenate([np.zeros(first.sum(), bool), basis_start, np.zeros(last.sum(), bool)])
-    case_of = np.concatenate([trace.case[first], trace.case[:-1][~last[:-1]], trace.case[last]])
-    edge = src * (k + 2) + dst
-    stats = _edge_stats(edge, wait, has_start, case_of)
-    names = trace.names + [START, END]
-    for row in stats.itertuples(index=False):
-        a, b = names[int(row.edge) // (k + 2)], names[int(row.edge) % (k + 2)]
-        attrs = dict(count=int(row.count), cases=int(row.cases))
-        if np.isfinite(row.mean):
-            attrs.update(wait_mean_s=float(row.mean), wait_median_s=float(row.median),
-                         wait_p90_s=float(row.p90),
-                         wait_basis="complete→start" if row.start_share >= 0.5 else "complete→complete")
+    inner = _inner_edge_stats(trace, blocks, k)
+    starts = np.bincount(act[first], minlength=k)
+    ends = np.bincount(act[last], minlength=k)
+    from_start, to_end = np.flatnonzero(starts), np.flatnonzero(ends)
+    width = k + 2
+    code = np.concatenate([inner["src"] * width + inner["dst"], k * width + from_start,
+                           to_end * width + k + 1])
+    count = np.concatenate([inner["count"], starts[from_start], ends[to_end]])
+    # Each case has one start arc and one end arc: their distinct cases are their counts.
+    n_cases_edge = np.concatenate([inner["cases"], starts[from_start], ends[to_end]])
+    n_arcs = len(from_start) + len(to_end)
+    nan = np.full(n_arcs, np.nan)
+    mean = np.concatenate([inner["mean"], nan])
+    median = np.concatenate([inner["median"], nan])
+    p90 = np.concatenate([inner["p90"], nan])
+    share = np.concatenate([inner["start_share"], nan])
+    labels = names + [START, END]
+    for i in np.argsort(code, kind="stable"):
+        a, b = labels[int(code[i]) // width], labels[int(code[i]) % width]
+        attrs = dict(count=int(count[i]), cases=int(n_cases_edge[i]))
+        if np.isfinite(mean[i]):
+            attrs.update(wait_mean_s=float(mean[i]), wait_median_s=float(median[i]),
+                         wait_p90_s=float(p90[i]),
+                         wait_basis="complete→start" if share[i] >= 0.5 else "complete→complete")
         graph.add_edge(a, b, **attrs)
     graph.nodes[START]["cases"] = graph.nodes[START]["events"] = n_cases
     graph.nodes[END]["cases"] = graph.nodes[END]["events"] = n_cases
     return graph
 
 
-def _node_handling(graph: nx.DiGraph, trace: Trace, duration: np.ndarray) -> None:
-    known = np.isfinite(duration)
-    if not known.any():
-        return
-    frame = pd.DataFrame({"a": trace.activity[known], "d": duration[known]})
-    agg = frame.groupby("a")["d"].agg(["mean", "median", "size"])
-    for code, row in agg.iterrows():
-        node = graph.nodes[trace.names[int(code)]]
-        node.update(handling_mean_s=float(row["mean"]), handling_median_s=float(row["median"]),
-                    handling_known=int(row["size"]), handling_source="measured")
+def _blocks(first: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """Row ranges of about :data:`BLOCK` rows that hold whole cases."""
+    at = np.searchsorted(first, np.arange(BLOCK, n, BLOCK))
+    cuts = [0] + [int(first[i]) if i < len(first) else n for i in at] + [n]
+    bounds = list(dict.fromkeys(cuts))
+    return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _edge_stats(edge: np.ndarray, wait: np.ndarray, has_start: np.ndarray,
-                case_of: np.ndarray) -> pd.DataFrame:
-    """Count, distinct cases, mean/median/p90 of the wait, per edge (sorted edges)."""
-    uniq, inverse, count = np.unique(edge, return_inverse=True, return_counts=True)
+def _distinct_cases(case: np.ndarray, code: np.ndarray, size: int) -> np.ndarray:
+    """Per code in ``range(size)``, the number of distinct cases it occurs in."""
+    if len(case) == 0:
+        return np.zeros(size, np.int64)
+    key = (case.astype(np.int64) - int(case.min())) * size + code
+    key.sort()
+    distinct = key[np.r_[True, key[1:] != key[:-1]]]
+    return np.bincount(distinct % size, minlength=size)
+
+
+def _pair_codes(trace: Trace, a: int, b: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``a..b-2`` whose successor is in the same case, and their pair code src*k+dst."""
+    inner = trace.case[a + 1:b] == trace.case[a:b - 1]
+    src = trace.activity[a:b - 1][inner].astype(np.int64)
+    src *= k
+    src += trace.activity[a + 1:b][inner]
+    return inner, src
+
+
+def _inner_edge_stats(trace: Trace, blocks: list[tuple[int, int]], k: int) -> dict[str, np.ndarray]:
+    """Count, distinct cases, mean/median/p90 of the wait and start-basis share per edge.
+
+    Two passes over whole-case blocks: the first finds which edges occur, the second
+    adds up counts and sums and keeps each block's waits grouped by edge; the quantiles
+    are then taken per edge from its sorted waits.
+    """
+    n = len(trace.case)
+    dense = k * k <= max(n // 4, 1 << 16)
+    if dense:
+        seen = np.zeros(k * k, bool)
+        for a, b in blocks:
+            seen[_pair_codes(trace, a, b, k)[1]] = True
+        uniq = np.flatnonzero(seen)
+        del seen
+        lookup = np.full(k * k, -1, np.int32 if len(uniq) < 2**31 else np.int64)
+        lookup[uniq] = np.arange(len(uniq))
+    else:
+        parts = []
+        for a, b in blocks:
+            codes = np.sort(_pair_codes(trace, a, b, k)[1])
+            parts.append(codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes)
+        codes = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+        uniq = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
+        del parts, codes
     m = len(uniq)
-    pair_cases = np.unique(inverse.astype(np.int64) * (case_of.max() + 1) + case_of)
-    cases = np.bincount(pair_cases // (case_of.max() + 1), minlength=m)
-    finite = np.isfinite(wait)
-    w_count = np.bincount(inverse[finite], minlength=m)
-    w_sum = np.bincount(inverse[finite], weights=wait[finite], minlength=m)
-    s_count = np.bincount(inverse[finite], weights=has_start[finite].astype(float), minlength=m)
+    count = np.zeros(m, np.int64)
+    cases = np.zeros(m, np.int64)
+    w_count = np.zeros(m, np.int64)
+    w_sum = np.zeros(m)
+    s_count = np.zeros(m, np.int64)
+    pieces: list[tuple[np.ndarray, np.ndarray]] = []  # (waits grouped by edge, per-edge counts)
+    end, start, tps = trace.end, trace.start, trace.ticks_per_s
+    for a, b in blocks:
+        inner, codes = _pair_codes(trace, a, b, k)
+        if len(codes) == 0:
+            continue
+        idx = lookup[codes] if dense else np.searchsorted(uniq, codes)
+        del codes
+        count += np.bincount(idx, minlength=m)
+        cases += _distinct_cases(trace.case[a:b - 1][inner], idx, m)
+        prev = end[a:b - 1][inner]
+        nxt = end[a + 1:b][inner]
+        if start is not None:
+            nxt_start = start[a + 1:b][inner]
+            has_start = nxt_start != _NAT
+            nxt = np.where(has_start, nxt_start, nxt)
+            del nxt_start
+        valid = (prev != _NAT) & (nxt != _NAT)
+        nxt -= prev
+        del prev
+        wait = nxt[valid] / tps
+        del nxt
+        idx = idx[valid]
+        per_edge = np.bincount(idx, minlength=m)
+        w_count += per_edge
+        w_sum += np.bincount(idx, weights=wait, minlength=m)
+        if start is not None:
+            s_count += np.bincount(idx[has_start[valid]], minlength=m)
+        group = np.argsort(idx.astype(np.uint16) if m <= 1 << 16 else idx, kind="stable")
+        pieces.append((wait[group], per_edge))
+        del wait, idx, group
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = w_sum / w_count
         start_share = s_count / w_count
     median = np.full(m, np.nan)
     p90 = np.full(m, np.nan)
-    if finite.any():
-        inv_f, w_f = inverse[finite], wait[finite]
-        order = np.lexsort((w_f, inv_f))
-        w_sorted = w_f[order]
-        offsets = np.r_[0, np.cumsum(w_count)[:-1]]
-        present = w_count > 0
-        median[present] = _quantile_sorted(w_sorted, offsets[present], w_count[present], 0.5)
-        p90[present] = _quantile_sorted(w_sorted, offsets[present], w_count[present], 0.9)
-    return pd.DataFrame({"edge": uniq, "count": count, "cases": cases, "mean": mean,
-                         "median": median, "p90": p90, "start_share": start_share})
+    offsets = [np.r_[0, np.cumsum(per_edge)[:-1]] for _, per_edge in pieces]
+    for j in np.flatnonzero(w_count):
+        parts = [waits[o[j]:o[j] + c[j]] for (waits, c), o in zip(pieces, offsets) if c[j]]
+        values = np.sort(parts[0] if len(parts) == 1 else np.concatenate(parts))
+        median[j] = _quantile(values, 0.5)
+        p90[j] = _quantile(values, 0.9)
+    return {"src": uniq // k, "dst": uniq % k, "count": count, "cases": cases, "mean": mean,
+            "median": median, "p90": p90, "start_share": start_share}
 
 
-def _quantile_sorted(values: np.ndarray, offsets: np.ndarray, counts: np.ndarray,
-                     q: float) -> np.ndarray:
-    """Linear-interpolated quantile of contiguous sorted groups (numpy's default method)."""
-    pos = (counts - 1) * q
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.ceil(pos).astype(np.int64)
+def _quantile(values: np.ndarray, q: float) -> float:
+    """Linear-interpolated quantile of sorted values (numpy's default method)."""
+    pos = (len(values) - 1) * q
+    lo = int(np.floor(pos))
+    hi = int(np.ceil(pos))
     frac = pos - lo
-    return values[offsets + lo] * (1 - frac) + values[offsets + hi] * frac
+    return values[lo] * (1 - frac) + values[hi] * frac
+
+
+def _node_handling(graph: nx.DiGraph, trace: Trace) -> None:
+    if trace.start is None:
+        return
+    known = (trace.start != _NAT) & (trace.end != _NAT)
+    if not known.any():
+        return
+    duration = (trace.end[known] - trace.start[known]) / trace.ticks_per_s
+    frame = pd.DataFrame({"a": trace.activity[known], "d": duration})
+    agg = frame.groupby("a")["d"].agg(["mean", "median", "size"])
+    for code, row in agg.iterrows():
+        node = graph.nodes[trace.names[int(code)]]
+        node.update(handling_mean_s=float(row["mean"]), handling_median_s=float(row["median"]),
+                    handling_known=int(row["size"]), handling_source="measured")
 
 
 def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float = 100.0,

@@ -9,6 +9,7 @@ UTC, never relabelled), ``dd.mm.yyyy hh:mm[:ss]``, Finnish ``d.m.yyyy h.mm``,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,12 @@ _YMD = (r"^\s*(?P<year>\d{4})[/.](?P<a>\d{1,2})[/.](?P<b>\d{1,2})"
 _DMY = (r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4})"
         r"(?:[ T]+(?:klo\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?\s*$")
 _EPOCH = r"^\s*\d{9,13}(?:\.\d+)?\s*$"
+_ZONE = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
+# Values made only of these characters are matched the same by RE2 (pyarrow) and by
+# Python's re for the patterns in rpa_scout: there RE2's \d, \s and $ equal Python's.
+# Python's \s also takes \v, \x1c-\x1f and non-ASCII spaces, its \d non-ASCII digits,
+# and its $ matches before a final newline, so any other value is matched with re.
+_RE2_SAFE_CHARS = r"[^\t\r\f\x20-\x7e]"
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def _from_epoch(numbers: pd.Series) -> pd.Series:
 
 
 def _parse_iso(text: pd.Series, timezone: str) -> ParsedTimestamps:
-    has_zone = text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})\s*$", regex=True, na=False)
+    has_zone = str_contains(text, _ZONE)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
     shifted = 0
     if has_zone.any():
@@ -111,9 +118,8 @@ def _parse_iso(text: pd.Series, timezone: str) -> ParsedTimestamps:
 
 
 def _parse_parts(text: pd.Series, pattern: str, timezone: str, *, year_first: bool) -> ParsedTimestamps:
-    parts = text.str.extract(pattern)
-    a = pd.to_numeric(parts["a"], errors="coerce")
-    b = pd.to_numeric(parts["b"], errors="coerce")
+    parts = extract_numbers(text, pattern)
+    a, b = parts["a"], parts["b"]
     if year_first:
         month, day, order = a, b, "yyyy/mm/dd"
     else:
@@ -126,12 +132,12 @@ def _parse_parts(text: pd.Series, pattern: str, timezone: str, *, year_first: bo
             if not a_over:
                 order = "dd.mm.yyyy (assumed: no day above 12 in the column)"
     frame = pd.DataFrame({
-        "year": pd.to_numeric(parts["year"], errors="coerce"),
+        "year": parts["year"],
         "month": month,
         "day": day,
-        "hour": pd.to_numeric(parts["hour"], errors="coerce").fillna(0),
-        "minute": pd.to_numeric(parts["minute"], errors="coerce").fillna(0),
-        "second": pd.to_numeric(parts["second"], errors="coerce").fillna(0),
+        "hour": parts["hour"].fillna(0),
+        "minute": parts["minute"].fillna(0),
+        "second": parts["second"].fillna(0),
     })
     bad = frame[["year", "month", "day"]].isna().any(axis=1)
     frame.loc[bad, ["year", "month", "day"]] = [1970, 1, 1]
@@ -167,3 +173,108 @@ def epoch_seconds(values: pd.Series) -> np.ndarray:
     as_utc = pd.to_datetime(values, utc=True)
     out = (as_utc - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
     return np.asarray(out, dtype=float)
+
+
+# --- regular expressions over whole columns --------------------------------------------
+# pandas runs patterns with \d, \s or $ through Python's re one value at a time (RE2
+# differs from re on some characters). These helpers run RE2 through pyarrow on the
+# whole column and hand only the values where the two engines could differ to re, so
+# the results are exactly those of the pandas calls they replace.
+
+
+def _arrow(values: pd.Series):
+    """(pyarrow.compute, the values as an Arrow string array), or ``None``."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pandas 3 needs pyarrow for strings anyway
+        return None
+    try:
+        array = pa.array(values.astype("string").array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            return None
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    return pc, array
+
+
+def _unsafe_rows(pc, array) -> np.ndarray:
+    """Positions of values that RE2 and Python's re might match differently."""
+    unsafe = pc.fill_null(pc.match_substring_regex(array, _RE2_SAFE_CHARS), False)
+    return np.flatnonzero(unsafe.to_numpy(zero_copy_only=False))
+
+
+def _re2(pattern: str) -> str:
+    """The pattern in RE2 syntax (RE2 spells a Unicode escape \\x{...})."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", pattern)
+
+
+def extract_numbers(text: pd.Series, pattern: str) -> dict[str, pd.Series]:
+    """``pd.to_numeric(text.str.extract(pattern)[g], errors="coerce")`` for each named group.
+
+    Missing values (no match, group not taking part, missing input) are ``NaN``; the
+    numbers are floats, the same values the pandas calls give.
+    """
+    names = list(re.compile(pattern).groupindex)
+    fast = _arrow(text)
+    if fast is not None:
+        pc, array = fast
+        try:
+            found = pc.extract_regex(array, _re2(pattern))
+        except Exception:  # noqa: BLE001 - pattern RE2 cannot compile: use re
+            found = None
+        if found is not None:
+            out = {}
+            for name in names:
+                field = pc.struct_field(found, name)
+                field = pc.if_else(pc.equal(field, ""), None, field)
+                values = pc.cast(field, "float64").to_numpy(zero_copy_only=False)
+                out[name] = np.array(values, dtype=float)
+            redo = _unsafe_rows(pc, array)
+            if len(redo):
+                parts = text.iloc[redo].str.extract(pattern)
+                for name in names:
+                    out[name][redo] = pd.to_numeric(parts[name], errors="coerce").to_numpy(
+                        dtype=float, na_value=np.nan)
+            return {name: pd.Series(out[name], index=text.index) for name in names}
+    parts = text.str.extract(pattern)
+    return {name: pd.to_numeric(parts[name], errors="coerce").astype(float) for name in names}
+
+
+def str_contains(text: pd.Series, pattern: str) -> pd.Series:
+    """``text.str.contains(pattern, regex=True, na=False)`` as a bool Series."""
+    fast = _arrow(text)
+    if fast is not None:
+        pc, array = fast
+        try:
+            hit = pc.match_substring_regex(array, _re2(pattern))
+        except Exception:  # noqa: BLE001
+            hit = None
+        if hit is not None:
+            out = np.array(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+            redo = _unsafe_rows(pc, array)
+            if len(redo):
+                out[redo] = text.iloc[redo].str.contains(pattern, regex=True, na=False).to_numpy(
+                    dtype=bool)
+            return pd.Series(out, index=text.index)
+    return text.str.contains(pattern, regex=True, na=False).astype(bool)
+
+
+def str_fullmatch_all(text: pd.Series, pattern: str) -> bool:
+    """``bool(text.str.fullmatch(pattern).all())`` for a column without missing values."""
+    fast = _arrow(text) if not text.isna().any() else None
+    if fast is not None:
+        pc, array = fast
+        try:
+            hit = pc.match_substring_regex(array, "^(?:" + _re2(pattern) + ")$")
+        except Exception:  # noqa: BLE001
+            hit = None
+        if hit is not None:
+            miss = np.flatnonzero(~np.array(hit.to_numpy(zero_copy_only=False), dtype=bool))
+            if not len(miss):
+                return True
+            # RE2 matches a subset of what re matches here: re decides the rest.
+            return bool(text.iloc[miss].str.fullmatch(pattern).all())
+    return bool(text.str.fullmatch(pattern).all())

@@ -7,10 +7,14 @@ Before parsing, the file is checked: it must start like XML, declare no DTD or e
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import importlib.util
 import re
+import tempfile
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -23,7 +27,10 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def check_xes(path: Path) -> None:
     """Raise :class:`InputError` if ``path`` is empty, not XML, unsafe or truncated."""
-    head, tail = _head_and_tail(path)
+    _check_parts(path, *_head_and_tail(path))
+
+
+def _check_parts(path: Path, head: bytes, tail: bytes) -> None:
     name = path.name
     if not head.strip():
         raise InputError(f"{name}: the file is empty; export the log again")
@@ -44,7 +51,13 @@ def check_xes(path: Path) -> None:
         )
 
 
-def _head_and_tail(path: Path) -> tuple[bytes, bytes]:
+def _head_and_tail(path: Path, sink: BinaryIO | None = None) -> tuple[bytes, bytes]:
+    """First 64 KiB and last 4 KiB of the (decompressed) file.
+
+    A gzipped file is decompressed once; with ``sink``, the decompressed bytes are also
+    written there. If writing fails, ``sink.closed`` is set by closing it and the check
+    goes on without it.
+    """
     head = b""
     tail = b""
     try:
@@ -59,7 +72,9 @@ def _head_and_tail(path: Path) -> tuple[bytes, bytes]:
                         data += inflate.decompress(rest)
                     if len(head) < 65536:
                         head += data[: 65536 - len(head)]
-                    tail = (tail + data)[-4096:]
+                    tail = (tail + data[-4096:])[-4096:]
+                    if sink is not None and not sink.closed:
+                        _write(sink, data)
                 if not inflate.eof:
                     raise InputError(f"{path.name}: the gzip file is truncated; download it again")
         else:
@@ -74,6 +89,14 @@ def _head_and_tail(path: Path) -> tuple[bytes, bytes]:
     return head, tail
 
 
+def _write(sink: BinaryIO, data: bytes) -> None:
+    try:
+        sink.write(data)
+    except OSError:  # full disk and the like: read the gzip file itself instead
+        with contextlib.suppress(OSError):
+            sink.close()
+
+
 def _is_gzip(path: Path) -> bool:
     with open(path, "rb") as fh:
         return fh.read(2) == b"\x1f\x8b"
@@ -84,14 +107,20 @@ def read_xes_table(path: Path) -> tuple[pd.DataFrame, str]:
 
     Timestamps come back tz-aware UTC. The second value names the parser used.
     """
-    check_xes(path)
-    try:
-        frame = _read_r4pm(path)
-        parser = "r4pm (Rust)"
-    except ImportError:
-        frame, parser = _read_pm4py(path), "pm4py"
-    except Exception:  # r4pm refused the file: let pm4py try and report
-        frame, parser = _read_pm4py(path), "pm4py (r4pm failed)"
+    with contextlib.ExitStack() as stack:
+        try:
+            folder: Path | None = Path(stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="rpa_scout_xes_")))
+        except OSError:  # no writable temp folder: r4pm inflates the gzip file itself
+            folder = None
+        plain = _check_and_decompress(path, folder)
+        try:
+            frame = _read_r4pm(plain or path)
+            parser = "r4pm (Rust)"
+        except ImportError:
+            frame, parser = _read_pm4py(path), "pm4py"
+        except Exception:  # r4pm refused the file: let pm4py try and report
+            frame, parser = _read_pm4py(path), "pm4py (r4pm failed)"
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
             if getattr(frame[col].dt, "tz", None) is None:
@@ -99,6 +128,40 @@ def read_xes_table(path: Path) -> tuple[pd.DataFrame, str]:
             else:
                 frame[col] = frame[col].dt.tz_convert("UTC")
     return frame, parser
+
+
+def _check_and_decompress(path: Path, folder: Path | None) -> Path | None:
+    """:func:`check_xes`; a gzipped log is also decompressed into ``folder``, once.
+
+    Returns the decompressed copy (r4pm reads plain XML faster than it inflates gzip
+    itself), or ``None`` when the file is not gzipped or the copy could not be written.
+    """
+    if folder is None or not _is_gzip_safe(path) or importlib.util.find_spec("r4pm") is None:
+        check_xes(path)
+        return None
+    plain = folder / "log.xes"
+    try:
+        sink = open(plain, "wb")  # noqa: SIM115 - closed below, or by _write on failure
+    except OSError:
+        check_xes(path)
+        return None
+    try:
+        head, tail = _head_and_tail(path, sink)
+    finally:
+        written = not sink.closed
+        try:
+            sink.close()  # flushes: a failure here means an incomplete copy
+        except OSError:
+            written = False
+    _check_parts(path, head, tail)
+    return plain if written else None
+
+
+def _is_gzip_safe(path: Path) -> bool:
+    try:
+        return _is_gzip(path)
+    except OSError:
+        return False
 
 
 def _read_r4pm(path: Path) -> pd.DataFrame:
