@@ -23,7 +23,8 @@ from rpa_scout.handling import (ESTIMATED, ESTIMATOR_RELATIVE_ERROR, NO_RESOURCE
                                 estimate_handling_time)
 from rpa_scout.manual import PERSON, ManualRules
 from rpa_scout.routines import find_routines
-from rpa_scout.value import annual_factor, bootstrap_totals, interval, months_covered, payback_months
+from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_covered,
+                             payback_months, volume_period)
 
 CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
 SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
@@ -37,6 +38,10 @@ class RankConfig:
     Attributes:
         weights: weight of each 0–1 criterion in the fit score.
         fit_threshold: candidates below this fit are not recommended.
+        minimums: knock-out floors per criterion (0–1): a candidate scoring below any of
+            them is not recommended whatever its fit. The default keeps steps whose
+            handling time varies far more than the log's most uniform steps (judgement
+            work) out of the recommendations.
         sort_by: hours | fit | volume | handling | euros | payback.
         routines: also look for multi-step routines.
         bootstrap_rounds: resamples of cases for the interval.
@@ -47,6 +52,7 @@ class RankConfig:
         "rule_basedness": 0.30, "standardisation": 0.15, "variability": 0.15,
         "stability": 0.10, "rework": 0.10, "manual_share": 0.20})
     fit_threshold: float = 0.6
+    minimums: Mapping[str, float] = field(default_factory=lambda: {"variability": 0.6})
     sort_by: str = "hours"
     routines: bool = True
     bootstrap_rounds: int = 200
@@ -63,6 +69,12 @@ class RankConfig:
             raise ConfigError(f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
         if not 0 <= self.fit_threshold <= 1:
             raise ConfigError(f"fit_threshold must be between 0 and 1, got {self.fit_threshold}")
+        unknown = set(self.minimums) - set(CRITERIA)
+        if unknown:
+            raise ConfigError(f"unknown criterion minimum(s) {', '.join(sorted(unknown))}; "
+                              f"known: {', '.join(CRITERIA)}")
+        if any(not 0 <= v <= 1 for v in self.minimums.values()):
+            raise ConfigError("criterion minimums must be between 0 and 1")
 
 
 @dataclass(frozen=True)
@@ -108,16 +120,18 @@ def rank_candidates(
                                                   columns=columns)
     inst = handling.instances
     acts = handling.activities.set_index("activity")
-    first, last = log[columns.timestamp].min(), log[columns.timestamp].max()
+    event_first, event_last = log[columns.timestamp].min(), log[columns.timestamp].max()
+    case_starts = log.groupby(columns.case, sort=False, observed=True)[columns.timestamp].min()
+    first, last, basis = volume_period(case_starts, event_first, event_last)
     factor = annual_factor(first, last)
     months = months_covered(first, last)
     if not np.isfinite(factor):
         raise ConfigError("the log spans no time (all events at one instant); cannot annualise volumes")
 
     raw = activity_criteria(inst, columns=columns, seed=config.seed).set_index("activity")
-    norm = normalise(raw.reset_index()).set_index("activity")
     eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()
                     & acts["verdict"].isin(["manual", "mixed"])]
+    norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
     excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence"]].reset_index()
     excluded["why"] = excluded.apply(_why_excluded, axis=1)
 
@@ -142,6 +156,7 @@ def rank_candidates(
                          rework_share_raw=float(raw.loc[name, "rework_share"]),
                          top_successor_share_raw=float(raw.loc[name, "top_successor_share"]),
                          handling_cv_raw=float(raw.loc[name, "handling_cv"]) if pd.notna(raw.loc[name, "handling_cv"]) else np.nan,
+                         handling_spread_raw=float(raw.loc[name, "handling_spread"]) if pd.notna(raw.loc[name, "handling_spread"]) else np.nan,
                          stability_cv_raw=float(raw.loc[name, "stability_cv"]) if pd.notna(raw.loc[name, "stability_cv"]) else np.nan))
         values.append(per_case)
     if config.routines:
@@ -165,7 +180,8 @@ def rank_candidates(
                              rule_accuracy_raw=float(raw.loc[steps, "rule_accuracy"].min()),
                              rework_share_raw=float(raw.loc[steps, "rework_share"].max()),
                              top_successor_share_raw=float(raw.loc[steps, "top_successor_share"].min()),
-                             handling_cv_raw=np.nan, stability_cv_raw=np.nan))
+                             handling_cv_raw=np.nan, handling_spread_raw=float(raw.loc[steps, "handling_spread"].max()),
+                             stability_cv_raw=np.nan))
             values.append(per_case)
     table = pd.DataFrame(rows)
     if table.empty:
@@ -190,21 +206,40 @@ def rank_candidates(
                                              table["euros_per_year"].to_numpy(), economics.licence_per_year)
     weights = pd.Series(config.weights, dtype=float)
     table["fit"] = (table[list(weights.index)] * weights).sum(axis=1) / weights.sum()
-    table["recommended"] = table["fit"] >= config.fit_threshold
+    knocked = pd.Series("", index=table.index)
+    for criterion, floor in sorted(config.minimums.items()):
+        below = (table[criterion] < floor) & (knocked == "")
+        knocked[below] = [f"{criterion.replace('_', ' ')} {v:.2f} < {floor:.2f}"
+                          for v in table.loc[below, criterion]]
+    table["knocked_out"] = knocked
+    table["recommended"] = (table["fit"] >= config.fit_threshold) & (knocked == "")
     table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
     table["reason"] = [_reason(r, config.fit_threshold) for r in table.itertuples(index=False)]
     table = _sort(table, config.sort_by)
-    notes = (f"log spans {months:.1f} months ({first:%Y-%m-%d} .. {last:%Y-%m-%d}); counts × {factor:.3f} = a year",
+    notes = (f"volumes annualised over the {basis}: {months:.1f} months ({first:%Y-%m-%d} .. "
+             f"{last:%Y-%m-%d}; events {event_first:%Y-%m-%d} .. {event_last:%Y-%m-%d}); "
+             f"counts × {factor:.3f} = a year",
              handling.working_hours.describe(),
              f"handling times capped at {handling.cap_hours:g} h per instance")
     assumptions = [
         Assumption("annualisation factor", factor, "× log counts", "measured",
-                   f"12 / {months:.2f} months covered by the log, partial months pro rata"),
+                   f"12 / {months:.2f} months, the {basis} (the cases whose work the log "
+                   "holds), partial months pro rata"),
         Assumption("estimator relative error", ESTIMATOR_RELATIVE_ERROR, "of handling time", "measured",
                    "median error of completion-only estimates, benchmarks/handling_time.py; widens intervals"),
         Assumption("automatable share", float("nan"), "per candidate", "estimated",
-                   "share of executions whose next step a depth-3 decision tree predicts from "
-                   "case data (rule_basedness); exceptions stay with people"),
+                   "share of executions whose outcome (the system step it triggers: an "
+                   "exception, a return, a letter sent; or passing the case on) a depth-3 "
+                   "decision tree predicts from case data (rule_basedness); unpredictable "
+                   "exceptions stay with people"),
+        Assumption("knock-out floors", float("nan"), "per criterion", "assumed",
+                   "not recommended below: " + (", ".join(
+                       f"{c.replace('_', ' ')} {v:.2f}" for c, v in sorted(config.minimums.items()))
+                       or "none") + (
+                       f"; variability {config.minimums['variability']:.2f} = handling time spread "
+                       f"more than {1 / max(config.minimums['variability'], 1e-9):.1f}× this log's "
+                       "most uniform steps (judgement work)" if config.minimums.get("variability")
+                       else "") + "; set rank.minimums in the config"),
         Assumption("bootstrap", config.bootstrap_rounds, "resamples of cases", "measured",
                    f"80 % interval, Poisson weights, seed {config.seed}"),
         *economics.assumptions(),
@@ -230,7 +265,11 @@ def _reason(r, threshold: float) -> str:
     tail = f"{r.standardisation:.0%} standard path, {stable}, {people}"
     if r.rework < 0.9:
         tail += f", {1 - r.rework:.0%} rework"
-    if not r.recommended:
+    if not r.recommended and r.knocked_out:
+        tail += f"; not recommended: {r.knocked_out}"
+        if r.knocked_out.startswith("variability"):
+            tail += " (handling time varies far more than this log's most uniform steps: judgement work?)"
+    elif not r.recommended:
         weakest = min(("rule_basedness", "standardisation", "variability", "stability", "rework",
                        "manual_share"), key=lambda c: getattr(r, c))
         tail += f"; not recommended: fit {r.fit:.2f} < {threshold:.2f}, weakest {weakest.replace('_', ' ')}"

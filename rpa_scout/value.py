@@ -34,6 +34,23 @@ def months_covered(first: pd.Timestamp, last: pd.Timestamp) -> float:
     return months
 
 
+def volume_period(case_starts: pd.Series, first_event: pd.Timestamp,
+                  last_event: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """The period whose work the log holds: (first, last, basis).
+
+    A year's volume is the executions of a year's cases. Cases are dated by their first
+    event: in a case-based extract ("cases opened in 2025", whose work runs on into
+    2026) the log holds all the work of the cases opened between the first and last
+    case start, not of the longer span of its events; in a time-window extract the
+    case starts cover the window anyway. When the cases start within a week (too short
+    to annualise from), the span of the events is used.
+    """
+    first, last = case_starts.min(), case_starts.max()
+    if pd.notna(first) and pd.notna(last) and last - first >= pd.Timedelta(days=7):
+        return first, last, "span of case starts"
+    return first_event, last_event, "span of events"
+
+
 def annual_factor(log_first: pd.Timestamp, log_last: pd.Timestamp) -> float:
     """Multiply counts in the log by this to get a year's worth (12 / months covered)."""
     months = months_covered(log_first, log_last)

@@ -7,6 +7,10 @@
   cases, and every manual start and complete falls inside office hours. A task can be
   reserved for one person (the same official continues a case) or exclude one (a second
   approver must be somebody else).
+* **Exceptions.** A rule-based step meets an exception with probability
+  ``1 - automatable_share`` (drawn at random, so case data cannot predict it); the
+  person then logs "Poikkeama kirjattu" seconds after the step. A robot would take the
+  other executions: that is what the ground truth's ``automatable_share`` means.
 * **Handling times** are log-normal around the activity's design mean, scaled by the
   person's speed, at least :data:`MIN_SECONDS` and at most :data:`MAX_MINUTES`.
 * **System steps** run at once under a system account and take 0–5 seconds;
@@ -35,6 +39,7 @@ from rpa_scout.synth.model import STAFF, Batch, ProcessModel
 from rpa_scout.synth.names import staff_names
 
 START, COMPLETE = 0, 1
+EXCEPTION = "EXCEPTION"  # key of the user-triggered step that marks an exception
 SCAN = 25
 MIN_SECONDS = 30
 MAX_MINUTES = 150
@@ -82,12 +87,13 @@ class Case:
 
 
 class _Task:
-    __slots__ = ("case", "act", "base", "follow", "gap", "fdur", "exclude", "only", "done")
+    __slots__ = ("case", "act", "base", "follows", "extra", "exclude", "only", "done")
 
-    def __init__(self, case: int, act: int, base: float, follow: int, gap: int, fdur: int,
+    def __init__(self, case: int, act: int, base: float, follows: tuple[tuple[int, int, int], ...],
                  exclude: int, only: int, done: simpy.Event) -> None:
         self.case, self.act, self.base = case, act, base
-        self.follow, self.gap, self.fdur = follow, gap, fdur
+        self.follows = follows  # (activity, gap s, duration s) logged after the step
+        self.extra = sum(gap + dur for _, gap, dur in follows)
         self.exclude, self.only, self.done = exclude, only, done
 
 
@@ -240,15 +246,17 @@ class Simulation:
         """
         a = self.index[key]
         base = 60.0 * math.exp(self._mu[a] + self._sigma[a] * case.z())
-        follow, gap, fdur = -1, 0, 0
+        follows = []
+        activity = self.model.activities[a]
+        if activity.rule_based and activity.exceptions and EXCEPTION in self.index \
+                and case.u() >= activity.automatable_share:
+            follows.append((self.index[EXCEPTION], 1 + int(case.u() * 4), 1 + int(case.u() * 8)))
         if then is not None:
-            follow = self.index[then]
-            gap = 1 + int(case.u() * 4)
-            fdur = 1 + int(case.u() * 8)
+            follows.append((self.index[then], 1 + int(case.u() * 4), 1 + int(case.u() * 8)))
         team = self._team_of_act[a]
         if only >= 0 and self._person_team[only] != team:
             raise ValueError(f"{key}: person {only} is not in the team of the step")
-        task = _Task(case.index, a, base, follow, gap, fdur, exclude, only, self.env.event())
+        task = _Task(case.index, a, base, tuple(follows), exclude, only, self.env.event())
         self._queues[team].append(task)
         idle = self._idle[team]
         if idle:
@@ -361,7 +369,7 @@ class Simulation:
                     continue
                 d = int(task.base * speed + 0.5)
                 d = MIN_SECONDS if d < MIN_SECONDS else (cap if d > cap else d)
-                if d + task.gap + task.fdur <= left:
+                if d + task.extra <= left:
                     chosen, chosen_at = task, i
                     break
                 eligible += 1
@@ -386,13 +394,13 @@ class Simulation:
             inst_act.append(a)
             inst_sec.append(d)
             total = d
-            if chosen.follow >= 0:
-                t0 = now + d + chosen.gap
-                record(c, chosen.follow, t0, p, START)
-                record(c, chosen.follow, t0 + chosen.fdur, p, COMPLETE)
-                inst_act.append(chosen.follow)
-                inst_sec.append(chosen.fdur)
-                total += chosen.gap + chosen.fdur
+            for follow, gap, fdur in chosen.follows:
+                t0 = now + total + gap
+                record(c, follow, t0, p, START)
+                record(c, follow, t0 + fdur, p, COMPLETE)
+                inst_act.append(follow)
+                inst_sec.append(fdur)
+                total += gap + fdur
             yield env.timeout(total)
             chosen.done.succeed(p)
 

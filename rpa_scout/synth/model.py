@@ -39,9 +39,15 @@ class Activity:
             person whose manual step triggered it, seconds after it) or ``batch``
             (a scheduled job completing every waiting case at once).
         mean_minutes: design mean handling time of a manual step (log-normal).
-        sigma: log-normal shape of the handling time.
+        sigma: log-normal shape of the handling time. The processes use 0.35 for
+            rule-based steps (uniform screen work) and 1.0 for judgement steps (knowledge
+            work varies case by case), the contrast RPA selection criteria look for.
         rule_based: designed as automatable (fixed rules, structured inputs).
-        automatable_share: fraction of the manual work a robot would take.
+        automatable_share: fraction of the manual work a robot would take. The other
+            executions are exceptions a robot would hand back: drawn at random, each is
+            logged as :data:`EXCEPTION_STEP` by the same person seconds after the step,
+            unless ``exceptions`` is false (the step's own branches show them).
+        exceptions: log the exception marker after a rule-based step's exceptions.
         team: key of the staff team that does a manual step.
         account: ``org:resource`` of a system or batch step.
         visits: expected executions per case, used only to size the teams.
@@ -58,6 +64,7 @@ class Activity:
     team: str | None = None
     account: str | None = None
     visits: float = 0.0
+    exceptions: bool = True
 
     def __post_init__(self) -> None:
         if self.performer not in PERFORMERS:
@@ -73,6 +80,11 @@ class Activity:
     def manual(self) -> bool:
         """True for steps a person does (start and complete in office hours)."""
         return self.performer == STAFF
+
+
+EXCEPTION_STEP = Activity(
+    "EXCEPTION", "Poikkeama kirjattu", "Exception recorded", USER_SYSTEM)
+"""Logged under the person seconds after a rule-based step that met an exception."""
 
 
 @dataclass(frozen=True)

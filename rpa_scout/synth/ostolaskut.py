@@ -21,31 +21,32 @@ import pandas as pd
 from rpa_scout.synth.calendar import ORIGIN
 from rpa_scout.synth.engine import Case, Simulation
 from rpa_scout.synth.model import (BATCH, STAFF, SYSTEM, USER_SYSTEM, Activity, Batch,
-                                   ProcessModel, Team)
+                                   ProcessModel, Team, EXCEPTION_STEP)
 
 SECOND_APPROVAL_EUR = 5000.0
 
 ACTIVITIES = (
+    EXCEPTION_STEP,
     Activity("RECEIVED", "Lasku vastaanotettu", "Invoice received", SYSTEM,
              account="Basware-robotti"),
     Activity("DATA", "Skannatun laskun tietojen tarkistus", "Scanned invoice data check", STAFF,
-             mean_minutes=7, sigma=0.5, rule_based=True, automatable_share=0.7,
+             mean_minutes=7, sigma=0.35, rule_based=True, automatable_share=0.7,
              team="reskontra", visits=0.18),
     Activity("AUTOMATCH", "Automaattinen tilausvastaavuus", "Automatic order matching", SYSTEM,
              account="Basware-robotti"),
     Activity("MATCH", "Tilausvastaavuuden tarkistus", "Matching to purchase order", STAFF,
-             mean_minutes=10, sigma=0.5, rule_based=True, automatable_share=0.85,
+             mean_minutes=10, sigma=0.35, rule_based=True, automatable_share=0.85,
              team="reskontra", visits=0.30),
     Activity("CODING", "Kustannuspaikan tiliöinti", "Cost-centre coding", STAFF,
-             mean_minutes=5, sigma=0.45, rule_based=True, automatable_share=0.9,
+             mean_minutes=5, sigma=0.35, rule_based=True, automatable_share=0.9,
              team="reskontra", visits=0.83),
-    Activity("INSPECT", "Asiatarkastus", "Inspection", STAFF, mean_minutes=6, sigma=0.6,
+    Activity("INSPECT", "Asiatarkastus", "Inspection", STAFF, mean_minutes=6, sigma=1.0,
              team="tarkastajat", visits=1.08),
     Activity("RETURN", "Palautus tiliöintiin", "Returned for re-coding", USER_SYSTEM),
-    Activity("APPROVE", "Hyväksyntä", "Approval", STAFF, mean_minutes=3, sigma=0.6,
+    Activity("APPROVE", "Hyväksyntä", "Approval", STAFF, mean_minutes=3, sigma=1.0,
              team="hyvaksyjat", visits=1.0),
     Activity("APPROVE2", "Toinen hyväksyntä", "Second approval", STAFF, mean_minutes=5,
-             sigma=0.6, team="hyvaksyjat", visits=0.08),
+             sigma=1.0, team="hyvaksyjat", visits=0.08),
     Activity("TRANSFER", "Siirto maksatukseen", "Transfer to payment", USER_SYSTEM),
     Activity("PAYMENT", "Maksuajo", "Payment run", BATCH, account="JÄRJESTELMÄ"),
     Activity("ARCHIVE", "Arkistointi", "Archiving", SYSTEM, account="JÄRJESTELMÄ"),

@@ -24,49 +24,50 @@ import pandas as pd
 
 from rpa_scout.synth.engine import Case, Simulation
 from rpa_scout.synth.model import (BATCH, STAFF, SYSTEM, USER_SYSTEM, Activity, Batch,
-                                   ProcessModel, Team)
+                                   ProcessModel, Team, EXCEPTION_STEP)
 
 LARGE = ("rivitalo", "kerrostalo", "liikerakennus")
 APPEAL_DAYS = 22
 
 ACTIVITIES = (
+    EXCEPTION_STEP,
     Activity("RECEIVED", "Hakemus saapunut", "Application received", SYSTEM,
              account="Lupapiste-integraatio"),
     Activity("REGISTER", "Paperihakemuksen kirjaus", "Registration of paper application",
-             STAFF, mean_minutes=20, sigma=0.4, rule_based=True, automatable_share=0.6,
+             STAFF, mean_minutes=20, sigma=0.35, rule_based=True, automatable_share=0.6,
              team="sihteerit", visits=0.08),
     Activity("CHECK", "Täydellisyyden tarkistus", "Completeness check", STAFF,
-             mean_minutes=15, sigma=0.5, team="tarkastajat", visits=1.46),
+             mean_minutes=15, sigma=1.0, team="tarkastajat", visits=1.46),
     Activity("REQUEST", "Täydennyspyyntö", "Request for supplementary information", STAFF,
-             mean_minutes=12, sigma=0.5, team="tarkastajat", visits=0.46),
+             mean_minutes=12, sigma=1.0, team="tarkastajat", visits=0.46),
     Activity("REQUEST_SENT", "Täydennyspyyntö lähetetty", "Request sent to applicant",
              USER_SYSTEM),
     Activity("SUPPLEMENT", "Täydennys saapunut", "Supplement received", SYSTEM,
              account="Lupapiste-integraatio"),
     Activity("NEIGHBOURS", "Naapurien kuuleminen", "Neighbour hearing", STAFF,
-             mean_minutes=30, sigma=0.45, rule_based=True, automatable_share=0.8,
+             mean_minutes=30, sigma=0.35, rule_based=True, automatable_share=0.8,
              team="sihteerit", visits=0.55),
     Activity("STATEMENT_REQ", "Lausuntopyyntö", "Request for statements", STAFF,
-             mean_minutes=25, sigma=0.45, rule_based=True, automatable_share=0.7,
+             mean_minutes=25, sigma=0.35, rule_based=True, automatable_share=0.7,
              team="sihteerit", visits=0.26),
     Activity("STATEMENT", "Lausunto saapunut", "Statement received", SYSTEM,
              account="Lupapiste-integraatio"),
-    Activity("REVIEW", "Katselmus", "Site review", STAFF, mean_minutes=80, sigma=0.35,
+    Activity("REVIEW", "Katselmus", "Site review", STAFF, mean_minutes=80, sigma=1.0,
              team="tarkastajat", visits=0.5),
     Activity("DRAFT", "Päätösehdotuksen valmistelu", "Decision drafting", STAFF,
-             mean_minutes=60, sigma=0.45, team="tarkastajat", visits=1.08),
-    Activity("DECISION", "Lupapäätös", "Permit decision", STAFF, mean_minutes=12, sigma=0.5,
+             mean_minutes=60, sigma=1.0, team="tarkastajat", visits=1.08),
+    Activity("DECISION", "Lupapäätös", "Permit decision", STAFF, mean_minutes=12, sigma=1.0,
              team="paattajat", visits=1.08),
     Activity("RETURNED", "Palautettu valmisteluun", "Returned for redrafting", USER_SYSTEM),
     Activity("SIGNED", "Päätös allekirjoitettu sähköisesti", "Decision signed electronically",
              USER_SYSTEM),
     Activity("PUBLISH", "Päätöksen julkaisu", "Publication of decision", STAFF,
-             mean_minutes=8, sigma=0.4, rule_based=True, automatable_share=0.9,
+             mean_minutes=8, sigma=0.35, rule_based=True, automatable_share=0.9,
              team="sihteerit", visits=1.0),
-    Activity("FEE", "Maksulaskun laadinta", "Fee invoice", STAFF, mean_minutes=12, sigma=0.45,
+    Activity("FEE", "Maksulaskun laadinta", "Fee invoice", STAFF, mean_minutes=12, sigma=0.35,
              rule_based=True, automatable_share=0.85, team="sihteerit", visits=1.0),
     Activity("FINAL", "Lainvoimaisuus", "Decision became final", BATCH, account="JÄRJESTELMÄ"),
-    Activity("ARCHIVE", "Arkistointi", "Archiving", STAFF, mean_minutes=5, sigma=0.4,
+    Activity("ARCHIVE", "Arkistointi", "Archiving", STAFF, mean_minutes=5, sigma=0.35,
              rule_based=True, automatable_share=0.6, team="sihteerit", visits=1.0),
 )
 

@@ -23,26 +23,27 @@ import pandas as pd
 from rpa_scout.synth.calendar import ORIGIN
 from rpa_scout.synth.engine import Case, Simulation
 from rpa_scout.synth.model import (BATCH, STAFF, SYSTEM, USER_SYSTEM, Activity, Batch,
-                                   ProcessModel, Team)
+                                   ProcessModel, Team, EXCEPTION_STEP)
 
 ACTIVITIES = (
+    EXCEPTION_STEP,
     Activity("RECEIVED", "Hakemus vastaanotettu", "Application received", SYSTEM,
              account="eAsiointi"),
     Activity("ENTRY", "Paperihakemuksen tallennus", "Entry of paper application", STAFF,
-             mean_minutes=12, sigma=0.4, rule_based=True, automatable_share=0.7,
+             mean_minutes=12, sigma=0.35, rule_based=True, automatable_share=0.7,
              team="palveluohjaus", visits=0.12),
     Activity("FETCH", "Tulotiedot haettu tulorekisteristä",
              "Income data fetched from the Incomes Register", SYSTEM, account="JÄRJESTELMÄ"),
     Activity("INCOME", "Tulotietojen tarkistus", "Income information check", STAFF,
-             mean_minutes=22, sigma=0.45, rule_based=True, automatable_share=0.8,
+             mean_minutes=22, sigma=0.35, rule_based=True, automatable_share=0.8, exceptions=False,
              team="maksut", visits=0.9),
     Activity("INCOME_REQUEST", "Tulotietojen täydennyspyyntö", "Request for income documents",
              USER_SYSTEM),
     Activity("INCOME_RECEIVED", "Tulotiedot täydennetty", "Income documents received", SYSTEM,
              account="eAsiointi"),
-    Activity("PLACEMENT", "Sijoitus", "Placement", STAFF, mean_minutes=20, sigma=0.5,
+    Activity("PLACEMENT", "Sijoitus", "Placement", STAFF, mean_minutes=20, sigma=1.0,
              team="palveluohjaus", visits=1.07),
-    Activity("LETTER", "Päätöskirje", "Decision letter", STAFF, mean_minutes=10, sigma=0.4,
+    Activity("LETTER", "Päätöskirje", "Decision letter", STAFF, mean_minutes=10, sigma=0.35,
              rule_based=True, automatable_share=0.85, team="palveluohjaus", visits=1.07),
     Activity("SENT", "Päätös lähetetty Suomi.fi-viesteihin", "Decision sent to Suomi.fi Messages",
              USER_SYSTEM),
@@ -50,7 +51,7 @@ ACTIVITIES = (
     Activity("DECLINED", "Paikasta kieltäydytty", "Place declined", SYSTEM, account="eAsiointi"),
     Activity("WITHDRAWN", "Hakemus peruttu", "Application withdrawn", SYSTEM,
              account="eAsiointi"),
-    Activity("FEE", "Asiakasmaksupäätös", "Fee decision", STAFF, mean_minutes=7, sigma=0.4,
+    Activity("FEE", "Asiakasmaksupäätös", "Fee decision", STAFF, mean_minutes=7, sigma=0.35,
              rule_based=True, automatable_share=0.9, team="maksut", visits=0.96),
     Activity("START", "Hoidon aloitus", "Start of care", BATCH, account="JÄRJESTELMÄ"),
 )
