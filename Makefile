@@ -19,7 +19,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 demo: install
-	$(BIN)/rpa-scout inspect $(SAMPLE)
+	$(BIN)/rpa-scout rank $(SAMPLE)
 
 test: install
 	@bash scripts/run-tests.sh $(BIN)

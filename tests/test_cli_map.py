@@ -60,3 +60,16 @@ def test_variants_cli(write):
     result = CliRunner().invoke(main, ["variants", str(write("l.csv", LOG)), "--top", "1"])
     assert result.exit_code == 0
     assert "A → B" in result.output or "A → C → B" in result.output
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+@pytest.mark.parametrize("relative", ["receipt/receipt.xes.gz", "bpic15/BPIC15_1.xes.gz"])
+def test_real_maps_render(relative, tmp_path):
+    from tests.conftest import shared_log
+
+    out = tmp_path / "map.svg"
+    result = CliRunner().invoke(main, ["map", str(shared_log(relative)), "--view", "performance",
+                                       "--activities", "80", "--paths", "60", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text(encoding="utf-8")
+    assert "<svg" in svg and "start" in svg and "end" in svg
