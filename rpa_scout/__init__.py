@@ -10,13 +10,14 @@ from rpa_scout.columns import PRESETS, XES, LogColumns
 from rpa_scout.errors import ColumnError, ConfigError, InputError, RenderError, RpaScoutError
 from rpa_scout.graph import discover_graph, filter_graph
 from rpa_scout.handling import HandlingResult, estimate_handling_time
+from rpa_scout.io.pictures import render_svg
 from rpa_scout.io.read import read_log
 from rpa_scout.lifecycle import PairedInstances, pair_lifecycle
 from rpa_scout.manual import ManualResult, ManualRules, detect_manual
 from rpa_scout.model import discover_bpmn
 from rpa_scout.privacy import pseudonymise
 from rpa_scout.rank import RankConfig, Ranking, annotate_graph, rank_candidates
-from rpa_scout.render import to_dot
+from rpa_scout.render import bpmn_to_dot, to_dot
 from rpa_scout.report import LoadReport
 from rpa_scout.variants import variants
 from rpa_scout.whatif import WhatIf, simulate_automation
@@ -28,6 +29,6 @@ __all__ = [
     "RpaScoutError", "InputError", "ColumnError", "ConfigError", "RenderError",
     "HandlingResult", "ManualResult", "ManualRules", "RankConfig", "Ranking", "WhatIf",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
-    "to_dot", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
+    "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
     "pseudonymise", "simulate_automation",
 ]

@@ -166,7 +166,7 @@ def map_command(log: Path, view: str, activities: float, paths: float, fmt: str 
     if fmt == "bpmn":
         from rpa_scout.model import discover_bpmn
 
-        pictures.write_bpmn(discover_bpmn(frame, noise_threshold=noise), out)
+        pictures.write_bpmn(discover_bpmn(frame, noise_threshold=noise, activities=activities), out)
         click.echo(f"BPMN model written to {out}")
         return
     graph = filter_graph(discover_graph(frame), activities=activities, paths=paths, log=frame)

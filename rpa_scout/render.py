@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from typing import Any
+
 import networkx as nx
 
 from rpa_scout.errors import ConfigError
@@ -121,3 +123,51 @@ def _blue(shade: float) -> str:
 def _dark(hex_colour: str) -> bool:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return 0.299 * r + 0.587 * g + 0.114 * b < 140
+
+
+_GATEWAY_MARKS = {"Exclusive": "×", "Parallel": "+", "Inclusive": "○"}
+
+
+def bpmn_to_dot(model: Any) -> str:
+    """DOT text for a BPMN model from :func:`rpa_scout.discover_bpmn`, top to bottom.
+
+    Tasks are rounded boxes, × / + / ○ diamonds are exclusive, parallel and inclusive
+    gateways; the layout order is breadth-first from the start event with names as
+    tie-breakers, so the same model gives the same picture.
+    """
+    nodes, flows = list(model.get_nodes()), list(model.get_flows())
+    succ: dict[Any, list[Any]] = {}
+    for flow in flows:
+        succ.setdefault(flow.get_source().get_id(), []).append(flow.get_target())
+
+    def key(node: Any) -> tuple[str, str]:
+        return type(node).__name__, str(node.get_name())
+
+    order, seen = [], set()
+    queue = sorted((n for n in nodes if "Start" in type(n).__name__), key=key)
+    while queue:
+        node = queue.pop(0)
+        if node.get_id() in seen:
+            continue
+        seen.add(node.get_id())
+        order.append(node)
+        queue.extend(sorted(succ.get(node.get_id(), []), key=key))
+    order += sorted((n for n in nodes if n.get_id() not in seen), key=key)
+    ids = {n.get_id(): f"b{i}" for i, n in enumerate(order)}
+    out = ["digraph bpmn {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=10];']
+    for node in order:
+        kind = type(node).__name__
+        if "Start" in kind:
+            attrs = 'shape=circle, width=0.3, label="", style=filled, fillcolor="#9be39b"'
+        elif "End" in kind:
+            attrs = 'shape=doublecircle, width=0.3, label="", style=filled, fillcolor="#f4a3a3"'
+        elif "Gateway" in kind:
+            mark = next((v for k, v in _GATEWAY_MARKS.items() if k in kind), "?")
+            attrs = f'shape=diamond, width=0.4, height=0.4, fixedsize=true, label={_quote(mark)}'
+        else:
+            attrs = (f'shape=box, style="rounded,filled", fillcolor="#eef3fb", '
+                     f'label={_quote(_wrap(str(node.get_name())))}')
+        out.append(f"  {ids[node.get_id()]} [{attrs}];")
+    for flow in sorted(flows, key=lambda f: (ids[f.get_source().get_id()], ids[f.get_target().get_id()])):
+        out.append(f"  {ids[flow.get_source().get_id()]} -> {ids[flow.get_target().get_id()]} [arrowsize=0.6];")
+    return "\n".join(out + ["}"]) + "\n"

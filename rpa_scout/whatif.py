@@ -1,11 +1,14 @@
 """What if a robot took over some steps? Hours freed and the lead time citizens wait.
 
-The log is replayed case by case: each instance of an automated step loses its queueing
+The log is replayed case by case: each automated instance of a step loses its queueing
 and handling time (the time since its case's previous completion) and takes the robot's
 processing time instead; everything after it in the case moves earlier by the time saved.
 That assumes the following steps are picked up as promptly as before, so the lead-time
-gain is an upper bound; the hours freed come from the ranking (annual manual executions
-× handling time × automatable share).
+gain is an upper bound. Given ranking rows, only the automatable share of a step's
+instances is automated (drawn with a seeded generator; the exceptions stay with
+people), and the hours freed come from the ranking (annual manual executions × handling
+time × automatable share) without counting any step twice: a routine's hours count only
+when none of its steps is also given as a single step.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def simulate_automation(
     *,
     robot_seconds: float = 60.0,
     handling: HandlingResult | None = None,
+    seed: int = 0,
     columns: LogColumns = XES,
 ) -> WhatIf:
     """Replay ``log`` as if the given candidates were automated.
@@ -46,9 +50,11 @@ def simulate_automation(
     Args:
         log: event log with XES column names.
         candidates: activity or routine names (routines as "A → B"), or rows of
-            ``Ranking.candidates`` (their ``candidate`` and ``hours_per_year`` are used).
+            ``Ranking.candidates`` (their ``candidate``, ``hours_per_year`` and
+            ``automatable_share`` are used).
         robot_seconds: processing time of the robot per automated step.
         handling: a precomputed :func:`estimate_handling_time` result.
+        seed: seed of the draw of which instances a robot takes (ranking rows only).
         columns: column mapping.
 
     Returns:
@@ -57,9 +63,16 @@ def simulate_automation(
     if robot_seconds < 0:
         raise ConfigError(f"robot_seconds must not be negative, got {robot_seconds}")
     hours = float("nan")
+    share: dict[str, float] = {}
     if isinstance(candidates, pd.DataFrame):
         names = [str(c) for c in candidates["candidate"]]
-        hours = float(candidates["hours_per_year"].sum()) if "hours_per_year" in candidates else hours
+        if "hours_per_year" in candidates:
+            hours = _hours_without_overlap(names, candidates["hours_per_year"].to_numpy(dtype=float))
+        if "automatable_share" in candidates:
+            for name, value in zip(names, candidates["automatable_share"].to_numpy(dtype=float)):
+                for step in name.split(SEPARATOR):  # a single step's own share wins
+                    if SEPARATOR not in name or step not in share:
+                        share[step] = float(value) if np.isfinite(value) else 1.0
     else:
         names = [str(c) for c in candidates]
     steps = tuple(sorted({step for name in names for step in name.split(SEPARATOR)}))
@@ -79,6 +92,9 @@ def simulate_automation(
     prev[first] = np.nan
     gap = np.where(np.isfinite(prev), t - prev, 0.0)
     automated = np.isin(act, steps)
+    if share:  # the robot takes the automatable share; exceptions stay with people
+        p = np.array([share.get(a, 1.0) for a in act], dtype=float)
+        automated &= np.random.default_rng(seed).random(len(act)) < p
     saved = np.where(automated, np.clip(gap - robot_seconds, 0.0, None), 0.0)
     n = len(case_names)
     saved_case = np.bincount(c, weights=saved, minlength=n)
@@ -99,3 +115,14 @@ def simulate_automation(
         "hours_freed_per_year": hours,
     }])
     return WhatIf(cases, steps, hours, summary)
+
+
+def _hours_without_overlap(names: list[str], hours: np.ndarray) -> float:
+    """Sum of hours, leaving out routines any of whose steps is also a single candidate."""
+    singles = {n for n in names if SEPARATOR not in n}
+    total = 0.0
+    for name, value in zip(names, hours):
+        if SEPARATOR in name and any(step in singles for step in name.split(SEPARATOR)):
+            continue
+        total += float(value) if np.isfinite(value) else 0.0
+    return total

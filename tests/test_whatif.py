@@ -38,3 +38,30 @@ def test_routines_expand_and_ranking_rows_give_hours():
 def test_unknown_step_is_an_error():
     with pytest.raises(ConfigError, match="not in the log"):
         simulate_automation(_log(), ["Lentäminen"])
+
+
+def test_overlapping_routine_not_counted_twice_and_share_applied():
+    rows = pd.DataFrame({"candidate": ["Tiliöinti", "Tiliöinti → Hyväksyntä", "Hyväksyntä"],
+                         "hours_per_year": [100.0, 80.0, 50.0],
+                         "automatable_share": [1.0, 1.0, 0.0]})
+    result = simulate_automation(_log(), rows, robot_seconds=0)
+    assert result.hours_freed_per_year == 150.0  # the routine's steps are both single rows
+    cases = result.cases.set_index("case")
+    assert cases.loc["c1", "saved_h"] == 4      # Tiliöinti automated (share 1)
+    assert cases.loc["c2", "saved_h"] == 0      # Hyväksyntä stays with people (share 0)
+    again = simulate_automation(_log(), rows, robot_seconds=0)
+    pd.testing.assert_frame_equal(result.cases, again.cases)
+
+
+def test_share_draw_is_seeded_and_proportional():
+    from rpa_scout import read_log, rank_candidates
+    from tests.conftest import SAMPLES
+
+    log, _ = read_log(SAMPLES / "varhaiskasvatus.csv.gz")
+    top = rank_candidates(log).candidates.head(1)
+    full = simulate_automation(log, list(top["candidate"]))
+    part = simulate_automation(log, top, seed=1)
+    share = float(top["automatable_share"].iloc[0])
+    affected = part.summary.loc[0, "cases_affected"] / full.summary.loc[0, "cases_affected"]
+    assert affected == pytest.approx(share, abs=0.05)
+    assert part.summary.equals(simulate_automation(log, top, seed=1).summary)

@@ -47,6 +47,22 @@ def write_dot_picture(dot_text: str, path: Path, fmt: str) -> Path:
     return path
 
 
+def render_svg(dot_text: str) -> str:
+    """Draw DOT text as SVG with Graphviz (for notebooks: ``IPython.display.SVG``).
+
+    Raises:
+        RenderError: ``dot`` is missing (the message says how to install it) or fails.
+    """
+    if not dot_available():
+        raise RenderError(f"Graphviz's 'dot' was not found, so the picture was not drawn; {INSTALL_HINT}")
+    done = subprocess.run(["dot", "-Tsvg"], input=dot_text.encode("utf-8"), capture_output=True,
+                          check=False, timeout=600)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"Graphviz failed to draw the picture: {message[0] if message else 'unknown error'}")
+    return done.stdout.decode("utf-8")
+
+
 def write_graphml(graph: nx.DiGraph, path: Path) -> Path:
     """Write GraphML (attributes that are not numbers or text are left out)."""
     _writable(path)
