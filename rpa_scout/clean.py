@@ -106,10 +106,10 @@ def standardise(
         reasons = reasons.mask(reasons.isna() & mask.to_numpy(), reason)
     ok = reasons.isna()
     if ok.all():  # the same as below, without copying every row first
-        dup = frame.duplicated(keep="first")
+        dup = pd.Series(_duplicated(frame), index=frame.index)
     else:
         dup = pd.Series(False, index=frame.index)
-        dup[ok] = frame.loc[ok].duplicated(keep="first")
+        dup[ok] = _duplicated(frame.loc[ok])
     reasons = reasons.mask(dup, "exact duplicate")
 
     rejected: dict[str, int] = {}
@@ -227,6 +227,23 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
         "unmatched start (never completed)": 0,
         "non-work events (schedule, assign, ...)": int((~trans.isin(list(WORK_TRANSITIONS))).sum()),
     }
+
+
+def _duplicated(frame: pd.DataFrame) -> np.ndarray:
+    """``frame.duplicated(keep="first").to_numpy()``, comparing every column only where needed.
+
+    Exact duplicates agree on case, activity and timestamp, so only the rows whose
+    (case, activity, timestamp) occurs more than once are compared on all columns; file
+    order is kept, so the first of each group is still the one kept.
+    """
+    keys = [c for c in (XES.case, XES.activity, XES.timestamp) if c in frame.columns]
+    if len(frame) < 2 or not keys or len(keys) == len(frame.columns):
+        return frame.duplicated(keep="first").to_numpy(dtype=bool)
+    candidates = frame.duplicated(subset=keys, keep=False).to_numpy(dtype=bool)
+    dup = np.zeros(len(frame), dtype=bool)
+    if candidates.any():
+        dup[candidates] = frame.loc[candidates].duplicated(keep="first").to_numpy(dtype=bool)
+    return dup
 
 
 def _is_blank(values: pd.Series) -> np.ndarray:

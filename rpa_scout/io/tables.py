@@ -179,9 +179,10 @@ def _decimal_columns(frame: pd.DataFrame, delimiter: str) -> tuple[pd.DataFrame,
     converted = []
     for col in frame.columns:
         values = frame[col]
-        filled = values[values.str.strip() != ""]
-        if filled.empty or not filled.str.contains(",", regex=False).any():
+        # Blank values hold no comma: test the whole column before filtering out blanks.
+        if not values.str.contains(",", regex=False).any():
             continue
+        filled = values[values.str.strip() != ""]
         if str_fullmatch_all(filled, _DECIMAL):
             # Removing the characters one by one is the regex [ \u00a0] without the regex.
             cleaned = (values.str.replace(" ", "", regex=False)
