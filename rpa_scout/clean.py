@@ -74,6 +74,9 @@ def standardise(
     if clash:
         notes_out.append(f"columns {', '.join(clash)} dropped: their XES name is taken by the mapping")
 
+    numeric = _numeric_attributes(frame, set(rename.values()))
+    if numeric:
+        notes_out.append("numbers read in " + ", ".join(numeric))
     case = _clean_text(frame[XES.case], "case id", repaired)
     activity = _clean_text(frame[XES.activity], "activity", repaired)
     frame[XES.case] = case
@@ -174,6 +177,40 @@ def rename_roles(mapping: LogColumns) -> list[str]:
     """Roles that the mapping fills."""
     roles = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
     return [r for r in roles if getattr(mapping, r) is not None]
+
+
+_NUMBER = r"\s*-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?\s*"
+
+
+def _numeric_attributes(frame: pd.DataFrame, roles: set[str]) -> list[str]:
+    """Turn text attribute columns whose every filled value is a plain number into numbers.
+
+    CSV cells arrive as text; amounts and counts are numbers to the analysis (the
+    decision trees of the ranking split on them). Values with a leading zero (postal
+    codes, identifiers) keep the column as text; role columns are never touched.
+    Changes ``frame`` in place and returns the converted column names.
+    """
+    from rpa_scout.timestamps import str_fullmatch_all
+
+    converted = []
+    for col in frame.columns:
+        if col in roles or not (pd.api.types.is_string_dtype(frame[col].dtype)
+                                or frame[col].dtype == object):
+            continue
+        values = frame[col]
+        if not isinstance(values.dtype, pd.StringDtype) and not values.map(
+                lambda v: v is None or isinstance(v, str) or v != v).all():
+            continue
+        text = values.astype("string")
+        filled = text[text.notna() & (text.str.strip() != "")]
+        if filled.empty or not str_fullmatch_all(filled, _NUMBER):
+            continue
+        number = pd.to_numeric(text.mask(text.str.strip() == ""), errors="coerce")
+        whole = number.notna().all() and bool((number.dropna() % 1 == 0).all())
+        frame[col] = number.to_numpy(dtype="int64" if whole else float,
+                                     na_value=0 if whole else np.nan)
+        converted.append(str(col))
+    return converted
 
 
 def _positional(values: pd.Series):

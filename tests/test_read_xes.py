@@ -48,3 +48,15 @@ def test_missing_file_and_unknown_format(tmp_path, write):
         read_log(tmp_path / "nope.xes")
     with pytest.raises(InputError, match="unknown log format"):
         read_log(write("log.json", "{}"))
+
+
+def test_column_order_is_fixed():
+    """r4pm's column order varies from run to run; read_log fixes one (roles, then names)."""
+    from tests.conftest import shared_log
+
+    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+    cols = list(log.columns)
+    assert cols[:3] == ["case:concept:name", "concept:name", "time:timestamp"]
+    rest = [c for c in cols if c not in ("case:concept:name", "concept:name", "time:timestamp",
+                                         "org:resource", "lifecycle:transition")]
+    assert rest == sorted(rest)

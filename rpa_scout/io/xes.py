@@ -121,6 +121,9 @@ def read_xes_table(path: Path) -> tuple[pd.DataFrame, str]:
             frame, parser = _read_pm4py(path), "pm4py"
         except Exception:  # r4pm refused the file: let pm4py try and report
             frame, parser = _read_pm4py(path), "pm4py (r4pm failed)"
+    # r4pm returns the columns in a different order on every run: fix one order (the
+    # XES roles first, then attributes by name) so the same file gives the same frame.
+    frame = frame[sorted(frame.columns, key=_column_key)]
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
             if getattr(frame[col].dt, "tz", None) is None:
@@ -128,6 +131,15 @@ def read_xes_table(path: Path) -> tuple[pd.DataFrame, str]:
             else:
                 frame[col] = frame[col].dt.tz_convert("UTC")
     return frame, parser
+
+
+_ROLE_ORDER = ("case:concept:name", "concept:name", "time:timestamp", "org:resource",
+               "lifecycle:transition")
+
+
+def _column_key(name: object) -> tuple[int, str]:
+    text = str(name)
+    return (_ROLE_ORDER.index(text), "") if text in _ROLE_ORDER else (len(_ROLE_ORDER), text)
 
 
 def _check_and_decompress(path: Path, folder: Path | None) -> Path | None:
