@@ -148,3 +148,15 @@ def test_ambiguous_header_is_refused(write):
     text = "asianumero,case_id,toimenpide,activity,aikaleima,timestamp\n1,2,A,B,2024-01-01,2024-01-01\n"
     with pytest.raises(ColumnError, match="several column presets"):
         read_log(write("amb.csv", text))
+
+
+def test_plain_number_attributes_become_numbers(write):
+    path = write("n.csv", "case;activity;timestamp;amount;count;postcode;mixed\n"
+                          "c1;A;2024-01-02 10:00;12.5;3;00100;x1\n"
+                          "c1;B;2024-01-02 11:00;;4;00200;7\n")
+    log, report = read_log(path)
+    assert log["amount"].dtype == float and log["amount"].isna().sum() == 1
+    assert log["count"].dtype == "int64"
+    assert log["postcode"].tolist() == ["00100", "00200"]
+    assert not pd.api.types.is_numeric_dtype(log["mixed"])
+    assert any("numbers read in amount, count" in n for n in report.notes)
