@@ -91,12 +91,15 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
     paired["paused_seconds"] = paired["paused_seconds"].fillna(0.0)
     paired[start_col] = paired.pop("_start")
     lone = events.loc[unmatched_complete].copy()
-    lone[start_col] = pd.NaT
+    # typed NaT (not a bare pd.NaT): a tz-naive column would turn the concat below into
+    # objects, which cost seconds on a million events
+    lone[start_col] = pd.Series(pd.NaT, index=lone.index, dtype=paired[start_col].dtype)
     lone["paused_seconds"] = 0.0
     instances = pd.concat([paired, lone], ignore_index=True)
     instances = instances.sort_values([case, ts, "_pos"], kind="stable")
     instances = instances.drop(columns=["_t", "_pos", "g", "k"], errors="ignore")
-    instances[start_col] = pd.to_datetime(instances[start_col], utc=True)
+    instances[start_col] = pd.to_datetime(instances[start_col], utc=True).astype(
+        pd.to_datetime(events[ts].iloc[:0], utc=True).dtype)  # same unit as the completions
     n_starts = int(is_start.sum())
     n_matched = int(matched_complete.sum())
     counts = {

@@ -129,9 +129,8 @@ def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColum
     assign(_matches(act, rules.manual_activities), PERSON, "configured manual activity")
     assign(_matches(res, rules.system_resources), SYSTEM, "configured system account")
     assign(_matches(res, rules.person_resources), PERSON, "configured person account")
-    assign(res.str.contains(SYSTEM_NAME_PATTERN, regex=True, na=False).to_numpy(), SYSTEM,
-           "system account name")
-    named_person = res.str.contains(PERSON_NAME_PATTERN, regex=True, na=False).to_numpy()
+    assign(_contains(res, SYSTEM_NAME_PATTERN), SYSTEM, "system account name")
+    named_person = _contains(res, PERSON_NAME_PATTERN)
 
     end_s = epoch_seconds(inst[columns.timestamp])
     start_s = epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns \
@@ -187,7 +186,17 @@ def _matches(values: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
     if not patterns:
         return np.zeros(len(values), dtype=bool)
     joined = "|".join(f"(?:{p})" for p in patterns)
-    return values.str.fullmatch(f"(?i)(?:{joined})", na=False).to_numpy()
+    codes, uniques = pd.factorize(values)
+    hits = pd.Series(uniques, dtype="string").str.fullmatch(f"(?i)(?:{joined})", na=False).to_numpy(dtype=bool)
+    return np.r_[hits, False][codes]
+
+
+def _contains(values: pd.Series, pattern: str) -> np.ndarray:
+    """``values.str.contains(pattern)`` evaluated once per distinct value (these regexes
+    fall back to Python's ``re`` row by row, seconds on a million events)."""
+    codes, uniques = pd.factorize(values)
+    hits = pd.Series(uniques, dtype="string").str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+    return np.r_[hits, False][codes]
 
 
 def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:

@@ -1,0 +1,222 @@
+"""Speed and memory of ``rank`` end to end on ~1M events, side by side with a pm4py pipeline.
+
+    python benchmarks/rank_speed.py [--cases 62000] [--seed 7] [--rounds 2] [--profile]
+
+The log is a synthetic ostolaskut log with start and complete events (62,000 cases ≈ 1.03M
+events), generated once with :mod:`rpa_scout.synth` and cached as Parquet in
+``benchmarks/.cache/`` (git-ignored). Each tool runs in a fresh subprocess, alternating
+(rpa_scout, pm4py, rpa_scout, pm4py, ...) so that both see the same machine load; wall time
+includes the imports, and the peak RSS comes from ``os.wait4``'s ``ru_maxrss``.
+
+- **rpa_scout** does what ``rpa-scout rank LOG`` does: :func:`rpa_scout.read_log`,
+  :func:`rpa_scout.pseudonymise`, :func:`rpa_scout.rank_candidates` (lifecycle pairing,
+  person/system verdicts, handling times, criteria with decision trees, routines,
+  bootstrap intervals) and the terminal lines.
+- **pm4py** does the groundwork only: ``pandas.read_parquet``; start/complete pairing in
+  pandas (k-th start of a case and activity with its k-th complete: pm4py pairs
+  lifecycles only on ``EventLog`` objects, which would be far slower);
+  ``pm4py.format_dataframe``, ``pm4py.discover_performance_dfg``, ``pm4py.get_variants``
+  and ``pm4py.get_service_time``.
+
+``--profile`` also runs rpa_scout once under cProfile and prints the hotspots. The table
+goes to ``benchmarks/results/rank_speed.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "benchmarks" / ".cache"
+RESULTS = ROOT / "benchmarks" / "results"
+TOOLS = ("rpa_scout", "pm4py")
+
+
+def main() -> None:
+    """Parse arguments; run as the driver or, with --worker, as one measured tool."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=62_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each tool (alternating)")
+    parser.add_argument("--profile", action="store_true", help="also cProfile rpa_scout once")
+    parser.add_argument("--out", type=Path, default=RESULTS / "rank_speed.md")
+    parser.add_argument("--worker", choices=TOOLS, help=argparse.SUPPRESS)
+    parser.add_argument("--log", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        phases = WORKERS[args.worker](args.log)
+        print(json.dumps(phases))
+        return
+    path = cached_log(args.cases, args.seed)
+    runs: dict[str, list[dict]] = {t: [] for t in TOOLS}
+    for r in range(args.rounds):
+        for tool in TOOLS:
+            result = run_fresh(tool, path)
+            runs[tool].append(result)
+            print(f"round {r + 1} {tool:<9} wall {result['wall_s']:6.1f} s  peak RSS "
+                  f"{result['peak_rss_mb']:6.0f} MB  " +
+                  "  ".join(f"{k} {v:.1f}" for k, v in result["phases"].items()), flush=True)
+    profile = run_profile(path) if args.profile else None
+    write_table(args.out, path, runs, profile)
+    print(f"written to {args.out}")
+
+
+def cached_log(cases: int, seed: int) -> Path:
+    """The synthetic ostolaskut log (start + complete) as Parquet, generated once."""
+    path = CACHE / f"ostolaskut_{cases}_seed{seed}.parquet"
+    if not path.exists():
+        from rpa_scout.io.write_log import write_log
+        from rpa_scout.synth import generate
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        print(f"generating {path.name} (once)", flush=True)
+        write_log(generate("ostolaskut", cases, seed).log, path)
+    return path
+
+
+def run_fresh(tool: str, path: Path) -> dict:
+    """Run one tool in a fresh interpreter; wall time, peak RSS and its phase times."""
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, __file__, "--worker", tool, "--log", str(path)],
+                                stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{tool} worker failed with exit code {proc.returncode}: {text[-2000:]}")
+    phases = json.loads(text.strip().splitlines()[-1])
+    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024.0, "phases": phases}
+
+
+def _rpa_scout(path: Path) -> dict:
+    t0 = time.perf_counter()
+    from rpa_scout import ManualRules, RankConfig, pseudonymise, rank_candidates, read_log
+    from rpa_scout.assumptions import Economics
+    from rpa_scout.present import terminal_lines
+    t1 = time.perf_counter()
+    frame, _ = read_log(path)
+    t2 = time.perf_counter()
+    frame = pseudonymise(frame, key="benchmark")
+    t3 = time.perf_counter()
+    ranking = rank_candidates(frame, economics=Economics(), config=RankConfig(),
+                              rules=ManualRules(timezone="Europe/Helsinki"))
+    t4 = time.perf_counter()
+    lines = terminal_lines(ranking, 10, False)
+    t5 = time.perf_counter()
+    assert lines and len(ranking.candidates) > 0
+    return {"import": t1 - t0, "read": t2 - t1, "pseudonymise": t3 - t2, "rank": t4 - t3,
+            "print": t5 - t4}
+
+
+def _pm4py(path: Path) -> dict:
+    t0 = time.perf_counter()
+    import pandas as pd
+    import pm4py
+    t1 = time.perf_counter()
+    log = pd.read_parquet(path)
+    t2 = time.perf_counter()
+    case, act, ts = "case:concept:name", "concept:name", "time:timestamp"
+    life = log["lifecycle:transition"].astype("string").str.lower()
+    log = log.assign(_k=log.groupby([case, act, life], observed=True).cumcount())
+    starts = log.loc[life == "start", [case, act, "_k", ts]].rename(columns={ts: "start_timestamp"})
+    paired = log.loc[life == "complete"].merge(starts, on=[case, act, "_k"], how="left")
+    paired["start_timestamp"] = paired["start_timestamp"].fillna(paired[ts])
+    t3 = time.perf_counter()
+    df = pm4py.format_dataframe(paired, case_id=case, activity_key=act, timestamp_key=ts)
+    t4 = time.perf_counter()
+    dfg, starts_, ends_ = pm4py.discover_performance_dfg(df)
+    t5 = time.perf_counter()
+    variants = pm4py.get_variants(df)
+    t6 = time.perf_counter()
+    service = pm4py.get_service_time(df, start_timestamp_key="start_timestamp")
+    t7 = time.perf_counter()
+    assert dfg and variants and service
+    return {"import": t1 - t0, "read": t2 - t1, "pair": t3 - t2, "format": t4 - t3,
+            "perf_dfg": t5 - t4, "variants": t6 - t5, "service_time": t7 - t6}
+
+
+WORKERS = {"rpa_scout": _rpa_scout, "pm4py": _pm4py}
+
+
+def run_profile(path: Path, top: int = 25) -> str:
+    """cProfile one rpa_scout run in a fresh interpreter; the top functions by own time."""
+    code = ("import cProfile, pstats, sys; sys.argv=['x']; "
+            f"sys.path.insert(0, {str(Path(__file__).parent)!r}); import rank_speed as r; "
+            "from pathlib import Path; p=cProfile.Profile(); p.enable(); "
+            f"r._rpa_scout(Path({str(path)!r})); p.disable(); "
+            f"s=pstats.Stats(p); s.sort_stats('tottime').print_stats({top}); "
+            f"s.sort_stats('cumulative').print_stats({top})")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    print(done.stdout)
+    return done.stdout
+
+
+def _versions() -> str:
+    import numpy
+    import pandas
+    import pm4py
+
+    import rpa_scout
+
+    return (f"Python {platform.python_version()}, rpa_scout {rpa_scout.__version__}, "
+            f"pm4py {pm4py.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}")
+
+
+def write_table(out: Path, path: Path, runs: dict, profile: str | None) -> None:
+    import pandas as pd
+
+    log = pd.read_parquet(path, columns=["case:concept:name", "lifecycle:transition"])
+    events, cases = len(log), log["case:concept:name"].nunique()
+    best = {t: min(runs[t], key=lambda r: r["wall_s"]) for t in TOOLS}
+    med = {t: sorted(r["wall_s"] for r in runs[t])[len(runs[t]) // 2] for t in TOOLS}
+    rss = {t: max(r["peak_rss_mb"] for r in runs[t]) for t in TOOLS}
+    ratio = best["pm4py"]["wall_s"] / best["rpa_scout"]["wall_s"]
+    lines = [
+        "# rank end to end vs a pm4py groundwork pipeline", "",
+        f"Run {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} with `python benchmarks/rank_speed.py`.", "",
+        f"Machine: {platform.node() or 'host'}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.system()} {platform.release()} (shared, noisy: both tools alternate in one run). "
+        f"{_versions()}.", "",
+        f"Log: `{path.name}`, synthetic ostolaskut (seed from the name), {cases:,} cases, "
+        f"{events:,} events (start + complete). Each run is a fresh subprocess; wall time "
+        "includes imports; peak RSS from `os.wait4`.", "",
+        "| tool | what it does | wall (best) | wall (median) | peak RSS | runs |",
+        "|---|---|---:|---:|---:|---:|",
+        f"| rpa_scout | read_log + pseudonymise + rank_candidates + terminal lines | "
+        f"{best['rpa_scout']['wall_s']:.1f} s | {med['rpa_scout']:.1f} s | {rss['rpa_scout']:,.0f} MB | "
+        f"{len(runs['rpa_scout'])} |",
+        f"| pm4py | read_parquet + pairing (pandas) + format_dataframe + discover_performance_dfg + "
+        f"get_variants + get_service_time | {best['pm4py']['wall_s']:.1f} s | {med['pm4py']:.1f} s | "
+        f"{rss['pm4py']:,.0f} MB | {len(runs['pm4py'])} |",
+        "",
+        f"pm4py / rpa_scout wall time (best runs): **{ratio:.2f}×** "
+        f"({'rpa_scout faster' if ratio > 1 else 'rpa_scout slower'}); "
+        f"peak RSS ratio rpa_scout / pm4py {rss['rpa_scout'] / rss['pm4py']:.2f}.", "",
+        "Phases of the best runs (seconds):", "",
+    ]
+    for t in TOOLS:
+        lines.append(f"- {t}: " + ", ".join(f"{k} {v:.1f}" for k, v in best[t]["phases"].items()))
+    if profile:
+        lines += ["", "cProfile of one rpa_scout run (top functions by own time):", "", "```"]
+        body = profile.split("\n\n")
+        first = next((b for b in body if "tottime" in b), "")
+        lines += [line.rstrip() for line in first.splitlines()[:30]] + ["```"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
