@@ -179,6 +179,7 @@ def rename_roles(mapping: LogColumns) -> list[str]:
     return [r for r in roles if getattr(mapping, r) is not None]
 
 
+_PROBE = 200
 _NUMBER = r"\s*-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?\s*"
 
 
@@ -203,7 +204,9 @@ def _numeric_attributes(frame: pd.DataFrame, roles: set[str]) -> list[str]:
             continue
         text = values.astype("string")
         filled = text[text.notna() & (text.str.strip() != "")]
-        if filled.empty or not str_fullmatch_all(filled, _NUMBER):
+        if filled.empty or not filled.head(_PROBE).str.fullmatch(_NUMBER).all():
+            continue  # most text columns fail on their first values: no full scan
+        if not str_fullmatch_all(filled, _NUMBER):
             continue
         number = pd.to_numeric(text.mask(text.str.strip() == ""), errors="coerce")
         whole = number.notna().all() and bool((number.dropna() % 1 == 0).all())

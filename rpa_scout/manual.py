@@ -129,8 +129,8 @@ def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColum
     assign(_matches(act, rules.manual_activities), PERSON, "configured manual activity")
     assign(_matches(res, rules.system_resources), SYSTEM, "configured system account")
     assign(_matches(res, rules.person_resources), PERSON, "configured person account")
-    assign(_contains(res, SYSTEM_NAME_PATTERN), SYSTEM, "system account name")
-    named_person = _contains(res, PERSON_NAME_PATTERN)
+    assign(contains_distinct(res, SYSTEM_NAME_PATTERN), SYSTEM, "system account name")
+    named_person = contains_distinct(res, PERSON_NAME_PATTERN)
 
     end_s = epoch_seconds(inst[columns.timestamp])
     start_s = epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns \
@@ -191,7 +191,7 @@ def _matches(values: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
     return np.r_[hits, False][codes]
 
 
-def _contains(values: pd.Series, pattern: str) -> np.ndarray:
+def contains_distinct(values: pd.Series, pattern: str) -> np.ndarray:
     """``values.str.contains(pattern)`` evaluated once per distinct value (these regexes
     fall back to Python's ``re`` row by row, seconds on a million events)."""
     codes, uniques = pd.factorize(values)

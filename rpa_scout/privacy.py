@@ -49,9 +49,12 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     secret, _ = resolve_key(key)
     out = log.copy()
     res = out[columns.resource].astype("string")
-    keep = res.str.contains(SYSTEM_NAME_PATTERN, regex=True, na=False) | \
-        res.str.contains(PERSON_NAME_PATTERN, regex=True, na=False)
-    names = res[~keep & res.notna()].unique()
-    mapping = {name: pseudonym(str(name), secret) for name in names}
-    out[columns.resource] = res.map(lambda v: mapping.get(v, v) if pd.notna(v) else v).astype("string")
+    # Decide once per distinct name (a log has thousands of rows per account).
+    codes, names = pd.factorize(res, sort=False)
+    distinct = pd.Series(names, dtype="string")
+    keep = distinct.str.contains(SYSTEM_NAME_PATTERN, regex=True, na=False) | \
+        distinct.str.contains(PERSON_NAME_PATTERN, regex=True, na=False)
+    shown = [str(n) if k else pseudonym(str(n), secret) for n, k in zip(distinct, keep)]
+    values = pd.array(shown + [pd.NA], dtype="string")  # code -1 (missing) takes the last
+    out[columns.resource] = pd.Series(values.take(codes), index=out.index, dtype="string")
     return out

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
-from rpa_scout.manual import PERSON, PERSON_NAME_PATTERN
+from rpa_scout.manual import PERSON, PERSON_NAME_PATTERN, contains_distinct
 
 SEPARATOR = " → "
 
@@ -47,8 +47,7 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
     res_idx, _ = pd.factorize(inst[columns.resource])
     act_idx, act_names = pd.factorize(inst[columns.activity].astype("string"))
     # A shared staff account ("STAFF MEMBER") is many people: it forms no routine.
-    shared = inst[columns.resource].astype("string").str.contains(PERSON_NAME_PATTERN, regex=True,
-                                                                   na=False).to_numpy()
+    shared = contains_distinct(inst[columns.resource], PERSON_NAME_PATTERN)
     person = (inst["performer"] == PERSON).to_numpy() & (res_idx >= 0) & ~shared
     handling = inst["handling_s"].to_numpy(dtype=float)
     link = (case_idx[1:] == case_idx[:-1]) & (res_idx[1:] == res_idx[:-1]) & person[1:] & person[:-1] \
