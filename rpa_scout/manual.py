@@ -37,7 +37,8 @@ PERSON, SYSTEM, UNKNOWN = "person", "system", "unknown"
 SYSTEM_NAME_PATTERN = (
     r"(?i)(?:^|[\W_])(?:system|sys|järjestelmä|jarjestelma|systemet|batch|eräajo|robot|robotti|"
     r"rpa|bot|automat\w*|automaatti\w*|integration|integraatio|scheduler|daemon|api|"
-    r"interface|job|service account|palvelutili)(?:$|[\W_])"
+    r"interface|job|service account|palvelutili|e-?asiointi|asiointipalvelu|e-?service|"
+    r"e-?tjänst|portaali|portal)(?:$|[\W_])"
 )
 PERSON_NAME_PATTERN = r"(?i)(?:^|[\W_])(?:staff|staff member|employee|user|henkilöstö|käyttäjä|personal)(?:$|[\W_])"
 

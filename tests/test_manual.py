@@ -75,3 +75,15 @@ def test_road_fines_without_resources_are_unknown_not_manual():
     assert v["Create Fine"] == "manual"       # named police officers
     assert v["Send Fine"] == "unknown"        # no resource: never claimed as person work
     assert v["Add penalty"] == "unknown"
+
+
+def test_system_account_names():
+    import re
+
+    from rpa_scout.manual import SYSTEM_NAME_PATTERN
+
+    for name in ("JÄRJESTELMÄ", "Basware-robotti", "eAsiointi", "Lupapiste-integraatio",
+                 "e-service", "Kunta-portaali", "batch_job"):
+        assert re.search(SYSTEM_NAME_PATTERN, name), name
+    for name in ("Aino Virtanen", "Asiointipiste Kallio", "Jobbe", "Sysmä"):
+        assert not re.search(SYSTEM_NAME_PATTERN, name), name
