@@ -98,7 +98,8 @@ def estimate_handling_time(
         columns: column mapping.
 
     Returns:
-        ``instances`` with ``handling_s``, ``source``, ``naive_s`` and ``capped``;
+        ``instances`` with ``handling_s``, ``source``, ``naive_s``, ``capped`` and
+        ``bound`` (case, person or working day: what bounded an estimated start);
         ``activities`` with, per activity: ``instances``, ``manual_instances``,
         ``manual_share``, ``mean_min``, ``median_min``, ``low_min``/``high_min`` (80 %
         interval of the mean), ``source``, ``naive_mean_min`` and ``verdict``.
@@ -134,6 +135,11 @@ def estimate_handling_time(
     source[measured] = MEASURED
     bound = np.fmax(np.fmax(case_prev, res_prev), day_start)
     todo = ~measured & person & ~dated & np.isfinite(bound)
+    # Which bound binds: the case's or the person's previous completion tie the start to
+    # something in the log; the working-day start alone only says "not before 8".
+    binding = np.full(n, "", dtype=object)
+    binding[todo] = np.select(
+        [(case_prev >= bound)[todo], (res_prev >= bound)[todo]], ["case", "person"], "working day")
     source[~measured & person & dated] = DATES_ONLY
     raw = np.clip(end - bound, 0.0, None)
     cap = cap_hours * 3600.0
@@ -151,18 +157,26 @@ def estimate_handling_time(
     inst["handling_s"] = handling
     inst["source"] = source
     inst["capped"] = capped
+    inst["bound"] = binding
     inst["naive_s"] = end - case_prev
     return HandlingResult(inst, summarise_handling(inst, manual.activities, columns), hours, cap_hours)
 
 
 def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
                        columns: LogColumns = XES) -> pd.DataFrame:
-    """Per activity: person share, mean/median handling minutes, 80 % interval, source."""
+    """Per activity: person share, mean/median handling minutes, 80 % interval, source.
+
+    ``day_bound_share`` is the share of estimated instances whose start only the working
+    day bounds (neither the case's nor the person's previous completion is later): their
+    estimates are upper bounds, typical of a case's first step and of people who log
+    few events a day.
+    """
     act = inst[columns.activity].astype("string")
     person = inst["performer"] == PERSON
     frame = pd.DataFrame({"activity": act, "person": person, "h": inst["handling_s"] / 60.0,
                           "source": inst["source"], "naive": inst["naive_s"] / 60.0,
-                          "capped": inst["capped"]})
+                          "capped": inst["capped"],
+                          "day_bound": inst["bound"] == "working day" if "bound" in inst else False})
     total = frame.groupby("activity").size()
     work = frame[frame["person"] & frame["h"].notna()]
     grouped = work.groupby("activity")["h"]
@@ -179,6 +193,8 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["source"] = work.groupby("activity")["source"].agg(lambda s: s.value_counts().index[0])
     out["source"] = out["source"].fillna(person_sources)
     out["capped_share"] = work.groupby("activity")["capped"].mean()
+    estimated = work[work["source"].isin([ESTIMATED, NO_RESOURCE])]
+    out["day_bound_share"] = estimated.groupby("activity")["day_bound"].mean()
     out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
     se = sd / np.sqrt(out["timed_instances"].clip(lower=1))
     rel = np.where(out["source"].isin([ESTIMATED, NO_RESOURCE]), ESTIMATOR_RELATIVE_ERROR, 0.0)
@@ -193,7 +209,7 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["source"] = out["source"].fillna(SYSTEM_SOURCE)
     order = ["activity", "verdict", "instances", "manual_instances", "manual_share",
              "timed_instances", "mean_min", "median_min", "low_min", "high_min", "source",
-             "capped_share", "naive_mean_min", "evidence"]
+             "capped_share", "day_bound_share", "naive_mean_min", "evidence"]
     return out[order].sort_values(["instances", "activity"], ascending=[False, True],
                                   kind="stable").reset_index(drop=True)
 

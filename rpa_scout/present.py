@@ -15,7 +15,8 @@ EXPORT_COLUMNS = [
     "hours_high", "fte", "euros_per_year", "payback_months", "annual_executions", "handling_min",
     "handling_low_min", "handling_high_min", "handling_source", "automatable_share", "manual_share",
     "rule_basedness", "standardisation", "variability", "stability", "rework", "people_shown",
-    "rule_accuracy_raw", "top_successor_share_raw", "rework_share_raw", "handling_cv_raw", "handling_spread_raw",
+    "day_bound_share", "rule_accuracy_raw", "top_successor_share_raw", "rework_share_raw",
+    "handling_cv_raw", "handling_spread_raw",
     "stability_cv_raw", "reason",
 ]
 

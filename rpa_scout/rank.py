@@ -29,6 +29,9 @@ from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_c
 CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
 SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
 MIN_PEOPLE_SHOWN = 5
+#: Estimated handling is called loose when this share of its instances has only the
+#: working-day start as a bound (see ``summarise_handling``'s ``day_bound_share``).
+LOOSE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,7 @@ def rank_candidates(
                          executions=int(a["manual_instances"]),
                          handling_min=float(a["mean_min"]), handling_low_min=float(a["low_min"]),
                          handling_high_min=float(a["high_min"]), handling_source=str(a["source"]),
+                         day_bound_share=float(a["day_bound_share"]) if pd.notna(a["day_bound_share"]) else 0.0,
                          people=people, **crit,
                          rule_accuracy_raw=float(raw.loc[name, "rule_accuracy"]),
                          rework_share_raw=float(raw.loc[name, "rework_share"]),
@@ -175,6 +179,7 @@ def rank_candidates(
                              executions=int(r.occurrences),
                              handling_min=r.handling_mean_s / 60.0, handling_low_min=np.nan,
                              handling_high_min=np.nan,
+                             day_bound_share=float(acts.loc[steps, "day_bound_share"].fillna(0.0).max()),
                              handling_source=sources.pop() if len(sources) == 1 else "mixed",
                              people=int(raw.loc[steps, "people"].min()), **crit,
                              rule_accuracy_raw=float(raw.loc[steps, "rule_accuracy"].min()),
@@ -265,6 +270,9 @@ def _reason(r, threshold: float) -> str:
     tail = f"{r.standardisation:.0%} standard path, {stable}, {people}"
     if r.rework < 0.9:
         tail += f", {1 - r.rework:.0%} rework"
+    if r.day_bound_share >= LOOSE_SHARE:
+        tail += (f"; loose estimate: {r.day_bound_share:.0%} of instances bounded only by the "
+                 "working day, so an upper bound (time-study it)")
     if not r.recommended and r.knocked_out:
         tail += f"; not recommended: {r.knocked_out}"
         if r.knocked_out.startswith("variability"):

@@ -78,3 +78,20 @@ def test_bpic2012_estimate_with_starts_hidden_beats_naive():
     naive = ((est.loc[work, "naive_mean_min"] - truth.loc[work, "mean_min"]).abs() / truth.loc[work, "mean_min"])
     assert ape.median() <= 0.25
     assert naive.median() > 10 * ape.median()
+
+
+def test_bound_says_what_limited_each_estimate():
+    log = _busy_day()
+    # Bo's cases start with his own step at 14:00, his only work of the day: nothing in
+    # the log but the working day bounds it.
+    extra = [(f"bo{d}", "Kirjaus", f"2024-03-{5 + d:02d} 14:00", "Bo") for d in range(4)]
+    log = pd.concat([log, _log(extra)], ignore_index=True)
+    result = estimate_handling_time(log)
+    inst = result.instances.set_index("concept:name")
+    assert set(inst.loc["Kirjaus", "bound"]) == {"working day"}
+    first = inst.loc["Käsittely"].sort_values("time:timestamp")
+    # the day's first case waited overnight: the working day binds it; then her own work
+    assert first["bound"].iloc[0] == "working day" and set(first["bound"].iloc[1:12]) == {"person"}
+    acts = result.activities.set_index("activity")
+    assert acts.loc["Kirjaus", "day_bound_share"] == 1.0
+    assert acts.loc["Käsittely", "day_bound_share"] < 0.1

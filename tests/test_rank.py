@@ -59,3 +59,15 @@ def test_same_input_same_output():
     a = rank_candidates(log, config=RankConfig(bootstrap_rounds=40)).candidates
     b = rank_candidates(log, config=RankConfig(bootstrap_rounds=40)).candidates
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_loose_estimates_are_flagged_on_receipt():
+    from rpa_scout.rank import LOOSE_SHARE
+
+    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+    table = rank_candidates(log).candidates.set_index("candidate")
+    row = table.loc["Confirmation of receipt"]
+    assert row["day_bound_share"] >= LOOSE_SHARE
+    assert "loose estimate" in row["reason"] and "upper bound" in row["reason"]
+    tight = table[(table["kind"] == "activity") & (table["day_bound_share"] < LOOSE_SHARE)]
+    assert len(tight) and not tight["reason"].str.contains("loose estimate").any()
