@@ -40,6 +40,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import _common  # noqa: E402 - the benchmarks' shared helpers, beside this script
+
 ROOT = HERE.parent
 ROAD_FINES = ROOT.parent / "shared" / "eventlogs" / "road_traffic_fines" / \
     "Road_Traffic_Fine_Management_Process.xes.gz"
@@ -235,15 +238,7 @@ def table(rows: list[dict]) -> str:
 
 
 def versions() -> str:
-    import importlib.metadata as md
-
-    parts = [f"Python {platform.python_version()}"]
-    for name in ("pandas", "pyarrow", "numpy", "pm4py", "r4pm", "polars", "lxml"):
-        try:
-            parts.append(f"{name} {md.version(name)}")
-        except md.PackageNotFoundError:
-            pass
-    return ", ".join(parts)
+    return _common.versions("pandas", "pyarrow", "numpy", "pm4py", "r4pm", "polars", "lxml")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,6 @@ The table is printed and written to ``benchmarks/results/synth_speed.md``.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata as md
 import os
 import platform
 import resource
@@ -29,6 +28,9 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common  # noqa: E402 - the benchmarks' shared helpers, beside this script
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "synth_speed.md"
@@ -41,13 +43,7 @@ def _peak_mib() -> float:
 
 
 def _versions() -> str:
-    parts = [f"Python {platform.python_version()}"]
-    for name in ("simpy", "numpy", "pandas", "pyarrow"):
-        try:
-            parts.append(f"{name} {md.version(name)}")
-        except md.PackageNotFoundError:
-            pass
-    return ", ".join(parts)
+    return _common.versions("simpy", "numpy", "pandas", "pyarrow")
 
 
 def main(argv: list[str] | None = None) -> int:
