@@ -397,24 +397,20 @@ def _filter_paths(graph: nx.DiGraph, paths: float) -> nx.DiGraph:
             break
         kept.add_edge(a, b, **graph.edges[a, b])
         covered += count
-    # Repair: every node reachable from START and reaching END, via the strongest edges.
-    for _ in range(graph.number_of_nodes() + 1):
+    # Repair: every node reachable from START and reaching END. Greedy and minimal: add
+    # the strongest edge that reaches one more node, then look again (one edge often
+    # reconnects a whole branch), so a lower paths % never keeps more edges for repair.
+    edges_by_count = [(a, b) for a, b, _ in edges]  # strongest first, ties by name
+    for _ in range(2 * graph.number_of_nodes() + 2):
         reach = nx.descendants(kept, START) | {START}
-        back = nx.ancestors(kept, END) | {END}
-        todo_in = [n for n in kept.nodes if n not in reach]
-        todo_out = [n for n in kept.nodes if n not in back]
-        if not todo_in and not todo_out:
+        if len(reach) < kept.number_of_nodes():
+            pick = next(((a, b) for a, b in edges_by_count if a in reach and b not in reach), None)
+        else:
+            back = nx.ancestors(kept, END) | {END}
+            if len(back) == kept.number_of_nodes():
+                break
+            pick = next(((a, b) for a, b in edges_by_count if b in back and a not in back), None)
+        if pick is None:  # nothing in the log connects the rest
             break
-        for node in todo_in:
-            options = sorted(graph.in_edges(node, data="count"),
-                             key=lambda e: (e[0] not in reach, -e[2], str(e[0])))
-            if options:
-                a, b, _ = options[0]
-                kept.add_edge(a, b, **graph.edges[a, b])
-        for node in todo_out:
-            options = sorted(graph.out_edges(node, data="count"),
-                             key=lambda e: (e[1] not in back, -e[2], str(e[1])))
-            if options:
-                a, b, _ = options[0]
-                kept.add_edge(a, b, **graph.edges[a, b])
+        kept.add_edge(*pick, **graph.edges[pick])
     return kept

@@ -86,3 +86,13 @@ def test_road_fines_edge_counts_equal_pm4py():
     assert mine == dict(dfg)
     assert {b: c for _, b, c in g.out_edges(START, data="count")} == dict(starts)
     assert {a: c for a, _, c in g.in_edges(END, data="count")} == dict(ends)
+
+
+def test_paths_slider_is_monotonic():
+    from tests.conftest import SAMPLES
+
+    log, _ = read_log(SAMPLES / "rakennuslupa.xes.gz")
+    graph = filter_graph(discover_graph(log), activities=80, log=log)
+    kept = [filter_graph(graph, paths=p).number_of_edges() for p in (100, 80, 60, 40, 20, 0)]
+    assert kept == sorted(kept, reverse=True), kept
+    assert kept[-1] < kept[0]
