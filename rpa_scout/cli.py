@@ -48,7 +48,7 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--timestamp-format", metavar="FMT",
                      help="strftime format, e.g. '%d.%m.%Y %H.%M'; wins over detection."),
         click.option("--timezone", default="Europe/Helsinki", show_default=True,
-                     help="Zone of timestamps that carry no offset."),
+                     help="Zone of the log: timestamps without an offset are read in it, and the working day is found in it."),
         click.option("--delimiter", metavar="CHAR", help="CSV delimiter (detected by default)."),
         click.option("--encoding", metavar="NAME", help="CSV encoding (detected by default)."),
         click.option("--sheet", metavar="NAME", help="Excel sheet (first by default)."),

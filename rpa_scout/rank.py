@@ -119,8 +119,9 @@ def rank_candidates(
     """
     economics = economics or Economics()
     config = config or RankConfig()
+    rules = rules or ManualRules()
     handling = handling or estimate_handling_time(log, standard_times=standard_times, rules=rules,
-                                                  columns=columns)
+                                                  timezone=rules.timezone, columns=columns)
     inst = handling.instances
     acts = handling.activities.set_index("activity")
     event_first, event_last = log[columns.timestamp].min(), log[columns.timestamp].max()

@@ -71,3 +71,11 @@ def test_loose_estimates_are_flagged_on_receipt():
     assert "loose estimate" in row["reason"] and "upper bound" in row["reason"]
     tight = table[(table["kind"] == "activity") & (table["day_bound_share"] < LOOSE_SHARE)]
     assert len(tight) and not tight["reason"].str.contains("loose estimate").any()
+
+
+def test_working_day_found_in_the_logs_zone():
+    from rpa_scout.manual import ManualRules
+
+    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+    notes = rank_candidates(log, rules=ManualRules(timezone="Europe/Amsterdam")).notes
+    assert any("working day" in n and "Europe/Amsterdam" in n for n in notes), notes
