@@ -209,7 +209,7 @@ def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
 @mapping_options
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many candidates to show.")
-@click.option("--all", "include_all", is_flag=True, help="Also list candidates below the fit threshold.")
+@click.option("--all", "include_all", is_flag=True, help="Also list the candidates not recommended (below the fit threshold or a knock-out floor).")
 @click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
               help="CSV or YAML of activity → minutes from your own time study; overrides estimates.")
 @click.option("--hourly-cost", type=click.FloatRange(min=0), metavar="EUR",
