@@ -143,6 +143,23 @@ PRESETS: Mapping[str, LogColumns] = {
 }
 
 
+def with_resource(mapping: LogColumns, header: list[str]) -> LogColumns:
+    """Fill a missing resource role from the other presets' names, when exactly one fits.
+
+    XES files converted from other formats often carry the resource as ``Resource``
+    instead of ``org:resource`` (BPIC 2020's international declarations); manual work
+    cannot be told without it. Only the resource is filled this way: a stray ``status``
+    column taken for the lifecycle would turn work into non-work.
+    """
+    if mapping.resource is not None:
+        return mapping
+    hits = {found.resource for found in (p.resolve(header) for p in PRESETS.values())
+            if found.resource is not None}
+    if len(hits) != 1:
+        return mapping
+    return replace(mapping, resource=hits.pop(), name=f"{mapping.name}+resource")
+
+
 class AmbiguousColumns(ColumnError):
     """Two presets map the header to different columns."""
 
@@ -176,7 +193,7 @@ def detect(header: list[str], source: str = "the file") -> LogColumns:
     distinct = {tuple(m.as_dict().values()) for m in complete.values()}
     if len(distinct) == 1:
         # Several presets may agree; the most specific one (listed first) names it.
-        return next(iter(complete.values()))
+        return with_resource(next(iter(complete.values())), header)
     if len(distinct) > 1:
         names = ", ".join(complete)
         raise AmbiguousColumns(

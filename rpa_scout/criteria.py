@@ -19,13 +19,15 @@ activity instance, with ``performer`` and ``handling_s``):
 - ``people``: how many distinct people do it (shown only as "5 or more" or "fewer than
   5", never per person);
 - ``rule_basedness``: cross-validated accuracy of a depth-3 decision tree (scikit-learn)
-  predicting the step's outcome (what its performer does next in the case, or that the
-  case is passed on; see :func:`context`) from the previous step and the case
-  attributes. Exceptions the data cannot predict lower it; it is also the estimate of
+  predicting the step's outcome (the system step it triggers, such as an exception
+  recorded or a letter sent, or that the case is passed on; see :func:`context`) from
+  the previous step and the case attributes. Exceptions the data cannot predict lower it; it is also the estimate of
   the share of executions a robot could take.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -182,7 +184,9 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: pd.DataFrame, columns: LogColumns, s
         splitter = (StratifiedKFold(3, shuffle=True, random_state=seed) if counts.min() >= 3
                     else KFold(3, shuffle=True, random_state=seed))
         tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=MIN_GROUP, random_state=seed)
-        scores[str(activity)] = float(cross_val_score(tree, x.to_numpy(), target, cv=splitter).mean())
+        with warnings.catch_warnings():  # e.g. "more classes than half the samples": the
+            warnings.simplefilter("ignore")  # accuracy is still what we want, quietly
+            scores[str(activity)] = float(cross_val_score(tree, x.to_numpy(), target, cv=splitter).mean())
     return pd.Series(scores, dtype=float)
 
 

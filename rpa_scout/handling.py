@@ -9,8 +9,14 @@ Sources, per instance (column ``source``):
   before its case made it available (the case's previous completion) nor before the same
   person finished their previous piece of work; we add a third bound, the start of the
   working day that person actually keeps (discovered from their own completions, so that
-  one round-the-clock account cannot stretch everyone's day), and a cap;
-- ``estimated, no resource``: as above without the person bound, so it is an upper bound;
+  one round-the-clock account cannot stretch everyone's day), and a cap. An instance
+  that only the working day bounds (a case's first step, a person's first task of the
+  day) gets, as in their re-estimation, the mean of its activity's instances bounded by
+  the case or the person (when there are at least :data:`MIN_TIGHT`); otherwise its
+  upper bound stays, counted in ``loose_share``;
+- ``estimated, no resource``: as above without the person bound, so it is an upper bound
+  (also for shared accounts such as ``STAFF MEMBER``, whose previous event is somebody
+  else's work);
 - ``supplied``: the municipality's own standard time (activity → minutes) overrides;
 - ``system``: a system step takes no person's time;
 - ``not estimable: dates only``: the timestamp is a date, so no duration can be read
@@ -30,8 +36,8 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import ConfigError
-from rpa_scout.manual import (PERSON, SYSTEM, ManualResult, ManualRules, date_stamped_events,
-                               detect_manual)
+from rpa_scout.manual import (PERSON, PERSON_NAME_PATTERN, SYSTEM, ManualResult, ManualRules,
+                               contains_distinct, date_stamped_events, detect_manual)
 from rpa_scout.timestamps import DEFAULT_TIMEZONE, epoch_seconds
 
 MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY = (
@@ -46,6 +52,7 @@ MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES
 #: estimates.
 ESTIMATOR_RELATIVE_ERROR = 0.10
 Z80 = 1.2815515655446004  # two-sided 80 % normal quantile
+MIN_TIGHT = 30  # tightly bounded instances an activity needs to re-estimate its loose ones
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,8 @@ def estimate_handling_time(
 
     Returns:
         ``instances`` with ``handling_s``, ``source``, ``naive_s``, ``capped`` and
-        ``bound`` (case, person or working day: what bounded an estimated start);
+        ``bound`` (what bounded an estimated start: case, person, activity mean for a
+        re-estimated one, or working day when only that did, an upper bound);
         ``activities`` with, per activity: ``instances``, ``manual_instances``,
         ``manual_share``, ``mean_min``, ``median_min``, ``low_min``/``high_min`` (80 %
         interval of the mean), ``source``, ``naive_mean_min`` and ``verdict``.
@@ -118,6 +126,9 @@ def estimate_handling_time(
     case_prev = _previous_end(case_codes, end)
     has_res = columns.resource in inst.columns
     res_codes = pd.factorize(inst[columns.resource])[0] if has_res else np.full(n, -1)
+    if has_res:  # a shared account ("STAFF MEMBER") is many people: no one's previous work
+        res_codes = np.where(contains_distinct(inst[columns.resource], PERSON_NAME_PATTERN),
+                             -1, res_codes)
     res_prev = _previous_end(res_codes, end)
     res_prev[res_codes < 0] = np.nan
     person = (inst["performer"] == PERSON).to_numpy()
@@ -146,6 +157,9 @@ def estimate_handling_time(
     capped[todo] = raw[todo] > cap
     handling[todo] = np.minimum(raw[todo], cap)
     source[todo] = np.where(res_codes[todo] >= 0, ESTIMATED, NO_RESOURCE)
+    redone = _reestimate_loose(handling, todo & (binding == "working day"),
+                               todo & (binding != "working day"), inst[columns.activity])
+    binding[redone] = "activity mean"
     system = (inst["performer"] == SYSTEM).to_numpy()
     handling[system] = 0.0
     source[system] = SYSTEM_SOURCE
@@ -166,17 +180,18 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
                        columns: LogColumns = XES) -> pd.DataFrame:
     """Per activity: person share, mean/median handling minutes, 80 % interval, source.
 
-    ``day_bound_share`` is the share of estimated instances whose start only the working
-    day bounds (neither the case's nor the person's previous completion is later): their
-    estimates are upper bounds, typical of a case's first step and of people who log
-    few events a day.
+    ``loose_share`` is the share of timed person instances whose estimate is only an
+    upper bound: capped, bounded by nothing but the working day and not re-estimated
+    (typical of a case's first step and of people who log few events a day), or with no
+    person's previous work to bound it (no resource or a shared account: then the
+    estimate still contains the case's waiting).
     """
     act = inst[columns.activity].astype("string")
     person = inst["performer"] == PERSON
     frame = pd.DataFrame({"activity": act, "person": person, "h": inst["handling_s"] / 60.0,
                           "source": inst["source"], "naive": inst["naive_s"] / 60.0,
                           "capped": inst["capped"],
-                          "day_bound": inst["bound"] == "working day" if "bound" in inst else False})
+                          "loose": _loose(inst) & inst["source"].isin([ESTIMATED, NO_RESOURCE])})
     total = frame.groupby("activity").size()
     work = frame[frame["person"] & frame["h"].notna()]
     grouped = work.groupby("activity")["h"]
@@ -193,8 +208,7 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["source"] = work.groupby("activity")["source"].agg(lambda s: s.value_counts().index[0])
     out["source"] = out["source"].fillna(person_sources)
     out["capped_share"] = work.groupby("activity")["capped"].mean()
-    estimated = work[work["source"].isin([ESTIMATED, NO_RESOURCE])]
-    out["day_bound_share"] = estimated.groupby("activity")["day_bound"].mean()
+    out["loose_share"] = work.groupby("activity")["loose"].mean()
     out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
     se = sd / np.sqrt(out["timed_instances"].clip(lower=1))
     rel = np.where(out["source"].isin([ESTIMATED, NO_RESOURCE]), ESTIMATOR_RELATIVE_ERROR, 0.0)
@@ -209,9 +223,44 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["source"] = out["source"].fillna(SYSTEM_SOURCE)
     order = ["activity", "verdict", "instances", "manual_instances", "manual_share",
              "timed_instances", "mean_min", "median_min", "low_min", "high_min", "source",
-             "capped_share", "day_bound_share", "naive_mean_min", "evidence"]
+             "capped_share", "loose_share", "naive_mean_min", "evidence"]
     return out[order].sort_values(["instances", "activity"], ascending=[False, True],
                                   kind="stable").reset_index(drop=True)
+
+
+def _loose(inst: pd.DataFrame) -> pd.Series:
+    """Instances whose estimate is only an upper bound: capped, bounded by the day alone,
+    or with no person to bound it (no resource, or a shared account)."""
+    loose = inst["capped"].astype(bool) | (inst["source"] == NO_RESOURCE)
+    if "bound" in inst:
+        loose = loose | (inst["bound"] == "working day")
+    return loose
+
+
+def _reestimate_loose(handling: np.ndarray, loose: np.ndarray, tight: np.ndarray,
+                      activity: pd.Series) -> np.ndarray:
+    """Give loose estimates the mean of their activity's tightly bounded ones, in place.
+
+    A start bounded only by the working day says "not before 8", so its estimate is an
+    upper bound. Like the re-estimation of Chapela-Campa & Dumas for instances without
+    enablement information, such instances take the mean of the activity's instances
+    bounded by the case's or the person's previous completion, where there are at least
+    :data:`MIN_TIGHT` of them; otherwise the upper bound stays (and is reported by
+    ``loose_share``). Returns the positions re-estimated.
+    """
+    if not loose.any():
+        return np.zeros(0, dtype=np.int64)
+    codes, _ = pd.factorize(activity)
+    k = int(codes.max()) + 1
+    ok = tight & (codes >= 0)
+    count = np.bincount(codes[ok], minlength=k)
+    total = np.bincount(codes[ok], weights=handling[ok], minlength=k)
+    mean = np.divide(total, count, out=np.full(k, np.nan), where=count >= MIN_TIGHT)
+    fill = loose & (codes >= 0)
+    values = mean[codes[fill]]
+    target = np.flatnonzero(fill)[np.isfinite(values)]
+    handling[target] = values[np.isfinite(values)]
+    return target
 
 
 def discover_working_hours(end_s: np.ndarray, timezone: str,

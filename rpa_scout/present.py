@@ -15,7 +15,7 @@ EXPORT_COLUMNS = [
     "hours_high", "fte", "euros_per_year", "payback_months", "annual_executions", "handling_min",
     "handling_low_min", "handling_high_min", "handling_source", "automatable_share", "manual_share",
     "rule_basedness", "standardisation", "variability", "stability", "rework", "people_shown",
-    "day_bound_share", "rule_accuracy_raw", "top_successor_share_raw", "rework_share_raw",
+    "loose_share", "rule_accuracy_raw", "top_successor_share_raw", "rework_share_raw",
     "handling_cv_raw", "handling_spread_raw",
     "stability_cv_raw", "reason",
 ]
@@ -37,12 +37,23 @@ def _payback(months: float) -> str:
     return "never" if not math.isfinite(months) else f"{months:.0f} mo"
 
 
+def _none_recommended(candidates) -> str:
+    """Why nothing is recommended: the knock-outs and low fits, counted."""
+    why = candidates["knocked_out"].fillna("").str.split(":| [0-9]", regex=True).str[0] \
+        if "knocked_out" in candidates else None
+    if why is None:
+        return "No candidate is recommended; --all lists them with the reasons"
+    why = why.where(why != "", "fit below the threshold")
+    counts = ", ".join(f"{n} {reason}" for reason, n in why.value_counts().sort_index().items())
+    return f"No candidate is recommended ({counts}); --all lists them with the reasons"
+
+
 def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool = False) -> list[str]:
     """A readable table with each candidate's reason under it, then assumptions and notes."""
     table = export_table(ranking, top, include_all)
     lines = []
     if table.empty:
-        lines.append("No candidate passes the fit threshold" if not ranking.candidates.empty
+        lines.append(_none_recommended(ranking.candidates) if not ranking.candidates.empty
                      else "No candidates: no activity has measurable person work.")
     else:
         lines.append(f"{'#':>3}  {'hours/yr (80% interval)':<26}{'FTE':>6}{'€/yr':>10}{'payback':>9}"

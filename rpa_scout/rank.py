@@ -9,6 +9,7 @@ them as not recommended, with the reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -29,9 +30,12 @@ from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_c
 CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
 SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
 MIN_PEOPLE_SHOWN = 5
-#: Estimated handling is called loose when this share of its instances has only the
-#: working-day start as a bound (see ``summarise_handling``'s ``day_bound_share``).
+#: Estimated handling is called loose when this share of its instances are only upper
+#: bounds (see ``summarise_handling``'s ``loose_share``).
 LOOSE_SHARE = 0.25
+#: ... and is not trusted to rank at all when at least this share are (a time study,
+#: passed as standard times, brings the candidate back).
+LOOSE_KNOCKOUT = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,9 @@ class RankConfig:
         minimums: knock-out floors per criterion (0–1): a candidate scoring below any of
             them is not recommended whatever its fit. The default keeps steps whose
             handling time varies far more than the log's most uniform steps (judgement
-            work) out of the recommendations.
+            work) out of the recommendations. (Two more knock-outs are fixed: a step on
+            which one account would log more hours a year than a person works, and one
+            whose estimates are mostly upper bounds, see ``LOOSE_KNOCKOUT``.)
         sort_by: hours | fit | volume | handling | euros | payback.
         routines: also look for multi-step routines.
         bootstrap_rounds: resamples of cases for the interval.
@@ -155,7 +161,7 @@ def rank_candidates(
                          executions=int(a["manual_instances"]),
                          handling_min=float(a["mean_min"]), handling_low_min=float(a["low_min"]),
                          handling_high_min=float(a["high_min"]), handling_source=str(a["source"]),
-                         day_bound_share=float(a["day_bound_share"]) if pd.notna(a["day_bound_share"]) else 0.0,
+                         loose_share=float(a["loose_share"]) if pd.notna(a["loose_share"]) else 0.0,
                          people=people, **crit,
                          rule_accuracy_raw=float(raw.loc[name, "rule_accuracy"]),
                          rework_share_raw=float(raw.loc[name, "rework_share"]),
@@ -180,7 +186,7 @@ def rank_candidates(
                              executions=int(r.occurrences),
                              handling_min=r.handling_mean_s / 60.0, handling_low_min=np.nan,
                              handling_high_min=np.nan,
-                             day_bound_share=float(acts.loc[steps, "day_bound_share"].fillna(0.0).max()),
+                             loose_share=float(acts.loc[steps, "loose_share"].fillna(0.0).max()),
                              handling_source=sources.pop() if len(sources) == 1 else "mixed",
                              people=int(raw.loc[steps, "people"].min()), **crit,
                              rule_accuracy_raw=float(raw.loc[steps, "rule_accuracy"].min()),
@@ -215,8 +221,19 @@ def rank_candidates(
     knocked = pd.Series("", index=table.index)
     for criterion, floor in sorted(config.minimums.items()):
         below = (table[criterion] < floor) & (knocked == "")
-        knocked[below] = [f"{criterion.replace('_', ' ')} {v:.2f} < {floor:.2f}"
+        knocked[below] = [f"{criterion.replace('_', ' ')} {math.floor(v * 100) / 100:.2f} < {floor:.2f}"
                           for v in table.loc[below, criterion]]
+    # Capacity: one account cannot log more work on one step than a person works in a
+    # year. Where it would, the "person" is a system or shared account, or the estimate
+    # is loose; either way the hours are not to be trusted.
+    load = table["annual_executions"] * table["handling_min"] / 60.0 / table["people"].clip(lower=1)
+    over = (table["people"] > 0) & (table["handling_source"] != NO_RESOURCE) \
+        & (load > economics.fte_hours) & (knocked == "")
+    knocked[over] = [f"capacity: {v:,.0f} h a year per account > {economics.fte_hours:,.0f} h a person works"
+                     for v in load[over]]
+    unknown = (table["loose_share"] >= LOOSE_KNOCKOUT) & (knocked == "")
+    knocked[unknown] = [f"handling time unknown: {v:.0%} of its estimates are only upper bounds"
+                        for v in table.loc[unknown, "loose_share"]]
     table["knocked_out"] = knocked
     table["recommended"] = (table["fit"] >= config.fit_threshold) & (knocked == "")
     table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
@@ -271,13 +288,17 @@ def _reason(r, threshold: float) -> str:
     tail = f"{r.standardisation:.0%} standard path, {stable}, {people}"
     if r.rework < 0.9:
         tail += f", {1 - r.rework:.0%} rework"
-    if r.day_bound_share >= LOOSE_SHARE:
-        tail += (f"; loose estimate: {r.day_bound_share:.0%} of instances bounded only by the "
-                 "working day, so an upper bound (time-study it)")
+    if LOOSE_SHARE <= r.loose_share < LOOSE_KNOCKOUT:
+        tail += (f"; loose estimate: {r.loose_share:.0%} of instances are upper bounds "
+                 "(capped, or bounded only by the working day): time-study it")
     if not r.recommended and r.knocked_out:
         tail += f"; not recommended: {r.knocked_out}"
         if r.knocked_out.startswith("variability"):
             tail += " (handling time varies far more than this log's most uniform steps: judgement work?)"
+        elif r.knocked_out.startswith("capacity"):
+            tail += " (more than its accounts could do: a system or shared account, or a loose estimate?)"
+        elif r.knocked_out.startswith("handling time unknown"):
+            tail += " (time-study it and pass --standard-times)"
     elif not r.recommended:
         weakest = min(("rule_basedness", "standardisation", "variability", "stability", "rework",
                        "manual_share"), key=lambda c: getattr(r, c))

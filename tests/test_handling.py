@@ -83,15 +83,18 @@ def test_bpic2012_estimate_with_starts_hidden_beats_naive():
 def test_bound_says_what_limited_each_estimate():
     log = _busy_day()
     # Bo's cases start with his own step at 14:00, his only work of the day: nothing in
-    # the log but the working day bounds it.
+    # the log but the working day bounds it, and he has no tightly bounded instance.
     extra = [(f"bo{d}", "Kirjaus", f"2024-03-{5 + d:02d} 14:00", "Bo") for d in range(4)]
     log = pd.concat([log, _log(extra)], ignore_index=True)
     result = estimate_handling_time(log)
     inst = result.instances.set_index("concept:name")
     assert set(inst.loc["Kirjaus", "bound"]) == {"working day"}
-    first = inst.loc["Käsittely"].sort_values("time:timestamp")
-    # the day's first case waited overnight: the working day binds it; then her own work
-    assert first["bound"].iloc[0] == "working day" and set(first["bound"].iloc[1:12]) == {"person"}
+    work = inst.loc["Käsittely"].sort_values("time:timestamp")
+    # The day's first case waited overnight, so only the working day bounds it: it takes
+    # the mean of her back-to-back (person-bounded) instances instead.
+    assert work["bound"].iloc[0] == "activity mean" and set(work["bound"].iloc[1:12]) == {"person"}
+    tight = work.loc[work["bound"] == "person", "handling_s"].mean()
+    assert work["handling_s"].iloc[0] == pytest.approx(tight)
     acts = result.activities.set_index("activity")
-    assert acts.loc["Kirjaus", "day_bound_share"] == 1.0
-    assert acts.loc["Käsittely", "day_bound_share"] < 0.1
+    assert acts.loc["Kirjaus", "loose_share"] == 1.0
+    assert acts.loc["Käsittely", "loose_share"] == 0.0

@@ -61,16 +61,32 @@ def test_same_input_same_output():
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_loose_estimates_are_flagged_on_receipt():
-    from rpa_scout.rank import LOOSE_SHARE
+def test_loose_estimates_are_flagged_or_knocked_out():
+    """A step that only the working day bounds (one event a day per person, first in its
+    case) has no usable estimate: it is not recommended, and the reason says why. A step
+    with some upper-bound estimates is ranked with a warning."""
+    from rpa_scout.rank import LOOSE_KNOCKOUT, LOOSE_SHARE
 
-    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
-    table = rank_candidates(log).candidates.set_index("candidate")
-    row = table.loc["Confirmation of receipt"]
-    assert row["day_bound_share"] >= LOOSE_SHARE
-    assert "loose estimate" in row["reason"] and "upper bound" in row["reason"]
-    tight = table[(table["kind"] == "activity") & (table["day_bound_share"] < LOOSE_SHARE)]
-    assert len(tight) and not tight["reason"].str.contains("loose estimate").any()
+    rows = []
+    for day in pd.bdate_range("2024-01-08", periods=120):
+        for person in ("Aino", "Bo"):
+            case = f"{person}{day:%m%d}"
+            rows += [(case, "Kirjaus", day + pd.Timedelta(hours=13, minutes=7 if person == "Bo" else 0), person),
+                     (case, "Arkistointi", day + pd.Timedelta(hours=20), "JÄRJESTELMÄ")]
+    log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
+    log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
+    row = rank_candidates(log).candidates.set_index("candidate").loc["Kirjaus"]
+    assert row["loose_share"] >= LOOSE_KNOCKOUT and not row["recommended"]
+    assert "handling time unknown" in row["reason"] and "--standard-times" in row["reason"]
+    again = rank_candidates(log, standard_times={"Kirjaus": 6}).candidates.set_index("candidate")
+    assert again.loc["Kirjaus", "recommended"] and again.loc["Kirjaus", "loose_share"] == 0
+
+    receipt, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+    table = rank_candidates(receipt).candidates.set_index("candidate")
+    some = table[(table["loose_share"] >= LOOSE_SHARE) & (table["loose_share"] < LOOSE_KNOCKOUT)]
+    assert len(some) and some["reason"].str.contains("loose estimate").all()
+    tight = table[table["loose_share"] < LOOSE_SHARE]
+    assert len(tight) and not tight["reason"].str.contains("loose estimate|upper bounds").any()
 
 
 def test_working_day_found_in_the_logs_zone():
@@ -79,3 +95,11 @@ def test_working_day_found_in_the_logs_zone():
     log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
     notes = rank_candidates(log, rules=ManualRules(timezone="Europe/Amsterdam")).notes
     assert any("working day" in n and "Europe/Amsterdam" in n for n in notes), notes
+
+
+def test_one_account_cannot_do_more_than_a_person_works():
+    """BPIC12's account 112 logs every online submission: 7,000+ h a year on one account."""
+    log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
+    row = rank_candidates(log).candidates.set_index("candidate").loc["A_SUBMITTED"]
+    assert not row["recommended"]
+    assert row["knocked_out"].startswith("capacity") and "a system or shared account" in row["reason"]

@@ -60,3 +60,12 @@ def test_column_order_is_fixed():
     rest = [c for c in cols if c not in ("case:concept:name", "concept:name", "time:timestamp",
                                          "org:resource", "lifecycle:transition")]
     assert rest == sorted(rest)
+
+
+def test_resource_attribute_without_org_prefix_is_used(write):
+    """Converted XES files (BPIC 2020's international declarations) name it ``Resource``."""
+    data = XES.replace('key="org:resource"', 'key="Resource"')
+    assert 'key="Resource"' in data
+    log, report = read_log(write("r.xes", data.encode()))
+    assert "org:resource" in log.columns and log["org:resource"].notna().all()
+    assert report.mapping["resource"] == "Resource"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from rpa_scout.clean import standardise
-from rpa_scout.columns import PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset
+from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
+                               with_resource)
 from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
@@ -122,7 +123,7 @@ def _mapping(header: list[str], columns: LogColumns | str | None, fmt: str,
     if columns is not None:
         return columns.resolve(header)
     if fmt == "xes":
-        return XES.resolve(header)
+        return with_resource(XES.resolve(header), header)
     try:
         return detect(header, name)
     except AmbiguousColumns:
