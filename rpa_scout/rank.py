@@ -28,6 +28,10 @@ from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_c
                              payback_months, volume_period)
 
 CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
+#: Size criteria, 0–1 on a log scale relative to the largest candidate of the log; shown
+#: and weightable, but not in the default fit (hours already rank by size).
+SIZE_CRITERIA = ("volume", "handling")
+ALL_CRITERIA = CRITERIA + SIZE_CRITERIA
 SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
 MIN_PEOPLE_SHOWN = 5
 #: Estimated handling is called loose when this share of its instances are only upper
@@ -43,7 +47,8 @@ class RankConfig:
     """Weights and thresholds of the ranking (YAML keys of the same names).
 
     Attributes:
-        weights: weight of each 0–1 criterion in the fit score.
+        weights: weight of each 0–1 criterion in the fit score (:data:`CRITERIA`; the
+            size criteria ``volume`` and ``handling`` may be weighted too, 0 by default).
         fit_threshold: candidates below this fit are not recommended.
         minimums: knock-out floors per criterion (0–1): a candidate scoring below any of
             them is not recommended whatever its fit. The default keeps steps whose
@@ -68,20 +73,20 @@ class RankConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        unknown = set(self.weights) - set(CRITERIA)
+        unknown = set(self.weights) - set(ALL_CRITERIA)
         if unknown:
             raise ConfigError(f"unknown criterion weight(s) {', '.join(sorted(unknown))}; "
-                              f"known: {', '.join(CRITERIA)}")
+                              f"known: {', '.join(ALL_CRITERIA)}")
         if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
             raise ConfigError("criterion weights must be non-negative and not all zero")
         if self.sort_by not in SORT_KEYS:
             raise ConfigError(f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
         if not 0 <= self.fit_threshold <= 1:
             raise ConfigError(f"fit_threshold must be between 0 and 1, got {self.fit_threshold}")
-        unknown = set(self.minimums) - set(CRITERIA)
+        unknown = set(self.minimums) - set(ALL_CRITERIA)
         if unknown:
             raise ConfigError(f"unknown criterion minimum(s) {', '.join(sorted(unknown))}; "
-                              f"known: {', '.join(CRITERIA)}")
+                              f"known: {', '.join(ALL_CRITERIA)}")
         if any(not 0 <= v <= 1 for v in self.minimums.values()):
             raise ConfigError("criterion minimums must be between 0 and 1")
 
@@ -216,6 +221,10 @@ def rank_candidates(
     table["euros_per_year"] = hours * economics.hourly_cost
     table["payback_months"] = payback_months(economics.build_days * economics.day_rate,
                                              table["euros_per_year"].to_numpy(), economics.licence_per_year)
+    for name, raw_values in (("volume", table["annual_executions"]), ("handling", table["handling_min"])):
+        scaled = np.log1p(raw_values.astype(float).clip(lower=0))
+        top = scaled.max()
+        table[name] = (scaled / top).fillna(0.0) if top > 0 else 0.0
     weights = pd.Series(config.weights, dtype=float)
     table["fit"] = (table[list(weights.index)] * weights).sum(axis=1) / weights.sum()
     knocked = pd.Series("", index=table.index)

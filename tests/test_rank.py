@@ -103,3 +103,18 @@ def test_one_account_cannot_do_more_than_a_person_works():
     row = rank_candidates(log).candidates.set_index("candidate").loc["A_SUBMITTED"]
     assert not row["recommended"]
     assert row["knocked_out"].startswith("capacity") and "a system or shared account" in row["reason"]
+
+
+def test_size_criteria_shown_and_weightable():
+    from tests.conftest import SAMPLES
+
+    log, _ = read_log(SAMPLES / "ostolaskut.csv.gz")
+    table = rank_candidates(log).candidates
+    for name in ("volume", "handling"):
+        assert table[name].between(0, 1).all() and table[name].max() == pytest.approx(1.0)
+    top_volume = table.loc[table["annual_executions"].idxmax(), "volume"]
+    assert top_volume == pytest.approx(1.0)
+    by_size = rank_candidates(log, config=RankConfig(weights={"volume": 1.0})).candidates
+    assert by_size["fit"].round(9).equals(by_size["volume"].round(9))
+    with pytest.raises(ConfigError, match="unknown criterion"):
+        RankConfig(weights={"size": 1.0})
