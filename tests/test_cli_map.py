@@ -54,6 +54,10 @@ def test_map_bad_options(write, tmp_path):
     assert result.exit_code == 2
     result = CliRunner().invoke(main, ["map", str(path), "--out", str(tmp_path / "no" / "m.dot")])
     assert result.exit_code == 1 and "does not exist" in result.output
+    result = CliRunner().invoke(main, ["map", str(path), "--format", "bpmn", "--activities", "0",
+                                       "--out", str(tmp_path / "m.bpmn")])
+    assert result.exit_code == 1 and result.output.startswith("Error: --activities must be above 0")
+    assert "Traceback" not in result.output
 
 
 def test_variants_cli(write):

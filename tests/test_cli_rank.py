@@ -51,6 +51,12 @@ def test_rank_options_and_errors(receipt, tmp_path):
     bad.write_text("rank: {sort_by: colour}\n")
     result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])
     assert result.exit_code == 1 and result.output.startswith("Error: unknown sort key")
+    bad.write_text("rank: {minimums: {colour: 0.5}}\n")
+    result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])
+    assert result.exit_code == 1 and result.output.startswith("Error: unknown criterion minimum(s) colour")
+    bad.write_text("rank: {minimums: {variability: 2}}\n")
+    result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])
+    assert result.exit_code == 1 and "between 0 and 1" in result.output
     bad.write_text("rank: [unclosed\n")
     result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])
     assert result.exit_code == 1 and "not valid YAML" in result.output
