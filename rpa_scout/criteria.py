@@ -127,7 +127,7 @@ def normalise(raw: pd.DataFrame, reference: "list[str] | None" = None) -> pd.Dat
     pool = spread if reference is None else spread[raw["activity"].isin(list(reference)).to_numpy()]
     pool = pool[pool > 0]
     reference = pool.quantile(SPREAD_REFERENCE) if len(pool) else np.nan
-    score = pd.Series(0.5, index=raw.index)  # unknown (too few instances): neutral
+    score = pd.Series(np.nan, index=raw.index)  # unknown (too few instances): no score
     score[spread == 0] = 1.0
     if np.isfinite(reference):
         score[spread > 0] = (reference / spread[spread > 0]).clip(upper=1.0)

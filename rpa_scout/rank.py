@@ -37,6 +37,9 @@ MIN_PEOPLE_SHOWN = 5
 #: Estimated handling is called loose when this share of its instances are only upper
 #: bounds (see ``summarise_handling``'s ``loose_share``).
 LOOSE_SHARE = 0.25
+#: Shortest period (days of case starts, or of events) to annualise volumes from: a
+#: month, so that one busy day or week is not multiplied into a year.
+MIN_PERIOD_DAYS = 28
 #: ... and is not trusted to rank at all when at least this share are (a time study,
 #: passed as standard times, brings the candidate back).
 LOOSE_KNOCKOUT = 0.5
@@ -142,6 +145,10 @@ def rank_candidates(
     months = months_covered(first, last)
     if not np.isfinite(factor):
         raise ConfigError("the log spans no time (all events at one instant); cannot annualise volumes")
+    if (last - first) < pd.Timedelta(days=MIN_PERIOD_DAYS):
+        raise ConfigError(
+            f"the log covers {(last - first) / pd.Timedelta(days=1):.1f} days ({basis}); yearly "
+            f"figures need at least {MIN_PERIOD_DAYS} days of cases: export a longer period")
 
     raw = activity_criteria(inst, columns=columns, seed=config.seed).set_index("activity")
     eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()
@@ -226,7 +233,9 @@ def rank_candidates(
         top = scaled.max()
         table[name] = (scaled / top).fillna(0.0) if top > 0 else 0.0
     weights = pd.Series(config.weights, dtype=float)
-    table["fit"] = (table[list(weights.index)] * weights).sum(axis=1) / weights.sum()
+    # An unknown criterion (too few instances to tell) counts as neutral in the fit and
+    # never knocks a candidate out.
+    table["fit"] = (table[list(weights.index)].fillna(0.5) * weights).sum(axis=1) / weights.sum()
     knocked = pd.Series("", index=table.index)
     for criterion, floor in sorted(config.minimums.items()):
         below = (table[criterion] < floor) & (knocked == "")
@@ -309,8 +318,7 @@ def _reason(r, threshold: float) -> str:
         elif r.knocked_out.startswith("handling time unknown"):
             tail += " (time-study it and pass --standard-times)"
     elif not r.recommended:
-        weakest = min(("rule_basedness", "standardisation", "variability", "stability", "rework",
-                       "manual_share"), key=lambda c: getattr(r, c))
+        weakest = min(CRITERIA, key=lambda c: 1.0 if pd.isna(getattr(r, c)) else getattr(r, c))
         tail += f"; not recommended: fit {r.fit:.2f} < {threshold:.2f}, weakest {weakest.replace('_', ' ')}"
     return f"{head}; {tail}"
 

@@ -62,3 +62,13 @@ def test_rank_options_and_errors(receipt, tmp_path):
     assert result.exit_code == 1 and "not valid YAML" in result.output
     result = CliRunner().invoke(main, ["rank", receipt, "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1 and "cannot tell the format" in result.output
+
+
+def test_rank_refuses_to_annualise_a_short_log(write):
+    path = write("tiny.csv", "asianumero;toimenpide;aikaleima;käsittelijä\n"
+                             "A1;Kirjaus;1.3.2024 9.00;Aino\nA1;Päätös;1.3.2024 9.20;Aino\n"
+                             "A2;Kirjaus;1.3.2024 9.30;Aino\nA2;Päätös;1.3.2024 9.45;Aino\n")
+    result = CliRunner().invoke(main, ["rank", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the log covers 0.0 days") and "export a longer period" in result.output
+    assert "Traceback" not in result.output

@@ -118,3 +118,12 @@ def test_size_criteria_shown_and_weightable():
     assert by_size["fit"].round(9).equals(by_size["volume"].round(9))
     with pytest.raises(ConfigError, match="unknown criterion"):
         RankConfig(weights={"size": 1.0})
+
+
+def test_unknown_variability_never_knocks_out():
+    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+    table = rank_candidates(log).candidates
+    unknown = table[table["variability"].isna()]
+    assert len(unknown)  # rare steps: too few instances to measure a spread
+    assert not unknown["knocked_out"].str.startswith("variability").any()
+    assert table["fit"].notna().all()
