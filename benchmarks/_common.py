@@ -15,3 +15,14 @@ def versions(*packages: str) -> str:
         except md.PackageNotFoundError:
             pass
     return ", ".join(parts)
+
+
+def run_header(title: str, script: str, versions_line: str, argv: list[str]) -> str:
+    """The first lines of a results file: title, when and where, and the command."""
+    import os
+    from datetime import datetime, timezone
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"# {title}\n\n"
+            f"Run {stamp} on {os.cpu_count()} CPUs ({platform.machine()}), {versions_line}.\n"
+            f"Command: `{' '.join([f'python benchmarks/{script}', *argv])}`")

@@ -30,13 +30,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -312,12 +310,10 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(dict(result, log=label, reader=name, ratio=ratio))
     text = table(rows)
     print(text)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        "# Read speed: rpa_scout.read_log vs pm4py\n\n"
-        f"Run {stamp} on {os.cpu_count()} CPUs ({platform.machine()}), {versions()}.\n"
-        f"Command: `{' '.join(['python benchmarks/read_speed.py', *sys.argv[1:]])}`\n\n"
+        _common.run_header("Read speed: rpa_scout.read_log vs pm4py", "read_speed.py",
+                           versions(), sys.argv[1:]) + "\n\n"
         "Each reader runs in its own subprocess; seconds are the best of n reads after "
         "imports; peak MiB is the subprocess's maximum resident set size (imports "
         "included, see the column after it). Ratio = pm4py seconds / this reader's "

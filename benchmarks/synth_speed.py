@@ -26,7 +26,6 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -107,13 +106,10 @@ def main(argv: list[str] | None = None) -> int:
 
     text = "\n".join(rows)
     print(text)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        "# Synthetic log generation speed (rpa_scout.synth)\n\n"
-        f"Run {stamp} on {os.cpu_count()} CPUs ({platform.machine()}), {_versions()}.\n"
-        f"Command: `{' '.join(['python benchmarks/synth_speed.py', *sys.argv[1:]])}` "
-        f"(seed {args.seed}).\n\n"
+        _common.run_header("Synthetic log generation speed (rpa_scout.synth)", "synth_speed.py",
+                           _versions(), sys.argv[1:]) + f" (seed {args.seed}).\n\n"
         "Seconds are one wall-clock run of `generate` (SimPy simulation, event table and "
         "ground truth) after imports and an untimed pilot run that sizes the case count; "
         f"peak RSS is the process maximum ({base_mib:,.0f} MiB before the timed run: "
