@@ -195,12 +195,9 @@ def _numeric_attributes(frame: pd.DataFrame, roles: set[str]) -> list[str]:
 
     converted = []
     for col in frame.columns:
-        if col in roles or not (pd.api.types.is_string_dtype(frame[col].dtype)
-                                or frame[col].dtype == object):
-            continue
         values = frame[col]
-        if not isinstance(values.dtype, pd.StringDtype) and not values.map(
-                lambda v: v is None or isinstance(v, str) or v != v).all():
+        # Text columns only (an object column of mixed Python values is left as it is).
+        if col in roles or pd.api.types.infer_dtype(values, skipna=True) != "string":
             continue
         text = values.astype("string")
         filled = text[text.notna() & (text.str.strip() != "")]

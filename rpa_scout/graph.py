@@ -17,6 +17,7 @@ Everything is computed on integer codes with numpy: no Python loop per event.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import networkx as nx
 import numpy as np
@@ -361,15 +362,7 @@ def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float =
         if not 0 <= value <= 100:
             raise ConfigError(f"--{name} must be a percentage between 0 and 100, got {value}")
     acts = [(n, d["events"]) for n, d in graph.nodes(data=True) if d.get("kind") == "activity"]
-    acts.sort(key=lambda item: (-item[1], str(item[0])))
-    total = sum(c for _, c in acts)
-    keep: list[str] = []
-    covered = 0
-    for name, count in acts:
-        if keep and covered >= total * activities / 100:
-            break
-        keep.append(name)
-        covered += count
+    keep = covering_activities(acts, activities)
     kept_set = set(keep)
     if log is not None and len(keep) < len(acts):
         projected = log[log[columns.activity].isin(kept_set)]
@@ -384,6 +377,21 @@ def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float =
         "edges_kept": result.number_of_edges(), "edges_total": base.number_of_edges(),
     }
     return result
+
+
+def covering_activities(counts: Iterable[tuple[str, int]], percent: float) -> list[str]:
+    """The most frequent activities (ties by name) that together cover ``percent`` % of
+    the events; at least one."""
+    ordered = sorted(counts, key=lambda item: (-item[1], str(item[0])))
+    total = sum(c for _, c in ordered)
+    keep: list[str] = []
+    covered = 0
+    for name, count in ordered:
+        if keep and covered >= total * percent / 100:
+            break
+        keep.append(name)
+        covered += count
+    return keep
 
 
 def _filter_paths(graph: nx.DiGraph, paths: float) -> nx.DiGraph:

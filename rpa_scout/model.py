@@ -14,7 +14,7 @@ import pandas as pd
 from rpa_scout._quiet import pm4py, quiet
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import ConfigError
-from rpa_scout.graph import END, START, discover_graph
+from rpa_scout.graph import END, START, covering_activities, discover_graph
 from rpa_scout.lifecycle import pair_lifecycle
 
 DFG_THRESHOLD = 200_000
@@ -80,7 +80,8 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
         frame = pair_lifecycle(log, columns=columns).instances
     frame = frame[[columns.case, columns.activity, columns.timestamp]]
     if activities < 100:
-        frame = frame[frame[columns.activity].isin(_covering(frame[columns.activity], activities))]
+        counts = frame[columns.activity].astype("string").value_counts()
+        frame = frame[frame[columns.activity].isin(covering_activities(counts.items(), activities))]
     if frame.empty:
         raise ConfigError("no events left to model; raise --activities")
     plain = LogColumns(case=columns.case, activity=columns.activity, timestamp=columns.timestamp)
@@ -92,11 +93,3 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
             frame, noise_threshold=noise_threshold, activity_key=columns.activity,
             timestamp_key=columns.timestamp, case_id_key=columns.case)
 
-
-def _covering(activity: pd.Series, percent: float) -> list[str]:
-    """The most frequent activities that together cover ``percent`` % of the rows."""
-    counts = activity.astype("string").value_counts(sort=False)
-    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
-    share = counts.cumsum() / counts.sum()
-    keep = int((share < percent / 100).sum()) + 1
-    return list(counts.index[:keep])

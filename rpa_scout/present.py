@@ -40,10 +40,8 @@ def _payback(months: float) -> str:
 
 def _none_recommended(candidates) -> str:
     """Why nothing is recommended: the knock-outs and low fits, counted."""
-    why = candidates["knocked_out"].fillna("").str.split(":| [0-9]", regex=True).str[0] \
-        if "knocked_out" in candidates else None
-    if why is None:
-        return "No candidate is recommended; --all lists them with the reasons"
+    # "variability 0.41 < 0.60", "capacity: ...": the name before the figures
+    why = candidates["knocked_out"].fillna("").str.split(":| [0-9]", regex=True).str[0]
     why = why.where(why != "", "fit below the threshold")
     counts = ", ".join(f"{n} {reason}" for reason, n in why.value_counts().sort_index().items())
     return f"No candidate is recommended ({counts}); --all lists them with the reasons"
