@@ -10,7 +10,8 @@ activity instance, with ``performer`` and ``handling_s``):
 - ``rework``: share of executions that repeat the step in the same case (normalised
   as ``1 - share``);
 - ``variability``: spread of handling time on the log scale (half the 16th–84th
-  percentile range of ``log(handling)``, a robust log-normal sigma) compared with the
+  percentile range of ``log(handling)``, a robust log-normal sigma; for estimates, of
+  their upper bounds, which is what the log shows) compared with the
   most uniform steps of the same log (the 25th percentile of the steps' spreads):
   ``min(1, reference / spread)``. Rule work is uniform, judgement work varies case by
   case; the comparison is relative because on real logs every step's handling time is
@@ -97,8 +98,9 @@ def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: in
     mean, sd = grouped.mean(), grouped.std(ddof=1)
     out["handling_cv"] = (sd / mean).where(mean > 0)
     out["handling_spread"] = np.nan
-    positive = work[h > 0]
-    logs = np.log(positive["handling_s"].astype(float))
+    observed = _observed_seconds(work)
+    positive = work[observed > 0]
+    logs = np.log(observed[observed > 0].astype(float))
     q = logs.groupby(positive[columns.activity].astype("string")).quantile([0.16, 0.84]).unstack()
     counts = logs.groupby(positive[columns.activity].astype("string")).size()
     if not q.empty:
@@ -111,6 +113,17 @@ def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: in
     out["people"] = out["people"].fillna(0).astype(int)
     out["rule_accuracy"] = _rule_accuracy(inst, ctx, columns, seed)
     return out.reset_index()
+
+
+def _observed_seconds(work: pd.DataFrame) -> pd.Series:
+    """What the log shows of each instance's duration: the measured time, or for an
+    estimate its own upper bound (the estimate itself is cut to its activity's level,
+    which would hide how much the step varies)."""
+    seconds = work["handling_s"].astype(float)
+    if "upper_s" in work and "source" in work:
+        estimated = work["source"].isin(["estimated", "estimated, no resource"]) & work["upper_s"].notna()
+        seconds = seconds.where(~estimated, work["upper_s"].astype(float))
+    return seconds
 
 
 def normalise(raw: pd.DataFrame, reference: "list[str] | None" = None) -> pd.DataFrame:

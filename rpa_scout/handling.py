@@ -2,25 +2,35 @@
 
 Sources, per instance (column ``source``):
 
-- ``measured``: start and complete were logged and paired (suspend→resume pauses
-  subtracted);
-- ``estimated``: only the completion is logged. Following the start-time estimation of
-  Chapela-Campa & Dumas (2022, PyPI ``start-time-estimator``), an instance cannot start
-  before its case made it available (the case's previous completion) nor before the same
-  person finished their previous piece of work; we add a third bound, the start of the
-  working day that person actually keeps (discovered from their own completions, so that
-  one round-the-clock account cannot stretch everyone's day), and a cap. An instance
-  that only the working day bounds (a case's first step, a person's first task of the
-  day) gets, as in their re-estimation, the mean of its activity's instances bounded by
-  the case or the person (when there are at least :data:`MIN_TIGHT`); otherwise its
-  upper bound stays, counted in ``loose_share``;
-- ``estimated, no resource``: as above without the person bound, so it is an upper bound
-  (also for shared accounts such as ``STAFF MEMBER``, whose previous event is somebody
-  else's work);
+- ``measured``: start and complete were logged and paired. The person time credited is
+  the account's *exclusive working time* inside that interval (:mod:`rpa_scout.worktime`):
+  while the account has k items open at once each gets 1/k of the time, time outside
+  its working day is not work, and suspend→resume pauses are subtracted;
+- ``estimated``: only the completion is logged. The work cannot have started before its
+  case made it available (the case's previous completion), nor before the same person
+  finished their previous piece of work, nor before that person's working day began
+  (Chapela-Campa & Dumas 2022, ``start-time-estimator``, and Celonis' processing time
+  use the first two). That gives each instance an *upper bound* (column ``upper_s``),
+  which still holds whatever idle time preceded the work. The activity's mean is a
+  calibrated share (about half) of the mean of its tightly bounded upper bounds (bounded
+  by the case or the person, not by the working day alone)
+  (:mod:`rpa_scout.calibration`, fitted and measured leave one log out on real logs).
+  Each instance keeps its own upper bound, cut at the level that gives its activity
+  that mean; instances with no usable bound, or completed
+  together with the person's previous one (a batch), take the activity's mean. When the
+  log shows no working day at all, a bound from an earlier date spans a night and
+  counts as no bound;
+- ``estimated, no resource``: as above without the person bound (no account, or a
+  shared one such as ``STAFF MEMBER`` whose previous event is somebody else's work);
 - ``supplied``: the municipality's own standard time (activity → minutes) overrides;
-- ``system``: a system step takes no person's time;
+- ``system`` and ``artificial``: a system step, or an event an export tool added, takes
+  no person's time;
 - ``not estimable: dates only``: the timestamp is a date, so no duration can be read
   from it (supply standard times for such activities).
+
+**Capacity is a hard limit**: no person account is credited, on any day, with more
+person time than its own working day (measured and estimated together); a day that
+would exceed it is scaled down and flagged (``capacity``).
 
 The naive "time since the previous event in the case" (``naive_s``) counts waiting and
 is kept only as a comparison; it is never used as handling time.
@@ -34,42 +44,27 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from rpa_scout.accounts import PERSON_ACCOUNT
+from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.columns import XES, LogColumns
-from rpa_scout.errors import ConfigError
-from rpa_scout.manual import (PERSON, PERSON_NAME_PATTERN, SYSTEM, ManualResult, ManualRules,
-                               contains_distinct, date_stamped_events, detect_manual)
-from rpa_scout.timestamps import DEFAULT_TIMEZONE, epoch_seconds
+from rpa_scout.manual import (ARTIFICIAL, PERSON, SYSTEM, ManualResult, ManualRules,
+                               date_stamped_events, detect_manual)
+from rpa_scout.timestamps import epoch_seconds
+from rpa_scout.worktime import (WorkingHours, day_start, discover_working_hours,
+                                exclusive_seconds, per_account_hours)
 
 MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY = (
     "measured", "estimated", "estimated, no resource", "supplied", "system", "unknown",
     "not estimable: dates only")
-
-#: Relative error of the completion-only estimator: the median absolute percentage error
-#: of activity means, start events hidden, over 28 manual activities (BPIC 2012's six
-#: ``W_`` work items; ostolaskut, rakennuslupa and varhaiskasvatus samples in
-#: ``eventlogs/``), measured by ``benchmarks/handling_time.py`` (8.1 %, rounded up to
-#: 0.05; results in ``benchmarks/results/handling_time.md``). Widens the interval of
-#: estimates.
-ESTIMATOR_RELATIVE_ERROR = 0.10
+ARTIFICIAL_SOURCE = "artificial"
+#: What bounded an estimated instance's start.
+CASE_BOUND, PERSON_BOUND, DAY_BOUND, NO_BOUND, BATCH_BOUND = (
+    "case", "person", "working day", "none", "batch")
+TIGHT_BOUNDS = (CASE_BOUND, PERSON_BOUND)
 Z80 = 1.2815515655446004  # two-sided 80 % normal quantile
-MIN_TIGHT = 30  # tightly bounded instances an activity needs to re-estimate its loose ones
-
-
-@dataclass(frozen=True)
-class WorkingHours:
-    """Local working day discovered from people's completions (hours, e.g. 7.75–16.5)."""
-
-    start_hour: float | None
-    end_hour: float | None
-    timezone: str
-
-    def describe(self) -> str:
-        """One line for reports."""
-        if self.start_hour is None:
-            return "working hours unknown (timestamps are dates or no person work)"
-        return (f"working day {_clock(self.start_hour)}–{_clock(self.end_hour)} {self.timezone} "
-                "(discovered: 2nd–98th percentile of completion times, median over people; "
-                "each person's own start bounds their estimates)")
+#: Tightly bounded instances an activity needs before its median is trusted; with
+#: fewer, every upper bound is used and the estimate counts as loose.
+MIN_TIGHT = 5
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,7 @@ class HandlingResult:
     instances: pd.DataFrame
     activities: pd.DataFrame
     working_hours: WorkingHours
-    cap_hours: float
+    calibration: Calibration
 
 
 def estimate_handling_time(
@@ -87,9 +82,8 @@ def estimate_handling_time(
     *,
     manual: ManualResult | None = None,
     standard_times: Mapping[str, float] | None = None,
-    cap_hours: float = 4.0,
     rules: ManualRules | None = None,
-    timezone: str = DEFAULT_TIMEZONE,
+    calibration: Calibration | None = None,
     columns: LogColumns = XES,
 ) -> HandlingResult:
     """Estimate each instance's handling time and summarise it per activity.
@@ -98,261 +92,320 @@ def estimate_handling_time(
         log: event log with XES column names.
         manual: result of :func:`rpa_scout.detect_manual` (computed when ``None``).
         standard_times: activity → minutes from a time study; overrides estimates.
-        cap_hours: no single estimated instance is longer than this (default 4 h: half a
-            working day; longer stretches are interruptions, not one piece of work).
-        rules: rules for :func:`detect_manual` when ``manual`` is ``None``.
-        timezone: zone of the working day.
+        rules: rules for :func:`detect_manual` (and the zone of the working day,
+            ``rules.timezone``).
+        calibration: estimator settings and measured error (the shipped one by default).
         columns: column mapping.
 
     Returns:
-        ``instances`` with ``handling_s``, ``source``, ``naive_s``, ``capped`` and
-        ``bound`` (what bounded an estimated start: case, person, activity mean for a
-        re-estimated one, or working day when only that did, an upper bound);
-        ``activities`` with, per activity: ``instances``, ``manual_instances``,
-        ``manual_share``, ``mean_min``, ``median_min``, ``low_min``/``high_min`` (80 %
-        interval of the mean), ``source``, ``naive_mean_min`` and ``verdict``.
-    """
-    if cap_hours <= 0:
-        raise ConfigError(f"--cap-hours must be positive, got {cap_hours}")
-    manual = manual or detect_manual(log, rules=rules or ManualRules(timezone=timezone), columns=columns)
-    inst = manual.instances.copy()
-    n = len(inst)
-    end = epoch_seconds(inst[columns.timestamp])
-    start = epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns \
-        else np.full(n, np.nan)
-    paused = inst["paused_seconds"].to_numpy(dtype=float) if "paused_seconds" in inst.columns \
-        else np.zeros(n)
-    case_codes, _ = pd.factorize(inst[columns.case])
-    case_prev = _previous_end(case_codes, end)
-    has_res = columns.resource in inst.columns
-    res_codes = pd.factorize(inst[columns.resource])[0] if has_res else np.full(n, -1)
-    if has_res:  # a shared account ("STAFF MEMBER") is many people: no one's previous work
-        res_codes = np.where(contains_distinct(inst[columns.resource], PERSON_NAME_PATTERN),
-                             -1, res_codes)
-    res_prev = _previous_end(res_codes, end)
-    res_prev[res_codes < 0] = np.nan
-    person = (inst["performer"] == PERSON).to_numpy()
-    dated = date_stamped_events(inst[columns.timestamp], inst[columns.activity])
-    timed_work = person & ~dated
-    hours = discover_working_hours(end[timed_work], timezone, groups=res_codes[timed_work])
-    own_start = _own_start_hours(end, res_codes, timed_work, hours)
-    day_start = _day_start(end, hours, own_start)
+        ``instances`` with ``handling_s``, ``source``, ``bound``, ``upper_s`` (the upper
+        bound of an estimate, or complete − start of a measured instance), ``loose``,
+        ``capacity`` and ``naive_s``; ``activities`` with, per activity: ``instances``,
+        ``manual_instances``, ``manual_share``, ``timed_instances``, ``mean_min``,
+        ``median_min``, ``low_min``/``high_min`` (80 % interval of the mean), ``source``,
+        ``bound``, ``loose_share``, ``naive_mean_min``, ``verdict`` and ``evidence``.
 
-    handling = np.full(n, np.nan)
-    source = np.full(n, UNKNOWN_SOURCE, dtype=object)
-    capped = np.zeros(n, dtype=bool)
-    measured = np.isfinite(start)
-    handling[measured] = np.maximum(end[measured] - start[measured] - paused[measured], 0.0)
-    source[measured] = MEASURED
-    bound = np.fmax(np.fmax(case_prev, res_prev), day_start)
-    todo = ~measured & person & ~dated & np.isfinite(bound)
-    # Which bound binds: the case's or the person's previous completion tie the start to
-    # something in the log; the working-day start alone only says "not before 8".
-    binding = np.full(n, "", dtype=object)
-    binding[todo] = np.select(
-        [(case_prev >= bound)[todo], (res_prev >= bound)[todo]], ["case", "person"], "working day")
-    source[~measured & person & dated] = DATES_ONLY
-    raw = np.clip(end - bound, 0.0, None)
-    cap = cap_hours * 3600.0
-    capped[todo] = raw[todo] > cap
-    handling[todo] = np.minimum(raw[todo], cap)
-    source[todo] = np.where(res_codes[todo] >= 0, ESTIMATED, NO_RESOURCE)
-    redone = _reestimate_loose(handling, todo & (binding == "working day"),
-                               todo & (binding != "working day"), inst[columns.activity])
-    binding[redone] = "activity mean"
-    system = (inst["performer"] == SYSTEM).to_numpy()
-    handling[system] = 0.0
-    source[system] = SYSTEM_SOURCE
+    Example:
+        >>> from rpa_scout import read_log, estimate_handling_time
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> acts = estimate_handling_time(log).activities.set_index("activity")
+        >>> acts.loc["Asiatarkastus", "source"]
+        'measured'
+    """
+    rules = rules or ManualRules()
+    calibration = calibration or DEFAULT_CALIBRATION
+    manual = manual or detect_manual(log, rules=rules, columns=columns)
+    inst = manual.instances.copy()
+    x = _Arrays.of(inst, columns)
+    hours = discover_working_hours(x.end[x.timed_work], rules.timezone,
+                                   groups=x.account[x.timed_work])
+    day_lo, day_hi = per_account_hours(x.end, x.account, x.timed_work, hours)
+    handling = np.full(x.n, np.nan)
+    source = np.full(x.n, UNKNOWN_SOURCE, dtype=object)
+    bound = np.full(x.n, "", dtype=object)
+    upper = np.full(x.n, np.nan)
+    _measured(x, day_lo, day_hi, hours, handling, source, upper)
+    _estimated(x, day_lo, hours, rules, calibration, handling, source, bound, upper)
+    capacity = _capacity(x, day_lo, day_hi, hours, handling, source)
+    _not_person_time(x, handling, source)
     if standard_times:
-        minutes = inst[columns.activity].astype("string").map(dict(standard_times))
-        supplied = minutes.notna().to_numpy() & ~system
-        handling[supplied] = minutes[supplied].to_numpy(dtype=float) * 60.0
-        source[supplied] = SUPPLIED
+        _supplied(inst[columns.activity], standard_times, x, handling, source)
     inst["handling_s"] = handling
     inst["source"] = source
-    inst["capped"] = capped
-    inst["bound"] = binding
-    inst["naive_s"] = end - case_prev
-    return HandlingResult(inst, summarise_handling(inst, manual.activities, columns), hours, cap_hours)
+    inst["bound"] = bound
+    inst["upper_s"] = upper
+    inst["loose"] = ((np.isin(bound, [DAY_BOUND, NO_BOUND]) & (source == ESTIMATED))
+                     | (source == NO_RESOURCE))
+    inst["capacity"] = capacity
+    inst["naive_s"] = x.end - x.case_prev_any
+    activities = summarise_handling(inst, manual.activities, calibration, columns)
+    return HandlingResult(inst, activities, hours, calibration)
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """The per-instance facts every stage needs, as arrays."""
+
+    n: int
+    activity: np.ndarray        # activity code
+    end: np.ndarray             # completion, epoch s
+    start: np.ndarray           # start, epoch s (NaN when not logged)
+    paused: np.ndarray
+    case: np.ndarray            # case code
+    account: np.ndarray         # code of a one-person account, -1 otherwise
+    has_account: np.ndarray     # any account (person or shared) named
+    person: np.ndarray          # person work
+    system: np.ndarray
+    artificial: np.ndarray
+    dated: np.ndarray           # date-only timestamp
+    bounding: np.ndarray        # may bound a later step of its case
+    case_prev_any: np.ndarray   # previous completion in the case, any event
+
+    @property
+    def timed_work(self) -> np.ndarray:
+        return self.person & ~self.dated
+
+    @classmethod
+    def of(cls, inst: pd.DataFrame, columns: LogColumns) -> "_Arrays":
+        n = len(inst)
+        end = epoch_seconds(inst[columns.timestamp])
+        start = (epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns
+                 else np.full(n, np.nan))
+        paused = (inst["paused_seconds"].to_numpy(dtype=float) if "paused_seconds" in inst.columns
+                  else np.zeros(n))
+        case = pd.factorize(inst[columns.case])[0]
+        has = columns.resource in inst.columns
+        named = inst[columns.resource].notna().to_numpy() if has else np.zeros(n, dtype=bool)
+        codes = pd.factorize(inst[columns.resource])[0] if has else np.full(n, -1)
+        one_person = (inst["account"] == PERSON_ACCOUNT).to_numpy() if "account" in inst else named
+        performer = inst["performer"].to_numpy()
+        artificial = performer == ARTIFICIAL
+        recorded = inst["recorded"].to_numpy(dtype=bool) if "recorded" in inst else np.zeros(n, dtype=bool)
+        return cls(n=n, activity=pd.factorize(inst[columns.activity].astype("string"))[0], end=end,
+                   start=start, paused=paused, case=case,
+                   account=np.where(one_person & named, codes, -1), has_account=named,
+                   person=performer == PERSON, system=performer == SYSTEM, artificial=artificial,
+                   dated=date_stamped_events(inst[columns.timestamp], inst[columns.activity]),
+                   bounding=~artificial & ~recorded,
+                   case_prev_any=previous_end(case, end))
+
+
+def _measured(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: WorkingHours,
+              handling: np.ndarray, source: np.ndarray, upper: np.ndarray) -> None:
+    """Measured person work: the account's exclusive working time, pauses subtracted."""
+    rows = x.person & np.isfinite(x.start)
+    if not rows.any():
+        return
+    raw = x.end - x.start
+    accounts = np.where(rows, x.account, -1)
+    exclusive = exclusive_seconds(accounts, x.start, x.end, day=(day_lo, day_hi),
+                                  timezone=hours.timezone)
+    active = np.divide(raw - x.paused, raw, out=np.ones(x.n), where=raw > 0).clip(0.0, 1.0)
+    handling[rows] = np.maximum(exclusive[rows] * active[rows], 0.0)
+    source[rows] = MEASURED
+    upper[rows] = raw[rows]
+
+
+def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: ManualRules,
+               calibration: Calibration, handling: np.ndarray, source: np.ndarray,
+               bound: np.ndarray, upper: np.ndarray) -> None:
+    """Completion-only person work: per-instance upper bounds, then the activity's mean."""
+    rows = x.person & ~np.isfinite(x.start) & ~x.dated
+    source[x.person & ~np.isfinite(x.start) & x.dated] = DATES_ONLY
+    if not rows.any():
+        return
+    case_prev = previous_end(x.case, x.end, eligible=x.bounding)
+    person_prev = previous_end(x.account, x.end, eligible=x.person & x.bounding)
+    person_prev[x.account < 0] = np.nan
+    day = day_start(x.end, hours.timezone, day_lo)
+    latest = np.fmax(np.fmax(case_prev, person_prev), day)
+    up = x.end - latest
+    which = np.select([np.isnan(latest), case_prev >= latest, person_prev >= latest],
+                      [NO_BOUND, CASE_BOUND, PERSON_BOUND], DAY_BOUND)
+    if hours.start_hour is None:
+        # No working day could be found in the log: a bound from an earlier date spans a
+        # night and bounds nothing about the work itself.
+        overnight = np.isfinite(latest) & (_local_date(latest, hours.timezone)
+                                           != _local_date(x.end, hours.timezone))
+        which = np.where(overnight, NO_BOUND, which)
+    # Completed within seconds of the same person's previous completion: worked together
+    # with it (a batch), so this bound says nothing about this item's own time. (Within
+    # seconds of the case's previous step, by someone else, it is an instant step.)
+    which = np.where((which == PERSON_BOUND) & (up < rules.zero_duration_seconds), BATCH_BOUND, which)
+    upper[rows] = up[rows]
+    bound[rows] = which[rows]
+    source[rows] = np.where(x.account[rows] >= 0, ESTIMATED, NO_RESOURCE)
+    handling[rows] = activity_means(up, which, x.activity, rows, calibration.work_share)[rows]
+
+
+def _local_date(seconds: np.ndarray, timezone: str) -> np.ndarray:
+    """Local calendar day number of epoch seconds (NaN stays -1)."""
+    finite = np.isfinite(seconds)
+    out = np.full(len(seconds), -1, dtype=np.int64)
+    local = pd.to_datetime(seconds[finite], unit="s", utc=True).tz_convert(timezone).tz_localize(None)
+    out[finite] = local.to_numpy().astype("datetime64[D]").astype(np.int64)
+    return out
+
+
+def activity_means(upper: np.ndarray, bound: np.ndarray, activity: np.ndarray, rows: np.ndarray,
+                   work_share: float) -> np.ndarray:
+    """Per-instance estimates whose activity mean is ``work_share`` × the mean tight bound.
+
+    For each activity (code), the target mean is ``work_share`` times the mean of the
+    upper bounds of its tightly bounded rows (:data:`TIGHT_BOUNDS`; all bounded rows when
+    fewer than :data:`MIN_TIGHT`), never more than the mean of all its upper bounds. Bounded rows
+    keep their own bound, cut at the level that makes their mean the target; rows with no
+    bound or a batch bound take the target.
+    """
+    out = np.full(len(upper), np.nan)
+    finite = rows & np.isfinite(upper) & (bound != BATCH_BOUND)
+    bounded = finite & (bound != NO_BOUND)
+    tight = bounded & np.isin(bound, TIGHT_BOUNDS)
+    for code in np.unique(activity[rows]):
+        mine = activity == code
+        for level in (tight, bounded, finite):   # the tightest basis there is enough of
+            basis = upper[mine & level]
+            if len(basis) >= (MIN_TIGHT if level is tight else 1):
+                break
+        if len(basis) == 0:
+            continue
+        values = upper[mine & finite]
+        target = min(work_share * float(np.mean(basis)), float(values.mean()))
+        out[mine & rows] = target
+        out[mine & finite] = np.minimum(values, _cut_level(values, target))
+    return out
+
+
+def _cut_level(values: np.ndarray, target: float) -> float:
+    """The level c at which the mean of min(values, c) equals ``target`` (<= mean)."""
+    v = np.sort(values)
+    n = len(v)
+    if n == 0 or target >= v.mean():
+        return np.inf
+    below = np.r_[0.0, np.cumsum(v)[:-1]]        # sum of the j smallest, j = 0..n-1
+    level = (target * n - below) / (n - np.arange(n))
+    ok = (level >= np.r_[0.0, v[:-1]]) & (level <= v)
+    return float(level[ok][0]) if ok.any() else float(target)
+
+
+def _capacity(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: WorkingHours,
+              handling: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Scale down estimates on account-days credited with more than the working day."""
+    flagged = np.zeros(x.n, dtype=bool)
+    rows = (x.account >= 0) & np.isin(source, [MEASURED, ESTIMATED]) & np.isfinite(handling)
+    if not rows.any() or hours.start_hour is None:
+        return flagged
+    length = np.where(np.isfinite(day_hi - day_lo), day_hi - day_lo, 24.0) * 3600.0
+    local_day = pd.to_datetime(x.end, unit="s", utc=True).tz_convert(hours.timezone).normalize()
+    key = pd.DataFrame({"a": x.account, "d": local_day, "h": np.where(rows, handling, 0.0),
+                        "est": np.where(rows & (source == ESTIMATED), handling, 0.0)})
+    total = key.groupby(["a", "d"])["h"].transform("sum").to_numpy()
+    estimated = key.groupby(["a", "d"])["est"].transform("sum").to_numpy()
+    over = rows & (source == ESTIMATED) & (total > length) & (estimated > 0)
+    room = np.clip(length - (total - estimated), 0.0, None)
+    scale = np.divide(room, estimated, out=np.ones(x.n), where=estimated > 0)
+    handling[over] = handling[over] * scale[over]
+    flagged[over] = True
+    return flagged
+
+
+def _not_person_time(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> None:
+    handling[x.system] = 0.0
+    source[x.system] = SYSTEM_SOURCE
+    handling[x.artificial] = 0.0
+    source[x.artificial] = ARTIFICIAL_SOURCE
+
+
+def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arrays,
+              handling: np.ndarray, source: np.ndarray) -> None:
+    minutes = activity.astype("string").map(dict(standard_times))
+    supplied = minutes.notna().to_numpy() & ~x.system & ~x.artificial
+    handling[supplied] = minutes[supplied].to_numpy(dtype=float) * 60.0
+    source[supplied] = SUPPLIED
 
 
 def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
+                       calibration: Calibration = DEFAULT_CALIBRATION,
                        columns: LogColumns = XES) -> pd.DataFrame:
     """Per activity: person share, mean/median handling minutes, 80 % interval, source.
 
-    ``loose_share`` is the share of timed person instances whose estimate is only an
-    upper bound: capped, bounded by nothing but the working day and not re-estimated
-    (typical of a case's first step and of people who log few events a day), or with no
-    person's previous work to bound it (no resource or a shared account: then the
-    estimate still contains the case's waiting).
+    The interval of a measured or supplied mean is its sampling error; that of an
+    estimated mean adds the estimator's error measured on held-out real logs for its
+    source and dominant bound (:class:`rpa_scout.calibration.Calibration`).
+    ``loose_share`` is the share of timed person instances bounded only by the working
+    day or by nothing, or with no person's previous work to bound them.
     """
     act = inst[columns.activity].astype("string")
     person = inst["performer"] == PERSON
     frame = pd.DataFrame({"activity": act, "person": person, "h": inst["handling_s"] / 60.0,
-                          "source": inst["source"], "naive": inst["naive_s"] / 60.0,
-                          "capped": inst["capped"],
-                          "loose": _loose(inst) & inst["source"].isin([ESTIMATED, NO_RESOURCE])})
-    total = frame.groupby("activity").size()
+                          "source": inst["source"], "bound": inst["bound"],
+                          "naive": inst["naive_s"] / 60.0, "loose": inst["loose"],
+                          "capacity": inst["capacity"]})
     work = frame[frame["person"] & frame["h"].notna()]
     grouped = work.groupby("activity")["h"]
-    out = pd.DataFrame({"instances": total})
+    out = pd.DataFrame({"instances": frame.groupby("activity").size()})
     out["manual_instances"] = frame[frame["person"]].groupby("activity").size()
     out["manual_instances"] = out["manual_instances"].fillna(0).astype(int)
     out["manual_share"] = out["manual_instances"] / out["instances"]
     out["timed_instances"] = grouped.size()
     out["mean_min"] = grouped.mean()
     out["median_min"] = grouped.median()
-    sd = grouped.std(ddof=1).fillna(0.0)
-    person_sources = frame[frame["person"]].groupby("activity")["source"].agg(
-        lambda s: s.value_counts().index[0])
-    out["source"] = work.groupby("activity")["source"].agg(lambda s: s.value_counts().index[0])
-    out["source"] = out["source"].fillna(person_sources)
-    out["capped_share"] = work.groupby("activity")["capped"].mean()
+    out["source"] = _mode(work, "source").fillna(_mode(frame[frame["person"]], "source"))
+    estimated = work[work["source"].isin([ESTIMATED, NO_RESOURCE])]
+    out["bound"] = _mode(estimated[estimated["bound"] != ""], "bound")
     out["loose_share"] = work.groupby("activity")["loose"].mean()
+    out["capacity_share"] = work.groupby("activity")["capacity"].mean()
     out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
-    se = sd / np.sqrt(out["timed_instances"].clip(lower=1))
-    rel = np.where(out["source"].isin([ESTIMATED, NO_RESOURCE]), ESTIMATOR_RELATIVE_ERROR, 0.0)
-    half = np.sqrt((Z80 * se) ** 2 + (rel * out["mean_min"]) ** 2)
-    supplied = out["source"] == SUPPLIED
-    half = np.where(supplied, 0.0, half)
-    out["low_min"] = (out["mean_min"] - half).clip(lower=0.0)
-    out["high_min"] = out["mean_min"] + half
+    out["low_min"], out["high_min"] = _intervals(out, grouped.std(ddof=1).fillna(0.0), calibration)
     out = out.reset_index().rename(columns={"index": "activity"})
     out = out.merge(verdicts[["activity", "verdict", "evidence"]], on="activity", how="left")
     out["timed_instances"] = out["timed_instances"].fillna(0).astype(int)
     out["source"] = out["source"].fillna(SYSTEM_SOURCE)
     order = ["activity", "verdict", "instances", "manual_instances", "manual_share",
              "timed_instances", "mean_min", "median_min", "low_min", "high_min", "source",
-             "capped_share", "loose_share", "naive_mean_min", "evidence"]
+             "bound", "loose_share", "capacity_share", "naive_mean_min", "evidence"]
     return out[order].sort_values(["instances", "activity"], ascending=[False, True],
                                   kind="stable").reset_index(drop=True)
 
 
-def _loose(inst: pd.DataFrame) -> pd.Series:
-    """Instances whose estimate is only an upper bound: capped, bounded by the day alone,
-    or with no person to bound it (no resource, or a shared account)."""
-    loose = inst["capped"].astype(bool) | (inst["source"] == NO_RESOURCE)
-    if "bound" in inst:
-        loose = loose | (inst["bound"] == "working day")
-    return loose
+def _intervals(out: pd.DataFrame, sd: pd.Series, calibration: Calibration) -> tuple[pd.Series, pd.Series]:
+    """80 % interval of each activity's mean: sampling error, and for estimates the
+    estimator's measured error on held-out logs (on the log scale)."""
+    n = out["timed_instances"].clip(lower=1)
+    mean = out["mean_min"]
+    se = sd / np.sqrt(n)
+    low, high = (mean - Z80 * se).clip(lower=0.0), mean + Z80 * se
+    estimated = out["source"].isin([ESTIMATED, NO_RESOURCE]) & (mean > 0)
+    for name in out.index[estimated]:
+        down, up = calibration.interval_factors(str(out.at[name, "source"]), str(out.at[name, "bound"]))
+        rel = Z80 * float(se[name]) / float(mean[name])
+        low[name] = mean[name] * np.exp(-np.hypot(down, rel))
+        high[name] = mean[name] * np.exp(np.hypot(up, rel))
+    supplied = out["source"] == SUPPLIED
+    low[supplied], high[supplied] = mean[supplied], mean[supplied]
+    return low, high
 
 
-def _reestimate_loose(handling: np.ndarray, loose: np.ndarray, tight: np.ndarray,
-                      activity: pd.Series) -> np.ndarray:
-    """Give loose estimates the mean of their activity's tightly bounded ones, in place.
-
-    A start bounded only by the working day says "not before 8", so its estimate is an
-    upper bound. Like the re-estimation of Chapela-Campa & Dumas for instances without
-    enablement information, such instances take the mean of the activity's instances
-    bounded by the case's or the person's previous completion, where there are at least
-    :data:`MIN_TIGHT` of them; otherwise the upper bound stays (and is reported by
-    ``loose_share``). Returns the positions re-estimated.
-    """
-    if not loose.any():
-        return np.zeros(0, dtype=np.int64)
-    codes, _ = pd.factorize(activity)
-    k = int(codes.max()) + 1
-    ok = tight & (codes >= 0)
-    count = np.bincount(codes[ok], minlength=k)
-    total = np.bincount(codes[ok], weights=handling[ok], minlength=k)
-    mean = np.divide(total, count, out=np.full(k, np.nan), where=count >= MIN_TIGHT)
-    fill = loose & (codes >= 0)
-    values = mean[codes[fill]]
-    target = np.flatnonzero(fill)[np.isfinite(values)]
-    handling[target] = values[np.isfinite(values)]
-    return target
+def _mode(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Most common value of ``column`` per activity (ties: alphabetical)."""
+    if frame.empty:
+        return pd.Series(dtype=object)
+    counts = frame.groupby(["activity", column]).size().rename("n").reset_index()
+    counts = counts.sort_values(["activity", "n", column], ascending=[True, False, True], kind="stable")
+    return counts.drop_duplicates("activity").set_index("activity")[column]
 
 
-def discover_working_hours(end_s: np.ndarray, timezone: str,
-                           groups: np.ndarray | None = None) -> WorkingHours:
-    """The working day people keep: 2nd to 98th percentile of their completion clock times.
-
-    With ``groups`` (resource codes, -1 for none), each person with at least 50 timed
-    completions gets their own percentiles and the day is their median, so that one
-    round-the-clock account (an e-service, a misnamed robot) cannot stretch it. Returns
-    unknown hours when fewer than 50 completions are timed or the times are dates (all
-    at one clock time).
-    """
-    finite = np.isfinite(end_s)
-    values = end_s[finite]
-    if len(values) < 50:
-        return WorkingHours(None, None, timezone)
-    clock = _clock_hours(values, timezone)
-    if np.unique(np.round(clock, 3)).size <= 2:
-        return WorkingHours(None, None, timezone)
-    lo, hi = np.percentile(clock, [2, 98])
-    if groups is not None:
-        per = _group_percentiles(clock, np.asarray(groups)[finite])
-        if len(per):
-            lo, hi = np.median(per[:, 0]), np.median(per[:, 1])
-    return WorkingHours(float(np.floor(lo * 4) / 4), float(np.ceil(hi * 4) / 4), timezone)
-
-
-def _clock_hours(end_s: np.ndarray, timezone: str) -> np.ndarray:
-    local = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone)
-    return np.asarray(local.hour + local.minute / 60.0 + local.second / 3600.0, dtype=float)
-
-
-def _group_percentiles(clock: np.ndarray, groups: np.ndarray, minimum: int = 50) -> np.ndarray:
-    """Rows (2nd percentile, 98th percentile, group) of clock times for groups >= 0 with enough values."""
-    keep = groups >= 0
-    if not keep.any():
-        return np.empty((0, 3))
-    frame = pd.DataFrame({"g": groups[keep], "c": clock[keep]})
-    grouped = frame.groupby("g")["c"]
-    size = grouped.size()
-    q = grouped.quantile([0.02, 0.98]).unstack()
-    q = q[size >= minimum]
-    return np.column_stack([q[0.02].to_numpy(), q[0.98].to_numpy(), q.index.to_numpy(dtype=float)])
-
-
-def _own_start_hours(end_s: np.ndarray, res_codes: np.ndarray, timed: np.ndarray,
-                     hours: WorkingHours) -> np.ndarray:
-    """Per row, the working-day start of its resource (own 2nd percentile, floored to a
-    quarter hour, when they have 50 timed completions), else the common one."""
-    out = np.full(len(end_s), np.nan if hours.start_hour is None else hours.start_hour)
-    if hours.start_hour is None:
-        return out
-    ok = timed & np.isfinite(end_s)
-    per = _group_percentiles(_clock_hours(end_s[ok], hours.timezone), res_codes[ok])
-    if len(per) == 0:
-        return out
-    table = np.full(int(res_codes.max()) + 1, np.nan)
-    table[per[:, 2].astype(np.int64)] = np.floor(per[:, 0] * 4) / 4
-    own = table[np.where(res_codes >= 0, res_codes, 0)]
-    use = (res_codes >= 0) & np.isfinite(own)
-    out[use] = own[use]
+def previous_end(group: np.ndarray, end: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:
+    """For each row, the latest earlier completion of an ``eligible`` row of the same group
+    (NaN for none; rows of group -1 get NaN). Rows at the same instant are ordered by
+    position."""
+    n = len(end)
+    eligible = np.ones(n, dtype=bool) if eligible is None else eligible
+    order = np.lexsort((np.arange(n), end, group))
+    g, t, ok = group[order], end[order], eligible[order]
+    filled = pd.Series(np.where(ok, t, np.nan)).groupby(g).ffill()
+    carried = filled.groupby(g).shift(1).to_numpy(dtype=float, copy=True)
+    carried[g < 0] = np.nan
+    out = np.empty(n)
+    out[order] = carried
     return out
-
-
-def _day_start(end_s: np.ndarray, hours: WorkingHours, start_hours: np.ndarray) -> np.ndarray:
-    """Epoch seconds of the working-day start (``start_hours``, local) on each completion's
-    local date (NaN if unknown or when the completion happened before that start)."""
-    if hours.start_hour is None or len(end_s) == 0:
-        return np.full(len(end_s), np.nan)
-    finite = np.isfinite(end_s)
-    out = np.full(len(end_s), np.nan)
-    local = pd.to_datetime(end_s[finite], unit="s", utc=True).tz_convert(hours.timezone)
-    midnight = local.normalize()
-    start = midnight + pd.to_timedelta(start_hours[finite], unit="h")
-    start_s = np.asarray((start - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1), dtype=float)
-    start_s[start_s > end_s[finite]] = np.nan
-    out[finite] = start_s
-    return out
-
-
-def _previous_end(group: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """For each row, the latest earlier completion in the same group (NaN for the first)."""
-    order = np.lexsort((np.arange(len(end)), end, group))
-    g, t = group[order], end[order]
-    prev_sorted = np.r_[np.nan, t[:-1]]
-    prev_sorted[np.r_[True, g[1:] != g[:-1]]] = np.nan
-    out = np.empty(len(end))
-    out[order] = prev_sorted
-    return out
-
-
-def _clock(hour: float | None) -> str:
-    if hour is None:
-        return "?"
-    return f"{int(hour):02d}:{int(round((hour % 1) * 60)):02d}"

@@ -1,21 +1,33 @@
 """Which steps people do and which the system does, with the evidence for each verdict.
 
-Every event gets a ``performer`` ("person", "system" or "unknown") and the ``evidence``
-that decided it, in this order of precedence:
+Every activity instance gets a ``performer`` (``person``, ``system``, ``artificial`` or
+``unknown``), the ``evidence`` that decided it, the ``account`` kind of its resource
+(``person``, ``shared``, ``system``; see :mod:`rpa_scout.accounts`) and ``recorded``, true
+for system events that only record a person's step (they bound nothing in the
+handling-time estimate). Rules, first match wins:
 
-1. **configuration** (:class:`ManualRules`): activity or resource patterns the analyst
+1. **configuration** (:class:`ManualRules`): activity or account patterns the analyst
    states (a municipality knows its robot accounts);
-2. **resource names**: system, batch, robot and integration accounts (``SYSTEM``,
-   ``JÄRJESTELMÄ``, ``batch``, ``robotti``, ...) or shared staff accounts
-   (``STAFF MEMBER``);
-3. **behaviour**, for when names lie:
-   - *near-zero duration* (start and complete within seconds, when starts are logged);
-   - *seconds after the same person's previous event* (a system step logged under the
-     user who triggered it);
-   - *batch bursts*: one account completing many cases at the very same instant;
-   - *machine-like accounts*: more events on a typical active day than a person does,
-     or most events at night and on weekends;
-4. otherwise "person" when a resource is named, "unknown" when none is.
+2. **artificial events**: ``Start``/``End`` (``START``, ``▶``, ``■``, ...) activities or
+   accounts at a case's first or last event, with no duration where starts are logged:
+   added by an export tool (Disco, Simod), never work;
+3. **system accounts** by name or by behaviour (:mod:`rpa_scout.accounts`);
+4. **recorded during a measured work item**: an event without a start logged by an
+   account while that account had a measured work item of the same case open
+   (BPIC 2012's ``A_``/``O_`` state changes inside its ``W_`` work items);
+5. **near-zero measured duration** (start and complete within seconds);
+6. **batch bursts**: an account completing many cases at the same instant, where that
+   is how the account usually does the step;
+7. **recorded with a person's step**: the same account completing two or more steps of
+   a case within seconds (:attr:`ManualRules.quick_seconds`). No one reads, decides and
+   records a step that fast, so all but one of them are records of the same piece of
+   work, which may come before it (a state change saved before the work item closes) or
+   after it (a letter sent when the user confirms). Which one is the work is decided by
+   the pattern across cases, not by position: the work is the step whose occurrences
+   least depend on the others (a record nearly always appears with the step it records,
+   :attr:`ManualRules.record_share`; the step also occurs alone or with other outcomes). When both depend on each other
+   alike, the earlier one is the work and the later its record;
+8. otherwise ``person`` for a person's or a shared account, ``unknown`` with no account.
 
 Time-based evidence is switched off for events whose timestamps are dates
 (see :func:`date_stamped_events`).
@@ -28,42 +40,42 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, AccountRules,
+                                account_kinds, behaviour_kinds)
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.lifecycle import pair_lifecycle
 from rpa_scout.timestamps import DEFAULT_TIMEZONE, epoch_seconds
 
-PERSON, SYSTEM, UNKNOWN = "person", "system", "unknown"
-
-SYSTEM_NAME_PATTERN = (
-    r"(?i)(?:^|[\W_])(?:system|sys|järjestelmä|jarjestelma|systemet|batch|eräajo|robot|robotti|"
-    r"rpa|bot|automat\w*|automaatti\w*|integration|integraatio|scheduler|daemon|api|"
-    r"interface|job|service account|palvelutili|e-?asiointi|asiointipalvelu|e-?service|"
-    r"e-?tjänst|portaali|portal)(?:$|[\W_])"
-)
-PERSON_NAME_PATTERN = r"(?i)(?:^|[\W_])(?:staff|staff member|employee|user|henkilöstö|käyttäjä|personal)(?:$|[\W_])"
+PERSON, SYSTEM, UNKNOWN, ARTIFICIAL = "person", "system", "unknown", "artificial"
+#: Names of the events that export tools add at every case's boundaries.
+ARTIFICIAL_NAMES = frozenset({"start", "end", "▶", "■", "begin", "process start", "process end",
+                              "start event", "end event", "artificial start", "artificial end",
+                              "alku", "loppu", "början", "slut"})
 
 
 @dataclass(frozen=True)
-class ManualRules:
+class ManualRules(AccountRules):
     """Thresholds and explicit rules; defaults are stated with their reasoning.
 
-    Attributes:
+    Attributes (besides the account thresholds of :class:`rpa_scout.accounts.AccountRules`):
         system_resources: regex patterns of system accounts (added to the built-in ones).
-        person_resources: regex patterns of accounts that are people (or shared staff).
+        person_resources: regex patterns of accounts that are people.
         system_activities: activities the analyst knows are automated.
         manual_activities: activities the analyst knows are done by people.
-        quick_seconds: an event completed this soon after the same account's previous
-            event is system work triggered by the user: no person reads, decides and
-            records a step in under 10 s (keystroke-level models put even a simple
-            form entry above 10 s: Card, Moran & Newell 1983).
+        quick_seconds: steps of one case completed by one account this close together are
+            one piece of work and its records: no person reads, decides and records a
+            step in under 10 s (keystroke-level models put even a simple form entry above
+            10 s: Card, Moran & Newell 1983).
+        pattern_cases: two steps count as a step and its record only when they are
+            completed together in at least this many cases.
+        tie_margin: when two such steps come with others equally often, within this
+            margin (share of occurrences), the earlier one is the work.
+        record_share: a step is a record only if at least this share of its occurrences
+            come within seconds of another step of the account (a record nearly always
+            appears with the work it records).
         zero_duration_seconds: measured durations at or below this are system work.
         burst_cases: this many cases completed by one account at the same instant is a
             batch run.
-        machine_daily_events: an account whose 90th-percentile active day has more events
-            than this is not one person (a case worker logs tens of steps a day, not
-            hundreds; 8 h / 400 events = 72 s per event).
-        off_hours_share: an account with more than this share of events at night
-            (22–06 local) or on weekends is a machine account.
         activity_share: an activity is called system (or manual) when at least this
             share of its events is.
         timezone: zone for time-of-day evidence.
@@ -74,10 +86,11 @@ class ManualRules:
     system_activities: tuple[str, ...] = ()
     manual_activities: tuple[str, ...] = ()
     quick_seconds: float = 10.0
+    pattern_cases: int = 5
+    tie_margin: float = 0.05
+    record_share: float = 0.5
     zero_duration_seconds: float = 5.0
     burst_cases: int = 5
-    machine_daily_events: int = 400
-    off_hours_share: float = 0.5
     activity_share: float = 0.5
     timezone: str = DEFAULT_TIMEZONE
 
@@ -93,7 +106,7 @@ class ManualResult:
 
 def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
                   columns: LogColumns = XES) -> ManualResult:
-    """Classify each activity instance as person, system or unknown work.
+    """Classify each activity instance as person, system, artificial or unknown work.
 
     Args:
         log: event log with XES column names (start/complete events are paired first).
@@ -101,10 +114,18 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
         columns: column mapping.
 
     Returns:
-        ``instances``: the paired instances with ``performer`` and ``evidence``;
-        ``activities``: one row per activity with ``instances``, ``person_share``,
-        ``system_share``, ``unknown_share``, ``verdict`` (manual / automated / mixed /
-        unknown) and ``evidence`` (one line).
+        ``instances``: the paired instances with ``performer``, ``evidence``, ``account``
+        and ``recorded``; ``activities``: one row per activity with ``instances``,
+        ``person_share``, ``system_share``, ``unknown_share``, ``verdict`` (manual /
+        automated / mixed / unknown / artificial) and ``evidence`` (one line).
+
+    Example:
+        >>> from rpa_scout import read_log, detect_manual
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> result = detect_manual(log)
+        >>> verdicts = result.activities.set_index("activity")["verdict"]
+        >>> verdicts["Asiatarkastus"], verdicts["Maksuajo"]
+        ('manual', 'automated')
     """
     rules = rules or ManualRules()
     inst = pair_lifecycle(log, columns=columns).instances
@@ -112,55 +133,78 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
     return ManualResult(inst, summarise_activities(inst, rules, columns), rules)
 
 
+class _Verdicts:
+    """Performer and evidence per instance; the first rule to claim an instance wins."""
+
+    def __init__(self, n: int) -> None:
+        self.performer = np.full(n, "", dtype=object)
+        self.evidence = np.full(n, "", dtype=object)
+        self.recorded = np.zeros(n, dtype=bool)
+
+    def assign(self, mask: np.ndarray, who: str, why: str | np.ndarray,
+               recorded: bool = False) -> None:
+        free = mask & (self.performer == "")
+        self.performer[free] = who
+        self.evidence[free] = why[free] if isinstance(why, np.ndarray) else why
+        self.recorded[free] = recorded
+
+    @property
+    def open(self) -> np.ndarray:
+        return self.performer == ""
+
+
 def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColumns = XES) -> None:
-    """Add ``performer`` and ``evidence`` columns to an instance table, in place."""
+    """Add ``performer``, ``evidence``, ``account`` and ``recorded`` columns, in place."""
     n = len(inst)
     act = inst[columns.activity].astype("string")
-    has_res = columns.resource in inst.columns
-    res = inst[columns.resource].astype("string") if has_res else pd.Series(pd.NA, index=inst.index, dtype="string")
-    performer = np.full(n, "", dtype=object)
-    evidence = np.full(n, "", dtype=object)
-
-    def assign(mask: np.ndarray, who: str, why: str) -> None:
-        free = mask & (performer == "")
-        performer[free] = who
-        evidence[free] = why
-
-    assign(_matches(act, rules.system_activities), SYSTEM, "configured system activity")
-    assign(_matches(act, rules.manual_activities), PERSON, "configured manual activity")
-    assign(_matches(res, rules.system_resources), SYSTEM, "configured system account")
-    assign(_matches(res, rules.person_resources), PERSON, "configured person account")
-    assign(contains_distinct(res, SYSTEM_NAME_PATTERN), SYSTEM, "system account name")
-    named_person = contains_distinct(res, PERSON_NAME_PATTERN)
-
+    res = (inst[columns.resource].astype("string") if columns.resource in inst.columns
+           else pd.Series(pd.NA, index=inst.index, dtype="string"))
     end_s = epoch_seconds(inst[columns.timestamp])
-    start_s = epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns \
-        else np.full(n, np.nan)
+    start_s = (epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns
+               else np.full(n, np.nan))
     timed = ~date_stamped_events(inst[columns.timestamp], act)
+    known = res.notna().to_numpy()
+    kind, kind_why = _account_kinds(res, end_s, timed, rules)
+    v = _Verdicts(n)
+    v.assign(_matches(act, rules.system_activities), SYSTEM, "configured system activity")
+    v.assign(_matches(act, rules.manual_activities), PERSON, "configured manual activity")
+    v.assign(_matches(res, rules.system_resources), SYSTEM, "configured system account")
+    v.assign(_matches(res, rules.person_resources), PERSON, "configured person account")
+    v.assign(artificial_events(inst, act, res, end_s, start_s, rules, columns), ARTIFICIAL,
+             "added by an export tool (Start/End at the case's boundary)")
+    v.assign(kind == SYSTEM_ACCOUNT, SYSTEM, kind_why)
     with np.errstate(invalid="ignore"):
+        measured = np.isfinite(start_s)
         zero = (end_s - start_s) <= rules.zero_duration_seconds
-    assign(zero & timed, SYSTEM, "near-zero measured duration")
-    if has_res:
-        known = res.notna().to_numpy()
-        machine = _machine_accounts(res, end_s, timed, rules)
-        assign(known & res.isin(machine).to_numpy() & ~named_person, SYSTEM,
-               "machine-like account (volume or night/weekend work)")
-        assign(_bursts(res, end_s, inst[columns.case], rules) & timed & ~named_person, SYSTEM,
-               "batch burst (many cases at one instant)")
-        quick = _quick_after_own(res, end_s, start_s, rules)
-        assign(quick & timed & ~named_person, SYSTEM, "seconds after the same account's previous event")
-        assign(named_person, PERSON, "staff account name")
-        assign(known, PERSON, "named resource")
-    assign(np.ones(n, dtype=bool), UNKNOWN, "no resource recorded")
-    inst["performer"] = performer
-    inst["evidence"] = evidence
+    v.assign(_inside_measured(inst, end_s, start_s, columns) & v.open, SYSTEM,
+             "recorded during the account's measured work item", recorded=True)
+    v.assign(zero & timed, SYSTEM, "near-zero measured duration")
+    v.assign(_bursts(res, end_s, inst[columns.case], act, rules) & timed & (kind == PERSON_ACCOUNT),
+             SYSTEM, "batch burst (many cases at one instant)")
+    # Measured work longer than seconds is work: it may be recorded, never a record.
+    worked = measured & ((end_s - start_s) > rules.quick_seconds)
+    # Only one person's account: behind a shared login, two steps seconds apart are two
+    # people's work.
+    one_person = known & (kind == PERSON_ACCOUNT)
+    records, why = _records(inst[columns.case], res, act, end_s, v.open & one_person & timed,
+                            worked, rules)
+    v.assign(records, SYSTEM, why, recorded=True)
+    v.assign(kind == SHARED_ACCOUNT, PERSON, kind_why)
+    v.assign(known, PERSON, "named resource")
+    v.assign(worked, PERSON, "measured work (no resource recorded)")
+    v.assign(np.ones(n, dtype=bool), UNKNOWN, "no resource recorded")
+    inst["performer"] = v.performer
+    inst["evidence"] = v.evidence
+    inst["account"] = kind
+    inst["recorded"] = v.recorded
 
 
 def summarise_activities(inst: pd.DataFrame, rules: ManualRules,
                          columns: LogColumns = XES) -> pd.DataFrame:
     """Per-activity shares of person, system and unknown work, a verdict and evidence."""
     act = inst[columns.activity].astype("string")
-    table = pd.crosstab(act, inst["performer"]).reindex(columns=[PERSON, SYSTEM, UNKNOWN], fill_value=0)
+    table = pd.crosstab(act, inst["performer"]).reindex(
+        columns=[PERSON, SYSTEM, UNKNOWN, ARTIFICIAL], fill_value=0)
     total = table.sum(axis=1)
     out = pd.DataFrame({
         "activity": table.index.astype(str),
@@ -169,10 +213,12 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules,
         "system_share": (table[SYSTEM] / total).to_numpy(),
         "unknown_share": (table[UNKNOWN] / total).to_numpy(),
     })
+    artificial = (table[ARTIFICIAL] / total).to_numpy()
     share = rules.activity_share
     out["verdict"] = np.select(
-        [out["person_share"] >= share, out["system_share"] >= share, out["unknown_share"] >= share],
-        ["manual", "automated", "unknown"], default="mixed")
+        [artificial >= share, out["person_share"] >= share, out["system_share"] >= share,
+         out["unknown_share"] >= share],
+        [ARTIFICIAL, "manual", "automated", "unknown"], default="mixed")
     top = (inst.assign(_a=act).groupby(["_a", "evidence"], observed=True).size()
            .rename("n").reset_index().sort_values(["_a", "n", "evidence"], ascending=[True, False, True]))
     reasons: dict[str, str] = {}
@@ -183,20 +229,123 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules,
     return out.sort_values(["instances", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def artificial_events(inst: pd.DataFrame, act: pd.Series, res: pd.Series, end_s: np.ndarray,
+                      start_s: np.ndarray, rules: ManualRules, columns: LogColumns = XES) -> np.ndarray:
+    """Events an export tool added: a Start/End-like activity or account name, at the
+    case's first or last completion, with no measured duration."""
+    named = _named_artificial(act) | _named_artificial(res)
+    if not named.any():
+        return named
+    case = inst[columns.case]
+    first = pd.Series(end_s).groupby(case.to_numpy()).transform("min").to_numpy()
+    last = pd.Series(end_s).groupby(case.to_numpy()).transform("max").to_numpy()
+    with np.errstate(invalid="ignore"):
+        no_duration = ~((end_s - start_s) > rules.zero_duration_seconds)
+    return named & ((end_s == first) | (end_s == last)) & no_duration
+
+
+def _named_artificial(values: pd.Series) -> np.ndarray:
+    codes, uniques = pd.factorize(values)
+    hits = np.array([str(u).strip().casefold() in ARTIFICIAL_NAMES for u in uniques] + [False])
+    return hits[codes]
+
+
+def _account_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray,
+                   rules: ManualRules) -> tuple[np.ndarray, np.ndarray]:
+    """Account kind of every instance and why: by name, else by behaviour."""
+    kind = account_kinds(res)
+    why = np.where(kind == SYSTEM_ACCOUNT, "system account name",
+                   np.where(kind == SHARED_ACCOUNT, "shared account name", ""))
+    behaviour = behaviour_kinds(res.where(kind == PERSON_ACCOUNT), end_s, timed, rules.timezone, rules)
+    why = why.astype(object)
+    if behaviour:
+        names = res.fillna("").to_numpy(dtype=object)
+        for name, (found, evidence) in behaviour.items():
+            hit = (names == name) & res.notna().to_numpy()
+            kind[hit] = found
+            why[hit] = evidence
+    return kind, why
+
+
+def _inside_measured(inst: pd.DataFrame, end_s: np.ndarray, start_s: np.ndarray,
+                     columns: LogColumns) -> np.ndarray:
+    """Events without a start completed while their account had a measured instance of
+    the same case open (after its start, before or at its completion)."""
+    out = np.zeros(len(inst), dtype=bool)
+    if columns.resource not in inst.columns:
+        return out
+    measured = np.isfinite(start_s)
+    lone = ~measured & np.isfinite(end_s)
+    if not measured.any() or not lone.any():
+        return out
+    key = pd.Series(list(zip(inst[columns.case].astype("string"), inst[columns.resource].astype("string"))))
+    work = pd.DataFrame({"k": key[measured].to_numpy(), "s": start_s[measured], "e": end_s[measured]})
+    events = pd.DataFrame({"k": key[lone].to_numpy(), "t": end_s[lone], "i": np.flatnonzero(lone)})
+    events = events[inst[columns.resource].notna().to_numpy()[lone]]
+    both = events.merge(work, on="k")
+    inside = both[(both["t"] > both["s"]) & (both["t"] <= both["e"])]
+    out[np.unique(inside["i"].to_numpy())] = True
+    return out
+
+
+def _records(case: pd.Series, res: pd.Series, act: pd.Series, end_s: np.ndarray,
+             candidates: np.ndarray, worked: np.ndarray,
+             rules: ManualRules) -> tuple[np.ndarray, np.ndarray]:
+    """Steps that only record another step of the same account within seconds (rule 7).
+
+    Steps of one case that one account completes within ``quick_seconds`` of each other
+    form a cluster. Per activity, its *clustered share* is the share of its occurrences
+    that fall in such clusters. In each cluster the work is a measured step that took
+    longer than seconds (``worked``), else the step with the lowest clustered share (the
+    earliest, when they are within ``tie_margin``); the others are
+    its records when their own clustered share reaches ``record_share`` and the two
+    steps were completed together in at least ``pattern_cases`` cases.
+
+    Returns the mask of records and, per row, the evidence naming the recorded step.
+    """
+    n = len(end_s)
+    records = np.zeros(n, dtype=bool)
+    why = np.full(n, "", dtype=object)
+    idx = np.flatnonzero(candidates)
+    if len(idx) < 2:
+        return records, why
+    c = pd.factorize(case)[0][idx]
+    r = pd.factorize(res)[0][idx]
+    a_codes, a_names = pd.factorize(act)
+    a = a_codes[idx]
+    t = end_s[idx]
+    order = np.lexsort((t, c, r))
+    c, r, a, t, idx = c[order], r[order], a[order], t[order], idx[order]
+    joined = np.r_[False, (c[1:] == c[:-1]) & (r[1:] == r[:-1]) & (np.diff(t) <= rules.quick_seconds)]
+    cluster = np.cumsum(~joined)
+    size = np.bincount(cluster)[cluster]
+    m = pd.DataFrame({"cl": cluster, "a": a, "t": t, "i": idx, "case": c})[size >= 2]
+    if m.empty:
+        return records, why
+    share = (np.bincount(m["a"].to_numpy(), minlength=len(a_names))
+             / np.maximum(np.bincount(a, minlength=len(a_names)), 1))
+    rank = np.where(worked[m["i"].to_numpy()], -1.0, share[m["a"].to_numpy()])
+    m = m.assign(share=share[m["a"].to_numpy()], rank=rank).sort_values(["cl", "t", "i"], kind="stable")
+    low = m.groupby("cl")["rank"].transform("min")
+    first = m[m["rank"] <= low + rules.tie_margin].groupby("cl")[["i", "a"]].first()
+    m = m.assign(work=m["cl"].map(first["i"]).to_numpy(), work_a=m["cl"].map(first["a"]).to_numpy())
+    support = m[m["i"] != m["work"]].groupby(["a", "work_a"])["case"].nunique()
+    m = m.join(support.rename("support"), on=["a", "work_a"])
+    rec = m[(m["i"] != m["work"]) & (m["share"] >= rules.record_share)
+            & (m["support"] >= rules.pattern_cases) & ~worked[m["i"].to_numpy()]]
+    records[rec["i"].to_numpy()] = True
+    work_act = act.to_numpy(dtype=object)[rec["work"].to_numpy()]
+    why[rec["i"].to_numpy()] = [f"recorded within {rules.quick_seconds:g} s with the account's step "
+                                f"'{w}'" for w in work_act]
+    return records, why
+
+
 def _matches(values: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
     if not patterns:
         return np.zeros(len(values), dtype=bool)
     joined = "|".join(f"(?:{p})" for p in patterns)
     codes, uniques = pd.factorize(values)
     hits = pd.Series(uniques, dtype="string").str.fullmatch(f"(?i)(?:{joined})", na=False).to_numpy(dtype=bool)
-    return np.r_[hits, False][codes]
-
-
-def contains_distinct(values: pd.Series, pattern: str) -> np.ndarray:
-    """``values.str.contains(pattern)`` evaluated once per distinct value (these regexes
-    fall back to Python's ``re`` row by row, seconds on a million events)."""
-    codes, uniques = pd.factorize(values)
-    hits = pd.Series(uniques, dtype="string").str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
     return np.r_[hits, False][codes]
 
 
@@ -223,37 +372,14 @@ def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
     return stamped if int((share >= 0.5).sum()) >= 2 else none
 
 
-def _machine_accounts(res: pd.Series, end_s: np.ndarray, timed: np.ndarray,
-                      rules: ManualRules) -> set[str]:
-    known = res.notna().to_numpy() & timed
-    if not known.any():
-        return set()
-    local = pd.to_datetime(end_s[known], unit="s", utc=True).tz_convert(rules.timezone)
-    frame = pd.DataFrame({"r": res[known].to_numpy(), "day": local.normalize(),
-                          "off": (local.hour >= 22) | (local.hour < 6) | (local.dayofweek >= 5)})
-    daily = frame.groupby(["r", "day"]).size().groupby(level=0).quantile(0.9)
-    off = frame.groupby("r")["off"].mean()
-    busy = set(daily[daily > rules.machine_daily_events].index)
-    night = set(off[(off > rules.off_hours_share) & (frame.groupby("r").size() >= 20)].index)
-    return busy | night
-
-
-def _bursts(res: pd.Series, end_s: np.ndarray, case: pd.Series, rules: ManualRules) -> np.ndarray:
-    frame = pd.DataFrame({"r": res.to_numpy(), "t": end_s, "c": case.to_numpy()})
+def _bursts(res: pd.Series, end_s: np.ndarray, case: pd.Series, act: pd.Series,
+            rules: ManualRules) -> np.ndarray:
+    """Instances completed with ``burst_cases`` or more other cases at the same instant
+    by the same account, where the account does at least half of that step so."""
+    frame = pd.DataFrame({"r": res.to_numpy(), "t": end_s, "c": case.to_numpy(),
+                          "a": act.to_numpy()})
     cases_at = frame.groupby(["r", "t"], dropna=True)["c"].transform("nunique")
-    return (cases_at >= rules.burst_cases).fillna(False).to_numpy()
-
-
-def _quick_after_own(res: pd.Series, end_s: np.ndarray, start_s: np.ndarray,
-                     rules: ManualRules) -> np.ndarray:
-    """Complete-only events finished within ``quick_seconds`` of the account's previous one."""
-    codes, _ = pd.factorize(res)
-    order = np.lexsort((end_s, codes))
-    r = codes[order]
-    t = end_s[order]
-    same = np.r_[False, r[1:] == r[:-1]] & (r >= 0)
-    gap = np.r_[np.inf, np.diff(t)]
-    quick_sorted = same & (gap <= rules.quick_seconds) & np.isnan(start_s[order])
-    quick = np.zeros(len(t), dtype=bool)
-    quick[order] = quick_sorted
-    return quick
+    burst = (cases_at >= rules.burst_cases).fillna(False).to_numpy(dtype=bool)
+    usual = pd.Series(burst).groupby([frame["r"].to_numpy(), frame["a"].to_numpy()],
+                                     dropna=False).transform("mean").to_numpy() >= 0.5
+    return burst & usual

@@ -7,13 +7,16 @@ import math
 
 import pandas as pd
 
+from rpa_scout.explain import none_recommended
 from rpa_scout.rank import Ranking
 from rpa_scout.report import LoadReport
 
 EXPORT_COLUMNS = [
     "rank", "kind", "candidate", "steps", "recommended", "fit", "hours_per_year", "hours_low",
-    "hours_high", "fte", "euros_per_year", "payback_months", "annual_executions", "handling_min",
-    "handling_low_min", "handling_high_min", "handling_source", "automatable_share", "manual_share",
+    "hours_high", "nested_in_steps", "fte", "euros_per_year", "payback_months", "annual_executions",
+    "annual_timed", "timed_share", "handling_min", "handling_low_min", "handling_high_min",
+    "handling_source", "handling_bound", "automatable_share", "manual_share", "knock_out",
+    "knock_out_value", "knock_out_limit",
     "rule_basedness", "standardisation", "variability", "stability", "rework", "volume", "handling",
     "people_shown",
     "loose_share", "rule_accuracy_raw", "top_successor_share_raw", "rework_share_raw",
@@ -38,21 +41,12 @@ def _payback(months: float) -> str:
     return "never" if not math.isfinite(months) else f"{months:.0f} mo"
 
 
-def _none_recommended(candidates) -> str:
-    """Why nothing is recommended: the knock-outs and low fits, counted."""
-    # "variability 0.41 < 0.60", "capacity: ...": the name before the figures
-    why = candidates["knocked_out"].fillna("").str.split(":| [0-9]", regex=True).str[0]
-    why = why.where(why != "", "fit below the threshold")
-    counts = ", ".join(f"{n} {reason}" for reason, n in why.value_counts().sort_index().items())
-    return f"No candidate is recommended ({counts}); --all lists them with the reasons"
-
-
 def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool = False) -> list[str]:
     """A readable table with each candidate's reason under it, then assumptions and notes."""
     table = export_table(ranking, top, include_all)
     lines = []
     if table.empty:
-        lines.append(_none_recommended(ranking.candidates) if not ranking.candidates.empty
+        lines.append(none_recommended(ranking.candidates) if not ranking.candidates.empty
                      else "No candidates: no activity has measurable person work.")
     else:
         lines.append(f"{'#':>3}  {'hours/yr (80% interval)':<26}{'FTE':>6}{'€/yr':>10}{'payback':>9}"

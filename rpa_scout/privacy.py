@@ -2,8 +2,10 @@
 
 The key comes from an option or the ``RPA_SCOUT_KEY`` environment variable; without
 one, a random key is drawn for the run, so pseudonyms cannot be reversed or linked
-across runs. System account names (``SYSTEM``, robots, batch jobs) are kept: they are
-not people, and the evidence for manual-vs-system verdicts depends on them.
+across runs. System and shared account names (``SYSTEM``, robots, batch jobs, ``STAFF
+MEMBER``) are kept: they are not one person, and the evidence for manual-vs-system
+verdicts depends on them. The decision is :func:`rpa_scout.accounts.account_kind`, the
+same one that classifies work, so every account that may be a person is hashed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import secrets
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
-from rpa_scout.manual import PERSON_NAME_PATTERN, SYSTEM_NAME_PATTERN
+from rpa_scout.accounts import PERSON_ACCOUNT, account_kinds
 
 KEY_VARIABLE = "RPA_SCOUT_KEY"
 
@@ -51,10 +53,8 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     res = out[columns.resource].astype("string")
     # Decide once per distinct name (a log has thousands of rows per account).
     codes, names = pd.factorize(res, sort=False)
-    distinct = pd.Series(names, dtype="string")
-    keep = distinct.str.contains(SYSTEM_NAME_PATTERN, regex=True, na=False) | \
-        distinct.str.contains(PERSON_NAME_PATTERN, regex=True, na=False)
-    shown = [str(n) if k else pseudonym(str(n), secret) for n, k in zip(distinct, keep)]
+    kinds = account_kinds(pd.Series(names, dtype="string"))
+    shown = [pseudonym(str(n), secret) if k == PERSON_ACCOUNT else str(n) for n, k in zip(names, kinds)]
     values = pd.array(shown + [pd.NA], dtype="string")  # code -1 (missing) takes the last
     out[columns.resource] = pd.Series(values.take(codes), index=out.index, dtype="string")
     return out

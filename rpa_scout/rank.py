@@ -3,13 +3,15 @@
 Candidates are single manual activities and multi-step routines. Each gets the criteria
 of :mod:`rpa_scout.criteria` (raw and 0–1), a *fit score* (their weighted mean), and
 hours saved per year with an 80 % interval (:mod:`rpa_scout.value`). By default those
-whose fit passes the threshold are ranked by expected hours; the rest are listed after
-them as not recommended, with the reason.
+whose fit passes the threshold and that no knock-out stops are ranked by expected
+hours; the rest are listed after them as not recommended, with the reason.
+
+A routine's hours are part of the hours of the steps it chains (it is nested under
+them): summing the single steps never counts an hour twice.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -20,8 +22,9 @@ from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError
-from rpa_scout.handling import (ESTIMATED, ESTIMATOR_RELATIVE_ERROR, NO_RESOURCE, HandlingResult,
-                                estimate_handling_time)
+from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
+                               UNKNOWN_HANDLING, reason, why_excluded)
+from rpa_scout.handling import ESTIMATED, NO_RESOURCE, HandlingResult, estimate_handling_time
 from rpa_scout.manual import PERSON, ManualRules
 from rpa_scout.routines import find_routines
 from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_covered,
@@ -33,16 +36,11 @@ CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "re
 SIZE_CRITERIA = ("volume", "handling")
 ALL_CRITERIA = CRITERIA + SIZE_CRITERIA
 SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
-MIN_PEOPLE_SHOWN = 5
-#: Estimated handling is called loose when this share of its instances are only upper
-#: bounds (see ``summarise_handling``'s ``loose_share``).
-LOOSE_SHARE = 0.25
 #: Shortest period (days of case starts, or of events) to annualise volumes from: a
 #: month, so that one busy day or week is not multiplied into a year.
 MIN_PERIOD_DAYS = 28
-#: ... and is not trusted to rank at all when at least this share are (a time study,
-#: passed as standard times, brings the candidate back).
-LOOSE_KNOCKOUT = 0.5
+__all__ = ["RankConfig", "Ranking", "rank_candidates", "annotate_graph", "LOOSE_SHARE",
+           "LOOSE_KNOCKOUT", "MIN_PEOPLE_SHOWN"]
 
 
 @dataclass(frozen=True)
@@ -80,8 +78,9 @@ class RankConfig:
         if unknown:
             raise ConfigError(f"unknown criterion weight(s) {', '.join(sorted(unknown))}; "
                               f"known: {', '.join(ALL_CRITERIA)}")
-        if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
-            raise ConfigError("criterion weights must be non-negative and not all zero")
+        values = list(self.weights.values())
+        if any(not np.isfinite(w) or w < 0 for w in values) or sum(values) <= 0:
+            raise ConfigError("criterion weights must be finite, non-negative and not all zero")
         if self.sort_by not in SORT_KEYS:
             raise ConfigError(f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
         if not 0 <= self.fit_threshold <= 1:
@@ -105,6 +104,19 @@ class Ranking:
     notes: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Period:
+    """The period whose work the log holds, and the factor to a year."""
+
+    first: pd.Timestamp
+    last: pd.Timestamp
+    basis: str
+    factor: float
+    months: float
+    event_first: pd.Timestamp
+    event_last: pd.Timestamp
+
+
 def rank_candidates(
     log: pd.DataFrame,
     *,
@@ -122,170 +134,207 @@ def rank_candidates(
         standard_times: activity → minutes from a time study (overrides estimates).
         economics: FTE hours, hourly cost and bot costs (cited defaults).
         config: weights, threshold and sort order.
-        rules: rules for telling person from system work.
+        rules: rules for telling person from system work (and the log's time zone).
         handling: a precomputed :func:`estimate_handling_time` result.
         columns: column mapping.
 
     Returns:
         A :class:`Ranking`; ``candidates`` has one row per candidate with ``rank``,
         ``kind``, ``candidate``, volumes, handling time, hours/FTE/euros with intervals,
-        criteria (raw and 0–1), ``fit``, ``recommended`` and a one-line ``reason``.
+        criteria (raw and 0–1), ``fit``, ``recommended``, the knock-out (``knock_out``
+        code with ``knock_out_value`` and ``knock_out_limit``) and a one-line ``reason``.
+
+    Example:
+        >>> from rpa_scout import read_log, rank_candidates
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> top = rank_candidates(log).candidates.iloc[0]
+        >>> top["recommended"], top["hours_per_year"] > 0
+        (np.True_, np.True_)
     """
     economics = economics or Economics()
     config = config or RankConfig()
     rules = rules or ManualRules()
     handling = handling or estimate_handling_time(log, standard_times=standard_times, rules=rules,
-                                                  timezone=rules.timezone, columns=columns)
-    inst = handling.instances
+                                                  columns=columns)
+    period = _period(log, columns)
     acts = handling.activities.set_index("activity")
+    raw = activity_criteria(handling.instances, columns=columns, seed=config.seed).set_index("activity")
+    eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()
+                    & acts["verdict"].isin(["manual", "mixed"])]
+    norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
+    case_idx = pd.factorize(handling.instances[columns.case])[0]
+    rows, values = _activity_rows(handling, eligible, raw, norm, case_idx, columns)
+    if config.routines:
+        more_rows, more_values = _routine_rows(handling, eligible, raw, norm, acts, case_idx, columns)
+        rows, values = rows + more_rows, values + more_values
+    excluded = _excluded(acts, eligible)
+    if not rows:
+        notes = ("no activity has measurable person work: nothing to rank",)
+        return Ranking(_empty_table(), tuple(economics.assumptions()), handling, excluded, notes)
+    table = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
+    table = _fit(table, config)
+    table = _knock_outs(table, economics, config)
+    table["recommended"] = (table["fit"] >= config.fit_threshold) & (table["knock_out"] == "")
+    table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
+    table["reason"] = [reason(r, config.fit_threshold, _weakest(r)) for r in table.itertuples(index=False)]
+    table = _sort(table, config.sort_by)
+    return Ranking(table, tuple(_assumptions(period, handling, economics, config)), handling,
+                   excluded, _notes(period, handling, table))
+
+
+def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
+    """The span of case starts (or of events) to annualise over; refuse too short ones."""
     event_first, event_last = log[columns.timestamp].min(), log[columns.timestamp].max()
     case_starts = log.groupby(columns.case, sort=False, observed=True)[columns.timestamp].min()
     first, last, basis = volume_period(case_starts, event_first, event_last)
     factor = annual_factor(first, last)
-    months = months_covered(first, last)
     if not np.isfinite(factor):
         raise ConfigError("the log spans no time (all events at one instant); cannot annualise volumes")
     if (last - first) < pd.Timedelta(days=MIN_PERIOD_DAYS):
         raise ConfigError(
             f"the log covers {(last - first) / pd.Timedelta(days=1):.1f} days ({basis}); yearly "
             f"figures need at least {MIN_PERIOD_DAYS} days of cases: export a longer period")
+    return _Period(first, last, basis, factor, months_covered(first, last), event_first, event_last)
 
-    raw = activity_criteria(inst, columns=columns, seed=config.seed).set_index("activity")
-    eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()
-                    & acts["verdict"].isin(["manual", "mixed"])]
-    norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
-    excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence"]].reset_index()
-    excluded["why"] = excluded.apply(_why_excluded, axis=1)
 
-    case_idx, case_names = pd.factorize(inst[columns.case])
-    person = (inst["performer"] == PERSON).to_numpy() & np.isfinite(inst["handling_s"].to_numpy(dtype=float))
-    act_names = inst[columns.activity].astype("string").to_numpy(dtype=object)
+def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.DataFrame,
+                   norm: pd.DataFrame, case_idx: np.ndarray,
+                   columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
+    """One candidate per eligible activity, with its per-case person seconds."""
+    inst = handling.instances
+    seconds = inst["handling_s"].to_numpy(dtype=float)
+    person = (inst["performer"] == PERSON).to_numpy() & np.isfinite(seconds)
+    names = inst[columns.activity].astype("string").to_numpy(dtype=object)
     rows, values = [], []
     for name in eligible.index:
-        a = acts.loc[name]
-        mask = person & (act_names == name)
-        per_case = np.bincount(case_idx[mask], weights=inst["handling_s"].to_numpy(dtype=float)[mask],
-                               minlength=len(case_names))
-        people = int(raw.loc[name, "people"]) if name in raw.index else 0
+        a = eligible.loc[name]
+        mask = person & (names == name)
         crit = {c: float(norm.loc[name, c]) for c in CRITERIA if c != "manual_share"}
         crit["manual_share"] = float(a["manual_share"])
-        rows.append(dict(kind="activity", candidate=name, steps=1,
-                         executions=int(a["manual_instances"]),
-                         handling_min=float(a["mean_min"]), handling_low_min=float(a["low_min"]),
-                         handling_high_min=float(a["high_min"]), handling_source=str(a["source"]),
-                         loose_share=float(a["loose_share"]) if pd.notna(a["loose_share"]) else 0.0,
-                         people=people, **crit,
-                         rule_accuracy_raw=float(raw.loc[name, "rule_accuracy"]),
-                         rework_share_raw=float(raw.loc[name, "rework_share"]),
-                         top_successor_share_raw=float(raw.loc[name, "top_successor_share"]),
-                         handling_cv_raw=float(raw.loc[name, "handling_cv"]) if pd.notna(raw.loc[name, "handling_cv"]) else np.nan,
-                         handling_spread_raw=float(raw.loc[name, "handling_spread"]) if pd.notna(raw.loc[name, "handling_spread"]) else np.nan,
-                         stability_cv_raw=float(raw.loc[name, "stability_cv"]) if pd.notna(raw.loc[name, "stability_cv"]) else np.nan))
-        values.append(per_case)
-    if config.routines:
-        routines, occ = find_routines(inst, columns=columns)
-        for r in routines.itertuples(index=False):
-            steps = [s for s in r.activities if s in norm.index]
-            if not steps or any(s not in eligible.index for s in r.activities):
-                continue
-            sel = occ[occ["routine"] == r.routine]
-            per_case = np.bincount(sel["case_index"].to_numpy(dtype=np.int64),
-                                   weights=sel["handling_s"].to_numpy(dtype=float), minlength=len(case_names))
-            crit = {c: float(norm.loc[steps, c].min()) for c in CRITERIA if c != "manual_share"}
-            crit["manual_share"] = float(acts.loc[steps, "manual_share"].min())
-            sources = set(acts.loc[steps, "source"])
-            rows.append(dict(kind="routine", candidate=r.routine, steps=int(r.steps),
-                             executions=int(r.occurrences),
-                             handling_min=r.handling_mean_s / 60.0, handling_low_min=np.nan,
-                             handling_high_min=np.nan,
-                             loose_share=float(acts.loc[steps, "loose_share"].fillna(0.0).max()),
-                             handling_source=sources.pop() if len(sources) == 1 else "mixed",
-                             people=int(raw.loc[steps, "people"].min()), **crit,
-                             rule_accuracy_raw=float(raw.loc[steps, "rule_accuracy"].min()),
-                             rework_share_raw=float(raw.loc[steps, "rework_share"].max()),
-                             top_successor_share_raw=float(raw.loc[steps, "top_successor_share"].min()),
-                             handling_cv_raw=np.nan, handling_spread_raw=float(raw.loc[steps, "handling_spread"].max()),
-                             stability_cv_raw=np.nan))
-            values.append(per_case)
-    table = pd.DataFrame(rows)
-    if table.empty:
-        notes = ("no activity has measurable person work: nothing to rank",)
-        return Ranking(_empty_table(), tuple(economics.assumptions()), handling, excluded, notes)
+        rows.append(dict(
+            kind="activity", candidate=name, steps=1, executions=int(a["manual_instances"]),
+            timed_executions=int(mask.sum()),
+            handling_min=float(a["mean_min"]), handling_low_min=float(a["low_min"]),
+            handling_high_min=float(a["high_min"]), handling_source=str(a["source"]),
+            handling_bound=str(a["bound"]) if pd.notna(a["bound"]) else "",
+            loose_share=float(a["loose_share"]) if pd.notna(a["loose_share"]) else 0.0,
+            people=int(raw.loc[name, "people"]) if name in raw.index else 0, **crit,
+            **_raw_criteria(raw, [name], single=True)))
+        values.append(np.bincount(case_idx[mask], weights=seconds[mask], minlength=case_idx.max() + 1))
+    return rows, values
 
-    matrix = np.column_stack(values).astype(np.float32) / 3600.0
+
+def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.DataFrame,
+                  norm: pd.DataFrame, acts: pd.DataFrame, case_idx: np.ndarray,
+                  columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
+    """One candidate per routine whose steps are all eligible, with per-case seconds."""
+    routines, occ = find_routines(handling.instances, columns=columns)
+    rows, values = [], []
+    for r in routines.itertuples(index=False):
+        steps = list(r.activities)
+        if any(s not in eligible.index or s not in norm.index for s in steps):
+            continue
+        sel = occ[occ["routine"] == r.routine]
+        crit = {c: float(norm.loc[steps, c].min()) for c in CRITERIA if c != "manual_share"}
+        crit["manual_share"] = float(acts.loc[steps, "manual_share"].min())
+        sources = set(acts.loc[steps, "source"])
+        bounds = acts.loc[steps, "bound"].dropna()
+        rows.append(dict(
+            kind="routine", candidate=r.routine, steps=int(r.steps), executions=int(r.occurrences),
+            timed_executions=int(r.occurrences), handling_min=r.handling_mean_s / 60.0,
+            handling_low_min=np.nan, handling_high_min=np.nan,
+            handling_source=sources.pop() if len(sources) == 1 else "mixed",
+            handling_bound=str(bounds.mode().iloc[0]) if len(bounds) else "",
+            loose_share=float(acts.loc[steps, "loose_share"].fillna(0.0).max()),
+            people=int(raw.loc[steps, "people"].min()), **crit,
+            **_raw_criteria(raw, steps, single=False)))
+        values.append(np.bincount(sel["case_index"].to_numpy(dtype=np.int64),
+                                  weights=sel["handling_s"].to_numpy(dtype=float),
+                                  minlength=case_idx.max() + 1))
+    return rows, values
+
+
+def _raw_criteria(raw: pd.DataFrame, steps: list[str], single: bool) -> dict[str, float]:
+    """The raw criteria behind the 0–1 ones (a routine takes its weakest step's)."""
+    part = raw.loc[steps]
+    value = lambda col, how: float(getattr(part[col], how)()) if part[col].notna().any() else np.nan  # noqa: E731
+    return dict(rule_accuracy_raw=value("rule_accuracy", "min"),
+                rework_share_raw=value("rework_share", "max"),
+                top_successor_share_raw=value("top_successor_share", "min"),
+                handling_cv_raw=value("handling_cv", "max") if single else np.nan,
+                handling_spread_raw=value("handling_spread", "max"),
+                stability_cv_raw=value("stability_cv", "max") if single else np.nan)
+
+
+def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling: HandlingResult,
+           economics: Economics, config: RankConfig) -> pd.DataFrame:
+    """Hours a year (from the timed executions), their interval, FTE, euros, payback."""
+    matrix = per_case.astype(np.float32) / 3600.0
     share = table["rule_basedness"].to_numpy()
-    point_hours_log = matrix.sum(axis=0).astype(float)
     samples = bootstrap_totals(matrix, rounds=config.bootstrap_rounds, seed=config.seed)
-    rel_err = np.where(table["handling_source"].isin([ESTIMATED, NO_RESOURCE, "mixed"]),
-                       ESTIMATOR_RELATIVE_ERROR, 0.0)
-    hours = point_hours_log * factor * share
-    low, high = interval(samples * factor * share, hours, rel_err)
-    table["annual_executions"] = table["executions"] * factor
+    err = np.array([handling.calibration.interval_factors(s, b) if s in (ESTIMATED, NO_RESOURCE, "mixed")
+                    else (0.0, 0.0) for s, b in zip(table["handling_source"], table["handling_bound"])])
+    hours = matrix.sum(axis=0).astype(float) * period.factor * share
+    low, high = interval(samples * period.factor * share, hours, err[:, 0], err[:, 1])
+    table["annual_executions"] = table["executions"] * period.factor
+    table["annual_timed"] = table["timed_executions"] * period.factor
+    table["timed_share"] = table["timed_executions"] / table["executions"].clip(lower=1)
     table["automatable_share"] = share
     table["hours_per_year"] = hours
     table["hours_low"], table["hours_high"] = low, high
+    table["nested_in_steps"] = table["kind"] == "routine"
     table["fte"] = hours / economics.fte_hours
     table["euros_per_year"] = hours * economics.hourly_cost
     table["payback_months"] = payback_months(economics.build_days * economics.day_rate,
                                              table["euros_per_year"].to_numpy(), economics.licence_per_year)
-    for name, raw_values in (("volume", table["annual_executions"]), ("handling", table["handling_min"])):
-        scaled = np.log1p(raw_values.astype(float).clip(lower=0))
+    return table
+
+
+def _fit(table: pd.DataFrame, config: RankConfig) -> pd.DataFrame:
+    """Size criteria (0–1, log scale) and the weighted fit score."""
+    for name, values in (("volume", table["annual_executions"]), ("handling", table["handling_min"])):
+        scaled = np.log1p(values.astype(float).clip(lower=0))
         top = scaled.max()
         table[name] = (scaled / top).fillna(0.0) if top > 0 else 0.0
     weights = pd.Series(config.weights, dtype=float)
     # An unknown criterion (too few instances to tell) counts as neutral in the fit and
     # never knocks a candidate out.
     table["fit"] = (table[list(weights.index)].fillna(0.5) * weights).sum(axis=1) / weights.sum()
-    knocked = pd.Series("", index=table.index)
+    return table
+
+
+def _knock_outs(table: pd.DataFrame, economics: Economics, config: RankConfig) -> pd.DataFrame:
+    """The first knock-out that stops each candidate, as a code and its numbers."""
+    code = pd.Series("", index=table.index, dtype=object)
+    value = pd.Series(np.nan, index=table.index)
+    limit = pd.Series(np.nan, index=table.index)
+
+    def stop(mask: pd.Series, name: str, values: pd.Series, floor: float) -> None:
+        free = mask & (code == "")
+        code[free], value[free], limit[free] = name, values[free], floor
+
     for criterion, floor in sorted(config.minimums.items()):
-        below = (table[criterion] < floor) & (knocked == "")
-        knocked[below] = [f"{criterion.replace('_', ' ')} {math.floor(v * 100) / 100:.2f} < {floor:.2f}"
-                          for v in table.loc[below, criterion]]
+        stop(table[criterion] < floor, criterion, table[criterion], floor)
     # Capacity: one account cannot log more work on one step than a person works in a
     # year. Where it would, the "person" is a system or shared account, or the estimate
     # is loose; either way the hours are not to be trusted.
-    load = table["annual_executions"] * table["handling_min"] / 60.0 / table["people"].clip(lower=1)
-    over = (table["people"] > 0) & (table["handling_source"] != NO_RESOURCE) \
-        & (load > economics.fte_hours) & (knocked == "")
-    knocked[over] = [f"capacity: {v:,.0f} h a year per account > {economics.fte_hours:,.0f} h a person works"
-                     for v in load[over]]
-    unknown = (table["loose_share"] >= LOOSE_KNOCKOUT) & (knocked == "")
-    knocked[unknown] = [f"handling time unknown: {v:.0%} of its estimates are only upper bounds"
-                        for v in table.loc[unknown, "loose_share"]]
-    table["knocked_out"] = knocked
-    table["recommended"] = (table["fit"] >= config.fit_threshold) & (knocked == "")
-    table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
-    table["reason"] = [_reason(r, config.fit_threshold) for r in table.itertuples(index=False)]
-    table = _sort(table, config.sort_by)
-    notes = (f"volumes annualised over the {basis}: {months:.1f} months ({first:%Y-%m-%d} .. "
-             f"{last:%Y-%m-%d}; events {event_first:%Y-%m-%d} .. {event_last:%Y-%m-%d}); "
-             f"counts × {factor:.3f} = a year",
-             handling.working_hours.describe(),
-             f"handling times capped at {handling.cap_hours:g} h per instance")
-    assumptions = [
-        Assumption("annualisation factor", factor, "× log counts", "measured",
-                   f"12 / {months:.2f} months, the {basis} (the cases whose work the log "
-                   "holds), partial months pro rata"),
-        Assumption("estimator relative error", ESTIMATOR_RELATIVE_ERROR, "of handling time", "measured",
-                   "median error of completion-only estimates, benchmarks/handling_time.py; widens intervals"),
-        Assumption("automatable share", float("nan"), "per candidate", "estimated",
-                   "share of executions whose outcome (the system step it triggers: an "
-                   "exception, a return, a letter sent; or passing the case on) a depth-3 "
-                   "decision tree predicts from case data (rule_basedness); unpredictable "
-                   "exceptions stay with people"),
-        Assumption("knock-out floors", float("nan"), "per criterion", "assumed",
-                   "not recommended below: " + (", ".join(
-                       f"{c.replace('_', ' ')} {v:.2f}" for c, v in sorted(config.minimums.items()))
-                       or "none") + (
-                       f"; variability {config.minimums['variability']:.2f} = handling time spread "
-                       f"more than {1 / max(config.minimums['variability'], 1e-9):.1f}× this log's "
-                       "most uniform steps (judgement work)" if config.minimums.get("variability")
-                       else "") + "; set rank.minimums in the config"),
-        Assumption("bootstrap", config.bootstrap_rounds, "resamples of cases", "measured",
-                   f"80 % interval, Poisson weights, seed {config.seed}"),
-        *economics.assumptions(),
-    ]
-    return Ranking(table, tuple(assumptions), handling, excluded, notes)
+    load = table["annual_timed"] * table["handling_min"] / 60.0 / table["people"].clip(lower=1)
+    stop((table["people"] > 0) & (table["handling_source"] != NO_RESOURCE) & (load > economics.fte_hours),
+         CAPACITY, load, economics.fte_hours)
+    stop(table["loose_share"] >= LOOSE_KNOCKOUT, UNKNOWN_HANDLING, table["loose_share"], LOOSE_KNOCKOUT)
+    table["knock_out"], table["knock_out_value"], table["knock_out_limit"] = code, value, limit
+    return table
+
+
+def _weakest(r) -> str:
+    return min(CRITERIA, key=lambda c: 1.0 if pd.isna(getattr(r, c)) else getattr(r, c))
+
+
+def _excluded(acts: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
+    excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence"]].reset_index()
+    excluded["why"] = [why_excluded(str(v), str(e), str(s)) for v, e, s in
+                       zip(excluded["verdict"], excluded["evidence"], excluded["source"])]
+    return excluded
 
 
 def _sort(table: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -298,37 +347,49 @@ def _sort(table: pd.DataFrame, key: str) -> pd.DataFrame:
     return table
 
 
-def _reason(r, threshold: float) -> str:
-    people = "done by 5 or more people" if r.people >= MIN_PEOPLE_SHOWN else "done by fewer than 5 people"
-    stable = "stable" if r.stability >= 0.6 else "volatile month to month"
-    head = (f"{r.hours_per_year:,.0f} h/yr: {r.annual_executions:,.0f} a year × {r.handling_min:.1f} min "
-            f"({r.handling_source}) × {r.automatable_share:.0%} rule-predictable")
-    tail = f"{r.standardisation:.0%} standard path, {stable}, {people}"
-    if r.rework < 0.9:
-        tail += f", {1 - r.rework:.0%} rework"
-    if LOOSE_SHARE <= r.loose_share < LOOSE_KNOCKOUT:
-        tail += (f"; loose estimate: {r.loose_share:.0%} of instances are upper bounds "
-                 "(capped, or bounded only by the working day): time-study it")
-    if not r.recommended and r.knocked_out:
-        tail += f"; not recommended: {r.knocked_out}"
-        if r.knocked_out.startswith("variability"):
-            tail += " (handling time varies far more than this log's most uniform steps: judgement work?)"
-        elif r.knocked_out.startswith("capacity"):
-            tail += " (more than its accounts could do: a system or shared account, or a loose estimate?)"
-        elif r.knocked_out.startswith("handling time unknown"):
-            tail += " (time-study it and pass --standard-times)"
-    elif not r.recommended:
-        weakest = min(CRITERIA, key=lambda c: 1.0 if pd.isna(getattr(r, c)) else getattr(r, c))
-        tail += f"; not recommended: fit {r.fit:.2f} < {threshold:.2f}, weakest {weakest.replace('_', ' ')}"
-    return f"{head}; {tail}"
+def _assumptions(period: _Period, handling: HandlingResult, economics: Economics,
+                 config: RankConfig) -> list[Assumption]:
+    down, up = handling.calibration.interval_factors("estimated", "*")
+    floors = ", ".join(f"{c.replace('_', ' ')} {v:.2f}" for c, v in sorted(config.minimums.items())) or "none"
+    if config.minimums.get("variability"):
+        floors += (f"; variability {config.minimums['variability']:.2f} = handling time spread more "
+                   f"than {1 / max(config.minimums['variability'], 1e-9):.1f}× this log's most uniform "
+                   "steps (judgement work)")
+    return [
+        Assumption("annualisation factor", period.factor, "× log counts", "measured",
+                   f"12 / {period.months:.2f} months, the {period.basis} (the cases whose work the "
+                   "log holds), partial months pro rata"),
+        Assumption("completion-only estimate: work share of the time since its bound",
+                   handling.calibration.work_share, "", "measured", handling.calibration.origin),
+        Assumption("completion-only estimate: 80 % of true means between",
+                   float(np.exp(-down)), f"and {np.exp(up):.2f} × the estimate", "measured",
+                   handling.calibration.origin),
+        Assumption("automatable share", float("nan"), "per candidate", "estimated",
+                   "share of executions whose outcome (the system step it triggers: an "
+                   "exception, a return, a letter sent; or passing the case on) a depth-3 "
+                   "decision tree predicts from case data (rule_basedness); unpredictable "
+                   "exceptions stay with people"),
+        Assumption("knock-out floors", float("nan"), "per criterion", "assumed",
+                   f"not recommended below: {floors}; set rank.minimums in the config"),
+        Assumption("bootstrap", config.bootstrap_rounds, "resamples of cases", "measured",
+                   f"80 % interval, Poisson weights, seed {config.seed}"),
+        *economics.assumptions(),
+    ]
 
 
-def _why_excluded(row: pd.Series) -> str:
-    if row["verdict"] == "automated":
-        return "already automated: " + str(row["evidence"])
-    if row["verdict"] == "unknown":
-        return "no evidence of person work (" + str(row["evidence"]) + "); mark it manual in the config to rank it"
-    return f"handling time not measurable ({row['source']})"
+def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tuple[str, ...]:
+    singles = table[table["kind"] == "activity"]
+    notes = [f"volumes annualised over the {period.basis}: {period.months:.1f} months "
+             f"({period.first:%Y-%m-%d} .. {period.last:%Y-%m-%d}; events {period.event_first:%Y-%m-%d} "
+             f".. {period.event_last:%Y-%m-%d}); counts × {period.factor:.3f} = a year",
+             handling.working_hours.describe(),
+             f"total of the recommended single steps: {singles.loc[singles['recommended'], 'hours_per_year'].sum():,.0f} "
+             "h/yr; routines regroup hours already counted in their steps and are not added"]
+    capped = handling.instances["capacity"].mean() if len(handling.instances) else 0.0
+    if capped > 0:
+        notes.append(f"{capped:.1%} of instances were scaled down so that no account is credited "
+                     "with more person time in a day than its working day")
+    return tuple(notes)
 
 
 def _empty_table() -> pd.DataFrame:

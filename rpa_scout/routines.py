@@ -1,5 +1,8 @@
 """Multi-step routines: the same person doing the same 2–5 manual steps back to back in a case.
 
+A routine chains at least two different activities (``X → X`` is the same step repeated,
+rework rather than a routine).
+
 A *link* joins two consecutive instances of a case that are both person work by the same
 account. Maximal chains of links are cut into contiguous n-grams of 2–5 activities;
 n-grams seen in at least ``min_cases`` cases are routines. A routine is dropped when a
@@ -13,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
-from rpa_scout.manual import PERSON, PERSON_NAME_PATTERN, contains_distinct
+from rpa_scout.accounts import SHARED_ACCOUNT
+from rpa_scout.manual import PERSON
 
 SEPARATOR = " → "
 
@@ -47,7 +51,7 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
     res_idx, _ = pd.factorize(inst[columns.resource])
     act_idx, act_names = pd.factorize(inst[columns.activity].astype("string"))
     # A shared staff account ("STAFF MEMBER") is many people: it forms no routine.
-    shared = contains_distinct(inst[columns.resource], PERSON_NAME_PATTERN)
+    shared = (inst["account"] == SHARED_ACCOUNT).to_numpy() if "account" in inst else np.zeros(len(inst), bool)
     person = (inst["performer"] == PERSON).to_numpy() & (res_idx >= 0) & ~shared
     handling = inst["handling_s"].to_numpy(dtype=float)
     link = (case_idx[1:] == case_idx[:-1]) & (res_idx[1:] == res_idx[:-1]) & person[1:] & person[:-1] \
@@ -77,6 +81,8 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
         stats = stats[stats["cases"] >= min_cases]
         for code, row in stats.iterrows():
             acts = _decode(int(code), steps, k, act_names)
+            if len(set(acts)) < 2:  # the same step repeated is rework, not a routine
+                continue
             name = SEPARATOR.join(acts)
             found.append(dict(routine=name, steps=steps, activities=acts,
                               occurrences=int(row["occurrences"]), cases=int(row["cases"]),

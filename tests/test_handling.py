@@ -3,22 +3,28 @@ import pandas as pd
 import pytest
 
 from rpa_scout import read_log
-from rpa_scout.errors import ConfigError
-from rpa_scout.handling import discover_working_hours, estimate_handling_time
+from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
+from rpa_scout.handling import estimate_handling_time
+from rpa_scout.manual import ManualRules
+from rpa_scout.worktime import discover_working_hours
 from tests.conftest import shared_log
 
+EXACT = Calibration(work_share=1.0, error={("*", "*"): (-0.5, 0.5)}, origin="test")
 
-def _log(rows):
-    frame = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp",
-                                        "org:resource"])
-    frame["time:timestamp"] = pd.to_datetime(frame["time:timestamp"]).dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
+
+def _log(rows, lifecycle=False):
+    cols = ["case:concept:name", "concept:name", "time:timestamp", "org:resource"] + (
+        ["lifecycle:transition"] if lifecycle else [])
+    frame = pd.DataFrame(rows, columns=cols)
+    frame["time:timestamp"] = pd.to_datetime(frame["time:timestamp"]).dt.tz_localize(
+        "Europe/Helsinki").dt.tz_convert("UTC")
     return frame
 
 
-def _busy_day(minutes=(12, 20, 8, 15)):
-    """One person works cases back to back from 08:00; each case waited since the night."""
-    rows, t = [], pd.Timestamp("2024-03-05 08:00")
-    for day in range(60):
+def _busy_days(minutes=(12, 20, 8, 15), days=60):
+    """One person works cases back to back from 08:00; each case arrived in the night."""
+    rows = []
+    for day in range(days):
         t = pd.Timestamp("2024-03-05 08:00") + pd.Timedelta(days=day)
         if t.dayofweek >= 5:
             continue
@@ -30,71 +36,105 @@ def _busy_day(minutes=(12, 20, 8, 15)):
     return _log(rows)
 
 
-def test_estimates_back_to_back_work_exactly():
-    result = estimate_handling_time(_busy_day())
-    row = result.activities.set_index("activity").loc["Käsittely"]
-    assert row["source"] == "estimated"
-    assert row["mean_min"] == pytest.approx(np.mean([12, 20, 8, 15]), rel=0.02)
-    assert row["low_min"] < row["mean_min"] < row["high_min"]
+def test_back_to_back_work_is_its_upper_bounds_times_the_work_share():
+    log = _busy_days()
+    exact = estimate_handling_time(log, calibration=EXACT).activities.set_index("activity")
+    row = exact.loc["Käsittely"]
+    assert row["source"] == "estimated" and row["bound"] == "person"
+    assert row["mean_min"] == pytest.approx(np.mean([12, 20, 8, 15]), rel=0.01)
+    assert row["low_min"] == pytest.approx(row["mean_min"] * np.exp(-0.5), rel=0.01)
+    assert row["high_min"] == pytest.approx(row["mean_min"] * np.exp(0.5), rel=0.01)
     # the naive inter-event time counts the night's waiting and is far larger
     assert row["naive_mean_min"] > 10 * row["mean_min"]
-    assert result.activities.set_index("activity").loc["Saapunut", "source"] == "system"
+    shipped = estimate_handling_time(log).activities.set_index("activity").loc["Käsittely"]
+    assert shipped["mean_min"] == pytest.approx(DEFAULT_CALIBRATION.work_share * row["mean_min"], rel=0.02)
+    assert exact.loc["Saapunut", "source"] == "system"
 
 
-def test_standard_times_override_and_cap():
-    result = estimate_handling_time(_busy_day(), standard_times={"Käsittely": 7.5})
+def test_what_bounded_each_estimate():
+    log = _busy_days(days=20)
+    result = estimate_handling_time(log, calibration=EXACT)
+    work = result.instances[result.instances["concept:name"] == "Käsittely"].sort_values("time:timestamp")
+    first_of_day = work.groupby(work["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.date).head(1)
+    assert set(first_of_day["bound"]) == {"working day"} and first_of_day["loose"].all()
+    rest = work.drop(index=first_of_day.index)
+    assert set(rest["bound"]) == {"person"} and not rest["loose"].any()
+    # the loose first instances take their activity's mean, not the morning's upper bound
+    assert first_of_day["handling_s"].max() <= first_of_day["upper_s"].max()
+
+
+def test_standard_times_override():
+    result = estimate_handling_time(_busy_days(), standard_times={"Käsittely": 7.5})
     row = result.activities.set_index("activity").loc["Käsittely"]
     assert row["source"] == "supplied" and row["mean_min"] == 7.5
-    with pytest.raises(ConfigError):
-        estimate_handling_time(_busy_day(), cap_hours=0)
+    assert row["low_min"] == row["high_min"] == 7.5 and row["loose_share"] == 0.0
 
 
 def test_working_hours_discovered():
-    log = _busy_day()
-    hours = discover_working_hours(
-        (log["time:timestamp"] - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()[1::2],
-        "Europe/Helsinki")
+    log = _busy_days()
+    seconds = (log["time:timestamp"] - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()[1::2]
+    hours = discover_working_hours(seconds, "Europe/Helsinki")
     assert 8.0 <= hours.start_hour <= 8.25
 
 
-def test_bpic2012_measured_equals_start_complete_differences():
+def test_capacity_no_account_credited_more_than_its_day():
+    """One long upper bound a day: the estimate may not credit more than the working day."""
+    rows = []
+    for d in range(40):
+        day = pd.Timestamp("2024-03-04") + pd.Timedelta(days=d)
+        for k in range(8):  # a short task every hour from 8 to 15 ...
+            rows.append((f"s{d}{k}", "Lyhyt", str(day + pd.Timedelta(hours=8 + k, minutes=5)), "Aino"))
+        rows.append((f"l{d}", "Pitkä", str(day + pd.Timedelta(hours=16)), "Aino"))
+    huge = Calibration(work_share=50.0, error={("*", "*"): (-0.5, 0.5)})   # absurdly high
+    inst = estimate_handling_time(_log(rows), calibration=huge).instances
+    day = inst["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.date
+    credited = inst.groupby(day)["handling_s"].sum() / 3600
+    assert credited.max() <= 8.5 + 1e-6   # her day: 08:00–16:30 at most
+    assert inst["capacity"].any()
+
+
+def test_recorded_events_bound_nothing():
+    """A state change saved seconds before the work closes must not cut the work short."""
+    rows = []
+    for i in range(40):
+        day = pd.Timestamp("2024-04-01") + pd.Timedelta(days=i % 20)
+        t = day + pd.Timedelta(hours=9, minutes=30 * (i // 20))
+        rows.append((f"c{i}", "Saapunut", str(day), "JÄRJESTELMÄ"))
+        if i % 2 == 0:  # half the items end with a decision saved before closing
+            rows.append((f"c{i}", "A_DECIDED", str(t + pd.Timedelta(minutes=10)), "Aino"))
+        rows.append((f"c{i}", "W_Handle", str(t + pd.Timedelta(minutes=10, seconds=4)), "Aino"))
+    result = estimate_handling_time(_log(rows), calibration=EXACT)
+    acts = result.activities.set_index("activity")
+    assert acts.loc["A_DECIDED", "source"] == "system"
+    assert acts.loc["W_Handle", "mean_min"] > 5   # not the 4 s after the record
+
+
+def test_without_a_working_day_a_bound_from_yesterday_bounds_nothing():
+    rows = [(f"c{d}", "Kirjaus", str(pd.Timestamp("2024-01-08 13:00") + pd.Timedelta(days=d)), "Aino")
+            for d in range(60)]
+    inst = estimate_handling_time(_log(rows)).instances
+    assert set(inst["bound"]) == {"none"} and inst["loose"].all()
+
+
+def test_bpic2012_measured_is_exclusive_working_time():
     log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
-    w = log[log["concept:name"].str.startswith("W_")]
-    result = estimate_handling_time(w)
+    result = estimate_handling_time(log, rules=ManualRules(timezone="Europe/Amsterdam"))
     inst = result.instances
     measured = inst[inst["source"] == "measured"]
-    diff = (measured["time:timestamp"] - measured["start_timestamp"]).dt.total_seconds()
+    raw = (measured["time:timestamp"] - measured["start_timestamp"]).dt.total_seconds()
     assert len(measured) > 70000
-    assert np.allclose(measured["handling_s"].to_numpy(), diff.to_numpy())
+    assert (measured["handling_s"] <= raw + 1e-6).all()
+    assert np.isclose(measured["handling_s"], raw).mean() > 0.8   # most items: nothing to remove
+    # overlapping items share the time: no account is credited with more than the time
+    # during which it had anything open
+    for account, items in measured.groupby("org:resource"):
+        spans = sorted(zip(_seconds(items["start_timestamp"]), _seconds(items["time:timestamp"])))
+        covered, reach = 0.0, -np.inf
+        for s, e in spans:
+            covered += max(0.0, e - max(s, reach))
+            reach = max(reach, e)
+        assert items["handling_s"].sum() <= covered + 1.0, account
 
 
-def test_bpic2012_estimate_with_starts_hidden_beats_naive():
-    log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
-    truth = estimate_handling_time(log).activities.set_index("activity")
-    hidden = log[log["lifecycle:transition"] != "start"]
-    est = estimate_handling_time(hidden).activities.set_index("activity")
-    work = [a for a in truth.index if a.startswith("W_")]
-    ape = ((est.loc[work, "mean_min"] - truth.loc[work, "mean_min"]).abs() / truth.loc[work, "mean_min"])
-    naive = ((est.loc[work, "naive_mean_min"] - truth.loc[work, "mean_min"]).abs() / truth.loc[work, "mean_min"])
-    assert ape.median() <= 0.25
-    assert naive.median() > 10 * ape.median()
-
-
-def test_bound_says_what_limited_each_estimate():
-    log = _busy_day()
-    # Bo's cases start with his own step at 14:00, his only work of the day: nothing in
-    # the log but the working day bounds it, and he has no tightly bounded instance.
-    extra = [(f"bo{d}", "Kirjaus", f"2024-03-{5 + d:02d} 14:00", "Bo") for d in range(4)]
-    log = pd.concat([log, _log(extra)], ignore_index=True)
-    result = estimate_handling_time(log)
-    inst = result.instances.set_index("concept:name")
-    assert set(inst.loc["Kirjaus", "bound"]) == {"working day"}
-    work = inst.loc["Käsittely"].sort_values("time:timestamp")
-    # The day's first case waited overnight, so only the working day bounds it: it takes
-    # the mean of her back-to-back (person-bounded) instances instead.
-    assert work["bound"].iloc[0] == "activity mean" and set(work["bound"].iloc[1:12]) == {"person"}
-    tight = work.loc[work["bound"] == "person", "handling_s"].mean()
-    assert work["handling_s"].iloc[0] == pytest.approx(tight)
-    acts = result.activities.set_index("activity")
-    assert acts.loc["Kirjaus", "loose_share"] == 1.0
-    assert acts.loc["Käsittely", "loose_share"] == 0.0
+def _seconds(values):
+    return (values - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()

@@ -5,6 +5,7 @@ import pytest
 from rpa_scout import read_log
 from rpa_scout.assumptions import Economics
 from rpa_scout.errors import ConfigError
+from rpa_scout.manual import ManualRules
 from rpa_scout.rank import RankConfig, rank_candidates
 from rpa_scout.value import annual_factor, months_covered, payback_months
 from tests.conftest import shared_log
@@ -68,10 +69,11 @@ def test_loose_estimates_are_flagged_or_knocked_out():
     from rpa_scout.rank import LOOSE_KNOCKOUT, LOOSE_SHARE
 
     rows = []
-    for day in pd.bdate_range("2024-01-08", periods=120):
+    for i, day in enumerate(pd.bdate_range("2024-01-08", periods=120)):
         for person in ("Aino", "Bo"):
             case = f"{person}{day:%m%d}"
-            rows += [(case, "Kirjaus", day + pd.Timedelta(hours=13, minutes=7 if person == "Bo" else 0), person),
+            minutes = (7 if person == "Bo" else 0) + (i * 37) % 240  # a different time each day
+            rows += [(case, "Kirjaus", day + pd.Timedelta(hours=10, minutes=minutes), person),
                      (case, "Arkistointi", day + pd.Timedelta(hours=20), "JÄRJESTELMÄ")]
     log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
     log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
@@ -98,11 +100,79 @@ def test_working_day_found_in_the_logs_zone():
 
 
 def test_one_account_cannot_do_more_than_a_person_works():
-    """BPIC12's account 112 logs every online submission: 7,000+ h a year on one account."""
+    """An account whose step would take more than a person's working year is refused."""
+    from rpa_scout.explain import CAPACITY
+
+    rows = []
+    for d in range(300):
+        day = pd.Timestamp("2024-01-01") + pd.Timedelta(days=d)
+        for k in range(40):  # 40 ten-minute items back to back, every day of the year
+            rows.append((f"c{d}-{k}", "Tarkastus", day + pd.Timedelta(hours=7, minutes=10 * (k + 1)), "Aino"))
+    log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
+    log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
+    row = rank_candidates(log, standard_times={"Tarkastus": 10}).candidates.set_index("candidate").loc["Tarkastus"]
+    assert not row["recommended"] and row["knock_out"] == CAPACITY
+    assert row["knock_out_value"] > row["knock_out_limit"] == 1558.0
+    assert "capacity:" in row["reason"] and "a system or shared account" in row["reason"]
+
+
+def test_bpic2012_state_changes_and_the_submission_account_never_rank():
+    """A_/O_ events are recorded by the system (inside or seconds around the W_ work
+    items); account 112 takes the online submissions round the clock."""
     log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
-    row = rank_candidates(log).candidates.set_index("candidate").loc["A_SUBMITTED"]
-    assert not row["recommended"]
-    assert row["knocked_out"].startswith("capacity") and "a system or shared account" in row["reason"]
+    ranking = rank_candidates(log, rules=ManualRules(timezone="Europe/Amsterdam"),
+                              config=RankConfig(bootstrap_rounds=30))
+    table = ranking.candidates
+    steps = {s for c in table["candidate"] for s in c.split(" → ")}
+    assert steps and all(s.startswith("W_") for s in steps), steps
+    excluded = ranking.excluded.set_index("activity")
+    assert excluded.loc["A_SUBMITTED", "why"].startswith("already automated: 100% machine-like account")
+
+
+def test_explanation_multiplies_to_the_hours():
+    from tests.conftest import SAMPLES
+
+    log, _ = read_log(SAMPLES / "ostolaskut_complete_only.csv.gz")
+    for r in rank_candidates(log).candidates.itertuples():
+        assert r.hours_per_year == pytest.approx(r.annual_timed * r.handling_min / 60 * r.automatable_share, rel=1e-4)
+        assert r.reason.startswith(f"{r.hours_per_year:,.0f} h/yr: {r.annual_timed:,.0f} a year × "
+                                   f"{r.handling_min:.1f} min ({r.handling_source}) × "
+                                   f"{r.automatable_share:.0%} rule-predictable")
+
+
+def test_dates_only_executions_are_counted_apart():
+    log, _ = read_log(shared_log("bpic15/BPIC15_1.xes.gz"), timezone="Europe/Amsterdam")
+    table = rank_candidates(log, rules=ManualRules(timezone="Europe/Amsterdam"),
+                            config=RankConfig(bootstrap_rounds=30)).candidates
+    partly = table[(table["kind"] == "activity") & (table["timed_share"] < 0.9)]
+    assert len(partly)
+    for r in partly.itertuples():
+        assert f"{r.annual_executions:,.0f} a year, {r.timed_share:.0%} with a clock time" in r.reason
+        assert r.hours_per_year == pytest.approx(r.annual_timed * r.handling_min / 60 * r.automatable_share, rel=1e-4)
+
+
+def test_routines_are_nested_in_their_steps():
+    from tests.conftest import SAMPLES
+
+    log, _ = read_log(SAMPLES / "ostolaskut.csv.gz")
+    ranking = rank_candidates(log)
+    table = ranking.candidates
+    routines = table[table["kind"] == "routine"]
+    assert len(routines) and routines["nested_in_steps"].all()
+    assert not table.loc[table["kind"] == "activity", "nested_in_steps"].any()
+    for name in routines["candidate"]:
+        steps = name.split(" → ")
+        assert len(set(steps)) >= 2, name
+    total = table[(table["kind"] == "activity") & table["recommended"]]["hours_per_year"].sum()
+    assert any(n.startswith(f"total of the recommended single steps: {total:,.0f} h/yr") for n in ranking.notes)
+
+
+def test_artificial_events_never_rank():
+    log, _ = read_log(shared_log("two_timestamps/Production.xes.gz"))
+    ranking = rank_candidates(log, config=RankConfig(bootstrap_rounds=30))
+    assert not ranking.candidates["candidate"].str.contains(r"\bStart\b|\bEnd\b").any()
+    why = ranking.excluded.set_index("activity")["why"]
+    assert why["Start"].startswith("not work: 100% added by an export tool")
 
 
 def test_size_criteria_shown_and_weightable():
@@ -125,5 +195,5 @@ def test_unknown_variability_never_knocks_out():
     table = rank_candidates(log).candidates
     unknown = table[table["variability"].isna()]
     assert len(unknown)  # rare steps: too few instances to measure a spread
-    assert not unknown["knocked_out"].str.startswith("variability").any()
+    assert not (unknown["knock_out"] == "variability").any()
     assert table["fit"].notna().all()

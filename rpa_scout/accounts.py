@@ -1,0 +1,156 @@
+"""Who is behind an account: one person, a team sharing one login, or a system.
+
+One decision, used everywhere: :func:`rpa_scout.detect_manual` classifies work with it,
+:func:`rpa_scout.pseudonymise` keeps only system and shared account names readable and
+hashes every other one, and the handling-time estimator bounds a step by the previous
+work of its account only when that account is one person.
+
+**By name** (:func:`account_kind`), on whole words, so that people whose names contain
+such a word stay people (``Ben Bot``, ``Job Lindqvist``, ``user.mvirtanen``, ``User_14``):
+
+- *system*: a word that only machines carry (``SYSTEM``, ``batch``, ``robotti``, ``RPA``,
+  ``integraatio``, ``eAsiointi``, ``e-tjänst``, ``scheduler``, ...), or a name made only of
+  weaker words and numbers (``bot``, ``job_17``, ``service``);
+- *shared*: a name made only of words for a group of staff (``STAFF MEMBER``,
+  ``henkilökunta``, ``kaikki käyttäjät``, ``personal``) and no number: a numbered
+  ``User_14`` is one person's login;
+- *person*: every other name. Ids such as ``112``, ``ID4618`` or ``mvirtanen`` are people.
+
+**By behaviour** (:func:`behaviour_kinds`), for when names say nothing: an account that
+does more than a person can (hundreds of events on a busy day, or mostly at night and on
+weekends, or round the clock) is a machine; one busy in more clock hours a day than a
+person's day can cover (:attr:`AccountRules.person_day_hours`) is a team sharing one login.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT = "person", "shared", "system"
+
+#: Words that only machine accounts carry (one is enough). Compared with whole words of
+#: the name (letters and digits apart: ``robot2`` is ``robot`` and ``2``) and with two adjacent words written together (``e-asiointi`` = ``easiointi``).
+STRONG_SYSTEM_WORDS = frozenset({
+    "system", "systems", "sys", "järjestelmä", "jarjestelma", "systemet", "batch", "eräajo",
+    "erajo", "robot", "robotti", "rpa", "automaatti", "automaattinen", "automatic",
+    "automation", "automated", "automat", "automatisk", "integration", "integraatio",
+    "scheduler", "daemon", "cron", "api", "interface", "rajapinta", "easiointi",
+    "asiointipalvelu", "eservice", "etjänst", "etjanst", "portaali", "portal",
+    "serviceaccount", "palvelutili", "noreply", "donotreply",
+})
+#: Words that make a system account only when the name has nothing else but numbers
+#: (``bot``, ``job_17``): "Ben Bot" and "Job Lindqvist" are people.
+WEAK_SYSTEM_WORDS = frozenset({"bot", "job", "service", "svc", "agent", "process", "task",
+                               "engine", "server", "auto"})
+#: Words for a group of staff; a name made only of these (and no number) is a shared login.
+SHARED_WORDS = frozenset({
+    "staff", "member", "members", "employee", "employees", "user", "users", "team", "group",
+    "all", "shared", "common", "general", "henkilöstö", "henkilokunta", "henkilökunta",
+    "käyttäjä", "kayttaja", "käyttäjät", "kaikki", "yhteinen", "tiimi", "personal",
+    "personalen", "anställd", "anvandare", "användare", "alla", "gemensam",
+})
+
+
+@dataclass(frozen=True)
+class AccountRules:
+    """Behavioural thresholds for accounts, with their reasoning.
+
+    Attributes:
+        machine_daily_events: an account whose 90th-percentile active day has more events
+            than this is not one person (a case worker logs tens of steps a day, not
+            hundreds; 8 h / 400 events = 72 s per event).
+        off_hours_share: an account with more than this share of events at night
+            (22–06 local) or on weekends, that also logs at least
+            ``machine_off_hours_events`` events on its median active day, is a machine
+            (an e-service account taking submissions round the clock). Few events at
+            night are shift work, which municipal social and care services run.
+        machine_off_hours_events: see ``off_hours_share``: a person logs tens of steps
+            in a shift, not a hundred.
+        person_day_hours: an account whose median active day has events in more
+            different clock hours than this is several people sharing one login (with
+            at least ``machine_off_hours_events`` events on that day, a machine). 13 h:
+            the Finnish Working Hours Act (872/2019, § 25) requires 11 hours of
+            uninterrupted rest in every 24, so one person's day cannot cover more. A
+            person's few events a day scattered over the clock do not trip it.
+    """
+
+    machine_daily_events: int = 400
+    off_hours_share: float = 0.5
+    machine_off_hours_events: int = 100
+    person_day_hours: float = 13.0
+
+
+def account_kind(name: object) -> str:
+    """``"system"``, ``"shared"`` or ``"person"`` from an account name alone (see module)."""
+    if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
+        return PERSON_ACCOUNT
+    words = _words(str(name))
+    if not words:
+        return PERSON_ACCOUNT
+    joined = {a + b for a, b in zip(words, words[1:])}
+    if STRONG_SYSTEM_WORDS & (set(words) | joined):
+        return SYSTEM_ACCOUNT
+    letters = [w for w in words if not w.isdigit()]
+    if letters and all(w in WEAK_SYSTEM_WORDS for w in letters):
+        return SYSTEM_ACCOUNT
+    if letters and len(letters) == len(words) and all(w in SHARED_WORDS for w in letters):
+        return SHARED_ACCOUNT
+    return PERSON_ACCOUNT
+
+
+def account_kinds(values: pd.Series) -> np.ndarray:
+    """:func:`account_kind` of every value, decided once per distinct name; missing
+    values get ``""``."""
+    codes, uniques = pd.factorize(values)
+    kinds = np.array([account_kind(u) for u in uniques] + [""], dtype=object)
+    return kinds[codes]
+
+
+def behaviour_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray, timezone: str,
+                    rules: AccountRules | None = None) -> dict[str, tuple[str, str]]:
+    """Accounts whose behaviour shows a machine or a team: account → (kind, evidence).
+
+    Args:
+        res: account of every event (missing for none).
+        end_s: completion times, epoch seconds.
+        timed: events whose timestamp has a clock time (not a date only).
+        timezone: zone of the working day.
+        rules: thresholds.
+    """
+    rules = rules if rules is not None else AccountRules()
+    known = res.notna().to_numpy() & timed & np.isfinite(end_s)
+    if not known.any():
+        return {}
+    local = pd.to_datetime(end_s[known], unit="s", utc=True).tz_convert(timezone)
+    hour = np.asarray(local.hour + local.minute / 60.0 + local.second / 3600.0)
+    frame = pd.DataFrame({"r": res[known].to_numpy(), "day": local.normalize(), "h": hour,
+                          "off": (local.hour >= 22) | (local.hour < 6) | (local.dayofweek >= 5)})
+    frame["clock"] = np.floor(hour).astype(int)
+    days = frame.groupby(["r", "day"]).agg(size=("h", "size"), hours=("clock", "nunique"))
+    busy = days["size"].groupby(level=0).quantile(0.9)
+    typical = days["size"].groupby(level=0).median()
+    covered = days["hours"].groupby(level=0).median()
+    off = frame.groupby("r")["off"].mean()
+    many = typical >= rules.machine_off_hours_events
+    long_day = covered > rules.person_day_hours
+    out: dict[str, tuple[str, str]] = {}
+    for name in sorted(busy[busy > rules.machine_daily_events].index, key=str):
+        out[name] = (SYSTEM_ACCOUNT, "machine-like account (more events a day than a person logs)")
+    for name in sorted(off[(off > rules.off_hours_share) & many].index, key=str):
+        out.setdefault(name, (SYSTEM_ACCOUNT, "machine-like account (busy at night and on weekends)"))
+    for name in sorted(covered[long_day & many].index, key=str):
+        out.setdefault(name, (SYSTEM_ACCOUNT, "machine-like account (busy round the clock)"))
+    for name in sorted(covered[long_day].index, key=str):
+        out.setdefault(name, (SHARED_ACCOUNT, f"shared account (busy in more than "
+                                              f"{rules.person_day_hours:g} clock hours a day)"))
+    return out
+
+
+def _words(name: str) -> list[str]:
+    text = unicodedata.normalize("NFC", name).casefold()
+    return re.findall(r"[^\W\d_]+|\d+", text)

@@ -1,0 +1,229 @@
+"""The working day people keep, and the person time an account can be credited with.
+
+Handling-time estimates lean on three facts about time at work, all found in the log:
+
+- :func:`discover_working_hours`: the hours people actually keep (per person, from
+  their own completions), so that nights never count as work;
+- :func:`day_start`: the start of that day for every completion, a bound on when the
+  work can have started;
+- :func:`exclusive_seconds`: for measured work (start and complete logged), the time an
+  account actually had for each instance: an account with two items open at once
+  worked on each half of that time, and time outside its working day is not work. No
+  account is credited with more than it could work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: A person needs this many timed completions before their own working day is used.
+MIN_OWN_EVENTS = 50
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """Local working day discovered from people's completions (hours, e.g. 7.75–16.5)."""
+
+    start_hour: float | None
+    end_hour: float | None
+    timezone: str
+
+    @property
+    def hours(self) -> float | None:
+        """Length of the working day in hours (``None`` when unknown)."""
+        if self.start_hour is None or self.end_hour is None:
+            return None
+        return self.end_hour - self.start_hour
+
+    def describe(self) -> str:
+        """One line for reports."""
+        if self.start_hour is None:
+            return "working hours unknown (timestamps are dates or no person work)"
+        return (f"working day {_clock(self.start_hour)}–{_clock(self.end_hour)} {self.timezone} "
+                "(discovered: 2nd–98th percentile of completion times, median over people; "
+                "each person's own day bounds their estimates and their credited time)")
+
+
+def discover_working_hours(end_s: np.ndarray, timezone: str,
+                           groups: np.ndarray | None = None) -> WorkingHours:
+    """The working day people keep: 2nd to 98th percentile of their completion clock times.
+
+    With ``groups`` (account codes, -1 for none), each person with at least
+    :data:`MIN_OWN_EVENTS` timed completions gets their own percentiles and the day is
+    their median, so that one round-the-clock account cannot stretch it. Returns
+    unknown hours when fewer than 50 completions are timed or the times are dates (all
+    at one clock time).
+    """
+    finite = np.isfinite(end_s)
+    values = end_s[finite]
+    if len(values) < MIN_OWN_EVENTS:
+        return WorkingHours(None, None, timezone)
+    clock = clock_hours(values, timezone)
+    if np.unique(np.round(clock, 3)).size <= 2:
+        return WorkingHours(None, None, timezone)
+    lo, hi = np.percentile(clock, [2, 98])
+    if groups is not None:
+        per = own_hours(clock, np.asarray(groups)[finite])
+        if len(per):
+            lo, hi = np.median(per[:, 0]), np.median(per[:, 1])
+    return WorkingHours(float(np.floor(lo * 4) / 4), float(np.ceil(hi * 4) / 4), timezone)
+
+
+def clock_hours(end_s: np.ndarray, timezone: str) -> np.ndarray:
+    """Local clock time of epoch seconds, in hours (e.g. 13.5 for 13:30)."""
+    local = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone)
+    return np.asarray(local.hour + local.minute / 60.0 + local.second / 3600.0, dtype=float)
+
+
+def own_hours(clock: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Rows (start, end, group) of each group's own day: the 2nd and 98th percentile of
+    its clock times, to the quarter hour, for groups >= 0 with enough values."""
+    keep = groups >= 0
+    if not keep.any():
+        return np.empty((0, 3))
+    frame = pd.DataFrame({"g": groups[keep], "c": clock[keep]})
+    grouped = frame.groupby("g")["c"]
+    size = grouped.size()
+    q = grouped.quantile([0.02, 0.98]).unstack()
+    q = q[size >= MIN_OWN_EVENTS]
+    return np.column_stack([np.floor(q[0.02].to_numpy() * 4) / 4, np.ceil(q[0.98].to_numpy() * 4) / 4,
+                            q.index.to_numpy(dtype=float)])
+
+
+def per_account_hours(end_s: np.ndarray, accounts: np.ndarray, timed: np.ndarray,
+                      hours: WorkingHours) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, its account's own working-day start and end hour (the common day when the
+    account has too few timed completions; NaN when the day is unknown)."""
+    n = len(end_s)
+    start = np.full(n, np.nan if hours.start_hour is None else hours.start_hour)
+    end = np.full(n, np.nan if hours.end_hour is None else hours.end_hour)
+    if hours.start_hour is None or n == 0:
+        return start, end
+    ok = timed & np.isfinite(end_s)
+    per = own_hours(clock_hours(end_s[ok], hours.timezone), accounts[ok])
+    if len(per) == 0:
+        return start, end
+    size = int(max(accounts.max(), per[:, 2].max())) + 1
+    own_start, own_end = np.full(size, np.nan), np.full(size, np.nan)
+    own_start[per[:, 2].astype(np.int64)] = per[:, 0]
+    own_end[per[:, 2].astype(np.int64)] = per[:, 1]
+    code = np.where(accounts >= 0, accounts, 0)
+    use = (accounts >= 0) & np.isfinite(own_start[code])
+    start[use] = own_start[code][use]
+    end[use] = own_end[code][use]
+    return start, end
+
+
+def day_start(end_s: np.ndarray, timezone: str, start_hours: np.ndarray) -> np.ndarray:
+    """Epoch seconds of the working-day start (``start_hours``, local) on each
+    completion's local date; NaN where unknown or when the completion came before it."""
+    out = np.full(len(end_s), np.nan)
+    finite = np.isfinite(end_s) & np.isfinite(start_hours)
+    if not finite.any():
+        return out
+    local = pd.to_datetime(end_s[finite], unit="s", utc=True).tz_convert(timezone)
+    start = local.normalize() + pd.to_timedelta(start_hours[finite], unit="h")
+    start_s = np.asarray((start - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1), dtype=float)
+    start_s[start_s > end_s[finite]] = np.nan
+    out[finite] = start_s
+    return out
+
+
+def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarray,
+                      day: tuple[np.ndarray, np.ndarray] | None = None,
+                      timezone: str = "UTC") -> np.ndarray:
+    """Person time of measured instances: overlaps split, time outside the day removed.
+
+    While an account has k instances open at once, each gets 1/k of that time; with
+    ``day`` (per-row start and end hour of the account's working day), only time inside
+    those hours counts. Rows without an account or a start keep ``end - start``.
+
+    Args:
+        accounts: account code per row (-1 for none).
+        start_s: start per row, epoch seconds (NaN when not measured).
+        end_s: completion per row, epoch seconds.
+        day: per-row working-day start and end hours (local), or ``None``.
+        timezone: zone of those hours.
+    """
+    raw = end_s - start_s
+    out = raw.copy()
+    use = (accounts >= 0) & np.isfinite(start_s) & np.isfinite(end_s) & (raw > 0)
+    if not use.any():
+        return out
+    rows = np.flatnonzero(use)
+    acc = accounts[rows]
+    points = [pd.DataFrame({"a": acc, "t": start_s[rows], "d": 1}),
+              pd.DataFrame({"a": acc, "t": end_s[rows], "d": -1})]
+    if day is not None:
+        points.append(_day_edges(acc, start_s[rows], end_s[rows], day[0][rows], day[1][rows], timezone))
+    edges = pd.concat(points, ignore_index=True).sort_values(["a", "t", "d"], kind="stable")
+    a, t, d = edges["a"].to_numpy(), edges["t"].to_numpy(), edges["d"].to_numpy()
+    is_day = (d == 2) | (d == -2)
+    open_ = _group_cumsum(np.where(is_day, 0, d), a)
+    inside = _group_cumsum(np.where(d == 2, 1, np.where(d == -2, -1, 0)), a) > 0 \
+        if day is not None else np.ones(len(a), dtype=bool)
+    if day is not None:
+        has_day = pd.Series(is_day).groupby(a).transform("any").to_numpy()
+        inside = inside | ~has_day
+    length = np.r_[np.diff(t), 0.0]
+    length[np.r_[a[1:] != a[:-1], True]] = 0.0
+    weight = np.where((open_ > 0) & inside, length / np.maximum(open_, 1), 0.0)
+    cum = np.r_[0.0, np.cumsum(weight)][:-1]  # integral of the weights up to each edge
+    out[rows] = (_integral(a, t, cum, weight, acc, end_s[rows])
+                 - _integral(a, t, cum, weight, acc, start_s[rows]))
+    return out
+
+
+def _day_edges(acc: np.ndarray, start_s: np.ndarray, end_s: np.ndarray, lo: np.ndarray,
+               hi: np.ndarray, timezone: str) -> pd.DataFrame:
+    """Working-day start (d=2) and end (d=-2) edges of every local day each account's
+    measured work spans, for accounts whose day is known."""
+    frame = pd.DataFrame({"a": acc, "s": start_s, "e": end_s, "lo": lo, "hi": hi})
+    frame = frame[np.isfinite(frame["lo"]) & np.isfinite(frame["hi"]) & ((frame["hi"] - frame["lo"]) < 24)]
+    if frame.empty:
+        return pd.DataFrame({"a": pd.Series(dtype=acc.dtype), "t": pd.Series(dtype=float),
+                             "d": pd.Series(dtype=np.int64)})
+    span = frame.groupby("a").agg(s=("s", "min"), e=("e", "max"), lo=("lo", "first"), hi=("hi", "first"))
+    parts = []
+    for account, row in span.iterrows():
+        first = pd.Timestamp(row["s"], unit="s", tz="UTC").tz_convert(timezone).normalize()
+        last = pd.Timestamp(row["e"], unit="s", tz="UTC").tz_convert(timezone).normalize()
+        days = pd.date_range(first, last, freq="D")
+        open_ = (days + pd.to_timedelta(row["lo"], unit="h") - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+        close = (days + pd.to_timedelta(row["hi"], unit="h") - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+        parts.append(pd.DataFrame({"a": account, "t": np.r_[np.asarray(open_), np.asarray(close)],
+                                   "d": np.r_[np.full(len(days), 2), np.full(len(days), -2)]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _integral(a: np.ndarray, t: np.ndarray, cum: np.ndarray, weight: np.ndarray,
+              acc: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Running integral of the weights at times ``at`` of accounts ``acc``: the value at
+    the last edge of that account at or before ``at``, plus the part of its segment up to
+    ``at``. Only differences within one account are meaningful."""
+    edges = pd.DataFrame({"a": a, "t": t, "pos": np.arange(len(t))})
+    queries = pd.DataFrame({"a": acc, "t": at, "q": np.arange(len(at))})
+    found = pd.merge_asof(queries.sort_values("t", kind="stable"), edges.sort_values("t", kind="stable"),
+                          on="t", by="a", direction="backward")
+    found = found.sort_values("q")
+    pos = found["pos"].to_numpy(dtype=np.int64)
+    seg_len = np.r_[np.diff(t), 0.0][pos]
+    frac = np.divide(at - t[pos], seg_len, out=np.zeros(len(at)), where=seg_len > 0)
+    return cum[pos] + weight[pos] * np.clip(frac, 0.0, 1.0)
+
+
+def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Cumulative sum restarting at each new group (groups are contiguous)."""
+    total = np.cumsum(values)
+    first = np.r_[True, group[1:] != group[:-1]]
+    first_idx = np.maximum.accumulate(np.where(first, np.arange(len(values)), 0))
+    return total - (total - values)[first_idx]
+
+
+def _clock(hour: float | None) -> str:
+    if hour is None:
+        return "?"
+    return f"{int(hour):02d}:{int(round((hour % 1) * 60)):02d}"
