@@ -66,7 +66,7 @@ def test_epoch_seconds_and_gzip(write):
     text = "case,activity,timestamp\nc,A,1700000000\nc,B,1700000600\n"
     path = write("epoch.csv.gz", gzip.compress(text.encode()))
     log, report = read_log(path)
-    assert report.timestamp_method == "epoch"
+    assert report.timestamp_method == "epoch seconds"
     assert log["time:timestamp"].iloc[0] == pd.Timestamp(1700000000, unit="s", tz="UTC")
 
 
