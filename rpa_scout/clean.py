@@ -15,16 +15,19 @@ from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
 from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, normalise_transition,
                                  pair_lifecycle)
-from rpa_scout.report import SAMPLE_ROWS, LoadReport
+from rpa_scout.repeats import export_duplicates, repeated_rows
+from rpa_scout.report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
                                   ParsedTimestamps, parse_timestamps)
 
+EXPORT_DUPLICATE = "export duplicate (same event id)"
 EXACT_DUPLICATE = "exact duplicate"
 REASONS = (
     "missing case id",
     "missing activity",
     "missing timestamp",
     *TIMESTAMP_REASONS,
+    EXPORT_DUPLICATE,
     EXACT_DUPLICATE,
 )
 MALFORMED = "wrong number of fields"
@@ -42,6 +45,8 @@ def standardise(
     notes: tuple[str, ...] = (),
     row_numbers: np.ndarray | None = None,
     malformed: Mapping[int, str] | None = None,
+    drop_duplicates: bool = False,
+    event_id: str | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Rename mapped columns to XES names, parse timestamps, reject bad rows.
 
@@ -55,6 +60,11 @@ def standardise(
         notes: facts the reader wants in the report.
         row_numbers: source row number of each row of ``raw`` (default 1..n).
         malformed: records the reader could not split, by row number; rejected.
+        drop_duplicates: reject rows that repeat an identical earlier row (by default
+            they are kept and counted in the report's ``repeated``).
+        event_id: source column identifying events; rows repeating an earlier row's
+            event id, case, activity, timestamp and transition are rejected as export
+            duplicates.
 
     Returns:
         The clean log (sorted by case, then time, file order kept for ties) and the report.
@@ -84,7 +94,8 @@ def standardise(
     if XES.lifecycle in frame.columns:
         frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
     reasons = _row_reasons(frame, raw_ts, parsed)
-    _mark_duplicates(frame, reasons)
+    repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
+                        event_id=None if event_id is None else rename.get(event_id, event_id))
     rejected, samples, rejected_rows = _tally(raw, reasons, row_no, malformed)
     notes_out.extend(_timestamp_notes(raw_ts, reasons, row_no))
     log = _kept(frame, reasons, n, source, rejected, samples)
@@ -95,7 +106,7 @@ def standardise(
         rows_read=n, rows_kept=len(log), repaired=repaired, rejected=rejected,
         samples=samples,
         lifecycle=_lifecycle_counts(log) if XES.lifecycle in log.columns else {},
-        notes=tuple(notes_out), rejected_rows=rejected_rows,
+        notes=tuple(notes_out), rejected_rows=rejected_rows, repeated=repeated,
     )
     assert report.rows_kept + report.rows_rejected == report.rows_read
     return log, report
@@ -143,33 +154,30 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
     return reasons
 
 
-def _mark_duplicates(frame: pd.DataFrame, reasons: pd.Series) -> None:
-    """Reject, in ``reasons``, the kept rows that repeat an identical earlier kept row."""
+def _repeats(frame: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray, *,
+             drop_duplicates: bool, event_id: str | None) -> RepeatedEvents:
+    """Mark export duplicates (and, if asked, repeated rows) in ``reasons``; count repeats."""
     ok = reasons.isna().to_numpy()
+    repeated = np.zeros(len(frame), dtype=bool)
+    export = np.zeros(len(frame), dtype=bool)
     if ok.all():  # the same as below, without copying every row first
-        dup = _duplicated(frame)
+        repeated = repeated_rows(frame)
+        if event_id is not None:
+            export = export_duplicates(frame, event_id)
     else:
-        dup = np.zeros(len(frame), dtype=bool)
-        dup[ok] = _duplicated(frame.loc[ok])
-    if dup.any():
-        reasons[dup] = EXACT_DUPLICATE
-
-
-def _duplicated(frame: pd.DataFrame) -> np.ndarray:
-    """``frame.duplicated(keep="first").to_numpy()``, comparing every column only where needed.
-
-    Exact duplicates agree on case, activity and timestamp, so only the rows whose
-    (case, activity, timestamp) occurs more than once are compared on all columns; file
-    order is kept, so the first of each group is still the one kept.
-    """
-    keys = [c for c in (XES.case, XES.activity, XES.timestamp) if c in frame.columns]
-    if len(frame) < 2 or not keys or len(keys) == len(frame.columns):
-        return frame.duplicated(keep="first").to_numpy(dtype=bool)
-    candidates = frame.duplicated(subset=keys, keep=False).to_numpy(dtype=bool)
-    dup = np.zeros(len(frame), dtype=bool)
-    if candidates.any():
-        dup[candidates] = frame.loc[candidates].duplicated(keep="first").to_numpy(dtype=bool)
-    return dup
+        kept = frame.loc[ok]
+        repeated[ok] = repeated_rows(kept)
+        if event_id is not None:
+            export[ok] = export_duplicates(kept, event_id)
+    if export.any():
+        reasons[export] = EXPORT_DUPLICATE
+    repeated = repeated & ~export
+    if drop_duplicates and repeated.any():
+        reasons[repeated] = EXACT_DUPLICATE
+    cases = int(frame[XES.case][repeated].nunique()) if repeated.any() else 0
+    return RepeatedEvents(rows=int(repeated.sum()), cases=cases, dropped=drop_duplicates,
+                          samples=tuple(int(r) for r in row_no[repeated][:SAMPLE_ROWS]),
+                          event_id=event_id, export_duplicates=int(export.sum()))
 
 
 def _tally(raw: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray,

@@ -12,6 +12,7 @@ from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detec
 from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
+from rpa_scout.repeats import find_event_id
 from rpa_scout.report import LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
 
@@ -49,6 +50,8 @@ def read_log(
     delimiter: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    drop_duplicates: bool = False,
+    event_id: str | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
@@ -63,6 +66,13 @@ def read_log(
         timezone: zone of naive timestamps (default Europe/Helsinki).
         delimiter, encoding: CSV options that override detection.
         sheet: Excel sheet name or index.
+        drop_duplicates: drop rows that repeat an identical earlier row. By default
+            they are kept (as pm4py and Disco keep them: batch postings and repeated
+            system steps are work) and counted in ``report.repeated``.
+        event_id: column identifying events; rows repeating an earlier row's event id,
+            case, activity, timestamp and transition are export duplicates and are
+            dropped. By default a column named ``event_id``, ``eventid``, ``id`` or
+            ``concept:instance`` is used if there is one; ``""`` uses none.
 
     Returns:
         ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
@@ -97,7 +107,7 @@ def read_log(
     mapping = _mapping(header, columns, fmt, path.name)
     explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
                     lifecycle=lifecycle, start_timestamp=start_timestamp)
-    for role, name in explicit.items():
+    for role, name in {**explicit, "event_id": event_id or None}.items():
         if name is not None and name not in header:
             shown = ", ".join(repr(h) for h in header[:15])
             raise ColumnError(f"{path.name}: --{role.replace('_', '-')} column {name!r} "
@@ -108,11 +118,13 @@ def read_log(
         shown = ", ".join(repr(h) for h in header[:15])
         raise ColumnError(f"{path.name}: no {missing[0]} column found among {shown}; "
                           f"name it with --{missing[0]} COLUMN")
+    if event_id is None:
+        event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
     return standardise(
         table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
         timezone=timezone, notes=notes,
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
-        malformed=table.bad_records,
+        malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id or None,
     )
 
 
