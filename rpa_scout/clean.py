@@ -321,7 +321,8 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
     nothing is paired, so the counts follow from counting transitions.
     """
     trans = normalise_transition(log[XES.lifecycle])
-    if (trans == START).any():
+    own_starts = XES.start_timestamp in log.columns and log[XES.start_timestamp].notna().any()
+    if (trans == START).any() or own_starts:
         return pair_lifecycle(log).counts
     completes = int((trans == COMPLETE).sum())
     return {

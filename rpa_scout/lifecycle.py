@@ -2,8 +2,10 @@
 
 Pairing is first-in-first-out per case and activity: the k-th *matched* complete takes
 the k-th start. A complete with no open start is unmatched, as is a start never
-completed. ``schedule``, ``assign`` and similar transitions stay in the log as events
-but are not work and form no instance. Everything is vectorised (no loop per event).
+completed. A complete that carries its own start timestamp (an export with start and
+end columns) is one instance on its own. ``schedule``, ``assign`` and similar
+transitions stay in the log as events but are not work and form no instance.
+Everything is vectorised (no loop per event).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         ``start_timestamp`` (NaT when the instance has no start), ``time:timestamp``
         (completion), ``paused_seconds`` (suspend→resume time) and all other
         attributes of the completing event; ``counts`` of paired instances,
-        unmatched starts, unmatched completes and non-work events.
+        unmatched starts, unmatched completes and non-work events, and of completes
+        with their own start timestamp (when there are any).
     """
     case, act, ts = columns.case, columns.activity, columns.timestamp
     life, start_col = columns.lifecycle, columns.start_timestamp
@@ -62,11 +65,17 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         return PairedInstances(inst.reset_index(drop=True),
                                {"instances": len(inst), "with start": with_start})
     trans = normalise_transition(log[life])
-    work = trans.isin(list(WORK_TRANSITIONS))
+    work = trans.isin(list(WORK_TRANSITIONS)).to_numpy(dtype=bool)
     other = int((~work).sum())
-    events = log.loc[work].copy()
-    events["_t"] = trans[work].to_numpy()
-    events["_pos"] = np.arange(len(events))
+    # A complete with its own start timestamp is a whole instance: nothing to pair.
+    own = np.zeros(len(log), dtype=bool)
+    if start_col in log.columns:
+        own = (trans == COMPLETE).to_numpy(dtype=bool) & log[start_col].notna().to_numpy(dtype=bool)
+    positions = np.arange(len(log))
+    pairing = work & ~own
+    events = log.loc[pairing].copy()
+    events["_t"] = trans[pairing].to_numpy()
+    events["_pos"] = positions[pairing]
     events = events.sort_values([case, act, ts, "_pos"], kind="stable")
     group = events.groupby([case, act], sort=False, observed=True).ngroup().to_numpy()
     is_start = (events["_t"] == START).to_numpy()
@@ -95,7 +104,13 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
     # objects, which cost seconds on a million events
     lone[start_col] = pd.Series(pd.NaT, index=lone.index, dtype=paired[start_col].dtype)
     lone["paused_seconds"] = 0.0
-    instances = pd.concat([paired, lone], ignore_index=True)
+    parts = [paired, lone]
+    if own.any():
+        whole = log.loc[own].copy()
+        whole["paused_seconds"] = 0.0
+        whole["_pos"] = positions[own]
+        parts.append(whole)
+    instances = pd.concat(parts, ignore_index=True)
     instances = instances.sort_values([case, ts, "_pos"], kind="stable")
     instances = instances.drop(columns=["_t", "_pos", "g", "k"], errors="ignore")
     instances[start_col] = pd.to_datetime(instances[start_col], utc=True).astype(
@@ -109,6 +124,8 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         "unmatched start (never completed)": n_starts - n_matched,
         "non-work events (schedule, assign, ...)": other,
     }
+    if own.any():
+        counts["start and complete on one row"] = int(own.sum())
     return PairedInstances(instances.reset_index(drop=True), counts)
 
 
