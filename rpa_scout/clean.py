@@ -14,7 +14,7 @@ import pandas as pd
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
 from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, normalise_transition,
-                                 pair_lifecycle)
+                                 pair_lifecycle, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
@@ -92,6 +92,7 @@ def standardise(
     raw_ts = frame[XES.timestamp]
     parsed = _parse_times(frame, timestamp_format, timezone, repaired)
     if XES.lifecycle in frame.columns:
+        notes_out.extend(_lifecycle_notes(frame[XES.lifecycle]))
         frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
     reasons = _row_reasons(frame, raw_ts, parsed)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
@@ -238,6 +239,21 @@ def _timestamp_notes(raw_ts: pd.Series, reasons: pd.Series, row_no: np.ndarray) 
             value = str(raw_ts.iloc[hit[0]]).strip()
             notes.append(f"{text} {value[:40]!r} (row {int(row_no[hit[0]])}), were not read; "
                          "name their layout with --timestamp-format")
+    return notes
+
+
+def _lifecycle_notes(values: pd.Series) -> list[str]:
+    """Which lifecycle words were translated and which values are no known transition."""
+    translated, unknown = transition_words(values)
+    notes = []
+    if translated:
+        notes.append("lifecycle words read as transitions: "
+                     + ", ".join(f"{word} {count:,}" for word, count in translated.items()))
+    if unknown:
+        shown = ", ".join(f"{value!r} {count:,}" for value, count in list(unknown.items())[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        notes.append(f"lifecycle values that are no known transition, kept as non-work events "
+                     f"(no instance, no handling time): {shown}{more}")
     return notes
 
 

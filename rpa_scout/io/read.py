@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from dataclasses import replace
+
 from rpa_scout.clean import standardise
 from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
                                with_resource)
 from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
+from rpa_scout.lifecycle import known_transition, normalise_transition
 from rpa_scout.repeats import find_event_id
 from rpa_scout.report import LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
@@ -80,7 +83,8 @@ def read_log(
 
     Raises:
         InputError: the file is missing, empty, of unknown format, malformed or unsafe.
-        ColumnError: required columns cannot be found or the mapping is ambiguous.
+        ColumnError: required columns cannot be found, the mapping is ambiguous, or the
+            named lifecycle column holds no lifecycle transition.
     """
     path = Path(path)
     if not path.exists():
@@ -118,6 +122,8 @@ def read_log(
         shown = ", ".join(repr(h) for h in header[:15])
         raise ColumnError(f"{path.name}: no {missing[0]} column found among {shown}; "
                           f"name it with --{missing[0]} COLUMN")
+    mapping, notes = _lifecycle_or_attribute(table.frame, mapping, notes, path.name,
+                                             explicit=lifecycle is not None)
     if event_id is None:
         event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
     return standardise(
@@ -126,6 +132,31 @@ def read_log(
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
         malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id or None,
     )
+
+
+def _lifecycle_or_attribute(frame: pd.DataFrame, mapping: LogColumns, notes: tuple[str, ...],
+                            name: str, *, explicit: bool) -> tuple[LogColumns, tuple[str, ...]]:
+    """Keep the lifecycle column only if it holds a lifecycle transition.
+
+    A column found by its header (the ``fi`` preset's ``tila``, the ``csv`` preset's
+    ``status``) may hold a case status instead ("avoin", "suljettu"): read as lifecycle,
+    every event would be non-work. Such a column stays an attribute and every row is a
+    completion; a column named with ``--lifecycle`` is an error instead.
+    """
+    column = mapping.lifecycle
+    if column is None:
+        return mapping, notes
+    values = normalise_transition(frame[column]).unique()
+    if any(known_transition(str(v)) for v in values):
+        return mapping, notes
+    shown = ", ".join(repr(str(v)) for v in sorted(map(str, values))[:5])
+    if explicit:
+        raise ColumnError(f"{name}: --lifecycle column {column!r} holds no lifecycle transition "
+                          f"(values {shown}); name the column of start/complete values, or "
+                          "leave out --lifecycle")
+    note = (f"column {column!r} holds no lifecycle transition (values {shown}): read as an "
+            "attribute, every row a completion")
+    return replace(mapping, lifecycle=None), (*notes, note)
 
 
 def _mapping(header: list[str], columns: LogColumns | str | None, fmt: str,
