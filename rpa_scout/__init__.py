@@ -18,17 +18,19 @@ from rpa_scout.model import discover_bpmn
 from rpa_scout.privacy import pseudonymise
 from rpa_scout.rank import RankConfig, Ranking, annotate_graph, rank_candidates
 from rpa_scout.render import bpmn_to_dot, to_dot
-from rpa_scout.report import LoadReport
+from rpa_scout.repeats import repeated_event_share
+from rpa_scout.report import LoadReport, RepeatedEvents
 from rpa_scout.variants import variants
 from rpa_scout.whatif import WhatIf, simulate_automation
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Assumption", "Economics", "PRESETS", "XES", "LogColumns", "LoadReport", "PairedInstances",
+    "Assumption", "Economics", "PRESETS", "XES", "LogColumns", "LoadReport", "RepeatedEvents",
+    "PairedInstances",
     "RpaScoutError", "InputError", "ColumnError", "ConfigError", "RenderError",
     "HandlingResult", "ManualResult", "ManualRules", "RankConfig", "Ranking", "WhatIf",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
-    "pseudonymise", "simulate_automation",
+    "pseudonymise", "simulate_automation", "repeated_event_share",
 ]

@@ -14,18 +14,24 @@ import pandas as pd
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
 from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, normalise_transition,
-                                 pair_lifecycle)
-from rpa_scout.report import SAMPLE_ROWS, LoadReport
-from rpa_scout.timestamps import DEFAULT_TIMEZONE, ParsedTimestamps, parse_timestamps
+                                 pair_lifecycle, transition_words)
+from rpa_scout.repeats import export_duplicates, repeated_rows
+from rpa_scout.report import SAMPLE_ROWS, LoadReport, RepeatedEvents
+from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
+                                  ParsedTimestamps, parse_timestamps)
 
+EXPORT_DUPLICATE = "export duplicate (same event id)"
+EXACT_DUPLICATE = "exact duplicate"
 REASONS = (
     "missing case id",
     "missing activity",
     "missing timestamp",
-    "unparseable timestamp",
-    "exact duplicate",
+    *TIMESTAMP_REASONS,
+    EXPORT_DUPLICATE,
+    EXACT_DUPLICATE,
 )
 MALFORMED = "wrong number of fields"
+_ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
 
 
 def standardise(
@@ -39,6 +45,8 @@ def standardise(
     notes: tuple[str, ...] = (),
     row_numbers: np.ndarray | None = None,
     malformed: Mapping[int, str] | None = None,
+    drop_duplicates: bool = False,
+    event_id: str | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Rename mapped columns to XES names, parse timestamps, reject bad rows.
 
@@ -52,6 +60,11 @@ def standardise(
         notes: facts the reader wants in the report.
         row_numbers: source row number of each row of ``raw`` (default 1..n).
         malformed: records the reader could not split, by row number; rejected.
+        drop_duplicates: reject rows that repeat an identical earlier row (by default
+            they are kept and counted in the report's ``repeated``).
+        event_id: source column identifying events; rows repeating an earlier row's
+            event id, case, activity, timestamp and transition are rejected as export
+            duplicates.
 
     Returns:
         The clean log (sorted by case, then time, file order kept for ties) and the report.
@@ -62,64 +75,122 @@ def standardise(
     malformed = dict(malformed or {})
     n = len(raw) + len(malformed)
     row_no = np.arange(1, len(raw) + 1) if row_numbers is None else np.asarray(row_numbers)
-    rename = {}
-    for role in ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp"):
-        col = getattr(mapping, role)
-        if col is not None:
-            rename[col] = getattr(XES, role)
+    rename = {getattr(mapping, role): getattr(XES, role) for role in _ROLES
+              if getattr(mapping, role) is not None}
     clash = [c for c in raw.columns if c in rename.values() and c not in rename]
     frame = raw.drop(columns=clash).rename(columns=rename)
     repaired: dict[str, int] = {}
     notes_out = list(notes)
     if clash:
         notes_out.append(f"columns {', '.join(clash)} dropped: their XES name is taken by the mapping")
-
     numeric = _numeric_attributes(frame, set(rename.values()))
     if numeric:
         notes_out.append("numbers read in " + ", ".join(numeric))
-    case = _clean_text(frame[XES.case], "case id", repaired)
-    activity = _clean_text(frame[XES.activity], "activity", repaired)
-    frame[XES.case] = case
-    frame[XES.activity] = activity
+    for col, what in ((XES.case, "case id"), (XES.activity, "activity"), (XES.resource, "resource")):
+        if col in frame.columns:
+            frame[col] = _clean_text(frame[col], what, repaired)
     raw_ts = frame[XES.timestamp]
-    parsed = parse_timestamps(raw_ts, timestamp_format=timestamp_format, timezone=timezone)
+    parsed = _parse_times(frame, timestamp_format, timezone, repaired)
+    if XES.lifecycle in frame.columns:
+        notes_out.extend(_lifecycle_notes(frame[XES.lifecycle]))
+        frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
+    reasons = _row_reasons(frame, raw_ts, parsed)
+    repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
+                        event_id=None if event_id is None else rename.get(event_id, event_id))
+    rejected, samples, rejected_rows = _tally(raw, reasons, row_no, malformed)
+    notes_out.extend(_timestamp_notes(raw_ts, reasons, row_no))
+    log = _kept(frame, reasons, n, source, rejected, samples)
+    report = LoadReport(
+        source=source, format=fmt,
+        mapping={role: getattr(mapping, role) for role in rename_roles(mapping)},
+        mapping_name=mapping.name, timestamp_method=parsed.method,
+        rows_read=n, rows_kept=len(log), repaired=repaired, rejected=rejected,
+        samples=samples,
+        lifecycle=_lifecycle_counts(log) if XES.lifecycle in log.columns else {},
+        notes=tuple(notes_out), rejected_rows=rejected_rows, repeated=repeated,
+    )
+    assert report.rows_kept + report.rows_rejected == report.rows_read
+    return log, report
+
+
+def _parse_times(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,
+                 repaired: dict[str, int]) -> ParsedTimestamps:
+    """Parse the timestamp (and start) columns of ``frame`` in place; return the first."""
+    parsed = parse_timestamps(frame[XES.timestamp], timestamp_format=timestamp_format,
+                              timezone=timezone)
     frame[XES.timestamp] = _positional(parsed.values)
     if parsed.dst_shifted:
         repaired["timestamp in the spring-forward DST gap moved to the next valid time"] = parsed.dst_shifted
-    method = parsed.method
     if XES.start_timestamp in frame.columns:
-        start = parse_timestamps(frame[XES.start_timestamp], timestamp_format=timestamp_format,
-                                 timezone=timezone)
+        raw_start = frame[XES.start_timestamp]
+        start = parse_timestamps(raw_start, timestamp_format=timestamp_format, timezone=timezone)
         frame[XES.start_timestamp] = _positional(start.values)
+        unread = int((start.values.isna().to_numpy() & ~_is_blank(raw_start)).sum())
+        if unread:
+            repaired["start timestamp not read (unparseable or out of range): row kept "
+                     "without a start"] = unread
         _count_start_problems(frame, start, repaired)
-    if XES.resource in frame.columns:
-        frame[XES.resource] = _clean_text(frame[XES.resource], "resource", repaired)
-    if XES.lifecycle in frame.columns:
-        frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
+    return parsed
 
-    raw_blank = _is_blank(raw_ts)
+
+def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamps) -> pd.Series:
+    """The first reason each row is rejected for (NA for rows that are kept so far)."""
     reasons = pd.Series(pd.NA, index=frame.index, dtype="object")
+    blank = _is_blank(raw_ts)
+    unread = frame[XES.timestamp].isna().to_numpy() & ~blank
+    why = np.full(len(frame), UNPARSEABLE, dtype=object)
+    if parsed.problems is not None:
+        given = parsed.problems.to_numpy(dtype=object)
+        why = np.where(pd.notna(given), given, why)
     checks = [
-        ("missing case id", case.isna()),
-        ("missing activity", activity.isna()),
-        ("missing timestamp", pd.Series(raw_blank, index=frame.index)),
-        ("unparseable timestamp", frame[XES.timestamp].isna()),
+        (frame[XES.case].isna().to_numpy(), "missing case id"),
+        (frame[XES.activity].isna().to_numpy(), "missing activity"),
+        (blank, "missing timestamp"),
     ]
-    for reason, mask in checks:
-        reasons = reasons.mask(reasons.isna() & mask.to_numpy(), reason)
-    ok = reasons.isna()
-    if ok.all():  # the same as below, without copying every row first
-        dup = pd.Series(_duplicated(frame), index=frame.index)
-    else:
-        dup = pd.Series(False, index=frame.index)
-        dup[ok] = _duplicated(frame.loc[ok])
-    reasons = reasons.mask(dup, "exact duplicate")
+    for mask, reason in checks:
+        reasons = reasons.mask(reasons.isna().to_numpy() & mask, reason)
+    open_ = reasons.isna().to_numpy() & unread
+    if open_.any():
+        reasons[open_] = why[open_]
+    return reasons
 
+
+def _repeats(frame: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray, *,
+             drop_duplicates: bool, event_id: str | None) -> RepeatedEvents:
+    """Mark export duplicates (and, if asked, repeated rows) in ``reasons``; count repeats."""
+    ok = reasons.isna().to_numpy()
+    repeated = np.zeros(len(frame), dtype=bool)
+    export = np.zeros(len(frame), dtype=bool)
+    if ok.all():  # the same as below, without copying every row first
+        repeated = repeated_rows(frame)
+        if event_id is not None:
+            export = export_duplicates(frame, event_id)
+    else:
+        kept = frame.loc[ok]
+        repeated[ok] = repeated_rows(kept)
+        if event_id is not None:
+            export[ok] = export_duplicates(kept, event_id)
+    if export.any():
+        reasons[export] = EXPORT_DUPLICATE
+    repeated = repeated & ~export
+    if drop_duplicates and repeated.any():
+        reasons[repeated] = EXACT_DUPLICATE
+    cases = int(frame[XES.case][repeated].nunique()) if repeated.any() else 0
+    return RepeatedEvents(rows=int(repeated.sum()), cases=cases, dropped=drop_duplicates,
+                          samples=tuple(int(r) for r in row_no[repeated][:SAMPLE_ROWS]),
+                          event_id=event_id, export_duplicates=int(export.sum()))
+
+
+def _tally(raw: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray,
+           malformed: dict[int, str]) -> tuple[dict[str, int], dict[str, tuple[int, ...]],
+                                               pd.DataFrame | None]:
+    """Counts and sample row numbers per reason, and the rejected rows themselves."""
     rejected: dict[str, int] = {}
     samples: dict[str, tuple[int, ...]] = {}
     rejected_mask = reasons.notna().to_numpy()
+    values = reasons.to_numpy(dtype=object)
     for reason in REASONS:
-        hit = (reasons == reason).to_numpy()
+        hit = (reasons == reason).to_numpy(dtype=bool)
         count = int(hit.sum())
         if count:
             rejected[reason] = count
@@ -127,17 +198,22 @@ def standardise(
     if malformed:
         rejected[MALFORMED] = len(malformed)
         samples[MALFORMED] = tuple(sorted(malformed)[:SAMPLE_ROWS])
-    rejected_rows = None
-    if rejected_mask.any() or malformed:
-        rejected_rows = raw.loc[rejected_mask].copy()
-        rejected_rows.insert(0, "row", row_no[rejected_mask])
-        rejected_rows.insert(1, "reason", reasons[rejected_mask].to_numpy())
-        if malformed:
-            extra = pd.DataFrame({"row": list(malformed), "reason": MALFORMED,
-                                  "raw_record": list(malformed.values())})
-            rejected_rows = pd.concat([rejected_rows, extra], ignore_index=True)
-            rejected_rows = rejected_rows.sort_values("row", kind="stable")
-    log = frame.loc[~rejected_mask]
+    if not (rejected_mask.any() or malformed):
+        return rejected, samples, None
+    rows = raw.loc[rejected_mask].copy()
+    rows.insert(0, "row", row_no[rejected_mask])
+    rows.insert(1, "reason", values[rejected_mask])
+    if malformed:
+        extra = pd.DataFrame({"row": list(malformed), "reason": MALFORMED,
+                              "raw_record": list(malformed.values())})
+        rows = pd.concat([rows, extra], ignore_index=True).sort_values("row", kind="stable")
+    return rejected, samples, rows
+
+
+def _kept(frame: pd.DataFrame, reasons: pd.Series, n: int, source: str,
+          rejected: dict[str, int], samples: dict[str, tuple[int, ...]]) -> pd.DataFrame:
+    """The rows without a reason, sorted by case and time; an error if there are none."""
+    log = frame.loc[reasons.isna().to_numpy()]
     if log.empty and n == 0:
         raise InputError(f"{source}: the log has a header but no rows; export the log again")
     if log.empty:
@@ -148,35 +224,42 @@ def standardise(
             "--timestamp and the --timestamp-format"
         )
     if _sorted_by_case_and_time(log):  # a stable sort would keep every row where it is
-        log = log.reset_index(drop=True)
-    else:
-        log = log.sort_values([XES.case, XES.timestamp], kind="stable").reset_index(drop=True)
-    lifecycle_counts: dict[str, int] = {}
-    if XES.lifecycle in log.columns:
-        lifecycle_counts = _lifecycle_counts(log)
-    report = LoadReport(
-        source=source,
-        format=fmt,
-        mapping={role: getattr(mapping, role) for role in rename_roles(mapping)},
-        mapping_name=mapping.name,
-        timestamp_method=method,
-        rows_read=n,
-        rows_kept=len(log),
-        repaired=repaired,
-        rejected=rejected,
-        samples=samples,
-        lifecycle=lifecycle_counts,
-        notes=tuple(notes_out),
-        rejected_rows=rejected_rows,
-    )
-    assert report.rows_kept + report.rows_rejected == report.rows_read
-    return log, report
+        return log.reset_index(drop=True)
+    return log.sort_values([XES.case, XES.timestamp], kind="stable").reset_index(drop=True)
+
+
+def _timestamp_notes(raw_ts: pd.Series, reasons: pd.Series, row_no: np.ndarray) -> list[str]:
+    """Examples of timestamps not read, so the user can name their layout."""
+    notes = []
+    for reason, text in ((UNPARSEABLE, "unparseable timestamps look like"),
+                         (AMBIGUOUS, "the column has dates in both day/month orders; values "
+                                     "that fit both, such as")):
+        hit = np.flatnonzero((reasons == reason).to_numpy(dtype=bool))
+        if len(hit):
+            value = str(raw_ts.iloc[hit[0]]).strip()
+            notes.append(f"{text} {value[:40]!r} (row {int(row_no[hit[0]])}), were not read; "
+                         "name their layout with --timestamp-format")
+    return notes
+
+
+def _lifecycle_notes(values: pd.Series) -> list[str]:
+    """Which lifecycle words were translated and which values are no known transition."""
+    translated, unknown = transition_words(values)
+    notes = []
+    if translated:
+        notes.append("lifecycle words read as transitions: "
+                     + ", ".join(f"{word} {count:,}" for word, count in translated.items()))
+    if unknown:
+        shown = ", ".join(f"{value!r} {count:,}" for value, count in list(unknown.items())[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        notes.append(f"lifecycle values that are no known transition, kept as non-work events "
+                     f"(no instance, no handling time): {shown}{more}")
+    return notes
 
 
 def rename_roles(mapping: LogColumns) -> list[str]:
     """Roles that the mapping fills."""
-    roles = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
-    return [r for r in roles if getattr(mapping, r) is not None]
+    return [r for r in _ROLES if getattr(mapping, r) is not None]
 
 
 _PROBE = 200
@@ -254,7 +337,8 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
     nothing is paired, so the counts follow from counting transitions.
     """
     trans = normalise_transition(log[XES.lifecycle])
-    if (trans == START).any():
+    own_starts = XES.start_timestamp in log.columns and log[XES.start_timestamp].notna().any()
+    if (trans == START).any() or own_starts:
         return pair_lifecycle(log).counts
     completes = int((trans == COMPLETE).sum())
     return {
@@ -264,23 +348,6 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
         "unmatched start (never completed)": 0,
         "non-work events (schedule, assign, ...)": int((~trans.isin(list(WORK_TRANSITIONS))).sum()),
     }
-
-
-def _duplicated(frame: pd.DataFrame) -> np.ndarray:
-    """``frame.duplicated(keep="first").to_numpy()``, comparing every column only where needed.
-
-    Exact duplicates agree on case, activity and timestamp, so only the rows whose
-    (case, activity, timestamp) occurs more than once are compared on all columns; file
-    order is kept, so the first of each group is still the one kept.
-    """
-    keys = [c for c in (XES.case, XES.activity, XES.timestamp) if c in frame.columns]
-    if len(frame) < 2 or not keys or len(keys) == len(frame.columns):
-        return frame.duplicated(keep="first").to_numpy(dtype=bool)
-    candidates = frame.duplicated(subset=keys, keep=False).to_numpy(dtype=bool)
-    dup = np.zeros(len(frame), dtype=bool)
-    if candidates.any():
-        dup[candidates] = frame.loc[candidates].duplicated(keep="first").to_numpy(dtype=bool)
-    return dup
 
 
 def _is_blank(values: pd.Series) -> np.ndarray:

@@ -44,7 +44,15 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--lifecycle", "lifecycle_col", metavar="COLUMN",
                      help="Lifecycle transition column."),
         click.option("--start-timestamp", "start_col", metavar="COLUMN",
-                     help="Start timestamp column."),
+                     help="Start timestamp column (each row then one instance with start and "
+                     "end, also when a lifecycle column says complete)."),
+        click.option("--event-id", "event_id_col", metavar="COLUMN",
+                     help="Event identifier column: rows repeating an earlier row's id, case, "
+                     "activity and timestamp are export duplicates and dropped (default: a "
+                     "column named event_id, eventid, id or concept:instance; '' for none)."),
+        click.option("--drop-duplicates", is_flag=True,
+                     help="Drop rows that repeat an identical earlier row (kept by default, "
+                     "as pm4py and Disco keep them, and counted in the load report)."),
         click.option("--timestamp-format", metavar="FMT",
                      help="strftime format, e.g. '%d.%m.%Y %H.%M'; wins over detection."),
         click.option("--timezone", default="Europe/Helsinki", show_default=True,
@@ -72,6 +80,7 @@ def load(log: Path, opts: dict[str, Any]):
         lifecycle=opts.pop("lifecycle_col"), start_timestamp=opts.pop("start_col"),
         timestamp_format=opts.pop("timestamp_format"), timezone=opts.pop("timezone"),
         delimiter=delimiter, encoding=opts.pop("encoding"), sheet=opts.pop("sheet"),
+        drop_duplicates=opts.pop("drop_duplicates"), event_id=opts.pop("event_id_col"),
     )
 
 

@@ -2,12 +2,18 @@
 
 Pairing is first-in-first-out per case and activity: the k-th *matched* complete takes
 the k-th start. A complete with no open start is unmatched, as is a start never
-completed. ``schedule``, ``assign`` and similar transitions stay in the log as events
-but are not work and form no instance. Everything is vectorised (no loop per event).
+completed. A complete that carries its own start timestamp (an export with start and
+end columns) is one instance on its own. ``schedule``, ``assign`` and similar
+transitions, and values that are no known transition, stay in the log as events but are
+not work and form no instance. Finnish and Swedish words (``aloitettu``, ``valmis``,
+``påbörjad``, ``klar``, ...) are read as the transitions they name. Everything is
+vectorised (no loop per event).
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +27,20 @@ COMPLETE = "complete"
 SUSPEND = "suspend"
 RESUME = "resume"
 WORK_TRANSITIONS = {START, COMPLETE, SUSPEND, RESUME}
+#: The XES standard's other transitions: events, but not work.
+NON_WORK_TRANSITIONS = frozenset({"schedule", "assign", "reassign", "withdraw", "ate_abort",
+                                  "pi_abort", "autoskip", "manualskip", "unknown"})
+#: Finnish and Swedish lifecycle words, as case systems write them (matched in lower case).
+TRANSITION_WORDS = {
+    # Finnish
+    "aloitettu": START, "alkanut": START, "aloitus": START,
+    "valmis": COMPLETE, "valmistunut": COMPLETE, "päättynyt": COMPLETE, "suoritettu": COMPLETE,
+    "keskeytetty": SUSPEND, "jatkettu": RESUME,
+    # Swedish
+    "påbörjad": START, "startad": START,
+    "klar": COMPLETE, "avslutad": COMPLETE, "slutförd": COMPLETE,
+    "pausad": SUSPEND, "återupptagen": RESUME,
+}
 
 
 @dataclass(frozen=True)
@@ -32,9 +52,51 @@ class PairedInstances:
 
 
 def normalise_transition(values: pd.Series) -> pd.Series:
-    """Lower-case and strip lifecycle values; missing values count as ``complete``."""
+    """Lower-case and strip lifecycle values and translate Finnish and Swedish words.
+
+    Missing values count as ``complete``. Any other value stays (lower-cased): it is no
+    work transition, so it is an event but not work (see :func:`transition_words`).
+    """
     text = values.astype("string").str.strip().str.lower()
+    words = {value: TRANSITION_WORDS[_word(value)] for value in text.dropna().unique()
+             if _word(value) in TRANSITION_WORDS and value != TRANSITION_WORDS[_word(value)]}
+    if words:
+        text = text.replace(words)
     return text.fillna(COMPLETE).mask(text == "", COMPLETE)
+
+
+def _word(value: str) -> str:
+    return unicodedata.normalize("NFC", str(value)).strip().lower()
+
+
+def known_transition(value: str) -> bool:
+    """Whether a (normalised) lifecycle value is a transition of the XES standard."""
+    return value in WORK_TRANSITIONS or value in NON_WORK_TRANSITIONS
+
+
+def transition_words(values: pd.Series) -> tuple[dict[str, int], dict[str, int]]:
+    """What reading a raw lifecycle column makes of its words, for the load report.
+
+    Args:
+        values: the lifecycle column as exported.
+
+    Returns:
+        ``(translated, unknown)``: counts of the Finnish and Swedish words read as a
+        transition, keyed ``"aloitettu → start"``; counts of the values that are no
+        known transition (kept as non-work events), keyed by the value as written.
+    """
+    counts = values.astype("string").str.strip().value_counts(dropna=True, sort=False)
+    translated: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()
+    for value, count in counts.items():
+        word = _word(value)
+        if word == "" or known_transition(word):
+            continue
+        if word in TRANSITION_WORDS:
+            translated[f"{value} → {TRANSITION_WORDS[word]}"] += int(count)
+        else:
+            unknown[str(value)] += int(count)
+    return dict(sorted(translated.items())), dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedInstances:
@@ -49,7 +111,8 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         ``start_timestamp`` (NaT when the instance has no start), ``time:timestamp``
         (completion), ``paused_seconds`` (suspend→resume time) and all other
         attributes of the completing event; ``counts`` of paired instances,
-        unmatched starts, unmatched completes and non-work events.
+        unmatched starts, unmatched completes and non-work events, and of completes
+        with their own start timestamp (when there are any).
     """
     case, act, ts = columns.case, columns.activity, columns.timestamp
     life, start_col = columns.lifecycle, columns.start_timestamp
@@ -62,11 +125,17 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         return PairedInstances(inst.reset_index(drop=True),
                                {"instances": len(inst), "with start": with_start})
     trans = normalise_transition(log[life])
-    work = trans.isin(list(WORK_TRANSITIONS))
+    work = trans.isin(list(WORK_TRANSITIONS)).to_numpy(dtype=bool)
     other = int((~work).sum())
-    events = log.loc[work].copy()
-    events["_t"] = trans[work].to_numpy()
-    events["_pos"] = np.arange(len(events))
+    # A complete with its own start timestamp is a whole instance: nothing to pair.
+    own = np.zeros(len(log), dtype=bool)
+    if start_col in log.columns:
+        own = (trans == COMPLETE).to_numpy(dtype=bool) & log[start_col].notna().to_numpy(dtype=bool)
+    positions = np.arange(len(log))
+    pairing = work & ~own
+    events = log.loc[pairing].copy()
+    events["_t"] = trans[pairing].to_numpy()
+    events["_pos"] = positions[pairing]
     events = events.sort_values([case, act, ts, "_pos"], kind="stable")
     group = events.groupby([case, act], sort=False, observed=True).ngroup().to_numpy()
     is_start = (events["_t"] == START).to_numpy()
@@ -95,7 +164,13 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
     # objects, which cost seconds on a million events
     lone[start_col] = pd.Series(pd.NaT, index=lone.index, dtype=paired[start_col].dtype)
     lone["paused_seconds"] = 0.0
-    instances = pd.concat([paired, lone], ignore_index=True)
+    parts = [paired, lone]
+    if own.any():
+        whole = log.loc[own].copy()
+        whole["paused_seconds"] = 0.0
+        whole["_pos"] = positions[own]
+        parts.append(whole)
+    instances = pd.concat(parts, ignore_index=True)
     instances = instances.sort_values([case, ts, "_pos"], kind="stable")
     instances = instances.drop(columns=["_t", "_pos", "g", "k"], errors="ignore")
     instances[start_col] = pd.to_datetime(instances[start_col], utc=True).astype(
@@ -109,6 +184,8 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         "unmatched start (never completed)": n_starts - n_matched,
         "non-work events (schedule, assign, ...)": other,
     }
+    if own.any():
+        counts["start and complete on one row"] = int(own.sum())
     return PairedInstances(instances.reset_index(drop=True), counts)
 
 

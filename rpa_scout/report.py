@@ -11,11 +11,67 @@ SAMPLE_ROWS = 5
 
 
 @dataclass(frozen=True)
+class RepeatedEvents:
+    """Rows that repeat an identical earlier row, and what reading did with them.
+
+    Identical rows are normal in real exports (several invoice lines posted in one
+    batch, a step a system job repeats within the same second, a log exported without
+    its event-id column), so they are kept by default, as pm4py and Disco keep them;
+    ``drop_duplicates`` drops them. Rows with the same event identifier, case, activity
+    and timestamp are one event exported twice: they are dropped whatever the setting
+    and counted in ``export_duplicates``.
+
+    Attributes:
+        rows: rows that repeat an identical earlier row (the first of each is not counted).
+        cases: cases that hold such rows.
+        dropped: whether they were dropped (``--drop-duplicates``) or kept.
+        samples: up to five of their source row numbers.
+        event_id: the event-identifier column used, if any.
+        export_duplicates: rows dropped as a second export of the same event id.
+    """
+
+    rows: int = 0
+    cases: int = 0
+    dropped: bool = False
+    samples: tuple[int, ...] = ()
+    event_id: str | None = None
+    export_duplicates: int = 0
+
+    @property
+    def treatment(self) -> str:
+        """``"dropped"`` or ``"kept"``."""
+        return "dropped" if self.dropped else "kept"
+
+    def describe(self) -> str:
+        """One sentence for reports and ranking assumptions."""
+        if self.rows == 0:
+            text = "no repeated identical events"
+        elif self.dropped:
+            text = (f"repeated identical events: {self.rows:,} in {self.cases:,} cases, dropped "
+                    "(--drop-duplicates)")
+        else:
+            text = (f"repeated identical events: {self.rows:,} in {self.cases:,} cases, kept and "
+                    "counted as work; --drop-duplicates drops them")
+        if self.event_id is not None:
+            text += (f"; event id column {self.event_id!r}: {self.export_duplicates:,} export "
+                     "duplicates (same id, case, activity and timestamp) dropped")
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form."""
+        return {"rows": self.rows, "cases": self.cases, "treatment": self.treatment,
+                "sample_rows": list(self.samples), "event_id": self.event_id,
+                "export_duplicates": self.export_duplicates}
+
+
+@dataclass(frozen=True)
 class LoadReport:
     """What reading one log did to its rows.
 
     ``rows_read == rows_kept + sum(rejected.values())`` always holds. Row numbers are
     1-based positions in the source (data rows of a table, events of an XES file).
+    ``repeated`` says how many kept (or, with ``--drop-duplicates``, rejected) rows repeat
+    an identical earlier row, so later stages can state how repeats were treated.
     """
 
     source: str
@@ -31,6 +87,7 @@ class LoadReport:
     lifecycle: Mapping[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     rejected_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    repeated: RepeatedEvents = field(default_factory=RepeatedEvents)
 
     @property
     def rows_rejected(self) -> int:
@@ -52,6 +109,7 @@ class LoadReport:
             "rejected": dict(self.rejected),
             "sample_rows": {k: list(v) for k, v in self.samples.items()},
             "lifecycle": dict(self.lifecycle),
+            "repeated_events": self.repeated.to_dict(),
             "notes": list(self.notes),
         }
 
@@ -65,6 +123,9 @@ class LoadReport:
         for reason, count in self.rejected.items():
             rows = ", ".join(str(r) for r in self.samples.get(reason, ()))
             out.append(f"  {reason}: {count:,}" + (f" (rows {rows}, ...)" if rows else ""))
+        if self.repeated.rows or self.repeated.event_id is not None:
+            rows = ", ".join(str(r) for r in self.repeated.samples)
+            out.append(self.repeated.describe() + (f" (rows {rows}, ...)" if rows else ""))
         for repair, count in self.repaired.items():
             out.append(f"repaired: {repair}: {count:,}")
         for key, count in self.lifecycle.items():

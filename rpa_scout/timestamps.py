@@ -1,10 +1,25 @@
 """Parse timestamp columns as municipal exports write them, into tz-aware UTC.
 
-Supported without options: ISO 8601 with or without offset (offsets are converted to
-UTC, never relabelled), ``dd.mm.yyyy hh:mm[:ss]``, Finnish ``d.m.yyyy h.mm``,
-``dd/mm/yyyy`` or ``mm/dd/yyyy`` (order decided for the whole column),
-``yyyy/mm/dd hh:mm:ss`` and epoch seconds (or milliseconds). An explicit
-``timestamp_format`` (strftime syntax) wins. Naive values are read in ``timezone``.
+Every value is read in the layout it is written in (one column may mix layouts) and is
+never relabelled or day/month-swapped:
+
+- ISO 8601 ``yyyy-mm-dd[Thh:mm[:ss[.f]]][Z|+hh[:mm]]``: offsets converted to UTC;
+- ``yyyy/mm/dd`` or ``yyyy.mm.dd`` with an optional time: always year, month, day;
+- ``dd.mm.yyyy``, Finnish ``d.m.yyyy [klo] h.mm``, ``dd/mm/yyyy`` or ``mm/dd/yyyy``,
+  ``dd-mm-yyyy``: the order is decided for the whole column from the values that show
+  it (a number above 12); with no such value day first is assumed (the method says so);
+  where the column shows both orders, the values that fit both are rejected;
+- English month names (``1 Feb 2024 10:00``);
+- numbers: epoch seconds, milliseconds, microseconds or nanoseconds from 1973 on (the
+  unit decided by each value's size), Excel serial dates of 1950-2099 (wall-clock
+  time) and ``yyyymmdd[hhmm[ss]]`` digits.
+
+Fractional seconds (``.000``, ``,5``, up to nanoseconds) are read in every layout that
+has seconds. Rejected, with the reason per row in :attr:`ParsedTimestamps.problems`:
+values in no layout above, years outside 1678-2261 (pandas' nanosecond range; a
+``9999-12-31`` is usually a "no date" placeholder), day/month orders the column
+contradicts, numbers that are no timestamp. An explicit ``timestamp_format`` (strftime
+syntax) wins over detection. Naive values are read in ``timezone``.
 """
 
 from __future__ import annotations
@@ -19,27 +34,62 @@ from rpa_scout.errors import ConfigError
 
 DEFAULT_TIMEZONE = "Europe/Helsinki"
 
-_ISO = r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?\s*$"
-_YMD = (r"^\s*(?P<year>\d{4})[/.](?P<a>\d{1,2})[/.](?P<b>\d{1,2})"
-        r"(?:[ T]+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?\s*$")
-_DMY = (r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4})"
-        r"(?:[ T]+(?:klo\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?\s*$")
-_EPOCH = r"^\s*\d{9,13}(?:\.\d+)?\s*$"
-_ZONE = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
+FIRST_YEAR, LAST_YEAR = 1678, 2261
+UNPARSEABLE = "unparseable timestamp"
+OUT_OF_RANGE = f"timestamp year outside {FIRST_YEAR}-{LAST_YEAR}"
+AMBIGUOUS = "ambiguous day/month order"
+NOT_A_TIME = "number that is no timestamp"
+#: Why a timestamp value was not read, in the order the load report lists them.
+TIMESTAMP_REASONS = (UNPARSEABLE, OUT_OF_RANGE, AMBIGUOUS, NOT_A_TIME)
+
+_TIME = (r"(?:[ T]+(?:klo\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
+         r"(?:[:.](?P<second>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?)?")
+_ISO = (r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*"
+        r"(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$")
+_YMD = r"^\s*(?P<year>\d{4})[/.](?P<a>\d{1,2})[/.](?P<b>\d{1,2})" + _TIME + r"\s*$"
+_DMY = r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4})" + _TIME + r"\s*$"
+_NUMBER = r"^\s*\d+(?:[.,]\d+)?\s*$"
+_MONTH_NAME = r"(?i)(?:^|[^a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+# an offset after a time (a date alone ends in "-01", which is no offset)
+_ZONE = r"(?:Z|:\d{2}(?:[.,]\d+)?\s*[+-]\d{2}(?::?\d{2})?)\s*$"
 # Values made only of these characters are matched the same by RE2 (pyarrow) and by
 # Python's re for the patterns in rpa_scout: there RE2's \d, \s and $ equal Python's.
 # Python's \s also takes \v, \x1c-\x1f and non-ASCII spaces, its \d non-ASCII digits,
 # and its $ matches before a final newline, so any other value is matched with re.
 _RE2_SAFE_CHARS = r"[^\t\r\f\x20-\x7e]"
 
+_EXCEL_FIRST, _EXCEL_END = 18264, 73051  # Excel serials of 1950-01-01 and 2100-01-01
+_EXCEL_ORIGIN = pd.Timestamp("1899-12-30")  # day 0 of Excel's 1900 date system
+_EPOCH_FLOOR = 1e8  # 1973-03-03 in seconds; smaller numbers are no epoch time
+# (unit, values below this are in it, word): a value's size tells its unit from 1973 on
+_EPOCH_UNITS = (("s", 1e11, "seconds"), ("ms", 1e14, "milliseconds"),
+                ("us", 1e17, "microseconds"), ("ns", np.inf, "nanoseconds"))
+_EPOCH_END_S = pd.Timestamp(f"{LAST_YEAR + 1}-01-01", tz="UTC").timestamp()
+
 
 @dataclass(frozen=True)
 class ParsedTimestamps:
-    """Result of parsing one column: UTC values (NaT where unparseable) and how."""
+    """Result of parsing one column: UTC values (NaT where not read), how, and why not.
+
+    ``problems`` holds, per row, the reason a filled value was not read (one of
+    :data:`TIMESTAMP_REASONS`; NA where it was read or was blank), or is ``None`` when
+    every filled value was read.
+    """
 
     values: pd.Series
     method: str
     dst_shifted: int = 0
+    problems: pd.Series | None = None
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Some rows of a column, read in one layout: UTC values, method, reasons (or None)."""
+
+    values: pd.Series
+    method: str
+    problems: np.ndarray
+    shifted: int = 0
 
 
 def parse_timestamps(
@@ -56,103 +106,340 @@ def parse_timestamps(
         timezone: zone for naive values (default Europe/Helsinki).
 
     Returns:
-        The parsed values (``NaT`` where a value cannot be parsed) and the method used.
+        The parsed values (``NaT`` where a value is not read), the method used and,
+        per row, why a value was not read (see the module docstring).
+
+    Raises:
+        ConfigError: unknown time zone or invalid ``timestamp_format``.
     """
+    check_timezone(timezone)
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        values = pd.Series(raw)
-        if getattr(values.dt, "tz", None) is None:
-            return _localize(values, timezone, "datetime (naive, read in " + timezone + ")")
-        return ParsedTimestamps(values.dt.tz_convert("UTC"), "datetime with zone")
-    if pd.api.types.is_numeric_dtype(raw.dtype):
-        return ParsedTimestamps(_from_epoch(pd.to_numeric(raw, errors="coerce")), "epoch")
+        return _whole(_from_datetimes(pd.Series(raw), timezone))
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        return _whole(_from_numbers(pd.Series(raw), timezone))
     text = raw.astype("string").str.strip()
     text = text.mask(text == "")
-    sample = text.dropna()
     if timestamp_format:
-        try:
-            values = pd.to_datetime(text, format=timestamp_format, errors="coerce")
-        except (ValueError, TypeError) as exc:
-            raise ConfigError(f"invalid --timestamp-format {timestamp_format!r}: {exc}") from None
-        return _finish(values, timezone, f"format {timestamp_format}")
-    if sample.empty:
-        return ParsedTimestamps(pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]"),
+        return _whole(_with_format(text, timestamp_format, timezone))
+    return _by_layout(text, timezone)
+
+
+def check_timezone(timezone: str) -> None:
+    """Raise :class:`ConfigError` unless ``timezone`` is a zone name pandas knows."""
+    try:
+        pd.Timestamp("2000-01-01").tz_localize(timezone)
+    except Exception as exc:  # noqa: BLE001 - unknown zone name, whatever the library raises
+        raise ConfigError(f"unknown time zone {timezone!r}: {exc}") from None
+
+
+def _whole(part: _Part) -> ParsedTimestamps:
+    problems = part.problems
+    has = problems is not None and pd.notna(problems).any()
+    return ParsedTimestamps(part.values, part.method, part.shifted,
+                            pd.Series(problems, index=part.values.index, dtype=object) if has else None)
+
+
+def _none(n: int) -> np.ndarray:
+    return np.full(n, None, dtype=object)
+
+
+def _by_layout(text: pd.Series, timezone: str) -> ParsedTimestamps:
+    """Read each filled value in the layout it is written in; the rest are unparseable.
+
+    The layouts are tried in the order of how many of the first values they match, so a
+    column in one layout is read in one pass.
+    """
+    left = text.notna().to_numpy(dtype=bool, copy=True)
+    if not left.any():
+        return ParsedTimestamps(pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]"),
                                 "empty")
-    head = sample.iloc[: min(len(sample), 2000)]
-    if head.str.match(_EPOCH).mean() > 0.9:
-        numbers = pd.to_numeric(text, errors="coerce")
-        return ParsedTimestamps(_from_epoch(numbers), "epoch")
-    if head.str.match(_ISO).mean() > 0.5:
-        return _parse_iso(text, timezone)
-    if head.str.match(_DMY).mean() > 0.5:
-        return _parse_parts(text, _DMY, timezone, year_first=False)
-    if head.str.match(_YMD).mean() > 0.5:
-        return _parse_parts(text, _YMD, timezone, year_first=True)
-    values = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=True)
-    return _finish(values, timezone, "free-form (day first)")
+    head = text.iloc[np.flatnonzero(left)[:2000]]
+    layouts = sorted(_LAYOUTS, key=lambda layout: -int(head.str.match(layout[0]).sum()))
+    parts: list[tuple[np.ndarray, _Part]] = []
+    for pattern, parse, tells_match in layouts:
+        if not left.any():
+            break
+        rows = np.flatnonzero(left)
+        if tells_match:  # the parser's own regular expression tells which values it reads
+            part, hit = parse(text.iloc[rows], timezone)
+            part = _Part(part.values[hit], part.method, part.problems[hit], part.shifted)
+        else:
+            hit = str_contains(text.iloc[rows], pattern).to_numpy(dtype=bool)
+            part = parse(text.iloc[rows[hit]], timezone) if hit.any() else None
+        if hit.any():
+            parts.append((rows[hit], part))
+            left[rows[hit]] = False
+    if left.any():
+        rows = np.flatnonzero(left)
+        nat = pd.Series(pd.NaT, index=text.index[rows], dtype="datetime64[ns, UTC]")
+        parts.append((rows, _Part(nat, "", np.full(len(rows), UNPARSEABLE, dtype=object))))
+    return _combine(text.index, parts)
 
 
-def _from_epoch(numbers: pd.Series) -> pd.Series:
-    unit = "ms" if numbers.abs().max() > 1e11 else "s"
-    return pd.to_datetime(numbers, unit=unit, utc=True, errors="coerce")
+def _combine(index: pd.Index, parts: list[tuple[np.ndarray, _Part]]) -> ParsedTimestamps:
+    """One UTC column (nanoseconds) from the parts read in different layouts."""
+    stamps = np.full(len(index), np.datetime64("NaT", "ns"))
+    problems = _none(len(index))
+    for rows, part in parts:
+        naive_utc = part.values.dt.tz_convert("UTC").dt.tz_localize(None)
+        stamps[rows] = naive_utc.to_numpy(dtype="datetime64[ns]")
+        problems[rows] = part.problems
+    values = pd.Series(stamps, index=index).dt.tz_localize("UTC")
+    methods = [(part.method, len(rows)) for rows, part in parts if part.method]
+    if len(methods) == 1:
+        method = methods[0][0]
+    else:
+        method = "mixed layouts, each value read in its own: " + "; ".join(
+            f"{m} ({count:,} values)" for m, count in methods)
+    has = pd.notna(problems).any()
+    return ParsedTimestamps(values, method, sum(part.shifted for _, part in parts),
+                            pd.Series(problems, index=index, dtype=object) if has else None)
 
 
-def _parse_iso(text: pd.Series, timezone: str) -> ParsedTimestamps:
+def _out_of_range(years: np.ndarray) -> np.ndarray:
+    """Years pandas cannot hold in nanoseconds (NaN years are not out of range)."""
+    with np.errstate(invalid="ignore"):
+        return (years < FIRST_YEAR) | (years > LAST_YEAR)
+
+
+def _from_datetimes(values: pd.Series, timezone: str) -> _Part:
+    """A datetime column (Parquet, XES, Excel): naive values read in ``timezone``."""
+    values, bad = _in_range(values)
+    problems = np.where(bad, OUT_OF_RANGE, None).astype(object)
+    if getattr(values.dt, "tz", None) is None:
+        local, shifted = _localize(values, timezone)
+        return _Part(local, f"datetime (naive, read in {timezone})", problems, shifted)
+    return _Part(values.dt.tz_convert("UTC"), "datetime with zone", problems)
+
+
+def _with_format(text: pd.Series, fmt: str, timezone: str) -> _Part:
+    try:
+        values = pd.to_datetime(text, format=fmt, errors="coerce")
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"invalid --timestamp-format {fmt!r}: {exc}") from None
+    return _finish(text, values, timezone, f"format {fmt}")
+
+
+def _finish(text: pd.Series, values: pd.Series, timezone: str, method: str) -> _Part:
+    """Range-check parsed values, read naive ones in ``timezone``, say why rows failed."""
+    values, bad = _in_range(values)
+    shifted = 0
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_convert("UTC")
+    else:
+        values, shifted = _localize(values, timezone)
+        method = f"{method}, read in {timezone}"
+    problems = _none(len(values))
+    problems[values.isna().to_numpy() & text.notna().to_numpy()] = UNPARSEABLE
+    problems[bad] = OUT_OF_RANGE
+    return _Part(values, method, problems, shifted)
+
+
+def _parse_iso(text: pd.Series, timezone: str) -> _Part:
     has_zone = str_contains(text, _ZONE)
+    text = text.str.replace(",", ".", regex=False)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    bad = np.zeros(len(text), dtype=bool)
     shifted = 0
     if has_zone.any():
-        zoned = pd.to_datetime(text[has_zone].str.replace(",", ".", regex=False),
-                               utc=True, errors="coerce", format="ISO8601")
+        zoned = pd.to_datetime(text[has_zone], utc=True, errors="coerce", format="ISO8601")
+        zoned, off = _in_range(zoned)
         out.loc[has_zone] = zoned.astype("datetime64[ns, UTC]")
+        bad[has_zone.to_numpy()] = off
     naive_mask = ~has_zone & text.notna()
     if naive_mask.any():
-        naive = pd.to_datetime(text[naive_mask].str.replace(",", ".", regex=False),
-                               errors="coerce", format="ISO8601")
-        local = _localize(naive, timezone, "")
-        out.loc[naive_mask] = local.values.astype("datetime64[ns, UTC]")
-        shifted = local.dst_shifted
+        naive, off = _in_range(pd.to_datetime(text[naive_mask], errors="coerce", format="ISO8601"))
+        local, shifted = _localize(naive, timezone)
+        out.loc[naive_mask] = local.astype("datetime64[ns, UTC]")
+        bad[naive_mask.to_numpy()] = off
     method = "ISO 8601" + (" with offsets" if has_zone.any() else "")
     if naive_mask.any():
         method += f" (naive values read in {timezone})"
-    return ParsedTimestamps(out, method, shifted)
+    problems = np.where(out.isna().to_numpy(), UNPARSEABLE, None).astype(object)
+    problems[bad] = OUT_OF_RANGE
+    return _Part(out, method, problems, shifted)
 
 
-def _parse_parts(text: pd.Series, pattern: str, timezone: str, *, year_first: bool) -> ParsedTimestamps:
+def _in_range(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """``values`` with years outside 1678-2261 set to NaT, and where they were."""
+    bad = _out_of_range(values.dt.year.to_numpy(dtype=float, na_value=np.nan))
+    return (values.mask(bad) if bad.any() else values), bad
+
+
+def _parse_ymd(text: pd.Series, timezone: str) -> tuple[_Part, np.ndarray]:
+    return _parse_parts(text, _YMD, timezone, year_first=True)
+
+
+def _parse_dmy(text: pd.Series, timezone: str) -> tuple[_Part, np.ndarray]:
+    return _parse_parts(text, _DMY, timezone, year_first=False)
+
+
+def _parse_parts(text: pd.Series, pattern: str, timezone: str, *,
+                 year_first: bool) -> tuple[_Part, np.ndarray]:
+    """Values in ``pattern`` (year, a, b, optional time); and which values match it."""
     parts = extract_numbers(text, pattern)
+    matched = parts["year"].notna().to_numpy(dtype=bool)
     a, b = parts["a"], parts["b"]
+    ambiguous = np.zeros(len(text), dtype=bool)
     if year_first:
         month, day, order = a, b, "yyyy/mm/dd"
     else:
-        a_over, b_over = bool((a > 12).any()), bool((b > 12).any())
-        if b_over and not a_over:
-            month, day, order = a, b, "mm/dd/yyyy (decided for the whole column)"
-        else:
-            month, day = b, a
-            order = "dd.mm.yyyy (decided for the whole column)"
-            if not a_over:
-                order = "dd.mm.yyyy (assumed: no day above 12 in the column)"
+        month, day, order, ambiguous = _day_month_order(a, b)
     frame = pd.DataFrame({
-        "year": parts["year"],
-        "month": month,
-        "day": day,
-        "hour": parts["hour"].fillna(0),
-        "minute": parts["minute"].fillna(0),
-        "second": parts["second"].fillna(0),
+        "year": parts["year"], "month": month, "day": day,
+        "hour": parts["hour"].fillna(0), "minute": parts["minute"].fillna(0),
+        "second": parts["second"].fillna(0), "ns": parts["frac"].fillna(0),
     })
-    bad = frame[["year", "month", "day"]].isna().any(axis=1)
-    frame.loc[bad, ["year", "month", "day"]] = [1970, 1, 1]
-    values = pd.to_datetime(frame.astype("int64"), errors="coerce")
+    out_of_range = _out_of_range(frame["year"].to_numpy(dtype=float))
+    clock_ok = (frame["hour"] < 24) & (frame["minute"] < 60) & (frame["second"] < 60)
+    bad = (frame[["year", "month", "day"]].isna().any(axis=1).to_numpy() | out_of_range
+           | ambiguous | ~clock_ok.to_numpy())
+    frame.loc[bad, ["year", "month", "day", "hour", "minute", "second", "ns"]] = [1970, 1, 1, 0, 0, 0, 0]
+    values = pd.to_datetime(frame.astype("int64"), errors="coerce")  # 31.2. and the like: NaT
     values[bad] = pd.NaT
-    return _finish(values, timezone, order)
+    problems = np.where(values.isna().to_numpy() & matched, UNPARSEABLE, None).astype(object)
+    problems[out_of_range] = OUT_OF_RANGE
+    problems[ambiguous] = AMBIGUOUS
+    local, shifted = _localize(values, timezone)
+    return _Part(local, f"{order}, read in {timezone}", problems, shifted), matched
 
 
-def _finish(values: pd.Series, timezone: str, method: str) -> ParsedTimestamps:
-    if getattr(values.dt, "tz", None) is not None:
-        return ParsedTimestamps(values.dt.tz_convert("UTC"), method)
-    return _localize(values, timezone, f"{method}, read in {timezone}")
+def _day_month_order(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series, str, np.ndarray]:
+    """(month, day, order, ambiguous rows) of ``a.b.yyyy`` values, decided for the column."""
+    # A value shows its order when exactly one of its numbers is above 12 (both above 12
+    # is no date in either order).
+    a_big, b_big = (a > 12).to_numpy(dtype=bool), (b > 12).to_numpy(dtype=bool)
+    a_over, b_over = a_big & ~b_big, b_big & ~a_big
+    none = np.zeros(len(a), dtype=bool)
+    if b_over.any() and not a_over.any():
+        return a, b, "mm/dd/yyyy (decided for the whole column)", none
+    if a_over.any() and b_over.any():
+        # Both orders occur: each value whose numbers tell its order is read in it; the
+        # values that fit both cannot be told and are rejected.
+        month = pd.Series(np.where(b_over, a, b), index=a.index)
+        day = pd.Series(np.where(b_over, b, a), index=a.index)
+        ambiguous = ~a_big & ~b_big & a.notna().to_numpy() & b.notna().to_numpy()
+        return month, day, ("dd.mm.yyyy and mm/dd/yyyy both in the column (values that fit "
+                            "both rejected)"), ambiguous
+    if a_over.any():
+        return b, a, "dd.mm.yyyy (decided for the whole column)", none
+    return b, a, "dd.mm.yyyy (assumed: no day above 12 in the column)", none
 
 
-def _localize(values: pd.Series, timezone: str, method: str) -> ParsedTimestamps:
+def _parse_month_names(text: pd.Series, timezone: str) -> _Part:
+    """Values with English month names (``1 Feb 2024 10:00``), each parsed on its own."""
+    try:
+        values = pd.to_datetime(text, format="mixed", dayfirst=True, errors="coerce", utc=False)
+    except (ValueError, TypeError):  # offsets on some values only: read them all in UTC
+        values = pd.to_datetime(text, format="mixed", dayfirst=True, errors="coerce", utc=True)
+    return _finish(text, values, timezone, "month names")
+
+
+def _parse_number_text(text: pd.Series, timezone: str) -> _Part:
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    return _from_numbers(numbers, timezone)
+
+
+def _from_numbers(numbers: pd.Series, timezone: str) -> _Part:
+    """Epoch times (unit by size), Excel serial dates and ``yyyymmdd[hhmm[ss]]`` digits."""
+    v = numbers.to_numpy(dtype=float, na_value=np.nan)
+    stamps = np.full(len(v), np.datetime64("NaT", "ns"))
+    problems = _none(len(v))
+    finite = np.isfinite(v)
+    compact, compact_naive = _compact_digits(v)
+    excel = finite & ~compact & (v >= _EXCEL_FIRST) & (v < _EXCEL_END)
+    epoch = finite & ~compact & ~excel & (v >= _EPOCH_FLOOR)
+    problems[finite & ~compact & ~excel & ~epoch] = NOT_A_TIME
+    kinds = _read_epoch(numbers, epoch, stamps, problems)
+    wall = np.full(len(v), np.datetime64("NaT", "ns"))
+    if excel.any():
+        millis = np.round(v[excel] * 86_400_000).astype(np.int64)
+        wall[excel] = (_EXCEL_ORIGIN + pd.to_timedelta(millis, unit="ms")).to_numpy(
+            dtype="datetime64[ns]")
+        kinds.append(f"Excel serial dates (read in {timezone})")
+    if compact.any():
+        wall[compact] = compact_naive[compact]
+        problems[compact & np.isnat(compact_naive)] = UNPARSEABLE
+        kinds.append(f"yyyymmdd[hhmm[ss]] digits (read in {timezone})")
+    shifted = 0
+    local = excel | compact
+    if local.any():
+        utc, shifted = _localize(pd.Series(wall[local]), timezone)
+        stamps[local] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    values = pd.Series(stamps, index=numbers.index).dt.tz_localize("UTC")
+    return _Part(values, "; ".join(kinds) or "numbers", problems, shifted)
+
+
+def _read_epoch(numbers: pd.Series, epoch: np.ndarray, stamps: np.ndarray,
+                problems: np.ndarray) -> list[str]:
+    """Fill ``stamps`` (naive UTC) where ``epoch``, each value in the unit its size tells.
+
+    Values after 2261 get :data:`OUT_OF_RANGE` in ``problems``. Returns the method text.
+    """
+    v = numbers.to_numpy(dtype=float, na_value=np.nan)
+    units: list[str] = []
+    below = _EPOCH_FLOOR
+    for unit, limit, word in _EPOCH_UNITS:
+        rows = epoch & (v >= below) & (v < limit)
+        below = limit
+        if not rows.any():
+            continue
+        per_second = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
+        late = rows & (v / per_second >= _EPOCH_END_S)
+        problems[late] = OUT_OF_RANGE
+        read = rows & ~late
+        if read.any():
+            stamps[read] = pd.to_datetime(numbers[read], unit=unit).to_numpy(dtype="datetime64[ns]")
+            units.append(word)
+    if not units:
+        return []
+    if len(units) == 1:
+        return [f"epoch {units[0]}"]
+    return [f"epoch {', '.join(units[:-1])} and {units[-1]} (the unit decided by each value's size)"]
+
+
+def _compact_digits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which numbers are ``yyyymmdd``, ``yyyymmddhhmm`` or ``yyyymmddhhmmss`` (years
+    1900-2099), and their naive datetimes (NaT for an impossible date such as Feb 30)."""
+    n = len(v)
+    out = np.full(n, np.datetime64("NaT", "ns"))
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(v) & (v == np.floor(v))
+        digits = np.select([(v >= 1e7) & (v < 1e8), (v >= 1e11) & (v < 1e12), (v >= 1e13) & (v < 1e14)],
+                           [8, 12, 14], 0)
+    digits[~whole] = 0
+    if not digits.any():
+        return np.zeros(n, dtype=bool), out
+    number = np.where(digits > 0, v, 0).astype(np.int64)
+    seconds = np.where(digits == 14, number % 100, 0)
+    clock = np.where(digits == 14, number // 100, number)
+    minute = np.where(digits >= 12, clock % 100, 0)
+    hour = np.where(digits >= 12, clock // 100 % 100, 0)
+    date = np.where(digits >= 12, clock // 10_000, clock)
+    year, month, day = date // 10_000, date // 100 % 100, date % 100
+    compact = ((digits > 0) & (year >= 1900) & (year <= 2099) & (month >= 1) & (month <= 12)
+               & (day >= 1) & (day <= 31) & (hour < 24) & (minute < 60) & (seconds < 60))
+    if compact.any():
+        frame = pd.DataFrame({"year": year[compact], "month": month[compact], "day": day[compact],
+                              "hour": hour[compact], "minute": minute[compact],
+                              "second": seconds[compact]})
+        out[compact] = pd.to_datetime(frame, errors="coerce").to_numpy(dtype="datetime64[ns]")
+    return compact, out
+
+
+# (pattern, parser, whether the parser tells itself which values match the pattern)
+_LAYOUTS = (
+    (_ISO, _parse_iso, False),
+    (_NUMBER, _parse_number_text, False),
+    (_YMD, _parse_ymd, True),
+    (_DMY, _parse_dmy, True),
+    (_MONTH_NAME, _parse_month_names, False),
+)
+
+
+def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, int]:
+    """Naive wall-clock values read in ``timezone``, as UTC; and how many fell in the
+    spring-forward gap (moved to the next valid time)."""
     values = pd.Series(values).astype("datetime64[ns]")
     try:
         local = values.dt.tz_localize(timezone, ambiguous=np.zeros(len(values), dtype=bool),
@@ -165,7 +452,7 @@ def _localize(values: pd.Series, timezone: str, method: str) -> ParsedTimestamps
         fixed = values[gap].dt.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
         local = local.copy()
         local[gap] = fixed
-    return ParsedTimestamps(local.dt.tz_convert("UTC"), method, shifted)
+    return local.dt.tz_convert("UTC"), shifted
 
 
 def epoch_seconds(values: pd.Series) -> np.ndarray:
@@ -215,7 +502,9 @@ def extract_numbers(text: pd.Series, pattern: str) -> dict[str, pd.Series]:
     """``pd.to_numeric(text.str.extract(pattern)[g], errors="coerce")`` for each named group.
 
     Missing values (no match, group not taking part, missing input) are ``NaN``; the
-    numbers are floats, the same values the pandas calls give.
+    numbers are floats, the same values the pandas calls give. A group named ``frac``
+    holds the digits after a decimal point and is returned in nanoseconds
+    (``"5"`` → 500,000,000; ``"05"`` → 50,000,000).
     """
     names = list(re.compile(pattern).groupindex)
     fast = _arrow(text)
@@ -230,17 +519,27 @@ def extract_numbers(text: pd.Series, pattern: str) -> dict[str, pd.Series]:
             for name in names:
                 field = pc.struct_field(found, name)
                 field = pc.if_else(pc.equal(field, ""), None, field)
+                if name == "frac":
+                    field = pc.utf8_slice_codeunits(pc.utf8_rpad(field, width=9, padding="0"), 0, 9)
                 values = pc.cast(field, "float64").to_numpy(zero_copy_only=False)
                 out[name] = np.array(values, dtype=float)
             redo = _unsafe_rows(pc, array)
             if len(redo):
-                parts = text.iloc[redo].str.extract(pattern)
+                parts = _fraction_as_ns(text.iloc[redo].str.extract(pattern))
                 for name in names:
                     out[name][redo] = pd.to_numeric(parts[name], errors="coerce").to_numpy(
                         dtype=float, na_value=np.nan)
             return {name: pd.Series(out[name], index=text.index) for name in names}
-    parts = text.str.extract(pattern)
+    parts = _fraction_as_ns(text.str.extract(pattern))
     return {name: pd.to_numeric(parts[name], errors="coerce").astype(float) for name in names}
+
+
+def _fraction_as_ns(parts: pd.DataFrame) -> pd.DataFrame:
+    """The ``frac`` column's decimal digits as nanosecond digits (right-padded to 9)."""
+    if "frac" in parts.columns:
+        parts = parts.copy()
+        parts["frac"] = parts["frac"].str.ljust(9, "0").str.slice(0, 9)
+    return parts
 
 
 def str_contains(text: pd.Series, pattern: str) -> pd.Series:

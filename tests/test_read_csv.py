@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from rpa_scout import ColumnError, InputError, read_log
+from rpa_scout.report import RepeatedEvents
 
 
 def _consistent(report):
@@ -66,7 +67,7 @@ def test_epoch_seconds_and_gzip(write):
     text = "case,activity,timestamp\nc,A,1700000000\nc,B,1700000600\n"
     path = write("epoch.csv.gz", gzip.compress(text.encode()))
     log, report = read_log(path)
-    assert report.timestamp_method == "epoch"
+    assert report.timestamp_method == "epoch seconds"
     assert log["time:timestamp"].iloc[0] == pd.Timestamp(1700000000, unit="s", tz="UTC")
 
 
@@ -90,22 +91,31 @@ def test_every_row_accounted_for_in_a_messy_file(write):
         "c1;;1.2.2024 10.00;x\n"           # 3 missing activity
         "c1;B;;x\n"                        # 4 missing timestamp
         "c1;B;32.13.2024 25.00;x\n"        # 5 unparseable
-        "c1;A;1.2.2024 10.00;x\n"          # 6 exact duplicate of 1
+        "c1;A;1.2.2024 10.00;x\n"          # 6 repeats row 1: kept unless --drop-duplicates
         "c1;C;1.2.2024 11.00;x;extra\n"    # 7 wrong number of fields
         "  c2 ; D ;2.2.2024 10.00;y\n"     # 8 kept, whitespace repaired
     )
-    log, report = read_log(write("messy.csv", text))
+    path = write("messy.csv", text)
+    log, report = read_log(path)
     _consistent(report)
     assert report.rows_read == 8
-    assert report.rows_kept == 2
+    assert report.rows_kept == 3
     assert report.rejected == {
         "missing case id": 1, "missing activity": 1, "missing timestamp": 1,
-        "unparseable timestamp": 1, "exact duplicate": 1, "wrong number of fields": 1,
+        "unparseable timestamp": 1, "wrong number of fields": 1,
     }
-    assert report.samples["exact duplicate"] == (6,)
+    assert report.repeated == RepeatedEvents(rows=1, cases=1, dropped=False, samples=(6,))
     assert report.samples["wrong number of fields"] == (7,)
     assert report.repaired["case id: surrounding whitespace removed"] == 1
     assert set(log["case:concept:name"]) == {"c1", "c2"}
+    assert sorted(report.rejected_rows["row"]) == [2, 3, 4, 5, 7]
+
+    log, report = read_log(path, drop_duplicates=True)
+    _consistent(report)
+    assert report.rows_kept == 2
+    assert report.rejected["exact duplicate"] == 1
+    assert report.samples["exact duplicate"] == (6,)
+    assert report.repeated == RepeatedEvents(rows=1, cases=1, dropped=True, samples=(6,))
     assert sorted(report.rejected_rows["row"]) == [2, 3, 4, 5, 6, 7]
 
 

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from dataclasses import replace
+
 from rpa_scout.clean import standardise
 from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
                                with_resource)
 from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
+from rpa_scout.lifecycle import known_transition, normalise_transition
+from rpa_scout.repeats import find_event_id
 from rpa_scout.report import LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
 
@@ -49,6 +53,8 @@ def read_log(
     delimiter: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    drop_duplicates: bool = False,
+    event_id: str | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
@@ -63,6 +69,13 @@ def read_log(
         timezone: zone of naive timestamps (default Europe/Helsinki).
         delimiter, encoding: CSV options that override detection.
         sheet: Excel sheet name or index.
+        drop_duplicates: drop rows that repeat an identical earlier row. By default
+            they are kept (as pm4py and Disco keep them: batch postings and repeated
+            system steps are work) and counted in ``report.repeated``.
+        event_id: column identifying events; rows repeating an earlier row's event id,
+            case, activity, timestamp and transition are export duplicates and are
+            dropped. By default a column named ``event_id``, ``eventid``, ``id`` or
+            ``concept:instance`` is used if there is one; ``""`` uses none.
 
     Returns:
         ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
@@ -70,7 +83,8 @@ def read_log(
 
     Raises:
         InputError: the file is missing, empty, of unknown format, malformed or unsafe.
-        ColumnError: required columns cannot be found or the mapping is ambiguous.
+        ColumnError: required columns cannot be found, the mapping is ambiguous, or the
+            named lifecycle column holds no lifecycle transition.
     """
     path = Path(path)
     if not path.exists():
@@ -97,7 +111,7 @@ def read_log(
     mapping = _mapping(header, columns, fmt, path.name)
     explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
                     lifecycle=lifecycle, start_timestamp=start_timestamp)
-    for role, name in explicit.items():
+    for role, name in {**explicit, "event_id": event_id or None}.items():
         if name is not None and name not in header:
             shown = ", ".join(repr(h) for h in header[:15])
             raise ColumnError(f"{path.name}: --{role.replace('_', '-')} column {name!r} "
@@ -108,12 +122,41 @@ def read_log(
         shown = ", ".join(repr(h) for h in header[:15])
         raise ColumnError(f"{path.name}: no {missing[0]} column found among {shown}; "
                           f"name it with --{missing[0]} COLUMN")
+    mapping, notes = _lifecycle_or_attribute(table.frame, mapping, notes, path.name,
+                                             explicit=lifecycle is not None)
+    if event_id is None:
+        event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
     return standardise(
         table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
         timezone=timezone, notes=notes,
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
-        malformed=table.bad_records,
+        malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id or None,
     )
+
+
+def _lifecycle_or_attribute(frame: pd.DataFrame, mapping: LogColumns, notes: tuple[str, ...],
+                            name: str, *, explicit: bool) -> tuple[LogColumns, tuple[str, ...]]:
+    """Keep the lifecycle column only if it holds a lifecycle transition.
+
+    A column found by its header (the ``fi`` preset's ``tila``, the ``csv`` preset's
+    ``status``) may hold a case status instead ("avoin", "suljettu"): read as lifecycle,
+    every event would be non-work. Such a column stays an attribute and every row is a
+    completion; a column named with ``--lifecycle`` is an error instead.
+    """
+    column = mapping.lifecycle
+    if column is None:
+        return mapping, notes
+    values = normalise_transition(frame[column]).unique()
+    if any(known_transition(str(v)) for v in values):
+        return mapping, notes
+    shown = ", ".join(repr(str(v)) for v in sorted(map(str, values))[:5])
+    if explicit:
+        raise ColumnError(f"{name}: --lifecycle column {column!r} holds no lifecycle transition "
+                          f"(values {shown}); name the column of start/complete values, or "
+                          "leave out --lifecycle")
+    note = (f"column {column!r} holds no lifecycle transition (values {shown}): read as an "
+            "attribute, every row a completion")
+    return replace(mapping, lifecycle=None), (*notes, note)
 
 
 def _mapping(header: list[str], columns: LogColumns | str | None, fmt: str,

@@ -1,0 +1,125 @@
+"""Repeated identical events: rows that repeat an earlier row exactly, and export duplicates.
+
+Identical rows are normal in real exports: several invoice lines posted in one batch, a
+step a system job repeats within the same second, a log exported without its event-id
+column. pm4py and Disco keep them, and so does :func:`rpa_scout.read_log` unless asked
+to drop them (``drop_duplicates``); dropping them silently would change the answer, and
+keeping a true export duplicate inflates it, so the load report counts them either way.
+
+Where the log carries an event identifier (a column named like :data:`EVENT_ID_NAMES`
+or named explicitly), a row with the same identifier, case, activity, timestamp and
+lifecycle transition as an earlier row is the same event exported twice: an export
+duplicate, dropped by default.
+
+Pure computation: the reader calls these on the clean table; the ranking calls
+:func:`repeated_event_share` to say how much of each candidate's volume repeats.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns
+
+#: Column names taken for an event identifier (letter case, ``_``, ``-`` and spaces ignored),
+#: in order of preference.
+EVENT_ID_NAMES = ("event_id", "eventid", "id", "concept:instance")
+
+
+def _key(name: str) -> str:
+    text = str(name).strip().lower()
+    for ch in "_- ":
+        text = text.replace(ch, "")
+    return text
+
+
+def find_event_id(header: Iterable[str], taken: Iterable[str | None] = ()) -> str | None:
+    """The column of ``header`` named like an event identifier, or ``None``.
+
+    Args:
+        header: the source column names.
+        taken: columns that already play a role (case, activity, ...); never chosen.
+
+    Returns:
+        The first column, in the order of :data:`EVENT_ID_NAMES`, whose name matches.
+    """
+    busy = {c for c in taken if c is not None}
+    by_key: dict[str, str] = {}
+    for column in header:
+        if column not in busy:
+            by_key.setdefault(_key(column), column)
+    for name in EVENT_ID_NAMES:
+        if _key(name) in by_key:
+            return by_key[_key(name)]
+    return None
+
+
+def repeated_rows(frame: pd.DataFrame, *, columns: LogColumns = XES) -> np.ndarray:
+    """Which rows repeat an identical earlier row (every column equal), file order kept.
+
+    The same as ``frame.duplicated(keep="first").to_numpy()``, comparing every column
+    only where needed: identical rows agree on case, activity and timestamp, so only the
+    rows whose (case, activity, timestamp) occurs more than once are compared in full.
+    The first row of each group is not a repeat.
+    """
+    keys = [c for c in (columns.case, columns.activity, columns.timestamp) if c in frame.columns]
+    if len(frame) < 2 or not keys or len(keys) == len(frame.columns):
+        return frame.duplicated(keep="first").to_numpy(dtype=bool)
+    candidates = frame.duplicated(subset=keys, keep=False).to_numpy(dtype=bool)
+    dup = np.zeros(len(frame), dtype=bool)
+    if candidates.any():
+        dup[candidates] = frame.loc[candidates].duplicated(keep="first").to_numpy(dtype=bool)
+    return dup
+
+
+def export_duplicates(frame: pd.DataFrame, event_id: str, *,
+                      columns: LogColumns = XES) -> np.ndarray:
+    """Which rows repeat an earlier row's event id, case, activity, timestamp and transition.
+
+    Rows without an event id (missing or blank) are never export duplicates.
+
+    Args:
+        frame: the log with XES column names and the event-id column.
+        event_id: the event-identifier column.
+        columns: column mapping, XES names by default.
+    """
+    keys = [event_id] + [c for c in (columns.case, columns.activity, columns.timestamp,
+                                     columns.lifecycle) if c in frame.columns and c != event_id]
+    ids = frame[event_id]
+    has_id = ids.notna().to_numpy(dtype=bool)
+    if not pd.api.types.is_numeric_dtype(ids.dtype):
+        has_id = has_id & (ids.astype("string").str.strip() != "").fillna(False).to_numpy(dtype=bool)
+    dup = np.zeros(len(frame), dtype=bool)
+    if has_id.sum() > 1:
+        dup[has_id] = frame.loc[has_id, keys].duplicated(keep="first").to_numpy(dtype=bool)
+    return dup
+
+
+def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.Series:
+    """Per activity, the share of its events that repeat an identical earlier row.
+
+    Use it to state how much of a candidate's volume repeated identical events make up
+    (they are kept by :func:`rpa_scout.read_log` unless ``drop_duplicates`` is set; the
+    load report's ``repeated`` field says which).
+
+    Args:
+        log: event log with XES column names (every column is compared).
+        columns: column mapping, XES names by default.
+
+    Returns:
+        Float Series indexed by activity (sorted), named ``repeated_share``: 0.0 for an
+        activity without repeats, 0.5 for one whose every event appears exactly twice.
+
+    Example:
+        >>> share = repeated_event_share(log)
+        >>> share["Post invoice line"]  # 0.4: 40 % of its events repeat an earlier row
+    """
+    act = columns.activity
+    if log.empty:
+        return pd.Series(dtype=float, name="repeated_share").rename_axis(act)
+    repeats = pd.Series(repeated_rows(log, columns=columns), index=log.index)
+    share = repeats.groupby(log[act].astype("string"), sort=True).mean()
+    return share.astype(float).rename("repeated_share").rename_axis(act)

@@ -1,0 +1,136 @@
+"""Lifecycle columns as exports write them: Finnish and Swedish words, unknown values, and
+start and end columns beside a lifecycle column that says complete on every row."""
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout import estimate_handling_time, pair_lifecycle, read_log
+from rpa_scout.cli import main
+
+STEPS = ("Vastaanotto", "Tarkastus", "Hyväksyntä")
+
+
+def _finnish_log(start_word: str = "aloitettu", end_word: str = "valmis", cases: int = 60,
+                 extra: str | None = None) -> str:
+    """A Finnish export, one start and one end row per step, 60 cases over two months."""
+    lines = ["asianumero;toimenpide;aikaleima;tila;käsittelijä"]
+    for c in range(cases):
+        t = pd.Timestamp("2024-01-08 08:00") + pd.Timedelta(days=c)
+        for k, step in enumerate(STEPS):
+            begin = t + pd.Timedelta(minutes=5 + (c * 7 + k * 11) % 40)
+            end = begin + pd.Timedelta(minutes=6 + (c * 5 + k * 3) % 17)
+            person = f"h{(c + k) % 3}"
+            lines.append(f"A{c};{step};{begin:%d.%m.%Y %H.%M};{start_word};{person}")
+            lines.append(f"A{c};{step};{end:%d.%m.%Y %H.%M};{end_word};{person}")
+            t = end
+        if extra and c % 20 == 0:
+            lines.append(f"A{c};Odotus;{t:%d.%m.%Y %H.%M};{extra};h0")
+    return "\n".join(lines) + "\n"
+
+
+def test_rank_reads_finnish_lifecycle_words(write):
+    """Issue 12: ``rank`` on aloitettu/valmis used to end in a traceback."""
+    path = write("fi.csv", _finnish_log())
+    result = CliRunner().invoke(main, ["rank", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == ("fi.csv: 360 events kept of 360 read (0 rejected); "
+                                             "ranked by hours")
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "  lifecycle paired start+complete: 180" in lines
+    assert "  note: lifecycle words read as transitions: aloitettu → start 180, valmis → complete 180" in lines
+
+
+@pytest.mark.parametrize("start,end", [("alkanut", "päättynyt"), ("Aloitus", "SUORITETTU"),
+                                       ("aloitettu", "valmistunut"), ("påbörjad", "klar"),
+                                       ("startad", "avslutad"), ("Påbörjad", "slutförd")])
+def test_finnish_and_swedish_words_pair(write, start, end):
+    _, report = read_log(write("w.csv", _finnish_log(start, end, cases=4)))
+    assert report.lifecycle["paired start+complete"] == 12
+    assert report.lifecycle["non-work events (schedule, assign, ...)"] == 0
+
+
+def test_suspend_and_resume_words(write):
+    text = ("asianumero;toimenpide;aikaleima;tila\n"
+            "A1;Käsittely;1.2.2024 9.00;aloitettu\nA1;Käsittely;1.2.2024 9.10;keskeytetty\n"
+            "A1;Käsittely;1.2.2024 9.40;jatkettu\nA1;Käsittely;1.2.2024 9.50;valmis\n"
+            "A2;Käsittely;1.2.2024 9.00;påbörjad\nA2;Käsittely;1.2.2024 9.05;pausad\n"
+            "A2;Käsittely;1.2.2024 9.15;återupptagen\nA2;Käsittely;1.2.2024 9.20;klar\n")
+    log, _ = read_log(write("p.csv", text))
+    paused = pair_lifecycle(log).instances.set_index("case:concept:name")["paused_seconds"]
+    assert paused.to_dict() == {"A1": 1800.0, "A2": 600.0}
+
+
+def test_unknown_lifecycle_values_are_counted_non_work_events(write):
+    path = write("u.csv", _finnish_log(extra="odottaa"))
+    log, report = read_log(path)
+    assert report.rows_kept == 363
+    assert report.lifecycle["non-work events (schedule, assign, ...)"] == 3
+    assert report.lifecycle["paired start+complete"] == 180
+    assert ("note: lifecycle values that are no known transition, kept as non-work events "
+            "(no instance, no handling time): 'odottaa' 3") in report.lines()
+    result = CliRunner().invoke(main, ["rank", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_status_column_without_transitions_is_an_attribute(write):
+    text = ("asianumero;toimenpide;aikaleima;tila\n"
+            "A1;Vastaanotto;1.2.2024 9.00;avoin\nA1;Päätös;2.2.2024 9.00;suljettu\n")
+    log, report = read_log(write("s.csv", text))
+    assert "lifecycle:transition" not in log.columns
+    assert log["tila"].tolist() == ["avoin", "suljettu"]
+    assert report.mapping.get("lifecycle") is None
+    assert ("note: column 'tila' holds no lifecycle transition (values 'avoin', 'suljettu'): "
+            "read as an attribute, every row a completion") in report.lines()
+    result = CliRunner().invoke(main, ["inspect", str(write("s.csv", text)), "--lifecycle", "tila"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: s.csv: --lifecycle column 'tila' holds no lifecycle transition (values "
+        "'avoin', 'suljettu'); name the column of start/complete values, or leave out --lifecycle"]
+
+
+START_END = (
+    "case_id;activity;start;end;lifecycle;resource\n"
+    "c1;Tarkastus;2024-02-01 09:00:00;2024-02-01 09:12:30;complete;Päivi\n"
+    "c1;Hyväksyntä;2024-02-01 10:00:00;2024-02-01 10:05:00;complete;Jussi\n"
+    "c2;Tarkastus;2024-02-02 09:00:00;2024-02-02 09:20:00;complete;Päivi\n"
+)
+
+
+def _check_start_end(log, report):
+    inst = pair_lifecycle(log).instances
+    assert (inst["time:timestamp"] - inst["start_timestamp"]).dt.total_seconds().tolist() == [
+        750.0, 300.0, 1200.0]
+    assert report.lifecycle == {"instances": 3, "paired start+complete": 0,
+                                "unmatched complete (no start)": 0,
+                                "unmatched start (never completed)": 0,
+                                "non-work events (schedule, assign, ...)": 0,
+                                "start and complete on one row": 3}
+    handling = estimate_handling_time(log).instances
+    assert handling["source"].tolist() == ["measured"] * 3
+    assert handling["handling_s"].tolist() == [750.0, 300.0, 1200.0]
+
+
+def test_start_timestamp_honoured_beside_a_lifecycle_column_csv(write):
+    """Issue 11, item 11: the start column was ignored when a lifecycle column existed."""
+    log, report = read_log(write("se.csv", START_END), start_timestamp="start", timestamp="end",
+                           lifecycle="lifecycle")
+    _check_start_end(log, report)
+
+
+def test_start_timestamp_honoured_beside_a_lifecycle_column_parquet(tmp_path, write):
+    frame = pd.read_csv(write("se.csv", START_END), sep=";", parse_dates=["start", "end"])
+    frame.to_parquet(tmp_path / "se.parquet")
+    log, report = read_log(tmp_path / "se.parquet", start_timestamp="start", timestamp="end",
+                           lifecycle="lifecycle")
+    _check_start_end(log, report)
+
+
+def test_disco_export_with_start_column_and_lifecycle(write):
+    text = (START_END.replace("case_id;activity;start;end;lifecycle;resource",
+                              "Case ID;Activity;Start Timestamp;Complete Timestamp;Lifecycle;Resource"))
+    log, report = read_log(write("disco.csv", text))
+    assert report.mapping_name == "disco"
+    _check_start_end(log, report)

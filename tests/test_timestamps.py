@@ -1,0 +1,180 @@
+"""Every timestamp layout the README lists, with fractional seconds; never relabelled.
+
+Naive values are read in Europe/Helsinki (the default), UTC+2 in February, so
+13:23:52 local is 11:23:52 UTC.
+"""
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout import read_log
+from rpa_scout.cli import main
+from rpa_scout.timestamps import parse_timestamps
+
+UTC = "UTC"
+
+
+def _stamps(write, *values, name="t.csv", **options):
+    rows = "".join(f"c{i};A{i};{v}\n" for i, v in enumerate(values))
+    log, report = read_log(write(name, "case;activity;timestamp\n" + rows), **options)
+    assert report.rows_kept + report.rows_rejected == report.rows_read == len(values)
+    by_row = dict(zip(log["concept:name"], log["time:timestamp"]))
+    return [by_row.get(f"A{i}") for i in range(len(values))], report
+
+
+def _t(text):
+    return pd.Timestamp(text, tz=UTC)
+
+
+def test_iso_8601_with_offsets_and_fractions(write):
+    got, report = _stamps(write, "2016-02-01T13:23:52.250+02:00", "2016-02-01T13:23:52,5+0200",
+                          "2016-02-01T11:23:52.123456Z", "2016-02-01 13:23:52.000")
+    assert got == [_t("2016-02-01 11:23:52.25"), _t("2016-02-01 11:23:52.5"),
+                   _t("2016-02-01 11:23:52.123456"), _t("2016-02-01 11:23:52")]
+    assert report.timestamp_method == "ISO 8601 with offsets (naive values read in Europe/Helsinki)"
+
+
+def test_year_first_is_never_day_month_swapped(write):
+    """Issue 11: 2016/02/01 13:23:52.000 is February 1st, even with no day above 12."""
+    got, report = _stamps(write, "2016/02/01 13:23:52.000", "2016/02/03 13:23:52,5",
+                          "2016.02.01 13:23")
+    assert got == [_t("2016-02-01 11:23:52"), _t("2016-02-03 11:23:52.5"),
+                   _t("2016-02-01 11:23")]
+    assert report.timestamp_method == "yyyy/mm/dd, read in Europe/Helsinki"
+
+
+def test_day_first_with_dots_and_fractions(write):
+    got, report = _stamps(write, "01.02.2016 13:23:52.000", "13.02.2016 13:23:52.75")
+    assert got == [_t("2016-02-01 11:23:52"), _t("2016-02-13 11:23:52.75")]
+    assert report.timestamp_method == "dd.mm.yyyy (decided for the whole column), read in Europe/Helsinki"
+
+
+def test_finnish_short_layout_with_klo_and_comma_fraction(write):
+    got, _ = _stamps(write, "1.2.2016 13.23.52,5", "1.2.2016 klo 13.23", "1.2.2016")
+    assert got == [_t("2016-02-01 11:23:52.5"), _t("2016-02-01 11:23"), _t("2016-01-31 22:00")]
+
+
+def test_slashes_day_first_or_month_first_decided_for_the_column(write):
+    got, report = _stamps(write, "01/02/2016 13:23:52.5", "25/02/2016 13:23:52.5")
+    assert got == [_t("2016-02-01 11:23:52.5"), _t("2016-02-25 11:23:52.5")]
+    assert "dd.mm.yyyy (decided for the whole column)" in report.timestamp_method
+    got, report = _stamps(write, "01/02/2016 13:23:52.5", "02/25/2016 13:23:52.5")
+    assert got == [_t("2016-01-02 11:23:52.5"), _t("2016-02-25 11:23:52.5")]
+    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+
+
+def test_both_day_month_orders_in_one_column_reject_the_ambiguous_values(write):
+    got, report = _stamps(write, "25/02/2016 13:23", "02/25/2016 13:23", "01/02/2016 13:23",
+                          "30/30/2016 13:23")
+    assert got == [_t("2016-02-25 11:23"), _t("2016-02-25 11:23"), None, None]
+    assert report.rejected == {"unparseable timestamp": 1, "ambiguous day/month order": 1}
+    assert report.samples["ambiguous day/month order"] == (3,)
+    assert ("note: the column has dates in both day/month orders; values that fit both, such as "
+            "'01/02/2016 13:23' (row 3), were not read; name their layout with "
+            "--timestamp-format") in report.lines()
+
+
+def test_epoch_seconds_milliseconds_microseconds_mixed_are_read_right(write):
+    """Issue 11: one millisecond value used to put every seconds value in 1970."""
+    got, report = _stamps(write, "1454325832.5", "1454325832500", "1454325832500000",
+                          "1454325832")
+    assert got == [_t("2016-02-01 11:23:52.5")] * 3 + [_t("2016-02-01 11:23:52")]
+    assert report.timestamp_method == ("epoch seconds, milliseconds and microseconds (the unit "
+                                       "decided by each value's size)")
+
+
+def test_numeric_column_mixing_seconds_and_milliseconds(tmp_path):
+    frame = pd.DataFrame({"case": ["a"] * 10, "activity": list("ABCDEFGHIJ"),
+                          "timestamp": [1454325832500 + i * 1000 for i in range(9)] + [1454325841]})
+    frame.to_parquet(tmp_path / "e.parquet")
+    log, report = read_log(tmp_path / "e.parquet")
+    assert report.rows_kept == 10
+    assert log["time:timestamp"].min() == _t("2016-02-01 11:23:52.5")
+    assert log["time:timestamp"].max() == _t("2016-02-01 11:24:01")
+
+
+def test_excel_serial_dates_in_csv_and_xlsx(write, tmp_path):
+    got, report = _stamps(write, "42401.5", "42401,25")
+    assert got == [_t("2016-02-01 10:00"), _t("2016-02-01 04:00")]
+    assert report.timestamp_method == "Excel serial dates (read in Europe/Helsinki)"
+    frame = pd.DataFrame({"case": ["a", "a"], "activity": ["A", "B"], "timestamp": [42401.5, 42401.75]})
+    frame.to_excel(tmp_path / "x.xlsx", index=False)
+    log, _ = read_log(tmp_path / "x.xlsx")
+    assert log["time:timestamp"].tolist() == [_t("2016-02-01 10:00"), _t("2016-02-01 16:00")]
+
+
+def test_compact_digits(write):
+    got, _ = _stamps(write, "20160201132352", "201602011323", "20160201")
+    assert got == [_t("2016-02-01 11:23:52"), _t("2016-02-01 11:23"), _t("2016-01-31 22:00")]
+
+
+def test_month_names(write):
+    got, report = _stamps(write, "1 Feb 2016 13:23:52.5", "Feb 3, 2016 13:23")
+    assert got == [_t("2016-02-01 11:23:52.5"), _t("2016-02-03 11:23")]
+    assert report.timestamp_method == "month names, read in Europe/Helsinki"
+
+
+def test_a_column_of_mixed_layouts_reads_each_value_in_its_own(write):
+    got, report = _stamps(write, "2016-02-01 13:23:52.5", "01.02.2016 13.23.52,5",
+                          "2016/02/01 13:23:52.5", "1454325832500", "42401.5")
+    assert got == [_t("2016-02-01 11:23:52.5")] * 4 + [_t("2016-02-01 10:00")]
+    assert report.timestamp_method.startswith("mixed layouts, each value read in its own: ")
+
+
+def test_values_in_no_layout_are_rejected_with_an_example(write):
+    got, report = _stamps(write, "2016-02-01 13:23", "yesterday", "12345", "2016-13-45 10:00")
+    assert got == [_t("2016-02-01 11:23"), None, None, None]
+    assert report.rejected == {"unparseable timestamp": 2, "number that is no timestamp": 1}
+    assert report.samples["unparseable timestamp"] == (2, 4)
+    assert ("note: unparseable timestamps look like 'yesterday' (row 2), were not read; name "
+            "their layout with --timestamp-format") in report.lines()
+
+
+def test_years_outside_pandas_range_are_rejected_not_a_traceback(write):
+    got, report = _stamps(write, "2016-02-01 13:23:52", "9999-12-31 00:00:00", "1600-01-01",
+                          "31.12.9999 10.00")
+    assert got == [_t("2016-02-01 11:23:52"), None, None, None]
+    assert report.rejected == {"timestamp year outside 1678-2261": 3}
+    assert report.samples["timestamp year outside 1678-2261"] == (2, 3, 4)
+
+
+def test_parquet_years_outside_pandas_range(tmp_path):
+    stamps = pd.Series(pd.to_datetime(["2016-02-01 13:23:52.5", "9999-12-31", "1066-10-14"],
+                                      format="ISO8601")).astype("datetime64[us]")
+    frame = pd.DataFrame({"case": ["a", "a", "a"], "activity": ["A", "B", "C"], "timestamp": stamps})
+    frame.to_parquet(tmp_path / "y.parquet")
+    log, report = read_log(tmp_path / "y.parquet")
+    assert log["time:timestamp"].tolist() == [_t("2016-02-01 11:23:52.5")]
+    assert report.rejected == {"timestamp year outside 1678-2261": 2}
+    result = CliRunner().invoke(main, ["inspect", str(tmp_path / "y.parquet")])
+    assert result.exit_code == 0, result.output
+    assert "  timestamp year outside 1678-2261: 2 (rows 2, 3, ...)" in result.output
+
+
+def test_explicit_format_with_fraction_and_its_range(write):
+    got, report = _stamps(write, "01.02.2016 13.23.52,250", "31.12.9999 00.00.00,0",
+                          timestamp_format="%d.%m.%Y %H.%M.%S,%f")
+    assert got == [_t("2016-02-01 11:23:52.25"), None]
+    assert report.rejected == {"timestamp year outside 1678-2261": 1}
+
+
+def test_unreadable_start_timestamp_keeps_the_row_without_a_start(write):
+    path = write("s.csv", "case;activity;start;timestamp\nc;A;2016-02-01 13:00;2016-02-01 13:30\n"
+                          "c;B;whenever;2016-02-01 14:00\n")
+    log, report = read_log(path, start_timestamp="start")
+    assert report.rows_kept == 2
+    assert log["start_timestamp"].isna().tolist() == [False, True]
+    assert report.repaired == {"start timestamp not read (unparseable or out of range): row kept "
+                               "without a start": 1}
+
+
+@pytest.mark.parametrize("values,expected", [
+    (["2016/02/01 13:23:52.000"], ["2016-02-01 11:23:52"]),
+    (["2016-02-01T13:23:52.123456789+02:00"], ["2016-02-01 11:23:52.123456789"]),
+    ([1454325832, 1454325832123], ["2016-02-01 11:23:52", "2016-02-01 11:23:52.123"]),
+])
+def test_parse_timestamps_directly(values, expected):
+    parsed = parse_timestamps(pd.Series(values))
+    assert parsed.values.tolist() == [_t(e) for e in expected]
+    assert parsed.problems is None
