@@ -131,7 +131,7 @@ def accuracy_tables(devs, shared, lolo, ste) -> list[str]:
             "total 0.85–1.15, coverage 70–90 %.", "",
             "| log | method | activities | median APE | mean APE | instance median error (min) "
             "| instance median APE | total | coverage | width |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    rows, per_activity = [], []
+    rows, per_activity, capacity = [], [], []
     for dev, variant in zip(devs, shared):
         result = lolo[dev.name]
         cal = result["calibration"]
@@ -141,6 +141,7 @@ def accuracy_tables(devs, shared, lolo, ste) -> list[str]:
         for label, values in baselines(dev, ste).items():
             rows.append(_row(dev.name, label, values))
         table = result["score"].per_activity.assign(log=dev.name)
+        capacity.append(_capacity_line(dev, cal))
         per_activity.append(table)
     lines = head + rows + ["", "Per activity (rpa_scout, leave one log out; minutes):", "",
                            "| log | activity | instances | truth | estimate | 80 % interval | APE |",
@@ -149,7 +150,19 @@ def accuracy_tables(devs, shared, lolo, ste) -> list[str]:
         for r in table.itertuples(index=False):
             lines.append(f"| {r.log} | {r.activity} | {r.instances:,} | {r.truth_min:.1f} | "
                          f"{r.estimate_min:.1f} | {r.low_min:.1f}–{r.high_min:.1f} | {r.ape:.0%} |")
+    lines += ["", "Capacity: person time credited to an account ÷ its active days × its working "
+              "day (the estimator scales days down that would exceed it):", "",
+              "| log | accounts | largest share | median share |", "|---|---:|---:|---:|"] + capacity
     return lines + [""]
+
+
+def _capacity_line(dev, cal) -> str:
+    from rpa_scout.handling import estimate_handling_time
+    from rpa_scout.validation import capacity_shares
+
+    result = estimate_handling_time(dev.hidden, manual=dev.manual, rules=dev.rules, calibration=cal)
+    shares = capacity_shares(result.instances, dev.rules.timezone)
+    return f"| {dev.name} | {len(shares)} | {shares.max():.0%} | {shares.median():.0%} |"
 
 
 def _row(log: str, method: str, s) -> str:

@@ -16,6 +16,8 @@ MIN_PEOPLE_SHOWN = 5
 LOOSE_SHARE = 0.25
 #: ... and the step is not recommended when at least this share are.
 LOOSE_KNOCKOUT = 0.5
+#: A candidate names the share of its events that repeat an identical row above this.
+REPEATED_SHARE = 0.05
 TIME_STUDY = "time-study it and supply standard times (--standard-times)"
 
 
@@ -59,6 +61,9 @@ def reason(r, threshold: float, weakest: str) -> str:
     tail = f"{r.standardisation:.0%} standard path, {stable}, {people}"
     if r.rework < 0.9:
         tail += f", {1 - r.rework:.0%} rework"
+    if getattr(r, "repeated_share", 0.0) > REPEATED_SHARE:
+        tail += (f", {r.repeated_share:.0%} of its events repeat an identical row (counted as work; "
+                 "--drop-duplicates if they are export duplicates)")
     if r.kind == "routine":
         tail += "; its hours are part of its steps' hours (not added to the total)"
     if LOOSE_SHARE <= r.loose_share < LOOSE_KNOCKOUT:

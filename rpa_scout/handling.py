@@ -137,6 +137,7 @@ def estimate_handling_time(
     inst["loose"] = ((np.isin(bound, [DAY_BOUND, NO_BOUND]) & (source == ESTIMATED))
                      | (source == NO_RESOURCE))
     inst["capacity"] = capacity
+    inst["day_hours"] = np.where(x.account >= 0, day_hi - day_lo, np.nan)
     inst["naive_s"] = x.end - x.case_prev_any
     activities = summarise_handling(inst, manual.activities, calibration, columns)
     return HandlingResult(inst, activities, hours, calibration)

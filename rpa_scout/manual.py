@@ -331,7 +331,8 @@ def _records(case: pd.Series, res: pd.Series, act: pd.Series, end_s: np.ndarray,
     m = m.assign(work=m["cl"].map(first["i"]).to_numpy(), work_a=m["cl"].map(first["a"]).to_numpy())
     support = m[m["i"] != m["work"]].groupby(["a", "work_a"])["case"].nunique()
     m = m.join(support.rename("support"), on=["a", "work_a"])
-    rec = m[(m["i"] != m["work"]) & (m["share"] >= rules.record_share)
+    # the same step again is not its own record (a second invoice line posted at once is work)
+    rec = m[(m["i"] != m["work"]) & (m["a"] != m["work_a"]) & (m["share"] >= rules.record_share)
             & (m["support"] >= rules.pattern_cases) & ~worked[m["i"].to_numpy()]]
     records[rec["i"].to_numpy()] = True
     work_act = act.to_numpy(dtype=object)[rec["work"].to_numpy()]

@@ -15,7 +15,7 @@ EXPORT_COLUMNS = [
     "rank", "kind", "candidate", "steps", "recommended", "fit", "hours_per_year", "hours_low",
     "hours_high", "nested_in_steps", "fte", "euros_per_year", "payback_months", "annual_executions",
     "annual_timed", "timed_share", "handling_min", "handling_low_min", "handling_high_min",
-    "handling_source", "handling_bound", "automatable_share", "manual_share", "knock_out",
+    "handling_source", "handling_bound", "automatable_share", "manual_share", "repeated_share", "knock_out",
     "knock_out_value", "knock_out_limit",
     "rule_basedness", "standardisation", "variability", "stability", "rework", "volume", "handling",
     "people_shown",

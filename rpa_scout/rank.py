@@ -26,7 +26,8 @@ from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE
                                UNKNOWN_HANDLING, reason, why_excluded)
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, HandlingResult, estimate_handling_time
 from rpa_scout.manual import PERSON, ManualRules
-from rpa_scout.routines import find_routines
+from rpa_scout.repeats import repeated_event_share, repeated_rows
+from rpa_scout.routines import SEPARATOR, find_routines
 from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_covered,
                              payback_months, volume_period)
 
@@ -167,6 +168,10 @@ def rank_candidates(
     if config.routines:
         more_rows, more_values = _routine_rows(handling, eligible, raw, norm, acts, case_idx, columns)
         rows, values = rows + more_rows, values + more_values
+    repeated = repeated_event_share(log, columns=columns)
+    for row in rows:
+        row["repeated_share"] = float(repeated.reindex(row["candidate"].split(SEPARATOR)).max()) \
+            if row["kind"] == "routine" else float(repeated.get(row["candidate"], 0.0))
     excluded = _excluded(acts, eligible)
     if not rows:
         notes = ("no activity has measurable person work: nothing to rank",)
@@ -178,8 +183,19 @@ def rank_candidates(
     table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
     table["reason"] = [reason(r, config.fit_threshold, _weakest(r)) for r in table.itertuples(index=False)]
     table = _sort(table, config.sort_by)
-    return Ranking(table, tuple(_assumptions(period, handling, economics, config)), handling,
-                   excluded, _notes(period, handling, table))
+    assumptions = _assumptions(period, handling, economics, config)
+    assumptions.insert(1, _repeats_assumption(log, columns))
+    return Ranking(table, tuple(assumptions), handling, excluded, _notes(period, handling, table))
+
+
+def _repeats_assumption(log: pd.DataFrame, columns: LogColumns) -> Assumption:
+    """How repeated identical events were treated: what the log holds is counted as work."""
+    rows = int(repeated_rows(log, columns=columns).sum())
+    share = rows / max(len(log), 1)
+    return Assumption("repeated identical events", rows, "events, counted as work", "assumed",
+                      f"{share:.1%} of the events repeat an identical earlier row (batch postings "
+                      "are work); if they are export duplicates, read the log with "
+                      "--drop-duplicates; a candidate names its share when over 5 %")
 
 
 def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
@@ -359,11 +375,12 @@ def _assumptions(period: _Period, handling: HandlingResult, economics: Economics
         Assumption("annualisation factor", period.factor, "× log counts", "measured",
                    f"12 / {period.months:.2f} months, the {period.basis} (the cases whose work the "
                    "log holds), partial months pro rata"),
-        Assumption("completion-only estimate: work share of the time since its bound",
-                   handling.calibration.work_share, "", "measured", handling.calibration.origin),
-        Assumption("completion-only estimate: 80 % of true means between",
+        Assumption("completion-only estimate: share of the time since a tight bound that is work",
+                   handling.calibration.work_share, "", "measured",
+                   f"fitted on real logs; {handling.calibration.origin}"),
+        Assumption("completion-only estimate: on held-out real logs, 80 % of true means were between",
                    float(np.exp(-down)), f"and {np.exp(up):.2f} × the estimate", "measured",
-                   handling.calibration.origin),
+                   f"the intervals use this spread; {handling.calibration.origin}"),
         Assumption("automatable share", float("nan"), "per candidate", "estimated",
                    "share of executions whose outcome (the system step it triggers: an "
                    "exception, a return, a letter sent; or passing the case on) a depth-3 "

@@ -279,6 +279,21 @@ def leave_one_out(devs: list[DevLog], extra: list[DevLog] = (), columns: LogColu
     return out
 
 
+def capacity_shares(instances: pd.DataFrame, timezone: str, columns: LogColumns = XES) -> pd.Series:
+    """Per one-person account: person time credited ÷ what it could work (its active days
+    × its working day). At most 1 when capacity holds."""
+    from rpa_scout.manual import PERSON
+
+    work = instances[(instances["performer"] == PERSON) & instances["handling_s"].notna()
+                     & instances["day_hours"].notna()]
+    if work.empty:
+        return pd.Series(dtype=float)
+    day = work[columns.timestamp].dt.tz_convert(timezone).dt.date
+    grouped = work.groupby(columns.resource)
+    could = day.groupby(work[columns.resource]).nunique() * grouped["day_hours"].first() * 3600.0
+    return (grouped["handling_s"].sum() / could).sort_values(ascending=False)
+
+
 # --- baselines ------------------------------------------------------------------------
 
 def completions(log: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:

@@ -197,3 +197,24 @@ def test_unknown_variability_never_knocks_out():
     assert len(unknown)  # rare steps: too few instances to measure a spread
     assert not (unknown["knock_out"] == "variability").any()
     assert table["fit"].notna().all()
+
+
+def test_repeated_events_are_work_and_named_when_many():
+    """Batch postings: the same step logged twice at one instant counts twice, and the
+    candidate says so when repeats make up over 5 % of its events."""
+    rows = []
+    for d in range(60):
+        day = pd.Timestamp("2024-02-01") + pd.Timedelta(days=d)
+        for k in range(6):
+            t = day + pd.Timedelta(hours=8, minutes=10 * (k + 1))
+            rows.append((f"c{d}-{k}", "Rivin kirjaus", t, "Aino"))
+            if k < 2:
+                rows.append((f"c{d}-{k}", "Rivin kirjaus", t, "Aino"))  # a second invoice line
+    log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
+    log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
+    ranking = rank_candidates(log, standard_times={"Rivin kirjaus": 5})
+    row = ranking.candidates.set_index("candidate").loc["Rivin kirjaus"]
+    assert row["executions"] == 480 and row["repeated_share"] == pytest.approx(120 / 480)
+    assert "25% of its events repeat an identical row (counted as work" in row["reason"]
+    repeats = next(a for a in ranking.assumptions if a.name == "repeated identical events")
+    assert repeats.value == 120 and "--drop-duplicates" in repeats.source
