@@ -12,7 +12,7 @@ function per destination, and each destination uses only its own:
   with ``'`` (OWASP's CSV-injection rule), so no spreadsheet runs it as a formula;
   numbers stay numbers;
 - :func:`markdown_text` for Markdown: HTML is escaped (no ``<script>`` or event
-  handler reaches a Markdown viewer), table pipes too.
+  handler reaches a Markdown viewer), link brackets and table pipes too.
 
 HTML pages use :func:`html.escape` (the HTML report) and SVG text is escaped by Graphviz.
 """
@@ -97,6 +97,14 @@ def spreadsheet_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|[]`"})
+
+
 def markdown_text(text: object) -> str:
-    """Text for a Markdown table cell or list item: HTML escaped, pipes escaped, one line."""
-    return html.escape(printable(text), quote=True).replace("|", "\\|")
+    """Text for a Markdown table cell or list item, shown as it is and never run.
+
+    HTML is escaped (no ``<script>``, no event handlers), and so are backslashes,
+    table pipes, the brackets of links (no ``[x](javascript:...)``) and backticks;
+    control characters are :func:`printable`, so it stays one line.
+    """
+    return html.escape(printable(text).translate(_MARKDOWN_SPECIAL), quote=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from rpa_scout._quiet import pm4py, quiet
+from rpa_scout._quiet import pm4py, quiet_fds
 from rpa_scout.drawing import dot_seconds
 from rpa_scout.errors import RenderError
 from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
@@ -121,10 +121,17 @@ def write_graph_json(graph: nx.DiGraph, path: Path) -> Path:
 
 
 def write_bpmn(model: Any, path: Path) -> Path:
-    """Write a pm4py BPMN model as a .bpmn file."""
+    """Write a pm4py BPMN model as a .bpmn file.
+
+    pm4py lays the diagram out with Graphviz, which refuses some names; the model is
+    then written without a layout (BPMN tools lay it out when they open it).
+    """
     with atomic_path(path) as tmp:
-        with quiet():
-            pm4py().write_bpmn(model, str(tmp))
+        with quiet_fds():
+            try:
+                pm4py().write_bpmn(model, str(tmp))
+            except Exception:  # pm4py's layout step (dot) failed: the model without it
+                pm4py().write_bpmn(model, str(tmp), auto_layout=False)
     return path
 
 

@@ -27,7 +27,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from rpa_scout._quiet import pm4py, quiet
+from rpa_scout._quiet import pm4py, quiet, quiet_fds
 from rpa_scout.errors import InputError, LimitError
 from rpa_scout.io.stream import Limits, chunks, is_gzip
 
@@ -283,7 +283,7 @@ def _check_and_decompress(path: Path, folder: Path | None, limits: Limits) -> tu
 def _read_r4pm(path: Path) -> pd.DataFrame:
     import r4pm  # noqa: PLC0415 - optional fast path
 
-    with quiet():
+    with quiet_fds():  # r4pm prints unparseable dates from Rust, past sys.stdout
         table, _meta = r4pm.df.import_xes(str(path))
     if table.height == 0 and table.width == 0:
         raise ValueError("r4pm read no events")
