@@ -290,8 +290,23 @@ def _read_r4pm(path: Path) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def _forbid_dtd(context, name: str):
+    """The events of an lxml ``iterparse`` context; a DTD refuses the file (defusedxml's
+    ``forbid_dtd``), checked at the first event, before pm4py reads anything."""
+    first = True
+    for event, elem in context:
+        if first:
+            info = elem.getroottree().docinfo
+            if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
+                raise InputError(f"{name}: the XML declares a DTD or entities, which rpa_scout never "
+                                 "expands; remove the <!DOCTYPE ...> block and read the file again")
+            first = False
+        yield event, elem
+
+
 def _read_pm4py(path: Path, name: str) -> pd.DataFrame:
-    """pm4py's iterparse importer on an lxml parser with defusedxml's rules."""
+    """pm4py's iterparse importer on an lxml parser with defusedxml's rules: no entity
+    resolution, no DTD loading, no network, no DTD at all (:func:`_forbid_dtd`)."""
     module = pm4py()
     from lxml import etree  # noqa: PLC0415 - pm4py's own dependency
     from pm4py.objects.log.importer.xes.variants import iterparse  # noqa: PLC0415
@@ -301,8 +316,11 @@ def _read_pm4py(path: Path, name: str) -> pd.DataFrame:
             context = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
                                       load_dtd=False, no_network=True, dtd_validation=False,
                                       huge_tree=False, remove_comments=True, remove_pis=True)
-            log = iterparse.import_from_context(context, 0, parameters={"show_progress_bar": False})
+            log = iterparse.import_from_context(_forbid_dtd(context, name), 0,
+                                                parameters={"show_progress_bar": False})
             frame = module.convert_to_dataframe(log)
+    except InputError:
+        raise
     except Exception as exc:
         raise InputError(f"{name}: malformed XES ({type(exc).__name__}: {exc}); "
                          "export the log again") from None
