@@ -296,7 +296,7 @@ def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
               help="YAML with rank weights and threshold, economics and manual rules.")
 @click.option("--sort", "sort_by", type=click.Choice(["hours", "fit", "volume", "handling", "euros", "payback"]),
               default=None, help="Sort key (default: hours, or the config's).")
-@click.option("--key", metavar="SECRET", help=f"Pseudonymisation key (or set RPA_SCOUT_KEY).")
+@click.option("--key", metavar="SECRET", help="Pseudonymisation key (or set RPA_SCOUT_KEY).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "md", "html", "xlsx"]), default=None,
               help="Output file format (default: from --out's suffix).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Also write the ranking here.")

@@ -235,6 +235,11 @@ def _dtd(after: str = "") -> str:
             + xes_text(rows("&a;"), head="").replace("&amp;a;", "&a;"))
 
 
+def _billion_laughs() -> str:
+    entities = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    return f'<?xml version="1.0"?>\n<!DOCTYPE log [{entities}]>\n<log>&l9;</log>\n'
+
+
 def _config(text: str | bytes, name: str = "c.yaml") -> Callable[[Path], Path]:
     """A good log plus a config file beside it (the path is given as --config)."""
     def build(folder: Path) -> Path:
@@ -259,7 +264,7 @@ RANK_HTML = (("rank", "--format", "html"),)
 MAPS = (("map", "--format", "svg"),)
 
 
-def _cases() -> list[Case]:
+def _hostile_cases() -> list[Case]:
     cases: list[Case] = []
     # Hostile activity names, in CSV and XES (and Excel and Parquet for a few).
     for key, name in _HOSTILE_NAMES.items():
@@ -280,6 +285,11 @@ def _cases() -> list[Case]:
         cases.append(Case(f"attribute-{key}", writes("log.csv", lambda h=header, d=data: csv_text(d, h)), loads=True))
     cases.append(Case("resource-formula", writes("log.csv", lambda: csv_text(
         [r[:3] + ["=cmd|' /C calc'!A0 " + r[3]] for r in rows()])), loads=True))
+    return cases
+
+
+def _encoding_cases() -> list[Case]:
+    cases: list[Case] = []
     # Encodings.
     fi_text = csv_text(rows("Käsittely"), delimiter=";")
     cases += [
@@ -302,6 +312,11 @@ def _cases() -> list[Case]:
         Case("utf8-as-ascii-option", writes("log.csv", lambda: fi_text), args=("--encoding", "ascii"),
              contains="cannot decode with --encoding ascii"),
     ]
+    return cases
+
+
+def _csv_cases() -> list[Case]:
+    cases: list[Case] = []
     # CSV structure.
     good = csv_text(rows())
     cases += [
@@ -340,6 +355,12 @@ def _cases() -> list[Case]:
         Case("missing-file", lambda folder: folder / "nope.csv", contains="no such file"),
         Case("folder-as-log", lambda folder: (folder / "d.csv").mkdir() or folder / "d.csv", contains="is a folder"),
     ]
+    return cases
+
+
+def _size_cases() -> list[Case]:
+    cases: list[Case] = []
+    good = csv_text(rows())
     # Compression and size.
     cases += [
         Case("csv-gz", writes("log.csv.gz", lambda: gzip.compress(good.encode())), loads=True, commands=READ),
@@ -365,6 +386,11 @@ def _cases() -> list[Case]:
         Case("max-bytes-bad", writes("log.csv", lambda: good), args=("--max-bytes", "lots"),
              contains="'lots' is not a size"),
     ]
+    return cases
+
+
+def _xes_cases() -> list[Case]:
+    cases: list[Case] = []
     # XES.
     xes = xes_text(rows())
     cases += [
@@ -384,9 +410,7 @@ def _cases() -> list[Case]:
                                          '</x:trace></x:log>\n'), contains="declares a DTD or entities"),
         Case("xxe-file", writes("log.xes", lambda: '<?xml version="1.0"?>\n<!DOCTYPE log [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
                                 + xes.split("\n", 1)[1].replace("Kirjaus", "&x;")), contains="declares a DTD"),
-        Case("billion-laughs", writes("log.xes", lambda: '<?xml version="1.0"?>\n<!DOCTYPE log [<!ENTITY l "lol">'
-                                      + "".join(f'<!ENTITY l{i} "{"&l" + (str(i - 1) if i > 1 else "") + ";" * 1}' * 1 + '">' for i in range(1, 10))
-                                      + ']>\n<log>&l9;</log>\n'), contains="declares a DTD"),
+        Case("billion-laughs", writes("log.xes", _billion_laughs), contains="declares a DTD"),
         Case("dtd-in-comment-only", writes("log.xes", lambda: xes.replace("<log", "<!-- <!DOCTYPE x> -->\n<log", 1)),
              loads=True, commands=READ),
         Case("deep-nesting", writes("log.xes", _deep_xes), contains="elements nest more than 100 deep", slow=True),
@@ -404,6 +428,12 @@ def _cases() -> list[Case]:
         Case("xes-undefined-entity", writes("log.xes", lambda: xes.replace("Kirjaus", "&nope;"))),
         Case("xes-malformed-tags", writes("log.xes", lambda: xes.replace("</event>", "</evnt>", 3))),
     ]
+    return cases
+
+
+def _table_cases() -> list[Case]:
+    cases: list[Case] = []
+    good = csv_text(rows())
     # Excel and Parquet.
     cases += [
         Case("xlsx-ok", xlsx_of(rows()), loads=True, commands=READ),
@@ -413,6 +443,12 @@ def _cases() -> list[Case]:
         Case("parquet-corrupt", writes("log.parquet", lambda: b"PAR1" + b"\x00" * 100), contains="not a readable Parquet"),
         Case("parquet-wide", parquet_of({f"c{i}": [1] for i in range(1500)}), contains="has 1,500 columns"),
     ]
+    return cases
+
+
+def _option_cases() -> list[Case]:
+    cases: list[Case] = []
+    good = csv_text(rows())
     # Options and outputs.
     cases += [
         Case("delimiter-double", writes("log.csv", lambda: good), args=("--delimiter", ";;"),
@@ -480,6 +516,10 @@ def _cases() -> list[Case]:
                                                                   ("inspect", "--no-such-option"))),
     ]
     return cases
+
+
+def _cases() -> list[Case]:
+    return [case for group in (_hostile_cases, _encoding_cases, _csv_cases, _size_cases, _xes_cases, _table_cases, _option_cases) for case in group()]
 
 
 CASES: dict[str, Case] = {case.name: case for case in _cases()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import shutil
 
 import networkx as nx
@@ -113,7 +112,7 @@ def test_unwritable_out(hostile_log, tmp_path):
     result = CliRunner().invoke(main, ["map", str(hostile_log), "--out", str(out)])
     assert _error(result) == f"Error: {out}: {hostile_log} is a file, not a folder; choose --out elsewhere"
     with pytest.raises(OutputError, match="cannot write the file"):
-        with atomic_path(tmp_path / "x.txt") as tmp:
+        with atomic_path(tmp_path / "x.txt"):
             raise PermissionError(13, "Permission denied")
 
 
