@@ -29,3 +29,7 @@ class OutputError(RpaScoutError):
 
 class RenderError(RpaScoutError):
     """A picture cannot be rendered (for example Graphviz's ``dot`` is missing)."""
+
+
+class DotTimeout(RenderError):
+    """Graphviz did not finish drawing within its time limit."""

@@ -17,16 +17,12 @@ import networkx as nx
 
 from rpa_scout._quiet import pm4py, quiet_fds
 from rpa_scout.drawing import dot_seconds
-from rpa_scout.errors import RenderError
+from rpa_scout.errors import DotTimeout, RenderError
 from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
 from rpa_scout.safety import printable
 
 INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; "
                 "macOS: brew install graphviz)")
-
-
-class DotTimeout(RenderError):
-    """Graphviz did not finish drawing within its time limit."""
 
 
 def dot_available() -> bool:

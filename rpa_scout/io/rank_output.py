@@ -13,9 +13,9 @@ from pathlib import Path
 import networkx as nx
 
 from rpa_scout.drawing import graph_seconds
-from rpa_scout.errors import ConfigError, RenderError
+from rpa_scout.errors import ConfigError, DotTimeout, RenderError
 from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
-from rpa_scout.io.pictures import DotTimeout, run_dot
+from rpa_scout.io.pictures import run_dot
 from rpa_scout.present import export_table, html_report, markdown
 from rpa_scout.rank import Ranking
 from rpa_scout.render import to_dot
