@@ -7,7 +7,8 @@ frozen dataclasses. pm4py itself is imported only when a function needs it.
 
 from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.columns import PRESETS, XES, LogColumns
-from rpa_scout.errors import ColumnError, ConfigError, InputError, RenderError, RpaScoutError
+from rpa_scout.errors import (ColumnError, ConfigError, InputError, LimitError, OutputError,
+                              RenderError, RpaScoutError)
 from rpa_scout.graph import discover_graph, filter_graph
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.io.pictures import render_svg
@@ -28,7 +29,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Assumption", "Economics", "PRESETS", "XES", "LogColumns", "LoadReport", "RepeatedEvents",
     "PairedInstances",
-    "RpaScoutError", "InputError", "ColumnError", "ConfigError", "RenderError",
+    "RpaScoutError", "InputError", "LimitError", "ColumnError", "ConfigError", "OutputError",
+    "RenderError",
     "HandlingResult", "ManualResult", "ManualRules", "RankConfig", "Ranking", "WhatIf",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",

@@ -28,6 +28,28 @@ def quiet() -> Iterator[None]:
             logging.disable(previous)
 
 
+@contextlib.contextmanager
+def quiet_fds() -> Iterator[None]:
+    """Also silence file descriptors 1 and 2 (what native code, such as r4pm's Rust
+    parser, prints there bypasses ``sys.stdout``); falls back to :func:`quiet` alone
+    where descriptors cannot be duplicated."""
+    with quiet():
+        try:
+            saved = [os.dup(1), os.dup(2)]
+        except OSError:  # pragma: no cover - no descriptors to save
+            yield
+            return
+        try:
+            with open(os.devnull, "wb") as sink:
+                for fd in (1, 2):
+                    os.dup2(sink.fileno(), fd)
+                yield
+        finally:
+            for fd, copy in zip((1, 2), saved):
+                os.dup2(copy, fd)
+                os.close(copy)
+
+
 def pm4py() -> ModuleType:
     """Return the pm4py module, imported once, quietly, with progress bars off."""
     global _PM4PY

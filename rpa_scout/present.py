@@ -1,4 +1,8 @@
-"""Present a ranking: terminal table, Markdown and an offline HTML report (pure strings)."""
+"""Present a ranking: terminal table, Markdown and an offline HTML report (pure strings).
+
+Markdown text passes :func:`rpa_scout.safety.markdown_text` and HTML text
+:func:`html.escape`; the terminal lines are escaped by the CLI as it prints them.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pandas as pd
 from rpa_scout.explain import none_recommended
 from rpa_scout.rank import Ranking
 from rpa_scout.report import LoadReport
+from rpa_scout.safety import markdown_text, printable
 
 EXPORT_COLUMNS = [
     "rank", "kind", "candidate", "steps", "recommended", "fit", "hours_per_year", "hours_low",
@@ -83,9 +88,9 @@ def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False
                    f"{r.hours_low:,.0f}–{r.hours_high:,.0f} | {r.fte:.2f} | {r.euros_per_year:,.0f} | "
                    f"{_payback(r.payback_months)} | {r.fit:.2f} | {_md(r.reason)} |")
     out += ["", "## Assumptions", ""]
-    out += [f"- {a.line()}" if not math.isnan(a.value) else f"- {a.name}: {a.source} ({a.kind})"
+    out += [f"- {_md(a.line())}" if not math.isnan(a.value) else f"- {_md(f'{a.name}: {a.source} ({a.kind})')}"
             for a in ranking.assumptions]
-    out += [f"- {n}" for n in ranking.notes]
+    out += [f"- {_md(n)}" for n in ranking.notes]
     if not ranking.excluded.empty:
         out += ["", "## Not ranked", ""]
         out += [f"- {_md(r.activity)}: {_md(r.why)}" for r in ranking.excluded.itertuples(index=False)]
@@ -93,7 +98,7 @@ def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|")
+    return markdown_text(text)
 
 
 def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: str,
@@ -102,7 +107,9 @@ def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: 
 
     Nothing is fetched from the network: styles are inline and the map is inline SVG.
     """
-    esc = html.escape
+    def esc(text: object) -> str:
+        return html.escape(printable(text))
+
     table = export_table(ranking, top, include_all)
     rows = "\n".join(
         f"<tr><td>{r.rank or '-'}</td><td>{esc(str(r.candidate))}</td><td class=n>{r.hours_per_year:,.0f}</td>"
@@ -117,7 +124,7 @@ def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: 
     excluded = "\n".join(f"<li>{esc(str(r.activity))}: {esc(str(r.why))}</li>"
                          for r in ranking.excluded.itertuples(index=False))
     load = "\n".join(f"<li>{esc(line.strip())}</li>" for line in report.lines()) if report else ""
-    figure = map_svg if map_svg else f"<p class=note>{esc(map_note)}</p>"
+    figure = (map_svg or "") + (f"<p class=note>{esc(map_note)}</p>" if map_note else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <style>

@@ -2,7 +2,8 @@
 
 Two views: *frequency* (edge width and label by count) and *performance* (edge colour
 and label by median waiting time, node label with measured handling time). Optional
-``score`` node attributes (0–1, set by the ranking) colour the activities.
+``score`` node attributes (0–1, set by the ranking) colour the activities. Names are
+shown :func:`~rpa_scout.safety.printable` (control characters escaped).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from rpa_scout.errors import ConfigError
+from rpa_scout.safety import printable
 
 VIEWS = ("frequency", "performance")
 _WAIT_COLOURS = ("#2b83ba", "#abdda4", "#fdae61", "#f46d43", "#d7191c")
@@ -38,7 +40,7 @@ def _quote(text: str) -> str:
 
 
 def _wrap(name: str, width: int = 28) -> str:
-    words, lines, line = str(name).split(), [], ""
+    words, lines, line = printable(name).split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
@@ -64,7 +66,7 @@ def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = No
            'color="#4d4d4d", penwidth=1];',
            '  edge [fontname="Helvetica", fontsize=9, color="#4d4d4d", arrowsize=0.7];']
     if title:
-        out.append(f"  labelloc=t; label={_quote(title)};")
+        out.append(f"  labelloc=t; label={_quote(printable(title))};")
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
     for node, data in graph.nodes(data=True):
         kind = data.get("kind", "activity")

@@ -1,20 +1,58 @@
-"""Read the ranking configuration (YAML) and standard-times files (CSV or YAML)."""
+"""Read the ranking configuration (YAML) and standard-times files (CSV or YAML).
+
+Every value is checked here, at the edge, so that a bad file gives one error naming
+the file, the key and what to write instead: sections must be mappings, numbers
+finite numbers, patterns valid regular expressions, minutes between 0 and
+:data:`MAX_STANDARD_MINUTES`.
+"""
 
 from __future__ import annotations
 
+import csv
+import math
+import re
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from rpa_scout.errors import ConfigError
 
+#: A time-study figure for one step longer than a working day is a typing error.
+MAX_STANDARD_MINUTES = 24 * 60.0
+#: Config and standard-times files are small; a bigger one is not one of them.
+MAX_CONFIG_BYTES = 1 << 20
+RANK_NUMBERS = ("fit_threshold",)
+RANK_MAPPINGS = ("weights", "minimums")
+RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed")
+ECONOMICS_KEYS = ("fte_hours", "hourly_cost", "build_days", "day_rate", "licence_per_year")
+PATTERN_KEYS = ("system_resources", "person_resources", "system_activities", "manual_activities")
 
-def _load_yaml(path: Path) -> Any:
-    import yaml
 
+def _read_text(path: Path, what: str) -> str:
+    """The file as UTF-8 text (a BOM is dropped), or :class:`ConfigError` saying why not."""
     if not path.exists():
         raise ConfigError(f"{path}: no such file")
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; give the {what} file")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than 1 MiB; this is not a {what} file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save the {what} file "
+                          "as UTF-8") from None
+
+
+def _load_yaml(path: Path, what: str = "config") -> Any:
+    import yaml
+
+    text = _read_text(path, what)
+    try:
+        return yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -22,57 +60,178 @@ def _load_yaml(path: Path) -> Any:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """Read a YAML config with optional sections ``rank``, ``economics`` and ``manual``.
+    """Read and check a YAML config with optional sections ``rank``, ``economics``, ``manual``.
 
     Example::
 
         rank: {fit_threshold: 0.5, sort_by: hours, weights: {rule_basedness: 0.4}}
         economics: {hourly_cost: 38, fte_hours: 1600, build_days: 15}
         manual: {system_resources: ["Basware.*"], manual_activities: ["Tarkastus"]}
+
+    Returns:
+        The sections, with ``manual`` pattern lists as tuples.
+
+    Raises:
+        ConfigError: unreadable, not YAML, an unknown section or key, or a value of the
+            wrong kind (see the module docstring).
     """
     data = _load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected sections rank/economics/manual at the top level")
-    unknown = set(data) - {"rank", "economics", "manual"}
+    unknown = set(map(str, data)) - {"rank", "economics", "manual"}
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
                           "use rank, economics and manual")
-    return data
+    out: dict[str, Any] = {}
+    for section in ("rank", "economics", "manual"):
+        if section in data:
+            out[section] = _mapping(data[section], f"{path}: {section}")
+    if "rank" in out:
+        out["rank"] = _rank_section(out["rank"], path)
+    if "economics" in out:
+        out["economics"] = {k: _number(v, f"{path}: economics.{k}")
+                            for k, v in _known(out["economics"], ECONOMICS_KEYS, f"{path}: economics").items()}
+    if "manual" in out:
+        out["manual"] = _manual_section(out["manual"], path)
+    return out
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a mapping of keys to values, got {type(value).__name__} "
+                          f"{_short(value)}")
+    return {str(k): v for k, v in value.items()}
+
+
+def _known(section: Mapping[str, Any], keys: tuple[str, ...], where: str) -> Mapping[str, Any]:
+    unknown = sorted(set(section) - set(keys))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(keys)}")
+    return section
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{where} must be a number, got {_short(value)}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{where} must be a finite number, got {value}")
+    return float(value)
+
+
+def _rank_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    where = f"{path}: rank"
+    _known(section, RANK_KEYS, where)
+    out = dict(section)
+    for key in RANK_MAPPINGS:
+        if key in out:
+            values = _mapping(out[key], f"{where}.{key}")
+            out[key] = {k: _number(v, f"{where}.{key}.{k}") for k, v in values.items()}
+    if "weights" in out and any(v < 0 for v in out["weights"].values()):
+        raise ConfigError(f"{where}.weights must not be negative")
+    for key in RANK_NUMBERS:
+        if key in out:
+            out[key] = _number(out[key], f"{where}.{key}")
+    if "sort_by" in out and not isinstance(out["sort_by"], str):
+        raise ConfigError(f"{where}.sort_by must be a word such as hours, got {_short(out['sort_by'])}")
+    if "routines" in out and not isinstance(out["routines"], bool):
+        raise ConfigError(f"{where}.routines must be true or false, got {_short(out['routines'])}")
+    for key, low, high in (("bootstrap_rounds", 1, 10_000), ("seed", 0, 2**32 - 1)):
+        if key in out:
+            value = out[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ConfigError(f"{where}.{key} must be a whole number from {low} to {high:,}, "
+                                  f"got {_short(value)}")
+    return out
+
+
+def _manual_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    from rpa_scout.manual import ManualRules  # noqa: PLC0415 - the names of its thresholds
+
+    numbers = tuple(f.name for f in fields(ManualRules) if f.name not in PATTERN_KEYS + ("timezone",))
+    where = f"{path}: manual"
+    _known(section, PATTERN_KEYS + numbers, where)
+    out: dict[str, Any] = {}
+    for key, value in section.items():
+        if key in numbers:
+            out[key] = _number(value, f"{where}.{key}")
+            if out[key] < 0:
+                raise ConfigError(f"{where}.{key} must not be negative")
+            continue
+        patterns = [value] if isinstance(value, str) else value
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise ConfigError(f"{where}.{key} must be a list of names or regular expressions, "
+                              f"got {_short(value)}")
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{where}.{key}: {pattern!r} is not a valid regular expression "
+                                  f"({exc}); escape special characters such as ( [ * with a backslash") from None
+        out[key] = tuple(patterns)
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_standard_times(path: Path) -> dict[str, float]:
-    """Activity → minutes from a CSV (columns activity;minutes, any delimiter) or YAML mapping."""
-    if not path.exists():
-        raise ConfigError(f"{path}: no such file")
+    """Activity → minutes from a CSV (columns activity;minutes, any delimiter) or YAML mapping.
+
+    Raises:
+        ConfigError: unreadable, no activity and minutes columns, or minutes that are not
+            a finite number from 0 to :data:`MAX_STANDARD_MINUTES`.
+    """
     if path.suffix.lower() in (".yaml", ".yml"):
-        data = _load_yaml(path)
+        data = _load_yaml(path, "standard-times")
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: expected 'activity: minutes' lines")
-        items = list(data.items())
+        items = [(str(k), v) for k, v in data.items()]
     else:
-        import csv
-
-        text = path.read_text(encoding="utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-        rows = list(csv.reader(text.splitlines(), dialect))
-        if not rows:
-            raise ConfigError(f"{path}: empty standard-times file")
-        header = [h.strip().lower() for h in rows[0]]
-        start = 1 if header and header[-1] in ("minutes", "minuutit", "min", "minuter") else 0
-        items = []
-        for number, row in enumerate(rows[start:], start=start + 1):
-            if not row or not "".join(row).strip():
-                continue
-            if len(row) < 2:
-                raise ConfigError(f"{path}: row {number} needs an activity and minutes")
-            items.append((row[0].strip(), row[1].strip().replace(",", ".")))
+        items = _standard_rows(path)
     out: dict[str, float] = {}
     for activity, minutes in items:
-        try:
-            value = float(minutes)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{path}: minutes for {activity!r} is not a number: {minutes!r}") from None
-        if value < 0:
-            raise ConfigError(f"{path}: minutes for {activity!r} must not be negative")
-        out[str(activity)] = value
+        out[activity] = _minutes(path, activity, minutes)
+    if not out:
+        raise ConfigError(f"{path}: no standard times in the file; write 'activity;minutes' rows")
     return out
+
+
+def _standard_rows(path: Path) -> list[tuple[str, Any]]:
+    text = _read_text(path, "standard-times")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise ConfigError(f"{path}: empty standard-times file")
+    delimiter = next((d for d in (";", "\t", ",") if d in lines[0]), None)
+    if delimiter is None:
+        raise ConfigError(f"{path}: row 1 needs an activity and minutes separated by ; , or tab")
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header = [h.strip().lower() for h in rows[0]]
+    start = 1 if header and header[-1] in ("minutes", "minuutit", "min", "minuter") else 0
+    items = []
+    for number, row in enumerate(rows[start:], start=start + 1):
+        if not "".join(row).strip():
+            continue
+        if len(row) < 2 or not row[0].strip():
+            raise ConfigError(f"{path}: row {number} needs an activity and minutes")
+        value = row[1].strip()
+        items.append((row[0].strip(), value.replace(",", ".") if value.count(",") == 1 else value))
+    return items
+
+
+def _minutes(path: Path, activity: str, minutes: Any) -> float:
+    try:
+        value = float(minutes) if not isinstance(minutes, bool) else math.nan
+    except (TypeError, ValueError):
+        raise ConfigError(f"{path}: minutes for {activity!r} is not a number: {_short(minutes)}") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{path}: minutes for {activity!r} must be a finite number, got {_short(minutes)}")
+    if value < 0:
+        raise ConfigError(f"{path}: minutes for {activity!r} must not be negative")
+    if value > MAX_STANDARD_MINUTES:
+        raise ConfigError(f"{path}: minutes for {activity!r} is {value:,.6g}, more than a day "
+                          f"({MAX_STANDARD_MINUTES:,.0f}); give the minutes one execution takes")
+    return value

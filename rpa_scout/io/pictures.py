@@ -1,4 +1,8 @@
-"""Write graphs: DOT always, SVG/PNG through Graphviz's ``dot``, GraphML, JSON, BPMN."""
+"""Write graphs: DOT always, SVG/PNG through Graphviz's ``dot``, GraphML, JSON, BPMN.
+
+``dot`` runs with a time limit (:func:`rpa_scout.drawing.dot_seconds`); every file
+appears whole or not at all (:mod:`rpa_scout.io.files`).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ from typing import Any
 
 import networkx as nx
 
-from rpa_scout._quiet import pm4py, quiet
-from rpa_scout.errors import InputError, RenderError
+from rpa_scout._quiet import pm4py, quiet_fds
+from rpa_scout.drawing import dot_seconds
+from rpa_scout.errors import DotTimeout, RenderError
+from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
+from rpa_scout.safety import printable
 
 INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; "
                 "macOS: brew install graphviz)")
@@ -23,72 +30,104 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def write_dot_picture(dot_text: str, path: Path, fmt: str) -> Path:
+def run_dot(dot_text: str, fmt: str, seconds: float | None = None) -> bytes:
+    """Draw DOT text as ``fmt`` (svg, png) with ``dot`` and return the bytes.
+
+    Args:
+        dot_text: the graph.
+        fmt: Graphviz output format.
+        seconds: time limit; by default from the number of lines (about one per node
+            and edge), see :func:`rpa_scout.drawing.dot_seconds`.
+
+    Raises:
+        RenderError: ``dot`` is missing or fails.
+        DotTimeout: ``dot`` did not finish in time (it is stopped).
+    """
+    if not dot_available():
+        raise RenderError(f"Graphviz's 'dot' was not found; {INSTALL_HINT}")
+    limit = dot_seconds(dot_text.count("\n")) if seconds is None else seconds
+    try:
+        done = subprocess.run(["dot", f"-T{fmt}"], input=dot_text.encode("utf-8"),
+                              capture_output=True, check=False, timeout=limit)
+    except subprocess.TimeoutExpired:
+        raise DotTimeout(f"Graphviz did not finish drawing within {limit:.0f} s") from None
+    except OSError as exc:
+        raise RenderError(f"Graphviz could not be run ({exc.strerror or exc})") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"Graphviz failed: {printable(message[0]) if message else 'unknown error'}")
+    return done.stdout
+
+
+def write_dot_picture(dot_text: str, path: Path, fmt: str, seconds: float | None = None) -> Path:
     """Write ``dot_text`` as ``fmt`` (dot, svg or png) to ``path``; return the path.
 
     Raises:
-        RenderError: ``dot`` is missing or fails; the DOT file is written beside
-            ``path`` first so nothing is lost.
+        RenderError: ``dot`` is missing, fails or runs out of time; the DOT file is
+            written beside ``path`` first so nothing is lost.
+        OutputError: ``path`` cannot be written.
     """
-    _writable(path)
+    check_output(path)
     if fmt == "dot":
-        path.write_text(dot_text, encoding="utf-8")
-        return path
+        return atomic_text(path, dot_text)
     if not dot_available():
-        fallback = path.with_suffix(".dot")
-        fallback.write_text(dot_text, encoding="utf-8")
+        fallback = atomic_text(path.with_suffix(".dot"), dot_text)
         raise RenderError(f"Graphviz's 'dot' was not found, so {path.name} was not drawn; "
                           f"the DOT file was written to {fallback}; {INSTALL_HINT}")
-    done = subprocess.run(["dot", f"-T{fmt}", "-o", str(path)], input=dot_text.encode("utf-8"),
-                          capture_output=True, check=False, timeout=600)
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"Graphviz failed to draw {path.name}: {message[0] if message else 'unknown error'}")
-    return path
+    try:
+        data = run_dot(dot_text, fmt, seconds)
+    except RenderError as exc:
+        fallback = atomic_text(path.with_suffix(".dot"), dot_text)
+        raise type(exc)(f"{exc}, so {path.name} was not drawn; the DOT file was written to "
+                        f"{fallback}; draw fewer activities and paths with --activities and --paths") from None
+    return atomic_write(path, lambda fh: fh.write(data))
 
 
 def render_svg(dot_text: str) -> str:
     """Draw DOT text as SVG with Graphviz (for notebooks: ``IPython.display.SVG``).
 
     Raises:
-        RenderError: ``dot`` is missing (the message says how to install it) or fails.
+        RenderError: ``dot`` is missing (the message says how to install it), fails or
+            runs out of time.
     """
-    if not dot_available():
-        raise RenderError(f"Graphviz's 'dot' was not found, so the picture was not drawn; {INSTALL_HINT}")
-    done = subprocess.run(["dot", "-Tsvg"], input=dot_text.encode("utf-8"), capture_output=True,
-                          check=False, timeout=600)
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"Graphviz failed to draw the picture: {message[0] if message else 'unknown error'}")
-    return done.stdout.decode("utf-8")
+    return run_dot(dot_text, "svg").decode("utf-8")
 
 
 def write_graphml(graph: nx.DiGraph, path: Path) -> Path:
-    """Write GraphML (attributes that are not numbers or text are left out)."""
-    _writable(path)
+    """Write GraphML (attributes that are not numbers or text are left out).
+
+    Names are written :func:`~rpa_scout.safety.printable`: XML cannot hold control
+    characters.
+    """
     clean = nx.DiGraph()
+    names = {node: printable(node) for node in graph.nodes}
     for node, data in graph.nodes(data=True):
-        clean.add_node(node, **_scalars(data))
+        clean.add_node(names[node], **_scalars(data))
     for a, b, data in graph.edges(data=True):
-        clean.add_edge(a, b, **_scalars(data))
-    nx.write_graphml(clean, path)
+        clean.add_edge(names[a], names[b], **_scalars(data))
+    with atomic_path(path) as tmp:
+        nx.write_graphml(clean, tmp)
     return path
 
 
 def write_graph_json(graph: nx.DiGraph, path: Path) -> Path:
     """Write node-link JSON (networkx's format, readable by d3 and others)."""
-    _writable(path)
     data = nx.node_link_data(graph, edges="edges")
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=_json_default) + "\n",
-                    encoding="utf-8")
-    return path
+    return atomic_text(path, json.dumps(data, indent=1, ensure_ascii=False, default=_json_default) + "\n")
 
 
 def write_bpmn(model: Any, path: Path) -> Path:
-    """Write a pm4py BPMN model as a .bpmn file."""
-    _writable(path)
-    with quiet():
-        pm4py().write_bpmn(model, str(path))
+    """Write a pm4py BPMN model as a .bpmn file.
+
+    pm4py lays the diagram out with Graphviz, which refuses some names; the model is
+    then written without a layout (BPMN tools lay it out when they open it).
+    """
+    with atomic_path(path) as tmp:
+        with quiet_fds():
+            try:
+                pm4py().write_bpmn(model, str(tmp))
+            except Exception:  # pm4py's layout step (dot) failed: the model without it
+                pm4py().write_bpmn(model, str(tmp), auto_layout=False)
     return path
 
 
@@ -97,8 +136,10 @@ def _scalars(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if isinstance(value, bool):
             out[key] = value
-        elif isinstance(value, (int, str)):
+        elif isinstance(value, int):
             out[key] = value
+        elif isinstance(value, str):
+            out[key] = printable(value)
         elif isinstance(value, float) and math.isfinite(value):
             out[key] = value
     return out
@@ -108,9 +149,3 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return str(value)
-
-
-def _writable(path: Path) -> None:
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        raise InputError(f"{path}: the folder {parent} does not exist; create it or choose --out elsewhere")

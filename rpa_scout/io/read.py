@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,8 @@ from dataclasses import replace
 from rpa_scout.clean import standardise
 from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
                                with_resource)
-from rpa_scout.errors import ColumnError, InputError
+from rpa_scout.errors import ColumnError, ConfigError, InputError
+from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
 from rpa_scout.lifecycle import known_transition, normalise_transition
@@ -55,6 +57,7 @@ def read_log(
     sheet: str | int | None = None,
     drop_duplicates: bool = False,
     event_id: str | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
@@ -76,6 +79,9 @@ def read_log(
             case, activity, timestamp and transition are export duplicates and are
             dropped. By default a column named ``event_id``, ``eventid``, ``id`` or
             ``concept:instance`` is used if there is one; ``""`` uses none.
+        max_bytes: read at most this many (uncompressed) bytes; the other limits
+            (compression ratio, columns, XML depth) are those of
+            :class:`rpa_scout.io.stream.Limits`.
 
     Returns:
         ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
@@ -83,10 +89,17 @@ def read_log(
 
     Raises:
         InputError: the file is missing, empty, of unknown format, malformed or unsafe.
-        ColumnError: required columns cannot be found, the mapping is ambiguous, or the
-            named lifecycle column holds no lifecycle transition.
+        LimitError: the file goes past a limit (size, compression ratio, columns, depth).
+        ColumnError: required columns cannot be found, the mapping is ambiguous, gives
+            one column two roles, or the named lifecycle column holds no lifecycle
+            transition.
+        ConfigError: an invalid delimiter.
     """
     path = Path(path)
+    limits = Limits.with_max_bytes(max_bytes)
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\"\r\n"):
+        raise ConfigError(f"--delimiter must be one character other than a quote or a line break, "
+                          f"got {delimiter!r}")
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
@@ -94,19 +107,17 @@ def read_log(
     fmt = log_format(path)
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: the file is empty; export the log again")
-    notes: tuple[str, ...] = ()
     if fmt == "xes":
-        frame, parser = read_xes_table(path)
+        frame, parser, repairs = read_xes_table(path, limits)
         if frame.empty:
             raise InputError(f"{path.name}: the XES file holds no events")
-        table = RawTable(frame, notes=(f"parser {parser}",))
+        table = RawTable(frame, notes=(f"parser {parser}",), repairs=repairs)
     elif fmt == "csv":
-        table = read_csv_table(path, delimiter=delimiter, encoding=encoding)
+        table = read_csv_table(path, delimiter=delimiter, encoding=encoding, limits=limits)
     elif fmt == "parquet":
-        table = read_parquet_table(path)
+        table = read_parquet_table(path, limits)
     else:
-        table = read_excel_table(path, sheet=sheet)
-    notes = table.notes
+        table = read_excel_table(path, sheet=sheet, limits=limits)
     header = [str(c) for c in table.frame.columns]
     mapping = _mapping(header, columns, fmt, path.name)
     explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
@@ -122,16 +133,34 @@ def read_log(
         shown = ", ".join(repr(h) for h in header[:15])
         raise ColumnError(f"{path.name}: no {missing[0]} column found among {shown}; "
                           f"name it with --{missing[0]} COLUMN")
-    mapping, notes = _lifecycle_or_attribute(table.frame, mapping, notes, path.name,
+    _one_role_a_column(mapping, path.name)
+    mapping, notes = _lifecycle_or_attribute(table.frame, mapping, table.notes, path.name,
                                              explicit=lifecycle is not None)
     if event_id is None:
         event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
-    return standardise(
+    log, report = standardise(
         table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
         timezone=timezone, notes=notes,
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
         malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id or None,
     )
+    if table.repairs:  # made while decoding, before standardise saw the rows
+        report = replace(report, repaired={**table.repairs, **report.repaired})
+    return log, report
+
+
+def _one_role_a_column(mapping: LogColumns, name: str) -> None:
+    """Raise :class:`ColumnError` when one column is mapped to two roles."""
+    seen: dict[str, str] = {}
+    for role in ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp"):
+        column = getattr(mapping, role)
+        if column is None:
+            continue
+        if column in seen:
+            flag = lambda r: "--" + r.replace("_", "-")  # noqa: E731
+            raise ColumnError(f"{name}: column {column!r} is mapped both as {flag(seen[column])} and "
+                              f"{flag(role)}; each role needs a column of its own")
+        seen[column] = role
 
 
 def _lifecycle_or_attribute(frame: pd.DataFrame, mapping: LogColumns, notes: tuple[str, ...],

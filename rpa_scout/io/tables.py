@@ -1,27 +1,38 @@
 """Read CSV/TSV (also gzipped), Parquet and Excel exports into raw tables.
 
 CSV as municipal systems export it: delimiter ``,`` ``;`` tab or ``|`` detected;
-UTF-8, UTF-8 with BOM, or cp1252 detected; decimal comma in numeric attributes.
+UTF-8, UTF-8 with BOM, UTF-16 (with a byte-order mark, or detected by
+charset-normalizer) or cp1252 detected; decimal comma in numeric attributes.
 Every value is first read as text so nothing is lost; records with the wrong number of
 fields are kept aside with their record numbers so the load report can reject them.
+Every file is read within :class:`rpa_scout.io.stream.Limits`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
-from rpa_scout.errors import InputError
-from rpa_scout.io.xes import open_text
+from rpa_scout.errors import InputError, LimitError
+from rpa_scout.io.stream import Limits, check_ratio, read_all, too_big
 from rpa_scout.timestamps import str_fullmatch_all
 
 _SAMPLE = 1 << 20
 DELIMITERS = (";", ",", "\t", "|")
 _DECIMAL = r"\s*-?\d{1,3}(?:[ \u00a0]?\d{3})*(?:,\d+)?\s*|\s*-?\d+(?:,\d+)?\s*"
+# A field may be as long as a file may be: the csv module's 128 KiB default would make
+# a valid file with one long text look like a file without a delimiter.
+csv.field_size_limit(min(sys.maxsize, 2**63 - 1))
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+REPAIR_UNDECODABLE = "text: bytes that are not {encoding} replaced with U+FFFD"
 
 
 @dataclass(frozen=True)
@@ -32,26 +43,33 @@ class RawTable:
     bad_records: dict[int, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     positions: pd.Series | None = None
+    repairs: Mapping[str, int] = field(default_factory=dict)
 
 
 def read_csv_table(path: Path, *, delimiter: str | None = None,
-                   encoding: str | None = None) -> RawTable:
-    """Read a delimited text file; see the module docstring for what is detected."""
-    with open_text(path) as fh:
-        try:
-            data = fh.read()
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{path.name}: cannot read the file ({exc})") from None
+                   encoding: str | None = None, limits: Limits | None = None) -> RawTable:
+    """Read a delimited text file; see the module docstring for what is detected.
+
+    Raises:
+        InputError: empty, undecodable, no header, no delimiter found, malformed.
+        LimitError: beyond ``limits`` (size, compression ratio, columns).
+    """
+    limits = limits or Limits()
+    data = read_all(path, limits)
     if not data.strip():
         raise InputError(f"{path.name}: the file is empty; export the log again")
-    text, used = _decode(data, encoding, path.name)
+    text, used, repairs = _decode(data, encoding, path.name)
+    if not text.strip():
+        raise InputError(f"{path.name}: the file is empty; export the log again")
     if delimiter is None:
         delimiter = sniff_delimiter(text, path.name)
+    _check_columns(text, delimiter, path.name, limits)
     notes = [f"encoding {used}", f"delimiter {delimiter!r}"]
     bad: dict[int, str] = {}
     positions = None
     utf8 = data[3:] if used == "utf-8 with BOM" else data if used == "utf-8" else None
     frame = _read_arrow(text, utf8, delimiter)
+    del data, utf8
     try:
         if frame is None:
             frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
@@ -64,32 +82,84 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     frame, converted = _decimal_columns(frame, delimiter)
     if converted:
         notes.append("decimal comma read in " + ", ".join(converted))
-    return RawTable(frame, bad, tuple(notes), positions)
+    return RawTable(frame, bad, tuple(notes), positions, repairs)
 
 
-def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
+def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str, dict[str, int]]:
+    """Text, the encoding used (for the report) and the replacement repairs made."""
     if encoding:
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"{name}: cannot decode with --encoding {encoding} ({exc})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8 with BOM"
+        return text.removeprefix("\ufeff"), encoding, {}
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            if codec == "utf-8":
+                try:
+                    return body.decode("utf-8"), "utf-8 with BOM", {}
+                except UnicodeDecodeError:  # a BOM, then a cp1252 export
+                    return _lossy(body, "cp1252", "cp1252 (after a UTF-8 byte-order mark)")
+            return _lossy(body, codec, f"{codec} with BOM")
+    if b"\x00" in data[:_SAMPLE]:
+        wide = _wide_encoding(data[:_SAMPLE])
+        if wide:
+            return _lossy(data, wide, f"{wide} (detected)")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", {}
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return _lossy(data, "cp1252", "cp1252")
+
+
+def _lossy(data: bytes, codec: str, label: str) -> tuple[str, str, dict[str, int]]:
+    """Decode with U+FFFD for bytes ``codec`` cannot map, counted as a repair."""
+    text = data.decode(codec, errors="replace")
+    genuine = "\ufffd".encode(codec, errors="ignore")  # U+FFFD written in the file itself
+    replaced = text.count("\ufffd") - (data.count(genuine) if genuine else 0)
+    repairs = {REPAIR_UNDECODABLE.format(encoding=label): replaced} if replaced > 0 else {}
+    return text, label, repairs
+
+
+def _wide_encoding(sample: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte-order mark, as charset-normalizer tells; else None."""
+    try:
+        from charset_normalizer import from_bytes  # noqa: PLC0415 - only for NUL-laden files
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    best = from_bytes(sample[: 64 * 1024]).best()
+    if best is None:
+        return None
+    codec = best.encoding.replace("_", "-").lower()
+    return codec if codec.startswith(("utf-16", "utf-32")) else None
+
+
+def _records(text: str, limit: int = 50) -> list[list[str]]:
+    """The first ``limit`` records of ``text``'s first 1 MiB, read with each delimiter later.
+
+    Records end only at ``\\n``, ``\\r\\n`` or ``\\r`` outside quotes (as pandas and
+    pyarrow read them): a vertical tab or U+2028 inside a field is text. A record cut
+    off by the end of the sample is left out.
+    """
+    sample = text[:_SAMPLE]
+    lines = io.StringIO(sample, newline="").readlines()
+    if len(text) > _SAMPLE and len(lines) > 1:
+        lines = lines[:-1]
+    return lines[: limit * 4]
 
 
 def sniff_delimiter(text: str, name: str) -> str:
-    """The delimiter that splits the first lines into the same, largest number of fields."""
-    lines = [ln for ln in text[:_SAMPLE].splitlines()[:50] if ln.strip()]
+    """The delimiter that splits the first records into the same, largest number of fields."""
+    lines = [ln for ln in _records(text) if ln.strip()]
     best, best_fields = None, 1
     for delim in DELIMITERS:
         try:
-            counts = [len(row) for row in csv.reader(lines, delimiter=delim)]
+            rows = list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delim))[:50]
         except csv.Error:
             continue
+        if len(text) > _SAMPLE and len(rows) > 1:
+            rows = rows[:-1]  # possibly cut off inside a quoted field
+        counts = [len(row) for row in rows if row]
         if not counts:
             continue
         typical = max(set(counts), key=counts.count)
@@ -101,6 +171,16 @@ def sniff_delimiter(text: str, name: str) -> str:
             f"{name}: cannot tell the delimiter (tried ; , tab |); name it with --delimiter"
         )
     return best
+
+
+def _check_columns(text: str, delimiter: str, name: str, limits: Limits) -> None:
+    try:
+        header = next(csv.reader(io.StringIO(text[:_SAMPLE], newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return  # the readers report it
+    if len(header) > limits.max_columns:
+        raise LimitError(f"{name}: has {len(header):,} columns; rpa_scout reads at most "
+                         f"{limits.max_columns:,}; export only the columns you need")
 
 
 def _read_arrow(text: str, utf8: bytes | None, delimiter: str) -> pd.DataFrame | None:
@@ -193,8 +273,29 @@ def _decimal_columns(frame: pd.DataFrame, delimiter: str) -> tuple[pd.DataFrame,
     return frame, converted
 
 
-def read_parquet_table(path: Path) -> RawTable:
-    """Read a Parquet file."""
+def read_parquet_table(path: Path, limits: Limits | None = None) -> RawTable:
+    """Read a Parquet file, after checking its size and shape in the file's metadata.
+
+    Raises:
+        InputError: not a readable Parquet file.
+        LimitError: more columns, cells or bytes than ``limits`` allow.
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415 - heavy import only when needed
+
+    limits = limits or Limits()
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception as exc:
+        raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+    if meta.num_columns > limits.max_columns:
+        raise LimitError(f"{path.name}: has {meta.num_columns:,} columns; rpa_scout reads at most "
+                         f"{limits.max_columns:,}; export only the columns you need")
+    if meta.num_rows * meta.num_columns > limits.max_cells:
+        raise too_big(path.name, limits)
+    inflated = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if inflated > limits.max_bytes:
+        raise too_big(path.name, limits)
+    check_ratio(path.name, inflated, path.stat().st_size, limits)
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:
@@ -202,13 +303,49 @@ def read_parquet_table(path: Path) -> RawTable:
     return RawTable(frame.reset_index(drop=True))
 
 
-def read_excel_table(path: Path, *, sheet: str | int | None = None) -> RawTable:
-    """Read the first (or the named) sheet of an Excel workbook."""
+def read_excel_table(path: Path, *, sheet: str | int | None = None,
+                     limits: Limits | None = None) -> RawTable:
+    """Read the first (or the named) sheet of an Excel workbook.
+
+    The workbook (a ZIP file) is checked first: its members' sizes, compression ratios
+    and worksheet sizes, then the sheet's number of columns. openpyxl parses the XML
+    inside with defusedxml when it is installed (no DTDs, no entities).
+
+    Raises:
+        InputError: not a readable workbook or no such sheet.
+        LimitError: beyond ``limits``.
+    """
+    limits = limits or Limits()
+    _check_workbook(path, limits)
+    which = 0 if sheet is None else sheet
     try:
-        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl")
+        header = pd.read_excel(path, sheet_name=which, engine="openpyxl", nrows=0)
+        if header.shape[1] > limits.max_columns:
+            raise LimitError(f"{path.name}: the sheet has {header.shape[1]:,} columns; rpa_scout reads "
+                             f"at most {limits.max_columns:,}; keep only the columns you need")
+        frame = pd.read_excel(path, sheet_name=which, engine="openpyxl")
     except ImportError:
         raise InputError("reading Excel needs openpyxl: pip install openpyxl") from None
+    except LimitError:
+        raise
     except Exception as exc:
         raise InputError(f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawTable(frame, notes=(f"sheet {sheet if sheet is not None else 'first'}",))
+
+
+def _check_workbook(path: Path, limits: Limits) -> None:
+    try:
+        with zipfile.ZipFile(path) as book:
+            members = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    if sum(m.file_size for m in members) > limits.max_bytes:
+        raise too_big(path.name, limits)
+    for member in members:
+        check_ratio(path.name, member.file_size, member.compress_size, limits)
+        if member.filename.startswith("xl/worksheets/") and member.file_size > limits.max_sheet_bytes:
+            raise LimitError(
+                f"{path.name}: the worksheet {member.filename.rsplit('/', 1)[-1]} holds more than "
+                f"{limits.max_sheet_bytes >> 20:,} MiB of XML, which takes Excel's reader many minutes; "
+                "save the log as CSV and read that")

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rpa_scout.errors import InputError
+from rpa_scout.io.files import atomic_write
 from rpa_scout.report import LoadReport
+from rpa_scout.safety import spreadsheet_table
 
 
 def write_rejects(report: LoadReport, path: Path) -> int:
-    """Write the rejected rows (row number, reason, original values) as CSV; return count."""
+    """Write the rejected rows (row number, reason, original values) as CSV; return count.
+
+    The rows are the file's own, but the CSV is opened in spreadsheets: text cells pass
+    :func:`rpa_scout.safety.spreadsheet_table`.
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
     rows = report.rejected_rows
-    try:
-        if rows is None:
-            path.write_text("row,reason\n", encoding="utf-8")
-            return 0
-        rows.to_csv(path, index=False, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the rejected rows ({exc.strerror})") from None
-    return len(rows)
+    text = "row,reason\n" if rows is None else spreadsheet_table(rows).to_csv(index=False)
+    data = text.encode("utf-8")
+    atomic_write(path, lambda fh: fh.write(data))
+    return 0 if rows is None else len(rows)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator, Mapping
@@ -21,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
-from rpa_scout.errors import InputError
+from rpa_scout.errors import InputError, OutputError
+from rpa_scout.io.files import atomic_write
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
 
 WRITE_FORMATS = {".xes": "xes", ".xes.gz": "xes", ".csv": "csv", ".csv.gz": "csv",
@@ -74,8 +74,8 @@ def write_log(log: pd.DataFrame, path: str | Path, *, timezone: str = DEFAULT_TI
         The path written.
 
     Raises:
-        InputError: unknown format, missing case/activity/timestamp column, or the file
-            cannot be written.
+        InputError: unknown format, missing case/activity/timestamp column.
+        OutputError: the file cannot be written.
     """
     path = Path(path)
     fmt = output_format(path)
@@ -84,17 +84,17 @@ def write_log(log: pd.DataFrame, path: str | Path, *, timezone: str = DEFAULT_TI
     if missing:
         raise InputError(f"cannot write {path.name}: the log has no column {missing[0]!r}")
     if fmt == "parquet":
-        return _atomic(path, lambda fh: _write_parquet(log, fh))
+        return _atomic_in_new_folder(path, lambda fh: _write_parquet(log, fh))
     gz = path.name.lower().endswith(".gz")
     if fmt == "csv":
-        return _atomic(path, lambda fh: _write_chunks(_csv_chunks(log, timezone), fh, gz))
-    return _atomic(path, lambda fh: _write_chunks(_xes_chunks(log, timezone, columns), fh, gz))
+        return _atomic_in_new_folder(path, lambda fh: _write_chunks(_csv_chunks(log, timezone), fh, gz))
+    return _atomic_in_new_folder(path, lambda fh: _write_chunks(_xes_chunks(log, timezone, columns), fh, gz))
 
 
 def write_truth(truth: Mapping[str, Any], path: str | Path) -> Path:
     """Write a ground-truth document as UTF-8 JSON (indented, keys in their order)."""
     text = json.dumps(truth, indent=2, ensure_ascii=False) + "\n"
-    return _atomic(Path(path), lambda fh: fh.write(text.encode("utf-8")))
+    return _atomic_in_new_folder(Path(path), lambda fh: fh.write(text.encode("utf-8")))
 
 
 def iso_timestamps(values: pd.Series, timezone: str = DEFAULT_TIMEZONE,
@@ -228,17 +228,10 @@ def _write_chunks(chunks: Iterator[bytes], fh: BinaryIO, gz: bool) -> None:
             out.write(chunk)
 
 
-def _atomic(path: Path, write: Any) -> Path:
-    tmp = path.with_name(f".{path.name}.partial")
+def _atomic_in_new_folder(path: Path, write: Any) -> Path:
+    """:func:`atomic_write`, creating the target's folder first (``generate --out new/x``)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+        raise OutputError(f"{path}: cannot create the folder {path.parent} ({exc.strerror or exc})") from None
+    return atomic_write(path, write)

@@ -1,0 +1,87 @@
+"""Write output files whole or not at all, with one clear error when that cannot be done.
+
+Every writer of rpa_scout goes through :func:`atomic_write` (it writes bytes to an open
+file) or :func:`atomic_path` (for libraries that want a file name): the output is
+written beside the target under a hidden ``.partial-NAME`` name and renamed over the
+target only when complete, so a failure (an unwritable folder, a full disk, a name a
+library refuses) leaves no truncated file and becomes one :class:`OutputError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
+
+from rpa_scout.errors import OutputError
+
+
+def check_output(path: Path) -> None:
+    """Raise :class:`OutputError` unless ``path`` can be a file in an existing folder.
+
+    Called before the expensive work, so that a mistyped ``--out`` is reported at once.
+    """
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise OutputError(f"{path}: the folder {parent} does not exist; create it or choose --out elsewhere")
+    if not parent.is_dir():
+        raise OutputError(f"{path}: {parent} is a file, not a folder; choose --out elsewhere")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name with --out")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds.
+
+    Raises:
+        OutputError: the folder is missing or not writable, the disk is full, or the
+            writer inside the block failed with an ``OSError`` or ``ValueError``
+            (libraries raise the latter for text they cannot store).
+    """
+    path = Path(path)
+    check_output(path)
+    tmp = path.with_name(f".partial-{path.name}")  # the suffix stays: libraries go by it
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise OutputError(f"{path}: cannot write the file ({exc.strerror or exc}); "
+                          "check the folder's permissions and free space, or choose --out elsewhere") from None
+    except (ValueError, TypeError) as exc:
+        _remove(tmp)
+        raise OutputError(f"{path}: cannot write the file ({type(exc).__name__}: {exc})") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Call ``write`` with a binary file open for writing; the result appears as ``path``.
+
+    Returns:
+        ``path``.
+
+    Raises:
+        OutputError: see :func:`atomic_path`.
+    """
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            write(fh)
+    return Path(path)
+
+
+def atomic_text(path: Path, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` (see :func:`atomic_write`)."""
+    data = text.encode("utf-8")
+    return atomic_write(path, lambda fh: fh.write(data))
+
+
+def _remove(tmp: Path) -> None:
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
+__all__ = ["atomic_path", "atomic_text", "atomic_write", "check_output"]

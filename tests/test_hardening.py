@@ -1,0 +1,348 @@
+"""Each item of issue 12, with the exact line the user sees where practical."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import shutil
+
+import networkx as nx
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout import read_log
+from rpa_scout.cli import main
+from rpa_scout.drawing import dot_seconds, drawable, neighbourhood
+from rpa_scout.errors import ConfigError, InputError, LimitError, OutputError
+from rpa_scout.graph import discover_graph
+from rpa_scout.io.config import read_config, read_standard_times
+from rpa_scout.io.files import atomic_path
+from rpa_scout.io.stream import Limits, parse_size, read_all
+from rpa_scout.safety import markdown_text, printable, spreadsheet_cell, spreadsheet_table
+from tests.conftest import shared_log
+from tests.fuzz_corpus import csv_text, rows, xes_text
+
+HAS_DOT = shutil.which("dot") is not None
+
+
+def _error(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout == "" or "Error" not in result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+# ------------------------------------------------------------------------- text safety
+@pytest.mark.parametrize("value,expected", [
+    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1", "'+1"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\\x09=1"), ("\r=1", "'\\x0d=1"), ("plain", "plain"), (3.5, 3.5), (-2, -2),
+])
+def test_spreadsheet_cells(value, expected):
+    assert spreadsheet_cell(value) == expected
+
+
+def test_spreadsheet_table_keeps_numbers_numbers():
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "ok"], "hours": [-1.5, 2.0]})
+    out = spreadsheet_table(frame)
+    assert out["name"].tolist() == ["'=cmd|' /C calc'!A0", "ok"]
+    assert out["hours"].dtype == float and out["hours"].tolist() == [-1.5, 2.0]
+
+
+def test_printable_and_markdown():
+    assert printable("a\x1b[2J\x07b\u202ec\x9b") == "a\\x1b[2J\\x07b\\u202ec\\x9b"
+    assert markdown_text('<img src=x onerror="alert(1)"> | [x](javascript:y)') == \
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; \\| \\[x\\](javascript:y)"
+
+
+# ------------------------------------------------------------------------ outputs
+HOSTILE = "=HYPERLINK(\"http://evil/\",\"x\") <script>alert(1)</script> \x1b]0;title\x07"
+
+
+@pytest.fixture
+def hostile_log(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text(csv_text(rows(HOSTILE)), encoding="utf-8")
+    return path
+
+
+def test_rank_csv_and_xlsx_have_no_live_formula(hostile_log, tmp_path):
+    from openpyxl import load_workbook
+
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"r.{fmt}"
+        result = CliRunner().invoke(main, ["rank", str(hostile_log), "--all", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        if fmt == "csv":
+            cells = [row[2] for row in csv.reader(io.StringIO(out.read_text(encoding="utf-8")))]
+        else:
+            sheet = load_workbook(out).active
+            assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+            cells = [c.value for c in sheet["C"]]
+        assert "'=HYPERLINK(\"http://evil/\",\"x\") <script>alert(1)</script> \\x1b]0;title\\x07" in cells
+
+
+def test_markdown_and_terminal_show_names_escaped(hostile_log, tmp_path):
+    out = tmp_path / "r.md"
+    result = CliRunner().invoke(main, ["rank", str(hostile_log), "--all", "--out", str(out)])
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "\x1b" not in result.stdout and "\\x1b]0;title\\x07" in result.stdout
+    variants = CliRunner().invoke(main, ["variants", str(hostile_log)])
+    assert "\x1b" not in variants.stdout and "\\x1b]0;title" in variants.stdout
+
+
+def test_failed_xlsx_write_leaves_no_file(hostile_log, tmp_path, monkeypatch):
+    def boom(self, *args, **kwargs):
+        raise ValueError("cannot store this")
+
+    monkeypatch.setattr(pd.DataFrame, "to_excel", boom)
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(main, ["rank", str(hostile_log), "--out", str(out)])
+    assert _error(result) == f"Error: {out}: cannot write the file (ValueError: cannot store this)"
+    assert list(tmp_path.iterdir()) == [hostile_log]
+
+
+def test_unwritable_out(hostile_log, tmp_path):
+    out = hostile_log / "map.svg"
+    result = CliRunner().invoke(main, ["map", str(hostile_log), "--out", str(out)])
+    assert _error(result) == f"Error: {out}: {hostile_log} is a file, not a folder; choose --out elsewhere"
+    with pytest.raises(OutputError, match="cannot write the file"):
+        with atomic_path(tmp_path / "x.txt"):
+            raise PermissionError(13, "Permission denied")
+
+
+def test_bpmn_with_hostile_names(hostile_log, tmp_path):
+    out = tmp_path / "m.bpmn"
+    result = CliRunner().invoke(main, ["map", str(hostile_log), "--format", "bpmn", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "\\x1b]0;title\\x07" in out.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- XES
+def _xes_with(prolog: str) -> str:
+    return '<?xml version="1.0"?>\n' + prolog + xes_text(rows(), head="")
+
+
+@pytest.mark.parametrize("prolog", [
+    "<!--" + "x" * 100_000 + "-->\n<!DOCTYPE log [<!ENTITY a 'b'>]>\n",
+    "<?pi " + "y" * 70_000 + "?>\n<!ENTITY a 'b'>\n",
+])
+def test_dtd_anywhere_before_the_root_is_refused(write, prolog):
+    with pytest.raises(InputError) as err:
+        read_log(write("d.xes", _xes_with(prolog)))
+    assert str(err.value) == (
+        "d.xes: the XML declares a DTD or entities (<!DOCTYPE or <!ENTITY before the root element), "
+        "which rpa_scout never expands; remove that block and read the file again")
+
+
+def test_prefixed_root_with_entities_never_expands(write):
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE x:log [<!ENTITY a "EXPANDED">]>\n<x:log xmlns:x="http://www.xes-standard.org/">'
+            '<x:trace><x:string key="concept:name" value="&a;"/></x:trace></x:log>\n')
+    with pytest.raises(InputError, match="declares a DTD or entities"):
+        read_log(write("p.xes", text))
+
+
+def test_pm4py_fallback_resolves_no_entities(write):
+    from rpa_scout.io.xes import _read_pm4py
+
+    path = write("e.xes", '<?xml version="1.0"?>\n<!DOCTYPE log [<!ENTITY a "EXPANDED">]>\n<log><trace>'
+                          '<string key="concept:name" value="&a;"/><event><string key="concept:name" value="x"/>'
+                          '</event></trace></log>\n')
+    with pytest.raises(InputError, match="e.xes: the XML declares a DTD or entities"):
+        _read_pm4py(path, "e.xes")
+
+
+def test_nesting_depth_is_capped(write):
+    deep = '<?xml version="1.0"?>\n<log>' + "<list key='x'>" * 200_000 + "</list>" * 200_000 + "</log>\n"
+    with pytest.raises(LimitError) as err:
+        read_log(write("deep.xes", deep))
+    assert str(err.value) == ("deep.xes: elements nest more than 100 deep; an XES log needs a handful "
+                              "of levels, so this file is refused")
+
+
+def test_latin1_bytes_in_utf8_xes_are_counted_as_repairs(write):
+    data = xes_text(rows("Käsittely")).encode("latin-1")
+    log, report = read_log(write("l.xes", data))
+    # 30 cases × (Käsittely: 1 byte, Päätös: 3 bytes)
+    assert report.repaired["text: invalid UTF-8 bytes replaced with U+FFFD"] == 120
+    assert report.rows_kept + report.rows_rejected == report.rows_read
+
+
+# ---------------------------------------------------------------------- exhaustion
+def test_gzip_bomb_stops_at_the_floor(tmp_path):
+    block = gzip.compress(b"D1,A,2024-01-01 10:00,x\n" * 3_000_000, 9)
+    path = tmp_path / "b.csv.gz"
+    path.write_bytes(gzip.compress(b"case_id,activity,timestamp,resource\n") + block * 50)
+    with pytest.raises(LimitError, match=r"inflates more than 150 times its compressed size \(6\d MiB from "):
+        read_all(path, Limits())
+
+
+def test_max_bytes_and_sizes(write):
+    path = write("m.csv.gz", gzip.compress(csv_text(rows()).encode()))
+    with pytest.raises(LimitError) as err:
+        read_log(path, max_bytes=2048)
+    assert str(err.value) == ("m.csv.gz: holds more than 2.0 KiB of data (uncompressed), the most "
+                              "rpa_scout reads by default; if the log is genuine, raise --max-bytes")
+    assert [parse_size(s) for s in ("4G", "500M", "1.5GiB", "2kb", "100")] == \
+        [4 << 30, 500 << 20, 3 << 29, 2048, 100]
+    with pytest.raises(ValueError):
+        parse_size("lots")
+
+
+def test_too_many_columns(write):
+    header = ["case_id", "activity", "timestamp"] + [f"a{i}" for i in range(20_000)]
+    with pytest.raises(LimitError) as err:
+        read_log(write("w.csv", ",".join(header) + "\n"))
+    assert str(err.value) == ("w.csv: has 20,003 columns; rpa_scout reads at most 1,000; export only "
+                              "the columns you need")
+
+
+# ------------------------------------------------------------------------ encodings
+def test_bom_then_cp1252(write):
+    data = b"\xef\xbb\xbf" + csv_text(rows("Käsittely"), delimiter=";").encode("cp1252")
+    log, report = read_log(write("b.csv", data))
+    assert report.notes[0] == "encoding cp1252 (after a UTF-8 byte-order mark)"
+    assert "Käsittely" in set(log["concept:name"])
+
+
+@pytest.mark.parametrize("codec,note", [("utf-16", "encoding utf-16-le with BOM"),
+                                        ("utf-16-le", "encoding utf-16-le (detected)")])
+def test_utf16_exports_are_detected(write, codec, note):
+    log, report = read_log(write("u.csv", csv_text(rows("Käsittely"), delimiter=";").encode(codec)))
+    assert report.notes[0] == note
+    assert "Käsittely" in set(log["concept:name"])
+
+
+def test_undefined_cp1252_bytes_are_counted(write):
+    data = csv_text(rows("Käsittely"), delimiter=";").encode("cp1252").replace(b"\xe4", b"\x81")
+    _log, report = read_log(write("c.csv", data))
+    assert report.repaired == {"text: bytes that are not cp1252 replaced with U+FFFD": 90}
+
+
+# ------------------------------------------------------------------- config, options
+@pytest.mark.parametrize("text,message", [
+    ("manual: just a string\n", "{p}: manual must be a mapping of keys to values, got str 'just a string'"),
+    ("manual: {system_resources: ['(open']}\n",
+     "{p}: manual.system_resources: '(open' is not a valid regular expression (missing ), unterminated "
+     "subpattern at position 0); escape special characters such as ( [ * with a backslash"),
+    ("economics: {hourly_cost: lots}\n", "{p}: economics.hourly_cost must be a number, got 'lots'"),
+    ("rank: {weights: {rule_basedness: .nan}}\n",
+     "{p}: rank.weights.rule_basedness must be a finite number, got nan"),
+])
+def test_config_values_are_checked(tmp_path, text, message):
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        read_config(path)
+    assert str(err.value) == message.format(p=path)
+
+
+def test_config_file_itself(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_bytes("manual: {manual_activities: [Käsittely]}\n".encode("cp1252"))
+    with pytest.raises(ConfigError, match="not UTF-8 text .*save the config file as UTF-8"):
+        read_config(path)
+    with pytest.raises(ConfigError, match="is a folder; give the config file"):
+        read_config(tmp_path)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("Kirjaus\n", "row 1 needs an activity and minutes separated by ; , or tab"),
+    ("activity;minutes\nKirjaus;nan\n", "minutes for 'Kirjaus' must be a finite number, got 'nan'"),
+    ("activity;minutes\nKirjaus;-inf\n", "minutes for 'Kirjaus' must be a finite number, got '-inf'"),
+    ("activity;minutes\nKirjaus;1e308\n",
+     "minutes for 'Kirjaus' is 1e+308, more than a day (1,440); give the minutes one execution takes"),
+])
+def test_standard_times_are_checked(tmp_path, text, message):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        read_standard_times(path)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_standard_times_never_warn(hostile_log, tmp_path):
+    times = tmp_path / "t.csv"
+    times.write_text("activity;minutes\nKirjaus;1440\n")
+    result = CliRunner().invoke(main, ["rank", str(hostile_log), "--standard-times", str(times)])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_delimiter_and_roles(hostile_log):
+    result = CliRunner().invoke(main, ["inspect", str(hostile_log), "--delimiter", ";;"])
+    assert _error(result) == "Error: --delimiter must be one character other than a quote or a line break, got ';;'"
+    result = CliRunner().invoke(main, ["inspect", str(hostile_log), "--case", "activity", "--activity", "activity"])
+    assert _error(result) == ("Error: h.csv: column 'activity' is mapped both as --case and --activity; "
+                              "each role needs a column of its own")
+
+
+def test_usage_errors_are_one_line(hostile_log):
+    result = CliRunner().invoke(main, ["map", str(hostile_log), "--paths", "150"])
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: Invalid value for '--paths': 150.0 is not in the range 0<=x<=100. "
+                             "(see main map --help)\n")
+
+
+# ----------------------------------------------------------------------- drawings
+def _chain(n: int) -> nx.DiGraph:
+    names = [f"A{i:03d}" for i in range(n)]
+    frame = pd.DataFrame({"case:concept:name": [f"c{c}" for c in range(3) for _ in names],
+                          "concept:name": names * 3,
+                          "time:timestamp": pd.Timestamp("2024-01-01", tz="UTC")
+                          + pd.to_timedelta(list(range(3 * n)), unit="min")})
+    return discover_graph(frame)
+
+
+def test_drawn_graph_is_bounded():
+    graph = _chain(200)
+    drawn, note = drawable(graph, max_activities=50, max_paths=40)
+    assert sum(1 for _, d in drawn.nodes(data=True) if d.get("kind") == "activity") == 50
+    assert note.startswith("drawn: the 50 most frequent of 200 activities and ")
+    sub, note = neighbourhood(graph, ["A100"])
+    assert set(sub.nodes) == {"▶ start", "■ end", "A099", "A100", "A101"}
+    assert note == "The map shows the 1 candidate steps and 2 steps next to them; 197 other activities and 199 paths are left out."
+    assert dot_seconds(0) == 5 and dot_seconds(10_000) == 120
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
+def test_report_without_picture_when_dot_runs_out_of_time(hostile_log, tmp_path, monkeypatch):
+    monkeypatch.setattr("rpa_scout.io.rank_output.graph_seconds", lambda graph: 0.0001)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["rank", str(hostile_log), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "<svg" not in text and "Graphviz did not finish drawing the map within 0 s" in text
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
+def test_map_timeout_writes_the_dot_file(hostile_log, tmp_path, monkeypatch):
+    monkeypatch.setattr("rpa_scout.drawing.DOT_BASE_SECONDS", 0.0001)
+    monkeypatch.setattr("rpa_scout.drawing.DOT_SECONDS_PER_ELEMENT", 0.0)
+    out = tmp_path / "m.svg"
+    result = CliRunner().invoke(main, ["map", str(hostile_log), "--out", str(out)])
+    assert _error(result) == (f"Error: Graphviz did not finish drawing within 0 s, so m.svg was not drawn; "
+                              f"the DOT file was written to {tmp_path / 'm.dot'}; draw fewer activities and "
+                              "paths with --activities and --paths")
+    assert (tmp_path / "m.dot").exists() and not out.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
+def test_bpic15_report_and_map_are_drawn(tmp_path):
+    log = str(shared_log("bpic15/BPIC15_1.xes.gz"))
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["rank", log, "--timezone", "Europe/Amsterdam", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    # the report's top 10 candidates (the default --top) and their neighbours, not all 398
+    assert "<svg" in text and "The map shows the 10 candidate steps and " in text
+    out = tmp_path / "m.svg"
+    result = CliRunner().invoke(main, ["map", log, "--timezone", "Europe/Amsterdam", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "drawn: the 150 most frequent of 398 activities" in result.stdout
+    assert "<svg" in out.read_text(encoding="utf-8")
