@@ -160,8 +160,11 @@ def _capacity_line(dev, cal) -> str:
     from rpa_scout.handling import estimate_handling_time
     from rpa_scout.validation import capacity_shares
 
-    result = estimate_handling_time(dev.hidden, manual=dev.manual, rules=dev.rules, calibration=cal)
-    shares = capacity_shares(result.instances, dev.rules.timezone)
+    from dataclasses import replace
+
+    settings = replace(dev.settings, handling=replace(dev.settings.handling, calibration=cal))
+    result = estimate_handling_time(dev.hidden, settings=settings, manual=dev.manual)
+    shares = capacity_shares(result.instances, dev.settings.timezone)
     return f"| {dev.name} | {len(shares)} | {shares.max():.0%} | {shares.median():.0%} |"
 
 
@@ -215,7 +218,7 @@ def truth_tables(devs) -> list[str]:
     for dev in devs:
         log = dev.hidden
         truth = dev.truth.merge(log[["_event_id", TS]], on="_event_id")
-        end = truth[TS].dt.tz_convert(dev.rules.timezone)
+        end = truth[TS].dt.tz_convert(dev.settings.timezone)
         start = end - pd.to_timedelta(truth["truth_s"], unit="s")
         overnight = (start.dt.normalize() != end.dt.normalize()).to_numpy()
         long = (truth["truth_s"] > 8 * 3600).to_numpy()
@@ -232,7 +235,8 @@ def manual_tables(logs) -> list[str]:
     import numpy as np
 
     from rpa_scout import detect_manual, read_log
-    from rpa_scout.manual import PERSON, ManualRules
+    from rpa_scout.manual import PERSON
+    from rpa_scout.settings import Settings
     from rpa_scout.validation import hide_starts
 
     lines = ["## Manual vs automated, per instance", "",
@@ -241,7 +245,7 @@ def manual_tables(logs) -> list[str]:
         if name != "BPIC 2012":
             continue
         for variant, frame in (("as shipped (starts on W_ items)", log), ("starts dropped", hide_starts(log))):
-            inst = detect_manual(frame, rules=ManualRules(timezone=zone)).instances
+            inst = detect_manual(frame, rules=Settings.of(timezone=zone).manual).instances
             label = inst[ACT].astype(str).str.startswith("W_").to_numpy()
             right = (inst["performer"] == PERSON).to_numpy() == label
             named = inst[RES].notna().to_numpy()
@@ -266,6 +270,7 @@ def synthetic_tables(calibration) -> list[str]:
     import numpy as np
 
     from rpa_scout import estimate_handling_time, read_log
+    from rpa_scout.settings import Settings
     from rpa_scout.validation import hide_starts
 
     lines = ["## Sanity check on the synthetic samples (not evidence: the truth is ours)", "",
@@ -276,7 +281,8 @@ def synthetic_tables(calibration) -> list[str]:
         stem = sample.split(".")[0]
         truth = json.loads((ROOT / "eventlogs" / f"{stem}.truth.json").read_text(encoding="utf-8"))["activities"]
         log, _ = read_log(ROOT / "eventlogs" / sample)
-        acts = estimate_handling_time(hide_starts(log), calibration=calibration).activities.set_index("activity")
+        settings = Settings.of(calibration=calibration)
+        acts = estimate_handling_time(hide_starts(log), settings=settings).activities.set_index("activity")
         manual = {a: v["recorded_mean_handling_minutes"] for a, v in truth.items() if v["manual"]}
         est = np.array([acts["mean_min"].get(a, 0.0) for a in manual])
         true = np.array(list(manual.values()))

@@ -102,16 +102,15 @@ def run_fresh(tool: str, path: Path) -> dict:
 
 def _rpa_scout(path: Path) -> dict:
     t0 = time.perf_counter()
-    from rpa_scout import ManualRules, RankConfig, pseudonymise, rank_candidates, read_log
-    from rpa_scout.assumptions import Economics
+    from rpa_scout import pseudonymise, rank_candidates, read_log
+    from rpa_scout.settings import Settings
     from rpa_scout.present import terminal_lines
     t1 = time.perf_counter()
     frame, _ = read_log(path)
     t2 = time.perf_counter()
     frame = pseudonymise(frame, key="benchmark")
     t3 = time.perf_counter()
-    ranking = rank_candidates(frame, economics=Economics(), config=RankConfig(),
-                              rules=ManualRules(timezone="Europe/Helsinki"))
+    ranking = rank_candidates(frame, settings=Settings.of(timezone="Europe/Helsinki"))
     t4 = time.perf_counter()
     lines = terminal_lines(ranking, 10, False)
     t5 = time.perf_counter()

@@ -14,13 +14,15 @@ from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.io.pictures import render_svg
 from rpa_scout.io.read import read_log
 from rpa_scout.lifecycle import PairedInstances, pair_lifecycle
-from rpa_scout.manual import ManualResult, ManualRules, detect_manual
-from rpa_scout.model import discover_bpmn
+from rpa_scout.manual import ManualResult, detect_manual
+from rpa_scout.bpmn import discover_bpmn
 from rpa_scout.privacy import pseudonymise
-from rpa_scout.rank import RankConfig, Ranking, annotate_graph, rank_candidates
+from rpa_scout.rank import Ranking, annotate_graph, rank_candidates
 from rpa_scout.render import bpmn_to_dot, to_dot
 from rpa_scout.repeats import repeated_event_share
-from rpa_scout.report import LoadReport, RepeatedEvents
+from rpa_scout.settings import (HandlingSettings, ManualRules, RankConfig, ReadSettings,
+                                Settings)
+from rpa_scout.load_report import LoadReport, RepeatedEvents
 from rpa_scout.variants import variants
 from rpa_scout.whatif import WhatIf, simulate_automation
 
@@ -32,6 +34,7 @@ __all__ = [
     "RpaScoutError", "InputError", "LimitError", "ColumnError", "ConfigError", "OutputError",
     "RenderError",
     "HandlingResult", "ManualResult", "ManualRules", "RankConfig", "Ranking", "WhatIf",
+    "Settings", "ReadSettings", "HandlingSettings",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
     "pseudonymise", "simulate_automation", "repeated_event_share",

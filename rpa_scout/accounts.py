@@ -19,17 +19,17 @@ such a word stay people (``Ben Bot``, ``Job Lindqvist``, ``user.mvirtanen``, ``U
 **By behaviour** (:func:`behaviour_kinds`), for when names say nothing: an account that
 does more than a person can (hundreds of events on a busy day, or mostly at night and on
 weekends, or round the clock) is a machine; one busy in more clock hours a day than a
-person's day can cover (:attr:`AccountRules.person_day_hours`) is a team sharing one login.
+person's day can cover (:attr:`rpa_scout.settings.AccountRules.person_day_hours`) is a team sharing one login.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
+
+from rpa_scout.settings import AccountRules
 
 PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT = "person", "shared", "system"
 
@@ -54,35 +54,6 @@ SHARED_WORDS = frozenset({
     "käyttäjä", "kayttaja", "käyttäjät", "kaikki", "yhteinen", "tiimi", "personal",
     "personalen", "anställd", "anvandare", "användare", "alla", "gemensam",
 })
-
-
-@dataclass(frozen=True)
-class AccountRules:
-    """Behavioural thresholds for accounts, with their reasoning.
-
-    Attributes:
-        machine_daily_events: an account whose 90th-percentile active day has more events
-            than this is not one person (a case worker logs tens of steps a day, not
-            hundreds; 8 h / 400 events = 72 s per event).
-        off_hours_share: an account with more than this share of events at night
-            (22–06 local) or on weekends, that also logs at least
-            ``machine_off_hours_events`` events on its median active day, is a machine
-            (an e-service account taking submissions round the clock). Few events at
-            night are shift work, which municipal social and care services run.
-        machine_off_hours_events: see ``off_hours_share``: a person logs tens of steps
-            in a shift, not a hundred.
-        person_day_hours: an account whose median active day has events in more
-            different clock hours than this is several people sharing one login (with
-            at least ``machine_off_hours_events`` events on that day, a machine). 13 h:
-            the Finnish Working Hours Act (872/2019, § 25) requires 11 hours of
-            uninterrupted rest in every 24, so one person's day cannot cover more. A
-            person's few events a day scattered over the clock do not trip it.
-    """
-
-    machine_daily_events: int = 400
-    off_hours_share: float = 0.5
-    machine_off_hours_events: int = 100
-    person_day_hours: float = 13.0
 
 
 def account_kind(name: object) -> str:

@@ -16,7 +16,7 @@ from rpa_scout.errors import InputError
 from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, normalise_transition,
                                  pair_lifecycle, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
-from rpa_scout.report import SAMPLE_ROWS, LoadReport, RepeatedEvents
+from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
                                   ParsedTimestamps, parse_timestamps)
 

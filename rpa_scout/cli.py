@@ -18,8 +18,13 @@ from typing import Any, Callable, Iterable
 import click
 
 from rpa_scout import __version__
+from rpa_scout.columns import PRESETS
 from rpa_scout.errors import RpaScoutError
+from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, names
 from rpa_scout.safety import json_printable, printable
+from rpa_scout.settings import DEFAULT_TIMEZONE, SORT_KEYS
+
+VIEWS = ("frequency", "performance")
 
 
 def _one_line(message: object) -> str:
@@ -96,58 +101,59 @@ class ByteSize(click.ParamType):
 def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options that say how to read a log (shared by every command that reads one)."""
     options = [
-        click.option("--preset", type=click.Choice(["xes", "csv", "disco", "fi", "sv"]),
+        click.option("--preset", type=click.Choice(tuple(PRESETS)),
                      help="Column preset; detected from the header when omitted."),
-        click.option("--case", "case_col", metavar="COLUMN", help="Case id column."),
-        click.option("--activity", "activity_col", metavar="COLUMN", help="Activity column."),
-        click.option("--timestamp", "timestamp_col", metavar="COLUMN",
+        click.option("--case", "case", metavar="COLUMN", help="Case id column."),
+        click.option("--activity", "activity", metavar="COLUMN", help="Activity column."),
+        click.option("--timestamp", "timestamp", metavar="COLUMN",
                      help="(Completion) timestamp column."),
-        click.option("--resource", "resource_col", metavar="COLUMN", help="Resource column."),
-        click.option("--lifecycle", "lifecycle_col", metavar="COLUMN",
+        click.option("--resource", "resource", metavar="COLUMN", help="Resource column."),
+        click.option("--lifecycle", "lifecycle", metavar="COLUMN",
                      help="Lifecycle transition column."),
-        click.option("--start-timestamp", "start_col", metavar="COLUMN",
+        click.option("--start-timestamp", "start_timestamp", metavar="COLUMN",
                      help="Start timestamp column (each row then one instance with start and "
                      "end, also when a lifecycle column says complete)."),
-        click.option("--event-id", "event_id_col", metavar="COLUMN",
+        click.option("--event-id", "event_id", metavar="COLUMN",
                      help="Event identifier column: rows repeating an earlier row's id, case, "
                      "activity and timestamp are export duplicates and dropped (default: a "
                      "column named event_id, eventid, id or concept:instance; '' for none)."),
-        click.option("--drop-duplicates", is_flag=True,
+        click.option("--drop-duplicates", is_flag=True, default=None,
                      help="Drop rows that repeat an identical earlier row (kept by default, "
                      "as pm4py and Disco keep them, and counted in the load report)."),
         click.option("--timestamp-format", metavar="FMT",
                      help="strftime format, e.g. '%d.%m.%Y %H.%M'; wins over detection."),
-        click.option("--timezone", default="Europe/Helsinki", show_default=True,
-                     help="Zone of the log: timestamps without an offset are read in it, and the working day is found in it."),
+        click.option("--timezone", metavar="ZONE",
+                     help=f"Zone of the log: timestamps without an offset are read in it, and "
+                     f"the working day is found in it [default: {DEFAULT_TIMEZONE}]."),
         click.option("--delimiter", metavar="CHAR", help="CSV delimiter (detected by default)."),
         click.option("--encoding", metavar="NAME", help="CSV encoding (detected by default)."),
         click.option("--sheet", metavar="NAME", help="Excel sheet (first by default)."),
-        click.option("--max-bytes", type=ByteSize(), default="4G", show_default=True,
-                     help="Read at most this much (uncompressed) data, e.g. 500M or 8G; "
-                     "see the README's Security and limits."),
+        click.option("--max-bytes", type=ByteSize(), default=None,
+                     help="Read at most this much (uncompressed) data, e.g. 500M or 8G "
+                     "[default: 4G]; see the README's Security and limits."),
+        click.option("--config", "config_file", type=click.Path(path_type=Path), metavar="FILE",
+                     help="YAML settings (sections read, manual, handling, rank, economics); "
+                     "options given here win."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def load(log: Path, opts: dict[str, Any]):
-    """Call :func:`rpa_scout.read_log` with the mapping options of a command."""
-    from rpa_scout.io.read import read_log
+READ_OPTIONS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle",
+                "start_timestamp", "event_id", "drop_duplicates", "timestamp_format", "timezone",
+                "delimiter", "encoding", "sheet", "max_bytes")
 
-    delimiter = opts.pop("delimiter")
-    if delimiter in ("\\t", "tab", "TAB"):
-        delimiter = "\t"
-    return read_log(
-        log, opts.pop("preset"),
-        case=opts.pop("case_col"), activity=opts.pop("activity_col"),
-        timestamp=opts.pop("timestamp_col"), resource=opts.pop("resource_col"),
-        lifecycle=opts.pop("lifecycle_col"), start_timestamp=opts.pop("start_col"),
-        timestamp_format=opts.pop("timestamp_format"), timezone=opts.pop("timezone"),
-        delimiter=delimiter, encoding=opts.pop("encoding"), sheet=opts.pop("sheet"),
-        drop_duplicates=opts.pop("drop_duplicates"), event_id=opts.pop("event_id_col"),
-        max_bytes=opts.pop("max_bytes"),
-    )
+
+def settings_of(opts: dict[str, Any], **overrides: Any):
+    """The run's :class:`rpa_scout.settings.Settings` from the mapping options (popped
+    from ``opts``), the ``--config`` file and the command's own options."""
+    from rpa_scout.io.config import load_settings
+
+    read = {name: opts.pop(name) for name in READ_OPTIONS}
+    if read["delimiter"] in ("\\t", "tab", "TAB"):
+        read["delimiter"] = "\t"
+    return load_settings(opts.pop("config_file"), read=read, **overrides)
 
 
 LOG_ARG = click.argument("log", type=click.Path(path_type=Path))
@@ -168,57 +174,25 @@ def main() -> None:
 @_fail_cleanly
 def inspect(log: Path, as_json: bool, rejects: Path | None, **opts: Any) -> None:
     """Show what is in LOG and what reading it did to every row."""
-    from rpa_scout.inspect_log import summarise
-    from rpa_scout.io.write import write_rejects
+    from rpa_scout.io.commands import inspect_file
 
-    frame, report = load(log, opts)
-    summary = summarise(frame)
-    if rejects is not None:
-        write_rejects(report, rejects)
+    lines = inspect_file(log, settings_of(opts), rejects=rejects, as_json=as_json)
     if as_json:
-        click.echo(json_printable(json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict()},
-                                             indent=2, ensure_ascii=False)))
-        return
-    s = summary
-    span = f"{s.first_event:%Y-%m-%d} .. {s.last_event:%Y-%m-%d}" if s.first_event else "-"
-    lines = [
-        f"log            {report.source} ({report.format})",
-        f"cases          {s.cases:>12,}",
-        f"events         {s.events:>12,}",
-        f"activities     {s.activities:>12,}",
-        f"resources      {s.resources:>12,}  (events with a resource: {s.events_with_resource:,})",
-        f"time span      {span}",
-        f"timestamps     {report.timestamp_method}",
-        f"mapping        {report.mapping_name}: "
-        + ", ".join(f"{k}={v}" for k, v in report.mapping.items()),
-    ]
-    if s.lifecycle_values:
-        lines.append("lifecycle      " + ", ".join(f"{k} {v:,}" for k, v in s.lifecycle_values.items()))
-    if s.case_attributes:
-        lines.append("case attrs     " + ", ".join(s.case_attributes))
-    if s.attributes:
-        lines.append("event attrs    " + ", ".join(s.attributes))
-    lines.append("")
-    lines.append("load report")
-    lines.extend("  " + line for line in report.lines())
-    if rejects is not None:
-        lines.append(f"  rejected rows written to {rejects}")
-    say(lines)
-
-
-MAP_FORMATS = ("svg", "png", "dot", "graphml", "json", "bpmn")
+        click.echo(json_printable(lines[0]))
+    else:
+        say(lines)
 
 
 @main.command("map")
 @LOG_ARG
 @mapping_options
-@click.option("--view", type=click.Choice(["frequency", "performance"]), default="frequency",
+@click.option("--view", type=click.Choice(VIEWS), default="frequency",
               show_default=True, help="Edge widths by count, or colours by waiting time.")
 @click.option("--activities", type=click.FloatRange(0, 100), default=100.0, show_default=True,
               help="Keep the most frequent activities covering this % of events.")
 @click.option("--paths", type=click.FloatRange(0, 100), default=100.0, show_default=True,
               help="Keep the most frequent paths covering this % of transitions.")
-@click.option("--format", "fmt", type=click.Choice(MAP_FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(names(MAP_WRITE)), default=None,
               help="Output format (default: from --out's suffix, else svg).")
 @click.option("--noise", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Inductive-miner noise threshold for --format bpmn.")
@@ -228,44 +202,10 @@ MAP_FORMATS = ("svg", "png", "dot", "graphml", "json", "bpmn")
 def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,
                 noise: float, out: Path | None, **opts: Any) -> None:
     """Draw the process map of LOG (frequency or performance view), filtered like Disco."""
-    from rpa_scout.columns import XES
-    from rpa_scout.drawing import drawable, graph_seconds
-    from rpa_scout.graph import discover_graph, filter_graph
-    from rpa_scout.io import pictures
-    from rpa_scout.io.files import check_output
-    from rpa_scout.render import to_dot
+    from rpa_scout.io.commands import map_file
 
-    if fmt is None:
-        suffix = out.suffix.lstrip(".").lower() if out is not None else ""
-        fmt = suffix if suffix in MAP_FORMATS else "svg"
-    if out is None:
-        out = Path(log.name.split(".")[0] + f"_{view}.{fmt}")
-    check_output(out)
-    frame, _report = load(log, opts)
-    if fmt == "bpmn":
-        from rpa_scout.model import discover_bpmn
-
-        # BPMN is XML, which cannot hold control characters: the model names them escaped.
-        names = frame[XES.activity].astype("string").map(printable, na_action="ignore")
-        frame = frame.assign(**{XES.activity: names})
-        pictures.write_bpmn(discover_bpmn(frame, noise_threshold=noise, activities=activities), out)
-        say(f"BPMN model written to {out}")
-        return
-    graph = filter_graph(discover_graph(frame), activities=activities, paths=paths, log=frame)
-    info = graph.graph["filter"]
-    note = ""
-    if fmt == "graphml":
-        pictures.write_graphml(graph, out)
-    elif fmt == "json":
-        pictures.write_graph_json(graph, out)
-    else:
-        drawn, note = drawable(graph, frame) if fmt in ("svg", "png") else (graph, "")
-        title = f"{log.name} — {view} view, {info['activities_kept']}/{info['activities_total']} activities"
-        pictures.write_dot_picture(to_dot(drawn, view=view, title=title), out, fmt,
-                                   seconds=graph_seconds(drawn))
-    say(f"{view} map written to {out} ({info['activities_kept']} of "
-        f"{info['activities_total']} activities, {info['edges_kept']} of "
-        f"{info['edges_total']} paths)" + (f"; {note}" if note else ""))
+    say(map_file(log, settings_of(opts), view=view, activities=activities, paths=paths, fmt=fmt,
+                 noise=noise, out=out))
 
 
 @main.command("variants")
@@ -277,16 +217,13 @@ def map_command(log: Path, view: str, activities: float, paths: float, fmt: str 
 @_fail_cleanly
 def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
     """List the most frequent variants (activity sequences) of LOG with their coverage."""
-    from rpa_scout.variants import variants
+    from rpa_scout.io.commands import variant_lines, variants_file
 
-    frame, _report = load(log, opts)
-    table = variants(frame, top=top)
+    table = variants_file(log, settings_of(opts), top=top)
     if as_json:
         click.echo(json_printable(table.to_json(orient="records", force_ascii=False, indent=1)))
-        return
-    say(f"{row.rank:>3}. {row.cases:>7,} cases  {row.share:6.1%}  "
-        f"(cum. {row.cumulative_share:6.1%})  {row.steps:>3} steps  {row.variant}"
-        for row in table.itertuples(index=False))
+    else:
+        say(variant_lines(table))
 
 
 @main.command("rank")
@@ -301,67 +238,22 @@ def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
               help="Cost of one hour of staff time (default 29 €/h, cited in the output).")
 @click.option("--fte-hours", type=click.FloatRange(min=1, max=8784), metavar="H",
               help="Working hours per FTE a year (default 1,558 h, cited in the output).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="YAML with rank weights and threshold, economics and manual rules.")
-@click.option("--sort", "sort_by", type=click.Choice(["hours", "fit", "volume", "handling", "euros", "payback"]),
+@click.option("--sort", "sort_by", type=click.Choice(SORT_KEYS),
               default=None, help="Sort key (default: hours, or the config's).")
 @click.option("--key", metavar="SECRET", help="Pseudonymisation key (or set RPA_SCOUT_KEY).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "md", "html", "xlsx"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(names(RANK_WRITE)), default=None,
               help="Output file format (default: from --out's suffix).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Also write the ranking here.")
 @_fail_cleanly
 def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | None,
-                 hourly_cost: float | None, fte_hours: float | None, config_file: Path | None,
-                 sort_by: str | None, key: str | None, fmt: str | None, out: Path | None,
-                 **opts: Any) -> None:
+                 hourly_cost: float | None, fte_hours: float | None, sort_by: str | None,
+                 key: str | None, fmt: str | None, out: Path | None, **opts: Any) -> None:
     """Rank the manual steps and routines of LOG that a software robot should take over."""
-    from dataclasses import fields as dc_fields
+    from rpa_scout.io.commands import rank_file
 
-    from rpa_scout.assumptions import Economics
-    from rpa_scout.errors import ConfigError
-    from rpa_scout.drawing import neighbourhood
-    from rpa_scout.graph import discover_graph
-    from rpa_scout.io.config import read_config, read_standard_times
-    from rpa_scout.io.files import check_output
-    from rpa_scout.io.rank_output import FORMATS, write_ranking
-    from rpa_scout.present import export_table
-    from rpa_scout.manual import ManualRules
-    from rpa_scout.present import terminal_lines
-    from rpa_scout.privacy import pseudonymise
-    from rpa_scout.rank import RankConfig, annotate_graph, rank_candidates
-
-    settings = read_config(config_file) if config_file else {}
-    try:
-        rank_cfg = RankConfig(**{**settings.get("rank", {}), **({"sort_by": sort_by} if sort_by else {})})
-        economics = Economics().with_overrides(**settings.get("economics", {}))
-        economics = economics.with_overrides(hourly_cost=hourly_cost, fte_hours=fte_hours)
-        rules = ManualRules(timezone=opts["timezone"], **settings.get("manual", {}))
-    except TypeError as exc:
-        known = ", ".join(f.name for f in dc_fields(RankConfig))
-        raise ConfigError(f"{config_file}: {exc}; rank keys are {known}") from None
-    if out is not None and fmt is None:
-        fmt = out.suffix.lstrip(".").lower()
-        if fmt not in FORMATS:
-            raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(FORMATS)}")
-    if out is not None:
-        check_output(out)
-    times = read_standard_times(standard_times) if standard_times else None
-    frame, report = load(log, opts)
-    frame = pseudonymise(frame, key=key)
-    ranking = rank_candidates(frame, standard_times=times, economics=economics, config=rank_cfg, rules=rules)
-    say([f"{log.name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
-         f"({report.rows_rejected:,} rejected); ranked by {rank_cfg.sort_by}",
-         *terminal_lines(ranking, top, include_all)])
-    if out is not None:
-        graph, note = None, ""
-        if fmt == "html":  # the candidates and the steps around them: a map dot can draw
-            shown = export_table(ranking, top, include_all)
-            names = shown.loc[shown["kind"] == "activity", "candidate"] if not shown.empty else []
-            graph, note = neighbourhood(discover_graph(frame), names)
-            graph = annotate_graph(graph, ranking)
-        write_ranking(ranking, out, fmt, title=f"Automation candidates in {log.name}", graph=graph,
-                      report=report, top=top, include_all=include_all, map_note=note)
-        say(f"\nranking written to {out}")
+    settings = settings_of(opts, rank={"sort_by": sort_by}, standard_times=standard_times,
+                           economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
+    say(rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out).lines)
 
 
 @main.command()
@@ -381,13 +273,6 @@ def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool
     PROCESS is ostolaskut (purchase invoices), rakennuslupa (building permits) or
     varhaiskasvatus (early-childhood-education applications).
     """
-    from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
-    from rpa_scout.synth import generate as simulate
+    from rpa_scout.io.commands import generate_file
 
-    output_format(out)
-    synthetic = simulate(process, cases, seed, complete_only=complete_only)
-    write_log(synthetic.log, out)
-    truth = write_truth(synthetic.truth, truth_path(out))
-    click.echo(f"wrote {len(synthetic.log):,} events of {cases:,} {synthetic.process} cases "
-               f"to {out}")
-    click.echo(f"ground truth in {truth}")
+    say(generate_file(process, cases, seed, out, complete_only=complete_only))

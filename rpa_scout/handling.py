@@ -49,6 +49,7 @@ from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.manual import (ARTIFICIAL, PERSON, SYSTEM, ManualResult, ManualRules,
                                date_stamped_events, detect_manual)
+from rpa_scout.settings import Settings
 from rpa_scout.timestamps import epoch_seconds
 from rpa_scout.worktime import (WorkingHours, day_start, discover_working_hours,
                                 exclusive_seconds, per_account_hours)
@@ -80,30 +81,29 @@ class HandlingResult:
 def estimate_handling_time(
     log: pd.DataFrame,
     *,
+    settings: Settings | None = None,
     manual: ManualResult | None = None,
-    standard_times: Mapping[str, float] | None = None,
-    rules: ManualRules | None = None,
-    calibration: Calibration | None = None,
     columns: LogColumns = XES,
 ) -> HandlingResult:
     """Estimate each instance's handling time and summarise it per activity.
 
     Args:
         log: event log with XES column names.
+        settings: the manual rules and the log's zone (``settings.manual``), standard
+            times and the estimator's calibration (``settings.handling``); defaults when
+            ``None``.
         manual: result of :func:`rpa_scout.detect_manual` (computed when ``None``).
-        standard_times: activity → minutes from a time study; overrides estimates.
-        rules: rules for :func:`detect_manual` (and the zone of the working day,
-            ``rules.timezone``).
-        calibration: estimator settings and measured error (the shipped one by default).
         columns: column mapping.
 
     Returns:
         ``instances`` with ``handling_s``, ``source``, ``bound``, ``upper_s`` (the upper
         bound of an estimate, or complete − start of a measured instance), ``loose``,
-        ``capacity`` and ``naive_s``; ``activities`` with, per activity: ``instances``,
-        ``manual_instances``, ``manual_share``, ``timed_instances``, ``mean_min``,
-        ``median_min``, ``low_min``/``high_min`` (80 % interval of the mean), ``source``,
-        ``bound``, ``loose_share``, ``naive_mean_min``, ``verdict`` and ``evidence``.
+        ``capacity`` (scaled down to fit the account's day), ``day_hours`` (the length
+        of the account's working day) and ``naive_s``; ``activities`` with, per activity:
+        ``instances``, ``manual_instances``, ``manual_share``, ``timed_instances``,
+        ``mean_min``, ``median_min``, ``low_min``/``high_min`` (80 % interval of the mean),
+        ``source``, ``bound``, ``loose_share``, ``naive_mean_min``, ``verdict`` and
+        ``evidence``.
 
     Example:
         >>> from rpa_scout import read_log, estimate_handling_time
@@ -112,8 +112,9 @@ def estimate_handling_time(
         >>> acts.loc["Asiatarkastus", "source"]
         'measured'
     """
-    rules = rules or ManualRules()
-    calibration = calibration or DEFAULT_CALIBRATION
+    settings = settings or Settings()
+    rules, calibration = settings.manual, settings.handling.calibration
+    standard_times = settings.handling.standard_times
     manual = manual or detect_manual(log, rules=rules, columns=columns)
     inst = manual.instances.copy()
     x = _Arrays.of(inst, columns)

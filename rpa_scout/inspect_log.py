@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
+from rpa_scout.load_report import LoadReport
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,26 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
         attributes=attrs,
         case_attributes=case_attrs,
     )
+
+
+def summary_lines(summary: LogSummary, report: LoadReport) -> list[str]:
+    """The text ``rpa-scout inspect`` prints: what is in the log, then the load report."""
+    s = summary
+    span = f"{s.first_event:%Y-%m-%d} .. {s.last_event:%Y-%m-%d}" if s.first_event else "-"
+    lines = [
+        f"log            {report.source} ({report.format})",
+        f"cases          {s.cases:>12,}",
+        f"events         {s.events:>12,}",
+        f"activities     {s.activities:>12,}",
+        f"resources      {s.resources:>12,}  (events with a resource: {s.events_with_resource:,})",
+        f"time span      {span}",
+        f"timestamps     {report.timestamp_method}",
+        f"mapping        {report.mapping_name}: " + ", ".join(f"{k}={v}" for k, v in report.mapping.items()),
+    ]
+    if s.lifecycle_values:
+        lines.append("lifecycle      " + ", ".join(f"{k} {v:,}" for k, v in s.lifecycle_values.items()))
+    if s.case_attributes:
+        lines.append("case attrs     " + ", ".join(s.case_attributes))
+    if s.attributes:
+        lines.append("event attrs    " + ", ".join(s.attributes))
+    return [*lines, "", "load report", *("  " + line for line in report.lines())]

@@ -6,7 +6,7 @@ Every activity instance gets a ``performer`` (``person``, ``system``, ``artifici
 for system events that only record a person's step (they bound nothing in the
 handling-time estimate). Rules, first match wins:
 
-1. **configuration** (:class:`ManualRules`): activity or account patterns the analyst
+1. **configuration** (:class:`rpa_scout.settings.ManualRules`): activity or account patterns the analyst
    states (a municipality knows its robot accounts);
 2. **artificial events**: ``Start``/``End`` (``START``, ``▶``, ``■``, ...) activities or
    accounts at a case's first or last event, with no duration where starts are logged:
@@ -19,13 +19,13 @@ handling-time estimate). Rules, first match wins:
 6. **batch bursts**: an account completing many cases at the same instant, where that
    is how the account usually does the step;
 7. **recorded with a person's step**: the same account completing two or more steps of
-   a case within seconds (:attr:`ManualRules.quick_seconds`). No one reads, decides and
+   a case within seconds (:attr:`rpa_scout.settings.ManualRules.quick_seconds`). No one reads, decides and
    records a step that fast, so all but one of them are records of the same piece of
    work, which may come before it (a state change saved before the work item closes) or
    after it (a letter sent when the user confirms). Which one is the work is decided by
    the pattern across cases, not by position: the work is the step whose occurrences
    least depend on the others (a record nearly always appears with the step it records,
-   :attr:`ManualRules.record_share`; the step also occurs alone or with other outcomes). When both depend on each other
+   :attr:`rpa_scout.settings.ManualRules.record_share`; the step also occurs alone or with other outcomes). When both depend on each other
    alike, the earlier one is the work and the later its record;
 8. otherwise ``person`` for a person's or a shared account, ``unknown`` with no account.
 
@@ -40,59 +40,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, AccountRules,
-                                account_kinds, behaviour_kinds)
+from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kinds,
+                                behaviour_kinds)
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.lifecycle import pair_lifecycle
-from rpa_scout.timestamps import DEFAULT_TIMEZONE, epoch_seconds
+from rpa_scout.settings import ManualRules
+from rpa_scout.timestamps import epoch_seconds
 
 PERSON, SYSTEM, UNKNOWN, ARTIFICIAL = "person", "system", "unknown", "artificial"
 #: Names of the events that export tools add at every case's boundaries.
 ARTIFICIAL_NAMES = frozenset({"start", "end", "▶", "■", "begin", "process start", "process end",
                               "start event", "end event", "artificial start", "artificial end",
                               "alku", "loppu", "början", "slut"})
-
-
-@dataclass(frozen=True)
-class ManualRules(AccountRules):
-    """Thresholds and explicit rules; defaults are stated with their reasoning.
-
-    Attributes (besides the account thresholds of :class:`rpa_scout.accounts.AccountRules`):
-        system_resources: regex patterns of system accounts (added to the built-in ones).
-        person_resources: regex patterns of accounts that are people.
-        system_activities: activities the analyst knows are automated.
-        manual_activities: activities the analyst knows are done by people.
-        quick_seconds: steps of one case completed by one account this close together are
-            one piece of work and its records: no person reads, decides and records a
-            step in under 10 s (keystroke-level models put even a simple form entry above
-            10 s: Card, Moran & Newell 1983).
-        pattern_cases: two steps count as a step and its record only when they are
-            completed together in at least this many cases.
-        tie_margin: when two such steps come with others equally often, within this
-            margin (share of occurrences), the earlier one is the work.
-        record_share: a step is a record only if at least this share of its occurrences
-            come within seconds of another step of the account (a record nearly always
-            appears with the work it records).
-        zero_duration_seconds: measured durations at or below this are system work.
-        burst_cases: this many cases completed by one account at the same instant is a
-            batch run.
-        activity_share: an activity is called system (or manual) when at least this
-            share of its events is.
-        timezone: zone for time-of-day evidence.
-    """
-
-    system_resources: tuple[str, ...] = ()
-    person_resources: tuple[str, ...] = ()
-    system_activities: tuple[str, ...] = ()
-    manual_activities: tuple[str, ...] = ()
-    quick_seconds: float = 10.0
-    pattern_cases: int = 5
-    tie_margin: float = 0.05
-    record_share: float = 0.5
-    zero_duration_seconds: float = 5.0
-    burst_cases: int = 5
-    activity_share: float = 0.5
-    timezone: str = DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from rpa_scout.explain import none_recommended
 from rpa_scout.rank import Ranking
-from rpa_scout.report import LoadReport
+from rpa_scout.load_report import LoadReport
 from rpa_scout.safety import markdown_text, printable
 
 EXPORT_COLUMNS = [

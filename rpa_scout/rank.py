@@ -12,8 +12,7 @@ them): summing the single steps never counts an hour twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,73 +24,18 @@ from rpa_scout.errors import ConfigError
 from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
                                UNKNOWN_HANDLING, reason, why_excluded)
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, HandlingResult, estimate_handling_time
-from rpa_scout.manual import PERSON, ManualRules
+from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
+from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings
 from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_covered,
                              payback_months, volume_period)
 
-CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
-#: Size criteria, 0–1 on a log scale relative to the largest candidate of the log; shown
-#: and weightable, but not in the default fit (hours already rank by size).
-SIZE_CRITERIA = ("volume", "handling")
-ALL_CRITERIA = CRITERIA + SIZE_CRITERIA
-SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
 #: Shortest period (days of case starts, or of events) to annualise volumes from: a
 #: month, so that one busy day or week is not multiplied into a year.
 MIN_PERIOD_DAYS = 28
-__all__ = ["RankConfig", "Ranking", "rank_candidates", "annotate_graph", "LOOSE_SHARE",
-           "LOOSE_KNOCKOUT", "MIN_PEOPLE_SHOWN"]
-
-
-@dataclass(frozen=True)
-class RankConfig:
-    """Weights and thresholds of the ranking (YAML keys of the same names).
-
-    Attributes:
-        weights: weight of each 0–1 criterion in the fit score (:data:`CRITERIA`; the
-            size criteria ``volume`` and ``handling`` may be weighted too, 0 by default).
-        fit_threshold: candidates below this fit are not recommended.
-        minimums: knock-out floors per criterion (0–1): a candidate scoring below any of
-            them is not recommended whatever its fit. The default keeps steps whose
-            handling time varies far more than the log's most uniform steps (judgement
-            work) out of the recommendations. (Two more knock-outs are fixed: a step on
-            which one account would log more hours a year than a person works, and one
-            whose estimates are mostly upper bounds, see ``LOOSE_KNOCKOUT``.)
-        sort_by: hours | fit | volume | handling | euros | payback.
-        routines: also look for multi-step routines.
-        bootstrap_rounds: resamples of cases for the interval.
-        seed: seed of the bootstrap and the decision trees.
-    """
-
-    weights: Mapping[str, float] = field(default_factory=lambda: {
-        "rule_basedness": 0.30, "standardisation": 0.15, "variability": 0.15,
-        "stability": 0.10, "rework": 0.10, "manual_share": 0.20})
-    fit_threshold: float = 0.6
-    minimums: Mapping[str, float] = field(default_factory=lambda: {"variability": 0.6})
-    sort_by: str = "hours"
-    routines: bool = True
-    bootstrap_rounds: int = 200
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        unknown = set(self.weights) - set(ALL_CRITERIA)
-        if unknown:
-            raise ConfigError(f"unknown criterion weight(s) {', '.join(sorted(unknown))}; "
-                              f"known: {', '.join(ALL_CRITERIA)}")
-        values = list(self.weights.values())
-        if any(not np.isfinite(w) or w < 0 for w in values) or sum(values) <= 0:
-            raise ConfigError("criterion weights must be finite, non-negative and not all zero")
-        if self.sort_by not in SORT_KEYS:
-            raise ConfigError(f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
-        if not 0 <= self.fit_threshold <= 1:
-            raise ConfigError(f"fit_threshold must be between 0 and 1, got {self.fit_threshold}")
-        unknown = set(self.minimums) - set(ALL_CRITERIA)
-        if unknown:
-            raise ConfigError(f"unknown criterion minimum(s) {', '.join(sorted(unknown))}; "
-                              f"known: {', '.join(ALL_CRITERIA)}")
-        if any(not 0 <= v <= 1 for v in self.minimums.values()):
-            raise ConfigError("criterion minimums must be between 0 and 1")
+__all__ = ["RankConfig", "Ranking", "rank_candidates", "annotate_graph", "CRITERIA", "SORT_KEYS",
+           "LOOSE_SHARE", "LOOSE_KNOCKOUT", "MIN_PEOPLE_SHOWN"]
 
 
 @dataclass(frozen=True)
@@ -121,10 +65,7 @@ class _Period:
 def rank_candidates(
     log: pd.DataFrame,
     *,
-    standard_times: Mapping[str, float] | None = None,
-    economics: Economics | None = None,
-    config: RankConfig | None = None,
-    rules: ManualRules | None = None,
+    settings: Settings | None = None,
     handling: HandlingResult | None = None,
     columns: LogColumns = XES,
 ) -> Ranking:
@@ -132,11 +73,11 @@ def rank_candidates(
 
     Args:
         log: event log with XES column names.
-        standard_times: activity → minutes from a time study (overrides estimates).
-        economics: FTE hours, hourly cost and bot costs (cited defaults).
-        config: weights, threshold and sort order.
-        rules: rules for telling person from system work (and the log's time zone).
-        handling: a precomputed :func:`estimate_handling_time` result.
+        settings: all settings (:class:`rpa_scout.settings.Settings`): the manual rules
+            and the log's zone, standard times and calibration, the ranking's weights,
+            threshold and sort order, the economics. Defaults when ``None``.
+        handling: a precomputed :func:`estimate_handling_time` result (made with the
+            same settings).
         columns: column mapping.
 
     Returns:
@@ -149,14 +90,12 @@ def rank_candidates(
         >>> from rpa_scout import read_log, rank_candidates
         >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
         >>> top = rank_candidates(log).candidates.iloc[0]
-        >>> top["recommended"], top["hours_per_year"] > 0
-        (np.True_, np.True_)
+        >>> bool(top["recommended"]), top["hours_per_year"] > 0
+        (True, np.True_)
     """
-    economics = economics or Economics()
-    config = config or RankConfig()
-    rules = rules or ManualRules()
-    handling = handling or estimate_handling_time(log, standard_times=standard_times, rules=rules,
-                                                  columns=columns)
+    settings = settings or Settings()
+    economics, config = settings.economics, settings.rank
+    handling = handling or estimate_handling_time(log, settings=settings, columns=columns)
     period = _period(log, columns)
     acts = handling.activities.set_index("activity")
     raw = activity_criteria(handling.instances, columns=columns, seed=config.seed).set_index("activity")

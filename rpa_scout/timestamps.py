@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import ConfigError
+from rpa_scout.settings import DEFAULT_TIMEZONE
 
-DEFAULT_TIMEZONE = "Europe/Helsinki"
 
 FIRST_YEAR, LAST_YEAR = 1678, 2261
 UNPARSEABLE = "unparseable timestamp"

@@ -15,7 +15,7 @@ Instances are matched through the completing event: both tables carry the column
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -150,8 +150,8 @@ class DevLog:
     name: str
     truth: pd.DataFrame
     hidden: pd.DataFrame
-    manual: object  # rpa_scout.manual.ManualResult of ``hidden``
-    rules: object   # rpa_scout.manual.ManualRules (zone of the working day)
+    manual: object    # rpa_scout.manual.ManualResult of ``hidden``
+    settings: object  # rpa_scout.settings.Settings (the log's zone)
 
 
 #: The account name that stands in for all people in the shared-account variant.
@@ -163,7 +163,8 @@ def prepare(name: str, log: pd.DataFrame, *, timezone: str, shared_account: bool
     """Tag, pair and hide the starts of a two-timestamp log. With ``shared_account``,
     every named account becomes one shared login (:data:`SHARED_NAME`), as in logs where
     all staff work under one account: this measures the estimator without person bounds."""
-    from rpa_scout.manual import ManualRules, detect_manual
+    from rpa_scout.manual import detect_manual
+    from rpa_scout.settings import Settings
 
     tagged = tag_events(log)
     truth = paired_truth(tagged, timezone=timezone, columns=columns)
@@ -171,8 +172,9 @@ def prepare(name: str, log: pd.DataFrame, *, timezone: str, shared_account: bool
     if shared_account and columns.resource in hidden:
         named = hidden[columns.resource].notna()
         hidden[columns.resource] = hidden[columns.resource].astype("string").where(~named, SHARED_NAME)
-    rules = ManualRules(timezone=timezone)
-    return DevLog(name, truth, hidden, detect_manual(hidden, rules=rules, columns=columns), rules)
+    settings = Settings.of(timezone=timezone)
+    return DevLog(name, truth, hidden, detect_manual(hidden, rules=settings.manual, columns=columns),
+                  settings)
 
 
 def evaluate(dev: DevLog, calibration, columns: LogColumns = XES, *,
@@ -182,8 +184,8 @@ def evaluate(dev: DevLog, calibration, columns: LogColumns = XES, *,
     bound) of the estimate."""
     from rpa_scout.handling import estimate_handling_time
 
-    result = estimate_handling_time(dev.hidden, manual=dev.manual, rules=dev.rules,
-                                    calibration=calibration, columns=columns)
+    settings = replace(dev.settings, handling=replace(dev.settings.handling, calibration=calibration))
+    result = estimate_handling_time(dev.hidden, settings=settings, manual=dev.manual, columns=columns)
     acts = result.activities.set_index("activity")
     compared = compare(dev.truth, result.instances, result.instances["handling_s"],
                        low=acts["low_min"] * 60.0, high=acts["high_min"] * 60.0)

@@ -5,7 +5,7 @@ import pytest
 from rpa_scout import read_log
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.handling import estimate_handling_time
-from rpa_scout.manual import ManualRules
+from rpa_scout.settings import Settings
 from rpa_scout.worktime import discover_working_hours
 from tests.conftest import shared_log
 
@@ -38,7 +38,7 @@ def _busy_days(minutes=(12, 20, 8, 15), days=60):
 
 def test_back_to_back_work_is_its_upper_bounds_times_the_work_share():
     log = _busy_days()
-    exact = estimate_handling_time(log, calibration=EXACT).activities.set_index("activity")
+    exact = estimate_handling_time(log, settings=Settings.of(calibration=EXACT)).activities.set_index("activity")
     row = exact.loc["Käsittely"]
     assert row["source"] == "estimated" and row["bound"] == "person"
     assert row["mean_min"] == pytest.approx(np.mean([12, 20, 8, 15]), rel=0.01)
@@ -53,7 +53,7 @@ def test_back_to_back_work_is_its_upper_bounds_times_the_work_share():
 
 def test_what_bounded_each_estimate():
     log = _busy_days(days=20)
-    result = estimate_handling_time(log, calibration=EXACT)
+    result = estimate_handling_time(log, settings=Settings.of(calibration=EXACT))
     work = result.instances[result.instances["concept:name"] == "Käsittely"].sort_values("time:timestamp")
     first_of_day = work.groupby(work["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.date).head(1)
     assert set(first_of_day["bound"]) == {"working day"} and first_of_day["loose"].all()
@@ -64,7 +64,7 @@ def test_what_bounded_each_estimate():
 
 
 def test_standard_times_override():
-    result = estimate_handling_time(_busy_days(), standard_times={"Käsittely": 7.5})
+    result = estimate_handling_time(_busy_days(), settings=Settings.of(standard_times={"Käsittely": 7.5}))
     row = result.activities.set_index("activity").loc["Käsittely"]
     assert row["source"] == "supplied" and row["mean_min"] == 7.5
     assert row["low_min"] == row["high_min"] == 7.5 and row["loose_share"] == 0.0
@@ -86,7 +86,7 @@ def test_capacity_no_account_credited_more_than_its_day():
             rows.append((f"s{d}{k}", "Lyhyt", str(day + pd.Timedelta(hours=8 + k, minutes=5)), "Aino"))
         rows.append((f"l{d}", "Pitkä", str(day + pd.Timedelta(hours=16)), "Aino"))
     huge = Calibration(work_share=50.0, error={("*", "*"): (-0.5, 0.5)})   # absurdly high
-    inst = estimate_handling_time(_log(rows), calibration=huge).instances
+    inst = estimate_handling_time(_log(rows), settings=Settings.of(calibration=huge)).instances
     day = inst["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.date
     credited = inst.groupby(day)["handling_s"].sum() / 3600
     assert credited.max() <= 8.5 + 1e-6   # her day: 08:00–16:30 at most
@@ -103,7 +103,7 @@ def test_recorded_events_bound_nothing():
         if i % 2 == 0:  # half the items end with a decision saved before closing
             rows.append((f"c{i}", "A_DECIDED", str(t + pd.Timedelta(minutes=10)), "Aino"))
         rows.append((f"c{i}", "W_Handle", str(t + pd.Timedelta(minutes=10, seconds=4)), "Aino"))
-    result = estimate_handling_time(_log(rows), calibration=EXACT)
+    result = estimate_handling_time(_log(rows), settings=Settings.of(calibration=EXACT))
     acts = result.activities.set_index("activity")
     assert acts.loc["A_DECIDED", "source"] == "system"
     assert acts.loc["W_Handle", "mean_min"] > 5   # not the 4 s after the record
@@ -118,7 +118,7 @@ def test_without_a_working_day_a_bound_from_yesterday_bounds_nothing():
 
 def test_bpic2012_measured_is_exclusive_working_time():
     log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
-    result = estimate_handling_time(log, rules=ManualRules(timezone="Europe/Amsterdam"))
+    result = estimate_handling_time(log, settings=Settings.of(timezone="Europe/Amsterdam"))
     inst = result.instances
     measured = inst[inst["source"] == "measured"]
     raw = (measured["time:timestamp"] - measured["start_timestamp"]).dt.total_seconds()

@@ -1,7 +1,7 @@
 import pandas as pd
 
 from rpa_scout import read_log
-from rpa_scout.manual import ARTIFICIAL, PERSON, SYSTEM, ManualRules, detect_manual
+from rpa_scout.manual import ARTIFICIAL, PERSON, SYSTEM, ManualRules, detect_manual  # ManualRules re-exported
 from tests.conftest import shared_log
 
 

@@ -5,8 +5,8 @@ import pytest
 from rpa_scout import read_log
 from rpa_scout.assumptions import Economics
 from rpa_scout.errors import ConfigError
-from rpa_scout.manual import ManualRules
-from rpa_scout.rank import RankConfig, rank_candidates
+from rpa_scout.rank import rank_candidates
+from rpa_scout.settings import RankConfig, Settings
 from rpa_scout.value import annual_factor, months_covered, payback_months
 from tests.conftest import shared_log
 
@@ -34,7 +34,7 @@ def test_config_validation():
 
 def test_bpic2020_system_steps_never_rank():
     log, _ = read_log(shared_log("bpic2020/PermitLog.xes.gz"))
-    ranking = rank_candidates(log, config=RankConfig(bootstrap_rounds=50))
+    ranking = rank_candidates(log, settings=Settings.of(rank=RankConfig(bootstrap_rounds=50)))
     system = set(log.loc[log["org:resource"] == "SYSTEM", "concept:name"])
     ranked = ranking.candidates
     for candidate in ranked["candidate"]:
@@ -49,7 +49,7 @@ def test_bpic2020_system_steps_never_rank():
 @pytest.mark.slow
 def test_road_fines_ranks_without_error():
     log, _ = read_log(shared_log("road_traffic_fines/Road_Traffic_Fine_Management_Process.xes.gz"))
-    ranking = rank_candidates(log, config=RankConfig(bootstrap_rounds=30))
+    ranking = rank_candidates(log, settings=Settings.of(rank=RankConfig(bootstrap_rounds=30)))
     unknown = ranking.excluded[ranking.excluded["verdict"] == "unknown"]
     assert "Send Fine" in set(unknown["activity"])
     assert all("no evidence of person work" in why for why in unknown["why"])
@@ -57,8 +57,8 @@ def test_road_fines_ranks_without_error():
 
 def test_same_input_same_output():
     log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
-    a = rank_candidates(log, config=RankConfig(bootstrap_rounds=40)).candidates
-    b = rank_candidates(log, config=RankConfig(bootstrap_rounds=40)).candidates
+    a = rank_candidates(log, settings=Settings.of(rank=RankConfig(bootstrap_rounds=40))).candidates
+    b = rank_candidates(log, settings=Settings.of(rank=RankConfig(bootstrap_rounds=40))).candidates
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -80,7 +80,7 @@ def test_loose_estimates_are_flagged_or_knocked_out():
     row = rank_candidates(log).candidates.set_index("candidate").loc["Kirjaus"]
     assert row["loose_share"] >= LOOSE_KNOCKOUT and not row["recommended"]
     assert "handling time unknown" in row["reason"] and "--standard-times" in row["reason"]
-    again = rank_candidates(log, standard_times={"Kirjaus": 6}).candidates.set_index("candidate")
+    again = rank_candidates(log, settings=Settings.of(standard_times={"Kirjaus": 6})).candidates.set_index("candidate")
     assert again.loc["Kirjaus", "recommended"] and again.loc["Kirjaus", "loose_share"] == 0
 
     receipt, _ = read_log(shared_log("receipt/receipt.xes.gz"))
@@ -92,10 +92,8 @@ def test_loose_estimates_are_flagged_or_knocked_out():
 
 
 def test_working_day_found_in_the_logs_zone():
-    from rpa_scout.manual import ManualRules
-
     log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
-    notes = rank_candidates(log, rules=ManualRules(timezone="Europe/Amsterdam")).notes
+    notes = rank_candidates(log, settings=Settings.of(timezone="Europe/Amsterdam")).notes
     assert any("working day" in n and "Europe/Amsterdam" in n for n in notes), notes
 
 
@@ -110,7 +108,7 @@ def test_one_account_cannot_do_more_than_a_person_works():
             rows.append((f"c{d}-{k}", "Tarkastus", day + pd.Timedelta(hours=7, minutes=10 * (k + 1)), "Aino"))
     log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
     log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
-    row = rank_candidates(log, standard_times={"Tarkastus": 10}).candidates.set_index("candidate").loc["Tarkastus"]
+    row = rank_candidates(log, settings=Settings.of(standard_times={"Tarkastus": 10})).candidates.set_index("candidate").loc["Tarkastus"]
     assert not row["recommended"] and row["knock_out"] == CAPACITY
     assert row["knock_out_value"] > row["knock_out_limit"] == 1558.0
     assert "capacity:" in row["reason"] and "a system or shared account" in row["reason"]
@@ -120,8 +118,8 @@ def test_bpic2012_state_changes_and_the_submission_account_never_rank():
     """A_/O_ events are recorded by the system (inside or seconds around the W_ work
     items); account 112 takes the online submissions round the clock."""
     log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
-    ranking = rank_candidates(log, rules=ManualRules(timezone="Europe/Amsterdam"),
-                              config=RankConfig(bootstrap_rounds=30))
+    ranking = rank_candidates(log, settings=Settings.of(timezone="Europe/Amsterdam",
+                                                       rank=RankConfig(bootstrap_rounds=30)))
     table = ranking.candidates
     steps = {s for c in table["candidate"] for s in c.split(" → ")}
     assert steps and all(s.startswith("W_") for s in steps), steps
@@ -142,8 +140,8 @@ def test_explanation_multiplies_to_the_hours():
 
 def test_dates_only_executions_are_counted_apart():
     log, _ = read_log(shared_log("bpic15/BPIC15_1.xes.gz"), timezone="Europe/Amsterdam")
-    table = rank_candidates(log, rules=ManualRules(timezone="Europe/Amsterdam"),
-                            config=RankConfig(bootstrap_rounds=30)).candidates
+    table = rank_candidates(log, settings=Settings.of(timezone="Europe/Amsterdam",
+                                                     rank=RankConfig(bootstrap_rounds=30))).candidates
     partly = table[(table["kind"] == "activity") & (table["timed_share"] < 0.9)]
     assert len(partly)
     for r in partly.itertuples():
@@ -169,7 +167,7 @@ def test_routines_are_nested_in_their_steps():
 
 def test_artificial_events_never_rank():
     log, _ = read_log(shared_log("two_timestamps/Production.xes.gz"))
-    ranking = rank_candidates(log, config=RankConfig(bootstrap_rounds=30))
+    ranking = rank_candidates(log, settings=Settings.of(rank=RankConfig(bootstrap_rounds=30)))
     assert not ranking.candidates["candidate"].str.contains(r"\bStart\b|\bEnd\b").any()
     why = ranking.excluded.set_index("activity")["why"]
     assert why["Start"].startswith("not work: 100% added by an export tool")
@@ -184,7 +182,7 @@ def test_size_criteria_shown_and_weightable():
         assert table[name].between(0, 1).all() and table[name].max() == pytest.approx(1.0)
     top_volume = table.loc[table["annual_executions"].idxmax(), "volume"]
     assert top_volume == pytest.approx(1.0)
-    by_size = rank_candidates(log, config=RankConfig(weights={"volume": 1.0})).candidates
+    by_size = rank_candidates(log, settings=Settings.of(rank=RankConfig(weights={"volume": 1.0}))).candidates
     assert by_size["fit"].round(9).equals(by_size["volume"].round(9))
     with pytest.raises(ConfigError, match="unknown criterion"):
         RankConfig(weights={"size": 1.0})
@@ -212,7 +210,7 @@ def test_repeated_events_are_work_and_named_when_many():
                 rows.append((f"c{d}-{k}", "Rivin kirjaus", t, "Aino"))  # a second invoice line
     log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
     log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
-    ranking = rank_candidates(log, standard_times={"Rivin kirjaus": 5})
+    ranking = rank_candidates(log, settings=Settings.of(standard_times={"Rivin kirjaus": 5}))
     row = ranking.candidates.set_index("candidate").loc["Rivin kirjaus"]
     assert row["executions"] == 480 and row["repeated_share"] == pytest.approx(120 / 480)
     assert "25% of its events repeat an identical row (counted as work" in row["reason"]

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from rpa_scout import ColumnError, InputError, read_log
-from rpa_scout.report import RepeatedEvents
+from rpa_scout.load_report import RepeatedEvents
 
 
 def _consistent(report):

@@ -6,7 +6,7 @@ import pytest
 
 from rpa_scout import read_log
 from rpa_scout._quiet import pm4py, quiet
-from rpa_scout.report import RepeatedEvents
+from rpa_scout.load_report import RepeatedEvents
 from tests.conftest import shared_log
 
 # (path, options, cases, events) from ../shared/eventlogs/README.md

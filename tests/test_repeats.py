@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from rpa_scout import read_log, repeated_event_share
 from rpa_scout.cli import main
-from rpa_scout.report import RepeatedEvents
+from rpa_scout.load_report import RepeatedEvents
 from rpa_scout.repeats import find_event_id
 
 # Purchase invoices: L1's three invoice lines are posted in one batch, by one system job,
@@ -144,4 +144,4 @@ def test_cli_drop_duplicates_and_event_id(write):
 def test_every_command_that_reads_a_log_has_the_options():
     for name in ("inspect", "map", "variants", "rank"):
         params = {p.name for p in main.commands[name].params}
-        assert {"drop_duplicates", "event_id_col"} <= params, name
+        assert {"drop_duplicates", "event_id"} <= params, name

@@ -13,9 +13,13 @@ import math
 import re
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
+from rpa_scout.assumptions import Economics
 from rpa_scout.errors import ConfigError
+
+if TYPE_CHECKING:
+    from rpa_scout.settings import Settings
 
 #: A time-study figure for one step longer than a working day is a typing error.
 MAX_STANDARD_MINUTES = 24 * 60.0
@@ -23,6 +27,10 @@ MAX_STANDARD_MINUTES = 24 * 60.0
 MAX_CONFIG_BYTES = 1 << 20
 RANK_NUMBERS = ("fit_threshold",)
 RANK_MAPPINGS = ("weights", "minimums")
+SECTIONS = ("read", "manual", "handling", "rank", "economics")
+READ_KEYS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp",
+             "event_id", "timestamp_format", "timezone", "delimiter", "encoding", "sheet",
+             "drop_duplicates", "max_bytes")
 RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed")
 ECONOMICS_KEYS = ("fte_hours", "hourly_cost", "build_days", "day_rate", "licence_per_year")
 PATTERN_KEYS = ("system_resources", "person_resources", "system_activities", "manual_activities")
@@ -60,32 +68,37 @@ def _load_yaml(path: Path, what: str = "config") -> Any:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """Read and check a YAML config with optional sections ``rank``, ``economics``, ``manual``.
+    """Read and check a YAML config with optional sections ``read``, ``manual``,
+    ``handling``, ``rank`` and ``economics`` (those of :class:`rpa_scout.settings.Settings`).
 
     Example::
 
+        read: {timezone: Europe/Amsterdam, drop_duplicates: false}
+        manual: {system_resources: ["Basware.*"], manual_activities: ["Tarkastus"]}
+        handling: {standard_times: ajat.csv}     # beside the config file
         rank: {fit_threshold: 0.5, sort_by: hours, weights: {rule_basedness: 0.4}}
         economics: {hourly_cost: 38, fte_hours: 1600, build_days: 15}
-        manual: {system_resources: ["Basware.*"], manual_activities: ["Tarkastus"]}
 
     Returns:
-        The sections, with ``manual`` pattern lists as tuples.
+        The sections, checked: numbers finite, patterns valid, ``manual`` pattern lists as
+        tuples, ``handling.standard_times`` read into activity → minutes.
 
     Raises:
         ConfigError: unreadable, not YAML, an unknown section or key, or a value of the
-            wrong kind (see the module docstring).
+            wrong kind, naming the file and the key.
     """
     data = _load_yaml(path)
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected sections rank/economics/manual at the top level")
-    unknown = set(map(str, data)) - {"rank", "economics", "manual"}
+        raise ConfigError(f"{path}: expected sections {', '.join(SECTIONS)} at the top level")
+    unknown = set(map(str, data)) - set(SECTIONS)
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
-                          "use rank, economics and manual")
-    out: dict[str, Any] = {}
-    for section in ("rank", "economics", "manual"):
-        if section in data:
-            out[section] = _mapping(data[section], f"{path}: {section}")
+                          f"use {', '.join(SECTIONS)}")
+    out = {section: _mapping(data[section], f"{path}: {section}") for section in SECTIONS if section in data}
+    if "read" in out:
+        out["read"] = _read_section(out["read"], path)
+    if "handling" in out:
+        out["handling"] = _handling_section(out["handling"], path)
     if "rank" in out:
         out["rank"] = _rank_section(out["rank"], path)
     if "economics" in out:
@@ -94,6 +107,88 @@ def read_config(path: Path) -> dict[str, Any]:
     if "manual" in out:
         out["manual"] = _manual_section(out["manual"], path)
     return out
+
+
+def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = None,
+                  rank: Mapping[str, Any] | None = None, economics: Mapping[str, Any] | None = None,
+                  standard_times: Path | None = None) -> "Settings":
+    """The one :class:`rpa_scout.settings.Settings` of a run: defaults, then the config
+    file at ``path``, then the given overrides (``None`` values leave a setting alone).
+
+    Args:
+        path: YAML config (see :func:`read_config`), or ``None``.
+        read, rank, economics: values that win over the file (the CLI's options).
+        standard_times: a standard-times file that wins over ``handling.standard_times``.
+
+    Raises:
+        ConfigError: naming the file and key, or the option, and what is wrong.
+    """
+    from rpa_scout.settings import HandlingSettings, ManualRules, RankConfig, ReadSettings, Settings
+
+    sections = read_config(path) if path is not None else {}
+    pick = lambda given: {k: v for k, v in (given or {}).items() if v is not None}  # noqa: E731
+    read_values = {**sections.get("read", {}), **pick(read)}
+    times = read_standard_times(standard_times) if standard_times else sections.get("handling", {}).get(
+        "standard_times", {})
+    try:
+        return Settings(read=ReadSettings(**read_values),
+                        manual=ManualRules(**sections.get("manual", {})),
+                        handling=HandlingSettings(standard_times=times),
+                        rank=RankConfig(**{**sections.get("rank", {}), **pick(rank)}),
+                        economics=Economics().with_overrides(**sections.get("economics", {}))
+                        .with_overrides(**pick(economics)))
+    except TypeError as exc:  # a key the dataclass does not know (checked above; a guard)
+        raise ConfigError(f"{path or 'options'}: {exc}") from None
+
+
+def _read_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    where = f"{path}: read"
+    _known(section, READ_KEYS, where)
+    out: dict[str, Any] = {}
+    for key, value in section.items():
+        if key == "drop_duplicates":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}.{key} must be true or false, got {_short(value)}")
+        elif key == "max_bytes":
+            value = _size(value, f"{where}.{key}")
+        elif value is not None and not isinstance(value, str):
+            raise ConfigError(f"{where}.{key} must be text, got {_short(value)}")
+        out[key] = value
+    if "timezone" in out:
+        _zone(out["timezone"], f"{where}.timezone")
+    return out
+
+
+def _handling_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    where = f"{path}: handling"
+    _known(section, ("standard_times",), where)
+    value = section.get("standard_times")
+    if value is None:
+        return {}
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}.standard_times must be a file name, got {_short(value)}")
+    return {"standard_times": read_standard_times((path.parent / value) if not Path(value).is_absolute()
+                                                  else Path(value))}
+
+
+def _size(value: Any, where: str) -> int:
+    from rpa_scout.io.stream import parse_size
+
+    if isinstance(value, bool):
+        raise ConfigError(f"{where} must be a size such as 500M or 8G, got {_short(value)}")
+    try:
+        return value if isinstance(value, int) else parse_size(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _zone(name: str, where: str) -> None:
+    from rpa_scout.timestamps import check_timezone
+
+    try:
+        check_timezone(name)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -147,7 +242,7 @@ def _rank_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 def _manual_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
-    from rpa_scout.manual import ManualRules  # noqa: PLC0415 - the names of its thresholds
+    from rpa_scout.settings import ManualRules  # the names of its thresholds
 
     numbers = tuple(f.name for f in fields(ManualRules) if f.name not in PATTERN_KEYS + ("timezone",))
     where = f"{path}: manual"

@@ -19,10 +19,11 @@ from rpa_scout.io.pictures import run_dot
 from rpa_scout.present import export_table, html_report, markdown
 from rpa_scout.rank import Ranking
 from rpa_scout.render import to_dot
-from rpa_scout.report import LoadReport
+from rpa_scout.io.formats import RANK_WRITE, names
+from rpa_scout.load_report import LoadReport
 from rpa_scout.safety import json_printable, spreadsheet_table
 
-FORMATS = ("csv", "json", "md", "html", "xlsx")
+FORMATS = names(RANK_WRITE)
 
 
 def svg_of(graph: nx.DiGraph, view: str = "frequency") -> tuple[str | None, str]:

@@ -17,27 +17,18 @@ from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
 from rpa_scout.lifecycle import known_transition, normalise_transition
+from rpa_scout.io.formats import LOG_READ, format_of
 from rpa_scout.repeats import find_event_id
-from rpa_scout.report import LoadReport
+from rpa_scout.load_report import LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
-
-FORMATS = {
-    ".xes": "xes", ".xes.gz": "xes",
-    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
-    ".csv.gz": "csv", ".tsv.gz": "csv", ".txt.gz": "csv",
-    ".parquet": "parquet", ".pq": "parquet",
-    ".xlsx": "excel", ".xlsm": "excel",
-}
-
 
 def log_format(path: Path) -> str:
     """Format name from the file name, or :class:`InputError` naming what is supported."""
-    name = path.name.lower()
-    for suffix in sorted(FORMATS, key=len, reverse=True):
-        if name.endswith(suffix):
-            return FORMATS[suffix]
-    supported = ", ".join(sorted(FORMATS, key=lambda s: (FORMATS[s], s)))
-    raise InputError(f"{path.name}: unknown log format; supported: {supported}")
+    fmt = format_of(path, LOG_READ)
+    if fmt is None:
+        supported = ", ".join(sorted(LOG_READ, key=lambda s: (LOG_READ[s], s)))
+        raise InputError(f"{path.name}: unknown log format; supported: {supported}")
+    return fmt
 
 
 def read_log(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rpa_scout.io.files import atomic_write
-from rpa_scout.report import LoadReport
+from rpa_scout.load_report import LoadReport
 from rpa_scout.safety import spreadsheet_table
 
 

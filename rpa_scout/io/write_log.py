@@ -22,10 +22,9 @@ import pandas as pd
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError, OutputError
 from rpa_scout.io.files import atomic_write
+from rpa_scout.io.formats import LOG_WRITE, format_of, strip_suffix
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
 
-WRITE_FORMATS = {".xes": "xes", ".xes.gz": "xes", ".csv": "csv", ".csv.gz": "csv",
-                 ".parquet": "parquet"}
 CASE_PREFIX = "case:"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -40,23 +39,17 @@ _XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 
 def output_format(path: str | Path) -> str:
     """``xes``, ``csv`` or ``parquet`` from the file name, or :class:`InputError`."""
-    name = Path(path).name.lower()
-    for suffix in sorted(WRITE_FORMATS, key=len, reverse=True):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return WRITE_FORMATS[suffix]
-    raise InputError(f"{Path(path).name}: unknown output format; name the file "
-                     "*.xes.gz, *.xes, *.csv, *.csv.gz or *.parquet")
+    fmt = format_of(path, LOG_WRITE)
+    if fmt is None:
+        raise InputError(f"{Path(path).name}: unknown output format; name the file "
+                         "*.xes.gz, *.xes, *.csv, *.csv.gz or *.parquet")
+    return fmt
 
 
 def truth_path(path: str | Path) -> Path:
     """``<stem>.truth.json`` beside a log file (``laskut.csv.gz`` → ``laskut.truth.json``)."""
     path = Path(path)
-    name = path.name
-    for suffix in sorted(WRITE_FORMATS, key=len, reverse=True):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return path.with_name(f"{name}.truth.json")
+    return path.with_name(f"{strip_suffix(path, LOG_WRITE)}.truth.json")
 
 
 def write_log(log: pd.DataFrame, path: str | Path, *, timezone: str = DEFAULT_TIMEZONE,

@@ -1,0 +1,50 @@
+"""Which file format a name means: one suffix table per kind of file, one lookup.
+
+Every reader and writer asks :func:`format_of`, so ``laskut.CSV.GZ``, ``map.svg`` and
+``ranking.xlsx`` are understood the same way everywhere, and the CLI's choices are built
+from the same tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+#: Logs we read: suffix → reader.
+LOG_READ = {
+    ".xes": "xes", ".xes.gz": "xes",
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".csv.gz": "csv", ".tsv.gz": "csv", ".txt.gz": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".xlsx": "excel", ".xlsm": "excel",
+}
+#: Logs we write (``rpa-scout generate``).
+LOG_WRITE = {".xes": "xes", ".xes.gz": "xes", ".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet"}
+#: Process maps (``rpa-scout map``).
+MAP_WRITE = {f".{f}": f for f in ("svg", "png", "dot", "graphml", "json", "bpmn")}
+#: Rankings (``rpa-scout rank --out``).
+RANK_WRITE = {f".{f}": f for f in ("csv", "json", "md", "html", "xlsx")}
+
+
+def names(table: Mapping[str, str]) -> tuple[str, ...]:
+    """The format names of a table, in table order, each once (for CLI choices)."""
+    return tuple(dict.fromkeys(table.values()))
+
+
+def format_of(path: str | Path, table: Mapping[str, str]) -> str | None:
+    """The format whose suffix ``path`` ends with (longest suffix first; letter case
+    ignored), or ``None``. A name that is only a suffix (``.csv``) has no format."""
+    name = Path(path).name.lower()
+    for suffix in sorted(table, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return table[suffix]
+    return None
+
+
+def strip_suffix(path: str | Path, table: Mapping[str, str]) -> str:
+    """The file name without the table's suffix (``laskut.csv.gz`` → ``laskut``)."""
+    name = Path(path).name
+    for suffix in sorted(table, key=len, reverse=True):
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
