@@ -75,32 +75,17 @@ def standardise(
     malformed = dict(malformed or {})
     n = len(raw) + len(malformed)
     row_no = np.arange(1, len(raw) + 1) if row_numbers is None else np.asarray(row_numbers)
-    rename = {getattr(mapping, role): getattr(XES, role) for role in _ROLES
-              if getattr(mapping, role) is not None}
-    clash = [c for c in raw.columns if c in rename.values() and c not in rename]
-    frame = raw.drop(columns=clash).rename(columns=rename)
+    frame, rename, notes_out = _renamed(raw, mapping, list(notes))
     repaired: dict[str, int] = {}
-    notes_out = list(notes)
-    if clash:
-        notes_out.append(f"columns {', '.join(clash)} dropped: their XES name is taken by the mapping")
-    numeric = _numeric_attributes(frame, set(rename.values()))
-    if numeric:
-        notes_out.append("numbers read in " + ", ".join(numeric))
-    for col, what in ((XES.case, "case id"), (XES.activity, "activity"), (XES.resource, "resource")):
-        if col in frame.columns:
-            frame[col] = _clean_text(frame[col], what, repaired)
     raw_ts = frame[XES.timestamp]
-    parsed = _parse_times(frame, timestamp_format, timezone, repaired)
-    if XES.lifecycle in frame.columns:
-        notes_out.extend(_lifecycle_notes(frame[XES.lifecycle]))
-        frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
+    parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out)
     reasons = _row_reasons(frame, raw_ts, parsed)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
                         event_id=None if event_id is None else rename.get(event_id, event_id))
     rejected, samples, rejected_rows = _tally(raw, reasons, row_no, malformed)
     notes_out.extend(_timestamp_notes(raw_ts, reasons, row_no))
     log = _kept(frame, reasons, n, source, rejected, samples)
-    report = LoadReport(
+    return log, LoadReport(
         source=source, format=fmt,
         mapping={role: getattr(mapping, role) for role in rename_roles(mapping)},
         mapping_name=mapping.name, timestamp_method=parsed.method,
@@ -109,8 +94,35 @@ def standardise(
         lifecycle=_lifecycle_counts(log) if XES.lifecycle in log.columns else {},
         notes=tuple(notes_out), rejected_rows=rejected_rows, repeated=repeated,
     )
-    assert report.rows_kept + report.rows_rejected == report.rows_read
-    return log, report
+
+
+def _renamed(raw: pd.DataFrame, mapping: LogColumns,
+             notes: list[str]) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """``raw`` with the mapped columns under their XES names (a source column whose name
+    an XES name takes is dropped, and noted); plain-number attributes become numbers."""
+    rename = {getattr(mapping, role): getattr(XES, role) for role in _ROLES
+              if getattr(mapping, role) is not None}
+    clash = [c for c in raw.columns if c in rename.values() and c not in rename]
+    frame = raw.drop(columns=clash).rename(columns=rename)
+    if clash:
+        notes.append(f"columns {', '.join(clash)} dropped: their XES name is taken by the mapping")
+    numeric = _numeric_attributes(frame, set(rename.values()))
+    if numeric:
+        notes.append("numbers read in " + ", ".join(numeric))
+    return frame, rename, notes
+
+
+def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,
+                   repaired: dict[str, int], notes: list[str]) -> ParsedTimestamps:
+    """Clean the text roles, parse the timestamps and normalise the lifecycle, in place."""
+    for col, what in ((XES.case, "case id"), (XES.activity, "activity"), (XES.resource, "resource")):
+        if col in frame.columns:
+            frame[col] = _clean_text(frame[col], what, repaired)
+    parsed = _parse_times(frame, timestamp_format, timezone, repaired)
+    if XES.lifecycle in frame.columns:
+        notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
+        frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
+    return parsed
 
 
 def _parse_times(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,

@@ -18,6 +18,13 @@ from rpa_scout.errors import ColumnError
 
 Names = str | tuple[str, ...] | None
 
+#: Columns the stages add to the instance table (one row per activity instance), named once:
+#: who did it and why we say so (:mod:`rpa_scout.manual`), and how long a person worked on
+#: it (:mod:`rpa_scout.handling`).
+PERFORMER, EVIDENCE, ACCOUNT, RECORDED = "performer", "evidence", "account", "recorded"
+HANDLING, SOURCE, BOUND, UPPER = "handling_s", "source", "bound", "upper_s"
+LOOSE, CAPACITY, NAIVE, DAY_HOURS = "loose", "capacity", "naive_s", "day_hours"
+
 ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
 REQUIRED = ("case", "activity", "timestamp")
 
@@ -206,3 +213,25 @@ def detect(header: list[str], source: str = "the file") -> LogColumns:
         f"{source}: no {'/'.join(missing)} column found among {shown}; "
         "name it with --" + missing[0].replace("_", "-") + " COLUMN or choose --preset"
     )
+
+
+def require_columns(frame, columns: "LogColumns" = None, roles: Iterable[str] = REQUIRED,
+                    where: str = "the log") -> None:
+    """Raise :class:`ColumnError` naming the first role whose column ``frame`` lacks.
+
+    Every analysis function calls this first, so a log built by hand with other column
+    names gets one clear error instead of a ``KeyError`` deep inside.
+
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"case": [1]}), XES)
+    Traceback (most recent call last):
+    ...
+    rpa_scout.errors.ColumnError: the log has no case column 'case:concept:name'; read it with read_log, or pass columns=LogColumns(case=...) naming it
+    """
+    columns = columns if columns is not None else XES
+    for role in roles:
+        name = getattr(columns, role)
+        if name not in frame.columns:
+            raise ColumnError(f"{where} has no {role.replace('_', ' ')} column {name!r}; read it with "
+                              f"read_log, or pass columns=LogColumns({role}=...) naming it")
+

@@ -33,7 +33,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
 
 END_TOKEN = "(end)"
@@ -66,14 +66,14 @@ def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
         res = inst[columns.resource].astype("string").fillna("").to_numpy(dtype=object)
         end = inst[columns.timestamp].to_numpy(dtype="datetime64[ns]")
         begin = end
-        if XES.start_timestamp in inst.columns:
-            begin = inst[XES.start_timestamp].fillna(inst[columns.timestamp]).to_numpy(
+        if columns.start_timestamp in inst.columns:
+            begin = inst[columns.start_timestamp].fillna(inst[columns.timestamp]).to_numpy(
                 dtype="datetime64[ns]")
         gap = np.r_[begin[1:] - end[:-1], np.timedelta64(0, "ns")]
         own = same_next & np.r_[(res[1:] == res[:-1]) & (res[1:] != ""), False] \
             & (gap <= np.timedelta64(OUTCOME_WINDOW, "s"))
-        if "performer" in inst.columns:  # only what the step triggered, not the next task
-            not_person = pd.Series(inst["performer"].to_numpy() != PERSON)
+        if PERFORMER in inst.columns:  # only what the step triggered, not the next task
+            not_person = pd.Series(inst[PERFORMER].to_numpy() != PERSON)
             system_step = not_person.groupby(act).transform("mean").to_numpy() >= 0.5
             own &= np.r_[system_step[1:], False]
         outcome = np.where(own | ~same_next, nxt, PASSED_ON)
@@ -85,7 +85,7 @@ def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
 def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: int = 0) -> pd.DataFrame:
     """Raw criteria per activity (see the module docstring); one row per activity."""
     ctx = context(inst, columns)
-    person = (inst["performer"] == PERSON).to_numpy()
+    person = (inst[PERFORMER] == PERSON).to_numpy()
     out = pd.DataFrame(index=pd.Index(sorted(ctx["activity"].unique()), name="activity"))
     top_prev = ctx.groupby("activity")["prev"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
     top_next = ctx.groupby("activity")["next"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
@@ -93,7 +93,7 @@ def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: in
     out["top_successor_share"] = top_next
     out["rework_share"] = ctx.groupby("activity")["repeat"].mean()
     work = inst.loc[person]
-    h = work["handling_s"]
+    h = work[HANDLING]
     grouped = h.groupby(work[columns.activity].astype("string"))
     mean, sd = grouped.mean(), grouped.std(ddof=1)
     out["handling_cv"] = (sd / mean).where(mean > 0)
@@ -119,10 +119,10 @@ def _observed_seconds(work: pd.DataFrame) -> pd.Series:
     """What the log shows of each instance's duration: the measured time, or for an
     estimate its own upper bound (the estimate itself is cut to its activity's level,
     which would hide how much the step varies)."""
-    seconds = work["handling_s"].astype(float)
-    if "upper_s" in work and "source" in work:
-        estimated = work["source"].isin(["estimated", "estimated, no resource"]) & work["upper_s"].notna()
-        seconds = seconds.where(~estimated, work["upper_s"].astype(float))
+    seconds = work[HANDLING].astype(float)
+    if UPPER in work and SOURCE in work:
+        estimated = work[SOURCE].isin(["estimated", "estimated, no resource"]) & work[UPPER].notna()
+        seconds = seconds.where(~estimated, work[UPPER].astype(float))
     return seconds
 
 
@@ -157,7 +157,7 @@ def _monthly_cv(work: pd.DataFrame, columns: LogColumns) -> pd.Series:
     month = ts.dt.to_period("M")
     first, last = month.min(), month.max()
     inner = (month > first) & (month < last)
-    frame = pd.DataFrame({"a": work[columns.activity].astype("string"), "m": month, "h": work["handling_s"]})[inner]
+    frame = pd.DataFrame({"a": work[columns.activity].astype("string"), "m": month, "h": work[HANDLING]})[inner]
     if frame.empty:
         return pd.Series(dtype=float)
     monthly = frame.groupby(["a", "m"]).agg(n=("h", "size"), h=("h", "mean"))

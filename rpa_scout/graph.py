@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
 from rpa_scout.lifecycle import pair_lifecycle
 
@@ -152,6 +152,7 @@ def discover_graph(log: pd.DataFrame, *, columns: LogColumns = XES) -> nx.DiGrap
     Returns:
         A ``networkx.DiGraph``; see the module docstring for the attributes.
     """
+    require_columns(log, columns)
     return graph_from_trace(encode(log, columns=columns))
 
 
@@ -245,57 +246,25 @@ def _inner_edge_stats(trace: Trace, blocks: list[tuple[int, int]], k: int) -> di
     adds up counts and sums and keeps each block's waits grouped by edge; the quantiles
     are then taken per edge from its sorted waits.
     """
-    n = len(trace.case)
-    dense = k * k <= max(n // 4, 1 << 16)
-    if dense:
-        seen = np.zeros(k * k, bool)
-        for a, b in blocks:
-            seen[_pair_codes(trace, a, b, k)[1]] = True
-        uniq = np.flatnonzero(seen)
-        del seen
-        lookup = np.full(k * k, -1, np.int32 if len(uniq) < 2**31 else np.int64)
-        lookup[uniq] = np.arange(len(uniq))
-    else:
-        parts = []
-        for a, b in blocks:
-            codes = np.sort(_pair_codes(trace, a, b, k)[1])
-            parts.append(codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes)
-        codes = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
-        uniq = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
-        del parts, codes
+    uniq, lookup = _edge_index(trace, blocks, k)
     m = len(uniq)
-    count = np.zeros(m, np.int64)
-    cases = np.zeros(m, np.int64)
-    w_count = np.zeros(m, np.int64)
+    count, cases, w_count, s_count = (np.zeros(m, np.int64) for _ in range(4))
     w_sum = np.zeros(m)
-    s_count = np.zeros(m, np.int64)
     pieces: list[tuple[np.ndarray, np.ndarray]] = []  # (waits grouped by edge, per-edge counts)
-    end, start, tps = trace.end, trace.start, trace.ticks_per_s
     for a, b in blocks:
         inner, codes = _pair_codes(trace, a, b, k)
         if len(codes) == 0:
             continue
-        idx = lookup[codes] if dense else np.searchsorted(uniq, codes)
+        idx = lookup[codes] if lookup is not None else np.searchsorted(uniq, codes)
         del codes
         count += np.bincount(idx, minlength=m)
         cases += _distinct_cases(trace.case[a:b - 1][inner], idx, m)
-        prev = end[a:b - 1][inner]
-        nxt = end[a + 1:b][inner]
-        if start is not None:
-            nxt_start = start[a + 1:b][inner]
-            has_start = nxt_start != _NAT
-            nxt = np.where(has_start, nxt_start, nxt)
-            del nxt_start
-        valid = (prev != _NAT) & (nxt != _NAT)
-        nxt -= prev
-        del prev
-        wait = nxt[valid] / tps
-        del nxt
+        wait, valid, has_start = _waits(trace, a, b, inner)
         idx = idx[valid]
         per_edge = np.bincount(idx, minlength=m)
         w_count += per_edge
         w_sum += np.bincount(idx, weights=wait, minlength=m)
-        if start is not None:
+        if has_start is not None:
             s_count += np.bincount(idx[has_start[valid]], minlength=m)
         group = np.argsort(idx.astype(np.uint16) if m <= 1 << 16 else idx, kind="stable")
         pieces.append((wait[group], per_edge))
@@ -303,16 +272,59 @@ def _inner_edge_stats(trace: Trace, blocks: list[tuple[int, int]], k: int) -> di
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = w_sum / w_count
         start_share = s_count / w_count
-    median = np.full(m, np.nan)
-    p90 = np.full(m, np.nan)
+    median, p90 = _edge_quantiles(pieces, w_count)
+    return {"src": uniq // k, "dst": uniq % k, "count": count, "cases": cases, "mean": mean,
+            "median": median, "p90": p90, "start_share": start_share}
+
+
+def _edge_index(trace: Trace, blocks: list[tuple[int, int]], k: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The sorted distinct edge codes, and a dense code → position table when it fits
+    in memory (``None``: look positions up by binary search)."""
+    n = len(trace.case)
+    if k * k <= max(n // 4, 1 << 16):
+        seen = np.zeros(k * k, bool)
+        for a, b in blocks:
+            seen[_pair_codes(trace, a, b, k)[1]] = True
+        uniq = np.flatnonzero(seen)
+        lookup = np.full(k * k, -1, np.int32 if len(uniq) < 2**31 else np.int64)
+        lookup[uniq] = np.arange(len(uniq))
+        return uniq, lookup
+    parts = []
+    for a, b in blocks:
+        codes = np.sort(_pair_codes(trace, a, b, k)[1])
+        parts.append(codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes)
+    codes = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+    return (codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes), None
+
+
+def _waits(trace: Trace, a: int, b: int, inner: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Seconds from each inner pair's first completion to the next step's start (its
+    completion when it has no start); which pairs have both times; which use a start."""
+    prev = trace.end[a:b - 1][inner]
+    nxt = trace.end[a + 1:b][inner]
+    has_start = None
+    if trace.start is not None:
+        nxt_start = trace.start[a + 1:b][inner]
+        has_start = nxt_start != _NAT
+        nxt = np.where(has_start, nxt_start, nxt)
+    valid = (prev != _NAT) & (nxt != _NAT)
+    nxt -= prev
+    return nxt[valid] / trace.ticks_per_s, valid, has_start
+
+
+def _edge_quantiles(pieces: list[tuple[np.ndarray, np.ndarray]],
+                    w_count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median and 90th percentile of each edge's waits, gathered from the blocks."""
+    m = len(w_count)
+    median, p90 = np.full(m, np.nan), np.full(m, np.nan)
     offsets = [np.r_[0, np.cumsum(per_edge)[:-1]] for _, per_edge in pieces]
     for j in np.flatnonzero(w_count):
         parts = [waits[o[j]:o[j] + c[j]] for (waits, c), o in zip(pieces, offsets) if c[j]]
         values = np.sort(parts[0] if len(parts) == 1 else np.concatenate(parts))
         median[j] = _quantile(values, 0.5)
         p90[j] = _quantile(values, 0.9)
-    return {"src": uniq // k, "dst": uniq % k, "count": count, "cases": cases, "mean": mean,
-            "median": median, "p90": p90, "start_share": start_share}
+    return median, p90
 
 
 def _quantile(values: np.ndarray, q: float) -> float:

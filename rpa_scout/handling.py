@@ -46,7 +46,8 @@ import pandas as pd
 
 from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
+                               RECORDED, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.manual import (ARTIFICIAL, PERSON, SYSTEM, ManualResult, ManualRules,
                                date_stamped_events, detect_manual)
 from rpa_scout.settings import Settings
@@ -100,10 +101,8 @@ def estimate_handling_time(
         bound of an estimate, or complete − start of a measured instance), ``loose``,
         ``capacity`` (scaled down to fit the account's day), ``day_hours`` (the length
         of the account's working day) and ``naive_s``; ``activities`` with, per activity:
-        ``instances``, ``manual_instances``, ``manual_share``, ``timed_instances``,
-        ``mean_min``, ``median_min``, ``low_min``/``high_min`` (80 % interval of the mean),
-        ``source``, ``bound``, ``loose_share``, ``naive_mean_min``, ``verdict`` and
-        ``evidence``.
+        counts, ``mean_min``, ``median_min``, ``low_min``/``high_min`` (80 % interval of
+        the mean), ``source``, ``bound``, ``loose_share``, ``verdict`` and ``evidence``.
 
     Example:
         >>> from rpa_scout import read_log, estimate_handling_time
@@ -116,7 +115,7 @@ def estimate_handling_time(
     rules, calibration = settings.manual, settings.handling.calibration
     standard_times = settings.handling.standard_times
     manual = manual or detect_manual(log, rules=rules, columns=columns)
-    inst = manual.instances.copy()
+    inst = manual.instances
     x = _Arrays.of(inst, columns)
     hours = discover_working_hours(x.end[x.timed_work], rules.timezone,
                                    groups=x.account[x.timed_work])
@@ -131,15 +130,11 @@ def estimate_handling_time(
     _not_person_time(x, handling, source)
     if standard_times:
         _supplied(inst[columns.activity], standard_times, x, handling, source)
-    inst["handling_s"] = handling
-    inst["source"] = source
-    inst["bound"] = bound
-    inst["upper_s"] = upper
-    inst["loose"] = ((np.isin(bound, [DAY_BOUND, NO_BOUND]) & (source == ESTIMATED))
-                     | (source == NO_RESOURCE))
-    inst["capacity"] = capacity
-    inst["day_hours"] = np.where(x.account >= 0, day_hi - day_lo, np.nan)
-    inst["naive_s"] = x.end - x.case_prev_any
+    inst = inst.assign(**{
+        HANDLING: handling, SOURCE: source, BOUND: bound, UPPER: upper,
+        LOOSE: (np.isin(bound, [DAY_BOUND, NO_BOUND]) & (source == ESTIMATED)) | (source == NO_RESOURCE),
+        CAPACITY: capacity, DAY_HOURS: np.where(x.account >= 0, day_hi - day_lo, np.nan),
+        NAIVE: x.end - x.case_prev_any})
     activities = summarise_handling(inst, manual.activities, calibration, columns)
     return HandlingResult(inst, activities, hours, calibration)
 
@@ -179,10 +174,10 @@ class _Arrays:
         has = columns.resource in inst.columns
         named = inst[columns.resource].notna().to_numpy() if has else np.zeros(n, dtype=bool)
         codes = pd.factorize(inst[columns.resource])[0] if has else np.full(n, -1)
-        one_person = (inst["account"] == PERSON_ACCOUNT).to_numpy() if "account" in inst else named
-        performer = inst["performer"].to_numpy()
+        one_person = (inst[ACCOUNT] == PERSON_ACCOUNT).to_numpy() if ACCOUNT in inst else named
+        performer = inst[PERFORMER].to_numpy()
         artificial = performer == ARTIFICIAL
-        recorded = inst["recorded"].to_numpy(dtype=bool) if "recorded" in inst else np.zeros(n, dtype=bool)
+        recorded = inst[RECORDED].to_numpy(dtype=bool) if RECORDED in inst else np.zeros(n, dtype=bool)
         return cls(n=n, activity=pd.factorize(inst[columns.activity].astype("string"))[0], end=end,
                    start=start, paused=paused, case=case,
                    account=np.where(one_person & named, codes, -1), has_account=named,
@@ -338,11 +333,11 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     day or by nothing, or with no person's previous work to bound them.
     """
     act = inst[columns.activity].astype("string")
-    person = inst["performer"] == PERSON
-    frame = pd.DataFrame({"activity": act, "person": person, "h": inst["handling_s"] / 60.0,
-                          "source": inst["source"], "bound": inst["bound"],
-                          "naive": inst["naive_s"] / 60.0, "loose": inst["loose"],
-                          "capacity": inst["capacity"]})
+    person = inst[PERFORMER] == PERSON
+    frame = pd.DataFrame({"activity": act, "person": person, "h": inst[HANDLING] / 60.0,
+                          "source": inst[SOURCE], "bound": inst[BOUND],
+                          "naive": inst[NAIVE] / 60.0, "loose": inst[LOOSE],
+                          "capacity": inst[CAPACITY]})
     work = frame[frame["person"] & frame["h"].notna()]
     grouped = work.groupby("activity")["h"]
     out = pd.DataFrame({"instances": frame.groupby("activity").size()})
@@ -353,7 +348,7 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["mean_min"] = grouped.mean()
     out["median_min"] = grouped.median()
     out["source"] = _mode(work, "source").fillna(_mode(frame[frame["person"]], "source"))
-    estimated = work[work["source"].isin([ESTIMATED, NO_RESOURCE])]
+    estimated = work[work[SOURCE].isin([ESTIMATED, NO_RESOURCE])]
     out["bound"] = _mode(estimated[estimated["bound"] != ""], "bound")
     out["loose_share"] = work.groupby("activity")["loose"].mean()
     out["capacity_share"] = work.groupby("activity")["capacity"].mean()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.load_report import LoadReport
 
 
@@ -44,6 +44,7 @@ class LogSummary:
 
 def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
     """Count cases, events, activities and resources; list lifecycle values and attributes."""
+    require_columns(log, columns)
     roles = {columns.case, columns.activity, columns.timestamp, columns.resource,
              columns.lifecycle, columns.start_timestamp}
     has_res = columns.resource in log.columns

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.timestamps import epoch_seconds
 
 START = "start"
@@ -114,79 +114,80 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         unmatched starts, unmatched completes and non-work events, and of completes
         with their own start timestamp (when there are any).
     """
-    case, act, ts = columns.case, columns.activity, columns.timestamp
-    life, start_col = columns.lifecycle, columns.start_timestamp
-    if life not in log.columns:
-        inst = log.copy()
-        if start_col not in inst.columns:
-            inst[start_col] = pd.Series(pd.NaT, index=inst.index, dtype=log[ts].dtype)
-        inst["paused_seconds"] = 0.0
-        with_start = int(inst[start_col].notna().sum())
-        return PairedInstances(inst.reset_index(drop=True),
-                               {"instances": len(inst), "with start": with_start})
-    trans = normalise_transition(log[life])
+    require_columns(log, columns)
+    ts, start_col = columns.timestamp, columns.start_timestamp
+    if columns.lifecycle not in log.columns:
+        return _one_row_each(log, columns)
+    trans = normalise_transition(log[columns.lifecycle])
     work = trans.isin(list(WORK_TRANSITIONS)).to_numpy(dtype=bool)
-    other = int((~work).sum())
     # A complete with its own start timestamp is a whole instance: nothing to pair.
     own = np.zeros(len(log), dtype=bool)
     if start_col in log.columns:
         own = (trans == COMPLETE).to_numpy(dtype=bool) & log[start_col].notna().to_numpy(dtype=bool)
     positions = np.arange(len(log))
     pairing = work & ~own
-    events = log.loc[pairing].copy()
-    events["_t"] = trans[pairing].to_numpy()
-    events["_pos"] = positions[pairing]
-    events = events.sort_values([case, act, ts, "_pos"], kind="stable")
-    group = events.groupby([case, act], sort=False, observed=True).ngroup().to_numpy()
-    is_start = (events["_t"] == START).to_numpy()
-    is_complete = (events["_t"] == COMPLETE).to_numpy()
-    step = is_start.astype(np.int64) - is_complete.astype(np.int64)
-    # Lindley recursion: open = S - min(0, running min of S) per group; a complete finds
-    # no open start exactly where S drops to a new minimum below zero.
-    cum = _group_cumsum(step, group)
-    prev_min = _group_prev_cummin(cum, group)
-    unmatched_complete = is_complete & (cum < prev_min)
-    matched_complete = is_complete & ~unmatched_complete
-    k_start = _group_cumsum(is_start.astype(np.int64), group)  # 1-based index of starts
-    k_complete = _group_cumsum(matched_complete.astype(np.int64), group)
-    keyed = pd.DataFrame({"g": group, "k": k_start})
-    starts = events.loc[is_start, [ts]].assign(g=group[is_start], k=k_start[is_start])
-    completes = events.loc[matched_complete].assign(
-        g=group[matched_complete], k=k_complete[matched_complete])
-    paired = completes.merge(starts.rename(columns={ts: "_start"}), on=["g", "k"], how="left")
-    # Suspend/resume belong to the instance opened by the latest start.
-    pause = _paused_seconds(events, keyed, is_start, ts)
-    paired = paired.merge(pause, on=["g", "k"], how="left")
-    paired["paused_seconds"] = paired["paused_seconds"].fillna(0.0)
-    paired[start_col] = paired.pop("_start")
-    lone = events.loc[unmatched_complete].copy()
-    # typed NaT (not a bare pd.NaT): a tz-naive column would turn the concat below into
-    # objects, which cost seconds on a million events
-    lone[start_col] = pd.Series(pd.NaT, index=lone.index, dtype=paired[start_col].dtype)
-    lone["paused_seconds"] = 0.0
+    events = log.loc[pairing].assign(_t=trans[pairing].to_numpy(), _pos=positions[pairing])
+    events = events.sort_values([columns.case, columns.activity, ts, "_pos"], kind="stable")
+    paired, lone, tally = _pair(events, columns)
     parts = [paired, lone]
     if own.any():
-        whole = log.loc[own].copy()
-        whole["paused_seconds"] = 0.0
-        whole["_pos"] = positions[own]
-        parts.append(whole)
+        parts.append(log.loc[own].assign(paused_seconds=0.0, _pos=positions[own]))
     instances = pd.concat(parts, ignore_index=True)
-    instances = instances.sort_values([case, ts, "_pos"], kind="stable")
+    instances = instances.sort_values([columns.case, ts, "_pos"], kind="stable")
     instances = instances.drop(columns=["_t", "_pos", "g", "k"], errors="ignore")
     instances[start_col] = pd.to_datetime(instances[start_col], utc=True).astype(
         pd.to_datetime(events[ts].iloc[:0], utc=True).dtype)  # same unit as the completions
-    n_starts = int(is_start.sum())
-    n_matched = int(matched_complete.sum())
-    counts = {
-        "instances": len(instances),
-        "paired start+complete": n_matched,
-        "unmatched complete (no start)": int(unmatched_complete.sum()),
-        "unmatched start (never completed)": n_starts - n_matched,
-        "non-work events (schedule, assign, ...)": other,
-    }
+    counts = {"instances": len(instances), **tally,
+              "non-work events (schedule, assign, ...)": int((~work).sum())}
     if own.any():
         counts["start and complete on one row"] = int(own.sum())
     return PairedInstances(instances.reset_index(drop=True), counts)
+
+
+def _one_row_each(log: pd.DataFrame, columns: LogColumns) -> PairedInstances:
+    """A log without lifecycle: every event is one instance (with its own start, if any)."""
+    inst = log.copy()
+    if columns.start_timestamp not in inst.columns:
+        inst[columns.start_timestamp] = pd.Series(pd.NaT, index=inst.index, dtype=log[columns.timestamp].dtype)
+    inst["paused_seconds"] = 0.0
+    with_start = int(inst[columns.start_timestamp].notna().sum())
+    return PairedInstances(inst.reset_index(drop=True), {"instances": len(inst), "with start": with_start})
+
+
+def _pair(events: pd.DataFrame, columns: LogColumns) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Pair the k-th matched complete of each case and activity with its k-th start.
+
+    ``events`` are the work events, sorted by case, activity, time and position. Returns
+    the paired completes (with start and pauses), the completes without a start, and
+    the counts.
+    """
+    ts, start_col = columns.timestamp, columns.start_timestamp
+    group = events.groupby([columns.case, columns.activity], sort=False, observed=True).ngroup().to_numpy()
+    is_start = (events["_t"] == START).to_numpy()
+    is_complete = (events["_t"] == COMPLETE).to_numpy()
+    # Lindley recursion: open = S - min(0, running min of S) per group; a complete finds
+    # no open start exactly where S drops to a new minimum below zero.
+    cum = _group_cumsum(is_start.astype(np.int64) - is_complete.astype(np.int64), group)
+    unmatched = is_complete & (cum < _group_prev_cummin(cum, group))
+    matched = is_complete & ~unmatched
+    k_start = _group_cumsum(is_start.astype(np.int64), group)  # 1-based index of starts
+    k_complete = _group_cumsum(matched.astype(np.int64), group)
+    starts = events.loc[is_start, [ts]].assign(g=group[is_start], k=k_start[is_start])
+    paired = events.loc[matched].assign(g=group[matched], k=k_complete[matched])
+    paired = paired.merge(starts.rename(columns={ts: "_start"}), on=["g", "k"], how="left")
+    # Suspend/resume belong to the instance opened by the latest start.
+    pause = _paused_seconds(events, pd.DataFrame({"g": group, "k": k_start}), is_start, ts)
+    paired = paired.merge(pause, on=["g", "k"], how="left")
+    paired["paused_seconds"] = paired["paused_seconds"].fillna(0.0)
+    paired[start_col] = paired.pop("_start")
+    # typed NaT (not a bare pd.NaT): a tz-naive column would turn the concat into
+    # objects, which cost seconds on a million events
+    lone = events.loc[unmatched].assign(paused_seconds=0.0)
+    lone[start_col] = pd.Series(pd.NaT, index=lone.index, dtype=paired[start_col].dtype)
+    n_matched = int(matched.sum())
+    tally = {"paired start+complete": n_matched, "unmatched complete (no start)": int(unmatched.sum()),
+             "unmatched start (never completed)": int(is_start.sum()) - n_matched}
+    return paired, lone, tally
 
 
 def _paused_seconds(events: pd.DataFrame, keyed: pd.DataFrame, is_start: np.ndarray,

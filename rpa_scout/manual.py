@@ -42,7 +42,7 @@ import pandas as pd
 
 from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kinds,
                                 behaviour_kinds)
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
 from rpa_scout.lifecycle import pair_lifecycle
 from rpa_scout.settings import ManualRules
 from rpa_scout.timestamps import epoch_seconds
@@ -152,17 +152,17 @@ def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColum
     v.assign(known, PERSON, "named resource")
     v.assign(worked, PERSON, "measured work (no resource recorded)")
     v.assign(np.ones(n, dtype=bool), UNKNOWN, "no resource recorded")
-    inst["performer"] = v.performer
-    inst["evidence"] = v.evidence
-    inst["account"] = kind
-    inst["recorded"] = v.recorded
+    inst[PERFORMER] = v.performer
+    inst[EVIDENCE] = v.evidence
+    inst[ACCOUNT] = kind
+    inst[RECORDED] = v.recorded
 
 
 def summarise_activities(inst: pd.DataFrame, rules: ManualRules,
                          columns: LogColumns = XES) -> pd.DataFrame:
     """Per-activity shares of person, system and unknown work, a verdict and evidence."""
     act = inst[columns.activity].astype("string")
-    table = pd.crosstab(act, inst["performer"]).reindex(
+    table = pd.crosstab(act, inst[PERFORMER]).reindex(
         columns=[PERSON, SYSTEM, UNKNOWN, ARTIFICIAL], fill_value=0)
     total = table.sum(axis=1)
     out = pd.DataFrame({

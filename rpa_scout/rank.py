@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.assumptions import Assumption, Economics
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import CAPACITY, HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError
 from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
@@ -93,24 +93,15 @@ def rank_candidates(
         >>> bool(top["recommended"]), top["hours_per_year"] > 0
         (True, np.True_)
     """
+    require_columns(log, columns)
     settings = settings or Settings()
     economics, config = settings.economics, settings.rank
     handling = handling or estimate_handling_time(log, settings=settings, columns=columns)
     period = _period(log, columns)
     acts = handling.activities.set_index("activity")
-    raw = activity_criteria(handling.instances, columns=columns, seed=config.seed).set_index("activity")
     eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()
                     & acts["verdict"].isin(["manual", "mixed"])]
-    norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
-    case_idx = pd.factorize(handling.instances[columns.case])[0]
-    rows, values = _activity_rows(handling, eligible, raw, norm, case_idx, columns)
-    if config.routines:
-        more_rows, more_values = _routine_rows(handling, eligible, raw, norm, acts, case_idx, columns)
-        rows, values = rows + more_rows, values + more_values
-    repeated = repeated_event_share(log, columns=columns)
-    for row in rows:
-        row["repeated_share"] = float(repeated.reindex(row["candidate"].split(SEPARATOR)).max()) \
-            if row["kind"] == "routine" else float(repeated.get(row["candidate"], 0.0))
+    rows, values = _candidates(log, handling, acts, eligible, config, columns)
     excluded = _excluded(acts, eligible)
     if not rows:
         notes = ("no activity has measurable person work: nothing to rank",)
@@ -137,6 +128,24 @@ def _repeats_assumption(log: pd.DataFrame, columns: LogColumns) -> Assumption:
                       "--drop-duplicates; a candidate names its share when over 5 %")
 
 
+def _candidates(log: pd.DataFrame, handling: HandlingResult, acts: pd.DataFrame,
+                eligible: pd.DataFrame, config: RankConfig,
+                columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
+    """The candidate rows (single steps, then routines) and their per-case seconds."""
+    raw = activity_criteria(handling.instances, columns=columns, seed=config.seed).set_index("activity")
+    norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
+    case_idx = pd.factorize(handling.instances[columns.case])[0]
+    rows, values = _activity_rows(handling, eligible, raw, norm, case_idx, columns)
+    if config.routines:
+        more_rows, more_values = _routine_rows(handling, eligible, raw, norm, acts, case_idx, columns)
+        rows, values = rows + more_rows, values + more_values
+    repeated = repeated_event_share(log, columns=columns)
+    for row in rows:
+        row["repeated_share"] = float(repeated.reindex(row["candidate"].split(SEPARATOR)).max()) \
+            if row["kind"] == "routine" else float(repeated.get(row["candidate"], 0.0))
+    return rows, values
+
+
 def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
     """The span of case starts (or of events) to annualise over; refuse too short ones."""
     event_first, event_last = log[columns.timestamp].min(), log[columns.timestamp].max()
@@ -157,8 +166,8 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
                    columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
     """One candidate per eligible activity, with its per-case person seconds."""
     inst = handling.instances
-    seconds = inst["handling_s"].to_numpy(dtype=float)
-    person = (inst["performer"] == PERSON).to_numpy() & np.isfinite(seconds)
+    seconds = inst[HANDLING].to_numpy(dtype=float)
+    person = (inst[PERFORMER] == PERSON).to_numpy() & np.isfinite(seconds)
     names = inst[columns.activity].astype("string").to_numpy(dtype=object)
     rows, values = [], []
     for name in eligible.index:
@@ -204,7 +213,7 @@ def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Data
             people=int(raw.loc[steps, "people"].min()), **crit,
             **_raw_criteria(raw, steps, single=False)))
         values.append(np.bincount(sel["case_index"].to_numpy(dtype=np.int64),
-                                  weights=sel["handling_s"].to_numpy(dtype=float),
+                                  weights=sel[HANDLING].to_numpy(dtype=float),
                                   minlength=case_idx.max() + 1))
     return rows, values
 

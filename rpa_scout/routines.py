@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, XES, LogColumns
 from rpa_scout.accounts import SHARED_ACCOUNT
 from rpa_scout.manual import PERSON
 
@@ -44,43 +44,22 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
              pd.DataFrame(columns=["routine", "case_index", "handling_s"]))
     if columns.resource not in inst.columns or len(inst) < 2:
         return empty
-    n_cases_total = inst[columns.case].nunique()
     if min_cases is None:
-        min_cases = max(10, int(0.02 * n_cases_total))
+        min_cases = max(10, int(0.02 * inst[columns.case].nunique()))
     case_idx, _ = pd.factorize(inst[columns.case])
-    res_idx, _ = pd.factorize(inst[columns.resource])
     act_idx, act_names = pd.factorize(inst[columns.activity].astype("string"))
-    # A shared staff account ("STAFF MEMBER") is many people: it forms no routine.
-    shared = (inst["account"] == SHARED_ACCOUNT).to_numpy() if "account" in inst else np.zeros(len(inst), bool)
-    person = (inst["performer"] == PERSON).to_numpy() & (res_idx >= 0) & ~shared
-    handling = inst["handling_s"].to_numpy(dtype=float)
-    link = (case_idx[1:] == case_idx[:-1]) & (res_idx[1:] == res_idx[:-1]) & person[1:] & person[:-1] \
-        & np.isfinite(handling[1:]) & np.isfinite(handling[:-1])
-    k = len(act_names)
+    handling = inst[HANDLING].to_numpy(dtype=float)
+    link = _links(inst, case_idx, handling, columns)
     found: list[dict] = []
     occ_parts: list[pd.DataFrame] = []
-    n = len(inst)
     for steps in range(2, max(2, min(max_steps, 5)) + 1):
-        m = n - steps + 1
-        if m <= 0:
-            break
-        ok = np.ones(m, dtype=bool)
-        key = np.zeros(m, dtype=np.int64)
-        total = np.zeros(m)
-        for j in range(steps):
-            if j < steps - 1:
-                ok &= link[j:j + m]
-            key = key * k + act_idx[j:j + m]
-            total += handling[j:j + m]
-        starts = np.flatnonzero(ok)
-        if len(starts) == 0:
+        frame = _chains(link, act_idx, case_idx, handling, steps, len(act_names))
+        if frame.empty:
             continue
-        frame = pd.DataFrame({"key": key[starts], "case": case_idx[starts], "h": total[starts]})
         stats = frame.groupby("key").agg(occurrences=("h", "size"), cases=("case", "nunique"),
                                          handling_mean_s=("h", "mean"))
-        stats = stats[stats["cases"] >= min_cases]
-        for code, row in stats.iterrows():
-            acts = _decode(int(code), steps, k, act_names)
+        for code, row in stats[stats["cases"] >= min_cases].iterrows():
+            acts = _decode(int(code), steps, len(act_names), act_names)
             if len(set(acts)) < 2:  # the same step repeated is rework, not a routine
                 continue
             name = SEPARATOR.join(acts)
@@ -92,11 +71,44 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
                                            "handling_s": sel["h"].to_numpy()}))
     if not found:
         return empty
-    routines = pd.DataFrame(found)
+    return _keep_longest(pd.DataFrame(found), pd.concat(occ_parts, ignore_index=True))
+
+
+def _links(inst: pd.DataFrame, case_idx: np.ndarray, handling: np.ndarray,
+           columns: LogColumns) -> np.ndarray:
+    """Whether each instance and the next are both timed person work of one person's
+    account in the same case. A shared staff account ("STAFF MEMBER") is many people:
+    it forms no routine."""
+    res_idx, _ = pd.factorize(inst[columns.resource])
+    shared = (inst[ACCOUNT] == SHARED_ACCOUNT).to_numpy() if ACCOUNT in inst else np.zeros(len(inst), bool)
+    person = (inst[PERFORMER] == PERSON).to_numpy() & (res_idx >= 0) & ~shared & np.isfinite(handling)
+    return (case_idx[1:] == case_idx[:-1]) & (res_idx[1:] == res_idx[:-1]) & person[1:] & person[:-1]
+
+
+def _chains(link: np.ndarray, act_idx: np.ndarray, case_idx: np.ndarray, handling: np.ndarray,
+            steps: int, k: int) -> pd.DataFrame:
+    """Every run of ``steps`` linked instances: its activity sequence coded in base ``k``,
+    its case and its total handling seconds."""
+    m = len(act_idx) - steps + 1
+    if m <= 0:
+        return pd.DataFrame(columns=["key", "case", "h"])
+    ok = np.ones(m, dtype=bool)
+    key = np.zeros(m, dtype=np.int64)
+    total = np.zeros(m)
+    for j in range(steps):
+        if j < steps - 1:
+            ok &= link[j:j + m]
+        key = key * k + act_idx[j:j + m]
+        total += handling[j:j + m]
+    starts = np.flatnonzero(ok)
+    return pd.DataFrame({"key": key[starts], "case": case_idx[starts], "h": total[starts]})
+
+
+def _keep_longest(routines: pd.DataFrame, occurrences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Drop routines that a longer one covers; sort by occurrences."""
     keep = [not _subsumed(row, routines) for row in routines.itertuples(index=False)]
     routines = routines[keep].sort_values(["occurrences", "routine"], ascending=[False, True],
                                           kind="stable").reset_index(drop=True)
-    occurrences = pd.concat(occ_parts, ignore_index=True)
     occurrences = occurrences[occurrences["routine"].isin(set(routines["routine"]))]
     return routines, occurrences.reset_index(drop=True)
 

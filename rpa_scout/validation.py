@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import HANDLING, PERFORMER, XES, LogColumns
 from rpa_scout.lifecycle import RESUME, START, SUSPEND, normalise_transition, pair_lifecycle
 
 EVENT_ID = "_event_id"
@@ -187,7 +187,7 @@ def evaluate(dev: DevLog, calibration, columns: LogColumns = XES, *,
     settings = replace(dev.settings, handling=replace(dev.settings.handling, calibration=calibration))
     result = estimate_handling_time(dev.hidden, settings=settings, manual=dev.manual, columns=columns)
     acts = result.activities.set_index("activity")
-    compared = compare(dev.truth, result.instances, result.instances["handling_s"],
+    compared = compare(dev.truth, result.instances, result.instances[HANDLING],
                        low=acts["low_min"] * 60.0, high=acts["high_min"] * 60.0)
     return score(compared, same_day=same_day), acts[["source", "bound"]]
 
@@ -286,14 +286,14 @@ def capacity_shares(instances: pd.DataFrame, timezone: str, columns: LogColumns 
     × its working day). At most 1 when capacity holds."""
     from rpa_scout.manual import PERSON
 
-    work = instances[(instances["performer"] == PERSON) & instances["handling_s"].notna()
+    work = instances[(instances[PERFORMER] == PERSON) & instances[HANDLING].notna()
                      & instances["day_hours"].notna()]
     if work.empty:
         return pd.Series(dtype=float)
     day = work[columns.timestamp].dt.tz_convert(timezone).dt.date
     grouped = work.groupby(columns.resource)
     could = day.groupby(work[columns.resource]).nunique() * grouped["day_hours"].first() * 3600.0
-    return (grouped["handling_s"].sum() / could).sort_values(ascending=False)
+    return (grouped[HANDLING].sum() / could).sort_values(ascending=False)
 
 
 # --- baselines ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.graph import encode
 
 SEPARATOR = " → "
@@ -24,6 +24,7 @@ def variants(log: pd.DataFrame, *, top: int | None = None, columns: LogColumns =
         ``cases``, ``share`` and ``cumulative_share`` (of all cases). Ties are broken by
         the variant text so the order is stable.
     """
+    require_columns(log, columns)
     trace = encode(log, columns=columns)
     if len(trace.case) == 0:
         return pd.DataFrame(columns=["rank", "variant", "steps", "cases", "share", "cumulative_share"])

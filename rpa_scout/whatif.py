@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.routines import SEPARATOR
@@ -60,21 +60,10 @@ def simulate_automation(
     Returns:
         A :class:`WhatIf` with per-case lead times before and after, and a summary.
     """
+    require_columns(log, columns)
     if robot_seconds < 0:
         raise ConfigError(f"robot_seconds must not be negative, got {robot_seconds}")
-    hours = float("nan")
-    share: dict[str, float] = {}
-    if isinstance(candidates, pd.DataFrame):
-        names = [str(c) for c in candidates["candidate"]]
-        if "hours_per_year" in candidates:
-            hours = _hours_without_overlap(names, candidates["hours_per_year"].to_numpy(dtype=float))
-        if "automatable_share" in candidates:
-            for name, value in zip(names, candidates["automatable_share"].to_numpy(dtype=float)):
-                for step in name.split(SEPARATOR):  # a single step's own share wins
-                    if SEPARATOR not in name or step not in share:
-                        share[step] = float(value) if np.isfinite(value) else 1.0
-    else:
-        names = [str(c) for c in candidates]
+    names, hours, share = _chosen(candidates)
     steps = tuple(sorted({step for name in names for step in name.split(SEPARATOR)}))
     handling = handling or estimate_handling_time(log, columns=columns)
     inst = handling.instances
@@ -82,30 +71,8 @@ def simulate_automation(
     missing = [s for s in steps if s not in known]
     if missing:
         raise ConfigError(f"unknown activity {missing[0]!r}: it is not in the log")
-    case_idx, case_names = pd.factorize(inst[columns.case])
-    end = epoch_seconds(inst[columns.timestamp])
-    order = np.lexsort((end, case_idx))
-    c, t = case_idx[order], end[order]
-    act = inst[columns.activity].astype("string").to_numpy(dtype=object)[order]
-    first = np.r_[True, c[1:] != c[:-1]]
-    prev = np.r_[np.nan, t[:-1]]
-    prev[first] = np.nan
-    gap = np.where(np.isfinite(prev), t - prev, 0.0)
-    automated = np.isin(act, steps)
-    if share:  # the robot takes the automatable share; exceptions stay with people
-        p = np.array([share.get(a, 1.0) for a in act], dtype=float)
-        automated &= np.random.default_rng(seed).random(len(act)) < p
-    saved = np.where(automated, np.clip(gap - robot_seconds, 0.0, None), 0.0)
-    n = len(case_names)
-    saved_case = np.bincount(c, weights=saved, minlength=n)
-    start = np.full(n, np.inf)
-    stop = np.full(n, -np.inf)
-    np.minimum.at(start, c, t)
-    np.maximum.at(stop, c, t)
-    before = (stop - start) / 3600.0
-    after = np.maximum(before - saved_case / 3600.0, 0.0)
-    cases = pd.DataFrame({"case": case_names.astype(str), "lead_before_h": before,
-                          "lead_after_h": after, "saved_h": before - after})
+    cases = _lead_times(inst, steps, share, robot_seconds, seed, columns)
+    before, after = cases["lead_before_h"].to_numpy(), cases["lead_after_h"].to_numpy()
     summary = pd.DataFrame([{
         "automated_steps": len(steps),
         "cases_affected": int((cases["saved_h"] > 0).sum()),
@@ -115,6 +82,51 @@ def simulate_automation(
         "hours_freed_per_year": hours,
     }])
     return WhatIf(cases, steps, hours, summary)
+
+
+def _chosen(candidates: Sequence[str] | pd.DataFrame) -> tuple[list[str], float, dict[str, float]]:
+    """The candidate names, their hours a year (without double counting; NaN for bare
+    names) and each step's automatable share (a single step's own share wins)."""
+    if not isinstance(candidates, pd.DataFrame):
+        return [str(c) for c in candidates], float("nan"), {}
+    names = [str(c) for c in candidates["candidate"]]
+    hours = float("nan")
+    if "hours_per_year" in candidates:
+        hours = _hours_without_overlap(names, candidates["hours_per_year"].to_numpy(dtype=float))
+    share: dict[str, float] = {}
+    if "automatable_share" in candidates:
+        for name, value in zip(names, candidates["automatable_share"].to_numpy(dtype=float)):
+            for step in name.split(SEPARATOR):
+                if SEPARATOR not in name or step not in share:
+                    share[step] = float(value) if np.isfinite(value) else 1.0
+    return names, hours, share
+
+
+def _lead_times(inst: pd.DataFrame, steps: tuple[str, ...], share: dict[str, float],
+                robot_seconds: float, seed: int, columns: LogColumns) -> pd.DataFrame:
+    """Per case: lead time before and after (hours), when the robot does the automated
+    steps in ``robot_seconds`` instead of the time they waited and took."""
+    case_idx, case_names = pd.factorize(inst[columns.case])
+    end = epoch_seconds(inst[columns.timestamp])
+    order = np.lexsort((end, case_idx))
+    c, t = case_idx[order], end[order]
+    act = inst[columns.activity].astype("string").to_numpy(dtype=object)[order]
+    prev = np.r_[np.nan, t[:-1]]
+    prev[np.r_[True, c[1:] != c[:-1]]] = np.nan
+    gap = np.where(np.isfinite(prev), t - prev, 0.0)
+    automated = np.isin(act, steps)
+    if share:  # the robot takes the automatable share; exceptions stay with people
+        p = np.array([share.get(a, 1.0) for a in act], dtype=float)
+        automated &= np.random.default_rng(seed).random(len(act)) < p
+    saved = np.where(automated, np.clip(gap - robot_seconds, 0.0, None), 0.0)
+    n = len(case_names)
+    start, stop = np.full(n, np.inf), np.full(n, -np.inf)
+    np.minimum.at(start, c, t)
+    np.maximum.at(stop, c, t)
+    before = (stop - start) / 3600.0
+    after = np.maximum(before - np.bincount(c, weights=saved, minlength=n) / 3600.0, 0.0)
+    return pd.DataFrame({"case": case_names.astype(str), "lead_before_h": before,
+                         "lead_after_h": after, "saved_h": before - after})
 
 
 def _hours_without_overlap(names: list[str], hours: np.ndarray) -> float:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from dataclasses import replace
 
 from rpa_scout.clean import standardise
 from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
@@ -57,37 +56,43 @@ def read_log(
             ``.parquet`` or ``.xlsx`` file.
         columns: a :class:`LogColumns` mapping or preset name (``xes``, ``csv``,
             ``disco``, ``fi``, ``sv``); detected from the header when ``None``.
-        case, activity, timestamp, resource, lifecycle, start_timestamp: explicit
-            source column names; they override the mapping.
-        timestamp_format: strftime format that wins over detection.
-        timezone: zone of naive timestamps (default Europe/Helsinki).
-        delimiter, encoding: CSV options that override detection.
-        sheet: Excel sheet name or index.
-        drop_duplicates: drop rows that repeat an identical earlier row. By default
-            they are kept (as pm4py and Disco keep them: batch postings and repeated
-            system steps are work) and counted in ``report.repeated``.
-        event_id: column identifying events; rows repeating an earlier row's event id,
-            case, activity, timestamp and transition are export duplicates and are
-            dropped. By default a column named ``event_id``, ``eventid``, ``id`` or
-            ``concept:instance`` is used if there is one; ``""`` uses none.
-        max_bytes: read at most this many (uncompressed) bytes; the other limits
-            (compression ratio, columns, XML depth) are those of
-            :class:`rpa_scout.io.stream.Limits`.
+        case, …, max_bytes: as documented on :class:`rpa_scout.settings.ReadSettings`
+            (``read_log(path, **settings.read.keywords())`` passes them all).
 
     Returns:
         ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
         sorted by case and time; the :class:`LoadReport`.
 
     Raises:
-        InputError: the file is missing, empty, of unknown format, malformed or unsafe.
-        LimitError: the file goes past a limit (size, compression ratio, columns, depth).
-        ColumnError: required columns cannot be found, the mapping is ambiguous, gives
-            one column two roles, or the named lifecycle column holds no lifecycle
-            transition.
-        ConfigError: an invalid delimiter.
+        InputError: the file is missing, empty, of unknown format, malformed or unsafe;
+        LimitError: past a limit (size, compression ratio, columns, depth); ColumnError:
+        no or ambiguous columns, one column in two roles, a lifecycle column without
+        transitions; ConfigError: an invalid delimiter.
+
+    Example:
+        >>> log, report = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> report.rows_read == report.rows_kept + report.rows_rejected
+        True
     """
     path = Path(path)
-    limits = Limits.with_max_bytes(max_bytes)
+    fmt = _check_file(path, delimiter)
+    table = _raw_table(path, fmt, delimiter, encoding, sheet, Limits.with_max_bytes(max_bytes))
+    explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
+                    lifecycle=lifecycle, start_timestamp=start_timestamp)
+    mapping, notes, event_id = _resolve(table, columns, fmt, path.name, explicit, event_id)
+    log, report = standardise(
+        table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
+        timezone=timezone, notes=notes,
+        row_numbers=None if table.positions is None else table.positions.to_numpy(),
+        malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id,
+    )
+    if table.repairs:  # made while decoding, before standardise saw the rows
+        report = replace(report, repaired={**table.repairs, **report.repaired})
+    return log, report
+
+
+def _check_file(path: Path, delimiter: str | None) -> str:
+    """The file's format, after checking that it and the delimiter can be read."""
     if delimiter is not None and (len(delimiter) != 1 or delimiter in "\"\r\n"):
         raise ConfigError(f"--delimiter must be one character other than a quote or a line break, "
                           f"got {delimiter!r}")
@@ -98,46 +103,47 @@ def read_log(
     fmt = log_format(path)
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: the file is empty; export the log again")
+    return fmt
+
+
+def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None,
+               sheet: str | int | None, limits: Limits) -> RawTable:
+    """The file as a table of source columns, by its format's reader."""
     if fmt == "xes":
         frame, parser, repairs = read_xes_table(path, limits)
         if frame.empty:
             raise InputError(f"{path.name}: the XES file holds no events")
-        table = RawTable(frame, notes=(f"parser {parser}",), repairs=repairs)
-    elif fmt == "csv":
-        table = read_csv_table(path, delimiter=delimiter, encoding=encoding, limits=limits)
-    elif fmt == "parquet":
-        table = read_parquet_table(path, limits)
-    else:
-        table = read_excel_table(path, sheet=sheet, limits=limits)
+        return RawTable(frame, notes=(f"parser {parser}",), repairs=repairs)
+    if fmt == "csv":
+        return read_csv_table(path, delimiter=delimiter, encoding=encoding, limits=limits)
+    if fmt == "parquet":
+        return read_parquet_table(path, limits)
+    return read_excel_table(path, sheet=sheet, limits=limits)
+
+
+def _resolve(table: RawTable, columns: LogColumns | str | None, fmt: str, name: str,
+             explicit: dict[str, str | None], event_id: str | None
+             ) -> tuple[LogColumns, tuple[str, ...], str | None]:
+    """The concrete column mapping, the notes, and the event-id column (or ``None``)."""
     header = [str(c) for c in table.frame.columns]
-    mapping = _mapping(header, columns, fmt, path.name)
-    explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
-                    lifecycle=lifecycle, start_timestamp=start_timestamp)
-    for role, name in {**explicit, "event_id": event_id or None}.items():
-        if name is not None and name not in header:
+    mapping = _mapping(header, columns, fmt, name)
+    for role, column in {**explicit, "event_id": event_id or None}.items():
+        if column is not None and column not in header:
             shown = ", ".join(repr(h) for h in header[:15])
-            raise ColumnError(f"{path.name}: --{role.replace('_', '-')} column {name!r} "
+            raise ColumnError(f"{name}: --{role.replace('_', '-')} column {column!r} "
                               f"not found; the columns are {shown}")
     mapping = mapping.override(**explicit)
     missing = mapping.missing()
     if missing:
         shown = ", ".join(repr(h) for h in header[:15])
-        raise ColumnError(f"{path.name}: no {missing[0]} column found among {shown}; "
+        raise ColumnError(f"{name}: no {missing[0]} column found among {shown}; "
                           f"name it with --{missing[0]} COLUMN")
-    _one_role_a_column(mapping, path.name)
-    mapping, notes = _lifecycle_or_attribute(table.frame, mapping, table.notes, path.name,
-                                             explicit=lifecycle is not None)
+    _one_role_a_column(mapping, name)
+    mapping, notes = _lifecycle_or_attribute(table.frame, mapping, table.notes, name,
+                                             explicit=explicit["lifecycle"] is not None)
     if event_id is None:
         event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
-    log, report = standardise(
-        table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
-        timezone=timezone, notes=notes,
-        row_numbers=None if table.positions is None else table.positions.to_numpy(),
-        malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id or None,
-    )
-    if table.repairs:  # made while decoding, before standardise saw the rows
-        report = replace(report, repaired={**table.repairs, **report.repaired})
-    return log, report
+    return mapping, notes, event_id or None
 
 
 def _one_role_a_column(mapping: LogColumns, name: str) -> None:

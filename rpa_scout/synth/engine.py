@@ -352,8 +352,6 @@ class Simulation:
         idle = self._idle[team]
         speed = person.speed
         cap = MAX_MINUTES * 60
-        record = self._event
-        inst_act, inst_sec = self._inst_act, self._inst_sec
         b = 0
         while True:
             now = env.now
@@ -362,19 +360,7 @@ class Simulation:
             if starts[b] > now:
                 yield env.timeout(starts[b] - now)
                 continue
-            left = ends[b] - now
-            chosen, chosen_at, d, eligible = None, -1, 0, 0
-            for i, task in enumerate(tasks):
-                if task.exclude == p or (task.only >= 0 and task.only != p):
-                    continue
-                d = int(task.base * speed + 0.5)
-                d = MIN_SECONDS if d < MIN_SECONDS else (cap if d > cap else d)
-                if d + task.extra <= left:
-                    chosen, chosen_at = task, i
-                    break
-                eligible += 1
-                if eligible >= SCAN:
-                    break
+            chosen, chosen_at, d, eligible = _pick(tasks, p, speed, cap, ends[b] - now)
             if chosen is None:
                 if eligible:  # work waits that does not fit before the block ends
                     b += 1
@@ -388,21 +374,26 @@ class Simulation:
                 tasks.popleft()
             else:
                 del tasks[chosen_at]
-            c, a = chosen.case, chosen.act
-            record(c, a, now, p, START)
-            record(c, a, now + d, p, COMPLETE)
-            inst_act.append(a)
-            inst_sec.append(d)
-            total = d
-            for follow, gap, fdur in chosen.follows:
-                t0 = now + total + gap
-                record(c, follow, t0, p, START)
-                record(c, follow, t0 + fdur, p, COMPLETE)
-                inst_act.append(follow)
-                inst_sec.append(fdur)
-                total += gap + fdur
-            yield env.timeout(total)
+            yield env.timeout(self._work(chosen, p, now, d))
             chosen.done.succeed(p)
+
+    def _work(self, task: Any, p: int, now: int, d: int) -> int:
+        """Log person ``p`` doing ``task`` from ``now`` for ``d`` seconds, and the steps it
+        triggers; return the seconds all of it takes."""
+        c, a = task.case, task.act
+        self._event(c, a, now, p, START)
+        self._event(c, a, now + d, p, COMPLETE)
+        self._inst_act.append(a)
+        self._inst_sec.append(d)
+        total = d
+        for follow, gap, fdur in task.follows:
+            t0 = now + total + gap
+            self._event(c, follow, t0, p, START)
+            self._event(c, follow, t0 + fdur, p, COMPLETE)
+            self._inst_act.append(follow)
+            self._inst_sec.append(fdur)
+            total += gap + fdur
+        return total
 
     def _batch_job(self, batch: Batch) -> Generator[simpy.Event, Any, None]:
         env = self.env
@@ -428,3 +419,21 @@ class Simulation:
 
 
 __all__ = ["Case", "Person", "Simulation", "SimulationResult", "START", "COMPLETE"]
+
+
+def _pick(tasks: Any, p: int, speed: float, cap: int, left: int) -> tuple[Any, int, int, int]:
+    """The first of the first :data:`SCAN` waiting tasks person ``p`` may do that fits in
+    the ``left`` seconds of the working block: (task or None, its position, its seconds,
+    how many eligible tasks did not fit)."""
+    chosen, chosen_at, d, eligible = None, -1, 0, 0
+    for i, task in enumerate(tasks):
+        if task.exclude == p or (task.only >= 0 and task.only != p):
+            continue
+        d = int(task.base * speed + 0.5)
+        d = MIN_SECONDS if d < MIN_SECONDS else (cap if d > cap else d)
+        if d + task.extra <= left:
+            return task, i, d, eligible
+        eligible += 1
+        if eligible >= SCAN:
+            break
+    return chosen, chosen_at, d, eligible

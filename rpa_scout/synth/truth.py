@@ -37,32 +37,19 @@ FIELDS = {
 }
 
 
+DESIGN = {
+    "office_hours": "Mon-Fri about 7.45-16.00 Europe/Helsinki (per person), optional "
+                    "30-minute lunch, 4 weeks summer vacation, Finnish public holidays "
+                    "(holidays.Finland) off",
+    "handling_time": f"log-normal x person speed, {MIN_SECONDS} s .. {MAX_MINUTES} min",
+    "team_size": f"workload / ({HOURS_PER_PERSON_YEAR:.0f} h x {UTILISATION})",
+}
+
+
 def ground_truth(model: ProcessModel, result: SimulationResult, *, seed: int,
                  complete_only: bool, events: int) -> dict[str, Any]:
     """Build the ground-truth document (JSON-ready, deterministic order)."""
-    scale = 365.0 / PERIOD_DAYS
-    counts = np.bincount(result.instance_activity, minlength=len(model.activities))
-    seconds = np.bincount(result.instance_activity, weights=result.instance_seconds,
-                          minlength=len(model.activities))
-    activities: dict[str, dict[str, Any]] = {}
-    for i, a in enumerate(model.activities):
-        n = int(counts[i])
-        mean = float(seconds[i] / n / 60) if n else None
-        volume = n * scale
-        saved = volume * (mean or 0.0) / 60 * a.automatable_share if a.manual and a.rule_based \
-            else 0.0
-        activities[a.name] = {
-            "name_en": a.name_en,
-            "manual": a.manual,
-            "performer": a.performer,
-            "rule_based": a.rule_based,
-            "design_mean_handling_minutes": float(a.mean_minutes) if a.manual else 0.0,
-            "recorded_mean_handling_minutes": None if mean is None else round(mean, 4),
-            "executions": n,
-            "annual_volume": round(volume, 2),
-            "automatable_share": a.automatable_share,
-            "annual_hours_saved": round(saved, 2),
-        }
+    activities = _activity_truth(model, result)
     ranking = sorted(((name, v["annual_hours_saved"]) for name, v in activities.items()
                       if v["annual_hours_saved"] > 0), key=lambda item: (-item[1], item[0]))
     first = sim_to_local(result.time.min(keepdims=True))[0]
@@ -87,15 +74,37 @@ def ground_truth(model: ProcessModel, result: SimulationResult, *, seed: int,
         "log": {"first_event": first.isoformat(), "last_event": last.isoformat()},
         "staff": teams,
         "system_accounts": [r for r in result.resources[len(result.people):]],
-        "design": {
-            "office_hours": "Mon-Fri about 7.45-16.00 Europe/Helsinki (per person), optional "
-                            "30-minute lunch, 4 weeks summer vacation, Finnish public holidays "
-                            "(holidays.Finland) off",
-            "handling_time": f"log-normal x person speed, {MIN_SECONDS} s .. {MAX_MINUTES} min",
-            "team_size": f"workload / ({HOURS_PER_PERSON_YEAR:.0f} h x {UTILISATION})",
-        },
+        "design": DESIGN,
         "activities": activities,
         "ranking": [{"activity": name, "annual_hours_saved": hours} for name, hours in ranking],
         "total_annual_hours_saved": round(sum(h for _, h in ranking), 2),
         "fields": FIELDS,
     }
+
+
+def _activity_truth(model: ProcessModel, result: SimulationResult) -> dict[str, dict[str, Any]]:
+    """Per activity: who does it, its recorded mean handling time, volumes and hours."""
+    scale = 365.0 / PERIOD_DAYS
+    counts = np.bincount(result.instance_activity, minlength=len(model.activities))
+    seconds = np.bincount(result.instance_activity, weights=result.instance_seconds,
+                          minlength=len(model.activities))
+    activities: dict[str, dict[str, Any]] = {}
+    for i, a in enumerate(model.activities):
+        n = int(counts[i])
+        mean = float(seconds[i] / n / 60) if n else None
+        volume = n * scale
+        saved = volume * (mean or 0.0) / 60 * a.automatable_share if a.manual and a.rule_based \
+            else 0.0
+        activities[a.name] = {
+            "name_en": a.name_en,
+            "manual": a.manual,
+            "performer": a.performer,
+            "rule_based": a.rule_based,
+            "design_mean_handling_minutes": float(a.mean_minutes) if a.manual else 0.0,
+            "recorded_mean_handling_minutes": None if mean is None else round(mean, 4),
+            "executions": n,
+            "annual_volume": round(volume, 2),
+            "automatable_share": a.automatable_share,
+            "annual_hours_saved": round(saved, 2),
+        }
+    return activities
