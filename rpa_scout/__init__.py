@@ -2,40 +2,51 @@
 
 The public API is function-first, in pm4py's vocabulary: the log DataFrame comes first,
 columns follow the XES names, results are DataFrames, ``networkx.DiGraph`` objects and
-frozen dataclasses. pm4py itself is imported only when a function needs it.
+frozen dataclasses. pm4py itself is imported only when a function needs it, and every
+name below is imported on first use (PEP 562), so ``import rpa_scout`` and the CLI's
+``--help`` start in a fraction of a second.
 """
 
-from rpa_scout.assumptions import Assumption, Economics
-from rpa_scout.columns import PRESETS, XES, LogColumns
-from rpa_scout.errors import (ColumnError, ConfigError, InputError, LimitError, OutputError,
-                              RenderError, RpaScoutError)
-from rpa_scout.graph import discover_graph, filter_graph
-from rpa_scout.handling import HandlingResult, estimate_handling_time
-from rpa_scout.io.pictures import render_svg
-from rpa_scout.io.read import read_log
-from rpa_scout.lifecycle import PairedInstances, pair_lifecycle
-from rpa_scout.manual import ManualResult, detect_manual
-from rpa_scout.bpmn import discover_bpmn
-from rpa_scout.privacy import pseudonymise
-from rpa_scout.rank import Ranking, annotate_graph, rank_candidates
-from rpa_scout.render import bpmn_to_dot, to_dot
-from rpa_scout.repeats import repeated_event_share
-from rpa_scout.settings import (HandlingSettings, ManualRules, RankConfig, ReadSettings,
-                                Settings)
-from rpa_scout.load_report import LoadReport, RepeatedEvents
-from rpa_scout.variants import variants
-from rpa_scout.whatif import WhatIf, simulate_automation
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Assumption", "Economics", "PRESETS", "XES", "LogColumns", "LoadReport", "RepeatedEvents",
-    "PairedInstances",
-    "RpaScoutError", "InputError", "LimitError", "ColumnError", "ConfigError", "OutputError",
-    "RenderError",
-    "HandlingResult", "ManualResult", "ManualRules", "RankConfig", "Ranking", "WhatIf",
-    "Settings", "ReadSettings", "HandlingSettings",
-    "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
-    "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
-    "pseudonymise", "simulate_automation", "repeated_event_share",
-]
+#: public name → the module that defines it
+_WHERE = {
+    "Assumption": "assumptions", "Economics": "assumptions",
+    "PRESETS": "columns", "XES": "columns", "LogColumns": "columns",
+    "RpaScoutError": "errors", "InputError": "errors", "LimitError": "errors",
+    "ColumnError": "errors", "ConfigError": "errors", "OutputError": "errors",
+    "RenderError": "errors",
+    "discover_graph": "graph", "filter_graph": "graph",
+    "HandlingResult": "handling", "estimate_handling_time": "handling",
+    "render_svg": "io.pictures", "read_log": "io.read",
+    "PairedInstances": "lifecycle", "pair_lifecycle": "lifecycle",
+    "ManualResult": "manual", "detect_manual": "manual",
+    "discover_bpmn": "bpmn", "pseudonymise": "privacy",
+    "Ranking": "rank", "annotate_graph": "rank", "rank_candidates": "rank",
+    "bpmn_to_dot": "render", "to_dot": "render",
+    "repeated_event_share": "repeats",
+    "HandlingSettings": "settings", "ManualRules": "settings", "RankConfig": "settings",
+    "ReadSettings": "settings", "Settings": "settings",
+    "LoadReport": "load_report", "RepeatedEvents": "load_report",
+    "variants": "variants", "WhatIf": "whatif", "simulate_automation": "whatif",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use."""
+    if name not in _WHERE:
+        raise AttributeError(f"module 'rpa_scout' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"rpa_scout.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 # C0 controls, DEL, C1 controls, the bidirectional embeddings, overrides and isolates,
 # the line and paragraph separators, and the non-characters U+FFFE/U+FFFF.
@@ -81,11 +83,13 @@ def spreadsheet_cell(value: Any) -> Any:
     return printable(value)
 
 
-def spreadsheet_table(frame: pd.DataFrame) -> pd.DataFrame:
+def spreadsheet_table(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Copy of ``frame`` whose text cells and column names pass :func:`spreadsheet_cell`.
 
     Numeric, boolean and datetime columns are left as they are (numbers stay numbers).
     """
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         kind = out[col].dtype

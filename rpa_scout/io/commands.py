@@ -15,15 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from rpa_scout.errors import ConfigError
-from rpa_scout.io.files import check_output
+from rpa_scout.io.files import check_input, check_output
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, format_of, names
-from rpa_scout.io.read import read_log
-from rpa_scout.load_report import LoadReport
 from rpa_scout.settings import Settings
+
+if TYPE_CHECKING:  # the heavy modules are imported where they are used: errors come fast
+    import pandas as pd
+
+    from rpa_scout.load_report import LoadReport
 
 MAP_FORMATS = names(MAP_WRITE)
 RANK_FORMATS = names(RANK_WRITE)
@@ -31,19 +33,23 @@ VIEWS = ("frequency", "performance")
 
 
 def load(path: str | Path, settings: Settings) -> tuple[pd.DataFrame, LoadReport]:
-    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``."""
+    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings`` (the file is
+    checked first, before pandas is imported)."""
+    check_input(Path(path), settings.read.delimiter)
+    from rpa_scout.io.read import read_log
+
     return read_log(Path(path), **settings.read.keywords())
 
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
                  as_json: bool = False) -> list[str]:
     """What is in the log and what reading it did to every row (text or JSON lines)."""
+    frame, report = load(path, settings)
     import json
 
     from rpa_scout.inspect_log import summarise, summary_lines
     from rpa_scout.io.write import write_rejects
 
-    frame, report = load(path, settings)
     summary = summarise(frame)
     if rejects is not None:
         write_rejects(report, rejects)
@@ -109,9 +115,9 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
 
 def variants_file(path: str | Path, settings: Settings, *, top: int = 10) -> pd.DataFrame:
     """The ``top`` most frequent variants of a log with their coverage."""
+    frame, _report = load(path, settings)
     from rpa_scout.variants import variants
 
-    frame, _report = load(path, settings)
     return variants(frame, top=top)
 
 
@@ -126,7 +132,7 @@ class RankRun:
     """What ``rank`` did: the ranking, the load report, the lines to show, the file written."""
 
     ranking: object  # rpa_scout.rank.Ranking
-    report: LoadReport
+    report: "LoadReport"
     lines: list[str]
     written: Path | None = None
 
@@ -134,10 +140,6 @@ class RankRun:
 def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, top: int = 10,
               include_all: bool = False, fmt: str | None = None, out: Path | None = None) -> RankRun:
     """Read, pseudonymise and rank a log; write the ranking to ``out`` when given."""
-    from rpa_scout.present import terminal_lines
-    from rpa_scout.privacy import pseudonymise
-    from rpa_scout.rank import rank_candidates
-
     path = Path(path)
     if out is not None:
         fmt = fmt or format_of(out, RANK_WRITE)
@@ -145,6 +147,10 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
             raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(RANK_FORMATS)}")
         check_output(out)
     frame, report = load(path, settings)
+    from rpa_scout.present import terminal_lines
+    from rpa_scout.privacy import pseudonymise
+    from rpa_scout.rank import rank_candidates
+
     frame = pseudonymise(frame, key=key)
     ranking = rank_candidates(frame, settings=settings)
     lines = [f"{path.name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "

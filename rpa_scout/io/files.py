@@ -14,7 +14,35 @@ import os
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from rpa_scout.errors import OutputError
+from rpa_scout.errors import ConfigError, InputError, OutputError
+from rpa_scout.io.formats import LOG_READ, format_of
+
+
+def log_format(path: Path) -> str:
+    """Format name from the file name, or :class:`InputError` naming what is supported."""
+    fmt = format_of(path, LOG_READ)
+    if fmt is None:
+        supported = ", ".join(sorted(LOG_READ, key=lambda s: (LOG_READ[s], s)))
+        raise InputError(f"{path.name}: unknown log format; supported: {supported}")
+    return fmt
+
+
+def check_input(path: Path, delimiter: str | None = None) -> str:
+    """The log's format, after checking that the file and the delimiter can be read.
+
+    Cheap on purpose: a wrong path or option fails here, before any heavy import.
+    """
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\"\r\n"):
+        raise ConfigError(f"--delimiter must be one character other than a quote or a line break, "
+                          f"got {delimiter!r}")
+    if not path.exists():
+        raise InputError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the log file inside it")
+    fmt = log_format(path)
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name}: the file is empty; export the log again")
+    return fmt
 
 
 def check_output(path: Path) -> None:

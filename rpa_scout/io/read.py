@@ -16,19 +16,10 @@ from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
 from rpa_scout.lifecycle import known_transition, normalise_transition
-from rpa_scout.io.formats import LOG_READ, format_of
+from rpa_scout.io.files import check_input, log_format  # noqa: F401  (log_format re-exported)
 from rpa_scout.repeats import find_event_id
 from rpa_scout.load_report import LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
-
-def log_format(path: Path) -> str:
-    """Format name from the file name, or :class:`InputError` naming what is supported."""
-    fmt = format_of(path, LOG_READ)
-    if fmt is None:
-        supported = ", ".join(sorted(LOG_READ, key=lambda s: (LOG_READ[s], s)))
-        raise InputError(f"{path.name}: unknown log format; supported: {supported}")
-    return fmt
-
 
 def read_log(
     path: str | Path,
@@ -75,7 +66,7 @@ def read_log(
         True
     """
     path = Path(path)
-    fmt = _check_file(path, delimiter)
+    fmt = check_input(path, delimiter)
     table = _raw_table(path, fmt, delimiter, encoding, sheet, Limits.with_max_bytes(max_bytes))
     explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
                     lifecycle=lifecycle, start_timestamp=start_timestamp)
@@ -89,21 +80,6 @@ def read_log(
     if table.repairs:  # made while decoding, before standardise saw the rows
         report = replace(report, repaired={**table.repairs, **report.repaired})
     return log, report
-
-
-def _check_file(path: Path, delimiter: str | None) -> str:
-    """The file's format, after checking that it and the delimiter can be read."""
-    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\"\r\n"):
-        raise ConfigError(f"--delimiter must be one character other than a quote or a line break, "
-                          f"got {delimiter!r}")
-    if not path.exists():
-        raise InputError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; give the log file inside it")
-    fmt = log_format(path)
-    if path.stat().st_size == 0:
-        raise InputError(f"{path.name}: the file is empty; export the log again")
-    return fmt
 
 
 def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None,
