@@ -131,6 +131,9 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-bytes", type=ByteSize(), default=None,
                      help="Read at most this much (uncompressed) data, e.g. 500M or 8G "
                      "[default: 4G]; see the README's Security and limits."),
+        click.option("--cache/--no-cache", default=None,
+                     help="Keep a Parquet copy of an XES log beside it (or in ~/.cache/rpa_scout), "
+                     "named by its content hash, so the next run reads Parquet [default: cache]."),
         click.option("--config", "config_file", type=click.Path(path_type=Path), metavar="FILE",
                      help="YAML settings (sections read, manual, handling, rank, economics); "
                      "options given here win."),
@@ -142,7 +145,7 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 READ_OPTIONS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle",
                 "start_timestamp", "event_id", "drop_duplicates", "timestamp_format", "timezone",
-                "delimiter", "encoding", "sheet", "max_bytes")
+                "delimiter", "encoding", "sheet", "max_bytes", "cache")
 
 
 def settings_of(opts: dict[str, Any], **overrides: Any):
@@ -254,6 +257,24 @@ def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | 
     settings = settings_of(opts, rank={"sort_by": sort_by}, standard_times=standard_times,
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
     say(rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out).lines)
+
+
+@main.command("convert")
+@LOG_ARG
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Parquet file (default: LOG's name with .parquet, in the current folder).")
+@click.option("--max-bytes", type=ByteSize(), default=None,
+              help="Read at most this much (uncompressed) data [default: 4G].")
+@_fail_cleanly
+def convert_command(log: Path, out: Path | None, max_bytes: int | None) -> None:
+    """Convert the XES log LOG to Parquet in one streaming pass, at flat memory.
+
+    Every command also keeps such a copy beside an XES log by itself (--no-cache to
+    switch it off); convert writes one where you say.
+    """
+    from rpa_scout.io.commands import convert_file
+
+    say(convert_file(log, out, max_bytes=max_bytes))
 
 
 @main.command()

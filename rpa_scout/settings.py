@@ -49,6 +49,8 @@ class ReadSettings:
         delimiter, encoding, sheet: CSV and Excel options.
         drop_duplicates: drop rows that repeat an identical earlier row.
         max_bytes: read at most this many uncompressed bytes.
+        cache: keep a Parquet copy of an XES log beside it (named by its content hash),
+            so the next run reads that instead of the XML.
     """
 
     preset: str | None = None
@@ -66,6 +68,7 @@ class ReadSettings:
     sheet: str | None = None
     drop_duplicates: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    cache: bool = True
 
     def keywords(self) -> dict[str, object]:
         """The keyword arguments of :func:`rpa_scout.read_log`."""

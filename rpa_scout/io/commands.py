@@ -192,3 +192,41 @@ def generate_file(process: str, cases: int, seed: int, out: Path, *,
     truth = write_truth(synthetic.truth, truth_path(out))
     return [f"wrote {len(synthetic.log):,} events of {cases:,} {synthetic.process} cases to {out}",
             f"ground truth in {truth}"]
+
+
+def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | None = None) -> list[str]:
+    """Convert an XES log to Parquet (streaming, flat memory); says what was written.
+
+    ``out`` defaults to the log's name with ``.parquet``. A file the streaming reader
+    cannot read exactly is read by the full parser and written all the same.
+    """
+    from rpa_scout.io.stream import Limits
+
+    path = Path(path)
+    if check_input(path) != "xes":
+        raise ConfigError(f"{path.name}: convert turns XES into Parquet; CSV, Excel and Parquet "
+                          "logs are read directly")
+    out = out if out is not None else Path(path.name.split(".")[0] + ".parquet")
+    if format_of(out, {".parquet": "parquet"}) is None:
+        raise ConfigError(f"{out.name}: give the Parquet file a name ending .parquet")
+    check_output(out)
+    import time
+
+    from rpa_scout.io.xes_stream import NotStreamable, convert_xes
+
+    started = time.perf_counter()
+    limits = Limits.with_max_bytes(max_bytes)
+    try:
+        events = convert_xes(path, out, limits).events
+        how = "streaming"
+    except NotStreamable as exc:
+        from rpa_scout.io.files import atomic_path
+        from rpa_scout.io.xes import read_xes_table
+
+        frame, _parser, _repairs = read_xes_table(path, limits, cache=False)
+        with atomic_path(out) as tmp:
+            frame.to_parquet(tmp, index=False)
+        events, how = len(frame), f"full parser ({exc})"
+    seconds = time.perf_counter() - started
+    return [f"{events:,} events of {path.name} written to {out} in {seconds:.1f} s "
+            f"({events / max(seconds, 1e-9):,.0f} events/s, {how})"]

@@ -39,6 +39,7 @@ def read_log(
     drop_duplicates: bool = False,
     event_id: str | None = None,
     max_bytes: int | None = None,
+    cache: bool = True,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
@@ -67,7 +68,7 @@ def read_log(
     """
     path = Path(path)
     fmt = check_input(path, delimiter)
-    table = _raw_table(path, fmt, delimiter, encoding, sheet, Limits.with_max_bytes(max_bytes))
+    table = _raw_table(path, fmt, delimiter, encoding, sheet, Limits.with_max_bytes(max_bytes), cache)
     explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
                     lifecycle=lifecycle, start_timestamp=start_timestamp)
     mapping, notes, event_id = _resolve(table, columns, fmt, path.name, explicit, event_id)
@@ -83,10 +84,10 @@ def read_log(
 
 
 def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None,
-               sheet: str | int | None, limits: Limits) -> RawTable:
+               sheet: str | int | None, limits: Limits, cache: bool = True) -> RawTable:
     """The file as a table of source columns, by its format's reader."""
     if fmt == "xes":
-        frame, parser, repairs = read_xes_table(path, limits)
+        frame, parser, repairs = read_xes_table(path, limits, cache=cache)
         if frame.empty:
             raise InputError(f"{path.name}: the XES file holds no events")
         return RawTable(frame, notes=(f"parser {parser}",), repairs=repairs)

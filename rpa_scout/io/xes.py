@@ -207,17 +207,71 @@ def _write(sink: BinaryIO, data: bytes) -> None:
             sink.close()
 
 
-def read_xes_table(path: Path, limits: Limits | None = None) -> tuple[pd.DataFrame, str, dict[str, int]]:
+def read_xes_table(path: Path, limits: Limits | None = None, *,
+                   cache: bool = True) -> tuple[pd.DataFrame, str, dict[str, int]]:
     """Return the events of an XES file as a table with XES column names, in file order.
 
     Timestamps come back tz-aware UTC. The second value names the parser used, the
-    third the repairs the parser made (counted by the checking pass).
+    third the repairs the parser made (counted by the checking pass). With ``cache``, a
+    log is converted to Parquet once (:mod:`rpa_scout.io.xes_stream`, streaming, flat
+    memory) and kept beside it under its content hash; the next read takes the Parquet.
 
     Raises:
         InputError: see :func:`scan_xes`; the file is malformed.
         LimitError: see :func:`scan_xes`; more attribute keys than ``max_columns``.
     """
     limits = limits or Limits()
+    frame = parser = repairs = None
+    if cache:
+        frame, parser, repairs = _via_parquet(path, limits)
+    if frame is None:
+        frame, parser, repairs = _parse(path, limits)
+    if frame.shape[1] > limits.max_columns:
+        raise LimitError(f"{path.name}: has {frame.shape[1]:,} attribute keys; rpa_scout reads at most "
+                         f"{limits.max_columns:,}; export only the attributes you need")
+    return normalised(frame), parser, repairs
+
+
+def normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    """One column order (the XES roles first, then attributes by name: r4pm returns a
+    different order on every run) and every date tz-aware UTC."""
+    frame = frame[sorted(frame.columns, key=_column_key)]
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
+            if getattr(frame[col].dt, "tz", None) is None:
+                frame[col] = frame[col].dt.tz_localize("UTC")
+            else:
+                frame[col] = frame[col].dt.tz_convert("UTC")
+    return frame
+
+
+def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, dict[str, int]]:
+    """The cached Parquet of ``path``, converting it first when there is none; ``None``
+    when the streaming converter cannot read the file exactly."""
+    from rpa_scout.io.xes_stream import (NotStreamable, cache_path, content_key, convert_xes,
+                                         read_cached)
+
+    cached = cache_path(path, content_key(path))
+    if cached.exists():
+        try:
+            frame, repairs = read_cached(path, cached)
+            return frame, f"Parquet cache {cached.name} (converted from this XES)", repairs
+        except Exception:  # noqa: BLE001 - a damaged cache: convert again
+            with contextlib.suppress(OSError):
+                cached.unlink()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        result = convert_xes(path, cached, limits)
+    except NotStreamable:
+        return None, "", {}
+    except OSError:  # no place to keep a cache: read without one
+        return None, "", {}
+    frame, _ = read_cached(path, cached)
+    return frame, f"streaming XES reader (cached as {cached.name})", result.repairs
+
+
+def _parse(path: Path, limits: Limits) -> tuple[pd.DataFrame, str, dict[str, int]]:
+    """r4pm's parser (pm4py's when r4pm is missing or refuses) on the checked file."""
     with contextlib.ExitStack() as stack:
         try:
             folder: Path | None = Path(stack.enter_context(
@@ -232,18 +286,6 @@ def read_xes_table(path: Path, limits: Limits | None = None) -> tuple[pd.DataFra
             frame, parser = _read_pm4py(plain or path, path.name), "pm4py"
         except Exception:  # r4pm refused the file: let pm4py try and report
             frame, parser = _read_pm4py(plain or path, path.name), "pm4py (r4pm failed)"
-    if frame.shape[1] > limits.max_columns:
-        raise LimitError(f"{path.name}: has {frame.shape[1]:,} attribute keys; rpa_scout reads at most "
-                         f"{limits.max_columns:,}; export only the attributes you need")
-    # r4pm returns the columns in a different order on every run: fix one order (the
-    # XES roles first, then attributes by name) so the same file gives the same frame.
-    frame = frame[sorted(frame.columns, key=_column_key)]
-    for col in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
-            if getattr(frame[col].dt, "tz", None) is None:
-                frame[col] = frame[col].dt.tz_localize("UTC")
-            else:
-                frame[col] = frame[col].dt.tz_convert("UTC")
     return frame, parser, scan.repairs
 
 

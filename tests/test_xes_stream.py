@@ -1,0 +1,134 @@
+"""The streaming XES → Parquet converter reads exactly what the full parser reads."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout.cli import main
+from rpa_scout.io import xes_stream
+from rpa_scout.io.xes import normalised, read_xes_table
+from tests.conftest import SAMPLES, shared_log
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1.0" xmlns="http://www.xes-standard.org/">
+<global scope="trace"><string key="grp" value="DEFAULT"/></global>
+<global scope="event"><string key="org:resource" value="NOBODY"/></global>
+"""
+TRACES = """<trace><string key="concept:name" value="c1"/><int key="tn" value="5"/>
+<event><string key="concept:name" value="A &amp; B"/><date key="time:timestamp" value="2020-01-01T10:00:00.000+02:00"/><int key="n" value="3"/><boolean key="b" value="true"/><float key="f" value="1.5"/><string key="org:resource" value="R1"/></event>
+<event><string key="concept:name" value="B"/><date key="time:timestamp" value="2020-03-29T11:00:00+03:00"/><int key="n" value="4"/><boolean key="b" value="false"/></event>
+<string key="late" value="after the events"/>
+</trace>
+<trace><string key="concept:name" value="c2"/><string key="grp" value="G2"/>
+<event><string key="concept:name" value="A"/><date key="time:timestamp" value="2020-01-02T10:00:00.000Z"/><int key="n" value="7"/><int key="m" value="9"/></event>
+</trace>
+"""
+
+
+def _xes(tmp_path: Path, body: str, name: str = "log.xes") -> Path:
+    path = tmp_path / name
+    path.write_text(HEAD + body + "</log>\n", encoding="utf-8")
+    return path
+
+
+def _same(path: Path, tmp_path: Path) -> pd.DataFrame:
+    """Convert; the result must equal the full parser's, value for value and type for type."""
+    full, parser, _ = read_xes_table(path, cache=False)
+    assert parser.startswith("r4pm")
+    out = tmp_path / "out.parquet"
+    result = xes_stream.convert_xes(path, out)
+    fast = normalised(pd.read_parquet(out))
+    assert result.events == len(full)
+    assert sorted(fast.columns) == sorted(full.columns)
+    for column in full.columns:
+        assert str(fast[column].dtype) == str(full[column].dtype), column
+        left = full[column].astype(object).where(full[column].notna(), None).tolist()
+        right = fast[column].astype(object).where(fast[column].notna(), None).tolist()
+        assert left == right, column
+    return fast
+
+
+def test_attributes_types_defaults_and_trace_attributes_anywhere(tmp_path):
+    fast = _same(_xes(tmp_path, TRACES), tmp_path)
+    assert fast["concept:name"].tolist() == ["A & B", "B", "A"]
+    assert fast["org:resource"].tolist() == ["R1", "NOBODY", "NOBODY"]    # an event default
+    assert fast["case:grp"].tolist() == ["DEFAULT", "DEFAULT", "G2"]      # a trace default
+    assert fast["case:late"].tolist()[:2] == ["after the events"] * 2     # after its events
+    assert str(fast["n"].dtype) == "int64" and str(fast["m"].dtype) == "float64"
+
+
+def test_pieces_are_joined_with_one_schema(tmp_path, monkeypatch):
+    """Many small pieces (an int column complete in one piece, with gaps in another)
+    give the same file as one piece: memory holds one piece at a time."""
+    path = _xes(tmp_path, TRACES * 40)
+    whole = _same(path, tmp_path)
+    monkeypatch.setattr(xes_stream, "PIECE_BYTES", 2048)
+    out = tmp_path / "pieces.parquet"
+    xes_stream.convert_xes(path, out)
+    pd.testing.assert_frame_equal(pd.read_parquet(out)[whole.columns], whole)
+
+
+def test_what_the_fast_path_cannot_read_goes_to_the_full_parser(tmp_path):
+    nested = TRACES.replace('<int key="m" value="9"/>',
+                            '<list key="m"><values><int key="x" value="1"/></values></list>')
+    path = _xes(tmp_path, nested)
+    with pytest.raises(xes_stream.NotStreamable):
+        xes_stream.convert_xes(path, tmp_path / "x.parquet")
+    frame, parser, _ = read_xes_table(path)
+    assert parser.startswith("r4pm") and len(frame) == 3
+
+
+def test_the_cache_is_read_the_second_time_and_replaced_when_damaged(tmp_path):
+    path = _xes(tmp_path, TRACES, "cached.xes.gz")
+    path.write_bytes(gzip.compress(path.read_bytes()))
+    first, parser, _ = read_xes_table(path)
+    assert parser.startswith("streaming XES reader (cached as .cached.xes.gz.")
+    cached = next(tmp_path.glob(".cached.xes.gz.*.parquet"))
+    again, parser, _ = read_xes_table(path)
+    assert parser == f"Parquet cache {cached.name} (converted from this XES)"
+    pd.testing.assert_frame_equal(first, again)
+    cached.write_bytes(b"not parquet")
+    third, parser, _ = read_xes_table(path)
+    assert parser.startswith("streaming XES reader") and len(third) == 3
+
+
+def test_no_cache_leaves_no_file(tmp_path):
+    path = _xes(tmp_path, TRACES)
+    read_xes_table(path, cache=False)
+    assert not list(tmp_path.glob(".*.parquet"))
+
+
+def test_a_changed_log_gets_a_new_cache(tmp_path):
+    path = _xes(tmp_path, TRACES)
+    read_xes_table(path)
+    path.write_text(HEAD + TRACES.replace("c2", "c3") + "</log>\n", encoding="utf-8")
+    frame, parser, _ = read_xes_table(path)
+    assert parser.startswith("streaming") and "c3" in set(frame["case:concept:name"])
+    assert len(list(tmp_path.glob(".log.xes.*.parquet"))) == 2
+
+
+def test_shipped_sample_converts_identically(tmp_path):
+    _same(SAMPLES / "rakennuslupa.xes.gz", tmp_path)
+
+
+@pytest.mark.parametrize("log", ["receipt/receipt.xes.gz", "two_timestamps/Production.xes.gz",
+                                 "bpic15/BPIC15_1.xes.gz", "bpic2020/PermitLog.xes.gz"])
+def test_real_logs_convert_identically(tmp_path, log):
+    _same(shared_log(log), tmp_path)
+
+
+def test_convert_command(tmp_path):
+    out = tmp_path / "r.parquet"
+    result = CliRunner().invoke(main, ["convert", str(SAMPLES / "rakennuslupa.xes.gz"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"40,500 events of rakennuslupa.xes.gz written to {out} in ")
+    assert len(pd.read_parquet(out)) == 40500
+    bad = CliRunner().invoke(main, ["convert", str(SAMPLES / "ostolaskut.csv.gz")])
+    assert bad.exit_code == 1
+    assert bad.output == ("Error: ostolaskut.csv.gz: convert turns XES into Parquet; CSV, Excel and "
+                          "Parquet logs are read directly\n")
