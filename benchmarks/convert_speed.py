@@ -6,7 +6,7 @@ Logs: the road-fines log (561,470 events, 185 MB of XML) and BPIC 2012 from
 ``../shared/eventlogs``, and a synthetic ostolaskut XES of about a million events
 (generated once into ``benchmarks/.cache/``). Each measurement runs in a fresh process,
 alternating, so all see the same machine load; peak RSS is the worker's own
-(``getrusage``).
+(``VmHWM``).
 
 - **r4pm**: ``read_xes_table(path, cache=False)``: the checking pass, then r4pm's Rust
   parser on the whole file (what ``read_log`` did before);
@@ -89,8 +89,6 @@ def _measure(tool: str, log: Path) -> dict:
 
 
 def _work(tool: str, log: Path) -> dict:
-    import resource
-
     from rpa_scout.io.xes import read_xes_table
     from rpa_scout.io.xes_stream import cache_path, content_key, convert_xes
 
@@ -106,8 +104,15 @@ def _work(tool: str, log: Path) -> dict:
     else:
         events = len(read_xes_table(log)[0])
     seconds = time.perf_counter() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"events": events, "seconds": seconds, "rss_mib": rss}
+    return {"events": events, "seconds": seconds, "rss_mib": _peak_mib()}
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it starts afresh at exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _write(out: Path, rows: list[dict], argv: list[str]) -> None:
