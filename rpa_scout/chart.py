@@ -61,8 +61,7 @@ def hours_chart(bars: list[Bar], lang: Lang, *, axis: str, title: str) -> str:
     """
     if not bars:
         return ""
-    ticks = _ticks(max(max(b.high, b.hours) for b in bars if math.isfinite(b.high)) if any(
-        math.isfinite(b.high) for b in bars) else max(b.hours for b in bars))
+    ticks = _ticks(_axis_top(bars))
     scale = (_WIDTH - _LABEL - _RIGHT) / ticks[-1]
     height = _TOP + _ROW * len(bars) + 34
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {_WIDTH} {height}" '
@@ -80,6 +79,13 @@ def hours_chart(bars: list[Bar], lang: Lang, *, axis: str, title: str) -> str:
     return "\n".join(out)
 
 
+def _axis_top(bars: list[Bar]) -> float:
+    """The axis reaches the recommended bars' upper bounds (all bars' when none is
+    recommended); longer grey bars are cut at the end of the axis and marked."""
+    chosen = [b for b in bars if b.recommended] or bars
+    return max(max(b.hours, b.high if math.isfinite(b.high) else 0.0) for b in chosen)
+
+
 def _bar(bar: Bar, y: float, scale: float, lang: Lang) -> list[str]:
     """The SVG elements of one row: label (and reason), bar, error bar, value."""
     colour = CANDIDATE_COLOUR if bar.recommended else GREY
@@ -89,14 +95,16 @@ def _bar(bar: Bar, y: float, scale: float, lang: Lang) -> list[str]:
     if bar.note:
         parts.append(f'<text x="{_LABEL - 8}" y="{mid + 18}" text-anchor="end" fill="#666" font-size="11" '
                      f'font-style="italic">{_esc(_short(bar.note, 50))}</text>')
-    width = max(bar.hours, 0.0) * scale
+    end = _WIDTH - _RIGHT
+    width = min(max(bar.hours, 0.0) * scale, end - _LABEL)
     parts.append(f'<rect x="{_LABEL}" y="{y + 2}" width="{width:.1f}" height="18" fill="{colour}"/>')
     right = _LABEL + width
     if math.isfinite(bar.low) and math.isfinite(bar.high) and bar.high > bar.low:
-        lo, hi = _LABEL + bar.low * scale, _LABEL + bar.high * scale
+        lo, hi = min(_LABEL + bar.low * scale, end), min(_LABEL + bar.high * scale, end)
         parts += [f'<line x1="{lo:.1f}" y1="{mid}" x2="{hi:.1f}" y2="{mid}" stroke="#222" stroke-width="1.2"/>',
                   f'<line x1="{lo:.1f}" y1="{mid - 5}" x2="{lo:.1f}" y2="{mid + 5}" stroke="#222" stroke-width="1.2"/>',
                   f'<line x1="{hi:.1f}" y1="{mid - 5}" x2="{hi:.1f}" y2="{mid + 5}" stroke="#222" stroke-width="1.2"/>']
         right = max(right, hi)
-    parts.append(f'<text x="{right + 5:.1f}" y="{mid + 4}" fill="#222">{_esc(lang.num(bar.hours))}</text></g>')
+    cut = "▸ " if max(bar.hours, bar.high if math.isfinite(bar.high) else 0.0) * scale > end - _LABEL else ""
+    parts.append(f'<text x="{right + 5:.1f}" y="{mid + 4}" fill="#222">{_esc(cut + lang.num(bar.hours))}</text></g>')
     return parts

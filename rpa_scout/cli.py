@@ -199,7 +199,7 @@ def _examples(*lines: str) -> str:
 
 @main.command(epilog=_examples(
     "rpa-scout inspect eventlogs/ostolaskut.csv.gz",
-    "rpa-scout inspect export.csv --preset fi --timezone Europe/Helsinki --rejects hylatyt.csv",
+    "rpa-scout inspect vienti.csv --preset fi --rejects hylatyt.csv",
     "rpa-scout inspect BPIC15_1.xes.gz --json --lang en"))
 @LOG_ARG
 @mapping_options
@@ -223,7 +223,7 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
 
 @main.command("map", epilog=_examples(
     "rpa-scout map eventlogs/rakennuslupa.xes.gz --out kartta.svg",
-    "rpa-scout map log.xes.gz --view performance --activities 80 --paths 60 --lang fi --out kartta.svg",
+    "rpa-scout map log.xes.gz --view performance --activities 80 --lang fi --out k.svg",
     "rpa-scout map log.csv --format bpmn --noise 0.2 --out malli.bpmn"))
 @LOG_ARG
 @mapping_options

@@ -225,7 +225,10 @@ def _report_map(ranking, frame: pd.DataFrame, top: int, include_all: bool, lang:
         why = {str(r.candidate): why_not_label(r, lang) for r in rest.itertuples(index=False)}
     else:
         why = {}
-    graph, note = neighbourhood(discover_graph(frame), names, max_activities=REPORT_MAP_ACTIVITIES, lang=lang)
+    full = discover_graph(frame)
+    graph, note = neighbourhood(full, names, max_activities=REPORT_MAP_ACTIVITIES, lang=lang)
+    graph.graph["totals"] = (sum(1 for _, d in full.nodes(data=True) if d.get("kind") == "activity"),
+                             full.number_of_edges())
     return mark_roles(graph, shown, table, ranking.excluded, why), note
 
 

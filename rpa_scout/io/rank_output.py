@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -101,12 +102,59 @@ def _json(ranking: Ranking, table, report: LoadReport | None) -> str:
     return json_printable(json.dumps(payload, indent=1, ensure_ascii=False)) + "\n"
 
 
+#: The widest map (in points) whose 10-point labels still show at 9 px or more on a page
+#: about 1,000 px wide; a wider layout drops the least frequent neighbours, then the
+#: lowest-ranked steps, until it fits.
+MAX_MAP_POINTS = 1100.0
+
+
+def _svg_width(svg: str) -> float:
+    found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', svg)
+    return float(found.group(1)) if found else 0.0
+
+
+def fitted_map(graph: nx.DiGraph, map_note: str, lang: Lang) -> tuple[str | None, str]:
+    """The report's map as SVG, cut until it is narrow enough to read, and its note."""
+    svg, note = svg_of(graph, lang=lang)
+    cut = False
+    while svg is not None and _svg_width(svg) > MAX_MAP_POINTS:
+        smaller = _without_least(graph)
+        if smaller is None:
+            break
+        graph, cut = smaller, True
+        svg, note = svg_of(graph, lang=lang)
+    if cut:
+        map_note = _map_note(graph, lang)
+    return svg, " ".join(n for n in (map_note, note) if n)
+
+
+def _without_least(graph: nx.DiGraph) -> nx.DiGraph | None:
+    """``graph`` without a quarter of its activities: neighbours by frequency first, then
+    knocked-out steps, then the lowest-ranked candidates; None when one is left."""
+    order = {"other": 0, "automated": 0, "not_recommended": 1, "candidate": 2}
+    acts = [(order.get(d.get("role"), 0), -d.get("rank", 0), d.get("events", 0), str(n))
+            for n, d in graph.nodes(data=True) if d.get("kind", "activity") == "activity"]
+    if len(acts) <= 1:
+        return None
+    drop = [a[3] for a in sorted(acts)[:max(1, len(acts) // 4)]]
+    out = graph.copy()
+    out.remove_nodes_from(drop)
+    return out
+
+
+def _map_note(graph: nx.DiGraph, lang: Lang) -> str:
+    roles = [d.get("role") for _, d in graph.nodes(data=True) if d.get("kind", "activity") == "activity"]
+    chosen = sum(r in ("candidate", "not_recommended") for r in roles)
+    acts, edges = graph.graph.get("totals", (len(roles), graph.number_of_edges()))
+    return lang.t("map.neighbourhood_note", chosen=chosen, extra=len(roles) - chosen,
+                  left_acts=acts - len(roles), left_paths=edges - graph.number_of_edges())
+
+
 def _html(ranking: Ranking, title: str, graph: nx.DiGraph | None, report: LoadReport | None,
           top: int | None, include_all: bool, map_note: str, lang: Lang, subtitle: str) -> str:
     from rpa_scout.report_html import html_report
 
-    svg, note = svg_of(graph, lang=lang) if graph is not None else (None, lang.t("html.no_map"))
-    note = " ".join(n for n in (map_note, note) if n)
+    svg, note = fitted_map(graph, map_note, lang) if graph is not None else (None, lang.t("html.no_map"))
     max_count = max((c for *_, c in graph.edges(data="count", default=0)), default=0) if graph is not None else 0
     return html_report(ranking, title=title, map_svg=svg, map_note=note, report=report, top=top,
                        include_all=include_all, lang=lang, subtitle=subtitle, max_count=max_count)

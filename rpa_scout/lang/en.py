@@ -219,7 +219,7 @@ MESSAGES: dict[str, str] = {
     "html.chart_title": "Hours saved a year per candidate, with the 80 % interval",
     "html.chart_axis": "hours a year",
     "html.chart_legend_recommended": "recommended",
-    "html.chart_legend_not": "not recommended (reason at the right)",
+    "html.chart_legend_not": "not recommended (reason under the name; ▸ longer than the axis)",
     "html.map_title": "Where the candidates are in the process",
     "html.map_legend_title": "How to read the map",
     "html.legend.candidate": "recommended candidate: number = rank, with its hours a year",

@@ -207,7 +207,7 @@ MESSAGES: dict[str, str] = {
     "html.chart_title": "Säästetyt tunnit vuodessa ehdokkaittain, 80 %:n väli",
     "html.chart_axis": "tuntia vuodessa",
     "html.chart_legend_recommended": "suositellaan",
-    "html.chart_legend_not": "ei suositella (syy oikealla)",
+    "html.chart_legend_not": "ei suositella (syy nimen alla; ▸ pidempi kuin asteikko)",
     "html.map_title": "Missä kohtaa prosessia ehdokkaat ovat",
     "html.map_legend_title": "Kartan lukuohje",
     "html.legend.candidate": "suositeltu ehdokas: numero = sijoitus, ja sen tunnit vuodessa",

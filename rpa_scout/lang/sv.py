@@ -207,7 +207,7 @@ MESSAGES: dict[str, str] = {
     "html.chart_title": "Sparade timmar om året per kandidat, med 80 %-intervallet",
     "html.chart_axis": "timmar om året",
     "html.chart_legend_recommended": "rekommenderas",
-    "html.chart_legend_not": "rekommenderas inte (skälet till höger)",
+    "html.chart_legend_not": "rekommenderas inte (skälet under namnet; ▸ längre än skalan)",
     "html.map_title": "Var i processen kandidaterna finns",
     "html.map_legend_title": "Så läser du kartan",
     "html.legend.candidate": "rekommenderad kandidat: siffran = placering, med dess timmar om året",
