@@ -223,7 +223,7 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
 
 @main.command("map", epilog=_examples(
     "rpa-scout map eventlogs/rakennuslupa.xes.gz --out kartta.svg",
-    "rpa-scout map log.xes.gz --view performance --activities 80 --lang fi --out k.svg",
+    "rpa-scout map log.xes.gz --view performance --lang fi --out kartta.svg",
     "rpa-scout map log.csv --format bpmn --noise 0.2 --out malli.bpmn"))
 @LOG_ARG
 @mapping_options
