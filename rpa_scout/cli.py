@@ -286,7 +286,7 @@ def variants_command(log: Path, top: int, as_json: bool, quiet: bool, **opts: An
 @main.command("rank", epilog=_examples(
     "rpa-scout rank eventlogs/ostolaskut.csv.gz",
     "rpa-scout rank log.xes.gz --lang fi --format html --out raportti.html",
-    "rpa-scout rank BPIC15_1.xes.gz --timezone Europe/Amsterdam --all --out r.xlsx"))
+    "rpa-scout rank BPIC15_1.xes.gz --timezone Europe/Amsterdam --out r.xlsx"))
 @LOG_ARG
 @mapping_options
 @output_options
