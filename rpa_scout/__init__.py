@@ -13,6 +13,7 @@ from rpa_scout.graph import discover_graph, filter_graph
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.io.pictures import render_svg
 from rpa_scout.io.read import read_log
+from rpa_scout.lang import Lang
 from rpa_scout.lifecycle import PairedInstances, pair_lifecycle
 from rpa_scout.manual import ManualResult, detect_manual
 from rpa_scout.bpmn import discover_bpmn
@@ -23,6 +24,8 @@ from rpa_scout.repeats import repeated_event_share
 from rpa_scout.settings import (HandlingSettings, ManualRules, RankConfig, ReadSettings,
                                 Settings)
 from rpa_scout.load_report import LoadReport, RepeatedEvents
+from rpa_scout.summary import group_bots, headline
+from rpa_scout.value import payback_months
 from rpa_scout.variants import variants
 from rpa_scout.whatif import WhatIf, simulate_automation
 
@@ -37,5 +40,6 @@ __all__ = [
     "Settings", "ReadSettings", "HandlingSettings",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
-    "pseudonymise", "simulate_automation", "repeated_event_share",
+    "pseudonymise", "simulate_automation", "repeated_event_share", "Lang", "headline", "group_bots",
+    "payback_months",
 ]
