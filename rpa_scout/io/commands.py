@@ -34,8 +34,20 @@ VIEWS = ("frequency", "performance")
 
 def load(path: str | Path, settings: Settings, progress: Progress = SILENT) -> tuple[pd.DataFrame, LoadReport]:
     """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``."""
-    with progress.stage("progress.read", name=Path(path).name):
-        return read_log(Path(path), **settings.read.keywords())
+    path = Path(path)
+    with progress.stage("progress.read", name=path.name, at_once=_big(path)):
+        return read_log(path, **settings.read.keywords())
+
+
+#: Reading a file this big takes seconds, partly in native code: its progress shows at once.
+BIG_FILE_BYTES = 1 << 20
+
+
+def _big(path: Path) -> bool:
+    try:
+        return path.stat().st_size >= BIG_FILE_BYTES
+    except OSError:
+        return False
 
 
 def _lang(settings: Settings) -> Lang:

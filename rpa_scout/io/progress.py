@@ -1,6 +1,7 @@
 """Progress on stderr for stages that take a while, only when a person is watching.
 
-A stage that is still running after :data:`AFTER_SECONDS` shows one line on stderr
+A stage that is still running after :data:`AFTER_SECONDS` (or one known to be long,
+such as reading a file of megabytes) shows one line on stderr
 ("reading BPIC15_1.xes.gz … 3 s"), updated every second in place, and closes it with
 the time taken. Nothing is written when stderr is not a terminal (pipes, files, CI) or
 with ``--quiet``. The line goes to a copy of the terminal's descriptor taken when the
@@ -66,8 +67,12 @@ class Progress:
         return self._stream
 
     @contextlib.contextmanager
-    def stage(self, key: str, **values: object) -> Iterator[None]:
-        """Show ``key``'s message (from the catalogue) while the block runs, once it runs long."""
+    def stage(self, key: str, *, at_once: bool = False, **values: object) -> Iterator[None]:
+        """Show ``key``'s message (from the catalogue) while the block runs, once it runs long.
+
+        ``at_once`` shows it from the start: for a stage known to be long (reading a big
+        file), whose native code may hold the interpreter so that no timer can run.
+        """
         if not self.enabled:
             yield
             return
@@ -84,7 +89,7 @@ class Progress:
                 out.flush()
                 wait = 1.0
 
-        if self.after <= 0:
+        if self.after <= 0 or at_once:
             shown.set()
             out.write(self.lang.t("progress.elapsed", label=label, seconds=0) + "\x1b[K")
             out.flush()
