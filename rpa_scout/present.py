@@ -63,8 +63,8 @@ def wrap(text: str, width: int = DEFAULT_WIDTH, indent: str = "", first: str | N
     cut); a number and its unit are never split.
 
     Example:
-        >>> wrap("one two three", 9, indent="  ")
-        ['  one two', '  three']
+        >>> wrap("one two three four five six seven", 20, indent="  ")
+        ['  one two three four', '  five six seven']
     """
     glued = _GLUE.sub("\u00a0", str(text))
     return textwrap.wrap(glued, width=max(width, 20), initial_indent=indent if first is None else first,

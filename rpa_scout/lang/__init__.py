@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import os
+from decimal import ROUND_HALF_EVEN, Decimal
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -92,7 +93,7 @@ class Lang:
     Example:
         >>> sv = Lang("sv")
         >>> sv.num(1157.4), sv.duration(5400), sv.pct(0.885)
-        ('1\\xa0157', '1,5 h', '89\\xa0%')
+        ('1\\xa0157', '1,5 h', '88\\xa0%')
     """
 
     code: str = DEFAULT_LANG
@@ -120,12 +121,18 @@ class Lang:
 
     def num(self, value: float, digits: int = 0) -> str:
         """A number with ``digits`` decimals and the language's separators ('–' when unknown)."""
-        from babel.numbers import format_decimal
-
         if value is None or not math.isfinite(float(value)):
             return "–"
+        return self._decimal(Decimal(float(value)), digits)
+
+    def _decimal(self, exact: Decimal, digits: int) -> str:
+        """An exact decimal rounded half-to-even as Python's own formatting does (``f"{x:,.0f}"``)."""
+        from babel.numbers import format_decimal
+
+        rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(round(float(value), digits) + 0.0, format=pattern, locale=_LOCALES[self.code])
+        return format_decimal(rounded + 0, format=pattern, locale=_LOCALES[self.code],
+                              decimal_quantization=True)
 
     def general(self, value: float) -> str:
         """A number with as many decimals as it needs, at most three (0.59, 1.004, 12)."""
@@ -139,7 +146,8 @@ class Lang:
         """A share 0–1 as a percentage (``88 %`` in Finnish and Swedish, ``88%`` in English)."""
         if share is None or not math.isfinite(float(share)):
             return "–"
-        return self.num(float(share) * 100, digits) + ("%" if self.code == "en" else "\u00a0%")
+        text = self._decimal(Decimal(float(share) * 100), digits)  # as f"{share:.0%}" rounds
+        return text + ("%" if self.code == "en" else "\u00a0%")
 
     def eur(self, value: float) -> str:
         """Euros, rounded to whole euros: ``33 553 €``."""
