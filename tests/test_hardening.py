@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 import shutil
 
 import networkx as nx
@@ -342,7 +343,8 @@ def test_bpic15_report_and_map_are_drawn(tmp_path):
     text = out.read_text(encoding="utf-8")
     # the report's top 10 candidates (the default --top) and their neighbours, not all 398
     # (and the three not-recommended steps with the most hours, in grey)
-    assert '<div class="map"><svg' in text and "The map shows the 13 candidate steps and " in text
+    # (and the three not-recommended steps with the most hours, in grey), cut until it reads
+    assert '<div class="map"><svg' in text and re.search(r"The map shows the 1[0-3] candidate steps and ", text)
     out = tmp_path / "m.svg"
     result = CliRunner().invoke(main, ["map", log, "--timezone", "Europe/Amsterdam", "--out", str(out)])
     assert result.exit_code == 0, result.output
