@@ -34,6 +34,7 @@ _WHERE = {
     "ReadSettings": "settings", "Settings": "settings",
     "LoadReport": "load_report", "RepeatedEvents": "load_report",
     "variants": "variants", "WhatIf": "whatif", "simulate_automation": "whatif",
+    "Lang": "lang", "headline": "summary", "group_bots": "summary", "payback_months": "value",
 }
 
 __all__ = sorted(_WHERE)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from rpa_scout.errors import ConfigError
+from rpa_scout.lang import Lang, Message, english, render
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,22 @@ class Assumption:
     source: str
 
     def line(self) -> str:
-        """One line for reports."""
-        return f"{self.name}: {self.value:,.6g} {self.unit} ({self.kind}; {self.source})"
+        """One line for reports (English)."""
+        return self.render(english())
+
+    def render(self, lang: Lang) -> str:
+        """One line for reports in ``lang``: name, value and unit, kind and source.
+
+        Example:
+            >>> Economics().assumptions()[1].render(Lang("fi"))[:40]
+            'henkilöstön työtunnin hinta: 29 €/h (ole'
+        """
+        kind = lang.t(f"kind.{self.kind}") if f"kind.{self.kind}" in lang.messages else self.kind
+        name, unit, source = (render(text, lang) for text in (self.name, self.unit, self.source))
+        if math.isnan(self.value):
+            return lang.t("assumption.line_no_value", name=name, kind=kind, source=source)
+        text = lang.t("assumption.line", name=name, value=self.value, unit=unit, kind=kind, source=source)
+        return text.replace(" " * 2, " ")
 
 
 # KT Kunta- ja hyvinvointialuetyönantajat: 1,644 h a year for the 38 h 15 min week after
@@ -48,6 +64,7 @@ class Economics:
     build_days: float = 20.0
     day_rate: float = 800.0
     licence_per_year: float = 6000.0
+    payback_horizon_months: float = 60.0
     fte_source: str = FTE_SOURCE
     hourly_source: str = HOURLY_SOURCE
 
@@ -58,6 +75,8 @@ class Economics:
                 raise ConfigError(f"{f.name} must not be negative, got {value}")
         if self.fte_hours <= 0:
             raise ConfigError(f"--fte-hours must be positive, got {self.fte_hours}")
+        if self.payback_horizon_months <= 0:
+            raise ConfigError(f"payback_horizon_months must be positive, got {self.payback_horizon_months}")
 
     def with_overrides(self, **values: Any) -> "Economics":
         """Copy with the given non-``None`` values; their source becomes 'supplied'."""
@@ -70,16 +89,29 @@ class Economics:
         return out
 
     def assumptions(self) -> list[Assumption]:
-        """The economic assumptions as printable records."""
+        """The economic assumptions as printable records (English, in any language on demand)."""
         fte_kind = "supplied" if self.fte_source == "supplied by the user" else "assumed"
         cost_kind = "supplied" if self.hourly_source == "supplied by the user" else "assumed"
         return [
-            Assumption("working hours per FTE", self.fte_hours, "h/yr", fte_kind, self.fte_source),
-            Assumption("hourly cost of staff time", self.hourly_cost, "€/h", cost_kind, self.hourly_source),
-            Assumption("bot build effort", self.build_days, "person-days", "assumed",
-                       "typical small unattended bot; replace with your supplier's quote"),
-            Assumption("bot build day rate", self.day_rate, "€/day", "assumed",
-                       "typical consultancy rate; replace with your framework-agreement price"),
-            Assumption("bot licence and run cost", self.licence_per_year, "€/yr", "assumed",
-                       "order of magnitude of an unattended-bot licence; replace with your price"),
+            Assumption(Message("assumption.fte.name"), self.fte_hours, Message("unit.h_per_year"), fte_kind,
+                       _source(self.fte_source, FTE_SOURCE, "assumption.fte.source")),
+            Assumption(Message("assumption.hourly.name"), self.hourly_cost, Message("unit.eur_per_hour"),
+                       cost_kind, _source(self.hourly_source, HOURLY_SOURCE, "assumption.hourly.source")),
+            Assumption(Message("assumption.build_days.name"), self.build_days, Message("unit.person_days"),
+                       "assumed", Message("assumption.build_days.source")),
+            Assumption(Message("assumption.day_rate.name"), self.day_rate, Message("unit.eur_per_day"),
+                       "assumed", Message("assumption.day_rate.source")),
+            Assumption(Message("assumption.licence.name"), self.licence_per_year, Message("unit.eur_per_year"),
+                       "assumed", Message("assumption.licence.source")),
+            Assumption(Message("assumption.horizon.name"), self.payback_horizon_months,
+                       Message("unit.months"), "assumed", Message("assumption.horizon.source")),
         ]
+
+
+def _source(given: str, default: str, key: str) -> str:
+    """The catalogue's wording for a default source, the user's word for a supplied one."""
+    if given == default:
+        return Message(key)
+    if given == "supplied by the user":
+        return Message("assumption.supplied")
+    return given

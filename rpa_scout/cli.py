@@ -21,6 +21,7 @@ from rpa_scout import __version__
 from rpa_scout.columns import PRESETS
 from rpa_scout.errors import RpaScoutError
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, names
+from rpa_scout.lang import LANGS
 from rpa_scout.safety import json_printable, printable
 from rpa_scout.settings import DEFAULT_TIMEZONE, SORT_KEYS
 
@@ -143,6 +144,30 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lang`` and ``--quiet``, on every command."""
+    func = click.option("--quiet", "-q", is_flag=True,
+                        help="No progress on stderr; with --out, nothing on stdout either.")(func)
+    return click.option("--lang", type=click.Choice(LANGS), default=None,
+                        help="Language of the text, Markdown, HTML and Excel output (CSV and JSON keep "
+                        "English keys) [default: the locale's (LANG), else en].")(func)
+
+
+def width() -> int:
+    """The terminal's width in columns (``COLUMNS`` when set; 80 when unknown)."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def progress_for(settings: Any, quiet: bool):
+    """Progress lines on stderr in the run's language, when stderr is a terminal."""
+    from rpa_scout.io.progress import Progress
+    from rpa_scout.lang import Lang
+
+    return Progress.for_terminal(Lang(settings.present.lang), quiet=quiet)
+
+
 READ_OPTIONS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle",
                 "start_timestamp", "event_id", "drop_duplicates", "timestamp_format", "timezone",
                 "delimiter", "encoding", "sheet", "max_bytes", "cache")
@@ -150,13 +175,16 @@ READ_OPTIONS = ("preset", "case", "activity", "timestamp", "resource", "lifecycl
 
 def settings_of(opts: dict[str, Any], **overrides: Any):
     """The run's :class:`rpa_scout.settings.Settings` from the mapping options (popped
-    from ``opts``), the ``--config`` file and the command's own options."""
+    from ``opts``), ``--lang``, the ``--config`` file and the command's own options; the
+    language defaults to the locale's."""
     from rpa_scout.io.config import load_settings
+    from rpa_scout.lang import lang_from_environment
 
     read = {name: opts.pop(name) for name in READ_OPTIONS}
     if read["delimiter"] in ("\\t", "tab", "TAB"):
         read["delimiter"] = "\t"
-    return load_settings(opts.pop("config_file"), read=read, **overrides)
+    return load_settings(opts.pop("config_file"), read=read, lang=opts.pop("lang", None),
+                         default_lang=lang_from_environment(), **overrides)
 
 
 LOG_ARG = click.argument("log", type=click.Path(path_type=Path))
@@ -168,29 +196,43 @@ def main() -> None:
     """Find the manual work in a case-system event log that software robots should take over."""
 
 
-@main.command()
+def _examples(*lines: str) -> str:
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+@main.command(epilog=_examples(
+    "rpa-scout inspect eventlogs/ostolaskut.csv.gz",
+    "rpa-scout inspect vienti.csv --preset fi --rejects hylatyt.csv",
+    "rpa-scout inspect BPIC15_1.xes.gz --json --lang en"))
 @LOG_ARG
 @mapping_options
+@output_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--rejects", type=click.Path(path_type=Path), metavar="FILE",
               help="Write the rejected rows, with row number and reason, to this CSV.")
 @_fail_cleanly
-def inspect(log: Path, as_json: bool, rejects: Path | None, **opts: Any) -> None:
+def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts: Any) -> None:
     """Show what is in LOG and what reading it did to every row."""
     from rpa_scout.io.commands import inspect_file
 
-    lines = inspect_file(log, settings_of(opts), rejects=rejects, as_json=as_json)
+    settings = settings_of(opts)
+    lines = inspect_file(log, settings, rejects=rejects, as_json=as_json,
+                         progress=progress_for(settings, quiet))
     if as_json:
         click.echo(json_printable(lines[0]))
     else:
         say(lines)
 
 
-@main.command("map")
+@main.command("map", epilog=_examples(
+    "rpa-scout map eventlogs/rakennuslupa.xes.gz --out kartta.svg",
+    "rpa-scout map log.xes.gz --view performance --lang fi --out kartta.svg",
+    "rpa-scout map log.csv --format bpmn --noise 0.2 --out malli.bpmn"))
 @LOG_ARG
 @mapping_options
+@output_options
 @click.option("--view", type=click.Choice(VIEWS), default="frequency",
-              show_default=True, help="Edge widths by count, or colours by waiting time.")
+              show_default=True, help="Edges labelled by count, or coloured and labelled by waiting time.")
 @click.option("--activities", type=click.FloatRange(0, 100), default=100.0, show_default=True,
               help="Keep the most frequent activities covering this % of events.")
 @click.option("--paths", type=click.FloatRange(0, 100), default=100.0, show_default=True,
@@ -203,35 +245,54 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, **opts: Any) -> None
               help="Output file (default: LOG's name with the format's suffix, in the current folder).")
 @_fail_cleanly
 def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,
-                noise: float, out: Path | None, **opts: Any) -> None:
+                noise: float, out: Path | None, quiet: bool, **opts: Any) -> None:
     """Draw the process map of LOG (frequency or performance view), filtered like Disco."""
     from rpa_scout.io.commands import map_file
 
-    say(map_file(log, settings_of(opts), view=view, activities=activities, paths=paths, fmt=fmt,
-                 noise=noise, out=out))
+    settings = settings_of(opts)
+    lines = map_file(log, settings, view=view, activities=activities, paths=paths, fmt=fmt,
+                     noise=noise, out=out, progress=progress_for(settings, quiet))
+    if not quiet:
+        say(_wrapped(lines))
 
 
-@main.command("variants")
+def _wrapped(lines: list[str]) -> list[str]:
+    from rpa_scout.present import wrap
+
+    return [part for line in lines for part in (wrap(line, width(), indent="  ", first="") if line else [""])]
+
+
+@main.command("variants", epilog=_examples(
+    "rpa-scout variants eventlogs/ostolaskut.csv.gz",
+    "rpa-scout variants log.xes.gz --top 20 --lang sv",
+    "rpa-scout variants log.xes.gz --json"))
 @LOG_ARG
 @mapping_options
+@output_options
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many variants to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_fail_cleanly
-def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
+def variants_command(log: Path, top: int, as_json: bool, quiet: bool, **opts: Any) -> None:
     """List the most frequent variants (activity sequences) of LOG with their coverage."""
     from rpa_scout.io.commands import variant_lines, variants_file
+    from rpa_scout.lang import Lang
 
-    table = variants_file(log, settings_of(opts), top=top)
+    settings = settings_of(opts)
+    table = variants_file(log, settings, top=top, progress=progress_for(settings, quiet))
     if as_json:
         click.echo(json_printable(table.to_json(orient="records", force_ascii=False, indent=1)))
     else:
-        say(variant_lines(table))
+        say(variant_lines(table, Lang(settings.present.lang)))
 
 
-@main.command("rank")
+@main.command("rank", epilog=_examples(
+    "rpa-scout rank eventlogs/ostolaskut.csv.gz",
+    "rpa-scout rank log.xes.gz --lang fi --format html --out raportti.html",
+    "rpa-scout rank BPIC15_1.xes.gz --timezone Europe/Amsterdam --out r.xlsx"))
 @LOG_ARG
 @mapping_options
+@output_options
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many candidates to show.")
 @click.option("--all", "include_all", is_flag=True, help="Also list the candidates not recommended (below the fit threshold or a knock-out floor).")
@@ -250,16 +311,21 @@ def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
 @_fail_cleanly
 def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | None,
                  hourly_cost: float | None, fte_hours: float | None, sort_by: str | None,
-                 key: str | None, fmt: str | None, out: Path | None, **opts: Any) -> None:
+                 key: str | None, fmt: str | None, out: Path | None, quiet: bool, **opts: Any) -> None:
     """Rank the manual steps and routines of LOG that a software robot should take over."""
     from rpa_scout.io.commands import rank_file
 
     settings = settings_of(opts, rank={"sort_by": sort_by}, standard_times=standard_times,
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
-    say(rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out).lines)
+    run = rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out,
+                    width=width(), progress=progress_for(settings, quiet))
+    if not (quiet and out is not None):
+        say(run.lines)
 
 
-@main.command("convert")
+@main.command("convert", epilog=_examples(
+    "rpa-scout convert Road_Traffic_Fine_Management_Process.xes.gz",
+    "rpa-scout convert bpic2012.xes.gz --out bpic2012.parquet"))
 @LOG_ARG
 @click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Parquet file (default: LOG's name with .parquet, in the current folder).")
@@ -277,8 +343,12 @@ def convert_command(log: Path, out: Path | None, max_bytes: int | None) -> None:
     say(convert_file(log, out, max_bytes=max_bytes))
 
 
-@main.command()
+@main.command(epilog=_examples(
+    "rpa-scout generate ostolaskut --out ostolaskut.csv.gz",
+    "rpa-scout generate rakennuslupa --cases 500 --seed 1 --out luvat.xes.gz",
+    "rpa-scout generate varhaiskasvatus --complete-only --out vaka.parquet"))
 @click.argument("process", metavar="PROCESS")
+@output_options
 @click.option("--cases", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Number of cases; they arrive over the year 2025.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -288,12 +358,19 @@ def convert_command(log: Path, out: Path | None, max_bytes: int | None) -> None:
               "ground truth goes beside it as <stem>.truth.json.")
 @click.option("--complete-only", is_flag=True, help="Leave out the start events.")
 @_fail_cleanly
-def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool) -> None:
+def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool,
+             lang: str | None, quiet: bool) -> None:
     """Write a synthetic Finnish municipal event log and its ground truth.
 
     PROCESS is ostolaskut (purchase invoices), rakennuslupa (building permits) or
     varhaiskasvatus (early-childhood-education applications).
     """
     from rpa_scout.io.commands import generate_file
+    from rpa_scout.io.progress import Progress
+    from rpa_scout.lang import Lang, lang_from_environment
 
-    say(generate_file(process, cases, seed, out, complete_only=complete_only))
+    language = Lang(lang or lang_from_environment())
+    lines = generate_file(process, cases, seed, out, complete_only=complete_only, lang=language,
+                          progress=Progress.for_terminal(language, quiet=quiet))
+    if not quiet:
+        say(lines)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.graph import END, START, discover_graph, filter_graph
+from rpa_scout.lang import Lang, english
 
 MAX_DRAWN_ACTIVITIES = 150
 MAX_DRAWN_PATHS = 300
@@ -43,7 +44,7 @@ def _activities(graph: nx.DiGraph) -> list[tuple[str, int]]:
 
 def drawable(graph: nx.DiGraph, log: pd.DataFrame | None = None, *,
              max_activities: int = MAX_DRAWN_ACTIVITIES, max_paths: int = MAX_DRAWN_PATHS,
-             columns: LogColumns = XES) -> tuple[nx.DiGraph, str]:
+             columns: LogColumns = XES, lang: Lang | None = None) -> tuple[nx.DiGraph, str]:
     """``graph`` cut to what ``dot`` draws in seconds, and a note on what was left out.
 
     Args:
@@ -52,6 +53,7 @@ def drawable(graph: nx.DiGraph, log: pd.DataFrame | None = None, *,
             activities (as ``filter_graph`` does).
         max_activities, max_paths: the most that is drawn.
         columns: column mapping of ``log``.
+        lang: the language of the note (English by default).
 
     Returns:
         The graph to draw (``graph`` itself when it fits) and ``""`` or a note such as
@@ -72,15 +74,14 @@ def drawable(graph: nx.DiGraph, log: pd.DataFrame | None = None, *,
     cut = filter_graph(base, paths=min(100.0, share))
     cut.graph.update({k: v for k, v in graph.graph.items() if k != "filter"})
     cut.graph["filter"] = graph.graph.get("filter", {})
-    note = (f"drawn: the {len(kept):,} most frequent of {len(acts):,} activities and "
-            f"{cut.number_of_edges():,} of {graph.number_of_edges():,} paths (a bigger map "
-            "takes Graphviz minutes to hours; choose with --activities and --paths)")
+    note = (lang or english()).t("map.drawn_note", kept=len(kept), total=len(acts),
+                                 paths_kept=cut.number_of_edges(), paths_total=graph.number_of_edges())
     return cut, note
 
 
 def neighbourhood(graph: nx.DiGraph, names: Iterable[str], *,
                   max_activities: int = MAX_DRAWN_ACTIVITIES,
-                  max_paths: int = MAX_DRAWN_PATHS) -> tuple[nx.DiGraph, str]:
+                  max_paths: int = MAX_DRAWN_PATHS, lang: Lang | None = None) -> tuple[nx.DiGraph, str]:
     """The candidates of a report with the steps just before and after them.
 
     Args:
@@ -88,6 +89,7 @@ def neighbourhood(graph: nx.DiGraph, names: Iterable[str], *,
         names: the candidate activities, most important first.
         max_activities, max_paths: the most that is drawn (candidates first, then
             their neighbours by frequency; then the most frequent paths among them).
+        lang: the language of the note (English by default).
 
     Returns:
         The subgraph to draw (start and end included) and a note counting what is
@@ -108,6 +110,6 @@ def neighbourhood(graph: nx.DiGraph, names: Iterable[str], *,
     left_paths = graph.number_of_edges() - sub.number_of_edges()
     if not left_acts and not left_paths:
         return sub, ""
-    note = (f"The map shows the {len(chosen):,} candidate steps and {len(extra):,} steps next to "
-            f"them; {left_acts:,} other activities and {left_paths:,} paths are left out.")
+    note = (lang or english()).t("map.neighbourhood_note", chosen=len(chosen), extra=len(extra),
+                                 left_acts=left_acts, left_paths=left_paths)
     return sub, note

@@ -1,13 +1,19 @@
-"""The words behind a ranking: each candidate's one-line reason and each knock-out.
+"""The words behind a ranking: each candidate's one-line reason, each knock-out, payback.
 
 The ranking stores what it found as data (a knock-out code and its numbers, the figures
-its hours multiply from); this module turns them into sentences, in one place, so the
-terminal, the reports and the library's ``reason`` column say the same.
+its hours multiply from, the break-even figures); this module turns them into sentences
+from the message catalogues (:mod:`rpa_scout.lang`), so the terminal, the reports and
+the library's ``reason`` column (English by default) say the same in every language.
 """
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pandas as pd
+
+from rpa_scout.lang import Lang, english
 
 #: Knock-out codes besides a criterion's name (a criterion below its floor).
 CAPACITY, UNKNOWN_HANDLING = "capacity", "handling unknown"
@@ -18,72 +24,182 @@ LOOSE_SHARE = 0.25
 LOOSE_KNOCKOUT = 0.5
 #: A candidate names the share of its events that repeat an identical row above this.
 REPEATED_SHARE = 0.05
-TIME_STUDY = "time-study it and supply standard times (--standard-times)"
+#: The six fit criteria in the order the weakest one is looked for.
+_CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
+_SOURCES = {"measured": "source.measured", "estimated": "source.estimated",
+            "estimated, no resource": "source.estimated_no_resource", "supplied": "source.supplied",
+            "mixed": "source.mixed"}
+_KO_KEYS = {CAPACITY: "ko.capacity.label", UNKNOWN_HANDLING: "ko.unknown.label"}
 
 
-def knock_out_text(code: str, value: float, limit: float) -> str:
-    """Why a candidate is not recommended whatever its fit, in one clause."""
+def source_name(source: str, lang: Lang | None = None) -> str:
+    """A handling-time source (``measured``, ``estimated``, ...) in ``lang``.
+
+    Example:
+        >>> source_name("estimated", Lang("fi"))
+        'arvioitu'
+    """
+    lang = lang or english()
+    key = _SOURCES.get(str(source))
+    return lang.t(key) if key else str(source)
+
+
+def criterion_name(code: str, lang: Lang | None = None) -> str:
+    """A criterion's name (``rule_basedness`` → "rule-basedness") in ``lang``.
+
+    Example:
+        >>> criterion_name("variability", Lang("sv"))
+        'variation'
+    """
+    lang = lang or english()
+    key = f"criterion.{code}"
+    return lang.t(key) if key in lang.messages else code.replace("_", " ")
+
+
+def knock_out_text(code: str, value: float, limit: float, lang: Lang | None = None) -> str:
+    """Why a candidate is not recommended whatever its fit, in one clause.
+
+    Example:
+        >>> knock_out_text("variability", 0.419, 0.6)[:22]
+        'variability 0.41 < 0.6'
+    """
+    lang = lang or english()
     if code == CAPACITY:
-        return (f"capacity: {value:,.0f} h a year per account > {limit:,.0f} h a person works "
-                "(more than its accounts could do: a system or shared account, or a loose estimate?)")
+        return lang.t("ko.capacity", value=value, limit=limit)
     if code == UNKNOWN_HANDLING:
-        return f"handling time unknown: {value:.0%} of its estimates are only upper bounds ({TIME_STUDY})"
-    text = f"{code.replace('_', ' ')} {int(value * 100) / 100:.2f} < {limit:.2f}"
+        return lang.t("ko.unknown", share=value, advice=lang.t("advice.time_study"))
+    text = lang.t("ko.floor", criterion=criterion_name(code, lang),
+                  value=int(value * 100) / 100, limit=limit)
     if code == "variability":
-        text += " (handling time varies far more than this log's most uniform steps: judgement work?)"
+        text += lang.t("ko.variability_hint")
     return text
 
 
-def knock_out_label(code: str) -> str:
-    """Short name of a knock-out, for counts ("4 variability, 2 capacity")."""
-    return {CAPACITY: "capacity", UNKNOWN_HANDLING: "handling time unknown"}.get(code, code.replace("_", " "))
+def knock_out_label(code: str, lang: Lang | None = None) -> str:
+    """Short name of a knock-out, for counts ("4 variability, 2 capacity").
+
+    Example:
+        >>> knock_out_label("handling unknown")
+        'handling time unknown'
+    """
+    lang = lang or english()
+    return lang.t(_KO_KEYS[code]) if code in _KO_KEYS else criterion_name(code, lang)
 
 
-def none_recommended(candidates: pd.DataFrame) -> str:
-    """Why nothing is recommended: the knock-outs and low fits, counted."""
-    why = candidates["knock_out"].fillna("").map(lambda c: knock_out_label(c) if c else "fit below the threshold")
-    counts = ", ".join(f"{n} {reason}" for reason, n in why.value_counts().sort_index().items())
-    return f"No candidate is recommended ({counts}); --all lists them with the reasons"
+def why_not_label(row: Any, lang: Lang | None = None) -> str:
+    """The short reason a candidate is not recommended: its knock-out or a low fit."""
+    lang = lang or english()
+    code = getattr(row, "knock_out", "") or ""
+    return knock_out_label(code, lang) if code else lang.t("ko.low_fit.label")
 
 
-def reason(r, threshold: float, weakest: str) -> str:
+def none_recommended(candidates: pd.DataFrame, lang: Lang | None = None) -> str:
+    """Why nothing is recommended: the knock-outs and low fits, counted.
+
+    Example:
+        >>> none_recommended(pd.DataFrame({"knock_out": ["variability", "", "variability"]}))
+        'No candidate is recommended (1 fit below the threshold, 2 variability); --all lists them with the reasons'
+    """
+    lang = lang or english()
+    return lang.t("rank.none_recommended", counts=why_counts(candidates, lang))
+
+
+def why_counts(candidates: pd.DataFrame, lang: Lang | None = None) -> str:
+    """"2 variability, 1 capacity": the not-recommended candidates counted by reason."""
+    lang = lang or english()
+    why = candidates["knock_out"].fillna("").map(
+        lambda c: knock_out_label(c, lang) if c else lang.t("ko.low_fit.label"))
+    return ", ".join(f"{lang.num(n)} {reason}" for reason, n in why.value_counts().sort_index().items())
+
+
+def weakest(r: Any) -> str:
+    """The fit criterion a candidate row scores lowest on (unknown counts as 1)."""
+    return min(_CRITERIA, key=lambda c: 1.0 if pd.isna(getattr(r, c)) else getattr(r, c))
+
+
+def reason(r: Any, threshold: float, weakest_criterion: str | None = None,
+           lang: Lang | None = None) -> str:
     """One line: how the hours multiply, what fits, and why not when not recommended.
 
     ``r`` is a candidate row (namedtuple) of :func:`rpa_scout.rank_candidates`.
     """
-    head = (f"{r.hours_per_year:,.0f} h/yr: {r.annual_timed:,.0f} a year × {r.handling_min:.1f} min "
-            f"({r.handling_source}) × {r.automatable_share:.0%} rule-predictable")
+    lang = lang or english()
+    head = lang.t("reason.head", hours=r.hours_per_year, timed=r.annual_timed, minutes=r.handling_min,
+                  source=source_name(r.handling_source, lang), share=r.automatable_share)
     if r.timed_share < 0.995:
-        head += (f" ({r.annual_executions:,.0f} a year, {r.timed_share:.0%} with a clock time: "
-                 "hours count those)")
-    people = "done by 5 or more people" if r.people >= MIN_PEOPLE_SHOWN else "done by fewer than 5 people"
-    stable = "stable" if r.stability >= 0.6 else "volatile month to month"
-    tail = f"{r.standardisation:.0%} standard path, {stable}, {people}"
+        head += lang.t("reason.timed", executions=r.annual_executions, timed_share=r.timed_share)
+    return f"{head}; {_tail(r, threshold, weakest_criterion or weakest(r), lang)}"
+
+
+def _tail(r: Any, threshold: float, weakest_criterion: str, lang: Lang) -> str:
+    """The fit part of a reason, then why not when not recommended."""
+    many = r.people >= MIN_PEOPLE_SHOWN if hasattr(r, "people") else r.people_shown == "5 or more"
+    people = lang.t("reason.people_many" if many else "reason.people_few")
+    stable = lang.t("reason.stable" if r.stability >= 0.6 else "reason.volatile")
+    tail = lang.t("reason.fit", standard=r.standardisation, stable=stable, people=people)
     if r.rework < 0.9:
-        tail += f", {1 - r.rework:.0%} rework"
+        tail += lang.t("reason.rework", rework=1 - r.rework)
     if getattr(r, "repeated_share", 0.0) > REPEATED_SHARE:
-        tail += (f", {r.repeated_share:.0%} of its events repeat an identical row (counted as work; "
-                 "--drop-duplicates if they are export duplicates)")
+        tail += lang.t("reason.repeated", share=r.repeated_share)
     if r.kind == "routine":
-        tail += "; its hours are part of its steps' hours (not added to the total)"
+        tail += "; " + lang.t("reason.nested")
     if LOOSE_SHARE <= r.loose_share < LOOSE_KNOCKOUT:
-        tail += (f"; loose estimate: {r.loose_share:.0%} of instances are upper bounds "
-                 "(bounded only by the working day, or by nothing)")
+        tail += "; " + lang.t("reason.loose", share=r.loose_share)
     if r.hours_high - r.hours_low > r.hours_per_year > 0:
-        tail += f"; the interval is wider than the estimate: {TIME_STUDY}"
+        tail += "; " + lang.t("reason.wide", advice=lang.t("advice.time_study"))
     if not r.recommended and r.knock_out:
-        tail += "; not recommended: " + knock_out_text(r.knock_out, r.knock_out_value, r.knock_out_limit)
+        tail += "; " + lang.t("reason.not_recommended",
+                              why=knock_out_text(r.knock_out, r.knock_out_value, r.knock_out_limit, lang))
     elif not r.recommended:
-        tail += f"; not recommended: fit {r.fit:.2f} < {threshold:.2f}, weakest {weakest.replace('_', ' ')}"
-    return f"{head}; {tail}"
+        tail += "; " + lang.t("reason.not_recommended", why=lang.t(
+            "reason.low_fit", fit=r.fit, threshold=threshold, weakest=criterion_name(weakest_criterion, lang)))
+    return tail
 
 
-def why_excluded(verdict: str, evidence: str, source: str) -> str:
-    """Why an activity is not a candidate at all."""
+def payback_cell(months: float, lang: Lang | None = None) -> str:
+    """The payback column: ``6 mo`` or the short word for "does not pay back".
+
+    Example:
+        >>> payback_cell(5.6), payback_cell(float("nan"), Lang("fi"))
+        ('6 mo', 'kannattamaton')
+    """
+    lang = lang or english()
+    if months is None or not math.isfinite(months):
+        return lang.t("payback.never_short")
+    return lang.t("payback.months", months=months)
+
+
+def payback_text(r: Any, licence: float, horizon: float, lang: Lang | None = None) -> str:
+    """One sentence on payback: the months, or that it does not pay back and what would.
+
+    ``r`` needs ``payback_months``, ``break_even_hours``, ``break_even_executions`` and
+    ``break_even_licence`` (see :func:`rpa_scout.value.break_even`).
+    """
+    lang = lang or english()
+    if math.isfinite(r.payback_months):
+        return lang.t("payback.pays", months=r.payback_months)
+    if r.break_even_licence > 0:
+        price = lang.t("payback.or_licence", price=r.break_even_licence)
+    else:
+        price = lang.t("payback.no_licence")
+    return lang.t("payback.never", licence=licence, horizon=horizon, hours=r.break_even_hours,
+                  executions=r.break_even_executions, price=price)
+
+
+def why_excluded(verdict: str, evidence: str, source: str, lang: Lang | None = None) -> str:
+    """Why an activity is not a candidate at all (the evidence stays as the log's analysis wrote it)."""
+    lang = lang or english()
     if verdict == "automated":
-        return "already automated: " + evidence
+        return lang.t("excluded.automated", evidence=evidence)
     if verdict == "artificial":
-        return "not work: " + evidence
+        return lang.t("excluded.artificial", evidence=evidence)
     if verdict == "unknown":
-        return f"no evidence of person work ({evidence}); mark it manual in the config to rank it"
-    return f"handling time not measurable ({source})"
+        return lang.t("excluded.unknown", evidence=evidence)
+    return lang.t("excluded.not_measurable", source=source)
+
+
+def excluded_label(verdict: str, lang: Lang | None = None) -> str:
+    """Short name of why activities were not examined ("already automated"), for counts."""
+    lang = lang or english()
+    key = f"excluded.{verdict}.label"
+    return lang.t(key if key in lang.messages else "excluded.not_measurable.label")

@@ -7,9 +7,12 @@ share, candidate score) add their own to the same graph:
 - node: ``kind`` ("activity" | "start" | "end"), ``events``, ``cases``; where the log has
   measured start times also ``handling_mean_s``, ``handling_median_s`` and
   ``handling_source`` = "measured".
-- edge: ``count``, ``cases``, ``wait_mean_s``, ``wait_median_s``, ``wait_p90_s`` and
+- edge: ``count``, ``cases``, ``wait_mean_s``, ``wait_median_s``, ``wait_p90_s``,
   ``wait_basis`` ("complete→start" when the next step's start is known, else
-  "complete→complete", which includes the next step's own work).
+  "complete→complete", which includes the next step's own work) and ``overlaps``.
+  A wait is measured from the previous event's completion and is never negative: when
+  the next step started before the previous one completed (overlapping work), the wait
+  is 0 and the pair is counted in ``overlaps``.
 
 Everything is computed on integer codes with numpy: no Python loop per event.
 """
@@ -198,6 +201,7 @@ def graph_from_trace(trace: Trace) -> nx.DiGraph:
     median = np.concatenate([inner["median"], nan])
     p90 = np.concatenate([inner["p90"], nan])
     share = np.concatenate([inner["start_share"], nan])
+    overlaps = np.concatenate([inner["overlaps"], np.zeros(n_arcs, np.int64)])
     labels = names + [START, END]
     for i in np.argsort(code, kind="stable"):
         a, b = labels[int(code[i]) // width], labels[int(code[i]) % width]
@@ -205,7 +209,8 @@ def graph_from_trace(trace: Trace) -> nx.DiGraph:
         if np.isfinite(mean[i]):
             attrs.update(wait_mean_s=float(mean[i]), wait_median_s=float(median[i]),
                          wait_p90_s=float(p90[i]),
-                         wait_basis="complete→start" if share[i] >= 0.5 else "complete→complete")
+                         wait_basis="complete→start" if share[i] >= 0.5 else "complete→complete",
+                         overlaps=int(overlaps[i]))
         graph.add_edge(a, b, **attrs)
     graph.nodes[START]["cases"] = graph.nodes[START]["events"] = n_cases
     graph.nodes[END]["cases"] = graph.nodes[END]["events"] = n_cases
@@ -248,7 +253,7 @@ def _inner_edge_stats(trace: Trace, blocks: list[tuple[int, int]], k: int) -> di
     """
     uniq, lookup = _edge_index(trace, blocks, k)
     m = len(uniq)
-    count, cases, w_count, s_count = (np.zeros(m, np.int64) for _ in range(4))
+    count, cases, w_count, s_count, overlaps = (np.zeros(m, np.int64) for _ in range(5))
     w_sum = np.zeros(m)
     pieces: list[tuple[np.ndarray, np.ndarray]] = []  # (waits grouped by edge, per-edge counts)
     for a, b in blocks:
@@ -261,6 +266,8 @@ def _inner_edge_stats(trace: Trace, blocks: list[tuple[int, int]], k: int) -> di
         cases += _distinct_cases(trace.case[a:b - 1][inner], idx, m)
         wait, valid, has_start = _waits(trace, a, b, inner)
         idx = idx[valid]
+        overlaps += np.bincount(idx[wait < 0], minlength=m)
+        np.maximum(wait, 0.0, out=wait)
         per_edge = np.bincount(idx, minlength=m)
         w_count += per_edge
         w_sum += np.bincount(idx, weights=wait, minlength=m)
@@ -274,7 +281,7 @@ def _inner_edge_stats(trace: Trace, blocks: list[tuple[int, int]], k: int) -> di
         start_share = s_count / w_count
     median, p90 = _edge_quantiles(pieces, w_count)
     return {"src": uniq // k, "dst": uniq % k, "count": count, "cases": cases, "mean": mean,
-            "median": median, "p90": p90, "start_share": start_share}
+            "median": median, "p90": p90, "start_share": start_share, "overlaps": overlaps}
 
 
 def _edge_index(trace: Trace, blocks: list[tuple[int, int]], k: int) -> tuple[np.ndarray, np.ndarray | None]:

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.lang import Lang, english
 from rpa_scout.load_report import LoadReport
 
 
@@ -69,24 +70,41 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
     )
 
 
-def summary_lines(summary: LogSummary, report: LoadReport) -> list[str]:
-    """The text ``rpa-scout inspect`` prints: what is in the log, then the load report."""
+def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = None) -> list[str]:
+    """The text ``rpa-scout inspect`` prints: what is in the log, then the load report.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> log, report = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> summary_lines(summarise(log), report, Lang("fi"))[1].split()[0]
+        'asioita'
+    """
+    lang = lang or english()
     s = summary
-    span = f"{s.first_event:%Y-%m-%d} .. {s.last_event:%Y-%m-%d}" if s.first_event else "-"
-    lines = [
-        f"log            {report.source} ({report.format})",
-        f"cases          {s.cases:>12,}",
-        f"events         {s.events:>12,}",
-        f"activities     {s.activities:>12,}",
-        f"resources      {s.resources:>12,}  (events with a resource: {s.events_with_resource:,})",
-        f"time span      {span}",
-        f"timestamps     {report.timestamp_method}",
-        f"mapping        {report.mapping_name}: " + ", ".join(f"{k}={v}" for k, v in report.mapping.items()),
-    ]
+    span = f"{lang.date(s.first_event)} – {lang.date(s.last_event)}" if s.first_event else "-"
+    rows = [("inspect.log", f"{report.source} ({report.format})"),
+            ("inspect.cases", f"{lang.num(s.cases):>12}"), ("inspect.events", f"{lang.num(s.events):>12}"),
+            ("inspect.activities", f"{lang.num(s.activities):>12}"),
+            ("inspect.resources", f"{lang.num(s.resources):>12}  "
+             + lang.t("inspect.with_resource", count=s.events_with_resource)),
+            ("inspect.span", span), ("inspect.timestamps", report.timestamp_method),
+            ("inspect.mapping", f"{report.mapping_name}: " + ", ".join(f"{k}={v}" for k, v in report.mapping.items()))]
     if s.lifecycle_values:
-        lines.append("lifecycle      " + ", ".join(f"{k} {v:,}" for k, v in s.lifecycle_values.items()))
+        rows.append(("inspect.lifecycle", ", ".join(f"{k} {lang.num(v)}" for k, v in s.lifecycle_values.items())))
     if s.case_attributes:
-        lines.append("case attrs     " + ", ".join(s.case_attributes))
+        rows.append(("inspect.case_attrs", ", ".join(s.case_attributes)))
     if s.attributes:
-        lines.append("event attrs    " + ", ".join(s.attributes))
-    return [*lines, "", "load report", *("  " + line for line in report.lines())]
+        rows.append(("inspect.event_attrs", ", ".join(s.attributes)))
+    pad = max(15, max(len(lang.t(key)) for key, _ in rows) + 2)
+    lines = [f"{lang.t(key):<{pad}}{value}" for key, value in rows]
+    return [*lines, "", lang.t("inspect.load_report"), *("  " + line for line in load_lines(report, lang))]
+
+
+def load_lines(report: LoadReport, lang: Lang | None = None) -> list[str]:
+    """The load report's lines, the row counts in ``lang`` (the details as the reader wrote them)."""
+    lang = lang or english()
+    heads = [(lang.t(key), count) for key, count in (("load.rows_read", report.rows_read),
+                                                     ("load.rows_kept", report.rows_kept),
+                                                     ("load.rows_rejected", report.rows_rejected))]
+    pad = max(15, max(len(label) for label, _ in heads) + 2)
+    return [f"{label:<{pad}}{lang.num(count):>12}" for label, count in heads] + report.lines()[3:]

@@ -1,24 +1,32 @@
-"""Present a ranking: terminal table, Markdown and an offline HTML report (pure strings).
+"""Present a ranking: terminal lines, Markdown and a one-page HTML report (pure strings).
 
-Markdown text passes :func:`rpa_scout.safety.markdown_text` and HTML text
-:func:`html.escape`; the terminal lines are escaped by the CLI as it prints them.
+Every word comes from the message catalogues (:mod:`rpa_scout.lang`) in the chosen
+language, numbers in its conventions. Terminal text is wrapped to the terminal's width
+at word boundaries and escaped by the CLI as it prints it; Markdown text passes
+:func:`rpa_scout.safety.markdown_text`; the HTML report is a Jinja2 template with
+autoescaping (names also pass :func:`~rpa_scout.safety.printable`).
 """
 
 from __future__ import annotations
 
-import html
 import math
+import re
+import textwrap
+from typing import Any
 
 import pandas as pd
 
-from rpa_scout.explain import none_recommended
+from rpa_scout.explain import (knock_out_text, none_recommended, payback_cell, payback_text,
+                               reason, source_name, why_not_label)
+from rpa_scout.lang import Lang, english, render
 from rpa_scout.rank import Ranking
-from rpa_scout.load_report import LoadReport
-from rpa_scout.safety import markdown_text, printable
+from rpa_scout.safety import markdown_text
+from rpa_scout.summary import group_bots
 
 EXPORT_COLUMNS = [
     "rank", "kind", "candidate", "steps", "recommended", "fit", "hours_per_year", "hours_low",
-    "hours_high", "nested_in_steps", "fte", "euros_per_year", "payback_months", "annual_executions",
+    "hours_high", "nested_in_steps", "fte", "euros_per_year", "payback_months", "break_even_hours",
+    "break_even_executions", "break_even_licence", "annual_executions",
     "annual_timed", "timed_share", "handling_min", "handling_low_min", "handling_high_min",
     "handling_source", "handling_bound", "automatable_share", "manual_share", "repeated_share", "knock_out",
     "knock_out_value", "knock_out_limit",
@@ -28,6 +36,10 @@ EXPORT_COLUMNS = [
     "handling_cv_raw", "handling_spread_raw",
     "stability_cv_raw", "reason",
 ]
+#: Width of the terminal text when the terminal does not say.
+DEFAULT_WIDTH = 80
+#: Not-recommended steps listed in full in the reports (the rest are counted).
+MAX_LISTED = 30
 
 
 def export_table(ranking: Ranking, top: int | None = None, include_all: bool = False) -> pd.DataFrame:
@@ -42,58 +54,134 @@ def export_table(ranking: Ranking, top: int | None = None, include_all: bool = F
     return table[[c for c in EXPORT_COLUMNS if c in table.columns]].reset_index(drop=True)
 
 
-def _payback(months: float) -> str:
-    return "never" if not math.isfinite(months) else f"{months:.0f} mo"
+#: A number and its unit stay on one line ("80 %", "6 000 €", "1 558 h/v").
+_GLUE = re.compile(r"(?<=\d) (?=[%€×]|h\b|h/|min\b|s\b|d\b|kk\b|mo\b|mån\b|vrk\b|dygn\b|pv\b)")
 
 
-def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool = False) -> list[str]:
-    """A readable table with each candidate's reason under it, then assumptions and notes."""
+def wrap(text: str, width: int = DEFAULT_WIDTH, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` wrapped at word boundaries to ``width`` columns (a word longer than a line is
+    cut); a number and its unit are never split.
+
+    Example:
+        >>> wrap("one two three four five six seven", 20, indent="  ")
+        ['  one two three four', '  five six seven']
+    """
+    glued = _GLUE.sub("\u00a0", str(text))
+    return textwrap.wrap(glued, width=max(width, 20), initial_indent=indent if first is None else first,
+                         subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def reason_in(r: Any, ranking: Ranking, lang: Lang) -> str:
+    """A candidate's reason in ``lang``, with the payback sentence when it does not pay back."""
+    text = reason(r, ranking.fit_threshold, lang=lang)
+    if not math.isfinite(r.payback_months):
+        e = ranking.economics
+        text += "; " + payback_text(r, e.licence_per_year, e.payback_horizon_months, lang)
+    return text
+
+
+def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool = False, *,
+                   lang: Lang | None = None, width: int = DEFAULT_WIDTH) -> list[str]:
+    """A readable table with each candidate's reason under it, the bots, the assumptions
+    and notes, wrapped to ``width`` columns.
+
+    Example:
+        >>> from rpa_scout import read_log, rank_candidates
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> lines = terminal_lines(rank_candidates(log), lang=Lang("fi"))
+        >>> max(map(len, lines)) <= 80 and "Oletukset" in lines
+        True
+    """
+    lang = lang or english()
     table = export_table(ranking, top, include_all)
-    lines = []
     if table.empty:
-        lines.append(none_recommended(ranking.candidates) if not ranking.candidates.empty
-                     else "No candidates: no activity has measurable person work.")
+        text = (none_recommended(ranking.candidates, lang) if not ranking.candidates.empty
+                else lang.t("rank.no_candidates"))
+        lines = wrap(text, width)
     else:
-        lines.append(f"{'#':>3}  {'hours/yr (80% interval)':<26}{'FTE':>6}{'€/yr':>10}{'payback':>9}"
-                     f"{'fit':>6}  candidate")
-        for r in table.itertuples(index=False):
-            rank = f"{r.rank:>3}" if r.rank else "  -"
-            span = f"{r.hours_per_year:,.0f} ({r.hours_low:,.0f}–{r.hours_high:,.0f})"
-            lines.append(f"{rank}  {span:<26}{r.fte:>6.2f}{r.euros_per_year:>10,.0f}"
-                         f"{_payback(r.payback_months):>9}{r.fit:>6.2f}  {r.candidate}")
-            lines.append(f"     {r.reason}")
-    lines.append("")
-    lines.append("Assumptions")
-    lines.extend(f"  - {a.line()}" for a in ranking.assumptions if not math.isnan(a.value))
-    lines.extend(f"  - {a.name}: {a.source} ({a.kind})" for a in ranking.assumptions if math.isnan(a.value))
-    lines.extend(f"  - {note}" for note in ranking.notes)
+        lines = _table_lines(table, ranking, lang, width)
+    lines += _bot_lines(ranking, lang, width)
+    lines += ["", lang.t("section.assumptions")]
+    for a in ranking.assumptions:
+        lines += wrap(a.render(lang), width, indent="    ", first="  - ")
+    for note in ranking.notes:
+        lines += wrap(render(note, lang), width, indent="    ", first="  - ")
     if not ranking.excluded.empty:
-        lines.append("")
-        lines.append(f"Not ranked ({len(ranking.excluded)} activities)")
+        lines += ["", lang.t("section.not_ranked", count=len(ranking.excluded))]
         for r in ranking.excluded.head(10).itertuples(index=False):
-            lines.append(f"  - {r.activity}: {r.why}")
+            lines += wrap(f"{r.activity}: {_why(r, lang)}", width, indent="    ", first="  - ")
         if len(ranking.excluded) > 10:
-            lines.append(f"  - ... and {len(ranking.excluded) - 10} more (see --format json)")
+            lines.append("  - " + lang.t("word.and_more", count=len(ranking.excluded) - 10))
     return lines
 
 
-def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False) -> str:
-    """Markdown report: candidate table with reasons, assumptions, notes."""
+def _why(r: Any, lang: Lang) -> str:
+    from rpa_scout.explain import why_excluded
+
+    return why_excluded(str(r.verdict), str(r.evidence), str(r.source), lang)
+
+
+def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int) -> list[str]:
+    """Header, then per candidate: rank and name, its numbers, its reason (wrapped)."""
+    numbers = (f"{lang.t('col.hours_interval'):<30}{lang.t('col.fte'):>6}{lang.t('col.euros'):>10}"
+               f"  {lang.t('col.payback'):<14}{lang.t('col.fit'):>7}")
+    lines = [f"{lang.t('col.rank'):>3}  {lang.t('col.candidate')}", "     " + numbers.rstrip()]
+    for r in table.itertuples(index=False):
+        rank = f"{r.rank:>3}" if r.rank else "  -"
+        lines += wrap(str(r.candidate), width, indent="     ", first=f"{rank}  ")
+        span = f"{lang.num(r.hours_per_year)} ({lang.num(r.hours_low)}–{lang.num(r.hours_high)})"
+        lines.append(f"     {span:<30}{lang.num(r.fte, 2):>6}{lang.num(r.euros_per_year):>10}"
+                     f"  {payback_cell(r.payback_months, lang):<14}{lang.num(r.fit, 2):>7}".rstrip())
+        lines += wrap(reason_in(r, ranking, lang), width, indent="     ")
+    return lines
+
+
+def _bot_lines(ranking: Ranking, lang: Lang, width: int) -> list[str]:
+    """The per-bot view, when some bot runs more than one step."""
+    bots = group_bots(ranking)
+    if bots.empty or int(bots["n_steps"].max()) < 2:
+        return []
+    lines = ["", lang.t("section.bots")]
+    for b in bots.itertuples(index=False):
+        text = lang.t("bot.line", name=lang.t("bot.name", number=b.bot), hours=b.hours_per_year,
+                      euros=b.euros_per_year, payback=_bot_payback(b, ranking, lang), steps=b.steps)
+        lines += wrap(text, width, indent="    ", first="  - ")
+    return lines
+
+
+def _bot_payback(b: Any, ranking: Ranking, lang: Lang) -> str:
+    e = ranking.economics
+    if math.isfinite(b.payback_months):
+        return lang.t("payback.pays", months=b.payback_months)
+    price = (lang.t("payback.or_licence", price=b.break_even_licence) if b.break_even_licence > 0
+             else lang.t("payback.no_licence"))
+    return lang.t("payback.never_bot", licence=e.licence_per_year, horizon=e.payback_horizon_months,
+                  hours=b.break_even_hours, price=price)
+
+
+def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False, *,
+             lang: Lang | None = None) -> str:
+    """Markdown report: candidate table with reasons, bots, assumptions, notes, not ranked."""
+    lang = lang or english()
     table = export_table(ranking, top, include_all)
-    out = ["# Automation candidates", "",
-           "| # | candidate | hours/yr | 80 % interval | FTE | €/yr | payback | fit | why |",
+    heads = [lang.t(k) for k in ("col.rank", "col.candidate", "col.hours", "col.interval", "col.fte",
+                                 "col.euros", "col.payback", "col.fit", "col.why")]
+    out = [f"# {lang.t('section.candidates')}", "", "| " + " | ".join(heads) + " |",
            "|---:|---|---:|---|---:|---:|---:|---:|---|"]
     for r in table.itertuples(index=False):
-        out.append(f"| {r.rank or '-'} | {_md(r.candidate)} | {r.hours_per_year:,.0f} | "
-                   f"{r.hours_low:,.0f}–{r.hours_high:,.0f} | {r.fte:.2f} | {r.euros_per_year:,.0f} | "
-                   f"{_payback(r.payback_months)} | {r.fit:.2f} | {_md(r.reason)} |")
-    out += ["", "## Assumptions", ""]
-    out += [f"- {_md(a.line())}" if not math.isnan(a.value) else f"- {_md(f'{a.name}: {a.source} ({a.kind})')}"
-            for a in ranking.assumptions]
-    out += [f"- {_md(n)}" for n in ranking.notes]
+        out.append(f"| {r.rank or '-'} | {_md(r.candidate)} | {lang.num(r.hours_per_year)} | "
+                   f"{lang.num(r.hours_low)}–{lang.num(r.hours_high)} | {lang.num(r.fte, 2)} | "
+                   f"{lang.num(r.euros_per_year)} | {_md(payback_cell(r.payback_months, lang))} | "
+                   f"{lang.num(r.fit, 2)} | {_md(reason_in(r, ranking, lang))} |")
+    bots = _bot_lines(ranking, lang, 10_000)
+    if bots:
+        out += ["", f"## {bots[1]}", ""] + [f"- {_md(line.strip()[2:])}" for line in bots[2:]]
+    out += ["", f"## {lang.t('section.assumptions')}", ""]
+    out += [f"- {_md(a.render(lang))}" for a in ranking.assumptions]
+    out += [f"- {_md(render(n, lang))}" for n in ranking.notes]
     if not ranking.excluded.empty:
-        out += ["", "## Not ranked", ""]
-        out += [f"- {_md(r.activity)}: {_md(r.why)}" for r in ranking.excluded.itertuples(index=False)]
+        out += ["", f"## {lang.t('section.not_ranked', count=len(ranking.excluded))}", ""]
+        out += [f"- {_md(r.activity)}: {_md(_why(r, lang))}" for r in ranking.excluded.itertuples(index=False)]
     return "\n".join(out) + "\n"
 
 
@@ -101,62 +189,20 @@ def _md(text: object) -> str:
     return markdown_text(text)
 
 
-def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: str,
-                report: LoadReport | None, top: int | None = None, include_all: bool = False) -> str:
-    """A self-contained HTML page: map coloured by score, candidates, assumptions, load report.
+def not_recommended(ranking: Ranking, lang: Lang) -> pd.DataFrame:
+    """The examined candidates that are not recommended, most hours first, with the reason."""
+    table = ranking.candidates
+    if table.empty:
+        return pd.DataFrame(columns=["candidate", "kind", "hours_per_year", "hours_low", "hours_high",
+                                     "why", "short", "reason_text"])
+    out = table[~table["recommended"]].sort_values(["hours_per_year", "candidate"], ascending=[False, True],
+                                                    kind="stable")
+    why = [knock_out_text(r.knock_out, r.knock_out_value, r.knock_out_limit, lang) if r.knock_out
+           else why_not_label(r, lang) for r in out.itertuples(index=False)]
+    return out.assign(why=why, short=[why_not_label(r, lang) for r in out.itertuples(index=False)],
+                      reason_text=[reason_in(r, ranking, lang) for r in out.itertuples(index=False)])
 
-    Nothing is fetched from the network: styles are inline and the map is inline SVG.
-    """
-    def esc(text: object) -> str:
-        return html.escape(printable(text))
 
-    table = export_table(ranking, top, include_all)
-    rows = "\n".join(
-        f"<tr><td>{r.rank or '-'}</td><td>{esc(str(r.candidate))}</td><td class=n>{r.hours_per_year:,.0f}</td>"
-        f"<td class=n>{r.hours_low:,.0f}–{r.hours_high:,.0f}</td><td class=n>{r.fte:.2f}</td>"
-        f"<td class=n>{r.euros_per_year:,.0f}</td><td class=n>{_payback(r.payback_months)}</td>"
-        f"<td class=n>{r.fit:.2f}</td><td>{esc(str(r.reason))}</td></tr>"
-        for r in table.itertuples(index=False))
-    assumptions = "\n".join(
-        f"<li>{esc(a.line() if not math.isnan(a.value) else f'{a.name}: {a.source} ({a.kind})')}</li>"
-        for a in ranking.assumptions)
-    notes = "\n".join(f"<li>{esc(n)}</li>" for n in ranking.notes)
-    excluded = "\n".join(f"<li>{esc(str(r.activity))}: {esc(str(r.why))}</li>"
-                         for r in ranking.excluded.itertuples(index=False))
-    load = "\n".join(f"<li>{esc(line.strip())}</li>" for line in report.lines()) if report else ""
-    figure = (map_svg or "") + (f"<p class=note>{esc(map_note)}</p>" if map_note else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1200px; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left; }}
-td.n {{ text-align: right; white-space: nowrap; }}
-th {{ background: #f3f3f3; }}
-.map svg {{ max-width: 100%; height: auto; }}
-.note {{ color: #666; }}
-</style></head><body>
-<h1>{esc(title)}</h1>
-<p class=note>Hours saved per year = annual manual executions × handling time × automatable share,
-with an 80 % interval (bootstrap over cases, widened by the handling-time estimator's measured
-error). No individual employee is named or ranked.</p>
-<h2>Process map, coloured by candidate fit</h2>
-<div class=map>{figure}</div>
-<h2>Candidates</h2>
-<table><thead><tr><th>#</th><th>candidate</th><th>hours/yr</th><th>80 % interval</th><th>FTE</th>
-<th>€/yr</th><th>payback</th><th>fit</th><th>why</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table>
-<h2>Assumptions</h2><ul>
-{assumptions}
-{notes}
-</ul>
-<h2>Not ranked</h2><ul>
-{excluded}
-</ul>
-<h2>Load report</h2><ul>
-{load}
-</ul>
-</body></html>
-"""
+def handling_source(source: str, lang: Lang) -> str:
+    """A handling-time source in ``lang`` (re-exported for the writers)."""
+    return source_name(source, lang)

@@ -18,18 +18,21 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.assumptions import Assumption, Economics
+from rpa_scout.calibration import DEFAULT_CALIBRATION
 from rpa_scout.columns import CAPACITY, HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError
 from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
-                               UNKNOWN_HANDLING, reason, why_excluded)
+                               UNKNOWN_HANDLING, reason, weakest, why_excluded)
+from rpa_scout.lang import Message
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, HandlingResult, estimate_handling_time
 from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
 from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings
-from rpa_scout.value import (annual_factor, bootstrap_totals, interval, months_covered,
-                             payback_months, volume_period)
+from rpa_scout.worktime import _clock
+from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, interval,
+                             months_covered, payback_months, volume_period)
 
 #: Shortest period (days of case starts, or of events) to annualise volumes from: a
 #: month, so that one busy day or week is not multiplied into a year.
@@ -40,13 +43,32 @@ __all__ = ["RankConfig", "Ranking", "rank_candidates", "annotate_graph", "CRITER
 
 @dataclass(frozen=True)
 class Ranking:
-    """The ranked candidates, the assumptions behind them and what was left out."""
+    """The ranked candidates, the assumptions behind them and what was left out.
+
+    Attributes:
+        candidates: one row per candidate (see :func:`rank_candidates`).
+        assumptions: every number the hours rest on, with its source.
+        handling: the handling-time estimates the ranking used.
+        excluded: activities that are not candidates, with ``why``.
+        notes: what the reader should know (English :class:`rpa_scout.lang.Message`
+            text, shown in any language by the reports).
+        fit_threshold: the fit a candidate needed.
+        economics: the economic assumptions (licence, build, payback horizon).
+        bootstrap: the bootstrap rounds of each candidate's hours a year (rounds ×
+            candidates, columns named by candidate), for intervals of totals.
+        method_error: per candidate, the handling-time estimator's error on the log
+            scale (``low``, ``high``; 0 where handling is measured or supplied).
+    """
 
     candidates: pd.DataFrame
     assumptions: tuple[Assumption, ...]
     handling: HandlingResult
     excluded: pd.DataFrame
     notes: tuple[str, ...]
+    fit_threshold: float = 0.6
+    economics: Economics = Economics()
+    bootstrap: pd.DataFrame | None = None
+    method_error: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -104,28 +126,28 @@ def rank_candidates(
     rows, values = _candidates(log, handling, acts, eligible, config, columns)
     excluded = _excluded(acts, eligible)
     if not rows:
-        notes = ("no activity has measurable person work: nothing to rank",)
-        return Ranking(_empty_table(), tuple(economics.assumptions()), handling, excluded, notes)
-    table = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
+        notes = ("note.nothing_to_rank",)
+        return Ranking(_empty_table(), tuple(economics.assumptions()), handling, excluded,
+                       tuple(Message(n) for n in notes), config.fit_threshold, economics)
+    table, boot, error = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
     table = _fit(table, config)
     table = _knock_outs(table, economics, config)
     table["recommended"] = (table["fit"] >= config.fit_threshold) & (table["knock_out"] == "")
     table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
-    table["reason"] = [reason(r, config.fit_threshold, _weakest(r)) for r in table.itertuples(index=False)]
+    table["reason"] = [reason(r, config.fit_threshold, weakest(r)) for r in table.itertuples(index=False)]
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)
     assumptions.insert(1, _repeats_assumption(log, columns))
-    return Ranking(table, tuple(assumptions), handling, excluded, _notes(period, handling, table))
+    return Ranking(table, tuple(assumptions), handling, excluded, _notes(period, handling, table),
+                   config.fit_threshold, economics, boot, error)
 
 
 def _repeats_assumption(log: pd.DataFrame, columns: LogColumns) -> Assumption:
     """How repeated identical events were treated: what the log holds is counted as work."""
     rows = int(repeated_rows(log, columns=columns).sum())
     share = rows / max(len(log), 1)
-    return Assumption("repeated identical events", rows, "events, counted as work", "assumed",
-                      f"{share:.1%} of the events repeat an identical earlier row (batch postings "
-                      "are work); if they are export duplicates, read the log with "
-                      "--drop-duplicates; a candidate names its share when over 5 %")
+    return Assumption(Message("assumption.repeats.name"), rows, Message("assumption.repeats.unit"),
+                      "assumed", Message("assumption.repeats.source", share=share))
 
 
 def _candidates(log: pd.DataFrame, handling: HandlingResult, acts: pd.DataFrame,
@@ -231,8 +253,9 @@ def _raw_criteria(raw: pd.DataFrame, steps: list[str], single: bool) -> dict[str
 
 
 def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling: HandlingResult,
-           economics: Economics, config: RankConfig) -> pd.DataFrame:
-    """Hours a year (from the timed executions), their interval, FTE, euros, payback."""
+           economics: Economics, config: RankConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Hours a year (from the timed executions), their interval, FTE, euros, payback; the
+    bootstrap rounds and the method error per candidate (for intervals of totals)."""
     matrix = per_case.astype(np.float32) / 3600.0
     share = table["rule_basedness"].to_numpy()
     samples = bootstrap_totals(matrix, rounds=config.bootstrap_rounds, seed=config.seed)
@@ -249,9 +272,23 @@ def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling:
     table["nested_in_steps"] = table["kind"] == "routine"
     table["fte"] = hours / economics.fte_hours
     table["euros_per_year"] = hours * economics.hourly_cost
-    table["payback_months"] = payback_months(economics.build_days * economics.day_rate,
-                                             table["euros_per_year"].to_numpy(), economics.licence_per_year)
-    return table
+    _economics(table, economics)
+    names = table["candidate"].astype(str)
+    boot = pd.DataFrame(samples * period.factor * share, columns=names)
+    error = pd.DataFrame({"low": err[:, 0], "high": err[:, 1]}, index=names)
+    return table, boot, error
+
+
+def _economics(table: pd.DataFrame, economics: Economics) -> None:
+    """Payback months (NaN: not within the horizon) and what would break even, in place."""
+    build = economics.build_days * economics.day_rate
+    table["payback_months"] = payback_months(build, table["euros_per_year"].to_numpy(),
+                                             economics.licence_per_year, economics.payback_horizon_months)
+    even = break_even(build, economics.licence_per_year, economics.hourly_cost,
+                      table["hours_per_year"].to_numpy(), table["annual_timed"].to_numpy(),
+                      table["euros_per_year"].to_numpy(), economics.payback_horizon_months)
+    for name, values in even.items():
+        table[name] = values
 
 
 def _fit(table: pd.DataFrame, config: RankConfig) -> pd.DataFrame:
@@ -290,10 +327,6 @@ def _knock_outs(table: pd.DataFrame, economics: Economics, config: RankConfig) -
     return table
 
 
-def _weakest(r) -> str:
-    return min(CRITERIA, key=lambda c: 1.0 if pd.isna(getattr(r, c)) else getattr(r, c))
-
-
 def _excluded(acts: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
     excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence"]].reset_index()
     excluded["why"] = [why_excluded(str(v), str(e), str(s)) for v, e, s in
@@ -314,46 +347,49 @@ def _sort(table: pd.DataFrame, key: str) -> pd.DataFrame:
 def _assumptions(period: _Period, handling: HandlingResult, economics: Economics,
                  config: RankConfig) -> list[Assumption]:
     down, up = handling.calibration.interval_factors("estimated", "*")
-    floors = ", ".join(f"{c.replace('_', ' ')} {v:.2f}" for c, v in sorted(config.minimums.items())) or "none"
-    if config.minimums.get("variability"):
-        floors += (f"; variability {config.minimums['variability']:.2f} = handling time spread more "
-                   f"than {1 / max(config.minimums['variability'], 1e-9):.1f}× this log's most uniform "
-                   "steps (judgement work)")
+    floors = [Message("assumption.floor", criterion=Message(f"criterion.{c}"), value=v)
+              for c, v in sorted(config.minimums.items())]
+    variability = config.minimums.get("variability")
+    origin = (Message("calibration.default_origin") if handling.calibration.origin == DEFAULT_CALIBRATION.origin
+              else handling.calibration.origin)
     return [
-        Assumption("annualisation factor", period.factor, "× log counts", "measured",
-                   f"12 / {period.months:.2f} months, the {period.basis} (the cases whose work the "
-                   "log holds), partial months pro rata"),
-        Assumption("completion-only estimate: share of the time since a tight bound that is work",
-                   handling.calibration.work_share, "", "measured",
-                   f"fitted on real logs; {handling.calibration.origin}"),
-        Assumption("completion-only estimate: on held-out real logs, 80 % of true means were between",
-                   float(np.exp(-down)), f"and {np.exp(up):.2f} × the estimate", "measured",
-                   f"the intervals use this spread; {handling.calibration.origin}"),
-        Assumption("automatable share", float("nan"), "per candidate", "estimated",
-                   "share of executions whose outcome (the system step it triggers: an "
-                   "exception, a return, a letter sent; or passing the case on) a depth-3 "
-                   "decision tree predicts from case data (rule_basedness); unpredictable "
-                   "exceptions stay with people"),
-        Assumption("knock-out floors", float("nan"), "per criterion", "assumed",
-                   f"not recommended below: {floors}; set rank.minimums in the config"),
-        Assumption("bootstrap", config.bootstrap_rounds, "resamples of cases", "measured",
-                   f"80 % interval, Poisson weights, seed {config.seed}"),
+        Assumption(Message("assumption.annualisation.name"), period.factor, Message("unit.times_counts"),
+                   "measured", Message("assumption.annualisation.source", months=period.months,
+                                       basis=Message(f"basis.{_basis_key(period.basis)}"))),
+        Assumption(Message("assumption.work_share.name"), handling.calibration.work_share, "", "measured",
+                   Message("assumption.work_share.source", origin=origin)),
+        Assumption(Message("assumption.error.name"), float(np.exp(-down)),
+                   Message("assumption.error.unit", high=float(np.exp(up))), "measured",
+                   Message("assumption.error.source", origin=origin)),
+        Assumption(Message("assumption.automatable.name"), float("nan"), "", "estimated",
+                   Message("assumption.automatable.source")),
+        Assumption(Message("assumption.floors.name"), float("nan"), "", "assumed",
+                   Message("assumption.floors.source", floors=floors or "–")
+                   if not variability else Message("assumption.floors.variability", floors=floors,
+                                                   spread=1 / max(variability, 1e-9))),
+        Assumption(Message("assumption.bootstrap.name"), config.bootstrap_rounds,
+                   Message("assumption.bootstrap.unit"), "measured",
+                   Message("assumption.bootstrap.source", seed=config.seed)),
         *economics.assumptions(),
     ]
 
 
+def _basis_key(basis: str) -> str:
+    return "case_starts" if "case" in basis else "events"
+
+
 def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tuple[str, ...]:
     singles = table[table["kind"] == "activity"]
-    notes = [f"volumes annualised over the {period.basis}: {period.months:.1f} months "
-             f"({period.first:%Y-%m-%d} .. {period.last:%Y-%m-%d}; events {period.event_first:%Y-%m-%d} "
-             f".. {period.event_last:%Y-%m-%d}); counts × {period.factor:.3f} = a year",
-             handling.working_hours.describe(),
-             f"total of the recommended single steps: {singles.loc[singles['recommended'], 'hours_per_year'].sum():,.0f} "
-             "h/yr; routines regroup hours already counted in their steps and are not added"]
+    hours = handling.working_hours
+    notes = [Message("note.annualised", basis=Message(f"basis.{_basis_key(period.basis)}"),
+                     months=period.months, first=period.first, last=period.last,
+                     event_first=period.event_first, event_last=period.event_last, factor=period.factor),
+             Message("note.working_day", start=_clock(hours.start_hour), end=_clock(hours.end_hour),
+                     zone=hours.timezone) if hours.start_hour is not None else Message("note.working_day_unknown"),
+             Message("note.total", hours=float(singles.loc[singles["recommended"], "hours_per_year"].sum()))]
     capped = handling.instances["capacity"].mean() if len(handling.instances) else 0.0
     if capped > 0:
-        notes.append(f"{capped:.1%} of instances were scaled down so that no account is credited "
-                     "with more person time in a day than its working day")
+        notes.append(Message("note.capacity", share=float(capped)))
     return tuple(notes)
 
 

@@ -1,38 +1,45 @@
 """Turn a process graph into Graphviz DOT text (pure: no files, no subprocess).
 
 Two views: *frequency* (edge width and label by count) and *performance* (edge colour
-and label by median waiting time, node label with measured handling time). Optional
-``score`` node attributes (0–1, set by the ranking) colour the activities. Names are
-shown :func:`~rpa_scout.safety.printable` (control characters escaped).
+and label by the median waiting time in absolute bands, with a legend; node label with
+measured handling time). Labels and units are in the chosen language
+(:class:`rpa_scout.lang.Lang`). In the report's map, node roles (:func:`mark_roles`)
+mark the candidates with their rank and hours, the knocked-out steps and the system's
+steps; otherwise optional ``score`` node attributes (0–1, set by the ranking) colour the
+activities. Names are shown :func:`~rpa_scout.safety.printable` (control characters
+escaped).
 """
 
 from __future__ import annotations
 
+import html
 import math
-
-from typing import Any
+from typing import Any, Mapping
 
 import networkx as nx
+import pandas as pd
 
 from rpa_scout.errors import ConfigError
+from rpa_scout.lang import Lang, english
 from rpa_scout.safety import printable
 
 VIEWS = ("frequency", "performance")
-_WAIT_COLOURS = ("#2b83ba", "#abdda4", "#fdae61", "#f46d43", "#d7191c")
+_WAIT_COLOURS = ("#2b83ba", "#4dac26", "#fdae61", "#f46d43", "#d7191c")
+#: Upper limits (seconds) of the performance view's wait colours: an hour, a day, a week, 30 days.
+WAIT_LIMITS = (3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0)
 _SCORE_COLOURS = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
+#: Node looks in the report's map, by role.
+ROLE_STYLE = {
+    "candidate": ('"rounded,filled,bold"', "#fdae6b", "#e6550d", "#000000"),
+    "not_recommended": ('"rounded,filled,dashed"', "#e6e6e6", "#7f7f7f", "#404040"),
+    "automated": ('"rounded,filled,dotted"', "#ffffff", "#7f7f7f", "#404040"),
+    "other": ('"rounded,filled"', "#deebf7", "#6b8fb3", "#000000"),
+}
 
 
-def human_duration(seconds: float | None) -> str:
-    """Compact duration: 45 s, 12 min, 3.5 h, 4.2 d."""
-    if seconds is None or not math.isfinite(seconds):
-        return "–"
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 36 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
+def human_duration(seconds: float | None, lang: Lang | None = None) -> str:
+    """Compact duration: 45 s, 12 min, 3.5 h, 4.2 d (in ``lang``, English by default)."""
+    return (lang or english()).duration(seconds)
 
 
 def _quote(text: str) -> str:
@@ -51,65 +58,162 @@ def _wrap(name: str, width: int = 28) -> str:
     return "\n".join(lines)
 
 
-def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = None) -> str:
-    """Return DOT text for ``graph`` in the chosen view."""
+def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = None,
+           lang: Lang | None = None, legend: bool = True) -> str:
+    """Return DOT text for ``graph`` in the chosen view.
+
+    Args:
+        graph: a graph from :func:`rpa_scout.discover_graph` (nodes may carry a ``role``
+            from :func:`mark_roles`: the report's candidates, knock-outs, system steps).
+        view: ``frequency`` (edges labelled by count) or ``performance`` (edges labelled
+            and coloured by the median wait, in absolute bands: an hour, a day, a week, 30 days).
+        title: shown above the map.
+        lang: the language of labels, units and legend (English by default).
+        legend: draw a legend of colours and widths under the map.
+
+    Example:
+        >>> from rpa_scout import discover_graph
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["c", "c"], "concept:name": ["A", "B"],
+        ...                     "time:timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 12:30"], utc=True)})
+        >>> "2,5 h" in to_dot(discover_graph(log), view="performance", lang=Lang("fi"))
+        True
+    """
     if view not in VIEWS:
         raise ConfigError(f"unknown view {view!r}; choose frequency or performance")
+    lang = lang or english()
     counts = [d.get("count", 0) for *_, d in graph.edges(data=True)] or [1]
     max_count = max(counts) or 1
-    waits = sorted(d["wait_median_s"] for *_, d in graph.edges(data=True) if "wait_median_s" in d)
-    events = [d.get("events", 0) for _, d in graph.nodes(data=True) if d.get("kind") == "activity"]
-    max_events = max(events or [1]) or 1
     out = ["digraph process {", "  rankdir=TB;",
            '  graph [fontname="Helvetica", fontsize=12, nodesep=0.35, ranksep=0.45];',
-           '  node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", '
+           '  node [fontname="Helvetica", fontsize=12, shape=box, style="rounded,filled", '
            'color="#4d4d4d", penwidth=1];',
-           '  edge [fontname="Helvetica", fontsize=9, color="#4d4d4d", arrowsize=0.7];']
+           '  edge [fontname="Helvetica", fontsize=10, color="#4d4d4d", arrowsize=0.7];']
     if title:
         out.append(f"  labelloc=t; label={_quote(printable(title))};")
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
-    for node, data in graph.nodes(data=True):
-        kind = data.get("kind", "activity")
-        if kind in ("start", "end"):
-            shape = "circle" if kind == "start" else "doublecircle"
-            fill = "#9be39b" if kind == "start" else "#f4a3a3"
-            out.append(f'  {ids[node]} [label="", shape={shape}, width=0.3, fillcolor="{fill}", '
-                       f'tooltip={_quote(kind)}];')
-            continue
-        label = _wrap(str(node))
-        if view == "frequency":
-            label += f"\n{data.get('events', 0):,}"
-            shade = 0.15 + 0.75 * data.get("events", 0) / max_events
-            fill = _score_colour(data["score"]) if "score" in data else _blue(shade)
-        else:
-            if "handling_mean_s" in data:
-                label += f"\nhandling {human_duration(data['handling_mean_s'])} ({data.get('handling_source', 'measured')})"
-            fill = _score_colour(data["score"]) if "score" in data else "#eeeeee"
-        font = "#ffffff" if _dark(fill) else "#000000"
-        if "score" in data:
-            label += f"\nscore {data['score']:.2f}"
-        out.append(f"  {ids[node]} [label={_quote(label)}, fillcolor=\"{fill}\", fontcolor=\"{font}\"];")
+    out += [_node_line(ids[node], node, data, graph, view, lang) for node, data in graph.nodes(data=True)]
     for a, b, data in graph.edges(data=True):
         count = data.get("count", 0)
         width = 0.8 + 5.0 * math.log1p(count) / math.log1p(max_count)
         if view == "frequency":
-            label = f"{count:,}"
-            colour = "#4d4d4d"
+            label, colour = lang.num(count), "#4d4d4d"
         else:
             median = data.get("wait_median_s")
-            label = human_duration(median) if median is not None else ""
-            colour = _wait_colour(median, waits)
+            label = lang.duration(median) if median is not None else ""
+            colour = wait_colour(median)
         out.append(f"  {ids[a]} -> {ids[b]} [label={_quote(label)}, penwidth={width:.2f}, "
                    f'color="{colour}", fontcolor="{colour}"];')
+    if legend:
+        out += _legend(view, max_count, lang)
     out.append("}")
     return "\n".join(out) + "\n"
 
 
-def _wait_colour(value: float | None, ordered: list[float]) -> str:
-    if value is None or not ordered:
+def _node_line(node_id: str, node: str, data: dict, graph: nx.DiGraph, view: str, lang: Lang) -> str:
+    """One node's DOT line: label, fill and border by role, view and score."""
+    kind = data.get("kind", "activity")
+    if kind in ("start", "end"):
+        shape = "circle" if kind == "start" else "doublecircle"
+        fill = "#9be39b" if kind == "start" else "#f4a3a3"
+        return (f'  {node_id} [label="", shape={shape}, width=0.3, fillcolor="{fill}", '
+                f"tooltip={_quote(kind)}];")
+    label = _wrap(str(node), 26)
+    role = data.get("role")
+    if role == "candidate":
+        label += "\n" + lang.t("map.rank_hours", rank=data.get("rank", 0), hours=data.get("hours_per_year", 0.0))
+    elif role == "not_recommended":
+        label += "\n" + _wrap(lang.t("map.not_recommended", why=data.get("why_not", "")), 30)
+    elif role == "automated":
+        label += "\n(" + lang.t("map.automated") + ")"
+    elif view == "frequency":
+        label += "\n" + lang.num(data.get("events", 0))
+    if view == "performance" and "handling_mean_s" in data:
+        source = data.get("handling_source", "measured")
+        label += "\n" + lang.t("map.handling", duration=lang.duration(data["handling_mean_s"]),
+                               source=lang.t(f"source.{source}") if f"source.{source}" in lang.messages else source)
+    if role in ROLE_STYLE:
+        style, fill, border, font = ROLE_STYLE[role]
+        width = 2.2 if role == "candidate" else 1.2
+        return (f"  {node_id} [label={_quote(label)}, style={style}, fillcolor=\"{fill}\", "
+                f'color="{border}", penwidth={width}, fontcolor="{font}"];')
+    if view == "frequency":
+        events = [d.get("events", 0) for _, d in graph.nodes(data=True) if d.get("kind") == "activity"]
+        shade = 0.15 + 0.75 * data.get("events", 0) / (max(events or [1]) or 1)
+        fill = _score_colour(data["score"]) if "score" in data else _blue(shade)
+    else:
+        fill = _score_colour(data["score"]) if "score" in data else "#eeeeee"
+    if "score" in data:
+        label += f"\nscore {data['score']:.2f}"
+    font = "#ffffff" if _dark(fill) else "#000000"
+    return f"  {node_id} [label={_quote(label)}, fillcolor=\"{fill}\", fontcolor=\"{font}\"];"
+
+
+def _legend(view: str, max_count: int, lang: Lang) -> list[str]:
+    """A legend node under the map: the wait colours (performance view) and the widths."""
+    esc = lambda text: html.escape(printable(text))  # noqa: E731
+    rows = []
+    if view == "performance":
+        cells = "".join(f'<TD BGCOLOR="{colour}"><FONT COLOR="{"#ffffff" if _dark(colour) else "#000000"}">'
+                        f"{esc(text)}</FONT></TD>" for colour, text in wait_legend(lang))
+        rows.append(f"<TR><TD>{esc(lang.t('map.legend_wait'))}</TD>{cells}</TR>")
+    span = ' COLSPAN="6"' if view == "performance" else ""
+    rows.append(f'<TR><TD{span} ALIGN="LEFT">{esc(lang.t("html.legend.width", count=max_count))}</TD></TR>')
+    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
+    return ['  subgraph cluster_legend { style=invis; legend [shape=plaintext, style="", '
+            f"fontsize=10, label=<{table}>]; }}"]
+
+
+def wait_legend(lang: Lang | None = None) -> list[tuple[str, str]]:
+    """The performance view's colours and what each means ("up to 1 h", ..., "over 30 d")."""
+    lang = lang or english()
+    limits = [lang.t("unit.hours", value=lang.num(1)), *(lang.t("unit.days", value=lang.num(d)) for d in (1, 7, 30))]
+    out = [(c, lang.t("map.wait_bucket", limit=limit)) for c, limit in zip(_WAIT_COLOURS, limits)]
+    return out + [(_WAIT_COLOURS[-1], lang.t("map.wait_over", limit=limits[-1]))]
+
+
+def wait_colour(value: float | None) -> str:
+    """The colour of a median wait, by its length (:data:`WAIT_LIMITS`); grey when unknown."""
+    if value is None or not math.isfinite(value):
         return "#999999"
-    rank = sum(1 for w in ordered if w <= value) / len(ordered)
-    return _WAIT_COLOURS[min(len(_WAIT_COLOURS) - 1, int(rank * len(_WAIT_COLOURS)))]
+    return next((c for c, limit in zip(_WAIT_COLOURS, WAIT_LIMITS) if value <= limit), _WAIT_COLOURS[-1])
+
+
+def mark_roles(graph: nx.DiGraph, shown: pd.DataFrame, candidates: pd.DataFrame,
+               excluded: pd.DataFrame, why_not: Mapping[str, str]) -> nx.DiGraph:
+    """Copy of ``graph`` with each activity's role in the report's map.
+
+    Args:
+        graph: the map to draw.
+        shown: the candidates the report lists (their ``rank`` and ``hours_per_year``).
+        candidates: every candidate of the ranking (knocked-out steps among them).
+        excluded: the ranking's activities that are no candidate (``verdict``).
+        why_not: short reason per not-recommended step.
+
+    Returns:
+        A copy whose activity nodes carry ``role`` (candidate, not_recommended,
+        automated or other), and ``rank``, ``hours_per_year`` or ``why_not``.
+    """
+    out = graph.copy()
+    singles = candidates[candidates["kind"] == "activity"] if not candidates.empty else candidates
+    automated = set(excluded.loc[excluded["verdict"].isin(["automated", "artificial"]), "activity"].astype(str)) \
+        if not excluded.empty else set()
+    ranked = {str(r.candidate): r for r in shown.itertuples(index=False) if r.kind == "activity" and r.rank}
+    knocked = {str(c) for c, ok in zip(singles.get("candidate", []), singles.get("recommended", [])) if not ok}
+    for node, data in out.nodes(data=True):
+        if data.get("kind", "activity") != "activity":
+            continue
+        data.pop("score", None)
+        if node in ranked:
+            data.update(role="candidate", rank=int(ranked[node].rank),
+                        hours_per_year=float(ranked[node].hours_per_year))
+        elif node in knocked:
+            data.update(role="not_recommended", why_not=why_not.get(node, ""))
+        elif node in automated:
+            data["role"] = "automated"
+        else:
+            data["role"] = "other"
+    return out
 
 
 def _score_colour(score: float) -> str:

@@ -1,8 +1,8 @@
 """Every setting rpa_scout has, in one frozen :class:`Settings`, one section per stage.
 
-``Settings(read, manual, handling, rank, economics)``: how to read the log, how to tell
-person from system work, where handling times come from, how to rank, and the economic
-assumptions. The CLI builds one (``rpa_scout.io.config.load_settings`` reads and checks
+``Settings(read, manual, handling, rank, economics, present)``: how to read the log, how
+to tell person from system work, where handling times come from, how to rank, the
+economic assumptions, and how results are shown to people (their language). The CLI builds one (``rpa_scout.io.config.load_settings`` reads and checks
 a YAML file against the same sections) and passes it down whole; in Python::
 
     >>> from rpa_scout.settings import Settings, ReadSettings, RankConfig
@@ -23,6 +23,7 @@ from typing import Mapping
 from rpa_scout.assumptions import Economics
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.errors import ConfigError
+from rpa_scout.lang import DEFAULT_LANG, LANGS
 
 DEFAULT_TIMEZONE = "Europe/Helsinki"
 CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
@@ -215,6 +216,24 @@ def _known(values: Mapping[str, float], what: str) -> None:
 
 
 @dataclass(frozen=True)
+class PresentSettings:
+    """How results are shown to people (YAML section ``present``).
+
+    Attributes:
+        lang: the language of every human output (terminal text, Markdown, HTML, Excel):
+            ``fi``, ``sv`` or ``en``. The CLI takes it from ``--lang``, else this
+            setting, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else
+            English. CSV and JSON keep English keys and plain numbers whatever it is.
+    """
+
+    lang: str = DEFAULT_LANG
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ConfigError(f"unknown language {self.lang!r}; choose one of {', '.join(LANGS)}")
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings, one section per stage; the zone is the ``read`` section's only."""
 
@@ -223,6 +242,7 @@ class Settings:
     handling: HandlingSettings = field(default_factory=HandlingSettings)
     rank: RankConfig = field(default_factory=RankConfig)
     economics: Economics = field(default_factory=Economics)
+    present: PresentSettings = field(default_factory=PresentSettings)
 
     def __post_init__(self) -> None:
         if self.manual.timezone != self.read.timezone:

@@ -98,9 +98,75 @@ def interval(samples: np.ndarray, point: np.ndarray, error_low: np.ndarray,
     return low, point * np.exp(up)
 
 
-def payback_months(build_cost: float, yearly_saving: np.ndarray, licence: float) -> np.ndarray:
-    """Months until the build cost is earned back; inf when savings do not cover the licence."""
-    net = (yearly_saving - licence) / 12.0
+
+
+#: A bot that has not paid back its build within this many months is said not to pay back.
+PAYBACK_HORIZON_MONTHS = 60.0
+
+
+def payback_months(build_cost: float, yearly_saving: np.ndarray, licence: float,
+                   horizon: float = PAYBACK_HORIZON_MONTHS) -> np.ndarray:
+    """Months until the build cost is earned back; NaN when it is not within ``horizon``.
+
+    Savings that do not cover the licence never pay back; neither does a bot that would
+    need longer than the horizon (its assumed life), so no payback reads "inf" or
+    thousands of months.
+
+    Example:
+        >>> payback_months(16000.0, np.array([30000.0, 5000.0, 6100.0]), 6000.0).round(1).tolist()
+        [8.0, nan, nan]
+    """
+    net = (np.asarray(yearly_saving, dtype=float) - licence) / 12.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        months = np.where(net > 0, build_cost / net, np.inf)
-    return months
+        months = np.where(net > 0, build_cost / net, np.nan)
+    return np.where(months <= horizon, months, np.nan)
+
+
+def break_even(build_cost: float, licence: float, hourly_cost: float, hours: np.ndarray,
+               executions: np.ndarray, euros: np.ndarray,
+               horizon: float = PAYBACK_HORIZON_MONTHS) -> dict[str, np.ndarray]:
+    """What would make a bot pay back within ``horizon`` months.
+
+    Returns:
+        ``break_even_hours``: the hours a year it must save (the same for every step:
+        licence plus the build spread over the horizon, at the hourly cost);
+        ``break_even_executions``: the yearly executions that would save them at the
+        step's own hours per execution; ``break_even_licence``: the highest licence a
+        year at which the step's own savings pay back in time (0 or less: none).
+
+    Example:
+        >>> out = break_even(16000.0, 6000.0, 29.0, np.array([145.0]), np.array([140.0]), np.array([4205.0]))
+        >>> round(float(out["break_even_hours"][0])), round(float(out["break_even_licence"][0]))
+        (317, 1005)
+    """
+    spread = build_cost * 12.0 / horizon
+    hours = np.asarray(hours, dtype=float)
+    needed = np.full(len(hours), (licence + spread) / hourly_cost if hourly_cost > 0 else np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_hour = np.where(hours > 0, np.asarray(executions, dtype=float) / hours, np.nan)
+    return {"break_even_hours": needed, "break_even_executions": needed * per_hour,
+            "break_even_licence": np.asarray(euros, dtype=float) - spread}
+
+
+def total_interval(samples: np.ndarray, hours: np.ndarray, error_low: np.ndarray,
+                   error_high: np.ndarray) -> tuple[float, float, float]:
+    """The total of several candidates' hours with its 80 % interval.
+
+    ``samples`` are their bootstrap rounds (rounds × candidates, as
+    :func:`bootstrap_totals`), summed per round so that the cases' shared ups and downs
+    are kept; the method error is the hours-weighted mean of the candidates' (on the
+    log scale): one estimator's error does not cancel across steps.
+
+    Example:
+        >>> total_interval(np.array([[9.0, 20.0], [11.0, 20.0]]), np.array([10.0, 20.0]),
+        ...                np.zeros(2), np.zeros(2))[0]
+        30.0
+    """
+    hours = np.asarray(hours, dtype=float)
+    total = float(hours.sum())
+    if total <= 0 or samples.size == 0:
+        return total, total, total
+    weights = hours / total
+    low, high = interval(samples.sum(axis=1)[:, None], np.array([total]),
+                         np.array([float(weights @ error_low)]), np.array([float(weights @ error_high)]))
+    return total, float(low[0]), float(high[0])

@@ -19,6 +19,11 @@ def shared_log(relative: str) -> Path:
     return path
 
 
+def flat(text: str) -> str:
+    """Terminal text as one line: wrapping and no-break spaces undone."""
+    return " ".join(text.replace("\xa0", " ").split())
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """Write text (or bytes) to a file in tmp_path with a given encoding; return the path."""

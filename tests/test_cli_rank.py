@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from rpa_scout.cli import main
-from tests.conftest import shared_log
+from tests.conftest import flat, shared_log
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,8 @@ def test_rank_options_and_errors(receipt, tmp_path):
     result = CliRunner().invoke(main, ["rank", receipt, "--standard-times", str(times),
                                        "--hourly-cost", "40", "--fte-hours", "1600", "--top", "50", "--all"])
     assert result.exit_code == 0, result.output
-    assert "(supplied)" in result.output and "40 €/h (supplied" in result.output
+    text = flat(result.output)
+    assert "(supplied)" in text and "40 €/h (supplied" in text
     bad = tmp_path / "c.yaml"
     bad.write_text("rank: {sort_by: colour}\n")
     result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])

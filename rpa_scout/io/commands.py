@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from rpa_scout.errors import ConfigError
 from rpa_scout.io.files import check_input, check_output
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, format_of, names
+from rpa_scout.io.progress import SILENT, Progress
+from rpa_scout.lang import Lang
 from rpa_scout.settings import Settings
 
 if TYPE_CHECKING:  # the heavy modules are imported where they are used: errors come fast
@@ -32,19 +34,36 @@ RANK_FORMATS = names(RANK_WRITE)
 VIEWS = ("frequency", "performance")
 
 
-def load(path: str | Path, settings: Settings) -> tuple[pd.DataFrame, LoadReport]:
+def load(path: str | Path, settings: Settings, progress: Progress = SILENT) -> tuple[pd.DataFrame, LoadReport]:
     """:func:`rpa_scout.read_log` with the ``read`` section of ``settings`` (the file is
     checked first, before pandas is imported)."""
-    check_input(Path(path), settings.read.delimiter)
+    path = Path(path)
+    check_input(path, settings.read.delimiter)
     from rpa_scout.io.read import read_log
 
-    return read_log(Path(path), **settings.read.keywords())
+    with progress.stage("progress.read", name=path.name, at_once=_big(path)):
+        return read_log(path, **settings.read.keywords())
+
+
+#: Reading a file this big takes seconds, partly in native code: its progress shows at once.
+BIG_FILE_BYTES = 1 << 20
+
+
+def _big(path: Path) -> bool:
+    try:
+        return path.stat().st_size >= BIG_FILE_BYTES
+    except OSError:
+        return False
+
+
+def _lang(settings: Settings) -> Lang:
+    return Lang(settings.present.lang)
 
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
-                 as_json: bool = False) -> list[str]:
+                 as_json: bool = False, progress: Progress = SILENT) -> list[str]:
     """What is in the log and what reading it did to every row (text or JSON lines)."""
-    frame, report = load(path, settings)
+    frame, report = load(path, settings, progress)
     import json
 
     from rpa_scout.inspect_log import summarise, summary_lines
@@ -56,27 +75,29 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
     if as_json:
         return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict()},
                            indent=2, ensure_ascii=False)]
-    lines = summary_lines(summary, report)
+    lines = summary_lines(summary, report, _lang(settings))
     if rejects is not None:
-        lines.append(f"  rejected rows written to {rejects}")
+        lines.append("  " + _lang(settings).t("inspect.rejects_written", path=rejects))
     return lines
 
 
 def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
              activities: float = 100.0, paths: float = 100.0, fmt: str | None = None,
-             noise: float = 0.2, out: Path | None = None) -> list[str]:
+             noise: float = 0.2, out: Path | None = None, progress: Progress = SILENT) -> list[str]:
     """Draw or export the process map (or the BPMN model) of a log; says what was written."""
     path = Path(path)
     fmt = fmt or (format_of(out, MAP_WRITE) if out is not None else None) or "svg"
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
-    frame, _report = load(path, settings)
+    frame, _report = load(path, settings, progress)
     if fmt == "bpmn":
-        return [_write_bpmn(frame, noise, activities, out)]
-    return [_write_map(frame, path.name, view, activities, paths, fmt, out)]
+        with progress.stage("progress.graph"):
+            return [_write_bpmn(frame, noise, activities, out, _lang(settings))]
+    with progress.stage("progress.map"):
+        return [_write_map(frame, path.name, view, activities, paths, fmt, out, _lang(settings))]
 
 
-def _write_bpmn(frame: pd.DataFrame, noise: float, activities: float, out: Path) -> str:
+def _write_bpmn(frame: pd.DataFrame, noise: float, activities: float, out: Path, lang: Lang) -> str:
     from rpa_scout.bpmn import discover_bpmn
     from rpa_scout.columns import XES
     from rpa_scout.io.pictures import write_bpmn
@@ -86,11 +107,11 @@ def _write_bpmn(frame: pd.DataFrame, noise: float, activities: float, out: Path)
     names_shown = frame[XES.activity].astype("string").map(printable, na_action="ignore")
     frame = frame.assign(**{XES.activity: names_shown})
     write_bpmn(discover_bpmn(frame, noise_threshold=noise, activities=activities), out)
-    return f"BPMN model written to {out}"
+    return lang.t("map.bpmn_written", path=out)
 
 
 def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, paths: float,
-               fmt: str, out: Path) -> str:
+               fmt: str, out: Path, lang: Lang) -> str:
     from rpa_scout.drawing import drawable, graph_seconds
     from rpa_scout.graph import discover_graph, filter_graph
     from rpa_scout.io import pictures
@@ -104,27 +125,31 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
     elif fmt == "json":
         pictures.write_graph_json(graph, out)
     else:
-        drawn, note = drawable(graph, frame) if fmt in ("svg", "png") else (graph, "")
-        title = f"{name} — {view} view, {info['activities_kept']}/{info['activities_total']} activities"
-        pictures.write_dot_picture(to_dot(drawn, view=view, title=title), out, fmt,
+        drawn, note = drawable(graph, frame, lang=lang) if fmt in ("svg", "png") else (graph, "")
+        title = lang.t("map.title", name=name, view=lang.t(f"map.view.{view}"),
+                       kept=info["activities_kept"], total=info["activities_total"])
+        pictures.write_dot_picture(to_dot(drawn, view=view, title=title, lang=lang), out, fmt,
                                    seconds=graph_seconds(drawn))
-    return (f"{view} map written to {out} ({info['activities_kept']} of {info['activities_total']} "
-            f"activities, {info['edges_kept']} of {info['edges_total']} paths)"
+    return (lang.t("map.written", view=lang.t(f"map.view.{view}"), path=out, kept=info["activities_kept"],
+                   total=info["activities_total"], paths_kept=info["edges_kept"], paths_total=info["edges_total"])
             + (f"; {note}" if note else ""))
 
 
-def variants_file(path: str | Path, settings: Settings, *, top: int = 10) -> pd.DataFrame:
+def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
+                  progress: Progress = SILENT) -> pd.DataFrame:
     """The ``top`` most frequent variants of a log with their coverage."""
-    frame, _report = load(path, settings)
+    frame, _report = load(path, settings, progress)
     from rpa_scout.variants import variants
 
     return variants(frame, top=top)
 
 
-def variant_lines(table: pd.DataFrame) -> list[str]:
+def variant_lines(table: pd.DataFrame, lang: Lang | None = None) -> list[str]:
     """One line per variant: rank, cases, share, cumulative share, steps, the sequence."""
-    return [f"{row.rank:>3}. {row.cases:>7,} cases  {row.share:6.1%}  (cum. {row.cumulative_share:6.1%})"
-            f"  {row.steps:>3} steps  {row.variant}" for row in table.itertuples(index=False)]
+    lang = lang or Lang()
+    return [lang.t("variants.line", rank=row.rank, cases=lang.num(row.cases), share=lang.pct(row.share, 1),
+                   cumulative=lang.pct(row.cumulative_share, 1), steps=row.steps, variant=row.variant)
+            for row in table.itertuples(index=False)]
 
 
 @dataclass(frozen=True)
@@ -138,60 +163,117 @@ class RankRun:
 
 
 def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, top: int = 10,
-              include_all: bool = False, fmt: str | None = None, out: Path | None = None) -> RankRun:
-    """Read, pseudonymise and rank a log; write the ranking to ``out`` when given."""
+              include_all: bool = False, fmt: str | None = None, out: Path | None = None,
+              width: int = 80, progress: Progress = SILENT) -> RankRun:
+    """Read, pseudonymise and rank a log; write the ranking to ``out`` when given.
+
+    The lines are in ``settings.present.lang``, wrapped to ``width`` columns; each stage
+    reports to ``progress``.
+    """
     path = Path(path)
     if out is not None:
         fmt = fmt or format_of(out, RANK_WRITE)
         if fmt is None:
             raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(RANK_FORMATS)}")
         check_output(out)
-    frame, report = load(path, settings)
+    lang = _lang(settings)
+    frame, report = load(path, settings, progress)
     from rpa_scout.present import terminal_lines
+
+    frame, ranking = _rank(frame, settings, key, progress)
+    header = lang.t("rank.header", name=path.name, kept=report.rows_kept, read=report.rows_read,
+                    rejected=report.rows_rejected, sort=lang.t(f"sort.{settings.rank.sort_by}"))
+    from rpa_scout.present import wrap
+
+    lines = [*wrap(header, width), *terminal_lines(ranking, top, include_all, lang=lang, width=width)]
+    if out is None:
+        return RankRun(ranking, report, lines)
+    with progress.stage("progress.write", name=out.name):
+        _write_ranking(ranking, frame, report, path.name, fmt, out, top, include_all, lang)
+    return RankRun(ranking, report, [*lines, "", lang.t("rank.written", path=out)], out)
+
+
+def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Progress):
+    """Pseudonymise, estimate handling times and rank, stage by stage."""
+    from rpa_scout.handling import estimate_handling_time
     from rpa_scout.privacy import pseudonymise
     from rpa_scout.rank import rank_candidates
 
-    frame = pseudonymise(frame, key=key)
-    ranking = rank_candidates(frame, settings=settings)
-    lines = [f"{path.name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
-             f"({report.rows_rejected:,} rejected); ranked by {settings.rank.sort_by}",
-             *terminal_lines(ranking, top, include_all)]
-    if out is None:
-        return RankRun(ranking, report, lines)
-    _write_ranking(ranking, frame, report, path.name, fmt, out, top, include_all)
-    return RankRun(ranking, report, [*lines, "", f"ranking written to {out}"], out)
+    with progress.stage("progress.pseudonymise"):
+        frame = pseudonymise(frame, key=key)
+    with progress.stage("progress.handling"):
+        handling = estimate_handling_time(frame, settings=settings)
+    with progress.stage("progress.rank"):
+        return frame, rank_candidates(frame, settings=settings, handling=handling)
+
+
+#: The report's map holds at most this many activities (candidates first, then their
+#: neighbours), so that its labels stay readable on a page.
+REPORT_MAP_ACTIVITIES = 24
 
 
 def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, fmt: str,
-                   out: Path, top: int, include_all: bool) -> None:
-    from rpa_scout.drawing import neighbourhood
-    from rpa_scout.graph import discover_graph
+                   out: Path, top: int, include_all: bool, lang: Lang) -> None:
     from rpa_scout.io.rank_output import write_ranking
-    from rpa_scout.present import export_table
-    from rpa_scout.rank import annotate_graph
 
-    graph, note = None, ""
+    graph, note, subtitle = None, "", ""
     if fmt == "html":  # the candidates and the steps around them: a map dot can draw
-        shown = export_table(ranking, top, include_all)
-        activities = shown.loc[shown["kind"] == "activity", "candidate"] if not shown.empty else []
-        graph, note = neighbourhood(discover_graph(frame), activities)
-        graph = annotate_graph(graph, ranking)
-    write_ranking(ranking, out, fmt, title=f"Automation candidates in {name}", graph=graph,
-                  report=report, top=top, include_all=include_all, map_note=note)
+        graph, note = _report_map(ranking, frame, top, include_all, lang)
+        subtitle = _subtitle(frame, name, lang)
+    write_ranking(ranking, out, fmt, title=lang.t("html.title", name=name), graph=graph,
+                  report=report, top=top, include_all=include_all, map_note=note, lang=lang,
+                  subtitle=subtitle)
+
+
+def _report_map(ranking, frame: pd.DataFrame, top: int, include_all: bool, lang: Lang):
+    """The map of the report: the shown candidates (then the biggest knocked-out steps)
+    and their neighbours, each activity marked with its role."""
+    from rpa_scout.drawing import neighbourhood
+    from rpa_scout.explain import why_not_label
+    from rpa_scout.graph import discover_graph
+    from rpa_scout.present import export_table
+    from rpa_scout.render import mark_roles
+
+    shown = export_table(ranking, top, include_all)
+    table = ranking.candidates
+    names = list(shown.loc[shown["kind"] == "activity", "candidate"]) if not shown.empty else []
+    if not table.empty:
+        rest = table[(table["kind"] == "activity") & ~table["recommended"]]
+        names += list(rest.sort_values("hours_per_year", ascending=False, kind="stable")["candidate"].head(3))
+        why = {str(r.candidate): why_not_label(r, lang) for r in rest.itertuples(index=False)}
+    else:
+        why = {}
+    full = discover_graph(frame)
+    graph, note = neighbourhood(full, names, max_activities=REPORT_MAP_ACTIVITIES, lang=lang)
+    graph.graph["totals"] = (sum(1 for _, d in full.nodes(data=True) if d.get("kind") == "activity"),
+                             full.number_of_edges())
+    return mark_roles(graph, shown, table, ranking.excluded, why), note
+
+
+def _subtitle(frame: pd.DataFrame, name: str, lang: Lang) -> str:
+    from rpa_scout.columns import XES
+
+    stamps = frame[XES.timestamp]
+    return lang.t("html.subtitle", process=name, events=len(frame), cases=frame[XES.case].nunique(),
+                  first=stamps.min(), last=stamps.max())
 
 
 def generate_file(process: str, cases: int, seed: int, out: Path, *,
-                  complete_only: bool = False) -> list[str]:
+                  complete_only: bool = False, lang: Lang | None = None,
+                  progress: Progress = SILENT) -> list[str]:
     """Write a synthetic log and its ground truth; says what was written."""
     from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
     from rpa_scout.synth import generate as simulate
 
+    lang = lang or Lang()
     output_format(out)
-    synthetic = simulate(process, cases, seed, complete_only=complete_only)
-    write_log(synthetic.log, out)
-    truth = write_truth(synthetic.truth, truth_path(out))
-    return [f"wrote {len(synthetic.log):,} events of {cases:,} {synthetic.process} cases to {out}",
-            f"ground truth in {truth}"]
+    with progress.stage("progress.generate", process=process):
+        synthetic = simulate(process, cases, seed, complete_only=complete_only)
+    with progress.stage("progress.write", name=out.name):
+        write_log(synthetic.log, out)
+        truth = write_truth(synthetic.truth, truth_path(out))
+    return [lang.t("generate.wrote", events=len(synthetic.log), cases=cases, process=synthetic.process, path=out),
+            lang.t("generate.truth", path=truth)]
 
 
 def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | None = None) -> list[str]:

@@ -27,12 +27,14 @@ MAX_STANDARD_MINUTES = 24 * 60.0
 MAX_CONFIG_BYTES = 1 << 20
 RANK_NUMBERS = ("fit_threshold",)
 RANK_MAPPINGS = ("weights", "minimums")
-SECTIONS = ("read", "manual", "handling", "rank", "economics")
+SECTIONS = ("read", "manual", "handling", "rank", "economics", "present")
+PRESENT_KEYS = ("lang",)
 READ_KEYS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp",
              "event_id", "timestamp_format", "timezone", "delimiter", "encoding", "sheet",
              "drop_duplicates", "max_bytes", "cache")
 RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed")
-ECONOMICS_KEYS = ("fte_hours", "hourly_cost", "build_days", "day_rate", "licence_per_year")
+ECONOMICS_KEYS = ("fte_hours", "hourly_cost", "build_days", "day_rate", "licence_per_year",
+                  "payback_horizon_months")
 PATTERN_KEYS = ("system_resources", "person_resources", "system_activities", "manual_activities")
 
 
@@ -106,12 +108,26 @@ def read_config(path: Path) -> dict[str, Any]:
                             for k, v in _known(out["economics"], ECONOMICS_KEYS, f"{path}: economics").items()}
     if "manual" in out:
         out["manual"] = _manual_section(out["manual"], path)
+    if "present" in out:
+        out["present"] = _present_section(out["present"], path)
     return out
+
+
+def _present_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    from rpa_scout.lang import LANGS
+
+    where = f"{path}: present"
+    _known(section, PRESENT_KEYS, where)
+    lang = section.get("lang")
+    if lang is not None and lang not in LANGS:
+        raise ConfigError(f"{where}.lang must be one of {', '.join(LANGS)}, got {_short(lang)}")
+    return {k: v for k, v in section.items() if v is not None}
 
 
 def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = None,
                   rank: Mapping[str, Any] | None = None, economics: Mapping[str, Any] | None = None,
-                  standard_times: Path | None = None) -> "Settings":
+                  standard_times: Path | None = None, lang: str | None = None,
+                  default_lang: str | None = None) -> "Settings":
     """The one :class:`rpa_scout.settings.Settings` of a run: defaults, then the config
     file at ``path``, then the given overrides (``None`` values leave a setting alone).
 
@@ -119,11 +135,14 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
         path: YAML config (see :func:`read_config`), or ``None``.
         read, rank, economics: values that win over the file (the CLI's options).
         standard_times: a standard-times file that wins over ``handling.standard_times``.
+        lang: the language that wins over ``present.lang`` (``--lang``).
+        default_lang: the language when neither gives one (the CLI: the locale's).
 
     Raises:
         ConfigError: naming the file and key, or the option, and what is wrong.
     """
-    from rpa_scout.settings import HandlingSettings, ManualRules, RankConfig, ReadSettings, Settings
+    from rpa_scout.settings import (HandlingSettings, ManualRules, PresentSettings, RankConfig,
+                                    ReadSettings, Settings)
 
     sections = read_config(path) if path is not None else {}
     pick = lambda given: {k: v for k, v in (given or {}).items() if v is not None}  # noqa: E731
@@ -136,7 +155,9 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
                         handling=HandlingSettings(standard_times=times),
                         rank=RankConfig(**{**sections.get("rank", {}), **pick(rank)}),
                         economics=Economics().with_overrides(**sections.get("economics", {}))
-                        .with_overrides(**pick(economics)))
+                        .with_overrides(**pick(economics)),
+                        present=PresentSettings(**{**({"lang": default_lang} if default_lang else {}),
+                                                   **sections.get("present", {}), **pick({"lang": lang})}))
     except TypeError as exc:  # a key the dataclass does not know (checked above; a guard)
         raise ConfigError(f"{path or 'options'}: {exc}") from None
 

@@ -1,6 +1,8 @@
 """Write a ranking as CSV, JSON, Markdown, HTML or Excel.
 
-Spreadsheet-bound formats (CSV, Excel) pass every text cell through
+CSV and JSON keep stable English column names and plain numbers (for other tools);
+Markdown, HTML and Excel are for people, in the chosen language. Spreadsheet-bound
+formats (CSV, Excel) pass every text cell through
 :func:`rpa_scout.safety.spreadsheet_table`; files appear whole or not at all.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -15,51 +18,53 @@ import networkx as nx
 from rpa_scout.drawing import graph_seconds
 from rpa_scout.errors import ConfigError, DotTimeout, RenderError
 from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
+from rpa_scout.io.formats import RANK_WRITE, names
 from rpa_scout.io.pictures import run_dot
-from rpa_scout.present import export_table, html_report, markdown
+from rpa_scout.lang import Lang, english
+from rpa_scout.load_report import LoadReport
+from rpa_scout.present import export_table, markdown
 from rpa_scout.rank import Ranking
 from rpa_scout.render import to_dot
-from rpa_scout.io.formats import RANK_WRITE, names
-from rpa_scout.load_report import LoadReport
 from rpa_scout.safety import json_printable, spreadsheet_table
 
 FORMATS = names(RANK_WRITE)
 
 
-def svg_of(graph: nx.DiGraph, view: str = "frequency") -> tuple[str | None, str]:
+def svg_of(graph: nx.DiGraph, view: str = "frequency", lang: Lang | None = None) -> tuple[str | None, str]:
     """Inline SVG of a graph via Graphviz, or ``None`` and a note saying why not.
 
     ``dot`` gets :func:`rpa_scout.drawing.graph_seconds`; when it runs out of time, or is
     missing or fails, the note says so and the report goes on without the picture.
     """
+    lang = lang or english()
     seconds = graph_seconds(graph)
     try:
-        text = run_dot(to_dot(graph, view=view), "svg", seconds).decode("utf-8", "replace")
+        text = run_dot(to_dot(graph, view=view, lang=lang, legend=False), "svg", seconds).decode("utf-8", "replace")
     except DotTimeout:
-        return None, (f"Graphviz did not finish drawing the map within {seconds:.0f} s "
-                      f"({graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges), "
-                      "so this report has no map; rpa-scout map draws one with fewer "
-                      "--activities and --paths")
+        return None, lang.t("map.timeout_note", seconds=seconds, nodes=graph.number_of_nodes(),
+                            edges=graph.number_of_edges())
     except RenderError as exc:
-        return None, f"The map is not drawn: {exc}"
+        return None, lang.t("map.not_drawn", error=str(exc))
     return text[text.find("<svg"):], ""
 
 
 def write_ranking(ranking: Ranking, path: Path, fmt: str, *, title: str = "Automation candidates",
                   graph: nx.DiGraph | None = None, report: LoadReport | None = None,
-                  top: int | None = None, include_all: bool = False, map_note: str = "") -> Path:
+                  top: int | None = None, include_all: bool = False, map_note: str = "",
+                  lang: Lang | None = None, subtitle: str = "") -> Path:
     """Write ``ranking`` to ``path`` in ``fmt``; return the path.
 
     Args:
         ranking: the result of :func:`rpa_scout.rank_candidates`.
         path: output file.
         fmt: one of :data:`FORMATS`.
-        title: the report's title (HTML).
-        graph: the map to draw in the HTML report (see
-            :func:`rpa_scout.drawing.neighbourhood`).
+        title, subtitle: the report's heading (HTML).
+        graph: the map to draw in the HTML report, its nodes marked with
+            :func:`rpa_scout.render.mark_roles` (see :func:`rpa_scout.drawing.neighbourhood`).
         report: the load report, for JSON and HTML.
         top, include_all: which candidates (as in the terminal).
         map_note: what the drawn map leaves out, shown under it.
+        lang: the language of Markdown, HTML and Excel (CSV and JSON keep English keys).
 
     Raises:
         ConfigError: unknown format.
@@ -67,29 +72,89 @@ def write_ranking(ranking: Ranking, path: Path, fmt: str, *, title: str = "Autom
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    lang = lang or english()
     check_output(path)
     table = export_table(ranking, top, include_all)
     if fmt == "csv":
         data = spreadsheet_table(table).to_csv(index=False).encode("utf-8")
         return atomic_write(path, lambda fh: fh.write(data))
     if fmt == "xlsx":
-        with atomic_path(path) as tmp:
-            spreadsheet_table(table).to_excel(tmp, index=False, sheet_name="candidates")
-        return path
+        from rpa_scout.io.spreadsheet import write_workbook
+
+        return write_workbook(ranking, path, table, lang)
     if fmt == "md":
-        return atomic_text(path, markdown(ranking, top, include_all))
+        return atomic_text(path, markdown(ranking, top, include_all, lang=lang))
     if fmt == "json":
-        payload = {
-            "candidates": json.loads(table.to_json(orient="records", force_ascii=False)),
-            "assumptions": [dict(name=a.name, value=None if math.isnan(a.value) else a.value,
-                                 unit=a.unit, kind=a.kind, source=a.source)
-                            for a in ranking.assumptions],
-            "notes": list(ranking.notes),
-            "not_ranked": json.loads(ranking.excluded.to_json(orient="records", force_ascii=False)),
-            "load_report": report.to_dict() if report else None,
-        }
-        return atomic_text(path, json_printable(json.dumps(payload, indent=1, ensure_ascii=False)) + "\n")
-    svg, note = svg_of(graph) if graph is not None else (None, "no map")
-    note = " ".join(n for n in (map_note, note) if n)
-    return atomic_text(path, html_report(ranking, title=title, map_svg=svg, map_note=note,
-                                         report=report, top=top, include_all=include_all))
+        return atomic_text(path, _json(ranking, table, report))
+    return atomic_text(path, _html(ranking, title, graph, report, top, include_all, map_note, lang, subtitle))
+
+
+def _json(ranking: Ranking, table, report: LoadReport | None) -> str:
+    payload = {
+        "candidates": json.loads(table.to_json(orient="records", force_ascii=False)),
+        "assumptions": [dict(name=str(a.name), value=None if math.isnan(a.value) else a.value,
+                             unit=str(a.unit), kind=a.kind, source=str(a.source))
+                        for a in ranking.assumptions],
+        "notes": [str(n) for n in ranking.notes],
+        "not_ranked": json.loads(ranking.excluded.to_json(orient="records", force_ascii=False)),
+        "load_report": report.to_dict() if report else None,
+    }
+    return json_printable(json.dumps(payload, indent=1, ensure_ascii=False)) + "\n"
+
+
+#: The widest map (in points) whose 10-point labels still show at 9 px or more on a page
+#: about 1,000 px wide; a wider layout drops the least frequent neighbours, then the
+#: lowest-ranked steps, until it fits.
+MAX_MAP_POINTS = 1100.0
+
+
+def _svg_width(svg: str) -> float:
+    found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', svg)
+    return float(found.group(1)) if found else 0.0
+
+
+def fitted_map(graph: nx.DiGraph, map_note: str, lang: Lang) -> tuple[str | None, str]:
+    """The report's map as SVG, cut until it is narrow enough to read, and its note."""
+    svg, note = svg_of(graph, lang=lang)
+    cut = False
+    while svg is not None and _svg_width(svg) > MAX_MAP_POINTS:
+        smaller = _without_least(graph)
+        if smaller is None:
+            break
+        graph, cut = smaller, True
+        svg, note = svg_of(graph, lang=lang)
+    if cut:
+        map_note = _map_note(graph, lang)
+    return svg, " ".join(n for n in (map_note, note) if n)
+
+
+def _without_least(graph: nx.DiGraph) -> nx.DiGraph | None:
+    """``graph`` without a quarter of its activities: neighbours by frequency first, then
+    knocked-out steps, then the lowest-ranked candidates; None when one is left."""
+    order = {"other": 0, "automated": 0, "not_recommended": 1, "candidate": 2}
+    acts = [(order.get(d.get("role"), 0), -d.get("rank", 0), d.get("events", 0), str(n))
+            for n, d in graph.nodes(data=True) if d.get("kind", "activity") == "activity"]
+    if len(acts) <= 1:
+        return None
+    drop = [a[3] for a in sorted(acts)[:max(1, len(acts) // 4)]]
+    out = graph.copy()
+    out.remove_nodes_from(drop)
+    return out
+
+
+def _map_note(graph: nx.DiGraph, lang: Lang) -> str:
+    roles = [d.get("role") for _, d in graph.nodes(data=True) if d.get("kind", "activity") == "activity"]
+    chosen = sum(r in ("candidate", "not_recommended") for r in roles)
+    acts, edges = graph.graph.get("totals", (len(roles), graph.number_of_edges()))
+    return lang.t("map.neighbourhood_note", chosen=chosen, extra=len(roles) - chosen,
+                  left_acts=acts - len(roles), left_paths=edges - graph.number_of_edges())
+
+
+def _html(ranking: Ranking, title: str, graph: nx.DiGraph | None, report: LoadReport | None,
+          top: int | None, include_all: bool, map_note: str, lang: Lang, subtitle: str) -> str:
+    from rpa_scout.report_html import html_report
+
+    svg, note = fitted_map(graph, map_note, lang) if graph is not None else (None, lang.t("html.no_map"))
+    max_count = max((c for *_, c in graph.edges(data="count", default=0)), default=0) if graph is not None else 0
+    return html_report(ranking, title=title, map_svg=svg, map_note=note, report=report, top=top,
+                       include_all=include_all, lang=lang, subtitle=subtitle, max_count=max_count)

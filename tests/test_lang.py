@@ -1,0 +1,126 @@
+"""Languages: complete catalogues, outputs in Finnish and Swedish, numbers as each writes them."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout.cli import main
+from rpa_scout.lang import LANGS, Lang, catalogue, lang_from_environment
+from tests.conftest import SAMPLES, shared_log
+
+PACKAGE = Path(__file__).resolve().parents[1] / "rpa_scout"
+DEMO = str(SAMPLES / "ostolaskut.csv.gz")
+
+
+def _fields(template: str) -> set[str]:
+    return {f[1] for f in string.Formatter().parse(template) if f[1]}
+
+
+def test_every_language_has_every_key_with_the_same_values():
+    english = catalogue("en")
+    for code in LANGS:
+        messages = catalogue(code)
+        assert set(messages) == set(english), (code, sorted(set(messages) ^ set(english))[:10])
+        for key, template in english.items():
+            assert _fields(messages[key]) == _fields(template), (code, key)
+            Lang(code).t(key, **{name: 1.5 for name in _fields(template)})  # every template formats
+
+
+def test_every_key_the_code_uses_is_in_the_catalogue():
+    used = set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'''(?:\.t|Message|stage)\(\s*"([a-z_]+\.[a-z_.]+)"''', text))
+        used |= set(re.findall(r'''lang\.t\(\s*"([a-z_]+\.[a-z_.]+)"''', text))
+    missing = sorted(k for k in used if k not in catalogue("en"))
+    assert len(used) > 100 and not missing, missing
+
+
+def test_language_from_the_environment():
+    assert lang_from_environment({"LC_ALL": "sv_FI.UTF-8", "LANG": "fi_FI.UTF-8"}) == "sv"
+    assert lang_from_environment({"LANG": "fi_FI.UTF-8"}) == "fi"
+    assert lang_from_environment({"LANG": "de_DE.UTF-8"}) == "en"
+    assert lang_from_environment({}) == "en"
+    result = CliRunner().invoke(main, ["rank", DEMO, "--key", "k"], env={"LANG": "fi_FI.UTF-8", "LC_ALL": ""})
+    assert result.exit_code == 0 and "Oletukset" in result.output and "tapahtumaa hyväksytty" in result.output
+    result = CliRunner().invoke(main, ["rank", DEMO, "--key", "k", "--lang", "en"], env={"LANG": "fi_FI.UTF-8"})
+    assert "Assumptions" in result.output
+
+
+def test_numbers_dates_and_durations_in_each_language():
+    fi, sv, en = Lang("fi"), Lang("sv"), Lang("en")
+    assert (fi.num(1157), sv.num(1157), en.num(1157)) == ("1\u00a0157", "1\u00a0157", "1,157")
+    assert (fi.duration(5400), en.duration(5400)) == ("1,5 h", "1.5 h")
+    assert fi.date("2026-11-26") == "26.11.2026" and sv.date("2026-11-26") == "2026-11-26"
+    assert fi.pct(0.25) == "25\u00a0%" and en.pct(0.25) == "25%"
+    assert fi.eur(33553.2) == "33\u00a0553\u00a0€"
+
+
+def _english_sentences() -> set[str]:
+    """Literal runs of English catalogue text of three words or more that Swedish does not share."""
+    swedish = " ".join(catalogue("sv").values())
+    out = set()
+    for template in catalogue("en").values():
+        for literal, *_ in string.Formatter().parse(template):
+            literal = literal.strip(" ;:,.()")
+            if len(literal.split()) >= 3 and literal not in swedish:
+                out.add(literal)
+    return out
+
+
+def test_swedish_output_holds_no_english_sentence(tmp_path):
+    outputs = []
+    for fmt in ("md", "html"):
+        out = tmp_path / f"r.{fmt}"
+        result = CliRunner().invoke(main, ["rank", DEMO, "--lang", "sv", "--all", "--key", "k",
+                                           "--out", str(out)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        outputs += [result.output, out.read_text(encoding="utf-8")]
+    for command in (["inspect", DEMO], ["variants", DEMO]):
+        outputs.append(CliRunner().invoke(main, [*command, "--lang", "sv"]).output)
+    text = " ".join(outputs).replace("\u00a0", " ")
+    sentences = _english_sentences()
+    assert len(sentences) > 100
+    found = sorted(s for s in sentences if s.replace("\u00a0", " ") in text)
+    assert not found, found[:10]
+    assert "Antaganden" in text and "Programvarurobotar kunde frigöra" in text
+
+
+@pytest.mark.parametrize("which", ["demo", "receipt"])
+def test_text_output_fits_80_columns(which):
+    log = DEMO if which == "demo" else str(shared_log("receipt/receipt.xes.gz"))
+    result = CliRunner().invoke(main, ["rank", log, "--lang", "fi", "--all", "--key", "k"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    long = [line for line in result.output.splitlines() if len(line) > 80]
+    assert not long, long[:3]
+    assert "säästetyt h/v" in result.output
+
+
+def test_machine_formats_keep_english_keys_and_plain_numbers(tmp_path):
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["rank", DEMO, "--lang", "fi", "--key", "k", "--out", str(out)])
+    assert result.exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    first = data["candidates"][0]
+    assert isinstance(first["hours_per_year"], float) and "h/yr" in first["reason"]
+    assert data["assumptions"][0]["name"] == "annualisation factor"
+    csv = tmp_path / "r.csv"
+    CliRunner().invoke(main, ["rank", DEMO, "--lang", "sv", "--key", "k", "--out", str(csv)])
+    header = csv.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("rank,kind,candidate,steps,recommended,fit,hours_per_year")
+
+
+def test_help_ends_with_examples():
+    for command in ("inspect", "map", "variants", "rank", "generate"):
+        text = CliRunner().invoke(main, [command, "--help"]).output
+        tail = text.rstrip().splitlines()
+        examples = tail.index("  Examples:") if "  Examples:" in tail else -1
+        assert examples > 0 and 2 <= len(tail) - examples - 1 <= 3, command
+        assert all(line.startswith("    rpa-scout ") for line in tail[examples + 1:]), command
+        assert max(map(len, tail[examples:])) <= 80, command

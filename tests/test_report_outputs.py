@@ -1,0 +1,123 @@
+"""Issue 14's outputs: payback, bots, waits, the workbook, progress, --quiet."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout import discover_graph, read_log, rank_candidates
+from rpa_scout.cli import main
+from rpa_scout.io.progress import Progress
+from rpa_scout.lang import Lang
+from rpa_scout.summary import group_bots, headline
+from rpa_scout.value import break_even, payback_months
+from tests.conftest import SAMPLES, flat
+
+DEMO = SAMPLES / "ostolaskut.csv.gz"
+
+
+@pytest.fixture(scope="module")
+def ranking():
+    log, _ = read_log(DEMO)
+    return rank_candidates(log)
+
+
+def test_payback_is_months_or_nothing_never_inf():
+    months = payback_months(16000.0, np.array([30000.0, 5000.0, 6100.0, 6000.0]), 6000.0, 60.0)
+    assert months[0] == pytest.approx(8.0) and np.isnan(months[1:]).all()
+    even = break_even(16000.0, 6000.0, 29.0, np.array([100.0]), np.array([1000.0]), np.array([2900.0]), 60.0)
+    assert even["break_even_hours"][0] == pytest.approx((6000 + 3200) / 29)
+    assert even["break_even_executions"][0] == pytest.approx(10 * (6000 + 3200) / 29)
+    assert even["break_even_licence"][0] == pytest.approx(2900 - 3200)
+
+
+def test_ranking_payback_and_reason(ranking):
+    table = ranking.candidates
+    months = table["payback_months"]
+    assert not np.isinf(months).any() and (months.dropna() <= 60).all()
+    from rpa_scout.present import terminal_lines
+
+    lines = flat("\n".join(terminal_lines(ranking)))
+    assert "inf" not in lines and "never" not in lines
+    assert "does not pay back within 60 months at a licence of 6,000 € a year" in lines
+
+
+def test_headline_total_never_double_counts(ranking):
+    top = headline(ranking)
+    singles = ranking.candidates[(ranking.candidates["kind"] == "activity") & ranking.candidates["recommended"]]
+    assert top.hours == pytest.approx(singles["hours_per_year"].sum())
+    assert top.low < top.hours < top.high
+    assert top.fte == pytest.approx(top.hours / 1558.0)
+
+
+def test_bots_group_steps_done_in_a_row(ranking):
+    bots = group_bots(ranking)
+    singles = ranking.candidates[(ranking.candidates["kind"] == "activity") & ranking.candidates["recommended"]]
+    assert bots["n_steps"].sum() == len(singles)
+    assert bots["hours_per_year"].sum() == pytest.approx(singles["hours_per_year"].sum())
+    shared = bots[bots["n_steps"] > 1].iloc[0]
+    assert shared["licence"] == 6000 and shared["build_cost"] == shared["n_steps"] * 16000
+    assert "Kustannuspaikan tiliöinti" in shared["steps"] and "Tilausvastaavuuden tarkistus" in shared["steps"]
+
+
+def test_waits_are_never_negative_and_overlaps_counted():
+    t = pd.Timestamp("2024-03-01 09:00", tz="UTC")
+    log = pd.DataFrame({
+        "case:concept:name": ["c1"] * 4,
+        "concept:name": ["A", "B", "A", "B"],
+        "lifecycle:transition": ["start", "start", "complete", "complete"],
+        "time:timestamp": [t, t + pd.Timedelta(minutes=5), t + pd.Timedelta(minutes=30), t + pd.Timedelta(minutes=40)],
+    })
+    edge = discover_graph(log).edges["A", "B"]
+    assert edge["wait_median_s"] == 0 and edge["wait_mean_s"] == 0 and edge["overlaps"] == 1
+
+
+def test_workbook_is_formatted(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(main, ["rank", str(DEMO), "--lang", "fi", "--key", "k", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["Ehdokkaat", "Roboteittain", "Ei suositella", "Ei arvioitu", "Oletukset"]
+    sheet = book["Ehdokkaat"]
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["#", "laji", "automaatioehdokas", "suositellaan", "h/v"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and sheet["A1"].font.bold
+    hours = sheet.cell(row=2, column=5)
+    assert hours.value == round(hours.value) and hours.number_format == "#,##0"
+    payback = [row[9].value for row in sheet.iter_rows(min_row=2)]
+    assert all(v is None or (isinstance(v, float) and math.isfinite(v)) for v in payback)
+    assert sheet.column_dimensions["C"].width > 20
+    assumptions = [r[0].value for r in book["Oletukset"].iter_rows(min_row=2)]
+    assert "henkilöstön työtunnin hinta" in assumptions
+
+
+def test_progress_only_when_asked(tmp_path):
+    out = io.StringIO()
+    with Progress(Lang("sv"), enabled=True, stream=out, after=0).stage("progress.read", name="x.csv"):
+        pass
+    assert "läser x.csv" in out.getvalue() and "klart" in out.getvalue()
+    silent = io.StringIO()
+    with Progress(Lang("sv"), enabled=False, stream=silent, after=0).stage("progress.read", name="x.csv"):
+        pass
+    assert silent.getvalue() == ""
+    result = CliRunner().invoke(main, ["rank", str(DEMO), "--key", "k"])
+    assert result.stderr == ""  # not a terminal: no progress
+    result = CliRunner().invoke(main, ["rank", str(DEMO), "--key", "k", "--quiet", "--out", str(tmp_path / "r.md")])
+    assert result.exit_code == 0 and result.stdout == "" and (tmp_path / "r.md").exists()
+
+
+def test_performance_map_legend_in_human_units(tmp_path):
+    from rpa_scout.render import to_dot
+
+    log, _ = read_log(DEMO)
+    dot = to_dot(discover_graph(log), view="performance", lang=Lang("fi"))
+    assert "odotusajan mediaani" in dot and "enintään 1 h" in dot.replace("\xa0", " ") and "yli 30 vrk" in dot
+    assert " s\"" not in dot or "-" not in dot.split("->")[0]
+    assert not [w for w in dot.split('label="')[1:] if w.startswith("-")]
