@@ -83,18 +83,23 @@ def test_what_the_fast_path_cannot_read_goes_to_the_full_parser(tmp_path):
     assert parser.startswith("r4pm") and len(frame) == 3
 
 
-def test_the_cache_is_read_the_second_time_and_replaced_when_damaged(tmp_path):
+@pytest.mark.parametrize("whole", [True, False], ids=["parsed whole, then kept", "streamed"])
+def test_the_cache_is_read_the_second_time_and_replaced_when_damaged(tmp_path, monkeypatch, whole):
+    from rpa_scout.io import xes
+
+    monkeypatch.setattr(xes, "WHOLE_PARSE_BYTES", 1 << 30 if whole else 0)
     path = _xes(tmp_path, TRACES, "cached.xes.gz")
     path.write_bytes(gzip.compress(path.read_bytes()))
     first, parser, _ = read_xes_table(path)
-    assert parser.startswith("streaming XES reader (cached as .cached.xes.gz.")
+    assert parser.startswith("r4pm (Rust) (kept as .cached.xes.gz." if whole
+                             else "streaming XES reader (cached as .cached.xes.gz.")
     cached = next(tmp_path.glob(".cached.xes.gz.*.parquet"))
     again, parser, _ = read_xes_table(path)
     assert parser == f"Parquet cache {cached.name} (converted from this XES)"
     pd.testing.assert_frame_equal(first, again)
     cached.write_bytes(b"not parquet")
     third, parser, _ = read_xes_table(path)
-    assert parser.startswith("streaming XES reader") and len(third) == 3
+    assert parser.startswith("r4pm" if whole else "streaming XES reader") and len(third) == 3
 
 
 def test_no_cache_leaves_no_file(tmp_path):
@@ -108,7 +113,7 @@ def test_a_changed_log_gets_a_new_cache(tmp_path):
     read_xes_table(path)
     path.write_text(HEAD + TRACES.replace("c2", "c3") + "</log>\n", encoding="utf-8")
     frame, parser, _ = read_xes_table(path)
-    assert parser.startswith("streaming") and "c3" in set(frame["case:concept:name"])
+    assert "kept as" in parser and "c3" in set(frame["case:concept:name"])
     assert len(list(tmp_path.glob(".log.xes.*.parquet"))) == 2
 
 

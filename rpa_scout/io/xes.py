@@ -259,6 +259,13 @@ def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, 
         except Exception:  # noqa: BLE001 - a damaged cache: convert again
             with contextlib.suppress(OSError):
                 cached.unlink()
+    if xml_bytes(path) <= WHOLE_PARSE_BYTES:  # r4pm is quicker and fits: parse, then keep
+        frame, parser, repairs = _parse(path, limits)
+        with contextlib.suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            _keep(normalised(frame), cached, repairs)
+            parser += f" (kept as {cached.name})"
+        return frame, parser, repairs
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         result = convert_xes(path, cached, limits)
@@ -268,6 +275,38 @@ def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, 
         return None, "", {}
     frame, _ = read_cached(path, cached)
     return frame, f"streaming XES reader (cached as {cached.name})", result.repairs
+
+
+#: XML up to this size is parsed whole by r4pm (faster; its memory is a few times the
+#: file); a bigger file streams through the converter at flat memory.
+WHOLE_PARSE_BYTES = 256 << 20
+
+
+def xml_bytes(path: Path) -> int:
+    """The XML's size: the file's, or for gzip the size its trailer states (a hint)."""
+    size = path.stat().st_size
+    if not is_gzip(path) or size < 18:
+        return size
+    with open(path, "rb") as fh:
+        fh.seek(-4, 2)
+        stated = int.from_bytes(fh.read(4), "little")
+    return max(stated, size)  # the trailer holds the size modulo 4 GiB
+
+
+def _keep(frame: pd.DataFrame, cached: Path, repairs: dict[str, int]) -> None:
+    """Write a parsed log as its Parquet cache (whole or not at all)."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from rpa_scout.io.files import atomic_path
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           b"rpa_scout.repairs": json.dumps(repairs).encode()})
+    with atomic_path(cached) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _parse(path: Path, limits: Limits) -> tuple[pd.DataFrame, str, dict[str, int]]:
