@@ -22,7 +22,7 @@ from rpa_scout.columns import PRESETS
 from rpa_scout.errors import RpaScoutError
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, names
 from rpa_scout.safety import json_printable, printable
-from rpa_scout.settings import DEFAULT_TIMEZONE, SORT_KEYS
+from rpa_scout.settings import DEFAULT_TIMEZONE, EPOCH_CLOCKS, SORT_KEYS
 
 VIEWS = ("frequency", "performance")
 
@@ -125,6 +125,10 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--timezone", metavar="ZONE",
                      help=f"Zone of the log: timestamps without an offset are read in it, and "
                      f"the working day is found in it [default: {DEFAULT_TIMEZONE}]."),
+        click.option("--epoch-clock", type=click.Choice(EPOCH_CLOCKS), default=None,
+                     help="Epoch numbers are UTC (utc), wall-clock time written as if UTC "
+                     "(local: read in --timezone), or decided from the column (auto: local when "
+                     "a tenth are dates at 00:00 UTC) [default: auto]."),
         click.option("--delimiter", metavar="CHAR", help="CSV delimiter (detected by default)."),
         click.option("--encoding", metavar="NAME", help="CSV encoding (detected by default)."),
         click.option("--sheet", metavar="NAME", help="Excel sheet (first by default)."),
@@ -142,7 +146,7 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 READ_OPTIONS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle",
                 "start_timestamp", "event_id", "drop_duplicates", "timestamp_format", "timezone",
-                "delimiter", "encoding", "sheet", "max_bytes")
+                "epoch_clock", "delimiter", "encoding", "sheet", "max_bytes")
 
 
 def settings_of(opts: dict[str, Any], **overrides: Any):

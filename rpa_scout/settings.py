@@ -31,6 +31,8 @@ CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "re
 SIZE_CRITERIA = ("volume", "handling")
 ALL_CRITERIA = CRITERIA + SIZE_CRITERIA
 SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
+#: How epoch numbers are read (:func:`rpa_scout.timestamps.parse_timestamps`).
+EPOCH_CLOCKS = ("auto", "utc", "local")
 #: The default read limit: 10–20 million events of about 200 bytes (README, Security and limits).
 DEFAULT_MAX_BYTES = 4 << 30
 
@@ -49,6 +51,10 @@ class ReadSettings:
         delimiter, encoding, sheet: CSV and Excel options.
         drop_duplicates: drop rows that repeat an identical earlier row.
         max_bytes: read at most this many uncompressed bytes.
+        epoch_clock: how epoch numbers are read: ``auto`` (UTC, unless a tenth of the
+            values are dates at exactly 00:00 UTC, which only an export that wrote
+            wall-clock time as if it were UTC produces: then in ``timezone``; BPIC15's
+            five-municipality Parquet file), ``utc`` or ``local``.
     """
 
     preset: str | None = None
@@ -66,6 +72,12 @@ class ReadSettings:
     sheet: str | None = None
     drop_duplicates: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    epoch_clock: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.epoch_clock not in EPOCH_CLOCKS:
+            raise ConfigError(f"epoch clock must be one of {', '.join(EPOCH_CLOCKS)}, "
+                              f"got {self.epoch_clock!r}")
 
     def keywords(self) -> dict[str, object]:
         """The keyword arguments of :func:`rpa_scout.read_log`."""

@@ -30,7 +30,7 @@ RANK_MAPPINGS = ("weights", "minimums")
 SECTIONS = ("read", "manual", "handling", "rank", "economics")
 READ_KEYS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp",
              "event_id", "timestamp_format", "timezone", "delimiter", "encoding", "sheet",
-             "drop_duplicates", "max_bytes")
+             "drop_duplicates", "max_bytes", "epoch_clock")
 RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed")
 ECONOMICS_KEYS = ("fte_hours", "hourly_cost", "build_days", "day_rate", "licence_per_year")
 PATTERN_KEYS = ("system_resources", "person_resources", "system_activities", "manual_activities")
