@@ -9,6 +9,7 @@ from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.columns import PRESETS, XES, LogColumns
 from rpa_scout.errors import (ColumnError, ConfigError, InputError, LimitError, OutputError,
                               RenderError, RpaScoutError)
+from rpa_scout.filters import FilterReport, filter_log
 from rpa_scout.graph import discover_graph, filter_graph
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.io.pictures import render_svg
@@ -20,8 +21,8 @@ from rpa_scout.privacy import pseudonymise
 from rpa_scout.rank import Ranking, annotate_graph, rank_candidates
 from rpa_scout.render import bpmn_to_dot, to_dot
 from rpa_scout.repeats import repeated_event_share
-from rpa_scout.settings import (HandlingSettings, ManualRules, RankConfig, ReadSettings,
-                                Settings)
+from rpa_scout.settings import (FilterSettings, HandlingSettings, ManualRules, RankConfig,
+                                ReadSettings, Settings)
 from rpa_scout.load_report import LoadReport, RepeatedEvents
 from rpa_scout.variants import variants
 from rpa_scout.whatif import WhatIf, simulate_automation
@@ -34,8 +35,8 @@ __all__ = [
     "RpaScoutError", "InputError", "LimitError", "ColumnError", "ConfigError", "OutputError",
     "RenderError",
     "HandlingResult", "ManualResult", "ManualRules", "RankConfig", "Ranking", "WhatIf",
-    "Settings", "ReadSettings", "HandlingSettings",
+    "Settings", "ReadSettings", "HandlingSettings", "FilterSettings", "FilterReport",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
-    "pseudonymise", "simulate_automation", "repeated_event_share",
+    "pseudonymise", "simulate_automation", "repeated_event_share", "filter_log",
 ]

@@ -22,7 +22,7 @@ from rpa_scout.columns import PRESETS
 from rpa_scout.errors import RpaScoutError
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, names
 from rpa_scout.safety import json_printable, printable
-from rpa_scout.settings import DEFAULT_TIMEZONE, EPOCH_CLOCKS, SORT_KEYS
+from rpa_scout.settings import DEFAULT_TIMEZONE, EPOCH_CLOCKS, PERIOD_BASES, SORT_KEYS
 
 VIEWS = ("frequency", "performance")
 
@@ -98,6 +98,23 @@ class ByteSize(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+FILTER_OPTIONS = [
+    click.option("--from", "date_from", metavar="DATE",
+                 help="First day of the period (YYYY-MM-DD or d.m.yyyy, a local day in --timezone)."),
+    click.option("--to", "date_to", metavar="DATE", help="Last day of the period (included)."),
+    click.option("--period-basis", type=click.Choice(PERIOD_BASES), default=None,
+                 help="cases: keep the cases that started in the period, with all their events "
+                 "(Disco's 'started in timeframe'); events: keep the events in the period "
+                 "(Disco's 'trim to timeframe') [default: cases]."),
+    click.option("--where", "where", metavar="CONDITION", multiple=True,
+                 help="Keep events where COLUMN=VALUE, COLUMN!=VALUE, 'COLUMN in A,B' or "
+                 "'COLUMN not in A,B' holds (repeatable: all must hold)."),
+    click.option("--min-cases", type=click.IntRange(min=0), default=None, metavar="N",
+                 help="Drop activities performed in fewer than N cases."),
+]
+FILTER_NAMES = ("date_from", "date_to", "period_basis", "where", "min_cases")
+
+
 def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options that say how to read a log (shared by every command that reads one)."""
     options = [
@@ -136,8 +153,9 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Read at most this much (uncompressed) data, e.g. 500M or 8G "
                      "[default: 4G]; see the README's Security and limits."),
         click.option("--config", "config_file", type=click.Path(path_type=Path), metavar="FILE",
-                     help="YAML settings (sections read, manual, handling, rank, economics); "
-                     "options given here win."),
+                     help="YAML settings (sections read, filter, manual, handling, rank, "
+                     "economics); options given here win."),
+        *FILTER_OPTIONS,
     ]
     for option in reversed(options):
         func = option(func)
@@ -157,7 +175,9 @@ def settings_of(opts: dict[str, Any], **overrides: Any):
     read = {name: opts.pop(name) for name in READ_OPTIONS}
     if read["delimiter"] in ("\\t", "tab", "TAB"):
         read["delimiter"] = "\t"
-    return load_settings(opts.pop("config_file"), read=read, **overrides)
+    filters = {name: opts.pop(name) for name in FILTER_NAMES}
+    filters["where"] = tuple(filters["where"] or ())
+    return load_settings(opts.pop("config_file"), read=read, filters=filters, **overrides)
 
 
 LOG_ARG = click.argument("log", type=click.Path(path_type=Path))

@@ -31,8 +31,35 @@ VIEWS = ("frequency", "performance")
 
 
 def load(path: str | Path, settings: Settings) -> tuple[pd.DataFrame, LoadReport]:
-    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``."""
-    return read_log(Path(path), **settings.read.keywords())
+    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``, then
+    :func:`rpa_scout.filters.filter_log` with its ``filter`` section (the report says
+    what the filters kept)."""
+    from dataclasses import replace
+
+    from rpa_scout.filters import filter_log
+
+    frame, report = read_log(Path(path), **settings.read.keywords())
+    if not settings.filter.active:
+        return frame, report
+    frame, kept = filter_log(frame, settings=settings, aliases=source_names(report))
+    return frame, replace(report, filters=kept)
+
+
+def source_names(report: LoadReport) -> dict[str, str]:
+    """Source column → the XES column reading renamed it to (``tid`` → the case column)."""
+    from rpa_scout.columns import XES
+
+    return {source: getattr(XES, role) for role, source in report.mapping.items() if source}
+
+
+def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> dict[str, str] | None:
+    """Activity → display name from ``--label COLUMN`` (a log or source column), or ``None``."""
+    if column is None:
+        return None
+    from rpa_scout.filters import resolve_column
+    from rpa_scout.labels import activity_labels
+
+    return activity_labels(frame, resolve_column(frame, column, source_names(report), "--label"))
 
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
