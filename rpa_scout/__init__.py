@@ -5,6 +5,8 @@ columns follow the XES names, results are DataFrames, ``networkx.DiGraph`` objec
 frozen dataclasses. pm4py itself is imported only when a function needs it.
 """
 
+from typing import TYPE_CHECKING, Iterable
+
 from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.columns import PRESETS, XES, LogColumns
 from rpa_scout.errors import (ColumnError, ConfigError, InputError, LimitError, OutputError,
@@ -27,7 +29,26 @@ from rpa_scout.load_report import LoadReport, RepeatedEvents
 from rpa_scout.variants import variants
 from rpa_scout.whatif import WhatIf, simulate_automation
 
+if TYPE_CHECKING:  # pragma: no cover
+    from rpa_scout.synth import SyntheticLog
+
 __version__ = "0.1.0"
+
+
+def generate_log(process: str, cases: int, seed: int = 0, *, complete_only: bool = False,
+                 automated: Iterable[str] = ()) -> "SyntheticLog":
+    """A synthetic Finnish municipal log with its ground truth (:func:`rpa_scout.synth.generate`).
+
+    ``automated`` names rule-based manual steps this municipality's robot does: the same
+    process at another automation level. The simulator is imported only when called.
+
+    Example:
+        >>> generate_log("rakennuslupa", 20, seed=1).truth["cases"]
+        20
+    """
+    from rpa_scout.synth import generate
+
+    return generate(process, cases, seed, complete_only=complete_only, automated=automated)
 
 __all__ = [
     "Assumption", "Economics", "PRESETS", "XES", "LogColumns", "LoadReport", "RepeatedEvents",
@@ -38,5 +59,5 @@ __all__ = [
     "Settings", "ReadSettings", "HandlingSettings", "FilterSettings", "FilterReport",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
-    "pseudonymise", "simulate_automation", "repeated_event_share", "filter_log",
+    "pseudonymise", "simulate_automation", "repeated_event_share", "filter_log", "generate_log",
 ]

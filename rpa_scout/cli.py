@@ -290,8 +290,12 @@ def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | 
               metavar="FILE", help="Log file (.xes.gz, .xes, .csv, .csv.gz or .parquet); the "
               "ground truth goes beside it as <stem>.truth.json.")
 @click.option("--complete-only", is_flag=True, help="Leave out the start events.")
+@click.option("--automate", "automated", metavar="STEP", multiple=True,
+              help="A rule-based manual step this municipality's software robot does (Finnish or "
+              "English name; repeatable): the same process at another automation level.")
 @_fail_cleanly
-def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool) -> None:
+def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool,
+             automated: tuple[str, ...]) -> None:
     """Write a synthetic Finnish municipal event log and its ground truth.
 
     PROCESS is ostolaskut (purchase invoices), rakennuslupa (building permits) or
@@ -299,4 +303,4 @@ def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool
     """
     from rpa_scout.io.commands import generate_file
 
-    say(generate_file(process, cases, seed, out, complete_only=complete_only))
+    say(generate_file(process, cases, seed, out, complete_only=complete_only, automated=automated))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -202,13 +203,13 @@ def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, 
 
 
 def generate_file(process: str, cases: int, seed: int, out: Path, *,
-                  complete_only: bool = False) -> list[str]:
+                  complete_only: bool = False, automated: Sequence[str] = ()) -> list[str]:
     """Write a synthetic log and its ground truth; says what was written."""
     from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
     from rpa_scout.synth import generate as simulate
 
     output_format(out)
-    synthetic = simulate(process, cases, seed, complete_only=complete_only)
+    synthetic = simulate(process, cases, seed, complete_only=complete_only, automated=automated)
     write_log(synthetic.log, out)
     truth = write_truth(synthetic.truth, truth_path(out))
     return [f"wrote {len(synthetic.log):,} events of {cases:,} {synthetic.process} cases to {out}",
