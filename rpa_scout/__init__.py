@@ -16,6 +16,7 @@ from rpa_scout.graph import discover_graph, filter_graph
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.io.pictures import render_svg
 from rpa_scout.io.read import read_log
+from rpa_scout.labels import activity_labels, suggest_labels
 from rpa_scout.lifecycle import PairedInstances, pair_lifecycle
 from rpa_scout.manual import ManualResult, detect_manual
 from rpa_scout.bpmn import discover_bpmn
@@ -60,4 +61,5 @@ __all__ = [
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
     "pseudonymise", "simulate_automation", "repeated_event_share", "filter_log", "generate_log",
+    "activity_labels", "suggest_labels",
 ]

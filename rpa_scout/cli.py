@@ -181,6 +181,10 @@ def settings_of(opts: dict[str, Any], **overrides: Any):
 
 
 LOG_ARG = click.argument("log", type=click.Path(path_type=Path))
+LABEL_OPTION = click.option(
+    "--label", metavar="COLUMN",
+    help="Show each activity by the readable name in COLUMN (e.g. activityNameEN); codes that "
+    "share a name are shown with the code. inspect names the columns that fit.")
 
 
 @click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -222,14 +226,15 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, **opts: Any) -> None
               help="Inductive-miner noise threshold for --format bpmn.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output file (default: LOG's name with the format's suffix, in the current folder).")
+@LABEL_OPTION
 @_fail_cleanly
 def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,
-                noise: float, out: Path | None, **opts: Any) -> None:
+                noise: float, out: Path | None, label: str | None, **opts: Any) -> None:
     """Draw the process map of LOG (frequency or performance view), filtered like Disco."""
     from rpa_scout.io.commands import map_file
 
     say(map_file(log, settings_of(opts), view=view, activities=activities, paths=paths, fmt=fmt,
-                 noise=noise, out=out))
+                 noise=noise, out=out, label=label))
 
 
 @main.command("variants")
@@ -238,12 +243,13 @@ def map_command(log: Path, view: str, activities: float, paths: float, fmt: str 
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many variants to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@LABEL_OPTION
 @_fail_cleanly
-def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
+def variants_command(log: Path, top: int, as_json: bool, label: str | None, **opts: Any) -> None:
     """List the most frequent variants (activity sequences) of LOG with their coverage."""
     from rpa_scout.io.commands import variant_lines, variants_file
 
-    table = variants_file(log, settings_of(opts), top=top)
+    table = variants_file(log, settings_of(opts), top=top, label=label)
     if as_json:
         click.echo(json_printable(table.to_json(orient="records", force_ascii=False, indent=1)))
     else:
@@ -268,16 +274,47 @@ def variants_command(log: Path, top: int, as_json: bool, **opts: Any) -> None:
 @click.option("--format", "fmt", type=click.Choice(names(RANK_WRITE)), default=None,
               help="Output file format (default: from --out's suffix).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Also write the ranking here.")
+@LABEL_OPTION
+@click.option("--explain", metavar="NAME", help="Print everything behind one candidate's figure: "
+              "volumes per month, handling-time histogram, criteria, knock-outs, assumptions.")
 @_fail_cleanly
 def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | None,
                  hourly_cost: float | None, fte_hours: float | None, sort_by: str | None,
-                 key: str | None, fmt: str | None, out: Path | None, **opts: Any) -> None:
+                 key: str | None, fmt: str | None, out: Path | None, label: str | None,
+                 explain: str | None, **opts: Any) -> None:
     """Rank the manual steps and routines of LOG that a software robot should take over."""
     from rpa_scout.io.commands import rank_file
 
     settings = settings_of(opts, rank={"sort_by": sort_by}, standard_times=standard_times,
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
-    say(rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out).lines)
+    say(rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out,
+                  label=label, explain=explain).lines)
+
+
+@main.command("cases")
+@LOG_ARG
+@mapping_options
+@click.option("--step", required=True, metavar="NAME",
+              help="The step (activity) whose cases to list, by name or --label name.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many cases to list (those with the most handling time first).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@LABEL_OPTION
+@_fail_cleanly
+def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | None, **opts: Any) -> None:
+    """List the cases behind one step of LOG: case, start, variant, the step's handling time
+    and its source.
+
+    The step is named with --step, because --activity names the activity column, as in
+    every command.
+    """
+    from rpa_scout.io.commands import cases_file
+
+    lines = cases_file(log, settings_of(opts), step=step, top=top, label=label, as_json=as_json).lines
+    if as_json:
+        click.echo(json_printable(lines[0]))
+    else:
+        say(lines)
 
 
 @main.command()

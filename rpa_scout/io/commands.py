@@ -65,20 +65,25 @@ def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> di
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
                  as_json: bool = False) -> list[str]:
-    """What is in the log and what reading it did to every row (text or JSON lines)."""
+    """What is in the log and what reading it did to every row (text or JSON lines),
+    and the columns that could name the activities (``--label``)."""
     import json
 
     from rpa_scout.inspect_log import summarise, summary_lines
     from rpa_scout.io.write import write_rejects
+    from rpa_scout.labels import suggest_labels
 
     frame, report = load(path, settings)
     summary = summarise(frame)
+    labels = suggest_labels(frame)
     if rejects is not None:
         write_rejects(report, rejects)
     if as_json:
-        return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict()},
-                           indent=2, ensure_ascii=False)]
+        return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict(),
+                            "label_columns": [vars(s) for s in labels]}, indent=2, ensure_ascii=False)]
     lines = summary_lines(summary, report)
+    at = next((i for i, line in enumerate(lines) if line == ""), len(lines))
+    lines[at:at] = [f"labels         {s.line()}" for s in labels]
     if rejects is not None:
         lines.append(f"  rejected rows written to {rejects}")
     return lines
@@ -86,13 +91,17 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
 
 def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
              activities: float = 100.0, paths: float = 100.0, fmt: str | None = None,
-             noise: float = 0.2, out: Path | None = None) -> list[str]:
-    """Draw or export the process map (or the BPMN model) of a log; says what was written."""
+             noise: float = 0.2, out: Path | None = None, label: str | None = None) -> list[str]:
+    """Draw or export the process map (or the BPMN model) of a log; says what was written.
+    With ``label``, the activities are shown by their display names."""
+    from rpa_scout.labels import relabel
+
     path = Path(path)
     fmt = fmt or (format_of(out, MAP_WRITE) if out is not None else None) or "svg"
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
-    frame, _report = load(path, settings)
+    frame, report = load(path, settings)
+    frame = relabel(frame, labels_of(frame, report, label))
     if fmt == "bpmn":
         return [_write_bpmn(frame, noise, activities, out)]
     return [_write_map(frame, path.name, view, activities, paths, fmt, out)]
@@ -135,12 +144,15 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
             + (f"; {note}" if note else ""))
 
 
-def variants_file(path: str | Path, settings: Settings, *, top: int = 10) -> pd.DataFrame:
-    """The ``top`` most frequent variants of a log with their coverage."""
+def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
+                  label: str | None = None) -> pd.DataFrame:
+    """The ``top`` most frequent variants of a log with their coverage (activities by
+    their display names with ``label``)."""
+    from rpa_scout.labels import relabel
     from rpa_scout.variants import variants
 
-    frame, _report = load(path, settings)
-    return variants(frame, top=top)
+    frame, report = load(path, settings)
+    return variants(relabel(frame, labels_of(frame, report, label)), top=top)
 
 
 def variant_lines(table: pd.DataFrame) -> list[str]:
@@ -160,8 +172,16 @@ class RankRun:
 
 
 def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, top: int = 10,
-              include_all: bool = False, fmt: str | None = None, out: Path | None = None) -> RankRun:
-    """Read, pseudonymise and rank a log; write the ranking to ``out`` when given."""
+              include_all: bool = False, fmt: str | None = None, out: Path | None = None,
+              label: str | None = None, explain: str | None = None) -> RankRun:
+    """Read, pseudonymise and rank a log; write the ranking to ``out`` when given.
+
+    With ``label``, candidates are shown by their display names (the figures and the
+    activities' identity stay those of the log); with ``explain``, the lines are
+    everything behind that one candidate's figure
+    (:func:`rpa_scout.drilldown.explain_candidate`) instead of the table.
+    """
+    from rpa_scout.labels import labelled_ranking
     from rpa_scout.present import terminal_lines
     from rpa_scout.privacy import pseudonymise
     from rpa_scout.rank import rank_candidates
@@ -173,22 +193,41 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
             raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(RANK_FORMATS)}")
         check_output(out)
     frame, report = load(path, settings)
+    labels = labels_of(frame, report, label)
     frame = pseudonymise(frame, key=key)
     ranking = rank_candidates(frame, settings=settings)
-    lines = [f"{path.name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
-             f"({report.rows_rejected:,} rejected); ranked by {settings.rank.sort_by}",
-             *terminal_lines(ranking, top, include_all)]
+    head = (f"{path.name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
+            f"({report.rows_rejected:,} rejected)" + _filtered(report))
+    if explain is not None:
+        from rpa_scout.drilldown import explain_candidate
+
+        return RankRun(ranking, report, [head, "", *explain_candidate(frame, ranking, explain,
+                                                                        settings=settings, labels=labels)])
+    shown = labelled_ranking(ranking, labels)
+    lines = [f"{head}; ranked by {settings.rank.sort_by}", *terminal_lines(shown, top, include_all)]
     if out is None:
         return RankRun(ranking, report, lines)
-    _write_ranking(ranking, frame, report, path.name, fmt, out, top, include_all)
+    _write_ranking(ranking, frame, report, path.name, fmt, out, top, include_all, labels)
     return RankRun(ranking, report, [*lines, "", f"ranking written to {out}"], out)
 
 
+def _filtered(report: LoadReport) -> str:
+    """``; filters kept … cases and … events`` when filters were applied."""
+    kept = report.filters
+    if kept is None or not kept.steps:
+        return ""
+    return (f"; filters kept {kept.cases_kept:,} of {kept.cases_before:,} cases and "
+            f"{kept.events_kept:,} of {kept.events_before:,} events")
+
+
 def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, fmt: str,
-                   out: Path, top: int, include_all: bool) -> None:
+                   out: Path, top: int, include_all: bool, labels: dict[str, str] | None = None) -> None:
+    import networkx as nx
+
     from rpa_scout.drawing import neighbourhood
     from rpa_scout.graph import discover_graph
     from rpa_scout.io.rank_output import write_ranking
+    from rpa_scout.labels import labelled_ranking
     from rpa_scout.present import export_table
     from rpa_scout.rank import annotate_graph
 
@@ -198,8 +237,10 @@ def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, 
         activities = shown.loc[shown["kind"] == "activity", "candidate"] if not shown.empty else []
         graph, note = neighbourhood(discover_graph(frame), activities)
         graph = annotate_graph(graph, ranking)
-    write_ranking(ranking, out, fmt, title=f"Automation candidates in {name}", graph=graph,
-                  report=report, top=top, include_all=include_all, map_note=note)
+        if labels:
+            graph = nx.relabel_nodes(graph, labels, copy=True)
+    write_ranking(labelled_ranking(ranking, labels), out, fmt, title=f"Automation candidates in {name}",
+                  graph=graph, report=report, top=top, include_all=include_all, map_note=note)
 
 
 def generate_file(process: str, cases: int, seed: int, out: Path, *,
@@ -214,3 +255,33 @@ def generate_file(process: str, cases: int, seed: int, out: Path, *,
     truth = write_truth(synthetic.truth, truth_path(out))
     return [f"wrote {len(synthetic.log):,} events of {cases:,} {synthetic.process} cases to {out}",
             f"ground truth in {truth}"]
+
+
+@dataclass(frozen=True)
+class CasesRun:
+    """What ``cases`` did: the table of cases, the load report and the lines to show."""
+
+    cases: object  # rpa_scout.drilldown.CaseTable
+    report: LoadReport
+    lines: list[str]
+
+
+def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10,
+               label: str | None = None, as_json: bool = False) -> CasesRun:
+    """The cases behind one step of a log (:func:`rpa_scout.drilldown.cases_behind`):
+    case id, start, variant, the step's handling time and its source."""
+    import json
+
+    from rpa_scout.drilldown import cases_behind
+
+    frame, report = load(path, settings)
+    labels = labels_of(frame, report, label)
+    found = cases_behind(frame, step, settings=settings, top=top, labels=labels)
+    if as_json:
+        table = found.table.assign(started=found.table["started"].map(lambda t: t.isoformat()))
+        payload = {"activity": found.activity, "cases": found.cases, "executions": found.executions,
+                   "listed": json.loads(table.to_json(orient="records", force_ascii=False))}
+        return CasesRun(found, report, [json.dumps(payload, indent=1, ensure_ascii=False)])
+    head = (f"{Path(path).name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
+            f"({report.rows_rejected:,} rejected)" + _filtered(report))
+    return CasesRun(found, report, [head, "", *found.lines(labels, settings.read.timezone)])
