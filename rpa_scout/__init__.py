@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.columns import PRESETS, XES, LogColumns
+from rpa_scout.compare import Comparison, compare_logs, split_by
 from rpa_scout.errors import (ColumnError, ConfigError, InputError, LimitError, OutputError,
                               RenderError, RpaScoutError)
 from rpa_scout.filters import FilterReport, filter_log
@@ -57,9 +58,9 @@ __all__ = [
     "RpaScoutError", "InputError", "LimitError", "ColumnError", "ConfigError", "OutputError",
     "RenderError",
     "HandlingResult", "ManualResult", "ManualRules", "RankConfig", "Ranking", "WhatIf",
-    "Settings", "ReadSettings", "HandlingSettings", "FilterSettings", "FilterReport",
+    "Settings", "ReadSettings", "HandlingSettings", "FilterSettings", "FilterReport", "Comparison",
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
-    "pseudonymise", "simulate_automation", "repeated_event_share", "filter_log", "generate_log",
-    "activity_labels", "suggest_labels",
+    "pseudonymise", "simulate_automation", "repeated_event_share", "filter_log", "compare_logs",
+    "split_by", "activity_labels", "suggest_labels", "generate_log",
 ]

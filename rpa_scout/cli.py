@@ -291,6 +291,51 @@ def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | 
                   label=label, explain=explain).lines)
 
 
+@main.command("compare")
+@click.argument("logs", nargs=-1, required=True, metavar="LOG [LOG ...]",
+                type=click.Path(path_type=Path))
+@mapping_options
+@click.option("--by", metavar="COLUMN", help="Split one LOG into organisations by this case or "
+              "event attribute (municipality, department, office).")
+@click.option("--name", "names", metavar="NAME", multiple=True,
+              help="Name of each LOG's organisation, in order (default: the file name).")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many steps to show per finding.")
+@click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
+              help="CSV or YAML of activity → minutes from a time study, for every organisation.")
+@click.option("--hourly-cost", type=click.FloatRange(min=0, max=100_000), metavar="EUR",
+              help="Cost of one hour of staff time (default 29 €/h).")
+@click.option("--fte-hours", type=click.FloatRange(min=1, max=8784), metavar="H",
+              help="Working hours per FTE a year (default 1,558 h).")
+@click.option("--key", metavar="SECRET", help="Pseudonymisation key (or set RPA_SCOUT_KEY).")
+@click.option("--format", "fmt", type=click.Choice(names(RANK_WRITE)), default=None,
+              help="Output file format (default: from --out's suffix).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the full table here (csv, json, md, html, xlsx).")
+@click.option("--heatmap", type=click.Path(path_type=Path), default=None, metavar="FILE.svg",
+              help="Write the activities × organisations heatmap here (SVG, offline).")
+@click.option("--heatmap-value", type=click.Choice(("manual", "hours")), default="manual",
+              show_default=True, help="Colour the heatmap by manual share or person hours a year.")
+@LABEL_OPTION
+@_fail_cleanly
+def compare_command(logs: tuple[Path, ...], by: str | None, names: tuple[str, ...], top: int,
+                    standard_times: Path | None, hourly_cost: float | None, fte_hours: float | None,
+                    key: str | None, fmt: str | None, out: Path | None, heatmap: Path | None,
+                    heatmap_value: str, label: str | None, **opts: Any) -> None:
+    """Compare organisations that run the same process: LOG --by COLUMN, or LOG_A LOG_B ...
+
+    Per activity and organisation: volume, manual share, handling time, verdict; the steps
+    people do in one organisation and the system in another; and what each organisation
+    would save by adopting the best practice of the others.
+    """
+    from rpa_scout.io.commands import compare_files
+
+    settings = settings_of(opts, standard_times=standard_times,
+                           economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
+    say(compare_files(logs, settings, by=by, names=names, label=label, key=key, top=top, fmt=fmt,
+                      out=out, heatmap=heatmap, heatmap_value=heatmap_value).lines)
+
+
 @main.command("cases")
 @LOG_ARG
 @mapping_options

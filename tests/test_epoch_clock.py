@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rpa_scout import Settings, estimate_handling_time, read_log
+from rpa_scout import Settings, estimate_handling_time, read_log, split_by
 from rpa_scout.errors import ConfigError
 from rpa_scout.timestamps import parse_timestamps, wall_clock_epoch
 from tests.conftest import shared_log
@@ -83,7 +83,7 @@ def test_bpic15_municipality_1_is_the_same_from_parquet_and_xes():
     xes, _ = read_log(shared_log("bpic15/BPIC15_1.xes.gz"), timestamp="dateFinished", timezone=AMSTERDAM)
     both, report = read_log(shared_log("bpic15/BPIC15_all5.parquet"), **PARQUET)
     assert report.timestamp_method.startswith("epoch seconds of wall-clock time, read in Europe/Amsterdam")
-    parquet = both[both["label"] == 1].reset_index(drop=True)
+    parquet = split_by(both, "label")["1"]
     stamps = lambda log: np.sort(log["time:timestamp"].astype("int64").to_numpy())  # noqa: E731
     assert len(parquet) == len(xes) == 52_217
     assert (stamps(parquet) == stamps(xes)).all()
@@ -95,5 +95,5 @@ def test_bpic15_municipality_1_is_the_same_from_parquet_and_xes():
     assert np.allclose(a["mean_min"], b["mean_min"], equal_nan=True)
     # Read as UTC (the old way), every event ran 1–2 h late.
     late, _ = read_log(shared_log("bpic15/BPIC15_all5.parquet"), epoch_clock="utc", **PARQUET)
-    shift = stamps(late[late["label"] == 1]) - stamps(xes)
+    shift = stamps(split_by(late, "label")["1"]) - stamps(xes)
     assert set(np.unique(shift // 3_600_000_000_000)) == {1, 2}
