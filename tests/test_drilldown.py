@@ -8,9 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from rpa_scout import generate_log, read_log, variants
+from rpa_scout import generate_log, rank_candidates, read_log, variants
 from rpa_scout.cli import main
-from rpa_scout.drilldown import case_variants, cases_behind
+from rpa_scout.drilldown import case_variants, cases_behind, explain_candidate
 from rpa_scout.io.write_log import write_log
 from tests.conftest import SAMPLES
 
@@ -83,5 +83,6 @@ def test_rank_explain(permits):
                  "Knock-outs", "Assumptions", "annualisation factor"):
         assert part in text, part
     assert "█" in text
-    automated = CliRunner().invoke(main, ["rank", permits, "--explain", "Lainvoimaisuus"])
-    assert "Lainvoimaisuus is not a candidate: already automated" in automated.output
+    log, _ = read_log(permits)
+    lines = explain_candidate(log, rank_candidates(log), "Lainvoimaisuus")
+    assert lines == ["Lainvoimaisuus is not a candidate: already automated: 100% system account name"]
