@@ -298,15 +298,16 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
     :data:`MIN_TIMED` or more timed executions and is at least ``min_minutes``.
     """
     compared = table[table["compared"]]
-    automated = compared[compared["verdict"] == AUTOMATED]
-    benchmarks = _timed_manual(table, min_minutes)
+    automated = _by_activity(compared[compared["verdict"] == AUTOMATED],
+                             ["manual_share", "volume_per_year", "organisation"], [True, False, True])
+    benchmarks = _by_activity(_timed_manual(table, min_minutes), ["handling_min", "organisation"],
+                              [True, True])
     own = compared[compared["verdict"].isin(MANUAL_VERDICTS) & (compared["person_hours"] > 0)]
     rows = []
     for r in own.itertuples(index=False):
-        options = [_automate(r, automated[(automated["activity"] == r.activity)
-                                          & (automated["organisation"] != r.organisation)]),
-                   _faster(r, benchmarks[(benchmarks["activity"] == r.activity)
-                                         & (benchmarks["organisation"] != r.organisation)])]
+        elsewhere = lambda found: next((o for o in found.get(r.activity, ())  # noqa: E731
+                                        if o["organisation"] != r.organisation), None)
+        options = [_automate(r, elsewhere(automated)), _faster(r, elsewhere(benchmarks))]
         options = [o for o in options if o is not None and o["hours"] > 0]
         if options:
             best = max(options, key=lambda o: (o["hours"], o["kind"] == AUTOMATE))
@@ -322,12 +323,20 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
                              kind="stable").reset_index(drop=True)
 
 
-def _automate(r, others: pd.DataFrame) -> dict | None:
-    """The saving if ``r``'s step were automated as in the most automated of ``others``."""
-    if others.empty:
+def _by_activity(rows: pd.DataFrame, order: list[str], ascending: list[bool]) -> dict[str, list[dict]]:
+    """Activity → its rows as records, best first by ``order``."""
+    ranked = rows.sort_values(order, ascending=ascending, kind="stable")
+    out: dict[str, list[dict]] = {}
+    for record in ranked.to_dict("records"):
+        out.setdefault(record["activity"], []).append(record)
+    return out
+
+
+def _automate(r, top: dict | None) -> dict | None:
+    """The saving if ``r``'s step were automated as in ``top``, the most automated other
+    organisation."""
+    if top is None:
         return None
-    top = others.sort_values(["manual_share", "volume_per_year", "organisation"],
-                             ascending=[True, False, True], kind="stable").iloc[0]
     share = 1.0 - float(top["manual_share"])
     return {"kind": AUTOMATE, "benchmark": top["organisation"], "benchmark_min": np.nan,
             "benchmark_share": share, "hours": r.person_hours * share,
@@ -335,11 +344,11 @@ def _automate(r, others: pd.DataFrame) -> dict | None:
             "separated": True}
 
 
-def _faster(r, others: pd.DataFrame) -> dict | None:
-    """The saving if ``r``'s step took the time of the fastest of ``others``."""
-    if others.empty or not np.isfinite(r.handling_min):
+def _faster(r, top: dict | None) -> dict | None:
+    """The saving if ``r``'s step took the time of ``top``, the fastest other organisation
+    that does it by hand."""
+    if top is None or not np.isfinite(r.handling_min):
         return None
-    top = others.sort_values(["handling_min", "organisation"], kind="stable").iloc[0]
     best = float(top["handling_min"])
     if best >= r.handling_min:
         return None
