@@ -12,9 +12,11 @@ from rpa_scout.columns import PRESETS, XES, LogColumns
 from rpa_scout.compare import Comparison, compare_logs, split_by
 from rpa_scout.errors import (ColumnError, ConfigError, InputError, LimitError, OutputError,
                               RenderError, RpaScoutError)
+from rpa_scout.drilldown import cases_behind, explain_candidate
 from rpa_scout.filters import FilterReport, filter_log
 from rpa_scout.graph import discover_graph, filter_graph
 from rpa_scout.handling import HandlingResult, estimate_handling_time
+from rpa_scout.heatmap import heatmap_svg
 from rpa_scout.io.pictures import render_svg
 from rpa_scout.io.read import read_log
 from rpa_scout.labels import activity_labels, suggest_labels
@@ -62,5 +64,6 @@ __all__ = [
     "read_log", "pair_lifecycle", "discover_graph", "filter_graph", "variants", "discover_bpmn",
     "to_dot", "bpmn_to_dot", "render_svg", "detect_manual", "estimate_handling_time", "rank_candidates", "annotate_graph",
     "pseudonymise", "simulate_automation", "repeated_event_share", "filter_log", "compare_logs",
-    "split_by", "activity_labels", "suggest_labels", "generate_log",
+    "split_by", "activity_labels", "suggest_labels", "generate_log", "heatmap_svg", "cases_behind",
+    "explain_candidate",
 ]
