@@ -52,6 +52,10 @@ def _shown(row) -> str:
     return str(label) if isinstance(label, str) and label else str(row.activity)
 
 
+def _steps(n: int) -> str:
+    return f"{n:,} step" + ("" if n == 1 else "s")
+
+
 def _span(low: float, high: float) -> str:
     return f"{low:,.0f}–{high:,.0f}"
 
@@ -80,7 +84,7 @@ def compare_lines(comparison: Comparison, top: int = 10) -> list[str]:
 
 def _proven_lines(c: Comparison, top: int) -> list[str]:
     steps = list(dict.fromkeys(c.proven["activity"])) if not c.proven.empty else []
-    lines = [f"Proven elsewhere: {len(steps):,} steps done by people in one organisation and by "
+    lines = [f"Proven elsewhere: {_steps(len(steps))} done by people in one organisation and by "
              "the system in another"]
     for activity in steps[:top]:
         rows = c.proven[c.proven["activity"] == activity]
@@ -111,7 +115,7 @@ def _best_lines(c: Comparison, top: int) -> list[str]:
         steps = c.best_practice[c.best_practice["organisation"] == t.organisation] \
             if not c.best_practice.empty else c.best_practice
         lines.append(f"  {t.organisation}: {t.hours:,.0f} ({_span(t.hours_low, t.hours_high)}) h/yr "
-                     f"from {len(steps):,} steps ({t.steps_automate} automated elsewhere, "
+                     f"from {_steps(len(steps))} ({t.steps_automate} automated elsewhere, "
                      f"{t.steps_faster} faster elsewhere)")
         for r in steps.head(top).itertuples():
             span = f"({_span(r.hours_low, r.hours_high)})"

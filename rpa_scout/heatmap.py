@@ -56,7 +56,7 @@ def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX
     top_y = 3 * ROW + PAD
     width = label_w + cell_w * len(orgs) + 2 * PAD
     height = top_y + ROW * len(grid) + 4 * ROW
-    top_value = float(pd.to_numeric(grid.stack(), errors="coerce").max() or 0.0) if value == "hours" else 1.0
+    top_value = _top(grid) if value == "hours" else 1.0
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="{FONT}">',
              f'<rect width="{width}" height="{height}" fill="white"/>',
@@ -94,6 +94,12 @@ def _grid(comparison: Comparison, value: str, top: int) -> tuple[pd.DataFrame, p
     cells = cells.reindex(index=order, columns=list(comparison.organisations))
     shown = table.set_index(["activity", "organisation"])
     return cells, shown, len(weight)
+
+
+def _top(grid: pd.DataFrame) -> float:
+    """The largest cell value (0 when there is none), the top of the hours scale."""
+    top = float(pd.to_numeric(grid.stack(), errors="coerce").max()) if not grid.empty else 0.0
+    return top if math.isfinite(top) else 0.0
 
 
 def _name(activity: str, shown: pd.DataFrame) -> str:

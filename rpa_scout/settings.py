@@ -1,8 +1,8 @@
 """Every setting rpa_scout has, in one frozen :class:`Settings`, one section per stage.
 
-``Settings(read, filter, manual, handling, rank, economics)``: how to read the log, which
-part of it to analyse, how to tell person from system work, where handling times come
-from, how to rank, and the economic assumptions. The CLI builds one (``rpa_scout.io.config.load_settings`` reads and checks
+``Settings(read, manual, handling, rank, economics, filter)``: how to read the log, how to
+tell person from system work, where handling times come from, how to rank, the economic
+assumptions, and which part of the log to analyse. The CLI builds one (``rpa_scout.io.config.load_settings`` reads and checks
 a YAML file against the same sections) and passes it down whole; in Python::
 
     >>> from rpa_scout.settings import Settings, ReadSettings, RankConfig

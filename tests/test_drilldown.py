@@ -86,3 +86,11 @@ def test_rank_explain(permits):
     log, _ = read_log(permits)
     lines = explain_candidate(log, rank_candidates(log), "Lainvoimaisuus")
     assert lines == ["Lainvoimaisuus is not a candidate: already automated: 100% system account name"]
+
+
+def test_explain_with_out_is_one_error_line(permits, tmp_path):
+    result = CliRunner().invoke(main, ["rank", permits, "--explain", "Fee invoice", "--out",
+                                       str(tmp_path / "r.json")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: --explain prints one candidate's figure; write the ranking "
+                                     "with --out in a run without --explain")

@@ -97,3 +97,23 @@ def test_bpic15_municipality_1_is_the_same_from_parquet_and_xes():
     late, _ = read_log(shared_log("bpic15/BPIC15_all5.parquet"), epoch_clock="utc", **PARQUET)
     shift = stamps(split_by(late, "label")["1"]) - stamps(xes)
     assert set(np.unique(shift // 3_600_000_000_000)) == {1, 2}
+
+
+def test_epoch_clock_option_and_config(write, tmp_path):
+    from click.testing import CliRunner
+
+    from rpa_scout.cli import main
+
+    text = "case;activity;timestamp\n" + "".join(
+        f"c{i};A;{int(v)}\n" for i, v in enumerate(_epochs("2014-01-10", "2014-07-10")))
+    path = write("e.csv", text)
+    out = CliRunner().invoke(main, ["inspect", str(path), "--timezone", AMSTERDAM]).output
+    assert "timestamps     epoch seconds of wall-clock time, read in Europe/Amsterdam" in out
+    out = CliRunner().invoke(main, ["inspect", str(path), "--timezone", AMSTERDAM, "--epoch-clock", "utc"]).output
+    assert "timestamps     epoch seconds\n" in out
+    config = tmp_path / "c.yaml"
+    config.write_text("read: {epoch_clock: sometimes}\n")
+    result = CliRunner().invoke(main, ["inspect", str(path), "--config", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: {config}: read.epoch_clock must be auto, utc or local, "
+                                     "got 'sometimes'")

@@ -188,6 +188,9 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
     from rpa_scout.rank import rank_candidates
 
     path = Path(path)
+    if explain is not None and out is not None:
+        raise ConfigError("--explain prints one candidate's figure; write the ranking with --out "
+                          "in a run without --explain")
     if out is not None:
         fmt = fmt or format_of(out, RANK_WRITE)
         if fmt is None:

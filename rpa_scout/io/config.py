@@ -172,6 +172,8 @@ def _read_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
         out[key] = value
     if "timezone" in out:
         _zone(out["timezone"], f"{where}.timezone")
+    if out.get("epoch_clock") not in (None, "auto", "utc", "local"):
+        raise ConfigError(f"{where}.epoch_clock must be auto, utc or local, got {_short(out['epoch_clock'])}")
     return out
 
 
