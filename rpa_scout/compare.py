@@ -24,7 +24,7 @@ compared; the others are listed as local.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -332,7 +332,7 @@ def _by_activity(rows: pd.DataFrame, order: list[str], ascending: list[bool]) ->
     return out
 
 
-def _automate(r, top: dict | None) -> dict | None:
+def _automate(r: Any, top: dict | None) -> dict | None:
     """The saving if ``r``'s step were automated as in ``top``, the most automated other
     organisation."""
     if top is None:
@@ -344,7 +344,7 @@ def _automate(r, top: dict | None) -> dict | None:
             "separated": True}
 
 
-def _faster(r, top: dict | None) -> dict | None:
+def _faster(r: Any, top: dict | None) -> dict | None:
     """The saving if ``r``'s step took the time of ``top``, the fastest other organisation
     that does it by hand."""
     if top is None or not np.isfinite(r.handling_min):

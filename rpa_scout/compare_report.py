@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ def export_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
             "local": comparison.local}
 
 
-def _shown(row) -> str:
+def _shown(row: Any) -> str:
     """The display name of a row's activity (its label where there is one)."""
     label = getattr(row, "label", None)
     return str(label) if isinstance(label, str) and label else str(row.activity)
@@ -60,7 +61,7 @@ def _span(low: float, high: float) -> str:
     return f"{low:,.0f}–{high:,.0f}"
 
 
-def _saving(r) -> str:
+def _saving(r: Any) -> str:
     """One best-practice step in words."""
     if r.kind == AUTOMATE:
         return f"automate as {r.benchmark} does ({r.benchmark_share:.0%} by the system there)"

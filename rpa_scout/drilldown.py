@@ -19,6 +19,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from rpa_scout.assumptions import Assumption
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, XES, LogColumns, require_columns
 from rpa_scout.explain import knock_out_text
 from rpa_scout.graph import encode
@@ -265,7 +266,7 @@ def _knock_out(row: pd.Series) -> list[str]:
                                                 float(row["knock_out_limit"]))]
 
 
-def _assumption(a) -> str:
+def _assumption(a: Assumption) -> str:
     return a.line() if not pd.isna(a.value) else f"{a.name}: {a.source} ({a.kind})"
 
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rpa_scout.rank import Ranking
 
 #: A column labels the activities when this share of the events carries their
 #: activity's most common value of it (a few events without or with another name are
@@ -177,7 +180,7 @@ def relabel(log: pd.DataFrame, labels: Mapping[str, str] | None, *,
     return log.assign(**{columns.activity: act.map(lambda a: labels.get(a, a), na_action="ignore")})
 
 
-def labelled_ranking(ranking, labels: Mapping[str, str] | None):
+def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "Ranking":
     """The :class:`rpa_scout.rank.Ranking` with display names for candidates and the
     activities not ranked (for printing and files; figures unchanged)."""
     if not labels:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from rpa_scout.io.formats import names as names_of
 from rpa_scout.io.read import read_log
 from rpa_scout.load_report import LoadReport
 from rpa_scout.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rpa_scout.compare import Comparison
 
 MAP_FORMATS = names(MAP_WRITE)
 RANK_FORMATS = names(RANK_WRITE)
@@ -301,7 +304,7 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
     return CompareRun(comparison, reports, lines, tuple(path for _, path in written))
 
 
-def _comparison_lines(comparison, top: int) -> list[str]:
+def _comparison_lines(comparison: "Comparison", top: int) -> list[str]:
     from rpa_scout.compare_report import compare_lines
 
     return compare_lines(comparison, top=top)
@@ -389,7 +392,7 @@ def _organisation_lines(logs: dict[str, pd.DataFrame]) -> list[str]:
         f"{name} {log[XES.case].nunique():,} cases, {len(log):,} events" for name, log in logs.items())]
 
 
-def _write_comparison(comparison, reports: list[LoadReport], what: str, fmt: str | None,
+def _write_comparison(comparison: "Comparison", reports: list[LoadReport], what: str, fmt: str | None,
                       out: Path | None, heatmap: Path | None, value: str) -> list[tuple[str, Path]]:
     """Write the table and the heatmap; (what, where) for each file written."""
     from rpa_scout.heatmap import heatmap_svg
