@@ -10,7 +10,10 @@ name below is imported on first use (PEP 562), so ``import rpa_scout`` and the C
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rpa_scout.synth import SyntheticLog
 
 __version__ = "0.1.0"
 
@@ -34,10 +37,14 @@ _WHERE = {
     "ReadSettings": "settings", "Settings": "settings",
     "LoadReport": "load_report", "RepeatedEvents": "load_report",
     "variants": "variants", "WhatIf": "whatif", "simulate_automation": "whatif",
+    "FilterSettings": "settings", "FilterReport": "filters", "filter_log": "filters",
+    "Comparison": "compare", "compare_logs": "compare", "split_by": "compare",
+    "cases_behind": "drilldown", "explain_candidate": "drilldown", "heatmap_svg": "heatmap",
+    "activity_labels": "labels", "suggest_labels": "labels",
     "Lang": "lang", "headline": "summary", "group_bots": "summary", "payback_months": "value",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = sorted([*_WHERE, "generate_log"])
 
 
 def __getattr__(name: str) -> Any:
@@ -51,3 +58,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_WHERE))
+
+
+def generate_log(process: str, cases: int, seed: int = 0, *, complete_only: bool = False,
+                 automated: Iterable[str] = ()) -> "SyntheticLog":
+    """A synthetic Finnish municipal log with its ground truth (:func:`rpa_scout.synth.generate`).
+
+    ``automated`` names rule-based manual steps this municipality's robot does: the same
+    process at another automation level. The simulator is imported only when called.
+
+    Example:
+        >>> generate_log("rakennuslupa", 20, seed=1).truth["cases"]
+        20
+    """
+    from rpa_scout.synth import generate
+
+    return generate(process, cases, seed, complete_only=complete_only, automated=automated)

@@ -47,6 +47,7 @@ def standardise(
     malformed: Mapping[int, str] | None = None,
     drop_duplicates: bool = False,
     event_id: str | None = None,
+    epoch_clock: str = "auto",
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Rename mapped columns to XES names, parse timestamps, reject bad rows.
 
@@ -60,11 +61,10 @@ def standardise(
         notes: facts the reader wants in the report.
         row_numbers: source row number of each row of ``raw`` (default 1..n).
         malformed: records the reader could not split, by row number; rejected.
-        drop_duplicates: reject rows that repeat an identical earlier row (by default
-            they are kept and counted in the report's ``repeated``).
-        event_id: source column identifying events; rows repeating an earlier row's
-            event id, case, activity, timestamp and transition are rejected as export
-            duplicates.
+        drop_duplicates: reject rows that repeat an identical earlier row (kept by default).
+        event_id: source column identifying events; rows repeating an earlier row's event
+            id, case, activity, timestamp and transition are rejected (export duplicates).
+        epoch_clock: how epoch numbers are read (:func:`rpa_scout.timestamps.parse_timestamps`).
 
     Returns:
         The clean log (sorted by case, then time, file order kept for ties) and the report.
@@ -78,7 +78,7 @@ def standardise(
     frame, rename, notes_out = _renamed(raw, mapping, list(notes))
     repaired: dict[str, int] = {}
     raw_ts = frame[XES.timestamp]
-    parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out)
+    parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out, epoch_clock)
     reasons = _row_reasons(frame, raw_ts, parsed)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
                         event_id=None if event_id is None else rename.get(event_id, event_id))
@@ -113,12 +113,13 @@ def _renamed(raw: pd.DataFrame, mapping: LogColumns,
 
 
 def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,
-                   repaired: dict[str, int], notes: list[str]) -> ParsedTimestamps:
+                   repaired: dict[str, int], notes: list[str],
+                   epoch_clock: str = "auto") -> ParsedTimestamps:
     """Clean the text roles, parse the timestamps and normalise the lifecycle, in place."""
     for col, what in ((XES.case, "case id"), (XES.activity, "activity"), (XES.resource, "resource")):
         if col in frame.columns:
             frame[col] = _clean_text(frame[col], what, repaired)
-    parsed = _parse_times(frame, timestamp_format, timezone, repaired)
+    parsed = _parse_times(frame, timestamp_format, timezone, repaired, epoch_clock)
     if XES.lifecycle in frame.columns:
         notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
         frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
@@ -126,16 +127,17 @@ def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: 
 
 
 def _parse_times(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,
-                 repaired: dict[str, int]) -> ParsedTimestamps:
+                 repaired: dict[str, int], epoch_clock: str = "auto") -> ParsedTimestamps:
     """Parse the timestamp (and start) columns of ``frame`` in place; return the first."""
     parsed = parse_timestamps(frame[XES.timestamp], timestamp_format=timestamp_format,
-                              timezone=timezone)
+                              timezone=timezone, epoch_clock=epoch_clock)
     frame[XES.timestamp] = _positional(parsed.values)
     if parsed.dst_shifted:
         repaired["timestamp in the spring-forward DST gap moved to the next valid time"] = parsed.dst_shifted
     if XES.start_timestamp in frame.columns:
         raw_start = frame[XES.start_timestamp]
-        start = parse_timestamps(raw_start, timestamp_format=timestamp_format, timezone=timezone)
+        start = parse_timestamps(raw_start, timestamp_format=timestamp_format, timezone=timezone,
+                                 epoch_clock=epoch_clock)
         frame[XES.start_timestamp] = _positional(start.values)
         unread = int((start.values.isna().to_numpy() & ~_is_blank(raw_start)).sum())
         if unread:

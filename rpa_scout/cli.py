@@ -9,7 +9,6 @@ a log cannot send escape sequences to the terminal.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -23,7 +22,7 @@ from rpa_scout.errors import RpaScoutError
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, names
 from rpa_scout.lang import LANGS
 from rpa_scout.safety import json_printable, printable
-from rpa_scout.settings import DEFAULT_TIMEZONE, SORT_KEYS
+from rpa_scout.settings import DEFAULT_TIMEZONE, EPOCH_CLOCKS, PERIOD_BASES, SORT_KEYS
 
 VIEWS = ("frequency", "performance")
 
@@ -99,6 +98,23 @@ class ByteSize(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+FILTER_OPTIONS = [
+    click.option("--from", "date_from", metavar="DATE",
+                 help="First day of the period (YYYY-MM-DD or d.m.yyyy, a local day in --timezone)."),
+    click.option("--to", "date_to", metavar="DATE", help="Last day of the period (included)."),
+    click.option("--period-basis", type=click.Choice(PERIOD_BASES), default=None,
+                 help="cases: keep the cases that started in the period, with all their events "
+                 "(Disco's 'started in timeframe'); events: keep the events in the period "
+                 "(Disco's 'trim to timeframe') [default: cases]."),
+    click.option("--where", "where", metavar="CONDITION", multiple=True,
+                 help="Keep events where COLUMN=VALUE, COLUMN!=VALUE, 'COLUMN in A,B' or "
+                 "'COLUMN not in A,B' holds (repeatable: all must hold)."),
+    click.option("--min-cases", type=click.IntRange(min=0), default=None, metavar="N",
+                 help="Drop activities performed in fewer than N cases."),
+]
+FILTER_NAMES = ("date_from", "date_to", "period_basis", "where", "min_cases")
+
+
 def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options that say how to read a log (shared by every command that reads one)."""
     options = [
@@ -126,6 +142,10 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--timezone", metavar="ZONE",
                      help=f"Zone of the log: timestamps without an offset are read in it, and "
                      f"the working day is found in it [default: {DEFAULT_TIMEZONE}]."),
+        click.option("--epoch-clock", type=click.Choice(EPOCH_CLOCKS), default=None,
+                     help="Epoch numbers are UTC (utc), wall-clock time written as if UTC "
+                     "(local: read in --timezone), or decided from the column (auto: local when "
+                     "a tenth are dates at 00:00 UTC) [default: auto]."),
         click.option("--delimiter", metavar="CHAR", help="CSV delimiter (detected by default)."),
         click.option("--encoding", metavar="NAME", help="CSV encoding (detected by default)."),
         click.option("--sheet", metavar="NAME", help="Excel sheet (first by default)."),
@@ -136,8 +156,9 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Keep a Parquet copy of an XES log beside it (or in ~/.cache/rpa_scout), "
                      "named by its content hash, so the next run reads Parquet [default: cache]."),
         click.option("--config", "config_file", type=click.Path(path_type=Path), metavar="FILE",
-                     help="YAML settings (sections read, manual, handling, rank, economics); "
-                     "options given here win."),
+                     help="YAML settings (sections read, filter, manual, handling, rank, "
+                     "economics, present); options given here win."),
+        *FILTER_OPTIONS,
     ]
     for option in reversed(options):
         func = option(func)
@@ -170,7 +191,7 @@ def progress_for(settings: Any, quiet: bool):
 
 READ_OPTIONS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle",
                 "start_timestamp", "event_id", "drop_duplicates", "timestamp_format", "timezone",
-                "delimiter", "encoding", "sheet", "max_bytes", "cache")
+                "epoch_clock", "delimiter", "encoding", "sheet", "max_bytes", "cache")
 
 
 def settings_of(opts: dict[str, Any], **overrides: Any):
@@ -183,11 +204,17 @@ def settings_of(opts: dict[str, Any], **overrides: Any):
     read = {name: opts.pop(name) for name in READ_OPTIONS}
     if read["delimiter"] in ("\\t", "tab", "TAB"):
         read["delimiter"] = "\t"
-    return load_settings(opts.pop("config_file"), read=read, lang=opts.pop("lang", None),
-                         default_lang=lang_from_environment(), **overrides)
+    filters = {name: opts.pop(name) for name in FILTER_NAMES}
+    filters["where"] = tuple(filters["where"] or ())
+    return load_settings(opts.pop("config_file"), read=read, filters=filters,
+                         lang=opts.pop("lang", None), default_lang=lang_from_environment(), **overrides)
 
 
 LOG_ARG = click.argument("log", type=click.Path(path_type=Path))
+LABEL_OPTION = click.option(
+    "--label", metavar="COLUMN",
+    help="Show each activity by the readable name in COLUMN (e.g. activityNameEN); codes that "
+    "share a name are shown with the code. inspect names the columns that fit.")
 
 
 @click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -243,15 +270,16 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
               help="Inductive-miner noise threshold for --format bpmn.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output file (default: LOG's name with the format's suffix, in the current folder).")
+@LABEL_OPTION
 @_fail_cleanly
 def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,
-                noise: float, out: Path | None, quiet: bool, **opts: Any) -> None:
+                noise: float, out: Path | None, label: str | None, quiet: bool, **opts: Any) -> None:
     """Draw the process map of LOG (frequency or performance view), filtered like Disco."""
     from rpa_scout.io.commands import map_file
 
     settings = settings_of(opts)
     lines = map_file(log, settings, view=view, activities=activities, paths=paths, fmt=fmt,
-                     noise=noise, out=out, progress=progress_for(settings, quiet))
+                     noise=noise, out=out, label=label, progress=progress_for(settings, quiet))
     if not quiet:
         say(_wrapped(lines))
 
@@ -272,14 +300,16 @@ def _wrapped(lines: list[str]) -> list[str]:
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many variants to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@LABEL_OPTION
 @_fail_cleanly
-def variants_command(log: Path, top: int, as_json: bool, quiet: bool, **opts: Any) -> None:
+def variants_command(log: Path, top: int, as_json: bool, label: str | None, quiet: bool,
+                     **opts: Any) -> None:
     """List the most frequent variants (activity sequences) of LOG with their coverage."""
     from rpa_scout.io.commands import variant_lines, variants_file
     from rpa_scout.lang import Lang
 
     settings = settings_of(opts)
-    table = variants_file(log, settings, top=top, progress=progress_for(settings, quiet))
+    table = variants_file(log, settings, top=top, label=label, progress=progress_for(settings, quiet))
     if as_json:
         click.echo(json_printable(table.to_json(orient="records", force_ascii=False, indent=1)))
     else:
@@ -308,19 +338,108 @@ def variants_command(log: Path, top: int, as_json: bool, quiet: bool, **opts: An
 @click.option("--format", "fmt", type=click.Choice(names(RANK_WRITE)), default=None,
               help="Output file format (default: from --out's suffix).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Also write the ranking here.")
+@LABEL_OPTION
+@click.option("--explain", metavar="NAME", help="Print everything behind one candidate's figure: "
+              "volumes per month, handling-time histogram, criteria, knock-outs, assumptions.")
 @_fail_cleanly
 def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | None,
                  hourly_cost: float | None, fte_hours: float | None, sort_by: str | None,
-                 key: str | None, fmt: str | None, out: Path | None, quiet: bool, **opts: Any) -> None:
+                 key: str | None, fmt: str | None, out: Path | None, label: str | None,
+                 explain: str | None, quiet: bool, **opts: Any) -> None:
     """Rank the manual steps and routines of LOG that a software robot should take over."""
     from rpa_scout.io.commands import rank_file
 
     settings = settings_of(opts, rank={"sort_by": sort_by}, standard_times=standard_times,
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
     run = rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out,
-                    width=width(), progress=progress_for(settings, quiet))
+                    label=label, explain=explain, width=width(), progress=progress_for(settings, quiet))
     if not (quiet and out is not None):
         say(run.lines)
+
+
+@main.command("compare", epilog=_examples(
+    "rpa-scout compare BPIC15_1.xes.gz BPIC15_2.xes.gz BPIC15_3.xes.gz",
+    "rpa-scout compare BPIC15.parquet --by case:municipality --heatmap kunnat.svg",
+    "rpa-scout compare a.xes.gz b.xes.gz --name Espoo --name Vantaa --out vertailu.xlsx"))
+@click.argument("logs", nargs=-1, required=True, metavar="LOG [LOG ...]",
+                type=click.Path(path_type=Path))
+@mapping_options
+@output_options
+@click.option("--by", metavar="COLUMN", help="Split one LOG into organisations by this case or "
+              "event attribute (municipality, department, office).")
+@click.option("--name", "names", metavar="NAME", multiple=True,
+              help="Name of each LOG's organisation, in order (default: the file name).")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many steps to show per finding.")
+@click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
+              help="CSV or YAML of activity → minutes from a time study, for every organisation.")
+@click.option("--hourly-cost", type=click.FloatRange(min=0, max=100_000), metavar="EUR",
+              help="Cost of one hour of staff time (default 29 €/h).")
+@click.option("--fte-hours", type=click.FloatRange(min=1, max=8784), metavar="H",
+              help="Working hours per FTE a year (default 1,558 h).")
+@click.option("--key", metavar="SECRET", help="Pseudonymisation key (or set RPA_SCOUT_KEY).")
+@click.option("--format", "fmt", type=click.Choice(names(RANK_WRITE)), default=None,
+              help="Output file format (default: from --out's suffix).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the full table here (csv, json, md, html, xlsx).")
+@click.option("--heatmap", type=click.Path(path_type=Path), default=None, metavar="FILE.svg",
+              help="Write the activities × organisations heatmap here (SVG, offline).")
+@click.option("--heatmap-value", type=click.Choice(("manual", "hours")), default="manual",
+              show_default=True, help="Colour the heatmap by manual share or person hours a year.")
+@LABEL_OPTION
+@_fail_cleanly
+def compare_command(logs: tuple[Path, ...], by: str | None, names: tuple[str, ...], top: int,
+                    standard_times: Path | None, hourly_cost: float | None, fte_hours: float | None,
+                    key: str | None, fmt: str | None, out: Path | None, heatmap: Path | None,
+                    heatmap_value: str, label: str | None, quiet: bool, **opts: Any) -> None:
+    """Compare organisations that run the same process: LOG --by COLUMN, or LOG_A LOG_B ...
+
+    Per activity and organisation: volume, manual share, handling time, verdict; the steps
+    people do in one organisation and the system in another; and what each organisation
+    would save by adopting the best practice of the others.
+    """
+    from rpa_scout.io.compare_commands import compare_files
+
+    settings = settings_of(opts, standard_times=standard_times,
+                           economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
+    run = compare_files(logs, settings, by=by, names=names, label=label, key=key, top=top, fmt=fmt,
+                        out=out, heatmap=heatmap, heatmap_value=heatmap_value,
+                        progress=progress_for(settings, quiet))
+    if not (quiet and out is not None):
+        say(run.lines)
+
+
+@main.command("cases", epilog=_examples(
+    "rpa-scout cases eventlogs/ostolaskut.csv.gz --step 'Kustannuspaikan tiliöinti'",
+    "rpa-scout cases BPIC15_1.xes.gz --label activityNameEN --step 'send confirmation receipt'",
+    "rpa-scout cases eventlogs/ostolaskut.csv.gz --step Asiatarkastus --top 50 --json"))
+@LOG_ARG
+@mapping_options
+@output_options
+@click.option("--step", required=True, metavar="NAME",
+              help="The step (activity) whose cases to list, by name or --label name.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many cases to list (those with the most handling time first).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@LABEL_OPTION
+@_fail_cleanly
+def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | None, quiet: bool,
+                  **opts: Any) -> None:
+    """List the cases behind one step of LOG: case, start, variant, the step's handling time
+    and its source.
+
+    The step is named with --step, because --activity names the activity column, as in
+    every command.
+    """
+    from rpa_scout.io.compare_commands import cases_file
+
+    settings = settings_of(opts)
+    lines = cases_file(log, settings, step=step, top=top, label=label, as_json=as_json,
+                       progress=progress_for(settings, quiet)).lines
+    if as_json:
+        click.echo(json_printable(lines[0]))
+    else:
+        say(lines)
 
 
 @main.command("convert", epilog=_examples(
@@ -357,9 +476,12 @@ def convert_command(log: Path, out: Path | None, max_bytes: int | None) -> None:
               metavar="FILE", help="Log file (.xes.gz, .xes, .csv, .csv.gz or .parquet); the "
               "ground truth goes beside it as <stem>.truth.json.")
 @click.option("--complete-only", is_flag=True, help="Leave out the start events.")
+@click.option("--automate", "automated", metavar="STEP", multiple=True,
+              help="A rule-based manual step this municipality's software robot does (Finnish or "
+              "English name; repeatable): the same process at another automation level.")
 @_fail_cleanly
 def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool,
-             lang: str | None, quiet: bool) -> None:
+             automated: tuple[str, ...], lang: str | None, quiet: bool) -> None:
     """Write a synthetic Finnish municipal event log and its ground truth.
 
     PROCESS is ostolaskut (purchase invoices), rakennuslupa (building permits) or
@@ -370,7 +492,7 @@ def generate(process: str, cases: int, seed: int, out: Path, complete_only: bool
     from rpa_scout.lang import Lang, lang_from_environment
 
     language = Lang(lang or lang_from_environment())
-    lines = generate_file(process, cases, seed, out, complete_only=complete_only, lang=language,
-                          progress=Progress.for_terminal(language, quiet=quiet))
+    lines = generate_file(process, cases, seed, out, complete_only=complete_only, automated=automated,
+                          lang=language, progress=Progress.for_terminal(language, quiet=quiet))
     if not quiet:
         say(lines)

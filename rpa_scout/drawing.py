@@ -16,7 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
-from rpa_scout.graph import END, START, discover_graph, filter_graph
+from rpa_scout.graph import END, START, discover_graph, filter_graph, induced
 from rpa_scout.lang import Lang, english
 
 MAX_DRAWN_ACTIVITIES = 150
@@ -67,7 +67,7 @@ def drawable(graph: nx.DiGraph, log: pd.DataFrame | None = None, *,
     if log is not None and len(kept) < len(acts):
         base = discover_graph(log[log[columns.activity].isin(names)], columns=columns)
     else:
-        base = graph.subgraph([START, END, *names]).copy()
+        base = induced(graph, [START, END, *names])
     counts = sorted((c for *_, c in base.edges(data="count", default=0)), reverse=True)
     total = sum(counts) or 1
     share = 100.0 * sum(counts[:max_paths]) / total
@@ -101,7 +101,7 @@ def neighbourhood(graph: nx.DiGraph, names: Iterable[str], *,
     near -= set(chosen)
     extra = sorted(near, key=lambda n: (-acts[n], str(n)))[:max(0, max_activities - len(chosen))]
     keep = set(chosen) | set(extra)
-    sub = graph.subgraph([START, END, *keep]).copy()
+    sub = induced(graph, [START, END, *keep])
     if sub.number_of_edges() > max_paths:
         edges = sorted(sub.edges(data="count", default=0), key=lambda e: (-e[2], str(e[0]), str(e[1])))
         sub.remove_edges_from([(a, b) for a, b, _ in edges[max_paths:]])

@@ -387,7 +387,7 @@ def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float =
         projected = log[log[columns.activity].isin(kept_set)]
         base = discover_graph(projected, columns=columns)
     else:
-        base = graph.subgraph([START, END, *keep]).copy()
+        base = induced(graph, [START, END, *keep])
     result = _filter_paths(base, paths)
     result.graph.update(graph.graph)
     result.graph["filter"] = {
@@ -396,6 +396,26 @@ def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float =
         "edges_kept": result.number_of_edges(), "edges_total": base.number_of_edges(),
     }
     return result
+
+
+def induced(graph: nx.DiGraph, nodes: Iterable[str]) -> nx.DiGraph:
+    """The subgraph on ``nodes``, a copy with nodes and edges in ``graph``'s own order.
+
+    ``graph.subgraph(nodes)`` iterates a set of the nodes when they are few, so its
+    order (and the drawing Graphviz makes of it) would change with Python's string hash
+    from one run to the next.
+
+    Example:
+        >>> g = nx.DiGraph([("b", "a"), ("a", "c")])
+        >>> list(induced(g, {"c", "a"}).edges)
+        [('a', 'c')]
+    """
+    keep = set(nodes)
+    out = nx.DiGraph()
+    out.graph.update(graph.graph)
+    out.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in keep)
+    out.add_edges_from((a, b, dict(d)) for a, b, d in graph.edges(data=True) if a in keep and b in keep)
+    return out
 
 
 def covering_activities(counts: Iterable[tuple[str, int]], percent: float) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -70,8 +70,10 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
     )
 
 
-def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = None) -> list[str]:
-    """The text ``rpa-scout inspect`` prints: what is in the log, then the load report.
+def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = None,
+                  labels: Sequence[str] = ()) -> list[str]:
+    """The text ``rpa-scout inspect`` prints: what is in the log (with ``labels``, the
+    columns that could name its activities), then the load report.
 
     Example:
         >>> from rpa_scout import read_log
@@ -95,6 +97,7 @@ def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = N
         rows.append(("inspect.case_attrs", ", ".join(s.case_attributes)))
     if s.attributes:
         rows.append(("inspect.event_attrs", ", ".join(s.attributes)))
+    rows += [("inspect.labels", line) for line in labels]
     pad = max(15, max(len(lang.t(key)) for key, _ in rows) + 2)
     lines = [f"{lang.t(key):<{pad}}{value}" for key, value in rows]
     return [*lines, "", lang.t("inspect.load_report"), *("  " + line for line in load_lines(report, lang))]

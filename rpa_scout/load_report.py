@@ -72,6 +72,8 @@ class LoadReport:
     1-based positions in the source (data rows of a table, events of an XES file).
     ``repeated`` says how many kept (or, with ``--drop-duplicates``, rejected) rows repeat
     an identical earlier row, so later stages can state how repeats were treated.
+    ``filters`` (a :class:`rpa_scout.filters.FilterReport`, or ``None``) says what the
+    filters applied after reading kept and dropped; ``rows_kept`` counts the rows read.
     """
 
     source: str
@@ -88,6 +90,7 @@ class LoadReport:
     notes: tuple[str, ...] = ()
     rejected_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     repeated: RepeatedEvents = field(default_factory=RepeatedEvents)
+    filters: Any = field(default=None, compare=False)
 
     @property
     def rows_rejected(self) -> int:
@@ -111,6 +114,7 @@ class LoadReport:
             "lifecycle": dict(self.lifecycle),
             "repeated_events": self.repeated.to_dict(),
             "notes": list(self.notes),
+            "filters": self.filters.to_dict() if self.filters is not None else None,
         }
 
     def lines(self) -> list[str]:
@@ -131,4 +135,6 @@ class LoadReport:
         for key, count in self.lifecycle.items():
             out.append(f"lifecycle {key}: {count:,}")
         out.extend(f"note: {note}" for note in self.notes)
+        if self.filters is not None:
+            out.extend(self.filters.lines())
         return out

@@ -19,7 +19,7 @@ import pandas as pd
 
 from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.calibration import DEFAULT_CALIBRATION
-from rpa_scout.columns import CAPACITY, HANDLING, PERFORMER, XES, LogColumns, require_columns
+from rpa_scout.columns import HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError
 from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,

@@ -1,8 +1,9 @@
 """Every setting rpa_scout has, in one frozen :class:`Settings`, one section per stage.
 
-``Settings(read, manual, handling, rank, economics, present)``: how to read the log, how
-to tell person from system work, where handling times come from, how to rank, the
-economic assumptions, and how results are shown to people (their language). The CLI builds one (``rpa_scout.io.config.load_settings`` reads and checks
+``Settings(read, manual, handling, rank, economics, present, filter)``: how to read the
+log, how to tell person from system work, where handling times come from, how to rank, the
+economic assumptions, how results are shown to people (their language), and which part of
+the log to analyse. The CLI builds one (``rpa_scout.io.config.load_settings`` reads and checks
 a YAML file against the same sections) and passes it down whole; in Python::
 
     >>> from rpa_scout.settings import Settings, ReadSettings, RankConfig
@@ -16,7 +17,9 @@ This module imports nothing heavy, so the CLI can build its choices from it quic
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
@@ -32,6 +35,8 @@ CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "re
 SIZE_CRITERIA = ("volume", "handling")
 ALL_CRITERIA = CRITERIA + SIZE_CRITERIA
 SORT_KEYS = ("hours", "fit", "volume", "handling", "euros", "payback")
+#: How epoch numbers are read (:func:`rpa_scout.timestamps.parse_timestamps`).
+EPOCH_CLOCKS = ("auto", "utc", "local")
 #: The default read limit: 10–20 million events of about 200 bytes (README, Security and limits).
 DEFAULT_MAX_BYTES = 4 << 30
 
@@ -52,6 +57,10 @@ class ReadSettings:
         max_bytes: read at most this many uncompressed bytes.
         cache: keep a Parquet copy of an XES log beside it (named by its content hash),
             so the next run reads that instead of the XML.
+        epoch_clock: how epoch numbers are read: ``auto`` (UTC, unless a tenth of the
+            values are dates at exactly 00:00 UTC, which only an export that wrote
+            wall-clock time as if it were UTC produces: then in ``timezone``; BPIC15's
+            five-municipality Parquet file), ``utc`` or ``local``.
     """
 
     preset: str | None = None
@@ -70,11 +79,142 @@ class ReadSettings:
     drop_duplicates: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     cache: bool = True
+    epoch_clock: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.epoch_clock not in EPOCH_CLOCKS:
+            raise ConfigError(f"epoch clock must be one of {', '.join(EPOCH_CLOCKS)}, "
+                              f"got {self.epoch_clock!r}")
 
     def keywords(self) -> dict[str, object]:
         """The keyword arguments of :func:`rpa_scout.read_log`."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "preset"}
         return {"columns": self.preset, **out}
+
+
+PERIOD_BASES = ("cases", "events")
+#: The forms of a ``--where`` condition.
+WHERE_FORMS = "COLUMN=VALUE, COLUMN!=VALUE, 'COLUMN in A,B' or 'COLUMN not in A,B'"
+_IN = re.compile(r"^(?P<column>.+?)\s+(?P<op>not\s+in|in)\s+(?P<values>.+)$", re.IGNORECASE)
+_DAY_FORMS = ((re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),
+              (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), (3, 2, 1)))
+
+
+def parse_day(text: object, name: str) -> str:
+    """A day written ``YYYY-MM-DD`` or Finnish ``d.m.yyyy``, as ``YYYY-MM-DD``.
+
+    Raises:
+        ConfigError: naming ``name`` (the option or key) and the value.
+
+    Example:
+        >>> parse_day("1.2.2014", "--from")
+        '2014-02-01'
+    """
+    value = str(text).strip()
+    for pattern, (y, m, d) in _DAY_FORMS:
+        found = pattern.match(value)
+        if found:
+            try:
+                return dt.date(int(found.group(y)), int(found.group(m)), int(found.group(d))).isoformat()
+            except ValueError:
+                break
+    raise ConfigError(f"{name} {value!r} is not a date; write it as YYYY-MM-DD (or d.m.yyyy)")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``--where`` condition: a column, ``=``/``!=``/``in``/``not in`` and the values.
+
+    Example:
+        >>> Condition.parse("label in 1, 2")
+        Condition(column='label', operator='in', values=('1', '2'))
+    """
+
+    column: str
+    operator: str
+    values: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Condition":
+        """Read ``COLUMN=VALUE``, ``COLUMN!=VALUE``, ``COLUMN in A,B`` or ``COLUMN not in A,B``.
+
+        Raises:
+            ConfigError: any other form, or an empty column or value.
+        """
+        raw = str(text)
+        if "=" in raw:
+            negate = "!=" in raw and raw.index("!=") < raw.index("=") + 1
+            column, _, value = raw.partition("!=" if negate else "=")
+            condition = cls(column.strip(), "!=" if negate else "=", (value.strip(),))
+        else:
+            found = _IN.match(raw.strip())
+            if found is None:
+                raise ConfigError(f"--where {raw!r}: write {WHERE_FORMS}")
+            op = "not in" if found.group("op").lower().startswith("not") else "in"
+            values = tuple(v.strip() for v in found.group("values").split(","))
+            condition = cls(found.group("column").strip(), op, values)
+        if not condition.column or not all(condition.values):
+            raise ConfigError(f"--where {raw!r}: a column and a value are needed; write {WHERE_FORMS}")
+        return condition
+
+    def text(self) -> str:
+        """The condition as written on the command line."""
+        if self.operator in ("=", "!="):
+            return f"{self.column}{self.operator}{self.values[0]}"
+        return f"{self.column} {self.operator} {','.join(self.values)}"
+
+
+@dataclass(frozen=True)
+class FilterSettings:
+    """Which part of the log every command analyses, as Disco's filters choose it.
+
+    Applied after reading, in this order, by :func:`rpa_scout.filters.filter_log`: the
+    period, the attribute conditions, then the activities.
+
+    Attributes:
+        date_from, date_to: first and last day of the period (``YYYY-MM-DD``, both
+            included), local days in ``read.timezone``; ``None`` leaves that side open.
+        period_basis: ``cases``: keep the cases that *started* in the period, with all
+            their events (Disco's "started in timeframe": a year's cases and all their
+            work, which is what yearly volumes count); ``events``: keep the events *in*
+            the period (Disco's "trim to timeframe": cases are cut at its edges).
+        where: conditions in :data:`WHERE_FORMS`; an event is kept when every condition
+            holds for it (for a case attribute that is the whole case). Values are
+            compared as text, or as numbers in a numeric column.
+        min_cases: activities performed in fewer cases than this are dropped (their
+            events removed), like Disco's activity filter.
+    """
+
+    date_from: str | None = None
+    date_to: str | None = None
+    period_basis: str = "cases"
+    where: tuple[str, ...] = ()
+    min_cases: int = 0
+
+    def __post_init__(self) -> None:
+        for name, flag in (("date_from", "--from"), ("date_to", "--to")):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, parse_day(value, flag))
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ConfigError(f"--from {self.date_from} is after --to {self.date_to}")
+        if self.period_basis not in PERIOD_BASES:
+            raise ConfigError(f"--period-basis must be one of {', '.join(PERIOD_BASES)}, "
+                              f"got {self.period_basis!r}")
+        object.__setattr__(self, "where", tuple(str(w) for w in self.where))
+        self.conditions  # noqa: B018 - checks every condition now
+        if isinstance(self.min_cases, bool) or not isinstance(self.min_cases, int) or self.min_cases < 0:
+            raise ConfigError(f"--min-cases must be a whole number of 0 or more, got {self.min_cases!r}")
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The ``where`` conditions, parsed."""
+        return tuple(Condition.parse(w) for w in self.where)
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.date_from or self.date_to or self.where or self.min_cases > 1)
 
 
 @dataclass(frozen=True)
@@ -243,6 +383,7 @@ class Settings:
     rank: RankConfig = field(default_factory=RankConfig)
     economics: Economics = field(default_factory=Economics)
     present: PresentSettings = field(default_factory=PresentSettings)
+    filter: FilterSettings = field(default_factory=FilterSettings)
 
     def __post_init__(self) -> None:
         if self.manual.timezone != self.read.timezone:

@@ -12,7 +12,9 @@ never relabelled or day/month-swapped:
 - English month names (``1 Feb 2024 10:00``);
 - numbers: epoch seconds, milliseconds, microseconds or nanoseconds from 1973 on (the
   unit decided by each value's size), Excel serial dates of 1950-2099 (wall-clock
-  time) and ``yyyymmdd[hhmm[ss]]`` digits.
+  time) and ``yyyymmdd[hhmm[ss]]`` digits. Epoch numbers are UTC, unless the column
+  shows that they were made from wall-clock time as if it were UTC (see
+  :func:`wall_clock_epoch`); then they are read in ``timezone``.
 
 Fractional seconds (``.000``, ``,5``, up to nanoseconds) are read in every layout that
 has seconds. Rejected, with the reason per row in :attr:`ParsedTimestamps.problems`:
@@ -24,6 +26,7 @@ syntax) wins over detection. Naive values are read in ``timezone``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -31,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import ConfigError
-from rpa_scout.settings import DEFAULT_TIMEZONE
+from rpa_scout.settings import DEFAULT_TIMEZONE, EPOCH_CLOCKS
 
 
 FIRST_YEAR, LAST_YEAR = 1678, 2261
@@ -65,6 +68,10 @@ _EPOCH_FLOOR = 1e8  # 1973-03-03 in seconds; smaller numbers are no epoch time
 _EPOCH_UNITS = (("s", 1e11, "seconds"), ("ms", 1e14, "milliseconds"),
                 ("us", 1e17, "microseconds"), ("ns", np.inf, "nanoseconds"))
 _EPOCH_END_S = pd.Timestamp(f"{LAST_YEAR + 1}-01-01", tz="UTC").timestamp()
+#: A column whose epoch values put at least this share at exactly 00:00 UTC holds dates
+#: written from wall-clock time (the share at which :func:`rpa_scout.manual.date_stamped_events`
+#: calls a column's midnights dates, too).
+WALL_CLOCK_DATE_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ def parse_timestamps(
     *,
     timestamp_format: str | None = None,
     timezone: str = DEFAULT_TIMEZONE,
+    epoch_clock: str = "auto",
 ) -> ParsedTimestamps:
     """Parse a column of timestamps into tz-aware UTC.
 
@@ -104,24 +112,33 @@ def parse_timestamps(
         raw: the column as read (strings, datetimes or numbers).
         timestamp_format: explicit strftime format; wins over detection.
         timezone: zone for naive values (default Europe/Helsinki).
+        epoch_clock: how epoch numbers are read (:data:`EPOCH_CLOCKS`): ``auto`` reads
+            them as UTC unless :func:`wall_clock_epoch` finds them written from wall-clock
+            time, ``utc`` always as UTC, ``local`` always as wall-clock time in ``timezone``.
 
     Returns:
         The parsed values (``NaT`` where a value is not read), the method used and,
         per row, why a value was not read (see the module docstring).
 
     Raises:
-        ConfigError: unknown time zone or invalid ``timestamp_format``.
+        ConfigError: unknown time zone, invalid ``timestamp_format`` or ``epoch_clock``.
+
+    Example:
+        >>> parse_timestamps(pd.Series(["2016-02-01 13:23"]), timezone="UTC").values[0]
+        Timestamp('2016-02-01 13:23:00+0000', tz='UTC')
     """
     check_timezone(timezone)
+    if epoch_clock not in EPOCH_CLOCKS:
+        raise ConfigError(f"epoch clock must be one of {', '.join(EPOCH_CLOCKS)}, got {epoch_clock!r}")
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return _whole(_from_datetimes(pd.Series(raw), timezone))
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        return _whole(_from_numbers(pd.Series(raw), timezone))
+        return _whole(_from_numbers(pd.Series(raw), timezone, epoch_clock))
     text = raw.astype("string").str.strip()
     text = text.mask(text == "")
     if timestamp_format:
         return _whole(_with_format(text, timestamp_format, timezone))
-    return _by_layout(text, timezone)
+    return _by_layout(text, timezone, epoch_clock)
 
 
 def check_timezone(timezone: str) -> None:
@@ -143,7 +160,7 @@ def _none(n: int) -> np.ndarray:
     return np.full(n, None, dtype=object)
 
 
-def _by_layout(text: pd.Series, timezone: str) -> ParsedTimestamps:
+def _by_layout(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> ParsedTimestamps:
     """Read each filled value in the layout it is written in; the rest are unparseable.
 
     The layouts are tried in the order of how many of the first values they match, so a
@@ -160,6 +177,8 @@ def _by_layout(text: pd.Series, timezone: str) -> ParsedTimestamps:
         if not left.any():
             break
         rows = np.flatnonzero(left)
+        if parse is _parse_number_text:
+            parse = functools.partial(_parse_number_text, epoch_clock=epoch_clock)
         if tells_match:  # the parser's own regular expression tells which values it reads
             part, hit = parse(text.iloc[rows], timezone)
             part = _Part(part.values[hit], part.method, part.problems[hit], part.shifted)
@@ -335,12 +354,12 @@ def _parse_month_names(text: pd.Series, timezone: str) -> _Part:
     return _finish(text, values, timezone, "month names")
 
 
-def _parse_number_text(text: pd.Series, timezone: str) -> _Part:
+def _parse_number_text(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> _Part:
     numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    return _from_numbers(numbers, timezone)
+    return _from_numbers(numbers, timezone, epoch_clock)
 
 
-def _from_numbers(numbers: pd.Series, timezone: str) -> _Part:
+def _from_numbers(numbers: pd.Series, timezone: str, epoch_clock: str = "auto") -> _Part:
     """Epoch times (unit by size), Excel serial dates and ``yyyymmdd[hhmm[ss]]`` digits."""
     v = numbers.to_numpy(dtype=float, na_value=np.nan)
     stamps = np.full(len(v), np.datetime64("NaT", "ns"))
@@ -352,6 +371,11 @@ def _from_numbers(numbers: pd.Series, timezone: str) -> _Part:
     problems[finite & ~compact & ~excel & ~epoch] = NOT_A_TIME
     kinds = _read_epoch(numbers, epoch, stamps, problems)
     wall = np.full(len(v), np.datetime64("NaT", "ns"))
+    read = epoch & ~np.isnat(stamps)
+    if kinds and (epoch_clock == "local"
+                  or (epoch_clock == "auto" and wall_clock_epoch(stamps[read], timezone))):
+        wall[read], stamps[read] = stamps[read], np.datetime64("NaT", "ns")
+        kinds = [_wall_clock_method(kinds[0], wall[read], timezone, epoch_clock)]
     if excel.any():
         millis = np.round(v[excel] * 86_400_000).astype(np.int64)
         wall[excel] = (_EXCEL_ORIGIN + pd.to_timedelta(millis, unit="ms")).to_numpy(
@@ -362,7 +386,7 @@ def _from_numbers(numbers: pd.Series, timezone: str) -> _Part:
         problems[compact & np.isnat(compact_naive)] = UNPARSEABLE
         kinds.append(f"yyyymmdd[hhmm[ss]] digits (read in {timezone})")
     shifted = 0
-    local = excel | compact
+    local = ~np.isnat(wall)
     if local.any():
         utc, shifted = _localize(pd.Series(wall[local]), timezone)
         stamps[local] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
@@ -396,6 +420,53 @@ def _read_epoch(numbers: pd.Series, epoch: np.ndarray, stamps: np.ndarray,
     if len(units) == 1:
         return [f"epoch {units[0]}"]
     return [f"epoch {', '.join(units[:-1])} and {units[-1]} (the unit decided by each value's size)"]
+
+
+def wall_clock_epoch(stamps: np.ndarray, timezone: str) -> bool:
+    """Whether epoch values (as naive UTC ``datetime64``) were written from wall-clock time.
+
+    A date without a time is midnight of its day. An exporter that turns local times
+    into epoch numbers correctly puts a date from a system in Amsterdam at 22:00 or
+    23:00 UTC; one that treats the local time as if it were UTC (``naive.timestamp()``
+    in a UTC process, pandas' ``astype(int)`` on naive datetimes) puts it at exactly
+    00:00 UTC. So the column is wall-clock time when at least
+    :data:`WALL_CLOCK_DATE_SHARE` of its values fall at 00:00:00 UTC, the zone is not
+    UTC there, and, where the values span standard and summer time, those midnights do
+    too (a nightly job at 02:00 Helsinki time also falls at 00:00 UTC, but in winter only).
+
+    Example:
+        >>> import numpy as np
+        >>> days = np.array(["2014-01-10", "2014-07-10"], dtype="datetime64[ns]")
+        >>> wall_clock_epoch(days, "Europe/Amsterdam"), wall_clock_epoch(days, "UTC")
+        (True, False)
+    """
+    if len(stamps) == 0:
+        return False
+    midnight = (stamps.astype("datetime64[D]") == stamps)
+    if midnight.mean() < WALL_CLOCK_DATE_SHARE:
+        return False
+    offsets = _utc_offsets(stamps, timezone)
+    at_midnight = set(np.unique(offsets[midnight]).tolist())
+    if at_midnight == {0}:
+        return False
+    return len(at_midnight) >= min(2, len(np.unique(offsets)))
+
+
+def _utc_offsets(stamps: np.ndarray, timezone: str) -> np.ndarray:
+    """The zone's UTC offset (seconds) at each instant (naive UTC ``datetime64``)."""
+    utc = pd.DatetimeIndex(stamps).tz_localize("UTC")
+    local = utc.tz_convert(timezone).tz_localize(None)
+    return ((local - utc.tz_localize(None)) // pd.Timedelta(seconds=1)).to_numpy()
+
+
+def _wall_clock_method(kind: str, wall: np.ndarray, timezone: str, epoch_clock: str) -> str:
+    """The method text for epoch numbers read as wall-clock time, and why."""
+    if epoch_clock == "local":
+        return f"{kind} of wall-clock time (--epoch-clock local), read in {timezone}"
+    share = float((wall.astype("datetime64[D]") == wall).mean())
+    return (f"{kind} of wall-clock time, read in {timezone} ({share:.0%} of the values are dates "
+            "at 00:00 UTC: the export wrote local times as if they were UTC; --epoch-clock utc "
+            "reads them as UTC)")
 
 
 def _compact_digits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -96,3 +96,37 @@ def test_paths_slider_is_monotonic():
     kept = [filter_graph(graph, paths=p).number_of_edges() for p in (100, 80, 60, 40, 20, 0)]
     assert kept == sorted(kept, reverse=True), kept
     assert kept[-1] < kept[0]
+
+
+_ORDER_SCRIPT = """
+import json, networkx as nx
+from rpa_scout.drawing import neighbourhood, drawable
+from rpa_scout.graph import filter_graph
+g = nx.DiGraph()
+g.add_node("▶", kind="start"); g.add_node("■", kind="end")
+for i in range(80):
+    g.add_node(f"a{i:02d}", kind="activity", events=1000 - i)
+for i in range(79):
+    g.add_edge(f"a{i:02d}", f"a{i + 1:02d}", count=80 - i)
+g.add_edge("▶", "a00", count=80); g.add_edge("a79", "■", count=1)
+sub, _ = neighbourhood(g, ["a40", "a10", "a70"])
+cut = filter_graph(g, activities=20)
+print(json.dumps([list(sub.nodes), list(sub.edges), list(cut.nodes), list(cut.edges)]))
+"""
+
+
+def test_subgraphs_do_not_depend_on_the_string_hash():
+    """Same input, same output: a subgraph's order (and so Graphviz's drawing) must not
+    change with PYTHONHASHSEED, as networkx's subgraph views' order does."""
+    import os
+    import subprocess
+    import sys
+
+    from rpa_scout.graph import END as end, START as start
+
+    script = _ORDER_SCRIPT.replace("▶", start).replace("■", end)
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+               for seed in (1, 2, 3, 4)}
+    assert len(outputs) == 1
+    assert '"a40"' in next(iter(outputs))

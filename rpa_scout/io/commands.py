@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from rpa_scout.errors import ConfigError
 from rpa_scout.io.files import check_input, check_output
@@ -35,14 +35,22 @@ VIEWS = ("frequency", "performance")
 
 
 def load(path: str | Path, settings: Settings, progress: Progress = SILENT) -> tuple[pd.DataFrame, LoadReport]:
-    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings`` (the file is
-    checked first, before pandas is imported)."""
+    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``, then
+    :func:`rpa_scout.filters.filter_log` with its ``filter`` section (the report says what
+    the filters kept). The file is checked first, before pandas is imported."""
     path = Path(path)
     check_input(path, settings.read.delimiter)
+    from dataclasses import replace
+
+    from rpa_scout.filters import filter_log
     from rpa_scout.io.read import read_log
 
     with progress.stage("progress.read", name=path.name, at_once=_big(path)):
-        return read_log(path, **settings.read.keywords())
+        frame, report = read_log(path, **settings.read.keywords())
+    if not settings.filter.active:
+        return frame, report
+    frame, kept = filter_log(frame, settings=settings, aliases=source_names(report))
+    return frame, replace(report, filters=kept)
 
 
 #: Reading a file this big takes seconds, partly in native code: its progress shows at once.
@@ -60,22 +68,42 @@ def _lang(settings: Settings) -> Lang:
     return Lang(settings.present.lang)
 
 
+def source_names(report: LoadReport) -> dict[str, str]:
+    """Source column → the XES column reading renamed it to (``tid`` → the case column)."""
+    from rpa_scout.columns import XES
+
+    return {source: getattr(XES, role) for role, source in report.mapping.items() if source}
+
+
+def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> dict[str, str] | None:
+    """Activity → display name from ``--label COLUMN`` (a log or source column), or ``None``."""
+    if column is None:
+        return None
+    from rpa_scout.filters import resolve_column
+    from rpa_scout.labels import activity_labels
+
+    return activity_labels(frame, resolve_column(frame, column, source_names(report), "--label"))
+
+
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
                  as_json: bool = False, progress: Progress = SILENT) -> list[str]:
-    """What is in the log and what reading it did to every row (text or JSON lines)."""
+    """What is in the log and what reading it did to every row (text or JSON lines),
+    and the columns that could name the activities (``--label``)."""
     frame, report = load(path, settings, progress)
     import json
 
     from rpa_scout.inspect_log import summarise, summary_lines
     from rpa_scout.io.write import write_rejects
+    from rpa_scout.labels import suggest_labels
 
     summary = summarise(frame)
+    labels = suggest_labels(frame)
     if rejects is not None:
         write_rejects(report, rejects)
     if as_json:
-        return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict()},
-                           indent=2, ensure_ascii=False)]
-    lines = summary_lines(summary, report, _lang(settings))
+        return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict(),
+                            "label_columns": [vars(s) for s in labels]}, indent=2, ensure_ascii=False)]
+    lines = summary_lines(summary, report, _lang(settings), labels=[s.line() for s in labels])
     if rejects is not None:
         lines.append("  " + _lang(settings).t("inspect.rejects_written", path=rejects))
     return lines
@@ -83,13 +111,18 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
 
 def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
              activities: float = 100.0, paths: float = 100.0, fmt: str | None = None,
-             noise: float = 0.2, out: Path | None = None, progress: Progress = SILENT) -> list[str]:
-    """Draw or export the process map (or the BPMN model) of a log; says what was written."""
+             noise: float = 0.2, out: Path | None = None, label: str | None = None,
+             progress: Progress = SILENT) -> list[str]:
+    """Draw or export the process map (or the BPMN model) of a log; says what was written.
+    With ``label``, the activities are shown by their display names."""
     path = Path(path)
     fmt = fmt or (format_of(out, MAP_WRITE) if out is not None else None) or "svg"
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
-    frame, _report = load(path, settings, progress)
+    frame, report = load(path, settings, progress)
+    from rpa_scout.labels import relabel
+
+    frame = relabel(frame, labels_of(frame, report, label))
     if fmt == "bpmn":
         with progress.stage("progress.graph"):
             return [_write_bpmn(frame, noise, activities, out, _lang(settings))]
@@ -136,12 +169,14 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
 
 
 def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
-                  progress: Progress = SILENT) -> pd.DataFrame:
-    """The ``top`` most frequent variants of a log with their coverage."""
-    frame, _report = load(path, settings, progress)
+                  label: str | None = None, progress: Progress = SILENT) -> pd.DataFrame:
+    """The ``top`` most frequent variants of a log with their coverage (activities by
+    their display names with ``label``)."""
+    frame, report = load(path, settings, progress)
+    from rpa_scout.labels import relabel
     from rpa_scout.variants import variants
 
-    return variants(frame, top=top)
+    return variants(relabel(frame, labels_of(frame, report, label)), top=top)
 
 
 def variant_lines(table: pd.DataFrame, lang: Lang | None = None) -> list[str]:
@@ -164,13 +199,22 @@ class RankRun:
 
 def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, top: int = 10,
               include_all: bool = False, fmt: str | None = None, out: Path | None = None,
-              width: int = 80, progress: Progress = SILENT) -> RankRun:
+              label: str | None = None, explain: str | None = None, width: int = 80,
+              progress: Progress = SILENT) -> RankRun:
     """Read, pseudonymise and rank a log; write the ranking to ``out`` when given.
+
+    With ``label``, candidates are shown by their display names (the figures and the
+    activities' identity stay those of the log); with ``explain``, the lines are
+    everything behind that one candidate's figure
+    (:func:`rpa_scout.drilldown.explain_candidate`) instead of the table.
 
     The lines are in ``settings.present.lang``, wrapped to ``width`` columns; each stage
     reports to ``progress``.
     """
     path = Path(path)
+    if explain is not None and out is not None:
+        raise ConfigError("--explain prints one candidate's figure; write the ranking with --out "
+                          "in a run without --explain")
     if out is not None:
         fmt = fmt or format_of(out, RANK_WRITE)
         if fmt is None:
@@ -178,18 +222,25 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         check_output(out)
     lang = _lang(settings)
     frame, report = load(path, settings, progress)
-    from rpa_scout.present import terminal_lines
+    from rpa_scout.labels import labelled_ranking
+    from rpa_scout.present import terminal_lines, wrap
 
+    labels = labels_of(frame, report, label)
     frame, ranking = _rank(frame, settings, key, progress)
     header = lang.t("rank.header", name=path.name, kept=report.rows_kept, read=report.rows_read,
                     rejected=report.rows_rejected, sort=lang.t(f"sort.{settings.rank.sort_by}"))
-    from rpa_scout.present import wrap
+    header += filters_clause(report, lang)
+    if explain is not None:
+        from rpa_scout.drilldown import explain_candidate
 
-    lines = [*wrap(header, width), *terminal_lines(ranking, top, include_all, lang=lang, width=width)]
+        return RankRun(ranking, report, [*wrap(header, width), "",
+                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels)])
+    shown = labelled_ranking(ranking, labels)
+    lines = [*wrap(header, width), *terminal_lines(shown, top, include_all, lang=lang, width=width)]
     if out is None:
         return RankRun(ranking, report, lines)
     with progress.stage("progress.write", name=out.name):
-        _write_ranking(ranking, frame, report, path.name, fmt, out, top, include_all, lang)
+        _write_ranking(ranking, frame, report, path.name, fmt, out, top, include_all, lang, labels)
     return RankRun(ranking, report, [*lines, "", lang.t("rank.written", path=out)], out)
 
 
@@ -212,16 +263,31 @@ def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Pr
 REPORT_MAP_ACTIVITIES = 24
 
 
+def filters_clause(report: LoadReport, lang: Lang | None = None) -> str:
+    """``; filters kept … cases and … events`` when filters were applied, else ``""``."""
+    kept = report.filters
+    if kept is None or not kept.steps:
+        return ""
+    return "; " + (lang or Lang()).t("load.filters_kept", cases=kept.cases_kept, cases_before=kept.cases_before,
+                                     events=kept.events_kept, events_before=kept.events_before)
+
+
 def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, fmt: str,
-                   out: Path, top: int, include_all: bool, lang: Lang) -> None:
+                   out: Path, top: int, include_all: bool, lang: Lang,
+                   labels: dict[str, str] | None = None) -> None:
     from rpa_scout.io.rank_output import write_ranking
+    from rpa_scout.labels import labelled_ranking
 
     graph, note, subtitle = None, "", ""
     if fmt == "html":  # the candidates and the steps around them: a map dot can draw
         graph, note = _report_map(ranking, frame, top, include_all, lang)
         subtitle = _subtitle(frame, name, lang)
-    write_ranking(ranking, out, fmt, title=lang.t("html.title", name=name), graph=graph,
-                  report=report, top=top, include_all=include_all, map_note=note, lang=lang,
+        if labels:
+            import networkx as nx
+
+            graph = nx.relabel_nodes(graph, labels, copy=True)
+    write_ranking(labelled_ranking(ranking, labels), out, fmt, title=lang.t("html.title", name=name),
+                  graph=graph, report=report, top=top, include_all=include_all, map_note=note, lang=lang,
                   subtitle=subtitle)
 
 
@@ -259,7 +325,7 @@ def _subtitle(frame: pd.DataFrame, name: str, lang: Lang) -> str:
 
 
 def generate_file(process: str, cases: int, seed: int, out: Path, *,
-                  complete_only: bool = False, lang: Lang | None = None,
+                  complete_only: bool = False, automated: Sequence[str] = (), lang: Lang | None = None,
                   progress: Progress = SILENT) -> list[str]:
     """Write a synthetic log and its ground truth; says what was written."""
     from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
@@ -268,7 +334,7 @@ def generate_file(process: str, cases: int, seed: int, out: Path, *,
     lang = lang or Lang()
     output_format(out)
     with progress.stage("progress.generate", process=process):
-        synthetic = simulate(process, cases, seed, complete_only=complete_only)
+        synthetic = simulate(process, cases, seed, complete_only=complete_only, automated=automated)
     with progress.stage("progress.write", name=out.name):
         write_log(synthetic.log, out)
         truth = write_truth(synthetic.truth, truth_path(out))

@@ -21,18 +21,23 @@ from rpa_scout.errors import ConfigError
 if TYPE_CHECKING:
     from rpa_scout.settings import Settings
 
+
 #: A time-study figure for one step longer than a working day is a typing error.
 MAX_STANDARD_MINUTES = 24 * 60.0
 #: Config and standard-times files are small; a bigger one is not one of them.
 MAX_CONFIG_BYTES = 1 << 20
 RANK_NUMBERS = ("fit_threshold",)
 RANK_MAPPINGS = ("weights", "minimums")
-SECTIONS = ("read", "manual", "handling", "rank", "economics", "present")
+SECTIONS = ("read", "filter", "manual", "handling", "rank", "economics", "present")
 PRESENT_KEYS = ("lang",)
 READ_KEYS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp",
              "event_id", "timestamp_format", "timezone", "delimiter", "encoding", "sheet",
-             "drop_duplicates", "max_bytes", "cache")
+             "drop_duplicates", "max_bytes", "cache", "epoch_clock")
 RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed")
+#: YAML keys of the ``filter`` section and the :class:`rpa_scout.settings.FilterSettings`
+#: fields they set.
+FILTER_KEYS = {"from": "date_from", "to": "date_to", "period_basis": "period_basis",
+               "where": "where", "min_cases": "min_cases"}
 ECONOMICS_KEYS = ("fte_hours", "hourly_cost", "build_days", "day_rate", "licence_per_year",
                   "payback_horizon_months")
 PATTERN_KEYS = ("system_resources", "person_resources", "system_activities", "manual_activities")
@@ -67,19 +72,25 @@ def _load_yaml(path: Path, what: str = "config") -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}: not valid YAML{where}; check the indentation and colons") from None
+    except ValueError as exc:  # a date-like value that is no date (2024-13-01): YAML's own check
+        raise ConfigError(f"{path}: not valid YAML ({exc}); write dates as YYYY-MM-DD") from None
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """Read and check a YAML config with optional sections ``read``, ``manual``,
-    ``handling``, ``rank`` and ``economics`` (those of :class:`rpa_scout.settings.Settings`).
+    """Read and check a YAML config with optional sections ``read``, ``filter``, ``manual``,
+    ``handling``, ``rank``, ``economics`` and ``present`` (those of
+    :class:`rpa_scout.settings.Settings`).
 
     Example::
 
         read: {timezone: Europe/Amsterdam, drop_duplicates: false}
+        filter: {from: 2014-01-01, to: 2014-12-31, period_basis: cases,
+                 where: ["label in 1,2"], min_cases: 5}
         manual: {system_resources: ["Basware.*"], manual_activities: ["Tarkastus"]}
         handling: {standard_times: ajat.csv}     # beside the config file
         rank: {fit_threshold: 0.5, sort_by: hours, weights: {rule_basedness: 0.4}}
         economics: {hourly_cost: 38, fte_hours: 1600, build_days: 15}
+        present: {lang: fi}
 
     Returns:
         The sections, checked: numbers finite, patterns valid, ``manual`` pattern lists as
@@ -99,6 +110,8 @@ def read_config(path: Path) -> dict[str, Any]:
     out = {section: _mapping(data[section], f"{path}: {section}") for section in SECTIONS if section in data}
     if "read" in out:
         out["read"] = _read_section(out["read"], path)
+    if "filter" in out:
+        out["filter"] = _filter_section(out["filter"], path)
     if "handling" in out:
         out["handling"] = _handling_section(out["handling"], path)
     if "rank" in out:
@@ -126,14 +139,16 @@ def _present_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
 
 def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = None,
                   rank: Mapping[str, Any] | None = None, economics: Mapping[str, Any] | None = None,
-                  standard_times: Path | None = None, lang: str | None = None,
-                  default_lang: str | None = None) -> "Settings":
+                  standard_times: Path | None = None, filters: Mapping[str, Any] | None = None,
+                  lang: str | None = None, default_lang: str | None = None) -> "Settings":
     """The one :class:`rpa_scout.settings.Settings` of a run: defaults, then the config
     file at ``path``, then the given overrides (``None`` values leave a setting alone).
 
     Args:
         path: YAML config (see :func:`read_config`), or ``None``.
         read, rank, economics: values that win over the file (the CLI's options).
+        filters: :class:`rpa_scout.settings.FilterSettings` fields that win over the
+            file's ``filter`` section (an empty ``where`` leaves the file's).
         standard_times: a standard-times file that wins over ``handling.standard_times``.
         lang: the language that wins over ``present.lang`` (``--lang``).
         default_lang: the language when neither gives one (the CLI: the locale's).
@@ -141,16 +156,17 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
     Raises:
         ConfigError: naming the file and key, or the option, and what is wrong.
     """
-    from rpa_scout.settings import (HandlingSettings, ManualRules, PresentSettings, RankConfig,
-                                    ReadSettings, Settings)
+    from rpa_scout.settings import (FilterSettings, HandlingSettings, ManualRules, PresentSettings,
+                                    RankConfig, ReadSettings, Settings)
 
     sections = read_config(path) if path is not None else {}
-    pick = lambda given: {k: v for k, v in (given or {}).items() if v is not None}  # noqa: E731
+    pick = lambda given: {k: v for k, v in (given or {}).items() if v is not None and v != ()}  # noqa: E731
     read_values = {**sections.get("read", {}), **pick(read)}
     times = read_standard_times(standard_times) if standard_times else sections.get("handling", {}).get(
         "standard_times", {})
     try:
         return Settings(read=ReadSettings(**read_values),
+                        filter=FilterSettings(**{**sections.get("filter", {}), **pick(filters)}),
                         manual=ManualRules(**sections.get("manual", {})),
                         handling=HandlingSettings(standard_times=times),
                         rank=RankConfig(**{**sections.get("rank", {}), **pick(rank)}),
@@ -177,6 +193,39 @@ def _read_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
         out[key] = value
     if "timezone" in out:
         _zone(out["timezone"], f"{where}.timezone")
+    if out.get("epoch_clock") not in (None, "auto", "utc", "local"):
+        raise ConfigError(f"{where}.epoch_clock must be auto, utc or local, got {_short(out['epoch_clock'])}")
+    return out
+
+
+def _filter_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The ``filter`` section as :class:`rpa_scout.settings.FilterSettings` fields, checked."""
+    from rpa_scout.settings import PERIOD_BASES, WHERE_FORMS, Condition, parse_day
+
+    where = f"{path}: filter"
+    _known(section, tuple(FILTER_KEYS), where)
+    out: dict[str, Any] = {}
+    for key, value in section.items():
+        name = f"{where}.{key}"
+        if value is None:
+            continue
+        if key in ("from", "to"):
+            value = parse_day(value, name)  # YAML reads 2014-01-01 as a date: str() is ISO
+        elif key == "where":
+            value = [value] if isinstance(value, str) else value
+            if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+                raise ConfigError(f"{name} must be a list of conditions ({WHERE_FORMS}), got {_short(value)}")
+            value = tuple(str(v) for v in value)
+            for condition in value:
+                try:
+                    Condition.parse(condition)
+                except ConfigError as exc:
+                    raise ConfigError(f"{name}: {exc}") from None
+        elif key == "min_cases" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ConfigError(f"{name} must be a whole number of 0 or more, got {_short(value)}")
+        elif key == "period_basis" and value not in PERIOD_BASES:
+            raise ConfigError(f"{name} must be {' or '.join(PERIOD_BASES)}, got {_short(value)}")
+        out[FILTER_KEYS[key]] = value
     return out
 
 

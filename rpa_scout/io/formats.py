@@ -24,6 +24,10 @@ LOG_WRITE = {".xes": "xes", ".xes.gz": "xes", ".csv": "csv", ".csv.gz": "csv", "
 MAP_WRITE = {f".{f}": f for f in ("svg", "png", "dot", "graphml", "json", "bpmn")}
 #: Rankings (``rpa-scout rank --out``).
 RANK_WRITE = {f".{f}": f for f in ("csv", "json", "md", "html", "xlsx")}
+#: Comparisons (``rpa-scout compare --out``): the same formats as rankings.
+COMPARE_WRITE = RANK_WRITE
+#: Tables of cases (``rpa-scout cases --out``).
+TABLE_WRITE = {f".{f}": f for f in ("csv", "json", "xlsx")}
 
 
 def names(table: Mapping[str, str]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ import networkx as nx
 
 from rpa_scout.drawing import graph_seconds
 from rpa_scout.errors import ConfigError, DotTimeout, RenderError
-from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
+from rpa_scout.io.files import atomic_text, atomic_write, check_output
 from rpa_scout.io.formats import RANK_WRITE, names
 from rpa_scout.io.pictures import run_dot
 from rpa_scout.lang import Lang, english

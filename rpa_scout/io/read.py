@@ -11,7 +11,7 @@ import pandas as pd
 from rpa_scout.clean import standardise
 from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
                                with_resource)
-from rpa_scout.errors import ColumnError, ConfigError, InputError
+from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
@@ -40,15 +40,15 @@ def read_log(
     event_id: str | None = None,
     max_bytes: int | None = None,
     cache: bool = True,
+    epoch_clock: str = "auto",
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
     Args:
-        path: ``.xes``, ``.xes.gz``, ``.csv``/``.tsv``/``.txt`` (also ``.gz``),
-            ``.parquet`` or ``.xlsx`` file.
+        path: ``.xes(.gz)``, ``.csv``/``.tsv``/``.txt`` (also ``.gz``), ``.parquet``, ``.xlsx``.
         columns: a :class:`LogColumns` mapping or preset name (``xes``, ``csv``,
             ``disco``, ``fi``, ``sv``); detected from the header when ``None``.
-        case, …, max_bytes: as documented on :class:`rpa_scout.settings.ReadSettings`
+        case, …, epoch_clock: as documented on :class:`rpa_scout.settings.ReadSettings`
             (``read_log(path, **settings.read.keywords())`` passes them all).
 
     Returns:
@@ -77,6 +77,7 @@ def read_log(
         timezone=timezone, notes=notes,
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
         malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id,
+        epoch_clock=epoch_clock,
     )
     if table.repairs:  # made while decoding, before standardise saw the rows
         report = replace(report, repaired={**table.repairs, **report.repaired})

@@ -160,6 +160,7 @@ MESSAGES: dict[str, str] = {
     # terminal and Markdown
     "rank.header": "{name}: {kept:n0} events kept of {read:n0} read ({rejected:n0} rejected); ranked by {sort}",
     "rank.written": "ranking written to {path}",
+    "load.filters_kept": "filters kept {cases:n0} of {cases_before:n0} cases and {events:n0} of {events_before:n0} events",
     "col.rank": "#",
     "col.candidate": "candidate",
     "col.hours": "hours/yr",
@@ -275,6 +276,7 @@ MESSAGES: dict[str, str] = {
     "inspect.lifecycle": "lifecycle",
     "inspect.case_attrs": "case attrs",
     "inspect.event_attrs": "event attrs",
+    "inspect.labels": "labels",
     "inspect.load_report": "load report",
     "inspect.rejects_written": "rejected rows written to {path}",
     "load.rows_read": "rows read",
@@ -294,6 +296,7 @@ MESSAGES: dict[str, str] = {
     "progress.pseudonymise": "pseudonymising resources",
     "progress.handling": "estimating handling times",
     "progress.rank": "ranking candidates",
+    "progress.compare": "comparing {count} organisations",
     "progress.map": "drawing the map",
     "progress.write": "writing {name}",
     "progress.graph": "discovering the process map",

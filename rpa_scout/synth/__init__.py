@@ -18,8 +18,8 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from rpa_scout.errors import ConfigError
 from rpa_scout.synth import ostolaskut, rakennuslupa, varhaiskasvatus
 from rpa_scout.synth.calendar import origin_epoch
 from rpa_scout.synth.engine import COMPLETE, Simulation, SimulationResult
-from rpa_scout.synth.model import ProcessModel
+from rpa_scout.synth.model import STAFF, SYSTEM, ProcessModel
 from rpa_scout.synth.truth import ground_truth
 
 MODELS: Mapping[str, ProcessModel] = {
@@ -37,6 +37,8 @@ MODELS: Mapping[str, ProcessModel] = {
 }
 PROCESSES: tuple[str, ...] = tuple(MODELS)
 ACTIVITY_EN = "activity_en"
+#: The system account under which a municipality's software robot does automated steps.
+ROBOT_ACCOUNT = "RPA-robotti"
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +62,7 @@ class SyntheticLog:
 
 
 def generate(process: str, cases: int, seed: int = 0, *,
-             complete_only: bool = False) -> SyntheticLog:
+             complete_only: bool = False, automated: Iterable[str] = ()) -> SyntheticLog:
     """Simulate ``cases`` cases of a Finnish municipal process.
 
     Args:
@@ -69,14 +71,26 @@ def generate(process: str, cases: int, seed: int = 0, *,
         cases: number of cases; they arrive over the year 2025.
         seed: seed of ``numpy.random.default_rng``; the same seed gives the same log.
         complete_only: drop the ``start`` events (the truth still comes from the pairs).
+        automated: rule-based manual steps (Finnish or English names, or keys) that this
+            municipality's software robot does (:func:`automate`): the same process at
+            another automation level. The truth lists them under ``automated``.
 
     Returns:
         The log and its ground truth.
 
     Raises:
-        ConfigError: unknown process, or ``cases``/``seed`` out of range.
+        ConfigError: unknown process, ``cases``/``seed`` out of range, or a step in
+            ``automated`` that is not a rule-based manual step of the process.
+
+    Example:
+        >>> robot = generate("rakennuslupa", 50, seed=1, automated=["Fee invoice"])
+        >>> robot.truth["automated"], robot.truth["activities"]["Maksulaskun laadinta"]["manual"]
+        (['Maksulaskun laadinta'], False)
     """
     model = model_for(process)
+    automated = tuple(automated)
+    if automated:
+        model = automate(model, automated)
     if isinstance(cases, bool) or not isinstance(cases, (int, np.integer)) or cases < 1:
         raise ConfigError(f"cases must be a whole number of at least 1, not {cases!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -85,7 +99,39 @@ def generate(process: str, cases: int, seed: int = 0, *,
     log = event_log(model, result, complete_only=complete_only)
     truth = ground_truth(model, result, seed=int(seed), complete_only=complete_only,
                          events=len(log))
+    if automated:
+        truth["automated"] = [a.name for a in model.activities if a.account == ROBOT_ACCOUNT]
     return SyntheticLog(log=log, truth=truth)
+
+
+def automate(model: ProcessModel, steps: Iterable[str]) -> ProcessModel:
+    """``model`` with the named rule-based manual steps done by a software robot.
+
+    The robot works under :data:`ROBOT_ACCOUNT`, at once and at any hour, like the other
+    system steps (0–5 seconds), with no exceptions handed back; the teams are sized
+    without those steps.
+
+    Raises:
+        ConfigError: a name that is not a rule-based manual step of the process.
+
+    Example:
+        >>> from rpa_scout.synth import rakennuslupa
+        >>> automate(rakennuslupa.MODEL, ["FEE"]).activity("FEE").performer
+        'system'
+    """
+    wanted = set(steps)
+    chosen = {a.key for a in model.activities if wanted & {a.key, a.name, a.name_en}}
+    known = {n for a in model.activities for n in (a.key, a.name, a.name_en)}
+    unknown = sorted(wanted - known)
+    allowed = [a.name for a in model.activities if a.performer == STAFF and a.rule_based]
+    wrong = [a.name for a in model.activities if a.key in chosen
+             and not (a.performer == STAFF and a.rule_based)]
+    if unknown or wrong:
+        raise ConfigError(f"{model.name}: cannot automate {', '.join(map(repr, unknown + wrong))}; "
+                          f"the rule-based manual steps are {', '.join(allowed)}")
+    activities = tuple(replace(a, performer=SYSTEM, team=None, account=ROBOT_ACCOUNT, visits=0.0)
+                       if a.key in chosen else a for a in model.activities)
+    return replace(model, activities=activities)
 
 
 def model_for(process: str) -> ProcessModel:
@@ -127,4 +173,5 @@ def event_log(model: ProcessModel, result: SimulationResult, *,
     return frame
 
 
-__all__ = ["PROCESSES", "SyntheticLog", "generate", "model_for", "event_log"]
+__all__ = ["PROCESSES", "ROBOT_ACCOUNT", "SyntheticLog", "automate", "generate", "model_for",
+           "event_log"]

@@ -221,10 +221,14 @@ class Simulation:
     def system(self, case: Case, key: str) -> Generator[simpy.Event, Any, None]:
         """A system-account step now, taking 0–5 seconds."""
         a = self.index[key]
+        yield from self._system_step(case, a, self._account[a])
+
+    def _system_step(self, case: Case, a: int, account: int) -> Generator[simpy.Event, Any, None]:
+        """Activity ``a`` under ``account`` now, taking 0–5 seconds."""
         now = self.env.now
         d = int(case.u() * 6)
-        self._event(case.index, a, now, self._account[a], START)
-        self._event(case.index, a, now + d, self._account[a], COMPLETE)
+        self._event(case.index, a, now, account, START)
+        self._event(case.index, a, now + d, account, COMPLETE)
         self._inst_act.append(a)
         self._inst_sec.append(d)
         if d:
@@ -242,9 +246,15 @@ class Simulation:
             only: index of the one person who must take it (``-1``: anybody in the team).
 
         Returns:
-            The index of the person who did it.
+            The index of the person who did it (``-1`` when this municipality's robot
+            does the step: see :func:`rpa_scout.synth.automate`).
         """
         a = self.index[key]
+        if self.model.activities[a].performer != STAFF:
+            yield from self._system_step(case, a, self._account[a])
+            if then is not None:  # what the step triggers, under the robot's account too
+                yield from self._system_step(case, self.index[then], self._account[a])
+            return -1
         base = 60.0 * math.exp(self._mu[a] + self._sigma[a] * case.z())
         follows = []
         activity = self.model.activities[a]

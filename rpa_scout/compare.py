@@ -1,0 +1,414 @@
+"""Compare organisations that run the same process: who does a step by hand, who lets
+the system do it, and who does it in less person time.
+
+The strongest evidence that a step can be automated is a neighbour that already did.
+:func:`compare_logs` takes one log per organisation (:func:`split_by` cuts one log by a
+case or event attribute: municipality, department, office) and runs the whole pipeline
+on each with the same :class:`rpa_scout.settings.Settings`: person/system verdicts,
+handling times (working hours, capacity and bounds found in that organisation's own
+events) and the ranking. Then, per activity and organisation: volume a year, cases,
+manual share, handling time with its source and 80 % interval, variability, verdict and
+the candidate's hours. Only activities present in two or more organisations are
+compared; the others are listed as local.
+
+- **Proven elsewhere**: steps done by people in one organisation and by the system in
+  another, with the volume each; and the steps whose handling time differs most.
+- **Best practice**: per organisation and step, the hours a year it would save if its
+  manual step took the time of the fastest organisation that does it by hand, or were
+  automated as another organisation already automated it (the share that one's system
+  does). Each step of an organisation counts once, by the larger of the two, so the
+  totals never count an hour twice; like ``rank``, hours count the executions with a
+  clock time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.errors import ConfigError
+from rpa_scout.filters import resolve_column
+from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
+from rpa_scout.rank import Ranking, rank_candidates
+from rpa_scout.settings import Settings
+from rpa_scout.value import annual_factor, volume_period
+
+#: A benchmark's handling time rests on at least this many timed executions (fewer is
+#: one official's afternoon, not a practice).
+MIN_TIMED = 10
+#: A benchmark's handling time is at least this many minutes: no person reads, decides and
+#: records a step faster (:attr:`rpa_scout.settings.ManualRules.quick_seconds`, 10 s); a
+#: shorter mean is an estimate of records logged with other work, not a practice.
+MIN_MINUTES = 10.0 / 60.0
+#: ``--by`` on a column with more values than this is not a column of organisations.
+MAX_ORGANISATIONS = 50
+MANUAL_VERDICTS = ("manual", "mixed")
+AUTOMATED = "automated"
+BY_PEOPLE, BY_SYSTEM = "by people", "by the system"
+FASTER, AUTOMATE = "faster", "automate"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What comparing the organisations found (all tables are plain DataFrames).
+
+    Attributes:
+        organisations: the organisations, in order.
+        table: one row per activity and organisation (``compared`` is true for
+            activities in two or more organisations).
+        proven: steps done by people in one organisation and by the system in another:
+            one row per such step and organisation, ``role`` by people / by the system.
+        differs: per step done by hand in two or more organisations, the fastest and
+            slowest, most different first.
+        best_practice: per organisation and step, the saving of adopting the best
+            practice (``kind`` automate / faster), its benchmark and 80 % interval.
+        totals: per organisation, the best-practice hours a year and their interval.
+        local: activities found in one organisation only.
+        notes: what the figures rest on.
+        rankings: each organisation's :class:`rpa_scout.rank.Ranking`.
+    """
+
+    organisations: tuple[str, ...]
+    table: pd.DataFrame
+    proven: pd.DataFrame
+    differs: pd.DataFrame
+    best_practice: pd.DataFrame
+    totals: pd.DataFrame
+    local: pd.DataFrame
+    notes: tuple[str, ...]
+    rankings: Mapping[str, Ranking]
+
+
+def split_by(log: pd.DataFrame, column: str, *, columns: LogColumns = XES,
+             aliases: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """One log per value of ``column`` (events without a value belong to none).
+
+    Args:
+        log: event log with XES column names.
+        column: the case or event attribute naming the organisation (a source column
+            name the reading renamed is found through ``aliases``).
+        columns: column mapping.
+        aliases: source column → log column (the load report's mapping).
+
+    Returns:
+        Organisation name (the value as text) → its events, in the values' order.
+
+    Raises:
+        ColumnError: no such column, or the resource column (people are never compared).
+        ConfigError: the column has one value, or more than :data:`MAX_ORGANISATIONS`.
+
+    Example:
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["a", "b"], "concept:name": ["X", "X"],
+        ...                     "time:timestamp": [0, 1], "town": ["Espoo", "Vantaa"]})
+        >>> list(split_by(log, "town"))
+        ['Espoo', 'Vantaa']
+    """
+    require_columns(log, columns)
+    found = resolve_column(log, column, aliases, "--by", columns)
+    values = log[found]
+    present = values.dropna().unique()
+    if len(present) < 2:
+        shown = f"one value ({present[0]})" if len(present) else "no values"
+        raise ConfigError(f"--by column {column!r} has {shown}; compare needs two or more "
+                          "organisations")
+    if len(present) > MAX_ORGANISATIONS:
+        raise ConfigError(f"--by column {column!r} has {len(present):,} values; compare needs a column "
+                          f"of organisations (at most {MAX_ORGANISATIONS})")
+    numeric = pd.api.types.is_numeric_dtype(values.dtype)
+    order = sorted(present, key=lambda v: (v if numeric else str(v)))
+    codes = values.to_numpy()
+    return {str(v): log.loc[codes == v].reset_index(drop=True) for v in order}
+
+
+def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None = None,
+                 labels: Mapping[str, str] | None = None, columns: LogColumns = XES) -> Comparison:
+    """Compare the organisations whose logs are given, with the same settings for each.
+
+    Args:
+        logs: organisation name → its event log (XES column names).
+        settings: the settings every organisation is analysed with.
+        labels: activity → display name (:func:`rpa_scout.labels.activity_labels`),
+            added as a ``label`` column.
+        columns: column mapping.
+
+    Returns:
+        A :class:`Comparison`.
+
+    Raises:
+        ConfigError: fewer than two organisations, or one whose log cannot be ranked
+            (named).
+
+    Example:
+        >>> from rpa_scout import generate_log
+        >>> logs = {"A": generate_log("rakennuslupa", 300, seed=1).log,
+        ...         "B": generate_log("rakennuslupa", 300, seed=2,
+        ...                           automated=("Maksulaskun laadinta",)).log}
+        >>> found = compare_logs(logs)
+        >>> sorted(set(found.proven["activity"]))
+        ['Maksulaskun laadinta']
+    """
+    if len(logs) < 2:
+        raise ConfigError(f"compare needs two or more organisations, got {len(logs)}")
+    settings = settings or Settings()
+    parts, rankings = [], {}
+    for name, log in logs.items():
+        require_columns(log, columns)
+        table, ranking = _organisation(str(name), log, settings, columns)
+        parts.append(table)
+        rankings[str(name)] = ranking
+    table = pd.concat(parts, ignore_index=True)
+    present = table.groupby("activity")["organisation"].transform("nunique")
+    table.insert(2, "compared", (present >= 2).to_numpy())
+    if labels:
+        table.insert(1, "label", table["activity"].map(lambda a: labels.get(a, a)))
+    floor = settings.manual.quick_seconds / 60.0
+    best = best_practice(table, min_minutes=floor)
+    names = tuple(str(n) for n in logs)
+    return Comparison(names, table, proven_elsewhere(table), differs_most(table, min_minutes=floor),
+                      best, _totals(best, names), _local(table), _notes(table, names, floor), rankings)
+
+
+def _organisation(name: str, log: pd.DataFrame, settings: Settings,
+                  columns: LogColumns) -> tuple[pd.DataFrame, Ranking]:
+    """One organisation's per-activity figures and its ranking."""
+    try:
+        handling = estimate_handling_time(log, settings=settings, columns=columns)
+        ranking = rank_candidates(log, settings=settings, handling=handling, columns=columns)
+    except ConfigError as exc:
+        raise ConfigError(f"organisation {name}: {exc}") from None
+    factor = _annual_factor(log, columns)
+    acts = handling.activities.set_index("activity")
+    cases = log.groupby(log[columns.activity].astype("string").to_numpy())[columns.case].nunique()
+    out = pd.DataFrame({"organisation": name, "activity": acts.index.astype(str)})
+    out["verdict"] = acts["verdict"].to_numpy()
+    out["cases"] = cases.reindex(acts.index).fillna(0).astype(int).to_numpy()
+    out["instances"] = acts["instances"].to_numpy()
+    out["manual_instances"] = acts["manual_instances"].to_numpy()
+    out["timed_instances"] = acts["timed_instances"].to_numpy()
+    out["volume_per_year"] = acts["instances"].to_numpy() * factor
+    out["manual_per_year"] = acts["manual_instances"].to_numpy() * factor
+    out["manual_share"] = acts["manual_share"].to_numpy()
+    out["timed_per_year"] = acts["timed_instances"].to_numpy() * factor
+    for mine, theirs in (("handling_min", "mean_min"), ("handling_low_min", "low_min"),
+                         ("handling_high_min", "high_min")):
+        out[mine] = acts[theirs].to_numpy(dtype=float)
+    out["handling_source"] = acts["source"].to_numpy()
+    for which, minutes in (("", "handling_min"), ("_low", "handling_low_min"),
+                           ("_high", "handling_high_min")):
+        out[f"person_hours{which}"] = (out["timed_per_year"] * out[minutes].fillna(0.0) / 60.0)
+    return _with_candidates(out, ranking), ranking
+
+
+def _with_candidates(out: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
+    """Add each activity's candidate figures (NaN where it is not a candidate)."""
+    wanted = ["hours_per_year", "hours_low", "hours_high", "recommended", "variability",
+              "handling_cv_raw"]
+    cand = ranking.candidates
+    if cand.empty:
+        cand = pd.DataFrame(columns=["kind", "candidate", *wanted])
+    single = cand[cand["kind"] == "activity"].set_index("candidate")
+    for col in wanted:
+        values = single[col].reindex(out["activity"]).to_numpy() if col in single else np.nan
+        out[col if col != "handling_cv_raw" else "handling_cv"] = values
+    out["recommended"] = out["recommended"].fillna(False).astype(bool)
+    return out
+
+
+def _annual_factor(log: pd.DataFrame, columns: LogColumns) -> float:
+    """Counts × this = a year's worth, annualised as ``rank`` does (span of case starts)."""
+    times = log[columns.timestamp]
+    starts = times.groupby(log[columns.case].to_numpy()).min()
+    first, last, _ = volume_period(starts, times.min(), times.max())
+    return annual_factor(first, last)
+
+
+def proven_elsewhere(table: pd.DataFrame) -> pd.DataFrame:
+    """Steps done by people in one organisation and by the system in another.
+
+    One row per such step and organisation: ``role`` (by people / by the system),
+    ``volume_per_year``, ``manual_share`` and the people's ``person_hours``; the steps
+    with the most person hours first.
+    """
+    rows = table[table["compared"]]
+    people = rows[rows["verdict"].isin(MANUAL_VERDICTS) & (rows["manual_per_year"] > 0)]
+    system = rows[rows["verdict"] == AUTOMATED]
+    both = sorted(set(people["activity"]) & set(system["activity"]))
+    found = pd.concat([people.assign(role=BY_PEOPLE), system.assign(role=BY_SYSTEM)])
+    found = found[found["activity"].isin(both)]
+    keep = [c for c in ("activity", "label", "organisation", "role", "volume_per_year", "manual_share",
+                        "person_hours", "handling_min", "handling_source") if c in found.columns]
+    found = found[keep].copy()
+    weight = found.groupby("activity")["person_hours"].transform(
+        lambda h: h[found.loc[h.index, "role"] == BY_PEOPLE].sum())
+    found["_w"] = weight
+    found["_o"] = found["organisation"].map({o: i for i, o in enumerate(dict.fromkeys(table["organisation"]))})
+    found = found.sort_values(["_w", "activity", "role", "_o"], ascending=[False, True, True, True],
+                              kind="stable")
+    return found.drop(columns=["_w", "_o"]).reset_index(drop=True)
+
+
+def _timed_manual(table: pd.DataFrame, min_minutes: float) -> pd.DataFrame:
+    """Compared rows done by hand with a handling time that rests on enough executions
+    and is no shorter than a person's step can be."""
+    rows = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS)]
+    return rows[(rows["handling_min"] >= min_minutes) & (rows["timed_instances"] >= MIN_TIMED)]
+
+
+def differs_most(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd.DataFrame:
+    """Per step done by hand in two or more organisations: the fastest and the slowest.
+
+    Only handling times resting on :data:`MIN_TIMED` or more timed executions and of at
+    least ``min_minutes`` count.
+    ``ratio`` is slowest ÷ fastest; ``separated`` says the two 80 % intervals do not
+    overlap (the difference is more than the estimates' uncertainty).
+    """
+    rows = _timed_manual(table, min_minutes)
+    labelled = "label" in table.columns
+    out = []
+    for activity, group in rows.groupby("activity", sort=True):
+        if len(group) < 2:
+            continue
+        fast = group.loc[group["handling_min"].idxmin()]
+        slow = group.loc[group["handling_min"].idxmax()]
+        out.append([activity, *([fast["label"]] if labelled else []), fast["organisation"],
+                    fast["handling_min"], fast["handling_source"], slow["organisation"],
+                    slow["handling_min"], slow["handling_source"],
+                    slow["handling_min"] / fast["handling_min"],
+                    bool(slow["handling_low_min"] > fast["handling_high_min"]), len(group)])
+    names = ["activity", *(["label"] if labelled else []), "fastest", "fastest_min", "fastest_source",
+             "slowest", "slowest_min", "slowest_source", "ratio", "separated", "organisations"]
+    frame = pd.DataFrame(out, columns=names)
+    return frame.sort_values(["ratio", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd.DataFrame:
+    """Per organisation and step done by hand: the hours a year the best practice saves.
+
+    The larger of two savings, never both: **automate** (another organisation's system
+    does the step: this one's person hours × the share that organisation's system
+    does) and **faster** (another organisation does it by hand in less time: the
+    executions a year × the minutes saved). The interval is 80 %: the organisation's
+    own handling-time interval for automate; for faster, the two intervals' half-widths
+    combined in quadrature (independent estimates). A benchmark's handling time rests on
+    :data:`MIN_TIMED` or more timed executions and is at least ``min_minutes``.
+    """
+    compared = table[table["compared"]]
+    automated = _by_activity(compared[compared["verdict"] == AUTOMATED],
+                             ["manual_share", "volume_per_year", "organisation"], [True, False, True])
+    benchmarks = _by_activity(_timed_manual(table, min_minutes), ["handling_min", "organisation"],
+                              [True, True])
+    own = compared[compared["verdict"].isin(MANUAL_VERDICTS) & (compared["person_hours"] > 0)]
+    rows = []
+    for r in own.itertuples(index=False):
+        elsewhere = lambda found: next((o for o in found.get(r.activity, ())  # noqa: E731
+                                        if o["organisation"] != r.organisation), None)
+        options = [_automate(r, elsewhere(automated)), _faster(r, elsewhere(benchmarks))]
+        options = [o for o in options if o is not None and o["hours"] > 0]
+        if options:
+            best = max(options, key=lambda o: (o["hours"], o["kind"] == AUTOMATE))
+            rows.append({"organisation": r.organisation, "activity": r.activity,
+                         **({"label": r.label} if hasattr(r, "label") else {}),
+                         "person_hours": r.person_hours, "handling_min": r.handling_min,
+                         "handling_source": r.handling_source, **best})
+    names = ["organisation", "activity", *(["label"] if "label" in table.columns else []),
+             "person_hours", "handling_min", "handling_source", "kind", "benchmark", "benchmark_min",
+             "benchmark_share", "hours", "hours_low", "hours_high", "separated"]
+    frame = pd.DataFrame(rows, columns=names)
+    return frame.sort_values(["organisation", "hours", "activity"], ascending=[True, False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def _by_activity(rows: pd.DataFrame, order: list[str], ascending: list[bool]) -> dict[str, list[dict]]:
+    """Activity → its rows as records, best first by ``order``."""
+    ranked = rows.sort_values(order, ascending=ascending, kind="stable")
+    out: dict[str, list[dict]] = {}
+    for record in ranked.to_dict("records"):
+        out.setdefault(record["activity"], []).append(record)
+    return out
+
+
+def _automate(r: Any, top: dict | None) -> dict | None:
+    """The saving if ``r``'s step were automated as in ``top``, the most automated other
+    organisation."""
+    if top is None:
+        return None
+    share = 1.0 - float(top["manual_share"])
+    return {"kind": AUTOMATE, "benchmark": top["organisation"], "benchmark_min": np.nan,
+            "benchmark_share": share, "hours": r.person_hours * share,
+            "hours_low": r.person_hours_low * share, "hours_high": r.person_hours_high * share,
+            "separated": True}
+
+
+def _faster(r: Any, top: dict | None) -> dict | None:
+    """The saving if ``r``'s step took the time of ``top``, the fastest other organisation
+    that does it by hand."""
+    if top is None or not np.isfinite(r.handling_min):
+        return None
+    best = float(top["handling_min"])
+    if best >= r.handling_min:
+        return None
+    per_minute = r.timed_per_year / 60.0
+    down = np.hypot(r.handling_min - r.handling_low_min, top["handling_high_min"] - best)
+    up = np.hypot(r.handling_high_min - r.handling_min, best - top["handling_low_min"])
+    gap = r.handling_min - best
+    return {"kind": FASTER, "benchmark": top["organisation"], "benchmark_min": best,
+            "benchmark_share": np.nan, "hours": per_minute * gap,
+            "hours_low": per_minute * max(0.0, gap - down), "hours_high": per_minute * (gap + up),
+            "separated": bool(r.handling_low_min > top["handling_high_min"])}
+
+
+def _totals(best: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """Per organisation: best-practice hours a year, their interval, and the steps."""
+    out = pd.DataFrame({"organisation": list(names)})
+    if best.empty:
+        for col in ("hours", "hours_low", "hours_high", "steps_automate", "steps_faster"):
+            out[col] = 0.0 if col.startswith("hours") else 0
+        return out
+    grouped = best.groupby("organisation")
+    for col in ("hours", "hours_low", "hours_high"):
+        out[col] = out["organisation"].map(grouped[col].sum()).fillna(0.0)
+    for kind, col in ((AUTOMATE, "steps_automate"), (FASTER, "steps_faster")):
+        counts = best[best["kind"] == kind].groupby("organisation").size()
+        out[col] = out["organisation"].map(counts).fillna(0).astype(int)
+    return out
+
+
+def _local(table: pd.DataFrame) -> pd.DataFrame:
+    """Activities found in one organisation only."""
+    keep = [c for c in ("activity", "label", "organisation", "verdict", "volume_per_year",
+                        "person_hours") if c in table.columns]
+    local = table.loc[~table["compared"], keep]
+    return local.sort_values(["organisation", "volume_per_year", "activity"],
+                             ascending=[True, False, True], kind="stable").reset_index(drop=True)
+
+
+def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[str, ...]:
+    """What the comparison rests on, in sentences."""
+    notes = [f"{len(names)} organisations, analysed alike: the same settings for each; working "
+             "hours, capacity and handling-time bounds found in each organisation's own events",
+             "compared: activities found in two or more organisations; the others are local",
+             "best practice: each step of an organisation counts once, by the larger of "
+             "automating it as a neighbour did and doing it as fast as the fastest neighbour "
+             f"(a handling time resting on {MIN_TIMED} or more timed executions, of "
+             f"{floor * 60:g} s or more); hours count "
+             "the executions with a clock time, as rank does; an organisation's total adds its "
+             "steps, and the interval adds their bounds (errors taken to move together)",
+             "the candidates' hours (rank: the rule-predictable share) and the best-practice "
+             "savings answer different questions: do not add them"]
+    estimated = table[table["handling_source"].isin([ESTIMATED, NO_RESOURCE])
+                      & table["verdict"].isin(MANUAL_VERDICTS)]
+    if not estimated.empty:
+        which = ", ".join(sorted(set(estimated["organisation"]), key=list(names).index))
+        notes.append(f"handling times in {which} are estimated from completion times only: "
+                     "differences between organisations are screening figures; time-study the "
+                     "steps you act on (--standard-times)")
+    return tuple(notes)
+
+
+__all__ = ["Comparison", "MIN_TIMED", "best_practice", "compare_logs", "differs_most",
+           "proven_elsewhere", "split_by"]

@@ -1,0 +1,244 @@
+"""Disco's filters for every command: a period, attribute conditions, rare activities.
+
+:func:`filter_log` is a pure function applied after reading (``rpa_scout.io.commands``
+applies it for every command; call it yourself in Python). The filters of
+:class:`rpa_scout.settings.FilterSettings` run in a fixed order, each on what the one
+before kept, and the :class:`FilterReport` says what each kept and what was dropped:
+
+1. **period** (``--from``/``--to``, local days in the log's zone, both included):
+   ``--period-basis cases`` keeps the cases that *started* in it with all their events
+   (Disco's "started in timeframe"), ``events`` keeps the events *in* it (Disco's "trim
+   to timeframe");
+2. **attributes** (``--where``, repeatable): events whose column matches; a case
+   attribute is the same on every event of a case, so it keeps whole cases;
+3. **activities** (``--min-cases N``): activities performed in fewer than N cases are
+   dropped, their events removed.
+
+The resource column is never a filter: selecting one account's work would single out a
+person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.errors import ColumnError, ConfigError
+from rpa_scout.settings import Condition, FilterSettings, Settings
+
+#: Values of a column named in an error when a condition matches nothing.
+SHOWN_VALUES = 10
+
+
+@dataclass(frozen=True)
+class FilterStep:
+    """One filter as applied: what it did, and the cases and events left after it."""
+
+    what: str
+    cases: int
+    events: int
+
+
+@dataclass(frozen=True)
+class FilterReport:
+    """What the filters kept and dropped, step by step (empty when none is set)."""
+
+    cases_before: int
+    events_before: int
+    steps: tuple[FilterStep, ...] = ()
+
+    @property
+    def cases_kept(self) -> int:
+        """Cases left after every filter."""
+        return self.steps[-1].cases if self.steps else self.cases_before
+
+    @property
+    def events_kept(self) -> int:
+        """Events left after every filter."""
+        return self.steps[-1].events if self.steps else self.events_before
+
+    def lines(self) -> list[str]:
+        """One line for the whole, then one per filter (nothing when no filter is set)."""
+        if not self.steps:
+            return []
+        head = (f"filters kept {self.cases_kept:,} of {self.cases_before:,} cases and "
+                f"{self.events_kept:,} of {self.events_before:,} events (dropped "
+                f"{self.cases_before - self.cases_kept:,} cases, "
+                f"{self.events_before - self.events_kept:,} events), in this order:")
+        return [head, *(f"  {i}. {s.what}: {s.cases:,} cases, {s.events:,} events left"
+                        for i, s in enumerate(self.steps, start=1))]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form."""
+        return {"cases_before": self.cases_before, "events_before": self.events_before,
+                "cases_kept": self.cases_kept, "events_kept": self.events_kept,
+                "steps": [{"filter": s.what, "cases": s.cases, "events": s.events}
+                          for s in self.steps]}
+
+
+def filter_log(log: pd.DataFrame, *, settings: Settings | None = None, columns: LogColumns = XES,
+               aliases: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, FilterReport]:
+    """Keep the part of ``log`` that ``settings.filter`` chooses, and say what was kept.
+
+    Args:
+        log: event log with XES column names.
+        settings: the run's settings (the ``filter`` section; days are local days in
+            ``read.timezone``). Defaults: no filter.
+        columns: column mapping.
+        aliases: source column name → log column (the load report's mapping), so that
+            ``--where tid=5`` finds the case column that ``tid`` became.
+
+    Returns:
+        The filtered log (``log`` itself when no filter is set) and the report.
+
+    Raises:
+        ColumnError: a ``--where`` column the log does not have, or the resource column.
+        ConfigError: a filter that keeps no events, naming it.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> from rpa_scout.settings import FilterSettings
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> chosen = Settings(filter=FilterSettings(date_from="2025-03-01", date_to="2025-03-31"))
+        >>> march, report = filter_log(log, settings=chosen)
+        >>> report.cases_kept < report.cases_before
+        True
+    """
+    require_columns(log, columns)
+    settings = settings or Settings()
+    chosen = settings.filter
+    report = FilterReport(_cases(log, columns), len(log))
+    steps: list[FilterStep] = []
+    if chosen.date_from or chosen.date_to:
+        log = _step(log, *_period(log, chosen, settings.read.timezone, columns), steps, columns)
+    for condition in chosen.conditions:
+        column = resolve_column(log, condition.column, aliases, "--where", columns)
+        log = _step(log, *_condition(log, condition, column), steps, columns)
+    if chosen.min_cases > 1:
+        log = _step(log, *_rare(log, chosen.min_cases, columns), steps, columns)
+    return log, FilterReport(report.cases_before, report.events_before, tuple(steps))
+
+
+def _cases(log: pd.DataFrame, columns: LogColumns) -> int:
+    return int(log[columns.case].nunique())
+
+
+def _step(log: pd.DataFrame, keep: np.ndarray, what: str, empty: str, steps: list[FilterStep],
+          columns: LogColumns) -> pd.DataFrame:
+    """Apply one filter's mask; record it; refuse a filter that leaves nothing."""
+    if not keep.any():
+        raise ConfigError(f"the filters keep no events: {empty}")
+    kept = log if keep.all() else log.loc[keep].reset_index(drop=True)
+    steps.append(FilterStep(what, _cases(kept, columns), len(kept)))
+    return kept
+
+
+def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | None, option: str,
+                   columns: LogColumns = XES) -> str:
+    """The log column that ``name`` (as the user wrote it) means, for ``option``.
+
+    ``name`` may be a column of the log, a source column the reading renamed (the
+    load report's mapping, e.g. ``tid`` for the case column), or a case attribute
+    without its ``case:`` prefix.
+
+    Raises:
+        ColumnError: no such column (the columns are listed), or the resource column,
+            which would single out people.
+
+    Example:
+        >>> import pandas as pd
+        >>> resolve_column(pd.DataFrame(columns=["case:channel"]), "channel", None, "--where")
+        'case:channel'
+    """
+    found = name if name in log.columns else (aliases or {}).get(name)
+    if found is None and f"case:{name}" in log.columns:
+        found = f"case:{name}"
+    if found is None or found not in log.columns:
+        shown = ", ".join(repr(str(c)) for c in log.columns[:20])
+        more = f" and {len(log.columns) - 20} more" if len(log.columns) > 20 else ""
+        raise ColumnError(f"{option} column {name!r} not found; the columns are {shown}{more}")
+    if found == columns.resource:
+        raise ColumnError(f"{option} column {name!r} is the resource column: rpa_scout never singles "
+                          "out people; use a group, department or office column")
+    return found
+
+
+def _period(log: pd.DataFrame, chosen: FilterSettings, timezone: str,
+            columns: LogColumns) -> tuple[np.ndarray, str, str]:
+    """Rows in the period (by case start or by event time), what it is, and why empty."""
+    start = _local_day(chosen.date_from, timezone, 0)
+    end = _local_day(chosen.date_to, timezone, 1)
+    times = log[columns.timestamp]
+    if columns.start_timestamp in log.columns:
+        times = times.where(log[columns.start_timestamp].isna(), log[columns.start_timestamp])
+    if chosen.period_basis == "cases":
+        times = times.groupby(log[columns.case].to_numpy()).transform("min")
+    keep = np.ones(len(log), dtype=bool)
+    if start is not None:
+        keep &= (times >= start).to_numpy(dtype=bool)
+    if end is not None:
+        keep &= (times < end).to_numpy(dtype=bool)
+    span = f"{chosen.date_from or '…'} .. {chosen.date_to or '…'} (local days, {timezone})"
+    if chosen.period_basis == "cases":
+        what = f"cases started {span}, with all their events (--period-basis cases)"
+    else:
+        what = f"events in {span}, cases cut at its edges (--period-basis events)"
+    first, last = times.min(), times.max()
+    local = lambda t: t.tz_convert(timezone).strftime("%Y-%m-%d")  # noqa: E731
+    basis = "cases start" if chosen.period_basis == "cases" else "events fall"
+    empty = f"nothing falls in {span}: the log's {basis} {local(first)} .. {local(last)}"
+    return keep, what, empty
+
+
+def _local_day(day: str | None, timezone: str, plus: int) -> pd.Timestamp | None:
+    """Midnight starting ``day`` (+ ``plus`` days) in ``timezone``, as UTC."""
+    if day is None:
+        return None
+    midnight = pd.Timestamp(day) + pd.Timedelta(days=plus)
+    return midnight.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward").tz_convert("UTC")
+
+
+def _condition(log: pd.DataFrame, condition: Condition, column: str) -> tuple[np.ndarray, str, str]:
+    """Rows where ``condition`` holds, what it is, and why it kept nothing."""
+    values = log[column]
+    hit = _matches(values, condition.values)
+    keep = ~hit if condition.operator in ("!=", "not in") else hit
+    where = condition.text()
+    if column != condition.column:
+        where += f" (column {column})"
+    seen = pd.Series(values.dropna().unique())
+    shown = ", ".join(sorted(map(str, seen.head(SHOWN_VALUES * 10)))[:SHOWN_VALUES])
+    more = f" and {len(seen) - SHOWN_VALUES:,} more" if len(seen) > SHOWN_VALUES else ""
+    empty = (f"--where {condition.text()} matches none of the {len(log):,} events "
+             f"({condition.column} has {shown}{more})")
+    return keep, f"--where {where}", empty
+
+
+def _matches(values: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """Where ``values`` equals one of ``wanted``: as numbers in a numeric column, else as text."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = pd.to_numeric(pd.Series(wanted), errors="coerce")
+        if numbers.notna().all():
+            return values.isin(numbers.tolist()).to_numpy(dtype=bool)
+    text = values.astype("string").str.strip()
+    return text.isin([w.strip() for w in wanted]).fillna(False).to_numpy(dtype=bool)
+
+
+def _rare(log: pd.DataFrame, min_cases: int, columns: LogColumns) -> tuple[np.ndarray, str, str]:
+    """Rows of activities performed in at least ``min_cases`` cases."""
+    act = log[columns.activity].astype("string")
+    cases = log.groupby(act.to_numpy(), sort=False)[columns.case].nunique()
+    common = cases.index[cases >= min_cases]
+    keep = act.isin(list(common)).to_numpy(dtype=bool)
+    dropped = len(cases) - len(common)
+    what = f"activities in fewer than {min_cases:,} cases dropped ({dropped:,} of {len(cases):,})"
+    empty = (f"--min-cases {min_cases:,} drops every activity (the most common is in "
+             f"{int(cases.max()):,} cases)")
+    return keep, what, empty
+
+
+__all__ = ["FilterReport", "FilterStep", "filter_log", "resolve_column"]

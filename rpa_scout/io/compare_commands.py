@@ -1,0 +1,208 @@
+"""The commands that look across organisations and into cases: ``compare`` and ``cases``.
+
+Like :mod:`rpa_scout.io.commands`, one function per command: read (with the ``read`` and
+``filter`` settings), run the stages, write the outputs, and return what there is to say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from rpa_scout.errors import ConfigError
+from rpa_scout.io.commands import filters_clause, labels_of, load, source_names
+from rpa_scout.io.files import check_output
+from rpa_scout.io.formats import format_of
+from rpa_scout.io.formats import names as names_of
+from rpa_scout.io.progress import SILENT, Progress
+from rpa_scout.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from rpa_scout.compare import Comparison
+    from rpa_scout.load_report import LoadReport
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """What ``compare`` did: the comparison, the load reports, the lines, the files written."""
+
+    comparison: object  # rpa_scout.compare.Comparison
+    reports: list[LoadReport]
+    lines: list[str]
+    written: tuple[Path, ...] = ()
+
+
+def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | None = None,
+                  names: Sequence[str] = (), label: str | None = None, key: str | None = None,
+                  top: int = 10, fmt: str | None = None, out: Path | None = None,
+                  heatmap: Path | None = None, heatmap_value: str = "manual",
+                  progress: Progress = SILENT) -> CompareRun:
+    """Compare organisations: one log split ``by`` a column, or one log per organisation.
+
+    Every log is read and filtered with the same settings, pseudonymised with one key,
+    and each organisation is analysed alike (:func:`rpa_scout.compare_logs`). Writes
+    the full table to ``out`` (csv, json, md, html, xlsx) and the activities ×
+    organisations heatmap to ``heatmap`` (SVG) when given.
+
+    Raises:
+        ConfigError: ``by`` with several logs, one log without ``by``, names that do
+            not match the logs, an unknown output format; and what reading, filtering,
+            splitting or ranking an organisation raises.
+    """
+    from rpa_scout.compare import compare_logs
+
+    paths = [Path(p) for p in paths]
+    fmt = _compare_checks(paths, by, names, fmt, out, heatmap)
+    logs, reports, aliases = _organisation_logs(paths, settings, by, names, key, progress)
+    labels = _compare_labels(logs, label, aliases)
+    with progress.stage("progress.compare", count=len(logs)):
+        comparison = compare_logs(logs, settings=settings, labels=labels)
+    what = f"{paths[0].name} by {by}" if by else ", ".join(p.name for p in paths)
+    lines = [*_read_lines(reports), *_organisation_lines(logs), "", *_comparison_lines(comparison, top)]
+    written = _write_comparison(comparison, reports, what, fmt, out, heatmap, heatmap_value)
+    lines += [""] + [f"{kind} written to {path}" for kind, path in written] if written else []
+    return CompareRun(comparison, reports, lines, tuple(path for _, path in written))
+
+
+def _comparison_lines(comparison: "Comparison", top: int) -> list[str]:
+    from rpa_scout.compare_report import compare_lines
+
+    return compare_lines(comparison, top=top)
+
+
+def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt: str | None,
+                    out: Path | None, heatmap: Path | None) -> str | None:
+    """The output format, after checking the logs, names and output files make sense."""
+    from rpa_scout.io.formats import COMPARE_WRITE
+
+    if by is not None and len(paths) != 1:
+        raise ConfigError(f"--by splits one log; give one LOG with --by {by}, or several logs without it")
+    if by is None and len(paths) < 2:
+        raise ConfigError("compare needs two or more logs (one per organisation), or one log and "
+                          "--by COLUMN")
+    if names and (by is not None or len(names) != len(paths)):
+        raise ConfigError(f"--name labels each log: give it once per log ({len(paths)} logs, "
+                          f"{len(names)} names), and not with --by")
+    if out is not None:
+        fmt = fmt or format_of(out, COMPARE_WRITE)
+        if fmt is None:
+            raise ConfigError(f"cannot tell the format of {out.name}; add --format "
+                              f"{'|'.join(names_of(COMPARE_WRITE))}")
+        check_output(out)
+    if heatmap is not None:
+        if not heatmap.name.lower().endswith(".svg"):
+            raise ConfigError(f"--heatmap {heatmap.name}: the heatmap is an SVG file; name it *.svg")
+        check_output(heatmap)
+    return fmt
+
+
+def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, names: Sequence[str],
+                       key: str | None, progress: Progress = SILENT
+                       ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str]]:
+    """Organisation → its pseudonymised log; the load reports; source column aliases."""
+    import os
+    import secrets
+
+    from rpa_scout.compare import split_by
+    from rpa_scout.io.formats import LOG_READ, strip_suffix
+    from rpa_scout.privacy import KEY_VARIABLE, pseudonymise
+
+    key = key or os.environ.get(KEY_VARIABLE) or secrets.token_hex(32)  # one key for every log
+    logs: dict[str, pd.DataFrame] = {}
+    reports, aliases = [], {}
+    for i, path in enumerate(paths):
+        frame, report = load(path, settings, progress)
+        reports.append(report)
+        aliases.update(source_names(report))
+        frame = pseudonymise(frame, key=key)
+        if by is not None:
+            logs = split_by(frame, by, aliases=aliases)
+            continue
+        name = names[i] if names else strip_suffix(path, LOG_READ)
+        if name in logs:
+            raise ConfigError(f"two logs are called {name!r}; name each with --name")
+        logs[name] = frame
+    return logs, reports, aliases
+
+
+def _compare_labels(logs: dict[str, pd.DataFrame], label: str | None,
+                    aliases: dict[str, str]) -> dict[str, str] | None:
+    """Display names from every organisation's events together (one name per activity)."""
+    if label is None:
+        return None
+    from rpa_scout.columns import XES
+    from rpa_scout.filters import resolve_column
+    from rpa_scout.labels import activity_labels
+
+    first = next(iter(logs.values()))
+    column = resolve_column(first, label, aliases, "--label")
+    parts = [log[[XES.case, XES.activity, XES.timestamp, column]] for log in logs.values()
+             if column in log.columns]
+    import pandas as pd
+
+    return activity_labels(pd.concat(parts, ignore_index=True), column)
+
+
+def _read_lines(reports: list[LoadReport]) -> list[str]:
+    return [f"{r.source}: {r.rows_kept:,} events kept of {r.rows_read:,} read "
+            f"({r.rows_rejected:,} rejected)" + filters_clause(r) for r in reports]
+
+
+def _organisation_lines(logs: dict[str, pd.DataFrame]) -> list[str]:
+    from rpa_scout.columns import XES
+
+    return ["organisations: " + "; ".join(
+        f"{name} {log[XES.case].nunique():,} cases, {len(log):,} events" for name, log in logs.items())]
+
+
+def _write_comparison(comparison: "Comparison", reports: list[LoadReport], what: str, fmt: str | None,
+                      out: Path | None, heatmap: Path | None, value: str) -> list[tuple[str, Path]]:
+    """Write the table and the heatmap; (what, where) for each file written."""
+    from rpa_scout.heatmap import heatmap_svg
+    from rpa_scout.io.compare_output import write_comparison
+    from rpa_scout.io.files import atomic_text
+
+    title = f"Organisations compared: {what}"
+    written = []
+    svg = heatmap_svg(comparison, value=value) if heatmap is not None or fmt == "html" else None
+    if heatmap is not None:
+        written.append(("heatmap", atomic_text(heatmap, svg)))
+    if out is not None:
+        written.append(("comparison", write_comparison(comparison, out, fmt, title=title, reports=reports,
+                                                       heatmap_svg=svg,
+                                                       heatmap_name=heatmap.name if heatmap else None)))
+    return written
+
+
+@dataclass(frozen=True)
+class CasesRun:
+    """What ``cases`` did: the table of cases, the load report and the lines to show."""
+
+    cases: object  # rpa_scout.drilldown.CaseTable
+    report: LoadReport
+    lines: list[str]
+
+
+def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10,
+               label: str | None = None, as_json: bool = False, progress: Progress = SILENT) -> CasesRun:
+    """The cases behind one step of a log (:func:`rpa_scout.drilldown.cases_behind`):
+    case id, start, variant, the step's handling time and its source."""
+    import json
+
+    from rpa_scout.drilldown import cases_behind
+
+    frame, report = load(path, settings, progress)
+    labels = labels_of(frame, report, label)
+    with progress.stage("progress.handling"):
+        found = cases_behind(frame, step, settings=settings, top=top, labels=labels)
+    if as_json:
+        table = found.table.assign(started=found.table["started"].map(lambda t: t.isoformat()))
+        payload = {"activity": found.activity, "cases": found.cases, "executions": found.executions,
+                   "listed": json.loads(table.to_json(orient="records", force_ascii=False))}
+        return CasesRun(found, report, [json.dumps(payload, indent=1, ensure_ascii=False)])
+    head = (f"{Path(path).name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
+            f"({report.rows_rejected:,} rejected)" + filters_clause(report))
+    return CasesRun(found, report, [head, "", *found.lines(labels, settings.read.timezone)])

@@ -1,0 +1,67 @@
+"""Write a comparison of organisations as CSV, JSON, Markdown, HTML or Excel, and its heatmap.
+
+Spreadsheet-bound formats (CSV, Excel) pass every text cell through
+:func:`rpa_scout.safety.spreadsheet_table`; files appear whole or not at all
+(:mod:`rpa_scout.io.files`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from rpa_scout.compare import Comparison
+from rpa_scout.compare_report import compare_html, compare_markdown, export_tables
+from rpa_scout.errors import ConfigError
+from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
+from rpa_scout.io.formats import COMPARE_WRITE, names
+from rpa_scout.load_report import LoadReport
+from rpa_scout.safety import json_printable, spreadsheet_table
+
+FORMATS = names(COMPARE_WRITE)
+
+
+def write_comparison(comparison: Comparison, path: Path, fmt: str, *, title: str,
+                     reports: list[LoadReport], heatmap_svg: str | None = None,
+                     heatmap_name: str | None = None) -> Path:
+    """Write ``comparison`` to ``path`` in ``fmt``; return the path.
+
+    CSV holds the full table (one row per activity and organisation, with its
+    best-practice saving); Excel one sheet per table; JSON every table, the notes and
+    the load reports; Markdown and HTML the findings and every table (HTML with the
+    heatmap inline).
+
+    Raises:
+        ConfigError: unknown format.
+        OutputError: the file cannot be written.
+    """
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_output(path)
+    tables = export_tables(comparison)
+    if fmt == "csv":
+        data = spreadsheet_table(tables["comparison"]).to_csv(index=False).encode("utf-8")
+        return atomic_write(path, lambda fh: fh.write(data))
+    if fmt == "xlsx":
+        with atomic_path(path) as tmp:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+                for sheet, table in tables.items():
+                    spreadsheet_table(table).to_excel(book, index=False, sheet_name=sheet[:31])
+        return path
+    if fmt == "json":
+        payload = {"organisations": list(comparison.organisations),
+                   **{name: json.loads(table.to_json(orient="records", force_ascii=False))
+                      for name, table in tables.items()},
+                   "notes": list(comparison.notes),
+                   "load_reports": [r.to_dict() for r in reports]}
+        return atomic_text(path, json_printable(json.dumps(payload, indent=1, ensure_ascii=False)) + "\n")
+    if fmt == "md":
+        return atomic_text(path, compare_markdown(comparison, title=title, heatmap=heatmap_name))
+    lines = [line for r in reports for line in (f"{r.source}:", *r.lines())]
+    return atomic_text(path, compare_html(comparison, title=title, heatmap_svg=heatmap_svg,
+                                          load_lines=lines))
+
+
+__all__ = ["FORMATS", "write_comparison"]

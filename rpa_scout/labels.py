@@ -1,0 +1,225 @@
+"""Readable names beside activity codes (``--label COLUMN``), never instead of them.
+
+Case systems log activities as codes (BPIC15's ``01_HOOFD_011``) and often carry a
+readable name in another column (``activityNameEN``). :func:`activity_labels` maps each
+activity to a *display name*: its label (the column's most common value on its events),
+or, where several activities share one label, the label with the code (``"send
+letter (01_HOOFD_510_2)"``), so activities that are different stay different. The
+activity's identity stays the original column: settings, standard times and filters
+name activities as the log does, and every table keeps the code beside the label.
+
+:func:`suggest_labels` finds the columns that could serve (one value per activity,
+1:1 or n:1 to the activities); ``inspect`` names them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.errors import ColumnError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rpa_scout.rank import Ranking
+
+#: A column labels the activities when this share of the events carries their
+#: activity's most common value of it (a few events without or with another name are
+#: export noise: BPIC15's five municipalities name 22 of 500 codes in two ways).
+LABEL_SHARE = 0.95
+#: A column with fewer distinct values than this share of the activities groups them (a
+#: phase, a department) rather than naming them.
+NAME_SHARE = 0.5
+#: A column whose values equal the activity on this share of the events is a copy of it.
+COPY_SHARE = 0.9
+#: The separator of routine names (as :mod:`rpa_scout.routines` joins them).
+SEPARATOR = " → "
+
+
+@dataclass(frozen=True)
+class LabelSuggestion:
+    """A column that names the activities: ``1:1`` or ``n:1`` (several codes, one name)."""
+
+    column: str
+    kind: str
+    labels: int
+    activities: int
+
+    def line(self) -> str:
+        """One sentence for ``inspect``."""
+        return (f"{self.column} names the activities {self.kind} ({self.labels:,} names for "
+                f"{self.activities:,} activities): show it with --label {self.column}")
+
+
+def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES) -> dict[str, str]:
+    """Activity → display name: its label, with the code where several share the label.
+
+    Args:
+        log: event log with XES column names.
+        column: the column holding the readable names.
+        columns: column mapping.
+
+    Returns:
+        A mapping of every activity of ``log`` to a display name; display names are
+        distinct, so they identify the activities as the codes do.
+
+    Raises:
+        ColumnError: ``column`` is not in the log.
+
+    Example:
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["1"] * 3, "time:timestamp": [0, 1, 2],
+        ...                     "concept:name": ["A1", "A2", "B"],
+        ...                     "name": ["send letter", "send letter", "decide"]})
+        >>> activity_labels(log, "name")
+        {'A1': 'send letter (A1)', 'A2': 'send letter (A2)', 'B': 'decide'}
+    """
+    require_columns(log, columns)
+    if column not in log.columns:
+        raise ColumnError(f"--label column {column!r} not found; the columns are "
+                          + ", ".join(repr(str(c)) for c in log.columns[:20]))
+    act = log[columns.activity].astype("string")
+    label = _most_common(act, log[column])
+    codes = sorted(set(act.dropna()))
+    return display_names({code: label.get(code) for code in codes})
+
+
+def display_names(labels: Mapping[str, str | None]) -> dict[str, str]:
+    """Distinct display names for codes with (possibly shared or missing) labels.
+
+    Example:
+        >>> display_names({"X": "post", "Y": "post", "Z": None})
+        {'X': 'post (X)', 'Y': 'post (Y)', 'Z': 'Z'}
+    """
+    shown = {code: (str(name) if name is not None and str(name).strip() else code)
+             for code, name in labels.items()}
+    counts = pd.Series(list(shown.values()), dtype=object).value_counts()
+    shared = set(counts.index[counts > 1])
+    out = {code: (f"{name} ({code})" if name in shared and name != code else name)
+           for code, name in shown.items()}
+    counts = pd.Series(list(out.values()), dtype=object).value_counts()
+    clash = set(counts.index[counts > 1])
+    return {code: (code if name in clash else name) for code, name in out.items()}
+
+
+def _most_common(act: pd.Series, values: pd.Series) -> dict[str, str]:
+    """Each activity's most common non-blank value of ``values`` (ties alphabetical)."""
+    text = values.astype("string").str.strip()
+    pairs = pd.DataFrame({"a": act, "l": text}).dropna()
+    pairs = pairs[pairs["l"] != ""]
+    if pairs.empty:
+        return {}
+    counts = pairs.value_counts().rename("n").reset_index()
+    counts = counts.sort_values(["a", "n", "l"], ascending=[True, False, True], kind="stable")
+    first = counts.drop_duplicates("a")
+    return dict(zip(first["a"].astype(str), first["l"].astype(str)))
+
+
+def suggest_labels(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[LabelSuggestion]:
+    """Text columns that map 1:1 or n:1 to the activities and are not copies of them.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> log, _ = read_log("eventlogs/rakennuslupa.xes.gz")
+        >>> [s.line() for s in suggest_labels(log)]   # doctest: +NORMALIZE_WHITESPACE
+        ['activity_en names the activities 1:1 (19 names for 19 activities): show it with
+          --label activity_en']
+    """
+    require_columns(log, columns)
+    roles = {getattr(columns, r) for r in ("case", "activity", "timestamp", "resource",
+                                           "lifecycle", "start_timestamp")}
+    act = log[columns.activity].astype("string")
+    activities = int(act.nunique())
+    out = []
+    for column in log.columns:
+        values = log[column]
+        if column in roles or not (pd.api.types.is_string_dtype(values.dtype)
+                                   or isinstance(values.dtype, pd.CategoricalDtype)):
+            continue
+        found = _suggestion(act, values, column, activities)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _suggestion(act: pd.Series, values: pd.Series, column: str,
+                activities: int) -> LabelSuggestion | None:
+    text = values.astype("string").str.strip()
+    if text.isna().mean() > 1 - LABEL_SHARE or (text == act).mean() >= COPY_SHARE:
+        return None
+    labels = int(text.nunique())
+    if labels < 2 or labels <= NAME_SHARE * activities or labels > activities:
+        return None
+    best = _most_common(act, text)
+    share = (text == act.map(best)).mean()
+    if share < LABEL_SHARE:
+        return None
+    return LabelSuggestion(str(column), "1:1" if labels == activities else "n:1", labels, activities)
+
+
+def show(name: str, labels: Mapping[str, str] | None) -> str:
+    """The display name of an activity or a routine (``A → B``); the name itself without labels."""
+    if not labels:
+        return name
+    if name in labels:
+        return labels[name]
+    return SEPARATOR.join(labels.get(part, part) for part in name.split(SEPARATOR))
+
+
+def relabel(log: pd.DataFrame, labels: Mapping[str, str] | None, *,
+            columns: LogColumns = XES) -> pd.DataFrame:
+    """A copy of ``log`` whose activity column holds the display names (for maps and
+    variants, which show activity names and nothing else: display names are distinct,
+    so the map and the variants stay the same)."""
+    if not labels:
+        return log
+    act = log[columns.activity].astype("string")
+    return log.assign(**{columns.activity: act.map(lambda a: labels.get(a, a), na_action="ignore")})
+
+
+def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "Ranking":
+    """The :class:`rpa_scout.rank.Ranking` with display names for candidates and the
+    activities not ranked (for printing and files; figures unchanged)."""
+    if not labels:
+        return ranking
+    candidates = ranking.candidates.copy()
+    if not candidates.empty:
+        candidates["candidate"] = [show(str(c), labels) for c in candidates["candidate"]]
+    excluded = ranking.excluded.copy()
+    if not excluded.empty and "activity" in excluded.columns:
+        excluded["activity"] = [show(str(a), labels) for a in excluded["activity"]]
+    return replace(ranking, candidates=candidates, excluded=excluded)
+
+
+def find_activity(name: str, activities: Iterable[str], labels: Mapping[str, str] | None = None,
+                  what: str = "activity") -> str:
+    """The activity that ``name`` means: its code, its display name or a unique label.
+
+    Raises:
+        ColumnError: no activity is called so (the nearest names are suggested).
+
+    Example:
+        >>> find_activity("decide", ["A1", "B"], {"A1": "send letter", "B": "decide"})
+        'B'
+    """
+    known = list(dict.fromkeys(str(a) for a in activities))
+    if name in known:
+        return name
+    labels = labels or {}
+    by_display = {labels.get(a, a): a for a in known}
+    if name in by_display:
+        return by_display[name]
+    folded = [a for a in known if a.casefold() == name.casefold()
+              or labels.get(a, a).casefold() == name.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    near = difflib.get_close_matches(name, list(by_display), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    raise ColumnError(f"no {what} called {name!r} in the log{hint}")
+
+
+__all__ = ["LabelSuggestion", "activity_labels", "display_names", "find_activity", "labelled_ranking",
+           "relabel", "show", "suggest_labels"]

@@ -1,0 +1,222 @@
+"""Comparing municipalities (issue 13, item 1): the synthetic truth, outputs, errors, BPIC15.
+
+Three synthetic municipalities run the same building-permit process at different
+automation levels (start and complete logged, so handling times are measured). Every
+step that the truth makes automated in one and manual in another must be found, with
+the hours within ±15 % of the truth.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout import (FilterSettings, ReadSettings, Settings, compare_logs, filter_log, generate_log,
+                       read_log, split_by)
+from rpa_scout.cli import main
+from rpa_scout.compare import MIN_TIMED
+from rpa_scout.heatmap import MAX_ROWS, heatmap_svg
+from rpa_scout.io.compare_output import write_comparison
+from rpa_scout.io.write_log import write_log
+from tests.conftest import shared_log
+
+LEVELS = {"Aura": (), "Bruno": ("FEE", "PUBLISH"),
+          "Cella": ("FEE", "PUBLISH", "NEIGHBOURS", "ARCHIVE", "STATEMENT_REQ", "REGISTER")}
+CASES = 300
+
+
+@pytest.fixture(scope="module")
+def towns():
+    return {name: generate_log("rakennuslupa", CASES, seed=30 + i, automated=steps)
+            for i, (name, steps) in enumerate(LEVELS.items())}
+
+
+@pytest.fixture(scope="module")
+def found(towns):
+    return compare_logs({name: s.log for name, s in towns.items()})
+
+
+@pytest.fixture(scope="module")
+def one_file(towns, tmp_path_factory):
+    """The three municipalities in one file, the municipality in column ``kunta``."""
+    frames = [s.log.assign(kunta=name, **{"case:concept:name": s.log["case:concept:name"].astype(str) + name})
+              for name, s in towns.items()]
+    path = tmp_path_factory.mktemp("compare") / "kunnat.csv.gz"
+    write_log(pd.concat(frames, ignore_index=True), path)
+    return str(path)
+
+
+def _truth_pairs(towns) -> dict[tuple[str, str], float]:
+    """(municipality, step) → true hours a year, for every step done by hand there and
+    automated in another municipality."""
+    pairs = {}
+    for name, s in towns.items():
+        for step, facts in s.truth["activities"].items():
+            elsewhere = [o for o, t in towns.items() if o != name and step in t.truth.get("automated", [])]
+            if facts["manual"] and facts["executions"] and elsewhere:
+                pairs[(name, step)] = facts["annual_volume"] * facts["recorded_mean_handling_minutes"] / 60
+    return pairs
+
+
+def test_every_step_automated_elsewhere_is_found_with_its_hours(towns, found):
+    truth = _truth_pairs(towns)
+    assert len(truth) == 10
+    best = found.best_practice.set_index(["organisation", "activity"])
+    for key, hours in truth.items():
+        assert key in best.index, key                         # recall 100 %
+        row = best.loc[key]
+        assert row["kind"] == "automate"
+        assert row["hours"] == pytest.approx(hours, rel=0.15), key
+        assert row["hours_low"] <= row["hours"] <= row["hours_high"]
+    automated = found.best_practice[found.best_practice["kind"] == "automate"]
+    assert set(zip(automated["organisation"], automated["activity"])) == set(truth)  # nothing else
+
+
+def test_proven_elsewhere_names_both_sides(towns, found):
+    proven = found.proven
+    steps = {step for _, step in _truth_pairs(towns)}
+    assert set(proven["activity"]) == steps
+    fee = proven[proven["activity"] == "Maksulaskun laadinta"]
+    assert dict(zip(fee["organisation"], fee["role"])) == {"Aura": "by people", "Bruno": "by the system",
+                                                           "Cella": "by the system"}
+    assert (fee["volume_per_year"] > 250).all()
+
+
+def test_each_step_counts_once_and_totals_add_up(found):
+    best = found.best_practice
+    assert not best.duplicated(["organisation", "activity"]).any()
+    for t in found.totals.itertuples():
+        mine = best[best["organisation"] == t.organisation]
+        assert t.hours == pytest.approx(mine["hours"].sum())
+        assert t.hours_low <= t.hours <= t.hours_high
+        # never more than the hours its people spend on the compared steps
+        people = found.table[(found.table["organisation"] == t.organisation) & found.table["compared"]]
+        assert t.hours <= people["person_hours"].sum()
+
+
+def test_the_comparison_table(found):
+    table = found.table
+    assert set(table["organisation"]) == set(LEVELS) and table["compared"].all()
+    assert found.local.empty
+    fee = table[table["activity"] == "Maksulaskun laadinta"].set_index("organisation")
+    assert fee.loc["Aura", "verdict"] == "manual" and fee.loc["Bruno", "verdict"] == "automated"
+    assert fee.loc["Aura", "handling_source"] == "measured"
+    assert fee.loc["Aura", "hours_per_year"] > 0          # the candidate's own hours (rank)
+    assert pd.isna(fee.loc["Bruno", "hours_per_year"])
+    differs = found.differs
+    assert (differs["ratio"] >= 1).all() and differs["ratio"].is_monotonic_decreasing
+    assert (differs[["fastest_min", "slowest_min"]] >= 10 / 60).all().all()
+
+
+def test_heatmap_is_offline_svg(found):
+    for value in ("manual", "hours"):
+        svg = heatmap_svg(found, value=value)
+        root = ET.fromstring(svg)
+        assert root.tag.endswith("svg")
+        assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert "<script" not in svg
+        assert svg.count("<g><title>") == len(found.table)      # one filled cell per row of the table
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md", "html", "xlsx"])
+def test_outputs(found, tmp_path, fmt):
+    out = write_comparison(found, tmp_path / f"c.{fmt}", fmt, title="t", reports=[],
+                           heatmap_svg=heatmap_svg(found))
+    if fmt == "csv":
+        table = pd.read_csv(out)
+        assert len(table) == len(found.table)
+        assert {"activity", "organisation", "verdict", "saving_hours", "benchmark"} <= set(table.columns)
+    elif fmt == "json":
+        data = json.loads(out.read_text())
+        assert data["organisations"] == list(LEVELS) and data["totals"] and data["best_practice"]
+    elif fmt == "xlsx":
+        sheets = pd.read_excel(out, sheet_name=None)
+        assert set(sheets) == {"comparison", "totals", "best_practice", "proven_elsewhere",
+                               "differs_most", "local"}
+    else:
+        text = out.read_text()
+        assert "Proven elsewhere" in text and "Maksulaskun laadinta" in text
+        if fmt == "html":
+            assert "<svg" in text and "http://" not in text.replace("http://www.w3.org", "")
+
+
+def test_compare_command_by_column(one_file, tmp_path):
+    out, svg = tmp_path / "k.html", tmp_path / "k.svg"
+    result = CliRunner().invoke(main, ["compare", one_file, "--by", "kunta", "--label", "activity_en",
+                                       "--out", str(out), "--heatmap", str(svg), "--key", "k"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "organisations: Aura 300 cases" in text
+    assert "Fee invoice: by people in Aura" in text
+    assert "Cella: " in text and "automate as Cella does" in text
+    assert svg.read_text().startswith("<svg") and "Fee invoice" in out.read_text()
+
+
+def test_compare_command_with_one_file_per_town(towns, tmp_path):
+    paths = []
+    for name, s in towns.items():
+        small = s.log[s.log["case:concept:name"].isin(s.log["case:concept:name"].unique()[::3])]
+        paths.append(str(write_log(small, tmp_path / f"{name.lower()}.csv.gz")))
+    result = CliRunner().invoke(main, ["compare", *paths, "--name", "A", "--name", "B", "--name", "C",
+                                       "--top", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Compared 3 organisations (A, B, C)" in result.output
+    default = CliRunner().invoke(main, ["compare", *paths[:2], "--where", "case:channel=Lupapiste"])
+    assert default.exit_code == 0 and "(aura, bruno)" in default.output
+
+
+def _error(args: list[str]) -> str:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_compare_errors_are_one_line(one_file):
+    assert _error(["compare", one_file, "--by", "town"]).startswith(
+        "Error: --by column 'town' not found; the columns are 'case:concept:name', 'concept:name', "
+        "'activity_en', 'time:timestamp', 'org:resource'")
+    assert _error(["compare", one_file, "--by", "kunta", "--where", "kunta=Aura"]) == (
+        "Error: --by column 'kunta' has one value (Aura); compare needs two or more organisations")
+    assert _error(["compare", one_file, "--by", "kunta", "--where", "kunta=Turku"]) == (
+        "Error: the filters keep no events: --where kunta=Turku matches none of the 23,572 events "
+        "(kunta has Aura, Bruno, Cella)")
+    assert _error(["compare", one_file, "--by", "kunta", "--from", "2025-02-30"]) == (
+        "Error: --from '2025-02-30' is not a date; write it as YYYY-MM-DD (or d.m.yyyy)")
+    assert _error(["compare", one_file, "--by", "org:resource"]) == (
+        "Error: --by column 'org:resource' is the resource column: rpa_scout never singles out people; "
+        "use a group, department or office column")
+    assert _error(["compare", one_file]) == (
+        "Error: compare needs two or more logs (one per organisation), or one log and --by COLUMN")
+    assert _error(["compare", one_file, one_file, "--by", "kunta"]) == (
+        "Error: --by splits one log; give one LOG with --by kunta, or several logs without it")
+    assert _error(["compare", one_file, one_file]) == (
+        "Error: two logs are called 'kunnat'; name each with --name")
+
+
+@pytest.mark.slow
+def test_bpic15_two_municipalities_name_what_the_other_does_better():
+    """Two of BPIC15's municipalities, the cases they opened in 2013 (the whole file is
+    measured by benchmarks/compare_speed.py)."""
+    log, report = read_log(shared_log("bpic15/BPIC15_all5.parquet"), case="tid", activity="conceptName",
+                           timestamp="dateFinished", resource="executingResource",
+                           timezone="Europe/Amsterdam")
+    parts = split_by(log, "label")
+    assert list(parts) == ["1", "2", "3", "4", "5"]
+    settings = Settings(read=ReadSettings(timezone="Europe/Amsterdam"),
+                        filter=FilterSettings(date_from="2013-01-01", date_to="2013-12-31"))
+    year = {k: filter_log(parts[k], settings=settings)[0] for k in ("1", "2")}
+    found = compare_logs(year, settings=settings)
+    assert set(found.best_practice["organisation"]) == {"1", "2"}
+    assert "faster" in set(found.best_practice["kind"])
+    assert not found.proven.empty
+    benchmarks = found.best_practice[found.best_practice["kind"] == "faster"]
+    assert (benchmarks["benchmark_min"] >= 10 / 60).all()
+    assert any("estimated from completion times only" in n for n in found.notes)
+    assert MIN_TIMED == 10
+    assert len(heatmap_svg(found).split("<g>")) - 1 <= MAX_ROWS * 2

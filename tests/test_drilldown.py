@@ -1,0 +1,96 @@
+"""Drill-down: the cases behind a step, and everything behind a candidate's figure
+(issue 13, item 5)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout import generate_log, rank_candidates, read_log, variants
+from rpa_scout.cli import main
+from rpa_scout.drilldown import case_variants, cases_behind, explain_candidate
+from rpa_scout.io.write_log import write_log
+from tests.conftest import SAMPLES
+
+CODING = "Kustannuspaikan tiliöinti"
+
+
+@pytest.fixture(scope="module")
+def invoices():
+    log, _ = read_log(SAMPLES / "ostolaskut.csv.gz")
+    return log
+
+
+@pytest.fixture(scope="module")
+def permits(tmp_path_factory):
+    path = tmp_path_factory.mktemp("drill") / "permits.csv.gz"
+    write_log(generate_log("rakennuslupa", 150, seed=4).log, path)
+    return str(path)
+
+
+def test_cases_behind_a_step(invoices):
+    found = cases_behind(invoices, CODING, top=5)
+    table = found.table
+    assert list(table.columns) == ["case", "started", "variant", "variant_cases", "steps", "executions",
+                                   "by_people", "handling_min", "source"]
+    assert len(table) == 5 and found.cases == invoices[invoices["concept:name"] == CODING][
+        "case:concept:name"].nunique()
+    assert table["handling_min"].is_monotonic_decreasing
+    assert set(table["source"]) == {"measured"}
+    everything = cases_behind(invoices, CODING, top=None).table
+    assert len(everything) == found.cases and everything["case"].is_unique
+
+
+def test_variant_numbers_are_those_of_variants(invoices):
+    per_case = case_variants(invoices)
+    listed = variants(invoices, top=5)
+    for rank in (1, 2, 5):
+        mine = per_case[per_case["variant"] == rank]
+        assert len(mine) == listed.iloc[rank - 1]["cases"] == mine["variant_cases"].iloc[0]
+        assert mine["steps"].iloc[0] == listed.iloc[rank - 1]["steps"]
+
+
+def test_cases_command(permits):
+    result = CliRunner().invoke(main, ["cases", permits, "--step", "Fee invoice", "--label", "activity_en",
+                                       "--top", "3"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2].startswith("Fee invoice: 150 executions in 150 cases; the 3 with the most handling time")
+    assert lines[3].split() == ["case", "started", "variant", "steps", "times", "minutes", "source"]
+    assert len(lines) == 7 and all(line.rstrip().endswith("measured") for line in lines[4:])
+    data = json.loads(CliRunner().invoke(main, ["cases", permits, "--step", "Maksulaskun laadinta",
+                                                "--json", "--top", "2"]).output)
+    assert data["cases"] == 150 and len(data["listed"]) == 2 and data["listed"][0]["source"] == "measured"
+
+
+def test_cases_of_an_unknown_step_is_one_error_line(permits):
+    result = CliRunner().invoke(main, ["cases", permits, "--step", "Maksulaskun laadint"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: no activity called 'Maksulaskun laadint' in the log; did "
+                                     "you mean 'Maksulaskun laadinta'?")
+
+
+def test_rank_explain(permits):
+    result = CliRunner().invoke(main, ["rank", permits, "--explain", "Fee invoice", "--label", "activity_en",
+                                       "--key", "k"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "\nFee invoice (activity; rank " in text
+    for part in ("Executions by people per month (Europe/Helsinki)", "Handling time per execution, "
+                 "minutes (measured", "Criteria (0–1, 1 = fits a robot", "rule_basedness", "fit ",
+                 "Knock-outs", "Assumptions", "annualisation factor"):
+        assert part in text, part
+    assert "█" in text
+    log, _ = read_log(permits)
+    lines = explain_candidate(log, rank_candidates(log), "Lainvoimaisuus")
+    assert lines == ["Lainvoimaisuus is not a candidate: already automated: 100% system account name"]
+
+
+def test_explain_with_out_is_one_error_line(permits, tmp_path):
+    result = CliRunner().invoke(main, ["rank", permits, "--explain", "Fee invoice", "--out",
+                                       str(tmp_path / "r.json")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: --explain prints one candidate's figure; write the ranking "
+                                     "with --out in a run without --explain")
