@@ -29,6 +29,7 @@ activity instance, with ``performer`` and ``handling_s``):
 from __future__ import annotations
 
 import warnings
+from typing import Collection
 
 import numpy as np
 import pandas as pd
@@ -82,8 +83,17 @@ def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
                          "repeat": repeat}, index=inst.index)
 
 
-def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: int = 0) -> pd.DataFrame:
-    """Raw criteria per activity (see the module docstring); one row per activity."""
+def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: int = 0,
+                      scored: Collection[str] | None = None) -> pd.DataFrame:
+    """Raw criteria per activity (see the module docstring); one row per activity.
+
+    Args:
+        inst: instance table of :func:`rpa_scout.estimate_handling_time`.
+        columns: column mapping.
+        seed: seed of the decision trees' samples and folds.
+        scored: the activities whose ``rule_accuracy`` is needed (the others get NaN,
+            and a log with none of them fits no tree); default all.
+    """
     ctx = context(inst, columns)
     person = (inst[PERFORMER] == PERSON).to_numpy()
     out = pd.DataFrame(index=pd.Index(sorted(ctx["activity"].unique()), name="activity"))
@@ -111,7 +121,7 @@ def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: in
     else:
         out["people"] = 0
     out["people"] = out["people"].fillna(0).astype(int)
-    out["rule_accuracy"] = _rule_accuracy(inst, ctx, columns, seed)
+    out["rule_accuracy"] = _rule_accuracy(inst, ctx, columns, seed, scored)
     return out.reset_index()
 
 
@@ -171,36 +181,49 @@ def _monthly_cv(work: pd.DataFrame, columns: LogColumns) -> pd.Series:
     return (cv_n + cv_h.reindex(cv_n.index).fillna(cv_n)) / 2
 
 
-def _rule_accuracy(inst: pd.DataFrame, ctx: pd.DataFrame, columns: LogColumns, seed: int) -> pd.Series:
+def _rule_accuracy(inst: pd.DataFrame, ctx: pd.DataFrame, columns: LogColumns, seed: int,
+                   wanted: Collection[str] | None = None) -> pd.Series:
     """Per activity: 3-fold cross-validated accuracy of a depth-3 tree predicting the outcome.
 
     A step that always has the same outcome scores 1; with too few examples to fit a
-    tree, the share of the most common outcome is used.
+    tree, the share of the most common outcome is used. Only the ``wanted`` activities
+    (default: all) are scored; the sample of every activity is drawn all the same, so
+    that each one's sample does not depend on which others are scored.
     """
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
-    from sklearn.tree import DecisionTreeClassifier
-
-    features = _case_features(inst, columns)
     rng = np.random.default_rng(seed)
+    outcome, prev = ctx["outcome"].to_numpy(), ctx["prev"]
+    features: pd.DataFrame | None = None  # built for the first tree only
     scores: dict[str, float] = {}
     for activity, idx in sorted(ctx.groupby("activity").indices.items()):
         if len(idx) > TREE_SAMPLE:
             idx = np.sort(rng.choice(idx, TREE_SAMPLE, replace=False))
-        target = ctx["outcome"].to_numpy()[idx].astype(str)
+        if wanted is not None and activity not in wanted:
+            continue
+        target = outcome[idx].astype(str)
         _, counts = np.unique(target, return_counts=True)
         majority = float(counts.max() / counts.sum())
         if len(counts) == 1 or len(idx) < 3 * MIN_GROUP:
             scores[str(activity)] = majority
             continue
-        prev = pd.get_dummies(ctx["prev"].iloc[idx].astype(str), prefix="prev", dtype=float)
-        x = pd.concat([prev.reset_index(drop=True), features.iloc[idx].reset_index(drop=True)], axis=1)
-        splitter = (StratifiedKFold(3, shuffle=True, random_state=seed) if counts.min() >= 3
-                    else KFold(3, shuffle=True, random_state=seed))
-        tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=MIN_GROUP, random_state=seed)
-        with warnings.catch_warnings():  # e.g. "more classes than half the samples": the
-            warnings.simplefilter("ignore")  # accuracy is still what we want, quietly
-            scores[str(activity)] = float(cross_val_score(tree, x.to_numpy(), target, cv=splitter).mean())
+        features = _case_features(inst, columns) if features is None else features
+        dummies = pd.get_dummies(prev.iloc[idx].astype(str), prefix="prev", dtype=float)
+        x = pd.concat([dummies.reset_index(drop=True), features.iloc[idx].reset_index(drop=True)], axis=1)
+        scores[str(activity)] = _tree_accuracy(x.to_numpy(), target, stratify=counts.min() >= 3, seed=seed)
     return pd.Series(scores, dtype=float)
+
+
+def _tree_accuracy(x: np.ndarray, target: np.ndarray, *, stratify: bool, seed: int) -> float:
+    """Mean accuracy of a depth-3 tree over 3 shuffled folds (stratified when every class
+    has 3 examples). scikit-learn is imported here, when a log first needs a tree."""
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    splitter = (StratifiedKFold(3, shuffle=True, random_state=seed) if stratify
+                else KFold(3, shuffle=True, random_state=seed))
+    tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=MIN_GROUP, random_state=seed)
+    with warnings.catch_warnings():  # e.g. "more classes than half the samples": the
+        warnings.simplefilter("ignore")  # accuracy is still what we want, quietly
+        return float(cross_val_score(tree, x, target, cv=splitter).mean())
 
 
 def _case_features(inst: pd.DataFrame, columns: LogColumns) -> pd.DataFrame:

@@ -154,7 +154,8 @@ def _candidates(log: pd.DataFrame, handling: HandlingResult, acts: pd.DataFrame,
                 eligible: pd.DataFrame, config: RankConfig,
                 columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
     """The candidate rows (single steps, then routines) and their per-case seconds."""
-    raw = activity_criteria(handling.instances, columns=columns, seed=config.seed).set_index("activity")
+    raw = activity_criteria(handling.instances, columns=columns, seed=config.seed,
+                            scored=set(eligible.index)).set_index("activity")
     norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
     case_idx = pd.factorize(handling.instances[columns.case])[0]
     rows, values = _activity_rows(handling, eligible, raw, norm, case_idx, columns)
