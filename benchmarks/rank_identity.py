@@ -3,8 +3,8 @@
     python benchmarks/rank_identity.py record [--dir benchmarks/.cache/identity] [--only NAME ...]
     python benchmarks/rank_identity.py check  [--dir benchmarks/.cache/identity] [--only NAME ...]
 
-For each shipped sample (``eventlogs/``) and each real log in ``../shared/eventlogs`` (skipped
-when absent), read as the tests read it (zone per log), pseudonymised with a fixed key:
+For each shipped sample (``eventlogs/``), each real log in ``../shared/eventlogs`` (skipped
+when absent) and ``rank_speed.py``'s synthetic 1M-event log (when generated), read as the tests read it (zone per log), pseudonymised with a fixed key:
 :func:`rpa_scout.rank_candidates`'s whole :class:`~rpa_scout.rank.Ranking` (candidates, all
 columns; excluded; assumptions; notes; bootstrap rounds; method error; the handling result
 it used) and a separate :func:`rpa_scout.estimate_handling_time` (instances and activities).
@@ -46,6 +46,7 @@ LOGS = (
      "Europe/Rome", {}),
     ("production", SHARED / "two_timestamps/Production.xes.gz", "Europe/Tallinn", {}),
     ("purchasing", SHARED / "two_timestamps/PurchasingExample.xes.gz", "America/New_York", {}),
+    ("synthetic_1m", ROOT / "benchmarks/.cache/ostolaskut_62000_seed7.parquet", "Europe/Helsinki", {}),
     *((f"bpic2020_{n}", SHARED / f"bpic2020/{n}.xes.gz", "Europe/Amsterdam", {})
       for n in ("PermitLog", "DomesticDeclarations", "InternationalDeclarations",
                 "PrepaidTravelCost", "RequestForPayment")),
