@@ -11,6 +11,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from rpa_scout.codes import as_text, from_text
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
 from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, in_case_time_order,
@@ -351,18 +352,23 @@ def _is_blank(values: pd.Series) -> np.ndarray:
 
 def _clean_text(values: pd.Series, what: str, repaired: dict[str, int]) -> pd.Series:
     """Strings with surrounding whitespace removed; blank becomes missing."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype("string")
-    if values.dtype.kind in "fiu":
-        as_int = values.dropna()
-        if len(as_int) and (as_int == as_int.round()).all():
-            values = values.astype("Int64")
-    text = values.astype("string")
+    codes = None
+    if isinstance(values.dtype, pd.CategoricalDtype):  # clean each category once
+        codes, text = as_text(values)
+    else:
+        if values.dtype.kind in "fiu":
+            as_int = values.dropna()
+            if len(as_int) and (as_int == as_int.round()).all():
+                values = values.astype("Int64")
+        text = values.astype("string")
     stripped = text.str.strip()
-    changed = int(((stripped != text) & stripped.notna() & (stripped != "")).sum())
-    if changed:
-        repaired[f"{what}: surrounding whitespace removed"] = changed
-    return stripped.mask(stripped == "")
+    changed = ((stripped != text) & stripped.notna() & (stripped != "")).fillna(False).to_numpy(dtype=bool)
+    if codes is not None:  # rows per category
+        changed = np.bincount(codes[codes >= 0], minlength=len(text)) * changed
+    if changed.sum():
+        repaired[f"{what}: surrounding whitespace removed"] = int(changed.sum())
+    cleaned = stripped.mask(stripped == "")
+    return cleaned if codes is None else from_text(codes, cleaned, pd.NA, values)
 
 
 def _count_start_problems(frame: pd.DataFrame, start: ParsedTimestamps,

@@ -46,3 +46,28 @@ class Coded:
     def code_of(self) -> dict:
         """Value → code."""
         return {v: i for i, v in enumerate(self.values.tolist())}
+
+
+def as_text(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``values.astype("string")`` as the codes of each row and the distinct texts.
+
+    ``pd.Series(texts.array.take(codes))`` rebuilds the text column (a code of -1, for a
+    missing value, takes the last text: append a value for it). A categorical column is
+    converted category by category, anything else is converted first, then factorised.
+
+    Example:
+        >>> codes, texts = as_text(pd.Series(["a ", "b", "a "], dtype="category"))
+        >>> codes.tolist(), texts.tolist()
+        ([0, 1, 0], ['a ', 'b'])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), pd.Series(values.cat.categories).astype("string")
+    codes, uniques = pd.factorize(values.astype("string"))
+    return codes, pd.Series(uniques, dtype="string")
+
+
+def from_text(codes: np.ndarray, texts: pd.Series, missing, like: pd.Series) -> pd.Series:
+    """The text column of :func:`as_text`'s ``codes``: ``texts`` per row, ``missing`` where
+    the code is -1; with ``like``'s index and name."""
+    values = pd.array([*texts.tolist(), missing], dtype="string").take(codes)
+    return pd.Series(values, index=like.index, name=like.name)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rpa_scout.codes import as_text, from_text
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.timestamps import epoch_seconds
 
@@ -57,12 +58,13 @@ def normalise_transition(values: pd.Series) -> pd.Series:
     Missing values count as ``complete``. Any other value stays (lower-cased): it is no
     work transition, so it is an event but not work (see :func:`transition_words`).
     """
-    text = values.astype("string").str.strip().str.lower()
+    codes, texts = as_text(values)  # a lifecycle column has a few distinct values
+    text = texts.str.strip().str.lower()
     words = {value: TRANSITION_WORDS[_word(value)] for value in text.dropna().unique()
              if _word(value) in TRANSITION_WORDS and value != TRANSITION_WORDS[_word(value)]}
     if words:
         text = text.replace(words)
-    return text.fillna(COMPLETE).mask(text == "", COMPLETE)
+    return from_text(codes, text.fillna(COMPLETE).mask(text == "", COMPLETE), COMPLETE, values)
 
 
 def _word(value: str) -> str:
@@ -85,7 +87,9 @@ def transition_words(values: pd.Series) -> tuple[dict[str, int], dict[str, int]]
         transition, keyed ``"aloitettu → start"``; counts of the values that are no
         known transition (kept as non-work events), keyed by the value as written.
     """
-    counts = values.astype("string").str.strip().value_counts(dropna=True, sort=False)
+    codes, texts = as_text(values)
+    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(texts)), index=texts.str.strip())
+    counts = counts[counts.index.notna()].groupby(level=0, sort=False).sum()
     translated: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
     for value, count in counts.items():
