@@ -153,10 +153,6 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
     reasons = pd.Series(pd.NA, index=frame.index, dtype="object")
     blank = _is_blank(raw_ts)
     unread = frame[XES.timestamp].isna().to_numpy() & ~blank
-    why = np.full(len(frame), UNPARSEABLE, dtype=object)
-    if parsed.problems is not None:
-        given = parsed.problems.to_numpy(dtype=object)
-        why = np.where(pd.notna(given), given, why)
     checks = [
         (frame[XES.case].isna().to_numpy(), "missing case id"),
         (frame[XES.activity].isna().to_numpy(), "missing activity"),
@@ -166,7 +162,11 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
         reasons = reasons.mask(reasons.isna().to_numpy() & mask, reason)
     open_ = reasons.isna().to_numpy() & unread
     if open_.any():
-        reasons[open_] = why[open_]
+        why = np.full(int(open_.sum()), UNPARSEABLE, dtype=object)
+        if parsed.problems is not None:
+            given = parsed.problems.to_numpy(dtype=object)[open_]
+            why = np.where(pd.notna(given), given, why)
+        reasons[open_] = why
     return reasons
 
 

@@ -201,8 +201,11 @@ def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
     case, activity = _codes(log[columns.case]), _codes(log[columns.activity])
     pairs = case * (int(activity.max(initial=0)) + 1) + activity  # one key per case and activity
     candidates = np.flatnonzero(work & ~own)
-    stamps = _instants(log[columns.timestamp])
-    events = candidates[np.lexsort((candidates, stamps[candidates], pairs[candidates]))]
+    if in_case_time_order(log, columns):  # then each case's rows are in time and position order
+        events = candidates[np.argsort(pairs[candidates], kind="stable")]
+    else:
+        stamps = _instants(log[columns.timestamp])
+        events = candidates[np.lexsort((candidates, stamps[candidates], pairs[candidates]))]
     p, t = pairs[events], trans[events]
     group = np.cumsum(np.r_[True, p[1:] != p[:-1]]) - 1
     is_start, is_complete = t == START, t == COMPLETE

@@ -332,8 +332,8 @@ def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
     activities; a single activity always run at one clock time is a scheduled batch job,
     which stays timed.
     """
-    seconds = (ts.dt.hour * 3600 + ts.dt.minute * 60 + ts.dt.second).to_numpy()
-    whole = seconds % 3600 == 0
+    seconds, known = _clock_seconds(ts)
+    whole = known & (seconds % 3600 == 0)
     none = np.zeros(len(ts), dtype=bool)
     if not whole.any():
         return none
@@ -342,19 +342,39 @@ def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
     stamped = whole & np.isin(seconds, top)
     if stamped.mean() < 0.1:
         return none
-    share = pd.Series(stamped).groupby(activity.astype("string").to_numpy()).mean()
+    codes = pd.factorize(activity.astype("string"))[0]
+    named = codes >= 0
+    share = np.bincount(codes[named], weights=stamped[named]) / np.bincount(codes[named])
     return stamped if int((share >= 0.5).sum()) >= 2 else none
+
+
+def _clock_seconds(ts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since midnight on each timestamp's clock, and which timestamps are known.
+
+    UTC and zone-less timestamps are read from their integers (the clock of UTC has no
+    daylight saving); other zones through their local fields.
+    """
+    zone = getattr(ts.dtype, "tz", None)
+    if ts.dtype.kind == "M" and (zone is None or str(zone) == "UTC"):
+        stamps = ts.array.asi8
+        per_second = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[ts.dt.unit]
+        return (stamps // per_second) % 86400, ts.notna().to_numpy()
+    seconds = (ts.dt.hour * 3600 + ts.dt.minute * 60 + ts.dt.second).to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(seconds)
+    return np.where(known, seconds, 0).astype(np.int64), known
 
 
 def _bursts(f: _Facts, rules: ManualRules) -> np.ndarray:
     """Instances completed with ``burst_cases`` or more other cases at the same instant
     by the same account, where the account does at least half of that step so."""
     r, a, t = f.res.codes, f.act.codes, f.end_s
-    at = f.res.known & ~np.isnan(t)  # an account and an instant
-    case = pd.Series(np.where(f.case.known, f.case.codes, np.nan)[at])
-    cases_at = np.zeros(len(r))
-    cases_at[at] = case.groupby([r[at], t[at]]).transform("nunique").to_numpy()
-    burst = at & (cases_at >= rules.burst_cases)
+    at = np.flatnonzero(f.res.known & ~np.isnan(t))  # rows with an account and an instant
+    moment = pd.factorize(r[at].astype(np.int64) * len(t) + pd.factorize(t[at])[0])[0]
+    width = len(f.case.values) + 1
+    pairs = np.unique(moment.astype(np.int64) * width + f.case.codes[at] + 1)  # 0: no case id
+    cases = np.bincount(pairs[pairs % width > 0] // width, minlength=len(at))  # per moment
+    burst = np.zeros(len(t), dtype=bool)
+    burst[at] = cases[moment] >= rules.burst_cases
     step = (r.astype(np.int64) + 1) * (len(f.act.values) + 1) + (a + 1)  # one per account and step
     codes, steps = pd.factorize(step)
     usual = (np.bincount(codes, weights=burst) / np.bincount(codes))[codes] >= 0.5
