@@ -39,8 +39,7 @@ def read_log(
     drop_duplicates: bool = False,
     event_id: str | None = None,
     max_bytes: int | None = None,
-    cache: bool = True,
-    epoch_clock: str = "auto",
+    cache: bool = True, epoch_clock: str = "auto",
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
