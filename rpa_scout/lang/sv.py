@@ -397,7 +397,7 @@ MESSAGES: dict[str, str] = {
     "col.organisation": "organisation",
     "col.organisations": "organisationer",
     "col.compared": "jämförd",
-    "col.verdict": "utförs av",
+    "col.verdict": "utförande",
     "col.instances": "utföranden i loggen",
     "col.manual_year": "av människor/år",
     "col.timed_year": "med klockslag/år",
