@@ -235,7 +235,8 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         from rpa_scout.drilldown import explain_candidate
 
         return RankRun(ranking, report, [*wrap(header, width), "",
-                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels)])
+                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels,
+                                                            lang=lang, width=width)])
     shown = labelled_ranking(ranking, labels)
     lines = [*wrap(header, width), *terminal_lines(shown, top, include_all, lang=lang, width=width)]
     if out is None:
