@@ -409,7 +409,7 @@ def compare_command(logs: tuple[Path, ...], by: str | None, names: tuple[str, ..
     settings = settings_of(opts, standard_times=standard_times,
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
     run = compare_files(logs, settings, by=by, names=names, label=label, key=key, top=top, fmt=fmt,
-                        out=out, heatmap=heatmap, heatmap_value=heatmap_value,
+                        out=out, heatmap=heatmap, heatmap_value=heatmap_value, width=width(),
                         progress=progress_for(settings, quiet))
     if not (quiet and out is not None):
         say(run.lines)
@@ -440,7 +440,7 @@ def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | No
     from rpa_scout.io.compare_commands import cases_file
 
     settings = settings_of(opts)
-    lines = cases_file(log, settings, step=step, top=top, label=label, as_json=as_json,
+    lines = cases_file(log, settings, step=step, top=top, label=label, as_json=as_json, width=width(),
                        progress=progress_for(settings, quiet)).lines
     if as_json:
         click.echo(json_printable(lines[0]))

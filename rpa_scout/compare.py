@@ -33,6 +33,7 @@ from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
 from rpa_scout.filters import resolve_column
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
+from rpa_scout.lang import Message
 from rpa_scout.rank import Ranking, rank_candidates
 from rpa_scout.settings import Settings
 from rpa_scout.value import annual_factor, volume_period
@@ -68,7 +69,8 @@ class Comparison:
             practice (``kind`` automate / faster), its benchmark and 80 % interval.
         totals: per organisation, the best-practice hours a year and their interval.
         local: activities found in one organisation only.
-        notes: what the figures rest on.
+        notes: what the figures rest on (:class:`rpa_scout.lang.Message`: English,
+            shown in any language with :func:`rpa_scout.lang.render`).
         rankings: each organisation's :class:`rpa_scout.rank.Ranking`.
     """
 
@@ -387,26 +389,16 @@ def _local(table: pd.DataFrame) -> pd.DataFrame:
                              ascending=[True, False, True], kind="stable").reset_index(drop=True)
 
 
-def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[str, ...]:
-    """What the comparison rests on, in sentences."""
-    notes = [f"{len(names)} organisations, analysed alike: the same settings for each; working "
-             "hours, capacity and handling-time bounds found in each organisation's own events",
-             "compared: activities found in two or more organisations; the others are local",
-             "best practice: each step of an organisation counts once, by the larger of "
-             "automating it as a neighbour did and doing it as fast as the fastest neighbour "
-             f"(a handling time resting on {MIN_TIMED} or more timed executions, of "
-             f"{floor * 60:g} s or more); hours count "
-             "the executions with a clock time, as rank does; an organisation's total adds its "
-             "steps, and the interval adds their bounds (errors taken to move together)",
-             "the candidates' hours (rank: the rule-predictable share) and the best-practice "
-             "savings answer different questions: do not add them"]
+def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[Message, ...]:
+    """What the comparison rests on, in sentences (English that shows in any language)."""
+    notes = [Message("compare.note.alike", count=len(names)), Message("compare.note.compared"),
+             Message("compare.note.best", timed=MIN_TIMED, seconds=floor * 60),
+             Message("compare.note.separate")]
     estimated = table[table["handling_source"].isin([ESTIMATED, NO_RESOURCE])
                       & table["verdict"].isin(MANUAL_VERDICTS)]
     if not estimated.empty:
         which = ", ".join(sorted(set(estimated["organisation"]), key=list(names).index))
-        notes.append(f"handling times in {which} are estimated from completion times only: "
-                     "differences between organisations are screening figures; time-study the "
-                     "steps you act on (--standard-times)")
+        notes.append(Message("compare.note.estimated", which=which))
     return tuple(notes)
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError
+from rpa_scout.lang import Lang, english
 
 if TYPE_CHECKING:  # pragma: no cover
     from rpa_scout.rank import Ranking
@@ -48,10 +49,15 @@ class LabelSuggestion:
     labels: int
     activities: int
 
-    def line(self) -> str:
-        """One sentence for ``inspect``."""
-        return (f"{self.column} names the activities {self.kind} ({self.labels:,} names for "
-                f"{self.activities:,} activities): show it with --label {self.column}")
+    def line(self, lang: Lang | None = None) -> str:
+        """One sentence for ``inspect``, in ``lang`` (English by default).
+
+        Example:
+            >>> LabelSuggestion("name", "n:1", 3, 4).line(Lang("fi"))
+            'name nimeää vaiheet n:1 (3 nimeä 4 vaiheelle): näytä se valinnalla --label name'
+        """
+        return (lang or english()).t("label.suggestion", column=self.column, kind=self.kind,
+                                     labels=self.labels, activities=self.activities)
 
 
 def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES) -> dict[str, str]:

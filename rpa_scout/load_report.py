@@ -7,6 +7,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from rpa_scout.lang import Lang
+
 SAMPLE_ROWS = 5
 
 
@@ -117,8 +119,9 @@ class LoadReport:
             "filters": self.filters.to_dict() if self.filters is not None else None,
         }
 
-    def lines(self) -> list[str]:
-        """Human-readable summary, one fact a line."""
+    def lines(self, lang: Lang | None = None) -> list[str]:
+        """Human-readable summary, one fact a line (as the reader wrote them; what the
+        filters kept in ``lang``, English by default)."""
         out = [
             f"rows read      {self.rows_read:>12,}",
             f"rows kept      {self.rows_kept:>12,}",
@@ -136,5 +139,5 @@ class LoadReport:
             out.append(f"lifecycle {key}: {count:,}")
         out.extend(f"note: {note}" for note in self.notes)
         if self.filters is not None:
-            out.extend(self.filters.lines())
+            out.extend(self.filters.lines(lang))
         return out

@@ -101,17 +101,23 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
     else:
         lines = _table_lines(table, ranking, lang, width)
     lines += _bot_lines(ranking, lang, width)
-    lines += ["", lang.t("section.assumptions")]
-    for a in ranking.assumptions:
-        lines += wrap(a.render(lang), width, indent="    ", first="  - ")
-    for note in ranking.notes:
-        lines += wrap(render(note, lang), width, indent="    ", first="  - ")
+    lines += ["", *assumption_lines(ranking, lang, width)]
     if not ranking.excluded.empty:
         lines += ["", lang.t("section.not_ranked", count=len(ranking.excluded))]
         for r in ranking.excluded.head(10).itertuples(index=False):
             lines += wrap(f"{r.activity}: {_why(r, lang)}", width, indent="    ", first="  - ")
         if len(ranking.excluded) > 10:
             lines.append("  - " + lang.t("word.and_more", count=len(ranking.excluded) - 10))
+    return lines
+
+
+def assumption_lines(ranking: Ranking, lang: Lang, width: int = DEFAULT_WIDTH) -> list[str]:
+    """The heading, then the ranking's assumptions and notes in ``lang``, wrapped to ``width``."""
+    lines = [lang.t("section.assumptions")]
+    for a in ranking.assumptions:
+        lines += wrap(a.render(lang), width, indent="    ", first="  - ")
+    for note in ranking.notes:
+        lines += wrap(render(note, lang), width, indent="    ", first="  - ")
     return lines
 
 

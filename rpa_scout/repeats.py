@@ -114,8 +114,10 @@ def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.
         activity without repeats, 0.5 for one whose every event appears exactly twice.
 
     Example:
-        >>> share = repeated_event_share(log)
-        >>> share["Post invoice line"]  # 0.4: 40 % of its events repeat an earlier row
+        >>> log = pd.DataFrame({"case:concept:name": ["1", "1", "1"], "concept:name": ["A", "A", "B"],
+        ...                     "time:timestamp": [0, 0, 1]})
+        >>> repeated_event_share(log).to_dict()   # A's second event repeats its first
+        {'A': 0.5, 'B': 0.0}
     """
     act = columns.activity
     if log.empty:

@@ -103,9 +103,10 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
     if as_json:
         return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict(),
                             "label_columns": [vars(s) for s in labels]}, indent=2, ensure_ascii=False)]
-    lines = summary_lines(summary, report, _lang(settings), labels=[s.line() for s in labels])
+    lang = _lang(settings)
+    lines = summary_lines(summary, report, lang, labels=[s.line(lang) for s in labels])
     if rejects is not None:
-        lines.append("  " + _lang(settings).t("inspect.rejects_written", path=rejects))
+        lines.append("  " + lang.t("inspect.rejects_written", path=rejects))
     return lines
 
 
@@ -234,7 +235,8 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         from rpa_scout.drilldown import explain_candidate
 
         return RankRun(ranking, report, [*wrap(header, width), "",
-                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels)])
+                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels,
+                                                            lang=lang, width=width)])
     shown = labelled_ranking(ranking, labels)
     lines = [*wrap(header, width), *terminal_lines(shown, top, include_all, lang=lang, width=width)]
     if out is None:
