@@ -23,13 +23,20 @@ def test_payback():
     assert months[0] == pytest.approx(16000 / 2000) and np.isinf(months[1])
 
 
-def test_config_validation():
-    with pytest.raises(ConfigError):
-        RankConfig(weights={"magic": 1.0})
-    with pytest.raises(ConfigError):
-        RankConfig(sort_by="colour")
-    with pytest.raises(ConfigError):
-        Economics(fte_hours=0)
+@pytest.mark.parametrize("make,message", [
+    (lambda: RankConfig(weights={"magic": 1.0}),
+     "unknown criterion weight(s) magic; known: rule_basedness, standardisation, variability, stability, "
+     "rework, manual_share, volume, handling"),
+    (lambda: RankConfig(sort_by="colour"),
+     "unknown sort key 'colour'; choose one of hours, fit, volume, handling, euros, payback"),
+    (lambda: RankConfig(bootstrap_rounds=0), "bootstrap_rounds must be at least 1, got 0"),
+    (lambda: Economics(fte_hours=0), "--fte-hours must be positive, got 0"),
+    (lambda: Economics(day_rate=-1), "day_rate must not be negative, got -1"),
+])
+def test_config_validation(make, message):
+    with pytest.raises(ConfigError) as err:
+        make()
+    assert str(err.value) == message
 
 
 def test_bpic2020_system_steps_never_rank():
