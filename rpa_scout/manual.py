@@ -230,7 +230,8 @@ def artificial_events(inst: pd.DataFrame, act: pd.Series, res: pd.Series, end_s:
         >>> import pandas as pd
         >>> from rpa_scout import ManualRules
         >>> from rpa_scout.manual import artificial_events
-        >>> inst = pd.DataFrame({"case:concept:name": ["c1"] * 3, "concept:name": ["Start", "Kirjaus", "End"]})
+        >>> inst = pd.DataFrame({"case:concept:name": ["c1"] * 3,
+        ...                      "concept:name": ["Start", "Kirjaus", "End"]})
         >>> accounts = pd.Series(["Start", "Aino", "End"])
         >>> end, start = np.array([0.0, 600.0, 600.0]), np.full(3, np.nan)   # epoch seconds
         >>> artificial_events(inst, inst["concept:name"], accounts, end, start, ManualRules())
