@@ -31,7 +31,18 @@ EXPORT_COLUMNS = [
 
 
 def export_table(ranking: Ranking, top: int | None = None, include_all: bool = False) -> pd.DataFrame:
-    """The candidate table as exported (no individual people in it)."""
+    """The candidate table as exported (no individual people in it).
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> from rpa_scout.present import export_table
+        >>> table = export_table(ranking, top=2)
+        >>> table[["rank", "candidate"]].values.tolist()
+        [[1, 'Kustannuspaikan tiliöinti'], [2, 'Tilausvastaavuuden tarkistus']]
+        >>> len(export_table(ranking)), len(export_table(ranking, include_all=True))   # recommended, all
+        (4, 7)
+    """
     table = ranking.candidates
     if table.empty:
         return table
@@ -47,7 +58,18 @@ def _payback(months: float) -> str:
 
 
 def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool = False) -> list[str]:
-    """A readable table with each candidate's reason under it, then assumptions and notes."""
+    """A readable table with each candidate's reason under it, then assumptions and notes.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> from rpa_scout.present import terminal_lines
+        >>> print("\\n".join(terminal_lines(ranking, top=2)[:4]))
+          #  hours/yr (80% interval)      FTE      €/yr  payback   fit  candidate
+          1  100 (4–267)                 0.06     2,906    never  0.90  Kustannuspaikan tiliöinti
+             100 h/yr: 2,519 a year × 2.7 min (estimated) × 90% rule-predictable; ...
+          2  67 (3–180)                  0.04     1,953    never  0.93  Tilausvastaavuuden tarkistus
+    """
     table = export_table(ranking, top, include_all)
     lines = []
     if table.empty:
@@ -78,7 +100,19 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
 
 
 def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False) -> str:
-    """Markdown report: candidate table with reasons, assumptions, notes."""
+    """Markdown report: candidate table with reasons, assumptions, notes.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> from rpa_scout.present import markdown
+        >>> print("\\n".join(markdown(ranking, top=1).splitlines()[:5]))
+        # Automation candidates
+        <BLANKLINE>
+        | # | candidate | hours/yr | 80 % interval | FTE | €/yr | payback | fit | why |
+        |---:|---|---:|---|---:|---:|---:|---:|---|
+        | 1 | Kustannuspaikan tiliöinti | 100 | 4–267 | 0.06 | 2,906 | never | 0.90 | 100 h/yr: ... |
+    """
     table = export_table(ranking, top, include_all)
     out = ["# Automation candidates", "",
            "| # | candidate | hours/yr | 80 % interval | FTE | €/yr | payback | fit | why |",
@@ -106,6 +140,14 @@ def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: 
     """A self-contained HTML page: map coloured by score, candidates, assumptions, load report.
 
     Nothing is fetched from the network: styles are inline and the map is inline SVG.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> from rpa_scout.present import html_report
+        >>> page = html_report(ranking, title="Ostolaskut", map_svg=None, map_note="", report=None, top=2)
+        >>> page.startswith("<!DOCTYPE html>"), "<h1>Ostolaskut</h1>" in page, page.count("<tr><td>")
+        (True, True, 2)
     """
     def esc(text: object) -> str:
         return html.escape(printable(text))
