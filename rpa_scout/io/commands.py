@@ -31,13 +31,35 @@ VIEWS = ("frequency", "performance")
 
 
 def load(path: str | Path, settings: Settings) -> tuple[pd.DataFrame, LoadReport]:
-    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``."""
+    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``.
+
+    Example:
+        >>> from rpa_scout.io.commands import load
+        >>> from rpa_scout.settings import ReadSettings, Settings
+        >>> settings = Settings(read=ReadSettings(timezone="UTC"))
+        >>> log, report = load("eventlogs/varhaiskasvatus.csv.gz", settings)
+        >>> report.rows_read, len(log)
+        (47302, 47302)
+    """
     return read_log(Path(path), **settings.read.keywords())
 
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
                  as_json: bool = False) -> list[str]:
-    """What is in the log and what reading it did to every row (text or JSON lines)."""
+    """What is in the log and what reading it did to every row (text or JSON lines).
+
+    Example:
+        >>> import json
+        >>> from rpa_scout.io.commands import inspect_file
+        >>> from rpa_scout.settings import Settings
+        >>> print("\\n".join(inspect_file("eventlogs/varhaiskasvatus.csv.gz", Settings())[:3]))
+        log            varhaiskasvatus.csv.gz (csv)
+        cases                 2,500
+        events               47,302
+        >>> (text,) = inspect_file("eventlogs/varhaiskasvatus.csv.gz", Settings(), as_json=True)
+        >>> json.loads(text)["load_report"]["rows_kept"]
+        47302
+    """
     import json
 
     from rpa_scout.inspect_log import summarise, summary_lines
@@ -59,7 +81,18 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
 def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
              activities: float = 100.0, paths: float = 100.0, fmt: str | None = None,
              noise: float = 0.2, out: Path | None = None) -> list[str]:
-    """Draw or export the process map (or the BPMN model) of a log; says what was written."""
+    """Draw or export the process map (or the BPMN model) of a log; says what was written.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.commands import map_file
+        >>> from rpa_scout.settings import Settings
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     out = Path(folder) / "vaka.dot"
+        ...     map_file("eventlogs/varhaiskasvatus.csv.gz", Settings(), activities=80, out=out)
+        ['frequency map written to .../vaka.dot (8 of 15 activities, 15 of 15 paths)']
+    """
     path = Path(path)
     fmt = fmt or (format_of(out, MAP_WRITE) if out is not None else None) or "svg"
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
@@ -108,7 +141,15 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
 
 
 def variants_file(path: str | Path, settings: Settings, *, top: int = 10) -> pd.DataFrame:
-    """The ``top`` most frequent variants of a log with their coverage."""
+    """The ``top`` most frequent variants of a log with their coverage.
+
+    Example:
+        >>> from rpa_scout.io.commands import variants_file
+        >>> from rpa_scout.settings import Settings
+        >>> table = variants_file("eventlogs/varhaiskasvatus.csv.gz", Settings(), top=2)
+        >>> table[["rank", "cases", "steps"]].values.tolist()
+        [[1, 773, 9], [2, 454, 7]]
+    """
     from rpa_scout.variants import variants
 
     frame, _report = load(path, settings)
@@ -116,7 +157,18 @@ def variants_file(path: str | Path, settings: Settings, *, top: int = 10) -> pd.
 
 
 def variant_lines(table: pd.DataFrame) -> list[str]:
-    """One line per variant: rank, cases, share, cumulative share, steps, the sequence."""
+    """One line per variant: rank, cases, share, cumulative share, steps, the sequence.
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout.io.commands import variant_lines
+        >>> table = pd.DataFrame({"rank": [1, 2], "cases": [1234, 56], "share": [0.9, 0.04],
+        ...                       "cumulative_share": [0.9, 0.94], "steps": [3, 4],
+        ...                       "variant": ["Kirjaus → Tarkastus → Päätös", "Kirjaus → Päätös"]})
+        >>> print("\\n".join(variant_lines(table)))
+          1.   1,234 cases   90.0%  (cum.  90.0%)    3 steps  Kirjaus → Tarkastus → Päätös
+          2.      56 cases    4.0%  (cum.  94.0%)    4 steps  Kirjaus → Päätös
+    """
     return [f"{row.rank:>3}. {row.cases:>7,} cases  {row.share:6.1%}  (cum. {row.cumulative_share:6.1%})"
             f"  {row.steps:>3} steps  {row.variant}" for row in table.itertuples(index=False)]
 
@@ -133,7 +185,24 @@ class RankRun:
 
 def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, top: int = 10,
               include_all: bool = False, fmt: str | None = None, out: Path | None = None) -> RankRun:
-    """Read, pseudonymise and rank a log; write the ranking to ``out`` when given."""
+    """Read, pseudonymise and rank a log; write the ranking to ``out`` when given.
+
+    Example:
+        >>> import json, tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.commands import rank_file
+        >>> from rpa_scout.settings import Settings
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = rank_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), top=2,
+        ...                     out=Path(folder) / "ehdokkaat.json")
+        ...     written = json.loads(run.written.read_text(encoding="utf-8"))
+        >>> run.lines[0]
+        'ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected); ranked by hours'
+        >>> [c["candidate"] for c in written["candidates"]]
+        ['Kustannuspaikan tiliöinti', 'Tilausvastaavuuden tarkistus']
+        >>> run.lines[-1]
+        'ranking written to .../ehdokkaat.json'
+    """
     from rpa_scout.present import terminal_lines
     from rpa_scout.privacy import pseudonymise
     from rpa_scout.rank import rank_candidates
@@ -176,7 +245,17 @@ def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, 
 
 def generate_file(process: str, cases: int, seed: int, out: Path, *,
                   complete_only: bool = False) -> list[str]:
-    """Write a synthetic log and its ground truth; says what was written."""
+    """Write a synthetic log and its ground truth; says what was written.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.commands import generate_file
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     print("\\n".join(generate_file("rakennuslupa", 20, 7, Path(folder) / "lupa.csv.gz")))
+        wrote 526 events of 20 rakennuslupa cases to .../lupa.csv.gz
+        ground truth in .../lupa.truth.json
+    """
     from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
     from rpa_scout.synth import generate as simulate
 
