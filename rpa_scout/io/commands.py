@@ -6,8 +6,8 @@ prints it. Everything here is usable from Python too::
 
     >>> from rpa_scout.io.commands import rank_file
     >>> from rpa_scout.settings import Settings
-    >>> run = rank_file("eventlogs/ostolaskut.csv.gz", Settings(), key="k")
-    >>> run.lines[0].startswith("ostolaskut.csv.gz: 49,766 events kept")
+    >>> run = rank_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), key="k")
+    >>> run.lines[0].startswith("ostolaskut_complete_only.csv.gz: 24,883 events kept")
     True
 """
 
