@@ -191,8 +191,10 @@ def test_size_criteria_shown_and_weightable():
     assert top_volume == pytest.approx(1.0)
     by_size = rank_candidates(log, settings=Settings.of(rank=RankConfig(weights={"volume": 1.0}))).candidates
     assert by_size["fit"].round(9).equals(by_size["volume"].round(9))
-    with pytest.raises(ConfigError, match="unknown criterion"):
+    with pytest.raises(ConfigError) as err:
         RankConfig(weights={"size": 1.0})
+    assert str(err.value) == ("unknown criterion weight(s) size; known: rule_basedness, standardisation, "
+                              "variability, stability, rework, manual_share, volume, handling")
 
 
 def test_unknown_variability_never_knocks_out():
