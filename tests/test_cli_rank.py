@@ -355,6 +355,24 @@ def test_rank_never_names_people(written, tmp_path):
     assert leaked == set()
 
 
+def test_same_input_same_output_across_processes(tmp_path):
+    """Two runs of the installed command, with different hash seeds (set and dict order of
+    strings), write the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"r{seed}.json"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "rpa_scout", "rank", str(SAMPLE), "--all", "--key", KEY,
+                               "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr
+        outputs.append((done.stdout.replace(str(out), "OUT"), out.read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
 # ------------------------------------------------------------------------------ errors
 @pytest.mark.parametrize("text,message", [
     ("rank: {sort_by: colour}\n",

@@ -68,9 +68,11 @@ def test_filter_keeps_reachability():
     assert str(err.value) == "--paths must be a percentage between 0 and 100, got 120"
 
 
-@pytest.mark.parametrize("relative", ["receipt/receipt.xes.gz", "bpic15/BPIC15_1.xes.gz"])
-def test_real_maps_filter_and_connect(relative):
-    log, _ = read_log(shared_log(relative))
+@pytest.mark.parametrize("relative", ["varhaiskasvatus.csv.gz", "receipt/receipt.xes.gz", "bpic15/BPIC15_1.xes.gz"])
+def test_maps_filter_and_connect(relative):
+    from tests.conftest import SAMPLES
+
+    log, _ = read_log(shared_log(relative) if "/" in relative else SAMPLES / relative)
     g = filter_graph(discover_graph(log), activities=80, paths=60, log=log)
     # the most frequent activities (ties by name) that cover 80 % of the events, counted here
     counts = sorted(log["concept:name"].astype(str).value_counts().items(), key=lambda kv: (-kv[1], kv[0]))

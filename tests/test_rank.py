@@ -8,7 +8,7 @@ from rpa_scout.errors import ConfigError
 from rpa_scout.rank import rank_candidates
 from rpa_scout.settings import RankConfig, Settings
 from rpa_scout.value import annual_factor, months_covered, payback_months
-from tests.conftest import shared_log
+from tests.conftest import SAMPLES, shared_log
 
 
 def test_months_covered_handles_partial_months():
@@ -62,8 +62,9 @@ def test_road_fines_ranks_without_error():
     assert all("no evidence of person work" in why for why in unknown["why"])
 
 
-def test_same_input_same_output():
-    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+@pytest.mark.parametrize("where", ["ostolaskut_complete_only.csv.gz", "receipt/receipt.xes.gz"])
+def test_same_input_same_output(where):
+    log, _ = read_log(shared_log(where) if "/" in where else SAMPLES / where)
     a = rank_candidates(log, settings=Settings.of(rank=RankConfig(bootstrap_rounds=40))).candidates
     b = rank_candidates(log, settings=Settings.of(rank=RankConfig(bootstrap_rounds=40))).candidates
     pd.testing.assert_frame_equal(a, b)
@@ -98,10 +99,12 @@ def test_loose_estimates_are_flagged_or_knocked_out():
     assert len(tight) and not tight["reason"].str.contains("loose estimate|upper bounds").any()
 
 
-def test_working_day_found_in_the_logs_zone():
-    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+@pytest.mark.parametrize("where", ["ostolaskut_complete_only.csv.gz", "receipt/receipt.xes.gz"])
+def test_working_day_found_in_the_logs_zone(where):
+    log, _ = read_log(shared_log(where) if "/" in where else SAMPLES / where)
     notes = rank_candidates(log, settings=Settings.of(timezone="Europe/Amsterdam")).notes
-    assert any("working day" in n and "Europe/Amsterdam" in n for n in notes), notes
+    day = [n for n in notes if n.startswith("working day ")]
+    assert len(day) == 1 and " Europe/Amsterdam (discovered: " in day[0], notes
 
 
 def test_one_account_cannot_do_more_than_a_person_works():
