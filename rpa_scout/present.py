@@ -43,7 +43,18 @@ MAX_LISTED = 30
 
 
 def export_table(ranking: Ranking, top: int | None = None, include_all: bool = False) -> pd.DataFrame:
-    """The candidate table as exported (no individual people in it)."""
+    """The candidate table as exported (no individual people in it).
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> from rpa_scout.present import export_table
+        >>> table = export_table(ranking, top=2)
+        >>> table[["rank", "candidate"]].values.tolist()
+        [[1, 'Kustannuspaikan tiliöinti'], [2, 'Tilausvastaavuuden tarkistus']]
+        >>> len(export_table(ranking)), len(export_table(ranking, include_all=True))   # recommended, all
+        (4, 7)
+    """
     table = ranking.candidates
     if table.empty:
         return table

@@ -38,7 +38,13 @@ ROLE_STYLE = {
 
 
 def human_duration(seconds: float | None, lang: Lang | None = None) -> str:
-    """Compact duration: 45 s, 12 min, 3.5 h, 4.2 d (in ``lang``, English by default)."""
+    """Compact duration: 45 s, 12 min, 3.5 h, 4.2 d (in ``lang``, English by default).
+
+    Example:
+        >>> from rpa_scout.render import human_duration
+        >>> [human_duration(s) for s in (45, 720, 12_600, 363_600, None)]
+        ['45 s', '12 min', '3.5 h', '4.2 d', '–']
+    """
     return (lang or english()).duration(seconds)
 
 
@@ -240,6 +246,17 @@ def bpmn_to_dot(model: Any) -> str:
     Tasks are rounded boxes, × / + / ○ diamonds are exclusive, parallel and inclusive
     gateways; the layout order is breadth-first from the start event with names as
     tie-breakers, so the same model gives the same picture.
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout import bpmn_to_dot, discover_bpmn
+        >>> log = pd.DataFrame({"case:concept:name": ["c1", "c1", "c2", "c2", "c2"],
+        ...                     "concept:name": ["Kirjaus", "Päätös", "Kirjaus", "Lisäselvitys", "Päätös"],
+        ...                     "time:timestamp": pd.to_datetime(["2024-02-01 10:00", "2024-02-01 11:00",
+        ...                         "2024-02-02 10:00", "2024-02-02 12:00", "2024-02-02 13:00"], utc=True)})
+        >>> lines = bpmn_to_dot(discover_bpmn(log)).splitlines()
+        >>> [line.split("label=")[1] for line in lines if "label=" in line and 'label=""' not in line]
+        ['"Kirjaus"];', '"×"];', '"×"];', '"Lisäselvitys"];', '"Päätös"];']
     """
     nodes, flows = list(model.get_nodes()), list(model.get_flows())
     succ: dict[Any, list[Any]] = {}
