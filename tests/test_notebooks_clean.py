@@ -32,7 +32,8 @@ def _source(cell: dict) -> str:
 
 def test_the_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_explore_log.ipynb", "02_process_map.ipynb",
-                                           "03_automation_candidates.ipynb", "04_what_if.ipynb"]
+                                           "03_automation_candidates.ipynb", "04_what_if.ipynb",
+                                           "05_compare_municipalities.ipynb"]
 
 
 def test_the_test_command_executes_every_notebook():
