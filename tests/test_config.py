@@ -16,7 +16,9 @@ from rpa_scout.io.config import load_settings, read_config, read_standard_times
 from rpa_scout.settings import HandlingSettings, ManualRules, RankConfig, ReadSettings, Settings
 
 READ_KEYS = ("preset, case, activity, timestamp, resource, lifecycle, start_timestamp, event_id, "
-             "timestamp_format, timezone, delimiter, encoding, sheet, drop_duplicates, max_bytes")
+             "timestamp_format, timezone, delimiter, encoding, sheet, drop_duplicates, max_bytes, cache, "
+             "epoch_clock")
+SECTIONS = "read, filter, manual, handling, rank, economics, present"
 MANUAL_KEYS = ("system_resources, person_resources, system_activities, manual_activities, "
                "machine_daily_events, off_hours_share, machine_off_hours_events, person_day_hours, "
                "quick_seconds, pattern_cases, tie_margin, record_share, zero_duration_seconds, "
@@ -46,7 +48,9 @@ def test_every_section_and_key_read(config, tmp_path):
         "read: {preset: fi, case: asia, activity: vaihe, timestamp: pvm, resource: tekijä,\n"
         "       lifecycle: tila, start_timestamp: alku, event_id: tunnus, timestamp_format: '%d.%m.%Y',\n"
         "       timezone: Europe/Amsterdam, delimiter: ';', encoding: cp1252, sheet: Loki,\n"
-        "       drop_duplicates: true, max_bytes: 500M}\n"
+        "       drop_duplicates: true, max_bytes: 500M, cache: false, epoch_clock: utc}\n"
+        "filter: {from: 2024-01-01, to: '31.12.2024', period_basis: events, where: ['label in 1,2', x=3],\n"
+        "         min_cases: 5}\n"
         "manual: {system_resources: ['Basware.*'], person_resources: Aino, system_activities: [Maksuajo],\n"
         "         manual_activities: [Tarkastus], machine_daily_events: 300, off_hours_share: 0.4,\n"
         "         machine_off_hours_events: 90, person_day_hours: 12, quick_seconds: 8, pattern_cases: 4,\n"
@@ -55,12 +59,17 @@ def test_every_section_and_key_read(config, tmp_path):
         "handling: {standard_times: ajat.csv}\n"
         "rank: {weights: {rule_basedness: 1, volume: 0.5}, fit_threshold: 0.5, minimums: {variability: 0.3},\n"
         "       sort_by: fit, routines: false, bootstrap_rounds: 50, seed: 7}\n"
-        "economics: {fte_hours: 1600, hourly_cost: 38, build_days: 15, day_rate: 700, licence_per_year: 0}\n")
+        "economics: {fte_hours: 1600, hourly_cost: 38, build_days: 15, day_rate: 700, licence_per_year: 0,\n"
+        "            payback_horizon_months: 36}\n"
+        "present: {lang: sv}\n")
     assert read_config(path) == {
         "read": {"preset": "fi", "case": "asia", "activity": "vaihe", "timestamp": "pvm", "resource": "tekijä",
                  "lifecycle": "tila", "start_timestamp": "alku", "event_id": "tunnus",
                  "timestamp_format": "%d.%m.%Y", "timezone": "Europe/Amsterdam", "delimiter": ";",
-                 "encoding": "cp1252", "sheet": "Loki", "drop_duplicates": True, "max_bytes": 500 << 20},
+                 "encoding": "cp1252", "sheet": "Loki", "drop_duplicates": True, "max_bytes": 500 << 20,
+                 "cache": False, "epoch_clock": "utc"},
+        "filter": {"date_from": "2024-01-01", "date_to": "2024-12-31", "period_basis": "events",
+                   "where": ("label in 1,2", "x=3"), "min_cases": 5},
         "manual": {"system_resources": ("Basware.*",), "person_resources": ("Aino",),
                    "system_activities": ("Maksuajo",), "manual_activities": ("Tarkastus",),
                    "machine_daily_events": 300.0, "off_hours_share": 0.4, "machine_off_hours_events": 90.0,
@@ -72,7 +81,8 @@ def test_every_section_and_key_read(config, tmp_path):
                  "minimums": {"variability": 0.3}, "sort_by": "fit", "routines": False,
                  "bootstrap_rounds": 50, "seed": 7},
         "economics": {"fte_hours": 1600.0, "hourly_cost": 38.0, "build_days": 15.0, "day_rate": 700.0,
-                      "licence_per_year": 0.0},
+                      "licence_per_year": 0.0, "payback_horizon_months": 36.0},
+        "present": {"lang": "sv"},
     }
 
 
@@ -107,8 +117,8 @@ def test_standard_times_path_absolute_or_beside_the_config(config, tmp_path):
 
 # ----------------------------------------------------------------- read_config: bad files
 BAD = [
-    ("- a\n", "expected sections read, manual, handling, rank, economics at the top level"),
-    ("colour: red\nrank: {}\n", "unknown section(s) colour; use read, manual, handling, rank, economics"),
+    ("- a\n", f"expected sections {SECTIONS} at the top level"),
+    ("colour: red\nrank: {}\n", f"unknown section(s) colour; use {SECTIONS}"),
     ("manual: just a string\n", "manual must be a mapping of keys to values, got str 'just a string'"),
     ("rank: [1, 2]\n", "rank must be a mapping of keys to values, got list [1, 2]"),
     ("rank: [unclosed\n", "not valid YAML at line 2; check the indentation and colons"),
@@ -117,10 +127,23 @@ BAD = [
     ("read: {drop_duplicates: 'yes'}\n", "read.drop_duplicates must be true or false, got 'yes'"),
     ("read: {max_bytes: true}\n", "read.max_bytes must be a size such as 500M or 8G, got True"),
     ("read: {max_bytes: lots}\n", "read.max_bytes: 'lots' is not a size; write e.g. 4G, 500M or 1000000"),
+    ("read: {cache: 'yes'}\n", "read.cache must be true or false, got 'yes'"),
+    ("read: {epoch_clock: mars}\n", "read.epoch_clock must be auto, utc or local, got 'mars'"),
     ("read: {case: 5}\n", "read.case must be text, got 5"),
     ("read: {sheet: [a]}\n", "read.sheet must be text, got ['a']"),
     ("read: {timezone: Mars/Base}\n",
      "read.timezone: unknown time zone 'Mars/Base': 'No time zone found with key Mars/Base'"),
+    # filter
+    ("filter: {colour: 1}\n", "filter: unknown key(s) colour; known: from, to, period_basis, where, min_cases"),
+    ("filter: {from: x}\n", "filter.from 'x' is not a date; write it as YYYY-MM-DD (or d.m.yyyy)"),
+    ("filter: {period_basis: weeks}\n", "filter.period_basis must be cases or events, got 'weeks'"),
+    ("filter: {min_cases: -1}\n", "filter.min_cases must be a whole number of 0 or more, got -1"),
+    ("filter: {min_cases: true}\n", "filter.min_cases must be a whole number of 0 or more, got True"),
+    ("filter: {where: 5}\n", "filter.where must be a list of conditions (COLUMN=VALUE, COLUMN!=VALUE, "
+                             "'COLUMN in A,B' or 'COLUMN not in A,B'), got 5"),
+    # present
+    ("present: {colour: 1}\n", "present: unknown key(s) colour; known: lang"),
+    ("present: {lang: de}\n", "present.lang must be one of fi, sv, en, got 'de'"),
     # handling
     ("handling: {colour: x}\n", "handling: unknown key(s) colour; known: standard_times"),
     ("handling: {standard_times: 5}\n", "handling.standard_times must be a file name, got 5"),
@@ -144,7 +167,8 @@ BAD = [
     ("rank: {seed: true}\n", "rank.seed must be a whole number from 0 to 4,294,967,295, got True"),
     # economics
     ("economics: {colour: 1}\n",
-     "economics: unknown key(s) colour; known: fte_hours, hourly_cost, build_days, day_rate, licence_per_year"),
+     "economics: unknown key(s) colour; known: fte_hours, hourly_cost, build_days, day_rate, licence_per_year, "
+     "payback_horizon_months"),
     ("economics: {hourly_cost: lots}\n", "economics.hourly_cost must be a number, got 'lots'"),
     ("economics: {hourly_cost: .inf}\n", "economics.hourly_cost must be a finite number, got inf"),
     ("economics: {build_days: true}\n", "economics.build_days must be a number, got True"),
