@@ -21,7 +21,7 @@ def test_inspect_text_and_json(write, tmp_path):
         "events                    2",
         "activities                2",
         "resources                 2  (events with a resource: 2)",
-        "time span      2024-02-01 .. 2024-02-01",
+        "time span      1 Feb 2024 – 1 Feb 2024",
         "timestamps     dd.mm.yyyy (assumed: no day above 12 in the column), read in Europe/Helsinki",
         "mapping        csv: case=case_id, activity=activity, timestamp=timestamp, resource=resource",
         "",
