@@ -10,13 +10,34 @@ import pytest
 
 from rpa_scout import bpmn_to_dot, discover_bpmn, to_dot
 from rpa_scout.errors import ConfigError
-from rpa_scout.render import human_duration
+from rpa_scout.render import human_duration, wait_colour
 
 HEAD = ["digraph process {", "  rankdir=TB;",
         '  graph [fontname="Helvetica", fontsize=12, nodesep=0.35, ranksep=0.45];',
-        '  node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", color="#4d4d4d", '
+        '  node [fontname="Helvetica", fontsize=12, shape=box, style="rounded,filled", color="#4d4d4d", '
         'penwidth=1];',
-        '  edge [fontname="Helvetica", fontsize=9, color="#4d4d4d", arrowsize=0.7];']
+        '  edge [fontname="Helvetica", fontsize=10, color="#4d4d4d", arrowsize=0.7];']
+_TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
+_LEGEND = '  subgraph cluster_legend { style=invis; legend [shape=plaintext, style="", fontsize=10, label=<'
+
+
+def _width_row(most: int, span: str = "") -> str:
+    return (f'<TR><TD{span} ALIGN="LEFT">arrow width: how often one step follows the other '
+            f"(thickest: {most} times)</TD></TR>")
+
+
+def legend(most: int) -> str:
+    """The frequency view's legend: the widths, up to the most frequent path."""
+    return f"{_LEGEND}{_TABLE}{_width_row(most)}</TABLE>>]; }}"
+
+
+#: The performance view's wait colours: up to an hour, a day, a week, 30 days, and over.
+WAITS = [("#2b83ba", "#ffffff", "up to 1 h"), ("#4dac26", "#ffffff", "up to 1 d"),
+         ("#fdae61", "#000000", "up to 7 d"), ("#f46d43", "#000000", "up to 30 d"),
+         ("#d7191c", "#ffffff", "over 30 d")]
+PERFORMANCE_LEGEND = (f"{_LEGEND}{_TABLE}<TR><TD>median wait</TD>"
+                      + "".join(f'<TD BGCOLOR="{c}"><FONT COLOR="{f}">{t}</FONT></TD>' for c, f, t in WAITS)
+                      + "</TR>" + _width_row(100, ' COLSPAN="6"') + "</TABLE>>]; }")
 START_END = ['  n0 [label="", shape=circle, width=0.3, fillcolor="#9be39b", tooltip="start"];',
              '  n1 [label="", shape=doublecircle, width=0.3, fillcolor="#f4a3a3", tooltip="end"];']
 
@@ -54,11 +75,12 @@ def test_frequency_view():
         '  n2 -> n3 [label="10", penwidth=3.40, color="#4d4d4d", fontcolor="#4d4d4d"];',
         '  n2 -> n1 [label="90", penwidth=5.69, color="#4d4d4d", fontcolor="#4d4d4d"];',
         '  n3 -> n1 [label="10", penwidth=3.40, color="#4d4d4d", fontcolor="#4d4d4d"];',
+        legend(100),
         "}"]
 
 
 def test_performance_view():
-    # waits ranked among the three known ones: 60 s in the 2nd fifth, 1.5 h the 4th, 3 d the 5th;
+    # waits coloured by their length: 60 s up to an hour, 1.5 h up to a day, 3 d up to a week;
     # no wait known: grey and no label
     assert to_dot(_graph(), view="performance", title='Loki "1"\x1b').splitlines() == [
         *HEAD,
@@ -68,17 +90,29 @@ def test_performance_view():
         '  n3 [label="Päätös \\"x\\"\\nhandling 2.0 h (estimated)\\nscore 0.90", fillcolor="#08306b", '
         'fontcolor="#ffffff"];',
         '  n0 -> n2 [label="", penwidth=5.80, color="#999999", fontcolor="#999999"];',
-        '  n2 -> n3 [label="60 s", penwidth=3.40, color="#abdda4", fontcolor="#abdda4"];',
-        '  n2 -> n1 [label="3.0 d", penwidth=5.69, color="#d7191c", fontcolor="#d7191c"];',
-        '  n3 -> n1 [label="1.5 h", penwidth=3.40, color="#f46d43", fontcolor="#f46d43"];',
+        '  n2 -> n3 [label="60 s", penwidth=3.40, color="#2b83ba", fontcolor="#2b83ba"];',
+        '  n2 -> n1 [label="3.0 d", penwidth=5.69, color="#fdae61", fontcolor="#fdae61"];',
+        '  n3 -> n1 [label="1.5 h", penwidth=3.40, color="#4dac26", fontcolor="#4dac26"];',
+        PERFORMANCE_LEGEND,
         "}"]
 
 
+@pytest.mark.parametrize("seconds,colour", [
+    (None, "#999999"), (math.nan, "#999999"), (math.inf, "#999999"), (0.0, "#2b83ba"), (3600.0, "#2b83ba"),
+    (3600.5, "#4dac26"), (86400.0, "#4dac26"), (86401.0, "#fdae61"), (7 * 86400.0, "#fdae61"),
+    (7 * 86400.0 + 1, "#f46d43"), (30 * 86400.0, "#f46d43"), (30 * 86400.0 + 1, "#d7191c"), (1e9, "#d7191c"),
+])
+def test_wait_colour_bands(seconds, colour):
+    """Each band includes its upper limit: an hour, a day, a week, 30 days."""
+    assert wait_colour(seconds) == colour
+
+
 def test_names_are_wrapped_and_escaped():
+    # at 26 characters, at word boundaries; control characters escaped
     g = nx.DiGraph()
     g.add_node("Hakemuksen liitteiden tarkistus ja täydennyspyyntö \x1b]0;x\x07", kind="activity", events=1)
     (line,) = [ln for ln in to_dot(g).splitlines() if ln.startswith("  n0 ")]
-    assert line == ('  n0 [label="Hakemuksen liitteiden\\ntarkistus ja täydennyspyyntö\\n\\\\x1b]0;x\\\\x07\\n1", '
+    assert line == ('  n0 [label="Hakemuksen liitteiden\\ntarkistus ja\\ntäydennyspyyntö\\n\\\\x1b]0;x\\\\x07\\n1", '
                     'fillcolor="#367ebc", fontcolor="#ffffff"];')
 
 
@@ -89,7 +123,8 @@ def test_unknown_view():
 
 
 def test_empty_graph():
-    assert to_dot(nx.DiGraph()) == "\n".join([*HEAD, "}"]) + "\n"
+    assert to_dot(nx.DiGraph()) == "\n".join([*HEAD, legend(1), "}"]) + "\n"
+    assert to_dot(nx.DiGraph(), legend=False) == "\n".join([*HEAD, "}"]) + "\n"
 
 
 # ---------------------------------------------------------------------------- BPMN
