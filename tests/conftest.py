@@ -8,6 +8,8 @@ their own can be counted: ``RPA_SCOUT_SHARED= pytest -q tests -rs``.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,53 @@ def shared_log(relative: str) -> Path:
 def flat(text: str) -> str:
     """Terminal text as one line: wrapping and no-break spaces undone."""
     return " ".join(text.replace("\xa0", " ").split())
+
+
+#: ``rank``'s terminal table (English): a candidate's rank ("-" when not recommended) and
+#: name, the name's wrapped rest indented five spaces, then its numbers (hours with the
+#: interval, FTE, euros, payback, fit), then its reason, wrapped and indented five spaces.
+_RANK_LINE = re.compile(r"^ {0,2}(\d+|-)  (\S.*)$")
+_NUMBERS = re.compile(r"^     ([\d,]+) \(([\d,]+)–([\d,]+)\) +([\d.]+) +([\d,]+)  (\d+[ \xa0]mo|no payback) +"
+                      r"([\d.]+)$")
+
+
+@dataclass(frozen=True)
+class TerminalRow:
+    """One candidate of ``rank``'s terminal table, as printed (numbers as text)."""
+
+    rank: str
+    candidate: str
+    hours: str
+    low: str
+    high: str
+    fte: str
+    euros: str
+    payback: str
+    fit: str
+    reason: str  # its lines joined, as one line (see flat)
+    lines: tuple[str, ...]  # every line of the candidate, as printed
+
+
+def terminal_rows(lines: list[str]) -> list[TerminalRow]:
+    """The candidates of ``rank``'s terminal table, in the order shown."""
+    rows, i = [], 0
+    while i < len(lines):
+        head = _RANK_LINE.match(lines[i])
+        j = i + 1
+        while head and j < len(lines) and lines[j].startswith("     ") and not _NUMBERS.match(lines[j]):
+            j += 1  # the name's wrapped rest
+        numbers = _NUMBERS.match(lines[j]) if head and j < len(lines) else None
+        if numbers is None:
+            i += 1
+            continue
+        k = j + 1
+        while k < len(lines) and lines[k].startswith("     "):
+            k += 1
+        name = " ".join([head.group(2), *(line.strip() for line in lines[i + 1:j])])
+        rows.append(TerminalRow(head.group(1), name, *numbers.groups(), flat("\n".join(lines[j + 1:k])),
+                                tuple(lines[i:k])))
+        i = k
+    return rows
 
 
 @pytest.fixture

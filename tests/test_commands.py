@@ -14,7 +14,7 @@ from rpa_scout.io.commands import (RankRun, generate_file, inspect_file, load, m
                                    variant_lines, variants_file)
 from rpa_scout.present import export_table
 from rpa_scout.settings import ReadSettings, Settings
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, terminal_rows
 
 LOG = ("case_id;activity;timestamp;resource\n"
        "c1;A;1.2.2024 10.00;x\n"
@@ -99,17 +99,17 @@ def test_variants_file_and_lines(write):
     table = variants_file(path, Settings(), top=5)
     pd.testing.assert_frame_equal(table, variants(read_log(path)[0], top=5))
     assert variant_lines(table) == [
-        "  1.       1 cases   50.0%  (cum.  50.0%)    2 steps  A → B",
-        "  2.       1 cases   50.0%  (cum. 100.0%)    4 steps  A → C → B → B"]
+        "  1.         1 cases    50.0%  (cum.   50.0%)    2 steps  A → B",
+        "  2.         1 cases    50.0%  (cum.  100.0%)    4 steps  A → C → B → B"]
     assert variant_lines(variants_file(path, Settings(), top=1)) == [
-        "  1.       1 cases   50.0%  (cum.  50.0%)    2 steps  A → B"]
+        "  1.         1 cases    50.0%  (cum.   50.0%)    2 steps  A → B"]
 
 
 def test_variant_lines_align_big_numbers():
     table = pd.DataFrame({"rank": [1, 12], "cases": [1234567, 8], "share": [0.9, 0.0000065],
                           "cumulative_share": [0.9, 1.0], "steps": [3, 120], "variant": ["X → Y → Z", "…"]})
-    assert variant_lines(table) == ["  1. 1,234,567 cases   90.0%  (cum.  90.0%)    3 steps  X → Y → Z",
-                                    " 12.       8 cases    0.0%  (cum. 100.0%)  120 steps  …"]
+    assert variant_lines(table) == ["  1. 1,234,567 cases    90.0%  (cum.   90.0%)    3 steps  X → Y → Z",
+                                    " 12.         8 cases     0.0%  (cum.  100.0%)  120 steps  …"]
 
 
 SAMPLE = SAMPLES / "ostolaskut_complete_only.csv.gz"
@@ -122,14 +122,15 @@ def ranked():
 
 def test_rank_file(ranked):
     assert isinstance(ranked, RankRun) and ranked.written is None
-    assert ranked.lines[0] == ("ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read "
-                               "(0 rejected); ranked by hours")
+    assert ranked.lines[:2] == ["ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected);",
+                                "ranked by hours"]  # wrapped to 80 columns
     assert (ranked.report.rows_read, ranked.report.rows_kept) == (24_883, 24_883)
     log, _ = read_log(SAMPLE)
     expected = rank_candidates(pseudonymise(log, key="k"))
     pd.testing.assert_frame_equal(ranked.ranking.candidates, expected.candidates)
     names = export_table(expected, 2)["candidate"].tolist()
-    assert [line.split("  ")[-1] for line in ranked.lines[2:6:2]] == names
+    assert [(r.rank, r.candidate) for r in terminal_rows(ranked.lines)] == [("1", names[0]), ("2", names[1])]
+    assert max(map(len, ranked.lines)) <= 80
     assert "Assumptions" in ranked.lines
 
 
