@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from collections import Counter
+from pathlib import Path
 from xml.etree import ElementTree
 
 import networkx as nx
@@ -26,8 +27,9 @@ GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 HAS_DOT = shutil.which("dot") is not None
 
 
-def _map(path, out, *args) -> str:
-    result = CliRunner().invoke(main, ["map", str(path), "--out", str(out), *args])
+def _map(path, out, *args, columns: int = 1000) -> str:
+    """What ``map`` prints, in a terminal ``columns`` wide (wide enough: one line per message)."""
+    result = CliRunner().invoke(main, ["map", str(path), "--out", str(out), *args], env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     return result.stdout
@@ -54,6 +56,17 @@ def test_map_dot(write, tmp_path):
     names = {"n0": "▶ start", "n1": "■ end", "n2": "A", "n3": "B", "n4": "C"}
     edges = re.findall(r'^  (n\d) -> (n\d) \[label="(\d+)"', text, re.MULTILINE)
     assert {(names[a], names[b]): int(c) for a, b, c in edges} == EDGES
+
+
+def test_map_message_is_wrapped_to_the_terminal(write, tmp_path, monkeypatch):
+    """At 80 columns the message wraps at spaces, its rest indented two spaces."""
+    monkeypatch.chdir(tmp_path)
+    out = Path("a_folder_whose_name_is_long_enough_to_wrap") / "m.dot"   # (a word longer than a line is cut)
+    out.parent.mkdir()
+    lines = _map(write("l.csv", LOG), out, columns=80).splitlines()
+    assert len(lines) > 1 and max(map(len, lines)) <= 80
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines[1:]), lines
+    assert " ".join(line.strip() for line in lines) + "\n" == _written(out)
 
 
 def test_map_graphml(write, tmp_path):
@@ -139,8 +152,8 @@ def test_map_bad_options(write, tmp_path):
 def test_variants_cli(write):
     path = write("l.csv", LOG)
     # one case each: the tie is broken by the variant's text
-    one = "  1.       1 cases   50.0%  (cum.  50.0%)    2 steps  A → B\n"
-    two = "  2.       1 cases   50.0%  (cum. 100.0%)    3 steps  A → C → B\n"
+    one = "  1.         1 cases    50.0%  (cum.   50.0%)    2 steps  A → B\n"
+    two = "  2.         1 cases    50.0%  (cum.  100.0%)    3 steps  A → C → B\n"
     result = CliRunner().invoke(main, ["variants", str(path), "--top", "1"])
     assert (result.exit_code, result.stdout, result.stderr) == (0, one, "")
     result = CliRunner().invoke(main, ["variants", str(path)])
