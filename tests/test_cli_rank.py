@@ -13,6 +13,7 @@ import gzip
 import html.parser
 import io
 import json
+import math
 import re
 
 import pytest
@@ -23,14 +24,16 @@ from rpa_scout.cli import main
 from rpa_scout.present import EXPORT_COLUMNS, export_table
 from rpa_scout.safety import markdown_text
 from rpa_scout.settings import SORT_KEYS
-from tests.conftest import SAMPLES, flat, shared_log
+from tests.conftest import SAMPLES, flat, shared_log, terminal_rows
 
 SAMPLE = SAMPLES / "ostolaskut_complete_only.csv.gz"
 KEY = "k"
-#: A candidate line of the terminal table: rank (or "-"), hours, interval, FTE, euros,
-#: payback, fit, the candidate.
-ROW = re.compile(r"^ {0,2}(\d+|-)  ([\d,]+) \(([\d,]+)–([\d,]+)\) +([\d.]+) +([\d,]+) +(\S+(?: mo)?) +"
-                 r"([\d.]+)  (.+)$")
+#: The terminal's width in these tests.
+COLUMNS = 80
+#: The table's head: rank and candidate, then the numbers' columns on the next line
+#: (hours with the interval <30, FTE >6, euros >10, payback <14, fit >7).
+TABLE_HEAD = ["  #  candidate",
+              "     hours/yr (80\u00a0% interval)         FTE      €/yr  payback           fit"]
 
 
 def _sample_rows() -> int:
@@ -40,13 +43,47 @@ def _sample_rows() -> int:
 
 
 def _rank(*args: str):
-    return CliRunner().invoke(main, ["rank", str(SAMPLE), "--key", KEY, *args])
+    return CliRunner().invoke(main, ["rank", str(SAMPLE), "--key", KEY, *args], env={"COLUMNS": str(COLUMNS)})
 
 
 def _ok(result) -> list[str]:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    return result.stdout.splitlines()
+    lines = result.stdout.splitlines()
+    # wrapped to the terminal; the path of the file written is shown whole
+    assert [line for line in lines if len(line) > COLUMNS and not line.startswith("ranking written to ")] == []
+    return lines
+
+
+def _header(lines: list[str]) -> str:
+    """The header line above the table (wrapped to the terminal), as one line."""
+    return flat(" ".join(lines[:lines.index(TABLE_HEAD[0])]))
+
+
+def _items(lines: list[str], title: str) -> list[str]:
+    """The items ("  - ...", wrapped) of the section under ``title``, each as one line."""
+    items: list[str] = []
+    for line in lines[lines.index(title) + 1:]:
+        if not line:
+            break
+        if line.startswith("  - "):
+            items.append(line[4:])
+        else:
+            assert line.startswith("    "), line
+            items[-1] += " " + line.strip()
+    return [flat(item) for item in items]
+
+
+def _payback_sentence(row, licence: float = 6000.0, horizon: float = 60.0) -> str:
+    """What the terminal adds to a candidate's reason when it does not pay back within the
+    horizon: the break-even volume and licence, from the row's own figures."""
+    months = row["payback_months"]
+    if months is not None and math.isfinite(months):
+        return ""
+    price = (f", or at a licence under {row['break_even_licence']:,.0f} € a year" if row["break_even_licence"] > 0
+             else "; at this volume no licence price makes it pay back")
+    return (f"; does not pay back within {horizon:.0f} months at a licence of {licence:,.0f} € a year: it would "
+            f"from {row['break_even_hours']:,.0f} h a year ({row['break_even_executions']:,.0f} executions){price}")
 
 
 def _error(result, code: int = 1) -> str:
@@ -62,8 +99,8 @@ def _written(value: float):
 
 
 def _shown(lines: list[str]) -> list[tuple[str, str]]:
-    """(rank, candidate) of every candidate row of the terminal table."""
-    return [(m.group(1), m.group(9)) for m in map(ROW.match, lines) if m]
+    """(rank, candidate) of every candidate of the terminal table."""
+    return [(r.rank, r.candidate) for r in terminal_rows(lines)]
 
 
 @pytest.fixture(scope="module")
@@ -89,26 +126,27 @@ def test_the_sample_has_recommended_and_other_candidates(sample):
 
 def test_terminal_table(sample):
     lines = _ok(_rank())
-    assert lines[0] == (f"ostolaskut_complete_only.csv.gz: {sample['rows']:,} events kept of "
-                        f"{sample['rows']:,} read (0 rejected); ranked by hours")
-    assert lines[1] == "  #  hours/yr (80% interval)      FTE      €/yr  payback   fit  candidate"
-    assert _shown(lines) == [(str(i), c) for i, c in enumerate(sample["recommended"], start=1)]
+    # the header wraps at 80 columns
+    assert lines[:2] == [f"ostolaskut_complete_only.csv.gz: {sample['rows']:,} events kept of "
+                         f"{sample['rows']:,} read (0 rejected);", "ranked by hours"]
+    assert lines[2:4] == TABLE_HEAD
+    rows = terminal_rows(lines)
+    assert [(r.rank, r.candidate) for r in rows] == [(str(i), c) for i, c in enumerate(sample["recommended"], 1)]
+    assert sum(len(r.lines) for r in rows) == lines.index("", 4) - 4  # the table is these rows, nothing else
     table = sample["ranking"].candidates.set_index("candidate")
-    for i, line in enumerate(lines):
-        match = ROW.match(line)
-        if not match:
-            continue
-        _position, hours, low, high, fte, euros, payback, fit, name = match.groups()
-        row = table.loc[name]
-        assert (hours, low, high) == (f"{row.hours_per_year:,.0f}", f"{row.hours_low:,.0f}",
-                                      f"{row.hours_high:,.0f}")
-        assert (fte, euros, fit, payback) == (f"{row.fte:.2f}", f"{row.euros_per_year:,.0f}",
-                                              f"{row.fit:.2f}", "never")
-        assert lines[i + 1] == f"     {row.reason}"
+    for shown in rows:
+        row = table.loc[shown.candidate]
+        assert (shown.hours, shown.low, shown.high) == (f"{row.hours_per_year:,.0f}", f"{row.hours_low:,.0f}",
+                                                        f"{row.hours_high:,.0f}")
+        payback = "no payback" if math.isnan(row.payback_months) else f"{row.payback_months:.0f}\u00a0mo"
+        assert (shown.fte, shown.euros, shown.fit, shown.payback) == (
+            f"{row.fte:.2f}", f"{row.euros_per_year:,.0f}", f"{row.fit:.2f}", payback)
+        assert shown.reason == flat(row.reason + _payback_sentence(row))
     assert "Assumptions" in lines
-    start = lines.index(f"Not ranked ({len(sample['excluded'])} activities)")
     excluded = sample["ranking"].excluded
-    assert lines[start + 1:] == [f"  - {a}: {w}" for a, w in zip(excluded["activity"], excluded["why"])]
+    title = f"Not ranked ({len(sample['excluded'])} activities)"
+    assert _items(lines, title) == [flat(f"{a}: {w}") for a, w in zip(excluded["activity"], excluded["why"])]
+    assert "" not in lines[lines.index(title):]  # the last section
 
 
 @pytest.mark.parametrize("top", [1, 3])
@@ -135,7 +173,7 @@ def written(sample, tmp_path_factory):
     for fmt in ("csv", "json", "md", "html", "xlsx"):
         path = folder / f"r.{fmt}"
         lines = _ok(_rank("--top", "3", "--out", str(path)))
-        assert lines[-2:] == ["", f"ranking written to {path}"]
+        assert lines[-2:] == ["", f"ranking written to {path}"]  # (short enough not to wrap)
         assert _shown(lines) == [(str(i), c) for i, c in enumerate(sample["recommended"][:3], start=1)]
         out[fmt] = path
     return out
@@ -177,33 +215,43 @@ def test_json_output(sample, written):
 
 def test_markdown_output(sample, written):
     lines = written["md"].read_text(encoding="utf-8").splitlines()
-    assert lines[:4] == ["# Automation candidates", "",
-                         "| # | candidate | hours/yr | 80 % interval | FTE | €/yr | payback | fit | why |",
+    assert lines[:4] == ["# Candidates", "",
+                         "| # | candidate | hours/yr | 80\u00a0% interval | FTE | €/yr | payback | fit | why |",
                          "|---:|---|---:|---|---:|---:|---:|---:|---|"]
     rows = [line for line in lines if re.match(r"^\| \d+ \|", line)]
     expected = _expected_table(sample)
     assert [r.split(" | ")[1] for r in rows] == sample["recommended"][:3]
     assert [r.split(" | ")[2] for r in rows] == [f"{h:,.0f}" for h in expected["hours_per_year"]]
-    assert "## Assumptions" in lines and "## Not ranked" in lines
+    assert "## Assumptions" in lines and f"## Not ranked ({len(sample['excluded'])} activities)" in lines
     assert [line for line in lines if line.startswith("- ") and ": already automated" in line] == [
         f"- {markdown_text(name)}: {markdown_text(why)}" for name, why in zip(sample["excluded"], sample["ranking"].excluded["why"])]
 
 
 class _Cells(html.parser.HTMLParser):
-    """The text of each <td> of each <tr> in the document, and every tag name."""
+    """The text of each <td> of each <tr> in the document by the id of its <section>, and
+    every tag name."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[list[str]] = []
+        self.sections: list[str | None] = []  # the section of each row
         self.tags: list[str] = []
         self._cell: list[str] | None = None
+        self._section: str | None = None
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
-        if tag == "tr":
+        if tag == "section":
+            self._section = dict(attrs).get("id")
+        elif tag == "tr":
             self.rows.append([])
+            self.sections.append(self._section)
         elif tag == "td":
             self._cell = []
+
+    def section(self, name: str) -> list[list[str]]:
+        """The rows with cells of one section."""
+        return [row for row, section in zip(self.rows, self.sections) if section == name and row]
 
     def handle_endtag(self, tag):
         if tag == "td" and self._cell is not None:
@@ -220,32 +268,54 @@ def test_html_output(sample, written):
     assert text.startswith("<!DOCTYPE html>\n")
     parser = _Cells()
     parser.feed(text)
-    rows = [r for r in parser.rows if r]
+    rows = parser.section("candidates")
     expected = _expected_table(sample)
+    assert [r[0] for r in rows] == ["1", "2", "3"]
     assert [r[1] for r in rows] == sample["recommended"][:3]
     assert [r[2] for r in rows] == [f"{h:,.0f}" for h in expected["hours_per_year"]]
+    assert [r[3] for r in rows] == [f"{lo:,.0f}–{hi:,.0f}" for lo, hi in zip(expected["hours_low"],
+                                                                             expected["hours_high"])]
+    # the steps not recommended, most hours first, and those not examined, with the reasons
+    others = sample["ranking"].candidates.set_index("candidate").loc[sample["others"], "hours_per_year"]
+    assert [r[0] for r in parser.section("not-recommended")] == list(others.sort_values(ascending=False).index)
+    excluded = sample["ranking"].excluded
+    assert parser.section("not-examined") == [[a, w] for a, w in zip(excluded["activity"], excluded["why"])]
     assert "<title>Automation candidates in ostolaskut_complete_only.csv.gz</title>" in text
     # offline: nothing is fetched
     assert not {"script", "link", "img", "iframe"} & set(parser.tags)
     assert re.findall(r"(?:src|href)=", text) == []
 
 
-def _xlsx_rows(path) -> list[tuple]:
+SHEETS = ["Candidates", "Per bot", "Not recommended", "Not examined", "Assumptions"]
+#: The workbook's candidates sheet: the table the terminal shows, with headers for people.
+XLSX_HEADS = ["#", "kind", "candidate", "recommended", "hours/yr", "hours/yr low (80\u00a0%)",
+              "hours/yr high (80\u00a0%)", "FTE", "€/yr", "payback", "break-even h/yr", "break-even licence €/yr",
+              "executions/yr", "handling min", "source", "automatable share", "fit", "reason"]
+
+
+def _xlsx_rows(path, sheet: str = "Candidates") -> list[tuple]:
     from openpyxl import load_workbook
 
     book = load_workbook(path)
-    assert book.sheetnames == ["candidates"]
-    return list(book["candidates"].iter_rows(values_only=True))
+    assert book.sheetnames == SHEETS
+    return list(book[sheet].iter_rows(values_only=True))
 
 
 def test_xlsx_output(sample, written):
     values = _xlsx_rows(written["xlsx"])
     expected = _expected_table(sample)
-    assert list(values[0]) == list(expected.columns)
+    assert list(values[0]) == XLSX_HEADS
     assert len(values) == 1 + 3
-    assert [v[2] for v in values[1:]] == sample["recommended"][:3]
-    assert [v[list(expected.columns).index("hours_per_year")] for v in values[1:]] == \
-        expected["hours_per_year"].tolist()
+    column = {head: i for i, head in enumerate(XLSX_HEADS)}
+    assert [v[column["#"]] for v in values[1:]] == [1, 2, 3]
+    assert [v[column["candidate"]] for v in values[1:]] == sample["recommended"][:3]
+    # values rounded as shown
+    assert [v[column["hours/yr"]] for v in values[1:]] == expected["hours_per_year"].round(0).tolist()
+    assert [v[column["FTE"]] for v in values[1:]] == expected["fte"].round(2).tolist()
+    assert [v[column["recommended"]] for v in values[1:]] == ["yes"] * 3
+    not_examined = _xlsx_rows(written["xlsx"], "Not examined")
+    excluded = sample["ranking"].excluded
+    assert not_examined == [("activity", "why"), *zip(excluded["activity"], excluded["why"])]
 
 
 def test_format_option_wins_over_the_suffix(tmp_path):
@@ -259,11 +329,16 @@ _SORT_COLUMNS = {"hours": ("hours_per_year", False), "fit": ("fit", False),
                  "euros": ("euros_per_year", False), "payback": ("payback_months", True)}
 
 
+#: How the header names each sort key.
+_SORT_WORDS = {"hours": "hours", "fit": "fit", "volume": "volume", "handling": "handling time", "euros": "euros",
+               "payback": "payback"}
+
+
 @pytest.mark.parametrize("key", SORT_KEYS)
 def test_sort(tmp_path, key):
     out = tmp_path / "r.json"
     lines = _ok(_rank("--sort", key, "--all", "--out", str(out)))
-    assert lines[0].endswith(f"; ranked by {key}")
+    assert _header(lines).endswith(f"; ranked by {_SORT_WORDS[key]}")
     rows = json.loads(out.read_text(encoding="utf-8"))["candidates"]
     column, ascending = _SORT_COLUMNS[key]
     value = {r["candidate"]: (r[column] if r[column] is not None else float("inf")) for r in rows}
@@ -309,24 +384,25 @@ def test_config_file(tmp_path, sample):
                       "economics: {hourly_cost: 40, fte_hours: 1600}\n", encoding="utf-8")
     out = tmp_path / "r.json"
     lines = _ok(_rank("--config", str(config), "--all", "--out", str(out)))
-    assert lines[0].endswith("; ranked by fit")
+    assert _header(lines).endswith("; ranked by fit")
     rows = json.loads(out.read_text(encoding="utf-8"))["candidates"]
     assert {r["candidate"] for r in rows if r["recommended"]} == {r["candidate"] for r in rows if r["fit"] >= 0.9}
     assert len([r for r in rows if r["recommended"]]) == 2
     for r in rows:
         assert r["euros_per_year"] == _written(r["hours_per_year"] * 40)
         assert r["fte"] == _written(r["hours_per_year"] / 1600)
-    assert "  - hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in lines
-    assert "  - working hours per FTE: 1,600 h/yr (supplied; supplied by the user)" in lines
+    assumptions = _items(lines, "Assumptions")
+    assert "hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in assumptions
+    assert "working hours per FTE: 1,600 h/yr (supplied; supplied by the user)" in assumptions
     # an option given on the command line wins over the file
-    assert _ok(_rank("--config", str(config), "--sort", "volume"))[0].endswith("; ranked by volume")
+    assert _header(_ok(_rank("--config", str(config), "--sort", "volume"))).endswith("; ranked by volume")
 
 
 def test_config_read_section(tmp_path):
     config = tmp_path / "c.yaml"
     config.write_text("read: {timezone: Europe/Amsterdam}\n", encoding="utf-8")
     lines = _ok(_rank("--config", str(config)))
-    day = [line for line in lines if line.startswith("  - working day ")]
+    day = [item for item in _items(lines, "Assumptions") if item.startswith("working day ")]
     assert len(day) == 1 and " Europe/Amsterdam (discovered: " in day[0]
 
 
@@ -347,7 +423,8 @@ def test_standard_times(tmp_path, suffix, text):
                                                   rel=1e-4)
     assert row["reason"].startswith(f"{row['hours_per_year']:,.0f} h/yr: {row['annual_timed']:,.0f} a year "
                                     "× 2.5 min (supplied) × ")
-    assert f"     {row['reason']}" in lines
+    (shown,) = [r for r in terminal_rows(lines) if r.candidate == "Kustannuspaikan tiliöinti"]
+    assert shown.reason == flat(row["reason"] + _payback_sentence(row))
     # routines through the step mix its supplied time with their other steps' estimates
     assert {name: r["handling_source"] for name, r in rows.items()} == {
         name: "supplied" if name == "Kustannuspaikan tiliöinti" else
@@ -357,8 +434,9 @@ def test_standard_times(tmp_path, suffix, text):
 def test_hourly_cost_and_fte_hours(tmp_path):
     out = tmp_path / "r.json"
     lines = _ok(_rank("--hourly-cost", "40", "--fte-hours", "1600", "--out", str(out)))
-    assert "  - hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in lines
-    assert "  - working hours per FTE: 1,600 h/yr (supplied; supplied by the user)" in lines
+    assumptions = _items(lines, "Assumptions")
+    assert "hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in assumptions
+    assert "working hours per FTE: 1,600 h/yr (supplied; supplied by the user)" in assumptions
     for r in json.loads(out.read_text(encoding="utf-8"))["candidates"]:
         assert r["euros_per_year"] == _written(r["hours_per_year"] * 40)
         assert r["fte"] == _written(r["hours_per_year"] / 1600)
@@ -371,7 +449,7 @@ def test_rank_never_names_people(written, tmp_path):
     assert people == {"Eeva Niemi", "Juho Salonen", "Katja Lahtinen", "Laura Rantanen", "Petri Niemi",
                       "Päivi Tuominen"}
     texts = [path.read_text(encoding="utf-8") for fmt, path in written.items() if fmt != "xlsx"]
-    texts += [str(cell) for row in _xlsx_rows(written["xlsx"]) for cell in row]
+    texts += [str(cell) for sheet in SHEETS for row in _xlsx_rows(written["xlsx"], sheet) for cell in row]
     for fmt in ("json", "html"):  # every candidate, without a key (a random one)
         out = tmp_path / f"r.{fmt}"
         result = CliRunner().invoke(main, ["rank", str(SAMPLE), "--all", "--out", str(out)])
@@ -407,7 +485,8 @@ def test_same_input_same_output_across_processes(tmp_path):
      "stability, rework, manual_share, volume, handling"),
     ("rank: {minimums: {variability: 2}}\n", "criterion minimums must be between 0 and 1"),
     ("rank: [unclosed\n", "{p}: not valid YAML at line 2; check the indentation and colons"),
-    ("colour: red\n", "{p}: unknown section(s) colour; use read, manual, handling, rank, economics"),
+    ("colour: red\n", "{p}: unknown section(s) colour; use read, filter, manual, handling, rank, economics, "
+                      "present"),
 ])
 def test_bad_config_is_one_error_line(tmp_path, text, message):
     config = tmp_path / "c.yaml"
@@ -460,9 +539,10 @@ def receipt():
 
 def test_real_log_rank_json(receipt, tmp_path):
     out = tmp_path / "r.json"
-    result = CliRunner().invoke(main, ["rank", receipt, "--top", "3", "--out", str(out), "--key", "k"])
+    result = CliRunner().invoke(main, ["rank", receipt, "--top", "3", "--out", str(out), "--key", "k"],
+                                env={"COLUMNS": str(COLUMNS)})
     lines = _ok(result)
-    assert lines[0] == "receipt.xes.gz: 8,577 events kept of 8,577 read (0 rejected); ranked by hours"
+    assert _header(lines) == "receipt.xes.gz: 8,577 events kept of 8,577 read (0 rejected); ranked by hours"
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["candidates"]) == 3 and data["load_report"]["rows_read"] == 8577
     assert _shown(lines) == [(str(c["rank"]), c["candidate"]) for c in data["candidates"]]
@@ -483,8 +563,9 @@ def test_real_log_standard_times_and_economics(receipt, tmp_path):
     times = tmp_path / "times.csv"
     times.write_text("activity;minutes\nConfirmation of receipt;2,5\n")
     result = CliRunner().invoke(main, ["rank", receipt, "--standard-times", str(times),
-                                       "--hourly-cost", "40", "--fte-hours", "1600", "--top", "50", "--all"])
+                                       "--hourly-cost", "40", "--fte-hours", "1600", "--top", "50", "--all"],
+                                env={"COLUMNS": str(COLUMNS)})
     lines = _ok(result)
-    row = next(i for i, line in enumerate(lines) if line.endswith("  Confirmation of receipt"))
-    assert re.fullmatch(r"     [\d,]+ h/yr: [\d,]+ a year × 2\.5 min \(supplied\) × .*", lines[row + 1])
-    assert "  - hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in lines
+    (row,) = [r for r in terminal_rows(lines) if r.candidate == "Confirmation of receipt"]
+    assert re.fullmatch(r"[\d,]+ h/yr: [\d,]+ a year × 2\.5 min \(supplied\) × .*", row.reason)
+    assert "hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in _items(lines, "Assumptions")
