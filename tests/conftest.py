@@ -7,6 +7,7 @@ their own can be counted: ``RPA_SCOUT_SHARED= pytest -q tests -rs``.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -80,6 +81,19 @@ def terminal_rows(lines: list[str]) -> list[TerminalRow]:
                                 tuple(lines[i:k])))
         i = k
     return rows
+
+
+def payback_sentence(row, licence: float = 6000.0, horizon: float = 60.0) -> str:
+    """What the reports add to a candidate's reason (a row of the ranking, or of its JSON)
+    when it does not pay back within the horizon: the break-even volume and licence, from
+    the row's own figures (English; the licence and horizon are the defaults)."""
+    months = row["payback_months"]
+    if months is not None and math.isfinite(months):
+        return ""
+    price = (f", or at a licence under {row['break_even_licence']:,.0f}\u00a0€ a year"
+             if row["break_even_licence"] > 0 else "; at this volume no licence price makes it pay back")
+    return (f"; does not pay back within {horizon:.0f} months at a licence of {licence:,.0f}\u00a0€ a year: it would "
+            f"from {row['break_even_hours']:,.0f} h a year ({row['break_even_executions']:,.0f} executions){price}")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from rpa_scout.cli import main
 from rpa_scout.present import EXPORT_COLUMNS, export_table
 from rpa_scout.safety import markdown_text
 from rpa_scout.settings import SORT_KEYS
-from tests.conftest import SAMPLES, flat, shared_log, terminal_rows
+from tests.conftest import SAMPLES, flat, payback_sentence, shared_log, terminal_rows
 
 SAMPLE = SAMPLES / "ostolaskut_complete_only.csv.gz"
 KEY = "k"
@@ -72,18 +72,6 @@ def _items(lines: list[str], title: str) -> list[str]:
             assert line.startswith("    "), line
             items[-1] += " " + line.strip()
     return [flat(item) for item in items]
-
-
-def _payback_sentence(row, licence: float = 6000.0, horizon: float = 60.0) -> str:
-    """What the terminal adds to a candidate's reason when it does not pay back within the
-    horizon: the break-even volume and licence, from the row's own figures."""
-    months = row["payback_months"]
-    if months is not None and math.isfinite(months):
-        return ""
-    price = (f", or at a licence under {row['break_even_licence']:,.0f} € a year" if row["break_even_licence"] > 0
-             else "; at this volume no licence price makes it pay back")
-    return (f"; does not pay back within {horizon:.0f} months at a licence of {licence:,.0f} € a year: it would "
-            f"from {row['break_even_hours']:,.0f} h a year ({row['break_even_executions']:,.0f} executions){price}")
 
 
 def _error(result, code: int = 1) -> str:
@@ -138,10 +126,10 @@ def test_terminal_table(sample):
         row = table.loc[shown.candidate]
         assert (shown.hours, shown.low, shown.high) == (f"{row.hours_per_year:,.0f}", f"{row.hours_low:,.0f}",
                                                         f"{row.hours_high:,.0f}")
-        payback = "no payback" if math.isnan(row.payback_months) else f"{row.payback_months:.0f}\u00a0mo"
+        payback = "no payback" if math.isnan(row.payback_months) else f"{row.payback_months:.0f} mo"
         assert (shown.fte, shown.euros, shown.fit, shown.payback) == (
             f"{row.fte:.2f}", f"{row.euros_per_year:,.0f}", f"{row.fit:.2f}", payback)
-        assert shown.reason == flat(row.reason + _payback_sentence(row))
+        assert shown.reason == flat(row.reason + payback_sentence(row))
     assert "Assumptions" in lines
     excluded = sample["ranking"].excluded
     title = f"Not ranked ({len(sample['excluded'])} activities)"
@@ -424,7 +412,7 @@ def test_standard_times(tmp_path, suffix, text):
     assert row["reason"].startswith(f"{row['hours_per_year']:,.0f} h/yr: {row['annual_timed']:,.0f} a year "
                                     "× 2.5 min (supplied) × ")
     (shown,) = [r for r in terminal_rows(lines) if r.candidate == "Kustannuspaikan tiliöinti"]
-    assert shown.reason == flat(row["reason"] + _payback_sentence(row))
+    assert shown.reason == flat(row["reason"] + payback_sentence(row))
     # routines through the step mix its supplied time with their other steps' estimates
     assert {name: r["handling_source"] for name, r in rows.items()} == {
         name: "supplied" if name == "Kustannuspaikan tiliöinti" else
