@@ -171,7 +171,12 @@ def _legend(view: str, max_count: int, lang: Lang) -> list[str]:
 
 
 def wait_legend(lang: Lang | None = None) -> list[tuple[str, str]]:
-    """The performance view's colours and what each means ("up to 1 h", ..., "over 30 d")."""
+    """The performance view's colours and what each means ("up to 1 h", ..., "over 30 d").
+
+    Example:
+        >>> wait_legend(Lang("fi"))[0], wait_legend()[-1]
+        (('#2b83ba', 'enintään 1 h'), ('#d7191c', 'over 30 d'))
+    """
     lang = lang or english()
     limits = [lang.t("unit.hours", value=lang.num(1)), *(lang.t("unit.days", value=lang.num(d)) for d in (1, 7, 30))]
     out = [(c, lang.t("map.wait_bucket", limit=limit)) for c, limit in zip(_WAIT_COLOURS, limits)]
@@ -179,7 +184,12 @@ def wait_legend(lang: Lang | None = None) -> list[tuple[str, str]]:
 
 
 def wait_colour(value: float | None) -> str:
-    """The colour of a median wait, by its length (:data:`WAIT_LIMITS`); grey when unknown."""
+    """The colour of a median wait, by its length (:data:`WAIT_LIMITS`); grey when unknown.
+
+    Example:
+        >>> [wait_colour(s) for s in (1800, 3600, 3 * 86400, 90 * 86400, None)]
+        ['#2b83ba', '#2b83ba', '#fdae61', '#d7191c', '#999999']
+    """
     if value is None or not math.isfinite(value):
         return "#999999"
     return next((c for c, limit in zip(_WAIT_COLOURS, WAIT_LIMITS) if value <= limit), _WAIT_COLOURS[-1])
@@ -199,6 +209,19 @@ def mark_roles(graph: nx.DiGraph, shown: pd.DataFrame, candidates: pd.DataFrame,
     Returns:
         A copy whose activity nodes carry ``role`` (candidate, not_recommended,
         automated or other), and ``rank``, ``hours_per_year`` or ``why_not``.
+
+    Example:
+        >>> from rpa_scout import discover_graph, rank_candidates, read_log
+        >>> from rpa_scout.present import export_table
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> ranking = rank_candidates(log)
+        >>> marked = mark_roles(discover_graph(log), export_table(ranking, 2), ranking.candidates,
+        ...                     ranking.excluded, {"Asiatarkastus": "variability"})
+        >>> steps = ("Kustannuspaikan tiliöinti", "Asiatarkastus", "Maksuajo", "Skannatun laskun tietojen tarkistus")
+        >>> [marked.nodes[step]["role"] for step in steps]
+        ['candidate', 'not_recommended', 'automated', 'other']
+        >>> marked.nodes["Kustannuspaikan tiliöinti"]["rank"], marked.nodes["Asiatarkastus"]["why_not"]
+        (1, 'variability')
     """
     out = graph.copy()
     singles = candidates[candidates["kind"] == "activity"] if not candidates.empty else candidates

@@ -190,6 +190,16 @@ class FilterSettings:
             compared as text, or as numbers in a numeric column.
         min_cases: activities performed in fewer cases than this are dropped (their
             events removed), like Disco's activity filter.
+
+    Example:
+        >>> from rpa_scout import FilterSettings
+        >>> chosen = FilterSettings(date_from="1.1.2025", date_to="2025-06-30", where=("case:channel=paperi",))
+        >>> chosen.date_from, chosen.period_basis, chosen.where
+        ('2025-01-01', 'cases', ('case:channel=paperi',))
+        >>> FilterSettings(date_from="2025-07-01", date_to="2025-06-30")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: --from 2025-07-01 is after --to 2025-06-30
     """
 
     date_from: str | None = None

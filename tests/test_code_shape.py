@@ -19,8 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "rpa_scout"
 MAX_LINES = 60
 #: Besides the modules of ``rpa_scout.__all__``, the public functions of these modules are
-#: what a newcomer calls first: the one function per CLI command, its config and output.
-ENTRY_MODULES = ("rpa_scout.routines", "rpa_scout.present", "rpa_scout.io.config", "rpa_scout.io.commands")
+#: what a newcomer calls first: the one function per CLI command, its config and output
+#: (the ranking's terminal text and HTML report; the comparison's and its report).
+ENTRY_MODULES = ("rpa_scout.routines", "rpa_scout.present", "rpa_scout.report_html", "rpa_scout.io.config",
+                 "rpa_scout.io.commands", "rpa_scout.io.compare_commands", "rpa_scout.io.compare_output",
+                 "rpa_scout.compare_report")
 EXAMPLE = re.compile(r"^Examples?:\n(?:\s*\n)*\s*>>> ", re.MULTILINE)
 
 
@@ -80,9 +83,10 @@ def test_every_export_has_a_docstring_with_an_example():
 
 def test_every_public_function_of_the_public_modules_has_an_example():
     functions = _public_functions()
-    assert {"rpa_scout.routines.find_routines", "rpa_scout.present.html_report",
+    assert {"rpa_scout.routines.find_routines", "rpa_scout.report_html.html_report",
             "rpa_scout.io.config.read_standard_times", "rpa_scout.render.bpmn_to_dot",
-            "rpa_scout.io.commands.rank_file"} <= set(functions)
+            "rpa_scout.io.commands.rank_file", "rpa_scout.io.compare_commands.compare_files",
+            "rpa_scout.compare.compare_logs"} <= set(functions)
     assert _without_example(functions) == []
 
 

@@ -200,7 +200,12 @@ class Message(str):
 
 
 def render(text: str, lang: Lang) -> str:
-    """``text`` in ``lang`` when it is a :class:`Message`; other text as it is."""
+    """``text`` in ``lang`` when it is a :class:`Message`; other text as it is.
+
+    Example:
+        >>> render(Message("unit.hours_year", hours=1157.4), Lang("sv")), render("08:00–16:00", Lang("sv"))
+        ('1\\xa0157 h/år', '08:00–16:00')
+    """
     return text.render(lang) if isinstance(text, Message) else str(text)
 
 
