@@ -72,6 +72,17 @@ class Comparison:
         notes: what the figures rest on (:class:`rpa_scout.lang.Message`: English,
             shown in any language with :func:`rpa_scout.lang.render`).
         rankings: each organisation's :class:`rpa_scout.rank.Ranking`.
+
+    Example:
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> found.organisations
+        ('paperi', 'sähköposti', 'verkkolasku')
+        >>> list(found.totals.columns)
+        ['organisation', 'hours', 'hours_low', 'hours_high', 'steps_automate', 'steps_faster']
+        >>> sorted(found.rankings) == sorted(found.organisations)
+        True
     """
 
     organisations: tuple[str, ...]
@@ -235,6 +246,16 @@ def proven_elsewhere(table: pd.DataFrame) -> pd.DataFrame:
     One row per such step and organisation: ``role`` (by people / by the system),
     ``volume_per_year``, ``manual_share`` and the people's ``person_hours``; the steps
     with the most person hours first.
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Kirjaus", "compared": True,
+        ...                       "verdict": ["manual", "automated"], "volume_per_year": [1200.0, 900.0],
+        ...                       "manual_per_year": [1200.0, 0.0], "manual_share": [1.0, 0.0],
+        ...                       "person_hours": [100.0, 0.0], "handling_min": [5.0, float("nan")],
+        ...                       "handling_source": ["measured", "system"]})
+        >>> proven_elsewhere(table)[["activity", "organisation", "role"]].values.tolist()
+        [['Kirjaus', 'A', 'by people'], ['Kirjaus', 'B', 'by the system']]
     """
     rows = table[table["compared"]]
     people = rows[rows["verdict"].isin(MANUAL_VERDICTS) & (rows["manual_per_year"] > 0)]
@@ -268,6 +289,15 @@ def differs_most(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd
     least ``min_minutes`` count.
     ``ratio`` is slowest ÷ fastest; ``separated`` says the two 80 % intervals do not
     overlap (the difference is more than the estimates' uncertainty).
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
+        ...                       "verdict": "manual", "timed_instances": [400, 300],
+        ...                       "handling_min": [6.0, 4.0], "handling_low_min": [5.5, 3.5],
+        ...                       "handling_high_min": [6.5, 4.5], "handling_source": "measured"})
+        >>> differs_most(table)[["activity", "fastest", "slowest", "ratio", "separated"]].values.tolist()
+        [['Tarkastus', 'B', 'A', 1.5, True]]
     """
     rows = _timed_manual(table, min_minutes)
     labelled = "label" in table.columns
@@ -298,6 +328,18 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
     own handling-time interval for automate; for faster, the two intervals' half-widths
     combined in quadrature (independent estimates). A benchmark's handling time rests on
     :data:`MIN_TIMED` or more timed executions and is at least ``min_minutes``.
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
+        ...                       "verdict": "manual", "manual_share": 1.0, "volume_per_year": [1200.0, 900.0],
+        ...                       "timed_instances": [400, 300], "timed_per_year": [1200.0, 900.0],
+        ...                       "handling_min": [6.0, 4.0], "handling_low_min": [5.5, 3.5],
+        ...                       "handling_high_min": [6.5, 4.5], "handling_source": "measured",
+        ...                       "person_hours": [120.0, 60.0], "person_hours_low": [110.0, 52.5],
+        ...                       "person_hours_high": [130.0, 67.5]})
+        >>> best_practice(table)[["organisation", "kind", "benchmark", "hours"]].values.tolist()  # 1,200 × 2 min
+        [['A', 'faster', 'B', 40.0]]
     """
     compared = table[table["compared"]]
     automated = _by_activity(compared[compared["verdict"] == AUTOMATED],

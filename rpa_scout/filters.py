@@ -47,7 +47,21 @@ class FilterStep:
 
 @dataclass(frozen=True)
 class FilterReport:
-    """What the filters kept and dropped, step by step (empty when none is set)."""
+    """What the filters kept and dropped, step by step (empty when none is set).
+
+    Example:
+        >>> from rpa_scout import filter_log, read_log
+        >>> from rpa_scout.settings import FilterSettings, Settings
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> paper = Settings(filter=FilterSettings(where=("case:channel=paperi",)))
+        >>> _, kept = filter_log(log, settings=paper)
+        >>> kept.cases_before, kept.cases_kept
+        (3000, 360)
+        >>> print("\\n".join(kept.lines()))
+        filters kept 360 of 3,000 cases and 3,369 of 24,883 events (dropped 2,640 cases, 21,514 events),
+        in this order:
+          1. ...: 360 cases, 3,369 events left
+    """
 
     cases_before: int
     events_before: int

@@ -30,6 +30,13 @@ class RepeatedEvents:
         samples: up to five of their source row numbers.
         event_id: the event-identifier column used, if any.
         export_duplicates: rows dropped as a second export of the same event id.
+
+    Example:
+        >>> from rpa_scout import RepeatedEvents
+        >>> RepeatedEvents(rows=3, cases=2, samples=(3, 4, 9)).describe()
+        'repeated identical events: 3 in 2 cases, kept and counted as work; --drop-duplicates drops them'
+        >>> RepeatedEvents(rows=3, cases=2, dropped=True).treatment
+        'dropped'
     """
 
     rows: int = 0
@@ -76,6 +83,14 @@ class LoadReport:
     an identical earlier row, so later stages can state how repeats were treated.
     ``filters`` (a :class:`rpa_scout.filters.FilterReport`, or ``None``) says what the
     filters applied after reading kept and dropped; ``rows_kept`` counts the rows read.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> _, report = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> report.rows_read, report.rows_kept, report.rows_rejected
+        (49766, 49766, 0)
+        >>> report.lines()[3]
+        'lifecycle instances: 24,883'
     """
 
     source: str

@@ -226,7 +226,7 @@ CASES_LINES = {
            "Kustannuspaikan tiliöinti: 2 509 utföranden i 2 321 ärenden; de 2 med mest handläggningstid (tider i "
            "Europe/Helsinki)",
            "ärende började variant steg gånger minuter källa",
-           "OL-2025-01023 2025-05-06 08:32 #56 16 3 15,5 uppmätt"],
+           "OL-2025-01023 6.5.2025 08:32 #56 16 3 15,5 uppmätt"],
     "en": ["ostolaskut.csv.gz: 49,766 events kept of 49,766 read (0 rejected)",
            "Kustannuspaikan tiliöinti: 2,509 executions in 2,321 cases; the 2 with the most handling time (times "
            "in Europe/Helsinki)",

@@ -54,6 +54,24 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
         ConfigError: ``by`` with several logs, one log without ``by``, names that do
             not match the logs, an unknown output format; and what reading, filtering,
             splitting or ranking an organisation raises.
+
+    Example:
+        >>> import json, tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.compare_commands import compare_files
+        >>> from rpa_scout.settings import Settings
+        >>> with tempfile.TemporaryDirectory() as folder:      # the invoices by channel
+        ...     run = compare_files(["eventlogs/ostolaskut_complete_only.csv.gz"], Settings(),
+        ...                         by="case:channel", key="k", out=Path(folder) / "kanavat.json")
+        ...     written = json.loads(run.written[0].read_text(encoding="utf-8"))
+        >>> print("\\n".join(run.lines[:2]))
+        ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected)
+        organisations: paperi 360 cases, 3,369 events; sähköposti 166 cases, 1,579 events;
+        verkkolasku 2,474 cases, 19,935 events
+        >>> run.lines[-1]
+        'comparison written to .../kanavat.json'
+        >>> written["organisations"]
+        ['paperi', 'sähköposti', 'verkkolasku']
     """
     from rpa_scout.compare import compare_logs
 
@@ -215,7 +233,21 @@ def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10
                progress: Progress = SILENT) -> CasesRun:
     """The cases behind one step of a log (:func:`rpa_scout.drilldown.cases_behind`):
     case id, start, variant, the step's handling time and its source; the lines in
-    ``settings.present.lang``, what was read wrapped to ``width`` columns (JSON in English)."""
+    ``settings.present.lang``, what was read wrapped to ``width`` columns (JSON in English).
+
+    Example:
+        >>> from rpa_scout.io.compare_commands import cases_file
+        >>> from rpa_scout.settings import Settings
+        >>> run = cases_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), step="Asiatarkastus",
+        ...                  top=2)
+        >>> print("\\n".join(run.lines))
+        ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected)
+        <BLANKLINE>
+        Asiatarkastus: 3,254 executions in 3,000 cases; the 2 with the most handling time (times in Europe/Helsinki)
+        case              started             variant  steps times   minutes  source
+        OL-2025-00067     9 Jan 2025 15:11        #59     13     3      11.3  estimated
+        OL-2025-01023     6 May 2025 08:32        #56     16     3      10.4  estimated
+    """
     import json
 
     from rpa_scout.drilldown import cases_behind

@@ -41,6 +41,24 @@ def write_comparison(comparison: Comparison, path: Path, fmt: str, *, title: str
     Raises:
         ConfigError: unknown format.
         OutputError: the file cannot be written.
+
+    Example:
+        >>> import csv, tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, report = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = write_comparison(found, Path(folder) / "kanavat.csv", "csv", title="Invoices",
+        ...                             reports=[report])
+        ...     with path.open(encoding="utf-8", newline="") as fh:
+        ...         rows = list(csv.DictReader(fh))
+        >>> len(rows) == len(found.table), rows[0]["activity"], rows[0]["organisation"]
+        (True, 'Asiatarkastus', 'paperi')
+        >>> write_comparison(found, Path("kanavat.pdf"), "pdf", title="Invoices", reports=[report])
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: unknown output format 'pdf'; choose one of csv, json, md, html, xlsx
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
