@@ -12,7 +12,13 @@ from rpa_scout.lang import Lang, Message, english, render
 
 @dataclass(frozen=True)
 class Assumption:
-    """One number the result rests on, where it came from and how sure it is."""
+    """One number the result rests on, where it came from and how sure it is.
+
+    Example:
+        >>> from rpa_scout import Assumption
+        >>> Assumption("hourly cost of staff time", 38.0, "€/h", "supplied", "payroll 2025").line()
+        'hourly cost of staff time: 38 €/h (supplied; payroll 2025)'
+    """
 
     name: str
     value: float
@@ -57,7 +63,16 @@ HOURLY_SOURCE = ("Statistics Finland 2020 municipal median 2,981 €/month × 12
 
 @dataclass(frozen=True)
 class Economics:
-    """Assumptions for turning hours into FTE, euros and payback; override any of them."""
+    """Assumptions for turning hours into FTE, euros and payback; override any of them.
+
+    Example:
+        >>> from rpa_scout import Economics
+        >>> economics = Economics().with_overrides(hourly_cost=38, fte_hours=None)
+        >>> economics.hourly_cost, economics.fte_hours
+        (38.0, 1558.0)
+        >>> economics.assumptions()[1].line()
+        'hourly cost of staff time: 38 €/h (supplied; supplied by the user)'
+    """
 
     fte_hours: float = FTE_HOURS
     hourly_cost: float = HOURLY_COST

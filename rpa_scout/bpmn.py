@@ -28,6 +28,17 @@ def to_pm4py_dfg(graph: nx.DiGraph, noise_threshold: float = 0.0) -> Any:
     dropped when its count is below the threshold × its source's most frequent
     outgoing arc, unless it is its target's most frequent incoming arc; start and end
     arcs all stay. (pm4py mines a typed DFG with IMd, which has no noise filter.)
+
+    Example:
+        >>> from rpa_scout import discover_graph, read_log
+        >>> from rpa_scout.bpmn import to_pm4py_dfg
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> graph = discover_graph(log)
+        >>> dfg = to_pm4py_dfg(graph)
+        >>> len(dfg.graph), len(to_pm4py_dfg(graph, noise_threshold=0.2).graph)   # arcs
+        (23, 22)
+        >>> dict(dfg.start_activities)
+        {'Lasku vastaanotettu': 3000}
     """
     from pm4py.objects.dfg.obj import DFG
 
@@ -69,6 +80,16 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
             with hundreds of activities.
         dfg_threshold: above this many instances, discover from the DFG.
         columns: column mapping.
+
+    Example:
+        >>> from rpa_scout import bpmn_to_dot, discover_bpmn, read_log
+        >>> log, _ = read_log("eventlogs/rakennuslupa.xes.gz")
+        >>> model = discover_bpmn(log, noise_threshold=0.2)
+        >>> tasks = sorted(n.get_name() for n in model.get_nodes() if type(n).__name__ == "Task")
+        >>> len(tasks), tasks[:3]
+        (18, ['Arkistointi', 'Hakemus saapunut', 'Katselmus'])
+        >>> bpmn_to_dot(model).startswith("digraph bpmn {")
+        True
     """
     if not 0 <= noise_threshold <= 1:
         raise ConfigError(f"--noise must be between 0 and 1, got {noise_threshold}")

@@ -174,6 +174,22 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         "English keys) [default: the locale's (LANG), else en].")(func)
 
 
+def economics_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--standard-times``, ``--hourly-cost`` and ``--fte-hours`` (rank and compare)."""
+    options = [
+        click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
+                     help="CSV or YAML of activity → minutes from your own time study; overrides "
+                     "estimates."),
+        click.option("--hourly-cost", type=click.FloatRange(min=0, max=100_000), metavar="EUR",
+                     help="Cost of one hour of staff time (default 29 €/h, cited in the output)."),
+        click.option("--fte-hours", type=click.FloatRange(min=1, max=8784), metavar="H",
+                     help="Working hours per FTE a year (default 1,558 h, cited in the output)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def width() -> int:
     """The terminal's width in columns (``COLUMNS`` when set; 80 when unknown)."""
     import shutil
@@ -326,12 +342,7 @@ def variants_command(log: Path, top: int, as_json: bool, label: str | None, quie
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many candidates to show.")
 @click.option("--all", "include_all", is_flag=True, help="Also list the candidates not recommended (below the fit threshold or a knock-out floor).")
-@click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
-              help="CSV or YAML of activity → minutes from your own time study; overrides estimates.")
-@click.option("--hourly-cost", type=click.FloatRange(min=0, max=100_000), metavar="EUR",
-              help="Cost of one hour of staff time (default 29 €/h, cited in the output).")
-@click.option("--fte-hours", type=click.FloatRange(min=1, max=8784), metavar="H",
-              help="Working hours per FTE a year (default 1,558 h, cited in the output).")
+@economics_options
 @click.option("--sort", "sort_by", type=click.Choice(SORT_KEYS),
               default=None, help="Sort key (default: hours, or the config's).")
 @click.option("--key", metavar="SECRET", help="Pseudonymisation key (or set RPA_SCOUT_KEY).")
@@ -371,12 +382,7 @@ def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | 
               help="Name of each LOG's organisation, in order (default: the file name).")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many steps to show per finding.")
-@click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
-              help="CSV or YAML of activity → minutes from a time study, for every organisation.")
-@click.option("--hourly-cost", type=click.FloatRange(min=0, max=100_000), metavar="EUR",
-              help="Cost of one hour of staff time (default 29 €/h).")
-@click.option("--fte-hours", type=click.FloatRange(min=1, max=8784), metavar="H",
-              help="Working hours per FTE a year (default 1,558 h).")
+@economics_options
 @click.option("--key", metavar="SECRET", help="Pseudonymisation key (or set RPA_SCOUT_KEY).")
 @click.option("--format", "fmt", type=click.Choice(names(RANK_WRITE)), default=None,
               help="Output file format (default: from --out's suffix).")
@@ -403,7 +409,7 @@ def compare_command(logs: tuple[Path, ...], by: str | None, names: tuple[str, ..
     settings = settings_of(opts, standard_times=standard_times,
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
     run = compare_files(logs, settings, by=by, names=names, label=label, key=key, top=top, fmt=fmt,
-                        out=out, heatmap=heatmap, heatmap_value=heatmap_value,
+                        out=out, heatmap=heatmap, heatmap_value=heatmap_value, width=width(),
                         progress=progress_for(settings, quiet))
     if not (quiet and out is not None):
         say(run.lines)
@@ -434,7 +440,7 @@ def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | No
     from rpa_scout.io.compare_commands import cases_file
 
     settings = settings_of(opts)
-    lines = cases_file(log, settings, step=step, top=top, label=label, as_json=as_json,
+    lines = cases_file(log, settings, step=step, top=top, label=label, as_json=as_json, width=width(),
                        progress=progress_for(settings, quiet)).lines
     if as_json:
         click.echo(json_printable(lines[0]))

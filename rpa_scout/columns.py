@@ -35,6 +35,14 @@ class LogColumns:
 
     Each field is one column name, a tuple of candidate names (a preset) or ``None``.
     The defaults are the XES names that every function in rpa_scout works with.
+
+    Example:
+        >>> from rpa_scout import PRESETS, XES
+        >>> XES.activity
+        'concept:name'
+        >>> found = PRESETS["fi"].resolve(["Asianumero", "Toimenpide", "Aikaleima", "Summa"])
+        >>> found.case, found.activity, found.resource, found.missing()
+        ('Asianumero', 'Toimenpide', None, [])
     """
 
     case: Names = "case:concept:name"
@@ -157,6 +165,12 @@ def with_resource(mapping: LogColumns, header: list[str]) -> LogColumns:
     instead of ``org:resource`` (BPIC 2020's international declarations); manual work
     cannot be told without it. Only the resource is filled this way: a stray ``status``
     column taken for the lifecycle would turn work into non-work.
+
+    Example:
+        >>> from rpa_scout.columns import XES, with_resource
+        >>> header = ["case:concept:name", "concept:name", "time:timestamp", "Resource"]
+        >>> with_resource(XES.resolve(header), header).resource
+        'Resource'
     """
     if mapping.resource is not None:
         return mapping
@@ -172,7 +186,17 @@ class AmbiguousColumns(ColumnError):
 
 
 def preset(name: str) -> LogColumns:
-    """Return the preset called ``name`` (``xes``, ``csv``, ``disco``, ``fi``, ``sv``)."""
+    """Return the preset called ``name`` (``xes``, ``csv``, ``disco``, ``fi``, ``sv``).
+
+    Example:
+        >>> from rpa_scout.columns import preset
+        >>> preset("SV").case[:2]
+        ('ärendenummer', 'diarienummer')
+        >>> preset("en")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ColumnError: unknown column preset 'en'; choose one of xes, disco, fi, sv, csv
+    """
     try:
         return PRESETS[name.lower()]
     except KeyError:
@@ -187,6 +211,12 @@ def detect(header: list[str], source: str = "the file") -> LogColumns:
     Raises:
         ColumnError: no preset finds case, activity and timestamp, or two presets
             find different columns.
+
+    Example:
+        >>> from rpa_scout.columns import detect
+        >>> found = detect(["Asianumero", "Toimenpide", "Pvm", "Käsittelijä"])
+        >>> found.name, found.case, found.timestamp, found.resource
+        ('fi', 'Asianumero', 'Pvm', 'Käsittelijä')
     """
     complete: dict[str, LogColumns] = {}
     best_partial: tuple[int, LogColumns] | None = None
@@ -221,6 +251,8 @@ def require_columns(frame, columns: "LogColumns" = None, roles: Iterable[str] = 
 
     Every analysis function calls this first, so a log built by hand with other column
     names gets one clear error instead of a ``KeyError`` deep inside.
+
+    Example:
 
     >>> import pandas as pd
     >>> require_columns(pd.DataFrame({"case": [1]}), XES)

@@ -33,6 +33,7 @@ from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
 from rpa_scout.filters import resolve_column
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
+from rpa_scout.lang import Message
 from rpa_scout.rank import Ranking, rank_candidates
 from rpa_scout.settings import Settings
 from rpa_scout.value import annual_factor, volume_period
@@ -68,8 +69,20 @@ class Comparison:
             practice (``kind`` automate / faster), its benchmark and 80 % interval.
         totals: per organisation, the best-practice hours a year and their interval.
         local: activities found in one organisation only.
-        notes: what the figures rest on.
+        notes: what the figures rest on (:class:`rpa_scout.lang.Message`: English,
+            shown in any language with :func:`rpa_scout.lang.render`).
         rankings: each organisation's :class:`rpa_scout.rank.Ranking`.
+
+    Example:
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> found.organisations
+        ('paperi', 'sähköposti', 'verkkolasku')
+        >>> list(found.totals.columns)
+        ['organisation', 'hours', 'hours_low', 'hours_high', 'steps_automate', 'steps_faster']
+        >>> sorted(found.rankings) == sorted(found.organisations)
+        True
     """
 
     organisations: tuple[str, ...]
@@ -233,6 +246,16 @@ def proven_elsewhere(table: pd.DataFrame) -> pd.DataFrame:
     One row per such step and organisation: ``role`` (by people / by the system),
     ``volume_per_year``, ``manual_share`` and the people's ``person_hours``; the steps
     with the most person hours first.
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Kirjaus", "compared": True,
+        ...                       "verdict": ["manual", "automated"], "volume_per_year": [1200.0, 900.0],
+        ...                       "manual_per_year": [1200.0, 0.0], "manual_share": [1.0, 0.0],
+        ...                       "person_hours": [100.0, 0.0], "handling_min": [5.0, float("nan")],
+        ...                       "handling_source": ["measured", "system"]})
+        >>> proven_elsewhere(table)[["activity", "organisation", "role"]].values.tolist()
+        [['Kirjaus', 'A', 'by people'], ['Kirjaus', 'B', 'by the system']]
     """
     rows = table[table["compared"]]
     people = rows[rows["verdict"].isin(MANUAL_VERDICTS) & (rows["manual_per_year"] > 0)]
@@ -266,6 +289,15 @@ def differs_most(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd
     least ``min_minutes`` count.
     ``ratio`` is slowest ÷ fastest; ``separated`` says the two 80 % intervals do not
     overlap (the difference is more than the estimates' uncertainty).
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
+        ...                       "verdict": "manual", "timed_instances": [400, 300],
+        ...                       "handling_min": [6.0, 4.0], "handling_low_min": [5.5, 3.5],
+        ...                       "handling_high_min": [6.5, 4.5], "handling_source": "measured"})
+        >>> differs_most(table)[["activity", "fastest", "slowest", "ratio", "separated"]].values.tolist()
+        [['Tarkastus', 'B', 'A', 1.5, True]]
     """
     rows = _timed_manual(table, min_minutes)
     labelled = "label" in table.columns
@@ -296,6 +328,18 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
     own handling-time interval for automate; for faster, the two intervals' half-widths
     combined in quadrature (independent estimates). A benchmark's handling time rests on
     :data:`MIN_TIMED` or more timed executions and is at least ``min_minutes``.
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
+        ...                       "verdict": "manual", "manual_share": 1.0, "volume_per_year": [1200.0, 900.0],
+        ...                       "timed_instances": [400, 300], "timed_per_year": [1200.0, 900.0],
+        ...                       "handling_min": [6.0, 4.0], "handling_low_min": [5.5, 3.5],
+        ...                       "handling_high_min": [6.5, 4.5], "handling_source": "measured",
+        ...                       "person_hours": [120.0, 60.0], "person_hours_low": [110.0, 52.5],
+        ...                       "person_hours_high": [130.0, 67.5]})
+        >>> best_practice(table)[["organisation", "kind", "benchmark", "hours"]].values.tolist()  # 1,200 × 2 min
+        [['A', 'faster', 'B', 40.0]]
     """
     compared = table[table["compared"]]
     automated = _by_activity(compared[compared["verdict"] == AUTOMATED],
@@ -387,26 +431,16 @@ def _local(table: pd.DataFrame) -> pd.DataFrame:
                              ascending=[True, False, True], kind="stable").reset_index(drop=True)
 
 
-def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[str, ...]:
-    """What the comparison rests on, in sentences."""
-    notes = [f"{len(names)} organisations, analysed alike: the same settings for each; working "
-             "hours, capacity and handling-time bounds found in each organisation's own events",
-             "compared: activities found in two or more organisations; the others are local",
-             "best practice: each step of an organisation counts once, by the larger of "
-             "automating it as a neighbour did and doing it as fast as the fastest neighbour "
-             f"(a handling time resting on {MIN_TIMED} or more timed executions, of "
-             f"{floor * 60:g} s or more); hours count "
-             "the executions with a clock time, as rank does; an organisation's total adds its "
-             "steps, and the interval adds their bounds (errors taken to move together)",
-             "the candidates' hours (rank: the rule-predictable share) and the best-practice "
-             "savings answer different questions: do not add them"]
+def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[Message, ...]:
+    """What the comparison rests on, in sentences (English that shows in any language)."""
+    notes = [Message("compare.note.alike", count=len(names)), Message("compare.note.compared"),
+             Message("compare.note.best", timed=MIN_TIMED, seconds=floor * 60),
+             Message("compare.note.separate")]
     estimated = table[table["handling_source"].isin([ESTIMATED, NO_RESOURCE])
                       & table["verdict"].isin(MANUAL_VERDICTS)]
     if not estimated.empty:
         which = ", ".join(sorted(set(estimated["organisation"]), key=list(names).index))
-        notes.append(f"handling times in {which} are estimated from completion times only: "
-                     "differences between organisations are screening figures; time-study the "
-                     "steps you act on (--standard-times)")
+        notes.append(Message("compare.note.estimated", which=which))
     return tuple(notes)
 
 

@@ -1,7 +1,8 @@
 """Present a comparison of organisations: terminal lines, Markdown, HTML, export tables.
 
-Pure strings and DataFrames. Terminal lines are escaped by the CLI as it prints them,
-Markdown text passes :func:`rpa_scout.safety.markdown_text`, HTML :func:`html.escape`;
+Pure strings and DataFrames, every word in the chosen language (:mod:`rpa_scout.lang`);
+the export tables (CSV, JSON) keep English keys and plain numbers. Terminal lines are
+escaped by the CLI as it prints them, Markdown text passes :func:`rpa_scout.safety.markdown_text`, HTML :func:`html.escape`;
 spreadsheet cells are made safe by the writer (:func:`rpa_scout.safety.spreadsheet_table`).
 Activities are shown by their display name (the label, where ``--label`` gave one) and
 the tables keep the activity code beside it.
@@ -13,9 +14,14 @@ import html
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from rpa_scout.compare import AUTOMATE, BY_PEOPLE, Comparison
+from rpa_scout.compare import AUTOMATE, BY_PEOPLE, BY_SYSTEM, MIN_TIMED, Comparison
+from rpa_scout.compare_tables import shown_tables
+from rpa_scout.explain import source_name
+from rpa_scout.lang import Lang, english, render
+from rpa_scout.present import wrap
 from rpa_scout.safety import markdown_text, printable
 
 #: Columns of the full table, in the order exported.
@@ -30,8 +36,21 @@ TABLE_COLUMNS = [
 
 
 def export_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
-    """The tables as written (sheet name → table); ``comparison`` holds everything,
-    one row per activity and organisation, with its best-practice saving."""
+    """The tables as written to CSV and JSON (English name → table, English columns);
+    ``comparison`` holds everything, one row per activity and organisation, with its
+    best-practice saving. :func:`rpa_scout.compare_tables.shown_tables` gives them to
+    people in a language.
+
+    Example:
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> tables = export_tables(found)
+        >>> list(tables)
+        ['comparison', 'totals', 'best_practice', 'proven_elsewhere', 'differs_most', 'local']
+        >>> tables["comparison"][["activity", "organisation", "verdict"]].head(2).values.tolist()
+        [['Asiatarkastus', 'paperi', 'manual'], ['Arkistointi', 'paperi', 'automated']]
+    """
     table = comparison.table.copy()
     best = comparison.best_practice
     if not best.empty:
@@ -53,121 +72,183 @@ def _shown(row: Any) -> str:
     return str(label) if isinstance(label, str) and label else str(row.activity)
 
 
-def _steps(n: int) -> str:
-    return f"{n:,} step" + ("" if n == 1 else "s")
+def _steps(n: int, lang: Lang) -> str:
+    return lang.t("compare.steps_one" if n == 1 else "compare.steps", count=n)
 
 
-def _span(low: float, high: float) -> str:
-    return f"{low:,.0f}–{high:,.0f}"
+def _span(low: float, high: float, lang: Lang) -> str:
+    return f"{lang.num(low)}–{lang.num(high)}"
 
 
-def _saving(r: Any) -> str:
+def _fit(text: str, width: int | None, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` as one line (``width`` None) or wrapped to ``width`` columns."""
+    if width is None:
+        return [(indent if first is None else first) + text]
+    return wrap(text, width, indent=indent, first=first)
+
+
+def _saving(r: Any, lang: Lang) -> str:
     """One best-practice step in words."""
     if r.kind == AUTOMATE:
-        return f"automate as {r.benchmark} does ({r.benchmark_share:.0%} by the system there)"
-    apart = "" if r.separated else "; the intervals overlap"
-    return (f"{r.handling_min:.1f} → {r.benchmark_min:.1f} min as in {r.benchmark} "
-            f"({r.handling_source}{apart})")
+        return lang.t("compare.saving_automate", benchmark=r.benchmark, share=r.benchmark_share)
+    overlap = "" if r.separated else lang.t("compare.saving_overlap")
+    return lang.t("compare.saving_faster", own=r.handling_min, best=r.benchmark_min, benchmark=r.benchmark,
+                  source=source_name(r.handling_source, lang), overlap=overlap)
 
 
-def compare_lines(comparison: Comparison, top: int = 10) -> list[str]:
+def compare_lines(comparison: Comparison, top: int = 10, *, lang: Lang | None = None,
+                  width: int | None = None) -> list[str]:
     """What the comparison found, for the terminal: proven elsewhere, the largest
-    handling-time differences, each organisation's best-practice saving, the notes."""
+    handling-time differences, each organisation's best-practice saving, the notes.
+
+    In ``lang`` (English by default), each line wrapped to ``width`` columns (not
+    wrapped when ``None``).
+
+    Example:
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> print("\\n".join(compare_lines(found, top=1)[:6]))
+        Compared 3 organisations (paperi, sähköposti, verkkolasku): 13 activities in two or more,
+        0 local (found in one only)
+        <BLANKLINE>
+        Proven elsewhere: 0 steps done by people in one organisation and by the system in another
+        <BLANKLINE>
+        Handling time differs most (minutes per execution, from 10 or more timed executions)
+          Toinen hyväksyntä: 2.9 in verkkolasku (estimated) vs 4.5 in sähköposti (estimated), ×1.5,
+          intervals overlap
+    """
+    lang = lang or english()
     c = comparison
     compared = c.table.loc[c.table["compared"], "activity"].nunique()
-    lines = [f"Compared {len(c.organisations)} organisations ({', '.join(c.organisations)}): "
-             f"{compared:,} activities in two or more, {c.local['activity'].nunique():,} local "
-             "(found in one only)", ""]
-    lines += _proven_lines(c, top) + [""] + _differs_lines(c, top) + [""]
-    lines += _best_lines(c, top) + ["", "Notes"] + [f"  - {n}" for n in c.notes]
+    head = lang.t("compare.head", count=len(c.organisations), names=", ".join(c.organisations),
+                  compared=compared, local=c.local["activity"].nunique())
+    lines = [*_fit(head, width), ""]
+    lines += _proven_lines(c, top, lang, width) + [""] + _differs_lines(c, top, lang, width) + [""]
+    lines += _best_lines(c, top, lang, width) + ["", lang.t("section.notes")]
+    for note in c.notes:
+        lines += _fit(render(note, lang), width, "    ", "  - ")
     return lines
 
 
-def _proven_lines(c: Comparison, top: int) -> list[str]:
+def _proven_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
     steps = list(dict.fromkeys(c.proven["activity"])) if not c.proven.empty else []
-    lines = [f"Proven elsewhere: {_steps(len(steps))} done by people in one organisation and by "
-             "the system in another"]
+    lines = _fit(lang.t("compare.proven", steps=_steps(len(steps), lang)), width)
     for activity in steps[:top]:
         rows = c.proven[c.proven["activity"] == activity]
-        part = lambda role: ", ".join(f"{r.organisation} ({r.volume_per_year:,.0f} a year)"  # noqa: E731
-                                      for r in rows[rows["role"] == role].itertuples())
-        lines.append(f"  {_shown(rows.iloc[0])}: by people in {part(BY_PEOPLE)}; by the system in "
-                     f"{part('by the system')}")
+        part = lambda role: ", ".join(  # noqa: E731
+            lang.t("compare.per_year", organisation=r.organisation, volume=r.volume_per_year)
+            for r in rows[rows["role"] == role].itertuples())
+        text = lang.t("compare.proven_line", name=_shown(rows.iloc[0]), people=part(BY_PEOPLE),
+                      system=part(BY_SYSTEM))
+        lines += _fit(text, width, "    ", "  ")
     if len(steps) > top:
-        lines.append(f"  ... and {len(steps) - top:,} more (--top, or --out for all)")
+        lines.append("  " + lang.t("compare.more_top", count=len(steps) - top))
     return lines
 
 
-def _differs_lines(c: Comparison, top: int) -> list[str]:
-    lines = ["Handling time differs most (minutes per execution, from 10 or more timed executions)"]
+def _differs_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
+    lines = _fit(lang.t("compare.differs", timed=MIN_TIMED), width)
     if c.differs.empty:
-        return lines + ["  no step is done by hand, with enough timed executions, in two organisations"]
+        return lines + _fit(lang.t("compare.differs_none"), width, "    ", "  ")
     for r in c.differs.head(top).itertuples():
-        apart = "intervals apart" if r.separated else "intervals overlap"
-        lines.append(f"  {_shown(r)}: {r.fastest_min:.1f} in {r.fastest} ({r.fastest_source}) vs "
-                     f"{r.slowest_min:.1f} in {r.slowest} ({r.slowest_source}), ×{r.ratio:.1f}, {apart}")
+        text = lang.t("compare.differs_line", name=_shown(r), fast=r.fastest_min, fastest=r.fastest,
+                      fast_source=source_name(r.fastest_source, lang), slow=r.slowest_min, slowest=r.slowest,
+                      slow_source=source_name(r.slowest_source, lang), ratio=r.ratio,
+                      apart=lang.t("compare.apart" if r.separated else "compare.overlap"))
+        lines += _fit(text, width, "    ", "  ")
     return lines
 
 
-def _best_lines(c: Comparison, top: int) -> list[str]:
-    lines = ["What adopting the best practice would save (hours a year, 80 % interval); each "
-             "step counted once"]
+def _best_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
+    lines = _fit(lang.t("compare.best"), width)
+    best = c.best_practice
     for t in c.totals.itertuples():
-        steps = c.best_practice[c.best_practice["organisation"] == t.organisation] \
-            if not c.best_practice.empty else c.best_practice
-        lines.append(f"  {t.organisation}: {t.hours:,.0f} ({_span(t.hours_low, t.hours_high)}) h/yr "
-                     f"from {_steps(len(steps))} ({t.steps_automate} automated elsewhere, "
-                     f"{t.steps_faster} faster elsewhere)")
+        steps = best[best["organisation"] == t.organisation] if not best.empty else best
+        text = lang.t("compare.best_org", organisation=t.organisation, hours=t.hours, low=t.hours_low,
+                      high=t.hours_high, steps=_steps(len(steps), lang), automate=t.steps_automate,
+                      faster=t.steps_faster)
+        lines += _fit(text, width, "    ", "  ")
         for r in steps.head(top).itertuples():
-            span = f"({_span(r.hours_low, r.hours_high)})"
-            lines.append(f"    {r.hours:>7,.0f} {span:<13} {_shown(r)}: {_saving(r)}")
+            first = f"    {lang.num(r.hours):>7} {'(' + _span(r.hours_low, r.hours_high, lang) + ')':<13} "
+            lines += _fit(f"{_shown(r)}: {_saving(r, lang)}", width, " " * len(first), first)
         if len(steps) > top:
-            lines.append(f"    ... and {len(steps) - top:,} more")
+            lines.append("    " + lang.t("compare.more", count=len(steps) - top))
     total = c.totals[["hours", "hours_low", "hours_high"]].sum()
-    lines.append(f"  all organisations: {total['hours']:,.0f} ({_span(total['hours_low'], total['hours_high'])}) "
-                 "h/yr (their steps added; no step of an organisation counted twice)")
-    return lines
+    text = lang.t("compare.best_total", hours=total["hours"], low=total["hours_low"], high=total["hours_high"])
+    return lines + _fit(text, width, "    ", "  ")
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
+def _cell(value: object, lang: Lang) -> str:
+    """A table cell as text: numbers in ``lang``'s conventions, NaN empty."""
+    if isinstance(value, (bool, np.bool_)):
+        return lang.t("word.yes" if value else "word.no")
+    if isinstance(value, (float, np.floating)):
         if math.isnan(value):
             return ""
-        return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
+        return lang.num(value, 2) if abs(value) < 10 else lang.num(value, 0)
+    if isinstance(value, (int, np.integer)):
+        return lang.num(value, 0)
     return str(value)
 
 
-def compare_markdown(comparison: Comparison, *, title: str, heatmap: str | None = None) -> str:
-    """Markdown report: the findings, then every table (the full one last)."""
+def compare_markdown(comparison: Comparison, *, title: str, heatmap: str | None = None,
+                     lang: Lang | None = None) -> str:
+    """Markdown report: the findings, then every table (the full one last), in ``lang``.
+
+    Example:
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> text = compare_markdown(found, title="Invoices by channel")
+        >>> text.splitlines()[:3]
+        ['# Invoices by channel', '', '```']
+        >>> [line for line in text.splitlines() if line.startswith("## ")]
+        ['## comparison', '## totals', '## best practice', '## proven elsewhere', '## differs most', '## local']
+    """
+    lang = lang or english()
     out = [f"# {markdown_text(title)}", ""]
     if heatmap:
-        out += [f"Heatmap: `{markdown_text(heatmap)}`", ""]
-    out += ["```", *(printable(line) for line in compare_lines(comparison, top=10)), "```", ""]
-    for name, table in export_tables(comparison).items():
-        out += [f"## {name.replace('_', ' ')}", "", *_markdown_table(table), ""]
+        out += [f"{lang.t('compare.heatmap')}: `{markdown_text(heatmap)}`", ""]
+    out += ["```", *(printable(line) for line in compare_lines(comparison, top=10, lang=lang)), "```", ""]
+    for shown in shown_tables(export_tables(comparison), lang):
+        out += [f"## {markdown_text(shown.title)}", "", *_markdown_table(shown.table, lang), ""]
     return "\n".join(out)
 
 
-def _markdown_table(table: pd.DataFrame) -> list[str]:
+def _markdown_table(table: pd.DataFrame, lang: Lang) -> list[str]:
     if table.empty:
-        return ["(none)"]
+        return [lang.t("compare.none")]
     head = "| " + " | ".join(markdown_text(c) for c in table.columns) + " |"
     rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(markdown_text(_cell(v)) for v in row) + " |"
+    rows = ["| " + " | ".join(markdown_text(_cell(v, lang)) for v in row) + " |"
             for row in table.itertuples(index=False)]
     return [head, rule, *rows]
 
 
 def compare_html(comparison: Comparison, *, title: str, heatmap_svg: str | None,
-                 load_lines: list[str]) -> str:
-    """A self-contained HTML page: heatmap, findings, every table, load reports."""
+                 load_lines: list[str], lang: Lang | None = None) -> str:
+    """A self-contained HTML page in ``lang``: heatmap, findings, every table, load reports.
+
+    Example:
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> page = compare_html(found, title="Invoices <by channel>", heatmap_svg=None,
+        ...                     load_lines=["24,883 rows read"])
+        >>> page.splitlines()[1]
+        '<html lang="en"><head><meta charset="utf-8"><title>Invoices &lt;by channel&gt;</title>'
+        >>> "<script" in page, "<li>24,883 rows read</li>" in page
+        (False, True)
+    """
+    lang = lang or english()
     esc = lambda text: html.escape(printable(text))  # noqa: E731
-    findings = "\n".join(esc(line) for line in compare_lines(comparison, top=20))
-    tables = "\n".join(f"<h2>{esc(name.replace('_', ' '))}</h2>\n{_html_table(table)}"
-                       for name, table in export_tables(comparison).items())
+    findings = "\n".join(esc(line) for line in compare_lines(comparison, top=20, lang=lang))
+    tables = "\n".join(f"<h2>{esc(shown.title)}</h2>\n{_html_table(shown.table, lang)}"
+                       for shown in shown_tables(export_tables(comparison), lang))
     load = "\n".join(f"<li>{esc(line.strip())}</li>" for line in load_lines)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<html lang="{lang.code}"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1400px; }}
 table {{ border-collapse: collapse; font-size: 0.85em; }}
@@ -177,30 +258,33 @@ th {{ background: #f3f3f3; position: sticky; top: 0; }}
 pre {{ background: #f8f8f8; padding: 1em; overflow-x: auto; }}
 </style></head><body>
 <h1>{esc(title)}</h1>
-<p>The same process in several organisations, analysed alike. No individual employee is named
-or compared.</p>
+<p>{esc(lang.t("compare.intro"))}</p>
 <div class=heatmap>{heatmap_svg or ''}</div>
-<h2>Findings</h2>
+<h2>{esc(lang.t("compare.findings"))}</h2>
 <pre>{findings}</pre>
 {tables}
-<h2>Load reports</h2><ul>
+<h2>{esc(lang.t("compare.load_reports"))}</h2><ul>
 {load}
 </ul>
 </body></html>
 """
 
 
-def _html_table(table: pd.DataFrame) -> str:
-    if table.empty:
-        return "<p>(none)</p>"
+def _html_table(table: pd.DataFrame, lang: Lang) -> str:
     esc = lambda text: html.escape(printable(text))  # noqa: E731
+    if table.empty:
+        return f"<p>{esc(lang.t('compare.none'))}</p>"
     head = "".join(f"<th>{esc(c)}</th>" for c in table.columns)
     rows = []
     for row in table.itertuples(index=False):
-        cells = "".join(f"<td class=n>{esc(_cell(v))}</td>" if isinstance(v, (int, float)) and not
-                        isinstance(v, bool) else f"<td>{esc(_cell(v))}</td>" for v in row)
+        cells = "".join(f"<td class=n>{esc(_cell(v, lang))}</td>" if _number(v) else f"<td>{esc(_cell(v, lang))}</td>"
+                        for v in row)
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 __all__ = ["TABLE_COLUMNS", "compare_html", "compare_lines", "compare_markdown", "export_tables"]

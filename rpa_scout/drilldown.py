@@ -7,8 +7,8 @@
   the distribution of its handling times as a text histogram, its criteria raw and
   0–1, the knock-outs and the assumptions (``rpa-scout rank --explain``).
 
-Pure: the log and the results of the stages in, tables and lines out. Resources are
-never listed.
+Pure: the log and the results of the stages in, tables and lines out, in the chosen
+language (:mod:`rpa_scout.lang`). Resources are never listed.
 """
 
 from __future__ import annotations
@@ -19,25 +19,24 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from rpa_scout.assumptions import Assumption
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, XES, LogColumns, require_columns
-from rpa_scout.explain import knock_out_text
+from rpa_scout.explain import criterion_name, knock_out_text, reason, source_name, why_excluded
 from rpa_scout.graph import encode
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.labels import SEPARATOR, find_activity, show
 from rpa_scout.lifecycle import pair_lifecycle
+from rpa_scout.lang import Lang, english
 from rpa_scout.manual import PERSON
+from rpa_scout.present import DEFAULT_WIDTH, assumption_lines, wrap
 from rpa_scout.rank import Ranking
 from rpa_scout.settings import CRITERIA, Settings
 
 #: Histogram bins of handling minutes: a step takes seconds, minutes or hours.
 BINS = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 240.0, 480.0, np.inf)
 BAR = 40
-RAW = {"rule_basedness": ("rule_accuracy_raw", "decision-tree accuracy"),
-       "standardisation": ("top_successor_share_raw", "share of its most common successor"),
-       "variability": ("handling_spread_raw", "spread of log handling time"),
-       "stability": ("stability_cv_raw", "month-to-month CV"),
-       "rework": ("rework_share_raw", "share of executions repeating the step in a case")}
+#: Criterion → the column of its raw measure (named by ``explain.raw.<criterion>``).
+RAW = {"rule_basedness": "rule_accuracy_raw", "standardisation": "top_successor_share_raw",
+       "variability": "handling_spread_raw", "stability": "stability_cv_raw", "rework": "rework_share_raw"}
 
 
 @dataclass(frozen=True)
@@ -49,17 +48,24 @@ class CaseTable:
     cases: int
     executions: int
 
-    def lines(self, labels: Mapping[str, str] | None = None, timezone: str = "UTC") -> list[str]:
-        """A header, then one line per case."""
-        head = (f"{show(self.activity, labels)}: {self.executions:,} executions in {self.cases:,} cases; "
-                f"the {len(self.table):,} with the most handling time (times in {timezone})")
-        out = [head, f"{'case':<18}{'started':<18}{'variant':>9}{'steps':>7}{'times':>6}"
-               f"{'minutes':>10}  source"]
+    def lines(self, labels: Mapping[str, str] | None = None, timezone: str = "UTC", *,
+              lang: Lang | None = None) -> list[str]:
+        """A header, then one line per case, in ``lang`` (English by default)."""
+        lang = lang or english()
+        head = lang.t("cases.head", name=show(self.activity, labels), executions=self.executions,
+                      cases=self.cases, listed=len(self.table), zone=timezone)
+        heads = [lang.t(key) for key in ("cases.col.case", "cases.col.started", "cases.col.variant",
+                                         "col.steps", "cases.col.times", "cases.col.minutes", "col.source")]
+        w = [max(least, len(h) + 1) for least, h in zip((18, 18, 9, 7, 6, 10), heads)]
+        out = [head, f"{heads[0]:<{w[0]}}{heads[1]:<{w[1]}}{heads[2]:>{w[2]}}{heads[3]:>{w[3]}}{heads[4]:>{w[4]}}"
+               f"{heads[5]:>{w[5]}}  {heads[6]}"]
         for r in self.table.itertuples(index=False):
-            started = r.started.tz_convert(timezone).strftime("%Y-%m-%d %H:%M")
-            minutes = "-" if pd.isna(r.handling_min) else f"{r.handling_min:,.1f}"
-            out.append(f"{str(r.case)[:17]:<18}{started:<18}{'#' + str(r.variant):>9}{r.steps:>7}"
-                       f"{r.executions:>6}{minutes:>10}  {r.source}")
+            local = r.started.tz_convert(timezone)
+            started = f"{lang.date(local)} {local.strftime('%H:%M')}"
+            minutes = "-" if pd.isna(r.handling_min) else lang.num(r.handling_min, 1)
+            out.append(f"{str(r.case)[:w[0] - 1]:<{w[0]}}{started:<{w[1]}}{'#' + str(r.variant):>{w[2]}}"
+                       f"{lang.num(r.steps):>{w[3]}}{lang.num(r.executions):>{w[4]}}{minutes:>{w[5]}}  "
+                       f"{source_name(r.source, lang)}")
         return out
 
 
@@ -144,7 +150,8 @@ def case_variants(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.DataFra
 
 def explain_candidate(log: pd.DataFrame, ranking: Ranking, name: str, *,
                       settings: Settings | None = None, labels: Mapping[str, str] | None = None,
-                      columns: LogColumns = XES) -> list[str]:
+                      columns: LogColumns = XES, lang: Lang | None = None,
+                      width: int = DEFAULT_WIDTH) -> list[str]:
     """Everything behind one candidate's figure, as lines of text.
 
     Args:
@@ -154,6 +161,8 @@ def explain_candidate(log: pd.DataFrame, ranking: Ranking, name: str, *,
         settings: the settings the ranking was made with (zone, fit threshold).
         labels: activity → display name.
         columns: column mapping.
+        lang: the language of the words and numbers (English by default).
+        width: the lines' width in columns (sentences are wrapped to it).
 
     Returns:
         Lines: the figure and how it multiplies, volumes per month, the handling-time
@@ -169,105 +178,118 @@ def explain_candidate(log: pd.DataFrame, ranking: Ranking, name: str, *,
         >>> ranking = rank_candidates(log)
         >>> explain_candidate(log, ranking, "Kustannuspaikan tiliöinti")[0].startswith("Kustannuspaikan")
         True
+        >>> explain_candidate(log, ranking, "Kustannuspaikan tiliöinti", lang=Lang("fi"))[0]
+        'Kustannuspaikan tiliöinti (vaihe; sija 1, suositellaan)'
     """
     settings = settings or Settings()
+    lang = lang or english()
     cand = ranking.candidates
     names = list(cand["candidate"]) if not cand.empty else []
     known = names + [str(a) for a in log[columns.activity].astype("string").dropna().unique()]
     found = find_activity(name, known, labels, what="candidate or activity")
     if found not in names:
-        return _not_a_candidate(ranking, found, labels)
-    row = cand[cand["candidate"] == found].iloc[0]
+        return _not_a_candidate(ranking, found, labels, lang, width)
+    chosen = cand[cand["candidate"] == found]
+    row = chosen.iloc[0]
     steps = found.split(SEPARATOR) if row["kind"] == "routine" else [found]
     inst = ranking.handling.instances
     mine = inst[inst[columns.activity].astype("string").isin(steps).to_numpy()
                 & (inst[PERFORMER] == PERSON).to_numpy()]
-    return [*_figure(row, found, labels, settings), "",
-            *_monthly(mine, settings.read.timezone, columns), "",
-            *_histogram(mine, row), "", *_criteria(row, settings), "", *_knock_out(row), "",
-            "Assumptions", *(f"  - {_assumption(a)}" for a in ranking.assumptions),
-            *(f"  - {n}" for n in ranking.notes)]
+    why = reason(next(chosen.itertuples(index=False)), ranking.fit_threshold, lang=lang)
+    return [*_figure(row, show(found, labels), why, lang, width), "",
+            *_monthly(mine, settings.read.timezone, columns, lang), "",
+            *_histogram(mine, row, lang, width), "", *_criteria(row, settings, lang, width), "",
+            *_knock_out(row, lang, width), "", *assumption_lines(ranking, lang, width)]
 
 
-def _not_a_candidate(ranking: Ranking, activity: str, labels: Mapping[str, str] | None) -> list[str]:
+def _not_a_candidate(ranking: Ranking, activity: str, labels: Mapping[str, str] | None, lang: Lang,
+                     width: int) -> list[str]:
     excluded = ranking.excluded
-    why = "it has no person work with a handling time"
+    why = lang.t("explain.no_person_work")
     if not excluded.empty and activity in set(excluded["activity"]):
-        why = str(excluded.loc[excluded["activity"] == activity, "why"].iloc[0])
-    return [f"{show(activity, labels)} is not a candidate: {why}"]
+        r = next(excluded[excluded["activity"] == activity].itertuples(index=False))
+        why = why_excluded(str(r.verdict), str(r.evidence), str(r.source), lang)
+    return wrap(lang.t("explain.not_candidate", name=show(activity, labels), why=why), width)
 
 
-def _figure(row: pd.Series, name: str, labels: Mapping[str, str] | None, settings: Settings) -> list[str]:
-    status = "recommended" if row["recommended"] else "not recommended"
-    rank = f"rank {int(row['rank'])}, " if pd.notna(row.get("rank")) and row.get("rank") else ""
-    return [f"{show(name, labels)} ({row['kind']}; {rank}{status})",
-            f"  {row['hours_per_year']:,.0f} h/yr (80 % interval {row['hours_low']:,.0f}–"
-            f"{row['hours_high']:,.0f}) = {row['annual_timed']:,.0f} timed executions a year × "
-            f"{row['handling_min']:.1f} min ({row['handling_source']}) × {row['automatable_share']:.0%} "
-            "rule-predictable",
-            f"  {row['annual_executions']:,.0f} executions by people a year, {row['timed_share']:.0%} with a "
-            f"clock time; {row['fte']:.2f} FTE, {row['euros_per_year']:,.0f} € a year",
-            f"  reason: {row['reason']}"]
+def _figure(row: pd.Series, shown: str, why: str, lang: Lang, width: int) -> list[str]:
+    """The candidate, how its hours multiply, its executions, FTE and euros, its reason."""
+    status = lang.t("explain.recommended" if row["recommended"] else "explain.not_recommended")
+    rank = lang.t("explain.rank", rank=int(row["rank"])) if pd.notna(row.get("rank")) and row.get("rank") else ""
+    title = lang.t(f"explain.title.{row['kind']}", name=shown, rank=rank, status=status)
+    hours = lang.t("explain.hours", hours=row["hours_per_year"], low=row["hours_low"], high=row["hours_high"],
+                   timed=row["annual_timed"], minutes=row["handling_min"],
+                   source=source_name(row["handling_source"], lang), share=row["automatable_share"])
+    executions = lang.t("explain.executions", executions=row["annual_executions"], timed_share=row["timed_share"],
+                        fte=row["fte"], euros=row["euros_per_year"])
+    out = wrap(title, width)
+    for text in (hours, executions, lang.t("explain.reason", reason=why)):
+        out += wrap(text, width, indent="    ", first="  ")
+    return out
 
 
-def _monthly(mine: pd.DataFrame, timezone: str, columns: LogColumns) -> list[str]:
-    out = [f"Executions by people per month ({timezone})"]
+def _monthly(mine: pd.DataFrame, timezone: str, columns: LogColumns, lang: Lang) -> list[str]:
+    out = [lang.t("explain.monthly", zone=timezone)]
     if mine.empty:
-        return out + ["  none"]
+        return out + ["  " + lang.t("explain.none")]
     months = mine[columns.timestamp].dt.tz_convert(timezone).dt.strftime("%Y-%m")
     counts = months.value_counts().sort_index()
     full = pd.period_range(counts.index[0], counts.index[-1], freq="M").strftime("%Y-%m")
     counts = counts.reindex(full, fill_value=0)
     top = max(int(counts.max()), 1)
-    out += [f"  {month}  {'█' * round(BAR * n / top):<{BAR}} {n:,}" for month, n in counts.items()]
+    out += [f"  {month}  {'█' * round(BAR * n / top):<{BAR}} {lang.num(n)}" for month, n in counts.items()]
     return out
 
 
-def _histogram(mine: pd.DataFrame, row: pd.Series) -> list[str]:
+def _histogram(mine: pd.DataFrame, row: pd.Series, lang: Lang, width: int) -> list[str]:
     minutes = (mine[HANDLING].to_numpy(dtype=float) / 60.0)
     minutes = minutes[np.isfinite(minutes)]
-    out = [f"Handling time per execution, minutes ({row['handling_source']}; the mean's 80 % interval "
-           f"{_interval(row)})"]
+    out = wrap(lang.t("explain.histogram", source=source_name(row["handling_source"], lang),
+                      interval=_interval(row, lang)), width)
     if not len(minutes):
-        return out + ["  no execution has a handling time"]
+        return out + ["  " + lang.t("explain.no_handling")]
     counts, _ = np.histogram(minutes, bins=np.asarray(BINS))
     top = max(int(counts.max()), 1)
     for low, high, n in zip(BINS[:-1], BINS[1:], counts):
-        span = f"{low:g}–{high:g}" if np.isfinite(high) else f"{low:g}+"
-        out.append(f"  {span:>9}  {'█' * round(BAR * n / top):<{BAR}} {n:,}")
-    out.append(f"  mean {minutes.mean():.1f}, median {np.median(minutes):.1f}, {len(minutes):,} timed "
-               "executions")
+        span = f"{lang.general(low)}–{lang.general(high)}" if np.isfinite(high) else f"{lang.general(low)}+"
+        out.append(f"  {span:>9}  {'█' * round(BAR * n / top):<{BAR}} {lang.num(n)}")
+    out.append("  " + lang.t("explain.summary", mean=minutes.mean(), median=np.median(minutes),
+                             count=len(minutes)))
     return out
 
 
-def _interval(row: pd.Series) -> str:
+def _interval(row: pd.Series, lang: Lang) -> str:
     low, high = row.get("handling_low_min"), row.get("handling_high_min")
-    return "not computed for a routine" if pd.isna(low) else f"{low:.1f}–{high:.1f}"
+    return lang.t("explain.no_interval") if pd.isna(low) else f"{lang.num(low, 1)}–{lang.num(high, 1)}"
 
 
-def _criteria(row: pd.Series, settings: Settings) -> list[str]:
+def _criteria(row: pd.Series, settings: Settings, lang: Lang, width: int) -> list[str]:
+    """Each criterion 0–1 with its weight and raw measure, then the fit and its threshold."""
     weights = settings.rank.weights
-    out = ["Criteria (0–1, 1 = fits a robot; weight in the fit; the raw measure)"]
-    for name in (*CRITERIA, "volume", "handling"):
+    names = {name: criterion_name(name, lang) for name in (*CRITERIA, "volume", "handling")}
+    fit = lang.t("sort.fit")
+    pad = max(16, max(len(n) for n in (*names.values(), fit)) + 1)
+    out = [lang.t("explain.criteria")]
+    for name, shown_name in names.items():
         value = row.get(name)
-        shown = "unknown" if pd.isna(value) else f"{value:.2f}"
-        raw, what = RAW.get(name, (None, ""))
-        raw_text = f"; {what} {row[raw]:.2f}" if raw and pd.notna(row.get(raw)) else ""
-        out.append(f"  {name:<16}{shown:>8}   weight {weights.get(name, 0.0):.2f}{raw_text}")
-    out.append(f"  {'fit':<16}{row['fit']:>8.2f}   threshold {settings.rank.fit_threshold:.2f}")
+        shown = lang.t("explain.unknown") if pd.isna(value) else lang.num(value, 2)
+        raw = RAW.get(name)
+        raw_text = (f"; {lang.t(f'explain.raw.{name}')} {lang.num(row[raw], 2)}"
+                    if raw and pd.notna(row.get(raw)) else "")
+        first = f"  {shown_name:<{pad}}{shown:>8}   "
+        out += wrap(lang.t("explain.weight", weight=weights.get(name, 0.0)) + raw_text, width,
+                    indent=" " * len(first), first=first)
+    threshold = lang.t("explain.threshold", threshold=settings.rank.fit_threshold)
+    out.append(f"  {fit:<{pad}}{lang.num(row['fit'], 2):>8}   {threshold}")
     return out
 
 
-def _knock_out(row: pd.Series) -> list[str]:
+def _knock_out(row: pd.Series, lang: Lang, width: int) -> list[str]:
     code = row.get("knock_out") or ""
     if not code:
-        return ["Knock-outs: none"]
-    return ["Knock-outs", "  " + knock_out_text(code, float(row["knock_out_value"]),
-                                                float(row["knock_out_limit"]))]
-
-
-def _assumption(a: Assumption) -> str:
-    return a.line() if not pd.isna(a.value) else f"{a.name}: {a.source} ({a.kind})"
+        return [lang.t("explain.knock_outs_none")]
+    text = knock_out_text(code, float(row["knock_out_value"]), float(row["knock_out_limit"]), lang)
+    return [lang.t("explain.knock_outs"), *wrap(text, width, indent="    ", first="  ")]
 
 
 __all__ = ["CaseTable", "case_variants", "cases_behind", "explain_candidate"]

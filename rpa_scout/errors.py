@@ -4,31 +4,93 @@ from __future__ import annotations
 
 
 class RpaScoutError(Exception):
-    """Base class for every error rpa_scout reports to the user."""
+    """Base class for every error rpa_scout reports to the user.
+
+    Catch it to show the one-line message, as the CLI does (``Error: ...``).
+
+    Example:
+        >>> from rpa_scout import RpaScoutError, read_log
+        >>> try:
+        ...     read_log("eventlogs/no-such-log.csv")
+        ... except RpaScoutError as err:
+        ...     print(f"Error: {err}")
+        Error: eventlogs/no-such-log.csv: no such file; check the path
+    """
 
 
 class InputError(RpaScoutError):
-    """A log file cannot be read: missing, unknown format, empty, malformed or unsafe."""
+    """A log file cannot be read: missing, unknown format, empty, malformed or unsafe.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> read_log("eventlogs/README.md")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.InputError: README.md: unknown log format; supported: .csv, ...
+    """
 
 
 class LimitError(InputError):
-    """A file goes past a safety limit (size, compression ratio, columns, nesting depth)."""
+    """A file goes past a safety limit (size, compression ratio, columns, nesting depth).
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> read_log("eventlogs/ostolaskut.csv.gz", max_bytes=1000)
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.LimitError: ostolaskut.csv.gz: holds more than 1000 bytes of data ...
+    """
 
 
 class ColumnError(RpaScoutError):
-    """A required column is missing or the column mapping is ambiguous."""
+    """A required column is missing or the column mapping is ambiguous.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> read_log("eventlogs/ostolaskut.csv.gz", case="asianumero")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ColumnError: ostolaskut.csv.gz: --case column 'asianumero' not found; ...
+    """
 
 
 class ConfigError(RpaScoutError):
-    """A configuration, standard-times or option value is invalid."""
+    """A configuration, standard-times or option value is invalid.
+
+    Example:
+        >>> from rpa_scout import RankConfig
+        >>> RankConfig(sort_by="colour")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: unknown sort key 'colour'; choose one of hours, fit, ...
+    """
 
 
 class OutputError(RpaScoutError):
-    """An output file cannot be written (missing or unwritable folder, full disk, ...)."""
+    """An output file cannot be written (missing or unwritable folder, full disk, ...).
+
+    Example:
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.files import check_output
+        >>> check_output(Path("no-such-folder/map.svg"))
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.OutputError: no-such-folder/map.svg: the folder no-such-folder does ...
+    """
 
 
 class RenderError(RpaScoutError):
-    """A picture cannot be rendered (for example Graphviz's ``dot`` is missing)."""
+    """A picture cannot be rendered (for example Graphviz's ``dot`` is missing).
+
+    Example:
+        >>> from rpa_scout import RenderError, render_svg
+        >>> try:
+        ...     svg = render_svg("digraph { Kirjaus -> Päätös }")
+        ... except RenderError as err:    # no Graphviz: the message says how to install it
+        ...     svg = None
+        >>> svg is None or svg.startswith("<?xml")
+        True
+    """
 
 
 class DotTimeout(RenderError):

@@ -28,6 +28,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError, ConfigError
+from rpa_scout.lang import Lang, Message, english
 from rpa_scout.settings import Condition, FilterSettings, Settings
 
 #: Values of a column named in an error when a condition matches nothing.
@@ -36,7 +37,8 @@ SHOWN_VALUES = 10
 
 @dataclass(frozen=True)
 class FilterStep:
-    """One filter as applied: what it did, and the cases and events left after it."""
+    """One filter as applied: what it did (English text that shows in any language: a
+    :class:`rpa_scout.lang.Message`), and the cases and events left after it."""
 
     what: str
     cases: int
@@ -45,7 +47,21 @@ class FilterStep:
 
 @dataclass(frozen=True)
 class FilterReport:
-    """What the filters kept and dropped, step by step (empty when none is set)."""
+    """What the filters kept and dropped, step by step (empty when none is set).
+
+    Example:
+        >>> from rpa_scout import filter_log, read_log
+        >>> from rpa_scout.settings import FilterSettings, Settings
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> paper = Settings(filter=FilterSettings(where=("case:channel=paperi",)))
+        >>> _, kept = filter_log(log, settings=paper)
+        >>> kept.cases_before, kept.cases_kept
+        (3000, 360)
+        >>> print("\\n".join(kept.lines()))
+        filters kept 360 of 3,000 cases and 3,369 of 24,883 events (dropped 2,640 cases, 21,514 events),
+        in this order:
+          1. ...: 360 cases, 3,369 events left
+    """
 
     cases_before: int
     events_before: int
@@ -61,15 +77,17 @@ class FilterReport:
         """Events left after every filter."""
         return self.steps[-1].events if self.steps else self.events_before
 
-    def lines(self) -> list[str]:
-        """One line for the whole, then one per filter (nothing when no filter is set)."""
+    def lines(self, lang: Lang | None = None) -> list[str]:
+        """One line for the whole, then one per filter (nothing when no filter is set), in
+        ``lang`` (English by default)."""
         if not self.steps:
             return []
-        head = (f"filters kept {self.cases_kept:,} of {self.cases_before:,} cases and "
-                f"{self.events_kept:,} of {self.events_before:,} events (dropped "
-                f"{self.cases_before - self.cases_kept:,} cases, "
-                f"{self.events_before - self.events_kept:,} events), in this order:")
-        return [head, *(f"  {i}. {s.what}: {s.cases:,} cases, {s.events:,} events left"
+        lang = lang or english()
+        head = lang.t("filter.kept", cases=self.cases_kept, cases_before=self.cases_before,
+                      events=self.events_kept, events_before=self.events_before,
+                      cases_dropped=self.cases_before - self.cases_kept,
+                      events_dropped=self.events_before - self.events_kept)
+        return [head, *("  " + lang.t("filter.step", number=i, what=s.what, cases=s.cases, events=s.events)
                         for i, s in enumerate(self.steps, start=1))]
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,11 +200,9 @@ def _period(log: pd.DataFrame, chosen: FilterSettings, timezone: str,
         keep &= (times >= start).to_numpy(dtype=bool)
     if end is not None:
         keep &= (times < end).to_numpy(dtype=bool)
-    span = f"{chosen.date_from or '…'} .. {chosen.date_to or '…'} (local days, {timezone})"
-    if chosen.period_basis == "cases":
-        what = f"cases started {span}, with all their events (--period-basis cases)"
-    else:
-        what = f"events in {span}, cases cut at its edges (--period-basis events)"
+    span = Message("filter.span", start=chosen.date_from or "…", end=chosen.date_to or "…", zone=timezone)
+    what = Message("filter.period_cases" if chosen.period_basis == "cases" else "filter.period_events",
+                   span=span)
     first, last = times.min(), times.max()
     local = lambda t: t.tz_convert(timezone).strftime("%Y-%m-%d")  # noqa: E731
     basis = "cases start" if chosen.period_basis == "cases" else "events fall"
@@ -207,15 +223,15 @@ def _condition(log: pd.DataFrame, condition: Condition, column: str) -> tuple[np
     values = log[column]
     hit = _matches(values, condition.values)
     keep = ~hit if condition.operator in ("!=", "not in") else hit
-    where = condition.text()
+    where: str = f"--where {condition.text()}"
     if column != condition.column:
-        where += f" (column {column})"
+        where = Message("filter.where_column", condition=condition.text(), column=column)
     seen = pd.Series(values.dropna().unique())
     shown = ", ".join(sorted(map(str, seen.head(SHOWN_VALUES * 10)))[:SHOWN_VALUES])
     more = f" and {len(seen) - SHOWN_VALUES:,} more" if len(seen) > SHOWN_VALUES else ""
     empty = (f"--where {condition.text()} matches none of the {len(log):,} events "
              f"({condition.column} has {shown}{more})")
-    return keep, f"--where {where}", empty
+    return keep, where, empty
 
 
 def _matches(values: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
@@ -235,7 +251,7 @@ def _rare(log: pd.DataFrame, min_cases: int, columns: LogColumns) -> tuple[np.nd
     common = cases.index[cases >= min_cases]
     keep = act.isin(list(common)).to_numpy(dtype=bool)
     dropped = len(cases) - len(common)
-    what = f"activities in fewer than {min_cases:,} cases dropped ({dropped:,} of {len(cases):,})"
+    what = Message("filter.rare", min=min_cases, dropped=dropped, total=len(cases))
     empty = (f"--min-cases {min_cases:,} drops every activity (the most common is in "
              f"{int(cases.max()):,} cases)")
     return keep, what, empty

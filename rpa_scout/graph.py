@@ -70,7 +70,16 @@ class Trace:
 
 
 def encode(log: pd.DataFrame, *, columns: LogColumns = XES) -> Trace:
-    """Reduce a log to integer codes, pairing start/complete events into instances first."""
+    """Reduce a log to integer codes, pairing start/complete events into instances first.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> from rpa_scout.graph import encode
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> trace = encode(log)        # 49,766 start and complete events: 24,883 instances
+        >>> len(trace.case), trace.names[:2], trace.ticks_per_s
+        (24883, ['Arkistointi', 'Asiatarkastus'], 1000000000)
+    """
     frame = log
     if columns.lifecycle in log.columns:
         frame = pair_lifecycle(log, columns=columns).instances
@@ -154,13 +163,38 @@ def discover_graph(log: pd.DataFrame, *, columns: LogColumns = XES) -> nx.DiGrap
 
     Returns:
         A ``networkx.DiGraph``; see the module docstring for the attributes.
+
+    Example:
+        >>> from rpa_scout import discover_graph, read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> graph = discover_graph(log)
+        >>> graph.number_of_nodes(), graph.number_of_edges(), graph.graph
+        (15, 25, {'cases': 3000, 'events': 24883})
+        >>> graph.nodes["Asiatarkastus"]["events"], graph.nodes["Asiatarkastus"]["handling_median_s"]
+        (3254, 190.0)
+        >>> graph.edges["Asiatarkastus", "Hyväksyntä"]["count"]
+        3000
     """
     require_columns(log, columns)
     return graph_from_trace(encode(log, columns=columns))
 
 
 def graph_from_trace(trace: Trace) -> nx.DiGraph:
-    """Build the graph from an encoded log (see :func:`encode`)."""
+    """Build the graph from an encoded log (see :func:`encode`).
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout.graph import encode, graph_from_trace
+        >>> log = pd.DataFrame({"case:concept:name": ["c1", "c1", "c2", "c2", "c2"],
+        ...                     "concept:name": ["A", "B", "A", "C", "B"],
+        ...                     "time:timestamp": pd.to_datetime(["2024-02-01 10:00", "2024-02-01 11:00",
+        ...                         "2024-02-02 10:00", "2024-02-02 12:00", "2024-02-02 13:00"], utc=True)})
+        >>> graph = graph_from_trace(encode(log))
+        >>> sorted(graph.edges(data="count"))
+        [('A', 'B', 1), ('A', 'C', 1), ('B', '■ end', 2), ('C', 'B', 1), ('▶ start', 'A', 2)]
+        >>> graph.edges["A", "C"]["wait_median_s"], graph.edges["A", "C"]["wait_basis"]
+        (7200.0, 'complete→complete')
+    """
     names = trace.names
     k, n = len(names), len(trace.case)
     graph = nx.DiGraph()
@@ -376,6 +410,14 @@ def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float =
 
     Returns:
         A new graph; ``graph.graph["filter"]`` records the settings and what was hidden.
+
+    Example:
+        >>> from rpa_scout import discover_graph, filter_graph, read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> simple = filter_graph(discover_graph(log), activities=80, paths=60, log=log)
+        >>> shown = simple.graph["filter"]
+        >>> shown["activities_kept"], shown["activities_total"], shown["edges_kept"], shown["edges_total"]
+        (7, 13, 8, 10)
     """
     for name, value in (("activities", activities), ("paths", paths)):
         if not 0 <= value <= 100:
@@ -420,7 +462,15 @@ def induced(graph: nx.DiGraph, nodes: Iterable[str]) -> nx.DiGraph:
 
 def covering_activities(counts: Iterable[tuple[str, int]], percent: float) -> list[str]:
     """The most frequent activities (ties by name) that together cover ``percent`` % of
-    the events; at least one."""
+    the events; at least one.
+
+    Example:
+        >>> from rpa_scout.graph import covering_activities
+        >>> covering_activities([("Kirjaus", 60), ("Päätös", 30), ("Arkistointi", 10)], 80)
+        ['Kirjaus', 'Päätös']
+        >>> covering_activities([("B", 5), ("A", 5)], 0)
+        ['A']
+    """
     ordered = sorted(counts, key=lambda item: (-item[1], str(item[0])))
     total = sum(c for _, c in ordered)
     keep: list[str] = []

@@ -71,7 +71,17 @@ MIN_TIGHT = 5
 
 @dataclass(frozen=True)
 class HandlingResult:
-    """Per-instance handling times and the per-activity summary."""
+    """Per-instance handling times and the per-activity summary.
+
+    Example:
+        >>> from rpa_scout import estimate_handling_time, read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> result = estimate_handling_time(log)
+        >>> len(result.instances), result.working_hours.start_hour, result.working_hours.end_hour
+        (24883, 8.0, 15.5)
+        >>> result.activities.loc[0, ["activity", "verdict", "source", "bound"]].tolist()
+        ['Asiatarkastus', 'manual', 'estimated', 'case']
+    """
 
     instances: pd.DataFrame
     activities: pd.DataFrame
@@ -253,6 +263,15 @@ def activity_means(upper: np.ndarray, bound: np.ndarray, activity: np.ndarray, r
     fewer than :data:`MIN_TIGHT`), never more than the mean of all its upper bounds. Bounded rows
     keep their own bound, cut at the level that makes their mean the target; rows with no
     bound or a batch bound take the target.
+
+    Example:
+        >>> import numpy as np
+        >>> from rpa_scout.handling import activity_means
+        >>> upper = np.array([600.0, 300.0, 900.0, np.inf, 120.0])   # seconds since a bound
+        >>> bound = np.array(["person", "person", "case", "none", "working day"])
+        >>> activity = np.array([0, 0, 0, 0, 1])
+        >>> activity_means(upper, bound, activity, np.ones(5, bool), work_share=0.5)
+        array([300., 300., 300., 300.,  60.])
     """
     out = np.full(len(upper), np.nan)
     finite = rows & np.isfinite(upper) & (bound != BATCH_BOUND)
@@ -331,6 +350,15 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     source and dominant bound (:class:`rpa_scout.calibration.Calibration`).
     ``loose_share`` is the share of timed person instances bounded only by the working
     day or by nothing, or with no person's previous work to bound them.
+
+    Example:
+        >>> from rpa_scout import detect_manual, estimate_handling_time, read_log
+        >>> from rpa_scout.handling import summarise_handling
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> manual = detect_manual(log)
+        >>> result = estimate_handling_time(log, manual=manual)
+        >>> summarise_handling(result.instances, manual.activities).equals(result.activities)
+        True
     """
     act = inst[columns.activity].astype("string")
     person = inst[PERFORMER] == PERSON
@@ -395,7 +423,16 @@ def _mode(frame: pd.DataFrame, column: str) -> pd.Series:
 def previous_end(group: np.ndarray, end: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:
     """For each row, the latest earlier completion of an ``eligible`` row of the same group
     (NaN for none; rows of group -1 get NaN). Rows at the same instant are ordered by
-    position."""
+    position.
+
+    Example:
+        >>> import numpy as np
+        >>> from rpa_scout.handling import previous_end
+        >>> previous_end(np.array([0, 0, 1, 0, -1]), np.array([10.0, 20.0, 15.0, 30.0, 5.0]))
+        array([nan, 10., nan, 20., nan])
+        >>> previous_end(np.array([0, 0, 0]), np.array([10.0, 20.0, 30.0]), np.array([True, False, True]))
+        array([nan, 10., 10.])
+    """
     n = len(end)
     eligible = np.ones(n, dtype=bool) if eligible is None else eligible
     order = np.lexsort((np.arange(n), end, group))

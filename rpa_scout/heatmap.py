@@ -6,6 +6,7 @@ cell means the organisation does not have the step. Rows are the compared activi
 that matter most (steps proven elsewhere first, then by person hours), at most
 :data:`MAX_ROWS` so the picture stays readable; every cell carries a tooltip with its
 figures. No scripts, fonts or styles are fetched: the file shows offline in any browser.
+Every word and number is in the chosen language (:mod:`rpa_scout.lang`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import math
 import pandas as pd
 
 from rpa_scout.compare import AUTOMATED, Comparison
+from rpa_scout.explain import source_name
+from rpa_scout.lang import Lang, english
 from rpa_scout.safety import printable
 
 MAX_ROWS = 40
@@ -29,7 +32,7 @@ EMPTY = "#eeeeee"
 
 
 def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX_ROWS,
-                title: str = "Manual share by activity and organisation") -> str:
+                title: str | None = None, lang: Lang | None = None) -> str:
     """The heatmap of ``comparison`` as SVG text.
 
     Args:
@@ -37,7 +40,8 @@ def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX
         value: ``manual`` (share of executions done by people) or ``hours`` (person
             hours a year on the step).
         top: how many activities to draw (at most :data:`MAX_ROWS` are readable).
-        title: the picture's title.
+        title: the picture's title (by default, what the colour shows).
+        lang: the language of the words and numbers (English by default).
 
     Returns:
         An ``<svg>`` document.
@@ -48,7 +52,9 @@ def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX
         >>> heatmap_svg(compare_logs(logs)).startswith("<svg")
         True
     """
+    lang = lang or english()
     grid, shown, total = _grid(comparison, value, top)
+    title = title if title is not None else lang.t(f"heatmap.title.{value}")
     orgs = list(comparison.organisations)
     names = [_name(a, shown) for a in grid.index]
     label_w = PAD + int(0.62 * FONT * max([len(n) for n in names] + [10]))
@@ -61,9 +67,8 @@ def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="{FONT}">',
              f'<rect width="{width}" height="{height}" fill="white"/>',
              _text(PAD, ROW, title, weight="bold", size=FONT + 2),
-             _text(PAD, 2 * ROW - 4, f"{len(grid)} of {total} compared activities; "
-                   + ("share of executions done by people" if value == "manual"
-                      else "person hours a year on the step"), fill="#555")]
+             _text(PAD, 2 * ROW - 4, lang.t("heatmap.subtitle", shown=len(grid), total=total,
+                                            what=lang.t(f"heatmap.what.{value}")), fill="#555")]
     for j, org in enumerate(orgs):
         x = label_w + j * cell_w + cell_w / 2
         parts.append(_text(x, top_y - 6, _short(org, ORG_CHARS), anchor="middle", weight="bold", tip=org))
@@ -73,9 +78,10 @@ def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX
                            tip=names[i]))
         for j, org in enumerate(orgs):
             figures = shown.loc[(activity, org)] if (activity, org) in shown.index else None
-            parts.append(_cell(label_w + j * cell_w, y, cell_w, row[org], value, top_value,
-                               f"{names[i]} in {org}", figures))
-    parts.append(_legend(PAD, top_y + ROW * len(grid) + ROW, value, top_value))
+            where = lang.t("heatmap.where", activity=names[i], organisation=org)
+            parts.append(_cell(label_w + j * cell_w, y, cell_w, (row[org], value, top_value), where,
+                               figures, lang))
+    parts.append(_legend(PAD, top_y + ROW * len(grid) + ROW, value, top_value, lang))
     return "\n".join(parts + ["</svg>"]) + "\n"
 
 
@@ -109,30 +115,34 @@ def _name(activity: str, shown: pd.DataFrame) -> str:
     return str(shown.xs(activity, level="activity")["label"].iloc[0])
 
 
-def _cell(x: float, y: float, w: float, v: float, value: str, top_value: float, where: str,
-          figures: pd.Series | None) -> str:
+def _cell(x: float, y: float, w: float, shade: tuple[float, str, float], where: str,
+          figures: pd.Series | None, lang: Lang) -> str:
+    """One cell: ``shade`` is its value, what the values are and the top of the scale."""
+    v, value, top_value = shade
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return (f'<rect x="{x:.0f}" y="{y:.0f}" width="{w - 1:.0f}" height="{ROW - 1}" fill="{EMPTY}">'
-                f'<title>{_esc(where)}: not found there</title></rect>')
+                f'<title>{_esc(lang.t("heatmap.not_found", where=where))}</title></rect>')
     share = float(v) if value == "manual" else (math.log1p(float(v)) / math.log1p(top_value)
                                                if top_value > 0 else 0.0)
     colour = _colour(share)
-    text = f"{float(v):.0%}" if value == "manual" else f"{float(v):,.0f} h"
+    text = lang.pct(float(v)) if value == "manual" else f"{lang.num(float(v))} h"
     dark = share > 0.8 or share < 0.2
-    tip = f"{where}: {text}" + _tip(figures)
+    tip = f"{where}: {text}" + _tip(figures, lang)
     return (f'<g><title>{_esc(tip)}</title><rect x="{x:.0f}" y="{y:.0f}" width="{w - 1:.0f}" '
             f'height="{ROW - 1}" fill="{colour}"/>'
             + _text(x + w / 2, y + ROW - 6, text, anchor="middle", fill="white" if dark else "#222")
             + "</g>")
 
 
-def _tip(r: pd.Series | None) -> str:
+def _tip(r: pd.Series | None, lang: Lang) -> str:
     """Verdict, volume and handling time of a cell's activity in its organisation."""
     if r is None:
         return ""
     minutes = "" if r["verdict"] == AUTOMATED or pd.isna(r["handling_min"]) else \
-        f", {r['handling_min']:.1f} min ({r['handling_source']})"
-    return f"; {r['verdict']}, {r['volume_per_year']:,.0f} a year{minutes}"
+        lang.t("heatmap.tip_minutes", minutes=r["handling_min"], source=source_name(r["handling_source"], lang))
+    key = f"verdict.{r['verdict']}"
+    verdict = lang.t(key) if key in lang.messages else str(r["verdict"])
+    return lang.t("heatmap.tip", verdict=verdict, volume=r["volume_per_year"], minutes=minutes)
 
 
 def _colour(t: float) -> str:
@@ -141,18 +151,18 @@ def _colour(t: float) -> str:
     return "#" + "".join(f"{round(p + (q - p) * u):02x}" for p, q in zip(a, b))
 
 
-def _legend(x: float, y: float, value: str, top_value: float) -> str:
+def _legend(x: float, y: float, value: str, top_value: float, lang: Lang) -> str:
     steps = 20
     parts = [f'<rect x="{x + i * 12}" y="{y}" width="12" height="12" fill="{_colour(i / (steps - 1))}"/>'
              for i in range(steps)]
     if value == "manual":
-        ends = ("0 %: the system does it", "100 %: people do it")
+        ends = (lang.t("heatmap.legend.system"), lang.t("heatmap.legend.people"))
     else:
-        ends = ("0 h", f"{top_value:,.0f} h a year (log scale)")
+        ends = ("0 h", lang.t("heatmap.legend.hours", hours=top_value))
     parts.append(_text(x, y + 28, ends[0], fill="#555"))
     parts.append(_text(x + steps * 12, y + 28, ends[1], anchor="end", fill="#555"))
     parts.append(f'<rect x="{x + steps * 12 + 24}" y="{y}" width="12" height="12" fill="{EMPTY}"/>')
-    parts.append(_text(x + steps * 12 + 42, y + 11, "not found in that organisation", fill="#555"))
+    parts.append(_text(x + steps * 12 + 42, y + 11, lang.t("heatmap.legend.empty"), fill="#555"))
     return "\n".join(parts)
 
 

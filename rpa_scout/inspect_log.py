@@ -104,10 +104,11 @@ def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = N
 
 
 def load_lines(report: LoadReport, lang: Lang | None = None) -> list[str]:
-    """The load report's lines, the row counts in ``lang`` (the details as the reader wrote them)."""
+    """The load report's lines, the row counts and what the filters kept in ``lang`` (the
+    details as the reader wrote them)."""
     lang = lang or english()
     heads = [(lang.t(key), count) for key, count in (("load.rows_read", report.rows_read),
                                                      ("load.rows_kept", report.rows_kept),
                                                      ("load.rows_rejected", report.rows_rejected))]
     pad = max(15, max(len(label) for label, _ in heads) + 2)
-    return [f"{label:<{pad}}{lang.num(count):>12}" for label, count in heads] + report.lines()[3:]
+    return [f"{label:<{pad}}{lang.num(count):>12}" for label, count in heads] + report.lines(lang)[3:]

@@ -22,6 +22,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError
+from rpa_scout.lang import Lang, english
 
 if TYPE_CHECKING:  # pragma: no cover
     from rpa_scout.rank import Ranking
@@ -48,10 +49,15 @@ class LabelSuggestion:
     labels: int
     activities: int
 
-    def line(self) -> str:
-        """One sentence for ``inspect``."""
-        return (f"{self.column} names the activities {self.kind} ({self.labels:,} names for "
-                f"{self.activities:,} activities): show it with --label {self.column}")
+    def line(self, lang: Lang | None = None) -> str:
+        """One sentence for ``inspect``, in ``lang`` (English by default).
+
+        Example:
+            >>> LabelSuggestion("name", "n:1", 3, 4).line(Lang("fi"))
+            'name nimeää vaiheet n:1 (3 nimeä 4 vaiheelle): näytä se valinnalla --label name'
+        """
+        return (lang or english()).t("label.suggestion", column=self.column, kind=self.kind,
+                                     labels=self.labels, activities=self.activities)
 
 
 def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES) -> dict[str, str]:
@@ -161,7 +167,13 @@ def _suggestion(act: pd.Series, values: pd.Series, column: str,
 
 
 def show(name: str, labels: Mapping[str, str] | None) -> str:
-    """The display name of an activity or a routine (``A → B``); the name itself without labels."""
+    """The display name of an activity or a routine (``A → B``); the name itself without labels.
+
+    Example:
+        >>> labels = {"01_HOOFD_510": "send letter", "01_HOOFD_011": "register"}
+        >>> show("01_HOOFD_011 → 01_HOOFD_510", labels), show("01_HOOFD_999", labels), show("X", None)
+        ('register → send letter', '01_HOOFD_999', 'X')
+    """
     if not labels:
         return name
     if name in labels:
@@ -173,7 +185,17 @@ def relabel(log: pd.DataFrame, labels: Mapping[str, str] | None, *,
             columns: LogColumns = XES) -> pd.DataFrame:
     """A copy of ``log`` whose activity column holds the display names (for maps and
     variants, which show activity names and nothing else: display names are distinct,
-    so the map and the variants stay the same)."""
+    so the map and the variants stay the same).
+
+    Example:
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["1", "1"], "time:timestamp": [0, 1],
+        ...                     "concept:name": ["01_HOOFD_011", "01_HOOFD_510"]})
+        >>> relabel(log, {"01_HOOFD_011": "register"})["concept:name"].tolist()
+        ['register', '01_HOOFD_510']
+        >>> relabel(log, None) is log
+        True
+    """
     if not labels:
         return log
     act = log[columns.activity].astype("string")
@@ -182,7 +204,18 @@ def relabel(log: pd.DataFrame, labels: Mapping[str, str] | None, *,
 
 def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "Ranking":
     """The :class:`rpa_scout.rank.Ranking` with display names for candidates and the
-    activities not ranked (for printing and files; figures unchanged)."""
+    activities not ranked (for printing and files; figures unchanged).
+
+    Example:
+        >>> from rpa_scout import activity_labels, rank_candidates, read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> ranking = rank_candidates(log)
+        >>> shown = labelled_ranking(ranking, activity_labels(log, "activity_en"))
+        >>> shown.candidates["candidate"].head(3).tolist()
+        ['Cost-centre coding', 'Matching to purchase order', 'Matching to purchase order → Cost-centre coding']
+        >>> shown.candidates["hours_per_year"].equals(ranking.candidates["hours_per_year"])
+        True
+    """
     if not labels:
         return ranking
     candidates = ranking.candidates.copy()

@@ -7,6 +7,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from rpa_scout.lang import Lang
+
 SAMPLE_ROWS = 5
 
 
@@ -28,6 +30,13 @@ class RepeatedEvents:
         samples: up to five of their source row numbers.
         event_id: the event-identifier column used, if any.
         export_duplicates: rows dropped as a second export of the same event id.
+
+    Example:
+        >>> from rpa_scout import RepeatedEvents
+        >>> RepeatedEvents(rows=3, cases=2, samples=(3, 4, 9)).describe()
+        'repeated identical events: 3 in 2 cases, kept and counted as work; --drop-duplicates drops them'
+        >>> RepeatedEvents(rows=3, cases=2, dropped=True).treatment
+        'dropped'
     """
 
     rows: int = 0
@@ -74,6 +83,14 @@ class LoadReport:
     an identical earlier row, so later stages can state how repeats were treated.
     ``filters`` (a :class:`rpa_scout.filters.FilterReport`, or ``None``) says what the
     filters applied after reading kept and dropped; ``rows_kept`` counts the rows read.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> _, report = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> report.rows_read, report.rows_kept, report.rows_rejected
+        (49766, 49766, 0)
+        >>> report.lines()[3]
+        'lifecycle instances: 24,883'
     """
 
     source: str
@@ -117,8 +134,9 @@ class LoadReport:
             "filters": self.filters.to_dict() if self.filters is not None else None,
         }
 
-    def lines(self) -> list[str]:
-        """Human-readable summary, one fact a line."""
+    def lines(self, lang: Lang | None = None) -> list[str]:
+        """Human-readable summary, one fact a line (as the reader wrote them; what the
+        filters kept in ``lang``, English by default)."""
         out = [
             f"rows read      {self.rows_read:>12,}",
             f"rows kept      {self.rows_kept:>12,}",
@@ -136,5 +154,5 @@ class LoadReport:
             out.append(f"lifecycle {key}: {count:,}")
         out.extend(f"note: {note}" for note in self.notes)
         if self.filters is not None:
-            out.extend(self.filters.lines())
+            out.extend(self.filters.lines(lang))
         return out

@@ -43,7 +43,18 @@ MAX_LISTED = 30
 
 
 def export_table(ranking: Ranking, top: int | None = None, include_all: bool = False) -> pd.DataFrame:
-    """The candidate table as exported (no individual people in it)."""
+    """The candidate table as exported (no individual people in it).
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> from rpa_scout.present import export_table
+        >>> table = export_table(ranking, top=2)
+        >>> table[["rank", "candidate"]].values.tolist()
+        [[1, 'Kustannuspaikan tiliöinti'], [2, 'Tilausvastaavuuden tarkistus']]
+        >>> len(export_table(ranking)), len(export_table(ranking, include_all=True))   # recommended, all
+        (4, 7)
+    """
     table = ranking.candidates
     if table.empty:
         return table
@@ -72,7 +83,19 @@ def wrap(text: str, width: int = DEFAULT_WIDTH, indent: str = "", first: str | N
 
 
 def reason_in(r: Any, ranking: Ranking, lang: Lang) -> str:
-    """A candidate's reason in ``lang``, with the payback sentence when it does not pay back."""
+    """A candidate's reason in ``lang``, with the payback sentence when it does not pay back.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> first = next(ranking.candidates.itertuples(index=False))
+        >>> text = reason_in(first, ranking, Lang("en"))
+        >>> text.startswith(first.reason)           # the reason column, then the payback
+        True
+        >>> print(text[len(first.reason):])
+        ; does not pay back within 60 months at a licence of 6,000\\xa0€ a year: it would from 317 h a year
+        (7,975 executions); at this volume no licence price makes it pay back
+    """
     text = reason(r, ranking.fit_threshold, lang=lang)
     if not math.isfinite(r.payback_months):
         e = ranking.economics
@@ -101,17 +124,31 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
     else:
         lines = _table_lines(table, ranking, lang, width)
     lines += _bot_lines(ranking, lang, width)
-    lines += ["", lang.t("section.assumptions")]
-    for a in ranking.assumptions:
-        lines += wrap(a.render(lang), width, indent="    ", first="  - ")
-    for note in ranking.notes:
-        lines += wrap(render(note, lang), width, indent="    ", first="  - ")
+    lines += ["", *assumption_lines(ranking, lang, width)]
     if not ranking.excluded.empty:
         lines += ["", lang.t("section.not_ranked", count=len(ranking.excluded))]
         for r in ranking.excluded.head(10).itertuples(index=False):
             lines += wrap(f"{r.activity}: {_why(r, lang)}", width, indent="    ", first="  - ")
         if len(ranking.excluded) > 10:
             lines.append("  - " + lang.t("word.and_more", count=len(ranking.excluded) - 10))
+    return lines
+
+
+def assumption_lines(ranking: Ranking, lang: Lang, width: int = DEFAULT_WIDTH) -> list[str]:
+    """The heading, then the ranking's assumptions and notes in ``lang``, wrapped to ``width``.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> lines = assumption_lines(ranking, Lang("sv"), width=60)
+        >>> lines[0], max(map(len, lines)) <= 60, lines[1].startswith("  - ")
+        ('Antaganden', True, True)
+    """
+    lines = [lang.t("section.assumptions")]
+    for a in ranking.assumptions:
+        lines += wrap(a.render(lang), width, indent="    ", first="  - ")
+    for note in ranking.notes:
+        lines += wrap(render(note, lang), width, indent="    ", first="  - ")
     return lines
 
 
@@ -161,7 +198,20 @@ def _bot_payback(b: Any, ranking: Ranking, lang: Lang) -> str:
 
 def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False, *,
              lang: Lang | None = None) -> str:
-    """Markdown report: candidate table with reasons, bots, assumptions, notes, not ranked."""
+    """Markdown report: candidate table with reasons, bots, assumptions, notes, not ranked.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> print("\\n".join(markdown(ranking, top=1).splitlines()[:5]))
+        # Candidates
+        <BLANKLINE>
+        | # | candidate | hours/yr | 80\\xa0% interval | FTE | €/yr | payback | fit | why |
+        |---:|---|---:|---|---:|---:|---:|---:|---|
+        | 1 | Kustannuspaikan tiliöinti | 100 | 4–267 | 0.06 | 2,906 | no payback | 0.90 | 100 h/yr: ... |
+        >>> markdown(ranking, lang=Lang("fi")).splitlines()[0]
+        '# Automaatioehdokkaat'
+    """
     lang = lang or english()
     table = export_table(ranking, top, include_all)
     heads = [lang.t(k) for k in ("col.rank", "col.candidate", "col.hours", "col.interval", "col.fte",
@@ -190,7 +240,17 @@ def _md(text: object) -> str:
 
 
 def not_recommended(ranking: Ranking, lang: Lang) -> pd.DataFrame:
-    """The examined candidates that are not recommended, most hours first, with the reason."""
+    """The examined candidates that are not recommended, most hours first, with the reason.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> table = not_recommended(ranking, Lang("en"))
+        >>> table[["candidate", "short"]].values.tolist()
+        [['Asiatarkastus', 'variability'], ['Hyväksyntä', 'variability'], ['Toinen hyväksyntä', 'variability']]
+        >>> table["why"].iloc[0]
+        "variability 0.38 < 0.60 (handling time varies far more than this log's most uniform steps: judgement work?)"
+    """
     table = ranking.candidates
     if table.empty:
         return pd.DataFrame(columns=["candidate", "kind", "hours_per_year", "hours_low", "hours_high",
@@ -204,5 +264,10 @@ def not_recommended(ranking: Ranking, lang: Lang) -> pd.DataFrame:
 
 
 def handling_source(source: str, lang: Lang) -> str:
-    """A handling-time source in ``lang`` (re-exported for the writers)."""
+    """A handling-time source in ``lang`` (re-exported for the writers).
+
+    Example:
+        >>> handling_source("estimated", Lang("sv")), handling_source("supplied", Lang("fi"))
+        ('uppskattad', 'annettu')
+    """
     return source_name(source, lang)

@@ -24,7 +24,13 @@ KEY_VARIABLE = "RPA_SCOUT_KEY"
 
 
 def resolve_key(key: str | None = None) -> tuple[bytes, str]:
-    """The key to use and where it came from ("option", "environment" or "random")."""
+    """The key to use and where it came from ("option", "environment" or "random").
+
+    Example:
+        >>> from rpa_scout.privacy import resolve_key
+        >>> resolve_key("salaisuus")
+        (b'salaisuus', 'option')
+    """
     if key:
         return key.encode("utf-8"), "option"
     env = os.environ.get(KEY_VARIABLE)
@@ -34,7 +40,13 @@ def resolve_key(key: str | None = None) -> tuple[bytes, str]:
 
 
 def pseudonym(name: str, key: bytes) -> str:
-    """``person-`` and 10 hex digits of HMAC-SHA256(key, name)."""
+    """``person-`` and 10 hex digits of HMAC-SHA256(key, name).
+
+    Example:
+        >>> from rpa_scout.privacy import pseudonym
+        >>> pseudonym("Aino Virtanen", b"k")
+        'person-5737e3e5e7'
+    """
     return "person-" + hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
 
 
@@ -45,6 +57,13 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         log: event log with XES column names.
         key: secret key; ``RPA_SCOUT_KEY`` or a random per-run key when ``None``.
         columns: column mapping.
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout import pseudonymise
+        >>> log = pd.DataFrame({"org:resource": ["Aino Virtanen", "JÄRJESTELMÄ", None]})
+        >>> pseudonymise(log, key="k")["org:resource"].tolist()   # system accounts are kept
+        ['person-5737e3e5e7', 'JÄRJESTELMÄ', <NA>]
     """
     if columns.resource not in log.columns:
         return log

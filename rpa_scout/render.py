@@ -38,7 +38,13 @@ ROLE_STYLE = {
 
 
 def human_duration(seconds: float | None, lang: Lang | None = None) -> str:
-    """Compact duration: 45 s, 12 min, 3.5 h, 4.2 d (in ``lang``, English by default)."""
+    """Compact duration: 45 s, 12 min, 3.5 h, 4.2 d (in ``lang``, English by default).
+
+    Example:
+        >>> from rpa_scout.render import human_duration
+        >>> [human_duration(s) for s in (45, 720, 12_600, 363_600, None)]
+        ['45 s', '12 min', '3.5 h', '4.2 d', '–']
+    """
     return (lang or english()).duration(seconds)
 
 
@@ -165,7 +171,12 @@ def _legend(view: str, max_count: int, lang: Lang) -> list[str]:
 
 
 def wait_legend(lang: Lang | None = None) -> list[tuple[str, str]]:
-    """The performance view's colours and what each means ("up to 1 h", ..., "over 30 d")."""
+    """The performance view's colours and what each means ("up to 1 h", ..., "over 30 d").
+
+    Example:
+        >>> wait_legend(Lang("fi"))[0], wait_legend()[-1]
+        (('#2b83ba', 'enintään 1 h'), ('#d7191c', 'over 30 d'))
+    """
     lang = lang or english()
     limits = [lang.t("unit.hours", value=lang.num(1)), *(lang.t("unit.days", value=lang.num(d)) for d in (1, 7, 30))]
     out = [(c, lang.t("map.wait_bucket", limit=limit)) for c, limit in zip(_WAIT_COLOURS, limits)]
@@ -173,7 +184,12 @@ def wait_legend(lang: Lang | None = None) -> list[tuple[str, str]]:
 
 
 def wait_colour(value: float | None) -> str:
-    """The colour of a median wait, by its length (:data:`WAIT_LIMITS`); grey when unknown."""
+    """The colour of a median wait, by its length (:data:`WAIT_LIMITS`); grey when unknown.
+
+    Example:
+        >>> [wait_colour(s) for s in (1800, 3600, 3 * 86400, 90 * 86400, None)]
+        ['#2b83ba', '#2b83ba', '#fdae61', '#d7191c', '#999999']
+    """
     if value is None or not math.isfinite(value):
         return "#999999"
     return next((c for c, limit in zip(_WAIT_COLOURS, WAIT_LIMITS) if value <= limit), _WAIT_COLOURS[-1])
@@ -193,6 +209,19 @@ def mark_roles(graph: nx.DiGraph, shown: pd.DataFrame, candidates: pd.DataFrame,
     Returns:
         A copy whose activity nodes carry ``role`` (candidate, not_recommended,
         automated or other), and ``rank``, ``hours_per_year`` or ``why_not``.
+
+    Example:
+        >>> from rpa_scout import discover_graph, rank_candidates, read_log
+        >>> from rpa_scout.present import export_table
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> ranking = rank_candidates(log)
+        >>> marked = mark_roles(discover_graph(log), export_table(ranking, 2), ranking.candidates,
+        ...                     ranking.excluded, {"Asiatarkastus": "variability"})
+        >>> steps = ("Kustannuspaikan tiliöinti", "Asiatarkastus", "Maksuajo", "Skannatun laskun tietojen tarkistus")
+        >>> [marked.nodes[step]["role"] for step in steps]
+        ['candidate', 'not_recommended', 'automated', 'other']
+        >>> marked.nodes["Kustannuspaikan tiliöinti"]["rank"], marked.nodes["Asiatarkastus"]["why_not"]
+        (1, 'variability')
     """
     out = graph.copy()
     singles = candidates[candidates["kind"] == "activity"] if not candidates.empty else candidates
@@ -240,6 +269,17 @@ def bpmn_to_dot(model: Any) -> str:
     Tasks are rounded boxes, × / + / ○ diamonds are exclusive, parallel and inclusive
     gateways; the layout order is breadth-first from the start event with names as
     tie-breakers, so the same model gives the same picture.
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout import bpmn_to_dot, discover_bpmn
+        >>> log = pd.DataFrame({"case:concept:name": ["c1", "c1", "c2", "c2", "c2"],
+        ...                     "concept:name": ["Kirjaus", "Päätös", "Kirjaus", "Lisäselvitys", "Päätös"],
+        ...                     "time:timestamp": pd.to_datetime(["2024-02-01 10:00", "2024-02-01 11:00",
+        ...                         "2024-02-02 10:00", "2024-02-02 12:00", "2024-02-02 13:00"], utc=True)})
+        >>> lines = bpmn_to_dot(discover_bpmn(log)).splitlines()
+        >>> [line.split("label=")[1] for line in lines if "label=" in line and 'label=""' not in line]
+        ['"Kirjaus"];', '"×"];', '"×"];', '"Lisäselvitys"];', '"Päätös"];']
     """
     nodes, flows = list(model.get_nodes()), list(model.get_flows())
     succ: dict[Any, list[Any]] = {}

@@ -45,6 +45,13 @@ def find_event_id(header: Iterable[str], taken: Iterable[str | None] = ()) -> st
 
     Returns:
         The first column, in the order of :data:`EVENT_ID_NAMES`, whose name matches.
+
+    Example:
+        >>> from rpa_scout.repeats import find_event_id
+        >>> find_event_id(["case_id", "Event ID", "activity"])
+        'Event ID'
+        >>> find_event_id(["id", "activity"], taken=["id"]) is None   # id is the case column
+        True
     """
     busy = {c for c in taken if c is not None}
     by_key: dict[str, str] = {}
@@ -64,6 +71,16 @@ def repeated_rows(frame: pd.DataFrame, *, columns: LogColumns = XES) -> np.ndarr
     only where needed: identical rows agree on case, activity and timestamp, so only the
     rows whose (case, activity, timestamp) occurs more than once are compared in full.
     The first row of each group is not a repeat.
+
+    Example:
+        >>> from rpa_scout.repeats import repeated_rows
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["L1", "L1", "L1", "L2"],
+        ...                     "concept:name": ["Tiliöinti", "Tiliöinti", "Hyväksyntä", "Tiliöinti"],
+        ...                     "time:timestamp": ["2024-02-01 09:15", "2024-02-01 09:15",
+        ...                                        "2024-02-02 10:00", "2024-02-01 11:00"]})
+        >>> repeated_rows(log).tolist()     # L1's second posting in the same minute
+        [False, True, False, False]
     """
     keys = [c for c in (columns.case, columns.activity, columns.timestamp) if c in frame.columns]
     if len(frame) < 2 or not keys or len(keys) == len(frame.columns):
@@ -85,6 +102,18 @@ def export_duplicates(frame: pd.DataFrame, event_id: str, *,
         frame: the log with XES column names and the event-id column.
         event_id: the event-identifier column.
         columns: column mapping, XES names by default.
+
+    Example:
+        >>> from rpa_scout.repeats import export_duplicates
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["L1", "L1", "L1", "L2"],
+        ...                     "concept:name": ["Tiliöinti", "Tiliöinti", "Hyväksyntä", "Tiliöinti"],
+        ...                     "time:timestamp": ["2024-02-01 09:15", "2024-02-01 09:15",
+        ...                                        "2024-02-02 10:00", "2024-02-01 11:00"]})
+        >>> export_duplicates(log.assign(event_id=["e1", "e1", "e2", "e3"]), "event_id").tolist()
+        [False, True, False, False]
+        >>> export_duplicates(log.assign(event_id=["e1", "e2", "e3", "e4"]), "event_id").tolist()
+        [False, False, False, False]
     """
     keys = [event_id] + [c for c in (columns.case, columns.activity, columns.timestamp,
                                      columns.lifecycle) if c in frame.columns and c != event_id]
@@ -116,8 +145,14 @@ def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES,
         activity without repeats, 0.5 for one whose every event appears exactly twice.
 
     Example:
-        >>> share = repeated_event_share(log)
-        >>> share["Post invoice line"]  # 0.4: 40 % of its events repeat an earlier row
+        >>> from rpa_scout import repeated_event_share
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["L1", "L1", "L1", "L2"],
+        ...                     "concept:name": ["Tiliöinti", "Tiliöinti", "Hyväksyntä", "Tiliöinti"],
+        ...                     "time:timestamp": ["2024-02-01 09:15", "2024-02-01 09:15",
+        ...                                        "2024-02-02 10:00", "2024-02-01 11:00"]})
+        >>> repeated_event_share(log).to_dict()   # one of Tiliöinti's three events repeats
+        {'Hyväksyntä': 0.0, 'Tiliöinti': 0.3333333333333333}
     """
     act = columns.activity
     if log.empty:

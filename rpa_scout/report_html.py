@@ -192,4 +192,4 @@ def _load(report: LoadReport | None, lang: Lang) -> dict[str, Any] | None:
     summary = lang.t("html.load_summary", read=report.rows_read, kept=report.rows_kept,
                      rejected=report.rows_rejected)
     return {"summary": summary, "details_title": lang.t("html.load_details"),
-            "details": [printable(line.strip()) for line in report.lines()[3:]]}
+            "details": [printable(line.strip()) for line in report.lines(lang)[3:]]}

@@ -38,6 +38,18 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
         ``(routines, occurrences)``: one row per routine (``routine``, ``steps``,
         ``activities`` tuple, ``occurrences``, ``cases``, ``handling_mean_s``); and one row
         per occurrence (``routine``, ``case_index``, ``handling_s``) for bootstrapping.
+
+    Example:
+        >>> from rpa_scout import estimate_handling_time, read_log
+        >>> from rpa_scout.routines import find_routines
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> routines, occurrences = find_routines(estimate_handling_time(log).instances)
+        >>> routines["routine"].tolist()
+        ['Tilausvastaavuuden tarkistus → Kustannuspaikan tiliöinti', 'Hyväksyntä → Siirto maksatukseen']
+        >>> routines[["steps", "occurrences", "cases"]].values.tolist()
+        [[2, 306, 306], [2, 251, 251]]
+        >>> len(occurrences) == int(routines["occurrences"].sum())   # one row per occurrence
+        True
     """
     empty = (pd.DataFrame(columns=["routine", "steps", "activities", "occurrences", "cases",
                                    "handling_mean_s"]),

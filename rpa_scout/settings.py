@@ -61,6 +61,13 @@ class ReadSettings:
             values are dates at exactly 00:00 UTC, which only an export that wrote
             wall-clock time as if it were UTC produces: then in ``timezone``; BPIC15's
             five-municipality Parquet file), ``utc`` or ``local``.
+
+    Example:
+        >>> from rpa_scout import ReadSettings, read_log
+        >>> read = ReadSettings(timezone="Europe/Amsterdam", drop_duplicates=True)
+        >>> log, report = read_log("eventlogs/varhaiskasvatus.csv.gz", **read.keywords())
+        >>> report.repeated.treatment, str(log["time:timestamp"].dt.tz)
+        ('dropped', 'UTC')
     """
 
     preset: str | None = None
@@ -183,6 +190,16 @@ class FilterSettings:
             compared as text, or as numbers in a numeric column.
         min_cases: activities performed in fewer cases than this are dropped (their
             events removed), like Disco's activity filter.
+
+    Example:
+        >>> from rpa_scout import FilterSettings
+        >>> chosen = FilterSettings(date_from="1.1.2025", date_to="2025-06-30", where=("case:channel=paperi",))
+        >>> chosen.date_from, chosen.period_basis, chosen.where
+        ('2025-01-01', 'cases', ('case:channel=paperi',))
+        >>> FilterSettings(date_from="2025-07-01", date_to="2025-06-30")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: --from 2025-07-01 is after --to 2025-06-30
     """
 
     date_from: str | None = None
@@ -273,6 +290,14 @@ class ManualRules(AccountRules):
             share of its events is.
         timezone: zone for time-of-day evidence (set from ``ReadSettings.timezone``
             inside :class:`Settings`).
+
+    Example:
+        >>> from rpa_scout import ManualRules, detect_manual, read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> rules = ManualRules(system_activities=("Asiatarkastus",))   # known to be automated
+        >>> verdicts = detect_manual(log, rules=rules).activities.set_index("activity")["verdict"]
+        >>> verdicts["Asiatarkastus"], verdicts["Hyväksyntä"]
+        ('automated', 'manual')
     """
 
     system_resources: tuple[str, ...] = ()
@@ -297,6 +322,14 @@ class HandlingSettings:
         standard_times: activity → minutes from the municipality's own time study;
             overrides estimates.
         calibration: the completion-only estimator's work share and measured error.
+
+    Example:
+        >>> from rpa_scout import HandlingSettings, Settings, estimate_handling_time, read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> settings = Settings(handling=HandlingSettings(standard_times={"Asiatarkastus": 6.5}))
+        >>> acts = estimate_handling_time(log, settings=settings).activities.set_index("activity")
+        >>> acts.loc["Asiatarkastus", "source"], float(acts.loc["Asiatarkastus", "mean_min"])
+        ('supplied', 6.5)
     """
 
     standard_times: Mapping[str, float] = field(default_factory=dict)
@@ -321,6 +354,14 @@ class RankConfig:
         routines: also look for multi-step routines.
         bootstrap_rounds: resamples of cases for the interval.
         seed: seed of the bootstrap and the decision trees.
+
+    Example:
+        >>> from rpa_scout import RankConfig, Settings, rank_candidates, read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> config = RankConfig(fit_threshold=0.9, sort_by="fit", bootstrap_rounds=20)
+        >>> table = rank_candidates(log, settings=Settings(rank=config)).candidates
+        >>> table.loc[table["recommended"], ["candidate", "fit"]].round(2).values.tolist()
+        [['Tilausvastaavuuden tarkistus', 0.93], ['Kustannuspaikan tiliöinti', 0.9]]
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: {
@@ -375,7 +416,20 @@ class PresentSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """All settings, one section per stage; the zone is the ``read`` section's only."""
+    """All settings, one section per stage; the zone is the ``read`` section's only.
+
+    Build them in Python, or read them from a YAML file with
+    :func:`rpa_scout.io.config.load_settings`.
+
+    Example:
+        >>> from rpa_scout import RankConfig, ReadSettings, Settings
+        >>> settings = Settings(read=ReadSettings(timezone="Europe/Amsterdam"),
+        ...                     rank=RankConfig(sort_by="volume"))
+        >>> settings.timezone, settings.manual.timezone, settings.rank.sort_by
+        ('Europe/Amsterdam', 'Europe/Amsterdam', 'volume')
+        >>> Settings() == Settings.of()
+        True
+    """
 
     read: ReadSettings = field(default_factory=ReadSettings)
     manual: ManualRules = field(default_factory=ManualRules)

@@ -17,7 +17,14 @@ Z80_LOW, Z80_HIGH = 10.0, 90.0
 
 
 def months_covered(first: pd.Timestamp, last: pd.Timestamp) -> float:
-    """Calendar months between two instants, partial first and last months as fractions."""
+    """Calendar months between two instants, partial first and last months as fractions.
+
+    Example:
+        >>> round(months_covered(pd.Timestamp("2025-01-16"), pd.Timestamp("2025-03-01")), 3)  # 16/31 + 1
+        1.516
+        >>> months_covered(pd.Timestamp("2025-03-01"), pd.Timestamp("2025-01-16"))
+        0.0
+    """
     if pd.isna(first) or pd.isna(last) or last <= first:
         return 0.0
     first = first.tz_convert("UTC").tz_localize(None) if first.tzinfo else first
@@ -44,6 +51,13 @@ def volume_period(case_starts: pd.Series, first_event: pd.Timestamp,
     case start, not of the longer span of its events; in a time-window extract the
     case starts cover the window anyway. When the cases start within a week (too short
     to annualise from), the span of the events is used.
+
+    Example:
+        >>> events = pd.Timestamp("2025-01-02"), pd.Timestamp("2025-08-15")
+        >>> volume_period(pd.Series(pd.to_datetime(["2025-01-02", "2025-06-30"])), *events)[2]
+        'span of case starts'
+        >>> volume_period(pd.Series(pd.to_datetime(["2025-01-02", "2025-01-03"])), *events)
+        (Timestamp('2025-01-02 00:00:00'), Timestamp('2025-08-15 00:00:00'), 'span of events')
     """
     first, last = case_starts.min(), case_starts.max()
     if pd.notna(first) and pd.notna(last) and last - first >= pd.Timedelta(days=7):
@@ -52,7 +66,12 @@ def volume_period(case_starts: pd.Series, first_event: pd.Timestamp,
 
 
 def annual_factor(log_first: pd.Timestamp, log_last: pd.Timestamp) -> float:
-    """Multiply counts in the log by this to get a year's worth (12 / months covered)."""
+    """Multiply counts in the log by this to get a year's worth (12 / months covered).
+
+    Example:
+        >>> annual_factor(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-07-01"))   # half a year
+        2.0
+    """
     months = months_covered(log_first, log_last)
     return 12.0 / months if months > 0 else float("nan")
 
@@ -66,6 +85,14 @@ def bootstrap_totals(case_values: np.ndarray, *, rounds: int = 200, seed: int = 
 
     Returns:
         A (rounds × candidates) array of resampled totals.
+
+    Example:
+        >>> hours = np.array([[1.0, 0.0], [2.0, 1.0], [3.0, 1.0]])     # 3 cases × 2 candidates
+        >>> totals = bootstrap_totals(hours, rounds=2000, seed=1)
+        >>> totals.shape, bool(np.allclose(totals.mean(axis=0), hours.sum(axis=0), rtol=0.1))
+        ((2000, 2), True)
+        >>> bool((bootstrap_totals(hours, seed=1) == totals[:200]).all())   # the same seed, the same rounds
+        True
     """
     rng = np.random.default_rng(seed)
     n_cases, n_cand = case_values.shape
@@ -87,6 +114,13 @@ def interval(samples: np.ndarray, point: np.ndarray, error_low: np.ndarray,
     estimates fell below/above the truth at the 10th/90th percentile on held-out data
     (0 for measured values). The bootstrap spread and the method error are combined in
     quadrature on the log scale around the point estimate.
+
+    Example:
+        >>> rounds = np.array([[80.0], [90.0], [100.0], [110.0], [120.0]])
+        >>> [round(float(x[0]), 1) for x in interval(rounds, np.array([100.0]), np.zeros(1), np.zeros(1))]
+        [84.0, 116.0]
+        >>> [round(float(x[0]), 1) for x in interval(rounds, np.array([100.0]), np.array([0.5]), np.array([0.5]))]
+        [58.9, 168.5]
     """
     low_b, high_b = np.percentile(samples, [Z80_LOW, Z80_HIGH], axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -23,6 +23,17 @@ def variants(log: pd.DataFrame, *, top: int | None = None, columns: LogColumns =
         DataFrame with ``rank``, ``variant`` (activities joined by " → "), ``steps``,
         ``cases``, ``share`` and ``cumulative_share`` (of all cases). Ties are broken by
         the variant text so the order is stable.
+
+    Example:
+        >>> from rpa_scout import read_log, variants
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> top = variants(log, top=2)
+        >>> top[["rank", "steps", "cases"]].to_dict("records")
+        [{'rank': 1, 'steps': 7, 'cases': 870}, {'rank': 2, 'steps': 7, 'cases': 517}]
+        >>> top["share"].round(3).tolist()
+        [0.29, 0.172]
+        >>> top["variant"].iloc[0].split(" → ")[:3]
+        ['Lasku vastaanotettu', 'Kustannuspaikan tiliöinti', 'Asiatarkastus']
     """
     require_columns(log, columns)
     trace = encode(log, columns=columns)

@@ -28,7 +28,17 @@ from rpa_scout.timestamps import epoch_seconds
 
 @dataclass(frozen=True)
 class WhatIf:
-    """Result of :func:`simulate_automation`."""
+    """Result of :func:`simulate_automation`.
+
+    Example:
+        >>> from rpa_scout import read_log, simulate_automation
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> what_if = simulate_automation(log, ["Kustannuspaikan tiliöinti"])   # names: every instance
+        >>> what_if.steps, what_if.cases.columns.tolist()
+        (('Kustannuspaikan tiliöinti',), ['case', 'lead_before_h', 'lead_after_h', 'saved_h'])
+        >>> what_if.hours_freed_per_year     # no ranking rows given: unknown
+        nan
+    """
 
     cases: pd.DataFrame          # per case: lead_before_h, lead_after_h, saved_h
     steps: tuple[str, ...]       # activities automated
@@ -59,6 +69,17 @@ def simulate_automation(
 
     Returns:
         A :class:`WhatIf` with per-case lead times before and after, and a summary.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log, simulate_automation
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> top = rank_candidates(log).candidates.head(2)      # the rows: their share and hours
+        >>> what_if = simulate_automation(log, top)
+        >>> what_if.steps, round(what_if.hours_freed_per_year)
+        (('Kustannuspaikan tiliöinti', 'Tilausvastaavuuden tarkistus'), 168)
+        >>> before, after = what_if.summary.loc[0, ["lead_mean_days_before", "lead_mean_days_after"]]
+        >>> int(what_if.summary.loc[0, "cases_affected"]), f"{before:.2f} → {after:.2f} days"
+        (2160, '24.37 → 24.20 days')
     """
     require_columns(log, columns)
     if robot_seconds < 0:

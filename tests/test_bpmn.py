@@ -39,5 +39,6 @@ def test_dfg_path_applies_noise_and_activity_filters(permits):
     few = discover_bpmn(permits, activities=60)
     tasks, _ = _tasks_and_loops(few)
     assert 0 < len(tasks) < permits["concept:name"].nunique()
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError) as err:
         discover_bpmn(permits, activities=0)
+    assert str(err.value) == "--activities must be above 0 and at most 100, got 0"

@@ -1,39 +1,64 @@
+import csv
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from rpa_scout.cli import main
 
+TEXT = ("case_id;activity;timestamp;resource\nc1;A;1.2.2024 10.00;x\n"
+        "c1;B;1.2.2024 11.00;y\n;B;1.2.2024 11.00;y\n")
+
 
 def test_inspect_text_and_json(write, tmp_path):
-    path = write("l.csv", "case_id;activity;timestamp;resource\nc1;A;1.2.2024 10.00;x\n"
-                          "c1;B;1.2.2024 11.00;y\n;B;1.2.2024 11.00;y\n")
+    path = write("l.csv", TEXT)
     runner = CliRunner()
     result = runner.invoke(main, ["inspect", str(path)])
-    assert result.exit_code == 0, result.output
-    assert "cases                     1" in result.output
-    assert "missing case id: 1 (rows 3" in result.output
-    result = runner.invoke(main, ["inspect", str(path), "--json", "--rejects", str(tmp_path / "r.csv")])
-    data = json.loads(result.output)
-    assert data["load_report"]["rows_read"] == 3
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "log            l.csv (csv)",
+        "cases                     1",
+        "events                    2",
+        "activities                2",
+        "resources                 2  (events with a resource: 2)",
+        "time span      1 Feb 2024 – 1 Feb 2024",
+        "timestamps     dd.mm.yyyy (assumed: no day above 12 in the column), read in Europe/Helsinki",
+        "mapping        csv: case=case_id, activity=activity, timestamp=timestamp, resource=resource",
+        "",
+        "load report",
+        f"  rows read                 {len(TEXT.splitlines()) - 1}",
+        "  rows kept                 2",
+        "  rows rejected             1",
+        "    missing case id: 1 (rows 3, ...)",
+        "  note: encoding utf-8",
+        "  note: delimiter ';'"]
+    rejects = tmp_path / "r.csv"
+    result = runner.invoke(main, ["inspect", str(path), "--json", "--rejects", str(rejects)])
+    data = json.loads(result.stdout)
+    assert data["load_report"]["rows_read"] == len(TEXT.splitlines()) - 1
+    assert (data["load_report"]["rows_kept"], data["load_report"]["rejected"]) == (2, {"missing case id": 1})
     assert data["summary"]["resources"] == 2
-    assert (tmp_path / "r.csv").read_text().splitlines()[1].startswith("3,missing case id")
+    with rejects.open(encoding="utf-8", newline="") as fh:
+        written = list(csv.reader(fh))
+    assert [row[:2] for row in written[1:]] == [["3", "missing case id"]]
 
 
-def test_inspect_errors_are_one_line(tmp_path, write):
-    runner = CliRunner()
-    for args in (["inspect", str(tmp_path / "missing.csv")],
-                 ["inspect", str(write("e.csv", ""))],
-                 ["inspect", str(write("h.csv", "a,b\n1,2\n"))],
-                 ["inspect", str(write("l.csv", "case,activity,timestamp\nc,A,2024-01-01\n")),
-                  "--timezone", "Mars/Base"]):
-        result = runner.invoke(main, args)
-        assert result.exit_code == 1, (args, result.output)
-        lines = result.output.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-        assert result.exception is None or isinstance(result.exception, SystemExit)
+@pytest.mark.parametrize("name,content,options,line", [
+    ("missing.csv", None, [], "Error: {folder}/missing.csv: no such file; check the path"),
+    ("e.csv", "", [], "Error: e.csv: the file is empty; export the log again"),
+    ("h.csv", "a,b\n1,2\n", [], "Error: h.csv: no case column found among 'a', 'b'; name it with --case COLUMN"),
+    ("l.csv", "case,activity,timestamp\nc,A,2024-01-01\n", ["--timezone", "Mars/Base"],
+     "Error: unknown time zone 'Mars/Base': 'No time zone found with key Mars/Base'"),
+])
+def test_inspect_errors_are_one_line(tmp_path, write, name, content, options, line):
+    path = tmp_path / name if content is None else write(name, content)
+    result = CliRunner().invoke(main, ["inspect", str(path), *options])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == line.format(folder=tmp_path) + "\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_usage_error_exit_2():
     result = CliRunner().invoke(main, ["inspect"])
-    assert result.exit_code == 2
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: Missing argument 'LOG'. (see main inspect --help)\n"

@@ -1,72 +1,190 @@
+"""``rpa-scout map`` and ``rpa-scout variants``: every output parsed, the exact lines."""
+
+import csv
+import gzip
 import json
+import re
 import shutil
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
 from click.testing import CliRunner
 
 from rpa_scout.cli import main
+from tests.conftest import SAMPLES
 
 LOG = ("case_id;activity;timestamp;resource\n"
        "c1;A;1.2.2024 10.00;x\nc1;B;1.2.2024 11.00;y\n"
        "c2;A;2.2.2024 10.00;x\nc2;C;2.2.2024 12.00;y\nc2;B;2.2.2024 13.00;y\n")
+#: The log's map: start → A (2), A → B, A → C, C → B (1 each), B → end (2).
+EDGES = {("▶ start", "A"): 2, ("A", "B"): 1, ("A", "C"): 1, ("C", "B"): 1, ("B", "■ end"): 2}
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+SVG = "{http://www.w3.org/2000/svg}"
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+HAS_DOT = shutil.which("dot") is not None
 
 
-@pytest.mark.parametrize("fmt", ["dot", "graphml", "json", "bpmn"])
-def test_map_formats(write, tmp_path, fmt):
-    path = write("l.csv", LOG)
-    out = tmp_path / f"m.{fmt}"
-    result = CliRunner().invoke(main, ["map", str(path), "--format", fmt, "--out", str(out)])
+def _map(path, out, *args, columns: int = 1000) -> str:
+    """What ``map`` prints, in a terminal ``columns`` wide (wide enough: one line per message)."""
+    result = CliRunner().invoke(main, ["map", str(path), "--out", str(out), *args], env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
-    assert out.stat().st_size > 0
-    if fmt == "json":
-        data = json.loads(out.read_text())
-        assert any(n["id"] == "A" for n in data["nodes"])
-    if fmt == "graphml":
-        assert nx.read_graphml(out).number_of_nodes() == 5
+    assert result.stderr == ""
+    return result.stdout
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def _written(out, view: str = "frequency") -> str:
+    return f"{view} map written to {out} (3 of 3 activities, 5 of 5 paths)\n"
+
+
+def _error(result, code: int = 1) -> str:
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    return result.stderr
+
+
+def test_map_dot(write, tmp_path):
+    out = tmp_path / "m.dot"
+    assert _map(write("l.csv", LOG), out, "--format", "dot") == _written(out)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("digraph process {\n") and text.endswith("}\n")
+    assert '  labelloc=t; label="l.csv — frequency view, 3/3 activities";' in text.splitlines()
+    labels = re.findall(r'^  (n\d) \[label="([^"]*)"', text, re.MULTILINE)
+    assert labels == [("n0", ""), ("n1", ""), ("n2", "A\\n2"), ("n3", "B\\n2"), ("n4", "C\\n1")]
+    names = {"n0": "▶ start", "n1": "■ end", "n2": "A", "n3": "B", "n4": "C"}
+    edges = re.findall(r'^  (n\d) -> (n\d) \[label="(\d+)"', text, re.MULTILINE)
+    assert {(names[a], names[b]): int(c) for a, b, c in edges} == EDGES
+
+
+def test_map_message_is_wrapped_to_the_terminal(write, tmp_path, monkeypatch):
+    """At 80 columns the message wraps at spaces, its rest indented two spaces."""
+    monkeypatch.chdir(tmp_path)
+    out = Path("a_folder_whose_name_is_long_enough_to_wrap") / "m.dot"   # (a word longer than a line is cut)
+    out.parent.mkdir()
+    lines = _map(write("l.csv", LOG), out, columns=80).splitlines()
+    assert len(lines) > 1 and max(map(len, lines)) <= 80
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines[1:]), lines
+    assert " ".join(line.strip() for line in lines) + "\n" == _written(out)
+
+
+def test_map_graphml(write, tmp_path):
+    out = tmp_path / "m.graphml"
+    assert _map(write("l.csv", LOG), out) == _written(out)
+    assert ElementTree.parse(out).getroot().tag == f"{GRAPHML}graphml"
+    graph = nx.read_graphml(out)
+    assert set(graph.nodes) == {"A", "B", "C", "▶ start", "■ end"}
+    assert {(a, b): c for a, b, c in graph.edges(data="count")} == EDGES
+    assert (graph.nodes["C"]["events"], graph.nodes["A"]["kind"]) == (1, "activity")
+
+
+def test_map_json(write, tmp_path):
+    out = tmp_path / "m.json"
+    assert _map(write("l.csv", LOG), out) == _written(out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["graph"]["filter"] == {"activities_pct": 100.0, "paths_pct": 100.0, "activities_kept": 3,
+                                       "activities_total": 3, "edges_kept": 5, "edges_total": 5}
+    assert [(n["id"], n["kind"], n["events"]) for n in data["nodes"]] == [
+        ("▶ start", "start", 2), ("■ end", "end", 2), ("A", "activity", 2), ("B", "activity", 2),
+        ("C", "activity", 1)]
+    assert {(e["source"], e["target"]): e["count"] for e in data["edges"]} == EDGES
+
+
+def test_map_bpmn(write, tmp_path):
+    out = tmp_path / "m.bpmn"
+    result = CliRunner().invoke(main, ["map", str(write("l.csv", LOG)), "--format", "bpmn", "--out", str(out)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"BPMN model written to {out}\n", "")
+    root = ElementTree.parse(out).getroot()
+    assert root.tag == f"{BPMN}definitions"
+    process = root.find(f"{BPMN}process")
+    elements = sorted((el.tag.removeprefix(BPMN), el.get("name")) for el in process
+                      if el.tag != f"{BPMN}sequenceFlow")
+    # A, then B directly or after C: an exclusive choice and its join
+    assert elements == [("endEvent", "end"), ("exclusiveGateway", ""), ("exclusiveGateway", ""),
+                        ("startEvent", "start"), ("task", "A"), ("task", "B"), ("task", "C")]
+    assert len(process.findall(f"{BPMN}sequenceFlow")) == 7
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 @pytest.mark.parametrize("view", ["frequency", "performance"])
 def test_map_svg_png(write, tmp_path, view):
     path = write("l.csv", LOG)
-    for fmt in ("svg", "png"):
-        out = tmp_path / f"m.{fmt}"
-        result = CliRunner().invoke(main, ["map", str(path), "--view", view, "--out", str(out)])
-        assert result.exit_code == 0, result.output
-        head = out.read_bytes()[:200]
-        assert (b"<svg" in head or b"<?xml" in head) if fmt == "svg" else head.startswith(b"\x89PNG")
+    out = tmp_path / "m.svg"
+    assert _map(path, out, "--view", view) == _written(out, view)
+    root = ElementTree.parse(out).getroot()
+    assert root.tag == f"{SVG}svg"
+    texts = {t.text for t in root.iter(f"{SVG}text")}
+    assert {"A", "B", "C", f"l.csv — {view} view, 3/3 activities"} <= texts
+    out = tmp_path / "m.png"
+    assert _map(path, out, "--view", view) == _written(out, view)
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
 
 
 def test_missing_dot_writes_dot_and_says_how(write, tmp_path, monkeypatch):
     monkeypatch.setattr("rpa_scout.io.pictures.dot_available", lambda: False)
     out = tmp_path / "m.svg"
     result = CliRunner().invoke(main, ["map", str(write("l.csv", LOG)), "--out", str(out)])
-    assert result.exit_code == 1
-    assert result.output.startswith("Error: Graphviz's 'dot' was not found")
-    assert "apt-get install graphviz" in result.output
-    assert (tmp_path / "m.dot").exists()
+    assert _error(result) == (
+        f"Error: Graphviz's 'dot' was not found, so m.svg was not drawn; the DOT file was written to "
+        f"{tmp_path / 'm.dot'}; install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; "
+        "macOS: brew install graphviz)\n")
+    assert (tmp_path / "m.dot").read_text(encoding="utf-8").startswith("digraph process {\n")
+    assert not out.exists()
 
 
 def test_map_bad_options(write, tmp_path):
     path = write("l.csv", LOG)
     result = CliRunner().invoke(main, ["map", str(path), "--paths", "150"])
-    assert result.exit_code == 2
-    result = CliRunner().invoke(main, ["map", str(path), "--out", str(tmp_path / "no" / "m.dot")])
-    assert result.exit_code == 1 and "does not exist" in result.output
+    assert _error(result, 2) == ("Error: Invalid value for '--paths': 150.0 is not in the range 0<=x<=100. "
+                                 "(see main map --help)\n")
+    out = tmp_path / "no" / "m.dot"
+    result = CliRunner().invoke(main, ["map", str(path), "--out", str(out)])
+    assert _error(result) == (f"Error: {out}: the folder {out.parent} does not exist; create it or "
+                              "choose --out elsewhere\n")
     result = CliRunner().invoke(main, ["map", str(path), "--format", "bpmn", "--activities", "0",
                                        "--out", str(tmp_path / "m.bpmn")])
-    assert result.exit_code == 1 and result.output.startswith("Error: --activities must be above 0")
-    assert "Traceback" not in result.output
+    assert _error(result) == "Error: --activities must be above 0 and at most 100, got 0.0\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv"]
 
 
 def test_variants_cli(write):
-    result = CliRunner().invoke(main, ["variants", str(write("l.csv", LOG)), "--top", "1"])
-    assert result.exit_code == 0
-    assert "A → B" in result.output or "A → C → B" in result.output
+    path = write("l.csv", LOG)
+    # one case each: the tie is broken by the variant's text
+    one = "  1.         1 cases    50.0%  (cum.   50.0%)    2 steps  A → B\n"
+    two = "  2.         1 cases    50.0%  (cum.  100.0%)    3 steps  A → C → B\n"
+    result = CliRunner().invoke(main, ["variants", str(path), "--top", "1"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, one, "")
+    result = CliRunner().invoke(main, ["variants", str(path)])
+    assert (result.exit_code, result.stdout) == (0, one + two)
+    result = CliRunner().invoke(main, ["variants", str(path), "--top", "1", "--json"])
+    assert json.loads(result.stdout) == [{"rank": 1, "variant": "A → B", "steps": 2, "cases": 1,
+                                          "share": 0.5, "cumulative_share": 0.5}]
+    result = CliRunner().invoke(main, ["variants", str(path), "--top", "0"])
+    assert _error(result, 2) == ("Error: Invalid value for '--top': 0 is not in the range x>=1. "
+                                 "(see main variants --help)\n")
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_variants_of_a_sample():
+    """The shipped sample's most frequent variants, counted here from its rows."""
+    path = SAMPLES / "varhaiskasvatus.csv.gz"
+    cases: dict[str, list[tuple[str, str]]] = {}
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["lifecycle:transition"] == "complete":
+                cases.setdefault(row["case:concept:name"], []).append(
+                    (row["time:timestamp"], row["concept:name"]))
+    counts = Counter(" → ".join(a for _, a in sorted(events)) for events in cases.values())
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    result = CliRunner().invoke(main, ["variants", str(path), "--top", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert [(v["variant"], v["cases"]) for v in shown] == top
+    assert [v["share"] for v in shown] == pytest.approx([n / len(cases) for _, n in top])
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed")
 @pytest.mark.parametrize("relative", ["receipt/receipt.xes.gz", "bpic15/BPIC15_1.xes.gz"])
 def test_real_maps_render(relative, tmp_path):
     from tests.conftest import shared_log
@@ -75,5 +193,7 @@ def test_real_maps_render(relative, tmp_path):
     result = CliRunner().invoke(main, ["map", str(shared_log(relative)), "--view", "performance",
                                        "--activities", "80", "--paths", "60", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    svg = out.read_text(encoding="utf-8")
-    assert "<svg" in svg and "start" in svg and "end" in svg
+    root = ElementTree.parse(out).getroot()
+    assert root.tag == f"{SVG}svg"
+    tooltips = {a.get("{http://www.w3.org/1999/xlink}title") for a in root.iter(f"{SVG}a")}
+    assert {"start", "end"} <= tooltips

@@ -135,8 +135,8 @@ def test_outputs(found, tmp_path, fmt):
         assert data["organisations"] == list(LEVELS) and data["totals"] and data["best_practice"]
     elif fmt == "xlsx":
         sheets = pd.read_excel(out, sheet_name=None)
-        assert set(sheets) == {"comparison", "totals", "best_practice", "proven_elsewhere",
-                               "differs_most", "local"}
+        assert set(sheets) == {"comparison", "totals", "best practice", "proven elsewhere",
+                               "differs most", "local"}
     else:
         text = out.read_text()
         assert "Proven elsewhere" in text and "Maksulaskun laadinta" in text

@@ -57,7 +57,7 @@ def test_numbers_dates_and_durations_in_each_language():
     fi, sv, en = Lang("fi"), Lang("sv"), Lang("en")
     assert (fi.num(1157), sv.num(1157), en.num(1157)) == ("1\u00a0157", "1\u00a0157", "1,157")
     assert (fi.duration(5400), en.duration(5400)) == ("1,5 h", "1.5 h")
-    assert fi.date("2026-11-26") == "26.11.2026" and sv.date("2026-11-26") == "2026-11-26"
+    assert fi.date("2026-11-26") == "26.11.2026" and sv.date("2026-11-26") == "26.11.2026"
     assert fi.pct(0.25) == "25\u00a0%" and en.pct(0.25) == "25%"
     assert fi.eur(33553.2) == "33\u00a0553\u00a0€"
 

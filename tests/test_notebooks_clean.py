@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PRIVATE_IMPORT = re.compile(r"^\s*(?:from|import)\s+rpa_scout\.", re.MULTILINE)
 
 
@@ -26,8 +30,26 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 4, "expected the four notebooks in notebooks/"
+def test_the_notebooks():
+    assert [p.name for p in NOTEBOOKS] == ["01_explore_log.ipynb", "02_process_map.ipynb",
+                                           "03_automation_candidates.ipynb", "04_what_if.ipynb",
+                                           "05_compare_municipalities.ipynb"]
+
+
+def test_the_test_command_executes_every_notebook():
+    """CI runs ``make test``, which runs scripts/run-tests.sh, whose pytest call executes
+    the notebooks with nbmake; nbmake collects each of them."""
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1] == "make test"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: install\n\t@bash scripts/run-tests\.sh \$\(BIN\)$", makefile, re.MULTILINE)
+    script = (ROOT / "scripts" / "run-tests.sh").read_text(encoding="utf-8")
+    (command,) = [line for line in script.splitlines() if "-m pytest" in line]
+    args = shlex.split(command)
+    assert args[args.index("--nbmake") + 1] == "notebooks", command
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "--nbmake", "notebooks"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    collected = [line for line in done.stdout.splitlines() if line.startswith("notebooks/")]
+    assert collected == [f"notebooks/{p.name}::{p.name}" for p in NOTEBOOKS], done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

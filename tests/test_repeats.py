@@ -2,7 +2,6 @@
 
 import json
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -132,8 +131,14 @@ def test_cli_drop_duplicates_and_event_id(write):
     result = runner.invoke(main, ["inspect", str(path), "--drop-duplicates"])
     assert result.exit_code == 0, result.output
     assert "    exact duplicate: 3 (rows 3, 4, 9, ...)" in result.output.splitlines()
+    result = runner.invoke(main, ["variants", str(path), "--json"])
+    assert [(v["variant"], v["cases"]) for v in json.loads(result.stdout)] == [
+        ("Lasku vastaanotettu → Tiliöinti → Hyväksyntä → Hyväksyntä", 1),
+        ("Lasku vastaanotettu → Tiliöinti → Tiliöinti → Tiliöinti → Hyväksyntä", 1)]
     result = runner.invoke(main, ["variants", str(path), "--drop-duplicates", "--json"])
     assert result.exit_code == 0, result.output
+    assert [(v["variant"], v["cases"]) for v in json.loads(result.stdout)] == [
+        ("Lasku vastaanotettu → Tiliöinti → Hyväksyntä", 2)]
     result = runner.invoke(main, ["inspect", str(path), "--event-id", "nope"])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [

@@ -199,14 +199,17 @@ def test_truth_file_name_and_errors(tmp_path):
     assert truth_path(tmp_path / "c.parquet") == tmp_path / "c.truth.json"
     written = write_truth({"ä": 1}, tmp_path / "t.truth.json")
     assert json.loads(written.read_text(encoding="utf-8")) == {"ä": 1}
-    with pytest.raises(InputError, match="unknown output format"):
+    with pytest.raises(InputError) as err:
         write_log(pd.DataFrame(), tmp_path / "x.json")
-    with pytest.raises(ConfigError, match="unknown process"):
-        generate("laskut", 10)
-    with pytest.raises(ConfigError, match="cases"):
-        generate("ostolaskut", 0)
-    with pytest.raises(ConfigError, match="seed"):
-        generate("ostolaskut", 5, seed=-1)
+    assert str(err.value) == ("x.json: unknown output format; name the file *.xes.gz, *.xes, *.csv, "
+                              "*.csv.gz or *.parquet")
+    for args, message in ((("laskut", 10), "unknown process 'laskut'; choose one of ostolaskut, "
+                                           "rakennuslupa, varhaiskasvatus"),
+                          (("ostolaskut", 0), "cases must be a whole number of at least 1, not 0"),
+                          (("ostolaskut", 5, -1), "seed must be a whole number of at least 0, not -1")):
+        with pytest.raises(ConfigError) as err:
+            generate(*args)
+        assert str(err.value) == message
 
 
 # -------------------------------------------------------------------------- CLI
@@ -215,25 +218,30 @@ def test_cli_generate_writes_log_and_truth(tmp_path):
     result = CliRunner().invoke(main, ["generate", "varhaiskasvatus", "--cases", "40",
                                        "--seed", "2", "--out", str(out), "--complete-only"])
     assert result.exit_code == 0, result.output
-    assert "40 varhaiskasvatus cases" in result.output
     truth = json.loads((tmp_path / "sub" / "vaka.truth.json").read_text(encoding="utf-8"))
+    assert result.stdout.splitlines() == [
+        f"wrote {truth['events']:,} events of 40 varhaiskasvatus cases to {out}",
+        f"ground truth in {tmp_path / 'sub' / 'vaka.truth.json'}"]
     assert truth["cases"] == 40 and truth["seed"] == 2 and truth["complete_only"] is True
-    log, _ = read_log(out)
+    log, report = read_log(out)
+    assert report.rows_read == len(log) == truth["events"]
     assert log["case:concept:name"].nunique() == 40
     assert set(log["lifecycle:transition"].astype(str)) == {"complete"}
 
 
 def test_cli_generate_errors(tmp_path):
     runner = CliRunner()
-    for args in (["generate", "laskut", "--out", str(tmp_path / "x.csv")],
-                 ["generate", "ostolaskut", "--cases", "5", "--out", str(tmp_path / "x.txt")]):
-        result = runner.invoke(main, args)
-        assert result.exit_code == 1, result.output
-        lines = result.output.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    assert runner.invoke(main, ["generate", "ostolaskut", "--cases", "0",
-                                "--out", str(tmp_path / "x.csv")]).exit_code == 2
-    assert runner.invoke(main, ["generate", "ostolaskut"]).exit_code == 2
+    for args, code, line in (
+            (["laskut", "--out", str(tmp_path / "x.csv")], 1,
+             "unknown process 'laskut'; choose one of ostolaskut, rakennuslupa, varhaiskasvatus"),
+            (["ostolaskut", "--cases", "5", "--out", str(tmp_path / "x.txt")], 1,
+             "x.txt: unknown output format; name the file *.xes.gz, *.xes, *.csv, *.csv.gz or *.parquet"),
+            (["ostolaskut", "--cases", "0", "--out", str(tmp_path / "x.csv")], 2,
+             "Invalid value for '--cases': 0 is not in the range x>=1. (see main generate --help)"),
+            (["ostolaskut"], 2, "Missing option '--out'. (see main generate --help)")):
+        result = runner.invoke(main, ["generate", *args])
+        assert (result.exit_code, result.stdout, result.stderr) == (code, "", f"Error: {line}\n"), args
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---------------------------------------------------------------------- samples

@@ -14,4 +14,5 @@ def test_variants_ranked_with_coverage():
     assert table["variant"].tolist() == ["A → B", "B → A"]
     assert table["cases"].tolist() == [6, 1]
     assert table["cumulative_share"].iloc[-1] == 1.0
-    assert len(variants(log, top=1)) == 1
+    assert table["share"].tolist() == [6 / 7, 1 / 7] and table["steps"].tolist() == [2, 2]
+    pd.testing.assert_frame_equal(variants(log, top=1), table.head(1))

@@ -6,8 +6,8 @@ prints it. Everything here is usable from Python too::
 
     >>> from rpa_scout.io.commands import rank_file
     >>> from rpa_scout.settings import Settings
-    >>> run = rank_file("eventlogs/ostolaskut.csv.gz", Settings(), key="k")
-    >>> run.lines[0].startswith("ostolaskut.csv.gz: 49,766 events kept")
+    >>> run = rank_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), key="k")
+    >>> run.lines[0].startswith("ostolaskut_complete_only.csv.gz: 24,883 events kept")
     True
 """
 
@@ -37,7 +37,16 @@ VIEWS = ("frequency", "performance")
 def load(path: str | Path, settings: Settings, progress: Progress = SILENT) -> tuple[pd.DataFrame, LoadReport]:
     """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``, then
     :func:`rpa_scout.filters.filter_log` with its ``filter`` section (the report says what
-    the filters kept). The file is checked first, before pandas is imported."""
+    the filters kept). The file is checked first, before pandas is imported.
+
+    Example:
+        >>> from rpa_scout.io.commands import load
+        >>> from rpa_scout.settings import ReadSettings, Settings
+        >>> settings = Settings(read=ReadSettings(timezone="UTC"))
+        >>> log, report = load("eventlogs/varhaiskasvatus.csv.gz", settings)
+        >>> report.rows_read, len(log)
+        (47302, 47302)
+    """
     path = Path(path)
     check_input(path, settings.read.delimiter)
     from dataclasses import replace
@@ -69,14 +78,38 @@ def _lang(settings: Settings) -> Lang:
 
 
 def source_names(report: LoadReport) -> dict[str, str]:
-    """Source column → the XES column reading renamed it to (``tid`` → the case column)."""
+    """Source column → the XES column reading renamed it to (``tid`` → the case column).
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout import read_log
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = Path(folder) / "loki.csv"
+        ...     _ = path.write_text("asianumero;toimenpide;aikaleima\\nA1;Kirjaus;1.3.2024 9.00\\n",
+        ...                         encoding="utf-8")
+        ...     _, report = read_log(path)
+        >>> source_names(report)
+        {'asianumero': 'case:concept:name', 'toimenpide': 'concept:name', 'aikaleima': 'time:timestamp'}
+    """
     from rpa_scout.columns import XES
 
     return {source: getattr(XES, role) for role, source in report.mapping.items() if source}
 
 
 def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> dict[str, str] | None:
-    """Activity → display name from ``--label COLUMN`` (a log or source column), or ``None``."""
+    """Activity → display name from ``--label COLUMN`` (a log or source column), or ``None``.
+
+    Example:
+        >>> from rpa_scout.io.commands import labels_of, load
+        >>> from rpa_scout.settings import Settings
+        >>> frame, report = load("eventlogs/ostolaskut_complete_only.csv.gz", Settings())
+        >>> labels = labels_of(frame, report, "activity_en")    # the sample's English names
+        >>> labels["Asiatarkastus"], labels["Toinen hyväksyntä"]
+        ('Inspection', 'Second approval')
+        >>> labels_of(frame, report, None) is None
+        True
+    """
     if column is None:
         return None
     from rpa_scout.filters import resolve_column
@@ -88,7 +121,20 @@ def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> di
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
                  as_json: bool = False, progress: Progress = SILENT) -> list[str]:
     """What is in the log and what reading it did to every row (text or JSON lines),
-    and the columns that could name the activities (``--label``)."""
+    and the columns that could name the activities (``--label``).
+
+    Example:
+        >>> import json
+        >>> from rpa_scout.io.commands import inspect_file
+        >>> from rpa_scout.settings import Settings
+        >>> print("\\n".join(inspect_file("eventlogs/varhaiskasvatus.csv.gz", Settings())[:3]))
+        log            varhaiskasvatus.csv.gz (csv)
+        cases                 2,500
+        events               47,302
+        >>> (text,) = inspect_file("eventlogs/varhaiskasvatus.csv.gz", Settings(), as_json=True)
+        >>> json.loads(text)["load_report"]["rows_kept"]
+        47302
+    """
     frame, report = load(path, settings, progress)
     import json
 
@@ -103,9 +149,10 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
     if as_json:
         return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict(),
                             "label_columns": [vars(s) for s in labels]}, indent=2, ensure_ascii=False)]
-    lines = summary_lines(summary, report, _lang(settings), labels=[s.line() for s in labels])
+    lang = _lang(settings)
+    lines = summary_lines(summary, report, lang, labels=[s.line(lang) for s in labels])
     if rejects is not None:
-        lines.append("  " + _lang(settings).t("inspect.rejects_written", path=rejects))
+        lines.append("  " + lang.t("inspect.rejects_written", path=rejects))
     return lines
 
 
@@ -114,7 +161,18 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
              noise: float = 0.2, out: Path | None = None, label: str | None = None,
              progress: Progress = SILENT) -> list[str]:
     """Draw or export the process map (or the BPMN model) of a log; says what was written.
-    With ``label``, the activities are shown by their display names."""
+    With ``label``, the activities are shown by their display names.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.commands import map_file
+        >>> from rpa_scout.settings import Settings
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     out = Path(folder) / "vaka.dot"
+        ...     map_file("eventlogs/varhaiskasvatus.csv.gz", Settings(), activities=80, out=out)
+        ['frequency map written to .../vaka.dot (8 of 15 activities, 15 of 15 paths)']
+    """
     path = Path(path)
     fmt = fmt or (format_of(out, MAP_WRITE) if out is not None else None) or "svg"
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
@@ -171,7 +229,15 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
 def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
                   label: str | None = None, progress: Progress = SILENT) -> pd.DataFrame:
     """The ``top`` most frequent variants of a log with their coverage (activities by
-    their display names with ``label``)."""
+    their display names with ``label``).
+
+    Example:
+        >>> from rpa_scout.io.commands import variants_file
+        >>> from rpa_scout.settings import Settings
+        >>> table = variants_file("eventlogs/varhaiskasvatus.csv.gz", Settings(), top=2)
+        >>> table[["rank", "cases", "steps"]].values.tolist()
+        [[1, 773, 9], [2, 454, 7]]
+    """
     frame, report = load(path, settings, progress)
     from rpa_scout.labels import relabel
     from rpa_scout.variants import variants
@@ -180,7 +246,18 @@ def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
 
 
 def variant_lines(table: pd.DataFrame, lang: Lang | None = None) -> list[str]:
-    """One line per variant: rank, cases, share, cumulative share, steps, the sequence."""
+    """One line per variant: rank, cases, share, cumulative share, steps, the sequence.
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout.io.commands import variant_lines
+        >>> table = pd.DataFrame({"rank": [1, 2], "cases": [1234, 56], "share": [0.9, 0.04],
+        ...                       "cumulative_share": [0.9, 0.94], "steps": [3, 4],
+        ...                       "variant": ["Kirjaus → Tarkastus → Päätös", "Kirjaus → Päätös"]})
+        >>> print("\\n".join(variant_lines(table)))
+          1.   1,234 cases   90.0%  (cum.  90.0%)    3 steps  Kirjaus → Tarkastus → Päätös
+          2.      56 cases    4.0%  (cum.  94.0%)    4 steps  Kirjaus → Päätös
+    """
     lang = lang or Lang()
     return [lang.t("variants.line", rank=row.rank, cases=lang.num(row.cases), share=lang.pct(row.share, 1),
                    cumulative=lang.pct(row.cumulative_share, 1), steps=row.steps, variant=row.variant)
@@ -210,6 +287,22 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
 
     The lines are in ``settings.present.lang``, wrapped to ``width`` columns; each stage
     reports to ``progress``.
+
+    Example:
+        >>> import json, tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.commands import rank_file
+        >>> from rpa_scout.settings import Settings
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     run = rank_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), top=2,
+        ...                     out=Path(folder) / "ehdokkaat.json")
+        ...     written = json.loads(run.written.read_text(encoding="utf-8"))
+        >>> " ".join(run.lines[:2])      # the header, wrapped to 80 columns
+        'ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected); ranked by hours'
+        >>> [c["candidate"] for c in written["candidates"]]
+        ['Kustannuspaikan tiliöinti', 'Tilausvastaavuuden tarkistus']
+        >>> run.lines[-1]
+        'ranking written to .../ehdokkaat.json'
     """
     path = Path(path)
     if explain is not None and out is not None:
@@ -234,7 +327,8 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         from rpa_scout.drilldown import explain_candidate
 
         return RankRun(ranking, report, [*wrap(header, width), "",
-                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels)])
+                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels,
+                                                            lang=lang, width=width)])
     shown = labelled_ranking(ranking, labels)
     lines = [*wrap(header, width), *terminal_lines(shown, top, include_all, lang=lang, width=width)]
     if out is None:
@@ -264,7 +358,17 @@ REPORT_MAP_ACTIVITIES = 24
 
 
 def filters_clause(report: LoadReport, lang: Lang | None = None) -> str:
-    """``; filters kept … cases and … events`` when filters were applied, else ``""``."""
+    """``; filters kept … cases and … events`` when filters were applied, else ``""``.
+
+    Example:
+        >>> from rpa_scout.io.commands import filters_clause, load
+        >>> from rpa_scout.settings import FilterSettings, Settings
+        >>> paper = Settings(filter=FilterSettings(where=("case:channel=paperi",)))
+        >>> filters_clause(load("eventlogs/ostolaskut_complete_only.csv.gz", paper)[1])
+        '; filters kept 360 of 3,000 cases and 3,369 of 24,883 events'
+        >>> filters_clause(load("eventlogs/ostolaskut_complete_only.csv.gz", Settings())[1])
+        ''
+    """
     kept = report.filters
     if kept is None or not kept.steps:
         return ""
@@ -327,7 +431,17 @@ def _subtitle(frame: pd.DataFrame, name: str, lang: Lang) -> str:
 def generate_file(process: str, cases: int, seed: int, out: Path, *,
                   complete_only: bool = False, automated: Sequence[str] = (), lang: Lang | None = None,
                   progress: Progress = SILENT) -> list[str]:
-    """Write a synthetic log and its ground truth; says what was written."""
+    """Write a synthetic log and its ground truth; says what was written.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.commands import generate_file
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     print("\\n".join(generate_file("rakennuslupa", 20, 7, Path(folder) / "lupa.csv.gz")))
+        wrote 526 events of 20 rakennuslupa cases to .../lupa.csv.gz
+        ground truth in .../lupa.truth.json
+    """
     from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
     from rpa_scout.synth import generate as simulate
 
@@ -347,6 +461,18 @@ def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | 
 
     ``out`` defaults to the log's name with ``.parquet``. A file the streaming reader
     cannot read exactly is read by the full parser and written all the same.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout import read_log
+        >>> from rpa_scout.io.commands import convert_file
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     print(convert_file("eventlogs/rakennuslupa.xes.gz", Path(folder) / "lupa.parquet")[0])
+        ...     converted, _ = read_log(Path(folder) / "lupa.parquet")
+        40,500 events of rakennuslupa.xes.gz written to .../lupa.parquet in ... s (... events/s, streaming)
+        >>> len(converted)
+        40500
     """
     from rpa_scout.io.stream import Limits
 

@@ -16,6 +16,7 @@ from rpa_scout.io.files import check_output
 from rpa_scout.io.formats import format_of
 from rpa_scout.io.formats import names as names_of
 from rpa_scout.io.progress import SILENT, Progress
+from rpa_scout.lang import Lang
 from rpa_scout.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,39 +39,62 @@ class CompareRun:
 def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | None = None,
                   names: Sequence[str] = (), label: str | None = None, key: str | None = None,
                   top: int = 10, fmt: str | None = None, out: Path | None = None,
-                  heatmap: Path | None = None, heatmap_value: str = "manual",
+                  heatmap: Path | None = None, heatmap_value: str = "manual", width: int | None = None,
                   progress: Progress = SILENT) -> CompareRun:
     """Compare organisations: one log split ``by`` a column, or one log per organisation.
 
     Every log is read and filtered with the same settings, pseudonymised with one key,
     and each organisation is analysed alike (:func:`rpa_scout.compare_logs`). Writes
     the full table to ``out`` (csv, json, md, html, xlsx) and the activities ×
-    organisations heatmap to ``heatmap`` (SVG) when given.
+    organisations heatmap to ``heatmap`` (SVG) when given. The lines and the files for
+    people are in ``settings.present.lang``, the lines wrapped to ``width`` columns (not
+    wrapped when ``None``).
 
     Raises:
         ConfigError: ``by`` with several logs, one log without ``by``, names that do
             not match the logs, an unknown output format; and what reading, filtering,
             splitting or ranking an organisation raises.
+
+    Example:
+        >>> import json, tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.compare_commands import compare_files
+        >>> from rpa_scout.settings import Settings
+        >>> with tempfile.TemporaryDirectory() as folder:      # the invoices by channel
+        ...     run = compare_files(["eventlogs/ostolaskut_complete_only.csv.gz"], Settings(),
+        ...                         by="case:channel", key="k", out=Path(folder) / "kanavat.json")
+        ...     written = json.loads(run.written[0].read_text(encoding="utf-8"))
+        >>> print("\\n".join(run.lines[:2]))
+        ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected)
+        organisations: paperi 360 cases, 3,369 events; sähköposti 166 cases, 1,579 events;
+        verkkolasku 2,474 cases, 19,935 events
+        >>> run.lines[-1]
+        'comparison written to .../kanavat.json'
+        >>> written["organisations"]
+        ['paperi', 'sähköposti', 'verkkolasku']
     """
     from rpa_scout.compare import compare_logs
 
     paths = [Path(p) for p in paths]
+    lang = Lang(settings.present.lang)
     fmt = _compare_checks(paths, by, names, fmt, out, heatmap)
     logs, reports, aliases = _organisation_logs(paths, settings, by, names, key, progress)
     labels = _compare_labels(logs, label, aliases)
     with progress.stage("progress.compare", count=len(logs)):
         comparison = compare_logs(logs, settings=settings, labels=labels)
-    what = f"{paths[0].name} by {by}" if by else ", ".join(p.name for p in paths)
-    lines = [*_read_lines(reports), *_organisation_lines(logs), "", *_comparison_lines(comparison, top)]
-    written = _write_comparison(comparison, reports, what, fmt, out, heatmap, heatmap_value)
-    lines += [""] + [f"{kind} written to {path}" for kind, path in written] if written else []
+    what = lang.t("compare.what_by", name=paths[0].name, column=by) if by else ", ".join(p.name for p in paths)
+    lines = [*_read_lines(reports, lang, width), *_organisation_lines(logs, lang, width), "",
+             *_comparison_lines(comparison, top, lang, width)]
+    written = _write_comparison(comparison, reports, lang.t("compare.title", what=what), fmt, out,
+                                (heatmap, heatmap_value), lang)
+    lines += [""] + [lang.t(key, path=path) for key, path in written] if written else []
     return CompareRun(comparison, reports, lines, tuple(path for _, path in written))
 
 
-def _comparison_lines(comparison: "Comparison", top: int) -> list[str]:
+def _comparison_lines(comparison: "Comparison", top: int, lang: Lang, width: int | None) -> list[str]:
     from rpa_scout.compare_report import compare_lines
 
-    return compare_lines(comparison, top=top)
+    return compare_lines(comparison, top=top, lang=lang, width=width)
 
 
 def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt: str | None,
@@ -146,34 +170,52 @@ def _compare_labels(logs: dict[str, pd.DataFrame], label: str | None,
     return activity_labels(pd.concat(parts, ignore_index=True), column)
 
 
-def _read_lines(reports: list[LoadReport]) -> list[str]:
-    return [f"{r.source}: {r.rows_kept:,} events kept of {r.rows_read:,} read "
-            f"({r.rows_rejected:,} rejected)" + filters_clause(r) for r in reports]
+def _read_line(report: LoadReport, lang: Lang, width: int | None = None) -> list[str]:
+    """What reading (and filtering) one log kept, in ``lang``, wrapped to ``width``."""
+    text = lang.t("load.header", name=report.source, kept=report.rows_kept, read=report.rows_read,
+                  rejected=report.rows_rejected) + filters_clause(report, lang)
+    return _wrapped(text, width)
 
 
-def _organisation_lines(logs: dict[str, pd.DataFrame]) -> list[str]:
+def _wrapped(text: str, width: int | None, indent: str = "") -> list[str]:
+    """``text`` as one line (``width`` None), or wrapped to ``width`` columns."""
+    if width is None:
+        return [text]
+    from rpa_scout.present import wrap
+
+    return wrap(text, width, indent=indent, first="")
+
+
+def _read_lines(reports: list[LoadReport], lang: Lang, width: int | None) -> list[str]:
+    return [line for r in reports for line in _read_line(r, lang, width)]
+
+
+def _organisation_lines(logs: dict[str, pd.DataFrame], lang: Lang, width: int | None) -> list[str]:
     from rpa_scout.columns import XES
 
-    return ["organisations: " + "; ".join(
-        f"{name} {log[XES.case].nunique():,} cases, {len(log):,} events" for name, log in logs.items())]
+    text = lang.t("compare.organisations", organisations="; ".join(
+        lang.t("compare.organisation", name=name, cases=log[XES.case].nunique(), events=len(log))
+        for name, log in logs.items()))
+    return _wrapped(text, width, indent="  ")
 
 
-def _write_comparison(comparison: "Comparison", reports: list[LoadReport], what: str, fmt: str | None,
-                      out: Path | None, heatmap: Path | None, value: str) -> list[tuple[str, Path]]:
-    """Write the table and the heatmap; (what, where) for each file written."""
+def _write_comparison(comparison: "Comparison", reports: list[LoadReport], title: str, fmt: str | None,
+                      out: Path | None, heatmap: tuple[Path | None, str], lang: Lang) -> list[tuple[str, Path]]:
+    """Write the table and the heatmap (its file and what it shows); (message key, where)
+    for each file written."""
     from rpa_scout.heatmap import heatmap_svg
     from rpa_scout.io.compare_output import write_comparison
     from rpa_scout.io.files import atomic_text
 
-    title = f"Organisations compared: {what}"
+    where, value = heatmap
     written = []
-    svg = heatmap_svg(comparison, value=value) if heatmap is not None or fmt == "html" else None
-    if heatmap is not None:
-        written.append(("heatmap", atomic_text(heatmap, svg)))
+    svg = heatmap_svg(comparison, value=value, lang=lang) if where is not None or fmt == "html" else None
+    if where is not None:
+        written.append(("compare.heatmap_written", atomic_text(where, svg)))
     if out is not None:
-        written.append(("comparison", write_comparison(comparison, out, fmt, title=title, reports=reports,
-                                                       heatmap_svg=svg,
-                                                       heatmap_name=heatmap.name if heatmap else None)))
+        written.append(("compare.written", write_comparison(comparison, out, fmt, title=title, reports=reports,
+                                                            heatmap_svg=svg, lang=lang,
+                                                            heatmap_name=where.name if where else None)))
     return written
 
 
@@ -187,9 +229,25 @@ class CasesRun:
 
 
 def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10,
-               label: str | None = None, as_json: bool = False, progress: Progress = SILENT) -> CasesRun:
+               label: str | None = None, as_json: bool = False, width: int | None = None,
+               progress: Progress = SILENT) -> CasesRun:
     """The cases behind one step of a log (:func:`rpa_scout.drilldown.cases_behind`):
-    case id, start, variant, the step's handling time and its source."""
+    case id, start, variant, the step's handling time and its source; the lines in
+    ``settings.present.lang``, what was read wrapped to ``width`` columns (JSON in English).
+
+    Example:
+        >>> from rpa_scout.io.compare_commands import cases_file
+        >>> from rpa_scout.settings import Settings
+        >>> run = cases_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), step="Asiatarkastus",
+        ...                  top=2)
+        >>> print("\\n".join(run.lines))
+        ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected)
+        <BLANKLINE>
+        Asiatarkastus: 3,254 executions in 3,000 cases; the 2 with the most handling time (times in Europe/Helsinki)
+        case              started             variant  steps times   minutes  source
+        OL-2025-00067     9 Jan 2025 15:11        #59     13     3      11.3  estimated
+        OL-2025-01023     6 May 2025 08:32        #56     16     3      10.4  estimated
+    """
     import json
 
     from rpa_scout.drilldown import cases_behind
@@ -203,6 +261,6 @@ def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10
         payload = {"activity": found.activity, "cases": found.cases, "executions": found.executions,
                    "listed": json.loads(table.to_json(orient="records", force_ascii=False))}
         return CasesRun(found, report, [json.dumps(payload, indent=1, ensure_ascii=False)])
-    head = (f"{Path(path).name}: {report.rows_kept:,} events kept of {report.rows_read:,} read "
-            f"({report.rows_rejected:,} rejected)" + filters_clause(report))
-    return CasesRun(found, report, [head, "", *found.lines(labels, settings.read.timezone)])
+    lang = Lang(settings.present.lang)
+    lines = found.lines(labels, settings.read.timezone, lang=lang)
+    return CasesRun(found, report, [*_read_line(report, lang, width), "", *lines])

@@ -81,7 +81,7 @@ def read_config(path: Path) -> dict[str, Any]:
     ``handling``, ``rank``, ``economics`` and ``present`` (those of
     :class:`rpa_scout.settings.Settings`).
 
-    Example::
+    A config file::
 
         read: {timezone: Europe/Amsterdam, drop_duplicates: false}
         filter: {from: 2014-01-01, to: 2014-12-31, period_basis: cases,
@@ -99,6 +99,23 @@ def read_config(path: Path) -> dict[str, Any]:
     Raises:
         ConfigError: unreadable, not YAML, an unknown section or key, or a value of the
             wrong kind, naming the file and the key.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.config import read_config
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     config = Path(folder) / "rpa.yaml"
+        ...     _ = config.write_text("rank: {fit_threshold: 0.5}\\nmanual: {system_resources: Basware}\\n")
+        ...     read_config(config)
+        {'manual': {'system_resources': ('Basware',)}, 'rank': {'fit_threshold': 0.5}}
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     config = Path(folder) / "rpa.yaml"
+        ...     _ = config.write_text("rank: {fit_treshold: 0.5}\\n")
+        ...     read_config(config)
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: .../rpa.yaml: rank: unknown key(s) fit_treshold; known: weights, ...
     """
     data = _load_yaml(path)
     if not isinstance(data, dict):
@@ -155,6 +172,19 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
 
     Raises:
         ConfigError: naming the file and key, or the option, and what is wrong.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.config import load_settings
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     config = Path(folder) / "rpa.yaml"
+        ...     _ = config.write_text("read: {timezone: Europe/Amsterdam}\\nrank: {sort_by: fit}\\n")
+        ...     settings = load_settings(config, rank={"sort_by": "volume"}, economics={"hourly_cost": None})
+        >>> settings.timezone, settings.rank.sort_by, settings.economics.hourly_cost   # the option wins
+        ('Europe/Amsterdam', 'volume', 29.0)
+        >>> load_settings() == load_settings(None, read={"timezone": None})
+        True
     """
     from rpa_scout.settings import (FilterSettings, HandlingSettings, ManualRules, PresentSettings,
                                     RankConfig, ReadSettings, Settings)
@@ -349,6 +379,17 @@ def read_standard_times(path: Path) -> dict[str, float]:
     Raises:
         ConfigError: unreadable, no activity and minutes columns, or minutes that are not
             a finite number from 0 to :data:`MAX_STANDARD_MINUTES`.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.config import read_standard_times
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     times = Path(folder) / "ajat.csv"
+        ...     _ = times.write_text("toimenpide;minuutit\\nAsiatarkastus;6,5\\nHyväksyntä;2\\n",
+        ...                          encoding="utf-8")
+        ...     read_standard_times(times)
+        {'Asiatarkastus': 6.5, 'Hyväksyntä': 2.0}
     """
     if path.suffix.lower() in (".yaml", ".yml"):
         data = _load_yaml(path, "standard-times")

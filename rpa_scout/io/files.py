@@ -19,7 +19,18 @@ from rpa_scout.io.formats import LOG_READ, format_of
 
 
 def log_format(path: Path) -> str:
-    """Format name from the file name, or :class:`InputError` naming what is supported."""
+    """Format name from the file name, or :class:`InputError` naming what is supported.
+
+    Example:
+        >>> from pathlib import Path
+        >>> from rpa_scout.io.read import log_format
+        >>> log_format(Path("laskut.csv.gz")), log_format(Path("BPIC15.XES")), log_format(Path("loki.xlsx"))
+        ('csv', 'xes', 'excel')
+        >>> log_format(Path("loki.pdf"))
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.InputError: loki.pdf: unknown log format; supported: .csv, .csv.gz, ...
+    """
     fmt = format_of(path, LOG_READ)
     if fmt is None:
         supported = ", ".join(sorted(LOG_READ, key=lambda s: (LOG_READ[s], s)))

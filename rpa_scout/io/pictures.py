@@ -26,7 +26,14 @@ INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz;
 
 
 def dot_available() -> bool:
-    """Whether Graphviz's ``dot`` is on the PATH."""
+    """Whether Graphviz's ``dot`` is on the PATH.
+
+    Example:
+        >>> import shutil
+        >>> from rpa_scout.io.pictures import dot_available
+        >>> dot_available() == (shutil.which("dot") is not None)
+        True
+    """
     return shutil.which("dot") is not None
 
 
@@ -42,6 +49,11 @@ def run_dot(dot_text: str, fmt: str, seconds: float | None = None) -> bytes:
     Raises:
         RenderError: ``dot`` is missing or fails.
         DotTimeout: ``dot`` did not finish in time (it is stopped).
+
+    Example:
+        >>> from rpa_scout.io.pictures import run_dot
+        >>> run_dot("digraph { Kirjaus -> Päätös }", "png")[:8]
+        b'\\x89PNG\\r\\n\\x1a\\n'
     """
     if not dot_available():
         raise RenderError(f"Graphviz's 'dot' was not found; {INSTALL_HINT}")
@@ -66,6 +78,17 @@ def write_dot_picture(dot_text: str, path: Path, fmt: str, seconds: float | None
         RenderError: ``dot`` is missing, fails or runs out of time; the DOT file is
             written beside ``path`` first so nothing is lost.
         OutputError: ``path`` cannot be written.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout import discover_graph, read_log, to_dot
+        >>> from rpa_scout.io.pictures import write_dot_picture
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     svg = write_dot_picture(to_dot(discover_graph(log)), Path(folder) / "map.svg", "svg")
+        ...     svg.read_text(encoding="utf-8").count('class="node"')    # 13 activities, start, end, legend
+        16
     """
     check_output(path)
     if fmt == "dot":
@@ -89,6 +112,13 @@ def render_svg(dot_text: str) -> str:
     Raises:
         RenderError: ``dot`` is missing (the message says how to install it), fails or
             runs out of time.
+
+    Example:
+        >>> from rpa_scout import discover_graph, read_log, render_svg, to_dot
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> svg = render_svg(to_dot(discover_graph(log), view="performance"))
+        >>> svg.count('class="node"'), svg.count('class="edge"')    # 13 activities, start, end, legend
+        (16, 25)
     """
     return run_dot(dot_text, "svg").decode("utf-8")
 
@@ -98,6 +128,18 @@ def write_graphml(graph: nx.DiGraph, path: Path) -> Path:
 
     Names are written :func:`~rpa_scout.safety.printable`: XML cannot hold control
     characters.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import networkx as nx
+        >>> from rpa_scout import discover_graph, read_log
+        >>> from rpa_scout.io.pictures import write_graphml
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     back = nx.read_graphml(write_graphml(discover_graph(log), Path(folder) / "map.graphml"))
+        >>> back.number_of_nodes(), back.nodes["Arkistointi"]["events"]
+        (15, 3000)
     """
     clean = nx.DiGraph()
     names = {node: printable(node) for node in graph.nodes}
@@ -111,7 +153,20 @@ def write_graphml(graph: nx.DiGraph, path: Path) -> Path:
 
 
 def write_graph_json(graph: nx.DiGraph, path: Path) -> Path:
-    """Write node-link JSON (networkx's format, readable by d3 and others)."""
+    """Write node-link JSON (networkx's format, readable by d3 and others).
+
+    Example:
+        >>> import json, tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout import discover_graph, read_log
+        >>> from rpa_scout.io.pictures import write_graph_json
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = write_graph_json(discover_graph(log), Path(folder) / "map.json")
+        ...     data = json.loads(path.read_text(encoding="utf-8"))
+        >>> len(data["nodes"]), len(data["edges"]), data["nodes"][2]["id"]
+        (15, 25, 'Arkistointi')
+    """
     data = nx.node_link_data(graph, edges="edges")
     return atomic_text(path, json.dumps(data, indent=1, ensure_ascii=False, default=_json_default) + "\n")
 
@@ -121,6 +176,18 @@ def write_bpmn(model: Any, path: Path) -> Path:
 
     pm4py lays the diagram out with Graphviz, which refuses some names; the model is
     then written without a layout (BPMN tools lay it out when they open it).
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from rpa_scout import discover_bpmn, read_log
+        >>> from rpa_scout.io.pictures import write_bpmn
+        >>> log, _ = read_log("eventlogs/rakennuslupa.xes.gz")
+        >>> model = discover_bpmn(log, noise_threshold=0.2)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     text = write_bpmn(model, Path(folder) / "lupa.bpmn").read_text(encoding="utf-8")
+        >>> text.count("<bpmn:task "), "<bpmn:startEvent " in text
+        (18, True)
     """
     with atomic_path(path) as tmp:
         with quiet_fds():

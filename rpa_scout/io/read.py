@@ -40,8 +40,7 @@ def read_log(
     drop_duplicates: bool = False,
     event_id: str | None = None,
     max_bytes: int | None = None,
-    cache: bool = True,
-    epoch_clock: str = "auto",
+    cache: bool = True, epoch_clock: str = "auto",
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
@@ -77,8 +76,7 @@ def read_log(
         table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
         timezone=timezone, notes=notes,
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
-        malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id,
-        epoch_clock=epoch_clock,
+        malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id, epoch_clock=epoch_clock,
     )
     # repairs made while decoding, before standardise saw the rows, come first
     return log, replace(report, repaired={**table.repairs, **report.repaired}) if table.repairs else report

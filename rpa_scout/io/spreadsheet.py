@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -111,13 +112,14 @@ def write_workbook(ranking: Ranking, path: Path, table: pd.DataFrame, lang: Lang
         for key, (frame, kinds) in sheets:
             name = lang.t(key)[:31]
             spreadsheet_table(frame).to_excel(writer, index=False, sheet_name=name)
-            _format(writer.sheets[name], frame, kinds)
+            format_sheet(writer.sheets[name], frame, kinds)
         writer.close()
     return path
 
 
-def _format(sheet, frame: pd.DataFrame, kinds: list[str]) -> None:
-    """Bold frozen header, autofilter, widths and number formats."""
+def format_sheet(sheet: Any, frame: pd.DataFrame, kinds: list[str]) -> None:
+    """Bold frozen header, autofilter, widths and the number format of each column's
+    kind (:data:`FORMATS`) on an openpyxl ``sheet`` that ``frame`` was written to."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 

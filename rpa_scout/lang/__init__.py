@@ -32,7 +32,10 @@ from typing import Any, Mapping
 
 LANGS = ("fi", "sv", "en")
 DEFAULT_LANG = "en"
-_DATE_FORMATS = {"fi": "short", "sv": "short", "en": "medium"}
+# Explicit patterns, not CLDR's "short": Babel 2.19 (CLDR 47) changed sv_FI's short date
+# from 2026-11-26 to 26.11.2026, which is how Finland-Swedish writes it (Institutet för
+# de inhemska språken); spelling it out keeps output the same under every Babel.
+_DATE_FORMATS = {"fi": "d.M.y", "sv": "d.M.y", "en": "d MMM y"}
 _LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 
@@ -167,7 +170,7 @@ class Lang:
         return self.t("unit.days", value=self.num(seconds / 86400, 1))
 
     def date(self, value: Any) -> str:
-        """A date in the language's short form (26.11.2026, 2026-11-26, 26 Nov 2026)."""
+        """A date in the language's short form (26.11.2026, 26.11.2026, 26 Nov 2026)."""
         import pandas as pd
         from babel.dates import format_date
 
@@ -200,7 +203,12 @@ class Message(str):
 
 
 def render(text: str, lang: Lang) -> str:
-    """``text`` in ``lang`` when it is a :class:`Message`; other text as it is."""
+    """``text`` in ``lang`` when it is a :class:`Message`; other text as it is.
+
+    Example:
+        >>> render(Message("unit.hours_year", hours=1157.4), Lang("sv")), render("08:00–16:00", Lang("sv"))
+        ('1\\xa0157 h/år', '08:00–16:00')
+    """
     return text.render(lang) if isinstance(text, Message) else str(text)
 
 
