@@ -167,7 +167,15 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
 
 
 def lifecycle_counts(log: pd.DataFrame, *, columns: LogColumns = XES) -> dict[str, int]:
-    """``pair_lifecycle(log, columns=columns).counts``, without building the instances."""
+    """``pair_lifecycle(log, columns=columns).counts``, without building the instances.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> from rpa_scout.lifecycle import lifecycle_counts
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> lifecycle_counts(log)["instances"]
+        24883
+    """
     require_columns(log, columns)
     if columns.lifecycle not in log.columns:
         return _one_row_each(log, columns).counts
@@ -308,6 +316,14 @@ def in_case_time_order(log: pd.DataFrame, columns: LogColumns = XES) -> bool:
 
     Only text case ids and datetime timestamps without missing values are checked; for
     anything else the answer is ``False`` (sort to be sure).
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout.lifecycle import in_case_time_order
+        >>> log = pd.DataFrame({"case:concept:name": pd.Series(["a", "a", "b"], dtype="string"),
+        ...                     "time:timestamp": pd.to_datetime(["2025-01-02", "2025-01-03", "2025-01-01"])})
+        >>> in_case_time_order(log), in_case_time_order(log.iloc[[1, 0, 2]])
+        (True, False)
     """
     if len(log) < 2:
         return True
