@@ -11,10 +11,11 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from rpa_scout.codes import as_text, from_text
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
-from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, normalise_transition,
-                                 pair_lifecycle, transition_words)
+from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, in_case_time_order,
+                                 lifecycle_counts, normalise_transition, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
@@ -152,10 +153,6 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
     reasons = pd.Series(pd.NA, index=frame.index, dtype="object")
     blank = _is_blank(raw_ts)
     unread = frame[XES.timestamp].isna().to_numpy() & ~blank
-    why = np.full(len(frame), UNPARSEABLE, dtype=object)
-    if parsed.problems is not None:
-        given = parsed.problems.to_numpy(dtype=object)
-        why = np.where(pd.notna(given), given, why)
     checks = [
         (frame[XES.case].isna().to_numpy(), "missing case id"),
         (frame[XES.activity].isna().to_numpy(), "missing activity"),
@@ -165,7 +162,11 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
         reasons = reasons.mask(reasons.isna().to_numpy() & mask, reason)
     open_ = reasons.isna().to_numpy() & unread
     if open_.any():
-        reasons[open_] = why[open_]
+        why = np.full(int(open_.sum()), UNPARSEABLE, dtype=object)
+        if parsed.problems is not None:
+            given = parsed.problems.to_numpy(dtype=object)[open_]
+            why = np.where(pd.notna(given), given, why)
+        reasons[open_] = why
     return reasons
 
 
@@ -237,7 +238,7 @@ def _kept(frame: pd.DataFrame, reasons: pd.Series, n: int, source: str,
             f"{samples.get(first, (0,))[0]}); check the column mapping with --case/--activity/"
             "--timestamp and the --timestamp-format"
         )
-    if _sorted_by_case_and_time(log):  # a stable sort would keep every row where it is
+    if in_case_time_order(log):  # a stable sort would keep every row where it is
         return log.reset_index(drop=True)
     return log.sort_values([XES.case, XES.timestamp], kind="stable").reset_index(drop=True)
 
@@ -322,30 +323,8 @@ def _positional(values: pd.Series):
     return values.to_numpy()
 
 
-def _sorted_by_case_and_time(log: pd.DataFrame) -> bool:
-    """Whether ``log`` is already in (case, timestamp) order, ties in any order.
-
-    Both columns are free of missing values here (such rows are rejected before).
-    """
-    if len(log) < 2:
-        return True
-    case, ts = log[XES.case], log[XES.timestamp]
-    if case.isna().any() or ts.isna().any():
-        return False
-    if not isinstance(case.dtype, pd.StringDtype) or ts.dtype.kind != "M":
-        return False
-    before, after = case.iloc[:-1].reset_index(drop=True), case.iloc[1:].reset_index(drop=True)
-    later = (after > before).to_numpy(dtype=bool)
-    if not (later | (after == before).to_numpy(dtype=bool)).all():
-        return False
-    stamps = getattr(ts.array, "asi8", None)  # int64 instants, one unit for the column
-    if stamps is None:
-        return False
-    return bool((later | (stamps[1:] >= stamps[:-1])).all())
-
-
 def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
-    """``pair_lifecycle(log).counts``, without pairing when the log has no start events.
+    """``pair_lifecycle(log).counts``, without matching when the log has no start events.
 
     With no ``start``, every ``complete`` is an unmatched instance of its own and
     nothing is paired, so the counts follow from counting transitions.
@@ -353,7 +332,7 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
     trans = normalise_transition(log[XES.lifecycle])
     own_starts = XES.start_timestamp in log.columns and log[XES.start_timestamp].notna().any()
     if (trans == START).any() or own_starts:
-        return pair_lifecycle(log).counts
+        return lifecycle_counts(log)
     completes = int((trans == COMPLETE).sum())
     return {
         "instances": completes,
@@ -373,18 +352,23 @@ def _is_blank(values: pd.Series) -> np.ndarray:
 
 def _clean_text(values: pd.Series, what: str, repaired: dict[str, int]) -> pd.Series:
     """Strings with surrounding whitespace removed; blank becomes missing."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype("string")
-    if values.dtype.kind in "fiu":
-        as_int = values.dropna()
-        if len(as_int) and (as_int == as_int.round()).all():
-            values = values.astype("Int64")
-    text = values.astype("string")
+    codes = None
+    if isinstance(values.dtype, pd.CategoricalDtype):  # clean each category once
+        codes, text = as_text(values)
+    else:
+        if values.dtype.kind in "fiu":
+            as_int = values.dropna()
+            if len(as_int) and (as_int == as_int.round()).all():
+                values = values.astype("Int64")
+        text = values.astype("string")
     stripped = text.str.strip()
-    changed = int(((stripped != text) & stripped.notna() & (stripped != "")).sum())
-    if changed:
-        repaired[f"{what}: surrounding whitespace removed"] = changed
-    return stripped.mask(stripped == "")
+    changed = ((stripped != text) & stripped.notna() & (stripped != "")).fillna(False).to_numpy(dtype=bool)
+    if codes is not None:  # rows per category
+        changed = np.bincount(codes[codes >= 0], minlength=len(text)) * changed
+    if changed.sum():
+        repaired[f"{what}: surrounding whitespace removed"] = int(changed.sum())
+    cleaned = stripped.mask(stripped == "")
+    return cleaned if codes is None else from_text(codes, cleaned, pd.NA, values)
 
 
 def _count_start_problems(frame: pd.DataFrame, start: ParsedTimestamps,

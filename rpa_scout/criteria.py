@@ -29,6 +29,8 @@ activity instance, with ``performer`` and ``handling_s``):
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
+from typing import Collection
 
 import numpy as np
 import pandas as pd
@@ -45,6 +47,31 @@ PASSED_ON = "(passed on)"
 SPREAD_REFERENCE = 0.25  # quantile of the steps' spreads taken as "uniform" for this log
 
 
+@dataclass(frozen=True)
+class _Context:
+    """Per instance: its activity, predecessor, successor and outcome as codes into
+    ``names`` (the activities in sorted order, then the tokens that are no activity's
+    name), and whether it repeats an earlier step of its case."""
+
+    names: np.ndarray
+    activity: np.ndarray
+    prev: np.ndarray
+    next: np.ndarray
+    outcome: np.ndarray
+    repeat: np.ndarray
+
+    @property
+    def activities(self) -> int:
+        """How many activities there are (codes 0 .. activities - 1, in name order)."""
+        return int(self.activity.max(initial=-1)) + 1
+
+    def of_each(self, values: np.ndarray) -> dict[str, np.ndarray]:
+        """Rows of each activity (positions, ascending), by activity name."""
+        order = np.argsort(self.activity, kind="stable")
+        parts = np.split(order, np.cumsum(np.bincount(self.activity, minlength=self.activities))[:-1])
+        return {str(self.names[code]): values[rows] for code, rows in enumerate(parts)}
+
+
 def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
     """Predecessor, successor, outcome and repeat flag of every instance.
 
@@ -55,64 +82,101 @@ def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
     leaves out what later steps, parallel branches and the choice of the next person
     decide.
     """
-    case = inst[columns.case].to_numpy()
-    act = inst[columns.activity].astype("string").to_numpy(dtype=object)
+    ctx = _context(inst, columns)
+    return pd.DataFrame({"activity": ctx.names[ctx.activity], "prev": ctx.names[ctx.prev],
+                         "next": ctx.names[ctx.next], "outcome": ctx.names[ctx.outcome],
+                         "repeat": ctx.repeat}, index=inst.index)
+
+
+def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
+    """:func:`context` as codes (activities coded in name order)."""
+    case = pd.factorize(inst[columns.case])[0]
+    codes, uniques = pd.factorize(inst[columns.activity].astype("string"))
+    rank = np.argsort(np.argsort(np.asarray(uniques, dtype=object), kind="stable"))
+    act = rank[codes]
+    names = list(np.asarray(uniques, dtype=object)[np.argsort(rank)])
+    names += [t for t in (START_TOKEN, END_TOKEN, PASSED_ON) if t not in names]
+    token = {name: code for code, name in enumerate(names)}  # an activity may bear a token's name
     same_prev = np.r_[False, case[1:] == case[:-1]]
     same_next = np.r_[case[1:] == case[:-1], False]
-    prev = np.where(same_prev, np.r_[None, act[:-1]], START_TOKEN)
-    nxt = np.where(same_next, np.r_[act[1:], None], END_TOKEN)
+    prev = np.where(same_prev, np.r_[0, act[:-1]], token[START_TOKEN])
+    nxt = np.where(same_next, np.r_[act[1:], 0], token[END_TOKEN])
     outcome = nxt
     if columns.resource in inst.columns:
-        res = inst[columns.resource].astype("string").fillna("").to_numpy(dtype=object)
-        end = inst[columns.timestamp].to_numpy(dtype="datetime64[ns]")
-        begin = end
-        if columns.start_timestamp in inst.columns:
-            begin = inst[columns.start_timestamp].fillna(inst[columns.timestamp]).to_numpy(
-                dtype="datetime64[ns]")
-        gap = np.r_[begin[1:] - end[:-1], np.timedelta64(0, "ns")]
-        own = same_next & np.r_[(res[1:] == res[:-1]) & (res[1:] != ""), False] \
-            & (gap <= np.timedelta64(OUTCOME_WINDOW, "s"))
+        own = same_next & _same_account_soon(inst, columns)
         if PERFORMER in inst.columns:  # only what the step triggered, not the next task
-            not_person = pd.Series(inst[PERFORMER].to_numpy() != PERSON)
-            system_step = not_person.groupby(act).transform("mean").to_numpy() >= 0.5
+            not_person = inst[PERFORMER].to_numpy() != PERSON
+            system_step = (np.bincount(act, weights=not_person) / np.bincount(act))[act] >= 0.5
             own &= np.r_[system_step[1:], False]
-        outcome = np.where(own | ~same_next, nxt, PASSED_ON)
-    repeat = pd.DataFrame({"c": case, "a": act}).groupby(["c", "a"], sort=False).cumcount().to_numpy() > 0
-    return pd.DataFrame({"activity": act, "prev": prev, "next": nxt, "outcome": outcome,
-                         "repeat": repeat}, index=inst.index)
+        outcome = np.where(own | ~same_next, nxt, token[PASSED_ON])
+    first = np.unique(case.astype(np.int64) * (len(uniques) + 1) + codes, return_index=True)[1]
+    repeat = np.ones(len(act), dtype=bool)
+    repeat[first] = False  # the first instance of its activity in its case
+    return _Context(np.array(names, dtype=object), act, prev, nxt, outcome, repeat)
 
 
-def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: int = 0) -> pd.DataFrame:
-    """Raw criteria per activity (see the module docstring); one row per activity."""
-    ctx = context(inst, columns)
+def _same_account_soon(inst: pd.DataFrame, columns: LogColumns) -> np.ndarray:
+    """Whether the next instance has the same (named) resource and begins within
+    :data:`OUTCOME_WINDOW` of this one's completion."""
+    res, values = pd.factorize(inst[columns.resource].astype("string"))
+    res = np.where(np.r_[np.asarray(values, dtype=object) != "", False][res], res, -1)  # "" is none
+    end = inst[columns.timestamp].to_numpy(dtype="datetime64[ns]")
+    begin = end
+    if columns.start_timestamp in inst.columns:
+        begin = inst[columns.start_timestamp].fillna(inst[columns.timestamp]).to_numpy(dtype="datetime64[ns]")
+    gap = np.r_[begin[1:] - end[:-1], np.timedelta64(0, "ns")]
+    return np.r_[(res[1:] == res[:-1]) & (res[1:] >= 0), False] & (gap <= np.timedelta64(OUTCOME_WINDOW, "s"))
+
+
+def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: int = 0,
+                      scored: Collection[str] | None = None) -> pd.DataFrame:
+    """Raw criteria per activity (see the module docstring); one row per activity.
+
+    Args:
+        inst: instance table of :func:`rpa_scout.estimate_handling_time`.
+        columns: column mapping.
+        seed: seed of the decision trees' samples and folds.
+        scored: the activities whose ``rule_accuracy`` is needed (the others get NaN,
+            and a log with none of them fits no tree); default all.
+    """
+    ctx = _context(inst, columns)
+    names = ctx.names[:ctx.activities]
+    out = pd.DataFrame(index=pd.Index(list(names), name="activity"))
+    out["top_predecessor_share"] = _top_share(ctx.activity, ctx.prev, len(ctx.names))
+    out["top_successor_share"] = _top_share(ctx.activity, ctx.next, len(ctx.names))
+    out["rework_share"] = np.bincount(ctx.activity, weights=ctx.repeat) / np.bincount(ctx.activity)
     person = (inst[PERFORMER] == PERSON).to_numpy()
-    out = pd.DataFrame(index=pd.Index(sorted(ctx["activity"].unique()), name="activity"))
-    top_prev = ctx.groupby("activity")["prev"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
-    top_next = ctx.groupby("activity")["next"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
-    out["top_predecessor_share"] = top_prev
-    out["top_successor_share"] = top_next
-    out["rework_share"] = ctx.groupby("activity")["repeat"].mean()
-    work = inst.loc[person]
-    h = work[HANDLING]
-    grouped = h.groupby(work[columns.activity].astype("string"))
-    mean, sd = grouped.mean(), grouped.std(ddof=1)
+    wanted = [c for c in (HANDLING, UPPER, SOURCE, columns.resource, columns.timestamp) if c in inst.columns]
+    work = inst.loc[person, wanted]
+    key = pd.Series(ctx.activity[person], index=work.index)  # activity codes, in name order
+    named = lambda values: values.set_axis(names[values.index.to_numpy()])  # noqa: E731
+    grouped = work[HANDLING].groupby(key)
+    mean, sd = named(grouped.mean()), named(grouped.std(ddof=1))
     out["handling_cv"] = (sd / mean).where(mean > 0)
     out["handling_spread"] = np.nan
     observed = _observed_seconds(work)
-    positive = work[observed > 0]
     logs = np.log(observed[observed > 0].astype(float))
-    q = logs.groupby(positive[columns.activity].astype("string")).quantile([0.16, 0.84]).unstack()
-    counts = logs.groupby(positive[columns.activity].astype("string")).size()
+    q = logs.groupby(key[observed > 0]).quantile([0.16, 0.84]).unstack()
+    counts = named(logs.groupby(key[observed > 0]).size())
     if not q.empty:
-        out["handling_spread"] = ((q[0.84] - q[0.16]) / 2).where(counts >= MIN_GROUP)
-    out["stability_cv"] = _monthly_cv(work, columns)
+        out["handling_spread"] = named((q[0.84] - q[0.16]) / 2).where(counts >= MIN_GROUP)
+    out["stability_cv"] = _monthly_cv(work, key, names, columns)
     if columns.resource in inst.columns:
-        out["people"] = work.groupby(work[columns.activity].astype("string"))[columns.resource].nunique()
+        out["people"] = named(work[columns.resource].groupby(key).nunique())
     else:
         out["people"] = 0
     out["people"] = out["people"].fillna(0).astype(int)
-    out["rule_accuracy"] = _rule_accuracy(inst, ctx, columns, seed)
+    out["rule_accuracy"] = _rule_accuracy(inst, ctx, columns, seed, scored)
     return out.reset_index()
+
+
+def _top_share(activity: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
+    """Per activity code, the share of its rows taken by its most common ``other`` code."""
+    pairs, counts = np.unique(activity.astype(np.int64) * size + other, return_counts=True)
+    owner = pairs // size
+    top = np.zeros(int(activity.max(initial=-1)) + 1, dtype=np.int64)
+    np.maximum.at(top, owner, counts)
+    return top / np.bincount(activity, minlength=len(top))
 
 
 def _observed_seconds(work: pd.DataFrame) -> pd.Series:
@@ -149,15 +213,16 @@ def normalise(raw: pd.DataFrame, reference: "list[str] | None" = None) -> pd.Dat
     return norm
 
 
-def _monthly_cv(work: pd.DataFrame, columns: LogColumns) -> pd.Series:
-    """Mean of the month-to-month CV of volume and of mean handling time (full months only)."""
+def _monthly_cv(work: pd.DataFrame, key: pd.Series, names: np.ndarray, columns: LogColumns) -> pd.Series:
+    """Mean of the month-to-month CV of volume and of mean handling time (full months
+    only), by activity name (``key``: the activity codes of ``work``, into ``names``)."""
     if work.empty:
         return pd.Series(dtype=float)
     ts = work[columns.timestamp].dt.tz_convert("UTC").dt.tz_localize(None)
     month = ts.dt.to_period("M")
     first, last = month.min(), month.max()
     inner = (month > first) & (month < last)
-    frame = pd.DataFrame({"a": work[columns.activity].astype("string"), "m": month, "h": work[HANDLING]})[inner]
+    frame = pd.DataFrame({"a": key, "m": month, "h": work[HANDLING]})[inner]
     if frame.empty:
         return pd.Series(dtype=float)
     monthly = frame.groupby(["a", "m"]).agg(n=("h", "size"), h=("h", "mean"))
@@ -167,40 +232,54 @@ def _monthly_cv(work: pd.DataFrame, columns: LogColumns) -> pd.Series:
     cv_n = counts.std(axis=1, ddof=0) / counts.mean(axis=1)
     cv_h = times.std(axis=1, ddof=0) / times.mean(axis=1)
     if counts.shape[1] < 3:
-        return pd.Series(np.nan, index=counts.index, dtype=float)
-    return (cv_n + cv_h.reindex(cv_n.index).fillna(cv_n)) / 2
+        return pd.Series(np.nan, index=names[counts.index.to_numpy()], dtype=float)
+    cv = (cv_n + cv_h.reindex(cv_n.index).fillna(cv_n)) / 2
+    return cv.set_axis(names[cv.index.to_numpy()])
 
 
-def _rule_accuracy(inst: pd.DataFrame, ctx: pd.DataFrame, columns: LogColumns, seed: int) -> pd.Series:
+def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed: int,
+                   wanted: Collection[str] | None = None) -> pd.Series:
     """Per activity: 3-fold cross-validated accuracy of a depth-3 tree predicting the outcome.
 
     A step that always has the same outcome scores 1; with too few examples to fit a
-    tree, the share of the most common outcome is used.
+    tree, the share of the most common outcome is used. Only the ``wanted`` activities
+    (default: all) are scored; the sample of every activity is drawn all the same, so
+    that each one's sample does not depend on which others are scored.
     """
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
-    from sklearn.tree import DecisionTreeClassifier
-
-    features = _case_features(inst, columns)
     rng = np.random.default_rng(seed)
+    outcome, prev = ctx.names[ctx.outcome], ctx.names[ctx.prev]
+    features: pd.DataFrame | None = None  # built for the first tree only
     scores: dict[str, float] = {}
-    for activity, idx in sorted(ctx.groupby("activity").indices.items()):
+    for activity, idx in sorted(ctx.of_each(np.arange(len(outcome))).items()):
         if len(idx) > TREE_SAMPLE:
             idx = np.sort(rng.choice(idx, TREE_SAMPLE, replace=False))
-        target = ctx["outcome"].to_numpy()[idx].astype(str)
+        if wanted is not None and activity not in wanted:
+            continue
+        target = outcome[idx].astype(str)
         _, counts = np.unique(target, return_counts=True)
         majority = float(counts.max() / counts.sum())
         if len(counts) == 1 or len(idx) < 3 * MIN_GROUP:
             scores[str(activity)] = majority
             continue
-        prev = pd.get_dummies(ctx["prev"].iloc[idx].astype(str), prefix="prev", dtype=float)
-        x = pd.concat([prev.reset_index(drop=True), features.iloc[idx].reset_index(drop=True)], axis=1)
-        splitter = (StratifiedKFold(3, shuffle=True, random_state=seed) if counts.min() >= 3
-                    else KFold(3, shuffle=True, random_state=seed))
-        tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=MIN_GROUP, random_state=seed)
-        with warnings.catch_warnings():  # e.g. "more classes than half the samples": the
-            warnings.simplefilter("ignore")  # accuracy is still what we want, quietly
-            scores[str(activity)] = float(cross_val_score(tree, x.to_numpy(), target, cv=splitter).mean())
+        features = _case_features(inst, columns) if features is None else features
+        dummies = pd.get_dummies(pd.Series(prev[idx]).astype(str), prefix="prev", dtype=float)
+        x = pd.concat([dummies.reset_index(drop=True), features.iloc[idx].reset_index(drop=True)], axis=1)
+        scores[str(activity)] = _tree_accuracy(x.to_numpy(), target, stratify=counts.min() >= 3, seed=seed)
     return pd.Series(scores, dtype=float)
+
+
+def _tree_accuracy(x: np.ndarray, target: np.ndarray, *, stratify: bool, seed: int) -> float:
+    """Mean accuracy of a depth-3 tree over 3 shuffled folds (stratified when every class
+    has 3 examples). scikit-learn is imported here, when a log first needs a tree."""
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    splitter = (StratifiedKFold(3, shuffle=True, random_state=seed) if stratify
+                else KFold(3, shuffle=True, random_state=seed))
+    tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=MIN_GROUP, random_state=seed)
+    with warnings.catch_warnings():  # e.g. "more classes than half the samples": the
+        warnings.simplefilter("ignore")  # accuracy is still what we want, quietly
+        return float(cross_val_score(tree, x, target, cv=splitter).mean())
 
 
 def _case_features(inst: pd.DataFrame, columns: LogColumns) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rpa_scout.codes import as_text, from_text
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.timestamps import epoch_seconds
 
@@ -71,12 +72,13 @@ def normalise_transition(values: pd.Series) -> pd.Series:
         >>> normalise_transition(pd.Series(["Aloitettu", " valmis", None, "START", "odottaa"])).tolist()
         ['start', 'complete', 'complete', 'start', 'odottaa']
     """
-    text = values.astype("string").str.strip().str.lower()
+    codes, texts = as_text(values)  # a lifecycle column has a few distinct values
+    text = texts.str.strip().str.lower()
     words = {value: TRANSITION_WORDS[_word(value)] for value in text.dropna().unique()
              if _word(value) in TRANSITION_WORDS and value != TRANSITION_WORDS[_word(value)]}
     if words:
         text = text.replace(words)
-    return text.fillna(COMPLETE).mask(text == "", COMPLETE)
+    return from_text(codes, text.fillna(COMPLETE).mask(text == "", COMPLETE), COMPLETE, values)
 
 
 def _word(value: str) -> str:
@@ -111,7 +113,9 @@ def transition_words(values: pd.Series) -> tuple[dict[str, int], dict[str, int]]
         >>> transition_words(pd.Series(["aloitettu", "valmis", "valmis", "start", "odottaa"]))
         ({'aloitettu → start': 1, 'valmis → complete': 2}, {'odottaa': 1})
     """
-    counts = values.astype("string").str.strip().value_counts(dropna=True, sort=False)
+    codes, texts = as_text(values)
+    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(texts)), index=texts.str.strip())
+    counts = counts[counts.index.notna()].groupby(level=0, sort=False).sum()
     translated: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
     for value, count in counts.items():
@@ -136,9 +140,10 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         ``instances`` with the case, activity, resource (of the completing event),
         ``start_timestamp`` (NaT when the instance has no start), ``time:timestamp``
         (completion), ``paused_seconds`` (suspend→resume time) and all other
-        attributes of the completing event; ``counts`` of paired instances,
-        unmatched starts, unmatched completes and non-work events, and of completes
-        with their own start timestamp (when there are any).
+        attributes of the completing event, sorted by case, completion and position in
+        the log; ``counts`` of paired instances, unmatched starts, unmatched completes and
+        non-work events, and of completes with their own start timestamp (when there
+        are any).
 
     Example:
         >>> from rpa_scout import pair_lifecycle, read_log
@@ -148,33 +153,33 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         ('Lasku vastaanotettu', Timedelta('0 days 00:00:04'))
     """
     require_columns(log, columns)
-    ts, start_col = columns.timestamp, columns.start_timestamp
     if columns.lifecycle not in log.columns:
         return _one_row_each(log, columns)
-    trans = normalise_transition(log[columns.lifecycle])
-    work = trans.isin(list(WORK_TRANSITIONS)).to_numpy(dtype=bool)
-    # A complete with its own start timestamp is a whole instance: nothing to pair.
-    own = np.zeros(len(log), dtype=bool)
-    if start_col in log.columns:
-        own = (trans == COMPLETE).to_numpy(dtype=bool) & log[start_col].notna().to_numpy(dtype=bool)
-    positions = np.arange(len(log))
-    pairing = work & ~own
-    events = log.loc[pairing].assign(_t=trans[pairing].to_numpy(), _pos=positions[pairing])
-    events = events.sort_values([columns.case, columns.activity, ts, "_pos"], kind="stable")
-    paired, lone, tally = _pair(events, columns)
-    parts = [paired, lone]
-    if own.any():
-        parts.append(log.loc[own].assign(paused_seconds=0.0, _pos=positions[own]))
-    instances = pd.concat(parts, ignore_index=True)
-    instances = instances.sort_values([columns.case, ts, "_pos"], kind="stable")
+    m = _match(log, columns)
+    rows, start, paused = _instance_rows(log, m, columns)
+    order = _case_time_order(log, rows, columns)
+    instances = log.take(rows[order]).reset_index(drop=True)
     instances = instances.drop(columns=["_t", "_pos", "g", "k"], errors="ignore")
-    instances[start_col] = pd.to_datetime(instances[start_col], utc=True).astype(
-        pd.to_datetime(events[ts].iloc[:0], utc=True).dtype)  # same unit as the completions
-    counts = {"instances": len(instances), **tally,
-              "non-work events (schedule, assign, ...)": int((~work).sum())}
-    if own.any():
-        counts["start and complete on one row"] = int(own.sum())
-    return PairedInstances(instances.reset_index(drop=True), counts)
+    instances["paused_seconds"] = paused[order]
+    utc = pd.to_datetime(log[columns.timestamp].iloc[:0], utc=True).dtype  # the completions' unit
+    instances[columns.start_timestamp] = pd.to_datetime(start.take(order), utc=True).astype(utc)
+    return PairedInstances(instances, m.counts())
+
+
+def lifecycle_counts(log: pd.DataFrame, *, columns: LogColumns = XES) -> dict[str, int]:
+    """``pair_lifecycle(log, columns=columns).counts``, without building the instances.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> from rpa_scout.lifecycle import lifecycle_counts
+        >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> lifecycle_counts(log)["instances"]
+        24883
+    """
+    require_columns(log, columns)
+    if columns.lifecycle not in log.columns:
+        return _one_row_each(log, columns).counts
+    return _match(log, columns).counts()
 
 
 def _one_row_each(log: pd.DataFrame, columns: LogColumns) -> PairedInstances:
@@ -187,56 +192,166 @@ def _one_row_each(log: pd.DataFrame, columns: LogColumns) -> PairedInstances:
     return PairedInstances(inst.reset_index(drop=True), {"instances": len(inst), "with start": with_start})
 
 
-def _pair(events: pd.DataFrame, columns: LogColumns) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
-    """Pair the k-th matched complete of each case and activity with its k-th start.
+@dataclass(frozen=True)
+class _Matching:
+    """The work events of a log, matched first-in-first-out per case and activity.
 
-    ``events`` are the work events, sorted by case, activity, time and position. Returns
-    the paired completes (with start and pauses), the completes without a start, and
-    the counts.
+    ``events`` are the log positions of the events to pair, sorted by case, activity,
+    time and position; the other arrays run along them. ``work`` and ``own`` run along
+    the log: events with a work transition, and completes with their own start.
     """
-    ts, start_col = columns.timestamp, columns.start_timestamp
-    group = events.groupby([columns.case, columns.activity], sort=False, observed=True).ngroup().to_numpy()
-    is_start = (events["_t"] == START).to_numpy()
-    is_complete = (events["_t"] == COMPLETE).to_numpy()
-    # Lindley recursion: open = S - min(0, running min of S) per group; a complete finds
-    # no open start exactly where S drops to a new minimum below zero.
+
+    events: np.ndarray
+    transition: np.ndarray
+    group: np.ndarray        # (case, activity) group, contiguous, numbered 0, 1, ...
+    is_start: np.ndarray
+    matched: np.ndarray      # completes with an open start
+    unmatched: np.ndarray    # completes without one
+    k_start: np.ndarray      # starts so far in the group (1-based number of the latest)
+    k_complete: np.ndarray   # matched completes so far in the group
+    work: np.ndarray
+    own: np.ndarray
+
+    def counts(self) -> dict[str, int]:
+        """What :attr:`PairedInstances.counts` reports."""
+        n_matched, n_unmatched, n_own = int(self.matched.sum()), int(self.unmatched.sum()), int(self.own.sum())
+        counts = {"instances": n_matched + n_unmatched + n_own, "paired start+complete": n_matched,
+                  "unmatched complete (no start)": n_unmatched,
+                  "unmatched start (never completed)": int(self.is_start.sum()) - n_matched,
+                  "non-work events (schedule, assign, ...)": int((~self.work).sum())}
+        if n_own:
+            counts["start and complete on one row"] = n_own
+        return counts
+
+
+def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
+    """Sort the work events by case, activity, time and position, and match them.
+
+    Lindley recursion: open = S - min(0, running min of S) per group, S the running
+    count of starts minus completes; a complete finds no open start exactly where S
+    drops to a new minimum below zero. The k-th matched complete takes the k-th start.
+    """
+    codes, names = pd.factorize(normalise_transition(log[columns.lifecycle]))
+    names = np.asarray(names, dtype=object)  # a few distinct values
+    trans = names[codes]
+    work = np.isin(names, list(WORK_TRANSITIONS))[codes]
+    # A complete with its own start timestamp is a whole instance: nothing to pair.
+    own = np.zeros(len(log), dtype=bool)
+    if columns.start_timestamp in log.columns:
+        own = (trans == COMPLETE) & log[columns.start_timestamp].notna().to_numpy(dtype=bool)
+    case, activity = _codes(log[columns.case]), _codes(log[columns.activity])
+    pairs = case * (int(activity.max(initial=0)) + 1) + activity  # one key per case and activity
+    candidates = np.flatnonzero(work & ~own)
+    if in_case_time_order(log, columns):  # then each case's rows are in time and position order
+        events = candidates[np.argsort(pairs[candidates], kind="stable")]
+    else:
+        stamps = _instants(log[columns.timestamp])
+        events = candidates[np.lexsort((candidates, stamps[candidates], pairs[candidates]))]
+    p, t = pairs[events], trans[events]
+    group = np.cumsum(np.r_[True, p[1:] != p[:-1]]) - 1
+    is_start, is_complete = t == START, t == COMPLETE
     cum = _group_cumsum(is_start.astype(np.int64) - is_complete.astype(np.int64), group)
     unmatched = is_complete & (cum < _group_prev_cummin(cum, group))
     matched = is_complete & ~unmatched
-    k_start = _group_cumsum(is_start.astype(np.int64), group)  # 1-based index of starts
-    k_complete = _group_cumsum(matched.astype(np.int64), group)
-    starts = events.loc[is_start, [ts]].assign(g=group[is_start], k=k_start[is_start])
-    paired = events.loc[matched].assign(g=group[matched], k=k_complete[matched])
-    paired = paired.merge(starts.rename(columns={ts: "_start"}), on=["g", "k"], how="left")
-    # Suspend/resume belong to the instance opened by the latest start.
-    pause = _paused_seconds(events, pd.DataFrame({"g": group, "k": k_start}), is_start, ts)
-    paired = paired.merge(pause, on=["g", "k"], how="left")
-    paired["paused_seconds"] = paired["paused_seconds"].fillna(0.0)
-    paired[start_col] = paired.pop("_start")
-    # typed NaT (not a bare pd.NaT): a tz-naive column would turn the concat into
-    # objects, which cost seconds on a million events
-    lone = events.loc[unmatched].assign(paused_seconds=0.0)
-    lone[start_col] = pd.Series(pd.NaT, index=lone.index, dtype=paired[start_col].dtype)
-    n_matched = int(matched.sum())
-    tally = {"paired start+complete": n_matched, "unmatched complete (no start)": int(unmatched.sum()),
-             "unmatched start (never completed)": int(is_start.sum()) - n_matched}
-    return paired, lone, tally
+    return _Matching(events=events, transition=t, group=group, is_start=is_start, matched=matched,
+                     unmatched=unmatched, k_start=_group_cumsum(is_start.astype(np.int64), group),
+                     k_complete=_group_cumsum(matched.astype(np.int64), group), work=work, own=own)
 
 
-def _paused_seconds(events: pd.DataFrame, keyed: pd.DataFrame, is_start: np.ndarray,
-                    ts: str) -> pd.DataFrame:
-    trans = events["_t"].to_numpy()
-    mask = (trans == SUSPEND) | (trans == RESUME)
-    if not mask.any():
-        return pd.DataFrame({"g": pd.Series(dtype=np.int64), "k": pd.Series(dtype=np.int64),
-                             "paused_seconds": pd.Series(dtype=float)})
-    seconds = epoch_seconds(events[ts])
-    sign = np.where(trans == RESUME, 1.0, -1.0)
-    part = pd.DataFrame({"g": keyed["g"].to_numpy()[mask], "k": keyed["k"].to_numpy()[mask],
-                         "v": (sign * seconds)[mask], "s": sign[mask]})
+def _instance_rows(log: pd.DataFrame, m: _Matching,
+                   columns: LogColumns) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray, np.ndarray]:
+    """Log positions of the instances' completes (paired, then unmatched, then those with
+    their own start), their starts and their paused seconds."""
+    ts, start_col = columns.timestamp, columns.start_timestamp
+    paired, lone, own = m.events[m.matched], m.events[m.unmatched], np.flatnonzero(m.own)
+    # the k-th start of each group is the (starts before the group + k)-th start overall
+    per_group = np.bincount(m.group[m.is_start], minlength=int(m.group.max(initial=-1)) + 1)
+    before = np.r_[0, np.cumsum(per_group)[:-1]]
+    starts = m.events[m.is_start][before[m.group[m.matched]] + m.k_complete[m.matched] - 1]
+    stamps = pd.to_datetime(log[ts], utc=True).array
+    start = pd.Series(stamps.take(np.r_[starts, np.full(len(lone), -1)], allow_fill=True))
+    if len(own):
+        given = pd.to_datetime(log[start_col].iloc[own], utc=True).astype(stamps.dtype)
+        start = pd.concat([start, given], ignore_index=True)
+    paused = np.zeros(len(paired) + len(lone) + len(own))
+    paused[:len(paired)] = _paused_seconds(log, m, ts)
+    return np.r_[paired, lone, own], start.array, paused
+
+
+def _paused_seconds(log: pd.DataFrame, m: _Matching, ts: str) -> np.ndarray:
+    """Suspend→resume seconds of each matched complete (0 without a balanced pause).
+
+    Suspend and resume belong to the instance opened by the group's latest start.
+    """
+    pausing = (m.transition == SUSPEND) | (m.transition == RESUME)
+    out = np.zeros(int(m.matched.sum()))
+    if not pausing.any():
+        return out
+    sign = np.where(m.transition[pausing] == RESUME, 1.0, -1.0)
+    seconds = epoch_seconds(log[ts].iloc[m.events[pausing]])
+    part = pd.DataFrame({"g": m.group[pausing], "k": m.k_start[pausing], "v": sign * seconds, "s": sign})
     agg = part.groupby(["g", "k"]).agg(paused_seconds=("v", "sum"), balance=("s", "sum"))
-    agg = agg[agg["balance"] == 0].reset_index()[["g", "k", "paused_seconds"]]
-    return agg
+    agg = agg[agg["balance"] == 0]["paused_seconds"]
+    keys = pd.MultiIndex.from_arrays([m.group[m.matched], m.k_complete[m.matched]])
+    found = agg.index.get_indexer(keys)
+    out[found >= 0] = agg.to_numpy()[found[found >= 0]]
+    return out
+
+
+def _case_time_order(log: pd.DataFrame, rows: np.ndarray, columns: LogColumns) -> np.ndarray:
+    """The order of instance ``rows`` (log positions) by case, completion and position.
+
+    A log in case and time order (as :func:`rpa_scout.read_log` returns it) is in that
+    order already: then it is the order of the positions.
+    """
+    if in_case_time_order(log, columns):
+        return np.argsort(rows, kind="stable")
+    keys = pd.DataFrame({"c": log[columns.case].array.take(rows),
+                         "t": log[columns.timestamp].array.take(rows), "p": rows})
+    return keys.sort_values(["c", "t", "p"], kind="stable").index.to_numpy()
+
+
+def in_case_time_order(log: pd.DataFrame, columns: LogColumns = XES) -> bool:
+    """Whether ``log`` is in (case, timestamp) order, ties in any order.
+
+    Only text case ids and datetime timestamps without missing values are checked; for
+    anything else the answer is ``False`` (sort to be sure).
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout.lifecycle import in_case_time_order
+        >>> log = pd.DataFrame({"case:concept:name": pd.Series(["a", "a", "b"], dtype="string"),
+        ...                     "time:timestamp": pd.to_datetime(["2025-01-02", "2025-01-03", "2025-01-01"])})
+        >>> in_case_time_order(log), in_case_time_order(log.iloc[[1, 0, 2]])
+        (True, False)
+    """
+    if len(log) < 2:
+        return True
+    case, ts = log[columns.case], log[columns.timestamp]
+    if case.isna().any() or ts.isna().any():
+        return False
+    if not isinstance(case.dtype, pd.StringDtype) or ts.dtype.kind != "M":
+        return False
+    before, after = case.iloc[:-1].reset_index(drop=True), case.iloc[1:].reset_index(drop=True)
+    later = (after > before).to_numpy(dtype=bool)
+    if not (later | (after == before).to_numpy(dtype=bool)).all():
+        return False
+    stamps = getattr(ts.array, "asi8", None)  # int64 instants, one unit for the column
+    if stamps is None:
+        return False
+    return bool((later | (stamps[1:] >= stamps[:-1])).all())
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of equal values (missing values get a code of their own)."""
+    codes, uniques = pd.factorize(values)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _instants(values: pd.Series) -> np.ndarray:
+    """Timestamps as int64 in their unit, in time order; NaT sorts last."""
+    stamps = pd.to_datetime(values, utc=True).array.asi8
+    return np.where(stamps == np.iinfo(np.int64).min, np.iinfo(np.int64).max, stamps)
 
 
 def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -248,7 +363,12 @@ def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 
 def _group_prev_cummin(cum: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Per group, min(0, cum[first..i-1])."""
-    series = pd.Series(cum)
-    prev = series.groupby(group).shift(1).fillna(0)
-    return np.minimum(prev.groupby(group).cummin().to_numpy(), 0)
+    """Per group, min(0, cum[first..i-1]) (groups are contiguous and numbered 0, 1, ...)."""
+    if len(cum) == 0:
+        return np.zeros(0, dtype=np.int64)
+    first = np.r_[True, group[1:] != group[:-1]]
+    prev = np.where(first, 0, np.r_[0, cum[:-1]])
+    # Offsetting each group below all earlier ones makes one running minimum restart
+    # at every group.
+    span = 2 * int(np.abs(prev).max()) + 1
+    return np.minimum(np.minimum.accumulate(prev - group * span) + group * span, 0)

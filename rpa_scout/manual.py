@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kinds,
+from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kind,
                                 behaviour_kinds)
+from rpa_scout.codes import Coded
 from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
 from rpa_scout.lifecycle import pair_lifecycle
 from rpa_scout.settings import ManualRules
@@ -105,21 +106,54 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
 class _Verdicts:
     """Performer and evidence per instance; the first rule to claim an instance wins."""
 
+    PERFORMERS = ("", PERSON, SYSTEM, UNKNOWN, ARTIFICIAL)  # code 0: not decided yet
+
     def __init__(self, n: int) -> None:
-        self.performer = np.full(n, "", dtype=object)
+        self.code = np.zeros(n, dtype=np.int8)
         self.evidence = np.full(n, "", dtype=object)
         self.recorded = np.zeros(n, dtype=bool)
 
     def assign(self, mask: np.ndarray, who: str, why: str | np.ndarray,
                recorded: bool = False) -> None:
-        free = mask & (self.performer == "")
-        self.performer[free] = who
+        free = mask & (self.code == 0)
+        self.code[free] = self.PERFORMERS.index(who)
         self.evidence[free] = why[free] if isinstance(why, np.ndarray) else why
         self.recorded[free] = recorded
 
     @property
     def open(self) -> np.ndarray:
-        return self.performer == ""
+        return self.code == 0
+
+    @property
+    def performer(self) -> np.ndarray:
+        return np.array(self.PERFORMERS, dtype=object)[self.code]
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What every rule reads: the key columns as codes, the times, the account kinds."""
+
+    case: Coded
+    act: Coded
+    res: Coded
+    end_s: np.ndarray
+    start_s: np.ndarray
+    timed: np.ndarray        # the timestamp has a clock time
+    kind: np.ndarray         # account kind per row ("" without an account)
+    kind_why: np.ndarray
+
+    @classmethod
+    def of(cls, inst: pd.DataFrame, rules: ManualRules, columns: LogColumns) -> "_Facts":
+        n = len(inst)
+        act = inst[columns.activity].astype("string")
+        res = Coded.of(inst[columns.resource].astype("string") if columns.resource in inst.columns
+                       else pd.Series(pd.NA, index=inst.index, dtype="string"))
+        end_s = epoch_seconds(inst[columns.timestamp])
+        start_s = (epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns
+                   else np.full(n, np.nan))
+        timed = ~date_stamped_events(inst[columns.timestamp], act)
+        kind, kind_why = _account_kinds(res, end_s, timed, rules)
+        return cls(Coded.of(inst[columns.case]), Coded.of(act), res, end_s, start_s, timed, kind, kind_why)
 
 
 def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColumns = XES) -> None:
@@ -135,44 +169,35 @@ def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColum
         >>> first["performer"], first["evidence"]
         ('system', "recorded within 10 s with the account's step 'Kustannuspaikan tiliöinti'")
     """
-    n = len(inst)
-    act = inst[columns.activity].astype("string")
-    res = (inst[columns.resource].astype("string") if columns.resource in inst.columns
-           else pd.Series(pd.NA, index=inst.index, dtype="string"))
-    end_s = epoch_seconds(inst[columns.timestamp])
-    start_s = (epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns
-               else np.full(n, np.nan))
-    timed = ~date_stamped_events(inst[columns.timestamp], act)
-    known = res.notna().to_numpy()
-    kind, kind_why = _account_kinds(res, end_s, timed, rules)
-    v = _Verdicts(n)
-    v.assign(_matches(act, rules.system_activities), SYSTEM, "configured system activity")
-    v.assign(_matches(act, rules.manual_activities), PERSON, "configured manual activity")
-    v.assign(_matches(res, rules.system_resources), SYSTEM, "configured system account")
-    v.assign(_matches(res, rules.person_resources), PERSON, "configured person account")
-    v.assign(artificial_events(inst, act, res, end_s, start_s, rules, columns), ARTIFICIAL,
+    f = _Facts.of(inst, rules, columns)
+    end_s, start_s, timed, kind = f.end_s, f.start_s, f.timed, f.kind
+    person_account = kind == PERSON_ACCOUNT
+    v = _Verdicts(len(inst))
+    v.assign(_matches(f.act, rules.system_activities), SYSTEM, "configured system activity")
+    v.assign(_matches(f.act, rules.manual_activities), PERSON, "configured manual activity")
+    v.assign(_matches(f.res, rules.system_resources), SYSTEM, "configured system account")
+    v.assign(_matches(f.res, rules.person_resources), PERSON, "configured person account")
+    v.assign(artificial_events(f.case, f.act, f.res, end_s, start_s, rules), ARTIFICIAL,
              "added by an export tool (Start/End at the case's boundary)")
-    v.assign(kind == SYSTEM_ACCOUNT, SYSTEM, kind_why)
+    v.assign(kind == SYSTEM_ACCOUNT, SYSTEM, f.kind_why)
     with np.errstate(invalid="ignore"):
         measured = np.isfinite(start_s)
         zero = (end_s - start_s) <= rules.zero_duration_seconds
-    v.assign(_inside_measured(inst, end_s, start_s, columns) & v.open, SYSTEM,
+    v.assign(_inside_measured(f.case, f.res, end_s, start_s) & v.open, SYSTEM,
              "recorded during the account's measured work item", recorded=True)
     v.assign(zero & timed, SYSTEM, "near-zero measured duration")
-    v.assign(_bursts(res, end_s, inst[columns.case], act, rules) & timed & (kind == PERSON_ACCOUNT),
-             SYSTEM, "batch burst (many cases at one instant)")
+    v.assign(_bursts(f, rules) & timed & person_account, SYSTEM, "batch burst (many cases at one instant)")
     # Measured work longer than seconds is work: it may be recorded, never a record.
     worked = measured & ((end_s - start_s) > rules.quick_seconds)
     # Only one person's account: behind a shared login, two steps seconds apart are two
     # people's work.
-    one_person = known & (kind == PERSON_ACCOUNT)
-    records, why = _records(inst[columns.case], res, act, end_s, v.open & one_person & timed,
-                            worked, rules)
+    one_person = f.res.known & person_account
+    records, why = _records(f, v.open & one_person & timed, worked, rules)
     v.assign(records, SYSTEM, why, recorded=True)
-    v.assign(kind == SHARED_ACCOUNT, PERSON, kind_why)
-    v.assign(known, PERSON, "named resource")
+    v.assign(kind == SHARED_ACCOUNT, PERSON, f.kind_why)
+    v.assign(f.res.known, PERSON, "named resource")
     v.assign(worked, PERSON, "measured work (no resource recorded)")
-    v.assign(np.ones(n, dtype=bool), UNKNOWN, "no resource recorded")
+    v.assign(np.ones(len(inst), dtype=bool), UNKNOWN, "no resource recorded")
     inst[PERFORMER] = v.performer
     inst[EVIDENCE] = v.evidence
     inst[ACCOUNT] = kind
@@ -220,8 +245,8 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules,
     return out.sort_values(["instances", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def artificial_events(inst: pd.DataFrame, act: pd.Series, res: pd.Series, end_s: np.ndarray,
-                      start_s: np.ndarray, rules: ManualRules, columns: LogColumns = XES) -> np.ndarray:
+def artificial_events(case: Coded, act: Coded, res: Coded, end_s: np.ndarray,
+                      start_s: np.ndarray, rules: ManualRules) -> np.ndarray:
     """Events an export tool added: a Start/End-like activity or account name, at the
     case's first or last completion, with no measured duration.
 
@@ -229,71 +254,64 @@ def artificial_events(inst: pd.DataFrame, act: pd.Series, res: pd.Series, end_s:
         >>> import numpy as np
         >>> import pandas as pd
         >>> from rpa_scout import ManualRules
+        >>> from rpa_scout.codes import Coded
         >>> from rpa_scout.manual import artificial_events
-        >>> inst = pd.DataFrame({"case:concept:name": ["c1"] * 3,
-        ...                      "concept:name": ["Start", "Kirjaus", "End"]})
-        >>> accounts = pd.Series(["Start", "Aino", "End"])
+        >>> case, act, accounts = (Coded.of(pd.Series(values)) for values in
+        ...     (["c1"] * 3, ["Start", "Kirjaus", "End"], ["Start", "Aino", "End"]))
         >>> end, start = np.array([0.0, 600.0, 600.0]), np.full(3, np.nan)   # epoch seconds
-        >>> artificial_events(inst, inst["concept:name"], accounts, end, start, ManualRules())
+        >>> artificial_events(case, act, accounts, end, start, ManualRules())
         array([ True, False,  True])
     """
     named = _named_artificial(act) | _named_artificial(res)
     if not named.any():
         return named
-    case = inst[columns.case]
-    first = pd.Series(end_s).groupby(case.to_numpy()).transform("min").to_numpy()
-    last = pd.Series(end_s).groupby(case.to_numpy()).transform("max").to_numpy()
+    by_case = pd.Series(end_s).groupby(case.codes)
+    first, last = (np.where(case.known, by_case.transform(how).to_numpy(), np.nan) for how in ("min", "max"))
     with np.errstate(invalid="ignore"):
         no_duration = ~((end_s - start_s) > rules.zero_duration_seconds)
     return named & ((end_s == first) | (end_s == last)) & no_duration
 
 
-def _named_artificial(values: pd.Series) -> np.ndarray:
-    codes, uniques = pd.factorize(values)
-    hits = np.array([str(u).strip().casefold() in ARTIFICIAL_NAMES for u in uniques] + [False])
-    return hits[codes]
+def _named_artificial(values: Coded) -> np.ndarray:
+    return values.spread(np.array([str(u).strip().casefold() in ARTIFICIAL_NAMES for u in values.values],
+                                  dtype=bool), False)
 
 
-def _account_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray,
+def _account_kinds(res: Coded, end_s: np.ndarray, timed: np.ndarray,
                    rules: ManualRules) -> tuple[np.ndarray, np.ndarray]:
     """Account kind of every instance and why: by name, else by behaviour."""
-    kind = account_kinds(res)
-    why = np.where(kind == SYSTEM_ACCOUNT, "system account name",
-                   np.where(kind == SHARED_ACCOUNT, "shared account name", ""))
-    behaviour = behaviour_kinds(res.where(kind == PERSON_ACCOUNT), end_s, timed, rules.timezone, rules)
-    why = why.astype(object)
-    if behaviour:
-        names = res.fillna("").to_numpy(dtype=object)
-        for name, (found, evidence) in behaviour.items():
-            hit = (names == name) & res.notna().to_numpy()
-            kind[hit] = found
-            why[hit] = evidence
-    return kind, why
+    kinds = np.array([account_kind(u) for u in res.values], dtype=object)
+    why = np.where(kinds == SYSTEM_ACCOUNT, "system account name",
+                   np.where(kinds == SHARED_ACCOUNT, "shared account name", "")).astype(object)
+    person = res.spread(kinds == PERSON_ACCOUNT, False)
+    names = pd.Series(pd.array(res.values.tolist() + [pd.NA], dtype="string").take(
+        np.where(person, res.codes, -1)))
+    behaviour = behaviour_kinds(names, end_s, timed, rules.timezone, rules)
+    code = res.code_of()
+    for name, (found, evidence) in behaviour.items():
+        kinds[code[name]], why[code[name]] = found, evidence
+    return res.spread(kinds, ""), res.spread(why, "")
 
 
-def _inside_measured(inst: pd.DataFrame, end_s: np.ndarray, start_s: np.ndarray,
-                     columns: LogColumns) -> np.ndarray:
+def _inside_measured(case: Coded, res: Coded, end_s: np.ndarray, start_s: np.ndarray) -> np.ndarray:
     """Events without a start completed while their account had a measured instance of
     the same case open (after its start, before or at its completion)."""
-    out = np.zeros(len(inst), dtype=bool)
-    if columns.resource not in inst.columns:
-        return out
+    out = np.zeros(len(end_s), dtype=bool)
     measured = np.isfinite(start_s)
     lone = ~measured & np.isfinite(end_s)
     if not measured.any() or not lone.any():
         return out
-    key = pd.Series(list(zip(inst[columns.case].astype("string"), inst[columns.resource].astype("string"))))
-    work = pd.DataFrame({"k": key[measured].to_numpy(), "s": start_s[measured], "e": end_s[measured]})
-    events = pd.DataFrame({"k": key[lone].to_numpy(), "t": end_s[lone], "i": np.flatnonzero(lone)})
-    events = events[inst[columns.resource].notna().to_numpy()[lone]]
+    key = case.codes.astype(np.int64) * (len(res.values) + 1) + res.codes  # one per case and account
+    work = pd.DataFrame({"k": key[measured], "s": start_s[measured], "e": end_s[measured]})
+    events = pd.DataFrame({"k": key[lone], "t": end_s[lone], "i": np.flatnonzero(lone)})
+    events = events[res.known[lone]]
     both = events.merge(work, on="k")
     inside = both[(both["t"] > both["s"]) & (both["t"] <= both["e"])]
     out[np.unique(inside["i"].to_numpy())] = True
     return out
 
 
-def _records(case: pd.Series, res: pd.Series, act: pd.Series, end_s: np.ndarray,
-             candidates: np.ndarray, worked: np.ndarray,
+def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
              rules: ManualRules) -> tuple[np.ndarray, np.ndarray]:
     """Steps that only record another step of the same account within seconds (rule 7).
 
@@ -307,17 +325,14 @@ def _records(case: pd.Series, res: pd.Series, act: pd.Series, end_s: np.ndarray,
 
     Returns the mask of records and, per row, the evidence naming the recorded step.
     """
-    n = len(end_s)
+    n = len(f.end_s)
     records = np.zeros(n, dtype=bool)
     why = np.full(n, "", dtype=object)
     idx = np.flatnonzero(candidates)
     if len(idx) < 2:
         return records, why
-    c = pd.factorize(case)[0][idx]
-    r = pd.factorize(res)[0][idx]
-    a_codes, a_names = pd.factorize(act)
-    a = a_codes[idx]
-    t = end_s[idx]
+    c, r, a, t = f.case.codes[idx], f.res.codes[idx], f.act.codes[idx], f.end_s[idx]
+    a_codes, a_names = f.act.codes, f.act.values
     order = np.lexsort((t, c, r))
     c, r, a, t, idx = c[order], r[order], a[order], t[order], idx[order]
     joined = np.r_[False, (c[1:] == c[:-1]) & (r[1:] == r[:-1]) & (np.diff(t) <= rules.quick_seconds)]
@@ -339,19 +354,18 @@ def _records(case: pd.Series, res: pd.Series, act: pd.Series, end_s: np.ndarray,
     rec = m[(m["i"] != m["work"]) & (m["a"] != m["work_a"]) & (m["share"] >= rules.record_share)
             & (m["support"] >= rules.pattern_cases) & ~worked[m["i"].to_numpy()]]
     records[rec["i"].to_numpy()] = True
-    work_act = act.to_numpy(dtype=object)[rec["work"].to_numpy()]
+    work_act = f.act.values[a_codes[rec["work"].to_numpy()]]
     why[rec["i"].to_numpy()] = [f"recorded within {rules.quick_seconds:g} s with the account's step "
                                 f"'{w}'" for w in work_act]
     return records, why
 
 
-def _matches(values: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
+def _matches(values: Coded, patterns: tuple[str, ...]) -> np.ndarray:
     if not patterns:
-        return np.zeros(len(values), dtype=bool)
+        return np.zeros(len(values.codes), dtype=bool)
     joined = "|".join(f"(?:{p})" for p in patterns)
-    codes, uniques = pd.factorize(values)
-    hits = pd.Series(uniques, dtype="string").str.fullmatch(f"(?i)(?:{joined})", na=False).to_numpy(dtype=bool)
-    return np.r_[hits, False][codes]
+    hits = pd.Series(values.values, dtype="string").str.fullmatch(f"(?i)(?:{joined})", na=False)
+    return values.spread(hits.to_numpy(dtype=bool), False)
 
 
 def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
@@ -371,8 +385,8 @@ def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
         >>> date_stamped_events(ts, pd.Series(["Päätös", "Kirjaus", "Kirjaus", "Päätös"]))
         array([ True,  True, False,  True])
     """
-    seconds = (ts.dt.hour * 3600 + ts.dt.minute * 60 + ts.dt.second).to_numpy()
-    whole = seconds % 3600 == 0
+    seconds, known = _clock_seconds(ts)
+    whole = known & (seconds % 3600 == 0)
     none = np.zeros(len(ts), dtype=bool)
     if not whole.any():
         return none
@@ -381,18 +395,40 @@ def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
     stamped = whole & np.isin(seconds, top)
     if stamped.mean() < 0.1:
         return none
-    share = pd.Series(stamped).groupby(activity.astype("string").to_numpy()).mean()
+    codes = pd.factorize(activity.astype("string"))[0]
+    named = codes >= 0
+    share = np.bincount(codes[named], weights=stamped[named]) / np.bincount(codes[named])
     return stamped if int((share >= 0.5).sum()) >= 2 else none
 
 
-def _bursts(res: pd.Series, end_s: np.ndarray, case: pd.Series, act: pd.Series,
-            rules: ManualRules) -> np.ndarray:
+def _clock_seconds(ts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since midnight on each timestamp's clock, and which timestamps are known.
+
+    UTC and zone-less timestamps are read from their integers (the clock of UTC has no
+    daylight saving); other zones through their local fields.
+    """
+    zone = getattr(ts.dtype, "tz", None)
+    if ts.dtype.kind == "M" and (zone is None or str(zone) == "UTC"):
+        stamps = ts.array.asi8
+        per_second = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[ts.dt.unit]
+        return (stamps // per_second) % 86400, ts.notna().to_numpy()
+    seconds = (ts.dt.hour * 3600 + ts.dt.minute * 60 + ts.dt.second).to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(seconds)
+    return np.where(known, seconds, 0).astype(np.int64), known
+
+
+def _bursts(f: _Facts, rules: ManualRules) -> np.ndarray:
     """Instances completed with ``burst_cases`` or more other cases at the same instant
     by the same account, where the account does at least half of that step so."""
-    frame = pd.DataFrame({"r": res.to_numpy(), "t": end_s, "c": case.to_numpy(),
-                          "a": act.to_numpy()})
-    cases_at = frame.groupby(["r", "t"], dropna=True)["c"].transform("nunique")
-    burst = (cases_at >= rules.burst_cases).fillna(False).to_numpy(dtype=bool)
-    usual = pd.Series(burst).groupby([frame["r"].to_numpy(), frame["a"].to_numpy()],
-                                     dropna=False).transform("mean").to_numpy() >= 0.5
+    r, a, t = f.res.codes, f.act.codes, f.end_s
+    at = np.flatnonzero(f.res.known & ~np.isnan(t))  # rows with an account and an instant
+    moment = pd.factorize(r[at].astype(np.int64) * len(t) + pd.factorize(t[at])[0])[0]
+    width = len(f.case.values) + 1
+    pairs = np.unique(moment.astype(np.int64) * width + f.case.codes[at] + 1)  # 0: no case id
+    cases = np.bincount(pairs[pairs % width > 0] // width, minlength=len(at))  # per moment
+    burst = np.zeros(len(t), dtype=bool)
+    burst[at] = cases[moment] >= rules.burst_cases
+    step = (r.astype(np.int64) + 1) * (len(f.act.values) + 1) + (a + 1)  # one per account and step
+    codes, steps = pd.factorize(step)
+    usual = (np.bincount(codes, weights=burst) / np.bincount(codes))[codes] >= 0.5
     return burst & usual

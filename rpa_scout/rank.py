@@ -134,12 +134,14 @@ def rank_candidates(
     acts = handling.activities.set_index("activity")
     eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()
                     & acts["verdict"].isin(["manual", "mixed"])]
-    rows, values = _candidates(log, handling, acts, eligible, config, columns)
+    rows, values = _candidates(handling, acts, eligible, config, columns)
     excluded = _excluded(acts, eligible)
     if not rows:
         notes = ("note.nothing_to_rank",)
         return Ranking(_empty_table(), tuple(economics.assumptions()), handling, excluded,
                        tuple(Message(n) for n in notes), config.fit_threshold, economics)
+    repeated = repeated_rows(log, columns=columns)
+    _repeated_share(rows, repeated_event_share(log, columns=columns, repeated=repeated))
     table, boot, error = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
     table = _fit(table, config)
     table = _knock_outs(table, economics, config)
@@ -148,35 +150,40 @@ def rank_candidates(
     table["reason"] = [reason(r, config.fit_threshold, weakest(r)) for r in table.itertuples(index=False)]
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)
-    assumptions.insert(1, _repeats_assumption(log, columns))
+    assumptions.insert(1, _repeats_assumption(repeated))
     return Ranking(table, tuple(assumptions), handling, excluded, _notes(period, handling, table),
                    config.fit_threshold, economics, boot, error)
 
 
-def _repeats_assumption(log: pd.DataFrame, columns: LogColumns) -> Assumption:
+def _repeats_assumption(repeated: np.ndarray) -> Assumption:
     """How repeated identical events were treated: what the log holds is counted as work."""
-    rows = int(repeated_rows(log, columns=columns).sum())
-    share = rows / max(len(log), 1)
+    rows = int(repeated.sum())
+    share = rows / max(len(repeated), 1)
     return Assumption(Message("assumption.repeats.name"), rows, Message("assumption.repeats.unit"),
                       "assumed", Message("assumption.repeats.source", share=share))
 
 
-def _candidates(log: pd.DataFrame, handling: HandlingResult, acts: pd.DataFrame,
-                eligible: pd.DataFrame, config: RankConfig,
-                columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
+def _candidates(handling: HandlingResult, acts: pd.DataFrame, eligible: pd.DataFrame,
+                config: RankConfig, columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
     """The candidate rows (single steps, then routines) and their per-case seconds."""
-    raw = activity_criteria(handling.instances, columns=columns, seed=config.seed).set_index("activity")
+    if eligible.empty:
+        return [], []
+    raw = activity_criteria(handling.instances, columns=columns, seed=config.seed,
+                            scored=set(eligible.index)).set_index("activity")
     norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
     case_idx = pd.factorize(handling.instances[columns.case])[0]
     rows, values = _activity_rows(handling, eligible, raw, norm, case_idx, columns)
     if config.routines:
         more_rows, more_values = _routine_rows(handling, eligible, raw, norm, acts, case_idx, columns)
         rows, values = rows + more_rows, values + more_values
-    repeated = repeated_event_share(log, columns=columns)
+    return rows, values
+
+
+def _repeated_share(rows: list[dict], repeated: pd.Series) -> None:
+    """Each candidate's share of repeated identical events (a routine: its steps' highest)."""
     for row in rows:
         row["repeated_share"] = float(repeated.reindex(row["candidate"].split(SEPARATOR)).max()) \
             if row["kind"] == "routine" else float(repeated.get(row["candidate"], 0.0))
-    return rows, values
 
 
 def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:

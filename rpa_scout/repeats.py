@@ -127,7 +127,8 @@ def export_duplicates(frame: pd.DataFrame, event_id: str, *,
     return dup
 
 
-def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.Series:
+def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES,
+                         repeated: np.ndarray | None = None) -> pd.Series:
     """Per activity, the share of its events that repeat an identical earlier row.
 
     Use it to state how much of a candidate's volume repeated identical events make up
@@ -137,6 +138,7 @@ def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.
     Args:
         log: event log with XES column names (every column is compared).
         columns: column mapping, XES names by default.
+        repeated: :func:`repeated_rows` of ``log``, when already known.
 
     Returns:
         Float Series indexed by activity (sorted), named ``repeated_share``: 0.0 for an
@@ -155,6 +157,7 @@ def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.
     act = columns.activity
     if log.empty:
         return pd.Series(dtype=float, name="repeated_share").rename_axis(act)
-    repeats = pd.Series(repeated_rows(log, columns=columns), index=log.index)
+    repeated = repeated_rows(log, columns=columns) if repeated is None else repeated
+    repeats = pd.Series(repeated, index=log.index)
     share = repeats.groupby(log[act].astype("string"), sort=True).mean()
     return share.astype(float).rename("repeated_share").rename_axis(act)

@@ -21,6 +21,7 @@ from rpa_scout.repeats import find_event_id
 from rpa_scout.load_report import LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
 
+
 def read_log(
     path: str | Path,
     columns: LogColumns | str | None = None,
@@ -77,9 +78,8 @@ def read_log(
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
         malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id, epoch_clock=epoch_clock,
     )
-    if table.repairs:  # made while decoding, before standardise saw the rows
-        report = replace(report, repaired={**table.repairs, **report.repaired})
-    return log, report
+    # repairs made while decoding, before standardise saw the rows, come first
+    return log, replace(report, repaired={**table.repairs, **report.repaired}) if table.repairs else report
 
 
 def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None,

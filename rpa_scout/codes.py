@@ -1,0 +1,73 @@
+"""Text columns as integer codes, made once per stage and shared by its steps.
+
+Case ids, activities and accounts are text (Arrow-backed strings). Grouping, comparing
+and sorting them as text again and again costs more than the analysis itself on a
+million events, so each stage factorises them once (:class:`Coded`) and works on the
+codes; text is looked up only for the few distinct values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A column as integer codes (-1 where missing) and the distinct values they stand for.
+
+    Example:
+        >>> c = Coded.of(pd.Series(["b", "a", None, "b"], dtype="string"))
+        >>> c.codes.tolist(), c.values.tolist(), c.spread(np.array([1, 2]), 0).tolist()
+        ([0, 1, -1, 0], ['b', 'a'], [1, 2, 0, 1])
+    """
+
+    codes: np.ndarray
+    values: np.ndarray  # object array, in order of first appearance
+
+    @classmethod
+    def of(cls, column: pd.Series) -> "Coded":
+        """Codes of ``column`` (:func:`pandas.factorize`: equal values, equal codes)."""
+        codes, uniques = pd.factorize(column)
+        return cls(codes, np.asarray(uniques, dtype=object))
+
+    @property
+    def known(self) -> np.ndarray:
+        """Rows with a value."""
+        return self.codes >= 0
+
+    def spread(self, per_value: np.ndarray, missing=None) -> np.ndarray:
+        """One result per distinct value, given to every row of that value (``missing``
+        to rows without one)."""
+        return np.r_[per_value, np.array([missing], dtype=per_value.dtype)][self.codes]
+
+    def code_of(self) -> dict:
+        """Value → code."""
+        return {v: i for i, v in enumerate(self.values.tolist())}
+
+
+def as_text(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``values.astype("string")`` as the codes of each row and the distinct texts.
+
+    ``pd.Series(texts.array.take(codes))`` rebuilds the text column (a code of -1, for a
+    missing value, takes the last text: append a value for it). A categorical column is
+    converted category by category, anything else is converted first, then factorised.
+
+    Example:
+        >>> codes, texts = as_text(pd.Series(["a ", "b", "a "], dtype="category"))
+        >>> codes.tolist(), texts.tolist()
+        ([0, 1, 0], ['a ', 'b'])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), pd.Series(values.cat.categories).astype("string")
+    codes, uniques = pd.factorize(values.astype("string"))
+    return codes, pd.Series(uniques, dtype="string")
+
+
+def from_text(codes: np.ndarray, texts: pd.Series, missing, like: pd.Series) -> pd.Series:
+    """The text column of :func:`as_text`'s ``codes``: ``texts`` per row, ``missing`` where
+    the code is -1; with ``like``'s index and name."""
+    values = pd.array([*texts.tolist(), missing], dtype="string").take(codes)
+    return pd.Series(values, index=like.index, name=like.name)
