@@ -214,7 +214,8 @@ class FilterSettings:
             if value is not None:
                 object.__setattr__(self, name, parse_day(value, flag))
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ConfigError(f"--from {self.date_from} is after --to {self.date_to}")
+            raise ConfigError.refused("date_from", f"{self.date_from} is after the period's last day, "
+                                      f"{self.date_to}", f"--from {self.date_from} is after --to {self.date_to}")
         if self.period_basis not in PERIOD_BASES:
             raise ConfigError(f"--period-basis must be one of {', '.join(PERIOD_BASES)}, "
                               f"got {self.period_basis!r}")
@@ -375,25 +376,31 @@ class RankConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        _known(self.weights, "criterion weight")
+        _known(self.weights, "weights", "criterion weight")
         values = list(self.weights.values())
         if any(not math.isfinite(w) or w < 0 for w in values) or sum(values) <= 0:
-            raise ConfigError("criterion weights must be finite, non-negative and not all zero")
+            raise ConfigError.refused("weights", "must be finite, non-negative and not all zero",
+                                      "criterion weights must be finite, non-negative and not all zero")
         if self.sort_by not in SORT_KEYS:
-            raise ConfigError(f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
+            raise ConfigError.refused("sort_by", f"must be one of {', '.join(SORT_KEYS)}, got {self.sort_by!r}",
+                                      f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
         if not 0 <= self.fit_threshold <= 1:
-            raise ConfigError(f"fit_threshold must be between 0 and 1, got {self.fit_threshold}")
-        _known(self.minimums, "criterion minimum")
-        if any(not 0 <= v <= 1 for v in self.minimums.values()):
-            raise ConfigError("criterion minimums must be between 0 and 1")
+            raise ConfigError.refused("fit_threshold", f"must be between 0 and 1, got {self.fit_threshold}")
+        _known(self.minimums, "minimums", "criterion minimum")
+        for name, value in self.minimums.items():
+            if not 0 <= value <= 1:
+                raise ConfigError.refused(f"minimums.{name}", f"must be between 0 and 1, got {value}",
+                                          "criterion minimums must be between 0 and 1")
         if self.bootstrap_rounds < 1:
-            raise ConfigError(f"bootstrap_rounds must be at least 1, got {self.bootstrap_rounds}")
+            raise ConfigError.refused("bootstrap_rounds", f"must be at least 1, got {self.bootstrap_rounds}")
 
 
-def _known(values: Mapping[str, float], what: str) -> None:
-    unknown = set(values) - set(ALL_CRITERIA)
+def _known(values: Mapping[str, float], key: str, what: str) -> None:
+    unknown = ", ".join(sorted(set(values) - set(ALL_CRITERIA)))
     if unknown:
-        raise ConfigError(f"unknown {what}(s) {', '.join(sorted(unknown))}; known: {', '.join(ALL_CRITERIA)}")
+        known = ", ".join(ALL_CRITERIA)
+        raise ConfigError.refused(key, f"has unknown key(s) {unknown}; known: {known}",
+                                  f"unknown {what}(s) {unknown}; known: {known}")
 
 
 @dataclass(frozen=True)

@@ -240,33 +240,49 @@ def test_load_settings_file_then_options(config, tmp_path):
     assert settings.handling.standard_times == {"Päätös": 2.0}
 
 
+KNOWN_CRITERIA = ("rule_basedness, standardisation, variability, stability, rework, manual_share, volume, "
+                  "handling")
+
+
 @pytest.mark.parametrize("text,message", [
     ("rank: {sort_by: colour}\n",
-     "unknown sort key 'colour'; choose one of hours, fit, volume, handling, euros, payback"),
-    ("rank: {fit_threshold: 2}\n", "fit_threshold must be between 0 and 1, got 2.0"),
-    ("rank: {weights: {rule_basedness: 0}}\n", "criterion weights must be finite, non-negative and not all zero"),
-    ("rank: {weights: {size: 1}}\n",
-     "unknown criterion weight(s) size; known: rule_basedness, standardisation, variability, stability, "
-     "rework, manual_share, volume, handling"),
-    ("rank: {minimums: {variability: 2}}\n", "criterion minimums must be between 0 and 1"),
-    ("economics: {hourly_cost: -1}\n", "hourly_cost must not be negative, got -1.0"),
-    ("economics: {fte_hours: 0}\n", "--fte-hours must be positive, got 0.0"),
+     "rank.sort_by must be one of hours, fit, volume, handling, euros, payback, got 'colour'"),
+    ("rank: {fit_threshold: 2}\n", "rank.fit_threshold must be between 0 and 1, got 2.0"),
+    ("rank: {weights: {rule_basedness: 0}}\n", "rank.weights must be finite, non-negative and not all zero"),
+    ("rank: {weights: {size: 1}}\n", f"rank.weights has unknown key(s) size; known: {KNOWN_CRITERIA}"),
+    ("rank: {minimums: {colour: 0.5}}\n", f"rank.minimums has unknown key(s) colour; known: {KNOWN_CRITERIA}"),
+    ("rank: {minimums: {variability: 2}}\n", "rank.minimums.variability must be between 0 and 1, got 2.0"),
+    ("economics: {hourly_cost: -1}\n", "economics.hourly_cost must not be negative, got -1.0"),
+    ("economics: {fte_hours: 0}\n", "economics.fte_hours must be positive, got 0.0"),
+    ("economics: {payback_horizon_months: 0}\n", "economics.payback_horizon_months must be positive, got 0.0"),
+    ("filter: {from: 2025-07-01, to: 30.6.2025}\n",
+     "filter.from 2025-07-01 is after the period's last day, 2025-06-30"),
 ])
 def test_values_the_settings_refuse(config, text, message):
-    """Checked by the settings themselves, these messages name neither file nor key
-    (see the next test)."""
-    with pytest.raises(ConfigError) as err:
-        load_settings(config(text))
-    assert str(err.value) == message
-
-
-@pytest.mark.xfail(strict=True, reason="known gap: values refused by the Settings dataclasses "
-                   "(sort_by, fit_threshold, weights, minimums, economics) give no file or key")
-def test_values_the_settings_refuse_name_the_file_and_key(config):
-    path = config("rank: {sort_by: colour}\n")
+    """Checked by the settings themselves, a value from the file is named by the file and
+    key, as the values read_config refuses are."""
+    path = config(text)
     with pytest.raises(ConfigError) as err:
         load_settings(path)
-    assert str(err.value).startswith(f"{path}: rank.sort_by")
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_a_refused_value_is_blamed_on_where_it_came_from(config):
+    """An option's value is the option's fault, not the file's; an option that replaces a
+    refused file value leaves nothing to refuse."""
+    path = config("rank: {sort_by: colour, fit_threshold: 0.5}\neconomics: {hourly_cost: -1}\n")
+    settings = load_settings(path, rank={"sort_by": "fit"}, economics={"hourly_cost": 40})
+    assert (settings.rank.sort_by, settings.rank.fit_threshold, settings.economics.hourly_cost) == ("fit", 0.5, 40.0)
+    with pytest.raises(ConfigError) as err:
+        load_settings(config("rank: {fit_threshold: 0.5}\n"), rank={"fit_threshold": 2})
+    assert str(err.value) == "fit_threshold must be between 0 and 1, got 2"
+    path = config("filter: {to: 2014-01-01}\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, filters={"date_from": "1.1.2015"})
+    assert str(err.value) == f"--from 2015-01-01 is after filter.to 2014-01-01 in {path}"
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, filters={"date_from": "1.1.2015", "date_to": "2014-12-31"})
+    assert str(err.value) == "--from 2015-01-01 is after --to 2014-12-31"
 
 
 def test_load_settings_bad_standard_times_option(tmp_path):

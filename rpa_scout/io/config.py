@@ -190,22 +190,41 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
                                     RankConfig, ReadSettings, Settings)
 
     sections = read_config(path) if path is not None else {}
-    pick = lambda given: {k: v for k, v in (given or {}).items() if v is not None and v != ()}  # noqa: E731
-    read_values = {**sections.get("read", {}), **pick(read)}
+    given = {"read": read, "filter": filters, "rank": rank, "economics": economics, "present": {"lang": lang}}
     times = read_standard_times(standard_times) if standard_times else sections.get("handling", {}).get(
         "standard_times", {})
+
+    def build(section: str, make: Any, defaults: Mapping[str, Any] | None = None) -> Any:
+        return _built(make, path, section, sections.get(section, {}), given.get(section), defaults)
+
     try:
-        return Settings(read=ReadSettings(**read_values),
-                        filter=FilterSettings(**{**sections.get("filter", {}), **pick(filters)}),
-                        manual=ManualRules(**sections.get("manual", {})),
-                        handling=HandlingSettings(standard_times=times),
-                        rank=RankConfig(**{**sections.get("rank", {}), **pick(rank)}),
-                        economics=Economics().with_overrides(**sections.get("economics", {}))
-                        .with_overrides(**pick(economics)),
-                        present=PresentSettings(**{**({"lang": default_lang} if default_lang else {}),
-                                                   **sections.get("present", {}), **pick({"lang": lang})}))
+        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings),
+                        manual=build("manual", ManualRules), handling=HandlingSettings(standard_times=times),
+                        rank=build("rank", RankConfig),
+                        economics=build("economics", lambda **values: Economics().with_overrides(**values)),
+                        present=build("present", PresentSettings, {"lang": default_lang} if default_lang else {}))
     except TypeError as exc:  # a key the dataclass does not know (checked above; a guard)
         raise ConfigError(f"{path or 'options'}: {exc}") from None
+
+
+def _built(make: Any, path: Path | None, section: str, in_file: Mapping[str, Any],
+           options: Mapping[str, Any] | None, defaults: Mapping[str, Any] | None) -> Any:
+    """``make(**values)``: the defaults, then the file's section, then the options that are
+    given (not ``None``, not empty). A value the settings refuse that came from the file is
+    a :class:`ConfigError` naming the file and key, as :func:`read_config`'s own are."""
+    chosen = {k: v for k, v in (options or {}).items() if v is not None and v != ()}
+    try:
+        return make(**{**(defaults or {}), **in_file, **chosen})
+    except ConfigError as exc:
+        top = (exc.key or "").split(".")[0]
+        if path is not None and (section, top) == ("filter", "date_from") and "date_to" in in_file \
+                and top in chosen and "date_to" not in chosen:  # --from after the file's filter.to
+            raise ConfigError(f"--from {exc.problem.split()[0]} is after filter.to {in_file['date_to']} "
+                              f"in {path}") from None
+        if path is None or exc.problem is None or top not in in_file or top in chosen:
+            raise  # not the file's value: the message names the option or setting
+        name = {field: key for key, field in FILTER_KEYS.items()}.get(top, top) if section == "filter" else top
+        raise ConfigError(f"{path}: {section}.{name}{exc.key[len(top):]} {exc.problem}") from None
 
 
 def _read_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
