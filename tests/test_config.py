@@ -339,9 +339,23 @@ def test_standard_times_file_itself(write, tmp_path):
     assert _message(path, "times") == f"{path}: not UTF-8 text (byte 2); save the standard-times file as UTF-8"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: with ',' as the delimiter, a decimal comma "
-                   "splits the minutes and '2,5' is read as 2 without a word")
-def test_comma_delimited_decimal_comma_is_not_read_as_its_whole_part(write):
-    path = write("t.csv", "activity,minutes\nKirjaus,2,5\n")
-    with pytest.raises(ConfigError):
-        read_standard_times(path)
+@pytest.mark.parametrize("text,row,number", [
+    ("activity,minutes\nKirjaus,2,5\n", 2, "2,5"),
+    ("activity,minutes\nKirjaus,4\nPäätös, 12 , 75 \n", 3, "12,75"),
+    ("Kirjaus,2,5\n", 1, "2,5"),
+])
+def test_comma_delimited_decimal_comma_is_not_read_as_its_whole_part(write, text, row, number):
+    path = write("t.csv", text)
+    assert _message(path, "times") == (
+        f"{path}: row {row}: the decimal comma of {number} splits the minutes; separate the columns with ';', "
+        f"quote the number (\"{number}\") or write it with a decimal point ({number.replace(',', '.')})")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ('activity,minutes\nKirjaus,"2,5"\n', {"Kirjaus": 2.5}),          # quoted: one field
+    ("activity,minutes\nKirjaus,2.5\n", {"Kirjaus": 2.5}),
+    ("Kirjaus,2,note\n", {"Kirjaus": 2.0}),                           # a third column that is no decimal
+    ("activity;minutes\nKirjaus;2;5\n", {"Kirjaus": 2.0}),            # ';' between: 2,5 would be one field
+])
+def test_comma_delimited_files_that_are_not_split_decimals(write, text, expected):
+    assert read_standard_times(write("t.csv", text)) == expected

@@ -436,15 +436,30 @@ def _standard_rows(path: Path) -> list[tuple[str, Any]]:
     rows = list(csv.reader(lines, delimiter=delimiter))
     header = [h.strip().lower() for h in rows[0]]
     start = 1 if header and header[-1] in ("minutes", "minuutit", "min", "minuter") else 0
+    width = max(2, len(header)) if start else 2
     items = []
     for number, row in enumerate(rows[start:], start=start + 1):
         if not "".join(row).strip():
             continue
         if len(row) < 2 or not row[0].strip():
             raise ConfigError(f"{path}: row {number} needs an activity and minutes")
+        split = _split_decimal(row, width) if delimiter == "," else None
+        if split:
+            raise ConfigError(f"{path}: row {number}: the decimal comma of {split} splits the minutes; "
+                              f"separate the columns with ';', quote the number (\"{split}\") or write it "
+                              f"with a decimal point ({split.replace(',', '.')})")
         value = row[1].strip()
         items.append((row[0].strip(), value.replace(",", ".") if value.count(",") == 1 else value))
     return items
+
+
+def _split_decimal(row: list[str], width: int) -> str | None:
+    """``2,5`` when a comma-separated row has a field more than the header and its minutes
+    and that field read as a number with a decimal comma (``Kirjaus,2,5``); else ``None``."""
+    if len(row) <= width:
+        return None
+    whole, part = row[1].strip(), row[2].strip()
+    return f"{whole},{part}" if re.fullmatch(r"-?\d+", whole) and re.fullmatch(r"\d+", part) else None
 
 
 def _minutes(path: Path, activity: str, minutes: Any) -> float:
