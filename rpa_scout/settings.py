@@ -142,11 +142,12 @@ class Condition:
     values: tuple[str, ...]
 
     @classmethod
-    def parse(cls, text: str) -> "Condition":
+    def parse(cls, text: str, name: str = "--where") -> "Condition":
         """Read ``COLUMN=VALUE``, ``COLUMN!=VALUE``, ``COLUMN in A,B`` or ``COLUMN not in A,B``.
 
         Raises:
-            ConfigError: any other form, or an empty column or value.
+            ConfigError: any other form, or an empty column or value, naming ``name`` (the
+                option, or the file and key the condition came from).
         """
         raw = str(text)
         if "=" in raw:
@@ -156,12 +157,12 @@ class Condition:
         else:
             found = _IN.match(raw.strip())
             if found is None:
-                raise ConfigError(f"--where {raw!r}: write {WHERE_FORMS}")
+                raise ConfigError(f"{name} {raw!r}: write {WHERE_FORMS}")
             op = "not in" if found.group("op").lower().startswith("not") else "in"
             values = tuple(v.strip() for v in found.group("values").split(","))
             condition = cls(found.group("column").strip(), op, values)
         if not condition.column or not all(condition.values):
-            raise ConfigError(f"--where {raw!r}: a column and a value are needed; write {WHERE_FORMS}")
+            raise ConfigError(f"{name} {raw!r}: a column and a value are needed; write {WHERE_FORMS}")
         return condition
 
     def text(self) -> str:
@@ -190,6 +191,8 @@ class FilterSettings:
             compared as text, or as numbers in a numeric column.
         min_cases: activities performed in fewer cases than this are dropped (their
             events removed), like Disco's activity filter.
+        where_name: what the errors about a ``where`` condition call it: ``--where``, or
+            the file and key it came from (``rpa.yaml: filter.where``); not compared.
 
     Example:
         >>> from rpa_scout import FilterSettings
@@ -207,6 +210,7 @@ class FilterSettings:
     period_basis: str = "cases"
     where: tuple[str, ...] = ()
     min_cases: int = 0
+    where_name: str = field(default="--where", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, flag in (("date_from", "--from"), ("date_to", "--to")):
@@ -227,7 +231,7 @@ class FilterSettings:
     @property
     def conditions(self) -> tuple[Condition, ...]:
         """The ``where`` conditions, parsed."""
-        return tuple(Condition.parse(w) for w in self.where)
+        return tuple(Condition.parse(w, self.where_name) for w in self.where)
 
     @property
     def active(self) -> bool:

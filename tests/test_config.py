@@ -141,6 +141,10 @@ BAD = [
     ("filter: {min_cases: true}\n", "filter.min_cases must be a whole number of 0 or more, got True"),
     ("filter: {where: 5}\n", "filter.where must be a list of conditions (COLUMN=VALUE, COLUMN!=VALUE, "
                              "'COLUMN in A,B' or 'COLUMN not in A,B'), got 5"),
+    ("filter: {where: [x=1, town]}\n", "filter.where 'town': write COLUMN=VALUE, COLUMN!=VALUE, "
+                                       "'COLUMN in A,B' or 'COLUMN not in A,B'"),
+    ("filter: {where: ['=1']}\n", "filter.where '=1': a column and a value are needed; write COLUMN=VALUE, "
+                                  "COLUMN!=VALUE, 'COLUMN in A,B' or 'COLUMN not in A,B'"),
     # present
     ("present: {colour: 1}\n", "present: unknown key(s) colour; known: lang"),
     ("present: {lang: de}\n", "present.lang must be one of fi, sv, en, got 'de'"),

@@ -197,8 +197,10 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
     def build(section: str, make: Any, defaults: Mapping[str, Any] | None = None) -> Any:
         return _built(make, path, section, sections.get(section, {}), given.get(section), defaults)
 
+    where_from_file = "where" in sections.get("filter", {}) and not (filters or {}).get("where")
+    where_name = {"where_name": f"{path}: filter.where"} if where_from_file else {}  # for its errors
     try:
-        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings),
+        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings, where_name),
                         manual=build("manual", ManualRules), handling=HandlingSettings(standard_times=times),
                         rank=build("rank", RankConfig),
                         economics=build("economics", lambda **values: Economics().with_overrides(**values)),
@@ -266,10 +268,7 @@ def _filter_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
                 raise ConfigError(f"{name} must be a list of conditions ({WHERE_FORMS}), got {_short(value)}")
             value = tuple(str(v) for v in value)
             for condition in value:
-                try:
-                    Condition.parse(condition)
-                except ConfigError as exc:
-                    raise ConfigError(f"{name}: {exc}") from None
+                Condition.parse(condition, name)
         elif key == "min_cases" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise ConfigError(f"{name} must be a whole number of 0 or more, got {_short(value)}")
         elif key == "period_basis" and value not in PERIOD_BASES:
