@@ -491,6 +491,17 @@ def test_bad_standard_times_is_one_error_line(tmp_path):
         f"Error: {tmp_path / 'none.csv'}: no such file\n"
 
 
+@pytest.mark.parametrize("zone", ["Mars/Base", "", "Europe/Helsinky"])
+def test_unknown_timezone_names_the_option(tmp_path, zone):
+    """A zone given as --timezone is named by the option, also over a config file's good one."""
+    message = (f"Error: --timezone: unknown time zone {zone!r}; write a zone name such as Europe/Helsinki, "
+               "Europe/Stockholm or UTC\n")
+    assert _error(_rank("--timezone", zone)) == message
+    config = tmp_path / "c.yaml"
+    config.write_text("read: {timezone: Europe/Amsterdam}\n", encoding="utf-8")
+    assert _error(_rank("--config", str(config), "--timezone", zone)) == message
+
+
 def test_unknown_output_format(tmp_path):
     assert _error(_rank("--out", str(tmp_path / "x.pdf"))) == \
         "Error: cannot tell the format of x.pdf; add --format csv|json|md|html|xlsx\n"

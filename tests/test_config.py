@@ -132,7 +132,8 @@ BAD = [
     ("read: {case: 5}\n", "read.case must be text, got 5"),
     ("read: {sheet: [a]}\n", "read.sheet must be text, got ['a']"),
     ("read: {timezone: Mars/Base}\n",
-     "read.timezone: unknown time zone 'Mars/Base': 'No time zone found with key Mars/Base'"),
+     "read.timezone: unknown time zone 'Mars/Base'; write a zone name such as Europe/Helsinki, "
+     "Europe/Stockholm or UTC"),
     # filter
     ("filter: {colour: 1}\n", "filter: unknown key(s) colour; known: from, to, period_basis, where, min_cases"),
     ("filter: {from: x}\n", "filter.from 'x' is not a date; write it as YYYY-MM-DD (or d.m.yyyy)"),

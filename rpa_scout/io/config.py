@@ -190,6 +190,8 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
                                     RankConfig, ReadSettings, Settings)
 
     sections = read_config(path) if path is not None else {}
+    if (read or {}).get("timezone") is not None:
+        _zone(read["timezone"], "--timezone")
     given = {"read": read, "filter": filters, "rank": rank, "economics": economics, "present": {"lang": lang}}
     times = read_standard_times(standard_times) if standard_times else sections.get("handling", {}).get(
         "standard_times", {})
