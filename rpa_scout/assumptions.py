@@ -87,11 +87,12 @@ class Economics:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, float | int) and not isinstance(value, bool) and value < 0:
-                raise ConfigError(f"{f.name} must not be negative, got {value}")
+                raise ConfigError.refused(f.name, f"must not be negative, got {value}")
         if self.fte_hours <= 0:
-            raise ConfigError(f"--fte-hours must be positive, got {self.fte_hours}")
+            raise ConfigError.refused("fte_hours", f"must be positive, got {self.fte_hours}",
+                                      f"--fte-hours must be positive, got {self.fte_hours}")
         if self.payback_horizon_months <= 0:
-            raise ConfigError(f"payback_horizon_months must be positive, got {self.payback_horizon_months}")
+            raise ConfigError.refused("payback_horizon_months", f"must be positive, got {self.payback_horizon_months}")
 
     def with_overrides(self, **values: Any) -> "Economics":
         """Copy with the given non-``None`` values; their source becomes 'supplied'."""

@@ -73,7 +73,7 @@ def _shown(row: Any) -> str:
 
 
 def _steps(n: int, lang: Lang) -> str:
-    return lang.t("compare.steps_one" if n == 1 else "compare.steps", count=n)
+    return lang.tn("compare.steps", n)
 
 
 def _span(low: float, high: float, lang: Lang) -> str:

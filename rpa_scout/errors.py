@@ -65,6 +65,27 @@ class ConfigError(RpaScoutError):
         rpa_scout.errors.ConfigError: unknown sort key 'colour'; choose one of hours, fit, ...
     """
 
+    #: The setting whose value was refused (a field name, ``minimums.variability`` for
+    #: one entry of a mapping), when the error is about one setting; else ``None``.
+    key: str | None = None
+    #: What is wrong with that value, worded to follow the setting's name.
+    problem: str | None = None
+
+    @classmethod
+    def refused(cls, key: str, problem: str, message: str | None = None) -> "ConfigError":
+        """The error for a value of the setting ``key`` that is refused: its text is
+        ``message`` (by default the key followed by ``problem``), and it keeps ``key`` and
+        ``problem`` so that a reader of a settings file can name its own file and key.
+
+        Example:
+            >>> err = ConfigError.refused("fit_threshold", "must be between 0 and 1, got 2")
+            >>> str(err), err.key, err.problem
+            ('fit_threshold must be between 0 and 1, got 2', 'fit_threshold', 'must be between 0 and 1, got 2')
+        """
+        error = cls(message if message is not None else f"{key} {problem}")
+        error.key, error.problem = key, problem
+        return error
+
 
 class OutputError(RpaScoutError):
     """An output file cannot be written (missing or unwritable folder, full disk, ...).

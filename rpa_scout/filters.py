@@ -134,8 +134,8 @@ def filter_log(log: pd.DataFrame, *, settings: Settings | None = None, columns: 
     if chosen.date_from or chosen.date_to:
         log = _step(log, *_period(log, chosen, settings.read.timezone, columns), steps, columns)
     for condition in chosen.conditions:
-        column = resolve_column(log, condition.column, aliases, "--where", columns)
-        log = _step(log, *_condition(log, condition, column), steps, columns)
+        column = resolve_column(log, condition.column, aliases, chosen.where_name, columns)
+        log = _step(log, *_condition(log, condition, column, chosen.where_name), steps, columns)
     if chosen.min_cases > 1:
         log = _step(log, *_rare(log, chosen.min_cases, columns), steps, columns)
     return log, FilterReport(report.cases_before, report.events_before, tuple(steps))
@@ -218,8 +218,10 @@ def _local_day(day: str | None, timezone: str, plus: int) -> pd.Timestamp | None
     return midnight.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward").tz_convert("UTC")
 
 
-def _condition(log: pd.DataFrame, condition: Condition, column: str) -> tuple[np.ndarray, str, str]:
-    """Rows where ``condition`` holds, what it is, and why it kept nothing."""
+def _condition(log: pd.DataFrame, condition: Condition, column: str,
+               name: str = "--where") -> tuple[np.ndarray, str, str]:
+    """Rows where ``condition`` holds, what it is, and why it kept nothing (naming the
+    condition by ``name``: the option, or the file and key it came from)."""
     values = log[column]
     hit = _matches(values, condition.values)
     keep = ~hit if condition.operator in ("!=", "not in") else hit
@@ -229,7 +231,7 @@ def _condition(log: pd.DataFrame, condition: Condition, column: str) -> tuple[np
     seen = pd.Series(values.dropna().unique())
     shown = ", ".join(sorted(map(str, seen.head(SHOWN_VALUES * 10)))[:SHOWN_VALUES])
     more = f" and {len(seen) - SHOWN_VALUES:,} more" if len(seen) > SHOWN_VALUES else ""
-    empty = (f"--where {condition.text()} matches none of the {len(log):,} events "
+    empty = (f"{name} {condition.text()} matches none of the {len(log):,} events "
              f"({condition.column} has {shown}{more})")
     return keep, where, empty
 

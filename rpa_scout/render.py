@@ -88,8 +88,8 @@ def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = No
     if view not in VIEWS:
         raise ConfigError(f"unknown view {view!r}; choose frequency or performance")
     lang = lang or english()
-    counts = [d.get("count", 0) for *_, d in graph.edges(data=True)] or [1]
-    max_count = max(counts) or 1
+    thickest = max((d.get("count", 0) for *_, d in graph.edges(data=True)), default=0)
+    max_count = thickest or 1  # the widths' scale
     out = ["digraph process {", "  rankdir=TB;",
            '  graph [fontname="Helvetica", fontsize=12, nodesep=0.35, ranksep=0.45];',
            '  node [fontname="Helvetica", fontsize=12, shape=box, style="rounded,filled", '
@@ -111,7 +111,7 @@ def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = No
         out.append(f"  {ids[a]} -> {ids[b]} [label={_quote(label)}, penwidth={width:.2f}, "
                    f'color="{colour}", fontcolor="{colour}"];')
     if legend:
-        out += _legend(view, max_count, lang)
+        out += _legend(view, thickest, lang)
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -156,7 +156,8 @@ def _node_line(node_id: str, node: str, data: dict, graph: nx.DiGraph, view: str
 
 
 def _legend(view: str, max_count: int, lang: Lang) -> list[str]:
-    """A legend node under the map: the wait colours (performance view) and the widths."""
+    """A legend node under the map: the wait colours (performance view) and the widths
+    (when a path is taken at all); none when there is nothing to explain."""
     esc = lambda text: html.escape(printable(text))  # noqa: E731
     rows = []
     if view == "performance":
@@ -164,7 +165,10 @@ def _legend(view: str, max_count: int, lang: Lang) -> list[str]:
                         f"{esc(text)}</FONT></TD>" for colour, text in wait_legend(lang))
         rows.append(f"<TR><TD>{esc(lang.t('map.legend_wait'))}</TD>{cells}</TR>")
     span = ' COLSPAN="6"' if view == "performance" else ""
-    rows.append(f'<TR><TD{span} ALIGN="LEFT">{esc(lang.t("html.legend.width", count=max_count))}</TD></TR>')
+    if max_count > 0:
+        rows.append(f'<TR><TD{span} ALIGN="LEFT">{esc(lang.tn("html.legend.width", max_count))}</TD></TR>')
+    if not rows:
+        return []
     table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
     return ['  subgraph cluster_legend { style=invis; legend [shape=plaintext, style="", '
             f"fontsize=10, label=<{table}>]; }}"]

@@ -94,8 +94,8 @@ def _headline(ranking: Ranking, lang: Lang) -> dict[str, str]:
     table = ranking.candidates
     if top.recommended:
         big = lang.t("html.headline", hours=top.hours)
-        detail = lang.t("html.headline_detail", count=top.recommended, low=top.low, high=top.high,
-                        fte=top.fte, euros=top.euros, rate=ranking.economics.hourly_cost)
+        detail = lang.tn("html.headline_detail", top.recommended, low=top.low, high=top.high,
+                         fte=top.fte, euros=top.euros, rate=ranking.economics.hourly_cost)
     else:
         big = lang.t("html.headline_none")
         detail = ""
@@ -122,11 +122,12 @@ def _chart(ranking: Ranking, shown: pd.DataFrame, lang: Lang) -> str:
 
 
 def _map_legend(lang: Lang, max_count: int) -> list[tuple[str, str]]:
+    """The map's legend lines; the arrow widths only when the map has a path taken at all."""
+    width = [("width", lang.tn("html.legend.width", max_count))] if max_count > 0 else []
     return [("candidate", lang.t("html.legend.candidate")),
             ("not_recommended", lang.t("html.legend.knocked_out")),
             ("automated", lang.t("html.legend.automated")), ("other", lang.t("html.legend.other")),
-            ("width", lang.t("html.legend.width", count=max_count)),
-            ("startend", lang.t("html.legend.start_end"))]
+            *width, ("startend", lang.t("html.legend.start_end"))]
 
 
 def _tables(ranking: Ranking, shown: pd.DataFrame, lang: Lang) -> dict[str, Any]:

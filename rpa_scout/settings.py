@@ -142,11 +142,12 @@ class Condition:
     values: tuple[str, ...]
 
     @classmethod
-    def parse(cls, text: str) -> "Condition":
+    def parse(cls, text: str, name: str = "--where") -> "Condition":
         """Read ``COLUMN=VALUE``, ``COLUMN!=VALUE``, ``COLUMN in A,B`` or ``COLUMN not in A,B``.
 
         Raises:
-            ConfigError: any other form, or an empty column or value.
+            ConfigError: any other form, or an empty column or value, naming ``name`` (the
+                option, or the file and key the condition came from).
         """
         raw = str(text)
         if "=" in raw:
@@ -156,12 +157,12 @@ class Condition:
         else:
             found = _IN.match(raw.strip())
             if found is None:
-                raise ConfigError(f"--where {raw!r}: write {WHERE_FORMS}")
+                raise ConfigError(f"{name} {raw!r}: write {WHERE_FORMS}")
             op = "not in" if found.group("op").lower().startswith("not") else "in"
             values = tuple(v.strip() for v in found.group("values").split(","))
             condition = cls(found.group("column").strip(), op, values)
         if not condition.column or not all(condition.values):
-            raise ConfigError(f"--where {raw!r}: a column and a value are needed; write {WHERE_FORMS}")
+            raise ConfigError(f"{name} {raw!r}: a column and a value are needed; write {WHERE_FORMS}")
         return condition
 
     def text(self) -> str:
@@ -190,6 +191,8 @@ class FilterSettings:
             compared as text, or as numbers in a numeric column.
         min_cases: activities performed in fewer cases than this are dropped (their
             events removed), like Disco's activity filter.
+        where_name: what the errors about a ``where`` condition call it: ``--where``, or
+            the file and key it came from (``rpa.yaml: filter.where``); not compared.
 
     Example:
         >>> from rpa_scout import FilterSettings
@@ -207,6 +210,7 @@ class FilterSettings:
     period_basis: str = "cases"
     where: tuple[str, ...] = ()
     min_cases: int = 0
+    where_name: str = field(default="--where", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, flag in (("date_from", "--from"), ("date_to", "--to")):
@@ -214,7 +218,8 @@ class FilterSettings:
             if value is not None:
                 object.__setattr__(self, name, parse_day(value, flag))
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ConfigError(f"--from {self.date_from} is after --to {self.date_to}")
+            raise ConfigError.refused("date_from", f"{self.date_from} is after the period's last day, "
+                                      f"{self.date_to}", f"--from {self.date_from} is after --to {self.date_to}")
         if self.period_basis not in PERIOD_BASES:
             raise ConfigError(f"--period-basis must be one of {', '.join(PERIOD_BASES)}, "
                               f"got {self.period_basis!r}")
@@ -226,7 +231,7 @@ class FilterSettings:
     @property
     def conditions(self) -> tuple[Condition, ...]:
         """The ``where`` conditions, parsed."""
-        return tuple(Condition.parse(w) for w in self.where)
+        return tuple(Condition.parse(w, self.where_name) for w in self.where)
 
     @property
     def active(self) -> bool:
@@ -375,25 +380,31 @@ class RankConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        _known(self.weights, "criterion weight")
+        _known(self.weights, "weights", "criterion weight")
         values = list(self.weights.values())
         if any(not math.isfinite(w) or w < 0 for w in values) or sum(values) <= 0:
-            raise ConfigError("criterion weights must be finite, non-negative and not all zero")
+            raise ConfigError.refused("weights", "must be finite, non-negative and not all zero",
+                                      "criterion weights must be finite, non-negative and not all zero")
         if self.sort_by not in SORT_KEYS:
-            raise ConfigError(f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
+            raise ConfigError.refused("sort_by", f"must be one of {', '.join(SORT_KEYS)}, got {self.sort_by!r}",
+                                      f"unknown sort key {self.sort_by!r}; choose one of {', '.join(SORT_KEYS)}")
         if not 0 <= self.fit_threshold <= 1:
-            raise ConfigError(f"fit_threshold must be between 0 and 1, got {self.fit_threshold}")
-        _known(self.minimums, "criterion minimum")
-        if any(not 0 <= v <= 1 for v in self.minimums.values()):
-            raise ConfigError("criterion minimums must be between 0 and 1")
+            raise ConfigError.refused("fit_threshold", f"must be between 0 and 1, got {self.fit_threshold}")
+        _known(self.minimums, "minimums", "criterion minimum")
+        for name, value in self.minimums.items():
+            if not 0 <= value <= 1:
+                raise ConfigError.refused(f"minimums.{name}", f"must be between 0 and 1, got {value}",
+                                          "criterion minimums must be between 0 and 1")
         if self.bootstrap_rounds < 1:
-            raise ConfigError(f"bootstrap_rounds must be at least 1, got {self.bootstrap_rounds}")
+            raise ConfigError.refused("bootstrap_rounds", f"must be at least 1, got {self.bootstrap_rounds}")
 
 
-def _known(values: Mapping[str, float], what: str) -> None:
-    unknown = set(values) - set(ALL_CRITERIA)
+def _known(values: Mapping[str, float], key: str, what: str) -> None:
+    unknown = ", ".join(sorted(set(values) - set(ALL_CRITERIA)))
     if unknown:
-        raise ConfigError(f"unknown {what}(s) {', '.join(sorted(unknown))}; known: {', '.join(ALL_CRITERIA)}")
+        known = ", ".join(ALL_CRITERIA)
+        raise ConfigError.refused(key, f"has unknown key(s) {unknown}; known: {known}",
+                                  f"unknown {what}(s) {unknown}; known: {known}")
 
 
 @dataclass(frozen=True)

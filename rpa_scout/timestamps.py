@@ -141,12 +141,16 @@ def parse_timestamps(
     return _by_layout(text, timezone, epoch_clock)
 
 
+#: What to write instead of a zone name pandas does not know.
+ZONE_HINT = "write a zone name such as Europe/Helsinki, Europe/Stockholm or UTC"
+
+
 def check_timezone(timezone: str) -> None:
     """Raise :class:`ConfigError` unless ``timezone`` is a zone name pandas knows."""
     try:
         pd.Timestamp("2000-01-01").tz_localize(timezone)
-    except Exception as exc:  # noqa: BLE001 - unknown zone name, whatever the library raises
-        raise ConfigError(f"unknown time zone {timezone!r}: {exc}") from None
+    except Exception:  # noqa: BLE001 - unknown zone name, whatever the library raises
+        raise ConfigError(f"unknown time zone {timezone!r}; {ZONE_HINT}") from None
 
 
 def _whole(part: _Part) -> ParsedTimestamps:
@@ -515,8 +519,8 @@ def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, int]:
     try:
         local = values.dt.tz_localize(timezone, ambiguous=np.zeros(len(values), dtype=bool),
                                       nonexistent="NaT")
-    except Exception as exc:  # unknown zone name
-        raise ConfigError(f"unknown time zone {timezone!r}: {exc}") from None
+    except Exception:  # unknown zone name
+        raise ConfigError(f"unknown time zone {timezone!r}; {ZONE_HINT}") from None
     gap = local.isna() & values.notna()
     shifted = int(gap.sum())
     if shifted:

@@ -459,7 +459,8 @@ def _option_cases() -> list[Case]:
              error="Error: log.csv: column 'activity' is mapped both as --case and --activity; each role "
                    "needs a column of its own"),
         Case("unknown-column", writes("log.csv", lambda: good), args=("--case", "nope"), contains="'nope' not found"),
-        Case("bad-timezone", writes("log.csv", lambda: good), args=("--timezone", "Mars/Base")),
+        Case("bad-timezone", writes("log.csv", lambda: good), args=("--timezone", "Mars/Base"),
+             contains="--timezone: unknown time zone 'Mars/Base'; write a zone name"),
         Case("bad-timestamp-format", writes("log.csv", lambda: good), args=("--timestamp-format", "%Q %")),
         Case("year-9999", writes("log.csv", lambda: good.replace("2024-", "9999-")),
              contains="timestamp year outside 1678-2261"),

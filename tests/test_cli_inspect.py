@@ -48,7 +48,8 @@ def test_inspect_text_and_json(write, tmp_path):
     ("e.csv", "", [], "Error: e.csv: the file is empty; export the log again"),
     ("h.csv", "a,b\n1,2\n", [], "Error: h.csv: no case column found among 'a', 'b'; name it with --case COLUMN"),
     ("l.csv", "case,activity,timestamp\nc,A,2024-01-01\n", ["--timezone", "Mars/Base"],
-     "Error: unknown time zone 'Mars/Base': 'No time zone found with key Mars/Base'"),
+     "Error: --timezone: unknown time zone 'Mars/Base'; write a zone name such as Europe/Helsinki, "
+     "Europe/Stockholm or UTC"),
 ])
 def test_inspect_errors_are_one_line(tmp_path, write, name, content, options, line):
     path = tmp_path / name if content is None else write(name, content)

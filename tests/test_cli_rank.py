@@ -352,10 +352,10 @@ def test_rank_options_and_errors(receipt, tmp_path):
     bad = tmp_path / "c.yaml"
     bad.write_text("rank: {sort_by: colour}\n")
     result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])
-    assert result.exit_code == 1 and result.output.startswith("Error: unknown sort key")
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {bad}: rank.sort_by must be one of")
     bad.write_text("rank: {minimums: {colour: 0.5}}\n")
     result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])
-    assert result.exit_code == 1 and result.output.startswith("Error: unknown criterion minimum(s) colour")
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {bad}: rank.minimums has unknown key(s) colour")
     bad.write_text("rank: {minimums: {variability: 2}}\n")
     result = CliRunner().invoke(main, ["rank", receipt, "--config", str(bad)])
     assert result.exit_code == 1 and "between 0 and 1" in result.output
@@ -467,11 +467,11 @@ def test_same_input_same_output_across_processes(tmp_path):
 # ------------------------------------------------------------------------------ errors
 @pytest.mark.parametrize("text,message", [
     ("rank: {sort_by: colour}\n",
-     "unknown sort key 'colour'; choose one of hours, fit, volume, handling, euros, payback"),
+     "{p}: rank.sort_by must be one of hours, fit, volume, handling, euros, payback, got 'colour'"),
     ("rank: {minimums: {colour: 0.5}}\n",
-     "unknown criterion minimum(s) colour; known: rule_basedness, standardisation, variability, "
+     "{p}: rank.minimums has unknown key(s) colour; known: rule_basedness, standardisation, variability, "
      "stability, rework, manual_share, volume, handling"),
-    ("rank: {minimums: {variability: 2}}\n", "criterion minimums must be between 0 and 1"),
+    ("rank: {minimums: {variability: 2}}\n", "{p}: rank.minimums.variability must be between 0 and 1, got 2.0"),
     ("rank: [unclosed\n", "{p}: not valid YAML at line 2; check the indentation and colons"),
     ("colour: red\n", "{p}: unknown section(s) colour; use read, filter, manual, handling, rank, economics, "
                       "present"),
@@ -489,6 +489,17 @@ def test_bad_standard_times_is_one_error_line(tmp_path):
         f"Error: {times}: minutes for 'Kustannuspaikan tiliöinti' must be a finite number, got 'nan'\n")
     assert _error(_rank("--standard-times", str(tmp_path / "none.csv"))) == \
         f"Error: {tmp_path / 'none.csv'}: no such file\n"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "", "Europe/Helsinky"])
+def test_unknown_timezone_names_the_option(tmp_path, zone):
+    """A zone given as --timezone is named by the option, also over a config file's good one."""
+    message = (f"Error: --timezone: unknown time zone {zone!r}; write a zone name such as Europe/Helsinki, "
+               "Europe/Stockholm or UTC\n")
+    assert _error(_rank("--timezone", zone)) == message
+    config = tmp_path / "c.yaml"
+    config.write_text("read: {timezone: Europe/Amsterdam}\n", encoding="utf-8")
+    assert _error(_rank("--config", str(config), "--timezone", zone)) == message
 
 
 def test_unknown_output_format(tmp_path):

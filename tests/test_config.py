@@ -132,7 +132,8 @@ BAD = [
     ("read: {case: 5}\n", "read.case must be text, got 5"),
     ("read: {sheet: [a]}\n", "read.sheet must be text, got ['a']"),
     ("read: {timezone: Mars/Base}\n",
-     "read.timezone: unknown time zone 'Mars/Base': 'No time zone found with key Mars/Base'"),
+     "read.timezone: unknown time zone 'Mars/Base'; write a zone name such as Europe/Helsinki, "
+     "Europe/Stockholm or UTC"),
     # filter
     ("filter: {colour: 1}\n", "filter: unknown key(s) colour; known: from, to, period_basis, where, min_cases"),
     ("filter: {from: x}\n", "filter.from 'x' is not a date; write it as YYYY-MM-DD (or d.m.yyyy)"),
@@ -141,6 +142,10 @@ BAD = [
     ("filter: {min_cases: true}\n", "filter.min_cases must be a whole number of 0 or more, got True"),
     ("filter: {where: 5}\n", "filter.where must be a list of conditions (COLUMN=VALUE, COLUMN!=VALUE, "
                              "'COLUMN in A,B' or 'COLUMN not in A,B'), got 5"),
+    ("filter: {where: [x=1, town]}\n", "filter.where 'town': write COLUMN=VALUE, COLUMN!=VALUE, "
+                                       "'COLUMN in A,B' or 'COLUMN not in A,B'"),
+    ("filter: {where: ['=1']}\n", "filter.where '=1': a column and a value are needed; write COLUMN=VALUE, "
+                                  "COLUMN!=VALUE, 'COLUMN in A,B' or 'COLUMN not in A,B'"),
     # present
     ("present: {colour: 1}\n", "present: unknown key(s) colour; known: lang"),
     ("present: {lang: de}\n", "present.lang must be one of fi, sv, en, got 'de'"),
@@ -240,33 +245,49 @@ def test_load_settings_file_then_options(config, tmp_path):
     assert settings.handling.standard_times == {"Päätös": 2.0}
 
 
+KNOWN_CRITERIA = ("rule_basedness, standardisation, variability, stability, rework, manual_share, volume, "
+                  "handling")
+
+
 @pytest.mark.parametrize("text,message", [
     ("rank: {sort_by: colour}\n",
-     "unknown sort key 'colour'; choose one of hours, fit, volume, handling, euros, payback"),
-    ("rank: {fit_threshold: 2}\n", "fit_threshold must be between 0 and 1, got 2.0"),
-    ("rank: {weights: {rule_basedness: 0}}\n", "criterion weights must be finite, non-negative and not all zero"),
-    ("rank: {weights: {size: 1}}\n",
-     "unknown criterion weight(s) size; known: rule_basedness, standardisation, variability, stability, "
-     "rework, manual_share, volume, handling"),
-    ("rank: {minimums: {variability: 2}}\n", "criterion minimums must be between 0 and 1"),
-    ("economics: {hourly_cost: -1}\n", "hourly_cost must not be negative, got -1.0"),
-    ("economics: {fte_hours: 0}\n", "--fte-hours must be positive, got 0.0"),
+     "rank.sort_by must be one of hours, fit, volume, handling, euros, payback, got 'colour'"),
+    ("rank: {fit_threshold: 2}\n", "rank.fit_threshold must be between 0 and 1, got 2.0"),
+    ("rank: {weights: {rule_basedness: 0}}\n", "rank.weights must be finite, non-negative and not all zero"),
+    ("rank: {weights: {size: 1}}\n", f"rank.weights has unknown key(s) size; known: {KNOWN_CRITERIA}"),
+    ("rank: {minimums: {colour: 0.5}}\n", f"rank.minimums has unknown key(s) colour; known: {KNOWN_CRITERIA}"),
+    ("rank: {minimums: {variability: 2}}\n", "rank.minimums.variability must be between 0 and 1, got 2.0"),
+    ("economics: {hourly_cost: -1}\n", "economics.hourly_cost must not be negative, got -1.0"),
+    ("economics: {fte_hours: 0}\n", "economics.fte_hours must be positive, got 0.0"),
+    ("economics: {payback_horizon_months: 0}\n", "economics.payback_horizon_months must be positive, got 0.0"),
+    ("filter: {from: 2025-07-01, to: 30.6.2025}\n",
+     "filter.from 2025-07-01 is after the period's last day, 2025-06-30"),
 ])
 def test_values_the_settings_refuse(config, text, message):
-    """Checked by the settings themselves, these messages name neither file nor key
-    (see the next test)."""
-    with pytest.raises(ConfigError) as err:
-        load_settings(config(text))
-    assert str(err.value) == message
-
-
-@pytest.mark.xfail(strict=True, reason="known gap: values refused by the Settings dataclasses "
-                   "(sort_by, fit_threshold, weights, minimums, economics) give no file or key")
-def test_values_the_settings_refuse_name_the_file_and_key(config):
-    path = config("rank: {sort_by: colour}\n")
+    """Checked by the settings themselves, a value from the file is named by the file and
+    key, as the values read_config refuses are."""
+    path = config(text)
     with pytest.raises(ConfigError) as err:
         load_settings(path)
-    assert str(err.value).startswith(f"{path}: rank.sort_by")
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_a_refused_value_is_blamed_on_where_it_came_from(config):
+    """An option's value is the option's fault, not the file's; an option that replaces a
+    refused file value leaves nothing to refuse."""
+    path = config("rank: {sort_by: colour, fit_threshold: 0.5}\neconomics: {hourly_cost: -1}\n")
+    settings = load_settings(path, rank={"sort_by": "fit"}, economics={"hourly_cost": 40})
+    assert (settings.rank.sort_by, settings.rank.fit_threshold, settings.economics.hourly_cost) == ("fit", 0.5, 40.0)
+    with pytest.raises(ConfigError) as err:
+        load_settings(config("rank: {fit_threshold: 0.5}\n"), rank={"fit_threshold": 2})
+    assert str(err.value) == "fit_threshold must be between 0 and 1, got 2"
+    path = config("filter: {to: 2014-01-01}\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, filters={"date_from": "1.1.2015"})
+    assert str(err.value) == f"--from 2015-01-01 is after filter.to 2014-01-01 in {path}"
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, filters={"date_from": "1.1.2015", "date_to": "2014-12-31"})
+    assert str(err.value) == "--from 2015-01-01 is after --to 2014-12-31"
 
 
 def test_load_settings_bad_standard_times_option(tmp_path):
@@ -323,9 +344,23 @@ def test_standard_times_file_itself(write, tmp_path):
     assert _message(path, "times") == f"{path}: not UTF-8 text (byte 2); save the standard-times file as UTF-8"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: with ',' as the delimiter, a decimal comma "
-                   "splits the minutes and '2,5' is read as 2 without a word")
-def test_comma_delimited_decimal_comma_is_not_read_as_its_whole_part(write):
-    path = write("t.csv", "activity,minutes\nKirjaus,2,5\n")
-    with pytest.raises(ConfigError):
-        read_standard_times(path)
+@pytest.mark.parametrize("text,row,number", [
+    ("activity,minutes\nKirjaus,2,5\n", 2, "2,5"),
+    ("activity,minutes\nKirjaus,4\nPäätös, 12 , 75 \n", 3, "12,75"),
+    ("Kirjaus,2,5\n", 1, "2,5"),
+])
+def test_comma_delimited_decimal_comma_is_not_read_as_its_whole_part(write, text, row, number):
+    path = write("t.csv", text)
+    assert _message(path, "times") == (
+        f"{path}: row {row}: the decimal comma of {number} splits the minutes; separate the columns with ';', "
+        f"quote the number (\"{number}\") or write it with a decimal point ({number.replace(',', '.')})")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ('activity,minutes\nKirjaus,"2,5"\n', {"Kirjaus": 2.5}),          # quoted: one field
+    ("activity,minutes\nKirjaus,2.5\n", {"Kirjaus": 2.5}),
+    ("Kirjaus,2,note\n", {"Kirjaus": 2.0}),                           # a third column that is no decimal
+    ("activity;minutes\nKirjaus;2;5\n", {"Kirjaus": 2.0}),            # ';' between: 2,5 would be one field
+])
+def test_comma_delimited_files_that_are_not_split_decimals(write, text, expected):
+    assert read_standard_times(write("t.csv", text)) == expected

@@ -73,7 +73,7 @@ def test_config_filter_section(tmp_path):
     for text, message in (("filter: {from: 2024-13-01}", "c.yaml: not valid YAML (month must be in 1..12)"),
                           ("filter: {from: '2024-2-30'}", "c.yaml: filter.from '2024-2-30' is not a date"),
                           ("filter: {colour: red}", "c.yaml: filter: unknown key(s) colour"),
-                          ("filter: {where: [town]}", "c.yaml: filter.where: --where 'town': write"),
+                          ("filter: {where: [town]}", "c.yaml: filter.where 'town': write"),
                           ("filter: {period_basis: days}", "c.yaml: filter.period_basis must be cases or events"),
                           ("filter: {min_cases: -1}", "c.yaml: filter.min_cases must be a whole number")):
         config.write_text(text + "\n")
@@ -170,3 +170,23 @@ def test_bad_dates_and_columns_are_one_error_line(towns):
     assert _error(_run("inspect", str(towns), "--where", "resource=Aino")) == (
         "Error: --where column 'resource' is the resource column: rpa_scout never singles out "
         "people; use a group, department or office column")
+
+
+def test_where_from_a_config_file_is_named_by_the_file_and_key(towns, tmp_path):
+    """A condition written in the settings file is called filter.where in that file, not
+    --where, whatever is wrong with it; one given as --where is called --where still."""
+    config = tmp_path / "c.yaml"
+    forms = "COLUMN=VALUE, COLUMN!=VALUE, 'COLUMN in A,B' or 'COLUMN not in A,B'"
+    for where, message in (
+            ("town", f"{config}: filter.where 'town': write {forms}"),
+            ("'=Espoo'", f"{config}: filter.where '=Espoo': a column and a value are needed; write {forms}"),
+            ("kunta=Espoo", f"{config}: filter.where column 'kunta' not found; the columns are "
+                            "'case:concept:name', 'concept:name', 'time:timestamp', 'org:resource', 'town', 'amount'"),
+            ("town=Turku", f"the filters keep no events: {config}: filter.where town=Turku matches none of the "
+                           "8 events (town has Espoo, Vantaa)")):
+        config.write_text(f"filter: {{where: [{where}]}}\n", encoding="utf-8")
+        assert _error(_run("inspect", str(towns), "--config", str(config))) == f"Error: {message}"
+    # the option replaces the file's conditions, and its errors name the option
+    assert _error(_run("inspect", str(towns), "--config", str(config), "--where", "kunta=Espoo")).startswith(
+        "Error: --where column 'kunta' not found;")
+    assert load_settings(config).filter == FilterSettings(where=("town=Turku",))  # the name is not compared

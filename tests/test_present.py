@@ -310,7 +310,7 @@ def test_html_report():
     # the recommended single step's hours, interval, FTE and euros (the routine is nested in it)
     assert _section(page, "headline", "<p") == [
         '<p class="big">Software robots could free 1,234 working hours a year</p>',
-        "<p>from 1 recommended steps (80\u00a0% interval 1,000–1,500 h), that is 0.79 full-time equivalents "
+        "<p>from 1 recommended step (80\u00a0% interval 1,000–1,500 h), that is 0.79 full-time equivalents "
         "(FTE) or 35,798\u00a0€ a year at 29\u00a0€/h.</p>",
         "<p>3 steps and routines were examined: 2 recommended, 1 not recommended (1 fit below the "
         "threshold).</p>",
@@ -347,6 +347,43 @@ def test_html_report():
     assert items == [f"<li>{line.strip()}</li>" for line in _report().lines()[3:]]
     assert "<li>missing case id: 1</li>" in items
     assert page.endswith("</body></html>\n")
+
+
+@pytest.mark.parametrize("code,one,two", [
+    ("en", "<p>from 1 recommended step (80\u00a0% interval 1,000–1,500 h), that is 0.79",
+     "from 2 recommended steps (80\u00a0% interval 1,000–1,500 h), that is 0.79"),
+    ("fi", "<p>1 suositellusta vaiheesta (80\u00a0%:n väli 1\u00a0000–1\u00a0500 h), eli 0,79",
+     "2 suositellusta vaiheesta (80\u00a0%:n väli 1\u00a0000–1\u00a0500 h), eli 0,79"),
+    ("sv", "<p>från 1 rekommenderat steg (80\u00a0%-intervall 1\u00a0000–1\u00a0500 h), det vill säga 0,79",
+     "från 2 rekommenderade steg (80\u00a0%-intervall 1\u00a0000–1\u00a0500 h), det vill säga 0,79"),
+])
+def test_headline_says_step_for_one_and_steps_for_more(code, one, two):
+    from rpa_scout.lang import Lang
+
+    page = html_report(_ranking(), title="t", map_svg=None, map_note="", report=None, lang=Lang(code))
+    assert _section(page, "headline", "<p")[1].startswith(one)
+    figures = {"low": 1000.0, "high": 1500.0, "fte": 0.7923, "euros": 35797.6, "rate": 29.0}
+    assert Lang(code).tn("html.headline_detail", 2, **figures).startswith(two)
+
+
+@pytest.mark.parametrize("code,counts,lines", [
+    ("en", (0, 1, 2), [None, "arrow width: how often one step follows the other (thickest: 1 time)",
+                       "arrow width: how often one step follows the other (thickest: 2 times)"]),
+    ("fi", (0, 1, 2), [None, "nuolen paksuus: kuinka usein vaihe seuraa toista (paksuin: 1 kerta)",
+                       "nuolen paksuus: kuinka usein vaihe seuraa toista (paksuin: 2 kertaa)"]),
+    ("sv", (0, 1, 2), [None, "pilens bredd: hur ofta ett steg följer på ett annat (bredast: 1 gång)",
+                       "pilens bredd: hur ofta ett steg följer på ett annat (bredast: 2 gånger)"]),
+])
+def test_map_legend_explains_widths_only_when_a_path_is_taken(code, counts, lines):
+    from rpa_scout.lang import Lang
+
+    for count, line in zip(counts, lines):
+        page = html_report(_ranking(), title="t", map_svg=None, map_note="", report=None, lang=Lang(code),
+                           max_count=count)
+        legend = _section(page, "map", "<li>")
+        assert len(legend) == (5 if line is None else 6)
+        widths = [item for item in legend if 'class="sw width"' in item]
+        assert widths == ([] if line is None else [f'<li><span class="sw width"></span>{line}</li>'])
 
 
 def test_html_report_escapes_control_characters_and_fetches_nothing():

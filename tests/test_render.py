@@ -23,7 +23,7 @@ _LEGEND = '  subgraph cluster_legend { style=invis; legend [shape=plaintext, sty
 
 def _width_row(most: int, span: str = "") -> str:
     return (f'<TR><TD{span} ALIGN="LEFT">arrow width: how often one step follows the other '
-            f"(thickest: {most} times)</TD></TR>")
+            f"(thickest: {most} {'time' if most == 1 else 'times'})</TD></TR>")
 
 
 def legend(most: int) -> str:
@@ -35,9 +35,9 @@ def legend(most: int) -> str:
 WAITS = [("#2b83ba", "#ffffff", "up to 1 h"), ("#4dac26", "#ffffff", "up to 1 d"),
          ("#fdae61", "#000000", "up to 7 d"), ("#f46d43", "#000000", "up to 30 d"),
          ("#d7191c", "#ffffff", "over 30 d")]
-PERFORMANCE_LEGEND = (f"{_LEGEND}{_TABLE}<TR><TD>median wait</TD>"
-                      + "".join(f'<TD BGCOLOR="{c}"><FONT COLOR="{f}">{t}</FONT></TD>' for c, f, t in WAITS)
-                      + "</TR>" + _width_row(100, ' COLSPAN="6"') + "</TABLE>>]; }")
+WAIT_ROW = ("<TR><TD>median wait</TD>"
+            + "".join(f'<TD BGCOLOR="{c}"><FONT COLOR="{f}">{t}</FONT></TD>' for c, f, t in WAITS) + "</TR>")
+PERFORMANCE_LEGEND = f"{_LEGEND}{_TABLE}{WAIT_ROW}" + _width_row(100, ' COLSPAN="6"') + "</TABLE>>]; }"
 START_END = ['  n0 [label="", shape=circle, width=0.3, fillcolor="#9be39b", tooltip="start"];',
              '  n1 [label="", shape=doublecircle, width=0.3, fillcolor="#f4a3a3", tooltip="end"];']
 
@@ -123,8 +123,34 @@ def test_unknown_view():
 
 
 def test_empty_graph():
-    assert to_dot(nx.DiGraph()) == "\n".join([*HEAD, legend(1), "}"]) + "\n"
+    """No path is taken: no width to explain (no 'thickest: 0 times'), so the frequency
+    view has no legend and the performance view only its wait colours."""
+    assert to_dot(nx.DiGraph()) == "\n".join([*HEAD, "}"]) + "\n"
     assert to_dot(nx.DiGraph(), legend=False) == "\n".join([*HEAD, "}"]) + "\n"
+    assert to_dot(nx.DiGraph(), view="performance") == "\n".join(
+        [*HEAD, f"{_LEGEND}{_TABLE}{WAIT_ROW}</TABLE>>]; }}", "}"]) + "\n"
+    g = nx.DiGraph()
+    g.add_edge("A", "B", count=0)
+    assert "thickest" not in to_dot(g) and _LEGEND not in to_dot(g)
+
+
+@pytest.mark.parametrize("lang,once,twice", [
+    ("en", "(thickest: 1 time)", "(thickest: 2 times)"),
+    ("fi", "(paksuin: 1 kerta)", "(paksuin: 2 kertaa)"),
+    ("sv", "(bredast: 1 gång)", "(bredast: 2 gånger)"),
+])
+def test_legend_width_for_one_path_taken_once(lang, once, twice):
+    from rpa_scout.lang import Lang
+
+    g = nx.DiGraph()
+    g.add_edge("A", "B", count=1)
+    text = to_dot(g, lang=Lang(lang))
+    assert f"{once}</TD></TR>" in text and twice not in text
+    g.add_edge("B", "C", count=2)
+    text = to_dot(g, lang=Lang(lang))
+    assert f"{twice}</TD></TR>" in text and once not in text
+    if lang == "en":
+        assert text.splitlines()[-2] == legend(2)
 
 
 # ---------------------------------------------------------------------------- BPMN

@@ -190,22 +190,45 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
                                     RankConfig, ReadSettings, Settings)
 
     sections = read_config(path) if path is not None else {}
-    pick = lambda given: {k: v for k, v in (given or {}).items() if v is not None and v != ()}  # noqa: E731
-    read_values = {**sections.get("read", {}), **pick(read)}
+    if (read or {}).get("timezone") is not None:
+        _zone(read["timezone"], "--timezone")
+    given = {"read": read, "filter": filters, "rank": rank, "economics": economics, "present": {"lang": lang}}
     times = read_standard_times(standard_times) if standard_times else sections.get("handling", {}).get(
         "standard_times", {})
+
+    def build(section: str, make: Any, defaults: Mapping[str, Any] | None = None) -> Any:
+        return _built(make, path, section, sections.get(section, {}), given.get(section), defaults)
+
+    where_from_file = "where" in sections.get("filter", {}) and not (filters or {}).get("where")
+    where_name = {"where_name": f"{path}: filter.where"} if where_from_file else {}  # for its errors
     try:
-        return Settings(read=ReadSettings(**read_values),
-                        filter=FilterSettings(**{**sections.get("filter", {}), **pick(filters)}),
-                        manual=ManualRules(**sections.get("manual", {})),
-                        handling=HandlingSettings(standard_times=times),
-                        rank=RankConfig(**{**sections.get("rank", {}), **pick(rank)}),
-                        economics=Economics().with_overrides(**sections.get("economics", {}))
-                        .with_overrides(**pick(economics)),
-                        present=PresentSettings(**{**({"lang": default_lang} if default_lang else {}),
-                                                   **sections.get("present", {}), **pick({"lang": lang})}))
+        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings, where_name),
+                        manual=build("manual", ManualRules), handling=HandlingSettings(standard_times=times),
+                        rank=build("rank", RankConfig),
+                        economics=build("economics", lambda **values: Economics().with_overrides(**values)),
+                        present=build("present", PresentSettings, {"lang": default_lang} if default_lang else {}))
     except TypeError as exc:  # a key the dataclass does not know (checked above; a guard)
         raise ConfigError(f"{path or 'options'}: {exc}") from None
+
+
+def _built(make: Any, path: Path | None, section: str, in_file: Mapping[str, Any],
+           options: Mapping[str, Any] | None, defaults: Mapping[str, Any] | None) -> Any:
+    """``make(**values)``: the defaults, then the file's section, then the options that are
+    given (not ``None``, not empty). A value the settings refuse that came from the file is
+    a :class:`ConfigError` naming the file and key, as :func:`read_config`'s own are."""
+    chosen = {k: v for k, v in (options or {}).items() if v is not None and v != ()}
+    try:
+        return make(**{**(defaults or {}), **in_file, **chosen})
+    except ConfigError as exc:
+        top = (exc.key or "").split(".")[0]
+        if path is not None and (section, top) == ("filter", "date_from") and "date_to" in in_file \
+                and top in chosen and "date_to" not in chosen:  # --from after the file's filter.to
+            raise ConfigError(f"--from {exc.problem.split()[0]} is after filter.to {in_file['date_to']} "
+                              f"in {path}") from None
+        if path is None or exc.problem is None or top not in in_file or top in chosen:
+            raise  # not the file's value: the message names the option or setting
+        name = {field: key for key, field in FILTER_KEYS.items()}.get(top, top) if section == "filter" else top
+        raise ConfigError(f"{path}: {section}.{name}{exc.key[len(top):]} {exc.problem}") from None
 
 
 def _read_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -247,10 +270,7 @@ def _filter_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
                 raise ConfigError(f"{name} must be a list of conditions ({WHERE_FORMS}), got {_short(value)}")
             value = tuple(str(v) for v in value)
             for condition in value:
-                try:
-                    Condition.parse(condition)
-                except ConfigError as exc:
-                    raise ConfigError(f"{name}: {exc}") from None
+                Condition.parse(condition, name)
         elif key == "min_cases" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise ConfigError(f"{name} must be a whole number of 0 or more, got {_short(value)}")
         elif key == "period_basis" and value not in PERIOD_BASES:
@@ -417,15 +437,30 @@ def _standard_rows(path: Path) -> list[tuple[str, Any]]:
     rows = list(csv.reader(lines, delimiter=delimiter))
     header = [h.strip().lower() for h in rows[0]]
     start = 1 if header and header[-1] in ("minutes", "minuutit", "min", "minuter") else 0
+    width = max(2, len(header)) if start else 2
     items = []
     for number, row in enumerate(rows[start:], start=start + 1):
         if not "".join(row).strip():
             continue
         if len(row) < 2 or not row[0].strip():
             raise ConfigError(f"{path}: row {number} needs an activity and minutes")
+        split = _split_decimal(row, width) if delimiter == "," else None
+        if split:
+            raise ConfigError(f"{path}: row {number}: the decimal comma of {split} splits the minutes; "
+                              f"separate the columns with ';', quote the number (\"{split}\") or write it "
+                              f"with a decimal point ({split.replace(',', '.')})")
         value = row[1].strip()
         items.append((row[0].strip(), value.replace(",", ".") if value.count(",") == 1 else value))
     return items
+
+
+def _split_decimal(row: list[str], width: int) -> str | None:
+    """``2,5`` when a comma-separated row has a field more than the header and its minutes
+    and that field read as a number with a decimal comma (``Kirjaus,2,5``); else ``None``."""
+    if len(row) <= width:
+        return None
+    whole, part = row[1].strip(), row[2].strip()
+    return f"{whole},{part}" if re.fullmatch(r"-?\d+", whole) and re.fullmatch(r"\d+", part) else None
 
 
 def _minutes(path: Path, activity: str, minutes: Any) -> float:

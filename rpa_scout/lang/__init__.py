@@ -16,6 +16,9 @@ many decimals), ``pct`` and ``pct1`` (a share 0–1 as a percentage), ``dur`` (s
 a duration: 45 s, 12 min, 1.5 h, 4.2 d), ``date`` (a timestamp), ``eur`` (euros,
 rounded), ``g`` (a number with up to three significant decimals); text as it is.
 
+A message about a number of things has a second key for one of them, ``{key}_one``
+(``compare.steps_one``: "1 step"), and :meth:`Lang.tn` picks it by the count.
+
 :class:`Message` is English text that remembers its key and values, so a library result
 (the ranking's notes, its assumptions) reads as English and is shown in any language.
 """
@@ -113,6 +116,16 @@ class Lang:
         """The message ``key`` with ``values`` written in this language's conventions."""
         shown = {k: self._shown(v) for k, v in values.items()}
         return _Formatter(self).vformat(self.messages[key], (), shown)
+
+    def tn(self, key: str, count: float, **values: Any) -> str:
+        """The message ``key`` about ``count`` things (its ``{count}``): the catalogue's
+        ``{key}_one`` when the count is one (the singular of fi, sv and en), else ``key``.
+
+        Example:
+            >>> Lang("en").tn("compare.steps", 1), Lang("sv").tn("compare.steps", 3)
+            ('1 step', '3 steg')
+        """
+        return self.t(f"{key}_one" if count == 1 else key, count=count, **values)
 
     def _shown(self, value: Any) -> Any:
         """A value ready to format: messages in this language, lists of them joined."""

@@ -209,6 +209,9 @@ MESSAGES: dict[str, str] = {
     "html.headline_none": "No step is recommended for a software robot",
     "html.headline_detail": ("from {count:n0} recommended steps (80 % interval {low:n0}–{high:n0} h), "
                              "that is {fte:n2} full-time equivalents (FTE) or {euros:eur} a year at {rate:eur}/h."),
+    "html.headline_detail_one": ("from {count:n0} recommended step (80 % interval {low:n0}–{high:n0} h), "
+                                 "that is {fte:n2} full-time equivalents (FTE) or {euros:eur} a year at "
+                                 "{rate:eur}/h."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("{examined:n0} steps and routines were examined: {recommended:n0} recommended, "
                       "{knocked:n0} not recommended ({why})."),
@@ -228,6 +231,7 @@ MESSAGES: dict[str, str] = {
     "html.legend.automated": "done by the system already (dotted)",
     "html.legend.other": "other step done by people",
     "html.legend.width": "arrow width: how often one step follows the other (thickest: {count:n0} times)",
+    "html.legend.width_one": "arrow width: how often one step follows the other (thickest: {count:n0} time)",
     "html.legend.start_end": "green circle: case starts; red circle: case ends",
     "html.no_map": "no map",
     "html.candidates_title": "Recommended candidates",

@@ -197,6 +197,9 @@ MESSAGES: dict[str, str] = {
     "html.headline_none": "Yhtäkään vaihetta ei suositella ohjelmistorobotille",
     "html.headline_detail": ("{count:n0} suositellusta vaiheesta (80 %:n väli {low:n0}–{high:n0} h), eli "
                              "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa hinnalla {rate:eur}/h."),
+    "html.headline_detail_one": ("{count:n0} suositellusta vaiheesta (80 %:n väli {low:n0}–{high:n0} h), eli "
+                                 "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa hinnalla "
+                                 "{rate:eur}/h."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("Arvioitiin {examined:n0} vaihetta ja rutiinia: {recommended:n0} suositellaan, "
                       "{knocked:n0} ei suositella ({why})."),
@@ -216,6 +219,7 @@ MESSAGES: dict[str, str] = {
     "html.legend.automated": "järjestelmä tekee jo (pisteviiva)",
     "html.legend.other": "muu ihmisen tekemä vaihe",
     "html.legend.width": "nuolen paksuus: kuinka usein vaihe seuraa toista (paksuin: {count:n0} kertaa)",
+    "html.legend.width_one": "nuolen paksuus: kuinka usein vaihe seuraa toista (paksuin: {count:n0} kerta)",
     "html.legend.start_end": "vihreä ympyrä: asia alkaa; punainen ympyrä: asia päättyy",
     "html.no_map": "ei karttaa",
     "html.candidates_title": "Suositellut automaatioehdokkaat",

@@ -197,6 +197,9 @@ MESSAGES: dict[str, str] = {
     "html.headline_none": "Inget steg rekommenderas för en programvarurobot",
     "html.headline_detail": ("från {count:n0} rekommenderade steg (80 %-intervall {low:n0}–{high:n0} h), det vill "
                              "säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året till {rate:eur}/h."),
+    "html.headline_detail_one": ("från {count:n0} rekommenderat steg (80 %-intervall {low:n0}–{high:n0} h), det "
+                                 "vill säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året till "
+                                 "{rate:eur}/h."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("{examined:n0} steg och rutiner bedömdes: {recommended:n0} rekommenderas, "
                       "{knocked:n0} rekommenderas inte ({why})."),
@@ -216,6 +219,7 @@ MESSAGES: dict[str, str] = {
     "html.legend.automated": "görs redan av systemet (prickad)",
     "html.legend.other": "annat steg som människor gör",
     "html.legend.width": "pilens bredd: hur ofta ett steg följer på ett annat (bredast: {count:n0} gånger)",
+    "html.legend.width_one": "pilens bredd: hur ofta ett steg följer på ett annat (bredast: {count:n0} gång)",
     "html.legend.start_end": "grön cirkel: ärendet börjar; röd cirkel: ärendet slutar",
     "html.no_map": "ingen karta",
     "html.candidates_title": "Rekommenderade automatiseringskandidater",
