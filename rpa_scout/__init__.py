@@ -36,7 +36,7 @@ _WHERE = {
     "HandlingSettings": "settings", "ManualRules": "settings", "RankConfig": "settings",
     "ReadSettings": "settings", "Settings": "settings",
     "LoadReport": "load_report", "RepeatedEvents": "load_report",
-    "variants": "variants", "WhatIf": "whatif", "simulate_automation": "whatif",
+    "variants": "variant_table", "WhatIf": "whatif", "simulate_automation": "whatif",
     "FilterSettings": "settings", "FilterReport": "filters", "filter_log": "filters",
     "Comparison": "compare", "compare_logs": "compare", "split_by": "compare",
     "cases_behind": "drilldown", "explain_candidate": "drilldown", "heatmap_svg": "heatmap",

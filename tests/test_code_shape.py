@@ -81,6 +81,21 @@ def test_every_export_has_a_docstring_with_an_example():
     assert _without_example(_exports()) == []
 
 
+def test_no_submodule_shadows_an_exported_name():
+    """Importing a submodule sets the package attribute of its name: a module named like an
+    export (once ``rpa_scout/variants.py``) would replace the function for every later caller."""
+    modules = {path.stem for path in (ROOT / "rpa_scout").glob("*.py")} | {
+        path.name for path in (ROOT / "rpa_scout").iterdir() if (path / "__init__.py").exists()}
+    assert sorted(set(rpa_scout.__all__) & modules) == []
+    code = ("import importlib, pkgutil, rpa_scout\n"
+            "names = [m.name for m in pkgutil.walk_packages(rpa_scout.__path__, 'rpa_scout.')]\n"
+            "[importlib.import_module(n) for n in names if '.synth' not in n]\n"
+            "import types\n"
+            "print(sorted(n for n in rpa_scout.__all__ if isinstance(getattr(rpa_scout, n), types.ModuleType)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip() == "[]", done.stderr[-2000:]
+
+
 def test_every_public_function_of_the_public_modules_has_an_example():
     functions = _public_functions()
     assert {"rpa_scout.routines.find_routines", "rpa_scout.report_html.html_report",

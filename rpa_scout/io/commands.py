@@ -240,7 +240,7 @@ def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
     """
     frame, report = load(path, settings, progress)
     from rpa_scout.labels import relabel
-    from rpa_scout.variants import variants
+    from rpa_scout.variant_table import variants
 
     return variants(relabel(frame, labels_of(frame, report, label)), top=top)
 

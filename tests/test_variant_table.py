@@ -1,6 +1,6 @@
 import pandas as pd
 
-from rpa_scout.variants import variants
+from rpa_scout.variant_table import variants
 
 
 def test_variants_ranked_with_coverage():
