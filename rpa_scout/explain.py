@@ -177,7 +177,7 @@ def payback_text(r: Any, licence: float, horizon: float, lang: Lang | None = Non
     """
     lang = lang or english()
     if math.isfinite(r.payback_months):
-        return lang.t("payback.pays", months=r.payback_months)
+        return lang.tn("payback.pays", round(r.payback_months), months=r.payback_months)
     if r.break_even_licence > 0:
         price = lang.t("payback.or_licence", price=r.break_even_licence)
     else:

@@ -87,7 +87,8 @@ class FilterReport:
                       events=self.events_kept, events_before=self.events_before,
                       cases_dropped=self.cases_before - self.cases_kept,
                       events_dropped=self.events_before - self.events_kept)
-        return [head, *("  " + lang.t("filter.step", number=i, what=s.what, cases=s.cases, events=s.events)
+        return [head, *("  " + lang.t("filter.step", number=i, what=s.what, cases=lang.tn("filter.cases", s.cases),
+                                      events=lang.tn("filter.events", s.events))
                         for i, s in enumerate(self.steps, start=1))]
 
     def to_dict(self) -> dict[str, Any]:

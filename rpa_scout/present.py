@@ -126,7 +126,7 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
     lines += _bot_lines(ranking, lang, width)
     lines += ["", *assumption_lines(ranking, lang, width)]
     if not ranking.excluded.empty:
-        lines += ["", lang.t("section.not_ranked", count=len(ranking.excluded))]
+        lines += ["", lang.tn("section.not_ranked", len(ranking.excluded))]
         for r in ranking.excluded.head(10).itertuples(index=False):
             lines += wrap(f"{r.activity}: {_why(r, lang)}", width, indent="    ", first="  - ")
         if len(ranking.excluded) > 10:
@@ -189,7 +189,7 @@ def _bot_lines(ranking: Ranking, lang: Lang, width: int) -> list[str]:
 def _bot_payback(b: Any, ranking: Ranking, lang: Lang) -> str:
     e = ranking.economics
     if math.isfinite(b.payback_months):
-        return lang.t("payback.pays", months=b.payback_months)
+        return lang.tn("payback.pays", round(b.payback_months), months=b.payback_months)
     price = (lang.t("payback.or_licence", price=b.break_even_licence) if b.break_even_licence > 0
              else lang.t("payback.no_licence"))
     return lang.t("payback.never_bot", licence=e.licence_per_year, horizon=e.payback_horizon_months,
@@ -230,7 +230,7 @@ def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False
     out += [f"- {_md(a.render(lang))}" for a in ranking.assumptions]
     out += [f"- {_md(render(n, lang))}" for n in ranking.notes]
     if not ranking.excluded.empty:
-        out += ["", f"## {lang.t('section.not_ranked', count=len(ranking.excluded))}", ""]
+        out += ["", f"## {lang.tn('section.not_ranked', len(ranking.excluded))}", ""]
         out += [f"- {_md(r.activity)}: {_md(_why(r, lang))}" for r in ranking.excluded.itertuples(index=False)]
     return "\n".join(out) + "\n"
 

@@ -106,7 +106,7 @@ def _headline(ranking: Ranking, lang: Lang) -> dict[str, str]:
     if top.not_examined:
         counts = ranking.excluded["verdict"].astype(str).map(lambda v: excluded_label(v, lang)).value_counts()
         why = ", ".join(f"{lang.num(n)} {label}" for label, n in sorted(counts.items()))
-        not_examined = lang.t("html.not_examined", count=top.not_examined, why=why)
+        not_examined = lang.tn("html.not_examined", top.not_examined, why=why)
     return {"big": big, "detail": detail, "examined": examined, "not_examined": not_examined,
             "nested": lang.t("html.routines_nested")}
 

@@ -144,7 +144,7 @@ def test_every_command_takes_the_filters(towns, tmp_path):
     assert ("filters kept 1 of 4 cases and 2 of 8 events (dropped 3 cases, 6 events), in this order:" in out)
     assert "1. cases started 2024-03-01 .. 2024-03-31 (local days, Europe/Helsinki), with all their " \
            "events (--period-basis cases): 2 cases, 4 events left" in out
-    assert "2. --where town=Espoo: 1 cases, 2 events left" in out
+    assert "2. --where town=Espoo: 1 case, 2 events left" in out
 
 
 def test_a_filter_that_keeps_nothing_is_one_error_line(towns):

@@ -126,3 +126,23 @@ def test_help_ends_with_examples():
         assert examples > 0 and 2 <= len(tail) - examples - 1 <= 3, command
         assert all(line.startswith("    rpa-scout ") for line in tail[examples + 1:]), command
         assert max(map(len, tail[examples:])) <= 80, command
+
+
+@pytest.mark.parametrize("code,expected", [
+    ("en", ["Not ranked (1 activity)", "pays back the build in 1 month", "1 activity was not examined: x.",
+            "1. w: 1 case, 1 event left", "1. w: 2 cases, 5 events left"]),
+    ("fi", ["Ei arvioitu (1 vaihe)", "rakentaminen maksaa itsensä takaisin 1 kuukaudessa",
+            "1 vaihe jätettiin arvioimatta: x.", "1. w: jäljellä 1 asia, 1 tapahtuma",
+            "1. w: jäljellä 2 asiaa, 5 tapahtumaa"]),
+    ("sv", ["Inte bedömt (1 steg)", "bygget betalar sig på 1 månad", "1 steg bedömdes inte: x.",
+            "1. w: 1 ärende, 1 händelse kvar", "1. w: 2 ärenden, 5 händelser kvar"]),
+])
+def test_one_thing_is_singular(code, expected):
+    lang = Lang(code)
+
+    def step(cases, events):
+        return lang.t("filter.step", number=1, what="w", cases=lang.tn("filter.cases", cases),
+                      events=lang.tn("filter.events", events))
+
+    assert [lang.tn("section.not_ranked", 1), lang.tn("payback.pays", 1, months=1.2),
+            lang.tn("html.not_examined", 1, why="x"), step(1, 1), step(2, 5)] == expected

@@ -79,6 +79,7 @@ MESSAGES: dict[str, str] = {
     "payback.months": "{months:n0} mo",
     "payback.never_short": "no payback",
     "payback.pays": "pays back the build in {months:n0} months",
+    "payback.pays_one": "pays back the build in {months:n0} month",
     "payback.never": ("does not pay back within {horizon:n0} months at a licence of {licence:eur} a year: "
                       "it would from {hours:n0} h a year ({executions:n0} executions){price}"),
     "payback.never_bot": ("does not pay back within {horizon:n0} months at a licence of {licence:eur} a year: "
@@ -197,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "section.assumptions": "Assumptions",
     "section.notes": "Notes",
     "section.not_ranked": "Not ranked ({count:n0} activities)",
+    "section.not_ranked_one": "Not ranked ({count:n0} activity)",
     "section.not_recommended": "Not recommended",
     "section.bots": "Per bot: steps one person does in a row share a bot (one licence)",
     "section.candidates": "Candidates",
@@ -216,6 +218,7 @@ MESSAGES: dict[str, str] = {
     "html.examined": ("{examined:n0} steps and routines were examined: {recommended:n0} recommended, "
                       "{knocked:n0} not recommended ({why})."),
     "html.not_examined": "{count:n0} activities were not examined: {why}.",
+    "html.not_examined_one": "{count:n0} activity was not examined: {why}.",
     "html.routines_nested": "Routines (steps done in a row) regroup hours already counted in their steps and are not added.",
     "html.method": ("Hours saved a year = annual executions × handling time × automatable share, with an 80 % "
                     "interval (bootstrap over cases, widened by the handling-time estimator's measured error). "
@@ -338,7 +341,11 @@ MESSAGES: dict[str, str] = {
     "load.header": "{name}: {kept:n0} events kept of {read:n0} read ({rejected:n0} rejected)",
     "filter.kept": ("filters kept {cases:n0} of {cases_before:n0} cases and {events:n0} of {events_before:n0} "
                     "events (dropped {cases_dropped:n0} cases, {events_dropped:n0} events), in this order:"),
-    "filter.step": "{number}. {what}: {cases:n0} cases, {events:n0} events left",
+    "filter.step": "{number}. {what}: {cases}, {events} left",
+    "filter.cases": "{count:n0} cases",
+    "filter.cases_one": "{count:n0} case",
+    "filter.events": "{count:n0} events",
+    "filter.events_one": "{count:n0} event",
     "filter.span": "{start} .. {end} (local days, {zone})",
     "filter.period_cases": "cases started {span}, with all their events (--period-basis cases)",
     "filter.period_events": "events in {span}, cases cut at its edges (--period-basis events)",

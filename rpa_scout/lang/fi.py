@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
     "payback.months": "{months:n0} kk",
     "payback.never_short": "kannattamaton",
     "payback.pays": "rakentaminen maksaa itsensä takaisin {months:n0} kuukaudessa",
+    "payback.pays_one": "rakentaminen maksaa itsensä takaisin {months:n0} kuukaudessa",
     "payback.never": ("ei maksa itseään takaisin {horizon:n0} kuukaudessa {licence:eur} vuosilisenssillä: "
                       "maksaisi, jos säästö olisi vähintään {hours:n0} h vuodessa ({executions:n0} suoritusta){price}"),
     "payback.never_bot": ("ei maksa itseään takaisin {horizon:n0} kuukaudessa {licence:eur} vuosilisenssillä: "
@@ -186,6 +187,7 @@ MESSAGES: dict[str, str] = {
     "section.assumptions": "Oletukset",
     "section.notes": "Huomiot",
     "section.not_ranked": "Ei arvioitu ({count:n0} vaihetta)",
+    "section.not_ranked_one": "Ei arvioitu ({count:n0} vaihe)",
     "section.not_recommended": "Ei suositella",
     "section.bots": "Roboteittain: peräkkäin tehdyt vaiheet jakavat robotin (yksi lisenssi)",
     "section.candidates": "Automaatioehdokkaat",
@@ -204,6 +206,7 @@ MESSAGES: dict[str, str] = {
     "html.examined": ("Arvioitiin {examined:n0} vaihetta ja rutiinia: {recommended:n0} suositellaan, "
                       "{knocked:n0} ei suositella ({why})."),
     "html.not_examined": "{count:n0} vaihetta jätettiin arvioimatta: {why}.",
+    "html.not_examined_one": "{count:n0} vaihe jätettiin arvioimatta: {why}.",
     "html.routines_nested": "Rutiinit (peräkkäin tehdyt vaiheet) ryhmittelevät vaiheissa jo laskettuja tunteja, eikä niitä lisätä summaan.",
     "html.method": ("Säästetyt tunnit vuodessa = suoritukset vuodessa × käsittelyaika × automatisoitava osuus, "
                     "80 %:n välillä (bootstrap asioiden yli, levennetty käsittelyaika-arvion mitatulla virheellä). "
@@ -321,7 +324,11 @@ MESSAGES: dict[str, str] = {
     "filter.kept": ("rajaukset jättivät {cases:n0}/{cases_before:n0} asiaa ja {events:n0}/{events_before:n0} "
                     "tapahtumaa (pois jäi {cases_dropped:n0} asiaa, {events_dropped:n0} tapahtumaa), tässä "
                     "järjestyksessä:"),
-    "filter.step": "{number}. {what}: jäljellä {cases:n0} asiaa, {events:n0} tapahtumaa",
+    "filter.step": "{number}. {what}: jäljellä {cases}, {events}",
+    "filter.cases": "{count:n0} asiaa",
+    "filter.cases_one": "{count:n0} asia",
+    "filter.events": "{count:n0} tapahtumaa",
+    "filter.events_one": "{count:n0} tapahtuma",
     "filter.span": "{start} .. {end} (paikalliset päivät, {zone})",
     "filter.period_cases": "asiat, jotka alkoivat {span}, kaikkine tapahtumineen (--period-basis cases)",
     "filter.period_events": "tapahtumat aikavälillä {span}, asiat katkaistu sen rajoilta (--period-basis events)",

@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
     "payback.months": "{months:n0} mån",
     "payback.never_short": "olönsam",
     "payback.pays": "bygget betalar sig på {months:n0} månader",
+    "payback.pays_one": "bygget betalar sig på {months:n0} månad",
     "payback.never": ("betalar sig inte inom {horizon:n0} månader med en licens på {licence:eur} om året: "
                       "det skulle den från {hours:n0} h om året ({executions:n0} utföranden){price}"),
     "payback.never_bot": ("betalar sig inte inom {horizon:n0} månader med en licens på {licence:eur} om året: "
@@ -186,6 +187,7 @@ MESSAGES: dict[str, str] = {
     "section.assumptions": "Antaganden",
     "section.notes": "Anmärkningar",
     "section.not_ranked": "Inte bedömda ({count:n0} steg)",
+    "section.not_ranked_one": "Inte bedömt ({count:n0} steg)",
     "section.not_recommended": "Rekommenderas inte",
     "section.bots": "Per robot: steg som görs i följd delar en robot (en licens)",
     "section.candidates": "Automatiseringskandidater",
@@ -204,6 +206,7 @@ MESSAGES: dict[str, str] = {
     "html.examined": ("{examined:n0} steg och rutiner bedömdes: {recommended:n0} rekommenderas, "
                       "{knocked:n0} rekommenderas inte ({why})."),
     "html.not_examined": "{count:n0} steg bedömdes inte: {why}.",
+    "html.not_examined_one": "{count:n0} steg bedömdes inte: {why}.",
     "html.routines_nested": "Rutiner (steg som görs i följd) grupperar timmar som redan räknats i stegen och läggs inte till summan.",
     "html.method": ("Sparade timmar om året = utföranden om året × handläggningstid × andel som kan automatiseras, "
                     "med ett 80 %-intervall (bootstrap över ärenden, breddat med handläggningstidsuppskattningens "
@@ -320,7 +323,11 @@ MESSAGES: dict[str, str] = {
     "filter.kept": ("filtren behöll {cases:n0} av {cases_before:n0} ärenden och {events:n0} av {events_before:n0} "
                     "händelser (bort föll {cases_dropped:n0} ärenden, {events_dropped:n0} händelser), i denna "
                     "ordning:"),
-    "filter.step": "{number}. {what}: {cases:n0} ärenden, {events:n0} händelser kvar",
+    "filter.step": "{number}. {what}: {cases}, {events} kvar",
+    "filter.cases": "{count:n0} ärenden",
+    "filter.cases_one": "{count:n0} ärende",
+    "filter.events": "{count:n0} händelser",
+    "filter.events_one": "{count:n0} händelse",
     "filter.span": "{start} .. {end} (lokala dagar, {zone})",
     "filter.period_cases": "ärenden som började {span}, med alla sina händelser (--period-basis cases)",
     "filter.period_events": "händelser under {span}, ärendena avskurna vid gränserna (--period-basis events)",
