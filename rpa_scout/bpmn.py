@@ -6,6 +6,9 @@ directly-follows graph (inductive miner directly-follows), not from the event ta
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, MutableSet
 from typing import Any
 
 import networkx as nx
@@ -109,8 +112,79 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
     with quiet():
         if len(frame) > dfg_threshold:
             dfg = to_pm4py_dfg(discover_graph(frame, columns=plain), noise_threshold)
-            return module.discover_bpmn_inductive(dfg)
-        return module.discover_bpmn_inductive(
+            return in_stable_order(module.discover_bpmn_inductive(dfg))
+        return in_stable_order(module.discover_bpmn_inductive(
             frame, noise_threshold=noise_threshold, activity_key=columns.activity,
-            timestamp_key=columns.timestamp, case_id_key=columns.case)
+            timestamp_key=columns.timestamp, case_id_key=columns.case))
+
+
+class _OrderedSet(MutableSet):
+    """A set that iterates in insertion order, for pm4py's BPMN node and flow sets (whose
+    own order follows the hashes of random ids, so every export came out different)."""
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._items = dict.fromkeys(items)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, item: Any) -> None:
+        self._items[item] = None
+
+    def discard(self, item: Any) -> None:
+        self._items.pop(item, None)
+
+
+def in_stable_order(model: Any) -> Any:
+    """``model`` (a pm4py BPMN), its nodes and flows put in an order that depends on the
+    model alone: distance from the start, kind, name and the shape around each node
+    (Weisfeiler-Lehman hashes), so that the same log gives the same file and picture.
+
+    Example:
+        >>> from rpa_scout import discover_bpmn, read_log
+        >>> log, _ = read_log("eventlogs/rakennuslupa.xes.gz")
+        >>> model = discover_bpmn(log, noise_threshold=0.2)
+        >>> [n.get_name() for n in model.get_nodes()][:3]
+        ['start', '', 'Hakemus saapunut']
+    """
+    nodes, flows = list(model.get_nodes()), list(model.get_flows())
+    graph = nx.DiGraph()
+    for node in nodes:
+        label = f"{type(node).__name__}|{node.get_name()}|{getattr(node, 'get_gateway_direction', str)()}"
+        # networkx hashes labels as ASCII: give it a digest of the name
+        graph.add_node(node, label=label, ascii=hashlib.blake2b(label.encode("utf-8")).hexdigest())
+    graph.add_edges_from((f.get_source(), f.get_target()) for f in flows)
+    ahead = nx.weisfeiler_lehman_subgraph_hashes(graph, node_attr="ascii", iterations=4)
+    behind = nx.weisfeiler_lehman_subgraph_hashes(graph.reverse(), node_attr="ascii", iterations=4)
+    starts = [n for n in nodes if type(n).__name__ == "StartEvent"]
+    depth = nx.multi_source_dijkstra_path_length(graph, starts) if starts else {}
+    rank = {n: i for i, n in enumerate(sorted(nodes, key=lambda n: (
+        depth.get(n, len(nodes)), graph.nodes[n]["label"], ahead[n][-1], behind[n][-1])))}
+    flow_key = {f: (rank[f.get_source()], rank[f.get_target()]) for f in flows}
+    for node in nodes:
+        node.get_in_arcs().sort(key=flow_key.__getitem__)
+        node.get_out_arcs().sort(key=flow_key.__getitem__)
+    model._BPMN__nodes = _OrderedSet(sorted(nodes, key=rank.__getitem__))
+    model._BPMN__flows = _OrderedSet(sorted(flows, key=flow_key.__getitem__))
+    return model
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def stable_ids(text: str) -> str:
+    """``text`` (an exported BPMN file) with pm4py's random ids numbered by first appearance.
+
+    Example:
+        >>> stable_ids('<task id="id0a1b2c3d-0000-4000-8000-00000000000f"/><flow ref="id0a1b2c3d-0000-4000-8000-00000000000f"/>')
+        '<task id="id_1"/><flow ref="id_1"/>'
+    """
+    numbers: dict[str, str] = {}
+    return _UUID.sub(lambda m: numbers.setdefault(m.group(0), f"_{len(numbers) + 1}"), text)
 

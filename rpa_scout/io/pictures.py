@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from rpa_scout._quiet import pm4py, quiet_fds
+from rpa_scout.bpmn import stable_ids
 from rpa_scout.drawing import dot_seconds
 from rpa_scout.errors import DotTimeout, RenderError
 from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
@@ -195,6 +196,7 @@ def write_bpmn(model: Any, path: Path) -> Path:
                 pm4py().write_bpmn(model, str(tmp))
             except Exception:  # pm4py's layout step (dot) failed: the model without it
                 pm4py().write_bpmn(model, str(tmp), auto_layout=False)
+        tmp.write_text(stable_ids(tmp.read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 
