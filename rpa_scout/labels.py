@@ -204,7 +204,9 @@ def relabel(log: pd.DataFrame, labels: Mapping[str, str] | None, *,
 
 def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "Ranking":
     """The :class:`rpa_scout.rank.Ranking` with display names for candidates and the
-    activities not ranked (for printing and files; figures unchanged).
+    activities not ranked (for printing and files; figures unchanged). The log's own
+    names stay beside them, in ``candidate_code`` and ``activity_code``, so that a file
+    written with display names still joins with the log.
 
     Example:
         >>> from rpa_scout import activity_labels, rank_candidates, read_log
@@ -213,18 +215,30 @@ def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "R
         >>> shown = labelled_ranking(ranking, activity_labels(log, "activity_en"))
         >>> shown.candidates["candidate"].head(3).tolist()
         ['Cost-centre coding', 'Matching to purchase order', 'Matching to purchase order → Cost-centre coding']
+        >>> shown.candidates["candidate_code"].iloc[0]
+        'Kustannuspaikan tiliöinti'
         >>> shown.candidates["hours_per_year"].equals(ranking.candidates["hours_per_year"])
         True
     """
     if not labels:
         return ranking
     candidates = ranking.candidates.copy()
+    shown: dict[str, str] = {}
     if not candidates.empty:
-        candidates["candidate"] = [show(str(c), labels) for c in candidates["candidate"]]
+        at = candidates.columns.get_loc("candidate") + 1
+        candidates.insert(at, "candidate_code", candidates["candidate"])  # files keep the log's own name
+        shown = {str(c): show(str(c), labels) for c in candidates["candidate"]}
+        candidates["candidate"] = candidates["candidate"].astype(str).map(shown)
     excluded = ranking.excluded.copy()
     if not excluded.empty and "activity" in excluded.columns:
+        excluded.insert(excluded.columns.get_loc("activity") + 1, "activity_code", excluded["activity"])
         excluded["activity"] = [show(str(a), labels) for a in excluded["activity"]]
-    return replace(ranking, candidates=candidates, excluded=excluded)
+    # the per-candidate tables are keyed by candidate: the same names, or the headline's
+    # interval looks up names that are not there
+    bootstrap = None if ranking.bootstrap is None else ranking.bootstrap.rename(columns=shown)
+    method_error = None if ranking.method_error is None else ranking.method_error.rename(index=shown)
+    return replace(ranking, candidates=candidates, excluded=excluded, bootstrap=bootstrap,
+                   method_error=method_error)
 
 
 def find_activity(name: str, activities: Iterable[str], labels: Mapping[str, str] | None = None,

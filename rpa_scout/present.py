@@ -24,7 +24,7 @@ from rpa_scout.safety import markdown_text
 from rpa_scout.summary import group_bots
 
 EXPORT_COLUMNS = [
-    "rank", "kind", "candidate", "steps", "recommended", "fit", "hours_per_year", "hours_low",
+    "rank", "kind", "candidate", "candidate_code", "steps", "recommended", "fit", "hours_per_year", "hours_low",
     "hours_high", "nested_in_steps", "fte", "euros_per_year", "payback_months", "break_even_hours",
     "break_even_executions", "break_even_licence", "annual_executions",
     "annual_timed", "timed_share", "handling_min", "handling_low_min", "handling_high_min",

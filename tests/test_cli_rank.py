@@ -568,3 +568,31 @@ def test_real_log_standard_times_and_economics(receipt, tmp_path):
     (row,) = [r for r in terminal_rows(lines) if r.candidate == "Confirmation of receipt"]
     assert re.fullmatch(r"[\d,]+ h/yr: [\d,]+ a year × 2\.5 min \(supplied\) × .*", row.reason)
     assert "hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in _items(lines, "Assumptions")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md", "html", "xlsx"])
+def test_label_in_every_format_keeps_the_log_names_and_the_figures(tmp_path, fmt):
+    """--label once crashed the HTML report (its headline looked up display names in the
+    bootstrap table) and left the files without the log's own activity names."""
+    plain, labelled = tmp_path / f"plain.{fmt}", tmp_path / f"labelled.{fmt}"
+    assert _rank("--format", fmt, "--out", str(plain)).exit_code == 0
+    result = _rank("--label", "activity_en", "--format", fmt, "--out", str(labelled))
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        rows = list(csv.DictReader(labelled.open(encoding="utf-8")))
+        before = list(csv.DictReader(plain.open(encoding="utf-8")))
+        assert rows[0]["candidate"] == "Cost-centre coding" and rows[0]["candidate_code"] == "Kustannuspaikan tiliöinti"
+        assert [r["hours_per_year"] for r in rows] == [r["hours_per_year"] for r in before]
+    elif fmt == "json":
+        data, before = json.loads(labelled.read_text(encoding="utf-8")), json.loads(plain.read_text(encoding="utf-8"))
+        first = data["candidates"][0]
+        assert (first["candidate"], first["candidate_code"]) == ("Cost-centre coding", "Kustannuspaikan tiliöinti")
+        assert {r["activity"]: r["activity_code"] for r in data["not_ranked"]}["Payment run"] == "Maksuajo"
+        assert [c["hours_per_year"] for c in data["candidates"]] == [c["hours_per_year"] for c in before["candidates"]]
+    elif fmt == "html":
+        text = labelled.read_text(encoding="utf-8")
+        headline = re.search(r'id="headline">(.*?)</', text, re.S).group(1)
+        assert headline == re.search(r'id="headline">(.*?)</', plain.read_text(encoding="utf-8"), re.S).group(1)
+        assert "Cost-centre coding" in text
+    else:
+        assert labelled.stat().st_size > 0
