@@ -204,7 +204,8 @@ def relabel(log: pd.DataFrame, labels: Mapping[str, str] | None, *,
 
 def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "Ranking":
     """The :class:`rpa_scout.rank.Ranking` with display names for candidates and the
-    activities not ranked (for printing and files; figures unchanged).
+    activities not ranked, and its evidence by them (for printing and files; figures
+    unchanged).
 
     Example:
         >>> from rpa_scout import activity_labels, rank_candidates, read_log
@@ -224,7 +225,8 @@ def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "R
     excluded = ranking.excluded.copy()
     if not excluded.empty and "activity" in excluded.columns:
         excluded["activity"] = [show(str(a), labels) for a in excluded["activity"]]
-    return replace(ranking, candidates=candidates, excluded=excluded)
+    evidence = {show(str(a), labels): why for a, why in ranking.evidence.items()}
+    return replace(ranking, candidates=candidates, excluded=excluded, evidence=evidence)
 
 
 def find_activity(name: str, activities: Iterable[str], labels: Mapping[str, str] | None = None,
