@@ -29,6 +29,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from rpa_scout.lang import Message
 from rpa_scout.settings import AccountRules
 
 PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT = "person", "shared", "system"
@@ -83,8 +84,10 @@ def account_kinds(values: pd.Series) -> np.ndarray:
 
 
 def behaviour_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray, timezone: str,
-                    rules: AccountRules | None = None) -> dict[str, tuple[str, str]]:
-    """Accounts whose behaviour shows a machine or a team: account → (kind, evidence).
+                    rules: AccountRules | None = None) -> dict[str, tuple[str, Message]]:
+    """Accounts whose behaviour shows a machine or a team: account → (kind, evidence);
+    the evidence is English text that can be shown in any language
+    (:class:`rpa_scout.lang.Message`).
 
     Args:
         res: account of every event (missing for none).
@@ -109,16 +112,14 @@ def behaviour_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray, timezo
     off = frame.groupby("r")["off"].mean()
     many = typical >= rules.machine_off_hours_events
     long_day = covered > rules.person_day_hours
-    out: dict[str, tuple[str, str]] = {}
-    for name in sorted(busy[busy > rules.machine_daily_events].index, key=str):
-        out[name] = (SYSTEM_ACCOUNT, "machine-like account (more events a day than a person logs)")
-    for name in sorted(off[(off > rules.off_hours_share) & many].index, key=str):
-        out.setdefault(name, (SYSTEM_ACCOUNT, "machine-like account (busy at night and on weekends)"))
-    for name in sorted(covered[long_day & many].index, key=str):
-        out.setdefault(name, (SYSTEM_ACCOUNT, "machine-like account (busy round the clock)"))
-    for name in sorted(covered[long_day].index, key=str):
-        out.setdefault(name, (SHARED_ACCOUNT, f"shared account (busy in more than "
-                                              f"{rules.person_day_hours:g} clock hours a day)"))
+    out: dict[str, tuple[str, Message]] = {}
+    found = [(busy[busy > rules.machine_daily_events], SYSTEM_ACCOUNT, Message("evidence.machine_daily")),
+             (off[(off > rules.off_hours_share) & many], SYSTEM_ACCOUNT, Message("evidence.machine_off_hours")),
+             (covered[long_day & many], SYSTEM_ACCOUNT, Message("evidence.machine_round_clock")),
+             (covered[long_day], SHARED_ACCOUNT, Message("evidence.shared_long_day", hours=rules.person_day_hours))]
+    for accounts, kind, why in found:
+        for name in sorted(accounts.index, key=str):
+            out.setdefault(name, (kind, why))
     return out
 
 

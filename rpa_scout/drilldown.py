@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, XES, LogColumns, require_columns
-from rpa_scout.explain import criterion_name, knock_out_text, reason, source_name, why_excluded
+from rpa_scout.explain import criterion_name, knock_out_text, reason, source_name
 from rpa_scout.graph import encode
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.labels import SEPARATOR, find_activity, show
 from rpa_scout.lifecycle import pair_lifecycle
 from rpa_scout.lang import Lang, english
 from rpa_scout.manual import PERSON
-from rpa_scout.present import DEFAULT_WIDTH, assumption_lines, wrap
+from rpa_scout.present import DEFAULT_WIDTH, _why, assumption_lines, wrap
 from rpa_scout.rank import Ranking
 from rpa_scout.settings import CRITERIA, Settings
 
@@ -208,7 +208,7 @@ def _not_a_candidate(ranking: Ranking, activity: str, labels: Mapping[str, str] 
     why = lang.t("explain.no_person_work")
     if not excluded.empty and activity in set(excluded["activity"]):
         r = next(excluded[excluded["activity"] == activity].itertuples(index=False))
-        why = why_excluded(str(r.verdict), str(r.evidence), str(r.source), lang)
+        why = _why(r, ranking, lang)
     return wrap(lang.t("explain.not_candidate", name=show(activity, labels), why=why), width)
 
 

@@ -187,7 +187,8 @@ def payback_text(r: Any, licence: float, horizon: float, lang: Lang | None = Non
 
 
 def why_excluded(verdict: str, evidence: str, source: str, lang: Lang | None = None) -> str:
-    """Why an activity is not a candidate at all (the evidence stays as the log's analysis wrote it)."""
+    """Why an activity is not a candidate at all; ``evidence`` is shown in ``lang`` when it
+    is a :class:`rpa_scout.lang.Message` (:attr:`rpa_scout.rank.Ranking.evidence`), as it is otherwise."""
     lang = lang or english()
     if verdict == "automated":
         return lang.t("excluded.automated", evidence=evidence)

@@ -38,7 +38,7 @@ is kept only as a comparison; it is never used as handling time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
@@ -48,6 +48,7 @@ from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
                                RECORDED, SOURCE, UPPER, XES, LogColumns)
+from rpa_scout.lang import Message
 from rpa_scout.manual import (ARTIFICIAL, PERSON, SYSTEM, ManualResult, ManualRules,
                                date_stamped_events, detect_manual)
 from rpa_scout.settings import Settings
@@ -73,6 +74,9 @@ MIN_TIGHT = 5
 class HandlingResult:
     """Per-instance handling times and the per-activity summary.
 
+    ``evidence``: per activity, its person/system evidence (the ``evidence`` column) as
+    a :class:`rpa_scout.lang.Message`, to be shown in any language.
+
     Example:
         >>> from rpa_scout import estimate_handling_time, read_log
         >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
@@ -87,6 +91,7 @@ class HandlingResult:
     activities: pd.DataFrame
     working_hours: WorkingHours
     calibration: Calibration
+    evidence: Mapping[str, Message] = field(default_factory=dict)
 
 
 def estimate_handling_time(
@@ -146,7 +151,7 @@ def estimate_handling_time(
         CAPACITY: capacity, DAY_HOURS: np.where(x.account >= 0, day_hi - day_lo, np.nan),
         NAIVE: x.end - x.case_prev_any})
     activities = summarise_handling(inst, manual.activities, calibration, columns)
-    return HandlingResult(inst, activities, hours, calibration)
+    return HandlingResult(inst, activities, hours, calibration, manual.evidence)
 
 
 @dataclass(frozen=True)

@@ -204,9 +204,9 @@ def relabel(log: pd.DataFrame, labels: Mapping[str, str] | None, *,
 
 def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "Ranking":
     """The :class:`rpa_scout.rank.Ranking` with display names for candidates and the
-    activities not ranked (for printing and files; figures unchanged). The log's own
-    names stay beside them, in ``candidate_code`` and ``activity_code``, so that a file
-    written with display names still joins with the log.
+    activities not ranked, and its evidence by them (for printing and files; figures
+    unchanged). The log's own names stay beside them, in ``candidate_code`` and
+    ``activity_code``, so that a file written with display names still joins with the log.
 
     Example:
         >>> from rpa_scout import activity_labels, rank_candidates, read_log
@@ -237,8 +237,9 @@ def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "R
     # interval looks up names that are not there
     bootstrap = None if ranking.bootstrap is None else ranking.bootstrap.rename(columns=shown)
     method_error = None if ranking.method_error is None else ranking.method_error.rename(index=shown)
-    return replace(ranking, candidates=candidates, excluded=excluded, bootstrap=bootstrap,
-                   method_error=method_error)
+    evidence = {show(str(a), labels): why for a, why in ranking.evidence.items()}
+    return replace(ranking, candidates=candidates, excluded=excluded, evidence=evidence,
+                   bootstrap=bootstrap, method_error=method_error)
 
 
 def find_activity(name: str, activities: Iterable[str], labels: Mapping[str, str] | None = None,

@@ -36,6 +36,7 @@ Time-based evidence is switched off for events whose timestamps are dates
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,7 @@ from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, 
                                 behaviour_kinds)
 from rpa_scout.codes import Coded
 from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
+from rpa_scout.lang import Message
 from rpa_scout.lifecycle import pair_lifecycle
 from rpa_scout.settings import ManualRules
 from rpa_scout.timestamps import epoch_seconds
@@ -59,6 +61,9 @@ ARTIFICIAL_NAMES = frozenset({"start", "end", "▶", "■", "begin", "process st
 class ManualResult:
     """Per-instance verdicts and the per-activity summary.
 
+    ``evidence`` holds each activity's evidence (the ``evidence`` column of
+    ``activities``) as a :class:`rpa_scout.lang.Message`, to be shown in any language.
+
     Example:
         >>> from rpa_scout import detect_manual, read_log
         >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
@@ -67,11 +72,15 @@ class ManualResult:
         {'automated': 7, 'manual': 6}
         >>> result.instances["performer"].value_counts().to_dict()
         {'system': 14124, 'person': 10759}
+        >>> from rpa_scout.lang import Lang
+        >>> result.evidence["Maksuajo"].render(Lang("sv"))
+        '100\xa0% systemkonto (enligt namnet)'
     """
 
     instances: pd.DataFrame
     activities: pd.DataFrame
     rules: ManualRules = field(default_factory=ManualRules)
+    evidence: Mapping[str, Message] = field(default_factory=dict)
 
 
 def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
@@ -99,26 +108,50 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
     """
     rules = rules or ManualRules()
     inst = pair_lifecycle(log, columns=columns).instances
-    classify_instances(inst, rules, columns)
-    return ManualResult(inst, summarise_activities(inst, rules, columns), rules)
+    reasons = classify_instances(inst, rules, columns)
+    evidence = activity_evidence(inst, reasons, columns)
+    return ManualResult(inst, summarise_activities(inst, rules, columns, evidence=evidence), rules, evidence)
 
 
 class _Verdicts:
-    """Performer and evidence per instance; the first rule to claim an instance wins."""
+    """Performer and evidence per instance; the first rule to claim an instance wins.
+
+    Evidence is kept as a code per instance into the distinct reasons (messages, code 0:
+    none yet); the English text is looked up once per reason at the end.
+    """
 
     PERFORMERS = ("", PERSON, SYSTEM, UNKNOWN, ARTIFICIAL)  # code 0: not decided yet
 
     def __init__(self, n: int) -> None:
         self.code = np.zeros(n, dtype=np.int8)
-        self.evidence = np.full(n, "", dtype=object)
+        self.reason = np.zeros(n, dtype=np.int32)
+        self.reasons: list[Message] = []
+        self._codes: dict[str, int] = {}
         self.recorded = np.zeros(n, dtype=bool)
 
-    def assign(self, mask: np.ndarray, who: str, why: str | np.ndarray,
+    def assign(self, mask: np.ndarray, who: str, why: Message | Coded,
                recorded: bool = False) -> None:
+        """Give the free instances of ``mask`` performer ``who`` and evidence ``why``: one
+        message, or per instance a code into distinct messages (-1 or ``None``: none)."""
         free = mask & (self.code == 0)
         self.code[free] = self.PERFORMERS.index(who)
-        self.evidence[free] = why[free] if isinstance(why, np.ndarray) else why
+        if isinstance(why, Coded):  # codes of the messages given, looked up once each
+            given = why.codes[free]
+            used = np.flatnonzero(np.bincount(given + 1, minlength=len(why.values) + 1)[1:])
+            table = np.zeros(len(why.values) + 1, dtype=np.int32)  # -1: the last, none
+            table[used] = [self._code(why.values[u]) for u in used]
+            self.reason[free] = table[given]
+        elif free.any():
+            self.reason[free] = self._code(why)
         self.recorded[free] = recorded
+
+    def _code(self, message: Message | None) -> int:
+        if message is None:
+            return 0
+        if message not in self._codes:  # equal English text, one reason
+            self.reasons.append(message)
+            self._codes[message] = len(self.reasons)
+        return self._codes[message]
 
     @property
     def open(self) -> np.ndarray:
@@ -127,6 +160,11 @@ class _Verdicts:
     @property
     def performer(self) -> np.ndarray:
         return np.array(self.PERFORMERS, dtype=object)[self.code]
+
+    @property
+    def evidence(self) -> np.ndarray:
+        """The English evidence of every instance ("" where none)."""
+        return np.array([""] + [str(m) for m in self.reasons], dtype=object)[self.reason]
 
 
 @dataclass(frozen=True)
@@ -140,7 +178,7 @@ class _Facts:
     start_s: np.ndarray
     timed: np.ndarray        # the timestamp has a clock time
     kind: np.ndarray         # account kind per row ("" without an account)
-    kind_why: np.ndarray
+    kind_why: Coded          # why, per row: a code into distinct messages (-1: none)
 
     @classmethod
     def of(cls, inst: pd.DataFrame, rules: ManualRules, columns: LogColumns) -> "_Facts":
@@ -156,37 +194,44 @@ class _Facts:
         return cls(Coded.of(inst[columns.case]), Coded.of(act), res, end_s, start_s, timed, kind, kind_why)
 
 
-def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColumns = XES) -> None:
+def classify_instances(inst: pd.DataFrame, rules: ManualRules,
+                       columns: LogColumns = XES) -> dict[str, Message]:
     """Add ``performer``, ``evidence``, ``account`` and ``recorded`` columns, in place.
+
+    Returns the distinct reasons given, English text (the ``evidence`` column's) to
+    :class:`rpa_scout.lang.Message`, for :func:`activity_evidence`.
 
     Example:
         >>> from rpa_scout import ManualRules, pair_lifecycle, read_log
         >>> from rpa_scout.manual import classify_instances
         >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
         >>> inst = pair_lifecycle(log).instances
-        >>> classify_instances(inst, ManualRules())
+        >>> reasons = classify_instances(inst, ManualRules())
         >>> first = inst[inst["concept:name"] == "Poikkeama kirjattu"].iloc[0]   # an exception logged
         >>> first["performer"], first["evidence"]
         ('system', "recorded within 10 s with the account's step 'Kustannuspaikan tiliöinti'")
+        >>> from rpa_scout.lang import Lang
+        >>> reasons[first["evidence"]].render(Lang("fi"))
+        "kirjattu 10 s kuluessa saman tunnuksen vaiheen 'Kustannuspaikan tiliöinti' kanssa"
     """
     f = _Facts.of(inst, rules, columns)
     end_s, start_s, timed, kind = f.end_s, f.start_s, f.timed, f.kind
     person_account = kind == PERSON_ACCOUNT
     v = _Verdicts(len(inst))
-    v.assign(_matches(f.act, rules.system_activities), SYSTEM, "configured system activity")
-    v.assign(_matches(f.act, rules.manual_activities), PERSON, "configured manual activity")
-    v.assign(_matches(f.res, rules.system_resources), SYSTEM, "configured system account")
-    v.assign(_matches(f.res, rules.person_resources), PERSON, "configured person account")
+    v.assign(_matches(f.act, rules.system_activities), SYSTEM, Message("evidence.configured_system_activity"))
+    v.assign(_matches(f.act, rules.manual_activities), PERSON, Message("evidence.configured_manual_activity"))
+    v.assign(_matches(f.res, rules.system_resources), SYSTEM, Message("evidence.configured_system_account"))
+    v.assign(_matches(f.res, rules.person_resources), PERSON, Message("evidence.configured_person_account"))
     v.assign(artificial_events(f.case, f.act, f.res, end_s, start_s, rules), ARTIFICIAL,
-             "added by an export tool (Start/End at the case's boundary)")
+             Message("evidence.export_tool"))
     v.assign(kind == SYSTEM_ACCOUNT, SYSTEM, f.kind_why)
     with np.errstate(invalid="ignore"):
         measured = np.isfinite(start_s)
         zero = (end_s - start_s) <= rules.zero_duration_seconds
     v.assign(_inside_measured(f.case, f.res, end_s, start_s) & v.open, SYSTEM,
-             "recorded during the account's measured work item", recorded=True)
-    v.assign(zero & timed, SYSTEM, "near-zero measured duration")
-    v.assign(_bursts(f, rules) & timed & person_account, SYSTEM, "batch burst (many cases at one instant)")
+             Message("evidence.inside_measured"), recorded=True)
+    v.assign(zero & timed, SYSTEM, Message("evidence.zero_duration"))
+    v.assign(_bursts(f, rules) & timed & person_account, SYSTEM, Message("evidence.batch_burst"))
     # Measured work longer than seconds is work: it may be recorded, never a record.
     worked = measured & ((end_s - start_s) > rules.quick_seconds)
     # Only one person's account: behind a shared login, two steps seconds apart are two
@@ -195,25 +240,28 @@ def classify_instances(inst: pd.DataFrame, rules: ManualRules, columns: LogColum
     records, why = _records(f, v.open & one_person & timed, worked, rules)
     v.assign(records, SYSTEM, why, recorded=True)
     v.assign(kind == SHARED_ACCOUNT, PERSON, f.kind_why)
-    v.assign(f.res.known, PERSON, "named resource")
-    v.assign(worked, PERSON, "measured work (no resource recorded)")
-    v.assign(np.ones(len(inst), dtype=bool), UNKNOWN, "no resource recorded")
+    v.assign(f.res.known, PERSON, Message("evidence.named_resource"))
+    v.assign(worked, PERSON, Message("evidence.measured_work"))
+    v.assign(np.ones(len(inst), dtype=bool), UNKNOWN, Message("evidence.no_resource"))
     inst[PERFORMER] = v.performer
     inst[EVIDENCE] = v.evidence
     inst[ACCOUNT] = kind
     inst[RECORDED] = v.recorded
+    return {str(m): m for m in v.reasons}
 
 
-def summarise_activities(inst: pd.DataFrame, rules: ManualRules,
-                         columns: LogColumns = XES) -> pd.DataFrame:
+def summarise_activities(inst: pd.DataFrame, rules: ManualRules, columns: LogColumns = XES, *,
+                         evidence: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Per-activity shares of person, system and unknown work, a verdict and evidence.
+
+    The evidence is :func:`activity_evidence`'s (``evidence``, when already made) in English.
 
     Example:
         >>> from rpa_scout import ManualRules, pair_lifecycle, read_log
         >>> from rpa_scout.manual import classify_instances, summarise_activities
         >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
         >>> inst = pair_lifecycle(log).instances
-        >>> classify_instances(inst, ManualRules())
+        >>> reasons = classify_instances(inst, ManualRules())
         >>> table = summarise_activities(inst, ManualRules()).set_index("activity")
         >>> table.loc["Maksuajo", ["verdict", "evidence"]].tolist()
         ['automated', '100% system account name']
@@ -235,14 +283,53 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules,
         [artificial >= share, out["person_share"] >= share, out["system_share"] >= share,
          out["unknown_share"] >= share],
         [ARTIFICIAL, "manual", "automated", "unknown"], default="mixed")
-    top = (inst.assign(_a=act).groupby(["_a", "evidence"], observed=True).size()
-           .rename("n").reset_index().sort_values(["_a", "n", "evidence"], ascending=[True, False, True]))
-    reasons: dict[str, str] = {}
-    for name, group in top.groupby("_a", sort=False):
-        parts = [f"{n / group['n'].sum():.0%} {why}" for why, n in zip(group["evidence"], group["n"])]
-        reasons[str(name)] = "; ".join(parts[:3])
-    out["evidence"] = out["activity"].map(reasons)
+    evidence = activity_evidence(inst, columns=columns) if evidence is None else evidence
+    out["evidence"] = out["activity"].map({name: str(why) for name, why in evidence.items()})
     return out.sort_values(["instances", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def activity_evidence(inst: pd.DataFrame, reasons: Mapping[str, Message] | None = None,
+                      columns: LogColumns = XES) -> dict[str, Message]:
+    """Per activity, the shares of its three commonest reasons ("84% named resource; ..."),
+    as a :class:`rpa_scout.lang.Message` to be shown in any language.
+
+    Args:
+        inst: instances classified by :func:`classify_instances`.
+        reasons: what :func:`classify_instances` returned; without it, the reasons stay
+            as the ``evidence`` column wrote them (English).
+        columns: column mapping.
+
+    Example:
+        >>> from rpa_scout import ManualRules, pair_lifecycle, read_log
+        >>> from rpa_scout.lang import Lang
+        >>> from rpa_scout.manual import classify_instances
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> inst = pair_lifecycle(log).instances
+        >>> evidence = activity_evidence(inst, classify_instances(inst, ManualRules()))
+        >>> evidence["Palautus tiliöintiin"]
+        "92% recorded within 10 s with the account's step 'Asiatarkastus'; 8% named resource"
+        >>> evidence["Palautus tiliöintiin"].render(Lang("fi"))
+        "92\xa0% kirjattu 10 s kuluessa saman tunnuksen vaiheen 'Asiatarkastus' kanssa; 8\xa0% nimetty tekijä"
+    """
+    reasons = reasons or {}
+    act = inst[columns.activity].astype("string")
+    top = (inst.assign(_a=act).groupby(["_a", EVIDENCE], observed=True).size()
+           .rename("n").reset_index().sort_values(["_a", "n", EVIDENCE], ascending=[True, False, True]))
+    out: dict[str, Message] = {}
+    for name, group in top.groupby("_a", sort=False):
+        total = group["n"].sum()
+        parts = [Message("evidence.share", share=n / total, reason=reasons.get(why, why))
+                 for why, n in zip(group[EVIDENCE].head(3), group["n"].head(3))]
+        out[str(name)] = _joined(parts)
+    return out
+
+
+def _joined(parts: list[Message]) -> Message:
+    """One to three messages joined with "; "."""
+    if len(parts) == 1:
+        return parts[0]
+    names = ("first", "second", "third")
+    return Message("evidence.two" if len(parts) == 2 else "evidence.three", **dict(zip(names, parts)))
 
 
 def artificial_events(case: Coded, act: Coded, res: Coded, end_s: np.ndarray,
@@ -278,11 +365,13 @@ def _named_artificial(values: Coded) -> np.ndarray:
 
 
 def _account_kinds(res: Coded, end_s: np.ndarray, timed: np.ndarray,
-                   rules: ManualRules) -> tuple[np.ndarray, np.ndarray]:
-    """Account kind of every instance and why: by name, else by behaviour."""
+                   rules: ManualRules) -> tuple[np.ndarray, Coded]:
+    """Account kind of every instance and why (per account; none for a person's): by
+    name, else by behaviour."""
     kinds = np.array([account_kind(u) for u in res.values], dtype=object)
-    why = np.where(kinds == SYSTEM_ACCOUNT, "system account name",
-                   np.where(kinds == SHARED_ACCOUNT, "shared account name", "")).astype(object)
+    by_name = {SYSTEM_ACCOUNT: Message("evidence.system_account_name"),
+               SHARED_ACCOUNT: Message("evidence.shared_account_name")}
+    why = np.array([by_name.get(k) for k in kinds], dtype=object)
     person = res.spread(kinds == PERSON_ACCOUNT, False)
     names = pd.Series(pd.array(res.values.tolist() + [pd.NA], dtype="string").take(
         np.where(person, res.codes, -1)))
@@ -290,7 +379,8 @@ def _account_kinds(res: Coded, end_s: np.ndarray, timed: np.ndarray,
     code = res.code_of()
     for name, (found, evidence) in behaviour.items():
         kinds[code[name]], why[code[name]] = found, evidence
-    return res.spread(kinds, ""), res.spread(why, "")
+    given = np.array([w is not None for w in why], dtype=bool)
+    return res.spread(kinds, ""), Coded(np.where(res.spread(given, False), res.codes, -1), why)
 
 
 def _inside_measured(case: Coded, res: Coded, end_s: np.ndarray, start_s: np.ndarray) -> np.ndarray:
@@ -312,7 +402,7 @@ def _inside_measured(case: Coded, res: Coded, end_s: np.ndarray, start_s: np.nda
 
 
 def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
-             rules: ManualRules) -> tuple[np.ndarray, np.ndarray]:
+             rules: ManualRules) -> tuple[np.ndarray, Coded]:
     """Steps that only record another step of the same account within seconds (rule 7).
 
     Steps of one case that one account completes within ``quick_seconds`` of each other
@@ -323,11 +413,13 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
     its records when their own clustered share reaches ``record_share`` and the two
     steps were completed together in at least ``pattern_cases`` cases.
 
-    Returns the mask of records and, per row, the evidence naming the recorded step.
+    Returns the mask of records and, per row, the evidence naming the recorded step (a
+    code into one message per step; -1 for no record).
     """
     n = len(f.end_s)
     records = np.zeros(n, dtype=bool)
-    why = np.full(n, "", dtype=object)
+    codes = np.full(n, -1, dtype=np.int64)
+    why = Coded(codes, np.array([], dtype=object))
     idx = np.flatnonzero(candidates)
     if len(idx) < 2:
         return records, why
@@ -354,10 +446,11 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
     rec = m[(m["i"] != m["work"]) & (m["a"] != m["work_a"]) & (m["share"] >= rules.record_share)
             & (m["support"] >= rules.pattern_cases) & ~worked[m["i"].to_numpy()]]
     records[rec["i"].to_numpy()] = True
-    work_act = f.act.values[a_codes[rec["work"].to_numpy()]]
-    why[rec["i"].to_numpy()] = [f"recorded within {rules.quick_seconds:g} s with the account's step "
-                                f"'{w}'" for w in work_act]
-    return records, why
+    steps, step = np.unique(a_codes[rec["work"].to_numpy()], return_inverse=True)
+    codes[rec["i"].to_numpy()] = step
+    messages = [Message("evidence.recorded_with", seconds=rules.quick_seconds, step=str(f.act.values[s]))
+                for s in steps]
+    return records, Coded(codes, np.array(messages, dtype=object))
 
 
 def _matches(values: Coded, patterns: tuple[str, ...]) -> np.ndarray:

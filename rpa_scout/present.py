@@ -128,7 +128,7 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
     if not ranking.excluded.empty:
         lines += ["", lang.tn("section.not_ranked", len(ranking.excluded))]
         for r in ranking.excluded.head(10).itertuples(index=False):
-            lines += wrap(f"{r.activity}: {_why(r, lang)}", width, indent="    ", first="  - ")
+            lines += wrap(f"{r.activity}: {_why(r, ranking, lang)}", width, indent="    ", first="  - ")
         if len(ranking.excluded) > 10:
             lines.append("  - " + lang.t("word.and_more", count=len(ranking.excluded) - 10))
     return lines
@@ -152,10 +152,12 @@ def assumption_lines(ranking: Ranking, lang: Lang, width: int = DEFAULT_WIDTH) -
     return lines
 
 
-def _why(r: Any, lang: Lang) -> str:
+def _why(r: Any, ranking: Ranking, lang: Lang) -> str:
+    """Why the excluded activity of row ``r`` is not a candidate, its evidence in ``lang``."""
     from rpa_scout.explain import why_excluded
 
-    return why_excluded(str(r.verdict), str(r.evidence), str(r.source), lang)
+    evidence = ranking.evidence.get(str(r.activity), str(r.evidence))
+    return why_excluded(str(r.verdict), evidence, str(r.source), lang)
 
 
 def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int) -> list[str]:
@@ -231,7 +233,8 @@ def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False
     out += [f"- {_md(render(n, lang))}" for n in ranking.notes]
     if not ranking.excluded.empty:
         out += ["", f"## {lang.tn('section.not_ranked', len(ranking.excluded))}", ""]
-        out += [f"- {_md(r.activity)}: {_md(_why(r, lang))}" for r in ranking.excluded.itertuples(index=False)]
+        out += [f"- {_md(r.activity)}: {_md(_why(r, ranking, lang))}"
+                for r in ranking.excluded.itertuples(index=False)]
     return "\n".join(out) + "\n"
 
 

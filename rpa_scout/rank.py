@@ -12,7 +12,8 @@ them): summing the single steps never counts an hour twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,9 @@ class Ranking:
             candidates, columns named by candidate), for intervals of totals.
         method_error: per candidate, the handling-time estimator's error on the log
             scale (``low``, ``high``; 0 where handling is measured or supplied).
+        evidence: per activity (by the name ``excluded`` shows), the person/system
+            evidence of its ``evidence`` column as a :class:`rpa_scout.lang.Message`,
+            shown in any language by the reports.
 
     Example:
         >>> from rpa_scout import rank_candidates, read_log
@@ -80,6 +84,7 @@ class Ranking:
     economics: Economics = Economics()
     bootstrap: pd.DataFrame | None = None
     method_error: pd.DataFrame | None = None
+    evidence: Mapping[str, Message] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,8 @@ def rank_candidates(
     if not rows:
         notes = ("note.nothing_to_rank",)
         return Ranking(_empty_table(), tuple(economics.assumptions()), handling, excluded,
-                       tuple(Message(n) for n in notes), config.fit_threshold, economics)
+                       tuple(Message(n) for n in notes), config.fit_threshold, economics,
+                       evidence=handling.evidence)
     repeated = repeated_rows(log, columns=columns)
     _repeated_share(rows, repeated_event_share(log, columns=columns, repeated=repeated))
     table, boot, error = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
@@ -152,7 +158,7 @@ def rank_candidates(
     assumptions = _assumptions(period, handling, economics, config)
     assumptions.insert(1, _repeats_assumption(repeated))
     return Ranking(table, tuple(assumptions), handling, excluded, _notes(period, handling, table),
-                   config.fit_threshold, economics, boot, error)
+                   config.fit_threshold, economics, boot, error, handling.evidence)
 
 
 def _repeats_assumption(repeated: np.ndarray) -> Assumption:

@@ -173,7 +173,7 @@ def _bots(ranking: Ranking, lang: Lang) -> list[dict[str, str]]:
 def _not_examined(ranking: Ranking, lang: Lang) -> list[dict[str, str]]:
     from rpa_scout.present import _why
 
-    return [{"name": printable(r.activity), "why": printable(_why(r, lang))}
+    return [{"name": printable(r.activity), "why": printable(_why(r, ranking, lang))}
             for r in ranking.excluded.itertuples(index=False)]
 
 

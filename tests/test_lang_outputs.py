@@ -298,7 +298,8 @@ def invoices():
 def test_explain_of_a_step_that_is_no_candidate_and_of_a_knock_out(invoices):
     log, ranking = invoices
     assert explain_candidate(log, ranking, "Arkistointi", lang=Lang("fi")) == [
-        "Arkistointi ei ole automaatioehdokas: jo automatisoitu: 100% system account name"]
+        "Arkistointi ei ole automaatioehdokas: jo automatisoitu: 100\u00a0% järjestelmätunnus",
+        "(nimen perusteella)"]
     text = flat("\n".join(explain_candidate(log, ranking, "Asiatarkastus", lang=Lang("sv"))))
     assert text.startswith("Asiatarkastus (steg; rekommenderas inte)")
     assert "Uteslutande skäl variation 0,37 < 0,60 (handläggningstiden varierar" in text

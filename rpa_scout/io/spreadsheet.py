@@ -82,7 +82,7 @@ def _rejected(ranking: Ranking, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
 
 def _excluded(ranking: Ranking, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
     ex = ranking.excluded
-    why = pd.Series([_why(r, lang) for r in ex.itertuples(index=False)], index=ex.index, dtype=object)
+    why = pd.Series([_why(r, ranking, lang) for r in ex.itertuples(index=False)], index=ex.index, dtype=object)
     return _frame([("col.activity", "text", ex["activity"].astype(str)), ("col.why", "text", why)], lang)
 
 
