@@ -329,7 +329,7 @@ def variants_command(log: Path, top: int, as_json: bool, label: str | None, quie
     if as_json:
         click.echo(json_printable(table.to_json(orient="records", force_ascii=False, indent=1)))
     else:
-        say(variant_lines(table, Lang(settings.present.lang)))
+        say(variant_lines(table, Lang(settings.present.lang), width()))
 
 
 @main.command("rank", epilog=_examples(

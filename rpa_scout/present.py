@@ -160,19 +160,33 @@ def _why(r: Any, ranking: Ranking, lang: Lang) -> str:
     return why_excluded(str(r.verdict), evidence, str(r.source), lang)
 
 
+#: The width of a candidate's row of figures in columns (indent 5, then 30 + 6 + 10 + 2 + 14 + 7).
+TABLE_WIDTH = 74
+
+
 def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int) -> list[str]:
-    """Header, then per candidate: rank and name, its numbers, its reason (wrapped)."""
-    numbers = (f"{lang.t('col.hours_interval'):<30}{lang.t('col.fte'):>6}{lang.t('col.euros'):>10}"
-               f"  {lang.t('col.payback'):<14}{lang.t('col.fit'):>7}")
-    lines = [f"{lang.t('col.rank'):>3}  {lang.t('col.candidate')}", "     " + numbers.rstrip()]
+    """Header, then per candidate: rank and name, its numbers, its reason (wrapped). Below
+    :data:`TABLE_WIDTH` columns the figures are not aligned but wrapped, like the text."""
+    heads = [lang.t(f"col.{key}") for key in ("hours_interval", "fte", "euros", "payback", "fit")]
+    lines = [f"{lang.t('col.rank'):>3}  {lang.t('col.candidate')}"]
+    lines += (["     " + _aligned(heads)] if width >= TABLE_WIDTH
+              else wrap(" · ".join(heads), width, indent="     "))
     for r in table.itertuples(index=False):
         rank = f"{r.rank:>3}" if r.rank else "  -"
         lines += wrap(str(r.candidate), width, indent="     ", first=f"{rank}  ")
-        span = f"{lang.num(r.hours_per_year)} ({lang.num(r.hours_low)}–{lang.num(r.hours_high)})"
-        lines.append(f"     {span:<30}{lang.num(r.fte, 2):>6}{lang.num(r.euros_per_year):>10}"
-                     f"  {payback_cell(r.payback_months, lang):<14}{lang.num(r.fit, 2):>7}".rstrip())
+        cells = [f"{lang.num(r.hours_per_year)} ({lang.num(r.hours_low)}–{lang.num(r.hours_high)})",
+                 lang.num(r.fte, 2), lang.num(r.euros_per_year), payback_cell(r.payback_months, lang),
+                 lang.num(r.fit, 2)]
+        lines += (["     " + _aligned(cells)] if width >= TABLE_WIDTH
+                  else wrap(" · ".join(cells), width, indent="     "))
         lines += wrap(reason_in(r, ranking, lang), width, indent="     ")
     return lines
+
+
+def _aligned(cells: list[str]) -> str:
+    """Hours (interval), FTE, euros, payback and fit in the table's fixed columns."""
+    span, fte, euros, payback, fit = cells
+    return f"{span:<30}{fte:>6}{euros:>10}  {payback:<14}{fit:>7}".rstrip()
 
 
 def _bot_lines(ranking: Ranking, lang: Lang, width: int) -> list[str]:
@@ -180,7 +194,7 @@ def _bot_lines(ranking: Ranking, lang: Lang, width: int) -> list[str]:
     bots = group_bots(ranking)
     if bots.empty or int(bots["n_steps"].max()) < 2:
         return []
-    lines = ["", lang.t("section.bots")]
+    lines = ["", *wrap(lang.t("section.bots"), width)]
     for b in bots.itertuples(index=False):
         text = lang.t("bot.line", name=lang.t("bot.name", number=b.bot), hours=b.hours_per_year,
                       euros=b.euros_per_year, payback=_bot_payback(b, ranking, lang), steps=b.steps)

@@ -197,3 +197,15 @@ def test_real_maps_render(relative, tmp_path):
     assert root.tag == f"{SVG}svg"
     tooltips = {a.get("{http://www.w3.org/1999/xlink}title") for a in root.iter(f"{SVG}a")}
     assert {"start", "end"} <= tooltips
+
+
+def test_variants_wrap_long_sequences_under_the_figures():
+    sample = str(SAMPLES / "ostolaskut_complete_only.csv.gz")
+    result = CliRunner().invoke(main, ["variants", sample, "--top", "3", "--lang", "fi"], env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if len(line) > 60] == []
+    assert lines[0].split()[:3] == ["1.", "870", "asiaa"] and lines[1].startswith("      Lasku vastaanotettu → ")
+    # the whole sequence is there, broken only between steps
+    first = " ".join(line.strip() for line in lines[1:lines.index(next(l for l in lines[1:] if l.startswith("  2.")))])
+    assert first.split(" → ")[:3] == ["Lasku vastaanotettu", "Kustannuspaikan tiliöinti", "Asiatarkastus"]

@@ -596,3 +596,15 @@ def test_label_in_every_format_keeps_the_log_names_and_the_figures(tmp_path, fmt
         assert "Cost-centre coding" in text
     else:
         assert labelled.stat().st_size > 0
+
+
+@pytest.mark.parametrize("columns", [60, 40])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_narrow_terminal_lines_fit(columns, lang):
+    """Below the table's 74 columns the figures wrap like the text instead of running over."""
+    result = CliRunner().invoke(main, ["rank", str(SAMPLE), "--key", KEY, "--lang", lang],
+                                env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line for line in lines if len(line) > columns] == []
+    assert any("·" in line for line in lines)   # the figures, wrapped

@@ -245,8 +245,10 @@ def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
     return variants(relabel(frame, labels_of(frame, report, label)), top=top)
 
 
-def variant_lines(table: pd.DataFrame, lang: Lang | None = None) -> list[str]:
-    """One line per variant: rank, cases, share, cumulative share, steps, the sequence.
+def variant_lines(table: pd.DataFrame, lang: Lang | None = None, width: int | None = None) -> list[str]:
+    """One line per variant: rank, cases, share, cumulative share, steps, the sequence;
+    with ``width``, a sequence too long for the line goes on under itself, broken
+    between steps where it can.
 
     Example:
         >>> import pandas as pd
@@ -257,11 +259,28 @@ def variant_lines(table: pd.DataFrame, lang: Lang | None = None) -> list[str]:
         >>> print("\\n".join(variant_lines(table)))
           1.   1,234 cases   90.0%  (cum.  90.0%)    3 steps  Kirjaus → Tarkastus → Päätös
           2.      56 cases    4.0%  (cum.  94.0%)    4 steps  Kirjaus → Päätös
+        >>> print("\\n".join(variant_lines(table, width=60)[:3]))
+          1.   1,234 cases   90.0%  (cum.  90.0%)    3 steps
+              Kirjaus → Tarkastus → Päätös
+          2.      56 cases    4.0%  (cum.  94.0%)    4 steps
     """
+    from rpa_scout.present import wrap
+
     lang = lang or Lang()
-    return [lang.t("variants.line", rank=row.rank, cases=lang.num(row.cases), share=lang.pct(row.share, 1),
-                   cumulative=lang.pct(row.cumulative_share, 1), steps=row.steps, variant=row.variant)
-            for row in table.itertuples(index=False)]
+    lines = []
+    for row in table.itertuples(index=False):
+        first = lang.t("variants.line", rank=row.rank, cases=lang.num(row.cases), share=lang.pct(row.share, 1),
+                       cumulative=lang.pct(row.cumulative_share, 1), steps=row.steps, variant="")
+        if width is None or len(first) + len(str(row.variant)) <= width:
+            lines.append(first + str(row.variant))
+            continue
+        glued = " → ".join(step.replace(" ", "\u00a0") for step in str(row.variant).split(" → "))
+        if width - len(first) >= 30:   # the steps beside the figures
+            parts = wrap(glued, width, indent=" " * len(first), first=first)
+        else:                          # too narrow: under them
+            parts = [first.rstrip(), *wrap(glued, width, indent=" " * 6)]
+        lines += [part.replace("\u00a0", " ") for part in parts]
+    return lines
 
 
 @dataclass(frozen=True)
