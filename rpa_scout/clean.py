@@ -14,24 +14,30 @@ import pandas as pd
 from rpa_scout.codes import as_text, from_text
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
-from rpa_scout.lifecycle import (COMPLETE, START, WORK_TRANSITIONS, in_case_time_order,
+from rpa_scout.lang import Message
+from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS, in_case_time_order,
                                  lifecycle_counts, normalise_transition, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
                                   ParsedTimestamps, parse_timestamps)
 
-EXPORT_DUPLICATE = "export duplicate (same event id)"
-EXACT_DUPLICATE = "exact duplicate"
+# The reasons are messages: English text (the report's keys, the rejected rows' CSV) that
+# the load report shows in any language.
+EXPORT_DUPLICATE = Message("load.reason.export_duplicate")
+EXACT_DUPLICATE = Message("load.reason.exact_duplicate")
+MISSING_CASE = Message("load.reason.missing_case")
+MISSING_ACTIVITY = Message("load.reason.missing_activity")
+MISSING_TIMESTAMP = Message("load.reason.missing_timestamp")
 REASONS = (
-    "missing case id",
-    "missing activity",
-    "missing timestamp",
+    MISSING_CASE,
+    MISSING_ACTIVITY,
+    MISSING_TIMESTAMP,
     *TIMESTAMP_REASONS,
     EXPORT_DUPLICATE,
     EXACT_DUPLICATE,
 )
-MALFORMED = "wrong number of fields"
+MALFORMED = Message("load.reason.malformed")
 _ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
 
 
@@ -106,10 +112,10 @@ def _renamed(raw: pd.DataFrame, mapping: LogColumns,
     clash = [c for c in raw.columns if c in rename.values() and c not in rename]
     frame = raw.drop(columns=clash).rename(columns=rename)
     if clash:
-        notes.append(f"columns {', '.join(clash)} dropped: their XES name is taken by the mapping")
+        notes.append(Message("load.note.columns_dropped", columns=", ".join(clash)))
     numeric = _numeric_attributes(frame, set(rename.values()))
     if numeric:
-        notes.append("numbers read in " + ", ".join(numeric))
+        notes.append(Message("load.note.numbers", columns=", ".join(numeric)))
     return frame, rename, notes
 
 
@@ -117,9 +123,9 @@ def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: 
                    repaired: dict[str, int], notes: list[str],
                    epoch_clock: str = "auto") -> ParsedTimestamps:
     """Clean the text roles, parse the timestamps and normalise the lifecycle, in place."""
-    for col, what in ((XES.case, "case id"), (XES.activity, "activity"), (XES.resource, "resource")):
+    for col, what in ((XES.case, "case_id"), (XES.activity, "activity"), (XES.resource, "resource")):
         if col in frame.columns:
-            frame[col] = _clean_text(frame[col], what, repaired)
+            frame[col] = _clean_text(frame[col], Message(f"load.what.{what}"), repaired)
     parsed = _parse_times(frame, timestamp_format, timezone, repaired, epoch_clock)
     if XES.lifecycle in frame.columns:
         notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
@@ -134,7 +140,7 @@ def _parse_times(frame: pd.DataFrame, timestamp_format: str | None, timezone: st
                               timezone=timezone, epoch_clock=epoch_clock)
     frame[XES.timestamp] = _positional(parsed.values)
     if parsed.dst_shifted:
-        repaired["timestamp in the spring-forward DST gap moved to the next valid time"] = parsed.dst_shifted
+        repaired[Message("load.repair.dst_gap")] = parsed.dst_shifted
     if XES.start_timestamp in frame.columns:
         raw_start = frame[XES.start_timestamp]
         start = parse_timestamps(raw_start, timestamp_format=timestamp_format, timezone=timezone,
@@ -142,8 +148,7 @@ def _parse_times(frame: pd.DataFrame, timestamp_format: str | None, timezone: st
         frame[XES.start_timestamp] = _positional(start.values)
         unread = int((start.values.isna().to_numpy() & ~_is_blank(raw_start)).sum())
         if unread:
-            repaired["start timestamp not read (unparseable or out of range): row kept "
-                     "without a start"] = unread
+            repaired[Message("load.repair.start_unread")] = unread
         _count_start_problems(frame, start, repaired)
     return parsed
 
@@ -154,9 +159,9 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
     blank = _is_blank(raw_ts)
     unread = frame[XES.timestamp].isna().to_numpy() & ~blank
     checks = [
-        (frame[XES.case].isna().to_numpy(), "missing case id"),
-        (frame[XES.activity].isna().to_numpy(), "missing activity"),
-        (blank, "missing timestamp"),
+        (frame[XES.case].isna().to_numpy(), MISSING_CASE),
+        (frame[XES.activity].isna().to_numpy(), MISSING_ACTIVITY),
+        (blank, MISSING_TIMESTAMP),
     ]
     for mask, reason in checks:
         reasons = reasons.mask(reasons.isna().to_numpy() & mask, reason)
@@ -246,14 +251,12 @@ def _kept(frame: pd.DataFrame, reasons: pd.Series, n: int, source: str,
 def _timestamp_notes(raw_ts: pd.Series, reasons: pd.Series, row_no: np.ndarray) -> list[str]:
     """Examples of timestamps not read, so the user can name their layout."""
     notes = []
-    for reason, text in ((UNPARSEABLE, "unparseable timestamps look like"),
-                         (AMBIGUOUS, "the column has dates in both day/month orders; values "
-                                     "that fit both, such as")):
+    for reason, key in ((UNPARSEABLE, "load.note.unparseable_example"),
+                        (AMBIGUOUS, "load.note.ambiguous_example")):
         hit = np.flatnonzero((reasons == reason).to_numpy(dtype=bool))
         if len(hit):
             value = str(raw_ts.iloc[hit[0]]).strip()
-            notes.append(f"{text} {value[:40]!r} (row {int(row_no[hit[0]])}), were not read; "
-                         "name their layout with --timestamp-format")
+            notes.append(Message(key, value=repr(value[:40]), row=int(row_no[hit[0]])))
     return notes
 
 
@@ -262,13 +265,13 @@ def _lifecycle_notes(values: pd.Series) -> list[str]:
     translated, unknown = transition_words(values)
     notes = []
     if translated:
-        notes.append("lifecycle words read as transitions: "
-                     + ", ".join(f"{word} {count:,}" for word, count in translated.items()))
+        notes.append(Message("load.note.lifecycle_words", words=[
+            Message("load.note.word_count", word=word, count=count) for word, count in translated.items()]))
     if unknown:
-        shown = ", ".join(f"{value!r} {count:,}" for value, count in list(unknown.items())[:10])
-        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        notes.append(f"lifecycle values that are no known transition, kept as non-work events "
-                     f"(no instance, no handling time): {shown}{more}")
+        shown = [Message("load.note.word_count", word=repr(value), count=count)
+                 for value, count in list(unknown.items())[:10]]
+        more = Message("load.note.more", count=len(unknown) - 10) if len(unknown) > 10 else ""
+        notes.append(Message("load.note.lifecycle_unknown", values=shown, more=more))
     return notes
 
 
@@ -335,11 +338,11 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
         return lifecycle_counts(log)
     completes = int((trans == COMPLETE).sum())
     return {
-        "instances": completes,
-        "paired start+complete": 0,
-        "unmatched complete (no start)": completes,
-        "unmatched start (never completed)": 0,
-        "non-work events (schedule, assign, ...)": int((~trans.isin(list(WORK_TRANSITIONS))).sum()),
+        COUNT_NAMES["instances"]: completes,
+        COUNT_NAMES["paired"]: 0,
+        COUNT_NAMES["unmatched_complete"]: completes,
+        COUNT_NAMES["unmatched_start"]: 0,
+        COUNT_NAMES["non_work"]: int((~trans.isin(list(WORK_TRANSITIONS))).sum()),
     }
 
 
@@ -350,7 +353,7 @@ def _is_blank(values: pd.Series) -> np.ndarray:
     return (text.isna() | (text == "")).to_numpy()
 
 
-def _clean_text(values: pd.Series, what: str, repaired: dict[str, int]) -> pd.Series:
+def _clean_text(values: pd.Series, what: Message, repaired: dict[str, int]) -> pd.Series:
     """Strings with surrounding whitespace removed; blank becomes missing."""
     codes = None
     if isinstance(values.dtype, pd.CategoricalDtype):  # clean each category once
@@ -366,7 +369,7 @@ def _clean_text(values: pd.Series, what: str, repaired: dict[str, int]) -> pd.Se
     if codes is not None:  # rows per category
         changed = np.bincount(codes[codes >= 0], minlength=len(text)) * changed
     if changed.sum():
-        repaired[f"{what}: surrounding whitespace removed"] = int(changed.sum())
+        repaired[Message("load.repair.whitespace", what=what)] = int(changed.sum())
     cleaned = stripped.mask(stripped == "")
     return cleaned if codes is None else from_text(codes, cleaned, pd.NA, values)
 
@@ -379,4 +382,4 @@ def _count_start_problems(frame: pd.DataFrame, start: ParsedTimestamps,
         s = frame.loc[after, XES.start_timestamp].copy()
         frame.loc[after, XES.start_timestamp] = frame.loc[after, XES.timestamp]
         frame.loc[after, XES.timestamp] = s
-        repaired["start after end: start and end swapped"] = swapped
+        repaired[Message("load.repair.swapped")] = swapped

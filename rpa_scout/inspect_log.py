@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
-from rpa_scout.lang import Lang, english
+from rpa_scout.lang import Lang, english, render
 from rpa_scout.load_report import LoadReport
 
 
@@ -89,7 +89,7 @@ def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = N
             ("inspect.activities", f"{lang.num(s.activities):>12}"),
             ("inspect.resources", f"{lang.num(s.resources):>12}  "
              + lang.t("inspect.with_resource", count=s.events_with_resource)),
-            ("inspect.span", span), ("inspect.timestamps", report.timestamp_method),
+            ("inspect.span", span), ("inspect.timestamps", render(report.timestamp_method, lang)),
             ("inspect.mapping", f"{report.mapping_name}: " + ", ".join(f"{k}={v}" for k, v in report.mapping.items()))]
     if s.lifecycle_values:
         rows.append(("inspect.lifecycle", ", ".join(f"{k} {lang.num(v)}" for k, v in s.lifecycle_values.items())))
@@ -104,11 +104,12 @@ def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = N
 
 
 def load_lines(report: LoadReport, lang: Lang | None = None) -> list[str]:
-    """The load report's lines, the row counts and what the filters kept in ``lang`` (the
-    details as the reader wrote them)."""
-    lang = lang or english()
-    heads = [(lang.t(key), count) for key, count in (("load.rows_read", report.rows_read),
-                                                     ("load.rows_kept", report.rows_kept),
-                                                     ("load.rows_rejected", report.rows_rejected))]
-    pad = max(15, max(len(label) for label, _ in heads) + 2)
-    return [f"{label:<{pad}}{lang.num(count):>12}" for label, count in heads] + report.lines(lang)[3:]
+    """The load report's lines in ``lang`` (:meth:`LoadReport.lines`).
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> _, report = read_log("eventlogs/ostolaskut.csv.gz")
+        >>> load_lines(report, Lang("fi"))[0]
+        'rivejä luettu            49\xa0766'
+    """
+    return report.lines(lang or english())

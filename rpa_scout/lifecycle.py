@@ -21,6 +21,7 @@ import pandas as pd
 
 from rpa_scout.codes import as_text, from_text
 from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.lang import Message
 from rpa_scout.timestamps import epoch_seconds
 
 START = "start"
@@ -42,6 +43,10 @@ TRANSITION_WORDS = {
     "klar": COMPLETE, "avslutad": COMPLETE, "slutförd": COMPLETE,
     "pausad": SUSPEND, "återupptagen": RESUME,
 }
+#: The names of the pairing counts: English keys (``counts["instances"]``) that the load
+#: report shows in any language.
+COUNT_NAMES = {name: Message(f"load.lifecycle.{name}") for name in (
+    "instances", "paired", "unmatched_complete", "unmatched_start", "non_work", "with_start", "own_row")}
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,7 @@ def _one_row_each(log: pd.DataFrame, columns: LogColumns) -> PairedInstances:
         inst[columns.start_timestamp] = pd.Series(pd.NaT, index=inst.index, dtype=log[columns.timestamp].dtype)
     inst["paused_seconds"] = 0.0
     with_start = int(inst[columns.start_timestamp].notna().sum())
-    return PairedInstances(inst.reset_index(drop=True), {"instances": len(inst), "with start": with_start})
+    return PairedInstances(inst.reset_index(drop=True), {COUNT_NAMES["instances"]: len(inst), COUNT_NAMES["with_start"]: with_start})
 
 
 @dataclass(frozen=True)
@@ -215,12 +220,13 @@ class _Matching:
     def counts(self) -> dict[str, int]:
         """What :attr:`PairedInstances.counts` reports."""
         n_matched, n_unmatched, n_own = int(self.matched.sum()), int(self.unmatched.sum()), int(self.own.sum())
-        counts = {"instances": n_matched + n_unmatched + n_own, "paired start+complete": n_matched,
-                  "unmatched complete (no start)": n_unmatched,
-                  "unmatched start (never completed)": int(self.is_start.sum()) - n_matched,
-                  "non-work events (schedule, assign, ...)": int((~self.work).sum())}
+        name = COUNT_NAMES
+        counts = {name["instances"]: n_matched + n_unmatched + n_own, name["paired"]: n_matched,
+                  name["unmatched_complete"]: n_unmatched,
+                  name["unmatched_start"]: int(self.is_start.sum()) - n_matched,
+                  name["non_work"]: int((~self.work).sum())}
         if n_own:
-            counts["start and complete on one row"] = n_own
+            counts[name["own_row"]] = n_own
         return counts
 
 

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from rpa_scout.lang import Lang
+from rpa_scout.lang import Lang, Message, english, render
 
 SAMPLE_ROWS = 5
 
@@ -51,19 +51,23 @@ class RepeatedEvents:
         """``"dropped"`` or ``"kept"``."""
         return "dropped" if self.dropped else "kept"
 
-    def describe(self) -> str:
-        """One sentence for reports and ranking assumptions."""
+    def describe(self) -> Message:
+        """One sentence for reports and ranking assumptions (English text; a
+        :class:`~rpa_scout.lang.Message`, so ``render(sentence, lang)`` shows it in any language).
+
+        Example:
+            >>> from rpa_scout.lang import Lang, render
+            >>> render(RepeatedEvents(rows=3, cases=2, dropped=True).describe(), Lang("fi"))
+            'toistuvia samanlaisia tapahtumia: 3 kpl 2 asiassa, hylätty (--drop-duplicates)'
+        """
         if self.rows == 0:
-            text = "no repeated identical events"
-        elif self.dropped:
-            text = (f"repeated identical events: {self.rows:,} in {self.cases:,} cases, dropped "
-                    "(--drop-duplicates)")
+            text = Message("load.repeated.none")
         else:
-            text = (f"repeated identical events: {self.rows:,} in {self.cases:,} cases, kept and "
-                    "counted as work; --drop-duplicates drops them")
+            text = Message("load.repeated.dropped" if self.dropped else "load.repeated.kept",
+                           rows=self.rows, cases=self.cases)
         if self.event_id is not None:
-            text += (f"; event id column {self.event_id!r}: {self.export_duplicates:,} export "
-                     "duplicates (same id, case, activity and timestamp) dropped")
+            text = Message("load.repeated.event_id", text=text, column=repr(self.event_id),
+                           count=self.export_duplicates)
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,24 +139,37 @@ class LoadReport:
         }
 
     def lines(self, lang: Lang | None = None) -> list[str]:
-        """Human-readable summary, one fact a line (as the reader wrote them; what the
-        filters kept in ``lang``, English by default)."""
-        out = [
-            f"rows read      {self.rows_read:>12,}",
-            f"rows kept      {self.rows_kept:>12,}",
-            f"rows rejected  {self.rows_rejected:>12,}",
-        ]
+        """Human-readable summary, one fact a line, in ``lang`` (English by default): the
+        row counts, then the reasons rows were rejected for, repeats, repairs, lifecycle
+        counts, notes and what the filters kept.
+
+        Example:
+            >>> from rpa_scout import read_log
+            >>> _, report = read_log("eventlogs/ostolaskut.csv.gz")
+            >>> report.lines(Lang("sv"))[3], report.lines(Lang("fi"))[-1]
+            ('livscykel, utföranden: 24\xa0883', 'huom.: luvut luettu sarakkeissa case:amount, case:payment_terms')
+        """
+        lang = lang or english()
+        heads = [(lang.t(key), count) for key, count in (("load.rows_read", self.rows_read),
+                                                         ("load.rows_kept", self.rows_kept),
+                                                         ("load.rows_rejected", self.rows_rejected))]
+        pad = max(15, max(len(label) for label, _ in heads) + 2)
+        out = [f"{label:<{pad}}{lang.num(count):>12}" for label, count in heads]
         for reason, count in self.rejected.items():
-            rows = ", ".join(str(r) for r in self.samples.get(reason, ()))
-            out.append(f"  {reason}: {count:,}" + (f" (rows {rows}, ...)" if rows else ""))
+            text = lang.t("load.rejected", reason=reason, count=count)
+            out.append("  " + _with_rows(text, self.samples.get(reason, ()), lang))
         if self.repeated.rows or self.repeated.event_id is not None:
-            rows = ", ".join(str(r) for r in self.repeated.samples)
-            out.append(self.repeated.describe() + (f" (rows {rows}, ...)" if rows else ""))
-        for repair, count in self.repaired.items():
-            out.append(f"repaired: {repair}: {count:,}")
-        for key, count in self.lifecycle.items():
-            out.append(f"lifecycle {key}: {count:,}")
-        out.extend(f"note: {note}" for note in self.notes)
+            out.append(_with_rows(render(self.repeated.describe(), lang), self.repeated.samples, lang))
+        out.extend(lang.t("load.repaired", repair=repair, count=count) for repair, count in self.repaired.items())
+        out.extend(lang.t("load.lifecycle", what=what, count=count) for what, count in self.lifecycle.items())
+        out.extend(lang.t("load.note", note=note) for note in self.notes)
         if self.filters is not None:
             out.extend(self.filters.lines(lang))
         return out
+
+
+def _with_rows(text: str, rows: tuple[int, ...], lang: Lang) -> str:
+    """``text`` followed by the sample row numbers, if any (as the source numbers them)."""
+    if not rows:
+        return text
+    return lang.t("load.with_rows", text=text, rows=", ".join(str(r) for r in rows))

@@ -34,14 +34,16 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import ConfigError
+from rpa_scout.lang import Message
 from rpa_scout.settings import DEFAULT_TIMEZONE, EPOCH_CLOCKS
 
 
 FIRST_YEAR, LAST_YEAR = 1678, 2261
-UNPARSEABLE = "unparseable timestamp"
-OUT_OF_RANGE = f"timestamp year outside {FIRST_YEAR}-{LAST_YEAR}"
-AMBIGUOUS = "ambiguous day/month order"
-NOT_A_TIME = "number that is no timestamp"
+# Reasons and methods are messages: English text that the load report shows in any language.
+UNPARSEABLE = Message("load.reason.unparseable")
+OUT_OF_RANGE = Message("load.reason.out_of_range", first=FIRST_YEAR, last=LAST_YEAR)
+AMBIGUOUS = Message("load.reason.ambiguous")
+NOT_A_TIME = Message("load.reason.not_a_time")
 #: Why a timestamp value was not read, in the order the load report lists them.
 TIMESTAMP_REASONS = (UNPARSEABLE, OUT_OF_RANGE, AMBIGUOUS, NOT_A_TIME)
 
@@ -65,8 +67,8 @@ _EXCEL_FIRST, _EXCEL_END = 18264, 73051  # Excel serials of 1950-01-01 and 2100-
 _EXCEL_ORIGIN = pd.Timestamp("1899-12-30")  # day 0 of Excel's 1900 date system
 _EPOCH_FLOOR = 1e8  # 1973-03-03 in seconds; smaller numbers are no epoch time
 # (unit, values below this are in it, word): a value's size tells its unit from 1973 on
-_EPOCH_UNITS = (("s", 1e11, "seconds"), ("ms", 1e14, "milliseconds"),
-                ("us", 1e17, "microseconds"), ("ns", np.inf, "nanoseconds"))
+_EPOCH_UNITS = (("s", 1e11, Message("load.ts.seconds")), ("ms", 1e14, Message("load.ts.milliseconds")),
+                ("us", 1e17, Message("load.ts.microseconds")), ("ns", np.inf, Message("load.ts.nanoseconds")))
 _EPOCH_END_S = pd.Timestamp(f"{LAST_YEAR + 1}-01-01", tz="UTC").timestamp()
 #: A column whose epoch values put at least this share at exactly 00:00 UTC holds dates
 #: written from wall-clock time (the share at which :func:`rpa_scout.manual.date_stamped_events`
@@ -164,6 +166,20 @@ def _none(n: int) -> np.ndarray:
     return np.full(n, None, dtype=object)
 
 
+def _joined(parts: list[str]) -> str:
+    """``parts`` joined with ``"; "``, each shown in the language it is shown in (a
+    :class:`~rpa_scout.lang.Message` when there are several).
+
+    Example:
+        >>> from rpa_scout.lang import Lang, render
+        >>> render(_joined([Message("load.ts.month_names"), "ISO 8601"]), Lang("fi"))
+        'kuukausien nimet; ISO 8601'
+    """
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return Message("load.ts.joined", first=parts[0], rest=_joined(parts[1:]))
+
+
 def _by_layout(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> ParsedTimestamps:
     """Read each filled value in the layout it is written in; the rest are unparseable.
 
@@ -173,7 +189,7 @@ def _by_layout(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> Par
     left = text.notna().to_numpy(dtype=bool, copy=True)
     if not left.any():
         return ParsedTimestamps(pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]"),
-                                "empty")
+                                Message("load.ts.empty"))
     head = text.iloc[np.flatnonzero(left)[:2000]]
     layouts = sorted(_LAYOUTS, key=lambda layout: -int(head.str.match(layout[0]).sum()))
     parts: list[tuple[np.ndarray, _Part]] = []
@@ -212,8 +228,8 @@ def _combine(index: pd.Index, parts: list[tuple[np.ndarray, _Part]]) -> ParsedTi
     if len(methods) == 1:
         method = methods[0][0]
     else:
-        method = "mixed layouts, each value read in its own: " + "; ".join(
-            f"{m} ({count:,} values)" for m, count in methods)
+        method = Message("load.ts.mixed", parts=_joined(
+            [Message("load.ts.part", method=m, count=count) for m, count in methods]))
     has = pd.notna(problems).any()
     return ParsedTimestamps(values, method, sum(part.shifted for _, part in parts),
                             pd.Series(problems, index=index, dtype=object) if has else None)
@@ -231,8 +247,8 @@ def _from_datetimes(values: pd.Series, timezone: str) -> _Part:
     problems = np.where(bad, OUT_OF_RANGE, None).astype(object)
     if getattr(values.dt, "tz", None) is None:
         local, shifted = _localize(values, timezone)
-        return _Part(local, f"datetime (naive, read in {timezone})", problems, shifted)
-    return _Part(values.dt.tz_convert("UTC"), "datetime with zone", problems)
+        return _Part(local, Message("load.ts.datetime_naive", zone=timezone), problems, shifted)
+    return _Part(values.dt.tz_convert("UTC"), Message("load.ts.datetime_zone"), problems)
 
 
 def _with_format(text: pd.Series, fmt: str, timezone: str) -> _Part:
@@ -240,7 +256,7 @@ def _with_format(text: pd.Series, fmt: str, timezone: str) -> _Part:
         values = pd.to_datetime(text, format=fmt, errors="coerce")
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"invalid --timestamp-format {fmt!r}: {exc}") from None
-    return _finish(text, values, timezone, f"format {fmt}")
+    return _finish(text, values, timezone, Message("load.ts.format", format=fmt))
 
 
 def _finish(text: pd.Series, values: pd.Series, timezone: str, method: str) -> _Part:
@@ -251,7 +267,7 @@ def _finish(text: pd.Series, values: pd.Series, timezone: str, method: str) -> _
         values = values.dt.tz_convert("UTC")
     else:
         values, shifted = _localize(values, timezone)
-        method = f"{method}, read in {timezone}"
+        method = Message("load.ts.read_in", method=method, zone=timezone)
     problems = _none(len(values))
     problems[values.isna().to_numpy() & text.notna().to_numpy()] = UNPARSEABLE
     problems[bad] = OUT_OF_RANGE
@@ -275,9 +291,9 @@ def _parse_iso(text: pd.Series, timezone: str) -> _Part:
         local, shifted = _localize(naive, timezone)
         out.loc[naive_mask] = local.astype("datetime64[ns, UTC]")
         bad[naive_mask.to_numpy()] = off
-    method = "ISO 8601" + (" with offsets" if has_zone.any() else "")
+    method = Message("load.ts.iso_offsets") if has_zone.any() else "ISO 8601"
     if naive_mask.any():
-        method += f" (naive values read in {timezone})"
+        method = Message("load.ts.iso_naive", method=method, zone=timezone)
     problems = np.where(out.isna().to_numpy(), UNPARSEABLE, None).astype(object)
     problems[bad] = OUT_OF_RANGE
     return _Part(out, method, problems, shifted)
@@ -324,10 +340,10 @@ def _parse_parts(text: pd.Series, pattern: str, timezone: str, *,
     problems[out_of_range] = OUT_OF_RANGE
     problems[ambiguous] = AMBIGUOUS
     local, shifted = _localize(values, timezone)
-    return _Part(local, f"{order}, read in {timezone}", problems, shifted), matched
+    return _Part(local, Message("load.ts.read_in", method=order, zone=timezone), problems, shifted), matched
 
 
-def _day_month_order(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series, str, np.ndarray]:
+def _day_month_order(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series, Message, np.ndarray]:
     """(month, day, order, ambiguous rows) of ``a.b.yyyy`` values, decided for the column."""
     # A value shows its order when exactly one of its numbers is above 12 (both above 12
     # is no date in either order).
@@ -335,18 +351,17 @@ def _day_month_order(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series, 
     a_over, b_over = a_big & ~b_big, b_big & ~a_big
     none = np.zeros(len(a), dtype=bool)
     if b_over.any() and not a_over.any():
-        return a, b, "mm/dd/yyyy (decided for the whole column)", none
+        return a, b, Message("load.ts.order_decided", order="mm/dd/yyyy"), none
     if a_over.any() and b_over.any():
         # Both orders occur: each value whose numbers tell its order is read in it; the
         # values that fit both cannot be told and are rejected.
         month = pd.Series(np.where(b_over, a, b), index=a.index)
         day = pd.Series(np.where(b_over, b, a), index=a.index)
         ambiguous = ~a_big & ~b_big & a.notna().to_numpy() & b.notna().to_numpy()
-        return month, day, ("dd.mm.yyyy and mm/dd/yyyy both in the column (values that fit "
-                            "both rejected)"), ambiguous
+        return month, day, Message("load.ts.order_both", first="dd.mm.yyyy", second="mm/dd/yyyy"), ambiguous
     if a_over.any():
-        return b, a, "dd.mm.yyyy (decided for the whole column)", none
-    return b, a, "dd.mm.yyyy (assumed: no day above 12 in the column)", none
+        return b, a, Message("load.ts.order_decided", order="dd.mm.yyyy"), none
+    return b, a, Message("load.ts.order_assumed", order="dd.mm.yyyy"), none
 
 
 def _parse_month_names(text: pd.Series, timezone: str) -> _Part:
@@ -355,7 +370,7 @@ def _parse_month_names(text: pd.Series, timezone: str) -> _Part:
         values = pd.to_datetime(text, format="mixed", dayfirst=True, errors="coerce", utc=False)
     except (ValueError, TypeError):  # offsets on some values only: read them all in UTC
         values = pd.to_datetime(text, format="mixed", dayfirst=True, errors="coerce", utc=True)
-    return _finish(text, values, timezone, "month names")
+    return _finish(text, values, timezone, Message("load.ts.month_names"))
 
 
 def _parse_number_text(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> _Part:
@@ -384,28 +399,28 @@ def _from_numbers(numbers: pd.Series, timezone: str, epoch_clock: str = "auto") 
         millis = np.round(v[excel] * 86_400_000).astype(np.int64)
         wall[excel] = (_EXCEL_ORIGIN + pd.to_timedelta(millis, unit="ms")).to_numpy(
             dtype="datetime64[ns]")
-        kinds.append(f"Excel serial dates (read in {timezone})")
+        kinds.append(Message("load.ts.excel", zone=timezone))
     if compact.any():
         wall[compact] = compact_naive[compact]
         problems[compact & np.isnat(compact_naive)] = UNPARSEABLE
-        kinds.append(f"yyyymmdd[hhmm[ss]] digits (read in {timezone})")
+        kinds.append(Message("load.ts.compact", digits="yyyymmdd[hhmm[ss]]", zone=timezone))
     shifted = 0
     local = ~np.isnat(wall)
     if local.any():
         utc, shifted = _localize(pd.Series(wall[local]), timezone)
         stamps[local] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     values = pd.Series(stamps, index=numbers.index).dt.tz_localize("UTC")
-    return _Part(values, "; ".join(kinds) or "numbers", problems, shifted)
+    return _Part(values, _joined(kinds) if kinds else Message("load.ts.numbers"), problems, shifted)
 
 
 def _read_epoch(numbers: pd.Series, epoch: np.ndarray, stamps: np.ndarray,
-                problems: np.ndarray) -> list[str]:
+                problems: np.ndarray) -> list[Message]:
     """Fill ``stamps`` (naive UTC) where ``epoch``, each value in the unit its size tells.
 
     Values after 2261 get :data:`OUT_OF_RANGE` in ``problems``. Returns the method text.
     """
     v = numbers.to_numpy(dtype=float, na_value=np.nan)
-    units: list[str] = []
+    units: list[Message] = []
     below = _EPOCH_FLOOR
     for unit, limit, word in _EPOCH_UNITS:
         rows = epoch & (v >= below) & (v < limit)
@@ -422,8 +437,8 @@ def _read_epoch(numbers: pd.Series, epoch: np.ndarray, stamps: np.ndarray,
     if not units:
         return []
     if len(units) == 1:
-        return [f"epoch {units[0]}"]
-    return [f"epoch {', '.join(units[:-1])} and {units[-1]} (the unit decided by each value's size)"]
+        return [Message("load.ts.epoch", unit=units[0])]
+    return [Message("load.ts.epoch_units", units=units[:-1], last=units[-1])]
 
 
 def wall_clock_epoch(stamps: np.ndarray, timezone: str) -> bool:
@@ -463,14 +478,12 @@ def _utc_offsets(stamps: np.ndarray, timezone: str) -> np.ndarray:
     return ((local - utc.tz_localize(None)) // pd.Timedelta(seconds=1)).to_numpy()
 
 
-def _wall_clock_method(kind: str, wall: np.ndarray, timezone: str, epoch_clock: str) -> str:
+def _wall_clock_method(kind: str, wall: np.ndarray, timezone: str, epoch_clock: str) -> Message:
     """The method text for epoch numbers read as wall-clock time, and why."""
     if epoch_clock == "local":
-        return f"{kind} of wall-clock time (--epoch-clock local), read in {timezone}"
+        return Message("load.ts.wall_local", kind=kind, zone=timezone)
     share = float((wall.astype("datetime64[D]") == wall).mean())
-    return (f"{kind} of wall-clock time, read in {timezone} ({share:.0%} of the values are dates "
-            "at 00:00 UTC: the export wrote local times as if they were UTC; --epoch-clock utc "
-            "reads them as UTC)")
+    return Message("load.ts.wall_auto", kind=kind, zone=timezone, share=share)
 
 
 def _compact_digits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
+from rpa_scout.lang import Message
 from rpa_scout.lifecycle import known_transition, normalise_transition
 from rpa_scout.io.files import check_input, log_format  # noqa: F401  (log_format re-exported)
 from rpa_scout.repeats import find_event_id
@@ -89,7 +90,7 @@ def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None
         frame, parser, repairs = read_xes_table(path, limits, cache=cache)
         if frame.empty:
             raise InputError(f"{path.name}: the XES file holds no events")
-        return RawTable(frame, notes=(f"parser {parser}",), repairs=repairs)
+        return RawTable(frame, notes=(Message("load.note.parser", parser=parser),), repairs=repairs)
     if fmt == "csv":
         return read_csv_table(path, delimiter=delimiter, encoding=encoding, limits=limits)
     if fmt == "parquet":
@@ -156,8 +157,7 @@ def _lifecycle_or_attribute(frame: pd.DataFrame, mapping: LogColumns, notes: tup
         raise ColumnError(f"{name}: --lifecycle column {column!r} holds no lifecycle transition "
                           f"(values {shown}); name the column of start/complete values, or "
                           "leave out --lifecycle")
-    note = (f"column {column!r} holds no lifecycle transition (values {shown}): read as an "
-            "attribute, every row a completion")
+    note = Message("load.note.not_lifecycle", column=repr(column), values=shown)
     return replace(mapping, lifecycle=None), (*notes, note)
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from rpa_scout.errors import InputError, LimitError
 from rpa_scout.io.stream import Limits, check_ratio, read_all, too_big
+from rpa_scout.lang import Message
 from rpa_scout.timestamps import str_fullmatch_all
 
 _SAMPLE = 1 << 20
@@ -32,7 +33,6 @@ _DECIMAL = r"\s*-?\d{1,3}(?:[ \u00a0]?\d{3})*(?:,\d+)?\s*|\s*-?\d+(?:,\d+)?\s*"
 csv.field_size_limit(min(sys.maxsize, 2**63 - 1))
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-REPAIR_UNDECODABLE = "text: bytes that are not {encoding} replaced with U+FFFD"
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     if delimiter is None:
         delimiter = sniff_delimiter(text, path.name)
     _check_columns(text, delimiter, path.name, limits)
-    notes = [f"encoding {used}", f"delimiter {delimiter!r}"]
+    notes = [Message("load.note.encoding", encoding=used), Message("load.note.delimiter", delimiter=repr(delimiter))]
     bad: dict[int, str] = {}
     positions = None
     utf8 = data[3:] if used == "utf-8 with BOM" else data if used == "utf-8" else None
@@ -81,7 +81,7 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     frame.columns = [str(c).strip() for c in frame.columns]
     frame, converted = _decimal_columns(frame, delimiter)
     if converted:
-        notes.append("decimal comma read in " + ", ".join(converted))
+        notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
     return RawTable(frame, bad, tuple(notes), positions, repairs)
 
 
@@ -100,12 +100,12 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str, dic
                 try:
                     return body.decode("utf-8"), "utf-8 with BOM", {}
                 except UnicodeDecodeError:  # a BOM, then a cp1252 export
-                    return _lossy(body, "cp1252", "cp1252 (after a UTF-8 byte-order mark)")
-            return _lossy(body, codec, f"{codec} with BOM")
+                    return _lossy(body, "cp1252", Message("load.encoding.after_bom", codec="cp1252"))
+            return _lossy(body, codec, Message("load.encoding.bom", codec=codec))
     if b"\x00" in data[:_SAMPLE]:
         wide = _wide_encoding(data[:_SAMPLE])
         if wide:
-            return _lossy(data, wide, f"{wide} (detected)")
+            return _lossy(data, wide, Message("load.encoding.detected", codec=wide))
     try:
         return data.decode("utf-8"), "utf-8", {}
     except UnicodeDecodeError:
@@ -117,7 +117,7 @@ def _lossy(data: bytes, codec: str, label: str) -> tuple[str, str, dict[str, int
     text = data.decode(codec, errors="replace")
     genuine = "\ufffd".encode(codec, errors="ignore")  # U+FFFD written in the file itself
     replaced = text.count("\ufffd") - (data.count(genuine) if genuine else 0)
-    repairs = {REPAIR_UNDECODABLE.format(encoding=label): replaced} if replaced > 0 else {}
+    repairs = {Message("load.repair.undecodable", encoding=label): replaced} if replaced > 0 else {}
     return text, label, repairs
 
 
@@ -331,7 +331,8 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
     except Exception as exc:
         raise InputError(f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(frame, notes=(f"sheet {sheet if sheet is not None else 'first'}",))
+    note = Message("load.note.first_sheet") if sheet is None else Message("load.note.sheet", sheet=sheet)
+    return RawTable(frame, notes=(note,))
 
 
 def _check_workbook(path: Path, limits: Limits) -> None:

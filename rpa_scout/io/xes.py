@@ -30,11 +30,12 @@ import pandas as pd
 from rpa_scout._quiet import pm4py, quiet, quiet_fds
 from rpa_scout.errors import InputError, LimitError
 from rpa_scout.io.stream import Limits, chunks, is_gzip
+from rpa_scout.lang import Message
 
 _PROLOG_MAX = 1 << 20  # one declaration or processing instruction before the root
 _NAME = re.compile(rb"<([A-Za-z_:][-\w.:]*)")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-REPAIR_UTF8 = "text: invalid UTF-8 bytes replaced with U+FFFD"
+REPAIR_UTF8 = Message("load.repair.invalid_utf8")
 
 
 @dataclass
@@ -255,7 +256,7 @@ def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, 
     if cached.exists():
         try:
             frame, repairs = read_cached(path, cached)
-            return frame, f"Parquet cache {cached.name} (converted from this XES)", repairs
+            return frame, Message("load.parser.cache", name=cached.name), repairs
         except Exception:  # noqa: BLE001 - a damaged cache: convert again
             with contextlib.suppress(OSError):
                 cached.unlink()
@@ -264,7 +265,7 @@ def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, 
         with contextlib.suppress(OSError):
             cached.parent.mkdir(parents=True, exist_ok=True)
             _keep(normalised(frame), cached, repairs)
-            parser += f" (kept as {cached.name})"
+            parser = Message("load.parser.kept", parser=parser, name=cached.name)
         return frame, parser, repairs
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -274,7 +275,7 @@ def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, 
     except OSError:  # no place to keep a cache: read without one
         return None, "", {}
     frame, _ = read_cached(path, cached)
-    return frame, f"streaming XES reader (cached as {cached.name})", result.repairs
+    return frame, Message("load.parser.streaming", name=cached.name), result.repairs
 
 
 #: XML up to this size is parsed whole by r4pm (faster; its memory is a few times the
@@ -324,7 +325,7 @@ def _parse(path: Path, limits: Limits) -> tuple[pd.DataFrame, str, dict[str, int
         except ImportError:
             frame, parser = _read_pm4py(plain or path, path.name), "pm4py"
         except Exception:  # r4pm refused the file: let pm4py try and report
-            frame, parser = _read_pm4py(plain or path, path.name), "pm4py (r4pm failed)"
+            frame, parser = _read_pm4py(plain or path, path.name), Message("load.parser.pm4py_fallback")
     return frame, parser, scan.repairs
 
 

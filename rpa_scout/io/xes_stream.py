@@ -319,9 +319,12 @@ def read_cached(path: Path, cached: Path) -> tuple[pd.DataFrame, dict[str, int]]
 
     import pyarrow.parquet as pq
 
+    from rpa_scout.io.xes import REPAIR_UTF8
+
     table = pq.read_table(cached)
     meta = (table.schema.metadata or {}).get(b"rpa_scout.repairs", b"{}")
-    return table.to_pandas(), json.loads(meta)
+    known = {REPAIR_UTF8: REPAIR_UTF8}  # kept as English text; shown in any language again
+    return table.to_pandas(), {known.get(key, key): count for key, count in json.loads(meta).items()}
 
 
 def _join(parts: list[Path], out: Path, observed: set[str], repairs: dict[str, int]) -> list[str]:

@@ -210,6 +210,16 @@ class Message(str):
         text.key, text.values = key, dict(values)
         return text
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        """Copied and pickled as its key and values (``str`` would give the English text).
+
+        Example:
+            >>> import pickle
+            >>> pickle.loads(pickle.dumps(Message("unit.hours_year", hours=12.0))).render(Lang("sv"))
+            '12 h/år'
+        """
+        return (self.key,), dict(self.values)
+
     def render(self, lang: "Lang") -> str:
         """The message in ``lang``."""
         return lang.t(self.key, **self.values)
