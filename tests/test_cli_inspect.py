@@ -5,6 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from rpa_scout.cli import main
+from tests.conftest import SAMPLES
 
 TEXT = ("case_id;activity;timestamp;resource\nc1;A;1.2.2024 10.00;x\n"
         "c1;B;1.2.2024 11.00;y\n;B;1.2.2024 11.00;y\n")
@@ -22,8 +23,10 @@ def test_inspect_text_and_json(write, tmp_path):
         "activities                2",
         "resources                 2  (events with a resource: 2)",
         "time span      1 Feb 2024 – 1 Feb 2024",
-        "timestamps     dd.mm.yyyy (assumed: no day above 12 in the column), read in Europe/Helsinki",
-        "mapping        csv: case=case_id, activity=activity, timestamp=timestamp, resource=resource",
+        "timestamps     dd.mm.yyyy (assumed: no day above 12 in the column), read in",   # 80 columns
+        "               Europe/Helsinki",
+        "mapping        csv: case=case_id, activity=activity, timestamp=timestamp,",
+        "               resource=resource",
         "",
         "load report",
         f"  rows read                 {len(TEXT.splitlines()) - 1}",
@@ -63,3 +66,19 @@ def test_usage_error_exit_2():
     result = CliRunner().invoke(main, ["inspect"])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "Error: Missing argument 'LOG'. (see main inspect --help)\n"
+
+
+@pytest.mark.parametrize("columns", [80, 60, 40])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_inspect_lines_fit_the_terminal(columns, lang):
+    sample = str(SAMPLES / "ostolaskut_complete_only.csv.gz")
+    result = CliRunner().invoke(main, ["inspect", sample, "--lang", lang], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if len(line) > columns] == []
+    if columns < 60:
+        return
+    # the column mapping goes on under its own value column
+    at = next(i for i, line in enumerate(lines) if "case=case:concept:name" in line)
+    column = lines[at].index("xes:")
+    assert lines[at + 1].startswith(" " * column) and lines[at + 1][column] != " "
