@@ -67,12 +67,12 @@ class Calibration:
 #: ``estimated, no resource``), each log weighing the same.
 DEFAULT_CALIBRATION = Calibration(
     work_share=0.59,
-    error={("*", "*"): (-0.66, 3.081),
-           ("estimated", "*"): (-0.776, 2.663),
-           ("estimated", "case"): (-0.98, 3.197),
-           ("estimated", "person"): (-0.342, 2.816),
-           ("estimated, no resource", "*"): (-0.529, 3.151),
-           ("estimated, no resource", "case"): (-0.526, 3.03),
-           ("estimated, no resource", "working day"): (0.172, 4.835)},
+    error={("*", "*"): (-0.636, 2.764),
+           ("estimated", "*"): (-0.739, 2.346),
+           ("estimated", "case"): (-0.943, 2.88),
+           ("estimated", "person"): (-0.34, 2.499),
+           ("estimated, no resource", "*"): (-0.517, 2.834),
+           ("estimated, no resource", "case"): (-0.558, 2.713),
+           ("estimated, no resource", "working day"): (-0.102, 4.609)},
     origin="fitted and measured leave one log out on three real logs with start and "
            "complete times (benchmarks/handling_validation.py)")

@@ -244,6 +244,11 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
     # with it (a batch), so this bound says nothing about this item's own time. (Within
     # seconds of the case's previous step, by someone else, it is an instant step.)
     which = np.where((which == PERSON_BOUND) & (up < rules.zero_duration_seconds), BATCH_BOUND, which)
+    # Without an account only the case bounds an execution, and the case's gap holds the
+    # waiting of everyone before it: where the step has executions with an account, one
+    # without takes their mean (no bound of its own).
+    named = rows & (x.account >= 0)
+    which = np.where(rows & (x.account < 0) & np.isin(x.activity, x.activity[named]), NO_BOUND, which)
     upper[rows] = up[rows]
     bound[rows] = which[rows]
     source[rows] = np.where(x.account[rows] >= 0, ESTIMATED, NO_RESOURCE)

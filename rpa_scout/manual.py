@@ -113,6 +113,32 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
     return ManualResult(inst, summarise_activities(inst, rules, columns, evidence=evidence), rules, evidence)
 
 
+#: An execution without an account takes its step's verdict when at least this share of
+#: the step's executions with an account have it (9 in 10: the step is plainly done by
+#: people, or by the system) ...
+INHERIT_SHARE = 0.9
+#: ... and at least this share of the step's executions have an account (the missing
+#: ones are the exception, not the way the step is logged).
+INHERIT_COVER = 0.5
+
+
+def _inherited(f: _Facts, v: "_Verdicts") -> tuple[np.ndarray, np.ndarray]:
+    """Executions without an account, still open, in steps whose executions with an
+    account are people's work (first) or the system's (second) by :data:`INHERIT_SHARE`.
+    A missing account is a gap in the export, not a third kind of worker."""
+    act, n_act = f.act.codes, len(f.act.values)
+    known = f.res.known & (act >= 0)
+    counts = [np.bincount(act[known & (v.code == v.PERFORMERS.index(who))], minlength=n_act)
+              for who in (PERSON, SYSTEM)]
+    with_account = np.bincount(act[known], minlength=n_act)
+    total = np.bincount(act[act >= 0], minlength=n_act)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        covered = with_account >= INHERIT_COVER * total
+        steps = [covered & (c >= INHERIT_SHARE * with_account) & (with_account > 0) for c in counts]
+    missing = v.open & ~f.res.known & (act >= 0)
+    return tuple(missing & f.act.spread(step, False) for step in steps)
+
+
 class _Verdicts:
     """Performer and evidence per instance; the first rule to claim an instance wins.
 
@@ -242,6 +268,9 @@ def classify_instances(inst: pd.DataFrame, rules: ManualRules,
     v.assign(kind == SHARED_ACCOUNT, PERSON, f.kind_why)
     v.assign(f.res.known, PERSON, Message("evidence.named_resource"))
     v.assign(worked, PERSON, Message("evidence.measured_work"))
+    person, system = _inherited(f, v)
+    v.assign(person, PERSON, Message("evidence.inherited_person"))
+    v.assign(system, SYSTEM, Message("evidence.inherited_system"))
     v.assign(np.ones(len(inst), dtype=bool), UNKNOWN, Message("evidence.no_resource"))
     inst[PERFORMER] = v.performer
     inst[EVIDENCE] = v.evidence

@@ -216,6 +216,8 @@ MESSAGES: dict[str, str] = {
     "evidence.named_resource": "named resource",
     "evidence.measured_work": "measured work (no resource recorded)",
     "evidence.no_resource": "no resource recorded",
+    "evidence.inherited_person": "no resource recorded; the step is person work where one is",
+    "evidence.inherited_system": "no resource recorded; the step is system work where one is",
     "evidence.share": "{share:pct} {reason}",
     "evidence.two": "{first}; {second}",
     "evidence.three": "{first}; {second}; {third}",

@@ -205,6 +205,8 @@ MESSAGES: dict[str, str] = {
     "evidence.named_resource": "nimetty tekijä",
     "evidence.measured_work": "mitattu työ (tekijää ei kirjattu)",
     "evidence.no_resource": "tekijää ei kirjattu",
+    "evidence.inherited_person": "tekijää ei kirjattu; vaihe on henkilötyötä, kun tekijä on kirjattu",
+    "evidence.inherited_system": "tekijää ei kirjattu; vaihe on järjestelmän työtä, kun tekijä on kirjattu",
     "evidence.share": "{share:pct} {reason}",
     "evidence.two": "{first}; {second}",
     "evidence.three": "{first}; {second}; {third}",

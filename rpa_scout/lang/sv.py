@@ -205,6 +205,8 @@ MESSAGES: dict[str, str] = {
     "evidence.named_resource": "namngiven utförare",
     "evidence.measured_work": "uppmätt arbete (ingen utförare registrerad)",
     "evidence.no_resource": "ingen utförare registrerad",
+    "evidence.inherited_person": "ingen utförare registrerad; steget är personarbete där en utförare finns",
+    "evidence.inherited_system": "ingen utförare registrerad; steget är systemarbete där en utförare finns",
     "evidence.share": "{share:pct} {reason}",
     "evidence.two": "{first}; {second}",
     "evidence.three": "{first}; {second}; {third}",
