@@ -259,29 +259,12 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
     from rpa_scout.io.commands import inspect_file
 
     settings = settings_of(opts)
-    lines = inspect_file(log, settings, rejects=rejects, as_json=as_json,
+    lines = inspect_file(log, settings, rejects=rejects, as_json=as_json, width=width(),
                          progress=progress_for(settings, quiet))
     if as_json:
         click.echo(json_printable(lines[0]))
     else:
-        say(_hanging(lines))
-
-
-def _hanging(lines: list[str]) -> list[str]:
-    """Lines longer than the terminal wrapped under their own value column ("label  value")."""
-    import re
-
-    from rpa_scout.present import wrap
-
-    out = []
-    for line in lines:
-        if len(line) <= width():
-            out.append(line)
-            continue
-        column = re.match(r"\s*\S.*?\s{2,}(?=\S)|\s*", line).end()   # where the value starts
-        column = column if column < width() - 20 else len(line) - len(line.lstrip()) + 2
-        out += wrap(line[column:], width(), indent=" " * column, first=line[:column])
-    return out
+        say(lines)
 
 
 @main.command("map", epilog=_examples(

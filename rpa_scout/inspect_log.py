@@ -71,9 +71,10 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
 
 
 def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = None,
-                  labels: Sequence[str] = ()) -> list[str]:
+                  labels: Sequence[str] = (), width: int | None = None) -> list[str]:
     """The text ``rpa-scout inspect`` prints: what is in the log (with ``labels``, the
-    columns that could name its activities), then the load report.
+    columns that could name its activities), then the load report; with ``width``, a
+    line longer than that goes on under its own value column.
 
     Example:
         >>> from rpa_scout import read_log
@@ -99,8 +100,20 @@ def summary_lines(summary: LogSummary, report: LoadReport, lang: Lang | None = N
         rows.append(("inspect.event_attrs", ", ".join(s.attributes)))
     rows += [("inspect.labels", line) for line in labels]
     pad = max(15, max(len(lang.t(key)) for key, _ in rows) + 2)
-    lines = [f"{lang.t(key):<{pad}}{value}" for key, value in rows]
-    return [*lines, "", lang.t("inspect.load_report"), *("  " + line for line in load_lines(report, lang))]
+    lines = [part for key, value in rows for part in _hanging(f"{lang.t(key):<{pad}}", value, width)]
+    return [*lines, "", lang.t("inspect.load_report"),
+            *(part for line in load_lines(report, lang) for part in _hanging("  ", line, width))]
+
+
+def _hanging(head: str, value: str, width: int | None) -> list[str]:
+    """``head`` + ``value`` as one line, or, longer than ``width``, wrapped under the value."""
+    line = head + value
+    if width is None or len(line) <= width:
+        return [line]
+    from rpa_scout.present import wrap
+
+    column = len(head) if len(head) < width - 20 else 2
+    return wrap(value, width, indent=" " * column, first=head)
 
 
 def load_lines(report: LoadReport, lang: Lang | None = None) -> list[str]:

@@ -132,9 +132,8 @@ def _inherited(f: _Facts, v: "_Verdicts") -> tuple[np.ndarray, np.ndarray]:
               for who in (PERSON, SYSTEM)]
     with_account = np.bincount(act[known], minlength=n_act)
     total = np.bincount(act[act >= 0], minlength=n_act)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        covered = with_account >= INHERIT_COVER * total
-        steps = [covered & (c >= INHERIT_SHARE * with_account) & (with_account > 0) for c in counts]
+    covered = (with_account > 0) & (with_account >= INHERIT_COVER * total)
+    steps = [covered & (c >= INHERIT_SHARE * with_account) for c in counts]
     missing = v.open & ~f.res.known & (act >= 0)
     return tuple(missing & f.act.spread(step, False) for step in steps)
 

@@ -119,9 +119,11 @@ def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> di
 
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
-                 as_json: bool = False, progress: Progress = SILENT) -> list[str]:
+                 as_json: bool = False, width: int | None = None,
+                 progress: Progress = SILENT) -> list[str]:
     """What is in the log and what reading it did to every row (text or JSON lines),
-    and the columns that could name the activities (``--label``).
+    and the columns that could name the activities (``--label``); text wrapped to
+    ``width`` columns.
 
     Example:
         >>> import json
@@ -141,6 +143,7 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
     from rpa_scout.inspect_log import summarise, summary_lines
     from rpa_scout.io.write import write_rejects
     from rpa_scout.labels import suggest_labels
+    from rpa_scout.present import wrap
 
     summary = summarise(frame)
     labels = suggest_labels(frame)
@@ -150,9 +153,10 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
         return [json.dumps({"summary": summary.to_dict(), "load_report": report.to_dict(),
                             "label_columns": [vars(s) for s in labels]}, indent=2, ensure_ascii=False)]
     lang = _lang(settings)
-    lines = summary_lines(summary, report, lang, labels=[s.line(lang) for s in labels])
+    lines = summary_lines(summary, report, lang, labels=[s.line(lang) for s in labels], width=width)
     if rejects is not None:
-        lines.append("  " + lang.t("inspect.rejects_written", path=rejects))
+        written = lang.t("inspect.rejects_written", path=rejects)
+        lines += ["  " + written] if width is None else wrap(written, width, indent="    ", first="  ")
     return lines
 
 
