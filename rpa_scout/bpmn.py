@@ -175,16 +175,20 @@ def in_stable_order(model: Any) -> Any:
     return model
 
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+#: pm4py's random ids where ids stand (attributes that hold one, <incoming>/<outgoing>
+#: text), never inside a name that happens to contain a UUID
+_UUID = re.compile(r'((?:\bid|Ref|Element)="id|>id)'
+                   r'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=[_"<])')
 
 
 def stable_ids(text: str) -> str:
     """``text`` (an exported BPMN file) with pm4py's random ids numbered by first appearance.
 
     Example:
-        >>> stable_ids('<task id="id0a1b2c3d-0000-4000-8000-00000000000f"/><flow ref="id0a1b2c3d-0000-4000-8000-00000000000f"/>')
-        '<task id="id_1"/><flow ref="id_1"/>'
+        >>> uuid = "0a1b2c3d-0000-4000-8000-00000000000f"
+        >>> stable_ids(f'<task id="id{uuid}" name="case {uuid}"/><outgoing>id{uuid}</outgoing>')
+        '<task id="id_1" name="case 0a1b2c3d-0000-4000-8000-00000000000f"/><outgoing>id_1</outgoing>'
     """
     numbers: dict[str, str] = {}
-    return _UUID.sub(lambda m: numbers.setdefault(m.group(0), f"_{len(numbers) + 1}"), text)
+    return _UUID.sub(lambda m: m.group(1) + numbers.setdefault(m.group(2), f"_{len(numbers) + 1}"), text)
 
