@@ -35,6 +35,7 @@ from typing import Collection
 import numpy as np
 import pandas as pd
 
+from rpa_scout.codes import unique_ints
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
 
@@ -109,7 +110,7 @@ def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
             system_step = (np.bincount(act, weights=not_person) / np.bincount(act))[act] >= 0.5
             own &= np.r_[system_step[1:], False]
         outcome = np.where(own | ~same_next, nxt, token[PASSED_ON])
-    first = np.unique(case.astype(np.int64) * (len(uniques) + 1) + codes, return_index=True)[1]
+    first = unique_ints(case.astype(np.int64) * (len(uniques) + 1) + codes, return_index=True)[1]
     repeat = np.ones(len(act), dtype=bool)
     repeat[first] = False  # the first instance of its activity in its case
     return _Context(np.array(names, dtype=object), act, prev, nxt, outcome, repeat)
@@ -172,7 +173,7 @@ def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: in
 
 def _top_share(activity: np.ndarray, other: np.ndarray, size: int) -> np.ndarray:
     """Per activity code, the share of its rows taken by its most common ``other`` code."""
-    pairs, counts = np.unique(activity.astype(np.int64) * size + other, return_counts=True)
+    pairs, counts = unique_ints(activity.astype(np.int64) * size + other, return_counts=True)
     owner = pairs // size
     top = np.zeros(int(activity.max(initial=-1)) + 1, dtype=np.int64)
     np.maximum.at(top, owner, counts)

@@ -43,7 +43,7 @@ import pandas as pd
 
 from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kind,
                                 behaviour_kinds)
-from rpa_scout.codes import Coded
+from rpa_scout.codes import Coded, unique_ints
 from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import pair_lifecycle
@@ -425,7 +425,7 @@ def _inside_measured(case: Coded, res: Coded, end_s: np.ndarray, start_s: np.nda
     events = events[res.known[lone]]
     both = events.merge(work, on="k")
     inside = both[(both["t"] > both["s"]) & (both["t"] <= both["e"])]
-    out[np.unique(inside["i"].to_numpy())] = True
+    out[inside["i"].to_numpy()] = True
     return out
 
 
@@ -545,7 +545,7 @@ def _bursts(f: _Facts, rules: ManualRules) -> np.ndarray:
     at = np.flatnonzero(f.res.known & ~np.isnan(t))  # rows with an account and an instant
     moment = pd.factorize(r[at].astype(np.int64) * len(t) + pd.factorize(t[at])[0])[0]
     width = len(f.case.values) + 1
-    pairs = np.unique(moment.astype(np.int64) * width + f.case.codes[at] + 1)  # 0: no case id
+    pairs = unique_ints(moment.astype(np.int64) * width + f.case.codes[at] + 1)  # 0: no case id
     cases = np.bincount(pairs[pairs % width > 0] // width, minlength=len(at))  # per moment
     burst = np.zeros(len(t), dtype=bool)
     burst[at] = cases[moment] >= rules.burst_cases

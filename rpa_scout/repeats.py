@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
+from rpa_scout.lifecycle import in_case_time_order
 
 #: Column names taken for an event identifier (letter case, ``_``, ``-`` and spaces ignored),
 #: in order of preference.
@@ -85,7 +86,17 @@ def repeated_rows(frame: pd.DataFrame, *, columns: LogColumns = XES) -> np.ndarr
     keys = [c for c in (columns.case, columns.activity, columns.timestamp) if c in frame.columns]
     if len(frame) < 2 or not keys or len(keys) == len(frame.columns):
         return frame.duplicated(keep="first").to_numpy(dtype=bool)
-    candidates = frame.duplicated(subset=keys, keep=False).to_numpy(dtype=bool)
+    if {columns.case, columns.timestamp} <= set(keys) and in_case_time_order(frame, columns):
+        # In case and time order (as read_log returns a log), identical rows sit in runs
+        # of rows with the same case and instant: comparing neighbours finds them
+        # without hashing every row's keys.
+        ts = frame[columns.timestamp].array.asi8
+        case = frame[columns.case]
+        after, before = case.iloc[1:].reset_index(drop=True), case.iloc[:-1].reset_index(drop=True)
+        same = (after == before).to_numpy(dtype=bool) & (ts[1:] == ts[:-1])
+        candidates = np.r_[same, False] | np.r_[False, same]
+    else:
+        candidates = frame.duplicated(subset=keys, keep=False).to_numpy(dtype=bool)
     dup = np.zeros(len(frame), dtype=bool)
     if candidates.any():
         dup[candidates] = frame.loc[candidates].duplicated(keep="first").to_numpy(dtype=bool)

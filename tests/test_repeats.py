@@ -150,3 +150,29 @@ def test_every_command_that_reads_a_log_has_the_options():
     for name in ("inspect", "map", "variants", "rank"):
         params = {p.name for p in main.commands[name].params}
         assert {"drop_duplicates", "event_id"} <= params, name
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_repeated_rows_is_pandas_duplicated_in_any_order(seed):
+    """The neighbour comparison for logs in case and time order, and the keyed one for
+    any other order, both give ``DataFrame.duplicated(keep="first")``, row for row."""
+    import numpy as np
+    import pandas as pd
+
+    from rpa_scout.repeats import repeated_rows
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    log = pd.DataFrame({
+        "case:concept:name": pd.Series(rng.choice(["L1", "L2", "L3"], n), dtype="string"),
+        "concept:name": pd.Series(rng.choice(["Tiliöinti", "Hyväksyntä"], n), dtype="string"),
+        "time:timestamp": pd.to_datetime("2024-02-01", utc=True)
+        + pd.to_timedelta(rng.integers(0, 6, n), unit="min"),
+        "org:resource": pd.Series(rng.choice(["Päivi", "Jussi", None], n), dtype="string"),
+    })
+    ordered = log.sort_values(["case:concept:name", "time:timestamp"], kind="stable").reset_index(drop=True)
+    for frame in (ordered, log):
+        expected = frame.duplicated(keep="first").to_numpy()
+        assert expected.any() and not expected.all()
+        assert repeated_rows(frame).tolist() == expected.tolist()
+
