@@ -63,8 +63,8 @@ class RepeatedEvents:
         if self.rows == 0:
             text = Message("load.repeated.none")
         else:
-            text = Message("load.repeated.dropped" if self.dropped else "load.repeated.kept",
-                           rows=self.rows, cases=self.cases)
+            key = "load.repeated.dropped" if self.dropped else "load.repeated.kept"
+            text = Message(key + "_one" if self.cases == 1 else key, rows=self.rows, cases=self.cases)
         if self.event_id is not None:
             text = Message("load.repeated.event_id", text=text, column=repr(self.event_id),
                            count=self.export_duplicates)
@@ -157,9 +157,10 @@ class LoadReport:
         out = [f"{label:<{pad}}{lang.num(count):>12}" for label, count in heads]
         for reason, count in self.rejected.items():
             text = lang.t("load.rejected", reason=reason, count=count)
-            out.append("  " + _with_rows(text, self.samples.get(reason, ()), lang))
+            out.append("  " + _with_rows(text, self.samples.get(reason, ()), lang, count))
         if self.repeated.rows or self.repeated.event_id is not None:
-            out.append(_with_rows(render(self.repeated.describe(), lang), self.repeated.samples, lang))
+            out.append(_with_rows(render(self.repeated.describe(), lang), self.repeated.samples, lang,
+                                  self.repeated.rows))
         out.extend(lang.t("load.repaired", repair=repair, count=count) for repair, count in self.repaired.items())
         out.extend(lang.t("load.lifecycle", what=what, count=count) for what, count in self.lifecycle.items())
         out.extend(lang.t("load.note", note=note) for note in self.notes)
@@ -168,8 +169,12 @@ class LoadReport:
         return out
 
 
-def _with_rows(text: str, rows: tuple[int, ...], lang: Lang) -> str:
-    """``text`` followed by the sample row numbers, if any (as the source numbers them)."""
+def _with_rows(text: str, rows: tuple[int, ...], lang: Lang, total: int) -> str:
+    """``text`` followed by the sample row numbers, if any (as the source numbers them),
+    and "..." when they are not all of the ``total`` rows."""
     if not rows:
         return text
-    return lang.t("load.with_rows", text=text, rows=", ".join(str(r) for r in rows))
+    shown = ", ".join(str(r) for r in rows)
+    if total > len(rows):
+        return lang.t("load.with_rows", text=text, rows=shown)
+    return lang.t("load.with_rows_all_one" if len(rows) == 1 else "load.with_rows_all", text=text, rows=shown)

@@ -22,6 +22,16 @@ SHARED = (Path(os.environ["RPA_SCOUT_SHARED"]) if os.environ.get("RPA_SCOUT_SHAR
 SAMPLES = ROOT / "eventlogs"
 
 
+def pytest_configure(config):
+    """The CLI speaks the locale's language (LC_ALL, LC_MESSAGES, LANG); the tests read
+    its English, so they run under a neutral locale whatever the machine's (module-scoped
+    fixtures run the CLI too, so this is set for the whole session). Tests of other
+    languages pass ``--lang`` or their own environment."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
+
+
 def shared_log(relative: str) -> Path:
     """Path of a real log, or skip the test with the reason."""
     path = SHARED / relative if SHARED is not None else None

@@ -33,8 +33,8 @@ EXPECTED = {
             "rivejä luettu 4 803",
             "rivejä hyväksytty 4 801",
             "rivejä hylätty 2",
-            "asiatunnus puuttuu: 1 (rivit 4802, ...)",
-            "aikaleimaa ei voi lukea: 1 (rivit 4801, ...)",
+            "asiatunnus puuttuu: 1 (rivi 4802)",
+            "aikaleimaa ei voi lukea: 1 (rivi 4801)",
             "toistuvia samanlaisia tapahtumia: 1 200 kpl 1 200 asiassa, pidetty ja laskettu työksi; "
             "--drop-duplicates hylkää ne (rivit 4, 8, 12, 16, 20, ...)",
             "korjattu: vaihe: ympäröivät välilyönnit poistettu: 2 400",
@@ -55,8 +55,8 @@ EXPECTED = {
             "rader lästa 4 803",
             "rader godtagna 4 801",
             "rader avvisade 2",
-            "ärende-id saknas: 1 (rader 4802, ...)",
-            "oläslig tidsstämpel: 1 (rader 4801, ...)",
+            "ärende-id saknas: 1 (rad 4802)",
+            "oläslig tidsstämpel: 1 (rad 4801)",
             "upprepade identiska händelser: 1 200 i 1 200 ärenden, behållna och räknade som arbete; "
             "--drop-duplicates tar bort dem (rader 4, 8, 12, 16, 20, ...)",
             "reparerat: steg: omgivande blanksteg borttagna: 2 400",
@@ -137,7 +137,7 @@ def test_english_details_stay_as_they_were(sample):
     start = lines.index("rows read 4,803")
     assert lines[start:start + 16] == [
         "rows read 4,803", "rows kept 3,601", "rows rejected 1,202",
-        "missing case id: 1 (rows 4802, ...)", "unparseable timestamp: 1 (rows 4801, ...)",
+        "missing case id: 1 (row 4802)", "unparseable timestamp: 1 (row 4801)",
         "exact duplicate: 1,200 (rows 4, 8, 12, 16, 20, ...)",
         "repeated identical events: 1,200 in 1,200 cases, dropped (--drop-duplicates) (rows 4, 8, 12, 16, 20, ...)",
         "repaired: activity: surrounding whitespace removed: 2,400",

@@ -45,12 +45,24 @@ def test_batch_postings_are_kept_and_counted(write):
     assert report.rejected == {}
     assert report.repeated == RepeatedEvents(rows=3, cases=2, dropped=False, samples=(3, 4, 9))
     assert ("repeated identical events: 3 in 2 cases, kept and counted as work; "
-            "--drop-duplicates drops them (rows 3, 4, 9, ...)") in report.lines()
+            "--drop-duplicates drops them (rows 3, 4, 9)") in report.lines()
     volume = log["concept:name"].value_counts()
     assert volume["Tiliöinti"] == 4 and volume["Hyväksyntä"] == 3
     assert report.to_dict()["repeated_events"] == {
         "rows": 3, "cases": 2, "treatment": "kept", "sample_rows": [3, 4, 9],
         "event_id": None, "export_duplicates": 0}
+
+
+def test_one_repeat_in_one_case_is_singular_and_lists_its_row(write):
+    """One repeated row in one case: "1 case", "row 3" (no "..." when every row is shown)."""
+    from rpa_scout.lang import Lang
+
+    one = "".join(BATCH.splitlines(keepends=True)[:4])   # header, rows 1-3: row 3 repeats 2
+    _, report = read_log(write("one.csv", one))
+    assert report.repeated.rows == 1 and report.repeated.cases == 1
+    assert ("repeated identical events: 1 in 1 case, kept and counted as work; "
+            "--drop-duplicates drops them (row 3)") in report.lines()
+    assert any("1 i 1 ärende," in line and line.endswith("(rad 3)") for line in report.lines(Lang("sv")))
 
 
 def test_drop_duplicates_rejects_them_with_the_count(write):
@@ -61,7 +73,7 @@ def test_drop_duplicates_rejects_them_with_the_count(write):
     assert report.samples["exact duplicate"] == (3, 4, 9)
     assert report.repeated == RepeatedEvents(rows=3, cases=2, dropped=True, samples=(3, 4, 9))
     assert ("repeated identical events: 3 in 2 cases, dropped (--drop-duplicates) "
-            "(rows 3, 4, 9, ...)") in report.lines()
+            "(rows 3, 4, 9)") in report.lines()
     assert log["concept:name"].value_counts()["Tiliöinti"] == 2
     assert report.rejected_rows["reason"].tolist() == ["exact duplicate"] * 3
 
@@ -130,7 +142,7 @@ def test_cli_drop_duplicates_and_event_id(write):
     assert (data["rows_kept"], data["repeated_events"]["treatment"]) == (9, "kept")
     result = runner.invoke(main, ["inspect", str(path), "--drop-duplicates"])
     assert result.exit_code == 0, result.output
-    assert "    exact duplicate: 3 (rows 3, 4, 9, ...)" in result.output.splitlines()
+    assert "    exact duplicate: 3 (rows 3, 4, 9)" in result.output.splitlines()
     result = runner.invoke(main, ["variants", str(path), "--json"])
     assert [(v["variant"], v["cases"]) for v in json.loads(result.stdout)] == [
         ("Lasku vastaanotettu → Tiliöinti → Hyväksyntä → Hyväksyntä", 1),

@@ -316,6 +316,8 @@ MESSAGES: dict[str, str] = {
     # load report details (LoadReport.lines; the reader's reasons, repairs and notes)
     "load.rejected": "{reason}: {count:n0}",
     "load.with_rows": "{text} (rows {rows}, ...)",
+    "load.with_rows_all": "{text} (rows {rows})",
+    "load.with_rows_all_one": "{text} (row {rows})",
     "load.repaired": "repaired: {repair}: {count:n0}",
     "load.lifecycle": "lifecycle {what}: {count:n0}",
     "load.note": "note: {note}",
@@ -332,7 +334,10 @@ MESSAGES: dict[str, str] = {
     "load.repeated.none": "no repeated identical events",
     "load.repeated.kept": ("repeated identical events: {rows:n0} in {cases:n0} cases, kept and counted as work; "
                            "--drop-duplicates drops them"),
+    "load.repeated.kept_one": ("repeated identical events: {rows:n0} in {cases:n0} case, kept and counted as work; "
+                           "--drop-duplicates drops them"),
     "load.repeated.dropped": "repeated identical events: {rows:n0} in {cases:n0} cases, dropped (--drop-duplicates)",
+    "load.repeated.dropped_one": "repeated identical events: {rows:n0} in {cases:n0} case, dropped (--drop-duplicates)",
     "load.repeated.event_id": ("{text}; event id column {column}: {count:n0} export duplicates (same id, case, "
                                "activity and timestamp) dropped"),
     "load.repair.dst_gap": "timestamp in the spring-forward DST gap moved to the next valid time",

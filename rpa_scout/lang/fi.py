@@ -302,6 +302,8 @@ MESSAGES: dict[str, str] = {
     # load report details (LoadReport.lines; the reader's reasons, repairs and notes)
     "load.rejected": "{reason}: {count:n0}",
     "load.with_rows": "{text} (rivit {rows}, ...)",
+    "load.with_rows_all": "{text} (rivit {rows})",
+    "load.with_rows_all_one": "{text} (rivi {rows})",
     "load.repaired": "korjattu: {repair}: {count:n0}",
     "load.lifecycle": "elinkaari, {what}: {count:n0}",
     "load.note": "huom.: {note}",
@@ -318,7 +320,10 @@ MESSAGES: dict[str, str] = {
     "load.repeated.none": "ei toistuvia samanlaisia tapahtumia",
     "load.repeated.kept": ("toistuvia samanlaisia tapahtumia: {rows:n0} kpl {cases:n0} asiassa, pidetty ja "
                            "laskettu työksi; --drop-duplicates hylkää ne"),
+    "load.repeated.kept_one": ("toistuvia samanlaisia tapahtumia: {rows:n0} kpl {cases:n0} asiassa, pidetty ja "
+                           "laskettu työksi; --drop-duplicates hylkää ne"),
     "load.repeated.dropped": "toistuvia samanlaisia tapahtumia: {rows:n0} kpl {cases:n0} asiassa, hylätty (--drop-duplicates)",
+    "load.repeated.dropped_one": "toistuvia samanlaisia tapahtumia: {rows:n0} kpl {cases:n0} asiassa, hylätty (--drop-duplicates)",
     "load.repeated.event_id": ("{text}; tapahtumatunnussarake {column}: {count:n0} vientikaksoiskappaletta (sama "
                                "tunnus, asia, vaihe ja aikaleima) hylätty"),
     "load.repair.dst_gap": "kesäaikaan siirtymisen aukkoon osuva aikaleima siirretty seuraavaan olemassa olevaan aikaan",

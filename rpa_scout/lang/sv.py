@@ -301,6 +301,8 @@ MESSAGES: dict[str, str] = {
     # load report details (LoadReport.lines; the reader's reasons, repairs and notes)
     "load.rejected": "{reason}: {count:n0}",
     "load.with_rows": "{text} (rader {rows}, ...)",
+    "load.with_rows_all": "{text} (rader {rows})",
+    "load.with_rows_all_one": "{text} (rad {rows})",
     "load.repaired": "reparerat: {repair}: {count:n0}",
     "load.lifecycle": "livscykel, {what}: {count:n0}",
     "load.note": "obs: {note}",
@@ -317,7 +319,10 @@ MESSAGES: dict[str, str] = {
     "load.repeated.none": "inga upprepade identiska händelser",
     "load.repeated.kept": ("upprepade identiska händelser: {rows:n0} i {cases:n0} ärenden, behållna och räknade som "
                            "arbete; --drop-duplicates tar bort dem"),
+    "load.repeated.kept_one": ("upprepade identiska händelser: {rows:n0} i {cases:n0} ärende, behållna och räknade som "
+                           "arbete; --drop-duplicates tar bort dem"),
     "load.repeated.dropped": "upprepade identiska händelser: {rows:n0} i {cases:n0} ärenden, borttagna (--drop-duplicates)",
+    "load.repeated.dropped_one": "upprepade identiska händelser: {rows:n0} i {cases:n0} ärende, borttagna (--drop-duplicates)",
     "load.repeated.event_id": ("{text}; händelse-id-kolumn {column}: {count:n0} exportdubbletter (samma id, ärende, "
                                "steg och tidsstämpel) borttagna"),
     "load.repair.dst_gap": "tidsstämpel i luckan vid övergången till sommartid flyttad till nästa giltiga tid",
