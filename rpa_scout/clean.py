@@ -233,7 +233,8 @@ def _tally(raw: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray,
 def _kept(frame: pd.DataFrame, reasons: pd.Series, n: int, source: str,
           rejected: dict[str, int], samples: dict[str, tuple[int, ...]]) -> pd.DataFrame:
     """The rows without a reason, sorted by case and time; an error if there are none."""
-    log = frame.loc[reasons.isna().to_numpy()]
+    keep = reasons.isna().to_numpy()
+    log = frame if keep.all() else frame.loc[keep]  # taking every row would copy them all
     if log.empty and n == 0:
         raise InputError(f"{source}: the log has a header but no rows; export the log again")
     if log.empty:
