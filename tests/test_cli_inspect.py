@@ -32,7 +32,7 @@ def test_inspect_text_and_json(write, tmp_path):
         f"  rows read                 {len(TEXT.splitlines()) - 1}",
         "  rows kept                 2",
         "  rows rejected             1",
-        "    missing case id: 1 (rows 3, ...)",
+        "    missing case id: 1 (row 3)",
         "  note: encoding utf-8",
         "  note: delimiter ';'"]
     rejects = tmp_path / "r.csv"

@@ -49,9 +49,9 @@ def test_inspect_file_lines_and_rejects(write, tmp_path):
                           "  rows read                 7",
                           "  rows kept                 6",
                           "  rows rejected             1",
-                          "    missing case id: 1 (rows 6, ...)",
-                          "  repeated identical events: 1 in 1 cases, kept and counted as work; "
-                          "--drop-duplicates drops them (rows 7, ...)",
+                          "    missing case id: 1 (row 6)",
+                          "  repeated identical events: 1 in 1 case, kept and counted as work; "
+                          "--drop-duplicates drops them (row 7)",
                           "  note: encoding utf-8",
                           "  note: delimiter ';'",
                           f"  rejected rows written to {rejects}"]
