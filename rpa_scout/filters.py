@@ -226,7 +226,8 @@ def _condition(log: pd.DataFrame, condition: Condition, column: str,
     values = log[column]
     hit = _matches(values, condition.values)
     keep = ~hit if condition.operator in ("!=", "not in") else hit
-    where: str = f"--where {condition.text()}"
+    # the report names the condition as the user wrote it: the option, or the file's key
+    where: str = f"{'--where' if name == '--where' else 'filter.where'} {condition.text()}"
     if column != condition.column:
         where = Message("filter.where_column", condition=condition.text(), column=column)
     seen = pd.Series(values.dropna().unique())

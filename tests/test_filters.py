@@ -191,3 +191,6 @@ def test_where_from_a_config_file_is_named_by_the_file_and_key(towns, tmp_path):
     assert _error(_run("inspect", str(towns), "--config", str(config), "--where", "kunta=Espoo")).startswith(
         "Error: --where column 'kunta' not found;")
     assert load_settings(config).filter == FilterSettings(where=("town=Turku",))  # the name is not compared
+    config.write_text("filter: {where: [town=Espoo]}\n", encoding="utf-8")
+    shown = _run("inspect", str(towns), "--config", str(config)).output
+    assert "filter.where town=Espoo" in shown and "--where" not in shown
