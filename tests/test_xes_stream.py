@@ -137,3 +137,15 @@ def test_convert_command(tmp_path):
     assert bad.exit_code == 1
     assert bad.output == ("Error: ostolaskut.csv.gz: convert turns XES into Parquet; CSV, Excel and "
                           "Parquet logs are read directly\n")
+
+
+def test_unusual_spacing_ids_and_key_text_in_values_convert_identically(tmp_path):
+    """Attributes with other white space go through the regular expression; a value may
+    hold ``key=``; an ``id`` attribute is text; a quote in text between tags."""
+    odd = (TRACES.replace('<int key="n" value="3"/>', '<int\tkey="n"\n   value="3" />')
+           .replace('value="R1"', 'value="key=R1"')
+           .replace('<int key="m" value="9"/>', '<id key="m" value="0b9d3c2e-6b3f-4f7a-9a1e-2f8a5b6c7d8e"/>'))
+    fast = _same(_xes(tmp_path, odd + '<trace><string key="concept:name" value="c3"/>say "hi"'
+                      '<event><string key="concept:name" value="C"/></event></trace>\n'), tmp_path)
+    assert fast["n"].tolist()[:2] == [3, 4] and fast["org:resource"].tolist()[0] == "key=R1"
+    assert fast["m"].tolist()[2] == "0b9d3c2e-6b3f-4f7a-9a1e-2f8a5b6c7d8e"

@@ -2,43 +2,58 @@
 
 XES is verbose XML: the road-fines log is 185 MB of text for 561,470 events. Parsing it
 whole (r4pm's Rust parser, pm4py) holds it all in memory at once and takes seconds on
-every run. :func:`convert_xes` instead reads the file in pieces of about 32 MB, turns
-each piece's events into typed columns with a few whole-piece regular expressions (no
-Python work per attribute), writes them to Parquet row groups, and keeps nothing else:
-memory stays flat at any size. :func:`cached_parquet` keeps the result beside the log,
-named by the log's content hash, so the next run reads Parquet.
+every run. :func:`convert_xes` instead reads the file in pieces of about 32 MB and
+turns each into typed columns with array operations over its bytes (numpy finds the
+tags and quotes, Arrow gathers and parses the values; no Python work per attribute),
+in two threads while the next piece is read. Each piece goes to a temporary Arrow file;
+at the end they become one Parquet file. Memory stays flat at any size.
+:func:`cache_path` names the copy kept beside the log by its content hash.
 
 The fast path reads the XES that exporters write: ``<trace>`` and ``<event>`` elements,
 attributes ``<string|date|int|float|boolean|id key="..." value="..."/>``. A file it
-cannot read exactly (nested attributes inside events, attributes written value-first,
-prefixed element names) is recognised by its counts and left to the full parser
-(:class:`NotStreamable`); the result is then the same, only slower. Types follow
-r4pm's: a date is UTC, an int column with gaps is float, a boolean column with gaps
-holds ``None``, trace attributes become ``case:`` columns.
+cannot read exactly (nested attributes, attributes written value-first, other elements
+among the traces, prefixed element names) is recognised by its tags and left to the
+full parser (:class:`NotStreamable`); the result is then the same, only slower. Types
+follow r4pm's: a date is UTC, an int column with gaps is float, a boolean column with
+gaps holds ``None``, trace attributes become ``case:`` columns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
-from operator import itemgetter
+import json
 import os
 import re
 import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc  # noqa: F401 - pa.ipc
+import pyarrow.parquet as pq
 
 from rpa_scout.errors import InputError
 from rpa_scout.io.files import atomic_path
 from rpa_scout.io.stream import Limits
 
 _ATTR = re.compile(rb'<(string|date|int|float|boolean|id)\s+key="([^"]*)"\s+value="([^"]*)"\s*/>')
-_NESTED = re.compile(rb"</(?:string|date|int|float|boolean|id|list|container|values)>")
 _GLOBAL = re.compile(rb'<global\s+scope="(trace|event)"\s*>(.*?)</global>', re.S)
+KINDS = ("string", "date", "int", "float", "boolean", "id")
+_TRACE, _END_TRACE, _EVENT, _END_EVENT, _ATTR_CODE = 1, 2, 3, 4, 5  # tag codes; 0: any other
+_SPACE = np.isin(np.arange(256), list(b" \t\n\r\f\v"))  # what \s matches in bytes
+#: what Arrow parses exactly as pandas does; other values take pandas' way
+_EXACT = {"date": r"^[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$",
+          "int": r"^(0|-?[1-9]\d{0,14})$", "float": r"^-?\d+(\.\d+)?([eE][+-]?\d{1,2})?$"}
 PIECE_BYTES = 32 << 20
+#: threads that parse pieces while the next is read (numpy and Arrow release the GIL)
+WORKERS = 2
 #: bump when the converter's output changes, so old caches are not read
 FORMAT_VERSION = 1
 
@@ -81,76 +96,189 @@ def cache_path(path: Path, key: str) -> Path:
 Found = list  # of (kind, key, value) byte-string triples, as the regex finds them
 
 
+def _words(text: bytes, at: np.ndarray) -> np.ndarray:
+    """The 8 bytes of ``text`` from each position ``at`` as one little-endian number."""
+    words = np.ndarray((len(text) - 7,), "<u8", text, strides=(1,))  # a view: a word a byte
+    return words[np.minimum(at, len(words) - 1)]
+
+
+def _is(words: np.ndarray, tag: bytes) -> np.ndarray:
+    """Whether ``tag`` (at most 8 bytes) starts each of ``words``."""
+    return (words & np.uint64((1 << 8 * len(tag)) - 1)) == np.uint64(int.from_bytes(tag, "little"))
+
+
+_TAGS = {_TRACE: b"<trace>", _END_TRACE: b"</trace>", _EVENT: b"<event>", _END_EVENT: b"</event>",
+         **{_ATTR_CODE + number: b"<" + kind.encode() for number, kind in enumerate(KINDS)}}
+_CODE = np.zeros(1 << 16, np.int8)  # a tag's code by its two bytes after '<'
+_WORD, _MASK, _NAME_END = np.zeros(16, np.uint64), np.zeros(16, np.uint64), np.zeros(16, np.intp)
+for _number, _tag in _TAGS.items():
+    _CODE[int.from_bytes(_tag[1:3], "little")] = _number
+    _WORD[_number], _MASK[_number] = int.from_bytes(_tag, "little"), (1 << 8 * len(_tag)) - 1
+    _NAME_END[_number] = len(_tag)
+
+
+def _tags(text: bytes, lt: np.ndarray) -> np.ndarray:
+    """What each ``<`` at ``lt`` opens: a tag code (attributes: ``_ATTR_CODE`` + kind;
+    0: anything else)."""
+    words = _words(text, lt)
+    code = _CODE[((words >> np.uint64(8)) & np.uint64(0xFFFF)).astype(np.intp)]
+    code[(words & _MASK[code]) != _WORD[code]] = 0
+    attrs = np.flatnonzero(code >= _ATTR_CODE)  # the kind's name ends in white space
+    after = np.frombuffer(text, np.uint8)[np.minimum(lt[attrs] + _NAME_END[code[attrs]], len(text) - 1)]
+    code[attrs[~_SPACE[after]]] = 0
+    return code
+
+
+def _spans(text: bytes, starts: np.ndarray, kinds: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Where each attribute's key and value stand: rows (key from, key to, value from,
+    value to). ``<kind key="K" value="V"/>`` is read from the quotes; a tag with other
+    white space by the regular expression."""
+    quotes = np.flatnonzero(np.frombuffer(text, np.uint8) == 34)  # '"'
+    key = starts + _NAME_END[_ATTR_CODE + kinds]  # after '<kind'
+    if len(quotes) == 4 * len(starts) and (quotes[::4] == key + 5).all():  # four each, no others
+        spans = quotes.reshape(-1, 4) + np.array([1, 0, 1, 0])
+    else:
+        quotes = np.r_[quotes, [len(text)] * 4]
+        at = np.searchsorted(quotes, key + 5)
+        spans = np.stack([key + 6, quotes[at + 1], quotes[at + 2] + 1, quotes[at + 3]], axis=1)
+    ok = _is(_words(text, key), b' key="') & (spans[:, 2] == spans[:, 1] + 9) & (spans[:, 3] < ends)
+    ok &= _is(_words(text, spans[:, 1]), b'" value=') & _is(_words(text, spans[:, 3]), b'"/>')
+    for i in np.flatnonzero(~ok):
+        match = _ATTR.match(text, int(starts[i]))
+        if match is None or match.end() > ends[i]:
+            raise NotStreamable("attributes written in an unusual form")
+        spans[i] = (*match.span(2), *match.span(3))
+    return spans
+
+
+def _piece(text: bytes, defaults: dict[str, Found]) -> tuple["pa.Table", int, set[str]]:
+    """The events of ``text`` (whole traces) as a typed table, their count and the
+    columns that occur in them (defaults fill, but never add, a column); checks that
+    every tag is a trace, an event or a flat attribute."""
+    lt = np.flatnonzero(np.frombuffer(text, np.uint8) == 60)  # '<'
+    code = _tags(text, lt)
+    if not code.all():
+        raise NotStreamable("nested attributes or other elements among the events")
+    trace, event = np.cumsum(code == _TRACE), np.cumsum(code == _EVENT)
+    in_trace = trace - np.cumsum(code == _END_TRACE)
+    in_event = event - np.cumsum(code == _END_EVENT)
+    opens = code == _EVENT
+    if in_trace.min() < 0 or in_trace.max() > 1 or in_event.min() < 0 or in_event.max() > 1 \
+            or (in_trace[opens] != 1).any() or in_event[code <= _END_TRACE].any():
+        raise NotStreamable("events or traces not nested as XES nests them")
+    attrs = np.flatnonzero(code >= _ATTR_CODE)
+    if (in_trace[attrs] == 0).any():
+        raise NotStreamable("an attribute outside a trace")
+    spans = _spans(text, lt[attrs], code[attrs] - _ATTR_CODE, np.r_[lt, len(text)][attrs + 1]).ravel()
+    cells = pa.LargeBinaryArray.from_buffers(pa.large_binary(), max(len(spans) - 1, 0), [
+        None, pa.py_buffer(spans if len(spans) else np.zeros(1, np.int64)), pa.py_buffer(text)])
+    with contextlib.suppress(pa.ArrowInvalid):  # else a byte that is no UTF-8: column by column
+        cells = cells.cast(pa.large_string())
+    n = int(opens.sum())
+    amp = b"&" in text or any(b"&" in value for found in defaults.values() for *_, value in found)
+    columns = _Columns(n, cells, code[attrs] - _ATTR_CODE, amp)
+    of_event = in_event[attrs] == 1
+    columns.add(np.flatnonzero(of_event), event[attrs] - 1, n)
+    columns.add(np.flatnonzero(~of_event), trace[attrs] - 1, int(trace[-1]), "case:", trace[opens] - 1)
+    observed = set(columns.values)
+    columns.fill(defaults["event"], "")
+    columns.fill(defaults["trace"], "case:")
+    return columns.table(), n, observed
+
+
 class _Columns:
-    """Typed columns of one piece of a log, built from its events' attribute texts."""
+    """Typed columns of one piece of a log, from its attributes' value cells."""
 
-    def __init__(self, n_events: int) -> None:
-        self.n = n_events
-        self.values: dict[str, np.ndarray] = {}
-        self.types: dict[str, set[bytes]] = {}
+    def __init__(self, n_events: int, cells: "pa.Array", kinds: np.ndarray, amp: bool) -> None:
+        self.n, self.cells, self.kinds, self.amp = n_events, cells, kinds, amp
+        self.values: dict[str, pa.Array] = {}
+        self.types: dict[str, set[str]] = {}
 
-    def add(self, found: Found, owner: np.ndarray, owners: int, prefix: str = "",
+    def add(self, rows: np.ndarray, owner: np.ndarray, owners: int, prefix: str = "",
             spread: np.ndarray | None = None) -> None:
-        """Attributes ``found`` of ``owners`` owners, attribute i belonging to
-        ``owner[i]`` (events; or traces, whose values ``spread`` maps onto their events)."""
-        if not found:
+        """Attributes ``rows``, attribute i belonging to ``owner[i]`` of ``owners``
+        (events; or traces, whose values ``spread`` maps onto their events). A column
+        is its key's values in one run; rows without the key are empty and null."""
+        if not len(rows):
             return
-        kind_codes, kind_names = pd.factorize(np.array(list(map(itemgetter(0), found)), dtype=object))
-        codes, names = pd.factorize(np.array(list(map(itemgetter(1), found)), dtype=object))
-        values = np.array(list(map(itemgetter(2), found)), dtype=object)
-        order = np.argsort(codes, kind="stable")
-        bounds = np.r_[0, np.cumsum(np.bincount(codes, minlength=len(names)))]
-        for k, key in enumerate(names):
-            rows = order[bounds[k]:bounds[k + 1]]
-            column = np.full(owners, None, dtype=object)
-            column[owner[rows]] = values[rows]
-            name = prefix + key.decode("utf-8", "replace")
-            self.values[name] = column[spread] if spread is not None else column
-            self.types.setdefault(name, set()).update(kind_names[np.unique(kind_codes[rows])])
+        keys = pc.dictionary_encode(self.cells.take(pa.array(4 * rows)))
+        codes = keys.indices.to_numpy().astype(np.int16 if len(keys.dictionary) < 1 << 15 else np.int32)
+        kinds = np.bincount(codes * len(KINDS) + self.kinds[rows],  # each key's kinds
+                            minlength=len(KINDS) * len(keys.dictionary)).reshape(-1, len(KINDS))
+        order = np.argsort(codes, kind="stable")  # by key, then in file order
+        owner, codes = owner[rows[order]], codes[order]
+        last = np.r_[(owner[1:] != owner[:-1]) | (codes[1:] != codes[:-1]), True]
+        order, owner, codes = order[last], owner[last], codes[last]  # of a key twice, the last
+        bounds = np.searchsorted(codes, np.arange(len(keys.dictionary) + 1))
+        # each key's values in a run: taken in file order first, so the bytes are near
+        values = self.cells.take(pa.array(4 * rows + 2)).take(pa.array(order))
+        offsets = np.frombuffer(values.buffers()[1], np.int64)
+        for k, key in enumerate(keys.dictionary.to_pylist()):
+            start, stop = bounds[k], bounds[k + 1]
+            column = values.slice(start, stop - start)
+            if stop - start < owners:
+                held = np.zeros(owners, bool)
+                held[owner[start:stop]] = True
+                ends = offsets[start + np.cumsum(held)]
+                column = pa.Array.from_buffers(values.type, owners, [
+                    pa.py_buffer(np.packbits(held, bitorder="little")),
+                    pa.py_buffer(np.r_[offsets[start], ends]), values.buffers()[2]], owners - stop + start)
+            if spread is not None:
+                column = column.take(pa.array(spread))
+            name = prefix + (key if isinstance(key, str) else key.decode("utf-8", "replace"))
+            self.values[name] = column
+            self.types.setdefault(name, set()).update(KINDS[i] for i in np.flatnonzero(kinds[k]))
 
     def fill(self, defaults: Found, prefix: str) -> None:
         """Give the declared default value to every row that leaves an attribute out."""
         for kind, key, value in defaults:
             name = prefix + key.decode("utf-8", "replace")
-            column = self.values.setdefault(name, np.full(self.n, None, dtype=object))
-            column[pd.isna(column)] = value
-            self.types.setdefault(name, set()).add(kind)
+            if self.cells.type == pa.large_string():
+                value = value.decode("utf-8", "replace")
+            column = self.values.get(name, pa.nulls(self.n, self.cells.type))
+            self.values[name] = pc.fill_null(column, pa.scalar(value, self.cells.type))
+            self.types.setdefault(name, set()).add(kind.decode())
 
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({name: _typed(values, {t.decode() for t in self.types[name]})
-                             for name, values in self.values.items()})
+    def table(self) -> "pa.Table":
+        return pa.table({name: _typed(values, self.types[name], self.amp) for name, values in self.values.items()})
 
 
-def _text(values: np.ndarray) -> pd.Series:
-    """UTF-8 byte strings (or None) as a text column (invalid bytes replaced)."""
-    import pyarrow as pa
-
-    raw = pa.array(values, type=pa.binary(), from_pandas=True)
+def _text(values: "pa.Array", amp: bool) -> "pa.Array":
+    """UTF-8 byte strings (or nulls) as text (invalid bytes replaced), XML character
+    references resolved (where ``amp``: there is an ``&``)."""
     try:
-        text = raw.cast(pa.string())
+        text = values.cast(pa.large_string())
     except pa.ArrowInvalid:  # a byte that is no UTF-8 (counted as a repair by the scan)
-        text = pa.array([None if v is None else v.decode("utf-8", "replace") for v in values],
-                        type=pa.string())
-    return pd.Series(text.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan)))
-
-
-def _typed(values: np.ndarray, types: set[str]) -> pd.Series:
-    """A column's text values as r4pm would type them."""
-    text = _text(values)
-    amp = text.str.contains("&", regex=False).fillna(False).to_numpy(dtype=bool)
-    if amp.any():  # XML character references in a few values
-        text = text.copy()
-        text[amp] = [html.unescape(v) for v in text[amp]]
-    kind = next(iter(types)) if len(types) == 1 else "string"
-    if kind == "date":
-        return pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce").astype("datetime64[us, UTC]")
-    if kind in ("int", "float"):
-        numbers = pd.to_numeric(text, errors="coerce")
-        return numbers.astype("int64") if kind == "int" and numbers.notna().all() else numbers.astype(float)
-    if kind == "boolean":
-        flags = (text == "true").astype(object).where(text.notna(), None)
-        return flags.astype(bool) if text.notna().all() else flags
+        text = pa.array([None if v is None else v.decode("utf-8", "replace") for v in values.to_pylist()],
+                        type=pa.large_string())
+    if amp and pc.any(has := pc.fill_null(pc.match_substring(text, "&"), False)).as_py():
+        some = [html.unescape(v) for v in text.filter(has).to_pylist()]  # XML character references
+        text = pc.replace_with_mask(text, has, pa.array(some, pa.large_string()))
     return text
+
+
+def _typed(values: "pa.Array", types: set[str], amp: bool) -> "pa.Array":
+    """A column's values as r4pm would type them: by Arrow where it parses exactly as
+    pandas does (the usual forms), else by pandas."""
+    text = _text(values, amp)
+    kind = next(iter(types)) if len(types) == 1 else "string"
+    if kind in _EXACT and pc.all(pc.match_substring_regex(text, _EXACT[kind])).as_py() is not False:
+        try:
+            typed = text.cast({"date": pa.timestamp("us", "UTC"), "int": pa.int64(), "float": pa.float64()}[kind])
+            return typed.cast(pa.float64()) if kind == "int" and typed.null_count else typed
+        except pa.ArrowInvalid:  # a date out of range and the like: pandas' way (NaT)
+            pass
+    if kind == "boolean":
+        return pc.equal(text, "true")
+    if kind not in ("date", "int", "float"):  # string, id
+        return text
+    series = pd.Series(text.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan)))
+    if kind == "date":
+        series = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce").astype("datetime64[us, UTC]")
+    else:
+        numbers = pd.to_numeric(series, errors="coerce")
+        series = numbers.astype("int64") if kind == "int" and numbers.notna().all() else numbers.astype(float)
+    return pa.Array.from_pandas(series)
 
 
 def _globals(header: bytes) -> dict[str, Found]:
@@ -163,79 +291,20 @@ def _globals(header: bytes) -> dict[str, Found]:
     return out
 
 
-def _piece(text: bytes, defaults: dict[str, Found]) -> tuple[pd.DataFrame, int, set[str]]:
-    """The events of ``text`` (whole traces) as a typed frame, their count and the
-    columns that occur in them (defaults fill, but never add, a column); checks counts."""
-    parts = text.split(b"<event>")
-    if text.count(b"<event") != len(parts) - 1 or text.count(b"<trace") != text.count(b"</trace>"):
-        raise NotStreamable("unusual <event> or <trace> tags")
-    events, gaps = [], [parts[0]]
-    for part in parts[1:]:
-        inside, closed, rest = part.partition(b"</event>")
-        if not closed:
-            raise NotStreamable("an event without its closing tag")
-        events.append(inside)
-        gaps.append(rest)
-    n = len(events)
-    trace_of, trace_texts = _traces(gaps)
-    body = b"\x00".join(events)
-    if _NESTED.search(body):
-        raise NotStreamable("nested attributes inside events")
-    found = _ATTR.findall(body)
-    counts = np.fromiter((e.count(b"key=") for e in events), dtype=np.int64, count=n)
-    if len(found) != int(counts.sum()):
-        raise NotStreamable("attributes written in an unusual form")
-    columns = _Columns(n)
-    columns.add(found, np.repeat(np.arange(n), counts), n)
-    traces = b"\x00".join(trace_texts)
-    if _NESTED.search(traces):
-        raise NotStreamable("nested attributes of a trace")
-    trace_found = _ATTR.findall(traces)
-    per_trace = np.fromiter((t.count(b"key=") for t in trace_texts), dtype=np.int64, count=len(trace_texts))
-    if len(trace_found) != int(per_trace.sum()):
-        raise NotStreamable("trace attributes written in an unusual form")
-    owners = np.repeat(np.arange(len(trace_texts)), per_trace)
-    columns.add(trace_found, owners, len(trace_texts), "case:", spread=trace_of)
-    observed = set(columns.values)
-    columns.fill(defaults["event"], "")
-    columns.fill(defaults["trace"], "case:")
-    return columns.frame(), n, observed
-
-
-def _traces(gaps: list[bytes]) -> tuple[np.ndarray, list[bytes]]:
-    """For each event (the text before event i is ``gaps[i]``; the last gap follows the
-    last event), the index of its trace; and each trace's own attribute text, wherever
-    it stands among its events (before, between or after them)."""
-    trace_of = np.empty(len(gaps) - 1, dtype=np.int64)
-    texts: list[bytes] = []
-    for i, gap in enumerate(gaps):
-        segments = gap.split(b"<trace")
-        if texts:
-            texts[-1] += segments[0]
-        for segment in segments[1:]:
-            texts.append(segment[segment.index(b">") + 1:])
-        if i < len(trace_of):
-            if not texts:
-                raise NotStreamable("an event outside a trace")
-            trace_of[i] = len(texts) - 1
-    return trace_of, texts
-
-
 class _Writer:
-    """Receives the file's bytes (as the checking pass reads them) and writes parts."""
+    """Receives the file's bytes (as the checking pass reads them) and hands each piece
+    to ``pool``, which parses it and writes it as a part while the next piece is read."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.buffer = b""
+    def __init__(self, folder: Path, pool: ThreadPoolExecutor) -> None:
+        self.folder, self.pool, self.buffer, self.size = folder, pool, b"", 0
         self.pending: list[bytes] = []
-        self.size = 0
-        self.started = False
         self.parts: list[Path] = []
+        self.jobs: deque[Future] = deque()  # the parts being written, in order
+        self.started = self.closed = False
         self.events = 0
-        self.closed = False
+        self.error: OSError | None = None  # what stopped the copy (a full disk)
         self.globals: dict[str, Found] = {"trace": [], "event": []}
         self.observed: set[str] = set()
-
 
     def write(self, data: bytes) -> None:
         self.pending.append(data)
@@ -256,31 +325,36 @@ class _Writer:
             self.flush(final=False)
 
     def flush(self, final: bool) -> None:
-        """Write the whole traces in the buffer as one part (all of them when ``final``)."""
+        """Hand the whole traces in the buffer on as one part (all of them, and wait
+        for every part, when ``final``)."""
         if final:
             self.write(b"")
             self.buffer += b"".join(self.pending)
             self.pending, self.size = [], 0
         cut = self.buffer.rfind(b"</trace>") + len(b"</trace>")
-        if cut < len(b"</trace>"):
-            return
-        text, self.buffer = self.buffer[:cut], self.buffer[cut:]
-        if b"<event" not in text:
-            return
-        part = self.folder / f"part-{len(self.parts):05d}.parquet"
-        self.parts.append(part)
-        n, observed = _write_part(text, self.globals, part)
-        self.events += n
-        self.observed |= observed
+        if cut >= len(b"</trace>"):
+            text, self.buffer = self.buffer[:cut], self.buffer[cut:]
+            if b"<event" in text:
+                self.parts.append(self.folder / f"part-{len(self.parts):05d}.arrow")
+                self.jobs.append(self.pool.submit(_write_part, text, self.globals, self.parts[-1]))
+        while len(self.jobs) > (0 if final else WORKERS):  # at most so many pieces in memory
+            try:
+                n, observed = self.jobs.popleft().result()
+            except OSError as exc:  # kept: the checking pass goes on without its copy
+                self.error = exc
+                raise
+            self.events += n
+            self.observed |= observed
 
     def close(self) -> None:
         self.closed = True
 
 
 def _write_part(text: bytes, defaults: dict[str, Found], part: Path) -> tuple[int, set[str]]:
-    """Parse one piece and write it as a Parquet part; its event count and columns."""
-    frame, n, observed = _piece(text, defaults)
-    frame.to_parquet(part, index=False, compression=None)
+    """Parse one piece and write it as an Arrow part; its event count and columns."""
+    table, n, observed = _piece(text, defaults)
+    with pa.OSFile(str(part), "wb") as sink, pa.ipc.new_file(sink, table.schema) as ipc:
+        ipc.write_table(table)
     return n, observed
 
 
@@ -303,9 +377,12 @@ def convert_xes(path: Path, out: Path, limits: Limits | None = None) -> ConvertR
     """
     from rpa_scout.io.xes import scan_xes
 
-    with tempfile.TemporaryDirectory(prefix="rpa_scout_xes_") as folder:
-        writer = _Writer(Path(folder))
+    with tempfile.TemporaryDirectory(prefix="rpa_scout_xes_") as folder, \
+            ThreadPoolExecutor(WORKERS, thread_name_prefix="rpa_scout_xes") as pool:
+        writer = _Writer(Path(folder), pool)
         scan = scan_xes(path, limits or Limits(), sink=writer)
+        if writer.error is not None:
+            raise writer.error
         writer.flush(final=True)
         if not writer.parts:
             raise InputError(f"{path.name}: the XES file holds no events")
@@ -315,10 +392,6 @@ def convert_xes(path: Path, out: Path, limits: Limits | None = None) -> ConvertR
 
 def read_cached(path: Path, cached: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     """The events of a converted log and the repairs made while converting it."""
-    import json
-
-    import pyarrow.parquet as pq
-
     from rpa_scout.io.xes import REPAIR_UTF8
 
     table = pq.read_table(cached)
@@ -330,29 +403,26 @@ def read_cached(path: Path, cached: Path) -> tuple[pd.DataFrame, dict[str, int]]
 def _join(parts: list[Path], out: Path, observed: set[str], repairs: dict[str, int]) -> list[str]:
     """Write the parts as one Parquet file with one schema (types widened where the
     pieces differ), one part in memory at a time."""
-    import json
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schemas = [pq.read_schema(p) for p in parts]
+    schemas = []
+    for part in parts:
+        with pa.memory_map(str(part)) as source:
+            schemas.append(pa.ipc.open_file(source).schema)
     names = sorted({n for s in schemas for n in s.names} & observed)
     types = {n: _wider([s.field(n).type for s in schemas if n in s.names]) for n in names}
     schema = pa.schema([(n, types[n]) for n in names],
                        metadata={b"rpa_scout.repairs": json.dumps(repairs).encode()})
     with atomic_path(out) as tmp, pq.ParquetWriter(tmp, schema) as sink:
         for part in parts:
-            table = pq.read_table(part)
-            arrays = [table.column(n).cast(types[n]) if n in table.column_names
-                      else pa.nulls(table.num_rows, types[n]) for n in names]
-            sink.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            with pa.memory_map(str(part)) as source:
+                table = pa.ipc.open_file(source).read_all()
+                arrays = [table.column(n).cast(types[n]) if n in table.column_names
+                          else pa.nulls(table.num_rows, types[n]) for n in names]
+                sink.write_table(pa.Table.from_arrays(arrays, schema=schema))
     return names
 
 
 def _wider(types: list) -> object:
     """One Arrow type for a column's types in several pieces."""
-    import pyarrow as pa
-
     distinct = list(dict.fromkeys(types))
     if len(distinct) == 1:
         return distinct[0]
