@@ -183,7 +183,7 @@ def test_repairs_of_a_cached_xes_stay_in_the_language(tmp_path):
                      b'<date key="time:timestamp" value="2024-01-05T10:00:00+02:00"/></event>\n<event>'
                      b'<string key="concept:name" value="B"/><date key="time:timestamp" '
                      b'value="2024-01-05T11:00:00+02:00"/></event>\n</trace></log>\n')
-    for parser in ("tallennettu nimellä", "Parquet-välimuisti"):  # parsed and kept, then read from the cache
+    for parser in ("välimuistissa nimellä", "Parquet-välimuisti"):  # streamed and kept, then read from the cache
         _, report = read_log(path)
         lines = report.lines(Lang("fi"))
         assert "korjattu: teksti: virheelliset UTF-8-tavut korvattu merkillä U+FFFD: 1" in lines

@@ -84,11 +84,12 @@ def test_what_the_fast_path_cannot_read_goes_to_the_full_parser(tmp_path):
 
 
 @pytest.mark.parametrize("whole", [True, False], ids=["parsed whole, then kept", "streamed"])
-def test_the_cache_is_read_the_second_time_and_replaced_when_damaged(tmp_path, monkeypatch, whole):
-    from rpa_scout.io import xes
-
-    monkeypatch.setattr(xes, "WHOLE_PARSE_BYTES", 1 << 30 if whole else 0)
-    path = _xes(tmp_path, TRACES, "cached.xes.gz")
+def test_the_cache_is_read_the_second_time_and_replaced_when_damaged(tmp_path, whole):
+    """Streamed when the converter reads the file exactly; parsed whole by r4pm and kept
+    the same way when it does not (a nested attribute)."""
+    nested = TRACES.replace('<int key="m" value="9"/>',
+                            '<list key="m"><values><int key="x" value="1"/></values></list>')
+    path = _xes(tmp_path, nested if whole else TRACES, "cached.xes.gz")
     path.write_bytes(gzip.compress(path.read_bytes()))
     first, parser, _ = read_xes_table(path)
     assert parser.startswith("r4pm (Rust) (kept as .cached.xes.gz." if whole
@@ -113,7 +114,7 @@ def test_a_changed_log_gets_a_new_cache(tmp_path):
     read_xes_table(path)
     path.write_text(HEAD + TRACES.replace("c2", "c3") + "</log>\n", encoding="utf-8")
     frame, parser, _ = read_xes_table(path)
-    assert "kept as" in parser and "c3" in set(frame["case:concept:name"])
+    assert "cached as" in parser and "c3" in set(frame["case:concept:name"])
     assert len(list(tmp_path.glob(".log.xes.*.parquet"))) == 2
 
 

@@ -247,8 +247,10 @@ def normalised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, dict[str, int]]:
-    """The cached Parquet of ``path``, converting it first when there is none; ``None``
-    when the streaming converter cannot read the file exactly."""
+    """The cached Parquet of ``path``, made first when there is none: by the streaming
+    converter (faster than r4pm and flat in memory), or for a file it cannot read exactly
+    by the full parser, whose result is kept the same way; ``None`` when no cache can be
+    written."""
     from rpa_scout.io.xes_stream import (NotStreamable, cache_path, content_key, convert_xes,
                                          read_cached)
 
@@ -260,38 +262,19 @@ def _via_parquet(path: Path, limits: Limits) -> tuple[pd.DataFrame | None, str, 
         except Exception:  # noqa: BLE001 - a damaged cache: convert again
             with contextlib.suppress(OSError):
                 cached.unlink()
-    if xml_bytes(path) <= WHOLE_PARSE_BYTES:  # r4pm is quicker and fits: parse, then keep
-        frame, parser, repairs = _parse(path, limits)
-        with contextlib.suppress(OSError):
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            _keep(normalised(frame), cached, repairs)
-            parser = Message("load.parser.kept", parser=parser, name=cached.name)
-        return frame, parser, repairs
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         result = convert_xes(path, cached, limits)
-    except NotStreamable:
-        return None, "", {}
+    except NotStreamable:  # the full parser reads it; keep what it read
+        frame, parser, repairs = _parse(path, limits)
+        with contextlib.suppress(OSError):
+            _keep(normalised(frame), cached, repairs)
+            parser = Message("load.parser.kept", parser=parser, name=cached.name)
+        return frame, parser, repairs
     except OSError:  # no place to keep a cache: read without one
         return None, "", {}
     frame, _ = read_cached(path, cached)
     return frame, Message("load.parser.streaming", name=cached.name), result.repairs
-
-
-#: XML up to this size is parsed whole by r4pm (faster; its memory is a few times the
-#: file); a bigger file streams through the converter at flat memory.
-WHOLE_PARSE_BYTES = 256 << 20
-
-
-def xml_bytes(path: Path) -> int:
-    """The XML's size: the file's, or for gzip the size its trailer states (a hint)."""
-    size = path.stat().st_size
-    if not is_gzip(path) or size < 18:
-        return size
-    with open(path, "rb") as fh:
-        fh.seek(-4, 2)
-        stated = int.from_bytes(fh.read(4), "little")
-    return max(stated, size)  # the trailer holds the size modulo 4 GiB
 
 
 def _keep(frame: pd.DataFrame, cached: Path, repairs: dict[str, int]) -> None:
