@@ -456,16 +456,20 @@ def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | No
               help="Parquet file (default: LOG's name with .parquet, in the current folder).")
 @click.option("--max-bytes", type=ByteSize(), default=None,
               help="Read at most this much (uncompressed) data [default: 4G].")
+@output_options
 @_fail_cleanly
-def convert_command(log: Path, out: Path | None, max_bytes: int | None) -> None:
+def convert_command(log: Path, out: Path | None, max_bytes: int | None, lang: str | None, quiet: bool) -> None:
     """Convert the XES log LOG to Parquet in one streaming pass, at flat memory.
 
     Every command also keeps such a copy beside an XES log by itself (--no-cache to
     switch it off); convert writes one where you say.
     """
     from rpa_scout.io.commands import convert_file
+    from rpa_scout.lang import Lang, lang_from_environment
 
-    say(convert_file(log, out, max_bytes=max_bytes))
+    lines = convert_file(log, out, max_bytes=max_bytes, lang=Lang(lang or lang_from_environment()))
+    if not quiet:
+        say(lines)
 
 
 @main.command(epilog=_examples(

@@ -138,6 +138,13 @@ def test_convert_command(tmp_path):
     assert bad.exit_code == 1
     assert bad.output == ("Error: ostolaskut.csv.gz: convert turns XES into Parquet; CSV, Excel and "
                           "Parquet logs are read directly\n")
+    finnish = CliRunner().invoke(main, ["convert", str(SAMPLES / "rakennuslupa.xes.gz"), "--out", str(out),
+                                        "--lang", "fi"])
+    assert finnish.output.startswith(f"40\xa0500 tapahtumaa tiedostosta rakennuslupa.xes.gz kirjoitettu "
+                                     f"tiedostoon {out} ")
+    assert finnish.output.rstrip().endswith("tapahtumaa/s, virtaava lukija)")
+    quiet = CliRunner().invoke(main, ["convert", str(SAMPLES / "rakennuslupa.xes.gz"), "--out", str(out), "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
 
 
 def test_unusual_spacing_ids_and_key_text_in_values_convert_identically(tmp_path):

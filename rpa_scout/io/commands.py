@@ -21,7 +21,7 @@ from rpa_scout.errors import ConfigError
 from rpa_scout.io.files import check_input, check_output
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, format_of, names
 from rpa_scout.io.progress import SILENT, Progress
-from rpa_scout.lang import Lang
+from rpa_scout.lang import Lang, Message
 from rpa_scout.settings import Settings
 
 if TYPE_CHECKING:  # the heavy modules are imported where they are used: errors come fast
@@ -479,8 +479,10 @@ def generate_file(process: str, cases: int, seed: int, out: Path, *,
             lang.t("generate.truth", path=truth)]
 
 
-def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | None = None) -> list[str]:
-    """Convert an XES log to Parquet (streaming, flat memory); says what was written.
+def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | None = None,
+                 lang: Lang | None = None) -> list[str]:
+    """Convert an XES log to Parquet (streaming, flat memory); says what was written, in
+    ``lang`` (English by default).
 
     ``out`` defaults to the log's name with ``.parquet``. A file the streaming reader
     cannot read exactly is read by the full parser and written all the same.
@@ -515,7 +517,7 @@ def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | 
     limits = Limits.with_max_bytes(max_bytes)
     try:
         events = convert_xes(path, out, limits).events
-        how = "streaming"
+        how = Message("convert.streaming")
     except NotStreamable as exc:
         from rpa_scout.io.files import atomic_path
         from rpa_scout.io.xes import read_xes_table
@@ -523,7 +525,8 @@ def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | 
         frame, _parser, _repairs = read_xes_table(path, limits, cache=False)
         with atomic_path(out) as tmp:
             frame.to_parquet(tmp, index=False)
-        events, how = len(frame), f"full parser ({exc})"
+        events, how = len(frame), Message("convert.full", why=str(exc))
     seconds = time.perf_counter() - started
-    return [f"{events:,} events of {path.name} written to {out} in {seconds:.1f} s "
-            f"({events / max(seconds, 1e-9):,.0f} events/s, {how})"]
+    lang = lang or Lang("en")
+    return [lang.t("convert.written", events=events, name=path.name, path=out, seconds=seconds,
+                   rate=events / max(seconds, 1e-9), how=how)]

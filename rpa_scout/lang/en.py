@@ -411,6 +411,9 @@ MESSAGES: dict[str, str] = {
     "variants.line": "{rank:>3}. {cases:>9} cases  {share:>7}  (cum. {cumulative:>7})  {steps:>3} steps  {variant}",
     "generate.wrote": "wrote {events:n0} events of {cases:n0} {process} cases to {path}",
     "generate.truth": "ground truth in {path}",
+    "convert.written": "{events:n0} events of {name} written to {path} in {seconds:n1} s ({rate:n0} events/s, {how})",
+    "convert.streaming": "streaming",
+    "convert.full": "full parser: {why}",
     # spreadsheet
     "sheet.candidates": "Candidates",
     "sheet.bots": "Per bot",
