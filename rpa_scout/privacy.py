@@ -39,15 +39,15 @@ def resolve_key(key: str | None = None) -> tuple[bytes, str]:
     return secrets.token_bytes(32), "random"
 
 
-def pseudonym(name: str, key: bytes) -> str:
-    """``person-`` and 10 hex digits of HMAC-SHA256(key, name).
+def pseudonym(name: str, key: bytes, digits: int = 10) -> str:
+    """``person-`` and ``digits`` hex digits of HMAC-SHA256(key, name).
 
     Example:
         >>> from rpa_scout.privacy import pseudonym
         >>> pseudonym("Aino Virtanen", b"k")
         'person-5737e3e5e7'
     """
-    return "person-" + hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
+    return "person-" + hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()[:digits]
 
 
 def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColumns = XES) -> pd.DataFrame:
@@ -73,7 +73,21 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     # Decide once per distinct name (a log has thousands of rows per account).
     codes, names = pd.factorize(res, sort=False)
     kinds = account_kinds(pd.Series(names, dtype="string"))
-    shown = [pseudonym(str(n), secret) if k == PERSON_ACCOUNT else str(n) for n, k in zip(names, kinds)]
+    shown = _distinct_names(names, kinds, secret)
     values = pd.array(shown + [pd.NA], dtype="string")  # code -1 (missing) takes the last
     out[columns.resource] = pd.Series(values.take(codes), index=out.index, dtype="string")
     return out
+
+
+def _distinct_names(names, kinds, secret: bytes) -> list[str]:
+    """Each name's shown form: a pseudonym for a person, the name itself otherwise. Ten
+    hex digits (40 bits) almost never collide (about 5 in 100,000 logs of 10,000 people);
+    when two accounts would share one, every pseudonym gets the full 64, so that no two
+    people are ever merged."""
+    for digits in (10, 64):
+        shown = [pseudonym(str(n), secret, digits) if k == PERSON_ACCOUNT else str(n)
+                 for n, k in zip(names, kinds)]
+        if len(set(shown)) == len(shown):
+            break
+    return shown
+

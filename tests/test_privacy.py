@@ -22,3 +22,18 @@ def test_random_key_when_none(monkeypatch):
     assert pseudonymise(log)["org:resource"][0] != pseudonymise(log)["org:resource"][0]
     monkeypatch.setenv("RPA_SCOUT_KEY", "env-key")
     assert pseudonymise(log)["org:resource"][0] == pseudonym("Aino", b"env-key")
+
+
+def test_two_people_are_never_merged_by_a_shared_pseudonym(monkeypatch):
+    """Ten hex digits almost never collide; when they would, every pseudonym is the full
+    hash, so two accounts never become one person."""
+    from rpa_scout import privacy
+
+    real = privacy.pseudonym
+    monkeypatch.setattr(privacy, "pseudonym",
+                        lambda name, key, digits=10: "person-same" if digits == 10 else real(name, key, digits))
+    log = pd.DataFrame({"org:resource": ["Aino Virtanen", "Bo Ek", "SYSTEM", "Aino Virtanen"]})
+    shown = pseudonymise(log, key="k")["org:resource"].tolist()
+    assert shown == [real("Aino Virtanen", b"k", 64), real("Bo Ek", b"k", 64), "SYSTEM",
+                     real("Aino Virtanen", b"k", 64)]
+    assert len(shown[0]) == len("person-") + 64 and shown[0] != shown[1]
