@@ -157,3 +157,22 @@ def test_unusual_spacing_ids_and_key_text_in_values_convert_identically(tmp_path
                       '<event><string key="concept:name" value="C"/></event></trace>\n'), tmp_path)
     assert fast["n"].tolist()[:2] == [3, 4] and fast["org:resource"].tolist()[0] == "key=R1"
     assert fast["m"].tolist()[2] == "0b9d3c2e-6b3f-4f7a-9a1e-2f8a5b6c7d8e"
+
+
+def test_a_read_only_folder_gets_no_cache_file(tmp_path, monkeypatch):
+    """A data folder marked read-only is left as it is (even for root, who could write
+    there): the Parquet copy goes to the user's cache folder."""
+    import os
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = _xes(folder, TRACES, "log.xes")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    os.chmod(folder, 0o555)
+    try:
+        read_xes_table(path)
+        assert not list(folder.glob(".*.parquet"))
+        assert len(list((tmp_path / "cache" / "rpa_scout").glob("log.xes.*.parquet"))) == 1
+    finally:
+        os.chmod(folder, 0o755)
+

@@ -85,9 +85,10 @@ def content_key(path: Path) -> str:
 def cache_path(path: Path, key: str) -> Path:
     """``.NAME.KEY.parquet`` beside the log, or in the user's cache folder
     (``$XDG_CACHE_HOME/rpa_scout`` or ``~/.cache/rpa_scout``) when that folder is not
-    writable."""
+    writable, or is marked read-only (no write permission for anyone: root could still
+    write there, but a shared data folder so marked is not meant to be written)."""
     beside = path.with_name(f".{path.name}.{key}.parquet")
-    if os.access(path.parent, os.W_OK):
+    if os.access(path.parent, os.W_OK) and os.stat(path.parent).st_mode & 0o222:
         return beside
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rpa_scout"
     return home / f"{path.name}.{key}.parquet"
