@@ -22,7 +22,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError
-from rpa_scout.lang import Lang, english
+from rpa_scout.lang import Lang, Message, english
 
 if TYPE_CHECKING:  # pragma: no cover
     from rpa_scout.rank import Ranking
@@ -237,9 +237,31 @@ def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "R
     # interval looks up names that are not there
     bootstrap = None if ranking.bootstrap is None else ranking.bootstrap.rename(columns=shown)
     method_error = None if ranking.method_error is None else ranking.method_error.rename(index=shown)
-    evidence = {show(str(a), labels): why for a, why in ranking.evidence.items()}
+    evidence = {show(str(a), labels): relabel_message(why, labels) for a, why in ranking.evidence.items()}
+    if not excluded.empty and "evidence" in excluded.columns and "activity_code" in excluded.columns:
+        excluded["evidence"] = [str(evidence.get(show(str(a), labels), why))
+                                for a, why in zip(excluded["activity_code"], excluded["evidence"])]
     return replace(ranking, candidates=candidates, excluded=excluded, evidence=evidence,
                    bootstrap=bootstrap, method_error=method_error)
+
+
+def relabel_message(text: str, labels: Mapping[str, str] | None) -> str:
+    """``text`` with the steps it names (a :class:`~rpa_scout.lang.Message`'s ``step``
+    values, however deep) shown by their display names; other text as it is.
+
+    Example:
+        >>> from rpa_scout.lang import Lang
+        >>> why = Message("evidence.share", share=0.9, reason=Message("evidence.recorded_with",
+        ...                                                          seconds=5, step="Tiliöinti"))
+        >>> relabel_message(why, {"Tiliöinti": "Cost-centre coding"}).render(Lang("en"))
+        "90% recorded within 5 s with the account's step 'Cost-centre coding'"
+    """
+    if not labels or not isinstance(text, Message):
+        return text
+    values = {k: show(str(v), labels) if k == "step" else relabel_message(v, labels) if isinstance(v, str)
+              else [relabel_message(x, labels) for x in v] if isinstance(v, (list, tuple)) else v
+              for k, v in text.values.items()}
+    return Message(text.key, **values)
 
 
 def find_activity(name: str, activities: Iterable[str], labels: Mapping[str, str] | None = None,

@@ -107,3 +107,25 @@ def test_bpic15_names_its_codes_n_to_1():
 def test_sample_log_without_a_label_column_has_no_suggestion():
     log, _ = read_log(SAMPLES / "ostolaskut.csv.gz")
     assert [s.column for s in suggest_labels(log)] == ["activity_en"]
+
+
+def test_steps_named_inside_the_evidence_take_their_display_names():
+    """With labels, "recorded within 10 s with the account's step 'X'" names X by its label
+    too, in the evidence and in the excluded table; without, by the log's own name."""
+    import re
+
+    from rpa_scout import rank_candidates
+    from rpa_scout.labels import labelled_ranking
+    from rpa_scout.lang import Lang, render
+
+    log, _ = read_log(SAMPLES / "rakennuslupa.xes.gz")
+    labels = activity_labels(log, "activity_en")
+    ranking = rank_candidates(log)
+    shown = labelled_ranking(ranking, labels)
+    steps = lambda texts: {s for t in texts for s in re.findall(r"step '([^']+)'", t)}  # noqa: E731
+    before = steps(str(w) for w in ranking.evidence.values())
+    after = steps(str(w) for w in shown.evidence.values())
+    assert before and before <= set(labels) and after == {labels[s] for s in before}
+    assert steps(shown.excluded["evidence"]) <= set(labels.values())
+    finnish = " ".join(render(w, Lang("fi")) for w in shown.evidence.values())
+    assert all(name in finnish for name in after) and not any(f"'{s}'" in finnish for s in before)
