@@ -95,12 +95,30 @@ def repeated_rows(frame: pd.DataFrame, *, columns: LogColumns = XES) -> np.ndarr
         after, before = case.iloc[1:].reset_index(drop=True), case.iloc[:-1].reset_index(drop=True)
         same = (after == before).to_numpy(dtype=bool) & (ts[1:] == ts[:-1])
         candidates = np.r_[same, False] | np.r_[False, same]
+        candidates = _narrowed(frame, candidates, np.cumsum(np.r_[True, ~same]),
+                               [c for c in (columns.lifecycle, columns.activity, columns.resource)
+                                if c in frame.columns])
     else:
         candidates = frame.duplicated(subset=keys, keep=False).to_numpy(dtype=bool)
     dup = np.zeros(len(frame), dtype=bool)
     if candidates.any():
         dup[candidates] = frame.loc[candidates].duplicated(keep="first").to_numpy(dtype=bool)
     return dup
+
+
+def _narrowed(frame: pd.DataFrame, candidates: np.ndarray, run: np.ndarray,
+              columns: list[str]) -> np.ndarray:
+    """``candidates`` less the rows that no other row of their run (same case and instant)
+    matches in one of ``columns``: they cannot repeat a row. Column by column, so that
+    the common ties (a step's start and complete at one instant) drop out on the first."""
+    for column in columns:
+        rows = np.flatnonzero(candidates)
+        if len(rows) == 0:
+            break
+        pair = pd.DataFrame({"run": run[rows], "v": frame[column].array.take(rows)})
+        candidates = candidates.copy()
+        candidates[rows] = pair.duplicated(keep=False).to_numpy(dtype=bool)
+    return candidates
 
 
 def export_duplicates(frame: pd.DataFrame, event_id: str, *,

@@ -181,6 +181,7 @@ def test_repeated_rows_is_pandas_duplicated_in_any_order(seed):
         "time:timestamp": pd.to_datetime("2024-02-01", utc=True)
         + pd.to_timedelta(rng.integers(0, 6, n), unit="min"),
         "org:resource": pd.Series(rng.choice(["Päivi", "Jussi", None], n), dtype="string"),
+        "lifecycle:transition": pd.Series(rng.choice(["start", "complete"], n), dtype="string"),
     })
     ordered = log.sort_values(["case:concept:name", "time:timestamp"], kind="stable").reset_index(drop=True)
     for frame in (ordered, log):
