@@ -16,7 +16,7 @@ from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS, in_case_time_order,
-                                 lifecycle_counts, normalise_transition, transition_words)
+                                 lifecycle_counts, normalise_transition, transition_codes, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
@@ -333,17 +333,18 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
     With no ``start``, every ``complete`` is an unmatched instance of its own and
     nothing is paired, so the counts follow from counting transitions.
     """
-    trans = normalise_transition(log[XES.lifecycle])
+    codes, names = transition_codes(log[XES.lifecycle])
+    count = np.bincount(codes, minlength=len(names))
     own_starts = XES.start_timestamp in log.columns and log[XES.start_timestamp].notna().any()
-    if (trans == START).any() or own_starts:
+    if count[names == START].sum() or own_starts:
         return lifecycle_counts(log)
-    completes = int((trans == COMPLETE).sum())
+    completes = int(count[names == COMPLETE].sum())
     return {
         COUNT_NAMES["instances"]: completes,
         COUNT_NAMES["paired"]: 0,
         COUNT_NAMES["unmatched_complete"]: completes,
         COUNT_NAMES["unmatched_start"]: 0,
-        COUNT_NAMES["non_work"]: int((~trans.isin(list(WORK_TRANSITIONS))).sum()),
+        COUNT_NAMES["non_work"]: int(count[~np.isin(names, list(WORK_TRANSITIONS))].sum()),
     }
 
 

@@ -78,12 +78,35 @@ def normalise_transition(values: pd.Series) -> pd.Series:
         ['start', 'complete', 'complete', 'start', 'odottaa']
     """
     codes, texts = as_text(values)  # a lifecycle column has a few distinct values
+    return from_text(codes, _normalised(texts), COMPLETE, values)
+
+
+def transition_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`normalise_transition` as a code per row and the distinct transitions the
+    codes stand for, without building the text column (ten million rows of it take
+    longer than the rest of the pairing's bookkeeping).
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout.lifecycle import transition_codes
+        >>> codes, names = transition_codes(pd.Series(["Aloitettu", " valmis", None, "START"]))
+        >>> names[codes].tolist()
+        ['start', 'complete', 'complete', 'start']
+    """
+    codes, texts = as_text(values)
+    distinct = np.append(_normalised(texts).to_numpy(dtype=object), COMPLETE).astype(str)
+    names, of_text = np.unique(distinct, return_inverse=True)
+    return of_text[codes], names.astype(object)  # code -1 (missing) takes the last: complete
+
+
+def _normalised(texts: pd.Series) -> pd.Series:
+    """Distinct lifecycle texts stripped, lower-cased, translated; blank or missing is complete."""
     text = texts.str.strip().str.lower()
     words = {value: TRANSITION_WORDS[_word(value)] for value in text.dropna().unique()
              if _word(value) in TRANSITION_WORDS and value != TRANSITION_WORDS[_word(value)]}
     if words:
         text = text.replace(words)
-    return from_text(codes, text.fillna(COMPLETE).mask(text == "", COMPLETE), COMPLETE, values)
+    return text.fillna(COMPLETE).mask(text == "", COMPLETE)
 
 
 def _word(value: str) -> str:
@@ -237,8 +260,7 @@ def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
     count of starts minus completes; a complete finds no open start exactly where S
     drops to a new minimum below zero. The k-th matched complete takes the k-th start.
     """
-    codes, names = pd.factorize(normalise_transition(log[columns.lifecycle]))
-    names = np.asarray(names, dtype=object)  # a few distinct values
+    codes, names = transition_codes(log[columns.lifecycle])  # a few distinct names
     trans = names[codes]
     work = np.isin(names, list(WORK_TRANSITIONS))[codes]
     # A complete with its own start timestamp is a whole instance: nothing to pair.
