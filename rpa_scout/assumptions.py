@@ -89,8 +89,7 @@ class Economics:
             if isinstance(value, float | int) and not isinstance(value, bool) and value < 0:
                 raise ConfigError.refused(f.name, f"must not be negative, got {value}")
         if self.fte_hours <= 0:
-            raise ConfigError.refused("fte_hours", f"must be positive, got {self.fte_hours}",
-                                      f"--fte-hours must be positive, got {self.fte_hours}")
+            raise ConfigError.refused("fte_hours", f"must be positive, got {self.fte_hours}")
         if self.payback_horizon_months <= 0:
             raise ConfigError.refused("payback_horizon_months", f"must be positive, got {self.payback_horizon_months}")
 

@@ -30,7 +30,7 @@ def test_payback():
     (lambda: RankConfig(sort_by="colour"),
      "unknown sort key 'colour'; choose one of hours, fit, volume, handling, euros, payback"),
     (lambda: RankConfig(bootstrap_rounds=0), "bootstrap_rounds must be at least 1, got 0"),
-    (lambda: Economics(fte_hours=0), "--fte-hours must be positive, got 0"),
+    (lambda: Economics(fte_hours=0), "fte_hours must be positive, got 0"),  # the field, as built in Python
     (lambda: Economics(day_rate=-1), "day_rate must not be negative, got -1"),
 ])
 def test_config_validation(make, message):
