@@ -5,7 +5,7 @@ import pytest
 
 from rpa_scout import read_log
 from rpa_scout.errors import ConfigError
-from rpa_scout.graph import END, START, discover_graph, filter_graph
+from rpa_scout.graph import END, START, discover_graph, filter_graph, graph_of_instances
 from rpa_scout._quiet import pm4py
 from tests.conftest import shared_log
 
@@ -141,3 +141,19 @@ def test_subgraphs_do_not_depend_on_the_string_hash():
                for seed in (1, 2, 3, 4)}
     assert len(outputs) == 1
     assert '"a40"' in next(iter(outputs))
+
+
+def _same_graph(a: nx.DiGraph, b: nx.DiGraph) -> bool:
+    return (a.graph == b.graph and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+            and {(u, v): d for u, v, d in a.edges(data=True)} == {(u, v): d for u, v, d in b.edges(data=True)})
+
+
+@pytest.mark.parametrize("path", ["eventlogs/ostolaskut.csv.gz", "bpic2012/bpic2012.xes.gz"])
+def test_graph_of_the_handling_instances_is_the_logs_graph(path):
+    """The HTML report draws its map from the ranking's instances instead of pairing the
+    log again: the graph must be the log's own (BPIC12: schedule events, start/complete)."""
+    from rpa_scout import estimate_handling_time
+
+    log, _ = read_log(path if path.startswith("eventlogs") else shared_log(path))
+    instances = estimate_handling_time(log).instances
+    assert _same_graph(discover_graph(log), graph_of_instances(instances))

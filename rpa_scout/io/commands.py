@@ -407,7 +407,7 @@ def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, 
 
     graph, note, subtitle = None, "", ""
     if fmt == "html":  # the candidates and the steps around them: a map dot can draw
-        graph, note = _report_map(ranking, frame, top, include_all, lang)
+        graph, note = _report_map(ranking, top, include_all, lang)
         subtitle = _subtitle(frame, name, lang)
         if labels:
             import networkx as nx
@@ -418,12 +418,12 @@ def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, 
                   subtitle=subtitle)
 
 
-def _report_map(ranking, frame: pd.DataFrame, top: int, include_all: bool, lang: Lang):
+def _report_map(ranking, top: int, include_all: bool, lang: Lang):
     """The map of the report: the shown candidates (then the biggest knocked-out steps)
     and their neighbours, each activity marked with its role."""
     from rpa_scout.drawing import neighbourhood
     from rpa_scout.explain import why_not_label
-    from rpa_scout.graph import discover_graph
+    from rpa_scout.graph import graph_of_instances
     from rpa_scout.present import export_table
     from rpa_scout.render import mark_roles
 
@@ -436,7 +436,7 @@ def _report_map(ranking, frame: pd.DataFrame, top: int, include_all: bool, lang:
         why = {str(r.candidate): why_not_label(r, lang) for r in rest.itertuples(index=False)}
     else:
         why = {}
-    full = discover_graph(frame)
+    full = graph_of_instances(ranking.handling.instances)  # the log's map, paired once
     graph, note = neighbourhood(full, names, max_activities=REPORT_MAP_ACTIVITIES, lang=lang)
     graph.graph["totals"] = (sum(1 for _, d in full.nodes(data=True) if d.get("kind") == "activity"),
                              full.number_of_edges())
