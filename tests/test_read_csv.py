@@ -5,6 +5,7 @@ import pytest
 
 from rpa_scout import ColumnError, InputError, read_log
 from rpa_scout.load_report import RepeatedEvents
+from tests.conftest import shared_log
 
 
 def _data_rows(text: str) -> int:
@@ -176,6 +177,28 @@ def test_ambiguous_header_is_refused(write):
         read_log(write("amb.csv", text))
     assert str(err.value) == ("amb.csv: the header fits several column presets (fi, csv); choose one with "
                               "--preset or name the columns with --case/--activity/--timestamp")
+
+
+def test_repeated_text_attributes_become_categories_with_their_values(write):
+    path = write("k.csv", "case;activity;resource;timestamp;channel;note\n"
+                          "c1;A;Anna;2024-01-02 10:00;paperi;first\n"
+                          "c1;B;Anna;2024-01-02 11:00;paperi;second\n"
+                          "c2;A;Anna;2024-01-03 10:00;verkko;third\n"
+                          "c2;B;Ben;2024-01-03 11:00;verkko;fourth\n"
+                          "c3;A;Ben;2024-01-04 10:00;paperi;fifth\n"
+                          "c3;B;Ben;2024-01-04 11:00;;sixth\n")
+    log, _ = read_log(path)
+    assert isinstance(log["channel"].dtype, pd.CategoricalDtype)       # 3 values in 6 rows
+    assert log["channel"].astype(object).tolist() == ["paperi", "paperi", "verkko", "verkko", "paperi", ""]
+    assert not isinstance(log["note"].dtype, pd.CategoricalDtype)      # every value distinct
+    for role in ("case:concept:name", "concept:name", "org:resource"):  # roles stay text
+        assert isinstance(log[role].dtype, pd.StringDtype)
+
+
+def test_wide_real_log_attributes_take_a_fraction_of_the_memory():
+    log, _ = read_log(shared_log("bpic2020/PermitLog.xes.gz"))
+    as_text = log.astype({c: "str" for c in log.columns if isinstance(log[c].dtype, pd.CategoricalDtype)})
+    assert log.memory_usage(deep=True).sum() < as_text.memory_usage(deep=True).sum() / 4
 
 
 def test_plain_number_attributes_become_numbers(write):
