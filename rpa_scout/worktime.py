@@ -159,8 +159,11 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
               pd.DataFrame({"a": acc, "t": end_s[rows], "d": -1})]
     if day is not None:
         points.append(_day_edges(acc, start_s[rows], end_s[rows], day[0][rows], day[1][rows], timezone))
-    edges = pd.concat(points, ignore_index=True).sort_values(["a", "t", "d"], kind="stable")
+    edges = pd.concat(points, ignore_index=True)
     a, t, d = edges["a"].to_numpy(), edges["t"].to_numpy(), edges["d"].to_numpy()
+    by = np.lexsort((d, t, a))  # stable: account, time, kind of edge, then position
+    a, t, d = a[by], t[by], d[by]
+    del edges, by
     is_day = (d == 2) | (d == -2)
     open_ = _group_cumsum(np.where(is_day, 0, d), a)
     inside = _group_cumsum(np.where(d == 2, 1, np.where(d == -2, -1, 0)), a) > 0 \
@@ -203,13 +206,19 @@ def _integral(a: np.ndarray, t: np.ndarray, cum: np.ndarray, weight: np.ndarray,
               acc: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Running integral of the weights at times ``at`` of accounts ``acc``: the value at
     the last edge of that account at or before ``at``, plus the part of its segment up to
-    ``at``. Only differences within one account are meaningful."""
-    edges = pd.DataFrame({"a": a, "t": t, "pos": np.arange(len(t))})
-    queries = pd.DataFrame({"a": acc, "t": at, "q": np.arange(len(at))})
-    found = pd.merge_asof(queries.sort_values("t", kind="stable"), edges.sort_values("t", kind="stable"),
-                          on="t", by="a", direction="backward")
-    found = found.sort_values("q")
-    pos = found["pos"].to_numpy(dtype=np.int64)
+    ``at``. Only differences within one account are meaningful.
+
+    The edges are in (account, time) order, so each account's edges are one block, and
+    the last edge at or before ``at`` is found by binary search in its account's block.
+    """
+    pos = np.empty(len(at), dtype=np.int64)
+    order = np.argsort(acc, kind="stable")
+    first = np.flatnonzero(np.r_[True, acc[order][1:] != acc[order][:-1]])
+    for begin, end in zip(first, np.r_[first[1:], len(order)]):
+        rows = order[begin:end]
+        account = acc[rows[0]]
+        lo, hi = np.searchsorted(a, account, side="left"), np.searchsorted(a, account, side="right")
+        pos[rows] = lo + np.searchsorted(t[lo:hi], at[rows], side="right") - 1
     seg_len = np.r_[np.diff(t), 0.0][pos]
     frac = np.divide(at - t[pos], seg_len, out=np.zeros(len(at)), where=seg_len > 0)
     return cum[pos] + weight[pos] * np.clip(frac, 0.0, 1.0)

@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rpa_scout.worktime import exclusive_seconds
 
@@ -24,3 +26,31 @@ def test_time_outside_the_working_day_is_not_work():
 def test_rows_without_account_or_start_keep_their_duration():
     out = exclusive_seconds(np.array([-1, 0]), np.array([0.0, np.nan]), np.array([50.0, 60.0]))
     assert out[0] == 50.0 and np.isnan(out[1])
+
+
+def _shared_time(accounts, start, end):
+    """Brute force: every stretch between two edges of an account, split evenly among the
+    account's items open over it."""
+    out = end - start
+    for account in np.unique(accounts[accounts >= 0]):
+        mine = np.flatnonzero(accounts == account)
+        cuts = np.unique(np.r_[start[mine], end[mine]])
+        share = np.zeros(len(mine))
+        for t0, t1 in zip(cuts[:-1], cuts[1:]):
+            open_ = (start[mine] <= t0) & (end[mine] >= t1)
+            if open_.any():
+                share[open_] += (t1 - t0) / open_.sum()
+        out[mine] = share
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 3), st.integers(0, 20), st.integers(1, 10)), min_size=1, max_size=40))
+def test_shared_time_equals_brute_force_with_ties(items):
+    """Many items of one account start or end at the same instant: each account's time is
+    still split exactly among its open items (the binary search of each account's edges)."""
+    accounts = np.array([a for a, _, _ in items])
+    start = np.array([float(s) for _, s, _ in items])
+    end = start + np.array([float(d) for _, _, d in items])
+    out = exclusive_seconds(accounts, start, end)
+    assert out == pytest.approx(_shared_time(accounts, start, end))
