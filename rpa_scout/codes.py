@@ -102,3 +102,30 @@ def unique_ints(values: np.ndarray, *, return_index: bool = False,
     if return_counts:
         return distinct, np.diff(np.r_[starts, len(ordered)])
     return distinct
+
+
+def group_firsts(group: np.ndarray) -> np.ndarray:
+    """For each row, the position of the first row of its group (groups are contiguous
+    runs of equal values), for :func:`group_cumsum`.
+
+    Example:
+        >>> group_firsts(np.array([0, 0, 1, 1, 1, 0])).tolist()
+        [0, 0, 2, 2, 2, 5]
+    """
+    first = np.empty(len(group), dtype=bool)
+    first[:1] = True
+    np.not_equal(group[1:], group[:-1], out=first[1:])
+    return np.maximum.accumulate(np.where(first, np.arange(len(group)), 0))
+
+
+def group_cumsum(values: np.ndarray, group: np.ndarray, firsts: np.ndarray | None = None) -> np.ndarray:
+    """Cumulative sum restarting at each group (contiguous runs of equal ``group``);
+    ``firsts`` is :func:`group_firsts` of ``group``, when it is at hand.
+
+    Example:
+        >>> group_cumsum(np.array([1, 2, 3, 4, 5]), np.array([7, 7, 8, 8, 8])).tolist()
+        [1, 3, 3, 7, 12]
+    """
+    firsts = group_firsts(group) if firsts is None else firsts
+    total = np.cumsum(values)
+    return total - (total - values)[firsts]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import as_text, from_text
+from rpa_scout.codes import as_text, from_text, group_cumsum, group_firsts
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.lang import Message
 from rpa_scout.timestamps import epoch_seconds
@@ -276,14 +276,16 @@ def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
         stamps = _instants(log[columns.timestamp])
         events = candidates[np.lexsort((candidates, stamps[candidates], pairs[candidates]))]
     p, t = pairs[events], trans[events]
-    group = np.cumsum(np.r_[True, p[1:] != p[:-1]]) - 1
+    group = np.zeros(len(p), dtype=np.int64)  # numbered 0, 1, ... in order
+    np.cumsum(p[1:] != p[:-1], out=group[1:])
     is_start, is_complete = t == START, t == COMPLETE
-    cum = _group_cumsum(is_start.astype(np.int64) - is_complete.astype(np.int64), group)
-    unmatched = is_complete & (cum < _group_prev_cummin(cum, group))
+    firsts = group_firsts(group)
+    cum = group_cumsum(is_start.astype(np.int64) - is_complete, group, firsts)
+    unmatched = is_complete & (cum < _group_prev_cummin(cum, group, firsts))
     matched = is_complete & ~unmatched
     return _Matching(events=events, transition=t, group=group, is_start=is_start, matched=matched,
-                     unmatched=unmatched, k_start=_group_cumsum(is_start.astype(np.int64), group),
-                     k_complete=_group_cumsum(matched.astype(np.int64), group), work=work, own=own)
+                     unmatched=unmatched, k_start=group_cumsum(is_start.astype(np.int64), group, firsts),
+                     k_complete=group_cumsum(matched.astype(np.int64), group, firsts), work=work, own=own)
 
 
 def _instance_rows(log: pd.DataFrame, m: _Matching,
@@ -382,20 +384,13 @@ def _instants(values: pd.Series) -> np.ndarray:
     return np.where(stamps == np.iinfo(np.int64).min, np.iinfo(np.int64).max, stamps)
 
 
-def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Cumulative sum restarting at each new group (groups are contiguous)."""
-    total = np.cumsum(values)
-    first = np.r_[True, group[1:] != group[:-1]]
-    first_idx = np.maximum.accumulate(np.where(first, np.arange(len(values)), 0))
-    return total - (total - values)[first_idx]
-
-
-def _group_prev_cummin(cum: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Per group, min(0, cum[first..i-1]) (groups are contiguous and numbered 0, 1, ...)."""
+def _group_prev_cummin(cum: np.ndarray, group: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """Per group, min(0, cum[first..i-1]) (groups are contiguous and numbered 0, 1, ...;
+    ``firsts`` is :func:`rpa_scout.codes.group_firsts` of ``group``)."""
     if len(cum) == 0:
         return np.zeros(0, dtype=np.int64)
-    first = np.r_[True, group[1:] != group[:-1]]
-    prev = np.where(first, 0, np.r_[0, cum[:-1]])
+    prev = np.r_[0, cum[:-1]]
+    prev[firsts == np.arange(len(cum))] = 0
     # Offsetting each group below all earlier ones makes one running minimum restart
     # at every group.
     span = 2 * int(np.abs(prev).max()) + 1

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rpa_scout.codes import group_cumsum, group_firsts
+
 #: A person needs this many timed completions before their own working day is used.
 MIN_OWN_EVENTS = 50
 
@@ -165,8 +167,9 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
     a, t, d = a[by], t[by], d[by]
     del edges, by
     is_day = (d == 2) | (d == -2)
-    open_ = _group_cumsum(np.where(is_day, 0, d), a)
-    inside = _group_cumsum(np.where(d == 2, 1, np.where(d == -2, -1, 0)), a) > 0 \
+    firsts = group_firsts(a)
+    open_ = group_cumsum(np.where(is_day, 0, d), a, firsts)
+    inside = group_cumsum(np.where(d == 2, 1, np.where(d == -2, -1, 0)), a, firsts) > 0 \
         if day is not None else np.ones(len(a), dtype=bool)
     if day is not None:
         has_day = pd.Series(is_day).groupby(a).transform("any").to_numpy()
@@ -222,14 +225,6 @@ def _integral(a: np.ndarray, t: np.ndarray, cum: np.ndarray, weight: np.ndarray,
     seg_len = np.r_[np.diff(t), 0.0][pos]
     frac = np.divide(at - t[pos], seg_len, out=np.zeros(len(at)), where=seg_len > 0)
     return cum[pos] + weight[pos] * np.clip(frac, 0.0, 1.0)
-
-
-def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Cumulative sum restarting at each new group (groups are contiguous)."""
-    total = np.cumsum(values)
-    first = np.r_[True, group[1:] != group[:-1]]
-    first_idx = np.maximum.accumulate(np.where(first, np.arange(len(values)), 0))
-    return total - (total - values)[first_idx]
 
 
 def _clock(hour: float | None) -> str:
