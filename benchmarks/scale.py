@@ -1,6 +1,6 @@
 """How ``rank``'s time and memory grow with the log, side by side with the pm4py groundwork.
 
-    python benchmarks/scale.py [--cases 62000 186000 620000] [--seed 7] [--rounds 1]
+    python benchmarks/scale.py [--cases 62000 186000 620000] [--seed 7] [--rounds 1] [--stack 5]
 
 For each size, the synthetic ostolaskut log (start and complete events; 62,000 cases ≈
 1.03M events) is generated once and cached as Parquet in ``benchmarks/.cache/``, then
@@ -8,6 +8,10 @@ both tools run on it in fresh subprocesses, alternating, exactly as
 ``benchmarks/rank_speed.py`` runs them (wall time with imports, peak RSS from
 ``os.wait4``). The table gives each size's time and memory, the ratio rpa_scout ÷ pm4py,
 and the growth exponent between consecutive sizes: b in time ∝ events^b (1 is linear).
+``--stack N`` adds one size beyond the largest: N copies of the largest log, each a year
+(52 weeks, so weekdays and working hours stay as they were) after the one before, its
+case ids marked with the copy; written by streaming Parquet batches, so making it takes
+little memory (50M events from the 10M log: a big city's invoices over five years).
 Results go to ``benchmarks/results/scale.md``.
 """
 
@@ -32,17 +36,51 @@ def main() -> None:
     parser.add_argument("--cases", type=int, nargs="+", default=[62_000, 186_000, 620_000])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=1, help="runs of each tool per size (alternating)")
+    parser.add_argument("--stack", type=int, default=0,
+                        help="also N copies of the largest log, a year apart (0: none)")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.md")
     args = parser.parse_args()
     rows = []
-    for cases in sorted(args.cases):
-        path, zone = rank_speed.log_file("synthetic", cases, args.seed)
+    sizes = [(cases, *rank_speed.log_file("synthetic", cases, args.seed)) for cases in sorted(args.cases)]
+    if args.stack > 1:
+        largest, path, zone = sizes[-1]
+        sizes.append((largest * args.stack, _stacked(path, args.stack), zone))
+    for cases, path, zone in sizes:
         runs = rank_speed.measure(f"synthetic {cases:,} cases", path, zone, args.rounds)
         rows.append((cases, _events(path), {t: _best(r) for t, r in runs.items()}))
     text = _table(rows, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
+
+
+def _stacked(path: Path, copies: int) -> Path:
+    """``copies`` copies of the log at ``path``, each 52 weeks after the one before, case
+    ids suffixed ``~k``; made once, batch by batch."""
+    import datetime
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    out = path.with_name(f"{path.stem}_x{copies}.parquet")
+    if out.exists():
+        return out
+    source = pq.ParquetFile(path)
+    schema = source.schema_arrow
+    part = out.with_suffix(".part")
+    with pq.ParquetWriter(part, schema) as writer:
+        for k in range(copies):
+            shift = pa.scalar(datetime.timedelta(weeks=52 * k), pa.duration("us"))
+            for batch in source.iter_batches(batch_size=1_000_000):
+                table = pa.Table.from_batches([batch], schema=schema)
+                ids = table["case:concept:name"]
+                case = pc.binary_join_element_wise(ids, pa.scalar(f"~{k}", ids.type), pa.scalar("", ids.type))
+                table = table.set_column(table.schema.get_field_index("case:concept:name"), "case:concept:name", case)
+                table = table.set_column(table.schema.get_field_index("time:timestamp"), "time:timestamp",
+                                         pc.add(table["time:timestamp"], shift))
+                writer.write_table(table)
+    part.rename(out)
+    return out
 
 
 def _events(path: Path) -> int:
