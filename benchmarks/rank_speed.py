@@ -162,7 +162,8 @@ def _rpa_scout(path: Path, zone: str) -> dict:
     from rpa_scout.settings import Settings
     from rpa_scout.present import terminal_lines
     t1 = time.perf_counter()
-    frame, _ = read_log(path, timezone=zone)
+    # a genuine log beyond the default 4 GiB limit, read as its user would (--max-bytes 64G)
+    frame, _ = read_log(path, timezone=zone, max_bytes=64 * 2**30)
     t2 = time.perf_counter()
     frame = pseudonymise(frame, key="benchmark")
     t3 = time.perf_counter()
