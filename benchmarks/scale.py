@@ -10,7 +10,8 @@ both tools run on it in fresh subprocesses, alternating, exactly as
 and the growth exponent between consecutive sizes: b in time ∝ events^b (1 is linear).
 ``--stack N`` adds one size beyond the largest: N copies of the largest log, each a year
 (52 weeks, so weekdays and working hours stay as they were) after the one before, its
-case ids marked with the copy; written by streaming Parquet batches, so making it takes
+case ids prefixed with the copy (``2~OL-2025-000001``: a log in case and time order stays
+so); written by streaming Parquet batches, so making it takes
 little memory (50M events from the 10M log: a big city's invoices over five years).
 Results go to ``benchmarks/results/scale.md``.
 """
@@ -56,7 +57,7 @@ def main() -> None:
 
 def _stacked(path: Path, copies: int) -> Path:
     """``copies`` copies of the log at ``path``, each 52 weeks after the one before, case
-    ids suffixed ``~k``; made once, batch by batch."""
+    ids prefixed ``k~``; made once, batch by batch."""
     import datetime
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -74,7 +75,7 @@ def _stacked(path: Path, copies: int) -> Path:
             for batch in source.iter_batches(batch_size=1_000_000):
                 table = pa.Table.from_batches([batch], schema=schema)
                 ids = table["case:concept:name"]
-                case = pc.binary_join_element_wise(ids, pa.scalar(f"~{k}", ids.type), pa.scalar("", ids.type))
+                case = pc.binary_join_element_wise(pa.scalar(f"{k}~", ids.type), ids, pa.scalar("", ids.type))
                 table = table.set_column(table.schema.get_field_index("case:concept:name"), "case:concept:name", case)
                 table = table.set_column(table.schema.get_field_index("time:timestamp"), "time:timestamp",
                                          pc.add(table["time:timestamp"], shift))
