@@ -156,6 +156,16 @@ def test_compare_command_by_column(one_file, tmp_path):
     assert svg.read_text().startswith("<svg") and "Fee invoice" in out.read_text()
 
 
+def test_compare_by_a_column_a_filter_narrowed(one_file):
+    """The --by column is read as categories (a text attribute repeating its values): a
+    value the filter removed is no organisation, not an empty one."""
+    result = CliRunner().invoke(main, ["compare", one_file, "--by", "kunta", "--where", "kunta!=Bruno",
+                                       "--key", "k", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "organisations: Aura 300 cases" in result.output and "Bruno" not in result.output
+    assert "Compared 2 organisations (Aura, Cella)" in " ".join(result.output.split())
+
+
 def test_compare_command_with_one_file_per_town(towns, tmp_path):
     paths = []
     for name, s in towns.items():
