@@ -249,7 +249,7 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed:
     """
     rng = np.random.default_rng(seed)
     outcome, prev = ctx.names[ctx.outcome], ctx.names[ctx.prev]
-    features: pd.DataFrame | None = None  # built for the first tree only
+    features: _CaseFeatures | None = None  # planned for the first tree only
     scores: dict[str, float] = {}
     for activity, idx in sorted(ctx.of_each(np.arange(len(outcome))).items()):
         if len(idx) > TREE_SAMPLE:
@@ -262,9 +262,9 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed:
         if len(counts) == 1 or len(idx) < 3 * MIN_GROUP:
             scores[str(activity)] = majority
             continue
-        features = _case_features(inst, columns) if features is None else features
+        features = _CaseFeatures.of(inst, columns) if features is None else features
         dummies = pd.get_dummies(pd.Series(prev[idx]).astype(str), prefix="prev", dtype=float)
-        x = pd.concat([dummies.reset_index(drop=True), features.iloc[idx].reset_index(drop=True)], axis=1)
+        x = pd.concat([dummies.reset_index(drop=True), features.rows(inst, idx)], axis=1)
         scores[str(activity)] = _tree_accuracy(x.to_numpy(), target, stratify=counts.min() >= 3, seed=seed)
     return pd.Series(scores, dtype=float)
 
@@ -283,18 +283,47 @@ def _tree_accuracy(x: np.ndarray, target: np.ndarray, *, stratify: bool, seed: i
         return float(cross_val_score(tree, x, target, cv=splitter).mean())
 
 
-def _case_features(inst: pd.DataFrame, columns: LogColumns) -> pd.DataFrame:
-    """Numeric case attributes as they are; categorical ones (≤ 20 levels) one-hot."""
-    parts = []
-    for col in inst.columns:
-        if not str(col).startswith("case:") or col == columns.case:
-            continue
-        values = inst[col]
-        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-            parts.append(values.astype(float).fillna(-1.0).rename(col).reset_index(drop=True))
-        elif values.nunique(dropna=True) <= 20 and not pd.api.types.is_datetime64_any_dtype(values.dtype):
-            parts.append(pd.get_dummies(values.astype("string").fillna("?"), prefix=col,
-                                        dtype=float).reset_index(drop=True))
-    if not parts:
-        return pd.DataFrame(index=range(len(inst)))
-    return pd.concat(parts, axis=1)
+@dataclass(frozen=True)
+class _CaseFeatures:
+    """The case attributes a tree splits on: numeric ones as they are (missing → -1),
+    text ones with at most 20 levels one-hot, one column per level of the whole log.
+
+    The plan is made once from the whole column (its distinct values); the features are
+    built for the sampled rows only, with the same columns as a one-hot of every row.
+    """
+
+    numeric: tuple[str, ...]
+    levels: tuple[tuple[str, pd.Index], ...]  # text column → its levels, in one-hot order
+    order: tuple[str, ...]                    # the columns in the log's order
+
+    @classmethod
+    def of(cls, inst: pd.DataFrame, columns: LogColumns) -> "_CaseFeatures":
+        numeric, levels, order = [], [], []
+        for col in inst.columns:
+            if not str(col).startswith("case:") or col == columns.case:
+                continue
+            values = inst[col]
+            if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+                numeric.append(col)
+                order.append(col)
+            elif values.nunique(dropna=True) <= 20 and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+                distinct = pd.Series(values.unique()).astype("string").fillna("?")
+                levels.append((col, pd.Categorical(distinct).categories))
+                order.append(col)
+        return cls(tuple(numeric), tuple(levels), tuple(order))
+
+    def rows(self, inst: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
+        """The features of rows ``idx`` (positions), indexed 0..len(idx)-1."""
+        text = dict(self.levels)
+        parts = []
+        for col in self.order:
+            values = inst[col].iloc[idx].reset_index(drop=True)
+            if col in text:
+                kind = pd.Categorical(values.astype("string").fillna("?"), categories=text[col])
+                parts.append(pd.get_dummies(kind, prefix=col, dtype=float))
+            else:
+                parts.append(values.astype(float).fillna(-1.0).rename(col))
+        if not parts:
+            return pd.DataFrame(index=range(len(idx)))
+        return pd.concat(parts, axis=1)
+
