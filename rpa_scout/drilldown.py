@@ -112,7 +112,7 @@ def cases_behind(log: pd.DataFrame, activity: str, *, settings: Settings | None 
     table = pd.DataFrame({"executions": grouped.size(), "by_people": grouped["person"].sum(),
                           "handling_min": grouped["seconds"].sum(min_count=1) / 60.0,
                           "source": grouped["source"].agg(lambda s: s.value_counts().index[0])})
-    table = table.join(case_variants(log, columns=columns), how="left").reset_index(names="case")
+    table = table.join(case_variants(log, columns=columns, instances=inst), how="left").reset_index(names="case")
     table = table.sort_values(["handling_min", "started", "case"], ascending=[False, True, True],
                               na_position="last", kind="stable")
     order = ["case", "started", "variant", "variant_cases", "steps", "executions", "by_people",
@@ -121,9 +121,13 @@ def cases_behind(log: pd.DataFrame, activity: str, *, settings: Settings | None 
     return CaseTable(activity, shown if top is None else shown.head(top), len(table), len(mine))
 
 
-def case_variants(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.DataFrame:
+def case_variants(log: pd.DataFrame, *, columns: LogColumns = XES,
+                  instances: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per case: when it started, its variant's rank (1 = most common; the ranks of
     :func:`rpa_scout.variants`), how many cases share the variant, and its steps.
+
+    ``instances``: the log already paired (:func:`rpa_scout.pair_lifecycle`'s or the
+    handling estimate's instances), so that it is not paired again.
 
     Example:
         >>> from rpa_scout import read_log
@@ -131,7 +135,12 @@ def case_variants(log: pd.DataFrame, *, columns: LogColumns = XES) -> pd.DataFra
         >>> int(case_variants(log)["variant"].min())
         1
     """
-    frame = pair_lifecycle(log, columns=columns).instances if columns.lifecycle in log.columns else log
+    if instances is not None:
+        frame = instances
+    elif columns.lifecycle in log.columns:
+        frame = pair_lifecycle(log, columns=columns).instances
+    else:
+        frame = log
     ids = pd.factorize(frame[columns.case], sort=False)[1]
     trace = encode(frame.drop(columns=[columns.lifecycle], errors="ignore"), columns=columns)
     bounds = np.flatnonzero(np.r_[True, trace.case[1:] != trace.case[:-1], True])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -50,6 +51,14 @@ def test_variant_numbers_are_those_of_variants(invoices):
         mine = per_case[per_case["variant"] == rank]
         assert len(mine) == listed.iloc[rank - 1]["cases"] == mine["variant_cases"].iloc[0]
         assert mine["steps"].iloc[0] == listed.iloc[rank - 1]["steps"]
+
+
+def test_variants_of_the_paired_instances_are_the_logs(invoices):
+    """``cases`` passes the handling estimate's instances instead of pairing the log again."""
+    from rpa_scout import estimate_handling_time
+
+    pd.testing.assert_frame_equal(case_variants(invoices, instances=estimate_handling_time(invoices).instances),
+                                  case_variants(invoices))
 
 
 def test_cases_command(permits):
