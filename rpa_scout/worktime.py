@@ -216,7 +216,8 @@ def _integral(a: np.ndarray, t: np.ndarray, cum: np.ndarray, weight: np.ndarray,
     """
     pos = np.empty(len(at), dtype=np.int64)
     order = np.argsort(acc, kind="stable")
-    first = np.flatnonzero(np.r_[True, acc[order][1:] != acc[order][:-1]])
+    grouped = acc[order]
+    first = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     for begin, end in zip(first, np.r_[first[1:], len(order)]):
         rows = order[begin:end]
         account = acc[rows[0]]
