@@ -118,14 +118,13 @@ def group_firsts(group: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(np.where(first, np.arange(len(group)), 0))
 
 
-def group_cumsum(values: np.ndarray, group: np.ndarray, firsts: np.ndarray | None = None) -> np.ndarray:
-    """Cumulative sum restarting at each group (contiguous runs of equal ``group``);
-    ``firsts`` is :func:`group_firsts` of ``group``, when it is at hand.
+def group_cumsum(values: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """Cumulative sum restarting at each group; ``firsts`` is :func:`group_firsts` of the
+    groups (contiguous runs of equal values).
 
     Example:
-        >>> group_cumsum(np.array([1, 2, 3, 4, 5]), np.array([7, 7, 8, 8, 8])).tolist()
+        >>> group_cumsum(np.array([1, 2, 3, 4, 5]), group_firsts(np.array([7, 7, 8, 8, 8]))).tolist()
         [1, 3, 3, 7, 12]
     """
-    firsts = group_firsts(group) if firsts is None else firsts
     total = np.cumsum(values)
     return total - (total - values)[firsts]

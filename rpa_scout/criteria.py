@@ -292,37 +292,33 @@ class _CaseFeatures:
     built for the sampled rows only, with the same columns as a one-hot of every row.
     """
 
-    numeric: tuple[str, ...]
-    levels: tuple[tuple[str, pd.Index], ...]  # text column → its levels, in one-hot order
-    order: tuple[str, ...]                    # the columns in the log's order
+    #: In the log's order: each column with its levels in one-hot order (None: numeric).
+    columns: tuple[tuple[str, pd.Index | None], ...]
 
     @classmethod
     def of(cls, inst: pd.DataFrame, columns: LogColumns) -> "_CaseFeatures":
-        numeric, levels, order = [], [], []
+        planned = []
         for col in inst.columns:
             if not str(col).startswith("case:") or col == columns.case:
                 continue
             values = inst[col]
             if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-                numeric.append(col)
-                order.append(col)
+                planned.append((col, None))
             elif values.nunique(dropna=True) <= 20 and not pd.api.types.is_datetime64_any_dtype(values.dtype):
                 distinct = pd.Series(values.unique()).astype("string").fillna("?")
-                levels.append((col, pd.Categorical(distinct).categories))
-                order.append(col)
-        return cls(tuple(numeric), tuple(levels), tuple(order))
+                planned.append((col, pd.Categorical(distinct).categories))
+        return cls(tuple(planned))
 
     def rows(self, inst: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
         """The features of rows ``idx`` (positions), indexed 0..len(idx)-1."""
-        text = dict(self.levels)
         parts = []
-        for col in self.order:
+        for col, levels in self.columns:
             values = inst[col].iloc[idx].reset_index(drop=True)
-            if col in text:
-                kind = pd.Categorical(values.astype("string").fillna("?"), categories=text[col])
-                parts.append(pd.get_dummies(kind, prefix=col, dtype=float))
-            else:
+            if levels is None:
                 parts.append(values.astype(float).fillna(-1.0).rename(col))
+            else:
+                kind = pd.Categorical(values.astype("string").fillna("?"), categories=levels)
+                parts.append(pd.get_dummies(kind, prefix=col, dtype=float))
         if not parts:
             return pd.DataFrame(index=range(len(idx)))
         return pd.concat(parts, axis=1)

@@ -280,12 +280,12 @@ def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
     np.cumsum(p[1:] != p[:-1], out=group[1:])
     is_start, is_complete = t == START, t == COMPLETE
     firsts = group_firsts(group)
-    cum = group_cumsum(is_start.astype(np.int64) - is_complete, group, firsts)
+    cum = group_cumsum(is_start.astype(np.int64) - is_complete, firsts)
     unmatched = is_complete & (cum < _group_prev_cummin(cum, group, firsts))
     matched = is_complete & ~unmatched
     return _Matching(events=events, transition=t, group=group, is_start=is_start, matched=matched,
-                     unmatched=unmatched, k_start=group_cumsum(is_start.astype(np.int64), group, firsts),
-                     k_complete=group_cumsum(matched.astype(np.int64), group, firsts), work=work, own=own)
+                     unmatched=unmatched, k_start=group_cumsum(is_start.astype(np.int64), firsts),
+                     k_complete=group_cumsum(matched.astype(np.int64), firsts), work=work, own=own)
 
 
 def _instance_rows(log: pd.DataFrame, m: _Matching,

@@ -168,8 +168,8 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
     del edges, by
     is_day = (d == 2) | (d == -2)
     firsts = group_firsts(a)
-    open_ = group_cumsum(np.where(is_day, 0, d), a, firsts)
-    inside = group_cumsum(np.where(d == 2, 1, np.where(d == -2, -1, 0)), a, firsts) > 0 \
+    open_ = group_cumsum(np.where(is_day, 0, d), firsts)
+    inside = group_cumsum(np.where(d == 2, 1, np.where(d == -2, -1, 0)), firsts) > 0 \
         if day is not None else np.ones(len(a), dtype=bool)
     if day is not None:
         has_day = pd.Series(is_day).groupby(a).transform("any").to_numpy()
