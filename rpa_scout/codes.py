@@ -8,6 +8,7 @@ codes; text is looked up only for the few distinct values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,24 @@ class Coded:
     def code_of(self) -> dict:
         """Value → code."""
         return {v: i for i, v in enumerate(self.values.tolist())}
+
+
+def labels(codes: np.ndarray, names: Sequence[str] | np.ndarray) -> pd.Categorical:
+    """``names[codes]`` as a categorical column of the names in use, in sorted order (so
+    that it sorts and groups as the text would); a label per row takes a byte or two
+    instead of a string. Every code must index ``names``.
+
+    Example:
+        >>> column = labels(np.array([2, 0, 2]), ["system", "", "person"])
+        >>> column.tolist(), column.categories.tolist()
+        (['person', 'system', 'person'], ['person', 'system'])
+    """
+    names = np.asarray(names, dtype=object)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(names)))
+    distinct, of_used = np.unique(names[used].astype(str), return_inverse=True)
+    table = np.zeros(len(names), dtype=np.int64)
+    table[used] = of_used
+    return pd.Categorical.from_codes(table[codes], categories=pd.Index(distinct, dtype="str"))
 
 
 def as_text(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -115,7 +134,9 @@ def group_firsts(group: np.ndarray) -> np.ndarray:
     first = np.empty(len(group), dtype=bool)
     first[:1] = True
     np.not_equal(group[1:], group[:-1], out=first[1:])
-    return np.maximum.accumulate(np.where(first, np.arange(len(group)), 0))
+    firsts = np.arange(len(group))
+    firsts[~first] = 0
+    return np.maximum.accumulate(firsts, out=firsts)
 
 
 def group_cumsum(values: np.ndarray, firsts: np.ndarray) -> np.ndarray:

@@ -146,7 +146,7 @@ def estimate_handling_time(
     if standard_times:
         _supplied(inst[columns.activity], standard_times, x, handling, source)
     inst = inst.assign(**{
-        HANDLING: handling, SOURCE: source, BOUND: bound, UPPER: upper,
+        HANDLING: handling, SOURCE: pd.Categorical(source), BOUND: pd.Categorical(bound), UPPER: upper,
         LOOSE: (np.isin(bound, [DAY_BOUND, NO_BOUND]) & (source == ESTIMATED)) | (source == NO_RESOURCE),
         CAPACITY: capacity, DAY_HOURS: np.where(x.account >= 0, day_hi - day_lo, np.nan),
         NAIVE: x.end - x.case_prev_any})
@@ -427,7 +427,7 @@ def _mode(frame: pd.DataFrame, column: str) -> pd.Series:
         return pd.Series(dtype=object)
     counts = frame.groupby(["activity", column]).size().rename("n").reset_index()
     counts = counts.sort_values(["activity", "n", column], ascending=[True, False, True], kind="stable")
-    return counts.drop_duplicates("activity").set_index("activity")[column]
+    return counts.drop_duplicates("activity").set_index("activity")[column].astype("str")
 
 
 def previous_end(group: np.ndarray, end: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:

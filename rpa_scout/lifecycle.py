@@ -230,7 +230,8 @@ class _Matching:
     """
 
     events: np.ndarray
-    transition: np.ndarray
+    transition: np.ndarray   # of the events, as codes into ``names``
+    names: np.ndarray
     group: np.ndarray        # (case, activity) group, contiguous, numbered 0, 1, ...
     is_start: np.ndarray
     matched: np.ndarray      # completes with an open start
@@ -259,33 +260,57 @@ def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
     Lindley recursion: open = S - min(0, running min of S) per group, S the running
     count of starts minus completes; a complete finds no open start exactly where S
     drops to a new minimum below zero. The k-th matched complete takes the k-th start.
+    Ten million events pass through here, so the per-event arrays are small integers
+    and each is dropped as soon as it is used.
     """
     codes, names = transition_codes(log[columns.lifecycle])  # a few distinct names
-    trans = names[codes]
+    codes = codes.astype(np.int8)
     work = np.isin(names, list(WORK_TRANSITIONS))[codes]
     # A complete with its own start timestamp is a whole instance: nothing to pair.
     own = np.zeros(len(log), dtype=bool)
     if columns.start_timestamp in log.columns:
-        own = (trans == COMPLETE) & log[columns.start_timestamp].notna().to_numpy(dtype=bool)
-    case, activity = _codes(log[columns.case]), _codes(log[columns.activity])
-    pairs = case * (int(activity.max(initial=0)) + 1) + activity  # one key per case and activity
+        own = (codes == _code(names, COMPLETE)) & log[columns.start_timestamp].notna().to_numpy(dtype=bool)
     candidates = np.flatnonzero(work & ~own)
+    pairs = _codes(log[columns.case]).astype(np.int64)
+    activity = _codes(log[columns.activity])
+    pairs *= int(activity.max(initial=0)) + 1
+    pairs += activity  # one key per case and activity
+    del activity
+    keys = pairs[candidates]
+    del pairs
     if in_case_time_order(log, columns):  # then each case's rows are in time and position order
-        events = candidates[np.argsort(pairs[candidates], kind="stable")]
+        order = np.argsort(keys, kind="stable")
     else:
-        stamps = _instants(log[columns.timestamp])
-        events = candidates[np.lexsort((candidates, stamps[candidates], pairs[candidates]))]
-    p, t = pairs[events], trans[events]
-    group = np.zeros(len(p), dtype=np.int64)  # numbered 0, 1, ... in order
-    np.cumsum(p[1:] != p[:-1], out=group[1:])
-    is_start, is_complete = t == START, t == COMPLETE
+        stamps = _instants(log[columns.timestamp])[candidates]
+        order = np.lexsort((candidates, stamps, keys))
+        del stamps
+    events, keys = candidates[order], keys[order]
+    del order, candidates
+    t = codes[events]
+    del codes
+    group = np.zeros(len(keys), dtype=np.int64)  # numbered 0, 1, ... in order
+    np.cumsum(keys[1:] != keys[:-1], out=group[1:])
+    del keys
+    is_start, is_complete = t == _code(names, START), t == _code(names, COMPLETE)
     firsts = group_firsts(group)
-    cum = group_cumsum(is_start.astype(np.int64) - is_complete, firsts)
-    unmatched = is_complete & (cum < _group_prev_cummin(cum, group, firsts))
-    matched = is_complete & ~unmatched
-    return _Matching(events=events, transition=t, group=group, is_start=is_start, matched=matched,
-                     unmatched=unmatched, k_start=group_cumsum(is_start.astype(np.int64), firsts),
+    step = is_start.astype(np.int64)
+    step -= is_complete
+    cum = group_cumsum(step, firsts)
+    del step
+    unmatched = is_complete & (cum < _group_prev_cummin(cum, group))
+    del cum, is_complete
+    matched = t == _code(names, COMPLETE)
+    matched &= ~unmatched
+    return _Matching(events=events, transition=t, names=names, group=group, is_start=is_start,
+                     matched=matched, unmatched=unmatched,
+                     k_start=group_cumsum(is_start.astype(np.int64), firsts),
                      k_complete=group_cumsum(matched.astype(np.int64), firsts), work=work, own=own)
+
+
+def _code(names: np.ndarray, name: str) -> int:
+    """The code of transition ``name`` among ``names`` (-1, matching nothing, if absent)."""
+    found = np.flatnonzero(names == name)
+    return int(found[0]) if len(found) else -1
 
 
 def _instance_rows(log: pd.DataFrame, m: _Matching,
@@ -311,13 +336,15 @@ def _instance_rows(log: pd.DataFrame, m: _Matching,
 def _paused_seconds(log: pd.DataFrame, m: _Matching, ts: str) -> np.ndarray:
     """Suspend→resume seconds of each matched complete (0 without a balanced pause).
 
-    Suspend and resume belong to the instance opened by the group's latest start.
+    Suspend and resume belong to the instance opened by the group's latest start, while
+    it is open (fewer completes matched so far than starts).
     """
-    pausing = (m.transition == SUSPEND) | (m.transition == RESUME)
+    suspend, resume = _code(m.names, SUSPEND), _code(m.names, RESUME)
+    pausing = ((m.transition == suspend) | (m.transition == resume)) & (m.k_complete < m.k_start)
     out = np.zeros(int(m.matched.sum()))
     if not pausing.any():
         return out
-    sign = np.where(m.transition[pausing] == RESUME, 1.0, -1.0)
+    sign = np.where(m.transition[pausing] == resume, 1.0, -1.0)
     seconds = epoch_seconds(log[ts].iloc[m.events[pausing]])
     part = pd.DataFrame({"g": m.group[pausing], "k": m.k_start[pausing], "v": sign * seconds, "s": sign})
     agg = part.groupby(["g", "k"]).agg(paused_seconds=("v", "sum"), balance=("s", "sum"))
@@ -384,14 +411,17 @@ def _instants(values: pd.Series) -> np.ndarray:
     return np.where(stamps == np.iinfo(np.int64).min, np.iinfo(np.int64).max, stamps)
 
 
-def _group_prev_cummin(cum: np.ndarray, group: np.ndarray, firsts: np.ndarray) -> np.ndarray:
-    """Per group, min(0, cum[first..i-1]) (groups are contiguous and numbered 0, 1, ...;
-    ``firsts`` is :func:`rpa_scout.codes.group_firsts` of ``group``)."""
+def _group_prev_cummin(cum: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per group, min(0, cum[first..i-1]) (groups are contiguous and numbered 0, 1, ...)."""
     if len(cum) == 0:
         return np.zeros(0, dtype=np.int64)
-    prev = np.r_[0, cum[:-1]]
-    prev[firsts == np.arange(len(cum))] = 0
+    prev = np.zeros_like(cum)
+    prev[1:] = cum[:-1]
+    prev[1:][group[1:] != group[:-1]] = 0
     # Offsetting each group below all earlier ones makes one running minimum restart
     # at every group.
-    span = 2 * int(np.abs(prev).max()) + 1
-    return np.minimum(np.minimum.accumulate(prev - group * span) + group * span, 0)
+    offset = group * (2 * int(np.abs(prev).max()) + 1)
+    prev -= offset
+    np.minimum.accumulate(prev, out=prev)
+    prev += offset
+    return np.minimum(prev, 0, out=prev)

@@ -43,7 +43,7 @@ import pandas as pd
 
 from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kind,
                                 behaviour_kinds)
-from rpa_scout.codes import Coded, unique_ints
+from rpa_scout.codes import Coded, labels, unique_ints
 from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import pair_lifecycle
@@ -183,13 +183,13 @@ class _Verdicts:
         return self.code == 0
 
     @property
-    def performer(self) -> np.ndarray:
-        return np.array(self.PERFORMERS, dtype=object)[self.code]
+    def performer(self) -> pd.Categorical:
+        return labels(self.code, self.PERFORMERS)
 
     @property
-    def evidence(self) -> np.ndarray:
+    def evidence(self) -> pd.Categorical:
         """The English evidence of every instance ("" where none)."""
-        return np.array([""] + [str(m) for m in self.reasons], dtype=object)[self.reason]
+        return labels(self.reason, [""] + [str(m) for m in self.reasons])
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ class _Facts:
     end_s: np.ndarray
     start_s: np.ndarray
     timed: np.ndarray        # the timestamp has a clock time
-    kind: np.ndarray         # account kind per row ("" without an account)
+    kind: pd.Categorical     # account kind per row ("" without an account)
     kind_why: Coded          # why, per row: a code into distinct messages (-1: none)
 
     @classmethod
@@ -393,7 +393,7 @@ def _named_artificial(values: Coded) -> np.ndarray:
 
 
 def _account_kinds(res: Coded, end_s: np.ndarray, timed: np.ndarray,
-                   rules: ManualRules) -> tuple[np.ndarray, Coded]:
+                   rules: ManualRules) -> tuple[pd.Categorical, Coded]:
     """Account kind of every instance and why (per account; none for a person's): by
     name, else by behaviour."""
     kinds = np.array([account_kind(u) for u in res.values], dtype=object)
@@ -408,7 +408,8 @@ def _account_kinds(res: Coded, end_s: np.ndarray, timed: np.ndarray,
     for name, (found, evidence) in behaviour.items():
         kinds[code[name]], why[code[name]] = found, evidence
     given = np.array([w is not None for w in why], dtype=bool)
-    return res.spread(kinds, ""), Coded(np.where(res.spread(given, False), res.codes, -1), why)
+    return (labels(np.where(res.known, res.codes, len(kinds)), [*kinds, ""]),
+            Coded(np.where(res.spread(given, False), res.codes, -1), why))
 
 
 def _inside_measured(case: Coded, res: Coded, end_s: np.ndarray, start_s: np.ndarray) -> np.ndarray:

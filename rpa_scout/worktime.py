@@ -157,23 +157,25 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
         return out
     rows = np.flatnonzero(use)
     acc = accounts[rows]
-    points = [pd.DataFrame({"a": acc, "t": start_s[rows], "d": 1}),
-              pd.DataFrame({"a": acc, "t": end_s[rows], "d": -1})]
+    a, t = np.r_[acc, acc], np.r_[start_s[rows], end_s[rows]]
+    d = np.repeat(np.array([1, -1], dtype=np.int8), len(rows))
     if day is not None:
-        points.append(_day_edges(acc, start_s[rows], end_s[rows], day[0][rows], day[1][rows], timezone))
-    edges = pd.concat(points, ignore_index=True)
-    a, t, d = edges["a"].to_numpy(), edges["t"].to_numpy(), edges["d"].to_numpy()
+        edges = _day_edges(acc, start_s[rows], end_s[rows], day[0][rows], day[1][rows], timezone)
+        a = np.r_[a, edges["a"].to_numpy(dtype=a.dtype)]
+        t = np.r_[t, edges["t"].to_numpy(dtype=float)]
+        d = np.r_[d, edges["d"].to_numpy(dtype=np.int8)]
+        del edges
     by = np.lexsort((d, t, a))  # stable: account, time, kind of edge, then position
     a, t, d = a[by], t[by], d[by]
-    del edges, by
+    del by
     is_day = (d == 2) | (d == -2)
     firsts = group_firsts(a)
-    open_ = group_cumsum(np.where(is_day, 0, d), firsts)
-    inside = group_cumsum(np.where(d == 2, 1, np.where(d == -2, -1, 0)), firsts) > 0 \
+    open_ = group_cumsum(np.where(is_day, 0, d).astype(np.int64), firsts)
+    inside = group_cumsum((np.sign(d) * is_day).astype(np.int64), firsts) > 0 \
         if day is not None else np.ones(len(a), dtype=bool)
+    del firsts
     if day is not None:
-        has_day = pd.Series(is_day).groupby(a).transform("any").to_numpy()
-        inside = inside | ~has_day
+        inside |= np.bincount(a, weights=is_day)[a] == 0  # accounts without a known day
     length = np.r_[np.diff(t), 0.0]
     length[np.r_[a[1:] != a[:-1], True]] = 0.0
     weight = np.where((open_ > 0) & inside, length / np.maximum(open_, 1), 0.0)
@@ -187,8 +189,8 @@ def _day_edges(acc: np.ndarray, start_s: np.ndarray, end_s: np.ndarray, lo: np.n
                hi: np.ndarray, timezone: str) -> pd.DataFrame:
     """Working-day start (d=2) and end (d=-2) edges of every local day each account's
     measured work spans, for accounts whose day is known."""
-    frame = pd.DataFrame({"a": acc, "s": start_s, "e": end_s, "lo": lo, "hi": hi})
-    frame = frame[np.isfinite(frame["lo"]) & np.isfinite(frame["hi"]) & ((frame["hi"] - frame["lo"]) < 24)]
+    known = np.isfinite(lo) & np.isfinite(hi) & ((hi - lo) < 24)
+    frame = pd.DataFrame({"a": acc[known], "s": start_s[known], "e": end_s[known], "lo": lo[known], "hi": hi[known]})
     if frame.empty:
         return pd.DataFrame({"a": pd.Series(dtype=acc.dtype), "t": pd.Series(dtype=float),
                              "d": pd.Series(dtype=np.int64)})

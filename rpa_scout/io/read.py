@@ -79,8 +79,19 @@ def read_log(
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
         malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id, epoch_clock=epoch_clock,
     )
+    repairs = table.repairs
+    del table
+    _release_arrow_memory()
     # repairs made while decoding, before standardise saw the rows, come first
-    return log, replace(report, repaired={**table.repairs, **report.repaired}) if table.repairs else report
+    return log, replace(report, repaired={**repairs, **report.repaired}) if repairs else report
+
+
+def _release_arrow_memory() -> None:
+    """Hand the memory Arrow freed while reading back to the system: its allocator keeps
+    freed blocks for reuse, about as much again as the log itself on a big Parquet file."""
+    import pyarrow as pa  # noqa: PLC0415 - loaded by now with the reader
+
+    pa.default_memory_pool().release_unused()
 
 
 def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None,
