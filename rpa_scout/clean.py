@@ -6,6 +6,8 @@ this module decides, row by row, what is kept, repaired or rejected and why.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Mapping
 
 import numpy as np
@@ -74,7 +76,9 @@ def standardise(
         epoch_clock: how epoch numbers are read (:func:`rpa_scout.timestamps.parse_timestamps`).
 
     Returns:
-        The clean log (sorted by case, then time, file order kept for ties) and the report.
+        The clean log (sorted by case, then time, file order kept for ties) and the report,
+        without the lifecycle counts: :func:`with_lifecycle_counts` adds them once the
+        caller has let go of ``raw`` (the matching takes as much memory again as a copy).
     """
     missing = mapping.missing()
     if missing:
@@ -98,7 +102,6 @@ def standardise(
         mapping_name=mapping.name, timestamp_method=parsed.method,
         rows_read=n, rows_kept=len(log), repaired=repaired, rejected=rejected,
         samples=samples,
-        lifecycle=_lifecycle_counts(log) if XES.lifecycle in log.columns else {},
         notes=tuple(notes_out), rejected_rows=rejected_rows, repeated=repeated,
     )
 
@@ -347,6 +350,11 @@ def _positional(values: pd.Series):
     if isinstance(values.dtype, pd.DatetimeTZDtype) and values.notna().any():
         return values.array
     return values.to_numpy()
+
+
+def with_lifecycle_counts(log: pd.DataFrame, report: LoadReport) -> LoadReport:
+    """``report`` with the lifecycle counts of ``log`` (:func:`standardise`'s clean log)."""
+    return replace(report, lifecycle=_lifecycle_counts(log) if XES.lifecycle in log.columns else {})
 
 
 def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:

@@ -156,7 +156,7 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
     if not use.any():
         return out
     rows = np.flatnonzero(use)
-    acc = accounts[rows]
+    acc = accounts[rows].astype(np.int32)
     a, t = np.r_[acc, acc], np.r_[start_s[rows], end_s[rows]]
     d = np.repeat(np.array([1, -1], dtype=np.int8), len(rows))
     if day is not None:
@@ -171,15 +171,23 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
     is_day = (d == 2) | (d == -2)
     firsts = group_firsts(a)
     open_ = group_cumsum(np.where(is_day, 0, d).astype(np.int64), firsts)
-    inside = group_cumsum((np.sign(d) * is_day).astype(np.int64), firsts) > 0 \
-        if day is not None else np.ones(len(a), dtype=bool)
-    del firsts
-    if day is not None:
-        inside |= np.bincount(a, weights=is_day)[a] == 0  # accounts without a known day
-    length = np.r_[np.diff(t), 0.0]
-    length[np.r_[a[1:] != a[:-1], True]] = 0.0
-    weight = np.where((open_ > 0) & inside, length / np.maximum(open_, 1), 0.0)
-    cum = np.r_[0.0, np.cumsum(weight)][:-1]  # integral of the weights up to each edge
+    counted = open_ > 0
+    if day is not None:  # inside the account's day, or the account's day is not known
+        inside = group_cumsum((np.sign(d) * is_day).astype(np.int64), firsts) > 0
+        inside |= np.bincount(a, weights=is_day)[a] == 0
+        counted &= inside
+        del inside
+    del firsts, is_day, d
+    # each segment between consecutive edges of an account, shared by the open instances
+    weight = np.zeros(len(t))
+    np.subtract(t[1:], t[:-1], out=weight[:-1])
+    weight[:-1][a[1:] != a[:-1]] = 0.0
+    np.maximum(open_, 1, out=open_)
+    np.divide(weight, open_, out=weight)
+    weight[~counted] = 0.0
+    del open_, counted
+    cum = np.zeros(len(t))  # integral of the weights up to each edge
+    np.cumsum(weight[:-1], out=cum[1:])
     out[rows] = (_integral(a, t, cum, weight, acc, end_s[rows])
                  - _integral(a, t, cum, weight, acc, start_s[rows]))
     return out
@@ -225,7 +233,7 @@ def _integral(a: np.ndarray, t: np.ndarray, cum: np.ndarray, weight: np.ndarray,
         account = acc[rows[0]]
         lo, hi = np.searchsorted(a, account, side="left"), np.searchsorted(a, account, side="right")
         pos[rows] = lo + np.searchsorted(t[lo:hi], at[rows], side="right") - 1
-    seg_len = np.r_[np.diff(t), 0.0][pos]
+    seg_len = t[np.minimum(pos + 1, len(t) - 1)] - t[pos]  # 0 after the last edge
     frac = np.divide(at - t[pos], seg_len, out=np.zeros(len(at)), where=seg_len > 0)
     return cum[pos] + weight[pos] * np.clip(frac, 0.0, 1.0)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 
-from rpa_scout.clean import standardise
+from rpa_scout.clean import standardise, with_lifecycle_counts
 from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
                                with_resource)
 from rpa_scout.errors import ColumnError, InputError
@@ -80,8 +80,9 @@ def read_log(
         malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id, epoch_clock=epoch_clock,
     )
     repairs = table.repairs
-    del table
+    del table  # the source columns, before matching the lifecycle for its counts
     _release_arrow_memory()
+    report = with_lifecycle_counts(log, report)
     # repairs made while decoding, before standardise saw the rows, come first
     return log, replace(report, repaired={**repairs, **report.repaired}) if repairs else report
 
