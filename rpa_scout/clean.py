@@ -319,8 +319,14 @@ def _numeric_attributes(frame: pd.DataFrame, roles: set[str]) -> list[str]:
     return converted
 
 
+#: What a blank attribute value holds at most: spaces and tabs.
+_BLANK = " \t"
+
+
 def _categorical_attributes(frame: pd.DataFrame, roles: set[str]) -> None:
-    """Store text attribute columns that repeat their values as categories, in place.
+    """Store text attribute columns that repeat their values as categories, in place;
+    a blank value of a text attribute (empty, or spaces and tabs) is a missing one: an
+    empty CSV field or Excel cell and an XES attribute that is not there read alike.
 
     An attribute of a case (municipality, channel, type) repeats on every event of the
     case: as categories it takes one small integer per row instead of one string. On
@@ -337,7 +343,11 @@ def _categorical_attributes(frame: pd.DataFrame, roles: set[str]) -> None:
                 or (values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string")):
             continue
         if 2 * values.nunique(dropna=True) <= len(values):
-            frame[col] = values.astype("category")
+            values = values.astype("category")
+            blank = values.cat.categories[values.cat.categories.str.strip(_BLANK) == ""]
+            frame[col] = values.cat.remove_categories(blank) if len(blank) else values
+        elif (values.str.strip(_BLANK) == "").any():
+            frame[col] = values.mask(values.str.strip(_BLANK) == "")
 
 
 def _positional(values: pd.Series):

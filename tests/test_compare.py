@@ -166,6 +166,20 @@ def test_compare_by_a_column_a_filter_narrowed(one_file):
     assert "Compared 2 organisations (Aura, Cella)" in " ".join(result.output.split())
 
 
+def test_compare_by_a_column_with_blanks_says_what_it_left_out(towns, tmp_path):
+    """A blank --by value is no organisation of its own, and the events are counted."""
+    frames = [s.log.assign(kunta=name, **{"case:concept:name": s.log["case:concept:name"].astype(str) + name})
+              for name, s in list(towns.items())[:2]]
+    log = pd.concat(frames, ignore_index=True)
+    log.loc[:11, "kunta"] = ""
+    path = write_log(log, tmp_path / "blanks.csv")
+    result = CliRunner().invoke(main, ["compare", str(path), "--by", "kunta", "--key", "k", "-q"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "12 events without a value in kunta are in no organisation" in text
+    assert "Compared 2 organisations (Aura, Bruno)" in text
+
+
 def test_compare_command_with_one_file_per_town(towns, tmp_path):
     paths = []
     for name, s in towns.items():

@@ -78,12 +78,14 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
     paths = [Path(p) for p in paths]
     lang = Lang(settings.present.lang)
     fmt = _compare_checks(paths, by, names, fmt, out, heatmap)
-    logs, reports, aliases = _organisation_logs(paths, settings, by, names, key, progress)
+    logs, reports, aliases, no_value = _organisation_logs(paths, settings, by, names, key, progress)
     labels = _compare_labels(logs, label, aliases)
     with progress.stage("progress.compare", count=len(logs)):
         comparison = compare_logs(logs, settings=settings, labels=labels)
     what = lang.t("compare.what_by", name=paths[0].name, column=by) if by else ", ".join(p.name for p in paths)
-    lines = [*_read_lines(reports, lang, width), *_organisation_lines(logs, lang, width), "",
+    lines = [*_read_lines(reports, lang, width), *_organisation_lines(logs, lang, width),
+             *(_wrapped(lang.t("compare.no_value", events=no_value, column=by), width, indent="  ")
+               if no_value else []), "",
              *_comparison_lines(comparison, top, lang, width)]
     written = _write_comparison(comparison, reports, lang.t("compare.title", what=what), fmt, out,
                                 (heatmap, heatmap_value), lang)
@@ -125,8 +127,9 @@ def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt
 
 def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, names: Sequence[str],
                        key: str | None, progress: Progress = SILENT
-                       ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str]]:
-    """Organisation → its pseudonymised log; the load reports; source column aliases."""
+                       ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int]:
+    """Organisation → its pseudonymised log; the load reports; source column aliases; the
+    events that ``--by`` gives to no organisation (no value there)."""
     import os
     import secrets
 
@@ -144,12 +147,12 @@ def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, na
         frame = pseudonymise(frame, key=key)
         if by is not None:
             logs = split_by(frame, by, aliases=aliases)
-            continue
+            return logs, reports, aliases, len(frame) - sum(len(log) for log in logs.values())
         name = names[i] if names else strip_suffix(path, LOG_READ)
         if name in logs:
             raise ConfigError(f"two logs are called {name!r}; name each with --name")
         logs[name] = frame
-    return logs, reports, aliases
+    return logs, reports, aliases, 0
 
 
 def _compare_labels(logs: dict[str, pd.DataFrame], label: str | None,

@@ -485,6 +485,7 @@ MESSAGES: dict[str, str] = {
     "compare.title": "Organisations compared: {what}",
     "compare.what_by": "{name} by {column}",
     "compare.organisations": "organisations: {organisations}",
+    "compare.no_value": "{events:n0} events without a value in {column} are in no organisation",
     "compare.organisation": "{name} {cases:n0} cases, {events:n0} events",
     "compare.heatmap_written": "heatmap written to {path}",
     "compare.written": "comparison written to {path}",

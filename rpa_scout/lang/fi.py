@@ -469,6 +469,7 @@ MESSAGES: dict[str, str] = {
     "compare.title": "Organisaatioiden vertailu: {what}",
     "compare.what_by": "{name} sarakkeen {column} mukaan",
     "compare.organisations": "organisaatiot: {organisations}",
+    "compare.no_value": "{events:n0} tapahtumaa ilman arvoa sarakkeessa {column} ei kuulu mihinkään organisaatioon",
     "compare.organisation": "{name} {cases:n0} asiaa, {events:n0} tapahtumaa",
     "compare.heatmap_written": "lämpökartta kirjoitettu tiedostoon {path}",
     "compare.written": "vertailu kirjoitettu tiedostoon {path}",

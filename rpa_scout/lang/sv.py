@@ -466,6 +466,7 @@ MESSAGES: dict[str, str] = {
     "compare.title": "Jämförelse av organisationer: {what}",
     "compare.what_by": "{name} enligt kolumnen {column}",
     "compare.organisations": "organisationer: {organisations}",
+    "compare.no_value": "{events:n0} händelser utan värde i {column} hör inte till någon organisation",
     "compare.organisation": "{name} {cases:n0} ärenden, {events:n0} händelser",
     "compare.heatmap_written": "värmekartan skriven till {path}",
     "compare.written": "jämförelsen skriven till {path}",
