@@ -12,8 +12,8 @@ it used) and a separate :func:`rpa_scout.estimate_handling_time` (instances and 
 ``record`` pickles them (git-ignored cache); ``check`` recomputes and compares: integers,
 strings, order, dtypes and index exactly, floats within 1e-9 relative (NaN equal to NaN).
 A speed-up must pass ``check`` on every log before it is merged. ``--category-as-text``
-lets a text column that is now stored as categories (same values) pass, for a change of
-storage only.
+lets a text column that is now stored as categories (same values, a missing one as
+``<NA>`` or ``NaN``) pass, for a change of storage only.
 """
 
 from __future__ import annotations
@@ -131,8 +131,8 @@ def _frame_differences(old, new, where: str) -> list[str]:
     found = []
     for name in old.columns:
         a, b = old[name], new[name]
-        if CATEGORY_AS_TEXT and _text_and_category(a.dtype, b.dtype):
-            a, b = a.astype(object), b.astype(object)
+        if CATEGORY_AS_TEXT and _text_and_category(a.dtype, b.dtype):  # missing: <NA> or NaN
+            a, b = (c.astype(object).where(c.notna(), None) for c in (a, b))
         if a.dtype != b.dtype:
             found.append(f"{where}[{name}]: dtype {a.dtype} != {b.dtype}")
         elif not _same_column(a, b):

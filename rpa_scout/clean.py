@@ -13,12 +13,12 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import as_text, from_text
+from rpa_scout.codes import as_text, from_text, labels
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import InputError
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS, in_case_time_order,
-                                 lifecycle_counts, normalise_transition, transition_codes, transition_words)
+                                 lifecycle_counts, transition_codes, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
@@ -133,7 +133,8 @@ def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: 
     parsed = _parse_times(frame, timestamp_format, timezone, repaired, epoch_clock)
     if XES.lifecycle in frame.columns:
         notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
-        frame[XES.lifecycle] = normalise_transition(frame[XES.lifecycle])
+        codes, names = transition_codes(frame[XES.lifecycle])  # a few distinct values
+        frame[XES.lifecycle] = pd.Series(labels(codes, names), index=frame.index)
     return parsed
 
 

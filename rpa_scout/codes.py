@@ -52,19 +52,26 @@ class Coded:
 def labels(codes: np.ndarray, names: Sequence[str] | np.ndarray) -> pd.Categorical:
     """``names[codes]`` as a categorical column of the names in use, in sorted order (so
     that it sorts and groups as the text would); a label per row takes a byte or two
-    instead of a string. Every code must index ``names``.
+    instead of a string. A code of -1 is a missing value.
 
     Example:
-        >>> column = labels(np.array([2, 0, 2]), ["system", "", "person"])
+        >>> column = labels(np.array([2, 0, 2, -1]), ["system", "", "person"])
         >>> column.tolist(), column.categories.tolist()
-        (['person', 'system', 'person'], ['person', 'system'])
+        (['person', 'system', 'person', nan], ['person', 'system'])
     """
     names = np.asarray(names, dtype=object)
-    used = np.flatnonzero(np.bincount(codes, minlength=len(names)))
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(names)))
     distinct, of_used = np.unique(names[used].astype(str), return_inverse=True)
-    table = np.zeros(len(names), dtype=np.int64)
+    table = np.full(len(names) + 1, -1, dtype=np.int64)  # the last: code -1, missing
     table[used] = of_used
     return pd.Categorical.from_codes(table[codes], categories=pd.Index(distinct, dtype="str"))
+
+
+def factorisable(values: pd.Series) -> pd.Series:
+    """``values`` ready to factorise as text: a categorical column as it is (its codes are
+    those of its text, without building ten million strings), anything else as ``string``.
+    """
+    return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("string")
 
 
 def as_text(values: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -35,7 +35,7 @@ from typing import Collection
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import unique_ints
+from rpa_scout.codes import factorisable, unique_ints
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
 
@@ -119,7 +119,7 @@ def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
 def _same_account_soon(inst: pd.DataFrame, columns: LogColumns) -> np.ndarray:
     """Whether the next instance has the same (named) resource and begins within
     :data:`OUTCOME_WINDOW` of this one's completion."""
-    res, values = pd.factorize(inst[columns.resource].astype("string"))
+    res, values = pd.factorize(factorisable(inst[columns.resource]))
     res = np.where(np.r_[np.asarray(values, dtype=object) != "", False][res], res, -1)  # "" is none
     end = inst[columns.timestamp].to_numpy(dtype="datetime64[ns]")
     begin = end

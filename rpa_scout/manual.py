@@ -43,7 +43,7 @@ import pandas as pd
 
 from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kind,
                                 behaviour_kinds)
-from rpa_scout.codes import Coded, labels, unique_ints
+from rpa_scout.codes import Coded, factorisable, labels, unique_ints
 from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import pair_lifecycle
@@ -209,7 +209,7 @@ class _Facts:
     def of(cls, inst: pd.DataFrame, rules: ManualRules, columns: LogColumns) -> "_Facts":
         n = len(inst)
         act = inst[columns.activity].astype("string")
-        res = Coded.of(inst[columns.resource].astype("string") if columns.resource in inst.columns
+        res = Coded.of(factorisable(inst[columns.resource]) if columns.resource in inst.columns
                        else pd.Series(pd.NA, index=inst.index, dtype="string"))
         end_s = epoch_seconds(inst[columns.timestamp])
         start_s = (epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns
