@@ -108,7 +108,8 @@ def _table(rows: list, args) -> str:
     lines = [
         "# rank at growing log sizes, side by side with the pm4py groundwork", "",
         f"Run {now} with `python benchmarks/scale.py --cases {' '.join(map(str, args.cases))} "
-        f"--rounds {args.rounds}`.", "",
+        f"--rounds {args.rounds}" + (f" --stack {args.stack}" if args.stack > 1 else "")
+        + (f" --out {args.out}" if args.out != RESULTS / "scale.md" else "") + "`.", "",
         f"Machine: {platform.node()}, {platform.machine()}, 2 cores (shared, noisy: the tools "
         f"alternate in one run). Python {platform.python_version()}, pandas {pd.__version__}, "
         f"numpy {np.__version__}.", "",
