@@ -130,23 +130,39 @@ def _conv_logpdf_ln(x, m, sig, p, mu):
 
 def joint_ln(est: pd.DataFrame, rounds: int = 4, bounds=TIGHT) -> dict:
     """As :func:`joint_account` with a lognormal service per activity."""
-    t = est[est.bound.isin(bounds) & np.isfinite(est.upper) & est.resource.notna()].copy()
-    rng = np.random.default_rng(0)
-    keep = np.concatenate([rng.permutation(ix)[:1500] for ix in t.groupby("activity").indices.values()])
-    t = t.iloc[np.sort(keep)]
+    t = _sampled(est, bounds)
     acts, accs = t.activity.to_numpy(), t.resource.astype(str).to_numpy()
     x = t.upper.to_numpy(float)
     lx = np.log(np.clip(x, 1.0, None))
     A = {a: (np.mean(lx[acts == a]) - 0.5, 1.0) for a in np.unique(acts)}
+    A, _ = _alternate(x, acts, accs, A, _conv_logpdf_ln, lambda z: (z[0], np.exp(z[1])),
+                      lambda s: [s[0], np.log(s[1])], rounds)
+    return {a: float(np.exp(A[a][0] + A[a][1] ** 2 / 2)) for a in A}
+
+
+def _sampled(est: pd.DataFrame, bounds) -> pd.DataFrame:
+    """The tightly bounded instances with an account, at most 1,500 per activity (so that
+    big logs stay fast), in their order."""
+    t = est[est.bound.isin(bounds) & np.isfinite(est.upper) & est.resource.notna()].copy()
+    rng = np.random.default_rng(0)
+    keep = np.concatenate([rng.permutation(ix)[:1500] for ix in t.groupby("activity").indices.values()])
+    return t.iloc[np.sort(keep)]
+
+
+def _alternate(x, acts, accs, A: dict, logpdf, service, start, rounds: int) -> tuple[dict, dict]:
+    """Alternating maximum likelihood of gap = service(activity) + idle(account): each
+    round fits every account's idle (p, mu), then every activity's service parameters.
+    ``logpdf(x, s1, s2, p, mu)``; ``service(z)`` maps optimiser values to (s1, s2) and
+    ``start(A[a])`` back. Groups of fewer than 5 gaps keep their start values."""
     R = {r: (0.5, max(np.mean(x[accs == r]) / 2, 1.0)) for r in np.unique(accs)}
     for _ in range(rounds):
-        mm_ = np.array([A[a][0] for a in acts]); ss = np.array([A[a][1] for a in acts])
+        s1 = np.array([A[a][0] for a in acts]); s2 = np.array([A[a][1] for a in acts])
         for r in R:
             m = accs == r
             if m.sum() < 5:
                 continue
             def nll(z, m=m):
-                return -_conv_logpdf_ln(x[m], mm_[m], ss[m], special.expit(z[0]), np.exp(z[1])).sum()
+                return -logpdf(x[m], s1[m], s2[m], special.expit(z[0]), np.exp(z[1])).sum()
             z = optimize.minimize(nll, [special.logit(np.clip(R[r][0], 1e-3, 1 - 1e-3)), np.log(R[r][1])],
                                   method="Nelder-Mead", options={"maxiter": 400}).x
             R[r] = (special.expit(z[0]), np.exp(z[1]))
@@ -156,11 +172,10 @@ def joint_ln(est: pd.DataFrame, rounds: int = 4, bounds=TIGHT) -> dict:
             if m.sum() < 5:
                 continue
             def nll(z, m=m):
-                return -_conv_logpdf_ln(x[m], z[0], np.exp(z[1]), pp[m], mu[m]).sum()
-            z = optimize.minimize(nll, [A[a][0], np.log(A[a][1])], method="Nelder-Mead",
-                                  options={"maxiter": 400}).x
-            A[a] = (z[0], np.exp(z[1]))
-    return {a: float(np.exp(A[a][0] + A[a][1] ** 2 / 2)) for a in A}
+                return -logpdf(x[m], *service(z), pp[m], mu[m]).sum()
+            z = optimize.minimize(nll, start(A[a]), method="Nelder-Mead", options={"maxiter": 400}).x
+            A[a] = service(z)
+    return A, R
 
 
 def _posterior_service(x, k, theta, p, mu):
@@ -219,38 +234,14 @@ def joint_account(est: pd.DataFrame, rounds: int = 4, bounds=TIGHT, by_bound: bo
     """Joint model: gap = service(activity) + idle(account); service ~ Gamma(k_a, theta_a),
     idle = 0 w.p. p_r else Exp(mu_r); fitted by alternating ML (tight bounds only).
     Returns activity → service mean (s)."""
-    t = est[est.bound.isin(bounds) & np.isfinite(est.upper) & est.resource.notna()].copy()
-    # subsample per activity so that big logs stay fast
-    rng = np.random.default_rng(0)
-    keep = np.concatenate([rng.permutation(ix)[:1500] for ix in t.groupby("activity").indices.values()])
-    t = t.iloc[np.sort(keep)]
+    t = _sampled(est, bounds)
     acts, accs = t.activity.to_numpy(), t.resource.astype(str).to_numpy()
     if by_bound:
         accs = accs + "|" + t.bound.astype(str).to_numpy()
     x = t.upper.to_numpy(float)
     A = {a: (1.0, max(np.mean(x[acts == a]) / 2, 1.0)) for a in np.unique(acts)}
-    R = {r: (0.5, max(np.mean(x[accs == r]) / 2, 1.0)) for r in np.unique(accs)}
-    for _ in range(rounds):
-        kk = np.array([A[a][0] for a in acts]); th = np.array([A[a][1] for a in acts])
-        for r in R:
-            m = accs == r
-            if m.sum() < 5:
-                continue
-            def nll(z, m=m):
-                return -_conv_logpdf(x[m], kk[m], th[m], special.expit(z[0]), np.exp(z[1])).sum()
-            z = optimize.minimize(nll, [special.logit(np.clip(R[r][0], 1e-3, 1 - 1e-3)), np.log(R[r][1])],
-                                  method="Nelder-Mead", options={"maxiter": 400}).x
-            R[r] = (special.expit(z[0]), np.exp(z[1]))
-        pp = np.array([R[r][0] for r in accs]); mm = np.array([R[r][1] for r in accs])
-        for a in A:
-            m = acts == a
-            if m.sum() < 5:
-                continue
-            def nll(z, m=m):
-                return -_conv_logpdf(x[m], np.exp(z[0]), np.exp(z[1]), pp[m], mm[m]).sum()
-            z = optimize.minimize(nll, [np.log(A[a][0]), np.log(A[a][1])], method="Nelder-Mead",
-                                  options={"maxiter": 400}).x
-            A[a] = (np.exp(z[0]), np.exp(z[1]))
+    A, R = _alternate(x, acts, accs, A, _conv_logpdf, lambda z: (np.exp(z[0]), np.exp(z[1])),
+                      lambda s: [np.log(s[0]), np.log(s[1])], rounds)
     if posterior:
         kk = np.array([A[a][0] for a in acts]); th = np.array([A[a][1] for a in acts])
         pp = np.array([R[r][0] for r in accs]); mm = np.array([R[r][1] for r in accs])

@@ -7,7 +7,6 @@ this module decides, row by row, what is kept, repaired or rejected and why.
 from __future__ import annotations
 
 from dataclasses import replace
-
 from typing import Mapping
 
 import numpy as np
@@ -347,8 +346,10 @@ def _categorical_attributes(frame: pd.DataFrame, roles: set[str]) -> None:
             values = values.astype("category")
             blank = values.cat.categories[values.cat.categories.str.strip(_BLANK) == ""]
             frame[col] = values.cat.remove_categories(blank) if len(blank) else values
-        elif (values.str.strip(_BLANK) == "").any():
-            frame[col] = values.mask(values.str.strip(_BLANK) == "")
+        else:
+            blank = values.str.strip(_BLANK) == ""
+            if blank.any():
+                frame[col] = values.mask(blank)
 
 
 def _positional(values: pd.Series):
