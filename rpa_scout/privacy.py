@@ -71,7 +71,7 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     if columns.resource not in log.columns:
         return log
     secret, _ = resolve_key(key)
-    out = log.copy()
+    out = log.copy(deep=False)  # copy-on-write: only the replaced column is new
     res = factorisable(out[columns.resource])
     # Decide once per distinct name (a log has thousands of rows per account).
     codes, names = pd.factorize(res, sort=False)

@@ -37,3 +37,13 @@ def test_two_people_are_never_merged_by_a_shared_pseudonym(monkeypatch):
     assert shown == [real("Aino Virtanen", b"k", 64), real("Bo Ek", b"k", 64), "SYSTEM",
                      real("Aino Virtanen", b"k", 64)]
     assert len(shown[0]) == len("person-") + 64 and shown[0] != shown[1]
+
+
+def test_the_given_log_is_left_as_it_was():
+    """The copy shares the other columns (copy-on-write): changing it changes nothing given."""
+    log = pd.DataFrame({"org:resource": ["Aino Virtanen", "Bo"], "note": ["a", "b"]})
+    out = pseudonymise(log, key="k")
+    out.loc[0, "note"] = "changed"
+    assert log["org:resource"].tolist() == ["Aino Virtanen", "Bo"]
+    assert log["note"].tolist() == ["a", "b"]
+    assert isinstance(out["org:resource"].dtype, pd.CategoricalDtype)
