@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 
@@ -16,7 +17,7 @@ from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
 from rpa_scout.lang import Message
-from rpa_scout.lifecycle import known_transition, normalise_transition
+from rpa_scout.lifecycle import known_transition, transition_codes
 from rpa_scout.io.files import check_input, log_format  # noqa: F401  (log_format re-exported)
 from rpa_scout.repeats import find_event_id
 from rpa_scout.load_report import LoadReport
@@ -161,7 +162,8 @@ def _lifecycle_or_attribute(frame: pd.DataFrame, mapping: LogColumns, notes: tup
     column = mapping.lifecycle
     if column is None:
         return mapping, notes
-    values = normalise_transition(frame[column]).unique()
+    codes, names = transition_codes(frame[column])  # without building ten million strings
+    values = names[np.bincount(codes, minlength=len(names)) > 0]
     if any(known_transition(str(v)) for v in values):
         return mapping, notes
     shown = ", ".join(repr(str(v)) for v in sorted(map(str, values))[:5])
