@@ -19,7 +19,8 @@ activity instance, with ``performer`` and ``handling_s``):
   The coefficient of variation is reported raw as well;
 - ``people``: how many distinct people do it (shown only as "5 or more" or "fewer than
   5", never per person);
-- ``rule_basedness``: cross-validated accuracy of a depth-3 decision tree (scikit-learn)
+- ``rule_basedness``: cross-validated accuracy of a depth-3 decision tree (CART, as
+  scikit-learn grows it: :mod:`rpa_scout.tree`)
   predicting the step's outcome (the system step it triggers, such as an exception
   recorded or a letter sent, or that the case is passed on; see :func:`context`) from
   the previous step and the case attributes. Exceptions the data cannot predict lower it; it is also the estimate of
@@ -28,7 +29,6 @@ activity instance, with ``performer`` and ``handling_s``):
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Collection
 
@@ -38,6 +38,7 @@ import pandas as pd
 from rpa_scout.codes import factorisable, unique_ints
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
+from rpa_scout.tree import cross_validated_accuracy
 
 END_TOKEN = "(end)"
 START_TOKEN = "(start)"
@@ -271,16 +272,9 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed:
 
 def _tree_accuracy(x: np.ndarray, target: np.ndarray, *, stratify: bool, seed: int) -> float:
     """Mean accuracy of a depth-3 tree over 3 shuffled folds (stratified when every class
-    has 3 examples). scikit-learn is imported here, when a log first needs a tree."""
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
-    from sklearn.tree import DecisionTreeClassifier
-
-    splitter = (StratifiedKFold(3, shuffle=True, random_state=seed) if stratify
-                else KFold(3, shuffle=True, random_state=seed))
-    tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=MIN_GROUP, random_state=seed)
-    with warnings.catch_warnings():  # e.g. "more classes than half the samples": the
-        warnings.simplefilter("ignore")  # accuracy is still what we want, quietly
-        return float(cross_val_score(tree, x, target, cv=splitter).mean())
+    has 3 examples), as scikit-learn computes it (:mod:`rpa_scout.tree`)."""
+    return cross_validated_accuracy(x, target, stratify=stratify, seed=seed, folds=3, max_depth=3,
+                                    min_samples_leaf=MIN_GROUP)
 
 
 @dataclass(frozen=True)
