@@ -253,7 +253,7 @@ def test_cases_columns_stay_apart_in_finnish():
 # ---------------------------------------------------------------------- rank --explain
 EXPLAIN_LINES = {
     "fi": ["Kustannuspaikan tiliöinti (vaihe; sija 1, suositellaan)",
-           "156 h/v (80 %:n väli 152–160) = 2 519 kellonajallista suoritusta vuodessa × 4,1 min (mitattu) × "
+           "156 h/v (80 %:n väli 151–160) = 2 519 kellonajallista suoritusta vuodessa × 4,1 min (mitattu) × "
            "90 % säännöin ennustettavissa",
            "2 519 ihmisten tekemää suoritusta vuodessa, 100 % kellonajalla; 0,10 htv, 4 525 € vuodessa",
            "Ihmisten tekemät suoritukset kuukausittain (Europe/Helsinki)",
@@ -269,7 +269,7 @@ EXPLAIN_LINES = {
            "regelbundenhet 0,90 vikt 0,30; beslutsträdets träffsäkerhet 0,90",
            "lämplighet 0,90 tröskel 0,60", "Uteslutande skäl: inga", "Antaganden"],
     "en": ["Kustannuspaikan tiliöinti (activity; rank 1, recommended)",
-           "156 h/yr (80 % interval 152–160) = 2,519 timed executions a year × 4.1 min (measured) × 90% "
+           "156 h/yr (80 % interval 151–160) = 2,519 timed executions a year × 4.1 min (measured) × 90% "
            "rule-predictable",
            "2–5 ████████████████████████████████████████ 1,804",
            "rule-basedness 0.90 weight 0.30; decision-tree accuracy 0.90",

@@ -1,0 +1,35 @@
+"""The bootstrap's Poisson(1) weights (rpa_scout.value)."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from rpa_scout.value import _POISSON_ONE, bootstrap_totals, poisson_one
+
+
+def test_thresholds_are_the_distribution_function_times_two_to_the_32() -> None:
+    exact = [math.floor(sum(Fraction(1, math.factorial(i)) for i in range(k + 1)) * Fraction(2**32)
+                        * Fraction(math.exp(-1.0))) for k in range(len(_POISSON_ONE) - 1)]
+    assert _POISSON_ONE[:-1].tolist() == exact
+    assert _POISSON_ONE[-1] == 2**32 - 1 and bool(np.all(np.diff(_POISSON_ONE.astype(np.int64)) > 0))
+
+
+def test_draws_follow_poisson_one() -> None:
+    n = 2_000_000
+    draws = poisson_one(np.random.default_rng(7), (4, n // 4))
+    assert draws.dtype == np.float32
+    for k in range(7):
+        p = math.exp(-1.0) / math.factorial(k)
+        assert abs(np.mean(draws == k) - p) < 5 * math.sqrt(p * (1 - p) / n), k
+    assert abs(draws.mean() - 1.0) < 0.005 and abs(draws.var() - 1.0) < 0.01
+
+
+def test_same_seed_same_rounds_and_chunks_do_not_matter_for_the_first() -> None:
+    values = np.random.default_rng(1).random((500, 3)).astype(np.float32)
+    a = bootstrap_totals(values, rounds=120, seed=3)
+    assert (a == bootstrap_totals(values, rounds=120, seed=3)).all()
+    assert not (a == bootstrap_totals(values, rounds=120, seed=4)).all()
+    assert (bootstrap_totals(values, rounds=50, seed=3) == a[:50]).all()
