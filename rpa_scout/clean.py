@@ -168,7 +168,8 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
         (blank, MISSING_TIMESTAMP),
     ]
     for mask, reason in checks:
-        reasons = reasons.mask(reasons.isna().to_numpy() & mask, reason)
+        if mask.any():  # a clean log has none: no pass over its rows
+            reasons = reasons.mask(reasons.isna().to_numpy() & mask, reason)
     open_ = reasons.isna().to_numpy() & unread
     if open_.any():
         why = np.full(int(open_.sum()), UNPARSEABLE, dtype=object)
@@ -213,11 +214,11 @@ def _tally(raw: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray,
     samples: dict[str, tuple[int, ...]] = {}
     rejected_mask = reasons.notna().to_numpy()
     values = reasons.to_numpy(dtype=object)
+    at = np.flatnonzero(rejected_mask)  # compared among the rejected rows only
     for reason in REASONS:
-        hit = (reasons == reason).to_numpy(dtype=bool)
-        count = int(hit.sum())
-        if count:
-            rejected[reason] = count
+        hit = at[values[at] == reason]
+        if len(hit):
+            rejected[reason] = len(hit)
             samples[reason] = tuple(int(r) for r in row_no[hit][:SAMPLE_ROWS])
     if malformed:
         rejected[MALFORMED] = len(malformed)
@@ -256,9 +257,11 @@ def _kept(frame: pd.DataFrame, reasons: pd.Series, n: int, source: str,
 def _timestamp_notes(raw_ts: pd.Series, reasons: pd.Series, row_no: np.ndarray) -> list[str]:
     """Examples of timestamps not read, so the user can name their layout."""
     notes = []
+    at = np.flatnonzero(reasons.notna().to_numpy())
+    values = reasons.to_numpy(dtype=object)[at]
     for reason, key in ((UNPARSEABLE, "load.note.unparseable_example"),
                         (AMBIGUOUS, "load.note.ambiguous_example")):
-        hit = np.flatnonzero((reasons == reason).to_numpy(dtype=bool))
+        hit = at[values == reason]
         if len(hit):
             value = str(raw_ts.iloc[hit[0]]).strip()
             notes.append(Message(key, value=repr(value[:40]), row=int(row_no[hit[0]])))
