@@ -17,6 +17,8 @@ Ported from scikit-learn 1.9 (BSD-3-Clause): ``sklearn/tree/_splitter.pyx``
 (``Gini``), ``sklearn/utils/_random.pxd`` (``our_rand_r``) and
 ``sklearn/model_selection/_split.py`` (``KFold``, ``StratifiedKFold``). Without sample
 weights, missing values or monotonic constraints, which rpa_scout does not use.
+scikit-learn is Copyright (c) 2007-2025 The scikit-learn developers, BSD-3-Clause
+(https://github.com/scikit-learn/scikit-learn/blob/main/COPYING).
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def bootstrap_totals(case_values: np.ndarray, *, rounds: int = 200, seed: int = 
 
 def _poisson_one_thresholds() -> np.ndarray:
     """The Poisson(1) distribution function at 0, 1, 2, ... times 2**32, rounded down,
-    up to the last value below 2**32 - 1 (the tail beyond holds less than 2**-32)."""
+    up to the first that reaches 2**32 - 1 (the tail beyond it holds less than 2**-32)."""
     k = np.arange(20)
     cdf = np.cumsum(np.exp(-1.0) / np.cumprod(np.r_[1.0, k[1:]]))
     scaled = np.minimum(np.floor(cdf * 2.0**32), 2.0**32 - 1).astype(np.uint32)
@@ -120,8 +120,9 @@ _POISSON_ONE = _poisson_one_thresholds()
 
 def poisson_one(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
     """Poisson(1) draws as float32, by inverting its distribution function on 32-bit
-    random integers: each value's probability is exact to 2**-32. Two and a half times
-    as fast as ``rng.poisson(1.0)``, which was most of ``rank``'s bootstrap.
+    random integers: each value's probability is exact to 2**-32. The bootstrap of
+    ``rank`` takes half the time it took with ``rng.poisson(1.0)`` (1.06 s → 0.49 s for
+    200 rounds of 186,000 cases).
 
     Example:
         >>> draws = poisson_one(np.random.default_rng(0), (1, 200_000))
