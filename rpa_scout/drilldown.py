@@ -49,23 +49,45 @@ class CaseTable:
     executions: int
 
     def lines(self, labels: Mapping[str, str] | None = None, timezone: str = "UTC", *,
-              lang: Lang | None = None) -> list[str]:
-        """A header, then one line per case, in ``lang`` (English by default)."""
+              lang: Lang | None = None, width: int | None = None) -> list[str]:
+        """A header, then one line per case, in ``lang`` (English by default). When the
+        table is wider than ``width`` columns, each case takes two lines instead: its id,
+        then its figures named, wrapped to ``width``.
+
+        Example:
+            >>> from rpa_scout import cases_behind, read_log
+            >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+            >>> found = cases_behind(log, "Asiatarkastus", top=1)
+            >>> print("\\n".join(found.lines(timezone="Europe/Helsinki", width=40)[1:]))
+            OL-2025-00067
+              started 9 Jan 2025 15:11 ·
+              variant #59 · steps 13 · times 3 ·
+              minutes 11.3 · source estimated
+        """
         lang = lang or english()
         head = lang.t("cases.head", name=show(self.activity, labels), executions=self.executions,
                       cases=self.cases, listed=len(self.table), zone=timezone)
         heads = [lang.t(key) for key in ("cases.col.case", "cases.col.started", "cases.col.variant",
                                          "col.steps", "cases.col.times", "cases.col.minutes", "col.source")]
         w = [max(least, len(h) + 1) for least, h in zip((18, 18, 9, 7, 6, 10), heads)]
-        out = [head, f"{heads[0]:<{w[0]}}{heads[1]:<{w[1]}}{heads[2]:>{w[2]}}{heads[3]:>{w[3]}}{heads[4]:>{w[4]}}"
-               f"{heads[5]:>{w[5]}}  {heads[6]}"]
+        rows = []
         for r in self.table.itertuples(index=False):
             local = r.started.tz_convert(timezone)
-            started = f"{lang.date(local)} {local.strftime('%H:%M')}"
             minutes = "-" if pd.isna(r.handling_min) else lang.num(r.handling_min, 1)
-            out.append(f"{str(r.case)[:w[0] - 1]:<{w[0]}}{started:<{w[1]}}{'#' + str(r.variant):>{w[2]}}"
-                       f"{lang.num(r.steps):>{w[3]}}{lang.num(r.executions):>{w[4]}}{minutes:>{w[5]}}  "
-                       f"{source_name(r.source, lang)}")
+            rows.append((str(r.case), f"{lang.date(local)} {local.strftime('%H:%M')}", "#" + str(r.variant),
+                         lang.num(r.steps), lang.num(r.executions), minutes, source_name(r.source, lang)))
+        table = [f"{heads[0]:<{w[0]}}{heads[1]:<{w[1]}}{heads[2]:>{w[2]}}{heads[3]:>{w[3]}}{heads[4]:>{w[4]}}"
+                 f"{heads[5]:>{w[5]}}  {heads[6]}"]
+        table += [f"{case[:w[0] - 1]:<{w[0]}}{started:<{w[1]}}{variant:>{w[2]}}{steps:>{w[3]}}{times:>{w[4]}}"
+                  f"{minutes:>{w[5]}}  {source}" for case, started, variant, steps, times, minutes, source in rows]
+        if width is None or max(map(len, table)) <= width:
+            return [head, *table]
+        from rpa_scout.present import wrap
+
+        out = [head]
+        for case, *figures in rows:
+            named = "\u00a0· ".join(f"{h}\u00a0{v}" for h, v in zip(heads[1:], figures))
+            out += [case, *(part.replace("\u00a0", " ") for part in wrap(named, width, indent="  "))]
         return out
 
 

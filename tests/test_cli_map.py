@@ -199,6 +199,16 @@ def test_real_maps_render(relative, tmp_path):
     assert {"start", "end"} <= tooltips
 
 
+def test_variants_fit_a_terminal_narrower_than_their_figures():
+    sample = str(SAMPLES / "ostolaskut_complete_only.csv.gz")
+    result = CliRunner().invoke(main, ["variants", sample, "--top", "3", "--lang", "fi"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if len(line) > 40] == []
+    # the figures unaligned, the number with its word and the cumulative share whole
+    assert lines[0] == "  1. 870 asiaa 29,0 % (kert. 29,0 %)" and lines[1] == "      7 vaihetta"
+
+
 def test_variants_wrap_long_sequences_under_the_figures():
     sample = str(SAMPLES / "ostolaskut_complete_only.csv.gz")
     result = CliRunner().invoke(main, ["variants", sample, "--top", "3", "--lang", "fi"], env={"COLUMNS": "60"})

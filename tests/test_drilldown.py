@@ -76,6 +76,24 @@ def test_cases_command(permits):
     assert data["cases"] == 150 and len(data["listed"]) == 2 and data["listed"][0]["source"] == "measured"
 
 
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_cases_fit_a_narrow_terminal(permits, lang):
+    """Below the table's width each case takes two lines: its id, then its figures named."""
+    wide = CliRunner().invoke(main, ["cases", permits, "--step", "Maksulaskun laadinta", "--top", "3",
+                                     "--lang", lang], env={"COLUMNS": "100"})
+    narrow = CliRunner().invoke(main, ["cases", permits, "--step", "Maksulaskun laadinta", "--top", "3",
+                                       "--lang", lang], env={"COLUMNS": "40"})
+    assert wide.exit_code == narrow.exit_code == 0, narrow.output
+    assert [line for line in narrow.stdout.splitlines() if len(line) > 40] == []
+    table = wide.stdout.splitlines()[-3:]       # the wide table's three cases, in order
+    ids = [line.split()[0] for line in table]
+    lines = narrow.stdout.splitlines()
+    at = [lines.index(case) for case in ids]    # each id alone on its line, in the same order
+    assert at == sorted(at)
+    figures = " ".join(line.strip() for line in lines[at[0] + 1:at[1]])
+    assert figures.endswith(table[0].split()[-1]) and f"#{table[0].split('#')[1].split()[0]}" in figures
+
+
 def test_cases_of_an_unknown_step_is_one_error_line(permits):
     result = CliRunner().invoke(main, ["cases", permits, "--step", "Maksulaskun laadint"])
     assert result.exit_code == 1

@@ -13,6 +13,8 @@ prints it. Everything here is usable from Python too::
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -267,6 +269,12 @@ def variant_lines(table: pd.DataFrame, lang: Lang | None = None, width: int | No
           1.   1,234 cases   90.0%  (cum.  90.0%)    3 steps
               Kirjaus → Tarkastus → Päätös
           2.      56 cases    4.0%  (cum.  94.0%)    4 steps
+        >>> for line in variant_lines(table, width=30)[:4]:
+        ...     print(repr(line))
+        '  1. 1,234 cases 90.0%'
+        '      (cum. 90.0%) 3 steps'
+        '      Kirjaus → Tarkastus →'
+        '      Päätös'
     """
     from rpa_scout.present import wrap
 
@@ -281,8 +289,12 @@ def variant_lines(table: pd.DataFrame, lang: Lang | None = None, width: int | No
         glued = " → ".join(step.replace(" ", "\u00a0") for step in str(row.variant).split(" → "))
         if width - len(first) >= 30:   # the steps beside the figures
             parts = wrap(glued, width, indent=" " * len(first), first=first)
-        else:                          # too narrow: under them
+        elif len(first.rstrip()) <= width:  # too narrow: under them
             parts = [first.rstrip(), *wrap(glued, width, indent=" " * 6)]
+        else:                          # narrower still: the figures wrapped too, unaligned
+            figures = re.sub(" +", " ", first.strip())
+            figures = re.sub(r"\([^)]*\)|\d \w", lambda m: m.group(0).replace(" ", "\u00a0"), figures)
+            parts = [*wrap(figures, width, indent=" " * 6, first="  "), *wrap(glued, width, indent=" " * 6)]
         lines += [part.replace("\u00a0", " ") for part in parts]
     return lines
 

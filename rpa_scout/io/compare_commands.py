@@ -265,5 +265,5 @@ def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10
                    "listed": json.loads(table.to_json(orient="records", force_ascii=False))}
         return CasesRun(found, report, [json.dumps(payload, indent=1, ensure_ascii=False)])
     lang = Lang(settings.present.lang)
-    head, *lines = found.lines(labels, settings.read.timezone, lang=lang)
+    head, *lines = found.lines(labels, settings.read.timezone, lang=lang, width=width)
     return CasesRun(found, report, [*_read_line(report, lang, width), "", *_wrapped(head, width), *lines])
