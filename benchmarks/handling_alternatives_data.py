@@ -6,7 +6,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -16,7 +15,7 @@ CACHE = Path(__file__).resolve().parent / ".cache" / "handling_alternatives" / "
 def build():
     from handling_validation import load_dev_logs
     from rpa_scout.calibration import Calibration
-    from rpa_scout.handling import estimate_handling_time, previous_end
+    from rpa_scout.handling import estimate_handling_time
     from rpa_scout.timestamps import epoch_seconds
     from rpa_scout.validation import EVENT_ID, prepare
 
