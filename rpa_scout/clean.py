@@ -7,7 +7,7 @@ this module decides, row by row, what is kept, repaired or rejected and why.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,8 @@ from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS,
                                  lifecycle_counts, transition_codes, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
+if TYPE_CHECKING:
+    from rpa_scout.handling import HandlingResult
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
                                   ParsedTimestamps, parse_timestamps)
 
@@ -367,13 +369,37 @@ def _positional(values: pd.Series):
     return values.to_numpy()
 
 
-def with_lifecycle_counts(log: pd.DataFrame, report: LoadReport) -> LoadReport:
-    """``report`` with the lifecycle counts of ``log`` (:func:`standardise`'s clean log)."""
-    return replace(report, lifecycle=_lifecycle_counts(log) if XES.lifecycle in log.columns else {})
+def with_lifecycle_counts(log: pd.DataFrame, report: LoadReport, *, pair: bool = True) -> LoadReport:
+    """``report`` with the lifecycle counts of ``log`` (:func:`standardise`'s clean log).
+
+    Counting a log with start events pairs them (:func:`rpa_scout.pair_lifecycle`). With
+    ``pair=False`` such a log's counts are left ``None``, for a caller that pairs the log
+    anyway to fill in with :func:`with_pairing`: the log is paired once, not twice.
+    """
+    return replace(report, lifecycle=_lifecycle_counts(log, pair) if XES.lifecycle in log.columns else {})
 
 
-def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
-    """``pair_lifecycle(log).counts``, without matching when the log has no start events.
+def with_pairing(report: LoadReport, handling: "HandlingResult") -> LoadReport:
+    """``report`` with the lifecycle counts it left to the pairing of ``handling``
+    (:func:`rpa_scout.estimate_handling_time` of the same rows: the same counts).
+
+    Example:
+        >>> from rpa_scout import estimate_handling_time, read_log
+        >>> log, report = read_log("eventlogs/rakennuslupa.xes.gz", count_lifecycle=False)
+        >>> report.lifecycle is None
+        True
+        >>> filled = with_pairing(report, estimate_handling_time(log))
+        >>> filled.lifecycle == read_log("eventlogs/rakennuslupa.xes.gz")[1].lifecycle
+        True
+        >>> filled.lifecycle["paired start+complete"]
+        20250
+    """
+    return report if report.lifecycle is not None else replace(report, lifecycle=dict(handling.pairing))
+
+
+def _lifecycle_counts(log: pd.DataFrame, pair: bool = True) -> dict[str, int] | None:
+    """``pair_lifecycle(log).counts``, without matching when the log has no start events
+    (``None`` when it has and ``pair`` is false).
 
     With no ``start``, every ``complete`` is an unmatched instance of its own and
     nothing is paired, so the counts follow from counting transitions.
@@ -382,7 +408,7 @@ def _lifecycle_counts(log: pd.DataFrame) -> dict[str, int]:
     count = np.bincount(codes, minlength=len(names))
     own_starts = XES.start_timestamp in log.columns and log[XES.start_timestamp].notna().any()
     if count[names == START].sum() or own_starts:
-        return lifecycle_counts(log)
+        return lifecycle_counts(log) if pair else None
     completes = int(count[names == COMPLETE].sum())
     return {
         COUNT_NAMES["instances"]: completes,

@@ -92,6 +92,9 @@ class HandlingResult:
     working_hours: WorkingHours
     calibration: Calibration
     evidence: Mapping[str, Message] = field(default_factory=dict)
+    #: :func:`rpa_scout.pair_lifecycle`'s counts for the log, as the load report gives
+    #: them (:func:`rpa_scout.clean.with_pairing` fills a report in from them).
+    pairing: Mapping[str, int] = field(default_factory=dict)
 
 
 def estimate_handling_time(
@@ -151,7 +154,7 @@ def estimate_handling_time(
         CAPACITY: capacity, DAY_HOURS: np.where(x.account >= 0, day_hi - day_lo, np.nan),
         NAIVE: x.end - x.case_prev_any})
     activities = summarise_handling(inst, manual.activities, calibration, columns)
-    return HandlingResult(inst, activities, hours, calibration, manual.evidence)
+    return HandlingResult(inst, activities, hours, calibration, manual.evidence, manual.pairing)
 
 
 @dataclass(frozen=True)

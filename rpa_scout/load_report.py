@@ -107,7 +107,9 @@ class LoadReport:
     repaired: Mapping[str, int] = field(default_factory=dict)
     rejected: Mapping[str, int] = field(default_factory=dict)
     samples: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    lifecycle: Mapping[str, int] = field(default_factory=dict)
+    #: ``None`` while the counts wait for the pairing that ranking does anyway
+    #: (``read_log(count_lifecycle=False)``, then :func:`rpa_scout.clean.with_pairing`).
+    lifecycle: Mapping[str, int] | None = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     rejected_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     repeated: RepeatedEvents = field(default_factory=RepeatedEvents)
@@ -132,7 +134,7 @@ class LoadReport:
             "repaired": dict(self.repaired),
             "rejected": dict(self.rejected),
             "sample_rows": {k: list(v) for k, v in self.samples.items()},
-            "lifecycle": dict(self.lifecycle),
+            "lifecycle": dict(self.lifecycle or {}),
             "repeated_events": self.repeated.to_dict(),
             "notes": list(self.notes),
             "filters": self.filters.to_dict() if self.filters is not None else None,
@@ -162,7 +164,8 @@ class LoadReport:
             out.append(_with_rows(render(self.repeated.describe(), lang), self.repeated.samples, lang,
                                   self.repeated.rows))
         out.extend(lang.t("load.repaired", repair=repair, count=count) for repair, count in self.repaired.items())
-        out.extend(lang.t("load.lifecycle", what=what, count=count) for what, count in self.lifecycle.items())
+        out.extend(lang.t("load.lifecycle", what=what, count=count)
+                   for what, count in (self.lifecycle or {}).items())
         out.extend(lang.t("load.note", note=note) for note in self.notes)
         if self.filters is not None:
             out.extend(self.filters.lines(lang))

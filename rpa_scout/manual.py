@@ -81,6 +81,8 @@ class ManualResult:
     activities: pd.DataFrame
     rules: ManualRules = field(default_factory=ManualRules)
     evidence: Mapping[str, Message] = field(default_factory=dict)
+    #: :func:`rpa_scout.pair_lifecycle`'s counts for the log (``PairedInstances.counts``).
+    pairing: Mapping[str, int] = field(default_factory=dict)
 
 
 def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
@@ -107,10 +109,12 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
         ('manual', 'automated')
     """
     rules = rules or ManualRules()
-    inst = pair_lifecycle(log, columns=columns).instances
+    paired = pair_lifecycle(log, columns=columns)
+    inst = paired.instances
     reasons = classify_instances(inst, rules, columns)
     evidence = activity_evidence(inst, reasons, columns)
-    return ManualResult(inst, summarise_activities(inst, rules, columns, evidence=evidence), rules, evidence)
+    return ManualResult(inst, summarise_activities(inst, rules, columns, evidence=evidence), rules, evidence,
+                        paired.counts)
 
 
 #: An execution without an account takes its step's verdict when at least this share of

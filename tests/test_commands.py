@@ -190,3 +190,22 @@ def test_generate_file_errors(tmp_path, process, name, error, message):
         generate_file(process, 10, 1, tmp_path / name)
     assert str(err.value) == message
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", [(), ("case:channel=Lupapiste",)])
+def test_rank_file_pairs_the_lifecycle_once(tmp_path, monkeypatch, where):
+    """rank leaves the load report's lifecycle counts to the handling estimate's pairing:
+    one matching, and the counts read_log gives (of the log as read, filters or not)."""
+    import rpa_scout.lifecycle as lifecycle
+    from rpa_scout.settings import FilterSettings
+
+    path = SAMPLES / "rakennuslupa.xes.gz"
+    expected = read_log(path)[1].lifecycle
+    calls = []
+    match = lifecycle._match
+    monkeypatch.setattr(lifecycle, "_match", lambda *a, **k: calls.append(1) or match(*a, **k))
+    run = rank_file(path, Settings(filter=FilterSettings(where=where)), out=tmp_path / "r.json")
+    assert run.report.lifecycle == expected and expected["paired start+complete"] > 0
+    assert len(calls) == (1 if not where else 2)   # with filters: the log as read, then the filtered
+    written = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert written["load_report"]["lifecycle"] == dict(expected)

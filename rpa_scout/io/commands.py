@@ -36,10 +36,15 @@ RANK_FORMATS = names(RANK_WRITE)
 VIEWS = ("frequency", "performance")
 
 
-def load(path: str | Path, settings: Settings, progress: Progress = SILENT) -> tuple[pd.DataFrame, LoadReport]:
+def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
+         count_lifecycle: bool = True) -> tuple[pd.DataFrame, LoadReport]:
     """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``, then
     :func:`rpa_scout.filters.filter_log` with its ``filter`` section (the report says what
     the filters kept). The file is checked first, before pandas is imported.
+
+    ``count_lifecycle=False`` leaves the lifecycle counts of a log with start events to
+    the handling-time estimate's pairing (:func:`rpa_scout.clean.with_pairing`), unless
+    filters change the log: the counts are those of the log as read.
 
     Example:
         >>> from rpa_scout.io.commands import load
@@ -57,9 +62,13 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT) -> t
     from rpa_scout.io.read import read_log
 
     with progress.stage("progress.read", name=path.name, at_once=_big(path)):
-        frame, report = read_log(path, **settings.read.keywords())
+        frame, report = read_log(path, **settings.read.keywords(), count_lifecycle=count_lifecycle)
     if not settings.filter.active:
         return frame, report
+    if report.lifecycle is None:  # the filtered log's pairing would count other rows
+        from rpa_scout.clean import with_lifecycle_counts
+
+        report = with_lifecycle_counts(frame, report)
     frame, kept = filter_log(frame, settings=settings, aliases=source_names(report))
     return frame, replace(report, filters=kept)
 
@@ -349,12 +358,14 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
             raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(RANK_FORMATS)}")
         check_output(out)
     lang = _lang(settings)
-    frame, report = load(path, settings, progress)
+    frame, report = load(path, settings, progress, count_lifecycle=False)  # ranking pairs it
+    from rpa_scout.clean import with_pairing
     from rpa_scout.labels import labelled_ranking
     from rpa_scout.present import terminal_lines, wrap
 
     labels = labels_of(frame, report, label)
     frame, ranking = _rank(frame, settings, key, progress)
+    report = with_pairing(report, ranking.handling)
     header = lang.t("rank.header", name=path.name, kept=report.rows_kept, read=report.rows_read,
                     rejected=report.rows_rejected, sort=lang.t(f"sort.{settings.rank.sort_by}"))
     header += filters_clause(report, lang)

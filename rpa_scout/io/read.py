@@ -42,7 +42,7 @@ def read_log(
     drop_duplicates: bool = False,
     event_id: str | None = None,
     max_bytes: int | None = None,
-    cache: bool = True, epoch_clock: str = "auto",
+    cache: bool = True, epoch_clock: str = "auto", count_lifecycle: bool = True,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
@@ -52,6 +52,10 @@ def read_log(
             ``disco``, ``fi``, ``sv``); detected from the header when ``None``.
         case, …, epoch_clock: as documented on :class:`rpa_scout.settings.ReadSettings`
             (``read_log(path, **settings.read.keywords())`` passes them all).
+        count_lifecycle: pair start and complete events for the report's lifecycle
+            counts. ``False`` leaves them ``None`` for a log with start events, for a
+            caller that estimates handling times, which pairs them anyway, to fill in
+            with :func:`rpa_scout.clean.with_pairing` (``rpa-scout rank`` does).
 
     Returns:
         ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
@@ -83,7 +87,7 @@ def read_log(
     repairs = table.repairs
     del table  # the source columns, before matching the lifecycle for its counts
     _release_arrow_memory()
-    report = with_lifecycle_counts(log, report)
+    report = with_lifecycle_counts(log, report, pair=count_lifecycle)
     # repairs made while decoding, before standardise saw the rows, come first
     return log, replace(report, repaired={**repairs, **report.repaired}) if repairs else report
 
