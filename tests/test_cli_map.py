@@ -199,22 +199,25 @@ def test_real_maps_render(relative, tmp_path):
     assert {"start", "end"} <= tooltips
 
 
-def test_variants_fit_a_terminal_narrower_than_their_figures():
+def _variants_at(columns: int) -> list[str]:
+    """``variants`` of a sample in Finnish at a terminal this wide; no line wider."""
     sample = str(SAMPLES / "ostolaskut_complete_only.csv.gz")
-    result = CliRunner().invoke(main, ["variants", sample, "--top", "3", "--lang", "fi"], env={"COLUMNS": "40"})
+    result = CliRunner().invoke(main, ["variants", sample, "--top", "3", "--lang", "fi"],
+                                env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [line for line in lines if len(line) > 40] == []
+    assert [line for line in lines if len(line) > columns] == []
+    return lines
+
+
+def test_variants_fit_a_terminal_narrower_than_their_figures():
+    lines = _variants_at(40)
     # the figures unaligned, the number with its word and the cumulative share whole
     assert lines[0] == "  1. 870 asiaa 29,0 % (kert. 29,0 %)" and lines[1] == "      7 vaihetta"
 
 
 def test_variants_wrap_long_sequences_under_the_figures():
-    sample = str(SAMPLES / "ostolaskut_complete_only.csv.gz")
-    result = CliRunner().invoke(main, ["variants", sample, "--top", "3", "--lang", "fi"], env={"COLUMNS": "60"})
-    assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    assert [line for line in lines if len(line) > 60] == []
+    lines = _variants_at(60)
     assert lines[0].split()[:3] == ["1.", "870", "asiaa"] and lines[1].startswith("      Lasku vastaanotettu → ")
     # the whole sequence is there, broken only between steps
     first = " ".join(line.strip() for line in lines[1:lines.index(next(l for l in lines[1:] if l.startswith("  2.")))])
