@@ -14,7 +14,6 @@ prints it. Everything here is usable from Python too::
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
