@@ -93,7 +93,7 @@ def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
 def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
     """:func:`context` as codes (activities coded in name order)."""
     case = pd.factorize(inst[columns.case])[0]
-    codes, uniques = pd.factorize(inst[columns.activity].astype("string"))
+    codes, uniques = pd.factorize(factorisable(inst[columns.activity]))
     rank = np.argsort(np.argsort(np.asarray(uniques, dtype=object), kind="stable"))
     act = rank[codes]
     names = list(np.asarray(uniques, dtype=object)[np.argsort(rank)])

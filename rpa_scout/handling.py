@@ -46,6 +46,7 @@ import pandas as pd
 
 from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
+from rpa_scout.codes import factorisable
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
                                RECORDED, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.lang import Message
@@ -196,7 +197,7 @@ class _Arrays:
         performer = inst[PERFORMER].to_numpy()
         artificial = performer == ARTIFICIAL
         recorded = inst[RECORDED].to_numpy(dtype=bool) if RECORDED in inst else np.zeros(n, dtype=bool)
-        return cls(n=n, activity=pd.factorize(inst[columns.activity].astype("string"))[0], end=end,
+        return cls(n=n, activity=pd.factorize(factorisable(inst[columns.activity]))[0], end=end,
                    start=start, paused=paused, case=case,
                    account=np.where(one_person & named, codes, -1), has_account=named,
                    person=performer == PERSON, system=performer == SYSTEM, artificial=artificial,

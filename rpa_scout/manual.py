@@ -521,7 +521,7 @@ def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
     stamped = whole & np.isin(seconds, top)
     if stamped.mean() < 0.1:
         return none
-    codes = pd.factorize(activity.astype("string"))[0]
+    codes = pd.factorize(factorisable(activity))[0]
     named = codes >= 0
     share = np.bincount(codes[named], weights=stamped[named]) / np.bincount(codes[named])
     return stamped if int((share >= 0.5).sum()) >= 2 else none

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rpa_scout.codes import factorisable
 from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, XES, LogColumns
 from rpa_scout.accounts import SHARED_ACCOUNT
 from rpa_scout.manual import PERSON
@@ -59,7 +60,7 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
     if min_cases is None:
         min_cases = max(10, int(0.02 * inst[columns.case].nunique()))
     case_idx, _ = pd.factorize(inst[columns.case])
-    act_idx, act_names = pd.factorize(inst[columns.activity].astype("string"))
+    act_idx, act_names = pd.factorize(factorisable(inst[columns.activity]))
     handling = inst[HANDLING].to_numpy(dtype=float)
     link = _links(inst, case_idx, handling, columns)
     found: list[dict] = []

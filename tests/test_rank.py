@@ -228,3 +228,16 @@ def test_repeated_events_are_work_and_named_when_many():
     assert "25% of its events repeat an identical row (counted as work" in row["reason"]
     repeats = next(a for a in ranking.assumptions if a.name == "repeated identical events")
     assert repeats.value == 120 and "--drop-duplicates" in repeats.source
+
+
+@pytest.mark.parametrize("sample", ["ostolaskut.csv.gz", "rakennuslupa.xes.gz"])
+def test_categorical_case_and_activity_columns_rank_as_text(sample):
+    """A DataFrame of the user's own with categorical case and activity columns (as a
+    Parquet file with dictionary columns reads) ranks as the same log with text ones:
+    stages factorise a categorical column from its codes."""
+    log, _ = read_log(SAMPLES / sample)
+    cat = log.astype({"case:concept:name": "category", "concept:name": "category"})
+    text, coded = rank_candidates(log).candidates, rank_candidates(cat).candidates
+    assert len(text) > 3
+    coded = coded.astype({c: text[c].dtype for c in coded.columns if isinstance(coded[c].dtype, pd.CategoricalDtype)})
+    pd.testing.assert_frame_equal(text, coded, check_dtype=False)
