@@ -374,12 +374,14 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
         >>> summarise_handling(result.instances, manual.activities).equals(result.activities)
         True
     """
-    act = inst[columns.activity].astype("string")
+    # grouped by the activities' codes (one factorisation, not one per group-by); named at the end
+    act, names = pd.factorize(factorisable(inst[columns.activity]))
     person = inst[PERFORMER] == PERSON
     frame = pd.DataFrame({"activity": act, "person": person, "h": inst[HANDLING] / 60.0,
                           "source": inst[SOURCE], "bound": inst[BOUND],
                           "naive": inst[NAIVE] / 60.0, "loose": inst[LOOSE],
                           "capacity": inst[CAPACITY]})
+    frame = frame[act >= 0]  # an instance without an activity, as grouping text leaves it out
     work = frame[frame["person"] & frame["h"].notna()]
     grouped = work.groupby("activity")["h"]
     out = pd.DataFrame({"instances": frame.groupby("activity").size()})
@@ -396,7 +398,8 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["capacity_share"] = work.groupby("activity")["capacity"].mean()
     out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
     out["low_min"], out["high_min"] = _intervals(out, grouped.std(ddof=1).fillna(0.0), calibration)
-    out = out.reset_index().rename(columns={"index": "activity"})
+    out.index = pd.Index(np.asarray(names, dtype=object)[out.index.to_numpy()], dtype="string", name="activity")
+    out = out.reset_index()
     out = out.merge(verdicts[["activity", "verdict", "evidence"]], on="activity", how="left")
     out["timed_instances"] = out["timed_instances"].fillna(0).astype(int)
     out["source"] = out["source"].fillna(SYSTEM_SOURCE)
@@ -429,7 +432,7 @@ def _mode(frame: pd.DataFrame, column: str) -> pd.Series:
     """Most common value of ``column`` per activity (ties: alphabetical)."""
     if frame.empty:
         return pd.Series(dtype=object)
-    counts = frame.groupby(["activity", column]).size().rename("n").reset_index()
+    counts = frame.groupby(["activity", column], observed=True).size().rename("n").reset_index()
     counts = counts.sort_values(["activity", "n", column], ascending=[True, False, True], kind="stable")
     return counts.drop_duplicates("activity").set_index("activity")[column].astype("str")
 

@@ -212,7 +212,7 @@ class _Facts:
     @classmethod
     def of(cls, inst: pd.DataFrame, rules: ManualRules, columns: LogColumns) -> "_Facts":
         n = len(inst)
-        act = inst[columns.activity].astype("string")
+        act = factorisable(inst[columns.activity])
         res = Coded.of(factorisable(inst[columns.resource]) if columns.resource in inst.columns
                        else pd.Series(pd.NA, index=inst.index, dtype="string"))
         end_s = epoch_seconds(inst[columns.timestamp])
@@ -298,12 +298,13 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules, columns: LogCol
         >>> table.loc["Maksuajo", ["verdict", "evidence"]].tolist()
         ['automated', '100% system account name']
     """
-    act = inst[columns.activity].astype("string")
-    table = pd.crosstab(act, inst[PERFORMER]).reindex(
+    act, names = pd.factorize(factorisable(inst[columns.activity]))
+    known = act >= 0
+    table = pd.crosstab(act[known], np.asarray(inst[PERFORMER])[known]).reindex(
         columns=[PERSON, SYSTEM, UNKNOWN, ARTIFICIAL], fill_value=0)
     total = table.sum(axis=1)
     out = pd.DataFrame({
-        "activity": table.index.astype(str),
+        "activity": np.asarray(names, dtype=object)[table.index.to_numpy()].astype(str),
         "instances": total.to_numpy(),
         "person_share": (table[PERSON] / total).to_numpy(),
         "system_share": (table[SYSTEM] / total).to_numpy(),
@@ -344,9 +345,10 @@ def activity_evidence(inst: pd.DataFrame, reasons: Mapping[str, Message] | None 
         "92\xa0% kirjattu 10 s kuluessa saman tunnuksen vaiheen 'Asiatarkastus' kanssa; 8\xa0% nimetty tekijä"
     """
     reasons = reasons or {}
-    act = inst[columns.activity].astype("string")
-    top = (inst.assign(_a=act).groupby(["_a", EVIDENCE], observed=True).size()
-           .rename("n").reset_index().sort_values(["_a", "n", EVIDENCE], ascending=[True, False, True]))
+    act, names = pd.factorize(factorisable(inst[columns.activity]))
+    top = inst.assign(_a=act)[act >= 0].groupby(["_a", EVIDENCE], observed=True).size().rename("n").reset_index()
+    top["_a"] = pd.array(np.asarray(names, dtype=object)[top["_a"].to_numpy()], dtype="string")
+    top = top.sort_values(["_a", "n", EVIDENCE], ascending=[True, False, True])
     out: dict[str, Message] = {}
     for name, group in top.groupby("_a", sort=False):
         total = group["n"].sum()
