@@ -34,6 +34,12 @@ class Coded:
         codes, uniques = pd.factorize(column)
         return cls(codes, np.asarray(uniques, dtype=object))
 
+    @classmethod
+    def text(cls, column: pd.Series) -> "Coded":
+        """Codes of ``column`` read as text (a categorical column from its codes, without
+        building a string per row: :func:`factorisable`)."""
+        return cls.of(factorisable(column))
+
     @property
     def known(self) -> np.ndarray:
         """Rows with a value."""

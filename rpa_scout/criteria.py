@@ -35,7 +35,7 @@ from typing import Collection
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import factorisable, unique_ints
+from rpa_scout.codes import Coded, factorisable, unique_ints
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
 from rpa_scout.tree import cross_validated_accuracy
@@ -93,10 +93,11 @@ def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
 def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
     """:func:`context` as codes (activities coded in name order)."""
     case = pd.factorize(inst[columns.case])[0]
-    codes, uniques = pd.factorize(factorisable(inst[columns.activity]))
-    rank = np.argsort(np.argsort(np.asarray(uniques, dtype=object), kind="stable"))
+    coded = Coded.text(inst[columns.activity])
+    codes, uniques = coded.codes, coded.values
+    rank = np.argsort(np.argsort(uniques, kind="stable"))
     act = rank[codes]
-    names = list(np.asarray(uniques, dtype=object)[np.argsort(rank)])
+    names = list(uniques[np.argsort(rank)])
     names += [t for t in (START_TOKEN, END_TOKEN, PASSED_ON) if t not in names]
     token = {name: code for code, name in enumerate(names)}  # an activity may bear a token's name
     same_prev = np.r_[False, case[1:] == case[:-1]]

@@ -46,7 +46,7 @@ import pandas as pd
 
 from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
-from rpa_scout.codes import factorisable
+from rpa_scout.codes import Coded
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
                                RECORDED, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.lang import Message
@@ -197,7 +197,7 @@ class _Arrays:
         performer = inst[PERFORMER].to_numpy()
         artificial = performer == ARTIFICIAL
         recorded = inst[RECORDED].to_numpy(dtype=bool) if RECORDED in inst else np.zeros(n, dtype=bool)
-        return cls(n=n, activity=pd.factorize(factorisable(inst[columns.activity]))[0], end=end,
+        return cls(n=n, activity=Coded.text(inst[columns.activity]).codes, end=end,
                    start=start, paused=paused, case=case,
                    account=np.where(one_person & named, codes, -1), has_account=named,
                    person=performer == PERSON, system=performer == SYSTEM, artificial=artificial,
@@ -375,13 +375,13 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
         True
     """
     # grouped by the activities' codes (one factorisation, not one per group-by); named at the end
-    act, names = pd.factorize(factorisable(inst[columns.activity]))
+    act = Coded.text(inst[columns.activity])
     person = inst[PERFORMER] == PERSON
-    frame = pd.DataFrame({"activity": act, "person": person, "h": inst[HANDLING] / 60.0,
+    frame = pd.DataFrame({"activity": act.codes, "person": person, "h": inst[HANDLING] / 60.0,
                           "source": inst[SOURCE], "bound": inst[BOUND],
                           "naive": inst[NAIVE] / 60.0, "loose": inst[LOOSE],
                           "capacity": inst[CAPACITY]})
-    frame = frame[act >= 0]  # an instance without an activity, as grouping text leaves it out
+    frame = frame[act.known]  # an instance without an activity, as grouping text leaves it out
     work = frame[frame["person"] & frame["h"].notna()]
     grouped = work.groupby("activity")["h"]
     out = pd.DataFrame({"instances": frame.groupby("activity").size()})
@@ -398,7 +398,7 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["capacity_share"] = work.groupby("activity")["capacity"].mean()
     out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
     out["low_min"], out["high_min"] = _intervals(out, grouped.std(ddof=1).fillna(0.0), calibration)
-    out.index = pd.Index(np.asarray(names, dtype=object)[out.index.to_numpy()], dtype="string", name="activity")
+    out.index = pd.Index(act.values[out.index.to_numpy()], dtype="string", name="activity")
     out = out.reset_index()
     out = out.merge(verdicts[["activity", "verdict", "evidence"]], on="activity", how="left")
     out["timed_instances"] = out["timed_instances"].fillna(0).astype(int)

@@ -213,8 +213,8 @@ class _Facts:
     def of(cls, inst: pd.DataFrame, rules: ManualRules, columns: LogColumns) -> "_Facts":
         n = len(inst)
         act = factorisable(inst[columns.activity])
-        res = Coded.of(factorisable(inst[columns.resource]) if columns.resource in inst.columns
-                       else pd.Series(pd.NA, index=inst.index, dtype="string"))
+        res = Coded.text(inst[columns.resource] if columns.resource in inst.columns
+                         else pd.Series(pd.NA, index=inst.index, dtype="string"))
         end_s = epoch_seconds(inst[columns.timestamp])
         start_s = (epoch_seconds(inst[columns.start_timestamp]) if columns.start_timestamp in inst.columns
                    else np.full(n, np.nan))
@@ -298,13 +298,12 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules, columns: LogCol
         >>> table.loc["Maksuajo", ["verdict", "evidence"]].tolist()
         ['automated', '100% system account name']
     """
-    act, names = pd.factorize(factorisable(inst[columns.activity]))
-    known = act >= 0
-    table = pd.crosstab(act[known], np.asarray(inst[PERFORMER])[known]).reindex(
+    act = Coded.text(inst[columns.activity])
+    table = pd.crosstab(act.codes[act.known], np.asarray(inst[PERFORMER])[act.known]).reindex(
         columns=[PERSON, SYSTEM, UNKNOWN, ARTIFICIAL], fill_value=0)
     total = table.sum(axis=1)
     out = pd.DataFrame({
-        "activity": np.asarray(names, dtype=object)[table.index.to_numpy()].astype(str),
+        "activity": act.values[table.index.to_numpy()].astype(str),
         "instances": total.to_numpy(),
         "person_share": (table[PERSON] / total).to_numpy(),
         "system_share": (table[SYSTEM] / total).to_numpy(),
@@ -345,9 +344,9 @@ def activity_evidence(inst: pd.DataFrame, reasons: Mapping[str, Message] | None 
         "92\xa0% kirjattu 10 s kuluessa saman tunnuksen vaiheen 'Asiatarkastus' kanssa; 8\xa0% nimetty tekijä"
     """
     reasons = reasons or {}
-    act, names = pd.factorize(factorisable(inst[columns.activity]))
-    top = inst.assign(_a=act)[act >= 0].groupby(["_a", EVIDENCE], observed=True).size().rename("n").reset_index()
-    top["_a"] = pd.array(np.asarray(names, dtype=object)[top["_a"].to_numpy()], dtype="string")
+    act = Coded.text(inst[columns.activity])
+    top = inst.assign(_a=act.codes)[act.known].groupby(["_a", EVIDENCE], observed=True).size().rename("n").reset_index()
+    top["_a"] = pd.array(act.values[top["_a"].to_numpy()], dtype="string")
     top = top.sort_values(["_a", "n", EVIDENCE], ascending=[True, False, True])
     out: dict[str, Message] = {}
     for name, group in top.groupby("_a", sort=False):
@@ -523,7 +522,7 @@ def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:
     stamped = whole & np.isin(seconds, top)
     if stamped.mean() < 0.1:
         return none
-    codes = pd.factorize(factorisable(activity))[0]
+    codes = Coded.text(activity).codes
     named = codes >= 0
     share = np.bincount(codes[named], weights=stamped[named]) / np.bincount(codes[named])
     return stamped if int((share >= 0.5).sum()) >= 2 else none

@@ -20,7 +20,7 @@ import pandas as pd
 
 from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.calibration import DEFAULT_CALIBRATION
-from rpa_scout.codes import factorisable
+from rpa_scout.codes import Coded
 from rpa_scout.columns import HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError
@@ -215,12 +215,12 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
     inst = handling.instances
     seconds = inst[HANDLING].to_numpy(dtype=float)
     person = (inst[PERFORMER] == PERSON).to_numpy() & np.isfinite(seconds)
-    codes, names = pd.factorize(factorisable(inst[columns.activity]))
-    code_of = {str(name): code for code, name in enumerate(np.asarray(names, dtype=object))}
+    activity = Coded.text(inst[columns.activity])
+    code_of = {str(name): code for name, code in activity.code_of().items()}
     rows, values = [], []
     for name in eligible.index:
         a = eligible.loc[name]
-        mask = person & (codes == code_of.get(str(name), -2))
+        mask = person & (activity.codes == code_of.get(str(name), -2))
         crit = {c: float(norm.loc[name, c]) for c in CRITERIA if c != "manual_share"}
         crit["manual_share"] = float(a["manual_share"])
         rows.append(dict(

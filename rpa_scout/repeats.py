@@ -22,7 +22,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import factorisable
+from rpa_scout.codes import Coded
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.lifecycle import in_case_time_order
 
@@ -188,9 +188,9 @@ def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES,
     if log.empty:
         return pd.Series(dtype=float, name="repeated_share").rename_axis(act)
     repeated = np.asarray(repeated_rows(log, columns=columns) if repeated is None else repeated, dtype=float)
-    codes, names = pd.factorize(factorisable(log[act]))  # per activity, by its codes
-    known = codes >= 0
-    counts = np.bincount(codes[known], minlength=len(names))
-    share = pd.Series(np.bincount(codes[known], weights=repeated[known], minlength=len(names)) / counts,
-                      index=pd.Index(np.asarray(names, dtype=object), dtype="string"))
+    coded = Coded.text(log[act])  # per activity, by its codes
+    codes, known, n = coded.codes, coded.known, len(coded.values)
+    counts = np.bincount(codes[known], minlength=n)
+    share = pd.Series(np.bincount(codes[known], weights=repeated[known], minlength=n) / counts,
+                      index=pd.Index(coded.values, dtype="string"))
     return share[counts > 0].sort_index().astype(float).rename("repeated_share").rename_axis(act)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import factorisable
+from rpa_scout.codes import Coded
 from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, XES, LogColumns
 from rpa_scout.accounts import SHARED_ACCOUNT
 from rpa_scout.manual import PERSON
@@ -60,7 +60,8 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
     if min_cases is None:
         min_cases = max(10, int(0.02 * inst[columns.case].nunique()))
     case_idx, _ = pd.factorize(inst[columns.case])
-    act_idx, act_names = pd.factorize(factorisable(inst[columns.activity]))
+    act = Coded.text(inst[columns.activity])
+    act_idx, act_names = act.codes, act.values  # the activities' names, by code
     handling = inst[HANDLING].to_numpy(dtype=float)
     link = _links(inst, case_idx, handling, columns)
     found: list[dict] = []
@@ -126,7 +127,7 @@ def _keep_longest(routines: pd.DataFrame, occurrences: pd.DataFrame) -> tuple[pd
     return routines, occurrences.reset_index(drop=True)
 
 
-def _decode(code: int, steps: int, k: int, names: pd.Index) -> tuple[str, ...]:
+def _decode(code: int, steps: int, k: int, names: np.ndarray) -> tuple[str, ...]:
     out = []
     for _ in range(steps):
         out.append(str(names[code % k]))
