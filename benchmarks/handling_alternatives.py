@@ -1,6 +1,8 @@
 """Alternative completion-only handling-time statistics, leave one log out (issue 11: all dropped).
 
-    PYTHONPATH=. python benchmarks/handling_alternatives.py [--rebuild]
+    PYTHONPATH=. python benchmarks/handling_alternatives.py [--rebuild] [WORD ...]
+
+(with words, only the methods whose label contains one of them).
 
 Per activity, each method turns the instances' upper bounds (from ``rpa_scout.handling``,
 computed with work share 1) into a raw statistic; a scale factor is fitted leave one log
@@ -250,6 +252,65 @@ def joint_account(est: pd.DataFrame, rounds: int = 4, bounds=TIGHT, by_bound: bo
     return {a: A[a][0] * A[a][1] for a in A}
 
 
+# --- work sessions and batches (directions 1 and 3 of ../shared/notes/handling-time.md) --
+
+def _otsu(x: np.ndarray, bins: int = 60) -> float:
+    """Otsu's threshold of ``x``: the cut between two groups with the largest between-group
+    variance (the valley of a two-mode histogram)."""
+    h, e = np.histogram(x, bins=bins)
+    c = (e[:-1] + e[1:]) / 2
+    best, cut = -1.0, float(np.median(x))
+    for i in range(1, len(c)):
+        w0, w1 = h[:i].sum(), h[i:].sum()
+        if w0 and w1:
+            between = w0 * w1 * ((h[:i] * c[:i]).sum() / w0 - (h[i:] * c[i:]).sum() / w1) ** 2
+            if between > best:
+                best, cut = between, float(e[i])
+    return cut
+
+
+def with_sessions(f: pd.DataFrame) -> pd.DataFrame:
+    """``f`` with each instance's gap since its account's previous completion (``pgap``)
+    and the account's session threshold (``thr``): the valley of its log-gap histogram
+    between 1 min and 24 h (8 h for accounts with fewer than 20 gaps)."""
+    r = f[f.resource.notna()].sort_values(["resource", "end"], kind="stable")
+    gap = pd.Series(np.nan, index=f.index)
+    gap[r.index] = r.groupby("resource", sort=False)["end"].diff()
+    thr = {}
+    for account, g in gap.groupby(f.resource):
+        x = np.log10(np.clip(g.dropna()[g.dropna() > 0], 60, None))
+        x = x[x < np.log10(24 * 3600)]
+        thr[account] = 10 ** _otsu(x) if len(x) >= 20 else 8 * 3600
+    return f.assign(pgap=gap, thr=f.resource.map(thr))
+
+
+def s_in_session(g):
+    """Mean of the tight bounds inside a work session (gap below the account's threshold)."""
+    t = g[np.isfinite(g.upper) & g.bound.isin(TIGHT) & (g.pgap <= g.thr)]
+    return t.upper.mean() if len(t) >= MIN_TIGHT else s_mean(g)
+
+
+def s_session_capped(g):
+    """Mean of the tight bounds, each cut at its account's session threshold."""
+    t = g[np.isfinite(g.upper) & g.bound.isin(TIGHT)]
+    return np.minimum(t.upper, t.thr).mean() if len(t) >= MIN_TIGHT else s_mean(g)
+
+
+def batches_split(f: pd.DataFrame) -> pd.DataFrame:
+    """``f`` with a batch (an account's completions within seconds of each other) sharing
+    its first item's upper bound equally, each item keeping the first one's bound kind."""
+    f = f.copy()
+    r = f[f.resource.notna()].sort_values(["resource", "end"], kind="stable")
+    batch = (r.bound == "batch").to_numpy()
+    group = pd.Series(np.cumsum(~batch | (r.resource != r.resource.shift()).to_numpy()))
+    size = group.map(group.value_counts()).to_numpy()
+    first = pd.DataFrame({"upper": np.where(batch, np.nan, r.upper.to_numpy()),
+                          "bound": np.where(batch, None, r.bound.to_numpy())}).groupby(group).transform("first")
+    f.loc[r.index, "upper"] = np.where(size > 1, first.upper.to_numpy() / size, r.upper.to_numpy())
+    f.loc[r.index, "bound"] = np.where((size > 1) & batch, first.bound.to_numpy(), r.bound.to_numpy())
+    return f
+
+
 # --- scoring ---------------------------------------------------------------------------
 
 def estimated_rows(f):
@@ -258,6 +319,8 @@ def estimated_rows(f):
 
 def raw_stats(f: pd.DataFrame, method) -> pd.Series:
     est = estimated_rows(f)
+    if isinstance(method, tuple) and method[0] == "frame":   # ("frame", transform, statistic)
+        return raw_stats(method[1](f), method[2])
     if isinstance(method, tuple):          # ("geo" | "min", method a, method b)
         a, b = raw_stats(f, method[1]), raw_stats(f, method[2])
         return np.sqrt(a * b) if method[0] == "geo" else np.minimum(a, b)
@@ -302,7 +365,10 @@ METHODS = {"mean of tight bounds (current)": s_mean, "mean of person bounds": s_
            "joint, person bounds only": {"bounds": ("person",)},
            "joint, lognormal service": {"lognormal": True},
            "geometric mean of current and joint": ("geo", s_mean, {}),
-           "geometric mean of person-bound mean and joint": ("geo", s_person, {})}
+           "geometric mean of person-bound mean and joint": ("geo", s_person, {}),
+           "mean of tight bounds within work sessions": ("frame", with_sessions, s_in_session),
+           "tight bounds cut at the session threshold": ("frame", with_sessions, s_session_capped),
+           "batches share their first item's bound": ("frame", batches_split, s_mean)}
 
 
 def main():
