@@ -368,11 +368,26 @@ def _case_time_order(log: pd.DataFrame, rows: np.ndarray, columns: LogColumns) -
     return keys.sort_values(["c", "t", "p"], kind="stable").index.to_numpy()
 
 
+def _text_order(case: pd.Series) -> np.ndarray | None:
+    """Each row's position among a categorical column's categories sorted as text (a
+    case id's place in text order, from its code), or ``None`` when the column is not a
+    categorical of text."""
+    if not isinstance(case.dtype, pd.CategoricalDtype):
+        return None
+    categories = np.asarray(case.cat.categories, dtype=object)
+    if pd.api.types.infer_dtype(categories, skipna=False) != "string":
+        return None
+    place = np.empty(len(categories), dtype=np.int64)
+    place[np.argsort(categories, kind="stable")] = np.arange(len(categories))
+    return place[case.cat.codes.to_numpy()]
+
+
 def in_case_time_order(log: pd.DataFrame, columns: LogColumns = XES) -> bool:
     """Whether ``log`` is in (case, timestamp) order, ties in any order.
 
-    Only text case ids and datetime timestamps without missing values are checked; for
-    anything else the answer is ``False`` (sort to be sure).
+    Only text case ids (as strings or categories of strings, compared as text) and
+    datetime timestamps without missing values are checked; for anything else the
+    answer is ``False`` (sort to be sure).
 
     Example:
         >>> import pandas as pd
@@ -387,12 +402,20 @@ def in_case_time_order(log: pd.DataFrame, columns: LogColumns = XES) -> bool:
     case, ts = log[columns.case], log[columns.timestamp]
     if case.isna().any() or ts.isna().any():
         return False
-    if not isinstance(case.dtype, pd.StringDtype) or ts.dtype.kind != "M":
+    if ts.dtype.kind != "M":
         return False
-    before, after = case.iloc[:-1].reset_index(drop=True), case.iloc[1:].reset_index(drop=True)
-    later = (after > before).to_numpy(dtype=bool)
-    if not (later | (after == before).to_numpy(dtype=bool)).all():
-        return False
+    if isinstance(case.dtype, pd.StringDtype):
+        before, after = case.iloc[:-1].reset_index(drop=True), case.iloc[1:].reset_index(drop=True)
+        later = (after > before).to_numpy(dtype=bool)
+        if not (later | (after == before).to_numpy(dtype=bool)).all():
+            return False
+    else:
+        text_order = _text_order(case)
+        if text_order is None:
+            return False
+        later = text_order[1:] > text_order[:-1]
+        if not (later | (text_order[1:] == text_order[:-1])).all():
+            return False
     stamps = getattr(ts.array, "asi8", None)  # int64 instants, one unit for the column
     if stamps is None:
         return False

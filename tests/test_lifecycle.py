@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rpa_scout.lifecycle import COUNT_NAMES, lifecycle_counts, pair_lifecycle
+from rpa_scout.lifecycle import COUNT_NAMES, in_case_time_order, lifecycle_counts, pair_lifecycle
 
 BASE = pd.Timestamp("2025-03-03 08:00", tz="UTC")
 TRANSITIONS = ("start", "complete", "suspend", "resume", "schedule")
@@ -80,3 +80,25 @@ def test_pairing_matches_first_in_first_out(rows, random):
         assert _found(log) == expected
         assert lifecycle_counts(log) == counts
         assert pair_lifecycle(log).counts == counts
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "B", "ä", "a1", "10", "9"]), st.integers(0, 3)),
+                min_size=2, max_size=12), st.randoms(use_true_random=False))
+def test_case_time_order_of_categorical_cases_is_that_of_their_text(rows, random):
+    """A categorical case column is in order exactly when its text is, whatever order its
+    categories are in (a Parquet dictionary keeps first appearance)."""
+    log = pd.DataFrame({"case:concept:name": pd.Series([r[0] for r in rows], dtype="string"),
+                        "time:timestamp": BASE + pd.to_timedelta([r[1] for r in rows], unit="min")})
+    expected = all((c1, t1) <= (c2, t2) for (c1, t1), (c2, t2) in zip(rows, rows[1:]))
+    assert in_case_time_order(log) == expected
+    categories = sorted({r[0] for r in rows} | {"zz"})  # one category no row uses
+    random.shuffle(categories)
+    coded = log.assign(**{"case:concept:name": pd.Categorical([r[0] for r in rows], categories=categories)})
+    assert in_case_time_order(coded) == expected
+
+
+def test_case_time_order_needs_text_categories():
+    numbers = pd.DataFrame({"case:concept:name": pd.Categorical([10, 9]),
+                            "time:timestamp": [BASE, BASE]})
+    assert not in_case_time_order(numbers)  # unknown: sort to be sure
