@@ -2,7 +2,7 @@
 
     python benchmarks/rank_identity.py record [--dir benchmarks/.cache/identity] [--only NAME ...]
     python benchmarks/rank_identity.py check  [--dir benchmarks/.cache/identity] [--only NAME ...]
-                                              [--category-as-text]
+                                              [--category-as-text] [--categorical-roles]
 
 For each shipped sample (``eventlogs/``), each real log in ``../shared/eventlogs`` (skipped
 when absent) and ``rank_speed.py``'s synthetic 1M-event log (when generated), read as the tests read it (zone per log), pseudonymised with a fixed key:
@@ -13,7 +13,9 @@ it used) and a separate :func:`rpa_scout.estimate_handling_time` (instances and 
 strings, order, dtypes and index exactly, floats within 1e-9 relative (NaN equal to NaN).
 A speed-up must pass ``check`` on every log before it is merged. ``--category-as-text``
 lets a text column that is now stored as categories (same values, a missing one as
-``<NA>`` or ``NaN``) pass, for a change of storage only.
+``<NA>`` or ``NaN``) pass, for a change of storage only. ``--categorical-roles`` reads
+each log as the ``rpa-scout`` commands do (``read_log(categorical_roles=True)``); check it
+with ``--category-as-text`` against a record read with text roles.
 """
 
 from __future__ import annotations
@@ -56,12 +58,12 @@ LOGS = (
 )
 
 
-def snapshot(path: Path, zone: str, read: dict) -> dict:
+def snapshot(path: Path, zone: str, read: dict, categorical_roles: bool = False) -> dict:
     """Everything ``rank`` returns for one log, as plain values and DataFrames."""
     from rpa_scout import estimate_handling_time, pseudonymise, rank_candidates, read_log
     from rpa_scout.settings import Settings
 
-    log, _ = read_log(path, timezone=zone, **read)
+    log, _ = read_log(path, timezone=zone, **read, categorical_roles=categorical_roles)
     log = pseudonymise(log, key=KEY)
     settings = Settings.of(timezone=zone)
     ranking = rank_candidates(log, settings=settings)
@@ -170,6 +172,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="log names (default: all)")
     parser.add_argument("--category-as-text", action="store_true",
                         help="a text column now stored as categories passes when its values are the same")
+    parser.add_argument("--categorical-roles", action="store_true",
+                        help="read the case, activity and resource columns as categories, as the CLI does")
     args = parser.parse_args()
     global CATEGORY_AS_TEXT
     CATEGORY_AS_TEXT = args.category_as_text
@@ -182,7 +186,7 @@ def main() -> None:
             print(f"{name}: skipped ({path} not found)")
             continue
         started = time.perf_counter()
-        snap = snapshot(path, zone, read)
+        snap = snapshot(path, zone, read, args.categorical_roles)
         took = time.perf_counter() - started
         store = args.dir / f"{name}.pkl"
         if args.mode == "record":

@@ -165,7 +165,9 @@ def _rpa_scout(path: Path, zone: str) -> dict:
     t1 = time.perf_counter()
     # a genuine log beyond the default 4 GiB limit, read as its user would (--max-bytes 64G);
     # as `rpa-scout rank` does, the load report's lifecycle counts come from ranking's pairing
-    frame, report = read_log(path, timezone=zone, max_bytes=64 * 2**30, count_lifecycle=False)
+    # and the case, activity and resource columns are read as categories
+    frame, report = read_log(path, timezone=zone, max_bytes=64 * 2**30, count_lifecycle=False,
+                             categorical_roles=True)
     t2 = time.perf_counter()
     frame = pseudonymise(frame, key="benchmark")
     t3 = time.perf_counter()

@@ -113,8 +113,9 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
         if len(frame) > dfg_threshold:
             dfg = to_pm4py_dfg(discover_graph(frame, columns=plain), noise_threshold)
             return in_stable_order(module.discover_bpmn_inductive(dfg))
+        text = frame.astype({columns.case: "string", columns.activity: "string"})  # pm4py wants text
         return in_stable_order(module.discover_bpmn_inductive(
-            frame, noise_threshold=noise_threshold, activity_key=columns.activity,
+            text, noise_threshold=noise_threshold, activity_key=columns.activity,
             timestamp_key=columns.timestamp, case_id_key=columns.case))
 
 

@@ -58,6 +58,7 @@ def standardise(
     drop_duplicates: bool = False,
     event_id: str | None = None,
     epoch_clock: str = "auto",
+    categorical_roles: bool = False,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Rename mapped columns to XES names, parse timestamps, reject bad rows.
 
@@ -75,6 +76,8 @@ def standardise(
         event_id: source column identifying events; rows repeating an earlier row's event
             id, case, activity, timestamp and transition are rejected (export duplicates).
         epoch_clock: how epoch numbers are read (:func:`rpa_scout.timestamps.parse_timestamps`).
+        categorical_roles: give the case, activity and resource columns as categories of
+            their text instead of strings.
 
     Returns:
         The clean log (sorted by case, then time, file order kept for ties) and the report,
@@ -90,7 +93,8 @@ def standardise(
     frame, rename, notes_out = _renamed(raw, mapping, list(notes))
     repaired: dict[str, int] = {}
     raw_ts = frame[XES.timestamp]
-    parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out, epoch_clock)
+    parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out, epoch_clock,
+                            categorical_roles)
     reasons = _row_reasons(frame, raw_ts, parsed)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
                         event_id=None if event_id is None else rename.get(event_id, event_id))
@@ -126,11 +130,12 @@ def _renamed(raw: pd.DataFrame, mapping: LogColumns,
 
 def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,
                    repaired: dict[str, int], notes: list[str],
-                   epoch_clock: str = "auto") -> ParsedTimestamps:
-    """Clean the text roles, parse the timestamps and normalise the lifecycle, in place."""
+                   epoch_clock: str = "auto", categorical_roles: bool = False) -> ParsedTimestamps:
+    """Clean the text roles (as categories with ``categorical_roles``), parse the
+    timestamps and normalise the lifecycle, in place."""
     for col, what in ((XES.case, "case_id"), (XES.activity, "activity"), (XES.resource, "resource")):
         if col in frame.columns:
-            frame[col] = _clean_text(frame[col], Message(f"load.what.{what}"), repaired)
+            frame[col] = _clean_text(frame[col], Message(f"load.what.{what}"), repaired, categorical_roles)
     parsed = _parse_times(frame, timestamp_format, timezone, repaired, epoch_clock)
     if XES.lifecycle in frame.columns:
         notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
@@ -242,6 +247,10 @@ def _kept(frame: pd.DataFrame, reasons: pd.Series, n: int, source: str,
     """The rows without a reason, sorted by case and time; an error if there are none."""
     keep = reasons.isna().to_numpy()
     log = frame if keep.all() else frame.loc[keep]  # taking every row would copy them all
+    if not keep.all():  # role categories only of the rows kept
+        for col in (XES.case, XES.activity, XES.resource):
+            if col in log.columns and isinstance(log[col].dtype, pd.CategoricalDtype):
+                log[col] = log[col].cat.remove_unused_categories()
     if log.empty and n == 0:
         raise InputError(f"{source}: the log has a header but no rows; export the log again")
     if log.empty:
@@ -426,25 +435,39 @@ def _is_blank(values: pd.Series) -> np.ndarray:
     return (text.isna() | (text == "")).to_numpy()
 
 
-def _clean_text(values: pd.Series, what: Message, repaired: dict[str, int]) -> pd.Series:
-    """Strings with surrounding whitespace removed; blank becomes missing."""
+def _clean_text(values: pd.Series, what: Message, repaired: dict[str, int],
+                categories: bool = False) -> pd.Series:
+    """Strings with surrounding whitespace removed; blank becomes missing.
+
+    A categorical column is cleaned category by category. With ``categories`` the result
+    is categories of the cleaned text (those in use, sorted, as ``astype("category")``
+    gives them: it sorts and groups as the text does), each distinct value cleaned once.
+    """
     codes = None
-    if isinstance(values.dtype, pd.CategoricalDtype):  # clean each category once
+    if values.dtype.kind in "fiu":
+        as_int = values.dropna()
+        if len(as_int) and (as_int == as_int.round()).all():
+            values = values.astype("Int64")
+    if categories or isinstance(values.dtype, pd.CategoricalDtype):  # clean each value once
         codes, text = as_text(values)
     else:
-        if values.dtype.kind in "fiu":
-            as_int = values.dropna()
-            if len(as_int) and (as_int == as_int.round()).all():
-                values = values.astype("Int64")
         text = values.astype("string")
     stripped = text.str.strip()
     changed = ((stripped != text) & stripped.notna() & (stripped != "")).fillna(False).to_numpy(dtype=bool)
-    if codes is not None:  # rows per category
+    if codes is not None:  # rows per distinct value
         changed = np.bincount(codes[codes >= 0], minlength=len(text)) * changed
     if changed.sum():
         repaired[Message("load.repair.whitespace", what=what)] = int(changed.sum())
     cleaned = stripped.mask(stripped == "")
-    return cleaned if codes is None else from_text(codes, cleaned, pd.NA, values)
+    if codes is None:
+        return cleaned
+    if not categories:
+        return from_text(codes, cleaned, pd.NA, values)
+    blank = cleaned.isna().to_numpy(dtype=bool)
+    if blank.any():  # a blank value is a missing one (a code of -1 stays -1)
+        codes = np.r_[np.where(blank, -1, np.arange(len(text))), -1][codes]
+    names = cleaned.to_numpy(dtype=object, na_value="")
+    return pd.Series(labels(codes, names), index=values.index, name=values.name)
 
 
 def _count_start_problems(frame: pd.DataFrame, start: ParsedTimestamps,

@@ -30,6 +30,14 @@ def test_lifecycle_log_is_mined_per_instance_not_as_a_flower(permits):
     assert gateways >= 6
 
 
+def test_categorical_roles_give_the_same_model(permits):
+    """pm4py wants text columns: a log read as the CLI reads it (categories) is handed over
+    as text, and mined as the same model."""
+    coded, _ = read_log(SAMPLES / "rakennuslupa.xes.gz", categorical_roles=True)
+    assert _tasks_and_loops(discover_bpmn(coded, noise_threshold=0.2)) == \
+        _tasks_and_loops(discover_bpmn(permits, noise_threshold=0.2))
+
+
 def test_dfg_path_applies_noise_and_activity_filters(permits):
     loose = discover_bpmn(permits, noise_threshold=0.0, dfg_threshold=1)
     strict = discover_bpmn(permits, noise_threshold=0.2, dfg_threshold=1)

@@ -5,7 +5,7 @@ import pytest
 
 from rpa_scout import ColumnError, InputError, read_log
 from rpa_scout.load_report import RepeatedEvents
-from tests.conftest import shared_log
+from tests.conftest import SAMPLES, shared_log
 
 
 def _data_rows(text: str) -> int:
@@ -195,6 +195,38 @@ def test_repeated_text_attributes_become_categories_with_their_values(write):
     assert log["channel"].isna().tolist() == log["note"].isna().tolist() == [False] * 5 + [True]
     for role in ("case:concept:name", "concept:name", "org:resource"):  # roles stay text
         assert isinstance(log[role].dtype, pd.StringDtype)
+
+
+ROLES = ("case:concept:name", "concept:name", "org:resource")
+
+
+@pytest.mark.parametrize("name", ["ostolaskut.csv.gz", "rakennuslupa.xes.gz", "varhaiskasvatus.csv.gz"])
+def test_categorical_roles_hold_the_text_of_the_roles(name):
+    """As the CLI reads: the same rows, report and values, the roles as sorted categories."""
+    text, report = read_log(SAMPLES / name)
+    coded, coded_report = read_log(SAMPLES / name, categorical_roles=True)
+    assert coded_report == report
+    for role in ROLES:
+        column = coded[role]
+        assert isinstance(column.dtype, pd.CategoricalDtype)
+        assert column.cat.categories.tolist() == sorted(text[role].dropna().unique())
+    pd.testing.assert_frame_equal(coded.astype({r: "string" for r in ROLES}), text)
+
+
+def test_categorical_roles_clean_whitespace_and_blanks_as_text_does(write):
+    path = write("w.csv", "case;activity;resource;timestamp\n"
+                          " c1;A ;Anna;2024-01-02 10:00\n"
+                          "c1;A;  ;2024-01-02 11:00\n"
+                          "c2; B;Anna ;2024-01-03 10:00\n"
+                          "  ;B;Ben;2024-01-03 11:00\n"
+                          "c2;\t;Ben;2024-01-03 12:00\n")
+    text, report = read_log(path)
+    coded, coded_report = read_log(path, categorical_roles=True)
+    assert coded_report == report
+    assert report.rejected == {"missing case id": 1, "missing activity": 1}
+    assert coded["concept:name"].cat.categories.tolist() == ["A", "B"]   # "A " and "A" are one
+    assert coded["org:resource"].cat.categories.tolist() == ["Anna"]     # blank: missing
+    pd.testing.assert_frame_equal(coded.astype({r: "string" for r in ROLES}), text)
 
 
 def test_wide_real_log_attributes_take_a_fraction_of_the_memory():

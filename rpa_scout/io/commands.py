@@ -37,7 +37,8 @@ VIEWS = ("frequency", "performance")
 
 def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
          count_lifecycle: bool = True) -> tuple[pd.DataFrame, LoadReport]:
-    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings``, then
+    """:func:`rpa_scout.read_log` with the ``read`` section of ``settings`` (the case,
+    activity and resource columns as categories: ``categorical_roles=True``), then
     :func:`rpa_scout.filters.filter_log` with its ``filter`` section (the report says what
     the filters kept). The file is checked first, before pandas is imported.
 
@@ -61,7 +62,8 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
     from rpa_scout.io.read import read_log
 
     with progress.stage("progress.read", name=path.name, at_once=_big(path)):
-        frame, report = read_log(path, **settings.read.keywords(), count_lifecycle=count_lifecycle)
+        frame, report = read_log(path, **settings.read.keywords(), count_lifecycle=count_lifecycle,
+                                 categorical_roles=True)
     if not settings.filter.active:
         return frame, report
     if report.lifecycle is None:  # the filtered log's pairing would count other rows

@@ -43,6 +43,7 @@ def read_log(
     event_id: str | None = None,
     max_bytes: int | None = None,
     cache: bool = True, epoch_clock: str = "auto", count_lifecycle: bool = True,
+    categorical_roles: bool = False,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an event log export and account for every row.
 
@@ -56,6 +57,11 @@ def read_log(
             counts. ``False`` leaves them ``None`` for a log with start events, for a
             caller that estimates handling times, which pairs them anyway, to fill in
             with :func:`rpa_scout.clean.with_pairing` (``rpa-scout rank`` does).
+        categorical_roles: give the case, activity and resource columns as categories of
+            their text (sorted, so the log sorts and groups as text) instead of strings:
+            a big log takes less memory and every analysis works on their codes
+            (``rpa-scout`` reads so; the values are the same). pm4py's functions want
+            text columns: ``log.astype({"case:concept:name": "string", ...})`` first.
 
     Returns:
         ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
@@ -83,6 +89,7 @@ def read_log(
         timezone=timezone, notes=notes,
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
         malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id, epoch_clock=epoch_clock,
+        categorical_roles=categorical_roles,
     )
     repairs = table.repairs
     del table  # the source columns, before matching the lifecycle for its counts
