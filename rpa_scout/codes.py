@@ -161,4 +161,9 @@ def group_cumsum(values: np.ndarray, firsts: np.ndarray) -> np.ndarray:
         [1, 3, 3, 7, 12]
     """
     total = np.cumsum(values)
-    return total - (total - values)[firsts]
+    if len(total) == 0:
+        return total
+    starts = firsts[np.r_[True, firsts[1:] != firsts[:-1]]]  # each group's first row
+    offsets = total[starts] - values[starts]  # the sum before each group, once per group
+    total -= np.repeat(offsets, np.diff(np.r_[starts, len(total)]))  # in place: no row-sized copies
+    return total

@@ -326,17 +326,33 @@ def _capacity(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
     if not rows.any() or hours.start_hour is None:
         return flagged
     length = np.where(np.isfinite(day_hi - day_lo), day_hi - day_lo, 24.0) * 3600.0
-    local_day = pd.to_datetime(x.end, unit="s", utc=True).tz_convert(hours.timezone).normalize()
-    key = pd.DataFrame({"a": x.account, "d": local_day, "h": np.where(rows, handling, 0.0),
-                        "est": np.where(rows & (source == ESTIMATED), handling, 0.0)})
-    total = key.groupby(["a", "d"])["h"].transform("sum").to_numpy()
-    estimated = key.groupby(["a", "d"])["est"].transform("sum").to_numpy()
+    day = _local_days(x.end, hours.timezone)
+    dated = day >= 0
+    key = np.where(dated, (x.account.astype(np.int64) + 1) * (int(day.max(initial=0)) + 1) + day, -1)
+    del day  # one key per account and local day (-1: no completion time)
+    total = np.where(dated, pd.Series(np.where(rows, handling, 0.0)).groupby(key).transform("sum"), np.nan)
+    estimated = np.where(dated, pd.Series(np.where(rows & (source == ESTIMATED), handling, 0.0))
+                         .groupby(key).transform("sum"), np.nan)
+    del key
     over = rows & (source == ESTIMATED) & (total > length) & (estimated > 0)
     room = np.clip(length - (total - estimated), 0.0, None)
     scale = np.divide(room, estimated, out=np.ones(x.n), where=estimated > 0)
     handling[over] = handling[over] * scale[over]
     flagged[over] = True
     return flagged
+
+
+def _local_days(end_s: np.ndarray, timezone: str) -> np.ndarray:
+    """Each completion's local calendar day in ``timezone``, numbered from 0 for the
+    earliest (-1 where the completion time is missing)."""
+    local = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone).tz_localize(None)
+    stamps = local.normalize().asi8
+    known = ~np.isnat(local.to_numpy())
+    out = np.full(len(end_s), -1, dtype=np.int64)
+    if known.any():
+        days = stamps[known] // (86_400 * 10 ** {"s": 0, "ms": 3, "us": 6, "ns": 9}[local.unit])
+        out[known] = days - days.min()
+    return out
 
 
 def _not_person_time(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> None:
