@@ -3,7 +3,11 @@ import gzip
 import pandas as pd
 import pytest
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rpa_scout import ColumnError, InputError, read_log
+from rpa_scout.clean import _as_categories
 from rpa_scout.load_report import RepeatedEvents
 from tests.conftest import SAMPLES, shared_log
 
@@ -227,6 +231,19 @@ def test_categorical_roles_clean_whitespace_and_blanks_as_text_does(write):
     assert coded["concept:name"].cat.categories.tolist() == ["A", "B"]   # "A " and "A" are one
     assert coded["org:resource"].cat.categories.tolist() == ["Anna"]     # blank: missing
     pd.testing.assert_frame_equal(coded.astype({r: "string" for r in ROLES}), text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["b", "a", "ä", "B", " ", "", "10", "9"])), max_size=30),
+       st.sampled_from(["string", "str", "object"]))
+def test_attribute_categories_are_those_of_astype_category(values, dtype):
+    """Built from one factorisation, the categories and codes are pandas' own."""
+    column = pd.Series(values, dtype=dtype, name="x")
+    codes, uniques = pd.factorize(column)
+    expected = column.astype("category")
+    got = _as_categories(column, codes, uniques)
+    assert got.dtype == expected.dtype and got.cat.categories.tolist() == expected.cat.categories.tolist()
+    assert got.cat.codes.tolist() == expected.cat.codes.tolist() and got.name == "x"
 
 
 def test_wide_real_log_attributes_take_a_fraction_of_the_memory():
