@@ -116,10 +116,23 @@ def _narrowed(frame: pd.DataFrame, candidates: np.ndarray, run: np.ndarray,
         rows = np.flatnonzero(candidates)
         if len(rows) == 0:
             break
-        pair = pd.DataFrame({"run": run[rows], "v": frame[column].array.take(rows)})
+        codes, uniques = pd.factorize(frame[column].array.take(rows))  # missing: -1, equal to missing
+        key = run[rows].astype(np.int64) * (len(uniques) + 1) + (codes + 1)
         candidates = candidates.copy()
-        candidates[rows] = pair.duplicated(keep=False).to_numpy(dtype=bool)
+        candidates[rows] = _shared(key)
     return candidates
+
+
+def _shared(key: np.ndarray) -> np.ndarray:
+    """Which values of ``key`` occur more than once (``duplicated(keep=False)``), by
+    sorting instead of hashing."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]
+    shared = np.zeros(len(key), dtype=bool)
+    shared[order[1:][same]] = True
+    shared[order[:-1][same]] = True
+    return shared
 
 
 def export_duplicates(frame: pd.DataFrame, event_id: str, *,

@@ -184,7 +184,8 @@ def test_repeated_rows_is_pandas_duplicated_in_any_order(seed):
         "lifecycle:transition": pd.Series(rng.choice(["start", "complete"], n), dtype="string"),
     })
     ordered = log.sort_values(["case:concept:name", "time:timestamp"], kind="stable").reset_index(drop=True)
-    for frame in (ordered, log):
+    coded = ordered.astype({c: "category" for c in ("case:concept:name", "concept:name", "org:resource")})
+    for frame in (ordered, log, coded):  # coded: the roles as the commands read them
         expected = frame.duplicated(keep="first").to_numpy()
         assert expected.any() and not expected.all()
         assert repeated_rows(frame).tolist() == expected.tolist()
