@@ -345,13 +345,12 @@ def _capacity(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
 def _local_days(end_s: np.ndarray, timezone: str) -> np.ndarray:
     """Each completion's local calendar day in ``timezone``, numbered from 0 for the
     earliest (-1 where the completion time is missing)."""
-    local = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone).tz_localize(None)
-    stamps = local.normalize().asi8
-    known = ~np.isnat(local.to_numpy())
+    midnight = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone).tz_localize(None).normalize()
+    known = ~midnight.isna()
     out = np.full(len(end_s), -1, dtype=np.int64)
     if known.any():
-        days = stamps[known] // (86_400 * 10 ** {"s": 0, "ms": 3, "us": 6, "ns": 9}[local.unit])
-        out[known] = days - days.min()
+        days = midnight[known]
+        out[known] = ((days - days.min()) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
     return out
 
 
