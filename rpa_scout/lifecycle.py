@@ -377,9 +377,12 @@ def _text_order(case: pd.Series) -> np.ndarray | None:
     categories = np.asarray(case.cat.categories, dtype=object)
     if pd.api.types.infer_dtype(categories, skipna=False) != "string":
         return None
+    codes = case.cat.codes.to_numpy()
+    if case.cat.categories.is_monotonic_increasing:  # sorted already (as read_log makes them)
+        return codes
     place = np.empty(len(categories), dtype=np.int64)
     place[np.argsort(categories, kind="stable")] = np.arange(len(categories))
-    return place[case.cat.codes.to_numpy()]
+    return place[codes]
 
 
 def in_case_time_order(log: pd.DataFrame, columns: LogColumns = XES) -> bool:
