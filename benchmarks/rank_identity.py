@@ -188,17 +188,25 @@ def main() -> None:
         started = time.perf_counter()
         snap = snapshot(path, zone, read, args.categorical_roles)
         took = time.perf_counter() - started
-        store = args.dir / f"{name}.pkl"
-        if args.mode == "record":
-            store.write_bytes(pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL))
-            print(f"{name}: recorded {len(snap['candidates'])} candidates ({took:.1f} s)", flush=True)
-            continue
-        found = differences(pickle.loads(store.read_bytes()), snap, name)
-        failed += bool(found)
-        print(f"{name}: {'SAME' if not found else 'DIFFERENT'} ({took:.1f} s)", flush=True)
-        for line in found[:30]:
-            print("   ", line)
+        failed += record_or_check(args.mode, args.dir / f"{name}.pkl", snap, name, took,
+                                  f"{len(snap['candidates'])} candidates",
+                                  lambda old, new: differences(old, new, name))
     sys.exit(1 if failed else 0)
+
+
+def record_or_check(mode: str, store: Path, result, label: str, took: float, size: str,
+                    compare) -> bool:
+    """``record``: pickle ``result`` to ``store``; ``check``: compare it with the stored one
+    (``compare(old, new)`` lists the differences) and print them. True when it differs."""
+    if mode == "record":
+        store.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        print(f"{label}: recorded {size} ({took:.1f} s)", flush=True)
+        return False
+    found = compare(pickle.loads(store.read_bytes()), result)
+    print(f"{label}: {'SAME' if not found else 'DIFFERENT'} ({took:.1f} s)", flush=True)
+    for line in found[:30]:
+        print("   ", line)
+    return bool(found)
 
 
 if __name__ == "__main__":

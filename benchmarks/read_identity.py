@@ -15,7 +15,6 @@ exists and the report's note on it is the same in every run.
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 import time
 from dataclasses import fields
@@ -24,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rank_identity import LOGS, ROOT  # noqa: E402
+from rank_identity import LOGS, ROOT, record_or_check  # noqa: E402
 
 
 def differences(old: tuple, new: tuple) -> list[str]:
@@ -59,17 +58,9 @@ def main() -> None:
             started = time.perf_counter()
             result = read_log(path, timezone=zone, **read, categorical_roles=categorical)
             took = time.perf_counter() - started
-            store = args.dir / f"{name}{'_categorical' if categorical else ''}.pkl"
-            label = f"{name}{' (categorical roles)' if categorical else ''}"
-            if args.mode == "record":
-                store.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-                print(f"{label}: recorded {len(result[0]):,} rows ({took:.1f} s)", flush=True)
-                continue
-            found = differences(pickle.loads(store.read_bytes()), result)
-            failed += bool(found)
-            print(f"{label}: {'SAME' if not found else 'DIFFERENT'} ({took:.1f} s)", flush=True)
-            for line in found[:10]:
-                print("   ", line)
+            failed += record_or_check(args.mode, args.dir / f"{name}{'_categorical' if categorical else ''}.pkl",
+                                      result, f"{name}{' (categorical roles)' if categorical else ''}",
+                                      took, f"{len(result[0]):,} rows", differences)
     sys.exit(1 if failed else 0)
 
 
