@@ -330,10 +330,11 @@ def _capacity(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
     dated = day >= 0
     key = np.where(dated, (x.account.astype(np.int64) + 1) * (int(day.max(initial=0)) + 1) + day, -1)
     del day  # one key per account and local day (-1: no completion time)
-    total = np.where(dated, pd.Series(np.where(rows, handling, 0.0)).groupby(key).transform("sum"), np.nan)
-    estimated = np.where(dated, pd.Series(np.where(rows & (source == ESTIMATED), handling, 0.0))
-                         .groupby(key).transform("sum"), np.nan)
-    del key
+    sums = pd.DataFrame({"h": np.where(rows, handling, 0.0),
+                         "est": np.where(rows & (source == ESTIMATED), handling, 0.0)}).groupby(key).transform("sum")
+    del key  # one grouping for both sums
+    total, estimated = (np.where(dated, sums[c].to_numpy(), np.nan) for c in ("h", "est"))
+    del sums
     over = rows & (source == ESTIMATED) & (total > length) & (estimated > 0)
     room = np.clip(length - (total - estimated), 0.0, None)
     scale = np.divide(room, estimated, out=np.ones(x.n), where=estimated > 0)

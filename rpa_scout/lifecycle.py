@@ -372,16 +372,13 @@ def _text_order(case: pd.Series) -> np.ndarray | None:
     """Each row's position among a categorical column's categories sorted as text (a
     case id's place in text order, from its code), or ``None`` when the column is not a
     categorical of text."""
-    if not isinstance(case.dtype, pd.CategoricalDtype):
-        return None
-    categories = np.asarray(case.cat.categories, dtype=object)
-    if pd.api.types.infer_dtype(categories, skipna=False) != "string":
+    if not isinstance(case.dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(case.cat.categories):
         return None
     codes = case.cat.codes.to_numpy()
     if case.cat.categories.is_monotonic_increasing:  # sorted already (as read_log makes them)
         return codes
-    place = np.empty(len(categories), dtype=np.int64)
-    place[np.argsort(categories, kind="stable")] = np.arange(len(categories))
+    place = np.empty(len(case.cat.categories), dtype=np.int64)
+    place[np.argsort(np.asarray(case.cat.categories, dtype=object), kind="stable")] = np.arange(len(place))
     return place[codes]
 
 
@@ -409,16 +406,14 @@ def in_case_time_order(log: pd.DataFrame, columns: LogColumns = XES) -> bool:
         return False
     if isinstance(case.dtype, pd.StringDtype):
         before, after = case.iloc[:-1].reset_index(drop=True), case.iloc[1:].reset_index(drop=True)
-        later = (after > before).to_numpy(dtype=bool)
-        if not (later | (after == before).to_numpy(dtype=bool)).all():
-            return False
+        later, same = (after > before).to_numpy(dtype=bool), (after == before).to_numpy(dtype=bool)
     else:
         text_order = _text_order(case)
         if text_order is None:
             return False
-        later = text_order[1:] > text_order[:-1]
-        if not (later | (text_order[1:] == text_order[:-1])).all():
-            return False
+        later, same = text_order[1:] > text_order[:-1], text_order[1:] == text_order[:-1]
+    if not (later | same).all():
+        return False
     stamps = getattr(ts.array, "asi8", None)  # int64 instants, one unit for the column
     if stamps is None:
         return False
