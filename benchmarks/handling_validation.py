@@ -97,7 +97,7 @@ def main() -> None:
     lines += synthetic_tables(lolo["shipped"]["calibration"])
     cal = lolo["shipped"]["calibration"]
     lines += ["", "## Shipped calibration (fitted on all three; `rpa_scout/calibration.py`)", "",
-              f"work share {cal.work_share}; error model (10th, 90th percentile of log(estimate/truth)):",
+              f"work share {cal.work_share}; error model ((down, up) log factors by which intervals reach beyond the gap range):",
               "", "```python", repr(dict(cal.error)), "```"]
     text = "\n".join(lines) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)

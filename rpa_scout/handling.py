@@ -121,7 +121,10 @@ def estimate_handling_time(
         ``capacity`` (scaled down to fit the account's day), ``day_hours`` (the length
         of the account's working day) and ``naive_s``; ``activities`` with, per activity:
         counts, ``mean_min``, ``median_min``, ``low_min``/``high_min`` (80 % interval of
-        the mean), ``source``, ``bound``, ``loose_share``, ``verdict`` and ``evidence``.
+        the mean), ``source``, ``bound``, ``gap_low_min``/``gap_high_min`` (the range an
+        estimate's own gaps allow, :func:`gap_range`), ``method_low_min``/``method_high_min``
+        (that range reaching as far as the estimator's error on held-out logs needed,
+        before sampling error), ``loose_share``, ``verdict`` and ``evidence``.
 
     Example:
         >>> from rpa_scout import read_log, estimate_handling_time
@@ -376,8 +379,9 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     """Per activity: person share, mean/median handling minutes, 80 % interval, source.
 
     The interval of a measured or supplied mean is its sampling error; that of an
-    estimated mean adds the estimator's error measured on held-out real logs for its
-    source and dominant bound (:class:`rpa_scout.calibration.Calibration`).
+    estimated mean also holds the range of its own gaps (:func:`gap_range`) and reaches
+    as far beyond it as held-out real logs needed for its source and dominant bound
+    (:class:`rpa_scout.calibration.Calibration`).
     ``loose_share`` is the share of timed person instances bounded only by the working
     day or by nothing, or with no person's previous work to bound them.
 
@@ -395,6 +399,7 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     person = inst[PERFORMER] == PERSON
     frame = pd.DataFrame({"activity": act.codes, "person": person, "h": inst[HANDLING] / 60.0,
                           "source": inst[SOURCE], "bound": inst[BOUND],
+                          "upper": inst[UPPER] / 60.0 if UPPER in inst else np.nan,
                           "naive": inst[NAIVE] / 60.0, "loose": inst[LOOSE],
                           "capacity": inst[CAPACITY]})
     frame = frame[act.known]  # an instance without an activity, as grouping text leaves it out
@@ -413,7 +418,10 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["loose_share"] = work.groupby("activity")["loose"].mean()
     out["capacity_share"] = work.groupby("activity")["capacity"].mean()
     out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
-    out["low_min"], out["high_min"] = _intervals(out, grouped.std(ddof=1).fillna(0.0), calibration)
+    gaps = _gap_range(work)
+    out["gap_low_min"], out["gap_high_min"] = gaps["low"], gaps["high"]
+    out["method_low_min"], out["method_high_min"] = _method_range(out, calibration)
+    out["low_min"], out["high_min"] = _intervals(out, grouped.std(ddof=1).fillna(0.0))
     out.index = pd.Index(act.values[out.index.to_numpy()], dtype="string", name="activity")
     out = out.reset_index()
     out = out.merge(verdicts[["activity", "verdict", "evidence"]], on="activity", how="left")
@@ -421,24 +429,79 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["source"] = out["source"].fillna(SYSTEM_SOURCE)
     order = ["activity", "verdict", "instances", "manual_instances", "manual_share",
              "timed_instances", "mean_min", "median_min", "low_min", "high_min", "source",
-             "bound", "loose_share", "capacity_share", "naive_mean_min", "evidence"]
+             "bound", "gap_low_min", "gap_high_min", "method_low_min", "method_high_min", "loose_share", "capacity_share", "naive_mean_min", "evidence"]
     return out[order].sort_values(["instances", "activity"], ascending=[False, True],
                                   kind="stable").reset_index(drop=True)
 
 
-def _intervals(out: pd.DataFrame, sd: pd.Series, calibration: Calibration) -> tuple[pd.Series, pd.Series]:
+def gap_range(upper: pd.Series, bound: pd.Series, activity: pd.Series) -> pd.DataFrame:
+    """Per activity, the range its own completions allow for the mean of estimated work.
+
+    ``low`` is the shortest gap before a completion on the basis :func:`activity_means`
+    uses (the tight bounds when there are :data:`MIN_TIGHT` of them, else every bound);
+    ``high`` is the mean of all bounded gaps (tight or the working day's start). When no
+    work started before its bound, every gap holds the instance's work, so the true mean
+    is at most ``high``; ``low`` is how short the work was on the quickest occasion the
+    log shows. Rows with a batch or no bound, or an infinite gap, are left out.
+
+    Args:
+        upper: the estimated instances' upper bounds (any unit; the result has it).
+        bound: what bounded each (:data:`CASE_BOUND`, :data:`PERSON_BOUND`, ...).
+        activity: each instance's activity (or its code).
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout.handling import gap_range
+        >>> gap_range(pd.Series([4.0, 2.0, 9.0, 30.0]), pd.Series(["case", "person", "working day", "none"]),
+        ...           pd.Series(["a", "a", "a", "a"]))
+           low  high
+        a  2.0   5.0
+    """
+    bounded = np.isfinite(upper.to_numpy(dtype=float)) & bound.isin(TIGHT_BOUNDS + (DAY_BOUND,)).to_numpy()
+    frame = pd.DataFrame({"activity": activity.to_numpy()[bounded], "upper": upper.to_numpy(dtype=float)[bounded],
+                          "tight": bound.isin(TIGHT_BOUNDS).to_numpy()[bounded]})
+    grouped = frame.groupby("activity")["upper"]
+    tight = frame[frame["tight"]].groupby("activity")["upper"].agg(["min", "size"])
+    tight = tight.reindex(grouped.size().index)
+    low = tight["min"].where(tight["size"] >= MIN_TIGHT, grouped.min())
+    out = pd.DataFrame({"low": low, "high": grouped.mean()})
+    out.index.name = None
+    return out
+
+
+def _gap_range(work: pd.DataFrame) -> pd.DataFrame:
+    """:func:`gap_range` of the estimated rows of summarise_handling's work frame."""
+    estimated = work[work["source"].isin([ESTIMATED, NO_RESOURCE])]
+    return gap_range(estimated["upper"], estimated["bound"].astype(object), estimated["activity"])
+
+
+def _method_range(out: pd.DataFrame, calibration: Calibration) -> tuple[pd.Series, pd.Series]:
+    """The estimator's range of each estimated activity mean (before sampling error): its
+    gap range, reaching further by the calibration's factors measured on held-out logs."""
+    mean = out["mean_min"]
+    low, high = mean.copy(), mean.copy()
+    estimated = out["source"].isin([ESTIMATED, NO_RESOURCE]) & (mean > 0)
+    for name in out.index[estimated]:
+        down, up = calibration.interval_factors(str(out.at[name, "source"]), str(out.at[name, "bound"]))
+        low[name] = np.fmin(mean[name] * np.exp(-down), out.at[name, "gap_low_min"])
+        high[name] = np.fmax(mean[name] * np.exp(up), out.at[name, "gap_high_min"])
+    return low, high
+
+
+def _intervals(out: pd.DataFrame, sd: pd.Series) -> tuple[pd.Series, pd.Series]:
     """80 % interval of each activity's mean: sampling error, and for estimates the
-    estimator's measured error on held-out logs (on the log scale)."""
+    estimator's range (:func:`_method_range`), combined on the log scale."""
     n = out["timed_instances"].clip(lower=1)
     mean = out["mean_min"]
     se = sd / np.sqrt(n)
     low, high = (mean - Z80 * se).clip(lower=0.0), mean + Z80 * se
     estimated = out["source"].isin([ESTIMATED, NO_RESOURCE]) & (mean > 0)
-    for name in out.index[estimated]:
-        down, up = calibration.interval_factors(str(out.at[name, "source"]), str(out.at[name, "bound"]))
-        rel = Z80 * float(se[name]) / float(mean[name])
-        low[name] = mean[name] * np.exp(-np.hypot(down, rel))
-        high[name] = mean[name] * np.exp(np.hypot(up, rel))
+    with np.errstate(divide="ignore"):
+        down = np.log(mean[estimated] / out.loc[estimated, "method_low_min"])
+        up = np.log(out.loc[estimated, "method_high_min"] / mean[estimated])
+    rel = Z80 * se[estimated] / mean[estimated]
+    low[estimated] = mean[estimated] * np.exp(-np.hypot(down, rel))
+    high[estimated] = mean[estimated] * np.exp(np.hypot(up, rel))
     supplied = out["source"] == SUPPLIED
     low[supplied], high[supplied] = mean[supplied], mean[supplied]
     return low, high

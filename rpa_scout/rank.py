@@ -27,7 +27,7 @@ from rpa_scout.errors import ConfigError
 from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
                                UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
-from rpa_scout.handling import ESTIMATED, NO_RESOURCE, HandlingResult, estimate_handling_time
+from rpa_scout.handling import NO_RESOURCE, HandlingResult, estimate_handling_time
 from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
@@ -58,8 +58,9 @@ class Ranking:
         economics: the economic assumptions (licence, build, payback horizon).
         bootstrap: the bootstrap rounds of each candidate's hours a year (rounds ×
             candidates, columns named by candidate), for intervals of totals.
-        method_error: per candidate, the handling-time estimator's error on the log
-            scale (``low``, ``high``; 0 where handling is measured or supplied).
+        method_error: per candidate, how far the handling-time estimator's range
+            reaches below and above its estimate on the log scale (``low``, ``high``;
+            0 where handling is measured or supplied).
         evidence: per activity (by the name ``excluded`` shows), the person/system
             evidence of its ``evidence`` column as a :class:`rpa_scout.lang.Message`,
             shown in any language by the reports.
@@ -285,8 +286,7 @@ def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling:
     matrix = per_case.astype(np.float32) / 3600.0
     share = table["rule_basedness"].to_numpy()
     samples = bootstrap_totals(matrix, rounds=config.bootstrap_rounds, seed=config.seed)
-    err = np.array([handling.calibration.interval_factors(s, b) if s in (ESTIMATED, NO_RESOURCE, "mixed")
-                    else (0.0, 0.0) for s, b in zip(table["handling_source"], table["handling_bound"])])
+    err = _method_factors(table, handling.activities)
     hours = matrix.sum(axis=0).astype(float) * period.factor * share
     low, high = interval(samples * period.factor * share, hours, err[:, 0], err[:, 1])
     table["annual_executions"] = table["executions"] * period.factor
@@ -370,6 +370,22 @@ def _sort(table: pd.DataFrame, key: str) -> pd.DataFrame:
     return table
 
 
+def _method_factors(table: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
+    """Per candidate, (down, up) on the log scale: how far the estimator's range of its
+    handling time (:func:`rpa_scout.handling.summarise_handling`'s ``method_low_min`` ..
+    ``method_high_min``) reaches below and above the mean; a routine sums its steps'
+    ranges (one estimator's error does not cancel across steps). 0 for measured times."""
+    acts = activities.set_index("activity")
+    out = np.zeros((len(table), 2))
+    for i, (kind, name) in enumerate(zip(table["kind"], table["candidate"])):
+        steps = [s for s in (str(name).split(SEPARATOR) if kind == "routine" else [name]) if s in acts.index]
+        part = acts.loc[steps, ["mean_min", "method_low_min", "method_high_min"]].dropna()
+        mean, low, high = (float(v) for v in part.sum())
+        if mean > 0:
+            out[i] = (np.log(mean / low) if low > 0 else np.inf, np.log(high / mean))
+    return np.clip(out, 0.0, None)
+
+
 def _assumptions(period: _Period, handling: HandlingResult, economics: Economics,
                  config: RankConfig) -> list[Assumption]:
     down, up = handling.calibration.interval_factors("estimated", "*")
@@ -386,7 +402,10 @@ def _assumptions(period: _Period, handling: HandlingResult, economics: Economics
                    Message("assumption.work_share.source", origin=origin)),
         Assumption(Message("assumption.error.name"), float(np.exp(-down)),
                    Message("assumption.error.unit", high=float(np.exp(up))), "measured",
-                   Message("assumption.error.source", origin=origin)),
+                   Message("assumption.error.source", origin=origin))
+        if down or up else
+        Assumption(Message("assumption.error.gaps_name"), float("nan"), "", "measured",
+                   Message("assumption.error.gaps_source", origin=origin)),
         Assumption(Message("assumption.automatable.name"), float("nan"), "", "estimated",
                    Message("assumption.automatable.source")),
         Assumption(Message("assumption.floors.name"), float("nan"), "", "assumed",

@@ -189,17 +189,22 @@ def evaluate(dev: DevLog, calibration, columns: LogColumns = XES, *,
     acts = result.activities.set_index("activity")
     compared = compare(dev.truth, result.instances, result.instances[HANDLING],
                        low=acts["low_min"] * 60.0, high=acts["high_min"] * 60.0)
-    return score(compared, same_day=same_day), acts[["source", "bound"]]
+    return score(compared, same_day=same_day), acts[["source", "bound", "mean_min", "gap_low_min", "gap_high_min"]]
 
 
 def log_errors(dev: DevLog, calibration, columns: LogColumns = XES) -> pd.DataFrame:
-    """Per scored activity: log(estimate / truth) with the estimate's source and bound."""
+    """Per scored activity: log(estimate / truth) with the estimate's source and bound,
+    and what its interval is built from: the true mean, the activity's mean estimate and
+    its gap range (:func:`rpa_scout.handling.gap_range`), in minutes."""
     result, kinds = evaluate(dev, calibration, columns)
     table = result.per_activity.set_index("activity").join(kinds)
     table = table[table["estimate_min"] > 0]
     return pd.DataFrame({"log": dev.name, "activity": table.index,
                          "error": np.log(table["estimate_min"] / table["truth_min"]).to_numpy(),
-                         "source": table["source"].to_numpy(), "bound": table["bound"].fillna("").to_numpy()})
+                         "source": table["source"].to_numpy(), "bound": table["bound"].fillna("").to_numpy(),
+                         "truth_min": table["truth_min"].to_numpy(), "mean_min": table["mean_min"].to_numpy(),
+                         "gap_low_min": table["gap_low_min"].to_numpy(),
+                         "gap_high_min": table["gap_high_min"].to_numpy()})
 
 
 def fit_work_share(devs: list[DevLog], columns: LogColumns = XES) -> float:
@@ -214,9 +219,16 @@ def fit_work_share(devs: list[DevLog], columns: LogColumns = XES) -> float:
 
 
 def error_model(errors: pd.DataFrame, min_activities: int = 8) -> dict[tuple[str, str], tuple[float, float]]:
-    """10th and 90th percentiles of held-out log errors per (source, bound), per source
-    and pooled (``("*", "*")``), each log weighing the same; groups with fewer than
-    ``min_activities`` activities are left to the coarser ones."""
+    """Per (source, bound), per source and pooled (``("*", "*")``): the (down, up) log
+    factors by which intervals must reach below and above the estimate, beyond each
+    activity's own gap range, for at most 10 % of the held-out true means to fall below
+    and at most 10 % above (each log weighing the same; the smallest such factors).
+    Groups with fewer than ``min_activities`` activities are left to the coarser ones.
+
+    Args:
+        errors: :func:`log_errors` rows (``log``, ``source``, ``bound``, ``truth_min``,
+            ``mean_min``, ``gap_low_min``, ``gap_high_min``).
+    """
     model: dict[tuple[str, str], tuple[float, float]] = {}
     groups = [(("*", "*"), errors)]
     groups += [((s, "*"), g) for s, g in errors.groupby("source")]
@@ -224,17 +236,25 @@ def error_model(errors: pd.DataFrame, min_activities: int = 8) -> dict[tuple[str
     for key, group in groups:
         if len(group) < min_activities:
             continue
-        weight = 1.0 / group.groupby("log")["error"].transform("size").to_numpy()
-        model[key] = (round(_weighted_quantile(group["error"].to_numpy(), weight, 0.1), 3),
-                      round(_weighted_quantile(group["error"].to_numpy(), weight, 0.9), 3))
+        weight = 1.0 / group.groupby("log")["mean_min"].transform("size").to_numpy()
+        truth, mean = group["truth_min"].to_numpy(), group["mean_min"].to_numpy()
+        gap_low = group["gap_low_min"].fillna(np.inf).to_numpy()
+        gap_high = group["gap_high_min"].fillna(-np.inf).to_numpy()
+        with np.errstate(divide="ignore"):
+            down = _reach(np.log(mean / truth), truth < gap_low, weight)
+            up = _reach(np.log(truth / mean), truth > gap_high, weight)
+        model[key] = (round(down, 3), round(up, 3))
     return model
 
 
-def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    order = np.argsort(values, kind="stable")
-    v, w = values[order], weights[order]
-    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
-    return float(np.interp(q, cum, v))
+def _reach(beyond: np.ndarray, outside_gaps: np.ndarray, weight: np.ndarray, miss: float = 0.1) -> float:
+    """The smallest factor c >= 0 (log scale) such that the weight of activities outside
+    their gap range with ``beyond`` > c is at most ``miss`` of the total weight."""
+    total = weight.sum()
+    for c in np.unique(np.concatenate([[0.0], beyond[outside_gaps & (beyond > 0)]])):
+        if weight[outside_gaps & (beyond > c)].sum() <= miss * total + 1e-12:
+            return float(c)
+    return float(beyond.max())
 
 
 def leave_one_out(devs: list[DevLog], extra: list[DevLog] = (), columns: LogColumns = XES) -> dict:

@@ -5,7 +5,8 @@ hours/yr = annual manual executions × handling time × automatable share.
 - Annual volume: executions in the log × 12 / months covered, where the first and last
   calendar months count by the fraction of them the log covers.
 - Interval: bootstrap over cases (Poisson weights, seeded), widened for estimated
-  handling times by the estimator's error measured on held-out real logs.
+  handling times by the estimator's range (the steps' own gaps, reaching as far as
+  held-out real logs needed; :func:`rpa_scout.handling.summarise_handling`).
 """
 
 from __future__ import annotations
@@ -135,11 +136,11 @@ def poisson_one(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
 
 def interval(samples: np.ndarray, point: np.ndarray, error_low: np.ndarray,
              error_high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """80 % interval: bootstrap percentiles, widened by the method's measured error.
+    """80 % interval: bootstrap percentiles, widened by the method's range.
 
-    ``error_low``/``error_high`` are how far (on the log scale, >= 0) the method's
-    estimates fell below/above the truth at the 10th/90th percentile on held-out data
-    (0 for measured values). The bootstrap spread and the method error are combined in
+    ``error_low``/``error_high`` are how far (on the log scale, >= 0, ``inf`` for a
+    range that reaches zero) the method's range reaches below/above the point estimate
+    (0 for measured values). The bootstrap spread and the method's range are combined in
     quadrature on the log scale around the point estimate.
 
     Example:
@@ -215,8 +216,8 @@ def total_interval(samples: np.ndarray, hours: np.ndarray, error_low: np.ndarray
 
     ``samples`` are their bootstrap rounds (rounds × candidates, as
     :func:`bootstrap_totals`), summed per round so that the cases' shared ups and downs
-    are kept; the method error is the hours-weighted mean of the candidates' (on the
-    log scale): one estimator's error does not cancel across steps.
+    are kept; the method's ranges add up (the candidates' ends are summed): one
+    estimator's error does not cancel across steps.
 
     Example:
         >>> total_interval(np.array([[9.0, 20.0], [11.0, 20.0]]), np.array([10.0, 20.0]),
@@ -228,6 +229,7 @@ def total_interval(samples: np.ndarray, hours: np.ndarray, error_low: np.ndarray
     if total <= 0 or samples.size == 0:
         return total, total, total
     weights = hours / total
-    low, high = interval(samples.sum(axis=1)[:, None], np.array([total]),
-                         np.array([float(weights @ error_low)]), np.array([float(weights @ error_high)]))
+    down = -np.log(float(weights @ np.exp(-np.asarray(error_low, dtype=float))))
+    up = np.log(float(weights @ np.exp(np.asarray(error_high, dtype=float))))
+    low, high = interval(samples.sum(axis=1)[:, None], np.array([total]), np.array([down]), np.array([up]))
     return total, float(low[0]), float(high[0])

@@ -9,7 +9,7 @@ from rpa_scout.settings import Settings
 from rpa_scout.worktime import discover_working_hours
 from tests.conftest import shared_log
 
-EXACT = Calibration(work_share=1.0, error={("*", "*"): (-0.5, 0.5)}, origin="test")
+EXACT = Calibration(work_share=1.0, error={("*", "*"): (0.5, 0.5)}, origin="test")
 
 
 def _log(rows, lifecycle=False):
@@ -42,13 +42,41 @@ def test_back_to_back_work_is_its_upper_bounds_times_the_work_share():
     row = exact.loc["Käsittely"]
     assert row["source"] == "estimated" and row["bound"] == "person"
     assert row["mean_min"] == pytest.approx(np.mean([12, 20, 8, 15]), rel=0.01)
-    assert row["low_min"] == pytest.approx(row["mean_min"] * np.exp(-0.5), rel=0.01)
+    # the interval holds the shortest gap (8 min) and reaches e^0.5 above the estimate
+    assert (row["gap_low_min"], row["gap_high_min"]) == pytest.approx((8.0, row["mean_min"]))
+    assert (row["method_low_min"], row["method_high_min"]) == pytest.approx((8.0, row["mean_min"] * np.exp(0.5)))
+    assert row["low_min"] == pytest.approx(8.0, rel=0.01)
     assert row["high_min"] == pytest.approx(row["mean_min"] * np.exp(0.5), rel=0.01)
     # the naive inter-event time counts the night's waiting and is far larger
     assert row["naive_mean_min"] > 10 * row["mean_min"]
     shipped = estimate_handling_time(log).activities.set_index("activity").loc["Käsittely"]
     assert shipped["mean_min"] == pytest.approx(DEFAULT_CALIBRATION.work_share * row["mean_min"], rel=0.02)
     assert exact.loc["Saapunut", "source"] == "system"
+
+
+def test_the_interval_holds_the_gap_range_and_the_measured_reach():
+    # half the gaps counted as work: the mean is 6.9 min; the gaps themselves run from
+    # 8 to a mean of 13.75 min, beyond the estimator's measured reach of e^±0.1
+    narrow = Calibration(work_share=0.5, error={("*", "*"): (0.1, 0.1)}, origin="test")
+    row = estimate_handling_time(_busy_days(), settings=Settings.of(calibration=narrow)).activities
+    row = row.set_index("activity").loc["Käsittely"]
+    assert row["mean_min"] == pytest.approx(13.75 / 2, rel=0.02)
+    assert row["method_low_min"] == pytest.approx(row["mean_min"] * np.exp(-0.1))
+    assert row["method_high_min"] == pytest.approx(13.75, rel=0.01)
+    assert row["low_min"] <= row["method_low_min"] and row["high_min"] >= row["method_high_min"]
+
+
+def test_gap_range_uses_the_tight_bounds_when_there_are_enough():
+    from rpa_scout.handling import MIN_TIGHT, gap_range
+
+    upper = pd.Series([3.0] + [10.0] * MIN_TIGHT + [1.0, np.inf, 0.5, 2.0])
+    bound = pd.Series(["working day"] + ["person"] * MIN_TIGHT + ["working day", "case", "batch", "none"])
+    out = gap_range(upper, bound, pd.Series(["a"] * len(upper)))
+    # low: the tight gaps' shortest (10), not the working day's 1; high: all finite bounded gaps
+    assert out.loc["a", "low"] == 10.0
+    assert out.loc["a", "high"] == pytest.approx((3.0 + 10.0 * MIN_TIGHT + 1.0) / (MIN_TIGHT + 2))
+    few = gap_range(upper.iloc[:3], bound.iloc[:3], pd.Series(["b"] * 3))
+    assert few.loc["b", "low"] == 3.0   # fewer than MIN_TIGHT tight gaps: every bounded gap
 
 
 def test_what_bounded_each_estimate():
@@ -85,7 +113,7 @@ def test_capacity_no_account_credited_more_than_its_day():
         for k in range(8):  # a short task every hour from 8 to 15 ...
             rows.append((f"s{d}{k}", "Lyhyt", str(day + pd.Timedelta(hours=8 + k, minutes=5)), "Aino"))
         rows.append((f"l{d}", "Pitkä", str(day + pd.Timedelta(hours=16)), "Aino"))
-    huge = Calibration(work_share=50.0, error={("*", "*"): (-0.5, 0.5)})   # absurdly high
+    huge = Calibration(work_share=50.0, error={("*", "*"): (0.5, 0.5)})   # absurdly high
     inst = estimate_handling_time(_log(rows), settings=Settings.of(calibration=huge)).instances
     day = inst["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.date
     credited = inst.groupby(day)["handling_s"].sum() / 3600

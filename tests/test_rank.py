@@ -241,3 +241,19 @@ def test_categorical_case_and_activity_columns_rank_as_text(sample):
     assert len(text) > 3
     coded = coded.astype({c: text[c].dtype for c in coded.columns if isinstance(coded[c].dtype, pd.CategoricalDtype)})
     pd.testing.assert_frame_equal(text, coded, check_dtype=False)
+
+
+def test_a_routine_sums_its_steps_method_ranges():
+    from rpa_scout.rank import _method_factors
+    from rpa_scout.routines import SEPARATOR
+
+    acts = pd.DataFrame({"activity": ["a", "b", "m"], "mean_min": [10.0, 30.0, 5.0],
+                         "method_low_min": [0.0, 15.0, 5.0], "method_high_min": [20.0, 60.0, 5.0]})
+    table = pd.DataFrame({"kind": ["activity", "activity", "routine", "activity"],
+                          "candidate": ["a", "b", f"a{SEPARATOR}b", "m"]})
+    down, up = _method_factors(table, acts).T
+    assert down[0] == np.inf and up[0] == pytest.approx(np.log(2.0))
+    assert (down[1], up[1]) == pytest.approx((np.log(2.0), np.log(2.0)))
+    # the routine: 40 min between 15 and 80 (its steps' ends summed)
+    assert (down[2], up[2]) == pytest.approx((np.log(40 / 15), np.log(80 / 40)))
+    assert (down[3], up[3]) == (0.0, 0.0)   # measured: no method range

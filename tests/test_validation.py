@@ -99,3 +99,28 @@ def test_annual_volume_from_case_starts(ranked):
     for row in _activities(ranking).itertuples():
         expected = truth[row.candidate]["annual_volume"]
         assert row.annual_executions == pytest.approx(expected, rel=0.03), (name, row.candidate)
+
+
+def test_error_model_reaches_beyond_the_gap_range_as_far_as_held_out_logs_needed():
+    import numpy as np
+
+    from rpa_scout.validation import error_model
+
+    def log(name, truths):
+        return pd.DataFrame({"log": name, "activity": [f"{name}{i}" for i in range(len(truths))],
+                             "source": "estimated", "bound": "person", "truth_min": truths,
+                             "mean_min": 10.0, "gap_low_min": 5.0, "gap_high_min": 20.0})
+
+    inside = log("a", [10.0] * 10)
+    # three of the ten below the gap range, at log(mean / truth) = 1, 2, 3; one above it
+    below = 10.0 / np.exp([1.0, 2.0, 3.0])
+    outside = log("b", list(below) + [30.0] + [10.0] * 6)
+    model = error_model(pd.concat([inside, outside], ignore_index=True))
+    # each log weighs the same: one activity of b is 5 % of the weight, so two may miss
+    # below and the reach stops at the second largest; the one above (5 %) may miss too
+    assert model[("*", "*")] == (1.0, 0.0)
+    assert model[("estimated", "person")] == (1.0, 0.0)
+    # a log weighing alone: one activity in ten may miss on each side
+    model_b = error_model(outside)
+    assert model_b[("*", "*")] == (2.0, 0.0)
+    assert error_model(outside.iloc[:5]) == {}   # fewer than 8 activities: no model

@@ -6,6 +6,7 @@ import math
 from fractions import Fraction
 
 import numpy as np
+import pytest
 
 from rpa_scout.value import _POISSON_ONE, bootstrap_totals, poisson_one
 
@@ -33,3 +34,13 @@ def test_same_seed_same_rounds_and_chunks_do_not_matter_for_the_first() -> None:
     assert (a == bootstrap_totals(values, rounds=120, seed=3)).all()
     assert not (a == bootstrap_totals(values, rounds=120, seed=4)).all()
     assert (bootstrap_totals(values, rounds=50, seed=3) == a[:50]).all()
+
+
+def test_a_total_sums_its_candidates_method_ranges():
+    from rpa_scout.value import total_interval
+
+    rounds = np.tile([10.0, 20.0], (50, 1))   # no sampling spread: only the method's range
+    # the first candidate may be anything from 0 to twice its 10 h; the second is measured
+    total, low, high = total_interval(rounds, np.array([10.0, 20.0]), np.array([np.inf, 0.0]),
+                                      np.array([math.log(2.0), 0.0]))
+    assert (total, low, high) == pytest.approx((30.0, 20.0, 40.0))

@@ -125,9 +125,11 @@ MESSAGES: dict[str, str] = {
                                   "--drop-duplicates; a candidate names its share when over 5 %"),
     "assumption.work_share.name": "completion-only estimate: share of the time since a tight bound that is work",
     "assumption.work_share.source": "fitted on real logs; {origin}",
-    "assumption.error.name": "completion-only estimate: on held-out real logs, 80 % of true means were between",
+    "assumption.error.name": "completion-only estimate: the interval holds the step's own gaps (shortest to mean) and reaches at least from",
     "assumption.error.unit": "and {high:n2} × the estimate",
-    "assumption.error.source": "the intervals use this spread; {origin}",
+    "assumption.error.source": "as far as held-out real logs needed for 80 % of true means to fall inside; {origin}",
+    "assumption.error.gaps_name": "completion-only interval: from the step's shortest gap to the mean of its gaps",
+    "assumption.error.gaps_source": "on held-out real logs that range held 80 % of true means; {origin}",
     "assumption.automatable.name": "automatable share",
     "assumption.automatable.source": ("share of executions whose outcome (the system step it triggers: an "
                                       "exception, a return, a letter sent; or passing the case on) a depth-3 "

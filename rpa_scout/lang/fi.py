@@ -117,9 +117,11 @@ MESSAGES: dict[str, str] = {
                                   "--drop-duplicates; ehdokas kertoo osuutensa, kun se on yli 5 %"),
     "assumption.work_share.name": "vain valmistumisajoista tehty arvio: työn osuus ajasta tiukimmasta rajasta",
     "assumption.work_share.source": "sovitettu oikeisiin lokeihin; {origin}",
-    "assumption.error.name": "vain valmistumisajoista tehty arvio: sivuun jätetyissä oikeissa lokeissa 80 % todellisista keskiarvoista oli välillä",
+    "assumption.error.name": "vain valmistumisajoista tehty arvio: väli kattaa vaiheen omat välit (lyhimmästä keskiarvoon) ja ulottuu vähintään välille",
     "assumption.error.unit": "ja {high:n2} × arvio",
-    "assumption.error.source": "välit käyttävät tätä hajontaa; {origin}",
+    "assumption.error.source": "niin pitkälle kuin sivuun jätetyissä oikeissa lokeissa tarvittiin, jotta 80 % todellisista keskiarvoista osui väliin; {origin}",
+    "assumption.error.gaps_name": "vain valmistumisajoista tehdyn arvion väli: vaiheen lyhimmästä välistä sen välien keskiarvoon",
+    "assumption.error.gaps_source": "sivuun jätetyissä oikeissa lokeissa tämä väli kattoi 80 % todellisista keskiarvoista; {origin}",
     "assumption.automatable.name": "automatisoitava osuus",
     "assumption.automatable.source": ("osuus suorituksista, joiden lopputuloksen (järjestelmävaihe, jonka se "
                                       "käynnistää: poikkeus, palautus, lähetetty kirje; tai asian siirtyminen "

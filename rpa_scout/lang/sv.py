@@ -117,9 +117,11 @@ MESSAGES: dict[str, str] = {
                                   "--drop-duplicates; en kandidat anger sin andel när den är över 5 %"),
     "assumption.work_share.name": "uppskattning från enbart sluttider: andel av tiden sedan en snäv gräns som är arbete",
     "assumption.work_share.source": "anpassad till verkliga loggar; {origin}",
-    "assumption.error.name": "uppskattning från enbart sluttider: i undanhållna verkliga loggar låg 80 % av de sanna medelvärdena mellan",
+    "assumption.error.name": "uppskattning från enbart sluttider: intervallet täcker stegets egna mellanrum (kortaste till medel) och sträcker sig minst från",
     "assumption.error.unit": "och {high:n2} × uppskattningen",
-    "assumption.error.source": "intervallen använder denna spridning; {origin}",
+    "assumption.error.source": "så långt som undanhållna verkliga loggar krävde för att 80 % av de sanna medelvärdena skulle hamna inom; {origin}",
+    "assumption.error.gaps_name": "intervall för uppskattning från enbart sluttider: från stegets kortaste mellanrum till medelvärdet av dess mellanrum",
+    "assumption.error.gaps_source": "i undanhållna verkliga loggar täckte detta intervall 80 % av de sanna medelvärdena; {origin}",
     "assumption.automatable.name": "andel som kan automatiseras",
     "assumption.automatable.source": ("andel av utförandena vars utfall (systemsteget det utlöser: ett undantag, "
                                       "en retur, ett skickat brev; eller att ärendet går vidare) ett beslutsträd "
