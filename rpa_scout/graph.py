@@ -89,8 +89,11 @@ def encode(log: pd.DataFrame, *, columns: LogColumns = XES) -> Trace:
     act = frame[columns.activity]
     if isinstance(act.dtype, pd.CategoricalDtype):
         act = act.cat.remove_unused_categories()
-        codes = act.cat.codes.to_numpy()
-        names = [str(c) for c in act.cat.categories]
+        # named and ordered by their text, as a text column is, whatever the categories' order
+        distinct, of_category = np.unique(np.array([str(c) for c in act.cat.categories], dtype=object),
+                                          return_inverse=True)
+        codes = np.r_[of_category, -1][act.cat.codes.to_numpy()]
+        names = distinct.tolist()
     else:
         codes, uniques = pd.factorize(act, sort=True)
         names = [str(u) for u in uniques]

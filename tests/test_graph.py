@@ -157,3 +157,14 @@ def test_graph_of_the_handling_instances_is_the_logs_graph(path):
     log, _ = read_log(path if path.startswith("eventlogs") else shared_log(path))
     instances = estimate_handling_time(log).instances
     assert _same_graph(discover_graph(log), graph_of_instances(instances))
+
+
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+def test_categorical_activities_give_the_graph_of_their_text(order):
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    names = sorted(log["concept:name"].dropna().unique())
+    cats = names[::-1] if order == "reversed" else list(np.random.default_rng(3).permutation(names))
+    coded = log.assign(**{"concept:name": pd.Categorical(log["concept:name"], categories=cats + ["unused"])})
+    text, cat = discover_graph(log), discover_graph(coded)
+    assert list(cat.nodes(data=True)) == list(text.nodes(data=True))
+    assert list(cat.edges(data=True)) == list(text.edges(data=True))
