@@ -229,7 +229,8 @@ def explain_candidate(log: pd.DataFrame, ranking: Ranking, name: str, *,
     why = reason(next(chosen.itertuples(index=False)), ranking.fit_threshold, lang=lang)
     return [*_figure(row, show(found, labels), why, lang, width), "",
             *_monthly(mine, settings.read.timezone, columns, lang), "",
-            *_histogram(mine, row, lang, width), "", *_criteria(row, settings, lang, width), "",
+            *_histogram(mine, row, lang, width), *_gaps(ranking, row, lang, width), "",
+            *_criteria(row, settings, lang, width), "",
             *_knock_out(row, lang, width), "", *assumption_lines(ranking, lang, width)]
 
 
@@ -287,6 +288,21 @@ def _histogram(mine: pd.DataFrame, row: pd.Series, lang: Lang, width: int) -> li
     out.append("  " + lang.t("explain.summary", mean=minutes.mean(), median=np.median(minutes),
                              count=len(minutes)))
     return out
+
+
+def _gaps(ranking: Ranking, row: pd.Series, lang: Lang, width: int) -> list[str]:
+    """Where a single step's estimated interval comes from: the range of its own gaps."""
+    acts = ranking.handling.activities
+    if row["kind"] == "routine" or "gap_low_min" not in acts:
+        return []
+    mine = acts[acts["activity"] == row["candidate"]]
+    if mine.empty or pd.isna(mine["gap_low_min"].iloc[0]):
+        return []
+    r = mine.iloc[0]
+    text = lang.t("explain.gaps", low=float(r["gap_low_min"]), high=float(r["gap_high_min"]))
+    if r["method_low_min"] < r["gap_low_min"] or r["method_high_min"] > r["gap_high_min"]:
+        text += "; " + lang.t("explain.gaps_reach")
+    return wrap(text, width, indent="    ", first="  ")
 
 
 def _interval(row: pd.Series, lang: Lang) -> str:

@@ -123,3 +123,17 @@ def test_explain_with_out_is_one_error_line(permits, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip() == ("Error: --explain prints one candidate's figure; write the ranking "
                                      "with --out in a run without --explain")
+
+
+def test_explain_says_where_an_estimated_interval_comes_from(invoices):
+    log, _ = read_log(SAMPLES / "ostolaskut_complete_only.csv.gz")
+    ranking = rank_candidates(log)
+    text = " ".join(line.strip() for line in explain_candidate(log, ranking, CODING, width=200))
+    text = text.replace("\xa0", " ")
+    row = ranking.handling.activities.set_index("activity").loc[CODING]
+    assert row["source"] == "estimated"
+    assert (f"from the shortest before one of its completions ({row['gap_low_min']:.1f} min) to their "
+            f"mean ({row['gap_high_min']:.1f} min)") in text
+    # measured handling times have no gap range to explain
+    measured = " ".join(explain_candidate(invoices, rank_candidates(invoices), CODING, width=200))
+    assert "own gaps" not in measured

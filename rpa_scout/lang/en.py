@@ -618,6 +618,8 @@ MESSAGES: dict[str, str] = {
     "explain.no_interval": "not computed for a routine",
     "explain.no_handling": "no execution has a handling time",
     "explain.summary": "mean {mean:n1}, median {median:n1}, {count:n0} timed executions",
+    "explain.gaps": "the interval holds this step's own gaps, from the shortest before one of its completions ({low:n1} min) to their mean ({high:n1} min): completion times alone cannot tell work from the idle time before it",
+    "explain.gaps_reach": "it reaches further, as far as held-out real logs needed for 80 % of true means",
     "explain.criteria": "Criteria (0–1, 1 = fits a robot; weight in the fit; the raw measure)",
     "explain.unknown": "unknown",
     "explain.weight": "weight {weight:n2}",

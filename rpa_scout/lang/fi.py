@@ -602,6 +602,8 @@ MESSAGES: dict[str, str] = {
     "explain.no_interval": "ei laskettu rutiinille",
     "explain.no_handling": "yhdelläkään suorituksella ei ole käsittelyaikaa",
     "explain.summary": "keskiarvo {mean:n1}, mediaani {median:n1}, {count:n0} kellonajallista suoritusta",
+    "explain.gaps": "väli kattaa vaiheen omat välit lyhimmästä sen valmistumista edeltävästä ({low:n1} min) niiden keskiarvoon ({high:n1} min): pelkistä valmistumisajoista ei erota työtä sitä edeltäneestä joutoajasta",
+    "explain.gaps_reach": "se ulottuu pidemmälle, niin pitkälle kuin sivuun jätetyissä oikeissa lokeissa tarvittiin 80 %:lle todellisista keskiarvoista",
     "explain.criteria": "Kriteerit (0–1, 1 = sopii robotille; paino soveltuvuudessa; raaka-arvo)",
     "explain.unknown": "tuntematon",
     "explain.weight": "paino {weight:n2}",

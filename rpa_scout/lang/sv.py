@@ -598,6 +598,8 @@ MESSAGES: dict[str, str] = {
     "explain.no_interval": "inte beräknat för en rutin",
     "explain.no_handling": "inget utförande har en handläggningstid",
     "explain.summary": "medelvärde {mean:n1}, median {median:n1}, {count:n0} utföranden med klockslag",
+    "explain.gaps": "intervallet täcker stegets egna mellanrum, från det kortaste före en av dess slutföranden ({low:n1} min) till deras medelvärde ({high:n1} min): enbart sluttider skiljer inte arbete från väntetiden före det",
+    "explain.gaps_reach": "det sträcker sig längre, så långt som undanhållna verkliga loggar krävde för 80 % av de sanna medelvärdena",
     "explain.criteria": "Kriterier (0–1, 1 = passar en robot; vikt i lämpligheten; det råa måttet)",
     "explain.unknown": "okänd",
     "explain.weight": "vikt {weight:n2}",
