@@ -429,7 +429,8 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["source"] = out["source"].fillna(SYSTEM_SOURCE)
     order = ["activity", "verdict", "instances", "manual_instances", "manual_share",
              "timed_instances", "mean_min", "median_min", "low_min", "high_min", "source",
-             "bound", "gap_low_min", "gap_high_min", "method_low_min", "method_high_min", "loose_share", "capacity_share", "naive_mean_min", "evidence"]
+             "bound", "gap_low_min", "gap_high_min", "method_low_min", "method_high_min",
+             "loose_share", "capacity_share", "naive_mean_min", "evidence"]
     return out[order].sort_values(["instances", "activity"], ascending=[False, True],
                                   kind="stable").reset_index(drop=True)
 
@@ -457,13 +458,15 @@ def gap_range(upper: pd.Series, bound: pd.Series, activity: pd.Series) -> pd.Dat
            low  high
         a  2.0   5.0
     """
-    bounded = np.isfinite(upper.to_numpy(dtype=float)) & bound.isin(TIGHT_BOUNDS + (DAY_BOUND,)).to_numpy()
-    frame = pd.DataFrame({"activity": activity.to_numpy()[bounded], "upper": upper.to_numpy(dtype=float)[bounded],
-                          "tight": bound.isin(TIGHT_BOUNDS).to_numpy()[bounded]})
+    gap = upper.to_numpy(dtype=float)
+    tight = bound.isin(TIGHT_BOUNDS).to_numpy()
+    bounded = np.isfinite(gap) & (tight | (bound == DAY_BOUND).to_numpy())
+    frame = pd.DataFrame({"activity": activity.to_numpy()[bounded], "upper": gap[bounded],
+                          "tight": tight[bounded]})
     grouped = frame.groupby("activity")["upper"]
-    tight = frame[frame["tight"]].groupby("activity")["upper"].agg(["min", "size"])
-    tight = tight.reindex(grouped.size().index)
-    low = tight["min"].where(tight["size"] >= MIN_TIGHT, grouped.min())
+    shortest = frame[frame["tight"]].groupby("activity")["upper"].agg(["min", "size"])
+    shortest = shortest.reindex(grouped.size().index)
+    low = shortest["min"].where(shortest["size"] >= MIN_TIGHT, grouped.min())
     out = pd.DataFrame({"low": low, "high": grouped.mean()})
     out.index.name = None
     return out
