@@ -250,11 +250,10 @@ def error_model(errors: pd.DataFrame, min_activities: int = 8) -> dict[tuple[str
 def _reach(beyond: np.ndarray, outside_gaps: np.ndarray, weight: np.ndarray, miss: float = 0.1) -> float:
     """The smallest factor c >= 0 (log scale) such that the weight of activities outside
     their gap range with ``beyond`` > c is at most ``miss`` of the total weight."""
-    total = weight.sum()
-    for c in np.unique(np.concatenate([[0.0], beyond[outside_gaps & (beyond > 0)]])):
-        if weight[outside_gaps & (beyond > c)].sum() <= miss * total + 1e-12:
-            return float(c)
-    return float(beyond.max())
+    allowed = miss * weight.sum() + 1e-12
+    candidates = np.unique(np.concatenate([[0.0], beyond[outside_gaps & (beyond > 0)]]))
+    # the largest candidate leaves nothing beyond it, so there always is one
+    return float(next(c for c in candidates if weight[outside_gaps & (beyond > c)].sum() <= allowed))
 
 
 def leave_one_out(devs: list[DevLog], extra: list[DevLog] = (), columns: LogColumns = XES) -> dict:

@@ -229,7 +229,8 @@ def total_interval(samples: np.ndarray, hours: np.ndarray, error_low: np.ndarray
     if total <= 0 or samples.size == 0:
         return total, total, total
     weights = hours / total
-    down = -np.log(float(weights @ np.exp(-np.asarray(error_low, dtype=float))))
-    up = np.log(float(weights @ np.exp(np.asarray(error_high, dtype=float))))
+    with np.errstate(divide="ignore"):   # every range reaching zero: down is inf
+        down = -np.log(weights @ np.exp(-np.asarray(error_low, dtype=float)))
+    up = np.log(weights @ np.exp(np.asarray(error_high, dtype=float)))
     low, high = interval(samples.sum(axis=1)[:, None], np.array([total]), np.array([down]), np.array([up]))
     return total, float(low[0]), float(high[0])

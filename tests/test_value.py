@@ -44,3 +44,12 @@ def test_a_total_sums_its_candidates_method_ranges():
     total, low, high = total_interval(rounds, np.array([10.0, 20.0]), np.array([np.inf, 0.0]),
                                       np.array([math.log(2.0), 0.0]))
     assert (total, low, high) == pytest.approx((30.0, 20.0, 40.0))
+
+
+def test_a_total_of_ranges_that_all_reach_zero_reaches_zero(recwarn):
+    from rpa_scout.value import total_interval
+
+    rounds = np.tile([10.0, 20.0], (50, 1))
+    total, low, high = total_interval(rounds, np.array([10.0, 20.0]), np.full(2, np.inf), np.zeros(2))
+    assert (total, low, high) == (30.0, 0.0, 30.0)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
