@@ -125,6 +125,9 @@ def _renamed(raw: pd.DataFrame, mapping: LogColumns,
     if numeric:
         notes.append(Message("load.note.numbers", columns=", ".join(numeric)))
     _categorical_attributes(frame, set(rename.values()))
+    for col in (XES.timestamp, XES.start_timestamp):  # parsed as the text they are
+        if col in frame.columns and text_categories(frame[col]):
+            frame[col] = as_plain_text(frame[col])
     return frame, rename, notes
 
 
@@ -233,6 +236,9 @@ def _tally(raw: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray,
     if not (rejected_mask.any() or malformed):
         return rejected, samples, None
     rows = raw.loc[rejected_mask].copy()
+    for col in rows.columns:  # the rejected rows as the text they were
+        if text_categories(rows[col]):
+            rows[col] = as_plain_text(rows[col])
     rows.insert(0, "row", row_no[rejected_mask])
     rows.insert(1, "reason", values[rejected_mask])
     if malformed:
@@ -316,8 +322,16 @@ def _numeric_attributes(frame: pd.DataFrame, roles: set[str]) -> list[str]:
     converted = []
     for col in frame.columns:
         values = frame[col]
+        if col in roles:
+            continue
+        if text_categories(values):
+            number = _category_numbers(values)
+            if number is not None:
+                frame[col] = number
+                converted.append(str(col))
+            continue
         # Text columns only (an object column of mixed Python values is left as it is).
-        if col in roles or pd.api.types.infer_dtype(values, skipna=True) != "string":
+        if pd.api.types.infer_dtype(values, skipna=True) != "string":
             continue
         text = values.astype("string")
         filled = text[text.notna() & (text.str.strip() != "")]
@@ -351,7 +365,12 @@ def _categorical_attributes(frame: pd.DataFrame, roles: set[str]) -> None:
     """
     for col in frame.columns:
         values = frame[col]
-        if col in roles or isinstance(values.dtype, pd.CategoricalDtype):
+        if col in roles:
+            continue
+        if text_categories(values):
+            frame[col] = _recategorised(values)
+            continue
+        if isinstance(values.dtype, pd.CategoricalDtype):
             continue
         if not (isinstance(values.dtype, pd.StringDtype)
                 or (values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string")):
@@ -366,6 +385,61 @@ def _categorical_attributes(frame: pd.DataFrame, roles: set[str]) -> None:
             blank = blank_value[codes]
             if blank.any():
                 frame[col] = values.mask(blank)
+
+
+def text_categories(values: pd.Series) -> bool:
+    """Whether ``values`` is text stored as categories (unordered, of strings), as a
+    reader gives a text column that repeats its values (:mod:`rpa_scout.io.parquet`):
+    such a column is read as the same text would be."""
+    dtype = values.dtype
+    return (isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered
+            and pd.api.types.infer_dtype(dtype.categories, skipna=True) == "string")
+
+
+def as_plain_text(values: pd.Series) -> pd.Series:
+    """A column of :func:`text_categories` as the text column of its categories' type."""
+    return values.astype(values.dtype.categories.dtype)
+
+
+def _used(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of a categorical column and whether each category is used by a row."""
+    codes = values.cat.codes.to_numpy(dtype=np.int64)
+    return codes, np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+
+
+def _category_numbers(values: pd.Series) -> np.ndarray | None:
+    """:func:`_numeric_attributes`' numbers of a column of :func:`text_categories`, each
+    distinct value converted once (``None`` when it is not a column of plain numbers)."""
+    from rpa_scout.timestamps import str_fullmatch_all
+
+    codes, used = _used(values)
+    text = pd.Series(values.cat.categories, dtype="string").mask(~used)
+    blank = (text.str.strip() == "").fillna(True).to_numpy(dtype=bool)
+    filled = text[~blank]
+    if filled.empty or not str_fullmatch_all(filled, _NUMBER):
+        return None
+    number = np.r_[pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(dtype=float), np.nan][codes]
+    known = ~np.isnan(number)
+    whole = bool(known.all()) and bool((number % 1 == 0).all())
+    return number.astype("int64") if whole else number
+
+
+def _recategorised(values: pd.Series) -> pd.Series:
+    """:func:`_categorical_attributes` of a column of :func:`text_categories`: the
+    categories in use, sorted, without blank ones; as text when fewer than two rows
+    share a value on average."""
+    codes, used = _used(values)
+    if 2 * int(used.sum()) > len(values):
+        text = as_plain_text(values)
+        return text.mask(text.str.strip(_BLANK) == "")
+    names = values.cat.categories.to_numpy(dtype=object)
+    keep = used & ~pd.Series(names, dtype="string").str.strip(_BLANK).eq("").to_numpy(dtype=bool)
+    kept = pd.Series(names[keep], dtype=values.dtype.categories.dtype)
+    categories = kept.astype("category").cat.categories  # sorted, as the text's would be
+    table = np.full(len(names) + 1, -1, dtype=np.int64)  # the last: code -1, missing
+    table[np.flatnonzero(keep)] = categories.get_indexer(kept)
+    return pd.Series(pd.Categorical.from_codes(table[codes], dtype=pd.CategoricalDtype(categories)),
+                     index=values.index, name=values.name)
 
 
 def _as_categories(values: pd.Series, codes: np.ndarray, uniques) -> pd.Series:

@@ -21,6 +21,7 @@ from typing import Mapping
 import pandas as pd
 
 from rpa_scout.errors import InputError, LimitError
+from rpa_scout.io.parquet import read_parquet_frame
 from rpa_scout.io.stream import Limits, check_ratio, read_all, too_big
 from rpa_scout.lang import Message
 from rpa_scout.timestamps import str_fullmatch_all
@@ -297,7 +298,7 @@ def read_parquet_table(path: Path, limits: Limits | None = None) -> RawTable:
         raise too_big(path.name, limits)
     check_ratio(path.name, inflated, path.stat().st_size, limits)
     try:
-        frame = pd.read_parquet(path)
+        frame = read_parquet_frame(path)
     except Exception as exc:
         raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
     return RawTable(frame.reset_index(drop=True))

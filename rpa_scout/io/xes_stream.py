@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 
 from rpa_scout.errors import InputError
 from rpa_scout.io.files import atomic_path
+from rpa_scout.io.parquet import read_parquet_frame
 from rpa_scout.io.stream import Limits
 
 _ATTR = re.compile(rb'<(string|date|int|float|boolean|id)\s+key="([^"]*)"\s+value="([^"]*)"\s*/>')
@@ -395,10 +396,9 @@ def read_cached(path: Path, cached: Path) -> tuple[pd.DataFrame, dict[str, int]]
     """The events of a converted log and the repairs made while converting it."""
     from rpa_scout.io.xes import REPAIR_UTF8
 
-    table = pq.read_table(cached)
-    meta = (table.schema.metadata or {}).get(b"rpa_scout.repairs", b"{}")
+    meta = (pq.read_schema(cached).metadata or {}).get(b"rpa_scout.repairs", b"{}")
     known = {REPAIR_UTF8: REPAIR_UTF8}  # kept as English text; shown in any language again
-    return table.to_pandas(), {known.get(key, key): count for key, count in json.loads(meta).items()}
+    return read_parquet_frame(cached), {known.get(key, key): count for key, count in json.loads(meta).items()}
 
 
 def _join(parts: list[Path], out: Path, observed: set[str], repairs: dict[str, int]) -> list[str]:
