@@ -108,7 +108,7 @@ def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
     if columns.resource in inst.columns:
         own = same_next & _same_account_soon(inst, columns)
         if PERFORMER in inst.columns:  # only what the step triggered, not the next task
-            not_person = inst[PERFORMER].to_numpy() != PERSON
+            not_person = (inst[PERFORMER] != PERSON).to_numpy(dtype=bool)
             system_step = (np.bincount(act, weights=not_person) / np.bincount(act))[act] >= 0.5
             own &= np.r_[system_step[1:], False]
         outcome = np.where(own | ~same_next, nxt, token[PASSED_ON])

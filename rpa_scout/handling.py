@@ -46,7 +46,7 @@ import pandas as pd
 
 from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
-from rpa_scout.codes import Coded
+from rpa_scout.codes import Coded, group_firsts, labels
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
                                RECORDED, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.lang import Message
@@ -61,10 +61,17 @@ MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES
     "measured", "estimated", "estimated, no resource", "supplied", "system", "unknown",
     "not estimable: dates only")
 ARTIFICIAL_SOURCE = "artificial"
+#: The sources as the codes the estimator works on (a byte an instance, not a string).
+_SOURCES = (MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY,
+            ARTIFICIAL_SOURCE)
+(_MEASURED, _ESTIMATED, _NO_RESOURCE, _SUPPLIED, _SYSTEM, _UNKNOWN, _DATES_ONLY,
+ _ARTIFICIAL) = range(len(_SOURCES))
 #: What bounded an estimated instance's start.
 CASE_BOUND, PERSON_BOUND, DAY_BOUND, NO_BOUND, BATCH_BOUND = (
     "case", "person", "working day", "none", "batch")
 TIGHT_BOUNDS = (CASE_BOUND, PERSON_BOUND)
+_BOUNDS = np.array([NO_BOUND, CASE_BOUND, PERSON_BOUND, DAY_BOUND, BATCH_BOUND, ""], dtype=object)
+_NO, _CASE, _PERSON, _DAY, _BATCH, _UNBOUNDED = range(len(_BOUNDS))
 Z80 = 1.2815515655446004  # two-sided 80 % normal quantile
 #: Tightly bounded instances an activity needs before its median is trusted; with
 #: fewer, every upper bound is used and the estimate counts as loose.
@@ -137,14 +144,23 @@ def estimate_handling_time(
     rules, calibration = settings.manual, settings.handling.calibration
     standard_times = settings.handling.standard_times
     manual = manual or detect_manual(log, rules=rules, columns=columns)
-    inst = manual.instances
+    inst, hours = _with_handling(manual.instances, columns, rules, calibration, standard_times)
+    activities = summarise_handling(inst, manual.activities, calibration, columns)
+    return HandlingResult(inst, activities, hours, calibration, manual.evidence, manual.pairing)
+
+
+def _with_handling(inst: pd.DataFrame, columns: LogColumns, rules: ManualRules,
+                   calibration: Calibration, standard_times: Mapping[str, float] | None
+                   ) -> tuple[pd.DataFrame, WorkingHours]:
+    """The instances with their handling time and its facts (columns ``handling_s`` to
+    ``naive_s``), and the working day; the per-instance arrays it takes end with it."""
     x = _Arrays.of(inst, columns)
     hours = discover_working_hours(x.end[x.timed_work], rules.timezone,
                                    groups=x.account[x.timed_work])
     day_lo, day_hi = per_account_hours(x.end, x.account, x.timed_work, hours)
     handling = np.full(x.n, np.nan)
-    source = np.full(x.n, UNKNOWN_SOURCE, dtype=object)
-    bound = np.full(x.n, "", dtype=object)
+    source = np.full(x.n, _UNKNOWN, dtype=np.int8)  # codes of _SOURCES and _BOUNDS
+    bound = np.full(x.n, _UNBOUNDED, dtype=np.int8)
     upper = np.full(x.n, np.nan)
     _measured(x, day_lo, day_hi, hours, handling, source, upper)
     _estimated(x, day_lo, hours, rules, calibration, handling, source, bound, upper)
@@ -152,13 +168,11 @@ def estimate_handling_time(
     _not_person_time(x, handling, source)
     if standard_times:
         _supplied(inst[columns.activity], standard_times, x, handling, source)
-    inst = inst.assign(**{
-        HANDLING: handling, SOURCE: pd.Categorical(source), BOUND: pd.Categorical(bound), UPPER: upper,
-        LOOSE: (np.isin(bound, [DAY_BOUND, NO_BOUND]) & (source == ESTIMATED)) | (source == NO_RESOURCE),
+    return inst.assign(**{
+        HANDLING: handling, SOURCE: labels(source, _SOURCES), BOUND: labels(bound, _BOUNDS), UPPER: upper,
+        LOOSE: (np.isin(bound, [_DAY, _NO]) & (source == _ESTIMATED)) | (source == _NO_RESOURCE),
         CAPACITY: capacity, DAY_HOURS: np.where(x.account >= 0, day_hi - day_lo, np.nan),
-        NAIVE: x.end - x.case_prev_any})
-    activities = summarise_handling(inst, manual.activities, calibration, columns)
-    return HandlingResult(inst, activities, hours, calibration, manual.evidence, manual.pairing)
+        NAIVE: x.end - x.case_prev_any}), hours
 
 
 @dataclass(frozen=True)
@@ -197,13 +211,14 @@ class _Arrays:
         named = inst[columns.resource].notna().to_numpy() if has else np.zeros(n, dtype=bool)
         codes = pd.factorize(inst[columns.resource])[0] if has else np.full(n, -1)
         one_person = (inst[ACCOUNT] == PERSON_ACCOUNT).to_numpy() if ACCOUNT in inst else named
-        performer = inst[PERFORMER].to_numpy()
-        artificial = performer == ARTIFICIAL
+        performer = inst[PERFORMER]  # compared as categories: no string per row
+        artificial = (performer == ARTIFICIAL).to_numpy(dtype=bool)
         recorded = inst[RECORDED].to_numpy(dtype=bool) if RECORDED in inst else np.zeros(n, dtype=bool)
         return cls(n=n, activity=Coded.text(inst[columns.activity]).codes, end=end,
                    start=start, paused=paused, case=case,
                    account=np.where(one_person & named, codes, -1), has_account=named,
-                   person=performer == PERSON, system=performer == SYSTEM, artificial=artificial,
+                   person=(performer == PERSON).to_numpy(dtype=bool),
+                   system=(performer == SYSTEM).to_numpy(dtype=bool), artificial=artificial,
                    dated=date_stamped_events(inst[columns.timestamp], inst[columns.activity]),
                    bounding=~artificial & ~recorded,
                    case_prev_any=previous_end(case, end))
@@ -212,17 +227,17 @@ class _Arrays:
 def _measured(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: WorkingHours,
               handling: np.ndarray, source: np.ndarray, upper: np.ndarray) -> None:
     """Measured person work: the account's exclusive working time, pauses subtracted."""
-    rows = x.person & np.isfinite(x.start)
-    if not rows.any():
+    rows = np.flatnonzero(x.person & np.isfinite(x.start))
+    if not len(rows):
         return
-    raw = x.end - x.start
-    accounts = np.where(rows, x.account, -1)
-    exclusive = exclusive_seconds(accounts, x.start, x.end, day=(day_lo, day_hi),
+    start, end = x.start[rows], x.end[rows]
+    exclusive = exclusive_seconds(x.account[rows], start, end, day=(day_lo[rows], day_hi[rows]),
                                   timezone=hours.timezone)
-    active = np.divide(raw - x.paused, raw, out=np.ones(x.n), where=raw > 0).clip(0.0, 1.0)
-    handling[rows] = np.maximum(exclusive[rows] * active[rows], 0.0)
-    source[rows] = MEASURED
-    upper[rows] = raw[rows]
+    raw = end - start
+    active = np.divide(raw - x.paused[rows], raw, out=np.ones(len(rows)), where=raw > 0).clip(0.0, 1.0)
+    handling[rows] = np.maximum(exclusive * active, 0.0)
+    source[rows] = _MEASURED
+    upper[rows] = raw
 
 
 def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: ManualRules,
@@ -230,7 +245,7 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
                bound: np.ndarray, upper: np.ndarray) -> None:
     """Completion-only person work: per-instance upper bounds, then the activity's mean."""
     rows = x.person & ~np.isfinite(x.start) & ~x.dated
-    source[x.person & ~np.isfinite(x.start) & x.dated] = DATES_ONLY
+    source[x.person & ~np.isfinite(x.start) & x.dated] = _DATES_ONLY
     if not rows.any():
         return
     case_prev = previous_end(x.case, x.end, eligible=x.bounding)
@@ -240,26 +255,27 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
     latest = np.fmax(np.fmax(case_prev, person_prev), day)
     up = x.end - latest
     which = np.select([np.isnan(latest), case_prev >= latest, person_prev >= latest],
-                      [NO_BOUND, CASE_BOUND, PERSON_BOUND], DAY_BOUND)
+                      [_NO, _CASE, _PERSON], _DAY).astype(np.int8)
     if hours.start_hour is None:
         # No working day could be found in the log: a bound from an earlier date spans a
         # night and bounds nothing about the work itself.
         overnight = np.isfinite(latest) & (_local_date(latest, hours.timezone)
                                            != _local_date(x.end, hours.timezone))
-        which = np.where(overnight, NO_BOUND, which)
+        which[overnight] = _NO
     # Completed within seconds of the same person's previous completion: worked together
     # with it (a batch), so this bound says nothing about this item's own time. (Within
     # seconds of the case's previous step, by someone else, it is an instant step.)
-    which = np.where((which == PERSON_BOUND) & (up < rules.zero_duration_seconds), BATCH_BOUND, which)
+    which[(which == _PERSON) & (up < rules.zero_duration_seconds)] = _BATCH
     # Without an account only the case bounds an execution, and the case's gap holds the
     # waiting of everyone before it: where the step has executions with an account, one
     # without takes their mean (no bound of its own).
     named = rows & (x.account >= 0)
-    which = np.where(rows & (x.account < 0) & np.isin(x.activity, x.activity[named]), NO_BOUND, which)
+    which[rows & (x.account < 0) & np.isin(x.activity, x.activity[named])] = _NO
     upper[rows] = up[rows]
     bound[rows] = which[rows]
-    source[rows] = np.where(x.account[rows] >= 0, ESTIMATED, NO_RESOURCE)
-    handling[rows] = activity_means(up, which, x.activity, rows, calibration.work_share)[rows]
+    source[rows] = np.where(x.account[rows] >= 0, _ESTIMATED, _NO_RESOURCE)
+    names = _BOUNDS[which]  # each row a reference to one of the names
+    handling[rows] = activity_means(up, names, x.activity, rows, calibration.work_share)[rows]
 
 
 def _local_date(seconds: np.ndarray, timezone: str) -> np.ndarray:
@@ -325,24 +341,30 @@ def _capacity(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
               handling: np.ndarray, source: np.ndarray) -> np.ndarray:
     """Scale down estimates on account-days credited with more than the working day."""
     flagged = np.zeros(x.n, dtype=bool)
-    rows = (x.account >= 0) & np.isin(source, [MEASURED, ESTIMATED]) & np.isfinite(handling)
-    if not rows.any() or hours.start_hour is None:
+    rows = (x.account >= 0) & np.isin(source, [_MEASURED, _ESTIMATED]) & np.isfinite(handling)
+    estimate = rows & (source == _ESTIMATED)
+    if not estimate.any() or hours.start_hour is None:  # only estimates are scaled down
         return flagged
-    length = np.where(np.isfinite(day_hi - day_lo), day_hi - day_lo, 24.0) * 3600.0
     day = _local_days(x.end, hours.timezone)
-    dated = day >= 0
-    key = np.where(dated, (x.account.astype(np.int64) + 1) * (int(day.max(initial=0)) + 1) + day, -1)
+    key = np.where(day >= 0, (x.account.astype(np.int64) + 1) * (int(day.max(initial=0)) + 1) + day, -1)
     del day  # one key per account and local day (-1: no completion time)
-    sums = pd.DataFrame({"h": np.where(rows, handling, 0.0),
-                         "est": np.where(rows & (source == ESTIMATED), handling, 0.0)}).groupby(key).transform("sum")
-    del key  # one grouping for both sums
-    total, estimated = (np.where(dated, sums[c].to_numpy(), np.nan) for c in ("h", "est"))
-    del sums
-    over = rows & (source == ESTIMATED) & (total > length) & (estimated > 0)
+    group, _ = pd.factorize(key)
+    group[key < 0] = -1
+    del key
+    # the account-days with an estimate, each summed over all its rows in their order
+    scaled = np.bincount(group[estimate & (group >= 0)], minlength=int(group.max()) + 1) > 0
+    member = np.flatnonzero((group >= 0) & scaled[np.maximum(group, 0)])
+    sums = pd.DataFrame({"h": np.where(rows[member], handling[member], 0.0),
+                         "est": np.where(estimate[member], handling[member], 0.0)}).groupby(group[member]).sum()
+    at = sums.index.get_indexer(group[member])
+    total, estimated = sums["h"].to_numpy()[at], sums["est"].to_numpy()[at]
+    del sums, at, group
+    length = np.where(np.isfinite(day_hi - day_lo), day_hi - day_lo, 24.0)[member] * 3600.0
+    over = estimate[member] & (total > length) & (estimated > 0)
     room = np.clip(length - (total - estimated), 0.0, None)
-    scale = np.divide(room, estimated, out=np.ones(x.n), where=estimated > 0)
-    handling[over] = handling[over] * scale[over]
-    flagged[over] = True
+    scale = np.divide(room, estimated, out=np.ones(len(member)), where=estimated > 0)
+    handling[member[over]] = handling[member[over]] * scale[over]
+    flagged[member[over]] = True
     return flagged
 
 
@@ -360,9 +382,9 @@ def _local_days(end_s: np.ndarray, timezone: str) -> np.ndarray:
 
 def _not_person_time(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> None:
     handling[x.system] = 0.0
-    source[x.system] = SYSTEM_SOURCE
+    source[x.system] = _SYSTEM
     handling[x.artificial] = 0.0
-    source[x.artificial] = ARTIFICIAL_SOURCE
+    source[x.artificial] = _ARTIFICIAL
 
 
 def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arrays,
@@ -370,7 +392,7 @@ def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arra
     minutes = activity.astype("string").map(dict(standard_times))
     supplied = minutes.notna().to_numpy() & ~x.system & ~x.artificial
     handling[supplied] = minutes[supplied].to_numpy(dtype=float) * 60.0
-    source[supplied] = SUPPLIED
+    source[supplied] = _SUPPLIED
 
 
 def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
@@ -401,23 +423,26 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
                           "source": inst[SOURCE], "bound": inst[BOUND],
                           "upper": inst[UPPER] / 60.0 if UPPER in inst else np.nan,
                           "naive": inst[NAIVE] / 60.0, "loose": inst[LOOSE],
-                          "capacity": inst[CAPACITY]})
-    frame = frame[act.known]  # an instance without an activity, as grouping text leaves it out
-    work = frame[frame["person"] & frame["h"].notna()]
+                          "capacity": inst[CAPACITY]}, copy=False)
+    if not act.known.all():  # an instance without an activity, as grouping text leaves it out
+        frame = frame[act.known]
+    people = frame[frame["person"].to_numpy()]  # each selection copied once: 10M events
+    work = people[people["h"].notna().to_numpy()]  # hold 5M instances
     grouped = work.groupby("activity")["h"]
     out = pd.DataFrame({"instances": frame.groupby("activity").size()})
-    out["manual_instances"] = frame[frame["person"]].groupby("activity").size()
+    out["manual_instances"] = people.groupby("activity").size()
     out["manual_instances"] = out["manual_instances"].fillna(0).astype(int)
     out["manual_share"] = out["manual_instances"] / out["instances"]
     out["timed_instances"] = grouped.size()
     out["mean_min"] = grouped.mean()
     out["median_min"] = grouped.median()
-    out["source"] = _mode(work, "source").fillna(_mode(frame[frame["person"]], "source"))
-    estimated = work[work[SOURCE].isin([ESTIMATED, NO_RESOURCE])]
-    out["bound"] = _mode(estimated[estimated["bound"] != ""], "bound")
+    out["source"] = _mode(work, "source").fillna(_mode(people, "source"))
+    estimated = work.loc[work[SOURCE].isin([ESTIMATED, NO_RESOURCE]).to_numpy(), ["activity", "bound"]]
+    out["bound"] = _mode(estimated[(estimated["bound"] != "").to_numpy()], "bound")
+    del estimated
     out["loose_share"] = work.groupby("activity")["loose"].mean()
     out["capacity_share"] = work.groupby("activity")["capacity"].mean()
-    out["naive_mean_min"] = frame[frame["person"]].groupby("activity")["naive"].mean()
+    out["naive_mean_min"] = people.groupby("activity")["naive"].mean()
     gaps = _gap_range(work)
     out["gap_low_min"], out["gap_high_min"] = gaps["low"], gaps["high"]
     out["method_low_min"], out["method_high_min"] = _method_range(out, calibration)
@@ -474,7 +499,7 @@ def gap_range(upper: pd.Series, bound: pd.Series, activity: pd.Series) -> pd.Dat
 
 def _gap_range(work: pd.DataFrame) -> pd.DataFrame:
     """:func:`gap_range` of the estimated rows of summarise_handling's work frame."""
-    estimated = work[work["source"].isin([ESTIMATED, NO_RESOURCE])]
+    estimated = work.loc[work["source"].isin([ESTIMATED, NO_RESOURCE]).to_numpy(), ["upper", "bound", "activity"]]
     return gap_range(estimated["upper"], estimated["bound"].astype(object), estimated["activity"])
 
 
@@ -533,12 +558,18 @@ def previous_end(group: np.ndarray, end: np.ndarray, eligible: np.ndarray | None
         array([nan, 10., 10.])
     """
     n = len(end)
-    eligible = np.ones(n, dtype=bool) if eligible is None else eligible
-    order = np.lexsort((np.arange(n), end, group))
-    g, t, ok = group[order], end[order], eligible[order]
-    filled = pd.Series(np.where(ok, t, np.nan)).groupby(g).ffill()
-    carried = filled.groupby(g).shift(1).to_numpy(dtype=float, copy=True)
-    carried[g < 0] = np.nan
-    out = np.empty(n)
-    out[order] = carried
+    order = np.lexsort((end, group))  # stable: rows at the same instant keep their order
+    t = end[order]
+    ok = ~np.isnan(t) if eligible is None else eligible[order] & ~np.isnan(t)
+    last = np.where(ok, np.arange(n), -1)  # the last eligible row up to each row, in that order
+    del ok
+    np.maximum.accumulate(last, out=last)
+    prev = np.empty(n, dtype=np.int64)  # ... before each row
+    prev[:1] = -1
+    prev[1:] = last[:-1]
+    del last
+    g = group[order]
+    valid = (prev >= group_firsts(g)) & (g >= 0)  # in the row's own group
+    out = np.full(n, np.nan)
+    out[order[valid]] = t[prev[valid]]
     return out

@@ -299,8 +299,7 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules, columns: LogCol
         ['automated', '100% system account name']
     """
     act = Coded.text(inst[columns.activity])
-    table = pd.crosstab(act.codes[act.known], np.asarray(inst[PERFORMER])[act.known]).reindex(
-        columns=[PERSON, SYSTEM, UNKNOWN, ARTIFICIAL], fill_value=0)
+    table = _performer_counts(act, inst[PERFORMER])
     total = table.sum(axis=1)
     out = pd.DataFrame({
         "activity": act.values[table.index.to_numpy()].astype(str),
@@ -318,6 +317,21 @@ def summarise_activities(inst: pd.DataFrame, rules: ManualRules, columns: LogCol
     evidence = activity_evidence(inst, columns=columns) if evidence is None else evidence
     out["evidence"] = out["activity"].map({name: str(why) for name, why in evidence.items()})
     return out.sort_values(["instances", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _performer_counts(act: Coded, performer: pd.Series) -> pd.DataFrame:
+    """Instances per activity code (rows: the codes with a performer, ascending) and
+    performer (columns: person, system, unknown, artificial), counted on codes: no
+    string per instance."""
+    kinds = [PERSON, SYSTEM, UNKNOWN, ARTIFICIAL]
+    known = act.known & performer.notna().to_numpy()
+    kind = pd.Categorical(performer[known], categories=kinds).codes.astype(np.int64)
+    codes = act.codes[known]
+    index = unique_ints(codes)
+    mine = kind >= 0
+    counts = np.bincount(codes[mine] * len(kinds) + kind[mine],
+                         minlength=len(act.values) * len(kinds)).reshape(-1, len(kinds))
+    return pd.DataFrame(counts[index], index=index, columns=kinds)
 
 
 def activity_evidence(inst: pd.DataFrame, reasons: Mapping[str, Message] | None = None,

@@ -166,3 +166,35 @@ def test_bpic2012_measured_is_exclusive_working_time():
 
 def _seconds(values):
     return (values - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
+
+
+def _previous_end_by_groupby(group, end, eligible):
+    """previous_end as it was first written, with pandas' grouped fill and shift."""
+    n = len(end)
+    order = np.lexsort((np.arange(n), end, group))
+    g, t, ok = group[order], end[order], eligible[order]
+    filled = pd.Series(np.where(ok, t, np.nan)).groupby(g).ffill()
+    carried = filled.groupby(g).shift(1).to_numpy(dtype=float, copy=True)
+    carried[g < 0] = np.nan
+    out = np.empty(n)
+    out[order] = carried
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_previous_end_equals_a_grouped_fill_and_shift(seed):
+    """Ties at one instant (ordered by position), rows without a group or a completion,
+    rows not eligible: the running maximum gives pandas' grouped fill and shift."""
+    from rpa_scout.handling import previous_end
+
+    rng = np.random.default_rng(seed)
+    n = 3_000
+    group = rng.integers(-1, 30, n)
+    end = rng.integers(0, 200, n).astype(float)
+    end[rng.random(n) < 0.02] = np.nan
+    eligible = rng.random(n) < 0.7
+    expected = _previous_end_by_groupby(group, end, eligible)
+    assert np.array_equal(previous_end(group, end, eligible), expected, equal_nan=True)
+    assert np.array_equal(previous_end(group, end), _previous_end_by_groupby(group, end, np.ones(n, bool)),
+                          equal_nan=True)
+    assert np.isfinite(expected).mean() > 0.5

@@ -203,3 +203,26 @@ def test_production_start_end_added_by_the_export_never_work():
     log, _ = read_log(shared_log("two_timestamps/Production.xes.gz"))
     acts = detect_manual(log).activities.set_index("activity")
     assert acts.loc["Start", "verdict"] == "artificial" and acts.loc["End", "verdict"] == "artificial"
+
+
+def test_performer_counts_equal_a_crosstab_of_the_text():
+    """Counted on codes, the performers per activity are pandas' crosstab of the text:
+    missing activities and performers left out, other performer values not counted."""
+    import numpy as np
+
+    from rpa_scout.codes import Coded
+    from rpa_scout.manual import UNKNOWN, _performer_counts
+
+    rng = np.random.default_rng(3)
+    n = 500
+    activity = pd.Series(rng.choice(["b", "a", "c", None, "only missing"], n), dtype="string")
+    performer = pd.Series(rng.choice([PERSON, SYSTEM, UNKNOWN, ARTIFICIAL, None, "other"], n))
+    performer[activity == "only missing"] = None
+    kinds = [PERSON, SYSTEM, UNKNOWN, ARTIFICIAL]
+    act = Coded.text(activity)
+    expected = pd.crosstab(act.codes[act.known], performer.to_numpy(dtype=object)[act.known]).reindex(
+        columns=kinds, fill_value=0)
+    for column in (performer, performer.astype("category")):
+        got = _performer_counts(act, column)
+        assert got.index.tolist() == expected.index.tolist()
+        assert got.to_numpy().tolist() == expected.to_numpy().tolist()

@@ -53,3 +53,16 @@ def test_a_total_of_ranges_that_all_reach_zero_reaches_zero(recwarn):
     total, low, high = total_interval(rounds, np.array([10.0, 20.0]), np.full(2, np.inf), np.zeros(2))
     assert (total, low, high) == (30.0, 0.0, 30.0)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_rounds_are_the_same_however_few_are_drawn_at_once(monkeypatch) -> None:
+    """A log of many cases draws fewer rounds at a time (memory); the rounds are those
+    of fifty at a time, to the last bit."""
+    import rpa_scout.value as value
+
+    rng = np.random.default_rng(2)
+    values = rng.exponential(3.0, (5_000, 4)) * (rng.random((5_000, 4)) < 0.4)
+    whole = bootstrap_totals(values, rounds=60, seed=7)
+    for weights in (10_000, 17_000, 1):  # 2 rounds, 3 rounds, and the floor of 2
+        monkeypatch.setattr(value, "WEIGHTS_AT_ONCE", weights)
+        assert np.array_equal(bootstrap_totals(values, rounds=60, seed=7), whole)

@@ -54,3 +54,24 @@ def test_shared_time_equals_brute_force_with_ties(items):
     end = start + np.array([float(d) for _, _, d in items])
     out = exclusive_seconds(accounts, start, end)
     assert out == pytest.approx(_shared_time(accounts, start, end))
+
+
+@pytest.mark.parametrize("with_day", [False, True])
+def test_batches_of_accounts_give_the_same_seconds_to_the_last_bit(monkeypatch, with_day):
+    """Accounts worked on a few at a time (a batch of 50 rows here, 1M in use) give
+    exactly what all at once gives: the running integral carries over in order."""
+    import rpa_scout.worktime as worktime
+
+    rng = np.random.default_rng(5)
+    n = 2_000
+    accounts = rng.integers(-1, 40, n)
+    start = 1.7e9 + rng.uniform(0, 30 * 86400, n)
+    end = start + rng.exponential(3 * H, n)
+    start[rng.random(n) < 0.05] = np.nan
+    day = (rng.choice([7.0, 8.0, np.nan], n), rng.choice([15.5, 16.0], n)) if with_day else None
+    day = None if day is None else (np.where(np.isnan(day[0]), np.nan, day[0]), day[1])
+    whole = exclusive_seconds(accounts, start, end, day=day, timezone="Europe/Helsinki")
+    monkeypatch.setattr(worktime, "BATCH_ROWS", 50)
+    batched = exclusive_seconds(accounts, start, end, day=day, timezone="Europe/Helsinki")
+    assert np.array_equal(batched, whole, equal_nan=True)
+    assert np.isfinite(whole).sum() > n * 0.9
