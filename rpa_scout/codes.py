@@ -105,6 +105,19 @@ def from_text(codes: np.ndarray, texts: pd.Series, missing, like: pd.Series) -> 
     return pd.Series(values, index=like.index, name=like.name)
 
 
+def small(codes: np.ndarray) -> np.ndarray:
+    """Integer codes as 32-bit integers when they fit (half the memory of the 64-bit
+    codes numpy and pandas give: 100 MiB less per array at 25 million instances).
+
+    Example:
+        >>> small(np.array([3, -1, 7])).dtype, small(np.array([2**40])).dtype
+        (dtype('int32'), dtype('int64'))
+    """
+    if len(codes) and (codes.max() >= 2**31 or codes.min() < -(2**31)):
+        return codes
+    return codes.astype(np.int32, copy=False)
+
+
 def unique_ints(values: np.ndarray, *, return_index: bool = False,
                 return_counts: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """:func:`numpy.unique` of an integer array, by sorting.

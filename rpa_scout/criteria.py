@@ -35,7 +35,7 @@ from typing import Collection
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import Coded, factorisable, unique_ints
+from rpa_scout.codes import Coded, factorisable, small, unique_ints
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
 from rpa_scout.tree import cross_validated_accuracy
@@ -92,18 +92,19 @@ def context(inst: pd.DataFrame, columns: LogColumns = XES) -> pd.DataFrame:
 
 def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
     """:func:`context` as codes (activities coded in name order)."""
-    case = pd.factorize(inst[columns.case])[0]
+    case = small(pd.factorize(inst[columns.case])[0])
     coded = Coded.text(inst[columns.activity])
     codes, uniques = coded.codes, coded.values
-    rank = np.argsort(np.argsort(uniques, kind="stable"))
+    rank = small(np.argsort(np.argsort(uniques, kind="stable")))
     act = rank[codes]
     names = list(uniques[np.argsort(rank)])
     names += [t for t in (START_TOKEN, END_TOKEN, PASSED_ON) if t not in names]
     token = {name: code for code, name in enumerate(names)}  # an activity may bear a token's name
-    same_prev = np.r_[False, case[1:] == case[:-1]]
     same_next = np.r_[case[1:] == case[:-1], False]
-    prev = np.where(same_prev, np.r_[0, act[:-1]], token[START_TOKEN])
-    nxt = np.where(same_next, np.r_[act[1:], 0], token[END_TOKEN])
+    same_prev = np.r_[False, same_next[:-1]]
+    prev = np.where(same_prev, _shifted(act, 1), token[START_TOKEN])
+    nxt = np.where(same_next, _shifted(act, -1), token[END_TOKEN])
+    del same_prev
     outcome = nxt
     if columns.resource in inst.columns:
         own = same_next & _same_account_soon(inst, columns)
@@ -116,6 +117,17 @@ def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
     repeat = np.ones(len(act), dtype=bool)
     repeat[first] = False  # the first instance of its activity in its case
     return _Context(np.array(names, dtype=object), act, prev, nxt, outcome, repeat)
+
+
+def _shifted(codes: np.ndarray, by: int) -> np.ndarray:
+    """``codes`` moved ``by`` rows later (1) or earlier (-1), 0 in the row left open; of
+    the same integer type."""
+    out = np.zeros_like(codes)
+    if by > 0:
+        out[by:] = codes[:-by]
+    else:
+        out[:by] = codes[-by:]
+    return out
 
 
 def _same_account_soon(inst: pd.DataFrame, columns: LogColumns) -> np.ndarray:
@@ -250,22 +262,21 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed:
     that each one's sample does not depend on which others are scored.
     """
     rng = np.random.default_rng(seed)
-    outcome, prev = ctx.names[ctx.outcome], ctx.names[ctx.prev]
     features: _CaseFeatures | None = None  # planned for the first tree only
     scores: dict[str, float] = {}
-    for activity, idx in sorted(ctx.of_each(np.arange(len(outcome))).items()):
+    for activity, idx in sorted(ctx.of_each(np.arange(len(ctx.outcome))).items()):
         if len(idx) > TREE_SAMPLE:
             idx = np.sort(rng.choice(idx, TREE_SAMPLE, replace=False))
         if wanted is not None and activity not in wanted:
             continue
-        target = outcome[idx].astype(str)
+        target = ctx.names[ctx.outcome[idx]].astype(str)
         _, counts = np.unique(target, return_counts=True)
         majority = float(counts.max() / counts.sum())
         if len(counts) == 1 or len(idx) < 3 * MIN_GROUP:
             scores[str(activity)] = majority
             continue
         features = _CaseFeatures.of(inst, columns) if features is None else features
-        dummies = pd.get_dummies(pd.Series(prev[idx]).astype(str), prefix="prev", dtype=float)
+        dummies = pd.get_dummies(pd.Series(ctx.names[ctx.prev[idx]]).astype(str), prefix="prev", dtype=float)
         x = pd.concat([dummies.reset_index(drop=True), features.rows(inst, idx)], axis=1)
         scores[str(activity)] = _tree_accuracy(x.to_numpy(), target, stratify=counts.min() >= 3, seed=seed)
     return pd.Series(scores, dtype=float)

@@ -46,7 +46,7 @@ import pandas as pd
 
 from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
-from rpa_scout.codes import Coded, group_firsts, labels
+from rpa_scout.codes import Coded, group_firsts, labels, small
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
                                RECORDED, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.lang import Message
@@ -206,15 +206,15 @@ class _Arrays:
                  else np.full(n, np.nan))
         paused = (inst["paused_seconds"].to_numpy(dtype=float) if "paused_seconds" in inst.columns
                   else np.zeros(n))
-        case = pd.factorize(inst[columns.case])[0]
+        case = small(pd.factorize(inst[columns.case])[0])
         has = columns.resource in inst.columns
         named = inst[columns.resource].notna().to_numpy() if has else np.zeros(n, dtype=bool)
-        codes = pd.factorize(inst[columns.resource])[0] if has else np.full(n, -1)
+        codes = small(pd.factorize(inst[columns.resource])[0] if has else np.full(n, -1))
         one_person = (inst[ACCOUNT] == PERSON_ACCOUNT).to_numpy() if ACCOUNT in inst else named
         performer = inst[PERFORMER]  # compared as categories: no string per row
         artificial = (performer == ARTIFICIAL).to_numpy(dtype=bool)
         recorded = inst[RECORDED].to_numpy(dtype=bool) if RECORDED in inst else np.zeros(n, dtype=bool)
-        return cls(n=n, activity=Coded.text(inst[columns.activity]).codes, end=end,
+        return cls(n=n, activity=small(Coded.text(inst[columns.activity]).codes), end=end,
                    start=start, paused=paused, case=case,
                    account=np.where(one_person & named, codes, -1), has_account=named,
                    person=(performer == PERSON).to_numpy(dtype=bool),

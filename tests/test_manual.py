@@ -226,3 +226,17 @@ def test_performer_counts_equal_a_crosstab_of_the_text():
         got = _performer_counts(act, column)
         assert got.index.tolist() == expected.index.tolist()
         assert got.to_numpy().tolist() == expected.to_numpy().tolist()
+
+
+def test_moments_group_the_same_account_and_instant_as_hashing_does():
+    import numpy as np
+
+    from rpa_scout.manual import _moments
+
+    rng = np.random.default_rng(4)
+    account = rng.integers(0, 20, 5_000)
+    instant = rng.integers(0, 300, 5_000).astype(float) * 0.5
+    moment = _moments(account, instant)
+    reference = pd.factorize(account.astype(np.int64) * 10_000 + pd.factorize(instant)[0])[0]
+    assert (pd.factorize(moment)[0] == reference).all()  # the same partition of the rows
+    assert moment.max() == len(set(zip(account.tolist(), instant.tolist()))) - 1
