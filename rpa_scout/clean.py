@@ -402,9 +402,19 @@ def as_plain_text(values: pd.Series) -> pd.Series:
 
 
 def _used(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The codes of a categorical column and whether each category is used by a row."""
-    codes = values.cat.codes.to_numpy(dtype=np.int64)
-    return codes, np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+    """The codes of a categorical column (as pandas holds them: a byte a row where the
+    categories are few) and whether each category is used by a row, counted a few
+    million rows at a time (``np.bincount`` widens its input to 64 bits)."""
+    codes = values.cat.codes.to_numpy()
+    used = np.zeros(len(values.cat.categories), dtype=bool)
+    for begin in range(0, len(codes), _COUNT_ROWS):
+        part = codes[begin:begin + _COUNT_ROWS]
+        used |= np.bincount(part[part >= 0], minlength=len(used)) > 0
+    return codes, used
+
+
+#: Rows whose codes :func:`_used` counts at once (32 MiB of 64-bit integers).
+_COUNT_ROWS = 1 << 22
 
 
 def _category_numbers(values: pd.Series) -> np.ndarray | None:
@@ -436,7 +446,8 @@ def _recategorised(values: pd.Series) -> pd.Series:
     keep = used & ~pd.Series(names, dtype="string").str.strip(_BLANK).eq("").to_numpy(dtype=bool)
     kept = pd.Series(names[keep], dtype=values.dtype.categories.dtype)
     categories = kept.astype("category").cat.categories  # sorted, as the text's would be
-    table = np.full(len(names) + 1, -1, dtype=np.int64)  # the last: code -1, missing
+    # the last entry is for code -1, missing; of the type pandas keeps the codes in
+    table = np.full(len(names) + 1, -1, dtype=pd.Categorical.from_codes([], categories=categories).codes.dtype)
     table[np.flatnonzero(keep)] = categories.get_indexer(kept)
     return pd.Series(pd.Categorical.from_codes(table[codes], dtype=pd.CategoricalDtype(categories)),
                      index=values.index, name=values.name)
