@@ -140,3 +140,16 @@ def test_rejected_rows_show_the_text_they_held(tmp_path, column):
     report = read_log(_log(tmp_path, rows))[1]
     assert report.rejected_rows[column].dtype == "str"
     assert report.rejected_rows["time:timestamp"].tolist() == ["not a time"]
+
+
+def test_columns_without_values_read_the_same_either_way(tmp_path, monkeypatch):
+    """A text column empty or blank in every row (the first rows of a column filled
+    later are the same case): the same log as from strings, dtypes included."""
+    rows = [(c, a, t, "u1", None, b) for c, a, t, b in (
+        ("c1", "A", "2024-01-02 10:00", ""), ("c1", "B", "2024-01-02 11:00", " "),
+        ("c2", "A", "2024-01-03 10:00", ""), ("c2", "B", "2024-01-03 11:00", ""),
+        ("c3", "A", "2024-01-04 10:00", " "), ("c3", "B", "2024-01-04 11:00", ""))]
+    path = _log(tmp_path, rows)
+    assert "amount" not in repeating_text_columns(path) and "kind" in repeating_text_columns(path)
+    dictionary, plain = _read_both(path, monkeypatch)
+    _assert_same(dictionary, plain)
