@@ -483,6 +483,7 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
         return records, why
     share = (np.bincount(m["a"].to_numpy(), minlength=len(a_names))
              / np.maximum(np.bincount(a, minlength=len(a_names)), 1))
+    del c, r, a, t, idx, order, joined, cluster, size  # m holds what is needed of them
     rank = np.where(worked[m["i"].to_numpy()], -1.0, share[m["a"].to_numpy()])
     m = m.assign(share=share[m["a"].to_numpy()], rank=rank).sort_values(["cl", "t", "i"], kind="stable")
     low = m.groupby("cl")["rank"].transform("min")
