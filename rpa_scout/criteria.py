@@ -235,9 +235,10 @@ def _monthly_cv(work: pd.DataFrame, key: pd.Series, names: np.ndarray, columns: 
         return pd.Series(dtype=float)
     ts = work[columns.timestamp].dt.tz_convert("UTC").dt.tz_localize(None)
     month = ts.dt.to_period("M")
+    del ts
     first, last = month.min(), month.max()
-    inner = (month > first) & (month < last)
-    frame = pd.DataFrame({"a": key, "m": month, "h": work[HANDLING]})[inner]
+    inner = ((month > first) & (month < last)).to_numpy()  # each column filtered, then joined
+    frame = pd.DataFrame({"a": key[inner], "m": month[inner], "h": work[HANDLING][inner]})
     if frame.empty:
         return pd.Series(dtype=float)
     monthly = frame.groupby(["a", "m"]).agg(n=("h", "size"), h=("h", "mean"))

@@ -477,13 +477,14 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
     c, r, a, t, idx = c[order], r[order], a[order], t[order], idx[order]
     joined = np.r_[False, (c[1:] == c[:-1]) & (r[1:] == r[:-1]) & (np.diff(t) <= rules.quick_seconds)]
     cluster = np.cumsum(~joined)
-    size = np.bincount(cluster)[cluster]
-    m = pd.DataFrame({"cl": cluster, "a": a, "t": t, "i": idx, "case": c})[size >= 2]
+    keep = np.bincount(cluster)[cluster] >= 2  # rows of clusters of two or more
+    m = pd.DataFrame({"cl": cluster[keep], "a": a[keep], "t": t[keep], "i": idx[keep], "case": c[keep]},
+                     copy=False)
     if m.empty:
         return records, why
     share = (np.bincount(m["a"].to_numpy(), minlength=len(a_names))
              / np.maximum(np.bincount(a, minlength=len(a_names)), 1))
-    del c, r, a, t, idx, order, joined, cluster, size  # m holds what is needed of them
+    del c, r, a, t, idx, order, joined, cluster, keep  # m holds what is needed of them
     rank = np.where(worked[m["i"].to_numpy()], -1.0, share[m["a"].to_numpy()])
     m = m.assign(share=share[m["a"].to_numpy()], rank=rank).sort_values(["cl", "t", "i"], kind="stable")
     low = m.groupby("cl")["rank"].transform("min")
