@@ -428,10 +428,12 @@ def _category_numbers(values: pd.Series) -> np.ndarray | None:
     filled = text[~blank]
     if filled.empty or not str_fullmatch_all(filled, _NUMBER):
         return None
-    number = np.r_[pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(dtype=float), np.nan][codes]
-    known = ~np.isnan(number)
-    whole = bool(known.all()) and bool((number % 1 == 0).all())
-    return number.astype("int64") if whole else number
+    number = pd.to_numeric(text.mask(blank), errors="coerce")  # per category, as exact as the text's
+    whole = (bool(np.r_[number.notna().to_numpy(dtype=bool), False][codes].all())
+             and bool((number.dropna() % 1 == 0).all()))
+    if whole:  # every row a whole number: int64, digit for digit
+        return number.to_numpy(dtype="int64", na_value=0)[codes]
+    return np.r_[number.to_numpy(dtype=float, na_value=np.nan), np.nan][codes]
 
 
 def _recategorised(values: pd.Series) -> pd.Series:

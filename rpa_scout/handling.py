@@ -354,7 +354,7 @@ def _capacity(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
     group[key < 0] = -1
     del key
     # the account-days with an estimate, each summed over all its rows in their order
-    scaled = np.bincount(group[estimate & (group >= 0)], minlength=int(group.max()) + 1) > 0
+    scaled = np.bincount(group[estimate & (group >= 0)], minlength=max(int(group.max()) + 1, 1)) > 0
     member = np.flatnonzero((group >= 0) & scaled[np.maximum(group, 0)])
     sums = pd.DataFrame({"h": np.where(rows[member], handling[member], 0.0),
                          "est": np.where(estimate[member], handling[member], 0.0)}).groupby(group[member]).sum()

@@ -20,9 +20,11 @@ from rpa_scout.io.parquet import read_parquet_frame, repeating_text_columns
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-# Values as exports hold them: plain numbers (a column of them becomes numbers), numbers
-# with a leading zero (stay text), blanks, missing values, text with spaces around it.
-CELLS = st.sampled_from(["1", "2", "2.5", "-3", "007", "", " ", "\t", None, "a", " a ", "b", "Ä b"])
+# Values as exports hold them: plain numbers (a column of them becomes numbers; 17 digits
+# are more than a float holds), numbers with a leading zero (stay text), blanks, missing
+# values, text with spaces around it.
+CELLS = st.sampled_from(["1", "2", "2.5", "-3", "007", "12345678901234567", "", " ", "\t", None, "a", " a ", "b",
+                        "Ä b"])
 STAMPS = st.sampled_from(["01.02.2016", "2016-02-01 13:23:52", "02.02.2016 8.05", "", None,
                           "not a time", "2016-02-03"])
 
@@ -153,3 +155,16 @@ def test_columns_without_values_read_the_same_either_way(tmp_path, monkeypatch):
     assert "amount" not in repeating_text_columns(path) and "kind" in repeating_text_columns(path)
     dictionary, plain = _read_both(path, monkeypatch)
     _assert_same(dictionary, plain)
+
+
+def test_long_whole_numbers_read_digit_for_digit_either_way(tmp_path, monkeypatch):
+    """Invoice numbers of 17 digits are beyond a float's 15-16 exact digits: read from
+    categories they are the same int64 as read from text."""
+    numbers = ["12345678901234567", "98765432109876543"]
+    rows = [(f"c{i // 2}", "AB"[i % 2], f"2024-01-0{1 + i // 2} 1{i % 2}:00", "u1", numbers[i % 2], "k")
+            for i in range(6)]
+    path = _log(tmp_path, rows)
+    assert "amount" in repeating_text_columns(path)
+    dictionary, plain = _read_both(path, monkeypatch)
+    _assert_same(dictionary, plain)
+    assert dictionary[0]["amount"].tolist() == [int(numbers[i % 2]) for i in range(6)]
