@@ -47,8 +47,8 @@ def repeating_text_columns(path: Path) -> list[str]:
     if not text or file.metadata.num_rows == 0 or len(set(text)) < len(text):
         return []
     batch = next(file.iter_batches(batch_size=SAMPLE_ROWS, columns=text))
-    # a column with no value in its first rows stays text: pandas gives an empty
-    # dictionary categories of no type
+    # a column without a value in its first rows stays text: read as a dictionary, an
+    # all-missing column would get categories of no type (object) where text gets str
     return [name for name, column in zip(text, batch.columns, strict=True)
             if column.null_count < batch.num_rows
             and 2 * pc.count_distinct(column, mode="all").as_py() <= batch.num_rows]
