@@ -183,7 +183,7 @@ class _Grower:
     the features found constant, and the xorshift generator."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray, n_classes: int, min_samples_leaf: int, seed: int):
-        self.x, self.y, self.n_classes, self.min_leaf = x, y, n_classes, min_samples_leaf
+        self.x, self.y, self.n_classes, self.min_leaf = x.T.copy(), y, n_classes, min_samples_leaf
         self.features = np.arange(x.shape[1], dtype=np.intp)
         self.constant = np.empty(x.shape[1], dtype=np.intp)
         self.state = int(np.random.RandomState(seed).randint(0, RAND_R_MAX))
@@ -200,13 +200,13 @@ class _Grower:
     def split(self, rows: np.ndarray, impurity: float, known: int) -> tuple[_Split | None, int]:
         """The best split of ``rows`` (reordered in place by the chosen feature) and the
         number of features known to be constant below this node."""
-        values = self.x[rows]
-        order = np.argsort(values, axis=0, kind="stable")
-        ordered = np.take_along_axis(values, order, axis=0)
-        constant = ordered[-1] <= ordered[0] + FEATURE_THRESHOLD
+        values = self.x[:, rows]  # one row per feature
+        order = np.argsort(values, axis=1, kind="stable")
+        ordered = np.take_along_axis(values, order, axis=1)
+        constant = ordered[:, -1] <= ordered[:, 0] + FEATURE_THRESHOLD
         proxy = self._proxies(ordered, self.y[rows][order])
-        best_at = np.argmax(proxy, axis=0)  # the first of equal positions, as a strict ">" keeps
-        best_of = proxy[best_at, np.arange(proxy.shape[1])]
+        best_at = np.argmax(proxy, axis=1)  # the first of equal positions, as a strict ">" keeps
+        best_of = proxy[np.arange(proxy.shape[0]), best_at]
 
         features = self.features
         n = len(features)
@@ -235,45 +235,49 @@ class _Grower:
         if best < 0:
             return None, total
         at = int(best_at[best])
-        rows[:] = rows[order[:, best]]
+        rows[:] = rows[order[best]]
         counts_left = np.bincount(self.y[rows[:at]], minlength=self.n_classes)
         counts_right = np.bincount(self.y[rows[at:]], minlength=self.n_classes)
         n_left, n_right, n_node = float(at), float(len(rows) - at), float(len(rows))
         left, right = _gini(counts_left, n_left), _gini(counts_right, n_right)
         improvement = (n_node / len(self.y)) * (impurity - (n_right / n_node * right) - (n_left / n_node * left))
-        threshold = float(ordered[at - 1, best]) / 2.0 + float(ordered[at, best]) / 2.0
+        threshold = float(ordered[best, at - 1]) / 2.0 + float(ordered[best, at]) / 2.0
         return _Split(best, threshold, at, left, right, improvement), total
 
     def _proxies(self, ordered: np.ndarray, classes: np.ndarray) -> np.ndarray:
-        """Per split position p (rows[:p] left) and feature, scikit-learn's Gini proxy
-        ``-n_right·gini_right - n_left·gini_left``; -inf where no split may be made.
+        """Per feature and split position p (its first p rows, in its order, go left),
+        scikit-learn's Gini proxy ``-n_right·gini_right - n_left·gini_left``; -inf where no
+        split may be made. ``ordered`` and ``classes`` have one row per feature.
 
         Squared class counts are exact integers: the sum of squares on the left grows by
         ``2·(earlier rows of the class) + 1`` per row, the right's follows from the totals.
+        A stable sort of each feature's classes (a radix sort of small integers) lists each
+        class's rows in order, in blocks that start at the same place for every feature.
+        Only the positions where a split may be made get the floating-point arithmetic.
         """
-        n, f = classes.shape
+        f, n = classes.shape
         k = self.n_classes
-        key = (np.arange(f, dtype=np.int64)[:, None] * k + classes.T).ravel()  # feature-major, rows in order
-        by_key = np.argsort(key, kind="stable")
-        sorted_key = key[by_key]
-        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
-        earlier = np.empty(len(key), dtype=np.int64)
-        earlier[by_key] = np.arange(len(key)) - np.repeat(starts, np.diff(np.r_[starts, len(key)]))
-        earlier = earlier.reshape(f, n).T
-        totals = np.bincount(classes[:, 0], minlength=k).astype(np.int64)
-        square_left = np.zeros((n + 1, f), dtype=np.int64)
-        np.cumsum(2 * earlier + 1, axis=0, out=square_left[1:])
-        cross = np.zeros((n + 1, f), dtype=np.int64)
-        np.cumsum(totals[classes], axis=0, out=cross[1:])
-        square_right = int(totals @ totals) - 2 * cross + square_left
-        n_left = np.arange(n + 1, dtype=np.float64)[:, None]
+        totals = np.bincount(classes[0], minlength=k).astype(np.int64)
+        by_class = np.argsort(classes.astype(np.int16 if k <= np.iinfo(np.int16).max else np.intp),
+                              axis=1, kind="stable")
+        rank = np.arange(n, dtype=np.int64) - np.repeat(np.cumsum(totals) - totals, totals)
+        earlier = np.empty((f, n), dtype=np.int64)
+        np.put_along_axis(earlier, by_class, np.broadcast_to(rank, (f, n)), axis=1)
+        square_left = np.zeros((f, n + 1), dtype=np.int64)
+        np.cumsum(2 * earlier + 1, axis=1, out=square_left[:, 1:])
+        cross = np.zeros((f, n + 1), dtype=np.int64)
+        np.cumsum(totals[classes], axis=1, out=cross[:, 1:])
+        valid = np.zeros((f, n + 1), dtype=bool)
+        valid[:, 1:n] = ordered[:, 1:] > ordered[:, :-1] + FEATURE_THRESHOLD
+        valid[:, :self.min_leaf] = False
+        valid[:, n - self.min_leaf + 1:] = False
+        feature, at = np.nonzero(valid)
+        left = square_left[feature, at]
+        right = int(totals @ totals) - 2 * cross[feature, at] + left
+        n_left = at.astype(np.float64)
         n_right = float(n) - n_left
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gini_left = 1.0 - square_left.astype(np.float64) / (n_left * n_left)
-            gini_right = 1.0 - square_right.astype(np.float64) / (n_right * n_right)
-            proxy = -n_right * gini_right - n_left * gini_left
-        valid = np.zeros((n + 1, f), dtype=bool)
-        valid[1:n] = ordered[1:] > ordered[:-1] + FEATURE_THRESHOLD
-        valid[:self.min_leaf] = False
-        valid[n - self.min_leaf + 1:] = False
-        return np.where(valid, proxy, -np.inf)
+        gini_left = 1.0 - left.astype(np.float64) / (n_left * n_left)
+        gini_right = 1.0 - right.astype(np.float64) / (n_right * n_right)
+        proxy = np.full((f, n + 1), -np.inf)
+        proxy[feature, at] = -n_right * gini_right - n_left * gini_left
+        return proxy
