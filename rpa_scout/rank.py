@@ -218,23 +218,35 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
     person = (inst[PERFORMER] == PERSON).to_numpy() & np.isfinite(seconds)
     activity = Coded.text(inst[columns.activity])
     code_of = {str(name): code for name, code in activity.code_of().items()}
-    rows, values = [], []
-    for name in eligible.index:
-        a = eligible.loc[name]
-        mask = person & (activity.codes == code_of.get(str(name), -2))
-        crit = {c: float(norm.loc[name, c]) for c in CRITERIA if c != "manual_share"}
-        crit["manual_share"] = float(a["manual_share"])
+    names = list(eligible.index)
+    # Each eligible activity's position (-1: not eligible) for every instance, then one
+    # grouped sum: the same additions, in the same order, as one bincount per activity.
+    position = np.full(len(activity.values) + 1, -1, dtype=np.intp)  # [-1]: no activity
+    for i, name in enumerate(names):
+        code = code_of.get(str(name))
+        if code is not None:
+            position[code] = i
+    column = np.where(person, position[activity.codes], -1)
+    timed = np.bincount(column[column >= 0], minlength=len(names))
+    cases = case_idx.max() + 1
+    kept = column >= 0
+    per_case = np.bincount(column[kept] * cases + case_idx[kept], weights=seconds[kept],
+                           minlength=len(names) * cases).reshape(len(names), cases)
+    crit = {c: norm[c].reindex(names).to_numpy(dtype=float) for c in CRITERIA if c != "manual_share"}
+    single = _single_criteria(raw.reindex(names))
+    people = raw["people"].reindex(names).fillna(0).to_numpy(dtype=np.int64)
+    rows = []
+    for i, (name, a) in enumerate(zip(names, eligible.to_dict("records"))):
         rows.append(dict(
             kind="activity", candidate=name, steps=1, executions=int(a["manual_instances"]),
-            timed_executions=int(mask.sum()),
+            timed_executions=int(timed[i]),
             handling_min=float(a["mean_min"]), handling_low_min=float(a["low_min"]),
             handling_high_min=float(a["high_min"]), handling_source=str(a["source"]),
             handling_bound=str(a["bound"]) if pd.notna(a["bound"]) else "",
             loose_share=float(a["loose_share"]) if pd.notna(a["loose_share"]) else 0.0,
-            people=int(raw.loc[name, "people"]) if name in raw.index else 0, **crit,
-            **_raw_criteria(raw, [name], single=True)))
-        values.append(np.bincount(case_idx[mask], weights=seconds[mask], minlength=case_idx.max() + 1))
-    return rows, values
+            people=int(people[i]), **{c: float(v[i]) for c, v in crit.items()},
+            manual_share=float(a["manual_share"]), **{c: float(v[i]) for c, v in single.items()}))
+    return rows, list(per_case)
 
 
 def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.DataFrame,
@@ -277,6 +289,13 @@ def _raw_criteria(raw: pd.DataFrame, steps: list[str], single: bool) -> dict[str
                 handling_cv_raw=value("handling_cv", "max") if single else np.nan,
                 handling_spread_raw=value("handling_spread", "max"),
                 stability_cv_raw=value("stability_cv", "max") if single else np.nan)
+
+
+def _single_criteria(raw: pd.DataFrame) -> dict[str, np.ndarray]:
+    """:func:`_raw_criteria` of each single step at once (one row of ``raw`` per step)."""
+    return {f"{col}_raw": raw[col].to_numpy(dtype=float)
+            for col in ("rule_accuracy", "rework_share", "top_successor_share", "handling_cv",
+                        "handling_spread", "stability_cv")}
 
 
 def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling: HandlingResult,
@@ -375,12 +394,13 @@ def _method_factors(table: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray
     handling time (:func:`rpa_scout.handling.summarise_handling`'s ``method_low_min`` ..
     ``method_high_min``) reaches below and above the mean; a routine sums its steps'
     ranges (one estimator's error does not cancel across steps). 0 for measured times."""
-    acts = activities.set_index("activity")
+    ranges = activities[["mean_min", "method_low_min", "method_high_min"]].to_numpy(dtype=float)
+    # A step without all three figures adds nothing (as a row dropped for a missing value).
+    figures = dict(zip(activities["activity"], np.where(np.isnan(ranges).any(axis=1)[:, None], 0.0, ranges)))
     out = np.zeros((len(table), 2))
     for i, (kind, name) in enumerate(zip(table["kind"], table["candidate"])):
-        steps = [s for s in (str(name).split(SEPARATOR) if kind == "routine" else [name]) if s in acts.index]
-        part = acts.loc[steps, ["mean_min", "method_low_min", "method_high_min"]].dropna()
-        mean, low, high = (float(v) for v in part.sum())
+        steps = str(name).split(SEPARATOR) if kind == "routine" else [name]
+        mean, low, high = sum((figures[s] for s in steps if s in figures), np.zeros(3))
         if mean > 0:
             out[i] = (np.log(mean / low) if low > 0 else np.inf, np.log(high / mean))
     return np.clip(out, 0.0, None)
