@@ -64,6 +64,27 @@ def test_numbers_dates_and_durations_in_each_language():
     assert fi.eur(33553.2) == "33\u00a0553\u00a0€"
 
 
+@pytest.mark.parametrize("code", LANGS)
+def test_numbers_written_again_read_as_babel_writes_them(code):
+    """Numbers are formatted once per language, value and digits, then reused: a repeat,
+    a negative number and a negative one that rounds to zero read as Babel writes them."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    from babel.numbers import format_decimal
+
+    from rpa_scout.lang import _LOCALES
+
+    lang = Lang(code)
+    locale = _LOCALES[code]
+    for value, digits in [(1157.4, 0), (-1157.4, 0), (-0.4, 0), (0.4, 0), (-0.04, 1), (2.5, 0),
+                          (3.5, 0), (-12345.678, 2), (0.885, 3), (1157.4, 0)]:
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN) + 0
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        expected = format_decimal(rounded, format=pattern, locale=locale, decimal_quantization=True)
+        assert lang.num(value, digits) == lang.num(value, digits) == expected, (value, digits)
+    assert lang.num(-0.4) == lang.num(0.4) == "0"
+
+
 def _english_sentences() -> set[str]:
     """Literal runs of English catalogue text of three words or more that Swedish does not share."""
     swedish = " ".join(catalogue("sv").values())

@@ -143,12 +143,8 @@ class Lang:
 
     def _decimal(self, exact: Decimal, digits: int) -> str:
         """An exact decimal rounded half-to-even as Python's own formatting does (``f"{x:,.0f}"``)."""
-        from babel.numbers import format_decimal
-
         rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(rounded + 0, format=pattern, locale=_LOCALES[self.code],
-                              decimal_quantization=True)
+        return _formatted(self.code, rounded + 0, digits)  # + 0: no negative zero
 
     def general(self, value: float) -> str:
         """A number with as many decimals as it needs, at most three (0.59, 1.004, 12)."""
@@ -191,6 +187,16 @@ class Lang:
         if pd.isna(stamp):
             return "–"
         return format_date(stamp.date(), format=_DATE_FORMATS[self.code], locale=_LOCALES[self.code])
+
+
+@lru_cache(maxsize=1 << 16)
+def _formatted(code: str, rounded: Decimal, digits: int) -> str:
+    """``rounded`` (``digits`` decimals) with the separators of ``code``'s locale; a
+    ranking writes the same shares and counts many times, and Babel takes 50 µs a number."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(rounded, format=pattern, locale=_LOCALES[code], decimal_quantization=True)
 
 
 class Message(str):
