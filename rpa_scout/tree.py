@@ -201,12 +201,20 @@ class _Grower:
         """The best split of ``rows`` (reordered in place by the chosen feature) and the
         number of features known to be constant below this node."""
         values = self.x[:, rows]  # one row per feature
-        order = np.argsort(values, axis=1, kind="stable")
-        ordered = np.take_along_axis(values, order, axis=1)
-        constant = ordered[:, -1] <= ordered[:, 0] + FEATURE_THRESHOLD
-        proxy = self._proxies(ordered, self.y[rows][order])
-        best_at = np.argmax(proxy, axis=1)  # the first of equal positions, as a strict ">" keeps
-        best_of = proxy[np.arange(proxy.shape[0]), best_at]
+        low, high = values.min(axis=1), values.max(axis=1)
+        constant = high <= low + FEATURE_THRESHOLD
+        at_low = values == low[:, None]
+        two = ~constant & (at_low | (values == high[:, None])).all(axis=1)
+        many = ~constant & ~two
+        best_at = np.zeros(len(values), dtype=np.intp)
+        best_of = np.full(len(values), -np.inf)
+        if two.any():
+            best_at[two], best_of[two] = self._two_valued(at_low[two], self.y[rows])
+        if many.any():
+            order = np.argsort(values[many], axis=1, kind="stable")
+            proxy = self._proxies(np.take_along_axis(values[many], order, axis=1), self.y[rows][order])
+            best_at[many] = np.argmax(proxy, axis=1)  # the first of equal positions, as a strict ">" keeps
+            best_of[many] = proxy[np.arange(len(proxy)), best_at[many]]
 
         features = self.features
         n = len(features)
@@ -235,14 +243,35 @@ class _Grower:
         if best < 0:
             return None, total
         at = int(best_at[best])
-        rows[:] = rows[order[best]]
+        by_best = np.argsort(values[best], kind="stable")
+        rows[:] = rows[by_best]
         counts_left = np.bincount(self.y[rows[:at]], minlength=self.n_classes)
         counts_right = np.bincount(self.y[rows[at:]], minlength=self.n_classes)
         n_left, n_right, n_node = float(at), float(len(rows) - at), float(len(rows))
         left, right = _gini(counts_left, n_left), _gini(counts_right, n_right)
         improvement = (n_node / len(self.y)) * (impurity - (n_right / n_node * right) - (n_left / n_node * left))
-        threshold = float(ordered[best, at - 1]) / 2.0 + float(ordered[best, at]) / 2.0
+        ordered = values[best][by_best]
+        threshold = float(ordered[at - 1]) / 2.0 + float(ordered[at]) / 2.0
         return _Split(best, threshold, at, left, right, improvement), total
+
+    def _two_valued(self, at_low: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For features of two values (one row each of ``at_low``: the row holds the lower
+        one), the one position a split may take (the rows of the lower value go left) and
+        its Gini proxy (-inf where a side would hold fewer than ``min_samples_leaf`` rows).
+
+        The class counts on the left come from one product of 0/1 matrices, exact in
+        floating point; the proxy is :meth:`_proxies`' arithmetic on the same integers.
+        """
+        n = at_low.shape[1]
+        one_hot = np.zeros((n, self.n_classes))
+        one_hot[np.arange(n), classes] = 1.0
+        counts = (at_low.astype(np.float64) @ one_hot).astype(np.int64)
+        totals = np.bincount(classes, minlength=self.n_classes).astype(np.int64)
+        position = counts.sum(axis=1)
+        valid = (position >= self.min_leaf) & (position <= n - self.min_leaf)
+        proxy = _gini_proxy((counts * counts).sum(axis=1), counts @ totals, int(totals @ totals),
+                            position, n)
+        return position, np.where(valid, proxy, -np.inf)
 
     def _proxies(self, ordered: np.ndarray, classes: np.ndarray) -> np.ndarray:
         """Per feature and split position p (its first p rows, in its order, go left),
@@ -272,12 +301,21 @@ class _Grower:
         valid[:, :self.min_leaf] = False
         valid[:, n - self.min_leaf + 1:] = False
         feature, at = np.nonzero(valid)
-        left = square_left[feature, at]
-        right = int(totals @ totals) - 2 * cross[feature, at] + left
-        n_left = at.astype(np.float64)
-        n_right = float(n) - n_left
-        gini_left = 1.0 - left.astype(np.float64) / (n_left * n_left)
-        gini_right = 1.0 - right.astype(np.float64) / (n_right * n_right)
         proxy = np.full((f, n + 1), -np.inf)
-        proxy[feature, at] = -n_right * gini_right - n_left * gini_left
+        proxy[feature, at] = _gini_proxy(square_left[feature, at], cross[feature, at],
+                                         int(totals @ totals), at, n)
         return proxy
+
+
+def _gini_proxy(square_left: np.ndarray, cross: np.ndarray, square_total: int, n_left: np.ndarray,
+                n: int) -> np.ndarray:
+    """scikit-learn's ``-n_right·gini_right - n_left·gini_left`` of splits whose left side
+    holds ``n_left`` of ``n`` rows, from exact integers: the sum of the left's squared class
+    counts, the sum of the left's counts times the node's (``cross``) and the sum of the
+    node's squared counts (the right's squares are ``square_total - 2·cross + square_left``)."""
+    square_right = square_total - 2 * cross + square_left
+    n_left = n_left.astype(np.float64)
+    n_right = float(n) - n_left
+    gini_left = 1.0 - square_left.astype(np.float64) / (n_left * n_left)
+    gini_right = 1.0 - square_right.astype(np.float64) / (n_right * n_right)
+    return -n_right * gini_right - n_left * gini_left
