@@ -277,10 +277,27 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed:
             scores[str(activity)] = majority
             continue
         features = _CaseFeatures.of(inst, columns) if features is None else features
-        dummies = pd.get_dummies(pd.Series(ctx.names[ctx.prev[idx]]).astype(str), prefix="prev", dtype=float)
-        x = pd.concat([dummies.reset_index(drop=True), features.rows(inst, idx)], axis=1)
-        scores[str(activity)] = _tree_accuracy(x.to_numpy(), target, stratify=counts.min() >= 3, seed=seed)
+        x = np.hstack([_previous(ctx, idx), features.rows(inst, idx)])
+        scores[str(activity)] = _tree_accuracy(x, target, stratify=counts.min() >= 3, seed=seed)
     return pd.Series(scores, dtype=float)
+
+
+def _previous(ctx: _Context, idx: np.ndarray) -> np.ndarray:
+    """The predecessor of rows ``idx`` one-hot, one column per predecessor among them in
+    name order (as ``pandas.get_dummies`` orders them)."""
+    present = np.unique(ctx.prev[idx])
+    names = [str(v) for v in ctx.names[present]]
+    column = np.empty(present.max() + 1, dtype=np.intp)
+    column[present[sorted(range(len(names)), key=names.__getitem__)]] = np.arange(len(names))
+    return _one_hot(column[ctx.prev[idx]], len(names))
+
+
+def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
+    """Rows of ``width`` zeros with a one at each row's code (none where it is -1)."""
+    out = np.zeros((len(codes), width))
+    known = codes >= 0
+    out[np.flatnonzero(known), codes[known]] = 1.0
+    return out
 
 
 def _tree_accuracy(x: np.ndarray, target: np.ndarray, *, stratify: bool, seed: int) -> float:
@@ -316,17 +333,14 @@ class _CaseFeatures:
                 planned.append((col, pd.Categorical(distinct).categories))
         return cls(tuple(planned))
 
-    def rows(self, inst: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
-        """The features of rows ``idx`` (positions), indexed 0..len(idx)-1."""
-        parts = []
+    def rows(self, inst: pd.DataFrame, idx: np.ndarray) -> np.ndarray:
+        """The features of rows ``idx`` (positions), one row each."""
+        parts = [np.empty((len(idx), 0))]
         for col, levels in self.columns:
-            values = inst[col].iloc[idx].reset_index(drop=True)
+            values = inst[col].iloc[idx]
             if levels is None:
-                parts.append(values.astype(float).fillna(-1.0).rename(col))
+                parts.append(values.astype(float).fillna(-1.0).to_numpy(dtype=float)[:, None])
             else:
-                kind = pd.Categorical(values.astype("string").fillna("?"), categories=levels)
-                parts.append(pd.get_dummies(kind, prefix=col, dtype=float))
-        if not parts:
-            return pd.DataFrame(index=range(len(idx)))
-        return pd.concat(parts, axis=1)
+                parts.append(_one_hot(levels.get_indexer(values.astype("string").fillna("?")), len(levels)))
+        return np.hstack(parts)
 

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES
-from rpa_scout.criteria import _CaseFeatures
+from rpa_scout.criteria import _CaseFeatures, _Context, _previous
 
 
 def test_features_of_sampled_rows_keep_every_level_of_the_log():
@@ -21,5 +21,17 @@ def test_features_of_sampled_rows_keep_every_level_of_the_log():
                                       dtype=float),
                        inst["case:amount"].fillna(-1.0),
                        pd.get_dummies(inst["case:ids"], prefix="case:ids", dtype=float)], axis=1)
-    pd.testing.assert_frame_equal(rows, whole.iloc[[0, 1]].reset_index(drop=True))
-    assert "case:channel_posti" in rows.columns and rows["case:amount"].tolist() == [10.0, -1.0]
+    np.testing.assert_array_equal(rows, whole.iloc[[0, 1]].to_numpy(dtype=float))
+    assert list(whole.columns[:4]) == ["case:channel_?", "case:channel_paperi", "case:channel_posti",
+                                       "case:channel_verkko"]
+    assert rows[:, 4].tolist() == [10.0, -1.0]
+
+
+def test_predecessors_one_hot_as_pandas_writes_them():
+    """One column per predecessor in the sample, in name order, as ``get_dummies`` makes them."""
+    names = np.array(["Ö-vaihe", "b", "A", "a", "Z", "▶"], dtype=object)
+    prev = np.array([3, 0, 5, 1, 3, 2, 4, 0, 5])
+    ctx = _Context(names, prev, prev, prev, prev, np.zeros(len(prev), dtype=bool))
+    idx = np.array([0, 1, 3, 4, 5, 6, 8])
+    expected = pd.get_dummies(pd.Series(names[prev[idx]]).astype(str), prefix="prev", dtype=float)
+    np.testing.assert_array_equal(_previous(ctx, idx), expected.to_numpy())
