@@ -100,12 +100,12 @@ def group_bots(ranking: Ranking) -> pd.DataFrame:
     singles = table[(table["kind"] == "activity") & table["recommended"]]
     order = {name: i for i, name in enumerate(singles["candidate"].astype(str))}
     groups = _components(list(order), table.loc[table["kind"] == "routine", "candidate"].astype(str))
-    hours = singles.set_index(singles["candidate"].astype(str))["hours_per_year"]
+    hours = dict(zip(order, singles["hours_per_year"].to_numpy(dtype=float)))
+    total = lambda steps: float(np.sum([hours[s] for s in steps]))  # noqa: E731  (as pandas sums)
     rows = []
-    for steps in sorted(groups, key=lambda g: -float(hours[g].sum())):
+    for steps in sorted(groups, key=lambda g: -total(g)):
         steps = sorted(steps, key=order.__getitem__)
-        rows.append({"steps": " + ".join(steps), "n_steps": len(steps),
-                     "hours_per_year": float(hours[steps].sum())})
+        rows.append({"steps": " + ".join(steps), "n_steps": len(steps), "hours_per_year": total(steps)})
     return _bot_money(pd.DataFrame(rows, columns=["steps", "n_steps", "hours_per_year"]), ranking, columns)
 
 

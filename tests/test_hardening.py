@@ -354,7 +354,6 @@ def test_bpic15_report_and_map_are_drawn(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     # the report's top 10 candidates (the default --top) and their neighbours, not all 398
-    # (and the three not-recommended steps with the most hours, in grey)
     # (and the three not-recommended steps with the most hours, in grey), cut until it reads
     assert '<div class="map"><svg' in text and re.search(r"The map shows the 1[0-3] candidate steps and ", text)
     out = tmp_path / "m.svg"
