@@ -362,12 +362,13 @@ def activity_evidence(inst: pd.DataFrame, reasons: Mapping[str, Message] | None 
     top = inst.assign(_a=act.codes)[act.known].groupby(["_a", EVIDENCE], observed=True).size().rename("n").reset_index()
     top["_a"] = pd.array(act.values[top["_a"].to_numpy()], dtype="string")
     top = top.sort_values(["_a", "n", EVIDENCE], ascending=[True, False, True])
+    name, why, n = (top[c].to_numpy(dtype=object) for c in ("_a", EVIDENCE, "n"))
+    starts = np.flatnonzero(np.r_[True, name[1:] != name[:-1]])
     out: dict[str, Message] = {}
-    for name, group in top.groupby("_a", sort=False):
-        total = group["n"].sum()
-        parts = [Message("evidence.share", share=n / total, reason=reasons.get(why, why))
-                 for why, n in zip(group[EVIDENCE].head(3), group["n"].head(3))]
-        out[str(name)] = _joined(parts)
+    for start, end, total in zip(starts, np.r_[starts[1:], len(name)], np.add.reduceat(top["n"].to_numpy(), starts)):
+        parts = [Message("evidence.share", share=n[i] / total, reason=reasons.get(why[i], why[i]))
+                 for i in range(start, min(end, start + 3))]
+        out[str(name[start])] = _joined(parts)
     return out
 
 
