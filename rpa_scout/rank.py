@@ -254,48 +254,56 @@ def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Data
                   columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
     """One candidate per routine whose steps are all eligible, with per-case seconds."""
     routines, occ = find_routines(handling.instances, columns=columns)
+    of_routine = occ.groupby("routine", sort=False).indices  # each routine's rows, in order
+    cases, seconds = occ["case_index"].to_numpy(dtype=np.int64), occ[HANDLING].to_numpy(dtype=float)
+    scores = _by_step(norm, [c for c in CRITERIA if c != "manual_share"])
+    step = _by_step(acts, ["manual_share", "source", "bound", "loose_share"])
+    raws = _by_step(raw, ["people", *RAW_CRITERIA])
     rows, values = [], []
     for r in routines.itertuples(index=False):
         steps = list(r.activities)
         if any(s not in eligible.index or s not in norm.index for s in steps):
             continue
-        sel = occ[occ["routine"] == r.routine]
-        crit = {c: float(norm.loc[steps, c].min()) for c in CRITERIA if c != "manual_share"}
-        crit["manual_share"] = float(acts.loc[steps, "manual_share"].min())
-        sources = set(acts.loc[steps, "source"])
-        bounds = acts.loc[steps, "bound"].dropna()
+        crit = {c: _weakest([of[s] for s in steps], min) for c, of in scores.items()}
+        crit["manual_share"] = _weakest([step["manual_share"][s] for s in steps], min)
+        sources = {step["source"][s] for s in steps}
+        bounds = pd.Series([step["bound"][s] for s in steps], dtype=object).dropna()
         rows.append(dict(
             kind="routine", candidate=r.routine, steps=int(r.steps), executions=int(r.occurrences),
             timed_executions=int(r.occurrences), handling_min=r.handling_mean_s / 60.0,
             handling_low_min=np.nan, handling_high_min=np.nan,
             handling_source=sources.pop() if len(sources) == 1 else "mixed",
             handling_bound=str(bounds.mode().iloc[0]) if len(bounds) else "",
-            loose_share=float(acts.loc[steps, "loose_share"].fillna(0.0).max()),
-            people=int(raw.loc[steps, "people"].min()), **crit,
-            **_raw_criteria(raw, steps, single=False)))
-        values.append(np.bincount(sel["case_index"].to_numpy(dtype=np.int64),
-                                  weights=sel[HANDLING].to_numpy(dtype=float),
-                                  minlength=case_idx.max() + 1))
+            loose_share=max(0.0 if pd.isna(step["loose_share"][s]) else float(step["loose_share"][s]) for s in steps),
+            people=int(min(raws["people"][s] for s in steps)), **crit,
+            **{f"{c}_raw": _weakest([raws[c][s] for s in steps], how) if how else np.nan
+               for c, how in RAW_CRITERIA.items()}))
+        mine = of_routine[r.routine]
+        values.append(np.bincount(cases[mine], weights=seconds[mine], minlength=case_idx.max() + 1))
     return rows, values
 
 
-def _raw_criteria(raw: pd.DataFrame, steps: list[str], single: bool) -> dict[str, float]:
-    """The raw criteria behind the 0–1 ones (a routine takes its weakest step's)."""
-    part = raw.loc[steps]
-    value = lambda col, how: float(getattr(part[col], how)()) if part[col].notna().any() else np.nan  # noqa: E731
-    return dict(rule_accuracy_raw=value("rule_accuracy", "min"),
-                rework_share_raw=value("rework_share", "max"),
-                top_successor_share_raw=value("top_successor_share", "min"),
-                handling_cv_raw=value("handling_cv", "max") if single else np.nan,
-                handling_spread_raw=value("handling_spread", "max"),
-                stability_cv_raw=value("stability_cv", "max") if single else np.nan)
+#: The raw criteria behind the 0–1 ones, and how a routine takes its steps' (the weakest
+#: step's value; None: a routine has none of its own).
+RAW_CRITERIA = {"rule_accuracy": min, "rework_share": max, "top_successor_share": min,
+                "handling_cv": None, "handling_spread": max, "stability_cv": None}
 
 
 def _single_criteria(raw: pd.DataFrame) -> dict[str, np.ndarray]:
-    """:func:`_raw_criteria` of each single step at once (one row of ``raw`` per step)."""
-    return {f"{col}_raw": raw[col].to_numpy(dtype=float)
-            for col in ("rule_accuracy", "rework_share", "top_successor_share", "handling_cv",
-                        "handling_spread", "stability_cv")}
+    """The raw criteria of each single step (one row of ``raw`` per step)."""
+    return {f"{col}_raw": raw[col].to_numpy(dtype=float) for col in RAW_CRITERIA}
+
+
+def _by_step(frame: pd.DataFrame, cols: list[str]) -> dict[str, dict]:
+    """Per column, step name → its value (``frame`` indexed by step)."""
+    return {col: dict(zip(frame.index, frame[col].tolist())) for col in cols}
+
+
+def _weakest(values: list[float], how) -> float:
+    """``how`` (min or max) of ``values`` without the missing ones (as pandas skips
+    them); NaN when all are missing."""
+    known = [float(v) for v in values if not pd.isna(v)]
+    return float(how(known)) if known else np.nan
 
 
 def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling: HandlingResult,
