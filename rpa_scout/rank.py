@@ -219,19 +219,12 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
     activity = Coded.text(inst[columns.activity])
     code_of = {str(name): code for name, code in activity.code_of().items()}
     names = list(eligible.index)
-    # Each eligible activity's position (-1: not eligible) for every instance, then one
-    # grouped sum: the same additions, in the same order, as one bincount per activity.
-    position = np.full(len(activity.values) + 1, -1, dtype=np.intp)  # [-1]: no activity
+    position = np.full(len(activity.values) + 1, -1, dtype=np.int32)  # [-1]: no activity
     for i, name in enumerate(names):
         code = code_of.get(str(name))
         if code is not None:
             position[code] = i
-    column = np.where(person, position[activity.codes], -1)
-    timed = np.bincount(column[column >= 0], minlength=len(names))
-    cases = case_idx.max() + 1
-    kept = column >= 0
-    per_case = np.bincount(column[kept] * cases + case_idx[kept], weights=seconds[kept],
-                           minlength=len(names) * cases).reshape(len(names), cases)
+    timed, per_case = _person_seconds(position, activity.codes, person, case_idx, seconds, len(names))
     crit = {c: norm[c].reindex(names).to_numpy(dtype=float) for c in CRITERIA if c != "manual_share"}
     single = _single_criteria(raw.reindex(names))
     people = raw["people"].reindex(names).fillna(0).to_numpy(dtype=np.int64)
@@ -247,6 +240,31 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
             people=int(people[i]), **{c: float(v[i]) for c, v in crit.items()},
             manual_share=float(a["manual_share"]), **{c: float(v[i]) for c, v in single.items()}))
     return rows, list(per_case)
+
+
+#: Instances summed per batch (a few arrays of this length, not of the log's).
+BATCH_ROWS = 1 << 20
+
+
+def _person_seconds(position: np.ndarray, codes: np.ndarray, person: np.ndarray, case_idx: np.ndarray,
+                    seconds: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per step (``position`` of each activity code; -1: none) its person instances with a
+    time, and its person seconds per case (a step × case matrix).
+
+    The seconds are added in the instances' order, exactly as one ``bincount`` per step
+    would add them, in batches of :data:`BATCH_ROWS` instances (one pass, not one per step).
+    """
+    cases = int(case_idx.max()) + 1 if len(case_idx) else 0
+    timed = np.zeros(steps, dtype=np.int64)
+    per_case = np.zeros(steps * cases)
+    for start in range(0, len(codes), BATCH_ROWS):
+        part = slice(start, start + BATCH_ROWS)
+        step = np.where(person[part], position[codes[part]], -1)
+        mine = np.flatnonzero(step >= 0)
+        step = step[mine].astype(np.int64)
+        timed += np.bincount(step, minlength=steps)
+        np.add.at(per_case, step * cases + case_idx[part][mine], seconds[part][mine])
+    return timed, per_case.reshape(steps, cases)
 
 
 def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.DataFrame,

@@ -257,3 +257,26 @@ def test_a_routine_sums_its_steps_method_ranges():
     # the routine: 40 min between 15 and 80 (its steps' ends summed)
     assert (down[2], up[2]) == pytest.approx((np.log(40 / 15), np.log(80 / 40)))
     assert (down[3], up[3]) == (0.0, 0.0)   # measured: no method range
+
+
+def test_person_seconds_per_step_and_case_add_as_one_bincount_per_step(monkeypatch):
+    """Summed in batches (here of 7 instances), each step's seconds per case are those one
+    bincount per step gives, to the last bit; instances of no step or not by a person
+    count nowhere."""
+    import rpa_scout.rank as rank_module
+
+    rng = np.random.default_rng(3)
+    n, cases = 200, 13
+    codes = rng.integers(-1, 6, n)                  # -1: no activity
+    position = np.array([2, -1, 0, 1, -1, 3, -1], dtype=np.int32)  # codes 1 and 4 are not steps
+    person = rng.random(n) < 0.8
+    case_idx = np.sort(rng.integers(0, cases, n))
+    seconds = rng.lognormal(5, 2, n)
+    monkeypatch.setattr(rank_module, "BATCH_ROWS", 7)
+    timed, per_case = rank_module._person_seconds(position, codes, person, case_idx, seconds, 4)
+    step = np.where(person, position[codes], -1)
+    for s in range(4):
+        mine = step == s
+        assert timed[s] == mine.sum()
+        np.testing.assert_array_equal(per_case[s], np.bincount(case_idx[mine], weights=seconds[mine], minlength=cases))
+    assert timed.sum() < n and per_case.shape == (4, cases)
