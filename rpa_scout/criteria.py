@@ -113,7 +113,11 @@ def _context(inst: pd.DataFrame, columns: LogColumns) -> _Context:
             system_step = (np.bincount(act, weights=not_person) / np.bincount(act))[act] >= 0.5
             own &= np.r_[system_step[1:], False]
         outcome = np.where(own | ~same_next, nxt, token[PASSED_ON])
-    first = unique_ints(case.astype(np.int64) * (len(uniques) + 1) + codes, return_index=True)[1]
+    pair = case.astype(np.int64)  # one per case and activity, in place: case·(activities + 1) + code
+    pair *= len(uniques) + 1
+    pair += codes
+    first = unique_ints(pair, return_index=True)[1]
+    del pair
     repeat = np.ones(len(act), dtype=bool)
     repeat[first] = False  # the first instance of its activity in its case
     return _Context(np.array(names, dtype=object), act, prev, nxt, outcome, repeat)

@@ -572,8 +572,14 @@ def _bursts(f: _Facts, rules: ManualRules) -> np.ndarray:
     cases = np.bincount(pairs[pairs % width > 0] // width, minlength=len(at))  # per moment
     burst = np.zeros(len(t), dtype=bool)
     burst[at] = cases[moment] >= rules.burst_cases
-    step = (r.astype(np.int64) + 1) * (len(f.act.values) + 1) + (a + 1)  # one per account and step
+    del at, moment, pairs, cases
+    step = r.astype(np.int64)  # one per account and step: (r + 1)·(steps + 1) + (a + 1), in place
+    step += 1
+    step *= len(f.act.values) + 1
+    step += a
+    step += 1
     codes, steps = pd.factorize(step)
+    del step
     usual = (np.bincount(codes, weights=burst) / np.bincount(codes))[codes] >= 0.5
     return burst & usual
 
