@@ -89,7 +89,7 @@ def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES
                           + ", ".join(repr(str(c)) for c in log.columns[:20]))
     act = log[columns.activity].astype("string")
     label = _most_common(act, log[column])
-    codes = sorted(set(act.dropna()))
+    codes = sorted(act.dropna().unique())  # the distinct ones: iterating every event took 0.3 s
     return display_names({code: label.get(code) for code in codes})
 
 
