@@ -79,17 +79,14 @@ class _Formatter(string.Formatter):
 
     def __init__(self, lang: "Lang") -> None:
         super().__init__()
-        self.lang = lang
+        self.kinds = {"n0": lambda v: lang.num(v, 0), "n1": lambda v: lang.num(v, 1),
+                      "n2": lambda v: lang.num(v, 2), "n3": lambda v: lang.num(v, 3), "pct": lang.pct,
+                      "pct1": lambda v: lang.pct(v, 1), "dur": lang.duration, "date": lang.date,
+                      "eur": lang.eur, "g": lang.general}
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        lang = self.lang
-        kinds = {"n0": lambda v: lang.num(v, 0), "n1": lambda v: lang.num(v, 1),
-                 "n2": lambda v: lang.num(v, 2), "n3": lambda v: lang.num(v, 3), "pct": lambda v: lang.pct(v),
-                 "pct1": lambda v: lang.pct(v, 1), "dur": lang.duration, "date": lang.date,
-                 "eur": lang.eur, "g": lang.general}
-        if format_spec in kinds:
-            return kinds[format_spec](value)
-        return super().format_field(value, format_spec)
+        how = self.kinds.get(format_spec)
+        return how(value) if how is not None else super().format_field(value, format_spec)
 
 
 @dataclass(frozen=True)
@@ -115,7 +112,7 @@ class Lang:
     def t(self, key: str, **values: Any) -> str:
         """The message ``key`` with ``values`` written in this language's conventions."""
         shown = {k: self._shown(v) for k, v in values.items()}
-        return _Formatter(self).vformat(self.messages[key], (), shown)
+        return _formatter(self).vformat(self.messages[key], (), shown)
 
     def tn(self, key: str, count: float, **values: Any) -> str:
         """The message ``key`` about ``count`` things (its ``{count}``): the catalogue's
@@ -187,6 +184,12 @@ class Lang:
         if pd.isna(stamp):
             return "–"
         return format_date(stamp.date(), format=_DATE_FORMATS[self.code], locale=_LOCALES[self.code])
+
+
+@lru_cache(maxsize=None)
+def _formatter(lang: Lang) -> _Formatter:
+    """One formatter per language (it holds the language's value kinds)."""
+    return _Formatter(lang)
 
 
 @lru_cache(maxsize=1 << 16)
