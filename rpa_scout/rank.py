@@ -39,6 +39,12 @@ from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, interv
 #: Shortest period (days of case starts, or of events) to annualise volumes from: a
 #: month, so that one busy day or week is not multiplied into a year.
 MIN_PERIOD_DAYS = 28
+#: Instances summed per batch (a few arrays of this length, not of the log's).
+BATCH_ROWS = 1 << 20
+#: The raw criteria behind the 0–1 ones, and how a routine takes its steps' (the weakest
+#: step's value; None: a routine has none of its own).
+RAW_CRITERIA = {"rule_accuracy": min, "rework_share": max, "top_successor_share": min,
+                "handling_cv": None, "handling_spread": max, "stability_cv": None}
 __all__ = ["RankConfig", "Ranking", "rank_candidates", "annotate_graph", "CRITERIA", "SORT_KEYS",
            "LOOSE_SHARE", "LOOSE_KNOCKOUT", "MIN_PEOPLE_SHOWN"]
 
@@ -242,10 +248,6 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
     return rows, list(per_case)
 
 
-#: Instances summed per batch (a few arrays of this length, not of the log's).
-BATCH_ROWS = 1 << 20
-
-
 def _person_seconds(position: np.ndarray, codes: np.ndarray, person: np.ndarray, case_idx: np.ndarray,
                     seconds: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
     """Per step (``position`` of each activity code; -1: none) its person instances with a
@@ -299,12 +301,6 @@ def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Data
         mine = of_routine[r.routine]
         values.append(np.bincount(cases[mine], weights=seconds[mine], minlength=case_idx.max() + 1))
     return rows, values
-
-
-#: The raw criteria behind the 0–1 ones, and how a routine takes its steps' (the weakest
-#: step's value; None: a routine has none of its own).
-RAW_CRITERIA = {"rule_accuracy": min, "rework_share": max, "top_successor_share": min,
-                "handling_cv": None, "handling_spread": max, "stability_cv": None}
 
 
 def _single_criteria(raw: pd.DataFrame) -> dict[str, np.ndarray]:
