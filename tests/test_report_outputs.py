@@ -121,3 +121,45 @@ def test_performance_map_legend_in_human_units(tmp_path):
     assert "odotusajan mediaani" in dot and "enintään 1 h" in dot.replace("\xa0", " ") and "yli 30 vrk" in dot
     assert " s\"" not in dot or "-" not in dot.split("->")[0]
     assert not [w for w in dot.split('label="')[1:] if w.startswith("-")]
+
+
+def _report_graph(steps: int, paths_each: int):
+    """A report map: ``steps`` candidate steps in a chain from start to end, each also
+    joined to the ``paths_each`` steps after it by rarer paths."""
+    import networkx as nx
+
+    from rpa_scout.graph import END, START
+
+    graph = nx.DiGraph(totals=(steps + 5, 500))
+    graph.add_node(START, kind="start")
+    graph.add_node(END, kind="end")
+    names = [f"a{i:02d}" for i in range(steps)]
+    for i, name in enumerate(names):
+        graph.add_node(name, kind="activity", role="candidate", rank=i + 1, events=1000 - i)
+    for a, b in zip([START, *names], [*names, END]):
+        graph.add_edge(a, b, count=100)
+    for i, name in enumerate(names):
+        for other in names[i + 2:i + 2 + paths_each]:
+            graph.add_edge(name, other, count=1)
+    return graph
+
+
+@pytest.mark.parametrize("paths_each, per_point, steps_left", [(6, 10.0, 12), (0, 200.0, 3)])
+def test_a_wide_report_map_loses_its_rare_paths_before_its_steps(monkeypatch, paths_each, per_point, steps_left):
+    """A map too wide for its paths keeps every step and only its frequent paths; one too
+    wide for its steps then loses steps (a fake dot: width grows with paths and steps)."""
+    import rpa_scout.io.rank_output as out
+
+    drawn = []
+
+    def fake_svg(graph, view="frequency", lang=None):
+        width = per_point * graph.number_of_nodes() + 20.0 * graph.number_of_edges()
+        drawn.append((graph.number_of_nodes(), graph.number_of_edges()))
+        return f'<svg viewBox="0 0 {width} 10"></svg>', ""
+
+    monkeypatch.setattr(out, "svg_of", fake_svg)
+    graph = _report_graph(12, paths_each)
+    svg, note = out.fitted_map(graph, "", Lang("en"))
+    assert out._svg_width(svg) <= out.MAX_MAP_POINTS
+    assert drawn[0] == (14, graph.number_of_edges()) and drawn[1][1] == 13  # the chain's paths only
+    assert note.startswith(f"The map shows the {steps_left} candidate steps and 0 steps next to them")

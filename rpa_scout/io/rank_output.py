@@ -113,10 +113,30 @@ def _svg_width(svg: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+#: Shares of the transitions (%) whose most frequent paths a map too wide to read keeps,
+#: one after the other, before it drops activities (Disco's paths slider).
+MAP_PATH_SHARES = (80.0, 60.0, 40.0, 20.0, 0.0)
+
+
 def fitted_map(graph: nx.DiGraph, map_note: str, lang: Lang) -> tuple[str | None, str]:
-    """The report's map as SVG, cut until it is narrow enough to read, and its note."""
+    """The report's map as SVG, made narrow enough to read, and its note.
+
+    A map too wide first keeps only its most frequent paths (those covering 80 %, then
+    60 %, ... of the transitions, each step still joined to start and end, as
+    :func:`rpa_scout.graph.filter_graph` keeps them): a dense neighbourhood is wide for
+    its paths, not its steps (BPIC15's 24 steps with 300 paths: 7,260 points wide, with
+    the paths of 80 % of the transitions 971). Then it drops activities, a quarter at a
+    time.
+    """
+    from rpa_scout.graph import filter_graph
+
     svg, note = svg_of(graph, lang=lang)
     cut = False
+    for share in MAP_PATH_SHARES:
+        if svg is None or _svg_width(svg) <= MAX_MAP_POINTS:
+            break
+        graph, cut = filter_graph(graph, paths=share), True
+        svg, note = svg_of(graph, lang=lang)
     while svg is not None and _svg_width(svg) > MAX_MAP_POINTS:
         smaller = _without_least(graph)
         if smaller is None:
