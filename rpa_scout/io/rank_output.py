@@ -131,11 +131,11 @@ def fitted_map(graph: nx.DiGraph, map_note: str, lang: Lang) -> tuple[str | None
     from rpa_scout.graph import filter_graph
 
     svg, note = svg_of(graph, lang=lang)
-    cut = False
+    cut, whole = False, graph
     for share in MAP_PATH_SHARES:
         if svg is None or _svg_width(svg) <= MAX_MAP_POINTS:
             break
-        graph, cut = filter_graph(graph, paths=share), True
+        graph, cut = filter_graph(whole, paths=share), True  # each share of all the transitions
         svg, note = svg_of(graph, lang=lang)
     while svg is not None and _svg_width(svg) > MAX_MAP_POINTS:
         smaller = _without_least(graph)
