@@ -83,6 +83,22 @@ def account_kinds(values: pd.Series) -> np.ndarray:
     return kinds[codes]
 
 
+def local_day_hour(end_s: np.ndarray, timezone: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each instant's local day (days since 1 January 1970) and hour (0-23) in
+    ``timezone``, from integer wall-clock seconds rather than pandas' date fields (which
+    make several arrays of every event).
+
+    Example:
+        >>> day, hour = local_day_hour(np.array([0.0, 1_700_000_000.5]), "Europe/Helsinki")
+        >>> day.tolist(), hour.tolist()
+        ([0, 19676], [2, 0])
+    """
+    wall = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone).tz_localize(None)
+    second = wall.as_unit("ns").asi8 // 10**9
+    day = second // 86400
+    return day, (second - day * 86400) // 3600
+
+
 def behaviour_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray, timezone: str,
                     rules: AccountRules | None = None) -> dict[str, tuple[str, Message]]:
     """Accounts whose behaviour shows a machine or a team: account → (kind, evidence);
@@ -100,16 +116,17 @@ def behaviour_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray, timezo
     known = res.notna().to_numpy() & timed & np.isfinite(end_s)
     if not known.any():
         return {}
-    local = pd.to_datetime(end_s[known], unit="s", utc=True).tz_convert(timezone)
-    hour = np.asarray(local.hour + local.minute / 60.0 + local.second / 3600.0)
-    frame = pd.DataFrame({"r": res[known].to_numpy(), "day": local.normalize(), "h": hour,
-                          "off": (local.hour >= 22) | (local.hour < 6) | (local.dayofweek >= 5)})
-    frame["clock"] = np.floor(hour).astype(int)
-    days = frame.groupby(["r", "day"]).agg(size=("h", "size"), hours=("clock", "nunique"))
-    busy = days["size"].groupby(level=0).quantile(0.9)
-    typical = days["size"].groupby(level=0).median()
-    covered = days["hours"].groupby(level=0).median()
-    off = frame.groupby("r")["off"].mean()
+    day, clock = local_day_hour(end_s[known], timezone)
+    off = (clock >= 22) | (clock < 6) | ((day + 3) % 7 >= 5)  # 1 Jan 1970 was a Thursday (3)
+    account, names = pd.factorize(res[known])
+    frame = pd.DataFrame({"r": account, "day": day, "clock": clock.astype(np.int8), "off": off}, copy=False)
+    del day, clock, off
+    days = frame.groupby(["r", "day"], sort=True).agg(size=("clock", "size"), hours=("clock", "nunique"))
+    by_account = lambda values: values.set_axis(names[values.index.to_numpy()])  # noqa: E731
+    busy = by_account(days["size"].groupby(level=0).quantile(0.9))
+    typical = by_account(days["size"].groupby(level=0).median())
+    covered = by_account(days["hours"].groupby(level=0).median())
+    off = by_account(frame.groupby("r")["off"].mean())
     many = typical >= rules.machine_off_hours_events
     long_day = covered > rules.person_day_hours
     out: dict[str, tuple[str, Message]] = {}
