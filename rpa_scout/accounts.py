@@ -31,6 +31,7 @@ import pandas as pd
 
 from rpa_scout.lang import Message
 from rpa_scout.settings import AccountRules
+from rpa_scout.worktime import local_day_hour
 
 PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT = "person", "shared", "system"
 
@@ -81,22 +82,6 @@ def account_kinds(values: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(values)
     kinds = np.array([account_kind(u) for u in uniques] + [""], dtype=object)
     return kinds[codes]
-
-
-def local_day_hour(end_s: np.ndarray, timezone: str) -> tuple[np.ndarray, np.ndarray]:
-    """Each instant's local day (days since 1 January 1970) and hour (0-23) in
-    ``timezone``, from integer wall-clock seconds rather than pandas' date fields (which
-    make several arrays of every event).
-
-    Example:
-        >>> day, hour = local_day_hour(np.array([0.0, 1_700_000_000.5]), "Europe/Helsinki")
-        >>> day.tolist(), hour.tolist()
-        ([0, 19676], [2, 0])
-    """
-    wall = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone).tz_localize(None)
-    second = wall.as_unit("ns").asi8 // 10**9
-    day = second // 86400
-    return day, (second - day * 86400) // 3600
 
 
 def behaviour_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray, timezone: str,

@@ -54,7 +54,7 @@ from rpa_scout.manual import (ARTIFICIAL, PERSON, SYSTEM, ManualResult, ManualRu
                                date_stamped_events, detect_manual)
 from rpa_scout.settings import Settings
 from rpa_scout.timestamps import epoch_seconds
-from rpa_scout.worktime import (WorkingHours, day_start, discover_working_hours,
+from rpa_scout.worktime import (WorkingHours, day_start, discover_working_hours, local_day_hour,
                                 exclusive_seconds, per_account_hours)
 
 MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY = (
@@ -284,8 +284,7 @@ def _local_date(seconds: np.ndarray, timezone: str) -> np.ndarray:
     """Local calendar day number of epoch seconds (NaN stays -1)."""
     finite = np.isfinite(seconds)
     out = np.full(len(seconds), -1, dtype=np.int64)
-    local = pd.to_datetime(seconds[finite], unit="s", utc=True).tz_convert(timezone).tz_localize(None)
-    out[finite] = local.to_numpy().astype("datetime64[D]").astype(np.int64)
+    out[finite] = local_day_hour(seconds[finite], timezone)[0]
     return out
 
 

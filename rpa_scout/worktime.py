@@ -49,6 +49,22 @@ class WorkingHours:
                 "each person's own day bounds their estimates and their credited time)")
 
 
+def local_day_hour(end_s: np.ndarray, timezone: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each instant's local day (days since 1 January 1970) and hour (0-23) in
+    ``timezone``, from integer wall-clock seconds rather than pandas' date fields (which
+    make several arrays of every event).
+
+    Example:
+        >>> day, hour = local_day_hour(np.array([0.0, 1_700_000_000.5]), "Europe/Helsinki")
+        >>> day.tolist(), hour.tolist()
+        ([0, 19676], [2, 0])
+    """
+    wall = pd.to_datetime(end_s, unit="s", utc=True).tz_convert(timezone).tz_localize(None)
+    second = wall.as_unit("ns").asi8 // 10**9
+    day = second // 86400
+    return day, (second - day * 86400) // 3600
+
+
 def discover_working_hours(end_s: np.ndarray, timezone: str,
                            groups: np.ndarray | None = None) -> WorkingHours:
     """The working day people keep: 2nd to 98th percentile of their completion clock times.

@@ -1,9 +1,10 @@
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rpa_scout.worktime import exclusive_seconds
+from rpa_scout.worktime import exclusive_seconds, local_day_hour
 
 H = 3600.0
 
@@ -75,3 +76,19 @@ def test_batches_of_accounts_give_the_same_seconds_to_the_last_bit(monkeypatch, 
     batched = exclusive_seconds(accounts, start, end, day=day, timezone="Europe/Helsinki")
     assert np.array_equal(batched, whole, equal_nan=True)
     assert np.isfinite(whole).sum() > n * 0.9
+
+
+@pytest.mark.parametrize("zone", ["Europe/Helsinki", "America/Sao_Paulo", "Asia/Kolkata", "UTC"])
+def test_local_day_and_hour_are_pandas_own(zone):
+    """The local day and hour from integer seconds are those of pandas' date fields, across
+    daylight-saving changes, before 1970 and with fractions of a second."""
+    rng = np.random.default_rng(5)
+    spring = pd.Timestamp("2024-03-31 00:30", tz="UTC").timestamp()
+    instants = np.r_[rng.uniform(-2e9, 2e9, 5000).round(3), spring + np.arange(0, 4 * 3600, 61.7),
+                     -0.5, 0.0, 86399.999]
+    local = pd.to_datetime(instants, unit="s", utc=True).tz_convert(zone)
+    day, hour = local_day_hour(instants, zone)
+    days = (local.tz_localize(None).normalize() - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)
+    np.testing.assert_array_equal(day, np.asarray(days))
+    np.testing.assert_array_equal(hour, np.asarray(local.hour))
+    np.testing.assert_array_equal((day + 3) % 7, np.asarray(local.dayofweek))
