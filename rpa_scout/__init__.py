@@ -23,7 +23,7 @@ _WHERE = {
     "PRESETS": "columns", "XES": "columns", "LogColumns": "columns",
     "RpaScoutError": "errors", "InputError": "errors", "LimitError": "errors",
     "ColumnError": "errors", "ConfigError": "errors", "OutputError": "errors",
-    "RenderError": "errors",
+    "RenderError": "errors", "EngineError": "errors",
     "discover_graph": "graph", "filter_graph": "graph",
     "HandlingResult": "handling", "estimate_handling_time": "handling",
     "render_svg": "io.pictures", "read_log": "io.read",

@@ -371,9 +371,10 @@ def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | 
 @main.command("compare", epilog=_examples(
     "rpa-scout compare BPIC15_1.xes.gz BPIC15_2.xes.gz BPIC15_3.xes.gz",
     "rpa-scout compare BPIC15.parquet --by case:municipality --heatmap kunnat.svg",
-    "rpa-scout compare a.xes.gz b.xes.gz --name Espoo --name Vantaa --out vertailu.xlsx"))
-@click.argument("logs", nargs=-1, required=True, metavar="LOG [LOG ...]",
-                type=click.Path(path_type=Path))
+    "rpa-scout compare a.xes.gz b.xes.gz --name Espoo --name Vantaa --out vertailu.xlsx",
+    "rpa-scout compare 's3a://kuntadata/rakennusluvat/*.parquet' --by kunta --engine spark "
+    "--spark-master spark://klusteri:7077"))
+@click.argument("logs", nargs=-1, required=True, metavar="LOG [LOG ...]")
 @mapping_options
 @output_options
 @click.option("--by", metavar="COLUMN", help="Split one LOG into organisations by this case or "
@@ -393,11 +394,18 @@ def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | 
 @click.option("--heatmap-value", type=click.Choice(("manual", "hours")), default="manual",
               show_default=True, help="Colour the heatmap by manual share or person hours a year.")
 @LABEL_OPTION
+@click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
+              help="Where the organisations are analysed: here, or on Spark, one task each (LOG: "
+              "the pooled log's Parquet files, folders, globs or URLs, with --by).")
+@click.option("--spark-master", metavar="URL", default=None,
+              help="The Spark cluster for --engine spark (spark://host:7077, yarn, k8s://...; "
+              "default: this machine).")
 @_fail_cleanly
-def compare_command(logs: tuple[Path, ...], by: str | None, names: tuple[str, ...], top: int,
+def compare_command(logs: tuple[str, ...], by: str | None, names: tuple[str, ...], top: int,
                     standard_times: Path | None, hourly_cost: float | None, fte_hours: float | None,
                     key: str | None, fmt: str | None, out: Path | None, heatmap: Path | None,
-                    heatmap_value: str, label: str | None, quiet: bool, **opts: Any) -> None:
+                    heatmap_value: str, label: str | None, engine: str, spark_master: str | None,
+                    quiet: bool, **opts: Any) -> None:
     """Compare organisations that run the same process: LOG --by COLUMN, or LOG_A LOG_B ...
 
     Per activity and organisation: volume, manual share, handling time, verdict; the steps
@@ -410,7 +418,8 @@ def compare_command(logs: tuple[Path, ...], by: str | None, names: tuple[str, ..
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
     run = compare_files(logs, settings, by=by, names=names, label=label, key=key, top=top, fmt=fmt,
                         out=out, heatmap=heatmap, heatmap_value=heatmap_value, width=width(),
-                        progress=progress_for(settings, quiet))
+                        progress=progress_for(settings, quiet), engine=engine,
+                        spark_master=spark_master)
     if not (quiet and out is not None):
         say(run.lines)
 

@@ -24,7 +24,7 @@ compared; the others are listed as local.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -124,7 +124,23 @@ def split_by(log: pd.DataFrame, column: str, *, columns: LogColumns = XES,
     require_columns(log, columns)
     found = resolve_column(log, column, aliases, "--by", columns)
     values = log[found]
-    present = values.dropna().unique()
+    order = organisation_order(values.dropna().unique(), column,
+                               numeric=pd.api.types.is_numeric_dtype(values.dtype))
+    codes = values.to_numpy()
+    return {str(v): log.loc[codes == v].reset_index(drop=True) for v in order}
+
+
+def organisation_order(present: Sequence[Any], column: str, *, numeric: bool) -> list[Any]:
+    """The distinct values of the ``--by`` column in the organisations' order (numbers by
+    value, anything else by its text).
+
+    Raises:
+        ConfigError: fewer than two values, or more than :data:`MAX_ORGANISATIONS`.
+
+    Example:
+        >>> organisation_order([10, 9], "kunta", numeric=True)
+        [9, 10]
+    """
     if len(present) < 2:
         shown = f"one value ({present[0]})" if len(present) else "no values"
         raise ConfigError(f"--by column {column!r} has {shown}; compare needs two or more "
@@ -132,10 +148,7 @@ def split_by(log: pd.DataFrame, column: str, *, columns: LogColumns = XES,
     if len(present) > MAX_ORGANISATIONS:
         raise ConfigError(f"--by column {column!r} has {len(present):,} values; compare needs a column "
                           f"of organisations (at most {MAX_ORGANISATIONS})")
-    numeric = pd.api.types.is_numeric_dtype(values.dtype)
-    order = sorted(present, key=lambda v: (v if numeric else str(v)))
-    codes = values.to_numpy()
-    return {str(v): log.loc[codes == v].reset_index(drop=True) for v in order}
+    return sorted(present, key=lambda v: (v if numeric else str(v)))
 
 
 def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None = None,
@@ -168,27 +181,70 @@ def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None 
     if len(logs) < 2:
         raise ConfigError(f"compare needs two or more organisations, got {len(logs)}")
     settings = settings or Settings()
-    parts, rankings = [], {}
+    found = {}
     for name, log in logs.items():
         require_columns(log, columns)
-        table, ranking = _organisation(str(name), log, settings, columns)
-        parts.append(table)
-        rankings[str(name)] = ranking
-    table = pd.concat(parts, ignore_index=True)
+        found[str(name)] = organisation_figures(str(name), log, settings, columns)
+    return combine(found, settings=settings, labels=labels)
+
+
+def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Settings | None = None,
+            labels: Mapping[str, str] | None = None) -> Comparison:
+    """The :class:`Comparison` of organisations already analysed one by one.
+
+    :func:`compare_logs` analyses each organisation with :func:`organisation_figures` and
+    combines them here; an engine that analyses the organisations elsewhere (on a Spark
+    cluster, :mod:`rpa_scout.io.spark`) combines its results the same way.
+
+    Args:
+        found: organisation name → what :func:`organisation_figures` returned, in order.
+        settings: the settings every organisation was analysed with.
+        labels: activity → display name, added as a ``label`` column.
+
+    Raises:
+        ConfigError: fewer than two organisations.
+
+    Example:
+        >>> from rpa_scout import generate_log
+        >>> from rpa_scout.settings import Settings
+        >>> logs = {"A": generate_log("rakennuslupa", 200, seed=1).log,
+        ...         "B": generate_log("rakennuslupa", 200, seed=2).log}
+        >>> found = {name: organisation_figures(name, log, Settings()) for name, log in logs.items()}
+        >>> combine(found).organisations
+        ('A', 'B')
+    """
+    if len(found) < 2:
+        raise ConfigError(f"compare needs two or more organisations, got {len(found)}")
+    settings = settings or Settings()
+    table = pd.concat([part for part, _ in found.values()], ignore_index=True)
+    rankings = {name: ranking for name, (_, ranking) in found.items()}
     present = table.groupby("activity")["organisation"].transform("nunique")
     table.insert(2, "compared", (present >= 2).to_numpy())
     if labels:
         table.insert(1, "label", table["activity"].map(lambda a: labels.get(a, a)))
     floor = settings.manual.quick_seconds / 60.0
     best = best_practice(table, min_minutes=floor)
-    names = tuple(str(n) for n in logs)
+    names = tuple(found)
     return Comparison(names, table, proven_elsewhere(table), differs_most(table, min_minutes=floor),
                       best, _totals(best, names), _local(table), _notes(table, names, floor), rankings)
 
 
-def _organisation(name: str, log: pd.DataFrame, settings: Settings,
-                  columns: LogColumns) -> tuple[pd.DataFrame, Ranking]:
-    """One organisation's per-activity figures and its ranking."""
+def organisation_figures(name: str, log: pd.DataFrame, settings: Settings,
+                         columns: LogColumns = XES) -> tuple[pd.DataFrame, Ranking]:
+    """One organisation's per-activity figures (a part of :attr:`Comparison.table`,
+    without ``compared`` and ``label``) and its ranking.
+
+    Raises:
+        ConfigError: the log cannot be ranked (the organisation is named).
+
+    Example:
+        >>> from rpa_scout import generate_log
+        >>> from rpa_scout.settings import Settings
+        >>> table, ranking = organisation_figures("A", generate_log("rakennuslupa", 200, seed=1).log,
+        ...                                       Settings())
+        >>> table["organisation"].unique().tolist(), len(table) == table["activity"].nunique()
+        (['A'], True)
+    """
     try:
         handling = estimate_handling_time(log, settings=settings, columns=columns)
         ranking = rank_candidates(log, settings=settings, handling=handling, columns=columns)

@@ -87,6 +87,27 @@ class ConfigError(RpaScoutError):
         return error
 
 
+class NothingKeptError(ConfigError):
+    """The filters keep no events of a log (the message names the filter that kept none).
+
+    Example:
+        >>> from rpa_scout.errors import ConfigError, NothingKeptError
+        >>> issubclass(NothingKeptError, ConfigError)
+        True
+    """
+
+
+class EngineError(RpaScoutError):
+    """The engine asked for cannot run: PySpark or Java is missing, or Spark does not
+    start or cannot reach its cluster (``--engine spark``).
+
+    Example:
+        >>> from rpa_scout.errors import EngineError
+        >>> str(EngineError("--engine spark needs PySpark"))
+        '--engine spark needs PySpark'
+    """
+
+
 class OutputError(RpaScoutError):
     """An output file cannot be written (missing or unwritable folder, full disk, ...).
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
-from rpa_scout.errors import ColumnError, ConfigError
+from rpa_scout.errors import ColumnError, ConfigError, NothingKeptError
 from rpa_scout.lang import Lang, Message, english
 from rpa_scout.settings import Condition, FilterSettings, Settings
 
@@ -66,6 +66,27 @@ class FilterReport:
     cases_before: int
     events_before: int
     steps: tuple[FilterStep, ...] = ()
+
+    @classmethod
+    def added_up(cls, parts: "list[FilterReport]") -> "FilterReport":
+        """One report for logs filtered apart (the organisations of a pooled log, each
+        filtered by itself): counts before added up, each step's counts added up over
+        the parts that reached it (a part whose filters kept nothing has no steps and
+        keeps nothing).
+
+        Example:
+            >>> a = FilterReport(10, 50, (FilterStep("from 2025-01-01", 4, 20),))
+            >>> b = FilterReport(6, 30, ())                       # kept nothing
+            >>> both = FilterReport.added_up([a, b])
+            >>> both.cases_before, both.events_before, both.cases_kept, both.events_kept
+            (16, 80, 4, 20)
+        """
+        stepped = [part.steps for part in parts if part.steps]
+        whats = [step.what for step in stepped[0]] if stepped else []
+        steps = tuple(FilterStep(what, sum(s[i].cases for s in stepped if len(s) > i),
+                                 sum(s[i].events for s in stepped if len(s) > i))
+                      for i, what in enumerate(whats))
+        return cls(sum(p.cases_before for p in parts), sum(p.events_before for p in parts), steps)
 
     @property
     def cases_kept(self) -> int:
@@ -116,7 +137,7 @@ def filter_log(log: pd.DataFrame, *, settings: Settings | None = None, columns: 
 
     Raises:
         ColumnError: a ``--where`` column the log does not have, or the resource column.
-        ConfigError: a filter that keeps no events, naming it.
+        NothingKeptError: a filter that keeps no events, naming it (a ConfigError).
 
     Example:
         >>> from rpa_scout import read_log
@@ -150,7 +171,7 @@ def _step(log: pd.DataFrame, keep: np.ndarray, what: str, empty: str, steps: lis
           columns: LogColumns) -> pd.DataFrame:
     """Apply one filter's mask; record it; refuse a filter that leaves nothing."""
     if not keep.any():
-        raise ConfigError(f"the filters keep no events: {empty}")
+        raise NothingKeptError(f"the filters keep no events: {empty}")
     kept = log if keep.all() else log.loc[keep].reset_index(drop=True)
     steps.append(FilterStep(what, _cases(kept, columns), len(kept)))
     return kept

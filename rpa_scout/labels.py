@@ -87,9 +87,43 @@ def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES
     if column not in log.columns:
         raise ColumnError(f"--label column {column!r} not found; the columns are "
                           + ", ".join(repr(str(c)) for c in log.columns[:20]))
+    return labels_from_counts(label_counts(log, column, columns=columns))
+
+
+def label_counts(log: pd.DataFrame, column: str, *, columns: LogColumns = XES) -> pd.DataFrame:
+    """How often each activity carries each non-blank value of ``column``: columns ``a``
+    (activity), ``l`` (label), ``n`` (events), and a row with ``l`` missing and ``n`` 0
+    for every activity (so that activities without a label are named too). Counts of
+    several logs add up: :func:`labels_from_counts` of their concatenation is
+    :func:`activity_labels` of the logs together.
+
+    Example:
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"concept:name": ["A", "A", "B"], "name": ["x", "x", " "]})
+        >>> label_counts(log, "name").astype(object).to_numpy().tolist()
+        [['A', 'x', 2], ['A', <NA>, 0], ['B', <NA>, 0]]
+    """
     act = log[columns.activity].astype("string")
-    label = _most_common(act, log[column])
-    codes = sorted(act.dropna().unique())  # the distinct ones: iterating every event took 0.3 s
+    # the distinct ones: iterating every event took 0.3 s
+    every = pd.DataFrame({"a": pd.Series(act.dropna().unique(), dtype="string"),
+                          "l": pd.Series(pd.NA, dtype="string"), "n": 0})
+    return pd.concat([_counts(act, log[column]), every], ignore_index=True)
+
+
+def labels_from_counts(counts: pd.DataFrame) -> dict[str, str]:
+    """Activity → display name from :func:`label_counts` (of one log or several added up):
+    each activity's most common label, ties alphabetical.
+
+    Example:
+        >>> import pandas as pd
+        >>> a = pd.DataFrame({"concept:name": ["A", "A", "B"], "name": ["x", "y", "x"]})
+        >>> b = pd.DataFrame({"concept:name": ["A"], "name": ["y"]})
+        >>> labels_from_counts(pd.concat([label_counts(a, "name"), label_counts(b, "name")]))
+        {'A': 'y', 'B': 'x'}
+    """
+    totals = counts.groupby(["a", "l"], dropna=False, sort=False)["n"].sum().reset_index()
+    codes = sorted(totals["a"].astype(str).unique())
+    label = _first(totals[totals["l"].notna() & (totals["n"] > 0)])
     return display_names({code: label.get(code) for code in codes})
 
 
@@ -111,17 +145,27 @@ def display_names(labels: Mapping[str, str | None]) -> dict[str, str]:
     return {code: (code if name in clash else name) for code, name in out.items()}
 
 
-def _most_common(act: pd.Series, values: pd.Series) -> dict[str, str]:
-    """Each activity's most common non-blank value of ``values`` (ties alphabetical)."""
+def _counts(act: pd.Series, values: pd.Series) -> pd.DataFrame:
+    """Events per activity ``a`` and non-blank value ``l`` of ``values`` (``n``)."""
     text = values.astype("string").str.strip()
     pairs = pd.DataFrame({"a": act, "l": text}).dropna()
     pairs = pairs[pairs["l"] != ""]
     if pairs.empty:
-        return {}
-    counts = pairs.value_counts().rename("n").reset_index()
+        return pd.DataFrame({"a": pd.Series(dtype="string"), "l": pd.Series(dtype="string"),
+                             "n": pd.Series(dtype="int64")})
+    return pairs.value_counts().rename("n").reset_index()
+
+
+def _first(counts: pd.DataFrame) -> dict[str, str]:
+    """Each activity's most common label in ``counts`` (ties alphabetical)."""
     counts = counts.sort_values(["a", "n", "l"], ascending=[True, False, True], kind="stable")
     first = counts.drop_duplicates("a")
     return dict(zip(first["a"].astype(str), first["l"].astype(str)))
+
+
+def _most_common(act: pd.Series, values: pd.Series) -> dict[str, str]:
+    """Each activity's most common non-blank value of ``values`` (ties alphabetical)."""
+    return _first(_counts(act, values))
 
 
 def suggest_labels(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[LabelSuggestion]:

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from rpa_scout.lang import Lang, Message, english, render
+from rpa_scout.timestamps import combined_method
 
 SAMPLE_ROWS = 5
 
@@ -181,3 +182,51 @@ def _with_rows(text: str, rows: tuple[int, ...], lang: Lang, total: int) -> str:
     if total > len(rows):
         return lang.t("load.with_rows", text=text, rows=shown)
     return lang.t("load.with_rows_all_one" if len(rows) == 1 else "load.with_rows_all", text=text, rows=shown)
+
+
+def added_up(reports: list[LoadReport], source: str) -> LoadReport:
+    """One report for parts of one source read apart (an engine reads each
+    organisation's rows by itself): counts added up, the first sample rows of each
+    reason, every note once, what the filters kept added up.
+
+    Example:
+        >>> a = LoadReport("x", "parquet", {}, "xes", "typed", 3, 2, rejected={"no time": 1},
+        ...                samples={"no time": (7,)}, lifecycle={"complete": 2}, notes=("n",))
+        >>> b = LoadReport("x", "parquet", {}, "xes", "typed", 4, 4, samples={},
+        ...                lifecycle={"complete": 4}, notes=("n",))
+        >>> both = added_up([a, b], "x")
+        >>> both.rows_read, both.rows_kept, dict(both.rejected), dict(both.lifecycle), both.notes
+        (7, 6, {'no time': 1}, {'complete': 6}, ('n',))
+    """
+    first = reports[0]
+
+    def total(field_of: Any) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for report in reports:
+            for key, count in (field_of(report) or {}).items():
+                out[key] = out.get(key, 0) + count
+        return out
+
+    def first_rows(rows: Any) -> tuple[int, ...]:
+        return tuple(sorted(r for part in rows for r in part)[:SAMPLE_ROWS])
+
+    repeated = [r.repeated for r in reports]
+    lifecycle = None if any(r.lifecycle is None for r in reports) else total(lambda r: r.lifecycle)
+    rejected_rows = [r.rejected_rows for r in reports if r.rejected_rows is not None]
+    filtered = [r.filters for r in reports if r.filters is not None]
+    return LoadReport(
+        source=source, format=first.format, mapping=first.mapping, mapping_name=first.mapping_name,
+        timestamp_method=combined_method([(r.timestamp_method, r.rows_kept) for r in reports]),
+        rows_read=sum(r.rows_read for r in reports),
+        rows_kept=sum(r.rows_kept for r in reports), repaired=total(lambda r: r.repaired),
+        rejected=total(lambda r: r.rejected),
+        samples={reason: first_rows(r.samples.get(reason, ()) for r in reports)
+                 for reason in dict.fromkeys(k for r in reports for k in r.samples)},
+        lifecycle=lifecycle, notes=tuple(dict.fromkeys(n for r in reports for n in r.notes)),
+        rejected_rows=pd.concat(rejected_rows, ignore_index=True) if rejected_rows else None,
+        repeated=RepeatedEvents(
+            rows=sum(r.rows for r in repeated), cases=sum(r.cases for r in repeated),
+            dropped=first.repeated.dropped, samples=first_rows(r.samples for r in repeated),
+            event_id=first.repeated.event_id,
+            export_duplicates=sum(r.export_duplicates for r in repeated)),
+        filters=type(filtered[0]).added_up(filtered) if filtered else None)

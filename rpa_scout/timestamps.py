@@ -166,6 +166,26 @@ def _none(n: int) -> np.ndarray:
     return np.full(n, None, dtype=object)
 
 
+def combined_method(methods: list[tuple[str, int]]) -> str:
+    """One method text for values read in several ways: ``(method, values)`` pairs, the
+    values of equal methods added up.
+
+    Example:
+        >>> combined_method([("ISO 8601", 3), ("ISO 8601", 2)])
+        'ISO 8601'
+        >>> from rpa_scout.lang import english, render
+        >>> render(combined_method([("ISO 8601", 3), ("epoch seconds", 2)]), english())
+        'mixed layouts, each value read in its own: ISO 8601 (3 values); epoch seconds (2 values)'
+    """
+    counts: dict[str, int] = {}
+    for method, count in methods:
+        counts[method] = counts.get(method, 0) + count
+    if len(counts) == 1:
+        return next(iter(counts))
+    return Message("load.ts.mixed", parts=_joined(
+        [Message("load.ts.part", method=m, count=count) for m, count in counts.items()]))
+
+
 def _joined(parts: list[str]) -> str:
     """``parts`` joined with ``"; "``, each shown in the language it is shown in (a
     :class:`~rpa_scout.lang.Message` when there are several).
@@ -224,12 +244,7 @@ def _combine(index: pd.Index, parts: list[tuple[np.ndarray, _Part]]) -> ParsedTi
         stamps[rows] = naive_utc.to_numpy(dtype="datetime64[ns]")
         problems[rows] = part.problems
     values = pd.Series(stamps, index=index).dt.tz_localize("UTC")
-    methods = [(part.method, len(rows)) for rows, part in parts if part.method]
-    if len(methods) == 1:
-        method = methods[0][0]
-    else:
-        method = Message("load.ts.mixed", parts=_joined(
-            [Message("load.ts.part", method=m, count=count) for m, count in methods]))
+    method = combined_method([(part.method, len(rows)) for rows, part in parts if part.method])
     has = pd.notna(problems).any()
     return ParsedTimestamps(values, method, sum(part.shifted for _, part in parts),
                             pd.Series(problems, index=index, dtype=object) if has else None)

@@ -129,3 +129,19 @@ def test_steps_named_inside_the_evidence_take_their_display_names():
     assert steps(shown.excluded["evidence"]) <= set(labels.values())
     finnish = " ".join(render(w, Lang("fi")) for w in shown.evidence.values())
     assert all(name in finnish for name in after) and not any(f"'{s}'" in finnish for s in before)
+
+
+def test_label_counts_of_parts_add_up_to_the_labels_of_the_whole():
+    """What an engine that reads each organisation apart relies on: counts of the parts,
+    added up, name the activities as the whole log does (shared and missing labels too)."""
+    from rpa_scout.labels import label_counts, labels_from_counts
+
+    log, _ = read_log("eventlogs/rakennuslupa.xes.gz")
+    log = log.assign(name=log["activity_en"].astype(object))
+    log.loc[log["concept:name"] == log["concept:name"].iloc[0], "name"] = None   # no label
+    log.loc[log["activity_en"].isin(["Archiving", "Site review"]), "name"] = "shared"
+    last = log["case:concept:name"].astype(str).str[-1]
+    parts = [log[last.isin(list(digits))] for digits in ("0123", "456", "789")]
+    whole = activity_labels(log, "name")
+    assert labels_from_counts(pd.concat([label_counts(p, "name") for p in parts])) == whole
+    assert sum(v.endswith(")") for v in whole.values()) >= 2

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
+from rpa_scout.columns import XES
 from rpa_scout.errors import ConfigError
 from rpa_scout.io.commands import filters_clause, labels_of, load, source_names
 from rpa_scout.io.files import check_output
@@ -40,7 +41,8 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
                   names: Sequence[str] = (), label: str | None = None, key: str | None = None,
                   top: int = 10, fmt: str | None = None, out: Path | None = None,
                   heatmap: Path | None = None, heatmap_value: str = "manual", width: int | None = None,
-                  progress: Progress = SILENT) -> CompareRun:
+                  progress: Progress = SILENT, engine: str = "local",
+                  spark_master: str | None = None) -> CompareRun:
     """Compare organisations: one log split ``by`` a column, or one log per organisation.
 
     Every log is read and filtered with the same settings, pseudonymised with one key,
@@ -49,6 +51,10 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
     organisations heatmap to ``heatmap`` (SVG) when given. The lines and the files for
     people are in ``settings.present.lang``, the lines wrapped to ``width`` columns (not
     wrapped when ``None``).
+
+    ``engine="spark"`` reads ``paths`` (Parquet files, folders, globs or URLs) as one
+    pooled log on Spark (``spark_master``, default this machine) and analyses each
+    organisation ``by`` in a task of its own (:func:`rpa_scout.io.spark.compare_on_spark`).
 
     Raises:
         ConfigError: ``by`` with several logs, one log without ``by``, names that do
@@ -75,15 +81,29 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
     """
     from rpa_scout.compare import compare_logs
 
+    sources = [str(p) for p in paths]  # as given: a URL is no local path
     paths = [Path(p) for p in paths]
     lang = Lang(settings.present.lang)
-    fmt = _compare_checks(paths, by, names, fmt, out, heatmap)
-    logs, reports, aliases, no_value = _organisation_logs(paths, settings, by, names, key, progress)
-    labels = _compare_labels(logs, label, aliases)
-    with progress.stage("progress.compare", count=len(logs)):
-        comparison = compare_logs(logs, settings=settings, labels=labels)
-    what = lang.t("compare.what_by", name=paths[0].name, column=by) if by else ", ".join(p.name for p in paths)
-    lines = [*_read_lines(reports, lang, width), *_organisation_lines(logs, lang, width),
+    fmt = _compare_checks(paths, by, names, fmt, out, heatmap, engine)
+    if spark_master is not None and engine != "spark":
+        raise ConfigError("--spark-master names the cluster of --engine spark; add --engine spark")
+    if engine == "spark":
+        from rpa_scout.io.spark import compare_on_spark
+
+        with progress.stage("progress.spark", master=spark_master or "local"):
+            pooled = compare_on_spark(sources, str(by), settings, key=_run_key(key), label=label,
+                                      master=spark_master)
+        comparison, reports, sizes = pooled.comparison, [pooled.report], pooled.sizes
+        no_value = pooled.no_value
+    else:
+        logs, reports, aliases, no_value = _organisation_logs(paths, settings, by, names, key, progress)
+        labels = _compare_labels(logs, label, aliases)
+        with progress.stage("progress.compare", count=len(logs)):
+            comparison = compare_logs(logs, settings=settings, labels=labels)
+        sizes = {name: (log[XES.case].nunique(), len(log)) for name, log in logs.items()}
+    what = lang.t("compare.what_by", name=", ".join(p.name for p in paths), column=by) if by \
+        else ", ".join(p.name for p in paths)
+    lines = [*_read_lines(reports, lang, width), *_organisation_lines(sizes, lang, width),
              *(_wrapped(lang.t("compare.no_value", events=no_value, column=by), width, indent="  ")
                if no_value else []), "",
              *_comparison_lines(comparison, top, lang, width)]
@@ -100,11 +120,17 @@ def _comparison_lines(comparison: "Comparison", top: int, lang: Lang, width: int
 
 
 def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt: str | None,
-                    out: Path | None, heatmap: Path | None) -> str | None:
+                    out: Path | None, heatmap: Path | None, engine: str = "local") -> str | None:
     """The output format, after checking the logs, names and output files make sense."""
     from rpa_scout.io.formats import COMPARE_WRITE
+    from rpa_scout.io.spark import ENGINES
 
-    if by is not None and len(paths) != 1:
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "spark" and (by is None or names):
+        raise ConfigError("--engine spark splits one pooled log into organisations: give its "
+                          "Parquet files with --by COLUMN (and no --name)")
+    if by is not None and len(paths) != 1 and engine != "spark":
         raise ConfigError(f"--by splits one log; give one LOG with --by {by}, or several logs without it")
     if by is None and len(paths) < 2:
         raise ConfigError("compare needs two or more logs (one per organisation), or one log and "
@@ -130,14 +156,11 @@ def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, na
                        ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int]:
     """Organisation → its pseudonymised log; the load reports; source column aliases; the
     events that ``--by`` gives to no organisation (no value there)."""
-    import os
-    import secrets
-
     from rpa_scout.compare import split_by
     from rpa_scout.io.formats import LOG_READ, strip_suffix
-    from rpa_scout.privacy import KEY_VARIABLE, pseudonymise
+    from rpa_scout.privacy import pseudonymise
 
-    key = key or os.environ.get(KEY_VARIABLE) or secrets.token_hex(32)  # one key for every log
+    key = _run_key(key)
     logs: dict[str, pd.DataFrame] = {}
     reports, aliases = [], {}
     for i, path in enumerate(paths):
@@ -153,6 +176,16 @@ def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, na
             raise ConfigError(f"two logs are called {name!r}; name each with --name")
         logs[name] = frame
     return logs, reports, aliases, 0
+
+
+def _run_key(key: str | None) -> str:
+    """The pseudonymisation key of the run: one for every log and organisation."""
+    import os
+    import secrets
+
+    from rpa_scout.privacy import KEY_VARIABLE
+
+    return key or os.environ.get(KEY_VARIABLE) or secrets.token_hex(32)
 
 
 def _compare_labels(logs: dict[str, pd.DataFrame], label: str | None,
@@ -193,12 +226,12 @@ def _read_lines(reports: list[LoadReport], lang: Lang, width: int | None) -> lis
     return [line for r in reports for line in _read_line(r, lang, width)]
 
 
-def _organisation_lines(logs: dict[str, pd.DataFrame], lang: Lang, width: int | None) -> list[str]:
-    from rpa_scout.columns import XES
-
+def _organisation_lines(sizes: Mapping[str, tuple[int, int]], lang: Lang,
+                        width: int | None) -> list[str]:
+    """Each organisation's cases and events (``sizes``: name → (cases, events))."""
     text = lang.t("compare.organisations", organisations="; ".join(
-        lang.t("compare.organisation", name=name, cases=log[XES.case].nunique(), events=len(log))
-        for name, log in logs.items()))
+        lang.t("compare.organisation", name=name, cases=cases, events=events)
+        for name, (cases, events) in sizes.items()))
     return _wrapped(text, width, indent="  ")
 
 

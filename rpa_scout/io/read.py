@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,9 @@ def read_log(
     table = _raw_table(path, fmt, delimiter, encoding, sheet, Limits.with_max_bytes(max_bytes), cache)
     explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
                     lifecycle=lifecycle, start_timestamp=start_timestamp)
-    mapping, notes, event_id = _resolve(table, columns, fmt, path.name, explicit, event_id)
+    mapping, notes, event_id = resolve_columns(
+        [str(c) for c in table.frame.columns], table.frame.__getitem__, columns, fmt, path.name,
+        explicit, event_id, notes=table.notes)
     log, report = standardise(
         table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
         timezone=timezone, notes=notes,
@@ -122,11 +125,37 @@ def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None
     return read_excel_table(path, sheet=sheet, limits=limits)
 
 
-def _resolve(table: RawTable, columns: LogColumns | str | None, fmt: str, name: str,
-             explicit: dict[str, str | None], event_id: str | None
-             ) -> tuple[LogColumns, tuple[str, ...], str | None]:
-    """The concrete column mapping, the notes, and the event-id column (or ``None``)."""
-    header = [str(c) for c in table.frame.columns]
+def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
+                    columns: LogColumns | str | None, fmt: str, name: str,
+                    explicit: Mapping[str, str | None], event_id: str | None, *,
+                    notes: tuple[str, ...] = ()) -> tuple[LogColumns, tuple[str, ...], str | None]:
+    """The concrete column mapping of a table, the notes, and the event-id column.
+
+    Args:
+        header: the table's column names.
+        values: a column's values by its name (distinct values suffice: only the
+            lifecycle column's are looked at, to tell a lifecycle from a case status).
+        columns: a mapping or preset name; detected from ``header`` when ``None``.
+        fmt: the format (``xes`` logs map their own way).
+        name: the file's name, for messages.
+        explicit: role → column named by the user (``case``, ``activity``, ``timestamp``,
+            ``resource``, ``lifecycle``, ``start_timestamp``).
+        event_id: the event-id column named by the user, or ``None`` to find one.
+        notes: the reader's notes, to which this adds.
+
+    Raises:
+        ColumnError: a named column is missing, no column for a role, one column in two
+            roles, a named lifecycle column without transitions.
+
+    Example:
+        >>> import pandas as pd
+        >>> header = ["asianumero", "toimenpide", "aikaleima", "tila"]
+        >>> states = pd.Series(["avoin", "suljettu"])         # a case status, no lifecycle
+        >>> mapping, notes, _ = resolve_columns(header, lambda column: states, "fi", "csv",
+        ...                                     "loki.csv", {}, None)
+        >>> mapping.case, mapping.activity, mapping.lifecycle
+        ('asianumero', 'toimenpide', None)
+    """
     mapping = _mapping(header, columns, fmt, name)
     for role, column in {**explicit, "event_id": event_id or None}.items():
         if column is not None and column not in header:
@@ -140,8 +169,8 @@ def _resolve(table: RawTable, columns: LogColumns | str | None, fmt: str, name: 
         raise ColumnError(f"{name}: no {missing[0]} column found among {shown}; "
                           f"name it with --{missing[0]} COLUMN")
     _one_role_a_column(mapping, name)
-    mapping, notes = _lifecycle_or_attribute(table.frame, mapping, table.notes, name,
-                                             explicit=explicit["lifecycle"] is not None)
+    mapping, notes = _lifecycle_or_attribute(values, mapping, notes, name,
+                                             explicit=explicit.get("lifecycle") is not None)
     if event_id is None:
         event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
     return mapping, notes, event_id or None
@@ -161,7 +190,8 @@ def _one_role_a_column(mapping: LogColumns, name: str) -> None:
         seen[column] = role
 
 
-def _lifecycle_or_attribute(frame: pd.DataFrame, mapping: LogColumns, notes: tuple[str, ...],
+def _lifecycle_or_attribute(values: Callable[[str], pd.Series], mapping: LogColumns,
+                            notes: tuple[str, ...],
                             name: str, *, explicit: bool) -> tuple[LogColumns, tuple[str, ...]]:
     """Keep the lifecycle column only if it holds a lifecycle transition.
 
@@ -173,11 +203,11 @@ def _lifecycle_or_attribute(frame: pd.DataFrame, mapping: LogColumns, notes: tup
     column = mapping.lifecycle
     if column is None:
         return mapping, notes
-    codes, names = transition_codes(frame[column])  # without building ten million strings
-    values = names[np.bincount(codes, minlength=len(names)) > 0]
-    if any(known_transition(str(v)) for v in values):
+    codes, names = transition_codes(values(column))  # without building ten million strings
+    present = names[np.bincount(codes, minlength=len(names)) > 0]
+    if any(known_transition(str(v)) for v in present):
         return mapping, notes
-    shown = ", ".join(repr(str(v)) for v in sorted(map(str, values))[:5])
+    shown = ", ".join(repr(str(v)) for v in sorted(map(str, present))[:5])
     if explicit:
         raise ColumnError(f"{name}: --lifecycle column {column!r} holds no lifecycle transition "
                           f"(values {shown}); name the column of start/complete values, or "

@@ -428,6 +428,7 @@ MESSAGES: dict[str, str] = {
     "progress.handling": "estimating handling times",
     "progress.rank": "ranking candidates",
     "progress.compare": "comparing {count} organisations",
+    "progress.spark": "comparing on Spark ({master})",
     "progress.map": "drawing the map",
     "progress.write": "writing {name}",
     "progress.graph": "discovering the process map",

@@ -415,6 +415,7 @@ MESSAGES: dict[str, str] = {
     "progress.handling": "arvioidaan käsittelyajat",
     "progress.rank": "järjestetään ehdokkaat",
     "progress.compare": "verrataan {count} organisaatiota",
+    "progress.spark": "verrataan Sparkissa ({master})",
     "progress.map": "piirretään kartta",
     "progress.write": "kirjoitetaan {name}",
     "progress.graph": "muodostetaan prosessikartta",

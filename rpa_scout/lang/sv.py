@@ -412,6 +412,7 @@ MESSAGES: dict[str, str] = {
     "progress.handling": "uppskattar handläggningstider",
     "progress.rank": "rangordnar kandidaterna",
     "progress.compare": "jämför {count} organisationer",
+    "progress.spark": "jämför på Spark ({master})",
     "progress.map": "ritar kartan",
     "progress.write": "skriver {name}",
     "progress.graph": "tar fram processkartan",

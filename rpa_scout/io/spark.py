@@ -1,0 +1,344 @@
+"""Compare organisations on Apache Spark: a pooled log of many organisations, in Parquet
+files on a cluster's storage, analysed where it lies, one organisation per task.
+
+A municipality's log fits one machine (50M events rank in 8 GiB); the pooled log of
+hundreds of municipalities that run one process does not. Every organisation's analysis
+needs only its own events (its cases, its accounts, its working day), so Spark groups
+the rows by the ``--by`` column and each task runs the whole local pipeline on one
+organisation's rows: reading's checks and repairs (:func:`rpa_scout.clean.standardise`),
+the filters, pseudonymisation with the run's key, person/system verdicts, handling
+times and the ranking (:func:`rpa_scout.compare.organisation_figures`). Only each
+organisation's per-activity figures, ranking and load report travel back to the driver,
+which combines them as :func:`rpa_scout.compare.compare_logs` does
+(:func:`rpa_scout.compare.combine`). The rows of a task are put back in file order first,
+so an organisation's figures are those of the local engine on the same rows.
+
+Where the two engines can differ, by design: a task reads only its organisation's rows,
+so a text timestamp column's format is found per organisation, plain-number attributes
+are found per organisation, and the filters (``--from``, ``--where``, ...) are applied to
+each organisation by itself.
+
+PySpark is imported only here, only for ``--engine spark``; the workers need rpa_scout
+installed in the Python that Spark runs (locally: the driver's own).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import sys
+import warnings
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from rpa_scout.columns import XES, LogColumns
+from rpa_scout.errors import ConfigError, EngineError, InputError, NothingKeptError, RpaScoutError
+from rpa_scout.load_report import LoadReport, added_up
+from rpa_scout.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rpa_scout.compare import Comparison
+
+ENGINES = ("local", "spark")
+#: The master of a Spark started by rpa_scout when no cluster is named: this machine,
+#: one worker thread per core.
+LOCAL_MASTER = "local[*]"
+#: Columns added to put each task's rows back in file order.
+_FILE, _ROW = "__rpa_scout_file", "__rpa_scout_row"
+_PANDAS_INDEX = re.compile(r"__index_level_\d+__")
+_INSTALL = ("pip install 'rpa-scout[spark]' (PySpark) and Java 17 or newer "
+            "(Debian: apt-get install default-jre-headless)")
+
+
+@dataclass(frozen=True)
+class SparkComparison:
+    """What comparing on Spark found.
+
+    Attributes:
+        comparison: the :class:`rpa_scout.compare.Comparison`.
+        report: the load report of the pooled source, counts added up over the
+            organisations (and the events without a ``--by`` value).
+        sizes: organisation → (cases, events), in the organisations' order.
+        no_value: events kept that belong to no organisation (no ``--by`` value).
+    """
+
+    comparison: "Comparison"
+    report: LoadReport
+    sizes: Mapping[str, tuple[int, int]]
+    no_value: int
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A Spark session: the active one, or one started for ``master`` (a cluster's URL,
+    ``local[N]``; default :data:`LOCAL_MASTER`).
+
+    Raises:
+        EngineError: PySpark is not installed, or Spark does not start (no Java, an
+            unreachable cluster).
+    """
+    try:
+        from pyspark.sql import SparkSession  # noqa: PLC0415 - only for --engine spark
+    except ImportError:
+        raise EngineError(f"--engine spark needs PySpark: {_INSTALL}") from None
+    if master is None:
+        active = SparkSession.getActiveSession()
+        if active is not None:
+            return active
+    master = master or LOCAL_MASTER
+    if master.startswith("local"):  # workers on this machine run this Python
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = (SparkSession.builder.master(master).appName("rpa-scout")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.showConsoleProgress", "false"))
+    try:
+        session = _started(builder)
+    except Exception as exc:  # Py4J/Java start-up failures have no common class
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise EngineError(f"Spark did not start on {master} ({first}; Spark's log: {spark_log()}); "
+                          f"it needs {_INSTALL}, or a cluster named with --spark-master") from None
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _started(builder: Any) -> Any:
+    """``builder.getOrCreate()`` with what Java and Spark print on the way (start-up
+    warnings, and later the log of the Java process and its Python workers) going to
+    :func:`spark_log` instead of the terminal."""
+    saved = os.dup(2)
+    try:
+        with open(spark_log(), "ab") as sink:
+            os.dup2(sink.fileno(), 2)  # the Java process inherits this descriptor
+        return builder.getOrCreate()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def spark_log() -> Path:
+    """Where Spark's own messages go: a file per user in the temporary folder."""
+    import tempfile  # noqa: PLC0415
+
+    return Path(tempfile.gettempdir()) / f"rpa-scout-spark-{os.getuid()}.log"
+
+
+def compare_on_spark(sources: Sequence[str | Path], by: str, settings: Settings, *, key: str,
+                     label: str | None = None, spark: Any = None,
+                     master: str | None = None) -> SparkComparison:
+    """Compare the organisations of a pooled Parquet log on Spark, one task each.
+
+    Args:
+        sources: Parquet files, folders or globs, local or on the cluster's storage
+            (``s3a://bucket/process/*.parquet``, ``abfss://...``, ``hdfs://...``); read as
+            one table.
+        by: the column naming the organisation (a source column, or the XES name reading
+            gives it).
+        settings: every organisation is read, filtered and analysed with these.
+        key: the pseudonymisation key (one for all organisations).
+        label: a column of display names for the activities (``--label``), or ``None``.
+        spark: a Spark session; else :func:`spark_session` for ``master``.
+        master: the Spark master, when no session is given.
+
+    Returns:
+        A :class:`SparkComparison`.
+
+    Raises:
+        InputError: a local source is missing, or Spark cannot read the sources as Parquet.
+        ColumnError: as :func:`rpa_scout.read_log` (columns) and
+            :func:`rpa_scout.compare.split_by` (``by``, ``label``).
+        ConfigError: fewer than two or too many organisations, or one that cannot be
+            ranked (named).
+        EngineError: Spark cannot run.
+    """
+    name = ", ".join(Path(str(s)).name for s in sources)
+    _check_sources(sources)
+    with warnings.catch_warnings():
+        # PySpark warns of pandas 3 on every conversion; what travels here is Arrow
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        return _compare(sources, by, settings, key, label,
+                        spark if spark is not None else spark_session(master), name)
+
+
+def _compare(sources: Sequence[str | Path], by: str, settings: Settings, key: str,
+             label: str | None, session: Any, name: str) -> SparkComparison:
+    """:func:`compare_on_spark` on a running session."""
+    from rpa_scout.compare import combine, organisation_order  # noqa: PLC0415
+    from rpa_scout.labels import labels_from_counts  # noqa: PLC0415
+
+    frame = _read(session, sources, name)
+    header = [c for c in frame.columns if c not in (_FILE, _ROW)]
+    plan = _plan(frame, header, by, label, settings, name)
+    task = _task(plan, settings, key)
+    try:
+        results = frame.groupBy(plan.by_source).applyInArrow(task, "payload binary").collect()
+    except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise EngineError(f"the Spark job failed ({first}); Spark's log: {spark_log()}") from None
+    parts = [pickle.loads(bytes(row["payload"])) for row in results]
+    for part in parts:
+        if "error" in part:  # what a task could not analyse, as the local engine says it
+            raise part["error"]
+    named = {part["name"]: part for part in parts if part["name"] is not None}
+    empty = [part["nothing_kept"] for part in parts if "nothing_kept" in part]
+    if empty and not named and not any(part["no_value"] for part in parts):
+        raise empty[0]
+    if len(named) < sum(part["name"] is not None for part in parts):
+        raise ConfigError(f"--by column {by!r}: two of its values read as one organisation's name; "
+                          "clean the column first")
+    values = [part["value"] for part in named.values()]
+    numeric = bool(values) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                                   for v in values)
+    order = [str(v) for v in organisation_order(values, by, numeric=numeric)]
+    found = {org: (named[org]["table"], named[org]["ranking"]) for org in order}
+    labels = labels_from_counts(pd.concat([named[org]["labels"] for org in order], ignore_index=True)) \
+        if plan.label is not None else None
+    comparison = combine(found, settings=settings, labels=labels)
+    report = added_up([part["report"] for part in parts], name)
+    return SparkComparison(comparison, report, {org: named[org]["size"] for org in order},
+                           sum(part["no_value"] for part in parts))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every task needs to know of the pooled source, decided once on the driver."""
+
+    source: str
+    mapping: LogColumns
+    notes: tuple[str, ...]
+    event_id: str | None
+    by_source: str
+    by: str
+    label: str | None
+
+
+def _check_sources(sources: Sequence[str | Path]) -> None:
+    """Raise before starting Spark for a local source that is missing or not Parquet."""
+    if not sources:
+        raise ConfigError("--engine spark needs a LOG: Parquet files, folders or globs")
+    for source in map(str, sources):
+        if "://" in source:
+            continue
+        if not any(ch in source for ch in "*?[") and not Path(source).exists():
+            raise InputError(f"{source}: no such file; check the path")
+        name = Path(source).name
+        if Path(source).is_file() and not name.lower().endswith(".parquet"):
+            how = (f"convert it with rpa-scout convert {name} --out LOG.parquet"
+                   if name.lower().endswith((".xes", ".xes.gz")) else
+                   "save it as Parquet first (pandas: DataFrame.to_parquet), or leave out --engine spark")
+            raise InputError(f"{name}: --engine spark reads Parquet files; {how}")
+
+
+def _read(session: Any, sources: Sequence[str | Path], name: str) -> Any:
+    """The sources as one Spark DataFrame, with each row's file and position in it."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    try:
+        frame = session.read.parquet(*map(str, sources))
+        # pandas stores its index as a column of this name; pandas reads it back as the index
+        kept = [F.col(f"`{c}`") for c in frame.columns if not _PANDAS_INDEX.fullmatch(c)]
+        return frame.select(*kept, F.col("_metadata.file_path").alias(_FILE),
+                            F.col("_metadata.row_index").alias(_ROW))
+    except Exception as exc:  # AnalysisException and friends: not a class to import here
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError(f"{name}: Spark cannot read it as Parquet ({first})") from None
+
+
+def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: Settings,
+          name: str) -> _Plan:
+    """The column mapping (as :func:`rpa_scout.read_log` finds it), and the ``--by`` and
+    ``--label`` columns by their source and their log names."""
+    from rpa_scout.clean import rename_roles  # noqa: PLC0415
+    from rpa_scout.compare import MAX_ORGANISATIONS  # noqa: PLC0415
+    from rpa_scout.filters import resolve_column  # noqa: PLC0415
+    from rpa_scout.io.read import resolve_columns  # noqa: PLC0415
+
+    read = settings.read
+    explicit = {role: getattr(read, role) for role in
+                ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")}
+    mapping, notes, event_id = resolve_columns(
+        header, lambda column: frame.select(column).distinct().toPandas()[column],
+        read.preset, "parquet", name, explicit, read.event_id)
+    rename = {getattr(mapping, role): getattr(XES, role) for role in rename_roles(mapping)}
+    logged = pd.DataFrame(columns=[rename.get(c, c) for c in header])
+    found = resolve_column(logged, by, rename, "--by")
+    by_source = next((s for s, x in rename.items() if x == found), found)
+    shown = resolve_column(logged, label, rename, "--label") if label is not None else None
+    count = frame.select(by_source).distinct().count()
+    if count > MAX_ORGANISATIONS + 1:  # one more: the events without a value
+        raise ConfigError(f"--by column {by!r} has {count - 1:,} or more values; compare needs a "
+                          f"column of organisations (at most {MAX_ORGANISATIONS})")
+    return _Plan(name, mapping, notes, event_id, by_source, found, shown)
+
+
+def _task(plan: _Plan, settings: Settings, key: str) -> Any:
+    """The function each Spark task runs, typed as Spark tells a grouped Arrow map by."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    def task(table: Any) -> Any:
+        return _organisation_task(table, plan=plan, settings=settings, key=key)
+
+    task.__annotations__ = {"table": pa.Table, "return": pa.Table}
+    return task
+
+
+def _organisation_task(table: Any, *, plan: _Plan, settings: Settings, key: str) -> Any:
+    """One organisation's rows (an Arrow table) → one row holding its pickled results (or
+    the project's error that stopped it, for the driver to raise)."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    try:
+        out = _analysed(table, plan, settings, key)
+    except RpaScoutError as exc:
+        out = {"error": exc}
+    return pa.table({"payload": [pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)]})
+
+
+def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
+    """What one organisation's rows hold: its load report, figures, ranking and size."""
+    from rpa_scout.clean import standardise, with_lifecycle_counts  # noqa: PLC0415
+    from rpa_scout.compare import organisation_figures  # noqa: PLC0415
+    from rpa_scout.privacy import pseudonymise  # noqa: PLC0415
+
+    table = table.sort_by([(_FILE, "ascending"), (_ROW, "ascending")])
+    rows = table.column(_ROW).to_numpy() + 1
+    raw = table.drop_columns([_FILE, _ROW]).to_pandas()
+    read = settings.read
+    log, report = standardise(
+        raw, plan.mapping, source=plan.source, fmt="parquet", timestamp_format=read.timestamp_format,
+        timezone=read.timezone, notes=plan.notes, row_numbers=rows, drop_duplicates=read.drop_duplicates,
+        event_id=plan.event_id, epoch_clock=read.epoch_clock, categorical_roles=True)
+    del raw, table
+    report = with_lifecycle_counts(log, report)
+    if settings.filter.active:
+        from rpa_scout.filters import FilterReport, filter_log  # noqa: PLC0415
+        from rpa_scout.io.commands import source_names  # noqa: PLC0415
+
+        try:
+            log, kept = filter_log(log, settings=settings, aliases=source_names(report))
+        except NothingKeptError as exc:  # this organisation has none; another may have some
+            none = FilterReport(int(log[XES.case].nunique()), len(log))
+            return {"name": None, "value": None, "no_value": 0, "nothing_kept": exc,
+                    "report": replace(report, rejected_rows=None, filters=none)}
+        report = replace(report, filters=kept)
+    log = pseudonymise(log, key=key)
+    has_value = log[plan.by].notna().to_numpy()
+    out: dict[str, Any] = {"name": None, "value": None, "report": replace(report, rejected_rows=None),
+                           "no_value": int((~has_value).sum())}
+    if has_value.any():
+        log = log.loc[has_value].reset_index(drop=True)
+        value = log[plan.by].iloc[0]
+        value = value.item() if isinstance(value, np.generic) else value
+        figures, ranking = organisation_figures(str(value), log, settings)
+        out.update(name=str(value), value=value, table=figures, ranking=ranking,
+                   size=(int(log[XES.case].nunique()), len(log)))
+        if plan.label is not None:
+            from rpa_scout.labels import label_counts  # noqa: PLC0415
+
+            out["labels"] = label_counts(log, plan.label)
+    return out
+

@@ -1,0 +1,195 @@
+"""``compare --engine spark`` (issue 15, item 2): a pooled log's organisations analysed on
+Spark, one task each, give what the local engine gives on the same rows.
+
+Spark runs in local mode (PySpark from the ``dev`` extra, Java from the system: the set-up
+script installs Debian's ``default-jre-headless`` where it can); without either, the
+tests that need Spark skip with the reason. The errors that come before Spark starts are
+tested either way.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from rpa_scout import generate_log
+from rpa_scout.cli import main
+from rpa_scout.errors import EngineError
+from rpa_scout.io.compare_commands import compare_files
+from rpa_scout.io.write_log import write_log
+from rpa_scout.settings import FilterSettings, ReadSettings, Settings
+from tests.conftest import shared_log
+
+TOWNS = {"Aura": (), "Bruno": ("FEE", "PUBLISH"), "Cella": ("FEE", "PUBLISH", "ARCHIVE", "REGISTER")}
+BPIC15 = dict(case="tid", activity="conceptName", timestamp="dateFinished", resource="executingResource",
+              timezone="Europe/Amsterdam")
+
+
+def _spark_missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "PySpark is not installed (pip install -e '.[dev]')"
+    if shutil.which("java") is None:
+        return "Java is not installed (Debian: apt-get install default-jre-headless)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local Spark for the module: two worker threads."""
+    reason = _spark_missing()
+    if reason:
+        pytest.skip(reason)
+    from rpa_scout.io.spark import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def towns() -> pd.DataFrame:
+    """Three synthetic municipalities in one log, the municipality in ``kunta``."""
+    frames = []
+    for i, (name, automated) in enumerate(TOWNS.items()):
+        log = generate_log("rakennuslupa", 120, seed=50 + i, automated=automated).log
+        frames.append(log.assign(kunta=name, **{"case:concept:name": log["case:concept:name"].astype(str) + name}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def pooled(towns, tmp_path_factory):
+    return write_log(towns, tmp_path_factory.mktemp("spark") / "kunnat.parquet")
+
+
+def _same_frames(a: pd.DataFrame, b: pd.DataFrame, rtol: float) -> None:
+    """Equal tables; floats equal within ``rtol`` (sums in another order)."""
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=rtol, atol=0.0)
+
+
+def _same(spark_run, local_run, rtol: float = 1e-9) -> None:
+    a, b = spark_run.comparison, local_run.comparison
+    assert a.organisations == b.organisations
+    for name in ("table", "proven", "differs", "best_practice", "totals", "local"):
+        _same_frames(getattr(a, name), getattr(b, name), rtol)
+    assert a.notes == b.notes
+    for org in a.organisations:
+        _same_frames(a.rankings[org].candidates, b.rankings[org].candidates, rtol)
+    mine, theirs = spark_run.reports[0], local_run.reports[0]
+    assert (mine.rows_read, mine.rows_kept, dict(mine.rejected), dict(mine.lifecycle or {})) == (
+        theirs.rows_read, theirs.rows_kept, dict(theirs.rejected), dict(theirs.lifecycle or {}))
+
+
+def test_spark_gives_what_the_local_engine_gives(spark, pooled):
+    settings = Settings()
+    local = compare_files([pooled], settings, by="kunta", label="activity_en", key="k")
+    on_spark = compare_files([pooled], settings, by="kunta", label="activity_en", key="k", engine="spark")
+    _same(on_spark, local)
+    assert on_spark.lines == local.lines
+    assert on_spark.comparison.organisations == ("Aura", "Bruno", "Cella")
+    assert "label" in on_spark.comparison.table.columns
+
+
+def test_pooled_files_blanks_rejects_and_filters(spark, towns, tmp_path):
+    """Several files read as one log; events without a --by value, rows reading rejects,
+    and filters applied to each organisation by itself, all counted as the local engine
+    counts them."""
+    log = towns.copy()
+    log["kunta"] = log["kunta"].astype(object)
+    log.loc[:7, "kunta"] = None                               # in no organisation
+    log["time:timestamp"] = log["time:timestamp"].astype(str).astype(object)
+    log.loc[[20, 400], "time:timestamp"] = "not a time"       # rejected by reading
+    whole = tmp_path / "whole.parquet"
+    log.to_parquet(whole)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    cut = int(log.index[log["kunta"] == "Cella"][0])
+    log.iloc[:cut].to_parquet(folder / "part-1.parquet")
+    log.iloc[cut:].to_parquet(folder / "part-2.parquet")
+    for settings in (Settings(), Settings(filter=FilterSettings(where=("kunta!=Bruno",)))):
+        local = compare_files([whole], settings, by="kunta", key="k")
+        on_spark = compare_files([folder], settings, by="kunta", key="k", engine="spark")
+        _same(on_spark, local)
+        assert on_spark.reports[0].rows_rejected == 2
+        assert on_spark.lines[1:] == local.lines[1:]          # the first names the source
+    assert "8 events without a value in kunta are in no organisation" in " ".join(on_spark.lines)
+    assert "Bruno" not in on_spark.comparison.organisations
+    assert "filters kept" in on_spark.lines[0]
+
+
+def test_a_task_s_error_is_the_project_s_one_line_error(spark, pooled):
+    result = CliRunner().invoke(main, ["compare", str(pooled), "--by", "kunta", "--engine", "spark",
+                                       "--where", "väri=sininen", "--key", "k"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --where column 'väri' not found; the columns are")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_cli_prints_what_the_local_engine_prints(spark, pooled, tmp_path):
+    runs = {}
+    for engine in ("local", "spark"):
+        out = tmp_path / f"{engine}.csv"
+        result = CliRunner().invoke(main, ["compare", str(pooled), "--by", "kunta", "--engine", engine,
+                                           "--key", "k", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        runs[engine] = (result.output.replace(str(out), "OUT"), pd.read_csv(out))
+    assert runs["spark"][0] == runs["local"][0]
+    _same_frames(runs["spark"][1], runs["local"][1], 1e-9)
+
+
+@pytest.mark.slow
+def test_bpic15_five_municipalities_on_spark(spark):
+    """The real pooled log: five Dutch municipalities' building permits, 262,628 events."""
+    path = shared_log("bpic15/BPIC15_all5.parquet")
+    settings = Settings(read=ReadSettings(**BPIC15))
+    local = compare_files([path], settings, by="label", label="activityNameEN", key="k")
+    on_spark = compare_files([path], settings, by="label", label="activityNameEN", key="k", engine="spark")
+    _same(on_spark, local, rtol=1e-6)
+    assert on_spark.comparison.organisations == ("1", "2", "3", "4", "5")
+    assert on_spark.lines == local.lines
+
+
+def _error(args: list[str]) -> str:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_errors_before_spark_starts(pooled, tmp_path):
+    csv = write_log(pd.DataFrame({"case:concept:name": ["a"], "concept:name": ["X"],
+                                  "time:timestamp": pd.to_datetime(["2025-01-01"], utc=True)}),
+                    tmp_path / "loki.csv")
+    assert _error(["compare", str(pooled), "--engine", "spark"]) == (
+        "Error: --engine spark splits one pooled log into organisations: give its Parquet files "
+        "with --by COLUMN (and no --name)")
+    assert _error(["compare", str(csv), "--by", "kunta", "--engine", "spark"]) == (
+        "Error: loki.csv: --engine spark reads Parquet files; save it as Parquet first (pandas: "
+        "DataFrame.to_parquet), or leave out --engine spark")
+    assert _error(["compare", str(tmp_path / "ei.parquet"), "--by", "kunta", "--engine", "spark"]) == (
+        f"Error: {tmp_path / 'ei.parquet'}: no such file; check the path")
+    assert _error(["compare", str(pooled), "--by", "kunta", "--spark-master", "local[1]"]) == (
+        "Error: --spark-master names the cluster of --engine spark; add --engine spark")
+
+
+def test_without_pyspark_the_error_says_what_to_install(monkeypatch):
+    from rpa_scout.io.spark import spark_session
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(EngineError, match=r"needs PySpark: pip install 'rpa-scout\[spark\]'"):
+        spark_session()
+
+
+def test_organisation_names_and_order_follow_split_by():
+    """Numbers sort by value, text by its text, as :func:`rpa_scout.split_by` orders them."""
+    from rpa_scout.compare import organisation_order
+
+    assert organisation_order([10, 9, 100], "kunta", numeric=True) == [9, 10, 100]
+    assert organisation_order(["10", "9"], "kunta", numeric=False) == ["10", "9"]
