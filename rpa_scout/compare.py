@@ -45,8 +45,10 @@ MIN_TIMED = 10
 #: records a step faster (:attr:`rpa_scout.settings.ManualRules.quick_seconds`, 10 s); a
 #: shorter mean is an estimate of records logged with other work, not a practice.
 MIN_MINUTES = 10.0 / 60.0
-#: ``--by`` on a column with more values than this is not a column of organisations.
-MAX_ORGANISATIONS = 50
+#: ``--by`` on a column with more values than this is not a column of organisations (a
+#: case id, say). A national pool fits: Finland has 308 municipalities (2025) and 21
+#: wellbeing services counties.
+MAX_ORGANISATIONS = 400
 MANUAL_VERDICTS = ("manual", "mixed")
 AUTOMATED = "automated"
 BY_PEOPLE, BY_SYSTEM = "by people", "by the system"

@@ -19,6 +19,7 @@ from rpa_scout import (FilterSettings, ReadSettings, Settings, compare_logs, fil
                        read_log, split_by)
 from rpa_scout.cli import main
 from rpa_scout.compare import MIN_TIMED
+from rpa_scout.errors import ConfigError
 from rpa_scout.heatmap import MAX_ROWS, heatmap_svg
 from rpa_scout.io.compare_output import write_comparison
 from rpa_scout.io.write_log import write_log
@@ -244,3 +245,16 @@ def test_bpic15_two_municipalities_name_what_the_other_does_better():
     assert any("estimated from completion times only" in n for n in found.notes)
     assert MIN_TIMED == 10
     assert len(heatmap_svg(found).split("<g>")) - 1 <= MAX_ROWS * 2
+
+
+def test_a_national_pool_is_organisations_but_a_case_id_is_not():
+    """Finland's 308 municipalities can be compared; a column of 401 values is refused
+    before anything is analysed."""
+    from rpa_scout.compare import MAX_ORGANISATIONS, organisation_order
+
+    assert MAX_ORGANISATIONS >= 308
+    assert len(organisation_order(list(range(308)), "kunta", numeric=True)) == 308
+    log = pd.DataFrame({"case:concept:name": [f"c{i}" for i in range(401)], "concept:name": "X",
+                        "time:timestamp": pd.Timestamp("2025-01-01", tz="UTC"), "tid": range(401)})
+    with pytest.raises(ConfigError, match="has 401 values; compare needs a column of organisations"):
+        split_by(log, "tid")

@@ -179,7 +179,8 @@ def _compare(sources: Sequence[str | Path], by: str, settings: Settings, key: st
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise EngineError(f"the Spark job failed ({first}); Spark's log: {spark_log()}") from None
-    parts = [pickle.loads(bytes(row["payload"])) for row in results]
+    # in the groups' order, not the order the tasks finished in
+    parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
     for part in parts:
         if "error" in part:  # what a task could not analyse, as the local engine says it
             raise part["error"]
@@ -198,7 +199,8 @@ def _compare(sources: Sequence[str | Path], by: str, settings: Settings, key: st
     labels = labels_from_counts(pd.concat([named[org]["labels"] for org in order], ignore_index=True)) \
         if plan.label is not None else None
     comparison = combine(found, settings=settings, labels=labels)
-    report = added_up([part["report"] for part in parts], name)
+    report = added_up([named[org]["report"] for org in order]
+                      + [part["report"] for part in parts if part["name"] is None], name)
     return SparkComparison(comparison, report, {org: named[org]["size"] for org in order},
                            sum(part["no_value"] for part in parts))
 
@@ -291,10 +293,12 @@ def _organisation_task(table: Any, *, plan: _Plan, settings: Settings, key: str)
     the project's error that stopped it, for the driver to raise)."""
     import pyarrow as pa  # noqa: PLC0415
 
+    group = next((v for v in table.column(plan.by_source).to_pylist() if v is not None), None)
     try:
         out = _analysed(table, plan, settings, key)
     except RpaScoutError as exc:
         out = {"error": exc}
+    out["group"] = "" if group is None else str(group)  # the parts' order on the driver
     return pa.table({"payload": [pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)]})
 
 
