@@ -29,9 +29,10 @@ import pickle
 import re
 import sys
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -96,13 +97,24 @@ def spark_session(master: str | None = None) -> Any:
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.ui.showConsoleProgress", "false"))
     try:
-        session = _started(builder)
+        with _no_pandas_warning():
+            session = _started(builder)
     except Exception as exc:  # Py4J/Java start-up failures have no common class
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise EngineError(f"Spark did not start on {master} ({first}; Spark's log: {spark_log()}); "
                           f"it needs {_INSTALL}, or a cluster named with --spark-master") from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@contextmanager
+def _no_pandas_warning() -> Iterator[None]:
+    """PySpark warns of pandas 3 on starting and on every conversion; what travels between
+    Spark and rpa_scout is Arrow, converted by rpa_scout itself."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        yield
 
 
 def _started(builder: Any) -> Any:
@@ -156,10 +168,7 @@ def compare_on_spark(sources: Sequence[str | Path], by: str, settings: Settings,
     """
     name = ", ".join(Path(str(s)).name for s in sources)
     _check_sources(sources)
-    with warnings.catch_warnings():
-        # PySpark warns of pandas 3 on every conversion; what travels here is Arrow
-        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
-                                category=FutureWarning)
+    with _no_pandas_warning():
         return _compare(sources, by, settings, key, label,
                         spark if spark is not None else spark_session(master), name)
 
