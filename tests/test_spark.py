@@ -122,6 +122,19 @@ def test_pooled_files_blanks_rejects_and_filters(spark, towns, tmp_path):
     assert "filters kept" in on_spark.lines[0]
 
 
+def test_a_folder_partitioned_by_municipality_is_one_pooled_log(spark, pooled, tmp_path):
+    """How pooled data is usually stored: one folder per value (``kunta=Aura/…``), the
+    column in the folder names only."""
+    import pyarrow.parquet as pq
+
+    pq.write_to_dataset(pq.read_table(pooled), tmp_path / "kunnat", partition_cols=["kunta"])
+    assert len(list((tmp_path / "kunnat").glob("kunta=*/*.parquet"))) == 3
+    local = compare_files([pooled], Settings(), by="kunta", key="k")
+    on_spark = compare_files([tmp_path / "kunnat"], Settings(), by="kunta", key="k", engine="spark")
+    _same(on_spark, local)
+    assert on_spark.lines[1:] == local.lines[1:]
+
+
 def test_a_task_s_error_is_the_project_s_one_line_error(spark, pooled):
     result = CliRunner().invoke(main, ["compare", str(pooled), "--by", "kunta", "--engine", "spark",
                                        "--where", "väri=sininen", "--key", "k"])
