@@ -163,3 +163,26 @@ def test_a_wide_report_map_loses_its_rare_paths_before_its_steps(monkeypatch, pa
     assert out._svg_width(svg) <= out.MAX_MAP_POINTS
     assert drawn[0] == (14, graph.number_of_edges()) and drawn[1][1] == 13  # the chain's paths only
     assert note.startswith(f"The map shows the {steps_left} candidate steps and 0 steps next to them")
+
+
+def test_a_map_of_too_many_paths_is_thinned_before_dot_draws_it(monkeypatch):
+    """dot's layout of hundreds of paths takes seconds and is never narrow enough: such a
+    map goes to the paths filter undrawn, and the map shown is the one it would have been."""
+    import rpa_scout.io.rank_output as out
+
+    drawn = []
+
+    def fake_svg(graph, view="frequency", lang=None):
+        drawn.append(graph.number_of_edges())
+        return f'<svg viewBox="0 0 {25.0 * graph.number_of_edges()} 10"></svg>', ""
+
+    monkeypatch.setattr(out, "svg_of", fake_svg)
+    graph = _report_graph(30, 6)
+    assert graph.number_of_edges() > out.MAX_DRAWN_PATHS
+    svg, note = out.fitted_map(graph, "", Lang("en"))
+    assert drawn and max(drawn) <= out.MAX_DRAWN_PATHS
+    assert drawn[-1] == 31 and out._svg_width(svg) <= out.MAX_MAP_POINTS     # the chain's paths
+    assert note.startswith("The map shows the 30 candidate steps")
+    drawn.clear()
+    monkeypatch.setattr(out, "MAX_DRAWN_PATHS", 10_000)                      # drawn first: same map
+    assert out.fitted_map(graph, "", Lang("en"))[0] == svg and drawn[0] == graph.number_of_edges()

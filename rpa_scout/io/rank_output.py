@@ -118,6 +118,13 @@ def _svg_width(svg: str) -> float:
 MAP_PATH_SHARES = (80.0, 60.0, 40.0, 20.0, 0.0)
 
 
+#: A map of more paths than this is never narrow enough to read, so it is not drawn to
+#: find out: dot's layout of BPIC15's 300 paths takes 2–3 s (7,260 points wide). On the
+#: 17 logs of ``benchmarks/rank_identity.py`` the widest map that fitted had 55 paths
+#: (904 points) and every map of 100 paths or more was at least 3,205 points wide.
+MAX_DRAWN_PATHS = 120
+
+
 def fitted_map(graph: nx.DiGraph, map_note: str, lang: Lang) -> tuple[str | None, str]:
     """The report's map as SVG, made narrow enough to read, and its note.
 
@@ -126,23 +133,31 @@ def fitted_map(graph: nx.DiGraph, map_note: str, lang: Lang) -> tuple[str | None
     :func:`rpa_scout.graph.filter_graph` keeps them): a dense neighbourhood is wide for
     its paths, not its steps (BPIC15's 24 steps with 300 paths: 7,260 points wide, with
     the paths of 80 % of the transitions 971). Then it drops activities, a quarter at a
-    time.
+    time. A map of more than :data:`MAX_DRAWN_PATHS` paths counts as too wide undrawn.
     """
     from rpa_scout.graph import filter_graph
 
-    svg, note = svg_of(graph, lang=lang)
+    def draw(graph: nx.DiGraph) -> tuple[str | None, str, bool]:
+        """The SVG, its note, and whether the map is too wide (a map of more paths than
+        :data:`MAX_DRAWN_PATHS` is, without drawing it)."""
+        if graph.number_of_edges() > MAX_DRAWN_PATHS:
+            return None, "", True
+        svg, note = svg_of(graph, lang=lang)
+        return svg, note, svg is not None and _svg_width(svg) > MAX_MAP_POINTS
+
+    svg, note, wide = draw(graph)
     cut, whole = False, graph
     for share in MAP_PATH_SHARES:
-        if svg is None or _svg_width(svg) <= MAX_MAP_POINTS:
+        if not wide:
             break
         graph, cut = filter_graph(whole, paths=share), True  # each share of all the transitions
-        svg, note = svg_of(graph, lang=lang)
-    while svg is not None and _svg_width(svg) > MAX_MAP_POINTS:
+        svg, note, wide = draw(graph)
+    while wide:
         smaller = _without_least(graph)
         if smaller is None:
             break
         graph, cut = smaller, True
-        svg, note = svg_of(graph, lang=lang)
+        svg, note, wide = draw(graph)
     if cut:
         map_note = _map_note(graph, lang)
     return svg, " ".join(n for n in (map_note, note) if n)
