@@ -135,6 +135,21 @@ def test_a_folder_partitioned_by_municipality_is_one_pooled_log(spark, pooled, t
     assert on_spark.lines[1:] == local.lines[1:]
 
 
+def test_files_with_different_attributes_keep_every_column(spark, towns, tmp_path):
+    """Exports from several systems: a column one file lacks is empty for its rows, not
+    dropped for all (Spark would otherwise take one file's columns)."""
+    folder = tmp_path / "systems"
+    folder.mkdir()
+    aura, bruno = (towns[towns["kunta"] == name] for name in ("Aura", "Bruno"))
+    aura.drop(columns=["activity_en"]).to_parquet(folder / "aura.parquet")
+    bruno.assign(lisatieto="x").to_parquet(folder / "bruno.parquet")
+    found = compare_files([folder], Settings(), by="kunta", label="activity_en", key="k",
+                          engine="spark").comparison
+    named = found.table.set_index(["organisation", "activity"])["label"]
+    assert found.organisations == ("Aura", "Bruno")
+    assert (named["Aura"] != named["Aura"].index).all()       # named by Bruno's labels
+
+
 def test_a_task_s_error_is_the_project_s_one_line_error(spark, pooled):
     result = CliRunner().invoke(main, ["compare", str(pooled), "--by", "kunta", "--engine", "spark",
                                        "--where", "väri=sininen", "--key", "k"])

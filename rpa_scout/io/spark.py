@@ -249,7 +249,9 @@ def _read(session: Any, sources: Sequence[str | Path], name: str) -> Any:
     from pyspark.sql import functions as F  # noqa: N812, PLC0415
 
     try:
-        frame = session.read.parquet(*map(str, sources))
+        # files from several systems may differ in their attributes: every column of any
+        # file, empty in the files without it (Spark otherwise takes one file's columns)
+        frame = session.read.option("mergeSchema", "true").parquet(*map(str, sources))
         # pandas stores its index as a column of this name; pandas reads it back as the index
         kept = [F.col(f"`{c}`") for c in frame.columns if not _PANDAS_INDEX.fullmatch(c)]
         return frame.select(*kept, F.col("_metadata.file_path").alias(_FILE),
