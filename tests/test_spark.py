@@ -23,6 +23,7 @@ from rpa_scout.io.compare_commands import compare_files
 from rpa_scout.io.write_log import write_log
 from rpa_scout.settings import FilterSettings, ReadSettings, Settings
 from tests.conftest import shared_log
+from tests.test_compare import _error  # the one-line error of a command
 
 TOWNS = {"Aura": (), "Bruno": ("FEE", "PUBLISH"), "Cella": ("FEE", "PUBLISH", "ARCHIVE", "REGISTER")}
 BPIC15 = dict(case="tid", activity="conceptName", timestamp="dateFinished", resource="executingResource",
@@ -180,14 +181,6 @@ def test_bpic15_five_municipalities_on_spark(spark):
     _same(on_spark, local, rtol=1e-6)
     assert on_spark.comparison.organisations == ("1", "2", "3", "4", "5")
     assert on_spark.lines == local.lines
-
-
-def _error(args: list[str]) -> str:
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_errors_before_spark_starts(pooled, tmp_path):
