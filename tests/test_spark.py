@@ -214,3 +214,12 @@ def test_organisation_names_and_order_follow_split_by():
 
     assert organisation_order([10, 9, 100], "kunta", numeric=True) == [9, 10, 100]
     assert organisation_order(["10", "9"], "kunta", numeric=False) == ["10", "9"]
+
+
+def test_a_column_name_with_a_dot_is_a_column(spark, towns, tmp_path):
+    """Spark reads ``a.b`` as field ``b`` of a struct ``a``; an export's ``kunta.nimi`` is
+    one column."""
+    path = tmp_path / "pisteet.parquet"
+    towns.rename(columns={"kunta": "kunta.nimi"}).to_parquet(path)
+    found = compare_files([path], Settings(), by="kunta.nimi", key="k", engine="spark").comparison
+    assert found.organisations == ("Aura", "Bruno", "Cella")

@@ -60,6 +60,7 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
         ConfigError: ``by`` with several logs, one log without ``by``, names that do
             not match the logs, an unknown output format; and what reading, filtering,
             splitting or ranking an organisation raises.
+        EngineError: ``engine="spark"`` and Spark cannot run or its job fails.
 
     Example:
         >>> import json, tempfile
@@ -84,9 +85,7 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
     sources = [str(p) for p in paths]  # as given: a URL is no local path
     paths = [Path(p) for p in paths]
     lang = Lang(settings.present.lang)
-    fmt = _compare_checks(paths, by, names, fmt, out, heatmap, engine)
-    if spark_master is not None and engine != "spark":
-        raise ConfigError("--spark-master names the cluster of --engine spark; add --engine spark")
+    fmt = _compare_checks(paths, by, names, fmt, out, heatmap, engine, spark_master)
     if engine == "spark":
         from rpa_scout.io.spark import compare_on_spark
 
@@ -120,13 +119,16 @@ def _comparison_lines(comparison: "Comparison", top: int, lang: Lang, width: int
 
 
 def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt: str | None,
-                    out: Path | None, heatmap: Path | None, engine: str = "local") -> str | None:
+                    out: Path | None, heatmap: Path | None, engine: str = "local",
+                    spark_master: str | None = None) -> str | None:
     """The output format, after checking the logs, names and output files make sense."""
     from rpa_scout.io.formats import COMPARE_WRITE
     from rpa_scout.io.spark import ENGINES
 
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if spark_master is not None and engine != "spark":
+        raise ConfigError("--spark-master names the cluster of --engine spark; add --engine spark")
     if engine == "spark" and (by is None or names):
         raise ConfigError("--engine spark splits one pooled log into organisations: give its "
                           "Parquet files with --by COLUMN (and no --name)")

@@ -180,11 +180,12 @@ def _compare(sources: Sequence[str | Path], by: str, settings: Settings, key: st
     from rpa_scout.labels import labels_from_counts  # noqa: PLC0415
 
     frame = _read(session, sources, name)
-    header = [c for c in frame.columns if c not in (_FILE, _ROW)]
+    header = [_source_name(c) for c in frame.columns if c not in (_FILE, _ROW)]
     plan = _plan(frame, header, by, label, settings, name)
     task = _task(plan, settings, key)
     try:
-        results = frame.groupBy(plan.by_source).applyInArrow(task, "payload binary").collect()
+        results = (frame.groupBy(_col(_spark_name(plan.by_source))).applyInArrow(task, "payload binary")
+                   .collect())
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise EngineError(f"the Spark job failed ({first}); Spark's log: {spark_log()}") from None
@@ -253,12 +254,33 @@ def _read(session: Any, sources: Sequence[str | Path], name: str) -> Any:
         # file, empty in the files without it (Spark otherwise takes one file's columns)
         frame = session.read.option("mergeSchema", "true").parquet(*map(str, sources))
         # pandas stores its index as a column of this name; pandas reads it back as the index
-        kept = [F.col(f"`{c}`") for c in frame.columns if not _PANDAS_INDEX.fullmatch(c)]
+        kept = [_col(c).alias(_spark_name(c)) for c in frame.columns if not _PANDAS_INDEX.fullmatch(c)]
         return frame.select(*kept, F.col("_metadata.file_path").alias(_FILE),
                             F.col("_metadata.row_index").alias(_ROW))
     except Exception as exc:  # AnalysisException and friends: not a class to import here
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise InputError(f"{name}: Spark cannot read it as Parquet ({first})") from None
+
+
+def _col(name: str) -> Any:
+    """The Spark column of a source column, by its name as it is written (a dot in it is
+    no struct field)."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
+#: What a dot in a column name is called inside Spark: PySpark's grouped functions read
+#: a dotted name as a struct's field, whatever the quoting.
+_DOT = "\u2024"
+
+
+def _spark_name(name: str) -> str:
+    return name.replace(".", _DOT)
+
+
+def _source_name(name: str) -> str:
+    return name.replace(_DOT, ".")
 
 
 def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: Settings,
@@ -274,17 +296,18 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
     explicit = {role: getattr(read, role) for role in
                 ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")}
     mapping, notes, event_id = resolve_columns(
-        header, lambda column: frame.select(column).distinct().toPandas()[column],
+        header, lambda column: frame.select(_col(_spark_name(column))).distinct().toPandas().iloc[:, 0],
         read.preset, "parquet", name, explicit, read.event_id)
     rename = {getattr(mapping, role): getattr(XES, role) for role in rename_roles(mapping)}
     logged = pd.DataFrame(columns=[rename.get(c, c) for c in header])
     found = resolve_column(logged, by, rename, "--by")
     by_source = next((s for s, x in rename.items() if x == found), found)
     shown = resolve_column(logged, label, rename, "--label") if label is not None else None
-    count = frame.select(by_source).distinct().count()
-    if count > MAX_ORGANISATIONS + 1:  # one more: the events without a value
-        raise ConfigError(f"--by column {by!r} has {count - 1:,} or more values; compare needs a "
-                          f"column of organisations (at most {MAX_ORGANISATIONS})")
+    grouped = _col(_spark_name(by_source))
+    count = frame.select(grouped).where(grouped.isNotNull()).distinct().count()
+    if count > MAX_ORGANISATIONS:
+        raise ConfigError(f"--by column {by!r} has {count:,} values; compare needs a column of "
+                          f"organisations (at most {MAX_ORGANISATIONS})")
     return _Plan(name, mapping, notes, event_id, by_source, found, shown)
 
 
@@ -304,6 +327,7 @@ def _organisation_task(table: Any, *, plan: _Plan, settings: Settings, key: str)
     the project's error that stopped it, for the driver to raise)."""
     import pyarrow as pa  # noqa: PLC0415
 
+    table = table.rename_columns([_source_name(c) for c in table.column_names])
     group = next((v for v in table.column(plan.by_source).to_pylist() if v is not None), None)
     try:
         out = _analysed(table, plan, settings, key)
