@@ -223,3 +223,19 @@ def test_a_column_name_with_a_dot_is_a_column(spark, towns, tmp_path):
     towns.rename(columns={"kunta": "kunta.nimi"}).to_parquet(path)
     found = compare_files([path], Settings(), by="kunta.nimi", key="k", engine="spark").comparison
     assert found.organisations == ("Aura", "Bruno", "Cella")
+
+
+def test_the_user_s_own_session_and_its_settings(spark, towns, pooled):
+    """A notebook's session (Databricks, EMR) is used as it is: here one that passes plain
+    Arrow types, which the tasks then give back."""
+    from rpa_scout.io.spark import compare_on_spark
+
+    spark.conf.set("spark.sql.execution.arrow.useLargeVarTypes", "false")
+    try:
+        found = compare_on_spark([str(pooled)], "kunta", Settings(), key="k", spark=spark)
+    finally:
+        spark.conf.set("spark.sql.execution.arrow.useLargeVarTypes", "true")
+    local = compare_files([pooled], Settings(), by="kunta", key="k").comparison
+    _same_frames(found.comparison.table, local.table, 1e-9)
+    assert found.sizes == {name: (town["case:concept:name"].nunique(), len(town))
+                           for name, town in towns.groupby("kunta")}

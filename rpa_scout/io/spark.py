@@ -95,13 +95,14 @@ def spark_session(master: str | None = None) -> Any:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (SparkSession.builder.master(master).appName("rpa-scout")
                .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.ui.showConsoleProgress", "false"))
+               .config("spark.ui.showConsoleProgress", "false")
+               # an organisation's text column may pass Arrow's 2 GiB of a plain string array
+               .config("spark.sql.execution.arrow.useLargeVarTypes", "true"))
     try:
         with _no_pandas_warning():
             session = _started(builder)
     except Exception as exc:  # Py4J/Java start-up failures have no common class
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise EngineError(f"Spark did not start on {master} ({first}; Spark's log: {spark_log()}); "
+        raise EngineError(f"Spark did not start on {master} ({_reason(exc)}; Spark's log: {spark_log()}); "
                           f"it needs {_INSTALL}, or a cluster named with --spark-master") from None
     session.sparkContext.setLogLevel("ERROR")
     return session
@@ -129,6 +130,23 @@ def _started(builder: Any) -> Any:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def _reason(exc: BaseException) -> str:
+    r"""The line of a Spark or Py4J error that says what went wrong: the last line naming
+    an error or exception (a worker's traceback ends with it), else the first line.
+
+    Example:
+        >>> _reason(RuntimeError("An exception was thrown from the Python worker:\n"
+        ...                      "  File x.py\nValueError: no such thing"))
+        'ValueError: no such thing'
+    """
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    named = [line for line in lines if _ERROR_LINE.match(line)]
+    return (named[-1] if named else lines[0] if lines else type(exc).__name__)[:300]
+
+
+_ERROR_LINE = re.compile(r"^[\w.]*(Error|Exception)\b[^:]*:")
 
 
 def spark_log() -> Path:
@@ -182,13 +200,13 @@ def _compare(sources: Sequence[str | Path], by: str, settings: Settings, key: st
     frame = _read(session, sources, name)
     header = [_source_name(c) for c in frame.columns if c not in (_FILE, _ROW)]
     plan = _plan(frame, header, by, label, settings, name)
-    task = _task(plan, settings, key)
+    large = str(session.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")).lower() == "true"
+    task = _task(plan, settings, key, large)
     try:
         results = (frame.groupBy(_col(_spark_name(plan.by_source))).applyInArrow(task, "payload binary")
                    .collect())
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise EngineError(f"the Spark job failed ({first}); Spark's log: {spark_log()}") from None
+        raise EngineError(f"the Spark job failed ({_reason(exc)}); Spark's log: {spark_log()}") from None
     # in the groups' order, not the order the tasks finished in
     parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
     for part in parts:
@@ -258,8 +276,7 @@ def _read(session: Any, sources: Sequence[str | Path], name: str) -> Any:
         return frame.select(*kept, F.col("_metadata.file_path").alias(_FILE),
                             F.col("_metadata.row_index").alias(_ROW))
     except Exception as exc:  # AnalysisException and friends: not a class to import here
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise InputError(f"{name}: Spark cannot read it as Parquet ({first})") from None
+        raise InputError(f"{name}: Spark cannot read it as Parquet ({_reason(exc)})") from None
 
 
 def _col(name: str) -> Any:
@@ -311,18 +328,20 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
     return _Plan(name, mapping, notes, event_id, by_source, found, shown)
 
 
-def _task(plan: _Plan, settings: Settings, key: str) -> Any:
-    """The function each Spark task runs, typed as Spark tells a grouped Arrow map by."""
+def _task(plan: _Plan, settings: Settings, key: str, large: bool) -> Any:
+    """The function each Spark task runs, typed as Spark tells a grouped Arrow map by
+    (``large``: the session passes large Arrow types, and wants them back)."""
     import pyarrow as pa  # noqa: PLC0415
 
     def task(table: Any) -> Any:
-        return _organisation_task(table, plan=plan, settings=settings, key=key)
+        return _organisation_task(table, plan=plan, settings=settings, key=key, large=large)
 
     task.__annotations__ = {"table": pa.Table, "return": pa.Table}
     return task
 
 
-def _organisation_task(table: Any, *, plan: _Plan, settings: Settings, key: str) -> Any:
+def _organisation_task(table: Any, *, plan: _Plan, settings: Settings, key: str,
+                       large: bool = False) -> Any:
     """One organisation's rows (an Arrow table) → one row holding its pickled results (or
     the project's error that stopped it, for the driver to raise)."""
     import pyarrow as pa  # noqa: PLC0415
@@ -334,7 +353,8 @@ def _organisation_task(table: Any, *, plan: _Plan, settings: Settings, key: str)
     except RpaScoutError as exc:
         out = {"error": exc}
     out["group"] = "" if group is None else str(group)  # the parts' order on the driver
-    return pa.table({"payload": [pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)]})
+    payload = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+    return pa.table({"payload": pa.array([payload], pa.large_binary() if large else pa.binary())})
 
 
 def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
