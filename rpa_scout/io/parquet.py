@@ -37,18 +37,36 @@ def repeating_text_columns(path: Path) -> list[str]:
     """The text columns of a Parquet file whose first :data:`SAMPLE_ROWS` rows hold at
     most half as many distinct values as rows (the rule by which
     :func:`rpa_scout.clean.standardise` keeps an attribute as categories)."""
-    import pyarrow as pa  # noqa: PLC0415 - heavy import only when needed
-    import pyarrow.compute as pc  # noqa: PLC0415
-    import pyarrow.parquet as pq  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415 - heavy import only when needed
 
     file = pq.ParquetFile(path)
-    text = [f.name for f in file.schema_arrow
-            if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    text = _text_columns(file.schema_arrow)
     if not text or file.metadata.num_rows == 0 or len(set(text)) < len(text):
         return []
-    batch = next(file.iter_batches(batch_size=SAMPLE_ROWS, columns=text))
+    return repeating(next(file.iter_batches(batch_size=SAMPLE_ROWS, columns=text)))
+
+
+def repeating(table) -> list[str]:
+    """The text columns of an Arrow table or batch that repeat their values: at most half
+    as many distinct values as rows in their first :data:`SAMPLE_ROWS` rows.
+
+    Example:
+        >>> import pyarrow as pa
+        >>> repeating(pa.table({"kind": ["a", "b", "a", "a"], "id": ["1", "2", "3", "4"]}))
+        ['kind']
+    """
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    text = _text_columns(table.schema)
+    sample = table.select(text).slice(0, SAMPLE_ROWS)
     # a column without a value in its first rows stays text: read as a dictionary, an
     # all-missing column would get categories of no type (object) where text gets str
-    return [name for name, column in zip(text, batch.columns, strict=True)
-            if column.null_count < batch.num_rows
-            and 2 * pc.count_distinct(column, mode="all").as_py() <= batch.num_rows]
+    return [name for name, column in zip(text, sample.columns, strict=True)
+            if column.null_count < sample.num_rows
+            and 2 * pc.count_distinct(column, mode="all").as_py() <= sample.num_rows]
+
+
+def _text_columns(schema) -> list[str]:
+    import pyarrow as pa  # noqa: PLC0415
+
+    return [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]

@@ -357,6 +357,17 @@ def _organisation_task(table: Any, *, plan: _Plan, settings: Settings, key: str,
     return pa.table({"payload": pa.array([payload], pa.large_binary() if large else pa.binary())})
 
 
+def _frame(table: Any) -> pd.DataFrame:
+    """An organisation's rows as the Parquet reader gives them: text that repeats its
+    values as categories (:func:`rpa_scout.io.parquet.read_parquet_frame`)."""
+    from rpa_scout.io.parquet import repeating  # noqa: PLC0415
+
+    for name in repeating(table):
+        table = table.set_column(table.schema.get_field_index(name), name,
+                                 table.column(name).dictionary_encode())
+    return table.to_pandas()
+
+
 def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
     """What one organisation's rows hold: its load report, figures, ranking and size."""
     from rpa_scout.clean import standardise, with_lifecycle_counts  # noqa: PLC0415
@@ -365,7 +376,7 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
 
     table = table.sort_by([(_FILE, "ascending"), (_ROW, "ascending")])
     rows = table.column(_ROW).to_numpy() + 1
-    raw = table.drop_columns([_FILE, _ROW]).to_pandas()
+    raw = _frame(table.drop_columns([_FILE, _ROW]))
     read = settings.read
     log, report = standardise(
         raw, plan.mapping, source=plan.source, fmt="parquet", timestamp_format=read.timestamp_format,
