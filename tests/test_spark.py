@@ -93,6 +93,11 @@ def test_spark_gives_what_the_local_engine_gives(spark, pooled):
     _same(on_spark, local)
     assert on_spark.lines == local.lines
     assert on_spark.comparison.organisations == ("Aura", "Bruno", "Cella")
+    for org, ranking in on_spark.comparison.rankings.items():   # no per-event data comes back
+        theirs = local.comparison.rankings[org].handling
+        assert ranking.handling.instances.empty and len(theirs.instances) > 0
+        assert list(ranking.handling.instances.columns) == list(theirs.instances.columns)
+        _same_frames(ranking.handling.activities, theirs.activities, 1e-9)
     assert "label" in on_spark.comparison.table.columns
 
 

@@ -61,7 +61,10 @@ class SparkComparison:
     """What comparing on Spark found.
 
     Attributes:
-        comparison: the :class:`rpa_scout.compare.Comparison`.
+        comparison: the :class:`rpa_scout.compare.Comparison`; each organisation's
+            ranking comes without its per-instance handling times
+            (``rankings[name].handling.instances`` has its columns and no rows): they
+            are per event, and only per-activity figures travel to the driver.
         report: the load report of the pooled source, counts added up over the
             organisations (and the events without a ``--by`` value).
         sizes: organisation → (cases, events), in the organisations' order.
@@ -404,7 +407,9 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
         value = log[plan.by].iloc[0]
         value = value.item() if isinstance(value, np.generic) else value
         figures, ranking = organisation_figures(str(value), log, settings)
-        out.update(name=str(value), value=value, table=figures, ranking=ranking,
+        # the per-instance handling times are per event: they stay where the events are
+        handling = replace(ranking.handling, instances=ranking.handling.instances.iloc[:0])
+        out.update(name=str(value), value=value, table=figures, ranking=replace(ranking, handling=handling),
                    size=(int(log[XES.case].nunique()), len(log)))
         if plan.label is not None:
             from rpa_scout.labels import label_counts  # noqa: PLC0415
