@@ -244,3 +244,20 @@ def test_the_user_s_own_session_and_its_settings(spark, towns, pooled):
     _same_frames(found.comparison.table, local.table, 1e-9)
     assert found.sizes == {name: (town["case:concept:name"].nunique(), len(town))
                            for name, town in towns.groupby("kunta")}
+
+
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+def test_a_spark_dataframe_is_a_pooled_log_too(spark, towns, pooled):
+    """A notebook's table (``spark.table(...)``, a Delta table) goes in as it is: read from
+    files, its rows keep their files' order; made in memory, its partitions' order."""
+    from rpa_scout.io.spark import compare_on_spark
+
+    local = compare_files([pooled], Settings(), by="kunta", key="k").comparison
+    from_files = compare_on_spark(spark.read.parquet(str(pooled)), "kunta", Settings(), key="k")
+    _same_frames(from_files.comparison.table, local.table, 1e-9)
+    assert from_files.report.source == "Spark DataFrame"
+    frame = towns.assign(**{"time:timestamp": towns["time:timestamp"].dt.tz_convert("UTC")})
+    in_memory = compare_on_spark(spark.createDataFrame(frame), "kunta", Settings(), key="k")
+    assert in_memory.comparison.organisations == local.organisations
+    assert in_memory.report.rows_kept == len(towns)
+    _same_frames(in_memory.comparison.table, local.table, 1e-9)   # no ties here to reorder

@@ -159,15 +159,18 @@ def spark_log() -> Path:
     return Path(tempfile.gettempdir()) / f"rpa-scout-spark-{os.getuid()}.log"
 
 
-def compare_on_spark(sources: Sequence[str | Path], by: str, settings: Settings, *, key: str,
+def compare_on_spark(sources: Sequence[str | Path] | Any, by: str, settings: Settings, *, key: str,
                      label: str | None = None, spark: Any = None,
                      master: str | None = None) -> SparkComparison:
     """Compare the organisations of a pooled Parquet log on Spark, one task each.
 
     Args:
         sources: Parquet files, folders or globs, local or on the cluster's storage
-            (``s3a://bucket/process/*.parquet``, ``abfss://...``, ``hdfs://...``); read as
-            one table.
+            (``s3a://bucket/process/*.parquet``, ``abfss://...``, ``hdfs://...``), read as
+            one table; or a Spark DataFrame of the raw export (``spark.table("luvat")``,
+            a Delta table), its session used. A DataFrame read from files keeps their
+            order as Parquet files do; another keeps ties (events of a case at the same
+            instant) in its partitions' order, and its rows are numbered by Spark's ids.
         by: the column naming the organisation (a source column, or the XES name reading
             gives it).
         settings: every organisation is read, filtered and analysed with these.
@@ -187,14 +190,22 @@ def compare_on_spark(sources: Sequence[str | Path], by: str, settings: Settings,
             ranked (named).
         EngineError: Spark cannot run.
     """
-    name = ", ".join(Path(str(s)).name for s in sources)
-    _check_sources(sources)
+    if _is_frame(sources):
+        spark, name = sources.sparkSession, "Spark DataFrame"
+    else:
+        name = ", ".join(Path(str(s)).name for s in sources)
+        _check_sources(sources)
     with _no_pandas_warning():
         return _compare(sources, by, settings, key, label,
                         spark if spark is not None else spark_session(master), name)
 
 
-def _compare(sources: Sequence[str | Path], by: str, settings: Settings, key: str,
+def _is_frame(sources: Any) -> bool:
+    """Whether ``sources`` is a Spark DataFrame (classic or Spark Connect)."""
+    return hasattr(sources, "sparkSession") and hasattr(sources, "groupBy")
+
+
+def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, key: str,
              label: str | None, session: Any, name: str) -> SparkComparison:
     """:func:`compare_on_spark` on a running session."""
     from rpa_scout.compare import combine, organisation_order  # noqa: PLC0415
@@ -266,20 +277,32 @@ def _check_sources(sources: Sequence[str | Path]) -> None:
             raise InputError(f"{name}: --engine spark reads Parquet files; {how}")
 
 
-def _read(session: Any, sources: Sequence[str | Path], name: str) -> Any:
+def _read(session: Any, sources: Sequence[str | Path] | Any, name: str) -> Any:
     """The sources as one Spark DataFrame, with each row's file and position in it."""
-    from pyspark.sql import functions as F  # noqa: N812, PLC0415
-
     try:
         # files from several systems may differ in their attributes: every column of any
         # file, empty in the files without it (Spark otherwise takes one file's columns)
-        frame = session.read.option("mergeSchema", "true").parquet(*map(str, sources))
-        # pandas stores its index as a column of this name; pandas reads it back as the index
-        kept = [_col(c).alias(_spark_name(c)) for c in frame.columns if not _PANDAS_INDEX.fullmatch(c)]
-        return frame.select(*kept, F.col("_metadata.file_path").alias(_FILE),
-                            F.col("_metadata.row_index").alias(_ROW))
+        frame = sources if _is_frame(sources) else \
+            session.read.option("mergeSchema", "true").parquet(*map(str, sources))
+        return _ordered(frame, name)
+    except RpaScoutError:
+        raise
     except Exception as exc:  # AnalysisException and friends: not a class to import here
         raise InputError(f"{name}: Spark cannot read it as Parquet ({_reason(exc)})") from None
+
+
+def _ordered(frame: Any, name: str) -> Any:
+    """``frame`` with each row's file and position in it (Spark's row ids, where the
+    rows come from no file), columns with dots renamed (:func:`_spark_name`)."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    # pandas stores its index as a column of this name; pandas reads it back as the index
+    kept = [_col(c).alias(_spark_name(c)) for c in frame.columns if not _PANDAS_INDEX.fullmatch(c)]
+    try:
+        return frame.select(*kept, F.col("_metadata.file_path").alias(_FILE),
+                            F.col("_metadata.row_index").alias(_ROW))
+    except Exception:  # no file behind the rows: a DataFrame made in memory, a view
+        return frame.select(*kept, F.lit(name).alias(_FILE), F.monotonically_increasing_id().alias(_ROW))
 
 
 def _col(name: str) -> Any:
