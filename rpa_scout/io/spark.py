@@ -208,9 +208,6 @@ def _is_frame(sources: Any) -> bool:
 def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, key: str,
              label: str | None, session: Any, name: str) -> SparkComparison:
     """:func:`compare_on_spark` on a running session."""
-    from rpa_scout.compare import combine, organisation_order  # noqa: PLC0415
-    from rpa_scout.labels import labels_from_counts  # noqa: PLC0415
-
     frame = _read(session, sources, name)
     header = [_source_name(c) for c in frame.columns if c not in (_FILE, _ROW)]
     plan = _plan(frame, header, by, label, settings, name)
@@ -223,6 +220,16 @@ def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, k
         raise EngineError(f"the Spark job failed ({_reason(exc)}); Spark's log: {spark_log()}") from None
     # in the groups' order, not the order the tasks finished in
     parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
+    return _gathered(parts, by, plan.label is not None, settings, name)
+
+
+def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Settings,
+              name: str) -> SparkComparison:
+    """The tasks' results as one comparison: the first error raised, the organisations in
+    :func:`rpa_scout.split_by`'s order, labels and load reports added up."""
+    from rpa_scout.compare import combine, organisation_order  # noqa: PLC0415
+    from rpa_scout.labels import labels_from_counts  # noqa: PLC0415
+
     for part in parts:
         if "error" in part:  # what a task could not analyse, as the local engine says it
             raise part["error"]
@@ -239,7 +246,7 @@ def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, k
     order = [str(v) for v in organisation_order(values, by, numeric=numeric)]
     found = {org: (named[org]["table"], named[org]["ranking"]) for org in order}
     labels = labels_from_counts(pd.concat([named[org]["labels"] for org in order], ignore_index=True)) \
-        if plan.label is not None else None
+        if labelled else None
     comparison = combine(found, settings=settings, labels=labels)
     report = added_up([named[org]["report"] for org in order]
                       + [part["report"] for part in parts if part["name"] is None], name)
