@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -121,7 +121,7 @@ def compare_lines(comparison: Comparison, top: int = 10, *, lang: Lang | None = 
     lang = lang or english()
     c = comparison
     compared = c.table.loc[c.table["compared"], "activity"].nunique()
-    head = lang.t("compare.head", count=len(c.organisations), names=", ".join(c.organisations),
+    head = lang.t("compare.head", count=len(c.organisations), names=named(c.organisations, lang),
                   compared=compared, local=c.local["activity"].nunique())
     lines = [*_fit(head, width), ""]
     lines += _proven_lines(c, top, lang, width) + [""] + _differs_lines(c, top, lang, width) + [""]
@@ -136,15 +136,45 @@ def _proven_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> lis
     lines = _fit(lang.t("compare.proven", steps=_steps(len(steps), lang)), width)
     for activity in steps[:top]:
         rows = c.proven[c.proven["activity"] == activity]
-        part = lambda role: ", ".join(  # noqa: E731
-            lang.t("compare.per_year", organisation=r.organisation, volume=r.volume_per_year)
-            for r in rows[rows["role"] == role].itertuples())
-        text = lang.t("compare.proven_line", name=_shown(rows.iloc[0]), people=part(BY_PEOPLE),
-                      system=part(BY_SYSTEM))
+        text = lang.t("compare.proven_line", name=_shown(rows.iloc[0]),
+                      people=_per_year(rows[rows["role"] == BY_PEOPLE], lang),
+                      system=_per_year(rows[rows["role"] == BY_SYSTEM], lang))
         lines += _fit(text, width, "    ", "  ")
     if len(steps) > top:
         lines.append("  " + lang.t("compare.more_top", count=len(steps) - top))
     return lines
+
+
+#: Organisations the terminal names in one list (the head, a proven step's sides, the
+#: best practice); a national pool of hundreds is summed up after these, and every
+#: organisation is in the files (``--out``).
+MAX_NAMED = 12
+
+
+def named(names: Sequence[str], lang: Lang) -> str:
+    """The organisations' names, the first :data:`MAX_NAMED` of them and how many more.
+
+    Example:
+        >>> named(["Aura", "Bruno"], english())
+        'Aura, Bruno'
+        >>> named([f"kunta-{i}" for i in range(14)], english())[-30:]
+        'kunta-10, kunta-11, and 2 more'
+    """
+    shown = ", ".join(names[:MAX_NAMED])
+    if len(names) <= MAX_NAMED:
+        return shown
+    return f"{shown}, {lang.t('compare.and_more', count=len(names) - MAX_NAMED)}"
+
+
+def _per_year(rows: pd.DataFrame, lang: Lang) -> str:
+    """One side of a proven step: each organisation and its volume a year, the first
+    :data:`MAX_NAMED`, then how many more and their volume."""
+    parts = [lang.t("compare.per_year", organisation=r.organisation, volume=r.volume_per_year)
+             for r in rows.head(MAX_NAMED).itertuples()]
+    if len(rows) > MAX_NAMED:
+        rest = rows.iloc[MAX_NAMED:]
+        parts.append(lang.t("compare.and_more_per_year", count=len(rest), volume=rest["volume_per_year"].sum()))
+    return ", ".join(parts)
 
 
 def _differs_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
@@ -163,7 +193,10 @@ def _differs_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> li
 def _best_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
     lines = _fit(lang.t("compare.best"), width)
     best = c.best_practice
-    for t in c.totals.itertuples():
+    shown = c.totals  # many organisations: those with the most to save, in their order
+    if len(shown) > MAX_NAMED:
+        shown = shown.loc[sorted(shown.sort_values("hours", ascending=False, kind="stable").index[:MAX_NAMED])]
+    for t in shown.itertuples():
         steps = best[best["organisation"] == t.organisation] if not best.empty else best
         text = lang.t("compare.best_org", organisation=t.organisation, hours=t.hours, low=t.hours_low,
                       high=t.hours_high, steps=_steps(len(steps), lang), automate=t.steps_automate,
@@ -174,6 +207,10 @@ def _best_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[
             lines += _fit(f"{_shown(r)}: {_saving(r, lang)}", width, " " * len(first), first)
         if len(steps) > top:
             lines.append("    " + lang.t("compare.more", count=len(steps) - top))
+    if len(shown) < len(c.totals):
+        rest = c.totals.drop(index=shown.index)[["hours", "hours_low", "hours_high"]].sum()
+        lines += _fit(lang.t("compare.best_more", count=len(c.totals) - len(shown), hours=rest["hours"],
+                             low=rest["hours_low"], high=rest["hours_high"]), width, "    ", "  ")
     total = c.totals[["hours", "hours_low", "hours_high"]].sum()
     text = lang.t("compare.best_total", hours=total["hours"], low=total["hours_low"], high=total["hours_high"])
     return lines + _fit(text, width, "    ", "  ")

@@ -258,3 +258,27 @@ def test_a_national_pool_is_organisations_but_a_case_id_is_not():
                         "time:timestamp": pd.Timestamp("2025-01-01", tz="UTC"), "tid": range(401)})
     with pytest.raises(ConfigError, match="has 401 values; compare needs a column of organisations"):
         split_by(log, "tid")
+
+
+def test_a_pool_of_many_organisations_is_summed_up_in_the_terminal():
+    """Hundreds of municipalities would fill the terminal: every list names the first 12
+    and sums up the rest; what the rest would save adds up to the total."""
+    from rpa_scout.compare_report import MAX_NAMED, compare_lines
+
+    logs = {f"kunta-{i:02d}": generate_log("rakennuslupa", 25, seed=300 + i,
+                                           automated=("FEE",) if i % 2 else ()).log
+            for i in range(MAX_NAMED + 3)}
+    found = compare_logs(logs)
+    text = " ".join(" ".join(compare_lines(found, top=50)).split())
+    assert "kunta-11, and 3 more): " in text and "kunta-12" not in text.split("):")[0]
+    sides = found.proven.groupby(["activity", "role"], sort=False)
+    crowded = [(rows, len(rows) - MAX_NAMED) for _, rows in sides if len(rows) > MAX_NAMED]
+    assert crowded                                          # a step most of them automated
+    for rows, more in crowded:
+        volume = rows["volume_per_year"].iloc[MAX_NAMED:].sum()
+        assert f"and {more} more ({volume:,.0f} a year)" in text
+    shown = found.totals.sort_values("hours", ascending=False, kind="stable").head(MAX_NAMED)
+    rest = found.totals.drop(index=shown.index)["hours"].sum()
+    assert f"... and 3 more organisations: {rest:,.0f} (" in text
+    assert sum(f"{name}: " in text for name in logs) >= MAX_NAMED
+    assert all(f"{name}: {hours:,.0f} (" in text for name, hours in zip(shown["organisation"], shown["hours"]))

@@ -501,6 +501,9 @@ MESSAGES: dict[str, str] = {
     "compare.per_year": "{organisation} ({volume:n0} a year)",
     "compare.more_top": "... and {count:n0} more (--top, or --out for all)",
     "compare.more": "... and {count:n0} more",
+    "compare.and_more": 'and {count:n0} more',
+    "compare.and_more_per_year": 'and {count:n0} more ({volume:n0} a year)',
+    "compare.best_more": '... and {count:n0} more organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr (--out for every organisation)',
     "compare.differs": ("Handling time differs most (minutes per execution, from {timed:n0} or more timed "
                         "executions)"),
     "compare.differs_none": "no step is done by hand, with enough timed executions, in two organisations",

@@ -486,6 +486,9 @@ MESSAGES: dict[str, str] = {
     "compare.per_year": "{organisation} ({volume:n0} vuodessa)",
     "compare.more_top": "... ja {count:n0} muuta (--top, tai --out kaikille)",
     "compare.more": "... ja {count:n0} muuta",
+    "compare.and_more": 'ja {count:n0} muuta',
+    "compare.and_more_per_year": 'ja {count:n0} muuta ({volume:n0} vuodessa)',
+    "compare.best_more": '... ja {count:n0} muuta organisaatiota: {hours:n0} ({low:n0}–{high:n0}) h/v (--out kaikille organisaatioille)',
     "compare.differs": ("Käsittelyaika eroaa eniten (minuuttia suoritusta kohden, vähintään {timed:n0} "
                         "kellonajallisesta suorituksesta)"),
     "compare.differs_none": ("yhtäkään vaihetta ei tehdä käsin kahdessa organisaatiossa riittävän monella "

@@ -483,6 +483,9 @@ MESSAGES: dict[str, str] = {
     "compare.per_year": "{organisation} ({volume:n0} om året)",
     "compare.more_top": "... och {count:n0} till (--top, eller --out för alla)",
     "compare.more": "... och {count:n0} till",
+    "compare.and_more": 'och {count:n0} till',
+    "compare.and_more_per_year": 'och {count:n0} till ({volume:n0} om året)',
+    "compare.best_more": '... och {count:n0} organisationer till: {hours:n0} ({low:n0}–{high:n0}) h/år (--out för alla organisationer)',
     "compare.differs": ("Handläggningstiden skiljer sig mest (minuter per utförande, från {timed:n0} eller fler "
                         "utföranden med klockslag)"),
     "compare.differs_none": ("inget steg görs för hand, med tillräckligt många utföranden med klockslag, i två "
