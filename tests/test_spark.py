@@ -261,3 +261,17 @@ def test_a_spark_dataframe_is_a_pooled_log_too(spark, towns, pooled):
     assert in_memory.comparison.organisations == local.organisations
     assert in_memory.report.rows_kept == len(towns)
     _same_frames(in_memory.comparison.table, local.table, 1e-9)   # no ties here to reorder
+
+
+def test_a_file_spark_cannot_read_is_named_in_one_line(spark, pooled, tmp_path):
+    folder = tmp_path / "sekaisin"
+    folder.mkdir()
+    (folder / "a.parquet").write_bytes(pooled.read_bytes())
+    (folder / "b.parquet").write_text("tunnus;vaihe\n1;Kirjaus\n", encoding="utf-8")   # CSV, misnamed
+    empty = tmp_path / "tyhja"
+    empty.mkdir()
+    for source, names in ((folder, "b.parquet"), (empty, "Unable to infer schema")):
+        result = CliRunner().invoke(main, ["compare", str(source), "--by", "kunta", "--engine", "spark"])
+        assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+        assert result.stderr.startswith(f"Error: {source.name}: Spark cannot read it as Parquet (")
+        assert names in result.stderr

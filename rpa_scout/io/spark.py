@@ -136,19 +136,29 @@ def _started(builder: Any) -> Any:
 
 
 def _reason(exc: BaseException) -> str:
-    r"""The line of a Spark or Py4J error that says what went wrong: the last line naming
-    an error or exception (a worker's traceback ends with it), else the first line.
+    r"""The line of a Spark or Py4J error that says what went wrong: the first that names
+    Spark's error class (``[FAILED_READ_FILE...] ...``), else the last naming an error or
+    exception (a Python worker's traceback ends with it), else the first line.
 
     Example:
         >>> _reason(RuntimeError("An exception was thrown from the Python worker:\n"
         ...                      "  File x.py\nValueError: no such thing"))
         'ValueError: no such thing'
+        >>> _reason(RuntimeError("An error occurred while calling o33.parquet.\n"
+        ...                      ": org.apache.spark.SparkException: [FAILED_READ_FILE] x.parquet\n"
+        ...                      "\tat org.apache.spark.sql.errors.Q(Q.scala:1)"))
+        'org.apache.spark.SparkException: [FAILED_READ_FILE] x.parquet'
     """
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    lines = [_LEAD.sub("", line.strip()) for line in str(exc).splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("at ")]
+    classed = [line for line in lines if _ERROR_CLASS.search(line)]
     named = [line for line in lines if _ERROR_LINE.match(line)]
-    return (named[-1] if named else lines[0] if lines else type(exc).__name__)[:300]
+    return (classed[0] if classed else named[-1] if named else lines[0] if lines
+            else type(exc).__name__)[:300]
 
 
+_LEAD = re.compile(r"^(:\s*|Caused by:\s*)+")
+_ERROR_CLASS = re.compile(r"\[[A-Z][A-Z_.]+\]")
 _ERROR_LINE = re.compile(r"^[\w.]*(Error|Exception)\b[^:]*:")
 
 
