@@ -487,7 +487,8 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
              / np.maximum(np.bincount(a, minlength=len(a_names)), 1))
     del c, r, a, t, idx, order, joined, cluster, keep  # m holds what is needed of them
     rank = np.where(worked[m["i"].to_numpy()], -1.0, share[m["a"].to_numpy()])
-    m = m.assign(share=share[m["a"].to_numpy()], rank=rank).sort_values(["cl", "t", "i"], kind="stable")
+    # already in (cluster, time, row) order: the lexsort is stable and idx ascending
+    m = m.assign(share=share[m["a"].to_numpy()], rank=rank)
     low = m.groupby("cl")["rank"].transform("min")
     first = m[m["rank"] <= low + rules.tie_margin].groupby("cl")[["i", "a"]].first()
     m = m.assign(work=m["cl"].map(first["i"]).to_numpy(), work_a=m["cl"].map(first["a"]).to_numpy())
