@@ -459,24 +459,33 @@ def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | No
 
 @main.command("convert", epilog=_examples(
     "rpa-scout convert Road_Traffic_Fine_Management_Process.xes.gz",
-    "rpa-scout convert bpic2012.xes.gz --out bpic2012.parquet"))
+    "rpa-scout convert bpic2012.xes.gz --out bpic2012.parquet",
+    "rpa-scout convert toimenpiteet.csv --encoding cp1252 --out espoo.parquet"))
 @LOG_ARG
 @click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Parquet file (default: LOG's name with .parquet, in the current folder).")
 @click.option("--max-bytes", type=ByteSize(), default=None,
               help="Read at most this much (uncompressed) data [default: 4G].")
+@click.option("--delimiter", metavar="CHAR", help="CSV delimiter (detected by default).")
+@click.option("--encoding", metavar="NAME", help="CSV encoding (detected by default).")
+@click.option("--sheet", metavar="NAME", help="Excel sheet (first by default).")
 @output_options
 @_fail_cleanly
-def convert_command(log: Path, out: Path | None, max_bytes: int | None, lang: str | None, quiet: bool) -> None:
-    """Convert the XES log LOG to Parquet in one streaming pass, at flat memory.
+def convert_command(log: Path, out: Path | None, max_bytes: int | None, delimiter: str | None,
+                    encoding: str | None, sheet: str | None, lang: str | None, quiet: bool) -> None:
+    """Convert the log LOG (XES, CSV or Excel) to Parquet: for the pooled logs that
+    compare --engine spark reads, or to read a big log faster.
 
-    Every command also keeps such a copy beside an XES log by itself (--no-cache to
-    switch it off); convert writes one where you say.
+    XES goes in one streaming pass at flat memory; every command also keeps such a copy
+    beside an XES log by itself (--no-cache to switch it off). CSV and Excel are decoded
+    as every command decodes them and their columns written as text: reading the Parquet
+    file checks and repairs the rows as reading the export would.
     """
     from rpa_scout.io.commands import convert_file
     from rpa_scout.lang import Lang, lang_from_environment
 
-    lines = convert_file(log, out, max_bytes=max_bytes, lang=Lang(lang or lang_from_environment()))
+    lines = convert_file(log, out, max_bytes=max_bytes, lang=Lang(lang or lang_from_environment()),
+                         delimiter=delimiter, encoding=encoding, sheet=sheet)
     if not quiet:
         say(lines)
 

@@ -209,3 +209,26 @@ def test_rank_file_pairs_the_lifecycle_once(tmp_path, monkeypatch, where):
     assert len(calls) == (1 if not where else 2)   # with filters: the log as read, then the filtered
     written = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert written["load_report"]["lifecycle"] == dict(expected)
+
+
+def test_convert_a_csv_export_to_parquet_that_reads_as_the_export(tmp_path):
+    """A municipality's CSV export (cp1252, ';', d.m.yyyy h.mm) turned into Parquet for a
+    pooled log: reading either gives the same log; a record that cannot be split is not
+    written and is named."""
+    from rpa_scout.io.commands import convert_file
+
+    text = (LOG.replace("c2;C;2.2.2024 12.00;y\n", "c2;C;2.2.2024 12.00;y;ylimääräinen\n")
+            .replace("x\n", "Äijälä\n"))
+    source = tmp_path / "loki.csv"
+    source.write_bytes(text.encode("cp1252"))
+    lines = convert_file(source, tmp_path / "loki.parquet", delimiter=";")
+    assert lines[0].startswith(f"{DATA_ROWS - 1} rows of loki.csv written to ")
+    assert lines[-1].startswith("1 record of loki.csv could not be split into the header's columns and "
+                                "was not written (row 4)")
+    from_csv, csv_report = read_log(source, delimiter=";")
+    from_parquet, parquet_report = read_log(tmp_path / "loki.parquet")
+    pd.testing.assert_frame_equal(from_parquet, from_csv)
+    assert (parquet_report.rows_kept, dict(parquet_report.rejected)) == (
+        csv_report.rows_kept, {k: v for k, v in csv_report.rejected.items() if k != "wrong number of fields"})
+    with pytest.raises(InputError, match="loki.parquet is Parquet already"):
+        convert_file(tmp_path / "loki.parquet", tmp_path / "again.parquet")

@@ -196,8 +196,8 @@ def test_errors_before_spark_starts(pooled, tmp_path):
         "Error: --engine spark splits one pooled log into organisations: give its Parquet files "
         "with --by COLUMN (and no --name)")
     assert _error(["compare", str(csv), "--by", "kunta", "--engine", "spark"]) == (
-        "Error: loki.csv: --engine spark reads Parquet files; save it as Parquet first (pandas: "
-        "DataFrame.to_parquet), or leave out --engine spark")
+        "Error: loki.csv: --engine spark reads Parquet files; convert it with rpa-scout convert loki.csv "
+        "--out LOG.parquet")
     assert _error(["compare", str(tmp_path / "ei.parquet"), "--by", "kunta", "--engine", "spark"]) == (
         f"Error: {tmp_path / 'ei.parquet'}: no such file; check the path")
     assert _error(["compare", str(pooled), "--by", "kunta", "--spark-master", "local[1]"]) == (

@@ -134,10 +134,12 @@ def test_convert_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"40,500 events of rakennuslupa.xes.gz written to {out} in ")
     assert len(pd.read_parquet(out)) == 40500
-    bad = CliRunner().invoke(main, ["convert", str(SAMPLES / "ostolaskut.csv.gz")])
+    bad = CliRunner().invoke(main, ["convert", str(out)])
     assert bad.exit_code == 1
-    assert bad.output == ("Error: ostolaskut.csv.gz: convert turns XES into Parquet; CSV, Excel and "
-                          "Parquet logs are read directly\n")
+    assert bad.output == "Error: r.parquet is Parquet already; every command reads it as it is\n"
+    csv = CliRunner().invoke(main, ["convert", str(SAMPLES / "ostolaskut.csv.gz"), "--out", str(tmp_path / "o.parquet"),
+                                    "--lang", "sv"])
+    assert csv.exit_code == 0 and csv.output.startswith("49\xa0766 rader ur ostolaskut.csv.gz skrivna till ")
     finnish = CliRunner().invoke(main, ["convert", str(SAMPLES / "rakennuslupa.xes.gz"), "--out", str(out),
                                         "--lang", "fi"])
     assert finnish.output.startswith(f"40\xa0500 tapahtumaa tiedostosta rakennuslupa.xes.gz kirjoitettu "

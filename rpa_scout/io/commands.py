@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from rpa_scout.errors import ConfigError
+from rpa_scout.errors import ConfigError, InputError
 from rpa_scout.io.files import check_input, check_output
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, format_of, names
 from rpa_scout.io.progress import SILENT, Progress
-from rpa_scout.lang import Lang, Message
+from rpa_scout.lang import Lang, Message, render
 from rpa_scout.settings import Settings
 
 if TYPE_CHECKING:  # the heavy modules are imported where they are used: errors come fast
@@ -504,12 +504,23 @@ def generate_file(process: str, cases: int, seed: int, out: Path, *,
 
 
 def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | None = None,
-                 lang: Lang | None = None) -> list[str]:
-    """Convert an XES log to Parquet (streaming, flat memory); says what was written, in
-    ``lang`` (English by default).
+                 lang: Lang | None = None, delimiter: str | None = None, encoding: str | None = None,
+                 sheet: str | int | None = None) -> list[str]:
+    """Convert an XES, CSV or Excel log to Parquet; says what was written, in ``lang``
+    (English by default).
 
-    ``out`` defaults to the log's name with ``.parquet``. A file the streaming reader
-    cannot read exactly is read by the full parser and written all the same.
+    XES goes in one streaming pass at flat memory (a file the streaming reader cannot
+    read exactly is read by the full parser and written all the same). CSV and Excel are
+    decoded as :func:`rpa_scout.read_log` decodes them (encoding, delimiter, sheet) and
+    their columns written as the text they hold: reading the Parquet file later checks,
+    repairs and rejects rows as reading the export would, and numbers them by the
+    Parquet file's rows. Records that cannot be split into the header's columns are not
+    written, and the lines say how many and which. ``out`` defaults to the log's name
+    with ``.parquet``.
+
+    Raises:
+        InputError: the file is missing, unreadable or already Parquet.
+        ConfigError: ``out`` is not named ``.parquet``.
 
     Example:
         >>> import tempfile
@@ -519,26 +530,29 @@ def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | 
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     print(convert_file("eventlogs/rakennuslupa.xes.gz", Path(folder) / "lupa.parquet")[0])
         ...     converted, _ = read_log(Path(folder) / "lupa.parquet")
+        ...     print(convert_file("eventlogs/ostolaskut.csv.gz", Path(folder) / "laskut.parquet")[0])
         40,500 events of rakennuslupa.xes.gz written to .../lupa.parquet in ... s (... events/s, streaming)
+        49,766 rows of ostolaskut.csv.gz written to .../laskut.parquet in ... s (their columns as text)
         >>> len(converted)
         40500
     """
-    from rpa_scout.io.stream import Limits
-
     path = Path(path)
-    if check_input(path) != "xes":
-        raise ConfigError(f"{path.name}: convert turns XES into Parquet; CSV, Excel and Parquet "
-                          "logs are read directly")
+    fmt = check_input(path, delimiter)
+    if fmt == "parquet":
+        raise InputError(f"{path.name} is Parquet already; every command reads it as it is")
     out = out if out is not None else Path(path.name.split(".")[0] + ".parquet")
     if format_of(out, {".parquet": "parquet"}) is None:
         raise ConfigError(f"{out.name}: give the Parquet file a name ending .parquet")
     check_output(out)
     import time
 
+    from rpa_scout.io.stream import Limits
+
+    started, limits, lang = time.perf_counter(), Limits.with_max_bytes(max_bytes), lang or Lang("en")
+    if fmt != "xes":
+        return _convert_table(path, fmt, out, limits, lang, started, delimiter, encoding, sheet)
     from rpa_scout.io.xes_stream import NotStreamable, convert_xes
 
-    started = time.perf_counter()
-    limits = Limits.with_max_bytes(max_bytes)
     try:
         events = convert_xes(path, out, limits).events
         how = Message("convert.streaming")
@@ -551,6 +565,33 @@ def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | 
             frame.to_parquet(tmp, index=False)
         events, how = len(frame), Message("convert.full", why=str(exc))
     seconds = time.perf_counter() - started
-    lang = lang or Lang("en")
     return [lang.t("convert.written", events=events, name=path.name, path=out, seconds=seconds,
                    rate=events / max(seconds, 1e-9), how=how)]
+
+
+def _convert_table(path: Path, fmt: str, out: Path, limits, lang: Lang, started: float,
+                   delimiter: str | None, encoding: str | None, sheet: str | int | None) -> list[str]:
+    """A CSV or Excel log's rows as decoded, written to Parquet; the lines say so and
+    name the records that could not be split."""
+    import time
+
+    from rpa_scout.io.files import atomic_path
+    from rpa_scout.io.tables import read_csv_table, read_excel_table
+    from rpa_scout.load_report import SAMPLE_ROWS
+
+    table = (read_csv_table(path, delimiter=delimiter, encoding=encoding, limits=limits) if fmt == "csv"
+             else read_excel_table(path, sheet=sheet, limits=limits))
+    with atomic_path(out) as tmp:
+        table.frame.to_parquet(tmp, index=False)
+    lines = [lang.t("convert.rows_written", rows=len(table.frame), name=path.name, path=out,
+                    seconds=time.perf_counter() - started)]
+    lines += [lang.t("load.repaired", repair=render(repair, lang), count=count)
+              for repair, count in table.repairs.items()]
+    if table.bad_records:
+        rows = sorted(table.bad_records)
+        lines.append(lang.tn("convert.not_written", len(rows), name=path.name,
+                            rows=", ".join(str(r) for r in rows[:SAMPLE_ROWS])
+                            + (", ..." if len(rows) > SAMPLE_ROWS else "")))
+    return lines
+
+

@@ -288,10 +288,8 @@ def _check_sources(sources: Sequence[str | Path]) -> None:
             raise InputError(f"{source}: no such file; check the path")
         name = Path(source).name
         if Path(source).is_file() and not name.lower().endswith(".parquet"):
-            how = (f"convert it with rpa-scout convert {name} --out LOG.parquet"
-                   if name.lower().endswith((".xes", ".xes.gz")) else
-                   "save it as Parquet first (pandas: DataFrame.to_parquet), or leave out --engine spark")
-            raise InputError(f"{name}: --engine spark reads Parquet files; {how}")
+            raise InputError(f"{name}: --engine spark reads Parquet files; convert it with rpa-scout "
+                             f"convert {name} --out LOG.parquet")
 
 
 def _read(session: Any, sources: Sequence[str | Path] | Any, name: str) -> Any:

@@ -416,6 +416,9 @@ MESSAGES: dict[str, str] = {
     "convert.written": "{events:n0} events of {name} written to {path} in {seconds:n1} s ({rate:n0} events/s, {how})",
     "convert.streaming": "streaming",
     "convert.full": "full parser: {why}",
+    "convert.rows_written": '{rows:n0} rows of {name} written to {path} in {seconds:n1} s (their columns as text)',
+    "convert.not_written": "{count:n0} records of {name} could not be split into the header's columns and were not written (rows {rows}); rpa-scout inspect {name} --rejects FILE lists them",
+    "convert.not_written_one": "{count:n0} record of {name} could not be split into the header's columns and was not written (row {rows}); rpa-scout inspect {name} --rejects FILE lists it",
     # spreadsheet
     "sheet.candidates": "Candidates",
     "sheet.bots": "Per bot",
