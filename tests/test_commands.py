@@ -232,3 +232,26 @@ def test_convert_a_csv_export_to_parquet_that_reads_as_the_export(tmp_path):
         csv_report.rows_kept, {k: v for k, v in csv_report.rejected.items() if k != "wrong number of fields"})
     with pytest.raises(InputError, match="loki.parquet is Parquet already"):
         convert_file(tmp_path / "loki.parquet", tmp_path / "again.parquet")
+
+
+def test_convert_an_excel_column_of_dates_and_text(tmp_path):
+    """Parquet holds one type a column: a workbook column of dates and text (and of
+    numbers and text) is written as text, and reads as the same instants."""
+    import datetime as dt
+
+    import openpyxl
+
+    from rpa_scout.io.commands import convert_file
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["tapaus", "vaihe", "aika", "summa"], ["1", "Kirjaus", dt.datetime(2024, 3, 1, 9, 0), 12],
+                [2, "Päätös", "2.3.2024 10.00", "kaksi"], ["3", "Kirjaus", dt.datetime(2024, 3, 3, 11, 15), None]):
+        sheet.append(row)
+    book.save(tmp_path / "loki.xlsx")
+    assert convert_file(tmp_path / "loki.xlsx", tmp_path / "loki.parquet")[0].startswith("3 rows of loki.xlsx")
+    workbook, _ = read_log(tmp_path / "loki.xlsx")
+    converted, _ = read_log(tmp_path / "loki.parquet")
+    assert converted["time:timestamp"].tolist() == workbook["time:timestamp"].tolist()
+    assert converted["case:concept:name"].tolist() == ["1", "2", "3"]
+    assert converted["summa"].tolist()[:2] == ["12", "kaksi"]

@@ -569,6 +569,18 @@ def convert_file(path: str | Path, out: Path | None = None, *, max_bytes: int | 
                    rate=events / max(seconds, 1e-9), how=how)]
 
 
+def _storable(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """``frame`` with each column of values of several kinds (an Excel column of dates and
+    text, of numbers and text) as their text, which reading parses value by value as it
+    parses the workbook's; Parquet holds one type a column."""
+    mixed = [c for c in frame.columns if frame[c].dtype == object
+             and len({type(v) for v in frame[c].dropna()}) > 1]
+    if not mixed:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda v: v if v is None or v != v else str(v)).astype("string")
+                           for c in mixed})
+
+
 def _convert_table(path: Path, fmt: str, out: Path, limits, lang: Lang, started: float,
                    delimiter: str | None, encoding: str | None, sheet: str | int | None) -> list[str]:
     """A CSV or Excel log's rows as decoded, written to Parquet; the lines say so and
@@ -582,7 +594,7 @@ def _convert_table(path: Path, fmt: str, out: Path, limits, lang: Lang, started:
     table = (read_csv_table(path, delimiter=delimiter, encoding=encoding, limits=limits) if fmt == "csv"
              else read_excel_table(path, sheet=sheet, limits=limits))
     with atomic_path(out) as tmp:
-        table.frame.to_parquet(tmp, index=False)
+        _storable(table.frame).to_parquet(tmp, index=False)
     lines = [lang.t("convert.rows_written", rows=len(table.frame), name=path.name, path=out,
                     seconds=time.perf_counter() - started)]
     lines += [lang.t("load.repaired", repair=render(repair, lang), count=count)
