@@ -135,6 +135,19 @@ def _started(builder: Any) -> Any:
         os.close(saved)
 
 
+def _job_failed(exc: BaseException) -> EngineError:
+    """The error of a failed Spark job: what went wrong, and what to do where it is known.
+
+    Example:
+        >>> str(_job_failed(RuntimeError("ModuleNotFoundError: No module named 'rpa_scout'")))[:90]
+        "the Spark job failed (ModuleNotFoundError: No module named 'rpa_scout'); install rpa_scout"
+    """
+    reason = _reason(exc)
+    todo = ("install rpa_scout in the Python the cluster's workers run (pip install rpa-scout, or "
+            "spark.archives with PYSPARK_PYTHON); " if "No module named 'rpa_scout'" in reason else "")
+    return EngineError(f"the Spark job failed ({reason}); {todo}Spark's log: {spark_log()}")
+
+
 def _reason(exc: BaseException) -> str:
     r"""The line of a Spark or Py4J error that says what went wrong: the first that names
     Spark's error class (``[FAILED_READ_FILE...] ...``), else the last naming an error or
@@ -227,7 +240,7 @@ def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, k
         results = (frame.groupBy(_col(_spark_name(plan.by_source))).applyInArrow(task, "payload binary")
                    .collect())
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
-        raise EngineError(f"the Spark job failed ({_reason(exc)}); Spark's log: {spark_log()}") from None
+        raise _job_failed(exc) from None
     # in the groups' order, not the order the tasks finished in
     parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
     return _gathered(parts, by, plan.label is not None, settings, name)
