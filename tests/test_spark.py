@@ -275,3 +275,14 @@ def test_a_file_spark_cannot_read_is_named_in_one_line(spark, pooled, tmp_path):
         assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1, result.stderr
         assert result.stderr.startswith(f"Error: {source.name}: Spark cannot read it as Parquet (")
         assert names in result.stderr
+
+
+def test_two_values_that_read_as_one_name_are_refused(spark, towns, tmp_path):
+    """Codes written '1.0' and '1.00' both read as the number 1: two groups on Spark
+    would become one organisation's name, so the comparison stops and says which."""
+    path = tmp_path / "koodit.parquet"
+    towns.assign(kunta=towns["kunta"].map({"Aura": "1.0", "Bruno": "1.00", "Cella": "2"})).to_parquet(path)
+    result = CliRunner().invoke(main, ["compare", str(path), "--by", "kunta", "--engine", "spark"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: --by column 'kunta': its values '1.0' and '1.00' both read as '1'; "
+                             "write each organisation one way in the column\n")

@@ -261,8 +261,13 @@ def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Se
     if empty and not named and not any(part["no_value"] for part in parts):
         raise empty[0]
     if len(named) < sum(part["name"] is not None for part in parts):
-        raise ConfigError(f"--by column {by!r}: two of its values read as one organisation's name; "
-                          "clean the column first")
+        groups: dict[str, list[str]] = {}
+        for part in parts:
+            if part["name"] is not None:
+                groups.setdefault(part["name"], []).append(part["group"])
+        name, values = next((n, g) for n, g in groups.items() if len(g) > 1)
+        raise ConfigError(f"--by column {by!r}: its values {values[0]!r} and {values[1]!r} both read as "
+                          f"{name!r}; write each organisation one way in the column")
     values = [part["value"] for part in named.values()]
     numeric = bool(values) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                                    for v in values)
