@@ -286,3 +286,19 @@ def test_two_values_that_read_as_one_name_are_refused(spark, towns, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == ("Error: --by column 'kunta': its values '1.0' and '1.00' both read as '1'; "
                              "write each organisation one way in the column\n")
+
+
+def test_a_spark_that_cannot_start_is_one_line(pooled):
+    """No Java where Spark looks for it: one line that says what Spark needs (a fresh
+    process: one that already runs Spark gets its session back)."""
+    import os
+    import subprocess
+
+    pytest.importorskip("pyspark", reason="PySpark is not installed (pip install -e '.[dev]')")
+    done = subprocess.run([sys.executable, "-m", "rpa_scout", "compare", str(pooled), "--by", "kunta",
+                           "--engine", "spark"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "JAVA_HOME": "/nonexistent-java", "RPA_SCOUT_KEY": "k"})
+    assert done.returncode == 1 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("Error: Spark did not start on local[*] ([JAVA_GATEWAY_EXITED]")
+    assert "Java 17 or newer (Debian: apt-get install default-jre-headless)" in done.stderr
