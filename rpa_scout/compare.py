@@ -143,14 +143,30 @@ def organisation_order(present: Sequence[Any], column: str, *, numeric: bool) ->
         >>> organisation_order([10, 9], "kunta", numeric=True)
         [9, 10]
     """
-    if len(present) < 2:
-        shown = f"one value ({present[0]})" if len(present) else "no values"
+    check_organisations(len(present), column, present[0] if len(present) == 1 else None)
+    return sorted(present, key=lambda v: (v if numeric else str(v)))
+
+
+def check_organisations(count: int, column: str, only: Any = None) -> None:
+    """Raise unless the ``--by`` column has from two to :data:`MAX_ORGANISATIONS` values
+    (``only``: the value, when there is one).
+
+    Raises:
+        ConfigError: fewer than two values, or more than :data:`MAX_ORGANISATIONS`.
+
+    Example:
+        >>> check_organisations(1, "kunta", "Espoo")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: --by column 'kunta' has one value (Espoo); compare needs two or more organisations
+    """
+    if count < 2:
+        shown = f"one value ({only})" if count else "no values"
         raise ConfigError(f"--by column {column!r} has {shown}; compare needs two or more "
                           "organisations")
-    if len(present) > MAX_ORGANISATIONS:
-        raise ConfigError(f"--by column {column!r} has {len(present):,} values; compare needs a column "
+    if count > MAX_ORGANISATIONS:
+        raise ConfigError(f"--by column {column!r} has {count:,} values; compare needs a column "
                           f"of organisations (at most {MAX_ORGANISATIONS})")
-    return sorted(present, key=lambda v: (v if numeric else str(v)))
 
 
 def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None = None,

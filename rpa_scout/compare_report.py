@@ -151,8 +151,9 @@ def _proven_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> lis
 MAX_NAMED = 12
 
 
-def named(names: Sequence[str], lang: Lang) -> str:
-    """The organisations' names, the first :data:`MAX_NAMED` of them and how many more.
+def named(names: Sequence[str], lang: Lang, sep: str = ", ") -> str:
+    """The organisations' names (or what is said of each), the first :data:`MAX_NAMED` of
+    them and how many more, joined by ``sep``.
 
     Example:
         >>> named(["Aura", "Bruno"], english())
@@ -160,10 +161,10 @@ def named(names: Sequence[str], lang: Lang) -> str:
         >>> named([f"kunta-{i}" for i in range(14)], english())[-30:]
         'kunta-10, kunta-11, and 2 more'
     """
-    shown = ", ".join(names[:MAX_NAMED])
+    shown = sep.join(names[:MAX_NAMED])
     if len(names) <= MAX_NAMED:
         return shown
-    return f"{shown}, {lang.t('compare.and_more', count=len(names) - MAX_NAMED)}"
+    return f"{shown}{sep}{lang.t('compare.and_more', count=len(names) - MAX_NAMED)}"
 
 
 def _per_year(rows: pd.DataFrame, lang: Lang) -> str:

@@ -56,16 +56,38 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
     """
     path = Path(path)
     check_input(path, settings.read.delimiter)
-    from dataclasses import replace
-
-    from rpa_scout.filters import filter_log
     from rpa_scout.io.read import read_log
 
     with progress.stage("progress.read", name=path.name, at_once=_big(path)):
         frame, report = read_log(path, **settings.read.keywords(), count_lifecycle=count_lifecycle,
                                  categorical_roles=True)
+    return filtered(frame, report, settings)
+
+
+def filtered(frame: "pd.DataFrame", report: "LoadReport",
+             settings: Settings) -> tuple["pd.DataFrame", "LoadReport"]:
+    """:func:`rpa_scout.filters.filter_log` with the ``filter`` section of ``settings``, the
+    report saying what the filters kept (the log and report as they are without filters).
+
+    Raises:
+        NothingKeptError: a filter keeps no events (named); ColumnError: a ``--where``
+            column the log does not have.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> from rpa_scout.settings import FilterSettings
+        >>> log, report = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> paper = Settings(filter=FilterSettings(where=("case:channel=paperi",)))
+        >>> kept, report = filtered(log, report, paper)
+        >>> len(kept), report.filters.cases_kept
+        (3369, 360)
+    """
     if not settings.filter.active:
         return frame, report
+    from dataclasses import replace
+
+    from rpa_scout.filters import filter_log
+
     if report.lifecycle is None:  # the filtered log's pairing would count other rows
         from rpa_scout.clean import with_lifecycle_counts
 

@@ -231,13 +231,11 @@ def _read_lines(reports: list[LoadReport], lang: Lang, width: int | None) -> lis
 def _organisation_lines(sizes: Mapping[str, tuple[int, int]], lang: Lang,
                         width: int | None) -> list[str]:
     """Each organisation's cases and events (``sizes``: name → (cases, events))."""
-    from rpa_scout.compare_report import MAX_NAMED
+    from rpa_scout.compare_report import named
 
-    parts = [lang.t("compare.organisation", name=name, cases=cases, events=events)
-             for name, (cases, events) in list(sizes.items())[:MAX_NAMED]]
-    if len(sizes) > MAX_NAMED:
-        parts.append(lang.t("compare.and_more", count=len(sizes) - MAX_NAMED))
-    text = lang.t("compare.organisations", organisations="; ".join(parts))
+    text = lang.t("compare.organisations", organisations=named(
+        [lang.t("compare.organisation", name=name, cases=cases, events=events)
+         for name, (cases, events) in sizes.items()], lang, sep="; "))
     return _wrapped(text, width, indent="  ")
 
 

@@ -297,15 +297,15 @@ class _Plan:
 
 def _check_sources(sources: Sequence[str | Path]) -> None:
     """Raise before starting Spark for a local source that is missing or not Parquet."""
+    from rpa_scout.io.files import check_input  # noqa: PLC0415
+
     if not sources:
         raise ConfigError("--engine spark needs a LOG: Parquet files, folders or globs")
     for source in map(str, sources):
-        if "://" in source:
+        if "://" in source or any(ch in source for ch in "*?[") or Path(source).is_dir():
             continue
-        if not any(ch in source for ch in "*?[") and not Path(source).exists():
-            raise InputError(f"{source}: no such file; check the path")
         name = Path(source).name
-        if Path(source).is_file() and not name.lower().endswith(".parquet"):
+        if check_input(Path(source)) != "parquet":
             raise InputError(f"{name}: --engine spark reads Parquet files; convert it with rpa-scout "
                              f"convert {name} --out LOG.parquet")
 
@@ -364,7 +364,7 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
     """The column mapping (as :func:`rpa_scout.read_log` finds it), and the ``--by`` and
     ``--label`` columns by their source and their log names."""
     from rpa_scout.clean import rename_roles  # noqa: PLC0415
-    from rpa_scout.compare import MAX_ORGANISATIONS  # noqa: PLC0415
+    from rpa_scout.compare import check_organisations  # noqa: PLC0415
     from rpa_scout.filters import resolve_column  # noqa: PLC0415
     from rpa_scout.io.read import resolve_columns  # noqa: PLC0415
 
@@ -380,10 +380,7 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
     by_source = next((s for s, x in rename.items() if x == found), found)
     shown = resolve_column(logged, label, rename, "--label") if label is not None else None
     grouped = _col(_spark_name(by_source))
-    count = frame.select(grouped).where(grouped.isNotNull()).distinct().count()
-    if count > MAX_ORGANISATIONS:
-        raise ConfigError(f"--by column {by!r} has {count:,} values; compare needs a column of "
-                          f"organisations (at most {MAX_ORGANISATIONS})")
+    check_organisations(frame.select(grouped).where(grouped.isNotNull()).distinct().count(), by)
     return _Plan(name, mapping, notes, event_id, by_source, found, shown)
 
 
@@ -443,17 +440,16 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
         event_id=plan.event_id, epoch_clock=read.epoch_clock, categorical_roles=True)
     del raw, table
     report = with_lifecycle_counts(log, report)
-    if settings.filter.active:
-        from rpa_scout.filters import FilterReport, filter_log  # noqa: PLC0415
-        from rpa_scout.io.commands import source_names  # noqa: PLC0415
+    from rpa_scout.io.commands import filtered  # noqa: PLC0415
 
-        try:
-            log, kept = filter_log(log, settings=settings, aliases=source_names(report))
-        except NothingKeptError as exc:  # this organisation has none; another may have some
-            none = FilterReport(int(log[XES.case].nunique()), len(log))
-            return {"name": None, "value": None, "no_value": 0, "nothing_kept": exc,
-                    "report": replace(report, rejected_rows=None, filters=none)}
-        report = replace(report, filters=kept)
+    try:
+        log, report = filtered(log, report, settings)
+    except NothingKeptError as exc:  # this organisation has none; another may have some
+        from rpa_scout.filters import FilterReport  # noqa: PLC0415
+
+        none = FilterReport(int(log[XES.case].nunique()), len(log))
+        return {"name": None, "value": None, "no_value": 0, "nothing_kept": exc,
+                "report": replace(report, rejected_rows=None, filters=none)}
     log = pseudonymise(log, key=key)
     has_value = log[plan.by].notna().to_numpy()
     out: dict[str, Any] = {"name": None, "value": None, "report": replace(report, rejected_rows=None),
