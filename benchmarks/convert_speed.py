@@ -3,8 +3,9 @@
     python benchmarks/convert_speed.py [--rounds 2] [--synthetic-cases 124000]
 
 Logs: the road-fines log (561,470 events, 185 MB of XML) and BPIC 2012 from
-``../shared/eventlogs``, and a synthetic ostolaskut XES of about a million events
-(generated once into ``benchmarks/.cache/``). Each measurement runs in a fresh process,
+``../shared/eventlogs``, a synthetic ostolaskut XES of about two million events, and
+the same events exported as one trace (the case id an event attribute, as some systems
+export a whole log; both generated once into ``benchmarks/.cache/``). Each measurement runs in a fresh process,
 alternating, so all see the same machine load; peak RSS is the worker's own
 (``VmHWM``).
 
@@ -52,7 +53,7 @@ def main() -> None:
         return
     logs = [p for p in (SHARED / "road_traffic_fines" / "Road_Traffic_Fine_Management_Process.xes.gz",
                         SHARED / "bpic2012" / "bpic2012.xes.gz") if p.exists()]
-    logs.append(_synthetic(args.synthetic_cases))
+    logs += [_synthetic(args.synthetic_cases), _synthetic(args.synthetic_cases, one_trace=True)]
     rows = []
     for log in logs:
         runs: dict[str, list[dict]] = {t: [] for t in TOOLS}
@@ -66,15 +67,19 @@ def main() -> None:
     _write(args.out, rows, sys.argv[1:])
 
 
-def _synthetic(cases: int) -> Path:
-    path = CACHE / f"ostolaskut_{cases}_seed7.xes.gz"
+def _synthetic(cases: int, one_trace: bool = False) -> Path:
+    path = CACHE / f"ostolaskut_{cases}_seed7{'_one_trace' if one_trace else ''}.xes.gz"
     if not path.exists():
+        from rpa_scout.columns import XES
         from rpa_scout.io.write_log import write_log
         from rpa_scout.synth import generate
 
         CACHE.mkdir(parents=True, exist_ok=True)
         print(f"generating {path.name} (once)", flush=True)
-        write_log(generate("ostolaskut", cases, 7).log, path)
+        log = generate("ostolaskut", cases, 7).log
+        if one_trace:
+            log = log.assign(**{"case": log[XES.case], XES.case: "all"})
+        write_log(log, path)
     return path
 
 

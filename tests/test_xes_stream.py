@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from rpa_scout.cli import main
-from rpa_scout.io import xes_stream
+from rpa_scout.io import stream, xes_stream
 from rpa_scout.io.xes import normalised, read_xes_table
 from tests.conftest import SAMPLES, shared_log
 
@@ -62,15 +62,65 @@ def test_attributes_types_defaults_and_trace_attributes_anywhere(tmp_path):
     assert str(fast["n"].dtype) == "int64" and str(fast["m"].dtype) == "float64"
 
 
-def test_pieces_are_joined_with_one_schema(tmp_path, monkeypatch):
+@pytest.fixture
+def small_pieces(monkeypatch) -> list[int]:
+    """Pieces of about 2 KB, the file read 512 bytes at a time; the sizes of the pieces
+    parsed, in order."""
+    monkeypatch.setattr(xes_stream, "PIECE_BYTES", 2048)
+    monkeypatch.setattr(stream, "CHUNK", 512)
+    sizes: list[int] = []
+    real = xes_stream._write_part
+    monkeypatch.setattr(xes_stream, "_write_part", lambda text, *a: sizes.append(len(text)) or real(text, *a))
+    return sizes
+
+
+def test_pieces_are_joined_with_one_schema(tmp_path, monkeypatch, small_pieces):
     """Many small pieces (an int column complete in one piece, with gaps in another)
     give the same file as one piece: memory holds one piece at a time."""
     path = _xes(tmp_path, TRACES * 40)
     whole = _same(path, tmp_path)
-    monkeypatch.setattr(xes_stream, "PIECE_BYTES", 2048)
+    small_pieces.clear()
     out = tmp_path / "pieces.parquet"
     xes_stream.convert_xes(path, out)
     pd.testing.assert_frame_equal(pd.read_parquet(out)[whole.columns], whole)
+    assert len(small_pieces) > 10
+
+
+def _long_trace(name: str, events: int, late: str = "") -> str:
+    """A trace of ``events`` events (its own attributes first; ``late`` after them)."""
+    body = "".join(f'<event><string key="concept:name" value="step {i % 7}"/>'
+                   f'<date key="time:timestamp" value="2020-01-01T10:{i // 60 % 60:02d}:{i % 60:02d}Z"/>'
+                   f'<int key="n" value="{i}"/></event>\n' for i in range(events))
+    return (f'<trace><string key="concept:name" value="{name}"/><int key="tn" value="{events}"/>\n'
+            f"{body}{late}</trace>\n")
+
+
+def test_a_trace_longer_than_a_piece_is_cut_between_events(tmp_path, small_pieces):
+    """A log exported as one trace (or with traces longer than a piece) is read piece by
+    piece too, each piece repeating the trace's attributes: the same file as whole."""
+    path = _xes(tmp_path, TRACES + _long_trace("one", 400) + TRACES + _long_trace("two", 150) + TRACES)
+    whole = _same(path, tmp_path)
+    small_pieces.clear()
+    out = tmp_path / "pieces.parquet"
+    assert xes_stream.convert_xes(path, out).events == len(whole)
+    pd.testing.assert_frame_equal(pd.read_parquet(out)[whole.columns], whole)
+    # a piece holds at most what was left of the last one and a piece more, not a trace
+    assert len(small_pieces) > 20 and max(small_pieces) < 2 * 2048 + 512 < len(_long_trace("one", 400)) / 10
+
+
+@pytest.mark.parametrize("where", ["after its last event", "between its events"])
+def test_a_cut_trace_with_attributes_after_its_events_goes_to_the_full_parser(tmp_path, small_pieces, where):
+    late = '<string key="late" value="after the events"/>\n'
+    trace = _long_trace("one", 400, late)
+    if where == "between its events":
+        events = _long_trace("one", 400).split("</event>\n")
+        trace = "</event>\n".join(events[:200] + [late + events[200]] + events[201:])
+    path = _xes(tmp_path, TRACES + trace)
+    with pytest.raises(xes_stream.NotStreamable, match="attributes after its events"):
+        xes_stream.convert_xes(path, tmp_path / "x.parquet")
+    frame, parser, _ = read_xes_table(path, cache=False)
+    assert parser.startswith("r4pm") and set(frame.loc[frame["case:concept:name"] == "one", "case:late"]) == {
+        "after the events"}
 
 
 def test_what_the_fast_path_cannot_read_goes_to_the_full_parser(tmp_path):

@@ -6,7 +6,9 @@ every run. :func:`convert_xes` instead reads the file in pieces of about 32 MB a
 turns each into typed columns with array operations over its bytes (numpy finds the
 tags and quotes, Arrow gathers and parses the values; no Python work per attribute),
 in two threads while the next piece is read. Each piece goes to a temporary Arrow file;
-at the end they become one Parquet file. Memory stays flat at any size.
+at the end they become one Parquet file. Memory stays flat at any size, also when one
+trace is longer than a piece (a log exported as a single trace): such a trace is cut
+after an event, and each later piece repeats its opening and its attributes.
 :func:`cache_path` names the copy kept beside the log by its content hash.
 
 The fast path reads the XES that exporters write: ``<trace>`` and ``<event>`` elements,
@@ -153,10 +155,16 @@ def _spans(text: bytes, starts: np.ndarray, kinds: np.ndarray, ends: np.ndarray)
     return spans
 
 
-def _piece(text: bytes, defaults: dict[str, Found]) -> tuple["pa.Table", int, set[str]]:
+def _piece(text: bytes, defaults: dict[str, Found], cut: tuple[int, bool] = (0, False)
+           ) -> tuple["pa.Table", int, set[str]]:
     """The events of ``text`` (whole traces) as a typed table, their count and the
     columns that occur in them (defaults fill, but never add, a column); checks that
-    every tag is a trace, an event or a flat attribute."""
+    every tag is a trace, an event or a flat attribute.
+
+    ``cut``: the length of the opening that ``text`` repeats of a trace cut at the end of
+    the previous piece (0: none), and whether the last trace is cut here. A cut trace
+    gives each piece the attributes written before its first event; one written after an
+    event would be missed by the pieces before it, so the file goes to the full parser."""
     lt = np.flatnonzero(np.frombuffer(text, np.uint8) == 60)  # '<'
     code = _tags(text, lt)
     if not code.all():
@@ -171,6 +179,12 @@ def _piece(text: bytes, defaults: dict[str, Found]) -> tuple["pa.Table", int, se
     attrs = np.flatnonzero(code >= _ATTR_CODE)
     if (in_trace[attrs] == 0).any():
         raise NotStreamable("an attribute outside a trace")
+    if cut[0] or cut[1]:
+        of_trace = attrs[in_event[attrs] == 0]  # each trace's own attributes
+        late = event[of_trace] > event[code == _TRACE][trace[of_trace] - 1]  # after an event
+        if (cut[0] and ((trace[of_trace] == 1) & (lt[of_trace] >= cut[0])).any()) \
+                or (cut[1] and (late & (trace[of_trace] == trace[-1])).any()):
+            raise NotStreamable("a trace longer than a piece with attributes after its events")
     spans = _spans(text, lt[attrs], code[attrs] - _ATTR_CODE, np.r_[lt, len(text)][attrs + 1]).ravel()
     cells = pa.LargeBinaryArray.from_buffers(pa.large_binary(), max(len(spans) - 1, 0), [
         None, pa.py_buffer(spans if len(spans) else np.zeros(1, np.int64)), pa.py_buffer(text)])
@@ -307,6 +321,7 @@ class _Writer:
         self.error: OSError | None = None  # what stopped the copy (a full disk)
         self.globals: dict[str, Found] = {"trace": [], "event": []}
         self.observed: set[str] = set()
+        self.continued = 0  # the length of the opening of a trace cut at the end of the last part
 
     def write(self, data: bytes) -> None:
         self.pending.append(data)
@@ -336,9 +351,16 @@ class _Writer:
         cut = self.buffer.rfind(b"</trace>") + len(b"</trace>")
         if cut >= len(b"</trace>"):
             text, self.buffer = self.buffer[:cut], self.buffer[cut:]
-            if b"<event" in text:
-                self.parts.append(self.folder / f"part-{len(self.parts):05d}.arrow")
-                self.jobs.append(self.pool.submit(_write_part, text, self.globals, self.parts[-1]))
+            self._part(text, (self.continued, False))
+            self.continued = 0
+        if not final and len(self.buffer) >= PIECE_BYTES:  # one trace longer than a piece
+            first = self.buffer.find(b"<event")
+            cut = self.buffer.rfind(b"</event>") + len(b"</event>")
+            if 0 <= first < cut:  # cut after its last whole event; the rest repeats its opening
+                head = self.buffer[:first]
+                text, self.buffer = self.buffer[:cut] + b"</trace>", head + self.buffer[cut:]
+                self._part(text, (self.continued, True))
+                self.continued = len(head)
         while len(self.jobs) > (0 if final else WORKERS):  # at most so many pieces in memory
             try:
                 n, observed = self.jobs.popleft().result()
@@ -348,13 +370,21 @@ class _Writer:
             self.events += n
             self.observed |= observed
 
+    def _part(self, text: bytes, cut: tuple[int, bool]) -> None:
+        """Hand ``text`` (whole traces, or ``cut`` ones: see :func:`_piece`) to the pool
+        as the next part (the end of a cut trace even without events: it is checked)."""
+        if cut[0] or b"<event" in text:
+            self.parts.append(self.folder / f"part-{len(self.parts):05d}.arrow")
+            self.jobs.append(self.pool.submit(_write_part, text, self.globals, self.parts[-1], cut))
+
     def close(self) -> None:
         self.closed = True
 
 
-def _write_part(text: bytes, defaults: dict[str, Found], part: Path) -> tuple[int, set[str]]:
+def _write_part(text: bytes, defaults: dict[str, Found], part: Path,
+                cut: tuple[int, bool] = (0, False)) -> tuple[int, set[str]]:
     """Parse one piece and write it as an Arrow part; its event count and columns."""
-    table, n, observed = _piece(text, defaults)
+    table, n, observed = _piece(text, defaults, cut)
     with pa.OSFile(str(part), "wb") as sink, pa.ipc.new_file(sink, table.schema) as ipc:
         ipc.write_table(table)
     return n, observed
