@@ -42,6 +42,9 @@ REASONS = (
 )
 MALFORMED = Message("load.reason.malformed")
 _ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
+#: The attribute name of a column that bears a role's XES name but does not fill the role
+#: (BPIC 2013's ``lifecycle:transition`` holds an incident's sub-status, no transition).
+ATTRIBUTE_NAMES = {XES.lifecycle: "lifecycle:status"}
 
 
 def standardise(
@@ -114,10 +117,16 @@ def standardise(
 def _renamed(raw: pd.DataFrame, mapping: LogColumns,
              notes: list[str]) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     """``raw`` with the mapped columns under their XES names (a source column whose name
-    an XES name takes is dropped, and noted); plain-number attributes become numbers."""
+    an XES name takes is dropped, and noted; one that bears the XES name of a role nobody
+    fills, such as a ``lifecycle:transition`` of case statuses, becomes an attribute under
+    another name, and noted); plain-number attributes become numbers."""
     rename = {getattr(mapping, role): getattr(XES, role) for role in _ROLES
               if getattr(mapping, role) is not None}
     clash = [c for c in raw.columns if c in rename.values() and c not in rename]
+    roles = {getattr(XES, role) for role in _ROLES}
+    for column in [c for c in raw.columns if c in roles and c not in rename and c not in rename.values()]:
+        rename[column] = _free(ATTRIBUTE_NAMES.get(column, f"{column} (attribute)"), raw.columns)
+        notes.append(Message("load.note.role_name_kept", column=repr(column), name=repr(rename[column])))
     frame = raw.drop(columns=clash).rename(columns=rename)
     if clash:
         notes.append(Message("load.note.columns_dropped", columns=", ".join(clash)))
@@ -129,6 +138,11 @@ def _renamed(raw: pd.DataFrame, mapping: LogColumns,
         if col in frame.columns and text_categories(frame[col]):
             frame[col] = as_plain_text(frame[col])
     return frame, rename, notes
+
+
+def _free(name: str, taken: pd.Index) -> str:
+    """``name``, or with a number after it where the table has a column of that name."""
+    return next(n for n in [name] + [f"{name} {i}" for i in range(2, len(taken) + 3)] if n not in taken)
 
 
 def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
-from rpa_scout.lifecycle import pair_lifecycle
+from rpa_scout.lifecycle import pair_lifecycle, require_work
 
 START = "▶ start"
 END = "■ end"
@@ -82,7 +82,7 @@ def encode(log: pd.DataFrame, *, columns: LogColumns = XES) -> Trace:
     """
     frame = log
     if columns.lifecycle in log.columns:
-        frame = pair_lifecycle(log, columns=columns).instances
+        frame = require_work(pair_lifecycle(log, columns=columns), len(log)).instances
     case_codes, uniques = pd.factorize(frame[columns.case], sort=False)
     case = _narrow(case_codes, len(uniques))
     del case_codes, uniques

@@ -21,6 +21,7 @@ import pandas as pd
 
 from rpa_scout.codes import as_text, from_text, group_cumsum, group_firsts
 from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.errors import InputError
 from rpa_scout.lang import Message
 from rpa_scout.timestamps import epoch_seconds
 
@@ -63,6 +64,38 @@ class PairedInstances:
 
     instances: pd.DataFrame
     counts: dict[str, int]
+
+
+def require_work(paired: PairedInstances, events: int) -> PairedInstances:
+    """``paired`` (the pairing of a log of ``events`` events), checked to hold work.
+
+    Raises:
+        InputError: no instance: no event completes an activity (each is a start never
+            completed, or a transition that is no work: schedule, withdraw, ...), so there
+            is nothing to map, time or rank.
+
+    Example:
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["a", "a"], "concept:name": ["X", "Y"],
+        ...                     "time:timestamp": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True),
+        ...                     "lifecycle:transition": ["schedule", "start"]})
+        >>> require_work(pair_lifecycle(log), len(log))
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.InputError: no event completes an activity: of the 2 events, 1 is a \
+start never completed, 1 a lifecycle transition that is no work (such as schedule or \
+withdraw). Name the column of start/complete values with --lifecycle
+    """
+    if not events or len(paired.instances):
+        return paired
+    starts = paired.counts.get(COUNT_NAMES["unmatched_start"], 0)
+    other = events - starts
+    parts = ([f"{starts:,} {'is a start' if starts == 1 else 'are starts'} never completed"] if starts else []) + \
+        ([f"{other:,} {'' if starts else 'is ' if other == 1 else 'are '}"
+          f"{'a lifecycle transition' if other == 1 else 'lifecycle transitions'} that "
+          f"{'is' if other == 1 else 'are'} no work (such as schedule or withdraw)"] if other else [])
+    raise InputError(f"no event completes an activity: of the {events:,} events, {', '.join(parts)}. "
+                     "Name the column of start/complete values with --lifecycle")
 
 
 def normalise_transition(values: pd.Series) -> pd.Series:

@@ -46,7 +46,7 @@ from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, 
 from rpa_scout.codes import Coded, factorisable, labels, unique_ints
 from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
 from rpa_scout.lang import Message
-from rpa_scout.lifecycle import pair_lifecycle
+from rpa_scout.lifecycle import pair_lifecycle, require_work
 from rpa_scout.settings import ManualRules
 from rpa_scout.timestamps import epoch_seconds
 
@@ -109,7 +109,7 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
         ('manual', 'automated')
     """
     rules = rules or ManualRules()
-    paired = pair_lifecycle(log, columns=columns)
+    paired = require_work(pair_lifecycle(log, columns=columns), len(log))
     inst = paired.instances
     reasons = classify_instances(inst, rules, columns)
     evidence = activity_evidence(inst, reasons, columns)

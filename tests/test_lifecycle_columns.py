@@ -92,6 +92,54 @@ def test_a_status_column_without_transitions_is_an_attribute(write):
         "'avoin', 'suljettu'); name the column of start/complete values, or leave out --lifecycle"]
 
 
+def _xes_named(status: list[str], extra: str = "") -> str:
+    """A CSV with XES headers whose ``lifecycle:transition`` is given per row."""
+    lines = ["case:concept:name,concept:name,time:timestamp,org:resource,lifecycle:transition" + extra]
+    for c in range(30):
+        for k, step in enumerate(STEPS):
+            value = status[(c + k) % len(status)]
+            at = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=2 * c, hours=k, minutes=c)
+            lines.append(f"c{c},{step},{at:%Y-%m-%d %H:%M:%S},h{k},{value}"
+                         + (",x" if extra else ""))
+    return "\n".join(lines) + "\n"
+
+
+def test_a_lifecycle_transition_column_of_statuses_is_kept_under_another_name(write):
+    """BPIC 2013 writes an incident's sub-status in ``lifecycle:transition``: read as an
+    attribute, its XES name would still make every event a non-work transition."""
+    statuses = ["In Progress", "Awaiting Assignment", "Resolved"]
+    log, report = read_log(write("s.csv", _xes_named(statuses)))
+    assert "lifecycle:transition" not in log.columns
+    assert log["lifecycle:status"].value_counts().to_dict() == {s: 30 for s in statuses}
+    lines = report.lines()
+    assert ("note: column 'lifecycle:transition' holds no lifecycle transition (values 'Awaiting "
+            "Assignment', 'In Progress', 'Resolved'): read as an attribute, every row a completion") in lines
+    assert "note: column 'lifecycle:transition' is kept as the attribute 'lifecycle:status' " \
+           "(it fills no role under its name)" in lines
+    plain, _ = read_log(write("p.csv", _xes_named(["complete"])))
+    assert len(pair_lifecycle(log).instances) == len(pair_lifecycle(plain).instances) == 90
+    result = CliRunner().invoke(main, ["rank", str(write("s.csv", _xes_named(statuses))), "--all"])
+    plain_result = CliRunner().invoke(main, ["rank", str(write("s.csv", _xes_named(["complete"]))), "--all"])
+    assert result.exit_code == 0, result.output
+    assert result.output == plain_result.output
+    taken, _ = read_log(write("t.csv", _xes_named(statuses, ",lifecycle:status")))
+    assert taken["lifecycle:status"].tolist() == ["x"] * 90 and "lifecycle:status 2" in taken.columns
+
+
+@pytest.mark.parametrize("status, what", [
+    (["schedule", "withdraw"], "of the 90 events, 90 are lifecycle transitions that are no work (such as "
+                               "schedule or withdraw)"),
+    (["start"], "of the 90 events, 90 are starts never completed"),
+    (["start", "schedule"], "of the 90 events, 45 are starts never completed, 45 lifecycle transitions that "
+                            "are no work (such as schedule or withdraw)")])
+@pytest.mark.parametrize("command", ["rank", "map", "variants"])
+def test_a_log_where_no_event_completes_an_activity_is_one_error(write, status, what, command):
+    result = CliRunner().invoke(main, [command, str(write("n.csv", _xes_named(status)))])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: no event completes an activity: {what}. Name the column "
+                                          "of start/complete values with --lifecycle"]
+
+
 START_END = (
     "case_id;activity;start;end;lifecycle;resource\n"
     "c1;Tarkastus;2024-02-01 09:00:00;2024-02-01 09:12:30;complete;Päivi\n"

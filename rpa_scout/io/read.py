@@ -207,7 +207,8 @@ def _lifecycle_or_attribute(values: Callable[[str], pd.Series], mapping: LogColu
     present = names[np.bincount(codes, minlength=len(names)) > 0]
     if any(known_transition(str(v)) for v in present):
         return mapping, notes
-    shown = ", ".join(repr(str(v)) for v in sorted(map(str, present))[:5])
+    written = pd.unique(values(column).dropna().astype(str).str.strip())  # as the file writes them
+    shown = ", ".join(repr(v) for v in sorted(written)[:5])
     if explicit:
         raise ColumnError(f"{name}: --lifecycle column {column!r} holds no lifecycle transition "
                           f"(values {shown}); name the column of start/complete values, or "

@@ -382,6 +382,7 @@ MESSAGES: dict[str, str] = {
     "load.note.lifecycle_unknown": ("lifecycle values that are no known transition, kept as non-work events (no "
                                     "instance, no handling time): {values}{more}"),
     "load.note.more": " and {count} more",
+    "load.note.role_name_kept": "column {column} is kept as the attribute {name} (it fills no role under its name)",
     "load.note.not_lifecycle": ("column {column} holds no lifecycle transition (values {values}): read as an "
                                 "attribute, every row a completion"),
     "load.ts.empty": "empty",

@@ -370,6 +370,7 @@ MESSAGES: dict[str, str] = {
     "load.note.lifecycle_unknown": ("elinkaaren arvot, jotka eivät ole tunnettuja siirtymiä, pidetty muina kuin "
                                     "työtapahtumina (ei suoritusta, ei käsittelyaikaa): {values}{more}"),
     "load.note.more": " ja {count} muuta",
+    "load.note.role_name_kept": "sarake {column} pidetty tietona nimellä {name} (se ei täytä nimensä roolia)",
     "load.note.not_lifecycle": ("sarakkeessa {column} ei ole elinkaaren siirtymiä (arvot {values}): luettu tietona, "
                                 "jokainen rivi on valmistuminen"),
     "load.ts.empty": "tyhjä",

@@ -368,6 +368,7 @@ MESSAGES: dict[str, str] = {
     "load.note.lifecycle_unknown": ("livscykelvärden som inte är någon känd övergång, behållna som händelser som inte "
                                     "är arbete (inget utförande, ingen handläggningstid): {values}{more}"),
     "load.note.more": " och {count} till",
+    "load.note.role_name_kept": "kolumnen {column} behålls som attributet {name} (den fyller inte sitt namns roll)",
     "load.note.not_lifecycle": ("kolumnen {column} har ingen livscykelövergång (värden {values}): läst som attribut, "
                                 "varje rad ett slutförande"),
     "load.ts.empty": "tom",
