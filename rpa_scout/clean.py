@@ -45,6 +45,12 @@ _ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_times
 #: The attribute name of a column that bears a role's XES name but does not fill the role
 #: (BPIC 2013's ``lifecycle:transition`` holds an incident's sub-status, no transition).
 ATTRIBUTE_NAMES = {XES.lifecycle: "lifecycle:status"}
+#: What exports write in the resource column where no account is recorded (BPI Challenge
+#: 2019's ``NONE``): read as missing, so that it is nobody, not one busy person. Matched
+#: whole, in lower, upper or title case.
+NO_ACCOUNT = frozenset({"none", "null", "nil", "nan", "n/a", "n.a.", "-", "--", "?", "unknown", "undefined",
+                        "(none)", "(null)", "(blank)", "<none>", "tuntematon", "ei tiedossa", "okänd", "ingen"})
+_NO_ACCOUNT_WRITTEN = sorted({f(v) for v in NO_ACCOUNT for f in (str.lower, str.upper, str.title)})
 
 
 def standardise(
@@ -153,12 +159,33 @@ def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: 
     for col, what in ((XES.case, "case_id"), (XES.activity, "activity"), (XES.resource, "resource")):
         if col in frame.columns:
             frame[col] = _clean_text(frame[col], Message(f"load.what.{what}"), repaired, categorical_roles)
+    if XES.resource in frame.columns:
+        frame[XES.resource] = _no_account_missing(frame[XES.resource], repaired)
     parsed = _parse_times(frame, timestamp_format, timezone, repaired, epoch_clock)
     if XES.lifecycle in frame.columns:
         notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
         codes, names = transition_codes(frame[XES.lifecycle])  # a few distinct values
         frame[XES.lifecycle] = pd.Series(labels(codes, names), index=frame.index)
     return parsed
+
+
+def _no_account_missing(values: pd.Series, repaired: dict[str, int]) -> pd.Series:
+    """The resource column with :data:`NO_ACCOUNT` values missing (counted as a repair)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        gone = values.cat.categories[values.cat.categories.isin(_NO_ACCOUNT_WRITTEN)]
+        if not len(gone):
+            return values
+        hits = values.isin(gone).to_numpy()
+        values = values.cat.remove_categories(gone)
+    else:
+        hits = values.isin(_NO_ACCOUNT_WRITTEN).to_numpy(dtype=bool)
+        if not hits.any():
+            return values
+        gone = pd.unique(values[hits])
+        values = values.mask(hits)
+    shown = ", ".join(repr(str(v)) for v in sorted(map(str, gone)))
+    repaired[Message("load.repair.no_account", values=shown)] = int(hits.sum())
+    return values
 
 
 def _parse_times(frame: pd.DataFrame, timestamp_format: str | None, timezone: str,

@@ -135,6 +135,21 @@ def test_every_row_accounted_for_in_a_messy_file(write):
     assert sorted(report.rejected_rows["row"]) == [2, 3, 4, 5, 6, 7]
 
 
+@pytest.mark.parametrize("categorical", [False, True], ids=["text", "categories"])
+def test_a_resource_written_as_none_is_no_account(write, categorical):
+    """BPI Challenge 2019 writes ``NONE`` where no account did a step: read as one person
+    it would bound everybody's handling times and take their hours."""
+    people = ["NONE", "Leena", "null", "Unknown", "-", "Nonen", "none", "N/A", "Ben Bot", "SYSTEM"]
+    rows = [f"c{i},Step,2024-01-{1 + i:02d} 10:00:00,{who}" for i, who in enumerate(people)]
+    log, report = read_log(write("r.csv", "case,activity,timestamp,resource\n" + "\n".join(rows) + "\n"),
+                           categorical_roles=categorical)
+    assert log["org:resource"].astype(object).where(log["org:resource"].notna(), None).tolist() == [
+        None, "Leena", None, None, None, "Nonen", None, None, "Ben Bot", "SYSTEM"]
+    assert ("repaired: resource '-', 'N/A', 'NONE', 'Unknown', 'none', 'null': no account recorded, "
+            "read as missing: 6") in report.lines()
+    assert report.rows_kept == len(people)
+
+
 def test_parquet_and_excel(tmp_path):
     frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
                           "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})

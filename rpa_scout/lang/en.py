@@ -345,6 +345,7 @@ MESSAGES: dict[str, str] = {
     "load.repair.dst_gap": "timestamp in the spring-forward DST gap moved to the next valid time",
     "load.repair.start_unread": "start timestamp not read (unparseable or out of range): row kept without a start",
     "load.repair.swapped": "start after end: start and end swapped",
+    "load.repair.no_account": "resource {values}: no account recorded, read as missing",
     "load.repair.whitespace": "{what}: surrounding whitespace removed",
     "load.repair.undecodable": "text: bytes that are not {encoding} replaced with U+FFFD",
     "load.repair.invalid_utf8": "text: invalid UTF-8 bytes replaced with U+FFFD",

@@ -332,6 +332,7 @@ MESSAGES: dict[str, str] = {
     "load.repair.start_unread": ("aloitusaikaleimaa ei luettu (lukukelvoton tai sallitun välin ulkopuolella): rivi "
                                  "pidetty ilman aloitusaikaa"),
     "load.repair.swapped": "aloitus lopun jälkeen: aloitus ja loppu vaihdettu keskenään",
+    "load.repair.no_account": "käsittelijä {values}: ei tunnusta kirjattu, luettu puuttuvaksi",
     "load.repair.whitespace": "{what}: ympäröivät välilyönnit poistettu",
     "load.repair.undecodable": "teksti: tavut, jotka eivät ole merkistöä {encoding}, korvattu merkillä U+FFFD",
     "load.repair.invalid_utf8": "teksti: virheelliset UTF-8-tavut korvattu merkillä U+FFFD",

@@ -331,6 +331,7 @@ MESSAGES: dict[str, str] = {
     "load.repair.start_unread": ("starttidsstämpeln lästes inte (oläslig eller utanför intervallet): raden behölls "
                                  "utan starttid"),
     "load.repair.swapped": "start efter slut: start och slut bytte plats",
+    "load.repair.no_account": "resurs {values}: inget konto registrerat, läst som saknat",
     "load.repair.whitespace": "{what}: omgivande blanksteg borttagna",
     "load.repair.undecodable": "text: byte som inte är {encoding} ersatta med U+FFFD",
     "load.repair.invalid_utf8": "text: ogiltiga UTF-8-byte ersatta med U+FFFD",
