@@ -145,14 +145,20 @@ PRESETS: Mapping[str, LogColumns] = {
         start_timestamp=("påbörjad", "starttid", "start"),
         name="sv",
     ),
+    # English headers as exporters write them (matched ignoring case, "_", "-", "." and
+    # spaces): ProM's startTime/completeTime, Celonis' _CASE_KEY/ACTIVITY_EN/EVENTTIME,
+    # bupaR's activity_id/resource_id, Fluxicon's Start/Complete, SAP-style End_Date.
     "csv": LogColumns(
-        case=("case_id", "caseid", "case", "case id", "case_key", "trace", "trace_id"),
-        activity=("activity", "activity_name", "event", "task", "step", "action"),
+        case=("case_id", "caseid", "case", "case id", "case_key", "trace", "trace_id", "case_number"),
+        activity=("activity", "activity_name", "event", "task", "step", "action", "activity_en",
+                  "activity_id", "event_name", "task_name"),
         timestamp=("timestamp", "end_timestamp", "complete_timestamp", "end", "end_time",
-                   "completed", "time", "datetime"),
-        resource=("resource", "user", "performer", "handler", "employee", "agent"),
+                   "completed", "time", "datetime", "complete_time", "completion_time", "complete",
+                   "end_date", "event_time", "finish_time", "finished"),
+        resource=("resource", "user", "performer", "handler", "employee", "agent", "resource_id",
+                  "user_name", "resource_name", "user_id"),
         lifecycle=("lifecycle", "transition", "event_type", "status"),
-        start_timestamp=("start_timestamp", "start", "start_time", "started"),
+        start_timestamp=("start_timestamp", "start", "start_time", "started", "start_date"),
         name="csv",
     ),
 }

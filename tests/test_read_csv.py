@@ -150,6 +150,26 @@ def test_a_resource_written_as_none_is_no_account(write, categorical):
     assert report.rows_kept == len(people)
 
 
+@pytest.mark.parametrize("header", [
+    "Case ID,Activity,Start Timestamp,Complete Timestamp,Resource",       # Disco
+    "case,event,startTime,completeTime,org:resource",                     # ProM
+    "_CASE_KEY,ACTIVITY_EN,EVENTTIME_START,EVENTTIME,USER_NAME",          # Celonis (no start)
+    "case_id,activity_id,start,complete,resource_id",                     # bupaR
+    "Case,Activity,Start,Complete,Resource",                              # Fluxicon
+    "CaseId,ActivityName,StartTime,EndTime,UserName",
+    "Case_ID,Activity_Name,Start_Date,End_Date,User",
+    "case_id,activity,start_time,end_time,resource",                      # Simod
+])
+def test_english_headers_as_exporters_write_them_are_found(write, header):
+    rows = ["c1,A,2024-01-02 09:00:00,2024-01-02 09:10:00,u1", "c1,B,2024-01-02 10:00:00,2024-01-02 10:05:00,u2"]
+    log, report = read_log(write("e.csv", header + "\n" + "\n".join(rows) + "\n"))
+    names = header.split(",")
+    assert report.mapping["case"] == names[0] and report.mapping["activity"] == names[1]
+    assert report.mapping["timestamp"] == names[3] and report.mapping["resource"] == names[4]
+    assert report.mapping.get("start_timestamp") == (None if "EVENTTIME" in header else names[2])
+    assert log["time:timestamp"].dt.minute.tolist() == [10, 5]
+
+
 def test_parquet_and_excel(tmp_path):
     frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
                           "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})
