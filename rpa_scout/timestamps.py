@@ -48,11 +48,15 @@ NOT_A_TIME = Message("load.reason.not_a_time")
 TIMESTAMP_REASONS = (UNPARSEABLE, OUT_OF_RANGE, AMBIGUOUS, NOT_A_TIME)
 
 _TIME = (r"(?:[ T]+(?:klo\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
-         r"(?:[:.](?P<second>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?)?")
+         r"(?:[:.](?P<second>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?(?:\s*[AaPp]\.?[Mm]\.?)?)?")
+#: a 12-hour clock's AM or PM at the end of a value ("10/1/2011 12:38 AM")
+_MERIDIEM, _PM = r"\d\s*[AaPp]\.?[Mm]\.?\s*$", r"\d\s*[Pp]\.?[Mm]\.?\s*$"
+#: two-digit years (``1.10.11``) as POSIX reads them: 69-99 are 1969-1999, 00-68 2000-2068
+_CENTURY_PIVOT = 69
 _ISO = (r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*"
         r"(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$")
 _YMD = r"^\s*(?P<year>\d{4})[/.](?P<a>\d{1,2})[/.](?P<b>\d{1,2})" + _TIME + r"\s*$"
-_DMY = r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4})" + _TIME + r"\s*$"
+_DMY = r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4}|\d{2})" + _TIME + r"\s*$"
 _NUMBER = r"^\s*\d+(?:[.,]\d+)?\s*$"
 _MONTH_NAME = r"(?i)(?:^|[^a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 # an offset after a time (a date alone ends in "-01", which is no offset)
@@ -339,13 +343,17 @@ def _parse_parts(text: pd.Series, pattern: str, timezone: str, *,
         month, day, order = a, b, "yyyy/mm/dd"
     else:
         month, day, order, ambiguous = _day_month_order(a, b)
+    year = parts["year"]
+    if not year_first:  # a two-digit year
+        year = year.where(year >= 100, year + np.where(year >= _CENTURY_PIVOT, 1900, 2000))
+    hour, twelve = _twelve_hour_clock(text, parts["hour"].fillna(0))
     frame = pd.DataFrame({
-        "year": parts["year"], "month": month, "day": day,
-        "hour": parts["hour"].fillna(0), "minute": parts["minute"].fillna(0),
+        "year": year, "month": month, "day": day,
+        "hour": hour, "minute": parts["minute"].fillna(0),
         "second": parts["second"].fillna(0), "ns": parts["frac"].fillna(0),
     })
     out_of_range = _out_of_range(frame["year"].to_numpy(dtype=float))
-    clock_ok = (frame["hour"] < 24) & (frame["minute"] < 60) & (frame["second"] < 60)
+    clock_ok = (frame["hour"] < 24) & (frame["minute"] < 60) & (frame["second"] < 60) & twelve
     bad = (frame[["year", "month", "day"]].isna().any(axis=1).to_numpy() | out_of_range
            | ambiguous | ~clock_ok.to_numpy())
     frame.loc[bad, ["year", "month", "day", "hour", "minute", "second", "ns"]] = [1970, 1, 1, 0, 0, 0, 0]
@@ -356,6 +364,21 @@ def _parse_parts(text: pd.Series, pattern: str, timezone: str, *,
     problems[ambiguous] = AMBIGUOUS
     local, shifted = _localize(values, timezone)
     return _Part(local, Message("load.ts.read_in", method=order, zone=timezone), problems, shifted), matched
+
+
+def _twelve_hour_clock(text: pd.Series, hour: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Hours of values with AM or PM on the 24-hour clock (12 AM is 0, 12 PM 12), and
+    whether each row's hour fits its clock (1-12 with AM or PM)."""
+    fits = np.ones(len(text), dtype=bool)
+    marked = str_contains(text, _MERIDIEM).to_numpy(dtype=bool)
+    if not marked.any():
+        return hour, fits
+    rows = np.flatnonzero(marked)
+    pm = str_contains(text.iloc[rows], _PM).to_numpy(dtype=bool)
+    h = hour.to_numpy(dtype=float, copy=True)
+    fits[rows] = (h[rows] >= 1) & (h[rows] <= 12)
+    h[rows] = h[rows] % 12 + np.where(pm, 12, 0)
+    return pd.Series(h, index=hour.index), fits
 
 
 def _day_month_order(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series, Message, np.ndarray]:

@@ -64,6 +64,25 @@ def test_slashes_day_first_or_month_first_decided_for_the_column(write):
     assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
 
 
+def test_twelve_hour_clock_with_am_and_pm(write):
+    """US exports write 10/1/2016 12:38 AM; 12 AM is midnight, 12 PM noon."""
+    got, report = _stamps(write, "2/1/2016 12:38 AM", "2/1/2016 1:23:52.5 PM", "2/13/2016 12:05 pm",
+                          "2/1/2016 11:59 a.m.", "2/1/2016 13:05 PM", "2/1/2016 0:05 AM")
+    assert got == [_t("2016-01-31 22:38"), _t("2016-02-01 11:23:52.5"), _t("2016-02-13 10:05"),
+                   _t("2016-02-01 09:59"), None, None]
+    assert report.rejected == {"unparseable timestamp": 2}
+    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+
+
+def test_two_digit_years_as_posix_reads_them(write):
+    got, report = _stamps(write, "01.02.16 13.23.52,5", "13.02.16 13:23", "1.2.99 13:23")
+    assert got == [_t("2016-02-01 11:23:52.5"), _t("2016-02-13 11:23"), _t("1999-02-01 11:23")]
+    assert "dd.mm.yyyy (decided for the whole column)" in report.timestamp_method
+    got, report = _stamps(write, "2/25/99 1:23 PM", "12/31/68 11:00 PM")
+    assert got == [_t("1999-02-25 11:23"), _t("2068-12-31 21:00")]
+    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+
+
 def test_both_day_month_orders_in_one_column_reject_the_ambiguous_values(write):
     got, report = _stamps(write, "25/02/2016 13:23", "02/25/2016 13:23", "01/02/2016 13:23",
                           "30/30/2016 13:23")
