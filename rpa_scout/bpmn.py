@@ -18,7 +18,7 @@ from rpa_scout._quiet import pm4py, quiet
 from rpa_scout.columns import XES, LogColumns
 from rpa_scout.errors import ConfigError
 from rpa_scout.graph import END, START, covering_activities, discover_graph
-from rpa_scout.lifecycle import pair_lifecycle
+from rpa_scout.lifecycle import pair_lifecycle, require_work
 
 DFG_THRESHOLD = 200_000
 
@@ -101,7 +101,7 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
     module = pm4py()
     frame = log
     if columns.lifecycle in log.columns:
-        frame = pair_lifecycle(log, columns=columns).instances
+        frame = require_work(pair_lifecycle(log, columns=columns), len(log)).instances
     frame = frame[[columns.case, columns.activity, columns.timestamp]]
     if activities < 100:
         counts = frame[columns.activity].astype("string").value_counts()

@@ -132,9 +132,11 @@ def test_a_lifecycle_transition_column_of_statuses_is_kept_under_another_name(wr
     (["start"], "of the 90 events, 90 are starts never completed"),
     (["start", "schedule"], "of the 90 events, 45 are starts never completed, 45 lifecycle transitions that "
                             "are no work (such as schedule or withdraw)")])
-@pytest.mark.parametrize("command", ["rank", "map", "variants"])
-def test_a_log_where_no_event_completes_an_activity_is_one_error(write, status, what, command):
-    result = CliRunner().invoke(main, [command, str(write("n.csv", _xes_named(status)))])
+@pytest.mark.parametrize("command", ["rank", "map", "map --format bpmn", "variants"])
+def test_a_log_where_no_event_completes_an_activity_is_one_error(write, status, what, command, tmp_path):
+    out = ["--out", str(tmp_path / "m.bpmn")] if "bpmn" in command else []
+    result = CliRunner().invoke(main, [command.split()[0], str(write("n.csv", _xes_named(status))),
+                                       *command.split()[1:], *out])
     assert result.exit_code == 1
     assert result.output.splitlines() == [f"Error: no event completes an activity: {what}. Name the column "
                                           "of start/complete values with --lifecycle"]
