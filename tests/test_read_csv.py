@@ -170,6 +170,29 @@ def test_english_headers_as_exporters_write_them_are_found(write, header):
     assert log["time:timestamp"].dt.minute.tolist() == [10, 5]
 
 
+TITLED = ('"Tapahtumaraportti, kevät 2024"\n;;;\nAsianumero;Toimenpide;Aikaleima;Käsittelijä\n'
+          'A1;"Vastaanotto\nrivi 2";2.1.2024 9.00;mvirtanen\nA1;Päätös;2.1.2024 11.00;jlaine\n'
+          'A2;Vastaanotto;4.2.2024 9.00;mvirtanen\n')
+
+
+def test_a_report_title_above_the_header_is_skipped_and_noted(write, tmp_path):
+    """Case systems' report exports put a title (and a blank row) above the header."""
+    log, report = read_log(write("t.csv", TITLED))
+    assert report.mapping["case"] == "Asianumero" and report.rows_read == report.rows_kept == 3
+    assert log["concept:name"].tolist() == ["Vastaanotto\nrivi 2", "Päätös", "Vastaanotto"]
+    assert "note: 2 rows above the header skipped (a title: 'Tapahtumaraportti, kevät 2024')" in report.lines()
+    rows = [["Tapahtumaraportti, kevät 2024", None, None, None], [None] * 4,
+            ["Asianumero", "Toimenpide", "Aikaleima", "Käsittelijä"],
+            ["A1", "Vastaanotto", pd.Timestamp("2024-01-02 09:00"), "mvirtanen"],
+            ["A1", "Päätös", pd.Timestamp("2024-01-02 11:00"), "jlaine"], ["Yhteensä", 2, None, None]]
+    pd.DataFrame(rows).to_excel(tmp_path / "t.xlsx", index=False, header=False)
+    log, report = read_log(tmp_path / "t.xlsx")
+    assert (report.rows_read, report.rows_kept, len(log)) == (3, 2, 2)   # the total row rejected, counted
+    assert "note: 2 rows above the header skipped (a title: 'Tapahtumaraportti, kevät 2024')" in report.lines()
+    plain, _ = read_log(write("p.csv", TITLED.split("\n", 2)[2]))
+    pd.testing.assert_frame_equal(read_log(write("t.csv", TITLED))[0], plain)
+
+
 def test_parquet_and_excel(tmp_path):
     frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
                           "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})

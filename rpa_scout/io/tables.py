@@ -64,11 +64,16 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
         raise InputError(f"{path.name}: the file is empty; export the log again")
     if delimiter is None:
         delimiter = sniff_delimiter(text, path.name)
-    _check_columns(text, delimiter, path.name, limits)
     notes = [Message("load.note.encoding", encoding=used), Message("load.note.delimiter", delimiter=repr(delimiter))]
+    utf8 = data[3:] if used == "utf-8 with BOM" else data if used == "utf-8" else None
+    skip, prefix, above = _title_lines(text, delimiter)
+    if skip:  # a report's title above the header
+        text = text[len(prefix):]
+        utf8 = None if utf8 is None else utf8[len(prefix.encode("utf-8")):]
+        notes.append(_title_note(skip, above))
+    _check_columns(text, delimiter, path.name, limits)
     bad: dict[int, str] = {}
     positions = None
-    utf8 = data[3:] if used == "utf-8 with BOM" else data if used == "utf-8" else None
     frame = _read_arrow(text, utf8, delimiter)
     del data, utf8
     try:
@@ -84,6 +89,61 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     if converted:
         notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
     return RawTable(frame, bad, tuple(notes), positions, repairs)
+
+
+#: At most this many rows above the header are taken for a report's title.
+TITLE_ROWS = 10
+
+
+def title_rows(rows: list[list[object]]) -> int:
+    """How many of the first ``rows`` stand above the header: a report's title and blank
+    rows, each with fewer than half as many filled cells as the widest row (and under
+    two). 0 when the first row is the header, or when the row found is no header (a
+    cell that is no text) or stands below :data:`TITLE_ROWS`.
+
+    Example:
+        >>> title_rows([["Raportti 2024", None, None], [], ["Asia", "Vaihe", "Aika"], ["A1", "V", "1.2.2024"]])
+        2
+        >>> title_rows([["Asia", "Vaihe", "Aika"], ["A1", "V", "1.2.2024"]])
+        0
+    """
+    filled = [sum(1 for v in row if _filled(v)) for row in rows]
+    if not filled:
+        return 0
+    need = max(2, (max(filled) + 1) // 2)
+    first = next((i for i, n in enumerate(filled) if n >= need), 0)
+    if not 0 < first <= TITLE_ROWS or not all(isinstance(v, str) for v in rows[first] if _filled(v)):
+        return 0
+    return first
+
+
+def _title_lines(text: str, delimiter: str) -> tuple[int, str, list[list[str]]]:
+    """:func:`title_rows` of a delimited text: the count, the text they take and the rows."""
+    lines = _records(text, TITLE_ROWS + 1)
+    reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    ends: list[int] = []  # the physical lines read up to each record
+    try:
+        for row in reader:
+            rows.append(row)
+            ends.append(reader.line_num)
+            if len(rows) > TITLE_ROWS:
+                break
+    except csv.Error:
+        return 0, "", []
+    skip = title_rows(rows)
+    return skip, "".join(lines[:ends[skip - 1]]) if skip else "", rows[:skip]
+
+
+def _filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value) and str(value).strip() != ""
+
+
+def _title_note(count: int, rows: list[list[object]]) -> Message:
+    """The report's note on the rows above the header (the first filled one quoted)."""
+    title = next((" ".join(str(v).strip() for v in row if _filled(v)) for row in rows
+                  if any(_filled(v) for v in row)), "")
+    return Message("load.note.title_rows", count=count, title=repr(title[:60]))
 
 
 def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str, dict[str, int]]:
@@ -320,11 +380,14 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
     _check_workbook(path, limits)
     which = 0 if sheet is None else sheet
     try:
-        header = pd.read_excel(path, sheet_name=which, engine="openpyxl", nrows=0)
+        top = pd.read_excel(path, sheet_name=which, engine="openpyxl", header=None, nrows=TITLE_ROWS + 1)
+        above = top.astype(object).where(top.notna(), None).values.tolist()
+        skip = title_rows(above)
+        header = pd.read_excel(path, sheet_name=which, engine="openpyxl", nrows=0, header=skip)
         if header.shape[1] > limits.max_columns:
             raise LimitError(f"{path.name}: the sheet has {header.shape[1]:,} columns; rpa_scout reads "
                              f"at most {limits.max_columns:,}; keep only the columns you need")
-        frame = pd.read_excel(path, sheet_name=which, engine="openpyxl")
+        frame = pd.read_excel(path, sheet_name=which, engine="openpyxl", header=skip)
     except ImportError:
         raise InputError("reading Excel needs openpyxl: pip install openpyxl") from None
     except LimitError:
@@ -333,7 +396,7 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
         raise InputError(f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     note = Message("load.note.first_sheet") if sheet is None else Message("load.note.sheet", sheet=sheet)
-    return RawTable(frame, notes=(note,))
+    return RawTable(frame, notes=(note, _title_note(skip, above[:skip])) if skip else (note,))
 
 
 def _check_workbook(path: Path, limits: Limits) -> None:

@@ -366,6 +366,7 @@ MESSAGES: dict[str, str] = {
     "load.note.delimiter": "delimiter {delimiter}",
     "load.note.decimal_comma": "decimal comma read in {columns}",
     "load.note.numbers": "numbers read in {columns}",
+    "load.note.title_rows": "{count} rows above the header skipped (a title: {title})",
     "load.note.sheet": "sheet {sheet}",
     "load.note.first_sheet": "sheet first",
     "load.note.parser": "parser {parser}",
