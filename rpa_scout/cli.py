@@ -148,7 +148,7 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      "a tenth are dates at 00:00 UTC) [default: auto]."),
         click.option("--delimiter", metavar="CHAR", help="CSV delimiter (detected by default)."),
         click.option("--encoding", metavar="NAME", help="CSV encoding (detected by default)."),
-        click.option("--sheet", metavar="NAME", help="Excel sheet (first by default)."),
+        click.option("--sheet", metavar="NAME", help="Excel sheet (default: the first whose header names three or more columns; a cover sheet is passed over)."),
         click.option("--max-bytes", type=ByteSize(), default=None,
                      help="Read at most this much (uncompressed) data, e.g. 500M or 8G "
                      "[default: 4G]; see the README's Security and limits."),
@@ -468,7 +468,7 @@ def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | No
               help="Read at most this much (uncompressed) data [default: 4G].")
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (detected by default).")
 @click.option("--encoding", metavar="NAME", help="CSV encoding (detected by default).")
-@click.option("--sheet", metavar="NAME", help="Excel sheet (first by default).")
+@click.option("--sheet", metavar="NAME", help="Excel sheet (default: the first whose header names three or more columns; a cover sheet is passed over).")
 @output_options
 @_fail_cleanly
 def convert_command(log: Path, out: Path | None, max_bytes: int | None, delimiter: str | None,

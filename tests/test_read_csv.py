@@ -193,6 +193,27 @@ def test_a_report_title_above_the_header_is_skipped_and_noted(write, tmp_path):
     pd.testing.assert_frame_equal(read_log(write("t.csv", TITLED))[0], plain)
 
 
+def test_a_cover_sheet_before_the_log_is_passed_over(tmp_path):
+    """Without --sheet, the first sheet with three or more named columns is read."""
+    path = tmp_path / "w.xlsx"
+    log_rows = pd.DataFrame({"Asianumero": ["A1", "A1"], "Toimenpide": ["Vastaanotto", "Päätös"],
+                             "Aikaleima": pd.to_datetime(["2024-01-02 09:00", "2024-01-02 11:00"]),
+                             "Käsittelijä": ["m", "j"]})
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"Ohje": ["Tämä raportti sisältää tapahtumat"]}).to_excel(book, sheet_name="Kansilehti", index=False)
+        pd.DataFrame({"A": [1], "B": [2]}).to_excel(book, sheet_name="Summat", index=False)
+        log_rows.to_excel(book, sheet_name="Tapahtumat", index=False)
+    log, report = read_log(path)
+    assert report.rows_kept == 2 and log["concept:name"].tolist() == ["Vastaanotto", "Päätös"]
+    assert "note: sheet 'Tapahtumat', the first that holds a table ('Kansilehti', 'Summat' passed over)" \
+        in report.lines()
+    assert read_log(path, sheet=2)[1].rows_kept == 2                      # by position, from Python
+    with pytest.raises(ColumnError, match="w.xlsx: no case column found among 'Ohje'"):
+        read_log(path, sheet="Kansilehti")
+    with pytest.raises(InputError, match="no sheet 'Nope'; the sheets are 'Kansilehti', 'Summat', 'Tapahtumat'"):
+        read_log(path, sheet="Nope")
+
+
 def test_parquet_and_excel(tmp_path):
     frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
                           "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})

@@ -366,37 +366,66 @@ def read_parquet_table(path: Path, limits: Limits | None = None) -> RawTable:
 
 def read_excel_table(path: Path, *, sheet: str | int | None = None,
                      limits: Limits | None = None) -> RawTable:
-    """Read the first (or the named) sheet of an Excel workbook.
+    """Read the named sheet of an Excel workbook, or the first that holds a table.
 
-    The workbook (a ZIP file) is checked first: its members' sizes, compression ratios
-    and worksheet sizes, then the sheet's number of columns. openpyxl parses the XML
-    inside with defusedxml when it is installed (no DTDs, no entities).
+    Without ``sheet``, the first sheet whose header names at least three columns (a
+    case, an activity and a time need three) is read, so a cover or instructions sheet
+    before the log is passed over (and noted). The workbook (a ZIP file) is checked
+    first: its members' sizes, compression ratios and worksheet sizes, then the sheet's
+    number of columns. openpyxl parses the XML inside with defusedxml when it is
+    installed (no DTDs, no entities).
 
     Raises:
-        InputError: not a readable workbook or no such sheet.
+        InputError: not a readable workbook or no such sheet (the sheets named).
         LimitError: beyond ``limits``.
     """
     limits = limits or Limits()
     _check_workbook(path, limits)
-    which = 0 if sheet is None else sheet
     try:
-        top = pd.read_excel(path, sheet_name=which, engine="openpyxl", header=None, nrows=TITLE_ROWS + 1)
-        above = top.astype(object).where(top.notna(), None).values.tolist()
-        skip = title_rows(above)
-        header = pd.read_excel(path, sheet_name=which, engine="openpyxl", nrows=0, header=skip)
-        if header.shape[1] > limits.max_columns:
-            raise LimitError(f"{path.name}: the sheet has {header.shape[1]:,} columns; rpa_scout reads "
-                             f"at most {limits.max_columns:,}; keep only the columns you need")
-        frame = pd.read_excel(path, sheet_name=which, engine="openpyxl", header=skip)
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            names = [str(n) for n in book.sheet_names]
+            if sheet is not None and sheet not in book.sheet_names and sheet not in range(len(names)):
+                raise InputError(f"{path.name}: no sheet {sheet!r}; the sheets are "
+                                 f"{', '.join(repr(n) for n in names)}; name one with --sheet")
+            tops = ((n, _top(book, n)) for n in ([sheet] if sheet is not None else book.sheet_names))
+            first = None
+            for which, (skip, above) in tops:
+                first = first or (which, skip, above)
+                if sheet is not None or _named_columns(above, skip) >= 3:
+                    break
+            else:  # no sheet holds a table: read the first, whose columns the error names
+                which, skip, above = first
+            header = book.parse(which, nrows=0, header=skip)
+            if header.shape[1] > limits.max_columns:
+                raise LimitError(f"{path.name}: the sheet has {header.shape[1]:,} columns; rpa_scout reads "
+                                 f"at most {limits.max_columns:,}; keep only the columns you need")
+            frame = book.parse(which, header=skip)
     except ImportError:
         raise InputError("reading Excel needs openpyxl: pip install openpyxl") from None
-    except LimitError:
+    except (LimitError, InputError):
         raise
     except Exception as exc:
         raise InputError(f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    note = Message("load.note.first_sheet") if sheet is None else Message("load.note.sheet", sheet=sheet)
+    if sheet is not None:
+        note = Message("load.note.sheet", sheet=sheet)
+    elif str(which) == names[0]:  # as before: a workbook whose first sheet holds the log
+        note = Message("load.note.first_sheet")
+    else:
+        passed = names[:names.index(str(which))]
+        note = Message("load.note.sheet_found", sheet=repr(str(which)), passed=", ".join(map(repr, passed)))
     return RawTable(frame, notes=(note, _title_note(skip, above[:skip])) if skip else (note,))
+
+
+def _top(book: "pd.ExcelFile", sheet: str | int) -> tuple[int, list[list[object]]]:
+    """The rows above the header of a sheet (:func:`title_rows`) and its first rows."""
+    top = book.parse(sheet, header=None, nrows=TITLE_ROWS + 1)
+    above = top.astype(object).where(top.notna(), None).values.tolist()
+    return title_rows(above), above
+
+
+def _named_columns(rows: list[list[object]], header: int) -> int:
+    return sum(1 for v in rows[header] if _filled(v)) if header < len(rows) else 0
 
 
 def _check_workbook(path: Path, limits: Limits) -> None:

@@ -354,6 +354,7 @@ MESSAGES: dict[str, str] = {
     "load.note.decimal_comma": "desimaalipilkku luettu sarakkeissa {columns}",
     "load.note.numbers": "luvut luettu sarakkeissa {columns}",
     "load.note.title_rows": "otsikkorivin yläpuolelta ohitettu {count} riviä (otsikko: {title})",
+    "load.note.sheet_found": "taulukko {sheet}, ensimmäinen jossa on taulukko ({passed} ohitettu)",
     "load.note.sheet": "taulukko {sheet}",
     "load.note.first_sheet": "ensimmäinen taulukko",
     "load.note.parser": "jäsennin {parser}",
