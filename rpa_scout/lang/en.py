@@ -367,6 +367,7 @@ MESSAGES: dict[str, str] = {
     "load.note.decimal_comma": "decimal comma read in {columns}",
     "load.note.numbers": "numbers read in {columns}",
     "load.note.title_rows": "{count} rows above the header skipped (a title: {title})",
+    "load.note.clock_column": "the clock times in {clock} joined to the dates in {column}",
     "load.note.sheet": "sheet {sheet}",
     "load.note.first_sheet": "sheet first",
     "load.note.parser": "parser {parser}",

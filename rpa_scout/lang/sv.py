@@ -353,6 +353,7 @@ MESSAGES: dict[str, str] = {
     "load.note.decimal_comma": "decimalkomma läst i {columns}",
     "load.note.numbers": "tal lästa i {columns}",
     "load.note.title_rows": "{count} rader ovanför rubrikraden hoppades över (en titel: {title})",
+    "load.note.clock_column": "klockslagen i {clock} fogade till datumen i {column}",
     "load.note.sheet": "blad {sheet}",
     "load.note.first_sheet": "första bladet",
     "load.note.parser": "inläsare {parser}",
