@@ -214,6 +214,14 @@ def test_a_date_column_and_a_clock_column_make_one_timestamp(write, tmp_path):
     assert first.tz_convert("Europe/Helsinki").hour == 8
 
 
+def test_an_empty_column_from_a_delimiter_at_the_end_of_every_line_is_dropped(write):
+    log, report = read_log(write("e.csv", "case;activity;timestamp;\nc1;A;2024-01-02 09:00;\nc1;B;2024-01-02 10:00;\n"))
+    assert list(log.columns) == ["case:concept:name", "concept:name", "time:timestamp"]
+    assert "note: empty columns without a header dropped: 1 (a delimiter at the end of every line)" in report.lines()
+    log, report = read_log(write("f.csv", "case;activity;timestamp;\nc1;A;2024-01-02 09:00;x\nc1;B;2024-01-02 10:00;\n"))
+    assert len(log.columns) == 4 and not any("empty columns" in line for line in report.lines())  # a value: kept
+
+
 def test_parquet_and_excel(tmp_path):
     frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
                           "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})
