@@ -99,7 +99,8 @@ def standardise(
     malformed = dict(malformed or {})
     n = len(raw) + len(malformed)
     row_no = np.arange(1, len(raw) + 1) if row_numbers is None else np.asarray(row_numbers)
-    frame, rename, notes_out = _renamed(raw, mapping, list(notes))
+    raw, notes = with_clock_column(raw, mapping, list(notes))
+    frame, rename, notes_out = _renamed(raw, mapping, notes)
     repaired: dict[str, int] = {}
     raw_ts = frame[XES.timestamp]
     parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out, epoch_clock,
@@ -118,6 +119,58 @@ def standardise(
         samples=samples,
         notes=tuple(notes_out), rejected_rows=rejected_rows, repeated=repeated,
     )
+
+
+#: Headers of a time-of-day column beside a date column (Finnish, Swedish, English;
+#: matched ignoring case, "_", "-", "." and spaces).
+CLOCK_NAMES = ("kellonaika", "klo", "kello", "aika", "klockslag", "kl", "tid", "time", "time_of_day", "clock")
+_CLOCK = r"^\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d{1,9})?)?(?:\s*[AaPp]\.?[Mm]\.?)?\s*$"
+_DATE_ONLY = r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$"
+
+
+def with_clock_column(raw: pd.DataFrame, mapping: LogColumns,
+                      notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """``raw`` with the clock time of a separate time-of-day column (``Kellonaika``,
+    ``Klo``, ``Time``, ...) joined to the dates of the timestamp column, when that holds
+    dates only (and noted); else ``raw`` as it is. Exports from case systems' reports
+    often write the date and the time in columns of their own.
+
+    Example:
+        >>> import pandas as pd
+        >>> from rpa_scout import PRESETS
+        >>> raw = pd.DataFrame({"Asia": ["A1"], "Vaihe": ["V"], "Pvm": ["2.1.2024"], "Klo": ["9.05"]})
+        >>> joined, _ = with_clock_column(raw, PRESETS["fi"].resolve(raw.columns), [])
+        >>> joined["Pvm"].tolist()
+        ['2.1.2024 9.05']
+    """
+    from rpa_scout.columns import _key
+    from rpa_scout.timestamps import str_fullmatch_all
+
+    column = mapping.timestamp
+    if column is None or column not in raw.columns:
+        return raw, notes
+    roles = {getattr(mapping, role) for role in _ROLES}
+    keys = {_key(name) for name in CLOCK_NAMES}
+    for clock in (c for c in raw.columns if c not in roles and _key(c) in keys):
+        times = raw[clock].astype("string").str.strip()
+        times = times.mask(times == "")
+        if not times.notna().any() or not str_fullmatch_all(times.dropna(), _CLOCK):
+            continue
+        dates = raw[column]
+        if pd.api.types.is_datetime64_dtype(dates.dtype):  # typed dates (Excel): at midnight only
+            if (dates.dropna() != dates.dropna().dt.normalize()).any():
+                return raw, notes
+            text = dates.dt.strftime("%Y-%m-%d").astype("string")
+            times = times.str.replace(r"^(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?",  # 9.05 → 9:05, as ISO has it
+                                      lambda m: ":".join(g for g in m.groups() if g), regex=True)
+        else:
+            text = dates.astype("string").str.strip()
+            if not str_fullmatch_all(text.dropna(), _DATE_ONLY):
+                return raw, notes
+        joined = (text + " " + times).fillna(text)
+        notes.append(Message("load.note.clock_column", clock=repr(str(clock)), column=repr(str(column))))
+        return raw.assign(**{column: joined}), notes
+    return raw, notes
 
 
 def _renamed(raw: pd.DataFrame, mapping: LogColumns,

@@ -43,8 +43,12 @@ class LogSummary:
         }
 
 
-def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
-    """Count cases, events, activities and resources; list lifecycle values and attributes."""
+def summarise(log: pd.DataFrame, *, columns: LogColumns = XES, timezone: str | None = None) -> LogSummary:
+    """Count cases, events, activities and resources; list lifecycle values and attributes.
+
+    ``timezone``: the first and last event in that zone (so their dates are the log's
+    own: midnight in Helsinki is the evening before in UTC); as stored when ``None``.
+    """
     require_columns(log, columns)
     roles = {columns.case, columns.activity, columns.timestamp, columns.resource,
              columns.lifecycle, columns.start_timestamp}
@@ -56,6 +60,8 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES) -> LogSummary:
     attrs = tuple(c for c in log.columns if c not in roles and not str(c).startswith("case:"))
     case_attrs = tuple(c for c in log.columns if str(c).startswith("case:") and c not in roles)
     ts = log[columns.timestamp]
+    if timezone is not None and isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_convert(timezone)
     return LogSummary(
         cases=int(log[columns.case].nunique()),
         events=len(log),

@@ -468,9 +468,10 @@ def _basis_key(basis: str) -> str:
 def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tuple[str, ...]:
     singles = table[table["kind"] == "activity"]
     hours = handling.working_hours
+    local = {key: getattr(period, key).tz_convert(hours.timezone)  # the log's dates, not UTC's
+             for key in ("first", "last", "event_first", "event_last")}
     notes = [Message("note.annualised", basis=Message(f"basis.{_basis_key(period.basis)}"),
-                     months=period.months, first=period.first, last=period.last,
-                     event_first=period.event_first, event_last=period.event_last, factor=period.factor),
+                     months=period.months, **local, factor=period.factor),
              Message("note.working_day", start=_clock(hours.start_hour), end=_clock(hours.end_hour),
                      zone=hours.timezone) if hours.start_hour is not None else Message("note.working_day_unknown"),
              Message("note.total", hours=float(singles.loc[singles["recommended"], "hours_per_year"].sum()))]

@@ -82,3 +82,13 @@ def test_inspect_lines_fit_the_terminal(columns, lang):
     at = next(i for i, line in enumerate(lines) if "case=case:concept:name" in line)
     column = lines[at].index("xes:")
     assert lines[at + 1].startswith(" " * column) and lines[at + 1][column] != " "
+
+
+def test_the_time_span_is_in_the_logs_own_days(write):
+    """Dates at midnight in Helsinki are the evening before in UTC: the span shows the
+    log's own dates (they said 1 Jan – 3 Feb)."""
+    path = write("d.csv", "Asianumero;Toimenpide;Päivämäärä\nA1;Vastaanotto;2.1.2024\nA1;Päätös;4.2.2024\n")
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert "time span      2 Jan 2024 – 4 Feb 2024" in result.output.splitlines()
+    result = CliRunner().invoke(main, ["inspect", str(path), "--json"])
+    assert json.loads(result.output)["summary"]["first_event"] == "2024-01-02T00:00:00+02:00"

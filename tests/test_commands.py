@@ -65,8 +65,8 @@ def test_inspect_file_json(write):
     (text,) = inspect_file(write("l.csv", LOG), Settings(), as_json=True)
     data = json.loads(text)
     assert data["summary"] == {"cases": 2, "events": 6, "activities": 3, "resources": 2,
-                               "events_with_resource": 6, "first_event": "2024-02-01T08:00:00+00:00",
-                               "last_event": "2024-02-02T11:00:00+00:00", "lifecycle_values": {},
+                               "events_with_resource": 6, "first_event": "2024-02-01T10:00:00+02:00",
+                               "last_event": "2024-02-02T13:00:00+02:00", "lifecycle_values": {},
                                "attributes": [], "case_attributes": []}
     assert (data["load_report"]["rows_read"], data["load_report"]["rows_kept"]) == (DATA_ROWS, 6)
 

@@ -214,6 +214,35 @@ def test_a_cover_sheet_before_the_log_is_passed_over(tmp_path):
         read_log(path, sheet="Nope")
 
 
+def test_a_date_column_and_a_clock_column_make_one_timestamp(write, tmp_path):
+    """Report exports write the date and the time of day in columns of their own."""
+    text = ("Asianumero;Toimenpide;Päivämäärä;Kellonaika;Käsittelijä\n"
+            "A1;Vastaanotto;2.1.2024;9.05;m\nA1;Päätös;2.1.2024;13.30.15;j\nA2;Vastaanotto;4.2.2024;;m\n")
+    log, report = read_log(write("s.csv", text))
+    local = log["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.strftime("%d.%m. %H:%M:%S").tolist()
+    assert local == ["02.01. 09:05:00", "02.01. 13:30:15", "04.02. 00:00:00"]   # a date alone stays a date
+    assert "note: the clock times in 'Kellonaika' joined to the dates in 'Päivämäärä'" in report.lines()
+    frame = pd.DataFrame({"case": ["a", "a"], "activity": ["A", "B"],
+                          "date": pd.to_datetime(["2024-01-02", "2024-01-03"]), "time": ["9:05", "17.45"]})
+    frame.to_excel(tmp_path / "s.xlsx", index=False)
+    log, _ = read_log(tmp_path / "s.xlsx", timestamp="date")
+    assert log["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.strftime("%d %H:%M").tolist() == [
+        "02 09:05", "03 17:45"]
+    timed = text.replace("2.1.2024;9.05", "2.1.2024 8.00;9.05")   # a timestamp with its own clock: kept
+    log, report = read_log(write("t.csv", timed))
+    assert not any("clock times" in line for line in report.lines())
+    first = log[log["concept:name"] == "Vastaanotto"]["time:timestamp"].iloc[0]
+    assert first.tz_convert("Europe/Helsinki").hour == 8
+
+
+def test_an_empty_column_from_a_delimiter_at_the_end_of_every_line_is_dropped(write):
+    log, report = read_log(write("e.csv", "case;activity;timestamp;\nc1;A;2024-01-02 09:00;\nc1;B;2024-01-02 10:00;\n"))
+    assert list(log.columns) == ["case:concept:name", "concept:name", "time:timestamp"]
+    assert "note: empty columns without a header dropped: 1 (a delimiter at the end of every line)" in report.lines()
+    log, report = read_log(write("f.csv", "case;activity;timestamp;\nc1;A;2024-01-02 09:00;x\nc1;B;2024-01-02 10:00;\n"))
+    assert len(log.columns) == 4 and not any("empty columns" in line for line in report.lines())  # a value: kept
+
+
 def test_parquet_and_excel(tmp_path):
     frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
                           "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})

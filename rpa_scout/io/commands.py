@@ -179,7 +179,7 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
     from rpa_scout.labels import suggest_labels
     from rpa_scout.present import wrap
 
-    summary = summarise(frame)
+    summary = summarise(frame, timezone=settings.read.timezone)
     labels = suggest_labels(frame)
     if rejects is not None:
         write_rejects(report, rejects)
@@ -454,7 +454,7 @@ def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, 
     graph, note, subtitle = None, "", ""
     if fmt == "html":  # the candidates and the steps around them: a map dot can draw
         graph, note = _report_map(ranking, top, include_all, lang)
-        subtitle = _subtitle(frame, name, lang)
+        subtitle = _subtitle(frame, name, lang, ranking.handling.working_hours.timezone)
         if labels:
             import networkx as nx
 
@@ -489,12 +489,12 @@ def _report_map(ranking, top: int, include_all: bool, lang: Lang):
     return mark_roles(graph, shown, table, ranking.excluded, why), note
 
 
-def _subtitle(frame: pd.DataFrame, name: str, lang: Lang) -> str:
+def _subtitle(frame: pd.DataFrame, name: str, lang: Lang, timezone: str) -> str:
     from rpa_scout.columns import XES
 
     stamps = frame[XES.timestamp]
     return lang.t("html.subtitle", process=name, events=len(frame), cases=frame[XES.case].nunique(),
-                  first=stamps.min(), last=stamps.max())
+                  first=stamps.min().tz_convert(timezone), last=stamps.max().tz_convert(timezone))
 
 
 def generate_file(process: str, cases: int, seed: int, out: Path, *,

@@ -85,6 +85,9 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     except pd.errors.EmptyDataError:
         raise InputError(f"{path.name}: the file has no header row; export the log again") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame, empty = _without_empty_unnamed(frame)
+    if empty:  # a delimiter at the end of every line
+        notes.append(Message("load.note.empty_unnamed", count=empty))
     frame, converted = _decimal_columns(frame, delimiter)
     if converted:
         notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
@@ -311,6 +314,16 @@ def _read_tolerant(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, 
         raise InputError(f"{name}: malformed CSV near record {reader.line_num} ({exc})") from None
     frame = pd.DataFrame(good, columns=header, dtype=str)
     return frame, bad, pd.Series(positions)
+
+
+def _without_empty_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """``frame`` without the columns that have no header (blank, or pandas' ``Unnamed: 5``)
+    and no value in any row (what a delimiter at the end of every line makes)."""
+    import re
+
+    empty = [c for c in frame.columns if (c == "" or re.fullmatch(r"Unnamed: \d+", c))
+             and not frame[c].astype("string").str.strip().replace("", pd.NA).notna().any()]
+    return (frame.drop(columns=empty), len(empty)) if empty else (frame, 0)
 
 
 def _decimal_columns(frame: pd.DataFrame, delimiter: str) -> tuple[pd.DataFrame, list[str]]:

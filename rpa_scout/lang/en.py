@@ -368,6 +368,8 @@ MESSAGES: dict[str, str] = {
     "load.note.numbers": "numbers read in {columns}",
     "load.note.title_rows": "{count} rows above the header skipped (a title: {title})",
     "load.note.sheet_found": "sheet {sheet}, the first that holds a table ({passed} passed over)",
+    "load.note.clock_column": "the clock times in {clock} joined to the dates in {column}",
+    "load.note.empty_unnamed": "empty columns without a header dropped: {count} (a delimiter at the end of every line)",
     "load.note.sheet": "sheet {sheet}",
     "load.note.first_sheet": "sheet first",
     "load.note.parser": "parser {parser}",

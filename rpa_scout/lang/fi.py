@@ -355,6 +355,8 @@ MESSAGES: dict[str, str] = {
     "load.note.numbers": "luvut luettu sarakkeissa {columns}",
     "load.note.title_rows": "otsikkorivin yläpuolelta ohitettu {count} riviä (otsikko: {title})",
     "load.note.sheet_found": "taulukko {sheet}, ensimmäinen jossa on taulukko ({passed} ohitettu)",
+    "load.note.clock_column": "sarakkeen {clock} kellonajat liitetty sarakkeen {column} päivämääriin",
+    "load.note.empty_unnamed": "tyhjiä nimettömiä sarakkeita jätetty pois: {count} (erotin jokaisen rivin lopussa)",
     "load.note.sheet": "taulukko {sheet}",
     "load.note.first_sheet": "ensimmäinen taulukko",
     "load.note.parser": "jäsennin {parser}",

@@ -354,6 +354,8 @@ MESSAGES: dict[str, str] = {
     "load.note.numbers": "tal lästa i {columns}",
     "load.note.title_rows": "{count} rader ovanför rubrikraden hoppades över (en titel: {title})",
     "load.note.sheet_found": "blad {sheet}, det första med en tabell ({passed} överhoppade)",
+    "load.note.clock_column": "klockslagen i {clock} fogade till datumen i {column}",
+    "load.note.empty_unnamed": "tomma kolumner utan rubrik borttagna: {count} (en avgränsare i slutet av varje rad)",
     "load.note.sheet": "blad {sheet}",
     "load.note.first_sheet": "första bladet",
     "load.note.parser": "inläsare {parser}",
