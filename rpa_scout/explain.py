@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from rpa_scout.handling import DATES_ONLY
 from rpa_scout.lang import Lang, english
 
 #: Knock-out codes besides a criterion's name (a criterion below its floor).
@@ -196,6 +197,8 @@ def why_excluded(verdict: str, evidence: str, source: str, lang: Lang | None = N
         return lang.t("excluded.artificial", evidence=evidence)
     if verdict == "unknown":
         return lang.t("excluded.unknown", evidence=evidence)
+    if source == DATES_ONLY:
+        return lang.t("excluded.dates_only")
     return lang.t("excluded.not_measurable", source=source)
 
 

@@ -437,7 +437,8 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["timed_instances"] = grouped.size()
     out["mean_min"] = grouped.mean()
     out["median_min"] = grouped.median()
-    out["source"] = _mode(work, "source").fillna(_mode(people, "source"))
+    out["source"] = _mode(work, "source")  # a step none of whose executions is timed: its people's
+    out["source"] = out["source"].fillna(_mode(people, "source"))  # (dates only), not "system"
     estimated = work.loc[work[SOURCE].isin([ESTIMATED, NO_RESOURCE]).to_numpy(), ["activity", "bound"]]
     out["bound"] = _mode(estimated[(estimated["bound"] != "").to_numpy()], "bound")
     del estimated

@@ -198,3 +198,19 @@ def test_previous_end_equals_a_grouped_fill_and_shift(seed):
     assert np.array_equal(previous_end(group, end), _previous_end_by_groupby(group, end, np.ones(n, bool)),
                           equal_nan=True)
     assert np.isfinite(expected).mean() > 0.5
+
+
+def test_a_step_with_dates_only_says_so_not_system():
+    """A person's step none of whose executions has a clock time is not measurable
+    because of its dates (road fines' Create Fine), not 'system' (as it said)."""
+    from rpa_scout.explain import why_excluded
+    from rpa_scout.handling import DATES_ONLY
+
+    days = pd.date_range("2024-01-01", periods=41, freq="D", tz="Europe/Helsinki").tz_convert("UTC")
+    log = pd.DataFrame({"case:concept:name": [f"c{i}" for i in range(40)] * 2,
+                        "concept:name": ["Kirjaus"] * 40 + ["Päätös"] * 40,   # two steps with dates only
+                        "time:timestamp": list(days[:40]) + list(days[1:]), "org:resource": ["Aino", "Eero"] * 40})
+    row = estimate_handling_time(log).activities.set_index("activity").loc["Päätös"]
+    assert (row["verdict"], row["source"], row["timed_instances"]) == ("manual", DATES_ONLY, 0)
+    assert why_excluded("manual", "", DATES_ONLY) == (
+        "handling time not measurable: its executions carry a date but no clock time")

@@ -90,6 +90,7 @@ MESSAGES: dict[str, str] = {
     "excluded.automated": "already automated: {evidence}",
     "excluded.artificial": "not work: {evidence}",
     "excluded.unknown": "no evidence of person work ({evidence}); mark it manual in the config to rank it",
+    "excluded.dates_only": "handling time not measurable: its executions carry a date but no clock time",
     "excluded.not_measurable": "handling time not measurable ({source})",
     "excluded.automated.label": "already automated",
     "excluded.artificial.label": "not work (added by an export tool)",

@@ -84,6 +84,7 @@ MESSAGES: dict[str, str] = {
     "excluded.automated": "jo automatisoitu: {evidence}",
     "excluded.artificial": "ei työtä: {evidence}",
     "excluded.unknown": "ei näyttöä ihmisen työstä ({evidence}); merkitse se manuaaliseksi asetuksissa, jos haluat sen mukaan",
+    "excluded.dates_only": "käsittelyaikaa ei voi mitata: suorituksilla on päivämäärä mutta ei kellonaikaa",
     "excluded.not_measurable": "käsittelyaikaa ei voi mitata ({source})",
     "excluded.automated.label": "jo automatisoitu",
     "excluded.artificial.label": "ei työtä (vientityökalun lisäämä)",

@@ -84,6 +84,7 @@ MESSAGES: dict[str, str] = {
     "excluded.automated": "redan automatiserat: {evidence}",
     "excluded.artificial": "inte arbete: {evidence}",
     "excluded.unknown": "inga belägg för personarbete ({evidence}); markera steget som manuellt i inställningarna för att ta med det",
+    "excluded.dates_only": "handläggningstiden kan inte mätas: utförandena har datum men inget klockslag",
     "excluded.not_measurable": "handläggningstiden kan inte mätas ({source})",
     "excluded.automated.label": "redan automatiserat",
     "excluded.artificial.label": "inte arbete (tillagt av ett exportverktyg)",
