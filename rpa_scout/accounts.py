@@ -43,8 +43,19 @@ STRONG_SYSTEM_WORDS = frozenset({
     "automation", "automated", "automat", "automatisk", "integration", "integraatio",
     "scheduler", "daemon", "cron", "api", "interface", "rajapinta", "easiointi",
     "asiointipalvelu", "eservice", "etjänst", "etjanst", "portaali", "portal",
-    "serviceaccount", "palvelutili", "noreply", "donotreply",
+    "serviceaccount", "palvelutili", "noreply", "donotreply", "systeemi", "asiointi", "ajastettu",
+    "ajastin", "ajastus",
 })
+#: Compounds, as Finnish and Swedish write them and exports run words together: a
+#: machine's stem followed by a word for an account or a run ("järjestelmäkäyttäjä",
+#: "eräajokäyttäjä", "integrationuser", "SYSTEMUSER", "batchjobb", "automaattikäsittely").
+SYSTEM_STEMS = ("järjestelmä", "jarjestelma", "systeemi", "system", "integraatio", "integration",
+                "robotti", "robot", "eräajo", "erajo", "batch", "automaatti", "automation", "automatic",
+                "palvelu", "service", "rajapinta", "interface", "ajastettu", "scheduled", "scheduler")
+ACCOUNT_WORDS = frozenset({"käyttäjä", "kayttaja", "tili", "tunnus", "user", "account", "konto", "användare",
+                           "anvandare", "job", "jobb", "ajo", "käsittely", "kasittely", "prosessi", "process"})
+#: ... or a word that ends in a system's name ("tietojärjestelmä", "verkkoasiointi").
+SYSTEM_ENDINGS = ("järjestelmä", "jarjestelma", "asiointi")
 #: Words that make a system account only when the name has nothing else but numbers
 #: (``bot``, ``job_17``): "Ben Bot" and "Job Lindqvist" are people.
 WEAK_SYSTEM_WORDS = frozenset({"bot", "job", "service", "svc", "agent", "process", "task",
@@ -66,7 +77,7 @@ def account_kind(name: object) -> str:
     if not words:
         return PERSON_ACCOUNT
     joined = {a + b for a, b in zip(words, words[1:])}
-    if STRONG_SYSTEM_WORDS & (set(words) | joined):
+    if STRONG_SYSTEM_WORDS & (set(words) | joined) or any(_system_compound(w) for w in words):
         return SYSTEM_ACCOUNT
     letters = [w for w in words if not w.isdigit()]
     if letters and all(w in WEAK_SYSTEM_WORDS for w in letters):
@@ -123,6 +134,12 @@ def behaviour_kinds(res: pd.Series, end_s: np.ndarray, timed: np.ndarray, timezo
         for name in sorted(accounts.index, key=str):
             out.setdefault(name, (kind, why))
     return out
+
+
+def _system_compound(word: str) -> bool:
+    """Whether ``word`` is a machine's stem and an account word, or ends in a system's name."""
+    return any(word.startswith(stem) and word[len(stem):] in ACCOUNT_WORDS for stem in SYSTEM_STEMS) \
+        or any(word.endswith(end) and len(word) > len(end) for end in SYSTEM_ENDINGS)
 
 
 def _words(name: str) -> list[str]:

@@ -8,14 +8,21 @@ from rpa_scout.privacy import pseudonym, pseudonymise
 
 @pytest.mark.parametrize("name", ["User_14", "ID4618", "112", "mvirtanen", "Ben Bot", "Job Lindqvist",
                                   "user.mvirtanen", "Asiointipiste Kallio", "Jobbe", "Sysmä", "admin1",
-                                  "Resource02", "Aino Virtanen"])
+                                  "Resource02", "Aino Virtanen", "Apinen", "Sysimaa", "Systemsson", "Robottinen",
+                                  "Palvelu Pekka"])
 def test_people_by_name(name):
     assert account_kind(name) == "person"
 
 
 @pytest.mark.parametrize("name", ["SYSTEM", "JÄRJESTELMÄ", "eAsiointi", "e-asiointi", "e-service",
                                   "Basware-robotti", "Lupapiste-integraatio", "Kunta-portaali",
-                                  "batch_job", "RPA-bot", "bot", "job_17", "robot2", "noreply"])
+                                  "batch_job", "RPA-bot", "bot", "job_17", "robot2", "noreply",
+                                  # compounds, as Finnish and Swedish write them and exports run words together
+                                  "Järjestelmäkäyttäjä", "JARJESTELMAKAYTTAJA", "Integraatiokäyttäjä",
+                                  "Eräajokäyttäjä", "Robottikäyttäjä", "Palvelukäyttäjä", "SYSTEMUSER",
+                                  "IntegrationUser", "batchuser", "Systemanvändare", "Batchjobb",
+                                  "Automaattikäsittely", "Tietojärjestelmä", "Verkkoasiointi", "Sähköinen asiointi",
+                                  "Systeemi", "Ajastettu tehtävä"])
 def test_systems_by_name(name):
     assert account_kind(name) == "system"
 
