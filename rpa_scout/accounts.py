@@ -66,6 +66,10 @@ SHARED_WORDS = frozenset({
     "all", "shared", "common", "general", "henkilöstö", "henkilokunta", "henkilökunta",
     "käyttäjä", "kayttaja", "käyttäjät", "kaikki", "yhteinen", "tiimi", "personal",
     "personalen", "anställd", "anvandare", "användare", "alla", "gemensam",
+    # the desks that municipal teams log in as
+    "kirjaamo", "neuvonta", "asiakaspalvelu", "palvelupiste", "toimisto", "kanslia", "servicedesk",
+    "helpdesk", "desk", "service", "office", "registratur", "registraturen", "kundtjänst", "kundtjanst",
+    "kansli", "kansliet",
 })
 
 

@@ -9,7 +9,7 @@ from rpa_scout.privacy import pseudonym, pseudonymise
 @pytest.mark.parametrize("name", ["User_14", "ID4618", "112", "mvirtanen", "Ben Bot", "Job Lindqvist",
                                   "user.mvirtanen", "Asiointipiste Kallio", "Jobbe", "Sysmä", "admin1",
                                   "Resource02", "Aino Virtanen", "Apinen", "Sysimaa", "Systemsson", "Robottinen",
-                                  "Palvelu Pekka"])
+                                  "Palvelu Pekka", "Kirjaamo Pekka"])
 def test_people_by_name(name):
     assert account_kind(name) == "person"
 
@@ -28,7 +28,8 @@ def test_systems_by_name(name):
 
 
 @pytest.mark.parametrize("name", ["STAFF MEMBER", "staff", "henkilökunta", "kaikki käyttäjät", "Users",
-                                  "Personal"])
+                                  "Personal", "Kirjaamo", "Asiakaspalvelu", "Service desk", "Registratur",
+                                  "Kundtjänst", "Palvelupiste"])
 def test_shared_logins_by_name(name):
     assert account_kind(name) == "shared"
 
