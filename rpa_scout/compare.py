@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
-from rpa_scout.errors import ConfigError
+from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.filters import resolve_column
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
 from rpa_scout.lang import Message
@@ -183,9 +183,13 @@ def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None 
     Returns:
         A :class:`Comparison`.
 
+    An organisation whose log spans too little time to give a year's figures (a
+    :class:`rpa_scout.errors.PeriodError`: at one instant, or under four weeks of cases)
+    is left out, and a note says why.
+
     Raises:
-        ConfigError: fewer than two organisations, or one whose log cannot be ranked
-            (named).
+        ConfigError: fewer than two organisations (left), or one whose log cannot be
+            ranked for another reason (named).
 
     Example:
         >>> from rpa_scout import generate_log
@@ -199,15 +203,18 @@ def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None 
     if len(logs) < 2:
         raise ConfigError(f"compare needs two or more organisations, got {len(logs)}")
     settings = settings or Settings()
-    found = {}
+    found, left_out = {}, []
     for name, log in logs.items():
         require_columns(log, columns)
-        found[str(name)] = organisation_figures(str(name), log, settings, columns)
-    return combine(found, settings=settings, labels=labels)
+        try:
+            found[str(name)] = organisation_figures(str(name), log, settings, columns)
+        except PeriodError as exc:  # one municipality's short export need not stop the others
+            left_out.append(exc)
+    return combine(found, settings=settings, labels=labels, left_out=left_out)
 
 
 def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Settings | None = None,
-            labels: Mapping[str, str] | None = None) -> Comparison:
+            labels: Mapping[str, str] | None = None, left_out: Sequence[PeriodError] = ()) -> Comparison:
     """The :class:`Comparison` of organisations already analysed one by one.
 
     :func:`compare_logs` analyses each organisation with :func:`organisation_figures` and
@@ -218,9 +225,11 @@ def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Sett
         found: organisation name → what :func:`organisation_figures` returned, in order.
         settings: the settings every organisation was analysed with.
         labels: activity → display name, added as a ``label`` column.
+        left_out: why organisations were left out (their errors, naming them), in order:
+            a note each.
 
     Raises:
-        ConfigError: fewer than two organisations.
+        ConfigError: fewer than two organisations (a PeriodError naming those left out).
 
     Example:
         >>> from rpa_scout import generate_log
@@ -232,6 +241,9 @@ def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Sett
         ('A', 'B')
     """
     if len(found) < 2:
+        if left_out:  # why the others are not there
+            raise PeriodError(f"compare needs two or more organisations whose logs span a year's figures; "
+                              f"{len(found)} left: {'; '.join(map(str, left_out))}")
         raise ConfigError(f"compare needs two or more organisations, got {len(found)}")
     settings = settings or Settings()
     table = pd.concat([part for part, _ in found.values()], ignore_index=True)
@@ -244,7 +256,9 @@ def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Sett
     best = best_practice(table, min_minutes=floor)
     names = tuple(found)
     return Comparison(names, table, proven_elsewhere(table), differs_most(table, min_minutes=floor),
-                      best, _totals(best, names), _local(table), _notes(table, names, floor), rankings)
+                      best, _totals(best, names), _local(table),
+                      _notes(table, names, floor) + tuple(Message("compare.note.left_out", why=str(exc))
+                                                          for exc in left_out), rankings)
 
 
 def organisation_figures(name: str, log: pd.DataFrame, settings: Settings,
@@ -266,8 +280,8 @@ def organisation_figures(name: str, log: pd.DataFrame, settings: Settings,
     try:
         handling = estimate_handling_time(log, settings=settings, columns=columns)
         ranking = rank_candidates(log, settings=settings, handling=handling, columns=columns)
-    except ConfigError as exc:
-        raise ConfigError(f"organisation {name}: {exc}") from None
+    except ConfigError as exc:  # of the same kind: compare leaves a PeriodError's organisation out
+        raise type(exc)(f"organisation {name}: {exc}") from None
     factor = _annual_factor(log, columns)
     acts = handling.activities.set_index("activity")
     cases = log.groupby(log[columns.activity].astype("string").to_numpy())[columns.case].nunique()

@@ -97,6 +97,17 @@ class NothingKeptError(ConfigError):
     """
 
 
+class PeriodError(ConfigError):
+    """A log spans too little time to turn its counts into a year (at one instant, or
+    under four weeks of cases); ``compare`` leaves such an organisation out.
+
+    Example:
+        >>> from rpa_scout.errors import ConfigError, PeriodError
+        >>> issubclass(PeriodError, ConfigError)
+        True
+    """
+
+
 class EngineError(RpaScoutError):
     """The engine asked for cannot run: PySpark or Java is missing, or Spark does not
     start or cannot reach its cluster (``--engine spark``).

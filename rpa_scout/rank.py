@@ -23,7 +23,7 @@ from rpa_scout.calibration import DEFAULT_CALIBRATION
 from rpa_scout.codes import Coded
 from rpa_scout.columns import HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
-from rpa_scout.errors import ConfigError
+from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
                                UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
@@ -207,9 +207,9 @@ def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
     first, last, basis = volume_period(case_starts, event_first, event_last)
     factor = annual_factor(first, last)
     if not np.isfinite(factor):
-        raise ConfigError("the log spans no time (all events at one instant); cannot annualise volumes")
+        raise PeriodError("the log spans no time (all events at one instant); cannot annualise volumes")
     if (last - first) < pd.Timedelta(days=MIN_PERIOD_DAYS):
-        raise ConfigError(
+        raise PeriodError(
             f"the log covers {(last - first) / pd.Timedelta(days=1):.1f} days ({basis}); yearly "
             f"figures need at least {MIN_PERIOD_DAYS} days of cases: export a longer period")
     return _Period(first, last, basis, factor, months_covered(first, last), event_first, event_last)

@@ -19,7 +19,7 @@ from rpa_scout import (FilterSettings, ReadSettings, Settings, compare_logs, fil
                        read_log, split_by)
 from rpa_scout.cli import main
 from rpa_scout.compare import MIN_TIMED
-from rpa_scout.errors import ConfigError
+from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.heatmap import MAX_ROWS, heatmap_svg
 from rpa_scout.io.compare_output import write_comparison
 from rpa_scout.io.write_log import write_log
@@ -200,6 +200,32 @@ def _error(args: list[str]) -> str:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+def _short(log: pd.DataFrame, days: int = 3) -> pd.DataFrame:
+    """The events of ``log``'s first ``days`` days: too short for a year."""
+    stamps = log["time:timestamp"]
+    return log[stamps < stamps.min() + pd.Timedelta(days=days)].reset_index(drop=True)
+
+
+def test_an_organisation_too_short_for_a_year_is_left_out_with_a_note(towns, tmp_path):
+    """One municipality's export of a few days need not stop a national comparison."""
+    logs = {**{name: s.log for name, s in towns.items()}, "Dora": _short(towns["Aura"].log)}
+    found = compare_logs(logs)
+    assert found.organisations == ("Aura", "Bruno", "Cella")
+    left = [str(note) for note in found.notes if str(note).startswith("left out")]
+    assert len(left) == 1 and left[0].startswith("left out: organisation Dora: the log covers ")
+    frames = [log.assign(kunta=name, **{"case:concept:name": log["case:concept:name"].astype(str) + name})
+              for name, log in logs.items()]
+    path = tmp_path / "kunnat.parquet"
+    pd.concat(frames, ignore_index=True).to_parquet(path)
+    result = CliRunner().invoke(main, ["compare", str(path), "--by", "kunta"])
+    assert result.exit_code == 0, result.output
+    assert "Compared 3 organisations (Aura, Bruno, Cella)" in result.output
+    assert "left out: organisation Dora: the log covers" in " ".join(result.output.split())
+    with pytest.raises(PeriodError, match=r"compare needs two or more organisations whose logs span a "
+                                          r"year's figures; 1 left: organisation Dora: the log covers"):
+        compare_logs({"Aura": towns["Aura"].log, "Dora": logs["Dora"]})
 
 
 def test_compare_errors_are_one_line(one_file):

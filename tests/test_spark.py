@@ -128,6 +128,19 @@ def test_pooled_files_blanks_rejects_and_filters(spark, towns, tmp_path):
     assert "filters kept" in on_spark.lines[0]
 
 
+def test_an_organisation_too_short_for_a_year_is_left_out_on_both_engines(spark, towns, tmp_path):
+    short = towns[towns["kunta"] == "Aura"]
+    short = short[short["time:timestamp"] < short["time:timestamp"].min() + pd.Timedelta(days=3)].assign(
+        kunta="Dora", **{"case:concept:name": lambda f: f["case:concept:name"].astype(str) + "D"})
+    path = write_log(pd.concat([towns, short], ignore_index=True), tmp_path / "kunnat.parquet")
+    local = compare_files([path], Settings(), by="kunta", key="k")
+    on_spark = compare_files([path], Settings(), by="kunta", key="k", engine="spark")
+    _same(on_spark, local)
+    assert on_spark.comparison.organisations == ("Aura", "Bruno", "Cella")
+    assert any(str(note).startswith("left out: organisation Dora") for note in on_spark.comparison.notes)
+    assert on_spark.lines == local.lines
+
+
 def test_a_folder_partitioned_by_municipality_is_one_pooled_log(spark, pooled, tmp_path):
     """How pooled data is usually stored: one folder per value (``kunta=Aura/…``), the
     column in the folder names only."""

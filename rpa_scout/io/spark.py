@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns
-from rpa_scout.errors import ConfigError, EngineError, InputError, NothingKeptError, RpaScoutError
+from rpa_scout.errors import (ConfigError, EngineError, InputError, NothingKeptError, PeriodError,
+                              RpaScoutError)
 from rpa_scout.load_report import LoadReport, added_up
 from rpa_scout.settings import Settings
 
@@ -268,17 +269,21 @@ def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Se
         name, values = next((n, g) for n, g in groups.items() if len(g) > 1)
         raise ConfigError(f"--by column {by!r}: its values {values[0]!r} and {values[1]!r} both read as "
                           f"{name!r}; write each organisation one way in the column")
-    values = [part["value"] for part in named.values()]
+    short = {str(part["value"]): part for part in parts if "left_out" in part}
+    values = [part["value"] for part in [*named.values(), *short.values()]]
     numeric = bool(values) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                                    for v in values)
-    order = [str(v) for v in organisation_order(values, by, numeric=numeric)]
+    everyone = [str(v) for v in organisation_order(values, by, numeric=numeric)]
+    order = [org for org in everyone if org in named]
     found = {org: (named[org]["table"], named[org]["ranking"]) for org in order}
     labels = labels_from_counts(pd.concat([named[org]["labels"] for org in order], ignore_index=True)) \
-        if labelled else None
-    comparison = combine(found, settings=settings, labels=labels)
+        if labelled and order else None
+    comparison = combine(found, settings=settings, labels=labels,
+                         left_out=[short[org]["left_out"] for org in everyone if org in short])
     report = added_up([named[org]["report"] for org in order]
                       + [part["report"] for part in parts if part["name"] is None], name)
-    return SparkComparison(comparison, report, {org: named[org]["size"] for org in order},
+    sizes = {org: (named.get(org) or short[org])["size"] for org in everyone}  # as split_by's sizes
+    return SparkComparison(comparison, report, sizes,
                            sum(part["no_value"] for part in parts))
 
 
@@ -458,7 +463,11 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
         log = log.loc[has_value].reset_index(drop=True)
         value = log[plan.by].iloc[0]
         value = value.item() if isinstance(value, np.generic) else value
-        figures, ranking = organisation_figures(str(value), log, settings)
+        try:
+            figures, ranking = organisation_figures(str(value), log, settings)
+        except PeriodError as exc:  # left out, as the local engine leaves it out
+            out.update(value=value, left_out=exc, size=(int(log[XES.case].nunique()), len(log)))
+            return out
         # the per-instance handling times are per event: they stay where the events are
         handling = replace(ranking.handling, instances=ranking.handling.instances.iloc[:0])
         out.update(name=str(value), value=value, table=figures, ranking=replace(ranking, handling=handling),

@@ -546,6 +546,7 @@ MESSAGES: dict[str, str] = {
     "compare.table.proven_elsewhere": "proven elsewhere",
     "compare.table.differs_most": "differs most",
     "compare.table.local": "local",
+    "compare.note.left_out": "left out: {why}",
     "compare.note.alike": ("{count:n0} organisations, analysed alike: the same settings for each; working "
                            "hours, capacity and handling-time bounds found in each organisation's own events"),
     "compare.note.compared": "compared: activities found in two or more organisations; the others are local",

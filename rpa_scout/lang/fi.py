@@ -532,6 +532,7 @@ MESSAGES: dict[str, str] = {
     "compare.table.proven_elsewhere": "automatisoitu muualla",
     "compare.table.differs_most": "eroaa eniten",
     "compare.table.local": "paikalliset",
+    "compare.note.left_out": "jätetty pois: {why}",
     "compare.note.alike": ("{count:n0} organisaatiota, analysoitu samalla tavalla: samat asetukset kaikille; "
                            "työaika, kapasiteetti ja käsittelyaikojen rajat päätelty kunkin organisaation omista "
                            "tapahtumista"),

@@ -529,6 +529,7 @@ MESSAGES: dict[str, str] = {
     "compare.table.proven_elsewhere": "automatiserat på annat håll",
     "compare.table.differs_most": "skiljer sig mest",
     "compare.table.local": "lokala",
+    "compare.note.left_out": "utelämnad: {why}",
     "compare.note.alike": ("{count:n0} organisationer, analyserade på samma sätt: samma inställningar för var och "
                            "en; arbetstid, kapacitet och gränser för handläggningstiden härledda ur varje "
                            "organisations egna händelser"),
