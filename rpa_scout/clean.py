@@ -151,26 +151,39 @@ def with_clock_column(raw: pd.DataFrame, mapping: LogColumns,
         return raw, notes
     roles = {getattr(mapping, role) for role in _ROLES}
     keys = {_key(name) for name in CLOCK_NAMES}
-    for clock in (c for c in raw.columns if c not in roles and _key(c) in keys):
+    clocks = [c for c in raw.columns if c not in roles and _key(c) in keys and _clock_like(raw[c].head(1000))]
+    if not clocks:  # checked on a sample first: ten million values are not turned into text for nothing
+        return raw, notes
+    dates = raw[column]
+    typed = pd.api.types.is_datetime64_dtype(dates.dtype)  # typed dates (Excel): at midnight only
+    if typed:
+        if (dates.dropna() != dates.dropna().dt.normalize()).any():
+            return raw, notes
+        text = dates.dt.strftime("%Y-%m-%d").astype("string")
+    else:
+        text = dates.astype("string").str.strip()
+        if not str_fullmatch_all(text.dropna(), _DATE_ONLY):
+            return raw, notes
+    for clock in clocks:
         times = raw[clock].astype("string").str.strip()
         times = times.mask(times == "")
-        if not times.notna().any() or not str_fullmatch_all(times.dropna(), _CLOCK):
+        if not _clock_like(times):
             continue
-        dates = raw[column]
-        if pd.api.types.is_datetime64_dtype(dates.dtype):  # typed dates (Excel): at midnight only
-            if (dates.dropna() != dates.dropna().dt.normalize()).any():
-                return raw, notes
-            text = dates.dt.strftime("%Y-%m-%d").astype("string")
-            times = times.str.replace(r"^(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?",  # 9.05 → 9:05, as ISO has it
+        if typed:  # 9.05 → 9:05, as ISO writes it
+            times = times.str.replace(r"^(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?",
                                       lambda m: ":".join(g for g in m.groups() if g), regex=True)
-        else:
-            text = dates.astype("string").str.strip()
-            if not str_fullmatch_all(text.dropna(), _DATE_ONLY):
-                return raw, notes
-        joined = (text + " " + times).fillna(text)
         notes.append(Message("load.note.clock_column", clock=repr(str(clock)), column=repr(str(column))))
-        return raw.assign(**{column: joined}), notes
+        return raw.assign(**{column: (text + " " + times).fillna(text)}), notes
     return raw, notes
+
+
+def _clock_like(values: pd.Series) -> bool:
+    """Whether ``values`` hold times of day, at least one, and nothing else (blanks aside)."""
+    from rpa_scout.timestamps import str_fullmatch_all
+
+    text = values.astype("string").str.strip()
+    text = text[text.notna() & (text != "")]
+    return bool(len(text)) and str_fullmatch_all(text, _CLOCK)
 
 
 def _renamed(raw: pd.DataFrame, mapping: LogColumns,
