@@ -109,15 +109,24 @@ def title_rows(rows: list[list[object]]) -> int:
         2
         >>> title_rows([["Asia", "Vaihe", "Aika"], ["A1", "V", "1.2.2024"]])
         0
+        >>> title_rows([["Asia"], ["A1", "V", "1.2.2024"]])   # a data row is no header
+        0
     """
     filled = [sum(1 for v in row if _filled(v)) for row in rows]
     if not filled:
         return 0
     need = max(2, (max(filled) + 1) // 2)
     first = next((i for i, n in enumerate(filled) if n >= need), 0)
-    if not 0 < first <= TITLE_ROWS or not all(isinstance(v, str) for v in rows[first] if _filled(v)):
+    if not 0 < first <= TITLE_ROWS or not all(_header_cell(v) for v in rows[first] if _filled(v)):
         return 0
     return first
+
+
+def _header_cell(value: object) -> bool:
+    """A column name: text that is no number, date or time (a data row is no header)."""
+    import re
+
+    return isinstance(value, str) and not re.fullmatch(r"[\d\s.,:/+\-]+", value)
 
 
 def _title_lines(text: str, delimiter: str) -> tuple[int, str, list[list[str]]]:
