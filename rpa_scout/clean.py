@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import as_text, from_text, labels
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import XES, LogColumns, header_key
 from rpa_scout.errors import InputError
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS, in_case_time_order,
@@ -143,15 +143,15 @@ def with_clock_column(raw: pd.DataFrame, mapping: LogColumns,
         >>> joined["Pvm"].tolist()
         ['2.1.2024 9.05']
     """
-    from rpa_scout.columns import _key
     from rpa_scout.timestamps import str_fullmatch_all
 
     column = mapping.timestamp
     if column is None or column not in raw.columns:
         return raw, notes
     roles = {getattr(mapping, role) for role in _ROLES}
-    keys = {_key(name) for name in CLOCK_NAMES}
-    clocks = [c for c in raw.columns if c not in roles and _key(c) in keys and _clock_like(raw[c].head(1000))]
+    keys = {header_key(name) for name in CLOCK_NAMES}
+    clocks = [c for c in raw.columns
+              if c not in roles and header_key(c) in keys and _clock_like(raw[c].head(1000))]
     if not clocks:  # checked on a sample first: ten million values are not turned into text for nothing
         return raw, notes
     dates = raw[column]

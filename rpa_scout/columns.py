@@ -61,12 +61,12 @@ class LogColumns:
         """
         by_key: dict[str, str] = {}
         for column in header:
-            by_key.setdefault(_key(column), column)
+            by_key.setdefault(header_key(column), column)
         found: dict[str, str | None] = {}
         for role in ROLES:
             found[role] = None
             for candidate in _as_tuple(getattr(self, role)):
-                hit = by_key.get(_key(candidate))
+                hit = by_key.get(header_key(candidate))
                 if hit is not None:
                     found[role] = hit
                     break
@@ -105,7 +105,13 @@ def _show(names: Names) -> str | None:
     return " | ".join(names)
 
 
-def _key(name: str) -> str:
+def header_key(name: str) -> str:
+    """A header as presets match it: NFC, stripped, lower case, without ``_ - .`` and spaces.
+
+    Example:
+        >>> header_key(" Case_ID "), header_key("Complete Timestamp")
+        ('caseid', 'completetimestamp')
+    """
     text = unicodedata.normalize("NFC", str(name)).strip().lower()
     for ch in "_- .":
         text = text.replace(ch, "")
