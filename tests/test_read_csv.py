@@ -243,6 +243,16 @@ def test_an_empty_column_from_a_delimiter_at_the_end_of_every_line_is_dropped(wr
     assert len(log.columns) == 4 and not any("empty columns" in line for line in report.lines())  # a value: kept
 
 
+def test_no_timestamp_column_by_name_names_those_that_hold_timestamps(write):
+    text = ("Diaarinumero;Toimenpide;Toimenpiteen pvm;Käsittelijä;Summa\n"
+            "A1;V;2.1.2024 9.00;m;12,5\nA1;P;2.1.2024 11.00;j;45000\nA2;V;4.2.2024 9.00;m;3\n")
+    with pytest.raises(ColumnError, match=r"name it with --timestamp COLUMN \('Toimenpiteen pvm' holds "
+                                          r"timestamps\)$"):
+        read_log(write("n.csv", text))          # amounts that could read as Excel dates are not named
+    log, _ = read_log(write("n.csv", text), timestamp="Toimenpiteen pvm")
+    assert len(log) == 3
+
+
 def test_parquet_and_excel(tmp_path):
     frame = pd.DataFrame({"case_id": ["a", "a"], "activity": ["X", "Y"],
                           "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"])})

@@ -86,7 +86,7 @@ def read_log(
                     lifecycle=lifecycle, start_timestamp=start_timestamp)
     mapping, notes, event_id = resolve_columns(
         [str(c) for c in table.frame.columns], table.frame.__getitem__, columns, fmt, path.name,
-        explicit, event_id, notes=table.notes)
+        explicit, event_id, notes=table.notes, head=lambda column: table.frame[column].head(200))
     log, report = standardise(
         table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
         timezone=timezone, notes=notes,
@@ -128,7 +128,8 @@ def _raw_table(path: Path, fmt: str, delimiter: str | None, encoding: str | None
 def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
                     columns: LogColumns | str | None, fmt: str, name: str,
                     explicit: Mapping[str, str | None], event_id: str | None, *,
-                    notes: tuple[str, ...] = ()) -> tuple[LogColumns, tuple[str, ...], str | None]:
+                    notes: tuple[str, ...] = (),
+                    head: Callable[[str], pd.Series] | None = None) -> tuple[LogColumns, tuple[str, ...], str | None]:
     """The concrete column mapping of a table, the notes, and the event-id column.
 
     Args:
@@ -142,6 +143,8 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
             ``resource``, ``lifecycle``, ``start_timestamp``).
         event_id: the event-id column named by the user, or ``None`` to find one.
         notes: the reader's notes, to which this adds.
+        head: a column's first values, if they are at hand: a missing timestamp role's
+            error then names the columns whose values read as timestamps.
 
     Raises:
         ColumnError: a named column is missing, no column for a role, one column in two
@@ -166,14 +169,39 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
     missing = mapping.missing()
     if missing:
         shown = ", ".join(repr(h) for h in header[:15])
+        hint = ""
+        if missing[0] == "timestamp" and head is not None:
+            found = _timestamp_columns(header, head, {getattr(mapping, r) for r in ("case", "activity")})
+            hint = f" ({', '.join(map(repr, found))} {'holds' if len(found) == 1 else 'hold'} timestamps)" \
+                if found else ""
         raise ColumnError(f"{name}: no {missing[0]} column found among {shown}; "
-                          f"name it with --{missing[0]} COLUMN")
+                          f"name it with --{missing[0]} COLUMN{hint}")
     _one_role_a_column(mapping, name)
     mapping, notes = _lifecycle_or_attribute(values, mapping, notes, name,
                                              explicit=explicit.get("lifecycle") is not None)
     if event_id is None:
         event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
     return mapping, notes, event_id or None
+
+
+def _timestamp_columns(header: list[str], head: Callable[[str], pd.Series], taken: set) -> list[str]:
+    """The columns whose first values read as timestamps (nine in ten, not all one
+    instant); plain numbers are left out, as amounts may read as Excel dates."""
+    from rpa_scout.timestamps import parse_timestamps
+
+    found = []
+    for column in header:
+        sample = head(column).dropna() if column not in taken else pd.Series(dtype=object)
+        if len(sample) < 2 or pd.api.types.is_numeric_dtype(sample.dtype):
+            continue
+        if not pd.api.types.is_datetime64_any_dtype(sample.dtype):
+            sample = sample.astype("string").str.strip()
+            if sample.str.fullmatch(r"-?\d+(?:[.,]\d+)?").fillna(False).all():
+                continue
+        stamps = parse_timestamps(sample.reset_index(drop=True), timezone="UTC").values
+        if stamps.notna().mean() >= 0.9 and stamps.nunique() > 1:
+            found.append(column)
+    return found
 
 
 def _one_role_a_column(mapping: LogColumns, name: str) -> None:
