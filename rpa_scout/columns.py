@@ -155,12 +155,14 @@ PRESETS: Mapping[str, LogColumns] = {
     # spaces): ProM's startTime/completeTime, Celonis' _CASE_KEY/ACTIVITY_EN/EVENTTIME,
     # bupaR's activity_id/resource_id, Fluxicon's Start/Complete, SAP-style End_Date.
     "csv": LogColumns(
-        case=("case_id", "caseid", "case", "case id", "case_key", "trace", "trace_id", "case_number"),
+        case=("case_id", "caseid", "case", "case id", "case_key", "trace", "trace_id", "case_number",
+              "ticket_id", "ticket", "incident_id", "request_id", "application_id", "order_id"),
         activity=("activity", "activity_name", "event", "task", "step", "action", "activity_en",
-                  "activity_id", "event_name", "task_name"),
+                  "activity_id", "event_name", "task_name", "activity_type", "operation"),
         timestamp=("timestamp", "end_timestamp", "complete_timestamp", "end", "end_time",
                    "completed", "time", "datetime", "complete_time", "completion_time", "complete",
-                   "end_date", "event_time", "finish_time", "finished"),
+                   "end_date", "event_time", "finish_time", "finished", "event_timestamp", "date_time",
+                   "datestamp", "date"),
         resource=("resource", "user", "performer", "handler", "employee", "agent", "resource_id",
                   "user_name", "resource_name", "user_id"),
         lifecycle=("lifecycle", "transition", "event_type", "status"),

@@ -159,6 +159,8 @@ def test_a_resource_written_as_none_is_no_account(write, categorical):
     "CaseId,ActivityName,StartTime,EndTime,UserName",
     "Case_ID,Activity_Name,Start_Date,End_Date,User",
     "case_id,activity,start_time,end_time,resource",                      # Simod
+    "Ticket ID,Activity Type,Start Date,Date,User",                       # a service desk
+    "Incident ID,Operation,Start,DateStamp,Resource",
 ])
 def test_english_headers_as_exporters_write_them_are_found(write, header):
     rows = ["c1,A,2024-01-02 09:00:00,2024-01-02 09:10:00,u1", "c1,B,2024-01-02 10:00:00,2024-01-02 10:05:00,u2"]
