@@ -1,4 +1,5 @@
 import gzip
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -253,6 +254,22 @@ def test_no_timestamp_column_by_name_names_those_that_hold_timestamps(write):
         read_log(write("n.csv", text))          # amounts that could read as Excel dates are not named
     log, _ = read_log(write("n.csv", text), timestamp="Toimenpiteen pvm")
     assert len(log) == 3
+
+
+@pytest.mark.parametrize("name", ["loki.xls", "loki.ods"])
+def test_excel_97_and_opendocument_spreadsheets(write, name, tmp_path):
+    """Older systems export .xls, LibreOffice users .ods: read as the same log as CSV
+    (tests/data holds them, written by xlwt and pandas' odf writer)."""
+    log, report = read_log(Path(__file__).parent / "data" / name)
+    csv_log, _ = read_log(write("loki.csv", "Asianumero;Toimenpide;Aikaleima;Käsittelijä\n"
+                                "A0;Vastaanotto;2.1.2024 9.05;mvirtanen\nA0;Päätös;2.1.2024 11.05;jlaine\n"
+                                "A1;Vastaanotto;22.1.2024 9.05;mvirtanen\nA1;Päätös;22.1.2024 11.05;jlaine\n"))
+    pd.testing.assert_frame_equal(log, csv_log)
+    assert report.rows_read == report.rows_kept == 4
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes(b"not a workbook" * 10)
+    with pytest.raises(InputError, match="broken.xls: not a readable Excel workbook"):
+        read_log(broken)
 
 
 def test_parquet_and_excel(tmp_path):

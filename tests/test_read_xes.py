@@ -56,7 +56,7 @@ def test_missing_file_and_unknown_format(tmp_path, write):
     with pytest.raises(InputError) as err:
         read_log(write("log.json", "{}"))
     assert str(err.value) == ("log.json: unknown log format; supported: .csv, .csv.gz, .tsv, .tsv.gz, .txt, "
-                              ".txt.gz, .xlsm, .xlsx, .parquet, .pq, .xes, .xes.gz")
+                              ".txt.gz, .ods, .xls, .xlsb, .xlsm, .xlsx, .parquet, .pq, .xes, .xes.gz")
 
 
 @pytest.mark.parametrize("where", ["rakennuslupa.xes.gz", "receipt/receipt.xes.gz"])

@@ -16,8 +16,11 @@ LOG_READ = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv",
     ".csv.gz": "csv", ".tsv.gz": "csv", ".txt.gz": "csv",
     ".parquet": "parquet", ".pq": "parquet",
-    ".xlsx": "excel", ".xlsm": "excel",
+    ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel", ".xlsb": "excel", ".ods": "excel",
 }
+#: Spreadsheets that openpyxl cannot read: calamine (Rust) reads them (Excel 97-2003,
+#: binary Excel, LibreOffice/OpenDocument).
+CALAMINE_SUFFIXES = (".xls", ".xlsb", ".ods")
 #: Logs we write (``rpa-scout generate``).
 LOG_WRITE = {".xes": "xes", ".xes.gz": "xes", ".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet"}
 #: Process maps (``rpa-scout map``).

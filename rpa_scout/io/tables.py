@@ -401,10 +401,13 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
         InputError: not a readable workbook or no such sheet (the sheets named).
         LimitError: beyond ``limits``.
     """
+    from rpa_scout.io.formats import CALAMINE_SUFFIXES
+
     limits = limits or Limits()
+    engine = "calamine" if path.name.lower().endswith(CALAMINE_SUFFIXES) else "openpyxl"
     _check_workbook(path, limits)
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
+        with pd.ExcelFile(path, engine=engine) as book:
             names = [str(n) for n in book.sheet_names]
             if sheet is not None and sheet not in book.sheet_names and sheet not in range(len(names)):
                 raise InputError(f"{path.name}: no sheet {sheet!r}; the sheets are "
@@ -423,7 +426,8 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
                                  f"at most {limits.max_columns:,}; keep only the columns you need")
             frame = book.parse(which, header=skip)
     except ImportError:
-        raise InputError("reading Excel needs openpyxl: pip install openpyxl") from None
+        needs = "python-calamine" if engine == "calamine" else "openpyxl"
+        raise InputError(f"reading {path.suffix} needs {needs}: pip install {needs}") from None
     except (LimitError, InputError):
         raise
     except Exception as exc:
@@ -451,6 +455,10 @@ def _named_columns(rows: list[list[object]], header: int) -> int:
 
 
 def _check_workbook(path: Path, limits: Limits) -> None:
+    if path.name.lower().endswith(".xls"):  # Excel 97-2003: one binary file, no ZIP, no XML
+        if path.stat().st_size > limits.max_bytes:
+            raise too_big(path.name, limits)
+        return
     try:
         with zipfile.ZipFile(path) as book:
             members = book.infolist()
@@ -460,7 +468,8 @@ def _check_workbook(path: Path, limits: Limits) -> None:
         raise too_big(path.name, limits)
     for member in members:
         check_ratio(path.name, member.file_size, member.compress_size, limits)
-        if member.filename.startswith("xl/worksheets/") and member.file_size > limits.max_sheet_bytes:
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml") \
+                and member.file_size > limits.max_sheet_bytes:  # openpyxl's XML, not calamine's
             raise LimitError(
                 f"{path.name}: the worksheet {member.filename.rsplit('/', 1)[-1]} holds more than "
                 f"{limits.max_sheet_bytes >> 20:,} MiB of XML, which takes Excel's reader many minutes; "
