@@ -190,8 +190,8 @@ def _timestamp_columns(header: list[str], head: Callable[[str], pd.Series], take
     from rpa_scout.timestamps import parse_timestamps
 
     found = []
-    for column in header:
-        sample = head(column).dropna() if column not in taken else pd.Series(dtype=object)
+    for column in (c for c in header if c not in taken):
+        sample = head(column).dropna()
         if len(sample) < 2 or pd.api.types.is_numeric_dtype(sample.dtype):
             continue
         if not pd.api.types.is_datetime64_any_dtype(sample.dtype):
@@ -231,11 +231,12 @@ def _lifecycle_or_attribute(values: Callable[[str], pd.Series], mapping: LogColu
     column = mapping.lifecycle
     if column is None:
         return mapping, notes
-    codes, names = transition_codes(values(column))  # without building ten million strings
+    held = values(column)  # read once: on Spark each read is a job
+    codes, names = transition_codes(held)  # without building ten million strings
     present = names[np.bincount(codes, minlength=len(names)) > 0]
     if any(known_transition(str(v)) for v in present):
         return mapping, notes
-    written = pd.unique(values(column).dropna().astype(str).str.strip())  # as the file writes them
+    written = pd.unique(held.dropna().astype(str).str.strip())  # as the file writes them
     shown = ", ".join(repr(v) for v in sorted(written)[:5])
     if explicit:
         raise ColumnError(f"{name}: --lifecycle column {column!r} holds no lifecycle transition "
