@@ -231,6 +231,9 @@ def detect(header: list[str], source: str = "the file") -> LogColumns:
         >>> found = detect(["Asianumero", "Toimenpide", "Pvm", "Käsittelijä"])
         >>> found.name, found.case, found.timestamp, found.resource
         ('fi', 'Asianumero', 'Pvm', 'Käsittelijä')
+        >>> mixed = detect(["Case ID", "Activity", "time:timestamp", "org:group"])
+        >>> mixed.name, mixed.case, mixed.timestamp
+        ('disco+xes', 'Case ID', 'time:timestamp')
     """
     complete: dict[str, LogColumns] = {}
     best_partial: tuple[int, LogColumns] | None = None
@@ -251,12 +254,40 @@ def detect(header: list[str], source: str = "the file") -> LogColumns:
             f"{source}: the header fits several column presets ({names}); "
             "choose one with --preset or name the columns with --case/--activity/--timestamp"
         )
+    mixed = _mixed(header)
+    if mixed is not None:
+        return mixed
     missing = best_partial[1].missing() if best_partial else list(REQUIRED)
     shown = ", ".join(repr(h) for h in header[:12])
     raise ColumnError(
         f"{source}: no {'/'.join(missing)} column found among {shown}; "
         "name it with --" + missing[0].replace("_", "-") + " COLUMN or choose --preset"
     )
+
+
+def _mixed(header: list[str]) -> LogColumns | None:
+    """A mapping whose roles come from different presets, when no one preset has them all.
+
+    Exports mix vocabularies: a table prepared for predictive monitoring keeps Disco's
+    ``Case ID`` and ``Activity`` beside pm4py's ``time:timestamp``. Each role takes the
+    one column that any preset names for it; a role two presets name differently, or a
+    column in two roles, gives no mapping (the caller's error then asks for the column).
+    """
+    found: dict[str, str | None] = {}
+    names: list[str] = []
+    for role in ROLES:
+        hits: dict[str, str] = {}
+        for name, candidate in PRESETS.items():
+            column = getattr(candidate.resolve(header), role)
+            if column is not None:
+                hits.setdefault(column, name)
+        found[role] = next(iter(hits)) if len(hits) == 1 else None
+        if found[role] is not None and hits[found[role]] not in names:
+            names.append(hits[found[role]])
+    taken = [column for column in found.values() if column is not None]
+    if any(found[role] is None for role in REQUIRED) or len(set(taken)) < len(taken):
+        return None
+    return LogColumns(**found, name="+".join(names))
 
 
 def require_columns(frame, columns: "LogColumns" = None, roles: Iterable[str] = REQUIRED,

@@ -173,6 +173,27 @@ def test_english_headers_as_exporters_write_them_are_found(write, header):
     assert log["time:timestamp"].dt.minute.tolist() == [10, 5]
 
 
+@pytest.mark.parametrize("header, expected", [
+    # Disco's case and activity beside pm4py's timestamp (a predictive-monitoring table)
+    ("Case ID;Activity;org:group;time:timestamp;label", ("Case ID", "Activity", "time:timestamp", "disco+xes")),
+    ("case:concept:name;Toimenpide;Luokka;Aikaleima;Käsittelijä",
+     ("case:concept:name", "Toimenpide", "Aikaleima", "xes+fi")),
+])
+def test_a_header_that_mixes_presets_is_mapped_role_by_role(write, header, expected):
+    rows = ["c1;A;g;22/10/2014 09:15;u", "c1;B;g;22/10/2014 09:27;u"]
+    log, report = read_log(write("m.csv", header + "\n" + "\n".join(rows) + "\n"))
+    assert (report.mapping["case"], report.mapping["activity"], report.mapping["timestamp"]) == expected[:3]
+    assert report.mapping_name == expected[3]
+    assert log["time:timestamp"].dt.minute.tolist() == [15, 27]
+
+
+def test_a_mixed_header_that_names_a_role_twice_asks_for_the_column(write):
+    """Two presets naming different columns for one role is no guess to make."""
+    header = "Case ID;Activity;time:timestamp;Aikaleima"
+    with pytest.raises(ColumnError, match="no timestamp column found.*name it with --timestamp"):
+        read_log(write("m.csv", header + "\nc1;A;2024-01-02 09:00;2024-01-02 09:00\n"))
+
+
 TITLED = ('"Tapahtumaraportti, kevät 2024"\n;;;\nAsianumero;Toimenpide;Aikaleima;Käsittelijä\n'
           'A1;"Vastaanotto\nrivi 2";2.1.2024 9.00;mvirtanen\nA1;Päätös;2.1.2024 11.00;jlaine\n'
           'A2;Vastaanotto;4.2.2024 9.00;mvirtanen\n')
