@@ -267,6 +267,25 @@ def test_an_empty_column_from_a_delimiter_at_the_end_of_every_line_is_dropped(wr
     assert len(log.columns) == 4 and not any("empty columns" in line for line in report.lines())  # a value: kept
 
 
+def test_the_row_numbers_pandas_writes_without_a_header_are_dropped(write, tmp_path):
+    """``DataFrame.to_csv()`` and ``to_excel()`` write the index first, without a header
+    (BPIC helpdesk and road-fines copies on GitHub carry it); kept, it would be an
+    attribute that the decision trees could split on."""
+    frame = pd.DataFrame({"case:concept:name": ["c1", "c1", "c2"], "concept:name": ["A", "B", "A"],
+                          "time:timestamp": ["2024-01-02 09:00", "2024-01-02 10:00", "2024-01-03 09:00"]},
+                         index=[0, 5, 2])  # a filtered, re-sorted frame keeps its labels
+    frame.to_csv(tmp_path / "p.csv")
+    frame.to_excel(tmp_path / "p.xlsx")
+    plain, _ = read_log(write("q.csv", frame.to_csv(index=False)))
+    for name in ("p.csv", "p.xlsx"):
+        log, report = read_log(tmp_path / name)
+        pd.testing.assert_frame_equal(log, plain)
+        assert ("note: a column without a header holding row numbers dropped: 'Unnamed: 0' "
+                "(the index pandas writes)") in report.lines()
+    kept, _ = read_log(write("r.csv", ",case,activity,timestamp\n7,c1,A,2024-01-02 09:00\n7,c1,B,2024-01-02 10:00\n"))
+    assert "Unnamed: 0" in kept.columns  # repeated numbers are data, not row labels
+
+
 def test_no_timestamp_column_by_name_names_those_that_hold_timestamps(write):
     text = ("Diaarinumero;Toimenpide;Toimenpiteen pvm;Käsittelijä;Summa\n"
             "A1;V;2.1.2024 9.00;m;12,5\nA1;P;2.1.2024 11.00;j;45000\nA2;V;4.2.2024 9.00;m;3\n")

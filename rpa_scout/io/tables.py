@@ -85,9 +85,8 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     except pd.errors.EmptyDataError:
         raise InputError(f"{path.name}: the file has no header row; export the log again") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame, empty = _without_empty_unnamed(frame)
-    if empty:  # a delimiter at the end of every line
-        notes.append(Message("load.note.empty_unnamed", count=empty))
+    frame, dropped = _without_unnamed(frame)
+    notes.extend(dropped)
     frame, converted = _decimal_columns(frame, delimiter)
     if converted:
         notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
@@ -325,14 +324,37 @@ def _read_tolerant(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, 
     return frame, bad, pd.Series(positions)
 
 
-def _without_empty_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _without_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Message]]:
     """``frame`` without the columns that have no header (blank, or pandas' ``Unnamed: 5``)
-    and no value in any row (what a delimiter at the end of every line makes)."""
+    and hold nothing of the log, and the notes that say so:
+
+    - no value in any row: what a delimiter at the end of every line makes;
+    - the first column, when its values are distinct whole numbers: the row labels that
+      pandas' ``to_csv()`` and ``to_excel()`` write by default. As an attribute the row
+      number would stand beside the case data that the decision trees split on.
+    """
     import re
 
-    empty = [c for c in frame.columns if (c == "" or re.fullmatch(r"Unnamed: \d+", c))
+    def unnamed(column: str) -> bool:
+        return column == "" or re.fullmatch(r"Unnamed: \d+", column) is not None
+
+    notes: list[Message] = []
+    empty = [c for c in frame.columns if unnamed(c)
              and not frame[c].astype("string").str.strip().replace("", pd.NA).notna().any()]
-    return (frame.drop(columns=empty), len(empty)) if empty else (frame, 0)
+    if empty:
+        frame = frame.drop(columns=empty)
+        notes.append(Message("load.note.empty_unnamed", count=len(empty)))
+    if len(frame.columns) and unnamed(frame.columns[0]) and _row_labels(frame.iloc[:, 0]):
+        notes.append(Message("load.note.row_labels", column=repr(frame.columns[0])))
+        frame = frame.iloc[:, 1:]
+    return frame, notes
+
+
+def _row_labels(values: pd.Series) -> bool:
+    """Whether ``values`` are distinct whole numbers, none missing (a DataFrame's index)."""
+    numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
+    return (len(values) > 0 and bool(numbers.notna().all()) and bool((numbers % 1 == 0).all())
+            and numbers.is_unique)
 
 
 def _decimal_columns(frame: pd.DataFrame, delimiter: str) -> tuple[pd.DataFrame, list[str]]:
@@ -433,6 +455,7 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
     except Exception as exc:
         raise InputError(f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame, dropped = _without_unnamed(frame)
     if sheet is not None:
         note = Message("load.note.sheet", sheet=sheet)
     elif str(which) == names[0]:  # as before: a workbook whose first sheet holds the log
@@ -440,7 +463,8 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
     else:
         passed = names[:names.index(str(which))]
         note = Message("load.note.sheet_found", sheet=repr(str(which)), passed=", ".join(map(repr, passed)))
-    return RawTable(frame, notes=(note, _title_note(skip, above[:skip])) if skip else (note,))
+    notes = (note, _title_note(skip, above[:skip])) if skip else (note,)
+    return RawTable(frame, notes=(*notes, *dropped))
 
 
 def _top(book: "pd.ExcelFile", sheet: str | int) -> tuple[int, list[list[object]]]:

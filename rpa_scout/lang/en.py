@@ -371,6 +371,7 @@ MESSAGES: dict[str, str] = {
     "load.note.sheet_found": "sheet {sheet}, the first that holds a table ({passed} passed over)",
     "load.note.clock_column": "the clock times in {clock} joined to the dates in {column}",
     "load.note.empty_unnamed": "empty columns without a header dropped: {count} (a delimiter at the end of every line)",
+    "load.note.row_labels": "a column without a header holding row numbers dropped: {column} (the index pandas writes)",
     "load.note.sheet": "sheet {sheet}",
     "load.note.first_sheet": "sheet first",
     "load.note.parser": "parser {parser}",

@@ -358,6 +358,7 @@ MESSAGES: dict[str, str] = {
     "load.note.sheet_found": "taulukko {sheet}, ensimmäinen jossa on taulukko ({passed} ohitettu)",
     "load.note.clock_column": "sarakkeen {clock} kellonajat liitetty sarakkeen {column} päivämääriin",
     "load.note.empty_unnamed": "tyhjiä nimettömiä sarakkeita jätetty pois: {count} (erotin jokaisen rivin lopussa)",
+    "load.note.row_labels": "nimetön rivinumerosarake jätetty pois: {column} (pandasin kirjoittama indeksi)",
     "load.note.sheet": "taulukko {sheet}",
     "load.note.first_sheet": "ensimmäinen taulukko",
     "load.note.parser": "jäsennin {parser}",

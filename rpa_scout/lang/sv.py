@@ -357,6 +357,7 @@ MESSAGES: dict[str, str] = {
     "load.note.sheet_found": "blad {sheet}, det första med en tabell ({passed} överhoppade)",
     "load.note.clock_column": "klockslagen i {clock} fogade till datumen i {column}",
     "load.note.empty_unnamed": "tomma kolumner utan rubrik borttagna: {count} (en avgränsare i slutet av varje rad)",
+    "load.note.row_labels": "en kolumn utan rubrik med radnummer borttagen: {column} (indexet som pandas skriver)",
     "load.note.sheet": "blad {sheet}",
     "load.note.first_sheet": "första bladet",
     "load.note.parser": "inläsare {parser}",
