@@ -324,11 +324,14 @@ def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling:
            economics: Economics, config: RankConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Hours a year (from the timed executions), their interval, FTE, euros, payback; the
     bootstrap rounds and the method error per candidate (for intervals of totals)."""
-    matrix = per_case.astype(np.float32) / 3600.0
+    # Whole milliseconds: every weighted sum is then an exact integer in float64, so the
+    # totals are the same to the last bit whichever BLAS kernel, thread count and chunk
+    # size sum them (in float32 hours they moved in the seventh digit between processors)
+    millis = np.round(per_case * 1000.0)
     share = table["rule_basedness"].to_numpy()
-    samples = bootstrap_totals(matrix, rounds=config.bootstrap_rounds, seed=config.seed)
+    samples = bootstrap_totals(millis, rounds=config.bootstrap_rounds, seed=config.seed) / 3.6e6
     err = _method_factors(table, handling.activities)
-    hours = matrix.sum(axis=0).astype(float) * period.factor * share
+    hours = millis.sum(axis=0) / 3.6e6 * period.factor * share
     low, high = interval(samples * period.factor * share, hours, err[:, 0], err[:, 1])
     table["annual_executions"] = table["executions"] * period.factor
     table["annual_timed"] = table["timed_executions"] * period.factor

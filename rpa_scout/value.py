@@ -90,7 +90,9 @@ def bootstrap_totals(case_values: np.ndarray, *, rounds: int = 200, seed: int = 
     rounds), so memory stays small on logs of millions of cases (3 million cases: about
     150 MiB at a time instead of 2.5 GiB); the rounds are the same however they are
     chunked. The weights are drawn by inverting the Poisson(1) distribution function on
-    32-bit random integers (:func:`poisson_one`).
+    32-bit random integers (:func:`poisson_one`). Values that are whole numbers (``rank``
+    passes milliseconds) make every sum exact in float64, so the totals are the same to
+    the last bit on any processor, whichever kernel and threads its BLAS sums them with.
 
     Returns:
         A (rounds × candidates) array of resampled totals.

@@ -280,3 +280,29 @@ def test_person_seconds_per_step_and_case_add_as_one_bincount_per_step(monkeypat
         assert timed[s] == mine.sum()
         np.testing.assert_array_equal(per_case[s], np.bincount(case_idx[mine], weights=seconds[mine], minlength=cases))
     assert timed.sum() < n and per_case.shape == (4, cases)
+
+
+_KERNEL_RUN = """
+from rpa_scout import pseudonymise, rank_candidates, read_log
+log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+table = rank_candidates(pseudonymise(log, key="k")).candidates
+print(repr(table[["hours_per_year", "hours_low", "hours_high"]].to_numpy().tolist()))
+"""
+
+
+def test_hours_and_intervals_are_the_same_whichever_blas_kernel_and_threads_sum_them():
+    """Stored rankings hold on another processor: OpenBLAS picks a kernel per processor
+    and splits a product among its threads, and in float32 hours the bootstrap's totals
+    moved in the seventh digit (the stored rank expectations failed on an AMD machine).
+    In whole milliseconds every sum is exact."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for kernel, threads in (("Haswell", "1"), ("Haswell", "2"), ("SkylakeX", "2"), ("Zen", "1")):
+        env = {**os.environ, "OPENBLAS_CORETYPE": kernel, "OPENBLAS_NUM_THREADS": threads}
+        done = subprocess.run([sys.executable, "-c", _KERNEL_RUN], env=env, capture_output=True,
+                              text=True, check=True, cwd=SAMPLES.parent)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
