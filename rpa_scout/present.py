@@ -94,7 +94,7 @@ def reason_in(r: Any, ranking: Ranking, lang: Lang) -> str:
         True
         >>> print(text[len(first.reason):])
         ; does not pay back within 60 months at a licence of 6,000\\xa0€ a year: it would from 317 h a year
-        (7,975 executions); at this volume no licence price makes it pay back
+        (7,976 executions); at this volume no licence price makes it pay back
     """
     text = reason(r, ranking.fit_threshold, lang=lang)
     if not math.isfinite(r.payback_months):

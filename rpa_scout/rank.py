@@ -33,7 +33,7 @@ from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
 from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings
 from rpa_scout.worktime import _clock
-from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, interval,
+from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, exact_units, interval,
                              months_covered, payback_months, volume_period)
 
 #: Shortest period (days of case starts, or of events) to annualise volumes from: a
@@ -324,14 +324,16 @@ def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling:
            economics: Economics, config: RankConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Hours a year (from the timed executions), their interval, FTE, euros, payback; the
     bootstrap rounds and the method error per candidate (for intervals of totals)."""
-    # Whole milliseconds: every weighted sum is then an exact integer in float64, so the
-    # totals are the same to the last bit whichever BLAS kernel, thread count and chunk
-    # size sum them (in float32 hours they moved in the seventh digit between processors)
-    millis = np.round(per_case * 1000.0)
+    # Whole units (microseconds, coarser only for sums beyond 2**52 of them): every
+    # weighted sum is then an exact integer in float64, so the totals are the same to the
+    # last bit whichever BLAS kernel, thread count and chunk size sum them (in float32
+    # hours they moved in the seventh digit between processors)
+    per_hour = exact_units(per_case)
+    units = np.round(per_case * (per_hour / 3600.0))
     share = table["rule_basedness"].to_numpy()
-    samples = bootstrap_totals(millis, rounds=config.bootstrap_rounds, seed=config.seed) / 3.6e6
+    samples = bootstrap_totals(units, rounds=config.bootstrap_rounds, seed=config.seed) / per_hour
     err = _method_factors(table, handling.activities)
-    hours = millis.sum(axis=0) / 3.6e6 * period.factor * share
+    hours = units.sum(axis=0) / per_hour * period.factor * share
     low, high = interval(samples * period.factor * share, hours, err[:, 0], err[:, 1])
     table["annual_executions"] = table["executions"] * period.factor
     table["annual_timed"] = table["timed_executions"] * period.factor

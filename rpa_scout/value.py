@@ -91,8 +91,9 @@ def bootstrap_totals(case_values: np.ndarray, *, rounds: int = 200, seed: int = 
     150 MiB at a time instead of 2.5 GiB); the rounds are the same however they are
     chunked. The weights are drawn by inverting the Poisson(1) distribution function on
     32-bit random integers (:func:`poisson_one`). Values that are whole numbers (``rank``
-    passes milliseconds) make every sum exact in float64, so the totals are the same to
-    the last bit on any processor, whichever kernel and threads its BLAS sums them with.
+    passes whole units, :func:`exact_units`) make every sum exact in float64, so the
+    totals are the same to the last bit on any processor, whichever kernel and threads
+    its BLAS sums them with.
 
     Returns:
         A (rounds × candidates) array of resampled totals.
@@ -116,6 +117,24 @@ def bootstrap_totals(case_values: np.ndarray, *, rounds: int = 200, seed: int = 
         out[done:done + size] = poisson_one(rng, (size, n_cases)) @ case_values
         done += size
     return out
+
+
+def exact_units(case_seconds: np.ndarray) -> float:
+    """Units per hour in which :func:`bootstrap_totals` sums ``case_seconds`` exactly:
+    microseconds (3.6e9 an hour), or ten times coarser until the largest weighted column
+    sum stays below 2**52 (whole numbers up to there add exactly in float64).
+
+    Example:
+        >>> exact_units(np.array([[1.5, 3600.0]]))                  # microseconds
+        3600000000.0
+        >>> exact_units(np.array([[1e12]]))                         # 278 million hours: coarser
+        360000.0
+    """
+    largest = float(np.abs(case_seconds).sum(axis=0).max(initial=0.0)) * float(len(_POISSON_ONE))
+    per_hour = 3.6e9
+    while per_hour > 1.0 and largest * per_hour / 3600.0 >= 2.0**52:
+        per_hour /= 10.0
+    return per_hour
 
 
 def _poisson_one_thresholds() -> np.ndarray:
