@@ -251,6 +251,12 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
     if not rows.any():
         return
     case_prev = previous_end(x.case, x.end, eligible=x.bounding)
+    # No work on a case begins before the case's first moment in the log (its first
+    # event that no export tool added), even where the events between are records that
+    # bound nothing (a system step the applicant's own step is recorded with).
+    opened = case_opened(x.case, x.end, ~x.artificial)
+    case_prev = np.fmax(case_prev, np.where(opened < x.end, opened, np.nan))
+    del opened
     person_prev = previous_end(x.account, x.end, eligible=x.person & x.bounding)
     person_prev[x.account < 0] = np.nan
     day = day_start(x.end, hours.timezone, day_lo)
@@ -544,6 +550,27 @@ def _mode(frame: pd.DataFrame, column: str) -> pd.Series:
     counts = frame.groupby(["activity", column], observed=True).size().rename("n").reset_index()
     counts = counts.sort_values(["activity", "n", column], ascending=[True, False, True], kind="stable")
     return counts.drop_duplicates("activity").set_index("activity")[column].astype("str")
+
+
+def case_opened(case: np.ndarray, end: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """For each row, the earliest completion of an ``eligible`` row of its case (NaN for
+    none; rows of case -1 get NaN).
+
+    Example:
+        >>> import numpy as np
+        >>> from rpa_scout.handling import case_opened
+        >>> case_opened(np.array([0, 0, 1, 1, -1]), np.array([10.0, 5.0, 7.0, 9.0, 1.0]),
+        ...             np.array([True, False, True, True, True]))
+        array([10., 10.,  7.,  7., nan])
+    """
+    first = np.full(int(case.max(initial=-1)) + 1, np.inf)
+    ok = eligible & (case >= 0) & ~np.isnan(end)
+    np.minimum.at(first, case[ok], end[ok])
+    out = np.full(len(end), np.nan)
+    known = case >= 0
+    out[known] = first[case[known]]
+    out[np.isinf(out)] = np.nan
+    return out
 
 
 def previous_end(group: np.ndarray, end: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:

@@ -26,7 +26,12 @@ handling-time estimate). Rules, first match wins:
    the pattern across cases, not by position: the work is the step whose occurrences
    least depend on the others (a record nearly always appears with the step it records,
    :attr:`rpa_scout.settings.ManualRules.record_share`; the step also occurs alone or with other outcomes). When both depend on each other
-   alike, the earlier one is the work and the later its record;
+   alike, the timing decides: a record the work triggers follows it within seconds
+   nearly every time (:attr:`rpa_scout.settings.ManualRules.trigger_share`), so the
+   earlier one is the work; a person acting after a system step sometimes takes longer,
+   and where the later step follows the earlier one so, the later is the work and the
+   earlier the system's record (a student's application filed seconds after the system
+   fetched the student's data, both under the student's account);
 8. otherwise ``person`` for a person's or a shared account, ``unknown`` with no account.
 
 Time-based evidence is switched off for events whose timestamps are dates
@@ -476,7 +481,10 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
     a_codes, a_names = f.act.codes, f.act.values
     order = np.lexsort((t, c, r))
     c, r, a, t, idx = c[order], r[order], a[order], t[order], idx[order]
-    joined = np.r_[False, (c[1:] == c[:-1]) & (r[1:] == r[:-1]) & (np.diff(t) <= rules.quick_seconds)]
+    together = np.r_[False, (c[1:] == c[:-1]) & (r[1:] == r[:-1])]
+    slow = _slow_followers(a, t, together, len(a_names), rules)
+    joined = together & np.r_[False, np.diff(t) <= rules.quick_seconds]
+    del together
     cluster = np.cumsum(~joined)
     keep = np.bincount(cluster)[cluster] >= 2  # rows of clusters of two or more
     m = pd.DataFrame({"cl": cluster[keep], "a": a[keep], "t": t[keep], "i": idx[keep], "case": c[keep]},
@@ -490,7 +498,15 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
     # already in (cluster, time, row) order: the lexsort is stable and idx ascending
     m = m.assign(share=share[m["a"].to_numpy()], rank=rank)
     low = m.groupby("cl")["rank"].transform("min")
-    first = m[m["rank"] <= low + rules.tie_margin].groupby("cl")[["i", "a"]].first()
+    tied = m[m["rank"] <= low + rules.tie_margin]
+    place = tied.groupby("cl").cumcount().to_numpy()
+    first = tied[place == 0].set_index("cl")[["i", "a"]]
+    second = tied[place == 1].set_index("cl")[["i", "a"]]
+    # Tied alike, the earlier is the work, unless the later follows it as a person
+    # reacts (sometimes slower than seconds): then the earlier was the system's step.
+    pairs = first.loc[second.index, "a"].to_numpy(dtype=np.int64) * len(a_names) + second["a"].to_numpy()
+    later = second.index[slow[pairs]]
+    first.loc[later, ["i", "a"]] = second.loc[later, ["i", "a"]].to_numpy()
     m = m.assign(work=m["cl"].map(first["i"]).to_numpy(), work_a=m["cl"].map(first["a"]).to_numpy())
     support = m[m["i"] != m["work"]].groupby(["a", "work_a"])["case"].nunique()
     m = m.join(support.rename("support"), on=["a", "work_a"])
@@ -503,6 +519,26 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
     messages = [Message("evidence.recorded_with", seconds=rules.quick_seconds, step=str(f.act.values[s]))
                 for s in steps]
     return records, Coded(codes, np.array(messages, dtype=object))
+
+
+def _slow_followers(a: np.ndarray, t: np.ndarray, together: np.ndarray, steps: int,
+                    rules: ManualRules) -> np.ndarray:
+    """Per ordered pair of steps (``first * steps + then``): whether ``then``, where it
+    directly follows ``first`` in a case and account, comes later than ``quick_seconds``
+    in more than ``1 - trigger_share`` of those cases (of at least ``pattern_cases``).
+
+    A record that a step triggers follows it at the system's pace, within seconds nearly
+    every time; a person who acts after a system step (a student filing an application
+    the system has just filled in) sometimes takes longer. ``a`` and ``t`` are in case,
+    account and time order; ``together[i]``: row ``i`` follows row ``i - 1`` in its case
+    and account.
+    """
+    follows = np.flatnonzero(together)
+    pair = a[follows - 1].astype(np.int64) * steps + a[follows]
+    quick = (t[follows] - t[follows - 1]) <= rules.quick_seconds
+    total = np.bincount(pair, minlength=steps * steps)
+    fast = np.bincount(pair, weights=quick, minlength=steps * steps)
+    return (total >= rules.pattern_cases) & (fast < rules.trigger_share * total)
 
 
 def _matches(values: Coded, patterns: tuple[str, ...]) -> np.ndarray:

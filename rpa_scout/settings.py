@@ -284,7 +284,11 @@ class ManualRules(AccountRules):
         pattern_cases: two steps count as a step and its record only when they are
             completed together in at least this many cases.
         tie_margin: when two such steps come with others equally often, within this
-            margin (share of occurrences), the earlier one is the work.
+            margin (share of occurrences), the timing decides (``trigger_share``).
+        trigger_share: of two such steps, the later is a record of the earlier when it
+            follows it within ``quick_seconds`` in at least this share of the cases
+            where it directly follows it (a record comes at the system's pace); less
+            often, it is a person's reaction, and the earlier step is the record.
         record_share: a step is a record only if at least this share of its occurrences
             come within seconds of another step of the account (a record nearly always
             appears with the work it records).
@@ -312,6 +316,7 @@ class ManualRules(AccountRules):
     quick_seconds: float = 10.0
     pattern_cases: int = 5
     tie_margin: float = 0.05
+    trigger_share: float = 0.75
     record_share: float = 0.5
     zero_duration_seconds: float = 5.0
     burst_cases: int = 5

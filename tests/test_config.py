@@ -21,7 +21,7 @@ READ_KEYS = ("preset, case, activity, timestamp, resource, lifecycle, start_time
 SECTIONS = "read, filter, manual, handling, rank, economics, present"
 MANUAL_KEYS = ("system_resources, person_resources, system_activities, manual_activities, "
                "machine_daily_events, off_hours_share, machine_off_hours_events, person_day_hours, "
-               "quick_seconds, pattern_cases, tie_margin, record_share, zero_duration_seconds, "
+               "quick_seconds, pattern_cases, tie_margin, trigger_share, record_share, zero_duration_seconds, "
                "burst_cases, activity_share")
 
 

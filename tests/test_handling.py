@@ -137,6 +137,31 @@ def test_recorded_events_bound_nothing():
     assert acts.loc["W_Handle", "mean_min"] > 5   # not the 4 s after the record
 
 
+def test_no_step_of_a_case_began_before_the_case_existed():
+    """The system fetches the applicant's data when the application opens and the
+    applicant files it seconds or minutes later, both under the applicant's account
+    (ConsultaDataMining 2016-18). The fetch is a record of the filing, so it bounds
+    nothing; the filing is still bounded by the case's first moment, not by the
+    working day (before: hours for a step of seconds)."""
+    rows = []
+    for i in range(40):
+        day = pd.Timestamp("2024-04-01") + pd.Timedelta(days=i % 20)
+        opened = day + pd.Timedelta(hours=10, minutes=i)
+        gap = [2, 1, 5, 3, 8][i % 5] if i % 3 else 60 * (2 + i % 7)  # a third take minutes
+        who = f"{9000 + i}"  # one account per applicant
+        rows += [(f"c{i}", "Fetch student data", str(opened), who),
+                 (f"c{i}", "File application", str(opened + pd.Timedelta(seconds=gap)), who),
+                 (f"c{i}", "Review", str(day + pd.Timedelta(hours=15, minutes=i)), "Aino")]
+    result = estimate_handling_time(_log(rows), settings=Settings.of(calibration=EXACT))
+    inst = result.instances
+    filed = inst[inst["concept:name"] == "File application"]
+    fetch = inst[inst["concept:name"] == "Fetch student data"]
+    assert fetch["recorded"].sum() >= 20                      # records of the filing, mostly
+    gaps = (filed["time:timestamp"].to_numpy() - fetch["time:timestamp"].to_numpy()) / np.timedelta64(1, "s")
+    assert (filed["bound"] == "case").all() and (filed["upper_s"].to_numpy() == gaps).all()
+    assert result.activities.set_index("activity").loc["File application", "mean_min"] < 3
+
+
 def test_without_a_working_day_a_bound_from_yesterday_bounds_nothing():
     rows = [(f"c{d}", "Kirjaus", str(pd.Timestamp("2024-01-08 13:00") + pd.Timedelta(days=d)), "Aino")
             for d in range(60)]

@@ -69,6 +69,30 @@ def test_two_steps_always_together_the_later_is_the_record():
                                                     "Päätös lähetetty": "automated"}
 
 
+def test_a_person_acting_after_a_system_step_makes_the_earlier_step_the_record():
+    """Both under the applicant's account: the system fetches the student's data when the
+    application opens, and the student files it seconds later, or minutes later when
+    something must be filled in (ConsultaDataMining 2016-18). The two steps come
+    together equally often, so position decided before: the fetch was called work."""
+    rows = []
+    for i in range(40):
+        day, who = f"2024-04-{1 + i % 25:02d}", f"{9000 + i}"  # one account per applicant
+        gap = [2, 1, 5, 3, 8][i % 5] if i % 3 else 60 * (2 + i % 7)  # a third take minutes
+        rows += [(f"c{i}", "Fetch student data", f"{day} 10:{i:02d}:00", who),
+                 (f"c{i}", "File application", (pd.Timestamp(f"{day} 10:{i:02d}:00")
+                                                + pd.Timedelta(seconds=gap)).strftime("%Y-%m-%d %H:%M:%S"), who),
+                 (f"c{i}", "Review", f"{day} 15:{i:02d}:00", "Aino")]
+    result = detect_manual(_log(rows))
+    assert _verdicts(result) == {"Fetch student data": "automated", "File application": "manual",
+                                 "Review": "manual"}
+    assert "recorded within 10 s with the account's step 'File application'" in _evidence(
+        result, "Fetch student data")
+    # The same pair where the later step always comes within seconds: the later is the record
+    quick = [r if r[1] != "File application" or int(r[0][1:]) % 3 else
+             (r[0], r[1], f"{r[2][:10]} 10:{int(r[0][1:]):02d}:04", r[3]) for r in rows]
+    assert _verdicts(detect_manual(_log(quick)))["File application"] == "automated"
+
+
 def test_rare_coincidences_and_shared_logins_make_no_records():
     rows = []
     for i in range(20):  # two steps seconds apart in only 3 cases: not a pattern
