@@ -2,19 +2,21 @@
 used for nothing: the shipped calibration, as a user would get it.
 
     python benchmarks/holdout_check.py LOG [LOG ...] --zone ZONE [--name NAME]
-                                       [--system ACTIVITY ...] [--out FILE]
+                                       [--system ACTIVITY ...] [--no-ste] [--out FILE]
 
 ``handling_validation.py`` fits the estimator's work share and error model on the three
 development logs (leave one log out) and reports each on the log held out. This script
-asks the question the brief asks of every figure: does it hold on a real log nobody on
-the team looked at while building? It reads a log that records a start and a completion
-per row (columns such as ``Start Timestamp`` and ``Complete Timestamp``; several files
-are one log, e.g. a published training and testing split), takes the truth from the
-pairs, drops the starts, estimates with :data:`rpa_scout.calibration.DEFAULT_CALIBRATION`
+answers the question every figure must: does it hold on a real log that nobody looked at
+while building the estimator? It reads a log that records a start and a completion per
+row (columns such as ``Start Timestamp`` and ``Complete Timestamp``; several files are
+one log, e.g. a published training and testing split), takes the truth from the pairs,
+drops the starts, estimates with :data:`rpa_scout.calibration.DEFAULT_CALIBRATION`
 (fitted on the development logs only) and reports what ``handling_validation.py``
-reports per log, beside the two baselines. With ``--system``, the activities its
-publisher names as automatic label every instance person or system, and the share that
-rpa_scout's manual detection gets right is reported (with the starts, and without).
+reports per log, beside the two baselines and start-time-estimator (in its own venv, as
+``handling_validation.py`` says; ``--no-ste`` leaves it out). With ``--system``, the
+activities its publisher names as automatic label every instance person or system, and
+the share that rpa_scout's manual detection gets right is reported (with the starts,
+and without).
 
 The log is read from where the user keeps it; nothing is copied into the project. The
 figures of ConsultaDataMining 2016–18 (a university's course-credit recognition,
@@ -31,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import run_header, versions  # noqa: E402
-from handling_validation import ACT, CASE, RES, TS, _row, baselines  # noqa: E402
+from handling_validation import ACT, CASE, RES, STE_PYTHON, TS, _row, baselines  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -46,13 +48,16 @@ def main() -> None:
     parser.add_argument("--name", help="the log's name in the tables (default: the first file's stem)")
     parser.add_argument("--system", nargs="*", default=[],
                         help="activities the log's publisher names as automatic (labels for manual detection)")
+    parser.add_argument("--no-ste", action="store_true", help="skip start-time-estimator")
+    parser.add_argument("--ste-python", type=Path, default=STE_PYTHON)
     parser.add_argument("--out", type=Path, default=RESULTS / "holdout_check.md")
     args = parser.parse_args()
     name = args.name or args.logs[0].stem
     log = lifecycle_events(read_rows(args.logs, args.zone))
     lines = [run_header(f"Held-out check: {name}", "holdout_check.py", versions("pandas", "numpy"),
                         [*map(str, args.logs), *sys.argv[1 + len(args.logs):]]), ""]
-    lines += accuracy_lines(name, log, args.zone)
+    ste = None if args.no_ste or not args.ste_python.exists() else args.ste_python
+    lines += accuracy_lines(name, log, args.zone, ste)
     if args.system:
         lines += manual_lines(name, log, args.zone, set(args.system))
     text = "\n".join(lines) + "\n"
@@ -91,7 +96,7 @@ def lifecycle_events(rows):
     return events.reset_index(drop=True)
 
 
-def accuracy_lines(name: str, log, zone: str) -> list[str]:
+def accuracy_lines(name: str, log, zone: str, ste: Path | None) -> list[str]:
     """The handling_validation.py row for this log: rpa_scout with the shipped
     calibration, the same with every account one shared login, and the baselines."""
     from rpa_scout.calibration import DEFAULT_CALIBRATION
@@ -107,7 +112,7 @@ def accuracy_lines(name: str, log, zone: str) -> list[str]:
              "| instance median APE | total | coverage | width |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
              _row(name, f"**rpa_scout** (work share {DEFAULT_CALIBRATION.work_share})", result),
              _row(name, "rpa_scout, all staff on one shared account", shared)]
-    lines += [_row(name, label, values) for label, values in baselines(dev, None).items()]
+    lines += [_row(name, label, values) for label, values in baselines(dev, ste).items()]
     lines += ["", "Per activity (minutes):", "", "| activity | instances | truth | estimate | 80 % interval | APE |",
               "|---|---:|---:|---:|---|---:|"]
     for r in result.per_activity.itertuples(index=False):
