@@ -58,3 +58,32 @@ def test_shipped_calibration_is_the_one_fitted_on_all_development_logs(developme
     fitted = lolo["shipped"]["calibration"]
     assert DEFAULT_CALIBRATION.work_share == fitted.work_share
     assert dict(DEFAULT_CALIBRATION.error) == dict(fitted.error)
+
+
+@pytest.mark.slow
+def test_a_two_column_export_checks_as_its_lifecycle_log_does(tmp_path):
+    """``benchmarks/holdout_check.py`` reads a user's export with start and complete
+    columns and runs the validation protocol on it: Production written so scores as
+    Production's XES does with the shipped calibration."""
+    import sys
+
+    from rpa_scout.lifecycle import pair_lifecycle
+    from rpa_scout.validation import evaluate
+
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from holdout_check import lifecycle_events, read_rows
+
+    log, _ = read_log(shared_log("two_timestamps/Production.xes.gz"), timezone="Europe/Tallinn")
+    inst = pair_lifecycle(log).instances
+    export = inst[["case:concept:name", "concept:name", "org:resource", "start_timestamp", "time:timestamp"]]
+    export.columns = ["Case ID", "Activity", "Resource", "Start Timestamp", "Complete Timestamp"]
+    export.to_csv(tmp_path / "production.csv", index=False)
+    rows = read_rows([tmp_path / "production.csv"], "Europe/Tallinn")
+    from_export, _ = evaluate(prepare("export", lifecycle_events(rows), timezone="Europe/Tallinn"),
+                              DEFAULT_CALIBRATION)
+    from_xes, _ = evaluate(prepare("xes", log, timezone="Europe/Tallinn"), DEFAULT_CALIBRATION)
+    assert from_export.activities == from_xes.activities == 13
+    assert from_export.median_ape == pytest.approx(from_xes.median_ape, abs=0.02)
+    assert from_export.total_ratio == pytest.approx(from_xes.total_ratio, abs=0.02)
