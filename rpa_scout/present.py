@@ -224,7 +224,7 @@ def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False
         <BLANKLINE>
         | # | candidate | hours/yr | 80\\xa0% interval | FTE | €/yr | payback | fit | why |
         |---:|---|---:|---|---:|---:|---:|---:|---|
-        | 1 | Kustannuspaikan tiliöinti | 100 | 7–250 | 0.06 | 2,906 | no payback | 0.90 | 100 h/yr: ... |
+        | 1 | Kustannuspaikan tiliöinti | 100 | 7–259 | 0.06 | 2,906 | no payback | 0.90 | 100 h/yr: ... |
         >>> markdown(ranking, lang=Lang("fi")).splitlines()[0]
         '# Automaatioehdokkaat'
     """
