@@ -563,14 +563,12 @@ def case_opened(case: np.ndarray, end: np.ndarray, eligible: np.ndarray) -> np.n
         ...             np.array([True, False, True, True, True]))
         array([10., 10.,  7.,  7., nan])
     """
-    first = np.full(int(case.max(initial=-1)) + 1, np.inf)
-    ok = eligible & (case >= 0) & ~np.isnan(end)
-    np.minimum.at(first, case[ok], end[ok])
-    out = np.full(len(end), np.nan)
-    known = case >= 0
-    out[known] = first[case[known]]
-    out[np.isinf(out)] = np.nan
-    return out
+    first = np.full(int(case.max(initial=-1)) + 2, np.inf)  # the last slot: case -1
+    values = np.where(eligible & ~np.isnan(end), end, np.inf)
+    np.minimum.at(first, case.astype(np.intp, copy=False), values)  # -1: the last slot
+    first[-1] = np.inf
+    first[np.isinf(first)] = np.nan
+    return np.take(first, case)
 
 
 def previous_end(group: np.ndarray, end: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:

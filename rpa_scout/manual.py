@@ -505,7 +505,7 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
     # Tied alike, the earlier is the work, unless the later follows it as a person
     # reacts (sometimes slower than seconds): then the earlier was the system's step.
     pairs = first.loc[second.index, "a"].to_numpy(dtype=np.int64) * len(a_names) + second["a"].to_numpy()
-    later = second.index[slow[pairs]]
+    later = second.index[np.isin(pairs, slow)]
     first.loc[later, ["i", "a"]] = second.loc[later, ["i", "a"]].to_numpy()
     m = m.assign(work=m["cl"].map(first["i"]).to_numpy(), work_a=m["cl"].map(first["a"]).to_numpy())
     support = m[m["i"] != m["work"]].groupby(["a", "work_a"])["case"].nunique()
@@ -523,9 +523,10 @@ def _records(f: _Facts, candidates: np.ndarray, worked: np.ndarray,
 
 def _slow_followers(a: np.ndarray, t: np.ndarray, together: np.ndarray, steps: int,
                     rules: ManualRules) -> np.ndarray:
-    """Per ordered pair of steps (``first * steps + then``): whether ``then``, where it
-    directly follows ``first`` in a case and account, comes later than ``quick_seconds``
-    in more than ``1 - trigger_share`` of those cases (of at least ``pattern_cases``).
+    """The ordered pairs of steps (codes ``first * steps + then``) where ``then``, where
+    it directly follows ``first`` in a case and account, comes later than
+    ``quick_seconds`` in more than ``1 - trigger_share`` of those cases (of at least
+    ``pattern_cases``).
 
     A record that a step triggers follows it at the system's pace, within seconds nearly
     every time; a person who acts after a system step (a student filing an application
@@ -536,9 +537,10 @@ def _slow_followers(a: np.ndarray, t: np.ndarray, together: np.ndarray, steps: i
     follows = np.flatnonzero(together)
     pair = a[follows - 1].astype(np.int64) * steps + a[follows]
     quick = (t[follows] - t[follows - 1]) <= rules.quick_seconds
-    total = np.bincount(pair, minlength=steps * steps)
-    fast = np.bincount(pair, weights=quick, minlength=steps * steps)
-    return (total >= rules.pattern_cases) & (fast < rules.trigger_share * total)
+    codes, which = np.unique(pair, return_inverse=True)  # the pairs that occur, not steps²
+    total = np.bincount(which, minlength=len(codes))
+    fast = np.bincount(which, weights=quick, minlength=len(codes))
+    return codes[(total >= rules.pattern_cases) & (fast < rules.trigger_share * total)]
 
 
 def _matches(values: Coded, patterns: tuple[str, ...]) -> np.ndarray:
