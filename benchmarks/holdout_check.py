@@ -57,7 +57,7 @@ def main() -> None:
     lines = [run_header(f"Held-out check: {name}", "holdout_check.py", versions("pandas", "numpy"),
                         [*map(str, args.logs), *sys.argv[1 + len(args.logs):]]), ""]
     ste = None if args.no_ste or not args.ste_python.exists() else args.ste_python
-    lines += accuracy_lines(name, log, args.zone, ste)
+    lines += accuracy_lines(name, log, args.zone, ste, set(args.system))
     if args.system:
         lines += manual_lines(name, log, args.zone, set(args.system))
     text = "\n".join(lines) + "\n"
@@ -96,9 +96,11 @@ def lifecycle_events(rows):
     return events.reset_index(drop=True)
 
 
-def accuracy_lines(name: str, log, zone: str, ste: Path | None) -> list[str]:
+def accuracy_lines(name: str, log, zone: str, ste: Path | None, system: set[str]) -> list[str]:
     """The handling_validation.py row for this log: rpa_scout with the shipped
-    calibration, the same with every account one shared login, and the baselines."""
+    calibration, the same with every account one shared login, and the baselines; with
+    ``system``, rpa_scout again without the steps the publisher names as automatic
+    (their start-to-complete time is the system's, not a person's)."""
     from rpa_scout.calibration import DEFAULT_CALIBRATION
     from rpa_scout.validation import evaluate, prepare
 
@@ -112,6 +114,9 @@ def accuracy_lines(name: str, log, zone: str, ste: Path | None) -> list[str]:
              "| instance median APE | total | coverage | width |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
              _row(name, f"**rpa_scout** (work share {DEFAULT_CALIBRATION.work_share})", result),
              _row(name, "rpa_scout, all staff on one shared account", shared)]
+    if system:
+        people, _ = evaluate(dev, DEFAULT_CALIBRATION, leave_out=system)
+        lines.append(_row(name, "rpa_scout, the publisher's automatic steps left out", people))
     lines += [_row(name, label, values) for label, values in baselines(dev, ste).items()]
     lines += ["", "Per activity (minutes):", "", "| activity | instances | truth | estimate | 80 % interval | APE |",
               "|---|---:|---:|---:|---|---:|"]

@@ -16,6 +16,7 @@ Instances are matched through the completing event: both tables carry the column
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Collection
 
 import numpy as np
 import pandas as pd
@@ -178,10 +179,11 @@ def prepare(name: str, log: pd.DataFrame, *, timezone: str, shared_account: bool
 
 
 def evaluate(dev: DevLog, calibration, columns: LogColumns = XES, *,
-             same_day: bool = False) -> tuple[Score, pd.DataFrame]:
+             same_day: bool = False, leave_out: Collection[str] = ()) -> tuple[Score, pd.DataFrame]:
     """Estimate ``dev`` from its completions with ``calibration`` and score it (on
-    same-day instances only with ``same_day``); also returns the per-activity (source,
-    bound) of the estimate."""
+    same-day instances only with ``same_day``; without the activities in ``leave_out``,
+    e.g. those a log's publisher names as automatic); also returns the per-activity
+    (source, bound) of the estimate."""
     from rpa_scout.handling import estimate_handling_time
 
     settings = replace(dev.settings, handling=replace(dev.settings.handling, calibration=calibration))
@@ -189,6 +191,7 @@ def evaluate(dev: DevLog, calibration, columns: LogColumns = XES, *,
     acts = result.activities.set_index("activity")
     compared = compare(dev.truth, result.instances, result.instances[HANDLING],
                        low=acts["low_min"] * 60.0, high=acts["high_min"] * 60.0)
+    compared = compared[~compared["activity"].isin(list(leave_out))]
     return score(compared, same_day=same_day), acts[["source", "bound", "mean_min", "gap_low_min", "gap_high_min"]]
 
 

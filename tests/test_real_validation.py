@@ -87,3 +87,6 @@ def test_a_two_column_export_checks_as_its_lifecycle_log_does(tmp_path):
     assert from_export.activities == from_xes.activities == 13
     assert from_export.median_ape == pytest.approx(from_xes.median_ape, abs=0.02)
     assert from_export.total_ratio == pytest.approx(from_xes.total_ratio, abs=0.02)
+    without, _ = evaluate(prepare("xes", log, timezone="Europe/Tallinn"), DEFAULT_CALIBRATION,
+                          leave_out={"Packing"})
+    assert without.activities == 12 and "Packing" not in set(without.per_activity["activity"])
