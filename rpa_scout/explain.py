@@ -29,6 +29,7 @@ REPEATED_SHARE = 0.05
 _CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "rework", "manual_share")
 _SOURCES = {"measured": "source.measured", "estimated": "source.estimated",
             "estimated, no resource": "source.estimated_no_resource", "supplied": "source.supplied",
+            "measured on other executions": "source.measured_others",
             "mixed": "source.mixed"}
 _KO_KEYS = {CAPACITY: "ko.capacity.label", UNKNOWN_HANDLING: "ko.unknown.label"}
 

@@ -22,6 +22,9 @@ Sources, per instance (column ``source``):
   counts as no bound;
 - ``estimated, no resource``: as above without the person bound (no account, or a
   shared one such as ``STAFF MEMBER`` whose previous event is somebody else's work);
+- ``measured on other executions``: a step whose starts are logged for some of its
+  executions only (from some date on, or by some users): its completion-only executions
+  take the mean of its measured ones (:data:`MIN_MEASURED` of them at least);
 - ``supplied``: the municipality's own standard time (activity → minutes) overrides;
 - ``system`` and ``artificial``: a system step, or an event an export tool added, takes
   no person's time;
@@ -61,11 +64,15 @@ MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES
     "measured", "estimated", "estimated, no resource", "supplied", "system", "unknown",
     "not estimable: dates only")
 ARTIFICIAL_SOURCE = "artificial"
+MEASURED_OTHERS = "measured on other executions"
 #: The sources as the codes the estimator works on (a byte an instance, not a string).
 _SOURCES = (MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY,
-            ARTIFICIAL_SOURCE)
+            ARTIFICIAL_SOURCE, MEASURED_OTHERS)
 (_MEASURED, _ESTIMATED, _NO_RESOURCE, _SUPPLIED, _SYSTEM, _UNKNOWN, _DATES_ONLY,
- _ARTIFICIAL) = range(len(_SOURCES))
+ _ARTIFICIAL, _MEASURED_OTHERS) = range(len(_SOURCES))
+#: A step's completion-only executions take the mean of its measured ones when it has at
+#: least this many: time measured on the step itself beats bounds that hold idle time.
+MIN_MEASURED = 10
 #: What bounded an estimated instance's start.
 CASE_BOUND, PERSON_BOUND, DAY_BOUND, NO_BOUND, BATCH_BOUND = (
     "case", "person", "working day", "none", "batch")
@@ -164,6 +171,7 @@ def _with_handling(inst: pd.DataFrame, columns: LogColumns, rules: ManualRules,
     upper = np.full(x.n, np.nan)
     _measured(x, day_lo, day_hi, hours, handling, source, upper)
     _estimated(x, day_lo, hours, rules, calibration, handling, source, bound, upper)
+    _from_measured(x, handling, source)
     capacity = _capacity(x, day_lo, day_hi, hours, handling, source)
     _not_person_time(x, handling, source)
     if standard_times:
@@ -286,6 +294,24 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
     handling[rows] = activity_means(up, names, x.activity, rows, calibration.work_share)[rows]
 
 
+def _from_measured(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> None:
+    """Completion-only executions of a step with :data:`MIN_MEASURED` or more measured
+    person executions take their mean (a log that records starts for some executions
+    only: from some date on, or by some of its users). Their upper bounds stay."""
+    measured = source == _MEASURED
+    if not measured.any():
+        return
+    n = int(x.activity.max(initial=-1)) + 1
+    known = x.activity >= 0
+    count = np.bincount(x.activity[measured & known], minlength=n)
+    total = np.bincount(x.activity[measured & known], weights=handling[measured & known], minlength=n)
+    mean = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
+    rows = np.isin(source, (_ESTIMATED, _NO_RESOURCE)) & known
+    rows &= np.take(count >= MIN_MEASURED, np.where(known, x.activity, 0))
+    handling[rows] = mean[x.activity[rows]]
+    source[rows] = _MEASURED_OTHERS
+
+
 def _local_date(seconds: np.ndarray, timezone: str) -> np.ndarray:
     """Local calendar day number of epoch seconds (NaN stays -1)."""
     finite = np.isfinite(seconds)
@@ -348,8 +374,8 @@ def _capacity(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
               handling: np.ndarray, source: np.ndarray) -> np.ndarray:
     """Scale down estimates on account-days credited with more than the working day."""
     flagged = np.zeros(x.n, dtype=bool)
-    rows = (x.account >= 0) & np.isin(source, [_MEASURED, _ESTIMATED]) & np.isfinite(handling)
-    estimate = rows & (source == _ESTIMATED)
+    rows = (x.account >= 0) & np.isin(source, [_MEASURED, _ESTIMATED, _MEASURED_OTHERS]) & np.isfinite(handling)
+    estimate = rows & (source != _MEASURED)  # a step's measured mean given to an execution: scaled too
     if not estimate.any() or hours.start_hour is None:  # only estimates are scaled down
         return flagged
     day = _local_days(x.end, hours.timezone)

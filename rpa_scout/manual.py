@@ -15,7 +15,9 @@ handling-time estimate). Rules, first match wins:
 4. **recorded during a measured work item**: an event without a start logged by an
    account while that account had a measured work item of the same case open
    (BPIC 2012's ``A_``/``O_`` state changes inside its ``W_`` work items);
-5. **near-zero measured duration** (start and complete within seconds);
+5. **near-zero measured duration** (start and complete within seconds); a step whose
+   starts are logged for some of its executions only, and whose measured executions
+   nearly all took near-zero time, is the system's in its other executions too;
 6. **batch bursts**: an account completing many cases at the same instant, where that
    is how the account usually does the step;
 7. **recorded with a person's step**: the same account completing two or more steps of
@@ -129,6 +131,25 @@ INHERIT_SHARE = 0.9
 #: ... and at least this share of the step's executions have an account (the missing
 #: ones are the exception, not the way the step is logged).
 INHERIT_COVER = 0.5
+
+
+#: A step whose starts are logged for some executions only: its executions without a
+#: start are the system's when at least this many of its measured ones ...
+LIKE_MEASURED_MIN = 10
+#: ... and this share of them took near-zero time.
+LIKE_MEASURED_SHARE = 0.9
+
+
+def _like_measured(act: Coded, measured: np.ndarray, zero: np.ndarray) -> np.ndarray:
+    """Rows of steps whose measured executions took near-zero time (rule 5), by
+    :data:`LIKE_MEASURED_MIN` and :data:`LIKE_MEASURED_SHARE`: a step with starts logged
+    for some of its executions only, whose other executions are the same system step."""
+    codes, n = act.codes, len(act.values)
+    known = codes >= 0
+    timed = np.bincount(codes[known & measured], minlength=n)
+    instant = np.bincount(codes[known & measured & zero], minlength=n)
+    step = (timed >= LIKE_MEASURED_MIN) & (instant >= LIKE_MEASURED_SHARE * timed)
+    return act.spread(step, False)
 
 
 def _inherited(f: _Facts, v: "_Verdicts") -> tuple[np.ndarray, np.ndarray]:
@@ -265,6 +286,8 @@ def classify_instances(inst: pd.DataFrame, rules: ManualRules,
     v.assign(_inside_measured(f.case, f.res, end_s, start_s) & v.open, SYSTEM,
              Message("evidence.inside_measured"), recorded=True)
     v.assign(zero & timed, SYSTEM, Message("evidence.zero_duration"))
+    v.assign(_like_measured(f.act, measured, zero) & ~measured & timed & v.open, SYSTEM,
+             Message("evidence.like_measured_zero"))
     v.assign(_bursts(f, rules) & timed & person_account, SYSTEM, Message("evidence.batch_burst"))
     # Measured work longer than seconds is work: it may be recorded, never a record.
     worked = measured & ((end_s - start_s) > rules.quick_seconds)

@@ -162,6 +162,34 @@ def test_no_step_of_a_case_began_before_the_case_existed():
     assert result.activities.set_index("activity").loc["File application", "mean_min"] < 3
 
 
+def _partly_started(measured: int, minutes: float = 12.0):
+    """A step by one person, its start logged for the first ``measured`` executions only
+    (a system that began to log starts on some date)."""
+    rows = []
+    for i in range(40):
+        day = pd.Timestamp("2024-04-01") + pd.Timedelta(days=i)
+        done = day + pd.Timedelta(hours=9, minutes=20 + minutes)
+        rows.append((f"c{i}", "Saapunut", str(day + pd.Timedelta(hours=7)), "JÄRJESTELMÄ", "complete"))
+        if i < measured:
+            rows.append((f"c{i}", "Käsittely", str(done - pd.Timedelta(minutes=minutes)), "Aino", "start"))
+        rows.append((f"c{i}", "Käsittely", str(done), "Aino", "complete"))
+    return _log(rows, lifecycle=True)
+
+
+def test_executions_without_a_start_take_the_measured_mean_of_their_step():
+    """Starts logged for part of a step's executions: the others take the measured mean,
+    not bounds that hold the morning's wait (here two hours and more)."""
+    result = estimate_handling_time(_partly_started(15), settings=Settings.of(calibration=EXACT))
+    inst = result.instances[result.instances["concept:name"] == "Käsittely"]
+    assert inst["source"].astype(str).value_counts().to_dict() == {"measured on other executions": 25, "measured": 15}
+    assert inst["handling_s"].to_numpy() == pytest.approx(720.0)
+    act = result.activities.set_index("activity").loc["Käsittely"]
+    assert act["mean_min"] == pytest.approx(12.0) and act["low_min"] == pytest.approx(12.0)
+    few = estimate_handling_time(_partly_started(5), settings=Settings.of(calibration=EXACT)).instances
+    assert (few.loc[few["start_timestamp"].isna() & (few["concept:name"] == "Käsittely"), "source"]
+            == "estimated").all()   # five measured are too few to stand for the rest
+
+
 def test_without_a_working_day_a_bound_from_yesterday_bounds_nothing():
     rows = [(f"c{d}", "Kirjaus", str(pd.Timestamp("2024-01-08 13:00") + pd.Timedelta(days=d)), "Aino")
             for d in range(60)]

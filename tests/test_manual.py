@@ -93,6 +93,23 @@ def test_a_person_acting_after_a_system_step_makes_the_earlier_step_the_record()
     assert _verdicts(detect_manual(_log(quick)))["File application"] == "automated"
 
 
+def test_a_step_measured_as_instant_is_the_systems_where_its_start_is_missing():
+    """Starts logged for half the executions: the measured ones took no time (a
+    notification sent by the system under the clerk's account), so the others are the
+    system's too, not a person's step estimated from the gaps before it."""
+    rows = []
+    for i in range(30):
+        day = f"2024-04-{1 + i % 25:02d}"
+        rows.append((f"c{i}", "Päätös", f"{day} 09:{i:02d}:00", "Aino", "complete"))
+        if i % 2 == 0:
+            rows.append((f"c{i}", "Ilmoitus", f"{day} 13:{i:02d}:00", "Aino", "start"))
+        rows.append((f"c{i}", "Ilmoitus", f"{day} 13:{i:02d}:01", "Aino", "complete"))
+    result = detect_manual(_log(rows, with_lifecycle=True))
+    assert _verdicts(result) == {"Päätös": "manual", "Ilmoitus": "automated"}
+    assert _evidence(result, "Ilmoitus") == ("50% near-zero measured duration; 50% no start logged; "
+                                             "its measured executions took near-zero time")
+
+
 def test_rare_coincidences_and_shared_logins_make_no_records():
     rows = []
     for i in range(20):  # two steps seconds apart in only 3 cases: not a pattern
