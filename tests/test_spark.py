@@ -243,6 +243,16 @@ def test_a_column_name_with_a_dot_is_a_column(spark, towns, tmp_path):
     assert found.organisations == ("Aura", "Bruno", "Cella")
 
 
+def test_no_timestamp_column_by_name_names_those_that_hold_timestamps_on_spark_too(spark, towns, tmp_path):
+    """The local engine's hint, from the first rows Spark reads."""
+    path = tmp_path / "nimetty.parquet"
+    towns.rename(columns={"time:timestamp": "Toimenpiteen pvm"}).to_parquet(path)
+    for engine in ("local", "spark"):
+        message = _error(["compare", str(path), "--by", "kunta", "--engine", engine, "--key", "k"])
+        assert "no timestamp column found" in message, engine
+        assert "('Toimenpiteen pvm' holds timestamps)" in message, engine
+
+
 def test_the_user_s_own_session_and_its_settings(spark, towns, pooled):
     """A notebook's session (Databricks, EMR) is used as it is: here one that passes plain
     Arrow types, which the tasks then give back."""

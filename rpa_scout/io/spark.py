@@ -376,9 +376,16 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
     read = settings.read
     explicit = {role: getattr(read, role) for role in
                 ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")}
+    first: list[pd.DataFrame] = []  # the first rows, read once and only for an error's hint
+
+    def head(column: str) -> pd.Series:
+        if not first:
+            first.append(frame.limit(200).toPandas())
+        return first[0][_spark_name(column)]
+
     mapping, notes, event_id = resolve_columns(
         header, lambda column: frame.select(_col(_spark_name(column))).distinct().toPandas().iloc[:, 0],
-        read.preset, "parquet", name, explicit, read.event_id)
+        read.preset, "parquet", name, explicit, read.event_id, head=head)
     rename = {getattr(mapping, role): getattr(XES, role) for role in rename_roles(mapping)}
     logged = pd.DataFrame(columns=[rename.get(c, c) for c in header])
     found = resolve_column(logged, by, rename, "--by")
