@@ -273,12 +273,13 @@ def _mixed(header: list[str]) -> LogColumns | None:
     one column that any preset names for it; a role two presets name differently, or a
     column in two roles, gives no mapping (the caller's error then asks for the column).
     """
+    resolved = [(name, candidate.resolve(header)) for name, candidate in PRESETS.items()]
     found: dict[str, str | None] = {}
     names: list[str] = []
     for role in ROLES:
         hits: dict[str, str] = {}
-        for name, candidate in PRESETS.items():
-            column = getattr(candidate.resolve(header), role)
+        for name, mapping in resolved:
+            column = getattr(mapping, role)
             if column is not None:
                 hits.setdefault(column, name)
         found[role] = next(iter(hits)) if len(hits) == 1 else None

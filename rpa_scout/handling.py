@@ -24,7 +24,7 @@ Sources, per instance (column ``source``):
   shared one such as ``STAFF MEMBER`` whose previous event is somebody else's work);
 - ``measured on other executions``: a step whose starts are logged for some of its
   executions only (from some date on, or by some users): its completion-only executions
-  take the mean of its measured ones (:data:`MIN_MEASURED` of them at least);
+  take the mean of its measured ones (:data:`rpa_scout.manual.MIN_MEASURED` of them at least);
 - ``supplied``: the municipality's own standard time (activity → minutes) overrides;
 - ``system`` and ``artificial``: a system step, or an event an export tool added, takes
   no person's time;
@@ -53,7 +53,7 @@ from rpa_scout.codes import Coded, group_firsts, labels, small
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
                                RECORDED, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.lang import Message
-from rpa_scout.manual import (ARTIFICIAL, PERSON, SYSTEM, ManualResult, ManualRules,
+from rpa_scout.manual import (ARTIFICIAL, MIN_MEASURED, PERSON, SYSTEM, ManualResult, ManualRules,
                                date_stamped_events, detect_manual)
 from rpa_scout.settings import Settings
 from rpa_scout.timestamps import epoch_seconds
@@ -70,9 +70,6 @@ _SOURCES = (MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_S
             ARTIFICIAL_SOURCE, MEASURED_OTHERS)
 (_MEASURED, _ESTIMATED, _NO_RESOURCE, _SUPPLIED, _SYSTEM, _UNKNOWN, _DATES_ONLY,
  _ARTIFICIAL, _MEASURED_OTHERS) = range(len(_SOURCES))
-#: A step's completion-only executions take the mean of its measured ones when it has at
-#: least this many: time measured on the step itself beats bounds that hold idle time.
-MIN_MEASURED = 10
 #: What bounded an estimated instance's start.
 CASE_BOUND, PERSON_BOUND, DAY_BOUND, NO_BOUND, BATCH_BOUND = (
     "case", "person", "working day", "none", "batch")
@@ -295,7 +292,7 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
 
 
 def _from_measured(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> None:
-    """Completion-only executions of a step with :data:`MIN_MEASURED` or more measured
+    """Completion-only executions of a step with :data:`~rpa_scout.manual.MIN_MEASURED` or more measured
     person executions take their mean (a log that records starts for some executions
     only: from some date on, or by some of its users). Their upper bounds stay."""
     measured = source == _MEASURED

@@ -133,22 +133,23 @@ INHERIT_SHARE = 0.9
 INHERIT_COVER = 0.5
 
 
-#: A step whose starts are logged for some executions only: its executions without a
-#: start are the system's when at least this many of its measured ones ...
-LIKE_MEASURED_MIN = 10
-#: ... and this share of them took near-zero time.
+#: A step whose starts are logged for some executions only: its measured executions
+#: stand for those without a start when there are at least this many of them (their
+#: verdict here; their mean handling time in :mod:`rpa_scout.handling`) ...
+MIN_MEASURED = 10
+#: ... and, for the verdict, this share of them took near-zero time.
 LIKE_MEASURED_SHARE = 0.9
 
 
 def _like_measured(act: Coded, measured: np.ndarray, zero: np.ndarray) -> np.ndarray:
     """Rows of steps whose measured executions took near-zero time (rule 5), by
-    :data:`LIKE_MEASURED_MIN` and :data:`LIKE_MEASURED_SHARE`: a step with starts logged
+    :data:`MIN_MEASURED` and :data:`LIKE_MEASURED_SHARE`: a step with starts logged
     for some of its executions only, whose other executions are the same system step."""
     codes, n = act.codes, len(act.values)
     known = codes >= 0
     timed = np.bincount(codes[known & measured], minlength=n)
     instant = np.bincount(codes[known & measured & zero], minlength=n)
-    step = (timed >= LIKE_MEASURED_MIN) & (instant >= LIKE_MEASURED_SHARE * timed)
+    step = (timed >= MIN_MEASURED) & (instant >= LIKE_MEASURED_SHARE * timed)
     return act.spread(step, False)
 
 
