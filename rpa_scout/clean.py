@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import as_text, from_text, labels
-from rpa_scout.columns import XES, LogColumns, header_key
+from rpa_scout.columns import ROLES, XES, LogColumns, header_key
 from rpa_scout.errors import InputError
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS, in_case_time_order,
@@ -41,7 +41,7 @@ REASONS = (
     EXACT_DUPLICATE,
 )
 MALFORMED = Message("load.reason.malformed")
-_ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
+_ROLES = ROLES
 #: The attribute name of a column that bears a role's XES name but does not fill the role
 #: (BPIC 2013's ``lifecycle:transition`` holds an incident's sub-status, no transition).
 ATTRIBUTE_NAMES = {XES.lifecycle: "lifecycle:status"}

@@ -130,6 +130,10 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--start-timestamp", "start_timestamp", metavar="COLUMN",
                      help="Start timestamp column (each row then one instance with start and "
                      "end, also when a lifecycle column says complete)."),
+        click.option("--instance", "instance", metavar="COLUMN",
+                     help="Activity instance id column: a start pairs with the complete of the "
+                     "same id (default: concept:instance or activity_instance_id when present; "
+                     "else first in, first out)."),
         click.option("--event-id", "event_id", metavar="COLUMN",
                      help="Event identifier column: rows repeating an earlier row's id, case, "
                      "activity and timestamp are export duplicates and dropped (default: a "
@@ -206,7 +210,7 @@ def progress_for(settings: Any, quiet: bool):
 
 
 READ_OPTIONS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle",
-                "start_timestamp", "event_id", "drop_duplicates", "timestamp_format", "timezone",
+                "start_timestamp", "instance", "event_id", "drop_duplicates", "timestamp_format", "timezone",
                 "epoch_clock", "delimiter", "encoding", "sheet", "max_bytes", "cache")
 
 

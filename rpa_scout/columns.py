@@ -25,7 +25,10 @@ PERFORMER, EVIDENCE, ACCOUNT, RECORDED = "performer", "evidence", "account", "re
 HANDLING, SOURCE, BOUND, UPPER = "handling_s", "source", "bound", "upper_s"
 LOOSE, CAPACITY, NAIVE, DAY_HOURS = "loose", "capacity", "naive_s", "day_hours"
 
-ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")
+#: Every role, in the order the load report names them. ``instance`` is the activity
+#: instance id that ties a start to its complete (XES ``concept:instance``, bupaR's
+#: ``activity_instance_id``); without it, lifecycle events pair first in, first out.
+ROLES = ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp", "instance")
 REQUIRED = ("case", "activity", "timestamp")
 
 
@@ -51,6 +54,7 @@ class LogColumns:
     resource: Names = "org:resource"
     lifecycle: Names = "lifecycle:transition"
     start_timestamp: Names = "start_timestamp"
+    instance: Names = "concept:instance"
     name: str = "xes"
 
     def resolve(self, header: Iterable[str]) -> "LogColumns":
@@ -153,7 +157,8 @@ PRESETS: Mapping[str, LogColumns] = {
     ),
     # English headers as exporters write them (matched ignoring case, "_", "-", "." and
     # spaces): ProM's startTime/completeTime, Celonis' _CASE_KEY/ACTIVITY_EN/EVENTTIME,
-    # bupaR's activity_id/resource_id, Fluxicon's Start/Complete, SAP-style End_Date.
+    # bupaR's activity_id/resource_id/lifecycle_id/activity_instance_id, Fluxicon's
+    # Start/Complete, SAP-style End_Date.
     "csv": LogColumns(
         case=("case_id", "caseid", "case", "case id", "case_key", "trace", "trace_id", "case_number",
               "ticket_id", "ticket", "incident_id", "request_id", "application_id", "order_id"),
@@ -165,8 +170,9 @@ PRESETS: Mapping[str, LogColumns] = {
                    "datestamp", "date"),
         resource=("resource", "user", "performer", "handler", "employee", "agent", "resource_id",
                   "user_name", "resource_name", "user_id"),
-        lifecycle=("lifecycle", "transition", "event_type", "status"),
+        lifecycle=("lifecycle", "transition", "event_type", "status", "lifecycle_id"),
         start_timestamp=("start_timestamp", "start", "start_time", "started", "start_date"),
+        instance=("activity_instance_id", "activity_instance", "act_inst_id", "concept:instance"),
         name="csv",
     ),
 }

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.columns import ROLES, XES, LogColumns, require_columns
 from rpa_scout.lang import Lang, english, render
 from rpa_scout.load_report import LoadReport
 
@@ -50,8 +50,7 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES, timezone: str | N
     own: midnight in Helsinki is the evening before in UTC); as stored when ``None``.
     """
     require_columns(log, columns)
-    roles = {columns.case, columns.activity, columns.timestamp, columns.resource,
-             columns.lifecycle, columns.start_timestamp}
+    roles = {getattr(columns, role) for role in ROLES}
     has_res = columns.resource in log.columns
     lifecycle: dict[str, int] = {}
     if columns.lifecycle in log.columns:

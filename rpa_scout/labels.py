@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns, require_columns
+from rpa_scout.columns import ROLES, XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError
 from rpa_scout.lang import Lang, Message, english
 
@@ -179,8 +179,7 @@ def suggest_labels(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[Labe
           --label activity_en']
     """
     require_columns(log, columns)
-    roles = {getattr(columns, r) for r in ("case", "activity", "timestamp", "resource",
-                                           "lifecycle", "start_timestamp")}
+    roles = {getattr(columns, r) for r in ROLES}
     act = log[columns.activity].astype("string")
     activities = int(act.nunique())
     out = []

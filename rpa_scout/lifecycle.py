@@ -2,7 +2,12 @@
 
 Pairing is first-in-first-out per case and activity: the k-th *matched* complete takes
 the k-th start. A complete with no open start is unmatched, as is a start never
-completed. A complete that carries its own start timestamp (an export with start and
+completed. When the log carries activity instance ids (XES ``concept:instance``, bupaR's
+``activity_instance_id``), a start pairs with the complete of its own id (first in,
+first out among events of one id, so an id reused for each execution pairs right too):
+two executions of one step open at once in a case are then told apart. Ids that tie few
+starts to completes (they pair less than :data:`INSTANCE_KEEP` of what first in, first
+out pairs) are not used, and the load report says so. A complete that carries its own start timestamp (an export with start and
 end columns) is one instance on its own. ``schedule``, ``assign`` and similar
 transitions, and values that are no known transition, stay in the log as events but are
 not work and form no instance. Finnish and Swedish words (``aloitettu``, ``valmis``,
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -47,7 +52,12 @@ TRANSITION_WORDS = {
 #: The names of the pairing counts: English keys (``counts["instances"]``) that the load
 #: report shows in any language.
 COUNT_NAMES = {name: Message(f"load.lifecycle.{name}") for name in (
-    "instances", "paired", "unmatched_complete", "unmatched_start", "non_work", "with_start", "own_row")}
+    "instances", "paired", "unmatched_complete", "unmatched_start", "non_work", "with_start", "own_row",
+    "by_instance", "instance_unused")}
+#: Pairing by activity instance ids is used when it keeps at least this share of the
+#: pairs that first in, first out finds (the most any pairing can: it pairs every
+#: complete that has an open start); ids that lose more do not tie a start to its complete.
+INSTANCE_KEEP = 0.9
 
 
 @dataclass(frozen=True)
@@ -216,7 +226,7 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
     require_columns(log, columns)
     if columns.lifecycle not in log.columns:
         return _one_row_each(log, columns)
-    m = _match(log, columns)
+    m = _matching(log, columns)
     rows, start, paused = _instance_rows(log, m, columns)
     order = _case_time_order(log, rows, columns)
     instances = log.take(rows[order]).reset_index(drop=True)
@@ -240,7 +250,7 @@ def lifecycle_counts(log: pd.DataFrame, *, columns: LogColumns = XES) -> dict[st
     require_columns(log, columns)
     if columns.lifecycle not in log.columns:
         return _one_row_each(log, columns).counts
-    return _match(log, columns).counts()
+    return _matching(log, columns).counts()
 
 
 def _one_row_each(log: pd.DataFrame, columns: LogColumns) -> PairedInstances:
@@ -273,6 +283,8 @@ class _Matching:
     k_complete: np.ndarray   # matched completes so far in the group
     work: np.ndarray
     own: np.ndarray
+    by_instance: bool = False  # paired by activity instance ids
+    instance_unused: int = 0   # the pairs instance ids would have lost, when not used
 
     def counts(self) -> dict[str, int]:
         """What :attr:`PairedInstances.counts` reports."""
@@ -284,11 +296,33 @@ class _Matching:
                   name["non_work"]: int((~self.work).sum())}
         if n_own:
             counts[name["own_row"]] = n_own
+        if self.by_instance:
+            counts[name["by_instance"]] = n_matched
+        if self.instance_unused:
+            counts[name["instance_unused"]] = self.instance_unused
         return counts
 
 
-def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
-    """Sort the work events by case, activity, time and position, and match them.
+def _matching(log: pd.DataFrame, columns: LogColumns) -> _Matching:
+    """The log's matching: by its activity instance ids when it has ids on start events
+    and they keep :data:`INSTANCE_KEEP` of first in, first out's pairs, else first in,
+    first out (with the pairs the ids would have lost, to report)."""
+    fifo = _match(log, columns)
+    ids = columns.instance
+    if ids is None or ids not in log.columns or not fifo.is_start.any():
+        return fifo
+    if log[ids].iloc[fifo.events[fifo.is_start]].isna().all():
+        return fifo
+    by_id = _match(log, columns, by_instance=True)
+    kept, most = int(by_id.matched.sum()), int(fifo.matched.sum())
+    if kept >= INSTANCE_KEEP * most:
+        return replace(by_id, by_instance=True)
+    return replace(fifo, instance_unused=most - kept)
+
+
+def _match(log: pd.DataFrame, columns: LogColumns, by_instance: bool = False) -> _Matching:
+    """Sort the work events by case, activity, time and position, and match them (with
+    ``by_instance``, by case, activity and activity instance id: a missing id is one id).
 
     Lindley recursion: open = S - min(0, running min of S) per group, S the running
     count of starts minus completes; a complete finds no open start exactly where S
@@ -311,19 +345,21 @@ def _match(log: pd.DataFrame, columns: LogColumns) -> _Matching:
     del activity
     keys = pairs[candidates]
     del pairs
+    # within a case and activity, by instance id (one id for all without instances)
+    ids = _codes(log[columns.instance])[candidates] if by_instance else np.zeros(len(candidates), dtype=np.int8)
     if in_case_time_order(log, columns):  # then each case's rows are in time and position order
-        order = np.argsort(keys, kind="stable")
+        order = np.lexsort((ids, keys)) if by_instance else np.argsort(keys, kind="stable")
     else:
         stamps = _instants(log[columns.timestamp])[candidates]
-        order = np.lexsort((candidates, stamps, keys))
+        order = np.lexsort((candidates, stamps, ids, keys))
         del stamps
-    events, keys = candidates[order], keys[order]
+    events, keys, ids = candidates[order], keys[order], ids[order]
     del order, candidates
     t = codes[events]
     del codes
     group = np.zeros(len(keys), dtype=np.int64)  # numbered 0, 1, ... in order
-    np.cumsum(keys[1:] != keys[:-1], out=group[1:])
-    del keys
+    np.cumsum((keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1]), out=group[1:])
+    del keys, ids
     is_start, is_complete = t == _code(names, START), t == _code(names, COMPLETE)
     firsts = group_firsts(group)
     step = is_start.astype(np.int64)

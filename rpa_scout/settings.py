@@ -47,7 +47,9 @@ class ReadSettings:
 
     Attributes:
         preset: column preset (``xes``, ``csv``, ``disco``, ``fi``, ``sv``), or detected.
-        case, activity, timestamp, resource, lifecycle, start_timestamp: explicit columns.
+        case, activity, timestamp, resource, lifecycle, start_timestamp, instance: explicit
+            columns (``instance``: the activity instance id that pairs a start with its
+            complete).
         event_id: event-identifier column (``""`` for none; detected when ``None``).
         timestamp_format: strftime format that wins over detection.
         timezone: the log's zone: naive timestamps are read in it and the working day is
@@ -77,6 +79,7 @@ class ReadSettings:
     resource: str | None = None
     lifecycle: str | None = None
     start_timestamp: str | None = None
+    instance: str | None = None
     event_id: str | None = None
     timestamp_format: str | None = None
     timezone: str = DEFAULT_TIMEZONE

@@ -15,7 +15,7 @@ from rpa_scout.errors import ConfigError
 from rpa_scout.io.config import load_settings, read_config, read_standard_times
 from rpa_scout.settings import HandlingSettings, ManualRules, RankConfig, ReadSettings, Settings
 
-READ_KEYS = ("preset, case, activity, timestamp, resource, lifecycle, start_timestamp, event_id, "
+READ_KEYS = ("preset, case, activity, timestamp, resource, lifecycle, start_timestamp, instance, event_id, "
              "timestamp_format, timezone, delimiter, encoding, sheet, drop_duplicates, max_bytes, cache, "
              "epoch_clock")
 SECTIONS = "read, filter, manual, handling, rank, economics, present"

@@ -1,4 +1,5 @@
-"""Lifecycle pairing against a brute-force first-in-first-out matcher, on random logs."""
+"""Lifecycle pairing against a brute-force first-in-first-out matcher, on random logs,
+and by activity instance ids."""
 
 from collections import defaultdict
 
@@ -6,7 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rpa_scout.lifecycle import COUNT_NAMES, in_case_time_order, lifecycle_counts, pair_lifecycle
+from rpa_scout.lifecycle import (COUNT_NAMES, INSTANCE_KEEP, in_case_time_order, lifecycle_counts,
+                                  pair_lifecycle)
 
 BASE = pd.Timestamp("2025-03-03 08:00", tz="UTC")
 TRANSITIONS = ("start", "complete", "suspend", "resume", "schedule")
@@ -25,15 +27,16 @@ def _log(rows: list[tuple[str, str, int, str]]) -> pd.DataFrame:
     })
 
 
-def _brute_force(rows: list[tuple[str, str, int, str]]) -> tuple[list[tuple], dict[str, int]]:
-    """Per case and activity, in (time, position) order: a complete takes the oldest open
-    start; suspend and resume belong to the latest start while it is open, and count
-    when balanced."""
+def _brute_force(rows: list[tuple[str, str, int, str]],
+                 ids: list | None = None) -> tuple[list[tuple], dict[str, int]]:
+    """Per case and activity (and instance id, with ``ids``), in (time, position) order:
+    a complete takes the oldest open start; suspend and resume belong to the latest start
+    while it is open, and count when balanced."""
     groups = defaultdict(list)
     for pos, (case, act, minute, trans) in enumerate(rows):
-        groups[(case, act)].append((minute, pos, trans))
+        groups[(case, act, None if ids is None else ids[pos])].append((minute, pos, trans))
     instances, paired, lone, starts = [], 0, 0, 0
-    for (case, act), evs in groups.items():
+    for (case, act, _), evs in groups.items():
         open_starts: list[int] = []                      # start numbers, oldest first
         started_at: dict[int, int] = {}
         marks: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -103,3 +106,67 @@ def test_case_time_order_needs_text_categories():
     numbers = pd.DataFrame({"case:concept:name": pd.Categorical([10, 9]),
                             "time:timestamp": [BASE, BASE]})
     assert not in_case_time_order(numbers)  # unknown: sort to be sure
+
+
+# --- activity instance ids ---------------------------------------------------------
+
+def _with_ids(rows: list[tuple[str, str, int, str]], ids: list) -> pd.DataFrame:
+    return _log(rows).assign(**{"concept:instance": pd.Series(ids, dtype="string")})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ab"), st.sampled_from("XY"), st.integers(0, 12),
+                          st.sampled_from(TRANSITIONS), st.sampled_from(["1", "2", "3", None])),
+                min_size=1, max_size=40), st.randoms(use_true_random=False))
+def test_pairing_by_instance_ids_matches_brute_force(rows, random):
+    """Pairs per (case, activity, id) when that keeps INSTANCE_KEEP of first in, first
+    out's pairs (a missing id is one id of its own), else first in, first out; in case and
+    time order and shuffled."""
+    shuffled = list(rows)
+    random.shuffle(shuffled)
+    for order in (sorted(rows, key=lambda r: (r[0], r[2])), shuffled):
+        plain, ids = [r[:4] for r in order], [r[4] for r in order]
+        fifo, fifo_counts = _brute_force(plain)
+        by_id, id_counts = _brute_force(plain, ids)
+        most, kept = fifo_counts[COUNT_NAMES["paired"]], id_counts[COUNT_NAMES["paired"]]
+        use = any(r[3] == "start" and r[4] is not None for r in order) and kept >= INSTANCE_KEEP * most
+        expected, counts = (by_id, id_counts) if use else (fifo, fifo_counts)
+        counts = dict(counts)
+        if use:
+            counts[COUNT_NAMES["by_instance"]] = kept
+        elif most > kept and any(r[3] == "start" and r[4] is not None for r in order):
+            counts[COUNT_NAMES["instance_unused"]] = most - kept
+        log = _with_ids(plain, ids)
+        assert _found(log) == expected
+        assert lifecycle_counts(log) == counts
+        assert pair_lifecycle(log).counts == counts
+
+
+def test_two_open_executions_keep_their_own_starts():
+    """Check opened by two people at once in one case; the later finishes first. First in,
+    first out gives the first start to the first finish (5 and 60 minutes become 10 and
+    55); the ids pair each with its own."""
+    rows = [("c", "Check", 0, "start"), ("c", "Check", 5, "start"),
+            ("c", "Check", 10, "complete"), ("c", "Check", 60, "complete")]
+    log = _with_ids(rows, ["1", "2", "2", "1"])
+    assert sorted(_found(log)) == [("c", "Check", 10, 5, 0.0), ("c", "Check", 60, 0, 0.0)]
+    assert lifecycle_counts(log)[COUNT_NAMES["by_instance"]] == 2
+    assert sorted(_found(_log(rows))) == [("c", "Check", 10, 0, 0.0), ("c", "Check", 60, 5, 0.0)]
+
+
+def test_ids_that_tie_no_start_to_its_complete_are_not_used():
+    """An id per event (a row number exported as the instance): pairing by it pairs
+    nothing, so the log pairs first in, first out and the report counts what it lost."""
+    rows = [("c", "Check", 0, "start"), ("c", "Check", 10, "complete"),
+            ("c", "Sign", 12, "start"), ("c", "Sign", 20, "complete")]
+    log = _with_ids(rows, ["e1", "e2", "e3", "e4"])
+    assert sorted(_found(log)) == [("c", "Check", 10, 0, 0.0), ("c", "Sign", 20, 12, 0.0)]
+    counts = lifecycle_counts(log)
+    assert counts[COUNT_NAMES["instance_unused"]] == 2 and COUNT_NAMES["by_instance"] not in counts
+
+
+def test_instance_ids_on_completes_only_change_nothing():
+    """The receipt log's shape: an id on every event, no starts."""
+    rows = [("c", "Check", 0, "complete"), ("c", "Sign", 5, "complete")]
+    log = _with_ids(rows, ["task-1", "task-2"])
+    assert lifecycle_counts(log) == lifecycle_counts(_log(rows))

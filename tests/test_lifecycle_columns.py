@@ -185,3 +185,39 @@ def test_disco_export_with_start_column_and_lifecycle(write):
     log, report = read_log(write("disco.csv", text))
     assert report.mapping_name == "disco"
     _check_start_end(log, report)
+
+
+BUPAR = ("case_id,activity_id,activity_instance_id,lifecycle_id,resource_id,timestamp\n"
+         "c1,Check,1,start,r1,2025-03-03 09:00:00\n"
+         "c1,Check,2,start,r2,2025-03-03 09:05:00\n"
+         "c1,Check,2,complete,r2,2025-03-03 09:10:00\n"
+         "c1,Check,1,complete,r1,2025-03-03 10:00:00\n")
+
+
+def _minutes(instances: pd.DataFrame) -> list[tuple[str, float]]:
+    spans = (instances["time:timestamp"] - instances["start_timestamp"]) / pd.Timedelta(minutes=1)
+    return sorted(zip(instances["org:resource"].astype(str), spans))
+
+
+def test_bupar_export_pairs_by_its_activity_instance_ids(write):
+    """bupaR's CSV columns map as they are; r1 worked 60 minutes and r2 5, not 55 and 10."""
+    log, report = read_log(write("bupar.csv", BUPAR))
+    assert report.mapping["lifecycle"] == "lifecycle_id"
+    assert report.mapping["instance"] == "activity_instance_id"
+    assert _minutes(pair_lifecycle(log).instances) == [("r1", 60.0), ("r2", 5.0)]
+    assert "lifecycle paired by their activity instance id: 2" in report.lines()
+
+
+def test_instance_option_names_the_id_column(write):
+    """A column no preset knows, named with --instance (and in read_log); the inspect
+    report then counts the pairs by id, and the column is a role, not an attribute."""
+    path = write("own.csv", BUPAR.replace("activity_instance_id", "task_ref"))
+    log, _ = read_log(path)
+    assert _minutes(pair_lifecycle(log).instances) == [("r1", 55.0), ("r2", 10.0)]  # first in, first out
+    log, _ = read_log(path, instance="task_ref")
+    assert _minutes(pair_lifecycle(log).instances) == [("r1", 60.0), ("r2", 5.0)]
+    result = CliRunner().invoke(main, ["inspect", str(path), "--instance", "task_ref"])
+    assert result.exit_code == 0, result.output
+    assert "instance=task_ref" in result.output
+    assert "lifecycle paired by their activity instance id: 2" in result.output
+    assert "event attrs" not in result.output

@@ -30,7 +30,7 @@ RANK_NUMBERS = ("fit_threshold",)
 RANK_MAPPINGS = ("weights", "minimums")
 SECTIONS = ("read", "filter", "manual", "handling", "rank", "economics", "present")
 PRESENT_KEYS = ("lang",)
-READ_KEYS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp",
+READ_KEYS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp", "instance",
              "event_id", "timestamp_format", "timezone", "delimiter", "encoding", "sheet",
              "drop_duplicates", "max_bytes", "cache", "epoch_clock")
 RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed")

@@ -11,7 +11,7 @@ import pandas as pd
 
 
 from rpa_scout.clean import standardise, with_lifecycle_counts
-from rpa_scout.columns import (PRESETS, XES, AmbiguousColumns, LogColumns, detect, preset,
+from rpa_scout.columns import (PRESETS, ROLES, XES, AmbiguousColumns, LogColumns, detect, preset,
                                with_resource)
 from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.stream import Limits
@@ -35,6 +35,7 @@ def read_log(
     resource: str | None = None,
     lifecycle: str | None = None,
     start_timestamp: str | None = None,
+    instance: str | None = None,
     timestamp_format: str | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     delimiter: str | None = None,
@@ -83,7 +84,7 @@ def read_log(
     fmt = check_input(path, delimiter)
     table = _raw_table(path, fmt, delimiter, encoding, sheet, Limits.with_max_bytes(max_bytes), cache)
     explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
-                    lifecycle=lifecycle, start_timestamp=start_timestamp)
+                    lifecycle=lifecycle, start_timestamp=start_timestamp, instance=instance)
     mapping, notes, event_id = resolve_columns(
         [str(c) for c in table.frame.columns], table.frame.__getitem__, columns, fmt, path.name,
         explicit, event_id, notes=table.notes, head=lambda column: table.frame[column].head(200))
@@ -140,7 +141,7 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
         fmt: the format (``xes`` logs map their own way).
         name: the file's name, for messages.
         explicit: role → column named by the user (``case``, ``activity``, ``timestamp``,
-            ``resource``, ``lifecycle``, ``start_timestamp``).
+            ``resource``, ``lifecycle``, ``start_timestamp``, ``instance``).
         event_id: the event-id column named by the user, or ``None`` to find one.
         notes: the reader's notes, to which this adds.
         head: a column's first values, if they are at hand: a missing timestamp role's
@@ -180,7 +181,9 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
     mapping, notes = _lifecycle_or_attribute(values, mapping, notes, name,
                                              explicit=explicit.get("lifecycle") is not None)
     if event_id is None:
-        event_id = find_event_id(header, (getattr(mapping, r) for r in explicit))
+        # an activity instance id may be the event id too (XES writes concept:instance on
+        # completes only): one start and one complete share it, but not their instant
+        event_id = find_event_id(header, (getattr(mapping, r) for r in explicit if r != "instance"))
     return mapping, notes, event_id or None
 
 
@@ -207,7 +210,7 @@ def _timestamp_columns(header: list[str], head: Callable[[str], pd.Series], take
 def _one_role_a_column(mapping: LogColumns, name: str) -> None:
     """Raise :class:`ColumnError` when one column is mapped to two roles."""
     seen: dict[str, str] = {}
-    for role in ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp"):
+    for role in ROLES:
         column = getattr(mapping, role)
         if column is None:
             continue

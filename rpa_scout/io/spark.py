@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import ROLES, XES, LogColumns
 from rpa_scout.errors import (ConfigError, EngineError, InputError, NothingKeptError, PeriodError,
                               RpaScoutError)
 from rpa_scout.load_report import LoadReport, added_up
@@ -374,8 +374,7 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
     from rpa_scout.io.read import resolve_columns  # noqa: PLC0415
 
     read = settings.read
-    explicit = {role: getattr(read, role) for role in
-                ("case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp")}
+    explicit = {role: getattr(read, role) for role in ROLES}
     first: list[pd.DataFrame] = []  # the first rows, read once and only for an error's hint
 
     def head(column: str) -> pd.Series:

@@ -362,6 +362,8 @@ MESSAGES: dict[str, str] = {
     "load.lifecycle.non_work": "non-work events (schedule, assign, ...)",
     "load.lifecycle.with_start": "with start",
     "load.lifecycle.own_row": "start and complete on one row",
+    "load.lifecycle.by_instance": "paired by their activity instance id",
+    "load.lifecycle.instance_unused": "pairs the activity instance ids would lose (ids not used: paired first in, first out)",
     "load.encoding.bom": "{codec} with BOM",
     "load.encoding.detected": "{codec} (detected)",
     "load.encoding.after_bom": "{codec} (after a UTF-8 byte-order mark)",

@@ -349,6 +349,8 @@ MESSAGES: dict[str, str] = {
     "load.lifecycle.non_work": "muita kuin työtapahtumia (schedule, assign, ...)",
     "load.lifecycle.with_start": "aloitusajallisia",
     "load.lifecycle.own_row": "aloitus ja valmistuminen samalla rivillä",
+    "load.lifecycle.by_instance": "parina suoritustunnuksen mukaan",
+    "load.lifecycle.instance_unused": "paria, jotka suoritustunnukset hukkaisivat (tunnuksia ei käytetty: parit järjestyksessä)",
     "load.encoding.bom": "{codec} ja BOM-merkki",
     "load.encoding.detected": "{codec} (tunnistettu)",
     "load.encoding.after_bom": "{codec} (UTF-8:n BOM-merkin jälkeen)",

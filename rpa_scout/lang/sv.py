@@ -348,6 +348,8 @@ MESSAGES: dict[str, str] = {
     "load.lifecycle.non_work": "händelser som inte är arbete (schedule, assign, ...)",
     "load.lifecycle.with_start": "med starttid",
     "load.lifecycle.own_row": "start och slutförande på samma rad",
+    "load.lifecycle.by_instance": "i par efter utförandets id",
+    "load.lifecycle.instance_unused": "par som utförandenas id skulle tappa (id inte använda: par i tur och ordning)",
     "load.encoding.bom": "{codec} med BOM",
     "load.encoding.detected": "{codec} (identifierad)",
     "load.encoding.after_bom": "{codec} (efter en UTF-8-byteordningsmarkering)",
