@@ -236,7 +236,8 @@ def test_convert_a_csv_export_to_parquet_that_reads_as_the_export(tmp_path):
 
 def test_convert_an_excel_column_of_dates_and_text(tmp_path):
     """Parquet holds one type a column: a workbook column of dates and text (and of
-    numbers and text) is written as text, and reads as the same instants."""
+    numbers and text) is written as text, and reads as the same instants; a case id
+    typed as text keeps its leading zero."""
     import datetime as dt
 
     import openpyxl
@@ -245,7 +246,7 @@ def test_convert_an_excel_column_of_dates_and_text(tmp_path):
 
     book = openpyxl.Workbook()
     sheet = book.active
-    for row in (["tapaus", "vaihe", "aika", "summa"], ["1", "Kirjaus", dt.datetime(2024, 3, 1, 9, 0), 12],
+    for row in (["tapaus", "vaihe", "aika", "summa"], ["01", "Kirjaus", dt.datetime(2024, 3, 1, 9, 0), 12],
                 [2, "Päätös", "2.3.2024 10.00", "kaksi"], ["3", "Kirjaus", dt.datetime(2024, 3, 3, 11, 15), None]):
         sheet.append(row)
     book.save(tmp_path / "loki.xlsx")
@@ -253,5 +254,5 @@ def test_convert_an_excel_column_of_dates_and_text(tmp_path):
     workbook, _ = read_log(tmp_path / "loki.xlsx")
     converted, _ = read_log(tmp_path / "loki.parquet")
     assert converted["time:timestamp"].tolist() == workbook["time:timestamp"].tolist()
-    assert converted["case:concept:name"].tolist() == ["1", "2", "3"]
+    assert converted["case:concept:name"].tolist() == workbook["case:concept:name"].tolist() == ["01", "2", "3"]
     assert converted["summa"].tolist()[:2] == ["12", "kaksi"]

@@ -238,6 +238,44 @@ def test_a_cover_sheet_before_the_log_is_passed_over(tmp_path):
         read_log(path, sheet="Nope")
 
 
+def test_excel_text_cells_are_read_as_written_and_number_cells_stay_numbers(tmp_path):
+    """A case id typed as text ("001") keeps its zeros as in CSV and Parquet; a number
+    cell 7 reads "7" and never merges with the text "007"; amounts stay numbers, dates
+    dates, and a text postal code stays text. The note names the sheet."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Loki"
+    at = lambda hour: dt.datetime(2025, 2, 5, hour, 22)  # noqa: E731
+    for row in (["asianumero", "toimenpide", "aikaleima", "käsittelijä", "summa", "määrä", "postinumero"],
+                ["001", "Vastaanotto", at(8), "Liisa", 12.5, "3", "00100"],
+                ["001", 10, at(9), 1234, 40, 4, "00100"],
+                [7, "Vastaanotto", at(10), "Anna", 3, "5", "00200"],
+                ["007", "Vastaanotto", at(11), "0042", None, None, None]):
+        sheet.append(row)
+    book.save(tmp_path / "ids.xlsx")
+    log, report = read_log(tmp_path / "ids.xlsx")
+    _accounted(report, log, 4)
+    log = log.sort_values("time:timestamp")                # the rows in the sheet's order
+    assert log["case:concept:name"].tolist() == ["001", "001", "7", "007"]
+    assert log["concept:name"].tolist() == ["Vastaanotto", "10", "Vastaanotto", "Vastaanotto"]
+    assert log["org:resource"].tolist() == ["Liisa", "1234", "Anna", "0042"]
+    assert log["summa"].tolist()[:3] == [12.5, 40.0, 3.0] and log["summa"].dtype == float
+    assert log["määrä"].tolist()[:3] == [3, 4, 5]          # text and number cells of numbers: numbers
+    assert log["postinumero"].tolist()[:3] == ["00100", "00100", "00200"]
+    assert log["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.strftime("%H:%M:%S").tolist() == [
+        "08:22:00", "09:22:00", "10:22:00", "11:22:00"]
+    assert "note: sheet 'Loki'" in report.lines()
+    for which in ("Loki", 0):
+        assert "note: sheet 'Loki'" in read_log(tmp_path / "ids.xlsx", sheet=which)[1].lines()
+    csv_ids = "asianumero;toimenpide;aikaleima\n001;A;5.2.2025 8.22\n7;A;5.2.2025 8.22\n007;A;5.2.2025 8.22\n"
+    (tmp_path / "ids.csv").write_text(csv_ids, encoding="utf-8")
+    assert set(read_log(tmp_path / "ids.csv")[0]["case:concept:name"]) == {"001", "7", "007"}
+
+
 def test_a_date_column_and_a_clock_column_make_one_timestamp(write, tmp_path):
     """Report exports write the date and the time of day in columns of their own."""
     text = ("Asianumero;Toimenpide;Päivämäärä;Kellonaika;Käsittelijä\n"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import InputError, LimitError
@@ -446,7 +447,7 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
             if header.shape[1] > limits.max_columns:
                 raise LimitError(f"{path.name}: the sheet has {header.shape[1]:,} columns; rpa_scout reads "
                                  f"at most {limits.max_columns:,}; keep only the columns you need")
-            frame = book.parse(which, header=skip)
+            frame = _as_cells(book.parse(which, header=skip, dtype=object))
     except ImportError:
         needs = "python-calamine" if engine == "calamine" else "openpyxl"
         raise InputError(f"reading {path.suffix} needs {needs}: pip install {needs}") from None
@@ -456,15 +457,62 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
         raise InputError(f"{path.name}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame, dropped = _without_unnamed(frame)
-    if sheet is not None:
-        note = Message("load.note.sheet", sheet=sheet)
-    elif str(which) == names[0]:  # as before: a workbook whose first sheet holds the log
-        note = Message("load.note.first_sheet")
+    if sheet is not None or str(which) == names[0]:  # named, or the first sheet holds the log
+        note = Message("load.note.sheet", sheet=repr(names[which] if isinstance(which, int) else str(which)))
     else:
         passed = names[:names.index(str(which))]
         note = Message("load.note.sheet_found", sheet=repr(str(which)), passed=", ".join(map(repr, passed)))
     notes = (note, _title_note(skip, above[:skip])) if skip else (note,)
     return RawTable(frame, notes=(*notes, *dropped))
+
+
+def _as_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet read with ``dtype=object`` (each cell's own value), typed as its cells are.
+
+    A column that holds a text cell keeps every text as written ("001" stays "001", as
+    CSV and Parquet keep it) and its number cells become their text too (7 → "7"), so a
+    number never merges with a text of the same value; the reading of text attributes
+    then turns a column of plain numbers into numbers, as for CSV. Other columns (numbers,
+    dates, booleans) get the dtype pandas infers for them without ``dtype=object``.
+
+    Example:
+        >>> import datetime as dt
+        >>> cells = pd.DataFrame({"id": ["001", 7, None], "amount": [1, 2.5, None],
+        ...                       "time": [dt.datetime(2025, 2, 5, 8, 22)] * 3}, dtype=object)
+        >>> typed = _as_cells(cells)
+        >>> typed["id"].tolist(), typed.dtypes.astype(str).tolist()
+        (['001', '7', nan], ['object', 'float64', 'datetime64[us]'])
+    """
+    typed = {}
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        if any(isinstance(v, str) for v in values.to_numpy()):
+            typed[position] = values.map(_number_as_text).astype(object)
+        else:
+            typed[position] = _inferred(values)
+    out = pd.DataFrame(typed, index=frame.index)
+    out.columns = frame.columns
+    return out
+
+
+def _number_as_text(value: object) -> object:
+    """A number cell as its text (a whole number without ".0"); other cells unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    if value != value:  # an empty cell (NaN)
+        return value
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _inferred(values: pd.Series) -> pd.Series:
+    """A column without text cells as pandas types it (numbers with empty cells as
+    floats, booleans with empty cells too; dates as datetimes)."""
+    out = values.infer_objects()
+    if out.dtype == object:
+        filled = out.dropna()
+        if len(filled) and all(isinstance(v, (bool, int, float, np.bool_, np.number)) for v in filled):
+            out = pd.to_numeric(out)
+    return out
 
 
 def _top(book: "pd.ExcelFile", sheet: str | int) -> tuple[int, list[list[object]]]:

@@ -377,7 +377,6 @@ MESSAGES: dict[str, str] = {
     "load.note.empty_unnamed": "empty columns without a header dropped: {count} (a delimiter at the end of every line)",
     "load.note.row_labels": "a column without a header holding row numbers dropped: {column} (the index pandas writes)",
     "load.note.sheet": "sheet {sheet}",
-    "load.note.first_sheet": "sheet first",
     "load.note.parser": "parser {parser}",
     "load.parser.pm4py_fallback": "pm4py (r4pm failed)",
     "load.parser.cache": "Parquet cache {name} (converted from this XES)",

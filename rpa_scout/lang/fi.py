@@ -364,7 +364,6 @@ MESSAGES: dict[str, str] = {
     "load.note.empty_unnamed": "tyhjiä nimettömiä sarakkeita jätetty pois: {count} (erotin jokaisen rivin lopussa)",
     "load.note.row_labels": "nimetön rivinumerosarake jätetty pois: {column} (pandasin kirjoittama indeksi)",
     "load.note.sheet": "taulukko {sheet}",
-    "load.note.first_sheet": "ensimmäinen taulukko",
     "load.note.parser": "jäsennin {parser}",
     "load.parser.pm4py_fallback": "pm4py (r4pm epäonnistui)",
     "load.parser.cache": "Parquet-välimuisti {name} (muunnettu tästä XES-tiedostosta)",

@@ -363,7 +363,6 @@ MESSAGES: dict[str, str] = {
     "load.note.empty_unnamed": "tomma kolumner utan rubrik borttagna: {count} (en avgränsare i slutet av varje rad)",
     "load.note.row_labels": "en kolumn utan rubrik med radnummer borttagen: {column} (indexet som pandas skriver)",
     "load.note.sheet": "blad {sheet}",
-    "load.note.first_sheet": "första bladet",
     "load.note.parser": "inläsare {parser}",
     "load.parser.pm4py_fallback": "pm4py (r4pm misslyckades)",
     "load.parser.cache": "Parquet-cache {name} (konverterad från denna XES-fil)",
