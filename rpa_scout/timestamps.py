@@ -434,7 +434,7 @@ def _from_numbers(numbers: pd.Series, timezone: str, epoch_clock: str = "auto") 
         wall[read], stamps[read] = stamps[read], np.datetime64("NaT", "ns")
         kinds = [_wall_clock_method(kinds[0], wall[read], timezone, epoch_clock)]
     if excel.any():
-        millis = np.round(v[excel] * 86_400_000).astype(np.int64)
+        millis = serial_milliseconds(v[excel])
         wall[excel] = (_EXCEL_ORIGIN + pd.to_timedelta(millis, unit="ms")).to_numpy(
             dtype="datetime64[ns]")
         kinds.append(Message("load.ts.excel", zone=timezone))
@@ -449,6 +449,35 @@ def _from_numbers(numbers: pd.Series, timezone: str, epoch_clock: str = "auto") 
         stamps[local] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     values = pd.Series(stamps, index=numbers.index).dt.tz_localize("UTC")
     return _Part(values, _joined(kinds) if kinds else Message("load.ts.numbers"), problems, shifted)
+
+
+def serial_milliseconds(days: np.ndarray) -> np.ndarray:
+    """Excel serial dates as whole milliseconds from day 0, rounded to what their
+    decimals carry.
+
+    A day written with ``d`` decimals is exact to 86,400 s / 10**d, so its time is
+    rounded to the power of ten of seconds at that resolution: to the second with up
+    to 5 decimals, to 0.1 s with 6 (86.4 ms), 0.01 s with 7, and to the millisecond
+    with 8 or more (as Excel shows them). Whole seconds written to 6 decimals thus read
+    as those seconds, not 40 ms off. The decimals are the fewest that write the number
+    exactly (``45693.348611`` has 6).
+
+    Example:
+        >>> serial_milliseconds(np.array([45693.348611, 45693.3486111, 45693.34861111111]))
+        array([3947905320000, 3947905320000, 3947905320000])
+        >>> serial_milliseconds(np.array([45693.348612]))  # 86.4 ms later, to the 0.1 s
+        array([3947905320100])
+    """
+    step = np.ones(len(days), dtype=np.int64)  # milliseconds, for 8 decimals or more
+    left = np.isfinite(days)
+    for decimals, milliseconds in enumerate(_SERIAL_STEP_MS):
+        exact = left & (np.round(days * 10.0 ** decimals) / 10.0 ** decimals == days)
+        step[exact], left = milliseconds, left & ~exact
+    return np.round(days * 86_400_000 / step).astype(np.int64) * step
+
+
+#: Rounding (ms) of an Excel serial's time by its decimals: 0-5 → 1 s, 6 → 0.1 s, 7 → 0.01 s.
+_SERIAL_STEP_MS = (1000, 1000, 1000, 1000, 1000, 1000, 100, 10)
 
 
 def _read_epoch(numbers: pd.Series, epoch: np.ndarray, stamps: np.ndarray,

@@ -123,6 +123,29 @@ def test_excel_serial_dates_in_csv_and_xlsx(write, tmp_path):
     assert log["time:timestamp"].tolist() == [_t("2016-02-01 10:00"), _t("2016-02-01 16:00")]
 
 
+def test_excel_serial_times_are_rounded_to_the_precision_of_their_decimals(write, tmp_path):
+    """10:22:00 written to 6 decimals (45693.431944) is 10:21:59.962 to the
+    millisecond; the 6 decimals carry 86.4 ms, so it is read as 10:22:00, as written
+    with 5, 7 or all decimals. A serial 2 × 86.4 ms later reads 0.1 s later; typed
+    date cells (datetimes) are read as they are, to the millisecond."""
+    import datetime as dt
+
+    got, _ = _stamps(write, "45693.431944", "45693,43194", "45693.4319444", "45693.43194444444",
+                     "45693.431946")
+    assert got == [_t("2025-02-05 08:22")] * 4 + [_t("2025-02-05 08:22:00.1")]
+    frame = pd.DataFrame({"case": ["a", "a", "b"], "activity": ["A", "B", "A"],
+                          "timestamp": [45693.431944, 45693.43194444444, 45693.5]})
+    frame.to_parquet(tmp_path / "s.parquet")
+    log, _ = read_log(tmp_path / "s.parquet")
+    assert log["time:timestamp"].tolist() == [_t("2025-02-05 08:22")] * 2 + [_t("2025-02-05 10:00")]
+    typed = frame.assign(timestamp=[dt.datetime(2025, 2, 5, 10, 21, 59, 962000), dt.datetime(2025, 2, 5, 10, 22),
+                                    dt.datetime(2025, 2, 5, 12, 0, 0, 500000)])
+    typed.to_excel(tmp_path / "typed.xlsx", index=False)
+    log, _ = read_log(tmp_path / "typed.xlsx")
+    assert log["time:timestamp"].tolist() == [_t("2025-02-05 08:21:59.962"), _t("2025-02-05 08:22"),
+                                              _t("2025-02-05 10:00:00.5")]
+
+
 def test_compact_digits(write):
     got, _ = _stamps(write, "20160201132352", "201602011323", "20160201")
     assert got == [_t("2016-02-01 11:23:52"), _t("2016-02-01 11:23"), _t("2016-01-31 22:00")]
