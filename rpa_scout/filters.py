@@ -186,7 +186,8 @@ def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | No
     without its ``case:`` prefix.
 
     Raises:
-        ColumnError: no such column (the columns are listed), or the resource column,
+        ColumnError: no such column (the columns are listed), or the resource column or
+            another column that names its people (:func:`rpa_scout.privacy.people_columns`),
             which would single out people.
 
     Example:
@@ -204,6 +205,11 @@ def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | No
     if found == columns.resource:
         raise ColumnError(f"{option} column {name!r} is the resource column: rpa_scout never singles "
                           "out people; use a group, department or office column")
+    from rpa_scout.privacy import people_columns
+
+    if found in people_columns(log, columns=columns):
+        raise ColumnError(f"{option} column {name!r} names the same people as the resource column: "
+                          "rpa_scout never singles out people; use a group, department or office column")
     return found
 
 

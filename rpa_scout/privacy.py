@@ -6,6 +6,13 @@ across runs. System and shared account names (``SYSTEM``, robots, batch jobs, ``
 MEMBER``) are kept: they are not one person, and the evidence for manual-vs-system
 verdicts depends on them. The decision is :func:`rpa_scout.accounts.account_kind`, the
 same one that classifies work, so every account that may be a person is hashed.
+
+People are named in other columns too: a copy of the resource column (Simod's XES
+exports carry ``Resource`` beside ``org:resource``), the person who monitors or is
+responsible for a case (BPIC 2015's ``monitoringResource``, ``Responsible_actor``).
+:func:`people_columns` finds them by their values, the resource column's people, and
+they are hashed with the same key (one person, one pseudonym in every column) and, like
+the resource column, never split, filter or label anything.
 """
 
 from __future__ import annotations
@@ -15,13 +22,20 @@ import hmac
 import os
 import secrets
 
+import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import factorisable, labels
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import ROLES, XES, LogColumns
 from rpa_scout.accounts import PERSON_ACCOUNT, account_kinds
 
 KEY_VARIABLE = "RPA_SCOUT_KEY"
+#: A column besides the resource column holds people when at least this share of its
+#: distinct values are accounts of the resource column (one of them a person's).
+PEOPLE_SHARE = 0.5
+#: Rows looked at first: a column that shares few values with the resource column there
+#: is passed over without reading the rest (logs of ten million events).
+_SAMPLE = 20_000
 
 
 def resolve_key(key: str | None = None) -> tuple[bytes, str]:
@@ -71,15 +85,72 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     if columns.resource not in log.columns:
         return log
     secret, _ = resolve_key(key)
-    out = log.copy(deep=False)  # copy-on-write: only the replaced column is new
-    res = factorisable(out[columns.resource])
+    out = log.copy(deep=False)  # copy-on-write: only the replaced columns are new
+    for column in [columns.resource, *people_columns(log, columns=columns)]:
+        out[column] = _hashed(out[column], secret, numbers_as_text=column != columns.resource)
+    return out
+
+
+def _hashed(values: pd.Series, secret: bytes, numbers_as_text: bool) -> pd.Series:
+    """``values`` with each person's name replaced by its pseudonym, as categories (a log
+    of ten million events holds a few thousand accounts)."""
+    if numbers_as_text and pd.api.types.is_numeric_dtype(values.dtype):
+        values = values.astype("string")  # ids read as numbers: hashed as their text
+    res = factorisable(values)
     # Decide once per distinct name (a log has thousands of rows per account).
     codes, names = pd.factorize(res, sort=False)
     kinds = account_kinds(pd.Series(names, dtype="string"))
     shown = _distinct_names(names, kinds, secret)
-    # as categories: a log of ten million events holds a few thousand accounts
-    out[columns.resource] = pd.Series(labels(codes, shown), index=out.index)
-    return out
+    return pd.Series(labels(codes, shown), index=values.index)
+
+
+def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[str]:
+    """The columns besides the resource column that name its people: at least
+    :data:`PEOPLE_SHARE` of their distinct values are accounts of the resource column,
+    a person's among them (compared as text). Role columns (case, activity, ...) are
+    never among them.
+
+    Example:
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"org:resource": ["Aino", "Eero", "SYSTEM"],
+        ...                     "Resource": ["Aino", "Eero", "SYSTEM"],
+        ...                     "case:team": ["Lupa", "Lupa", "Talous"],
+        ...                     "monitoringResource": ["Eero", "Eero", None]})
+        >>> people_columns(log)
+        ['Resource', 'monitoringResource']
+    """
+    if columns.resource not in log.columns:
+        return []
+    accounts = _distinct_text(log[columns.resource])
+    people = set(accounts[account_kinds(accounts) == PERSON_ACCOUNT])
+    if not people:
+        return []
+    roles = {getattr(columns, role) for role in ROLES}
+    return [column for column in log.columns
+            if column not in roles and _names_people(log[column], set(accounts), people)]
+
+
+def _distinct_text(values: pd.Series) -> pd.Series:
+    """The distinct non-missing values of ``values`` as text (of a categorical column:
+    the categories it uses)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        used = np.unique(values.cat.codes.to_numpy())
+        return pd.Series(values.cat.categories[used[used >= 0]].astype(str), dtype="string")
+    return pd.Series(pd.unique(values.dropna()), dtype=object).astype(str).astype("string")
+
+
+def _names_people(values: pd.Series, accounts: set[str], people: set[str]) -> bool:
+    """Whether :data:`PEOPLE_SHARE` of the distinct values (a sample's first) are
+    ``accounts`` and one of them is in ``people``."""
+    kind = values.dtype
+    if not (pd.api.types.is_string_dtype(kind) or isinstance(kind, pd.CategoricalDtype)
+            or pd.api.types.is_integer_dtype(kind) or kind == object):
+        return False
+    for part in (values.iloc[:_SAMPLE], values) if len(values) > _SAMPLE else (values,):
+        distinct = _distinct_text(part)
+        if not len(distinct) or distinct.isin(accounts).mean() < PEOPLE_SHARE:
+            return False
+    return bool(distinct.isin(people).any())
 
 
 def _distinct_names(names, kinds, secret: bytes) -> list[str]:

@@ -47,3 +47,66 @@ def test_the_given_log_is_left_as_it_was():
     assert log["org:resource"].tolist() == ["Aino Virtanen", "Bo"]
     assert log["note"].tolist() == ["a", "b"]
     assert isinstance(out["org:resource"].dtype, pd.CategoricalDtype)
+
+
+def _monitored() -> pd.DataFrame:
+    return pd.DataFrame({"case:concept:name": ["c1", "c1", "c2", "c2"],
+                         "concept:name": ["A", "B", "A", "B"],
+                         "time:timestamp": pd.to_datetime(["2025-03-03 09:00", "2025-03-03 10:00",
+                                                           "2025-03-04 09:00", "2025-03-04 10:00"], utc=True),
+                         "org:resource": ["Aino", "SYSTEM", "Eero", "SYSTEM"],
+                         "Resource": ["Aino", "SYSTEM", "Eero", "SYSTEM"],   # Simod's copy
+                         "monitoringResource": [560950, 560950, 560464, 560464],
+                         "case:team": ["Lupa", "Lupa", "Talous", "Talous"]})
+
+
+def test_columns_that_name_the_resource_columns_people_are_hashed_with_the_same_key():
+    """BPIC15's monitoringResource (ids read as numbers) and Simod's Resource copy name the
+    same people as org:resource: one person, one pseudonym in every column."""
+    from rpa_scout.privacy import people_columns
+
+    log = _monitored()
+    log["org:resource"] = log["Resource"] = ["Aino", "SYSTEM", "560464", "SYSTEM"]
+    assert people_columns(log) == ["Resource", "monitoringResource"]
+    out = pseudonymise(log, key="k")
+    assert out["Resource"].tolist()[:2] == [pseudonym("Aino", b"k"), "SYSTEM"]
+    assert out["monitoringResource"].tolist()[2] == out["org:resource"].tolist()[2] == pseudonym("560464", b"k")
+    assert out["monitoringResource"].tolist()[0] == pseudonym("560950", b"k")
+    assert out["case:team"].tolist() == log["case:team"].tolist()
+    assert people_columns(log.drop(columns=["org:resource"])) == []
+
+
+def test_a_column_of_the_resource_columns_people_splits_filters_and_labels_nothing():
+    """compare --by, --where and --label refuse a column that names people, as they refuse
+    the resource column (a copy of it used to print every person's name and speed)."""
+    from rpa_scout.errors import ColumnError
+    from rpa_scout.filters import resolve_column
+    import pytest
+
+    log = _monitored()
+    for option in ("--by", "--where", "--label"):
+        with pytest.raises(ColumnError, match="names the same people as the resource column"):
+            resolve_column(log, "Resource", None, option)
+    assert resolve_column(log, "team", None, "--by") == "case:team"
+
+
+def test_compare_and_rank_refuse_a_copy_of_the_resource_column(tmp_path):
+    from click.testing import CliRunner
+
+    from rpa_scout.cli import main
+
+    path = tmp_path / "copy.csv"
+    lines = ["case_id,activity,timestamp,resource,Resource,office"]
+    for c in range(40):
+        person = f"Person {c % 4}"
+        for k, step in enumerate(("Receive", "Check", "Decide")):
+            day = pd.Timestamp("2025-01-06") + pd.Timedelta(days=2 * c)
+            lines.append(f"C{c},{step},{day:%Y-%m-%d} {9 + k}:{c % 50:02d},{person},{person},O{c % 2}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for args in (["compare", str(path), "--by", "Resource"], ["rank", str(path), "--label", "Resource"],
+                 ["rank", str(path), "--where", "Resource=Person 1"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert "names the same people as the resource column" in result.output
+        assert "Person" not in result.output.replace("'Resource=Person 1'", "")
+    assert CliRunner().invoke(main, ["compare", str(path), "--by", "office"]).exit_code == 0
