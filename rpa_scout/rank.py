@@ -21,13 +21,14 @@ import pandas as pd
 from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.calibration import DEFAULT_CALIBRATION
 from rpa_scout.codes import Coded
-from rpa_scout.columns import HANDLING, PERFORMER, XES, LogColumns, require_columns
+from rpa_scout.accounts import PERSON_ACCOUNT
+from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
                                UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
-from rpa_scout.handling import NO_RESOURCE, HandlingResult, estimate_handling_time
+from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
@@ -158,7 +159,8 @@ def rank_candidates(
     _repeated_share(rows, repeated_event_share(log, columns=columns, repeated=repeated))
     table, boot, error = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
     table = _fit(table, config)
-    table = _knock_outs(table, economics, config)
+    busiest = _busiest_account_hours(table, handling, period.factor, columns)
+    table = _knock_outs(table, busiest, economics, config)
     table["recommended"] = (table["fit"] >= config.fit_threshold) & (table["knock_out"] == "")
     table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
     table["reason"] = [reason(r, config.fit_threshold, weakest(r)) for r in table.itertuples(index=False)]
@@ -376,8 +378,30 @@ def _fit(table: pd.DataFrame, config: RankConfig) -> pd.DataFrame:
     return table
 
 
-def _knock_outs(table: pd.DataFrame, economics: Economics, config: RankConfig) -> pd.DataFrame:
-    """The first knock-out that stops each candidate, as a code and its numbers."""
+def _busiest_account_hours(table: pd.DataFrame, handling: HandlingResult, factor: float,
+                           columns: LogColumns) -> pd.Series:
+    """Per candidate, the person hours a year that its busiest person account is credited
+    with on it (a routine: on the busiest of its steps; shared and system accounts, and
+    work without an account, are no one person's)."""
+    inst = handling.instances
+    if columns.resource not in inst or ACCOUNT not in inst:
+        return pd.Series(0.0, index=table.index)
+    seconds = inst[HANDLING].to_numpy(dtype=float)
+    mine = ((inst[PERFORMER] == PERSON) & (inst[ACCOUNT] == PERSON_ACCOUNT)).to_numpy() & np.isfinite(seconds)
+    work = pd.DataFrame({"activity": inst[columns.activity].to_numpy()[mine],
+                         "account": inst[columns.resource].to_numpy()[mine], "s": seconds[mine]})
+    per_step = work.groupby(["activity", "account"], observed=True, sort=False)["s"].sum()
+    top = per_step.groupby(level="activity", observed=True, sort=False).max() * factor / 3600.0
+    top.index = top.index.astype(str)
+    return pd.Series([max(float(top.get(step, 0.0)) for step in str(name).split(SEPARATOR))
+                      if kind == "routine" else float(top.get(str(name), 0.0))
+                      for kind, name in zip(table["kind"], table["candidate"])], index=table.index)
+
+
+def _knock_outs(table: pd.DataFrame, busiest: pd.Series, economics: Economics,
+                config: RankConfig) -> pd.DataFrame:
+    """The first knock-out that stops each candidate, as a code and its numbers
+    (``busiest``: :func:`_busiest_account_hours`)."""
     code = pd.Series("", index=table.index, dtype=object)
     value = pd.Series(np.nan, index=table.index)
     limit = pd.Series(np.nan, index=table.index)
@@ -389,11 +413,9 @@ def _knock_outs(table: pd.DataFrame, economics: Economics, config: RankConfig) -
     for criterion, floor in sorted(config.minimums.items()):
         stop(table[criterion] < floor, criterion, table[criterion], floor)
     # Capacity: one account cannot log more work on one step than a person works in a
-    # year. Where it would, the "person" is a system or shared account, or the estimate
-    # is loose; either way the hours are not to be trusted.
-    load = table["annual_timed"] * table["handling_min"] / 60.0 / table["people"].clip(lower=1)
-    stop((table["people"] > 0) & (table["handling_source"] != NO_RESOURCE) & (load > economics.fte_hours),
-         CAPACITY, load, economics.fte_hours)
+    # year. Where its busiest account would, the "person" is a system or shared account,
+    # or the estimate is loose; either way the hours are not to be trusted.
+    stop(busiest > economics.fte_hours, CAPACITY, busiest, economics.fte_hours)
     stop(table["loose_share"] >= LOOSE_KNOCKOUT, UNKNOWN_HANDLING, table["loose_share"], LOOSE_KNOCKOUT)
     table["knock_out"], table["knock_out_value"], table["knock_out_limit"] = code, value, limit
     return table

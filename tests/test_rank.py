@@ -124,6 +124,31 @@ def test_one_account_cannot_do_more_than_a_person_works():
     assert "capacity:" in row["reason"] and "a system or shared account" in row["reason"]
 
 
+def test_capacity_is_each_accounts_not_the_average_of_its_people():
+    """Aino's 2,000 h a year on a step stay over a person's year when three colleagues do
+    a few executions of it too (the check used to divide the step's hours by its people:
+    2,002 h / 4 passed)."""
+    from rpa_scout.explain import CAPACITY
+
+    rows = []
+    for d in range(300):
+        day = pd.Timestamp("2024-01-01") + pd.Timedelta(days=d)
+        for k in range(40):
+            rows.append((f"c{d}-{k}", "Tarkastus", day + pd.Timedelta(hours=7, minutes=10 * (k + 1)), "Aino"))
+        if d % 100 == 0:
+            for other in ("Eero", "Liisa", "Pekka"):
+                rows.append((f"c{d}-{other}", "Tarkastus", day + pd.Timedelta(hours=15), other))
+    log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
+    log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
+    ranking = rank_candidates(log, settings=Settings.of(standard_times={"Tarkastus": 10}))
+    row = ranking.candidates.set_index("candidate").loc["Tarkastus"]
+    assert row["people"] == 4
+    assert not row["recommended"] and row["knock_out"] == CAPACITY
+    aino = 300 * 40 * 10 / 60 * 365.25 / 299  # her minutes, annualised over the 299 days of case starts
+    assert row["knock_out_value"] == pytest.approx(aino, rel=0.01)
+    assert "by its busiest account" in row["reason"]
+
+
 def test_bpic2012_state_changes_and_the_submission_account_never_rank():
     """A_/O_ events are recorded by the system (inside or seconds around the W_ work
     items); account 112 takes the online submissions round the clock."""

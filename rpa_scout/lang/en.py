@@ -66,8 +66,8 @@ MESSAGES: dict[str, str] = {
     "reason.not_recommended": "not recommended: {why}",
     "reason.low_fit": "fit {fit:n2} < {threshold:n2}, weakest {weakest}",
     # knock-outs
-    "ko.capacity": ("capacity: {value:n0} h a year per account > {limit:n0} h a person works (more than "
-                    "its accounts could do: a system or shared account, or a loose estimate?)"),
+    "ko.capacity": ("capacity: {value:n0} h a year by its busiest account > {limit:n0} h a person works "
+                    "(more than one person could do: a system or shared account, or a loose estimate?)"),
     "ko.unknown": "handling time unknown: {share:pct} of its estimates are only upper bounds ({advice})",
     "ko.floor": "{criterion} {value:n2} < {limit:n2}",
     "ko.variability_hint": " (handling time varies far more than this log's most uniform steps: judgement work?)",

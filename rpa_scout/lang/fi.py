@@ -62,8 +62,8 @@ MESSAGES: dict[str, str] = {
     "reason.wide": "väli on arviota leveämpi: {advice}",
     "reason.not_recommended": "ei suositella: {why}",
     "reason.low_fit": "soveltuvuus {fit:n2} < {threshold:n2}, heikoin {weakest}",
-    "ko.capacity": ("kapasiteetti: {value:n0} h vuodessa tunnusta kohden > {limit:n0} h, jotka ihminen tekee "
-                    "(enemmän kuin tunnukset ehtisivät: järjestelmä- tai yhteistunnus, tai väljä arvio?)"),
+    "ko.capacity": ("kapasiteetti: kiireisimmälle tunnukselle {value:n0} h vuodessa > {limit:n0} h, jotka "
+                    "ihminen tekee (enemmän kuin yksi ihminen ehtisi: järjestelmä- tai yhteistunnus, tai väljä arvio?)"),
     "ko.unknown": "käsittelyaika tuntematon: {share:pct} arvioista on vain ylärajoja ({advice})",
     "ko.floor": "{criterion} {value:n2} < {limit:n2}",
     "ko.variability_hint": " (käsittelyaika vaihtelee paljon enemmän kuin lokin tasaisimmissa vaiheissa: harkintaa vaativaa työtä?)",

@@ -62,8 +62,9 @@ MESSAGES: dict[str, str] = {
     "reason.wide": "intervallet är bredare än uppskattningen: {advice}",
     "reason.not_recommended": "rekommenderas inte: {why}",
     "reason.low_fit": "lämplighet {fit:n2} < {threshold:n2}, svagast {weakest}",
-    "ko.capacity": ("kapacitet: {value:n0} h om året per konto > {limit:n0} h som en person arbetar (mer än "
-                    "kontona hinner: ett system- eller gemensamt konto, eller en lös uppskattning?)"),
+    "ko.capacity": ("kapacitet: {value:n0} h om året för det mest belastade kontot > {limit:n0} h som en "
+                    "person arbetar (mer än en person hinner: ett system- eller gemensamt konto, eller en lös "
+                    "uppskattning?)"),
     "ko.unknown": "handläggningstid okänd: {share:pct} av uppskattningarna är bara övre gränser ({advice})",
     "ko.floor": "{criterion} {value:n2} < {limit:n2}",
     "ko.variability_hint": " (handläggningstiden varierar mycket mer än i loggens jämnaste steg: arbete som kräver prövning?)",
