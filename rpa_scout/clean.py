@@ -20,10 +20,11 @@ from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS,
                                  lifecycle_counts, transition_codes, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
+from rpa_scout.stray import STRAY, stray_events
 if TYPE_CHECKING:
     from rpa_scout.handling import HandlingResult
 from rpa_scout.timestamps import (AMBIGUOUS, DEFAULT_TIMEZONE, TIMESTAMP_REASONS, UNPARSEABLE,
-                                  ParsedTimestamps, parse_timestamps)
+                                  ParsedTimestamps, epoch_seconds, parse_timestamps)
 
 # The reasons are messages: English text (the report's keys, the rejected rows' CSV) that
 # the load report shows in any language.
@@ -37,6 +38,7 @@ REASONS = (
     MISSING_ACTIVITY,
     MISSING_TIMESTAMP,
     *TIMESTAMP_REASONS,
+    STRAY,
     EXPORT_DUPLICATE,
     EXACT_DUPLICATE,
 )
@@ -106,6 +108,7 @@ def standardise(
     parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out, epoch_clock,
                             categorical_roles)
     reasons = _row_reasons(frame, raw_ts, parsed)
+    _stray(frame, reasons)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
                         event_id=None if event_id is None else rename.get(event_id, event_id))
     rejected, samples, rejected_rows = _tally(raw, reasons, row_no, malformed)
@@ -295,6 +298,14 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
             why = np.where(pd.notna(given), given, why)
         reasons[open_] = why
     return reasons
+
+
+def _stray(frame: pd.DataFrame, reasons: pd.Series) -> None:
+    """Mark the kept rows dated far from the rest of the log (:mod:`rpa_scout.stray`)."""
+    ok = reasons.isna().to_numpy()
+    stray = stray_events(np.where(ok, epoch_seconds(frame[XES.timestamp]), np.nan))
+    if stray.any():
+        reasons[stray] = STRAY
 
 
 def _repeats(frame: pd.DataFrame, reasons: pd.Series, row_no: np.ndarray, *,

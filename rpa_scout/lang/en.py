@@ -331,6 +331,8 @@ MESSAGES: dict[str, str] = {
     "load.reason.missing_timestamp": "missing timestamp",
     "load.reason.unparseable": "unparseable timestamp",
     "load.reason.out_of_range": "timestamp year outside {first}-{last}",
+    "load.reason.stray": ("timestamp far from the rest of the log (a placeholder date such as 1.1.1970?): "
+                          "more than a year, and more than the other events' span, before or after them"),
     "load.reason.ambiguous": "ambiguous day/month order",
     "load.reason.not_a_time": "number that is no timestamp",
     "load.reason.export_duplicate": "export duplicate (same event id)",

@@ -316,6 +316,8 @@ MESSAGES: dict[str, str] = {
     "load.reason.missing_activity": "vaihe puuttuu",
     "load.reason.missing_timestamp": "aikaleima puuttuu",
     "load.reason.unparseable": "aikaleimaa ei voi lukea",
+    "load.reason.stray": ("aikaleima kaukana lokin muista tapahtumista (paikkamerkkipäivä kuten 1.1.1970?): "
+                          "yli vuoden ja yli muiden tapahtumien aikavälin verran ennen tai jälkeen niitä"),
     "load.reason.out_of_range": "aikaleiman vuosi ei ole välillä {first}–{last}",
     "load.reason.ambiguous": "päivän ja kuukauden järjestys epäselvä",
     "load.reason.not_a_time": "luku, joka ei ole aikaleima",

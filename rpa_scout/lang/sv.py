@@ -316,6 +316,8 @@ MESSAGES: dict[str, str] = {
     "load.reason.missing_activity": "steg saknas",
     "load.reason.missing_timestamp": "tidsstämpel saknas",
     "load.reason.unparseable": "oläslig tidsstämpel",
+    "load.reason.stray": ("tidpunkt långt från loggens övriga händelser (ett platshållardatum som 1.1.1970?): "
+                          "mer än ett år, och mer än de övriga händelsernas tidsspann, före eller efter dem"),
     "load.reason.out_of_range": "tidsstämpelns år utanför {first}–{last}",
     "load.reason.ambiguous": "oklar ordning mellan dag och månad",
     "load.reason.not_a_time": "tal som inte är en tidsstämpel",
