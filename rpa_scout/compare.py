@@ -18,7 +18,9 @@ compared; the others are listed as local.
   automated as another organisation already automated it (the share that one's system
   does). Each step of an organisation counts once, by the larger of the two, so the
   totals never count an hour twice; like ``rank``, hours count the executions with a
-  clock time.
+  clock time. A step whose handling time ``rank`` calls unknown (half or more of its
+  estimates only upper bounds: :data:`rpa_scout.explain.LOOSE_KNOCKOUT`) neither saves
+  nor sets a benchmark, and the notes count such steps.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError, PeriodError
+from rpa_scout.explain import LOOSE_KNOCKOUT
 from rpa_scout.filters import resolve_column
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
 from rpa_scout.lang import Message
@@ -299,6 +302,7 @@ def organisation_figures(name: str, log: pd.DataFrame, settings: Settings,
                          ("handling_high_min", "high_min")):
         out[mine] = acts[theirs].to_numpy(dtype=float)
     out["handling_source"] = acts["source"].to_numpy()
+    out["loose_share"] = acts["loose_share"].to_numpy(dtype=float)
     for which, minutes in (("", "handling_min"), ("_low", "handling_low_min"),
                            ("_high", "handling_high_min")):
         out[f"person_hours{which}"] = (out["timed_per_year"] * out[minutes].fillna(0.0) / 60.0)
@@ -364,10 +368,18 @@ def proven_elsewhere(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _timed_manual(table: pd.DataFrame, min_minutes: float) -> pd.DataFrame:
-    """Compared rows done by hand with a handling time that rests on enough executions
-    and is no shorter than a person's step can be."""
-    rows = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS)]
+    """Compared rows done by hand with a handling time that rests on enough executions,
+    is no shorter than a person's step can be, and is known (:func:`_known`)."""
+    rows = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS) & _known(table)]
     return rows[(rows["handling_min"] >= min_minutes) & (rows["timed_instances"] >= MIN_TIMED)]
+
+
+def _known(table: pd.DataFrame) -> pd.Series:
+    """Rows whose handling time ``rank`` would trust: fewer than :data:`LOOSE_KNOCKOUT` of
+    the estimates only upper bounds (measured and supplied times always)."""
+    if "loose_share" not in table.columns:
+        return pd.Series(True, index=table.index)
+    return ~(table["loose_share"] >= LOOSE_KNOCKOUT)
 
 
 def differs_most(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd.DataFrame:
@@ -434,7 +446,7 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
                              ["manual_share", "volume_per_year", "organisation"], [True, False, True])
     benchmarks = _by_activity(_timed_manual(table, min_minutes), ["handling_min", "organisation"],
                               [True, True])
-    own = compared[compared["verdict"].isin(MANUAL_VERDICTS) & (compared["person_hours"] > 0)]
+    own = compared[compared["verdict"].isin(MANUAL_VERDICTS) & (compared["person_hours"] > 0) & _known(compared)]
     rows = []
     for r in own.itertuples(index=False):
         elsewhere = lambda found: next((o for o in found.get(r.activity, ())  # noqa: E731
@@ -529,6 +541,9 @@ def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[M
     if not estimated.empty:
         which = ", ".join(sorted(set(estimated["organisation"]), key=list(names).index))
         notes.append(Message("compare.note.estimated", which=which))
+    unknown = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS) & ~_known(table)]
+    if not unknown.empty:
+        notes.append(Message("compare.note.unknown", count=len(unknown), share=LOOSE_KNOCKOUT))
     return tuple(notes)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -308,3 +309,24 @@ def test_a_pool_of_many_organisations_is_summed_up_in_the_terminal():
     assert f"... and 3 more organisations: {rest:,.0f} (" in text
     assert sum(f"{name}: " in text for name in logs) >= MAX_NAMED
     assert all(f"{name}: {hours:,.0f} (" in text for name, hours in zip(shown["organisation"], shown["hours"]))
+
+
+def test_a_step_whose_handling_time_rank_calls_unknown_neither_saves_nor_sets_a_benchmark():
+    """Two BPIC 2020 logs: 53,801 of 58,032 h came from one step estimated from upper
+    bounds only (986 → 207 min a submission) that rank refuses to recommend (QA)."""
+    from rpa_scout.compare import best_practice, differs_most
+
+    table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
+                          "verdict": "manual", "manual_share": 1.0, "volume_per_year": [1200.0, 900.0],
+                          "timed_instances": [400, 300], "timed_per_year": [1200.0, 900.0],
+                          "handling_min": [6.0, 4.0], "handling_low_min": [5.5, 3.5],
+                          "handling_high_min": [6.5, 4.5], "handling_source": "estimated",
+                          "person_hours": [120.0, 60.0], "person_hours_low": [110.0, 52.5],
+                          "person_hours_high": [130.0, 67.5], "loose_share": [0.0, 0.0]})
+    assert best_practice(table)["hours"].tolist() == [40.0]
+    assert len(differs_most(table)) == 1
+    for loose in ([1.0, 0.0], [0.0, 0.5]):  # A's own time unknown; B's (the benchmark) unknown
+        unknown = table.assign(loose_share=loose)
+        assert best_practice(unknown).empty
+        assert differs_most(unknown).empty
+    assert best_practice(table.assign(loose_share=[0.49, np.nan]))["hours"].tolist() == [40.0]

@@ -566,6 +566,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.estimated": ("handling times in {which} are estimated from completion times only: differences "
                                "between organisations are screening figures; time-study the steps you act on "
                                "(--standard-times)"),
+    "compare.note.unknown": ("{count:n0} compared steps done by hand neither save nor set a benchmark: "
+                             "their handling time is unknown ({share:pct} or more of their estimates only "
+                             "upper bounds, as rank says); time-study them (--standard-times)"),
     # compare: the tables' columns (Markdown, HTML, Excel)
     "col.label": "name",
     "col.organisation": "organisation",

@@ -555,6 +555,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.estimated": ("käsittelyajat on arvioitu vain valmistumisajoista ({which}): organisaatioiden "
                                "erot ovat suuntaa-antavia; tee aikatutkimus vaiheista, joihin tartut "
                                "(--standard-times)"),
+    "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei säästä eikä toimi vertailukohtana: "
+                             "niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain "
+                             "ylärajoja, kuten rank toteaa); tee niistä aikatutkimus (--standard-times)"),
     "col.label": "nimi",
     "col.organisation": "organisaatio",
     "col.organisations": "organisaatioita",
