@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import Coded, factorisable, small, unique_ints
-from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
+from rpa_scout.accounts import SHARED_ACCOUNT
+from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
 from rpa_scout.tree import cross_validated_accuracy
 
@@ -185,6 +186,10 @@ def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: in
     else:
         out["people"] = 0
     out["people"] = out["people"].fillna(0).astype(int)
+    if ACCOUNT in inst.columns:  # how much of the step is done under a team's shared login
+        shared = (inst[ACCOUNT] == SHARED_ACCOUNT).to_numpy()[person].astype(float)
+        out["shared_share"] = named(pd.Series(shared, index=work.index).groupby(key).mean())
+    out["shared_share"] = out.get("shared_share", pd.Series(0.0, index=out.index)).fillna(0.0)
     out["rule_accuracy"] = _rule_accuracy(inst, ctx, columns, seed, scored)
     return out.reset_index()
 

@@ -135,8 +135,11 @@ def reason(r: Any, threshold: float, weakest_criterion: str | None = None,
 
 def _tail(r: Any, threshold: float, weakest_criterion: str, lang: Lang) -> str:
     """The fit part of a reason, then why not when not recommended."""
-    many = r.people >= MIN_PEOPLE_SHOWN if hasattr(r, "people") else r.people_shown == "5 or more"
-    people = lang.t("reason.people_many" if many else "reason.people_few")
+    if getattr(r, "people_shown", "") == "shared login":
+        people = lang.t("reason.people_shared")  # one login: how many people is unknown
+    else:
+        many = r.people >= MIN_PEOPLE_SHOWN if hasattr(r, "people") else r.people_shown == "5 or more"
+        people = lang.t("reason.people_many" if many else "reason.people_few")
     stable = lang.t("reason.stable" if r.stability >= 0.6 else "reason.volatile")
     tail = lang.t("reason.fit", standard=r.standardisation, stable=stable, people=people)
     if r.rework < 0.9:

@@ -162,7 +162,9 @@ def rank_candidates(
     busiest = _busiest_account_hours(table, handling, period.factor, columns)
     table = _knock_outs(table, busiest, economics, config)
     table["recommended"] = (table["fit"] >= config.fit_threshold) & (table["knock_out"] == "")
-    table["people_shown"] = np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5")
+    # a step done mostly under a team's shared login: how many people is unknown
+    table["people_shown"] = np.where(table.pop("shared_share") >= 0.5, "shared login",
+                                     np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5"))
     table["reason"] = [reason(r, config.fit_threshold, weakest(r)) for r in table.itertuples(index=False)]
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)
@@ -236,6 +238,7 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
     crit = {c: norm[c].reindex(names).to_numpy(dtype=float) for c in CRITERIA if c != "manual_share"}
     single = _single_criteria(raw.reindex(names))
     people = raw["people"].reindex(names).fillna(0).to_numpy(dtype=np.int64)
+    shared = raw["shared_share"].reindex(names).fillna(0.0).to_numpy(dtype=float)
     rows = []
     for i, (name, a) in enumerate(zip(names, eligible.to_dict("records"))):
         rows.append(dict(
@@ -245,7 +248,7 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
             handling_high_min=float(a["high_min"]), handling_source=str(a["source"]),
             handling_bound=str(a["bound"]) if pd.notna(a["bound"]) else "",
             loose_share=float(a["loose_share"]) if pd.notna(a["loose_share"]) else 0.0,
-            people=int(people[i]), **{c: float(v[i]) for c, v in crit.items()},
+            people=int(people[i]), shared_share=float(shared[i]), **{c: float(v[i]) for c, v in crit.items()},
             manual_share=float(a["manual_share"]), **{c: float(v[i]) for c, v in single.items()}))
     return rows, list(per_case)
 
@@ -280,7 +283,7 @@ def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Data
     cases, seconds = occ["case_index"].to_numpy(dtype=np.int64), occ[HANDLING].to_numpy(dtype=float)
     scores = _by_step(norm, [c for c in CRITERIA if c != "manual_share"])
     step = _by_step(acts, ["manual_share", "source", "bound", "loose_share"])
-    raws = _by_step(raw, ["people", *RAW_CRITERIA])
+    raws = _by_step(raw, ["people", "shared_share", *RAW_CRITERIA])
     rows, values = [], []
     for r in routines.itertuples(index=False):
         steps = list(r.activities)
@@ -297,7 +300,8 @@ def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Data
             handling_source=sources.pop() if len(sources) == 1 else "mixed",
             handling_bound=str(bounds.mode().iloc[0]) if len(bounds) else "",
             loose_share=max(0.0 if pd.isna(step["loose_share"][s]) else float(step["loose_share"][s]) for s in steps),
-            people=int(min(raws["people"][s] for s in steps)), **crit,
+            people=int(min(raws["people"][s] for s in steps)),
+            shared_share=float(max(raws["shared_share"][s] for s in steps)), **crit,
             **{f"{c}_raw": _weakest([raws[c][s] for s in steps], how) if how else np.nan
                for c, how in RAW_CRITERIA.items()}))
         mine = of_routine[r.routine]

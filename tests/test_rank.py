@@ -331,3 +331,13 @@ def test_hours_and_intervals_are_the_same_whichever_blas_kernel_and_threads_sum_
                               text=True, check=True, cwd=SAMPLES.parent)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_a_step_done_under_a_shared_login_does_not_claim_fewer_than_5_people():
+    """BPIC 2020's staff all log in as STAFF MEMBER: one account, many people (QA: "done by
+    fewer than 5 people" beside 43.7 FTE)."""
+    log, _ = read_log(shared_log("bpic2020/PrepaidTravelCost.xes.gz"))
+    table = rank_candidates(log).candidates
+    staff = table[table["candidate"].str.contains("EMPLOYEE|SUPERVISOR|ADMINISTRATION", regex=True)]
+    assert len(staff) and (staff["people_shown"] == "shared login").all()
+    assert all("shared login" in r and "fewer than 5" not in r for r in staff["reason"])

@@ -56,6 +56,7 @@ MESSAGES: dict[str, str] = {
     "reason.volatile": "volatile month to month",
     "reason.people_many": "done by 5 or more people",
     "reason.people_few": "done by fewer than 5 people",
+    "reason.people_shared": "done under a team's shared login (how many people: unknown)",
     "reason.rework": ", {rework:pct} rework",
     "reason.repeated": (", {share:pct} of its events repeat an identical row (counted as work; "
                         "--drop-duplicates if they are export duplicates)"),

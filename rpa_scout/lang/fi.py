@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "reason.volatile": "vaihtelee kuukaudesta toiseen",
     "reason.people_many": "tekijöitä 5 tai enemmän",
     "reason.people_few": "tekijöitä alle 5",
+    "reason.people_shared": "tehty tiimin yhteistunnuksella (tekijöiden määrä tuntematon)",
     "reason.rework": ", {rework:pct} uudelleenkäsittelyä",
     "reason.repeated": (", {share:pct} sen tapahtumista toistaa samanlaisen rivin (lasketaan työksi; "
                         "--drop-duplicates, jos ne ovat vientikaksoiskappaleita)"),
