@@ -30,6 +30,7 @@ from rpa_scout.manual import PERSON
 from rpa_scout.present import DEFAULT_WIDTH, _why, assumption_lines, wrap
 from rpa_scout.rank import Ranking
 from rpa_scout.settings import CRITERIA, Settings
+from rpa_scout.routines import find_routines
 
 #: Histogram bins of handling minutes: a step takes seconds, minutes or hours.
 BINS = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 240.0, 480.0, np.inf)
@@ -222,16 +223,29 @@ def explain_candidate(log: pd.DataFrame, ranking: Ranking, name: str, *,
         return _not_a_candidate(ranking, found, labels, lang, width)
     chosen = cand[cand["candidate"] == found]
     row = chosen.iloc[0]
-    steps = found.split(SEPARATOR) if row["kind"] == "routine" else [found]
     inst = ranking.handling.instances
-    mine = inst[inst[columns.activity].astype("string").isin(steps).to_numpy()
-                & (inst[PERFORMER] == PERSON).to_numpy()]
+    if row["kind"] == "routine":
+        mine = _occurrences(inst, found, columns)
+    else:
+        mine = inst[(inst[columns.activity].astype("string") == found).to_numpy()
+                    & (inst[PERFORMER] == PERSON).to_numpy()]
     why = reason(next(chosen.itertuples(index=False)), ranking.fit_threshold, lang=lang)
     return [*_figure(row, show(found, labels), why, lang, width), "",
             *_monthly(mine, settings.read.timezone, columns, lang), "",
             *_histogram(mine, row, lang, width), *_gaps(ranking, row, lang, width), "",
             *_criteria(row, settings, lang, width), "",
             *_knock_out(row, lang, width), "", *assumption_lines(ranking, lang, width)]
+
+
+def _occurrences(inst: pd.DataFrame, routine: str, columns: LogColumns) -> pd.DataFrame:
+    """A routine's occurrences as the charts read them: each dated by its first step,
+    with the person seconds of all its steps (found as ``rank`` finds them)."""
+    _, occurrences = find_routines(inst, columns=columns)
+    mine = occurrences[(occurrences["routine"] == routine).to_numpy()]
+    first = mine["row"].to_numpy(dtype=np.int64)
+    return pd.DataFrame({columns.timestamp: inst[columns.timestamp].take(first).to_numpy(),
+                         HANDLING: mine["handling_s"].to_numpy(dtype=float)}).astype(
+        {columns.timestamp: inst[columns.timestamp].dtype})
 
 
 def _not_a_candidate(ranking: Ranking, activity: str, labels: Mapping[str, str] | None, lang: Lang,

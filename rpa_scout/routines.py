@@ -38,7 +38,8 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
     Returns:
         ``(routines, occurrences)``: one row per routine (``routine``, ``steps``,
         ``activities`` tuple, ``occurrences``, ``cases``, ``handling_mean_s``); and one row
-        per occurrence (``routine``, ``case_index``, ``handling_s``) for bootstrapping.
+        per occurrence (``routine``, ``case_index``, ``handling_s``, and ``row``: the
+        position in ``inst`` of its first step) for bootstrapping and explaining.
 
     Example:
         >>> from rpa_scout import estimate_handling_time, read_log
@@ -54,7 +55,7 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
     """
     empty = (pd.DataFrame(columns=["routine", "steps", "activities", "occurrences", "cases",
                                    "handling_mean_s"]),
-             pd.DataFrame(columns=["routine", "case_index", "handling_s"]))
+             pd.DataFrame(columns=["routine", "case_index", "handling_s", "row"]))
     if columns.resource not in inst.columns or len(inst) < 2:
         return empty
     if min_cases is None:
@@ -82,7 +83,7 @@ def find_routines(inst: pd.DataFrame, *, min_cases: int | None = None, max_steps
                               handling_mean_s=float(row["handling_mean_s"])))
             sel = frame[frame["key"] == code]
             occ_parts.append(pd.DataFrame({"routine": name, "case_index": sel["case"].to_numpy(),
-                                           "handling_s": sel["h"].to_numpy()}))
+                                           "handling_s": sel["h"].to_numpy(), "row": sel["row"].to_numpy()}))
     if not found:
         return empty
     return _keep_longest(pd.DataFrame(found), pd.concat(occ_parts, ignore_index=True))
@@ -102,10 +103,10 @@ def _links(inst: pd.DataFrame, case_idx: np.ndarray, handling: np.ndarray,
 def _chains(link: np.ndarray, act_idx: np.ndarray, case_idx: np.ndarray, handling: np.ndarray,
             steps: int, k: int) -> pd.DataFrame:
     """Every run of ``steps`` linked instances: its activity sequence coded in base ``k``,
-    its case and its total handling seconds."""
+    its case, its total handling seconds and its first instance's row."""
     m = len(act_idx) - steps + 1
     if m <= 0:
-        return pd.DataFrame(columns=["key", "case", "h"])
+        return pd.DataFrame(columns=["key", "case", "h", "row"])
     ok = np.ones(m, dtype=bool)
     key = np.zeros(m, dtype=np.int64)
     total = np.zeros(m)
@@ -115,7 +116,7 @@ def _chains(link: np.ndarray, act_idx: np.ndarray, case_idx: np.ndarray, handlin
         key = key * k + act_idx[j:j + m]
         total += handling[j:j + m]
     starts = np.flatnonzero(ok)
-    return pd.DataFrame({"key": key[starts], "case": case_idx[starts], "h": total[starts]})
+    return pd.DataFrame({"key": key[starts], "case": case_idx[starts], "h": total[starts], "row": starts})
 
 
 def _keep_longest(routines: pd.DataFrame, occurrences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -137,3 +137,22 @@ def test_explain_says_where_an_estimated_interval_comes_from(invoices):
     # measured handling times have no gap range to explain
     measured = " ".join(explain_candidate(invoices, rank_candidates(invoices), CODING, width=200))
     assert "own gaps" not in measured
+
+
+def test_a_routines_charts_are_the_routines_own():
+    """The months and the histogram count the routine's occurrences (its headline's
+    timed executions), not its steps' own executions (QA: 3,929 a year × 16.7 min over
+    charts of 46,638 executions, mean 6.0 min)."""
+    import re
+
+    log, _ = read_log(SAMPLES / "ostolaskut.csv.gz")
+    ranking = rank_candidates(log)
+    routine = ranking.candidates[ranking.candidates["kind"] == "routine"].iloc[0]
+    lines = explain_candidate(log, ranking, routine["candidate"])
+    months = lines[lines.index(next(l for l in lines if l.startswith("Executions by people per month"))) + 1:]
+    months = months[:next(i for i, l in enumerate(months) if not l.strip())]
+    assert sum(int(l.split()[-1].replace(",", "")) for l in months) == routine["timed_executions"]
+    summary = next(l for l in lines if l.strip().startswith("mean "))
+    mean, count = re.match(r"\s*mean ([\d.]+), median [\d.]+, ([\d,]+) timed", summary).groups()
+    assert int(count.replace(",", "")) == routine["timed_executions"]
+    assert float(mean) == pytest.approx(routine["handling_min"], abs=0.05)

@@ -15,7 +15,7 @@ from rpa_scout.routines import find_routines
 from tests.conftest import SAMPLES
 
 ROUTINE_COLUMNS = ["routine", "steps", "activities", "occurrences", "cases", "handling_mean_s"]
-OCCURRENCE_COLUMNS = ["routine", "case_index", "handling_s"]
+OCCURRENCE_COLUMNS = ["routine", "case_index", "handling_s", "row"]
 
 
 def _instances(cases: list[list[tuple]]) -> pd.DataFrame:
