@@ -415,6 +415,10 @@ def _lifecycle_notes(values: pd.Series) -> list[str]:
                  for value, count in list(unknown.items())[:10]]
         more = Message("load.note.more", count=len(unknown) - 10) if len(unknown) > 10 else ""
         notes.append(Message("load.note.lifecycle_unknown", values=shown, more=more))
+    codes, texts = as_text(values)  # a few distinct values: a categorical column is not rewritten
+    blank = int((codes < 0).sum() + np.isin(codes, np.flatnonzero((texts.str.strip() == "").to_numpy())).sum())
+    if blank and blank < len(values):  # a column with no value at all says nothing to note
+        notes.append(Message("load.note.lifecycle_blank", count=blank))
     return notes
 
 

@@ -221,3 +221,23 @@ def test_instance_option_names_the_id_column(write):
     assert "instance=task_ref" in result.output
     assert "lifecycle paired by their activity instance id: 2" in result.output
     assert "event attrs" not in result.output
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_events_without_a_lifecycle_value_are_read_as_complete_and_noted(write, tmp_path, categorical):
+    """A blank lifecycle cell used to become a completion without a word (QA)."""
+    text = ("asianumero;toimenpide;aikaleima;tila\n"
+            "A1;Käsittely;1.2.2024 9.00;aloitettu\nA1;Käsittely;1.2.2024 9.50;valmis\n"
+            "A2;Käsittely;1.2.2024 9.00;aloitettu\nA2;Käsittely;1.2.2024 9.20;\n"
+            "A3;Käsittely;1.2.2024 10.00;  \n")
+    path = write("blank.csv", text)
+    if categorical:  # Parquet and XES give the column as categories
+        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+        frame["tila"] = frame["tila"].astype("category")
+        path = tmp_path / "blank.parquet"
+        frame.to_parquet(path)
+    log, report = read_log(path)
+    assert "note: events without a lifecycle value, read as complete: 2" in report.lines()
+    assert report.lifecycle[next(k for k in report.lifecycle if str(k) == "paired start+complete")] == 2
+    _, clean = read_log(write("clean.csv", text.replace(";\n", ";valmis\n").replace(";  \n", ";valmis\n")))
+    assert not any("without a lifecycle value" in line for line in clean.lines())

@@ -345,6 +345,7 @@ MESSAGES: dict[str, str] = {
     "load.what.case_id": "asiatunnus",
     "load.what.activity": "vaihe",
     "load.what.resource": "tekijä",
+    "load.note.lifecycle_blank": "tapahtumia ilman elinkaaren arvoa, luettu valmistumisiksi: {count:n0}",
     "load.lifecycle.instances": "suorituksia",
     "load.lifecycle.paired": "aloitus ja valmistuminen parina",
     "load.lifecycle.unmatched_complete": "valmistuminen ilman aloitusta",

@@ -345,6 +345,7 @@ MESSAGES: dict[str, str] = {
     "load.what.case_id": "ärende-id",
     "load.what.activity": "steg",
     "load.what.resource": "utförare",
+    "load.note.lifecycle_blank": "händelser utan livscykelvärde, lästa som slutförda: {count:n0}",
     "load.lifecycle.instances": "utföranden",
     "load.lifecycle.paired": "start och slutförande i par",
     "load.lifecycle.unmatched_complete": "slutförande utan start",
