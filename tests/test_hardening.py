@@ -196,8 +196,13 @@ def test_max_bytes_and_sizes(write):
     path = write("m.csv.gz", gzip.compress(csv_text(rows()).encode()))
     with pytest.raises(LimitError) as err:
         read_log(path, max_bytes=2048)
-    assert str(err.value) == ("m.csv.gz: holds more than 2.0 KiB of data (uncompressed), the most "
-                              "rpa_scout reads by default; if the log is genuine, raise --max-bytes")
+    assert str(err.value) == ("m.csv.gz: holds more than 2.0 KiB of data (uncompressed), the --max-bytes "
+                              "limit of this run; if the log is genuine, raise --max-bytes")
+    from rpa_scout.io.stream import too_big
+
+    assert str(too_big("m.csv.gz", Limits())) == (
+        "m.csv.gz: holds more than 4.0 GiB of data (uncompressed), the most rpa_scout reads by default; "
+        "if the log is genuine, raise --max-bytes")
     assert [parse_size(s) for s in ("4G", "500M", "1.5GiB", "2kb", "100")] == \
         [4 << 30, 500 << 20, 3 << 29, 2048, 100]
     with pytest.raises(ValueError) as err:

@@ -104,9 +104,11 @@ def is_gzip(path: Path) -> bool:
 
 def too_big(name: str, limits: Limits) -> LimitError:
     """The error for a file that holds more than ``limits.max_bytes``."""
+    which = ("the most rpa_scout reads by default" if limits.max_bytes == DEFAULT_MAX_BYTES
+             else "the --max-bytes limit of this run")
     return LimitError(
         f"{name}: holds more than {human_size(limits.max_bytes)} of data (uncompressed), "
-        "the most rpa_scout reads by default; if the log is genuine, raise --max-bytes")
+        f"{which}; if the log is genuine, raise --max-bytes")
 
 
 def check_ratio(name: str, inflated: int, compressed: int, limits: Limits) -> None:

@@ -392,7 +392,9 @@ def read_parquet_table(path: Path, limits: Limits | None = None) -> RawTable:
     try:
         meta = pq.ParquetFile(path).metadata
     except Exception as exc:
-        raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__}: {exc}); "
+                         "write it again, or check that it is the Parquet export and not another "
+                         "format with a .parquet name") from None
     if meta.num_columns > limits.max_columns:
         raise LimitError(f"{path.name}: has {meta.num_columns:,} columns; rpa_scout reads at most "
                          f"{limits.max_columns:,}; export only the columns you need")
