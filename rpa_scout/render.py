@@ -52,8 +52,25 @@ def _quote(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+#: A name drawn on a map is cut after this many characters (with "…"): Graphviz refuses
+#: a quoted string longer than 16,384, and a box of a thousand characters helps no reader.
+MAX_LABEL = 200
+
+
 def _wrap(name: str, width: int = 28) -> str:
-    words, lines, line = printable(name).split(), [], ""
+    """``name`` as printable lines of at most about ``width`` characters (cut at
+    :data:`MAX_LABEL`).
+
+    Example:
+        >>> _wrap("Kustannuspaikan tiliöinti ja tarkastus", 20).splitlines()
+        ['Kustannuspaikan', 'tiliöinti ja', 'tarkastus']
+        >>> len(_wrap("A" * 5_000_000))
+        200
+    """
+    text = printable(name)
+    if len(text) > MAX_LABEL:
+        text = text[:MAX_LABEL - 1] + "…"
+    words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)

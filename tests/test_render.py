@@ -233,3 +233,15 @@ def test_bpmn_to_dot_of_a_discovered_model():
         "  b4 -> b3 [arrowsize=0.6];",
         "  b5 -> b6 [arrowsize=0.6];",
         "}"]
+
+
+def test_a_name_of_millions_of_characters_is_cut_on_the_map():
+    """Graphviz refuses quoted strings over 16,384 characters: a 5,000,000-character
+    activity name made `map` fail with advice that could not help (QA)."""
+    g = nx.DiGraph()
+    g.add_node("A" * 5_000_000, events=3)
+    g.add_node("Päätös", events=3)
+    g.add_edge("A" * 5_000_000, "Päätös", count=3)
+    dot = to_dot(g)
+    assert max(len(line) for line in dot.splitlines()) < 1000
+    assert "A" * 199 + "…" in dot
