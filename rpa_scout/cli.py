@@ -344,8 +344,10 @@ def variants_command(log: Path, top: int, as_json: bool, label: str | None, quie
 @mapping_options
 @output_options
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
-              help="How many candidates to show.")
-@click.option("--all", "include_all", is_flag=True, help="Also list the candidates not recommended (below the fit threshold or a knock-out floor).")
+              help="How many recommended candidates the terminal shows (a file written with --out holds them all).")
+@click.option("--all", "include_all", is_flag=True, help="Also list the candidates not recommended (below the fit "
+              "threshold or a knock-out floor), with the reason, in the terminal and in the file, and every "
+              "activity not ranked.")
 @economics_options
 @click.option("--sort", "sort_by", type=click.Choice(SORT_KEYS),
               default=None, help="Sort key (default: hours, or the config's).")

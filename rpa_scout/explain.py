@@ -162,16 +162,32 @@ def _tail(r: Any, threshold: float, weakest_criterion: str, lang: Lang) -> str:
 
 
 def payback_cell(months: float, lang: Lang | None = None) -> str:
-    """The payback column: ``6 mo`` or the short word for "does not pay back".
+    """The payback column: ``6 mo``, ``< 1 mo`` for less than a month (never ``0 mo``),
+    or the short word for "does not pay back".
 
     Example:
-        >>> payback_cell(5.6), payback_cell(float("nan"), Lang("fi"))
-        ('6 mo', 'kannattamaton')
+        >>> payback_cell(5.6), payback_cell(0.3), payback_cell(float("nan"), Lang("fi"))
+        ('6 mo', '< 1 mo', 'kannattamaton')
     """
     lang = lang or english()
     if months is None or not math.isfinite(months):
         return lang.t("payback.never_short")
+    if months < 1:
+        return lang.t("payback.months_under_one")
     return lang.t("payback.months", months=months)
+
+
+def pays_back(months: float, lang: Lang | None = None) -> str:
+    """The sentence for a build that pays back in ``months`` (within the horizon).
+
+    Example:
+        >>> pays_back(6.4), pays_back(0.3), pays_back(0.3, Lang("fi"))
+        ('pays back the build in 6 months', 'pays back the build in less than a month', 'rakentaminen maksaa itsensä takaisin alle kuukaudessa')
+    """
+    lang = lang or english()
+    if months < 1:
+        return lang.t("payback.pays_under_one")
+    return lang.tn("payback.pays", round(months), months=months)
 
 
 def payback_text(r: Any, licence: float, horizon: float, lang: Lang | None = None) -> str:
@@ -182,7 +198,7 @@ def payback_text(r: Any, licence: float, horizon: float, lang: Lang | None = Non
     """
     lang = lang or english()
     if math.isfinite(r.payback_months):
-        return lang.tn("payback.pays", round(r.payback_months), months=r.payback_months)
+        return pays_back(r.payback_months, lang)
     if r.break_even_licence > 0:
         price = lang.t("payback.or_licence", price=r.break_even_licence)
     else:

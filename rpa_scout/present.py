@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from rpa_scout.explain import (knock_out_text, none_recommended, payback_cell, payback_text,
+from rpa_scout.explain import (knock_out_text, none_recommended, payback_cell, payback_text, pays_back,
                                reason, source_name, why_not_label)
 from rpa_scout.lang import Lang, english, render
 from rpa_scout.rank import Ranking
@@ -26,7 +26,7 @@ from rpa_scout.summary import group_bots
 EXPORT_COLUMNS = [
     "rank", "kind", "candidate", "candidate_code", "steps", "recommended", "fit", "hours_per_year", "hours_low",
     "hours_high", "nested_in_steps", "fte", "euros_per_year", "payback_months", "break_even_hours",
-    "break_even_executions", "break_even_licence", "annual_executions",
+    "break_even_executions", "break_even_licence", "payback_text", "annual_executions",
     "annual_timed", "timed_share", "handling_min", "handling_low_min", "handling_high_min",
     "handling_source", "handling_bound", "automatable_share", "manual_share", "repeated_share", "knock_out",
     "knock_out_value", "knock_out_limit",
@@ -38,12 +38,17 @@ EXPORT_COLUMNS = [
 ]
 #: Width of the terminal text when the terminal does not say.
 DEFAULT_WIDTH = 80
-#: Not-recommended steps listed in full in the reports (the rest are counted).
-MAX_LISTED = 30
 
 
 def export_table(ranking: Ranking, top: int | None = None, include_all: bool = False) -> pd.DataFrame:
-    """The candidate table as exported (no individual people in it).
+    """The candidate table as shown and exported (no individual people in it): the
+    recommended candidates (the first ``top`` of them when given), then, with
+    ``include_all``, every candidate not recommended.
+
+    ``--top`` limits what the terminal shows; the files hold every recommended candidate
+    (``top=None``), so that the totals and bots they name trace to their rows. A
+    break-even licence that no price reaches (zero or below) is empty, as the payback
+    sentence (``payback_text``, English) says.
 
     Example:
         >>> from rpa_scout import rank_candidates, read_log
@@ -54,15 +59,27 @@ def export_table(ranking: Ranking, top: int | None = None, include_all: bool = F
         [[1, 'Kustannuspaikan tiliöinti'], [2, 'Tilausvastaavuuden tarkistus']]
         >>> len(export_table(ranking)), len(export_table(ranking, include_all=True))   # recommended, all
         (4, 7)
+        >>> len(export_table(ranking, top=2, include_all=True))   # the top 2, then the 3 not recommended
+        5
     """
     table = ranking.candidates
     if table.empty:
         return table
-    if not include_all:
-        table = table[table["recommended"]]
+    chosen = table[table["recommended"]]
     if top is not None:
-        table = table.head(top)
-    return table[[c for c in EXPORT_COLUMNS if c in table.columns]].reset_index(drop=True)
+        chosen = chosen.head(top)
+    if include_all:
+        chosen = pd.concat([chosen, table[~table["recommended"]]])
+    table = chosen.reset_index(drop=True)
+    if "break_even_licence" in table.columns:
+        licence = table["break_even_licence"].astype(float)
+        table = table.assign(break_even_licence=licence.where(licence > 0))
+    if {"payback_months", "break_even_hours", "break_even_executions"} <= set(table.columns):
+        e, english_ = ranking.economics, english()
+        table = table.assign(payback_text=[
+            payback_text(r, e.licence_per_year, e.payback_horizon_months, english_)
+            for r in table.itertuples(index=False)])
+    return table[[c for c in EXPORT_COLUMNS if c in table.columns]]
 
 
 #: A number and its unit stay on one line ("80 %", "6 000 €", "1 558 h/v").
@@ -108,6 +125,11 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
     """A readable table with each candidate's reason under it, the bots, the assumptions
     and notes, wrapped to ``width`` columns.
 
+    The table holds the first ``top`` recommended candidates (a line counts the rest and
+    says how to see them), then with ``include_all`` every candidate not recommended; the
+    per-bot view lists the bots of the steps shown (and counts the others), so every step
+    it names is a row above. The activities not ranked: ten, or with ``include_all`` all.
+
     Example:
         >>> from rpa_scout import read_log, rank_candidates
         >>> log, _ = read_log("eventlogs/ostolaskut.csv.gz")
@@ -117,20 +139,24 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
     """
     lang = lang or english()
     table = export_table(ranking, top, include_all)
+    recommended = int(ranking.candidates["recommended"].sum()) if not ranking.candidates.empty else 0
+    shown = int(table["recommended"].sum()) if not table.empty else 0
     if table.empty:
-        text = (none_recommended(ranking.candidates, lang) if not ranking.candidates.empty
-                else lang.t("rank.no_candidates"))
-        lines = wrap(text, width)
+        lines = wrap(none_recommended(ranking.candidates, lang) if not ranking.candidates.empty
+                     else lang.t("rank.no_candidates"), width)
     else:
-        lines = _table_lines(table, ranking, lang, width)
-    lines += _bot_lines(ranking, lang, width)
+        more = (lang.tn("rank.more_recommended", recommended - shown, first=shown + 1, last=recommended)
+                if shown < recommended else "")
+        lines = _table_lines(table, ranking, lang, width, after=shown, more=more)
+    lines += _bot_lines(ranking, lang, width, shown=table if shown < recommended else None)
     lines += ["", *assumption_lines(ranking, lang, width)]
     if not ranking.excluded.empty:
+        listed = ranking.excluded if include_all else ranking.excluded.head(10)
         lines += ["", lang.tn("section.not_ranked", len(ranking.excluded))]
-        for r in ranking.excluded.head(10).itertuples(index=False):
+        for r in listed.itertuples(index=False):
             lines += wrap(f"{r.activity}: {_why(r, ranking, lang)}", width, indent="    ", first="  - ")
-        if len(ranking.excluded) > 10:
-            lines.append("  - " + lang.t("word.and_more", count=len(ranking.excluded) - 10))
+        if len(ranking.excluded) > len(listed):
+            lines.append("  - " + lang.t("word.and_more", count=len(ranking.excluded) - len(listed)))
     return lines
 
 
@@ -160,18 +186,24 @@ def _why(r: Any, ranking: Ranking, lang: Lang) -> str:
     return why_excluded(str(r.verdict), evidence, str(r.source), lang)
 
 
-#: The width of a candidate's row of figures in columns (indent 5, then 30 + 6 + 10 + 2 + 14 + 7).
-TABLE_WIDTH = 74
+#: The width of a candidate's row of figures in columns (indent 5, then 30 + 6 + 10 + 2 + 14 + 1 + 7):
+#: a payback head of 13 letters and a fit head of 8 ("takaisinmaksu", "sopivuus") stay two apart.
+TABLE_WIDTH = 75
 
 
-def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int) -> list[str]:
-    """Header, then per candidate: rank and name, its numbers, its reason (wrapped). Below
+def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int, after: int = 0,
+                 more: str = "") -> list[str]:
+    """Header, then per candidate: rank and name, its numbers, its reason (wrapped); the
+    ``more`` line after the first ``after`` rows (the recommended ones shown). Below
     :data:`TABLE_WIDTH` columns the figures are not aligned but wrapped, like the text."""
     heads = [lang.t(f"col.{key}") for key in ("hours_interval", "fte", "euros", "payback", "fit")]
     lines = [f"{lang.t('col.rank'):>3}  {lang.t('col.candidate')}"]
     lines += (["     " + _aligned(heads)] if width >= TABLE_WIDTH
               else wrap(" · ".join(heads), width, indent="     "))
-    for r in table.itertuples(index=False):
+    more_lines = wrap(more, width, indent="    ", first="  ") if more else []
+    for i, r in enumerate(table.itertuples(index=False)):
+        if i == after:
+            lines += more_lines
         rank = f"{r.rank:>3}" if r.rank else "  -"
         lines += wrap(str(r.candidate), width, indent="     ", first=f"{rank}  ")
         cells = [f"{lang.num(r.hours_per_year)} ({lang.num(r.hours_low)}–{lang.num(r.hours_high)})",
@@ -180,46 +212,62 @@ def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int) 
         lines += (["     " + _aligned(cells)] if width >= TABLE_WIDTH
                   else wrap(" · ".join(cells), width, indent="     "))
         lines += wrap(reason_in(r, ranking, lang), width, indent="     ")
+    if after >= len(table):
+        lines += more_lines
     return lines
 
 
 def _aligned(cells: list[str]) -> str:
     """Hours (interval), FTE, euros, payback and fit in the table's fixed columns."""
     span, fte, euros, payback, fit = cells
-    return f"{span:<30}{fte:>6}{euros:>10}  {payback:<14}{fit:>7}".rstrip()
+    return f"{span:<30}{fte:>6}{euros:>10}  {payback:<14} {fit:>7}".rstrip()
 
 
-def _bot_lines(ranking: Ranking, lang: Lang, width: int) -> list[str]:
-    """The per-bot view, when some bot runs more than one step."""
+def _bot_lines(ranking: Ranking, lang: Lang, width: int, shown: pd.DataFrame | None = None) -> list[str]:
+    """The per-bot view, when some bot runs more than one step; with ``shown`` (the
+    candidates a cut table shows) only the bots whose steps are all among them, and a
+    line counting the others."""
     bots = group_bots(ranking)
     if bots.empty or int(bots["n_steps"].max()) < 2:
         return []
     lines = ["", *wrap(lang.t("section.bots"), width)]
-    for b in bots.itertuples(index=False):
+    listed = bots
+    if shown is not None:  # a bot is listed when none of its steps is cut from the table
+        table = ranking.candidates
+        cut = set(table.loc[table["recommended"] & (table["kind"] == "activity"), "candidate"].astype(str))
+        cut -= set(shown["candidate"].astype(str))
+        listed = bots[[not any(f" + {c} + " in f" + {b.steps} + " for c in cut) for b in bots.itertuples(index=False)]]
+    for b in listed.itertuples(index=False):
         text = lang.t("bot.line", name=lang.t("bot.name", number=b.bot), hours=b.hours_per_year,
                       euros=b.euros_per_year, payback=_bot_payback(b, ranking, lang), steps=b.steps)
         lines += wrap(text, width, indent="    ", first="  - ")
+    if len(listed) < len(bots):
+        recommended = int(ranking.candidates["recommended"].sum())
+        lines += wrap(lang.tn("bot.more", len(bots) - len(listed), top=int(shown["recommended"].sum()),
+                              last=recommended), width, indent="    ", first="  - ")
     return lines
 
 
 def _bot_payback(b: Any, ranking: Ranking, lang: Lang) -> str:
     e = ranking.economics
     if math.isfinite(b.payback_months):
-        return lang.tn("payback.pays", round(b.payback_months), months=b.payback_months)
+        return pays_back(b.payback_months, lang)
     price = (lang.t("payback.or_licence", price=b.break_even_licence) if b.break_even_licence > 0
              else lang.t("payback.no_licence"))
     return lang.t("payback.never_bot", licence=e.licence_per_year, horizon=e.payback_horizon_months,
                   hours=b.break_even_hours, price=price)
 
 
-def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False, *,
-             lang: Lang | None = None) -> str:
+def markdown(ranking: Ranking, include_all: bool = False, *, lang: Lang | None = None) -> str:
     """Markdown report: candidate table with reasons, bots, assumptions, notes, not ranked.
+
+    A file holds every recommended candidate (``--top`` limits the terminal only), so the
+    bots it names are rows of its table; with ``include_all`` also those not recommended.
 
     Example:
         >>> from rpa_scout import rank_candidates, read_log
         >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
-        >>> print("\\n".join(markdown(ranking, top=1).splitlines()[:5]))
+        >>> print("\\n".join(markdown(ranking).splitlines()[:5]))
         # Candidates
         <BLANKLINE>
         | # | candidate | hours/yr | 80\\xa0% interval | FTE | €/yr | payback | fit | why |
@@ -229,7 +277,7 @@ def markdown(ranking: Ranking, top: int | None = None, include_all: bool = False
         '# Automaatioehdokkaat'
     """
     lang = lang or english()
-    table = export_table(ranking, top, include_all)
+    table = export_table(ranking, None, include_all)
     heads = [lang.t(k) for k in ("col.rank", "col.candidate", "col.hours", "col.interval", "col.fte",
                                  "col.euros", "col.payback", "col.fit", "col.why")]
     out = [f"# {lang.t('section.candidates')}", "", "| " + " | ".join(heads) + " |",

@@ -433,11 +433,15 @@ def _excluded(acts: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sort(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Recommended first, each part by ``key``, ties by name; by payback, the candidates
+    that do not pay back (NaN) after those that do, and those and ties most hours first."""
     column, ascending = {"hours": ("hours_per_year", False), "fit": ("fit", False),
                          "volume": ("annual_executions", False), "handling": ("handling_min", False),
                          "euros": ("euros_per_year", False), "payback": ("payback_months", True)}[key]
-    table = table.sort_values(["recommended", column, "candidate"], ascending=[False, ascending, True],
-                              kind="stable").reset_index(drop=True)
+    by, up = ["recommended", column, "candidate"], [False, ascending, True]
+    if key == "payback":
+        by, up = ["recommended", column, "hours_per_year", "candidate"], [False, True, False, True]
+    table = table.sort_values(by, ascending=up, kind="stable").reset_index(drop=True)
     table.insert(0, "rank", np.where(table["recommended"], np.arange(1, len(table) + 1), 0))
     return table
 

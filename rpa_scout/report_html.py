@@ -23,7 +23,7 @@ from rpa_scout.chart import Bar, hours_chart
 from rpa_scout.explain import excluded_label, payback_cell, why_counts
 from rpa_scout.lang import Lang, english, render
 from rpa_scout.load_report import LoadReport
-from rpa_scout.present import MAX_LISTED, export_table, not_recommended, reason_in
+from rpa_scout.present import export_table, not_recommended, reason_in
 from rpa_scout.rank import Ranking
 from rpa_scout.safety import printable
 from rpa_scout.summary import group_bots, headline
@@ -52,7 +52,10 @@ def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: 
         map_svg: the map as inline SVG (from Graphviz, which escapes its text), or None.
         map_note: what the map leaves out, or why there is none.
         report: the load report.
-        top, include_all: which candidates the table lists (as in the terminal).
+        top: how many recommended candidates the chart draws (the table lists them all,
+            so that the headline and the bots trace to its rows).
+        include_all: also list every candidate not recommended, with the reason (and
+            draw the biggest of them in grey).
         lang: the language (English by default).
         max_count: how often the map's most frequent path is taken (for the legend).
 
@@ -67,16 +70,16 @@ def html_report(ranking: Ranking, *, title: str, map_svg: str | None, map_note: 
     from markupsafe import Markup
 
     lang = lang or english()
-    shown = export_table(ranking, top, include_all)
+    shown = export_table(ranking, top)
     context = {
         "lang": lang.code, "title": printable(title), "subtitle": printable(subtitle),
         "headline": _headline(ranking, lang), "method": lang.t("html.method"),
-        "chart": Markup(_chart(ranking, shown, lang)), "chart_title": lang.t("html.chart_title"),
+        "chart": Markup(_chart(ranking, shown, lang, include_all)), "chart_title": lang.t("html.chart_title"),
         "legend": {"recommended": lang.t("html.chart_legend_recommended"),
-                   "not_recommended": lang.t("html.chart_legend_not")},
+                   "not_recommended": lang.t("html.chart_legend_not") if include_all else ""},
         "map_title": lang.t("html.map_title"), "map_svg": Markup(map_svg or ""),
         "map_note": printable(map_note), "map_legend": _map_legend(lang, max_count),
-        **_tables(ranking, shown, lang), "load": _load(report, lang),
+        **_tables(ranking, lang, include_all), "load": _load(report, lang),
         "footer": lang.t("html.footer", version=_version()),
     }
     return _environment().get_template("report.html.j2").render(**context)
@@ -111,11 +114,12 @@ def _headline(ranking: Ranking, lang: Lang) -> dict[str, str]:
             "nested": lang.t("html.routines_nested")}
 
 
-def _chart(ranking: Ranking, shown: pd.DataFrame, lang: Lang) -> str:
-    """Hours per shown candidate with the interval, then the biggest not-recommended ones in grey."""
+def _chart(ranking: Ranking, shown: pd.DataFrame, lang: Lang, include_all: bool = False) -> str:
+    """Hours per shown candidate with the interval, then (``include_all``) the biggest
+    not-recommended ones in grey: every bar a row of the report's tables."""
     bars = [Bar(printable(r.candidate), r.hours_per_year, r.hours_low, r.hours_high, True)
             for r in shown.itertuples(index=False) if r.recommended]
-    rest = not_recommended(ranking, lang).head(CHART_NOT_RECOMMENDED)
+    rest = not_recommended(ranking, lang).head(CHART_NOT_RECOMMENDED if include_all else 0)
     bars += [Bar(printable(r.candidate), r.hours_per_year, r.hours_low, r.hours_high, False, r.short)
              for r in rest.itertuples(index=False)]
     return hours_chart(bars, lang, axis=lang.t("html.chart_axis"), title=lang.t("html.chart_title"))
@@ -130,15 +134,17 @@ def _map_legend(lang: Lang, max_count: int) -> list[tuple[str, str]]:
             *width, ("startend", lang.t("html.legend.start_end"))]
 
 
-def _tables(ranking: Ranking, shown: pd.DataFrame, lang: Lang) -> dict[str, Any]:
-    """The table sections: candidates, bots, not recommended, not examined, assumptions."""
+def _tables(ranking: Ranking, lang: Lang, include_all: bool = False) -> dict[str, Any]:
+    """The table sections: every recommended candidate, the bots, (``include_all``) every
+    candidate not recommended, not examined, assumptions."""
     t = lang.t
+    shown = export_table(ranking)
     candidates = [{"rank": r.rank or "–", "name": printable(r.candidate), "hours": lang.num(r.hours_per_year),
                    "interval": f"{lang.num(r.hours_low)}–{lang.num(r.hours_high)}", "fte": lang.num(r.fte, 2),
                    "euros": lang.num(r.euros_per_year), "payback": payback_cell(r.payback_months, lang),
                    "fit": lang.num(r.fit, 2), "reason": printable(reason_in(r, ranking, lang))}
                   for r in shown.itertuples(index=False) if r.recommended]
-    rest = not_recommended(ranking, lang)
+    rest = list(not_recommended(ranking, lang).itertuples(index=False)) if include_all else []
     return {
         "candidates_title": t("html.candidates_title"), "candidates": candidates,
         "candidate_heads": [(t(k), k not in ("col.candidate", "col.why")) for k in (
@@ -149,8 +155,7 @@ def _tables(ranking: Ranking, shown: pd.DataFrame, lang: Lang) -> dict[str, Any]
                       for k in ("col.rank", "col.steps", "col.hours", "col.euros", "col.payback", "col.why")],
         "not_recommended_title": t("html.not_recommended_title"),
         "not_recommended": [{"name": printable(r.candidate), "hours": lang.num(r.hours_per_year),
-                             "why": printable(r.reason_text)} for r in rest.head(MAX_LISTED).itertuples(index=False)],
-        "not_recommended_more": t("word.and_more", count=len(rest) - MAX_LISTED) if len(rest) > MAX_LISTED else "",
+                             "why": printable(r.reason_text)} for r in rest],
         "not_examined_title": t("html.not_examined_title"),
         "not_examined": _not_examined(ranking, lang),
         "assumptions_title": t("html.assumptions_title"), "assumptions": _assumptions(ranking, lang),

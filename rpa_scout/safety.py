@@ -107,8 +107,14 @@ _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|[]`"})
 def markdown_text(text: object) -> str:
     """Text for a Markdown table cell or list item, shown as it is and never run.
 
-    HTML is escaped (no ``<script>``, no event handlers), and so are backslashes,
-    table pipes, the brackets of links (no ``[x](javascript:...)``) and backticks;
-    control characters are :func:`printable`, so it stays one line.
+    HTML is escaped (``<``, ``>`` and ``&``: no ``<script>``, no tag, so no event
+    handler), and so are backslashes, table pipes, the brackets of links (no
+    ``[x](javascript:...)``) and backticks; control characters are :func:`printable`, so
+    it stays one line. Quotes and apostrophes stay as they are: outside a tag they are
+    text, and Markdown shows an entity such as ``&#x27;`` in a code span or a plain viewer.
+
+    Example:
+        >>> print(markdown_text("steps' hours | <b>"))
+        steps' hours \\| &lt;b&gt;
     """
-    return html.escape(printable(text).translate(_MARKDOWN_SPECIAL), quote=True)
+    return html.escape(printable(text).translate(_MARKDOWN_SPECIAL), quote=False)

@@ -50,7 +50,7 @@ def flat(text: str) -> str:
 #: name, the name's wrapped rest indented five spaces, then its numbers (hours with the
 #: interval, FTE, euros, payback, fit), then its reason, wrapped and indented five spaces.
 _RANK_LINE = re.compile(r"^ {0,2}(\d+|-)  (\S.*)$")
-_NUMBERS = re.compile(r"^     ([\d,]+) \(([\d,]+)–([\d,]+)\) +([\d.]+) +([\d,]+)  (\d+[ \xa0]mo|no payback) +"
+_NUMBERS = re.compile(r"^     ([\d,]+) \(([\d,]+)–([\d,]+)\) +([\d.]+) +([\d,]+)  ((?:<[ \xa0]1|\d+)[ \xa0]mo|no payback) +"
                       r"([\d.]+)$")
 
 
@@ -101,7 +101,7 @@ def payback_sentence(row, licence: float = 6000.0, horizon: float = 60.0) -> str
     if months is not None and math.isfinite(months):
         return ""
     price = (f", or at a licence under {row['break_even_licence']:,.0f}\u00a0€ a year"
-             if row["break_even_licence"] > 0 else "; at this volume no licence price makes it pay back")
+             if (row["break_even_licence"] or 0) > 0 else "; at this volume no licence price makes it pay back")
     return (f"; does not pay back within {horizon:.0f} months at a licence of {licence:,.0f}\u00a0€ a year: it would "
             f"from {row['break_even_hours']:,.0f} h a year ({row['break_even_executions']:,.0f} executions){price}")
 

@@ -31,9 +31,9 @@ KEY = "k"
 #: The terminal's width in these tests.
 COLUMNS = 80
 #: The table's head: rank and candidate, then the numbers' columns on the next line
-#: (hours with the interval <30, FTE >6, euros >10, payback <14, fit >7).
+#: (hours with the interval <30, FTE >6, euros >10, payback <14, a space, fit >7).
 TABLE_HEAD = ["  #  candidate",
-              "     hours/yr (80\u00a0% interval)         FTE      €/yr  payback           fit"]
+              "     hours/yr (80\u00a0% interval)         FTE      €/yr  payback            fit"]
 
 
 def _sample_rows() -> int:
@@ -148,14 +148,18 @@ def test_all_lists_the_candidates_not_recommended_after_the_others(sample):
     lines = _ok(_rank("--all"))
     assert _shown(lines) == ([(str(i), c) for i, c in enumerate(sample["recommended"], start=1)]
                              + [("-", c) for c in sample["others"]])
-    lines = _ok(_rank("--all", "--top", "5"))
-    assert _shown(lines) == ([(str(i), c) for i, c in enumerate(sample["recommended"], start=1)]
-                             + [("-", sample["others"][0])])
+    # --top counts the recommended ones; --all adds every one not recommended after them
+    lines = _ok(_rank("--all", "--top", "2"))
+    assert _shown(lines) == ([(str(i), c) for i, c in enumerate(sample["recommended"][:2], start=1)]
+                             + [("-", c) for c in sample["others"]])
+    assert flat(" ".join(line for line in lines if line.startswith("  ... ") or line.startswith("    --out"))) == (
+        "... and 2 more recommended (#3–#4): --top 4 shows them; a file written with --out holds them all")
 
 
 @pytest.fixture(scope="module")
 def written(sample, tmp_path_factory):
-    """Each format written once with --top 3."""
+    """Each format written once with --top 3: the terminal shows 3, the file holds all 4
+    recommended candidates."""
     folder = tmp_path_factory.mktemp("rank")
     out = {}
     for fmt in ("csv", "json", "md", "html", "xlsx"):
@@ -167,27 +171,28 @@ def written(sample, tmp_path_factory):
     return out
 
 
-def _expected_table(sample, top=3):
-    return export_table(sample["ranking"], top)
+def _expected_table(sample):
+    """What a file holds: every recommended candidate, whatever --top."""
+    return export_table(sample["ranking"])
 
 
 def test_csv_output(sample, written):
     rows = list(csv.reader(io.StringIO(written["csv"].read_text(encoding="utf-8"))))
     expected = _expected_table(sample)
     assert rows[0] == [c for c in EXPORT_COLUMNS if c in expected.columns] == list(expected.columns)
-    assert len(rows) == 1 + 3
+    assert len(rows) == 1 + 4
     data = [dict(zip(rows[0], r)) for r in rows[1:]]
-    assert [d["candidate"] for d in data] == sample["recommended"][:3]
-    assert [d["rank"] for d in data] == ["1", "2", "3"]
+    assert [d["candidate"] for d in data] == sample["recommended"]
+    assert [d["rank"] for d in data] == ["1", "2", "3", "4"]
     assert [float(d["hours_per_year"]) for d in data] == expected["hours_per_year"].tolist()
-    assert [d["recommended"] for d in data] == ["True"] * 3
+    assert [d["recommended"] for d in data] == ["True"] * 4
 
 
 def test_json_output(sample, written):
     data = json.loads(written["json"].read_text(encoding="utf-8"))
     assert list(data) == ["candidates", "assumptions", "notes", "not_ranked", "load_report"]
     expected = _expected_table(sample)
-    assert [c["candidate"] for c in data["candidates"]] == sample["recommended"][:3]
+    assert [c["candidate"] for c in data["candidates"]] == sample["recommended"]
     # pandas writes JSON numbers with 10 decimals
     assert [c["hours_per_year"] for c in data["candidates"]] == _written(expected["hours_per_year"].tolist())
     assert list(data["candidates"][0]) == list(expected.columns)
@@ -208,7 +213,7 @@ def test_markdown_output(sample, written):
                          "|---:|---|---:|---|---:|---:|---:|---:|---|"]
     rows = [line for line in lines if re.match(r"^\| \d+ \|", line)]
     expected = _expected_table(sample)
-    assert [r.split(" | ")[1] for r in rows] == sample["recommended"][:3]
+    assert [r.split(" | ")[1] for r in rows] == sample["recommended"]
     assert [r.split(" | ")[2] for r in rows] == [f"{h:,.0f}" for h in expected["hours_per_year"]]
     assert "## Assumptions" in lines and f"## Not ranked ({len(sample['excluded'])} activities)" in lines
     assert [line for line in lines if line.startswith("- ") and ": already automated" in line] == [
@@ -258,14 +263,14 @@ def test_html_output(sample, written):
     parser.feed(text)
     rows = parser.section("candidates")
     expected = _expected_table(sample)
-    assert [r[0] for r in rows] == ["1", "2", "3"]
-    assert [r[1] for r in rows] == sample["recommended"][:3]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4"]
+    assert [r[1] for r in rows] == sample["recommended"]
     assert [r[2] for r in rows] == [f"{h:,.0f}" for h in expected["hours_per_year"]]
     assert [r[3] for r in rows] == [f"{lo:,.0f}–{hi:,.0f}" for lo, hi in zip(expected["hours_low"],
                                                                              expected["hours_high"])]
-    # the steps not recommended, most hours first, and those not examined, with the reasons
-    others = sample["ranking"].candidates.set_index("candidate").loc[sample["others"], "hours_per_year"]
-    assert [r[0] for r in parser.section("not-recommended")] == list(others.sort_values(ascending=False).index)
+    # the steps not recommended only with --all (see test_every_format_holds_the_same_candidates);
+    # those not examined, with the reasons
+    assert parser.section("not-recommended") == []
     excluded = sample["ranking"].excluded
     assert parser.section("not-examined") == [[a, w] for a, w in zip(excluded["activity"], excluded["why"])]
     assert "<title>Automation candidates in ostolaskut_complete_only.csv.gz</title>" in text
@@ -274,7 +279,7 @@ def test_html_output(sample, written):
     assert re.findall(r"(?:src|href)=", text) == []
 
 
-SHEETS = ["Candidates", "Per bot", "Not recommended", "Not examined", "Assumptions"]
+SHEETS = ["Candidates", "Per bot", "Not examined", "Assumptions"]
 #: The workbook's candidates sheet: the table the terminal shows, with headers for people.
 XLSX_HEADS = ["#", "kind", "candidate", "recommended", "hours/yr", "hours/yr low (80\u00a0%)",
               "hours/yr high (80\u00a0%)", "FTE", "€/yr", "payback", "break-even h/yr", "break-even licence €/yr",
@@ -293,14 +298,14 @@ def test_xlsx_output(sample, written):
     values = _xlsx_rows(written["xlsx"])
     expected = _expected_table(sample)
     assert list(values[0]) == XLSX_HEADS
-    assert len(values) == 1 + 3
+    assert len(values) == 1 + 4
     column = {head: i for i, head in enumerate(XLSX_HEADS)}
-    assert [v[column["#"]] for v in values[1:]] == [1, 2, 3]
-    assert [v[column["candidate"]] for v in values[1:]] == sample["recommended"][:3]
+    assert [v[column["#"]] for v in values[1:]] == [1, 2, 3, 4]
+    assert [v[column["candidate"]] for v in values[1:]] == sample["recommended"]
     # values rounded as shown
     assert [v[column["hours/yr"]] for v in values[1:]] == expected["hours_per_year"].round(0).tolist()
     assert [v[column["FTE"]] for v in values[1:]] == expected["fte"].round(2).tolist()
-    assert [v[column["recommended"]] for v in values[1:]] == ["yes"] * 3
+    assert [v[column["recommended"]] for v in values[1:]] == ["yes"] * 4
     not_examined = _xlsx_rows(written["xlsx"], "Not examined")
     excluded = sample["ranking"].excluded
     assert not_examined == [("activity", "why"), *zip(excluded["activity"], excluded["why"])]
@@ -309,7 +314,7 @@ def test_xlsx_output(sample, written):
 def test_format_option_wins_over_the_suffix(tmp_path):
     out = tmp_path / "ranking.txt"
     _ok(_rank("--top", "1", "--format", "json", "--out", str(out)))
-    assert len(json.loads(out.read_text(encoding="utf-8"))["candidates"]) == 1
+    assert len(json.loads(out.read_text(encoding="utf-8"))["candidates"]) == 4  # every recommended one
 
 
 _SORT_COLUMNS = {"hours": ("hours_per_year", False), "fit": ("fit", False),
@@ -330,9 +335,13 @@ def test_sort(tmp_path, key):
     rows = json.loads(out.read_text(encoding="utf-8"))["candidates"]
     column, ascending = _SORT_COLUMNS[key]
     value = {r["candidate"]: (r[column] if r[column] is not None else float("inf")) for r in rows}
+    hours = {r["candidate"]: r["hours_per_year"] for r in rows}
     for group in (True, False):  # recommended first, each part in the key's order, ties by name
         names = [r["candidate"] for r in rows if r["recommended"] is group]
-        assert names == sorted(names, key=lambda n: (value[n] if ascending else -value[n], n)), key
+        if key == "payback":  # those that do not pay back after, ties (and those) by hours, then name
+            assert names == sorted(names, key=lambda n: (value[n], -hours[n], n)), key
+        else:
+            assert names == sorted(names, key=lambda n: (value[n] if ascending else -value[n], n)), key
     assert [r["recommended"] for r in rows] == sorted((r["recommended"] for r in rows), reverse=True)
     assert _shown(lines) == [(str(r["rank"]) if r["rank"] else "-", r["candidate"]) for r in rows]
     if key == "fit":  # the sample's order by fit is not its order by hours
@@ -543,8 +552,8 @@ def test_real_log_rank_json(receipt, tmp_path):
     lines = _ok(result)
     assert _header(lines) == "receipt.xes.gz: 8,577 events kept of 8,577 read (0 rejected); ranked by hours"
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert len(data["candidates"]) == 3 and data["load_report"]["rows_read"] == 8577
-    assert _shown(lines) == [(str(c["rank"]), c["candidate"]) for c in data["candidates"]]
+    assert len(data["candidates"]) == 19 and data["load_report"]["rows_read"] == 8577
+    assert _shown(lines) == [(str(c["rank"]), c["candidate"]) for c in data["candidates"]][:3]
 
 
 def test_real_log_never_names_people(receipt, tmp_path):

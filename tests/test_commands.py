@@ -139,11 +139,14 @@ def test_rank_file_writes(ranked, tmp_path):
     run = rank_file(SAMPLE, Settings(), key="k", top=2, out=out)
     assert run.written == out
     assert run.lines == [*ranked.lines, "", f"ranking written to {out}"]
+    # --top limits the terminal; the file holds every recommended candidate
     rows = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith(("| 1 ", "| 2 "))]
+    assert len(rows) == 2
+    rows = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith(("| 3 ", "| 4 "))]
     assert len(rows) == 2
     out = tmp_path / "r.txt"
     assert rank_file(SAMPLE, Settings(), key="k", top=1, fmt="json", out=out).written == out
-    assert len(json.loads(out.read_text(encoding="utf-8"))["candidates"]) == 1
+    assert len(json.loads(out.read_text(encoding="utf-8"))["candidates"]) == 4
 
 
 @pytest.mark.parametrize("name,error,message", [

@@ -109,19 +109,30 @@ def test_export_table_recommended_only_in_export_order():
     assert list(table.columns) == [
         "rank", "kind", "candidate", "steps", "recommended", "fit", "hours_per_year", "hours_low", "hours_high",
         "fte", "euros_per_year", "payback_months", "break_even_hours", "break_even_executions",
-        "break_even_licence", "annual_executions", "annual_timed", "timed_share", "handling_min",
+        "break_even_licence", "payback_text", "annual_executions", "annual_timed", "timed_share", "handling_min",
         "handling_source", "automatable_share", "manual_share", "repeated_share", "knock_out", "knock_out_value",
         "knock_out_limit", "rule_basedness", "standardisation", "variability", "stability", "rework",
         "people_shown", "loose_share", "reason"]
-    assert list(table.columns) == [c for c in EXPORT_COLUMNS if c in _candidates().columns]
+    assert list(table.columns) == [c for c in EXPORT_COLUMNS if c in [*_candidates().columns, "payback_text"]]
     assert table["candidate"].tolist() == ["Tiliöinti", "Tiliöinti → Hyväksyntä"]
     assert table.index.tolist() == [0, 1]
+
+
+def test_export_table_has_no_negative_licence_and_says_why():
+    """A break-even licence of zero or below (no price pays back) is empty, as the
+    terminal's sentence says, never a negative price; the sentence is in the table."""
+    table = export_table(_ranking(), include_all=True)
+    assert table["break_even_licence"].tolist()[0] == 32597.6
+    assert math.isnan(table["break_even_licence"][1]) and table["break_even_licence"][2] == 1300.8
+    assert table["payback_text"].tolist() == ["pays back the build in 6 months", PAYBACK[1][2:], PAYBACK[2][2:]]
 
 
 @pytest.mark.parametrize("top,include_all,expected", [
     (None, True, ["Tiliöinti", "Tiliöinti → Hyväksyntä", "Tarkastus <b>|x|</b>"]),
     (1, False, ["Tiliöinti"]),
-    (2, True, ["Tiliöinti", "Tiliöinti → Hyväksyntä"]),
+    # --top counts the recommended; --all adds every one not recommended
+    (1, True, ["Tiliöinti", "Tarkastus <b>|x|</b>"]),
+    (2, True, ["Tiliöinti", "Tiliöinti → Hyväksyntä", "Tarkastus <b>|x|</b>"]),
     (5, False, ["Tiliöinti", "Tiliöinti → Hyväksyntä"]),
 ])
 def test_export_table_top_and_all(top, include_all, expected):
@@ -135,18 +146,18 @@ def test_export_table_of_no_candidates_is_empty():
 
 # ------------------------------------------------------------------------ terminal
 #: The table's head: rank and candidate; under them the numbers' columns (hours with the
-#: interval <30, FTE >6, euros >10, payback <14, fit >7).
+#: interval <30, FTE >6, euros >10, payback <14, a space, fit >7).
 HEAD = ["  #  candidate",
-        "     hours/yr (80\u00a0% interval)         FTE      €/yr  payback           fit"]
+        "     hours/yr (80\u00a0% interval)         FTE      €/yr  payback            fit"]
 #: Each candidate in 80 columns: rank and name; its numbers; its reason and, when it does
 #: not pay back, the payback sentence, wrapped at words (a number and its unit kept together).
 ROWS = [
     ["  1  Tiliöinti",
-     "     1,234 (1,000–1,500)             0.79    35,798  6 mo             0.90",
+     "     1,234 (1,000–1,500)             0.79    35,798  6 mo              0.90",
      "     1,234\u00a0h/yr: 12,000 a year × 7.0\u00a0min (measured) × 88% rule-predictable; 95%",
      "     standard path, stable, done by 5 or more people"],
     ["  2  Tiliöinti → Hyväksyntä",
-     "     56 (40–70)                      0.04     1,624  no payback       0.75",
+     "     56 (40–70)                      0.04     1,624  no payback        0.75",
      "     56\u00a0h/yr: 600 a year × 8.0\u00a0min (mixed) × 70% rule-predictable; 60% standard",
      "     path, volatile month to month, done by fewer than 5 people, 15% rework, 8%",
      "     of its events repeat an identical row (counted as work; --drop-duplicates",
@@ -156,7 +167,7 @@ ROWS = [
      "     60 months at a licence of 6,000\u00a0€ a year: it would from 317\u00a0h a year (3,399",
      "     executions); at this volume no licence price makes it pay back"],
     ["  -  Tarkastus <b>|x|</b>",
-     "     155 (60–400)                    0.10     4,501  no payback       0.40",
+     "     155 (60–400)                    0.10     4,501  no payback        0.40",
      "     155\u00a0h/yr: 3,200 a year × 3.0\u00a0min (estimated) × 97% rule-predictable (4,000",
      "     a year, 80% with a clock time: hours count those); 30% standard path,",
      "     stable, done by fewer than 5 people; the interval is wider than the",
@@ -187,9 +198,16 @@ def test_terminal_lines():
     assert terminal_lines(_ranking()) == [*HEAD, *ROWS[0], *ROWS[1], *TAIL]
 
 
+#: What the terminal says where --top cuts the recommended candidates.
+MORE = ["  ... and 1 more recommended (#2): --top 2 shows it; a file written with --out",
+        "    holds them all"]
+
+
 def test_terminal_lines_all_and_top():
     assert terminal_lines(_ranking(), top=None, include_all=True) == [*HEAD, *ROWS[0], *ROWS[1], *ROWS[2], *TAIL]
-    assert terminal_lines(_ranking(), top=1) == [*HEAD, *ROWS[0], *TAIL]
+    assert terminal_lines(_ranking(), top=1) == [*HEAD, *ROWS[0], *MORE, *TAIL]
+    # --top counts the recommended ones; --all adds those not recommended after them
+    assert terminal_lines(_ranking(), top=1, include_all=True) == [*HEAD, *ROWS[0], *MORE, *ROWS[2], *TAIL]
 
 
 def test_terminal_lines_in_a_wide_terminal_keep_each_reason_on_one_line():
@@ -214,7 +232,10 @@ def test_terminal_lines_show_ten_not_ranked_and_count_the_rest():
     lines = terminal_lines(_ranking(excluded=12))
     start = lines.index("Not ranked (12 activities)")
     assert lines[start + 1:] == [f"  - Järjestelmä {i}: already automated: robot" for i in range(10)] + [
-        "  - ... and 2 more (see --format json)"]
+        "  - ... and 2 more (--all lists them)"]
+    lines = terminal_lines(_ranking(excluded=12), include_all=True)
+    start = lines.index("Not ranked (12 activities)")
+    assert lines[start + 1:] == [f"  - Järjestelmä {i}: already automated: robot" for i in range(12)]
 
 
 def _with_a_bot() -> Ranking:
@@ -243,8 +264,9 @@ def test_terminal_lines_and_markdown_name_the_bots():
 
 # ------------------------------------------------------------------------ markdown
 def _md(text: str) -> str:
-    """Text as a Markdown cell holds it: HTML escaped (these hold no pipe, bracket or backslash)."""
-    return text.replace("'", "&#x27;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as a Markdown cell holds it: tags escaped, apostrophes as they are (these hold
+    no pipe, bracket or backslash)."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 MD_ROWS = [
@@ -278,9 +300,17 @@ def test_markdown():
 
 
 def test_markdown_without_excluded_has_no_not_ranked_section():
-    text = markdown(_ranking(excluded=0), top=1)
+    text = markdown(_ranking(excluded=0))
     assert "## Not ranked" not in text
-    assert [line for line in text.splitlines() if line.startswith("| ")][1:] == [MD_ROWS[0]]
+    assert [line for line in text.splitlines() if line.startswith("| ")][1:] == MD_ROWS[:2]
+
+
+def test_markdown_shows_apostrophes_and_escapes_what_markdown_needs():
+    """No HTML entity for an apostrophe or a quote (Markdown would show it raw), but tags,
+    pipes and brackets escaped."""
+    text = markdown(_ranking(), include_all=True)
+    assert "steps' hours" in text and "&#x27;" not in text and "&#39;" not in text
+    assert "| Tarkastus &lt;b&gt;\\|x\\|&lt;/b&gt; |" in text
 
 
 # ------------------------------------------------------------------------ html
@@ -400,14 +430,66 @@ def test_html_report_escapes_control_characters_and_fetches_nothing():
 def test_present_a_sample_ranking_the_same_everywhere():
     log, _ = read_log(SAMPLES / "ostolaskut_complete_only.csv.gz")
     ranking = rank_candidates(log)
-    table = export_table(ranking, 3)
+    table = export_table(ranking)
     names = table["candidate"].tolist()
-    assert len(names) == 3 and table["rank"].tolist() == [1, 2, 3]
-    rows = terminal_rows(terminal_lines(ranking, 3))
+    assert len(names) == 4 and table["rank"].tolist() == [1, 2, 3, 4]
+    rows = terminal_rows(terminal_lines(ranking, 4))
     assert [r.candidate for r in rows] == names
     assert [r.reason for r in rows] == [flat(row["reason"] + payback_sentence(row)) for _, row in table.iterrows()]
-    md_rows = [line for line in markdown(ranking, 3).splitlines() if line[:4] in ("| 1 ", "| 2 ", "| 3 ")]
+    assert [r.candidate for r in terminal_rows(terminal_lines(ranking, 3))] == names[:3]  # --top: the terminal
+    md_rows = [line for line in markdown(ranking).splitlines() if re.match(r"^\| \d+ \|", line)]
     assert [row.split(" | ")[1] for row in md_rows] == names
     page = html_report(ranking, title="t", map_svg=None, map_note="", report=None, top=3)
     cells = [re.findall(r"<td>([^<]*)</td>", line) for line in _section(page, "candidates")]
     assert [c[0] for c in cells] == names
+
+
+# ------------------------------------------------------------------------ payback under a month
+@pytest.mark.parametrize("code,cell,sentence", [
+    ("en", "< 1 mo", "pays back the build in less than a month"),
+    ("fi", "< 1 kk", "rakentaminen maksaa itsensä takaisin alle kuukaudessa"),
+    ("sv", "< 1 mån", "bygget betalar sig på under en månad"),
+])
+def test_a_payback_under_a_month_is_never_0_months(code, cell, sentence):
+    """0.3 months once showed as '0 mo' (Production, PermitLog): now '< 1 mo' in the
+    table, the reports and the bots' sentence."""
+    from rpa_scout.lang import Lang
+
+    fast = _candidates().assign(payback_months=[0.3, math.nan, math.nan])
+    lang = Lang(code)
+    lines = terminal_lines(_ranking(fast), lang=lang, width=1000)
+    assert f"  {cell}  " in lines[3]
+    assert re.search(rf"\b0\s*{cell.split()[-1]}\b", "\n".join(lines)) is None
+    assert f"| {cell.replace('<', '&lt;')} |" in markdown(_ranking(fast), lang=lang)
+    page = html_report(_ranking(fast), title="t", map_svg=None, map_note="", report=None, lang=lang)
+    assert f'<td class="n">{cell.replace("<", "&lt;")}</td>' in page
+    from rpa_scout.explain import pays_back
+
+    assert pays_back(0.3, lang) == sentence  # the payback sentence, of a candidate or a bot
+    if code == "en":
+        assert export_table(_ranking(fast))["payback_text"][0] == sentence
+
+
+# ------------------------------------------------------------------------ Finnish and Swedish words
+def test_finnish_terminal_head_keeps_payback_and_fit_apart():
+    from rpa_scout.lang import Lang
+
+    head = terminal_lines(_ranking(), lang=Lang("fi"))[1]
+    assert re.search(r"takaisinmaksu {2,}sopivuus$", head), head
+
+
+@pytest.mark.parametrize("code,annualised,total", [
+    ("fi", "määrät muunnettu vuositasolle; perustana asioiden alkamispäivien aikaväli, 15,7 kuukautta",
+     "suositellut yksittäiset vaiheet yhteensä: 407 h/v;"),
+    ("sv", "volymer omräknade till ett år över perioden då ärendena inleddes: 15,7 månader",
+     "summa för de rekommenderade enskilda stegen: 407 h/år;"),
+])
+def test_annualisation_and_total_notes_read_well(code, annualised, total):
+    from rpa_scout.lang import Lang, Message
+
+    lang = Lang(code)
+    note = Message("note.annualised", basis=Message("basis.case_starts"), months=15.69,
+                   first=pd.Timestamp("2010-10-02"), last=pd.Timestamp("2012-01-23"),
+                   event_first=pd.Timestamp("2010-10-02"), event_last=pd.Timestamp("2012-01-23"), factor=0.765)
+    assert note.render(lang).replace("\u00a0", " ").startswith(annualised)
+    assert lang.t("note.total", hours=407.0).replace("\u00a0", " ").startswith(total)

@@ -84,7 +84,7 @@ def test_workbook_is_formatted(tmp_path):
     result = CliRunner().invoke(main, ["rank", str(DEMO), "--lang", "fi", "--key", "k", "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert book.sheetnames == ["Ehdokkaat", "Roboteittain", "Ei suositella", "Ei arvioitu", "Oletukset"]
+    assert book.sheetnames == ["Ehdokkaat", "Roboteittain", "Ei arvioitu", "Oletukset"]  # --all adds "Ei suositella"
     sheet = book["Ehdokkaat"]
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["#", "laji", "automaatioehdokas", "suositellaan", "h/v"]

@@ -353,7 +353,8 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
     (:func:`rpa_scout.drilldown.explain_candidate`) instead of the table.
 
     The lines are in ``settings.present.lang``, wrapped to ``width`` columns; each stage
-    reports to ``progress``.
+    reports to ``progress``. ``top`` limits the recommended candidates the lines show; the
+    file holds them all; ``include_all`` adds those not recommended to both.
 
     Example:
         >>> import json, tempfile
@@ -366,8 +367,10 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         ...     written = json.loads(run.written.read_text(encoding="utf-8"))
         >>> " ".join(run.lines[:2])      # the header, wrapped to 80 columns
         'ostolaskut_complete_only.csv.gz: 24,883 events kept of 24,883 read (0 rejected); ranked by hours'
-        >>> [c["candidate"] for c in written["candidates"]]
-        ['Kustannuspaikan tiliöinti', 'Tilausvastaavuuden tarkistus']
+        >>> [c["rank"] for c in written["candidates"]]   # the file holds every recommended one
+        [1, 2, 3, 4]
+        >>> [line for line in run.lines if line.startswith("  ...")]   # the terminal the top 2
+        ['  ... and 2 more recommended (#3–#4): --top 4 shows them; a file written with']
         >>> run.lines[-1]
         'ranking written to .../ehdokkaat.json'
     """
@@ -465,15 +468,16 @@ def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, 
 
 
 def _report_map(ranking, top: int, include_all: bool, lang: Lang):
-    """The map of the report: the shown candidates (then the biggest knocked-out steps)
-    and their neighbours, each activity marked with its role."""
+    """The map of the report: the first ``top`` recommended candidates (then the biggest
+    knocked-out steps) and their neighbours, each activity marked with its role (every
+    recommended step with its rank: the report lists them all)."""
     from rpa_scout.drawing import neighbourhood
     from rpa_scout.explain import why_not_label
     from rpa_scout.graph import graph_of_instances
     from rpa_scout.present import export_table
     from rpa_scout.render import mark_roles
 
-    shown = export_table(ranking, top, include_all)
+    shown = export_table(ranking, top)
     table = ranking.candidates
     names = list(shown.loc[shown["kind"] == "activity", "candidate"]) if not shown.empty else []
     if not table.empty:
@@ -486,7 +490,7 @@ def _report_map(ranking, top: int, include_all: bool, lang: Lang):
     graph, note = neighbourhood(full, names, max_activities=REPORT_MAP_ACTIVITIES, lang=lang)
     graph.graph["totals"] = (sum(1 for _, d in full.nodes(data=True) if d.get("kind") == "activity"),
                              full.number_of_edges())
-    return mark_roles(graph, shown, table, ranking.excluded, why), note
+    return mark_roles(graph, export_table(ranking), table, ranking.excluded, why), note
 
 
 def _subtitle(frame: pd.DataFrame, name: str, lang: Lang, timezone: str) -> str:

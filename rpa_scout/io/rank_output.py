@@ -62,7 +62,11 @@ def write_ranking(ranking: Ranking, path: Path, fmt: str, *, title: str = "Autom
         graph: the map to draw in the HTML report, its nodes marked with
             :func:`rpa_scout.render.mark_roles` (see :func:`rpa_scout.drawing.neighbourhood`).
         report: the load report, for JSON and HTML.
-        top, include_all: which candidates (as in the terminal).
+        top: how many recommended candidates the HTML report's chart and map draw.
+            Every file holds every recommended candidate (``--top`` limits the terminal's
+            table), so the totals and bots it names trace to its rows.
+        include_all: also every candidate not recommended, with the reason (as in the
+            terminal).
         map_note: what the drawn map leaves out, shown under it.
         lang: the language of Markdown, HTML and Excel (CSV and JSON keep English keys).
 
@@ -74,16 +78,16 @@ def write_ranking(ranking: Ranking, path: Path, fmt: str, *, title: str = "Autom
         raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     lang = lang or english()
     check_output(path)
-    table = export_table(ranking, top, include_all)
+    table = export_table(ranking, None, include_all)
     if fmt == "csv":
         data = spreadsheet_table(table).to_csv(index=False).encode("utf-8")
         return atomic_write(path, lambda fh: fh.write(data))
     if fmt == "xlsx":
         from rpa_scout.io.spreadsheet import write_workbook
 
-        return write_workbook(ranking, path, table, lang)
+        return write_workbook(ranking, path, table, lang, include_all=include_all)
     if fmt == "md":
-        return atomic_text(path, markdown(ranking, top, include_all, lang=lang))
+        return atomic_text(path, markdown(ranking, include_all, lang=lang))
     if fmt == "json":
         return atomic_text(path, _json(ranking, table, report))
     return atomic_text(path, _html(ranking, title, graph, report, top, include_all, map_note, lang, subtitle))

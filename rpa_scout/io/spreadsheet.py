@@ -1,10 +1,12 @@
 """The ranking as a formatted Excel workbook, for people, in the chosen language.
 
-Sheets: the candidates (the table the terminal shows), the bots, the steps not
-recommended and not examined with the reasons, and the assumptions with their sources.
+Sheets: the candidates (every recommended one; with ``--all`` also those not
+recommended), the bots, the steps not recommended (with ``--all``) and not examined with
+the reasons, and the assumptions with their sources.
 Each has a bold frozen header, an autofilter, column widths that fit and number
 formats (hours whole, FTE with two decimals, shares as percentages); values are rounded
-as shown, and payback is a number of months or empty (see the reason). Every text cell
+as shown, and payback is a number of months or empty (see the reason), a break-even
+licence a price or empty where no price would pay back (as the reason says). Every text cell
 passes :func:`rpa_scout.safety.spreadsheet_table`, so no cell is a live formula.
 """
 
@@ -19,7 +21,7 @@ import pandas as pd
 from rpa_scout.explain import source_name
 from rpa_scout.io.files import atomic_path
 from rpa_scout.lang import Lang, render
-from rpa_scout.present import _why, not_recommended, reason_in
+from rpa_scout.present import _bot_payback, _why, not_recommended, reason_in
 from rpa_scout.rank import Ranking
 from rpa_scout.safety import spreadsheet_table
 from rpa_scout.summary import group_bots
@@ -62,12 +64,15 @@ def _frame(cols: list[tuple[str, str, pd.Series]], lang: Lang) -> tuple[pd.DataF
 
 def _bots(ranking: Ranking, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
     bots = group_bots(ranking)
+    licence = bots["break_even_licence"].astype(float)
     cols = [("col.bot", "int", bots["bot"]), ("col.steps", "text", bots["steps"].astype(str)),
             ("col.hours", "hours", bots["hours_per_year"].round(0)), ("col.fte", "fte", bots["fte"].round(2)),
             ("col.euros", "eur", bots["euros_per_year"].round(0)),
             ("col.payback", "months", bots["payback_months"].astype(float).round(1)),
             ("col.break_even_hours", "hours", bots["break_even_hours"].round(0)),
-            ("col.break_even_licence", "eur", bots["break_even_licence"].round(0))]
+            ("col.break_even_licence", "eur", licence.where(licence > 0).round(0)),
+            ("col.why", "text", pd.Series([_bot_payback(b, ranking, lang) for b in bots.itertuples(index=False)],
+                                          index=bots.index, dtype=object))]
     return _frame(cols, lang)
 
 
@@ -98,14 +103,19 @@ def _assumptions(ranking: Ranking, lang: Lang) -> tuple[pd.DataFrame, list[str]]
     return _frame(cols, lang)
 
 
-def write_workbook(ranking: Ranking, path: Path, table: pd.DataFrame, lang: Lang) -> Path:
+def write_workbook(ranking: Ranking, path: Path, table: pd.DataFrame, lang: Lang, *,
+                   include_all: bool = False) -> Path:
     """Write the workbook to ``path`` (whole or not at all); return the path.
+
+    ``table`` is :func:`rpa_scout.present.export_table`'s; with ``include_all`` a sheet
+    lists the candidates not recommended with the reasons (they are rows of ``table`` too).
 
     Raises:
         OutputError: the file cannot be written.
     """
     sheets = [("sheet.candidates", _candidates(table, ranking, lang) if not table.empty else (pd.DataFrame(), [])),
-              ("sheet.bots", _bots(ranking, lang)), ("sheet.not_recommended", _rejected(ranking, lang)),
+              ("sheet.bots", _bots(ranking, lang)),
+              *([("sheet.not_recommended", _rejected(ranking, lang))] if include_all else []),
               ("sheet.not_examined", _excluded(ranking, lang)), ("sheet.assumptions", _assumptions(ranking, lang))]
     with atomic_path(path) as tmp:
         writer = pd.ExcelWriter(tmp, engine="openpyxl")  # saved on close, only when all went well

@@ -19,7 +19,7 @@ MESSAGES: dict[str, str] = {
     "word.fte": "FTE",
     "word.fte_long": "full-time equivalents (FTE)",
     "word.eur_year": "€/yr",
-    "word.and_more": "... and {count:n0} more (see --format json)",
+    "word.and_more": "... and {count:n0} more (--all lists them)",
     # handling-time sources, kinds of assumption, criteria
     "source.measured": "measured",
     "source.estimated": "estimated",
@@ -77,11 +77,17 @@ MESSAGES: dict[str, str] = {
     "ko.low_fit.label": "fit below the threshold",
     "rank.none_recommended": "No candidate is recommended ({counts}); --all lists them with the reasons",
     "rank.no_candidates": "No candidates: no activity has measurable person work.",
+    "rank.more_recommended": ("... and {count:n0} more recommended (#{first:n0}–#{last:n0}): --top {last:n0} "
+                              "shows them; a file written with --out holds them all"),
+    "rank.more_recommended_one": ("... and {count:n0} more recommended (#{first:n0}): --top {last:n0} shows "
+                                  "it; a file written with --out holds them all"),
     # payback
     "payback.months": "{months:n0} mo",
+    "payback.months_under_one": "< 1 mo",
     "payback.never_short": "no payback",
     "payback.pays": "pays back the build in {months:n0} months",
     "payback.pays_one": "pays back the build in {months:n0} month",
+    "payback.pays_under_one": "pays back the build in less than a month",
     "payback.never": ("does not pay back within {horizon:n0} months at a licence of {licence:eur} a year: "
                       "it would from {hours:n0} h a year ({executions:n0} executions){price}"),
     "payback.never_bot": ("does not pay back within {horizon:n0} months at a licence of {licence:eur} a year: "
@@ -234,6 +240,8 @@ MESSAGES: dict[str, str] = {
     "section.candidates": "Candidates",
     "bot.name": "bot {number}",
     "bot.line": "{name} ({steps}): {hours:n0} h/yr, {euros:eur}/yr; {payback}",
+    "bot.more": "... and {count:n0} more bots, of steps beyond the top {top:n0}: --top {last:n0} shows them",
+    "bot.more_one": "... and {count:n0} more bot, of steps beyond the top {top:n0}: --top {last:n0} shows it",
     # HTML report
     "html.title": "Automation candidates in {name}",
     "html.subtitle": "{process}: {events:n0} events of {cases:n0} cases, {first:date} – {last:date}",

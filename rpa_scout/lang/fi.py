@@ -18,7 +18,7 @@ MESSAGES: dict[str, str] = {
     "word.fte": "htv",
     "word.fte_long": "henkilötyövuotta (htv)",
     "word.eur_year": "€/v",
-    "word.and_more": "... ja {count:n0} muuta (katso --format json)",
+    "word.and_more": "... ja {count:n0} muuta (--all näyttää ne)",
     "source.measured": "mitattu",
     "source.estimated": "arvioitu",
     "source.estimated_no_resource": "arvioitu, ei tekijää",
@@ -43,8 +43,8 @@ MESSAGES: dict[str, str] = {
     "sort.handling": "käsittelyaika",
     "sort.euros": "eurot",
     "sort.payback": "takaisinmaksuaika",
-    "basis.case_starts": "asioiden alkamisajanjakso",
-    "basis.events": "tapahtumien ajanjakso",
+    "basis.case_starts": "asioiden alkamispäivien aikaväli",
+    "basis.events": "tapahtumien aikaväli",
     "advice.time_study": "tee aikatutkimus ja anna vakioajat (--standard-times)",
     "reason.head": "{hours:n0} h/v: {timed:n0} kertaa vuodessa × {minutes:n1} min ({source}) × {share:pct} säännöin ennustettavissa",
     "reason.timed": " ({executions:n0} kertaa vuodessa, {timed_share:pct} kellonajalla: tunnit lasketaan niistä)",
@@ -73,10 +73,16 @@ MESSAGES: dict[str, str] = {
     "ko.low_fit.label": "soveltuvuus alle kynnyksen",
     "rank.none_recommended": "Yhtään automaatioehdokasta ei suositella ({counts}); --all näyttää ne perusteluineen",
     "rank.no_candidates": "Ei ehdokkaita: missään vaiheessa ei ole mitattavaa ihmisen työtä.",
+    "rank.more_recommended": ("... ja {count:n0} muuta suositeltua (#{first:n0}–#{last:n0}): --top {last:n0} "
+                              "näyttää ne; --out-valinnalla kirjoitettu tiedosto sisältää ne kaikki"),
+    "rank.more_recommended_one": ("... ja {count:n0} muu suositeltu (#{first:n0}): --top {last:n0} näyttää "
+                                  "sen; --out-valinnalla kirjoitettu tiedosto sisältää ne kaikki"),
     "payback.months": "{months:n0} kk",
+    "payback.months_under_one": "< 1 kk",
     "payback.never_short": "kannattamaton",
     "payback.pays": "rakentaminen maksaa itsensä takaisin {months:n0} kuukaudessa",
     "payback.pays_one": "rakentaminen maksaa itsensä takaisin {months:n0} kuukaudessa",
+    "payback.pays_under_one": "rakentaminen maksaa itsensä takaisin alle kuukaudessa",
     "payback.never": ("ei maksa itseään takaisin {horizon:n0} kuukaudessa {licence:eur} vuosilisenssillä: "
                       "maksaisi, jos säästö olisi vähintään {hours:n0} h vuodessa ({executions:n0} suoritusta){price}"),
     "payback.never_bot": ("ei maksa itseään takaisin {horizon:n0} kuukaudessa {licence:eur} vuosilisenssillä: "
@@ -112,7 +118,7 @@ MESSAGES: dict[str, str] = {
                                   "kannattamattomaksi (robotin oletettu käyttöikä ennen uudelleenrakentamista)"),
     "assumption.annualisation.name": "vuositasoistuskerroin",
     "assumption.annualisation.source": ("12 / {months:n2} kuukautta, {basis} (asiat, joiden työ lokissa on), "
-                                        "vajaat kuukaudet suhteessa"),
+                                        "vajaat kuukaudet suhteutettuina"),
     "assumption.repeats.name": "toistuvat samanlaiset tapahtumat",
     "assumption.repeats.unit": "tapahtumaa, lasketaan työksi",
     "assumption.repeats.source": ("{share:pct1} tapahtumista toistaa samanlaisen aiemman rivin (eräkirjaukset "
@@ -144,13 +150,13 @@ MESSAGES: dict[str, str] = {
     "calibration.default_origin": ("sovitettu ja mitattu jättämällä yksi loki kerrallaan sivuun kolmessa oikeassa "
                                    "lokissa, joissa on aloitus- ja valmistumisajat (benchmarks/handling_validation.py)"),
     "note.nothing_to_rank": "missään vaiheessa ei ole mitattavaa ihmisen työtä: ei järjestettävää",
-    "note.annualised": ("määrät vuositasoistettu ajanjaksolta {basis}: {months:n1} kuukautta ({first:date} – "
+    "note.annualised": ("määrät muunnettu vuositasolle; perustana {basis}, {months:n1} kuukautta ({first:date} – "
                         "{last:date}; tapahtumat {event_first:date} – {event_last:date}); määrät × {factor:n3} = vuosi"),
     "note.working_day": ("työpäivä {start}–{end} {zone} (päätelty: valmistumisaikojen 2.–98. prosenttipiste, "
                          "mediaani henkilöittäin; kunkin oma työpäivä rajaa hänen arvionsa ja hänelle luetun ajan)"),
     "note.working_day_unknown": "työaika tuntematon (aikaleimat ovat päivämääriä tai ihmisen työtä ei ole)",
-    "note.total": ("suositeltujen yksittäisten vaiheiden yhteensä: {hours:n0} h/v; rutiinit ryhmittelevät "
-                   "vaiheissa jo laskettuja tunteja, eikä niitä lisätä"),
+    "note.total": ("suositellut yksittäiset vaiheet yhteensä: {hours:n0} h/v; rutiinit ryhmittelevät "
+                   "vaiheissa jo laskettuja tunteja, eikä niitä lisätä summaan"),
     "note.capacity": ("{share:pct1} suorituksista pienennettiin, jotta millekään tunnukselle ei lueta päivässä "
                       "enemmän ihmisen työaikaa kuin sen työpäivä"),
     "rank.header": "{name}: {kept:n0} tapahtumaa hyväksytty, {read:n0} luettu ({rejected:n0} hylätty); järjestys: {sort}",
@@ -223,6 +229,10 @@ MESSAGES: dict[str, str] = {
     "section.candidates": "Automaatioehdokkaat",
     "bot.name": "robotti {number}",
     "bot.line": "{name} ({steps}): {hours:n0} h/v, {euros:eur}/v; {payback}",
+    "bot.more": ("... ja {count:n0} muuta robottia, joiden vaiheita ei ole {top:n0} ensimmäisen joukossa: "
+                 "--top {last:n0} näyttää ne"),
+    "bot.more_one": ("... ja {count:n0} muu robotti, jonka vaiheita ei ole {top:n0} ensimmäisen joukossa: "
+                     "--top {last:n0} näyttää sen"),
     "html.title": "Automaatioehdokkaat: {name}",
     "html.subtitle": "{process}: {events:n0} tapahtumaa, {cases:n0} asiaa, {first:date} – {last:date}",
     "html.headline": "Ohjelmistorobotiikka voisi säästää {hours:n0} työtuntia vuodessa",
