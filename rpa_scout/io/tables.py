@@ -2,9 +2,11 @@
 
 CSV as municipal systems export it: delimiter ``,`` ``;`` tab or ``|`` detected;
 UTF-8, UTF-8 with BOM, UTF-16 (with a byte-order mark, or detected by
-charset-normalizer) or cp1252 detected; decimal comma in numeric attributes.
-Every value is first read as text so nothing is lost; records with the wrong number of
-fields are kept aside with their record numbers so the load report can reject them.
+charset-normalizer), cp1252 or lines of both detected (:mod:`rpa_scout.io.encodings`);
+decimal comma in numeric attributes. Every value is first read as text so nothing is
+lost; records with the wrong number of fields are kept aside with their record numbers
+so the load report can reject them, and a text pandas' parser refuses is read record
+by record (:mod:`rpa_scout.io.records`: empty fields at the end and stray quotes).
 Every file is read within :class:`rpa_scout.io.stream.Limits`.
 """
 
@@ -22,7 +24,9 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import InputError, LimitError
+from rpa_scout.io.encodings import decode_text
 from rpa_scout.io.parquet import read_parquet_frame
+from rpa_scout.io.records import holds_records, read_tolerant
 from rpa_scout.io.stream import Limits, check_ratio, read_all, too_big
 from rpa_scout.lang import Message
 from rpa_scout.timestamps import str_fullmatch_all
@@ -33,8 +37,6 @@ _DECIMAL = r"\s*-?\d{1,3}(?:[ \u00a0]?\d{3})*(?:,\d+)?\s*|\s*-?\d+(?:,\d+)?\s*"
 # A field may be as long as a file may be: the csv module's 128 KiB default would make
 # a valid file with one long text look like a file without a delimiter.
 csv.field_size_limit(min(sys.maxsize, 2**63 - 1))
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-         (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     data = read_all(path, limits)
     if not data.strip():
         raise InputError(f"{path.name}: the file is empty; export the log again")
-    text, used, repairs = _decode(data, encoding, path.name)
+    text, used, repairs = decode_text(data, encoding, path.name)
     if not text.strip():
         raise InputError(f"{path.name}: the file is empty; export the log again")
     if delimiter is None:
@@ -81,8 +83,13 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
         if frame is None:
             frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                                 na_values=[], engine="c", skipinitialspace=False)
+            if _shifted(frame) or _swallowed(frame, text, delimiter):
+                raise pd.errors.ParserError("read again record by record")
     except pd.errors.ParserError:
-        frame, bad, positions = _read_tolerant(text, delimiter, path.name)
+        records = read_tolerant(text, delimiter, path.name)
+        frame, bad, positions = records.frame, records.bad, records.positions
+        repairs = {**repairs, **records.repairs}
+        notes.extend(records.notes)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path.name}: the file has no header row; export the log again") from None
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -92,6 +99,38 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     if converted:
         notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
     return RawTable(frame, bad, tuple(notes), positions, repairs)
+
+
+def _shifted(frame: pd.DataFrame) -> bool:
+    """Whether pandas took the first field of each record for the row's label, because
+    the first record has one more field than the header, where that is no column of row
+    labels (as R's ``write.table`` writes, distinct): a delimiter at the end of some
+    lines, or a stray field. Every value would stand in the column before its own.
+    """
+    if isinstance(frame.index, pd.RangeIndex) or not len(frame.columns):
+        return False
+    last = frame.iloc[:, -1].astype("string").str.strip().fillna("")
+    return not last.ne("").any() or not frame.index.is_unique
+
+
+def _swallowed(frame: pd.DataFrame, text: str, delimiter: str) -> bool:
+    """Whether a field holds whole records after a line break: a stray quote at the start
+    of a field, closed by another many lines below, made pandas read the lines between
+    as one value. Looked for only where the text has more lines than records."""
+    if '"' not in text:
+        return False
+    if text.count("\n") <= len(frame) + 1 or \
+            text.count("\n") - text.count("\n\n") - text.count("\n\r\n") <= len(frame) + 1:
+        return False  # no line break inside a field (blank lines aside)
+    width = len(frame.columns)
+    for column in frame.columns:
+        values = frame[column]
+        if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
+            continue
+        broken = values[values.astype("string").str.contains("\n", regex=False).fillna(False)]
+        if any(holds_records(str(v), delimiter, width) for v in broken):
+            return True
+    return False
 
 
 #: At most this many rows above the header are taken for a report's title.
@@ -158,55 +197,6 @@ def _title_note(count: int, rows: list[list[object]]) -> Message:
     return Message("load.note.title_rows", count=count, title=repr(title[:60]))
 
 
-def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str, dict[str, int]]:
-    """Text, the encoding used (for the report) and the replacement repairs made."""
-    if encoding:
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"{name}: cannot decode with --encoding {encoding} ({exc})") from None
-        return text.removeprefix("\ufeff"), encoding, {}
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            body = data[len(bom):]
-            if codec == "utf-8":
-                try:
-                    return body.decode("utf-8"), "utf-8 with BOM", {}
-                except UnicodeDecodeError:  # a BOM, then a cp1252 export
-                    return _lossy(body, "cp1252", Message("load.encoding.after_bom", codec="cp1252"))
-            return _lossy(body, codec, Message("load.encoding.bom", codec=codec))
-    if b"\x00" in data[:_SAMPLE]:
-        wide = _wide_encoding(data[:_SAMPLE])
-        if wide:
-            return _lossy(data, wide, Message("load.encoding.detected", codec=wide))
-    try:
-        return data.decode("utf-8"), "utf-8", {}
-    except UnicodeDecodeError:
-        return _lossy(data, "cp1252", "cp1252")
-
-
-def _lossy(data: bytes, codec: str, label: str) -> tuple[str, str, dict[str, int]]:
-    """Decode with U+FFFD for bytes ``codec`` cannot map, counted as a repair."""
-    text = data.decode(codec, errors="replace")
-    genuine = "\ufffd".encode(codec, errors="ignore")  # U+FFFD written in the file itself
-    replaced = text.count("\ufffd") - (data.count(genuine) if genuine else 0)
-    repairs = {Message("load.repair.undecodable", encoding=label): replaced} if replaced > 0 else {}
-    return text, label, repairs
-
-
-def _wide_encoding(sample: bytes) -> str | None:
-    """UTF-16 or UTF-32 without a byte-order mark, as charset-normalizer tells; else None."""
-    try:
-        from charset_normalizer import from_bytes  # noqa: PLC0415 - only for NUL-laden files
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None
-    best = from_bytes(sample[: 64 * 1024]).best()
-    if best is None:
-        return None
-    codec = best.encoding.replace("_", "-").lower()
-    return codec if codec.startswith(("utf-16", "utf-32")) else None
-
-
 def _records(text: str, limit: int = 50) -> list[list[str]]:
     """The first ``limit`` records of ``text``'s first 1 MiB, read with each delimiter later.
 
@@ -222,12 +212,30 @@ def _records(text: str, limit: int = 50) -> list[list[str]]:
 
 
 def sniff_delimiter(text: str, name: str) -> str:
-    """The delimiter that splits the first records into the same, largest number of fields."""
+    """The delimiter that splits the first records into the same, largest number of fields.
+
+    Where no delimiter does, the lines are split again with quotes read as characters:
+    a quote that is not closed near the top would otherwise make the rest one record.
+
+    Example:
+        >>> sniff_delimiter('a;b;c\\n1;"x;2\\n3;y;4\\n5;z;6\\n', "loki.csv")
+        ';'
+    """
     lines = [ln for ln in _records(text) if ln.strip()]
+    best = _best_delimiter(text, lines, csv.QUOTE_MINIMAL) or _best_delimiter(text, lines, csv.QUOTE_NONE)
+    if best is None:
+        raise InputError(
+            f"{name}: cannot tell the delimiter (tried ; , tab |); name it with --delimiter"
+        )
+    return best
+
+
+def _best_delimiter(text: str, lines: list[str], quoting: int) -> str | None:
     best, best_fields = None, 1
     for delim in DELIMITERS:
         try:
-            rows = list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delim))[:50]
+            rows = list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delim,
+                                   quoting=quoting))[:50]
         except csv.Error:
             continue
         if len(text) > _SAMPLE and len(rows) > 1:
@@ -239,10 +247,6 @@ def sniff_delimiter(text: str, name: str) -> str:
         share = counts.count(typical) / len(counts)
         if typical > best_fields and share >= 0.8:
             best, best_fields = delim, typical
-    if best is None:
-        raise InputError(
-            f"{name}: cannot tell the delimiter (tried ; , tab |); name it with --delimiter"
-        )
     return best
 
 
@@ -299,30 +303,6 @@ def _read_arrow(text: str, utf8: bytes | None, delimiter: str) -> pd.DataFrame |
         return None
     dtype = pd.StringDtype("pyarrow", na_value=float("nan"))  # what dtype=str gives
     return table.to_pandas(types_mapper=lambda t: dtype if pa.types.is_large_string(t) else None)
-
-
-def _read_tolerant(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, dict[int, str], pd.Series]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(f"{name}: the file has no header row") from None
-    good: list[list[str]] = []
-    positions: list[int] = []
-    bad: dict[int, str] = {}
-    try:
-        for number, record in enumerate(reader, start=1):
-            if not record:
-                continue
-            if len(record) == len(header):
-                good.append(record)
-                positions.append(number)
-            else:
-                bad[number] = delimiter.join(record)
-    except csv.Error as exc:
-        raise InputError(f"{name}: malformed CSV near record {reader.line_num} ({exc})") from None
-    frame = pd.DataFrame(good, columns=header, dtype=str)
-    return frame, bad, pd.Series(positions)
 
 
 def _without_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Message]]:
