@@ -228,3 +228,18 @@ def test_a_read_only_folder_gets_no_cache_file(tmp_path, monkeypatch):
     finally:
         os.chmod(folder, 0o755)
 
+
+
+def test_a_timestamp_that_is_no_date_is_rejected_as_unparseable_with_its_value(tmp_path):
+    """It was read as a missing timestamp and its value lost (QA); as in a CSV file, the
+    row is rejected as unparseable and the load report names the value."""
+    from rpa_scout import read_log
+
+    body = TRACES.replace('value="2020-01-02T10:00:00.000Z"', 'value="not-a-date"')
+    log, report = read_log(_xes(tmp_path, body))
+    assert report.rows_read == 3 and report.rows_kept == 2
+    assert {str(k): v for k, v in report.rejected.items()} == {"unparseable timestamp": 1}
+    assert any("'not-a-date'" in line for line in report.lines())
+    assert str(log["time:timestamp"].dt.tz) == "UTC"
+    assert log["time:timestamp"].tolist() == [pd.Timestamp("2020-01-01 08:00", tz="UTC"),
+                                              pd.Timestamp("2020-03-29 08:00", tz="UTC")]

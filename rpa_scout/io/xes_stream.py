@@ -58,7 +58,9 @@ PIECE_BYTES = 32 << 20
 #: threads that parse pieces while the next is read (numpy and Arrow release the GIL)
 WORKERS = 2
 #: bump when the converter's output changes, so old caches are not read
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: The XES timestamp's key: kept as text when some of its values are no date.
+TIMESTAMP_KEY = "time:timestamp"
 
 
 class NotStreamable(Exception):
@@ -256,7 +258,7 @@ class _Columns:
             self.types.setdefault(name, set()).add(kind.decode())
 
     def table(self) -> "pa.Table":
-        return pa.table({name: _typed(values, self.types[name], self.amp) for name, values in self.values.items()})
+        return pa.table({name: _typed(values, self.types[name], self.amp, name) for name, values in self.values.items()})
 
 
 def _text(values: "pa.Array", amp: bool) -> "pa.Array":
@@ -273,9 +275,11 @@ def _text(values: "pa.Array", amp: bool) -> "pa.Array":
     return text
 
 
-def _typed(values: "pa.Array", types: set[str], amp: bool) -> "pa.Array":
+def _typed(values: "pa.Array", types: set[str], amp: bool, name: str = "") -> "pa.Array":
     """A column's values as r4pm would type them: by Arrow where it parses exactly as
-    pandas does (the usual forms), else by pandas."""
+    pandas does (the usual forms), else by pandas. A ``time:timestamp`` with values that
+    are no date stays text: reading rejects those rows as unparseable, naming a value,
+    as it does for a CSV file (parsed here, they were missing timestamps)."""
     text = _text(values, amp)
     kind = next(iter(types)) if len(types) == 1 else "string"
     if kind in _EXACT and pc.all(pc.match_substring_regex(text, _EXACT[kind])).as_py() is not False:
@@ -290,7 +294,10 @@ def _typed(values: "pa.Array", types: set[str], amp: bool) -> "pa.Array":
         return text
     series = pd.Series(text.to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow", na_value=np.nan)))
     if kind == "date":
-        series = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce").astype("datetime64[us, UTC]")
+        dates = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce").astype("datetime64[us, UTC]")
+        if name == TIMESTAMP_KEY and (dates.isna() & series.notna()).any():
+            return text
+        series = dates
     else:
         numbers = pd.to_numeric(series, errors="coerce")
         series = numbers.astype("int64") if kind == "int" and numbers.notna().all() else numbers.astype(float)
