@@ -379,8 +379,8 @@ def _size_cases() -> list[Case]:
              contains="refused as a decompression bomb", slow=True),
         Case("xlsx-bomb", xlsx_bomb, contains="refused as a decompression bomb", slow=True),
         Case("max-bytes", writes("log.csv", lambda: good), args=("--max-bytes", "1K"),
-             error="Error: log.csv: holds more than 1.0 KiB of data (uncompressed), the most rpa_scout "
-                   "reads by default; if the log is genuine, raise --max-bytes"),
+             error="Error: log.csv: holds more than 1.0 KiB of data (uncompressed), the --max-bytes "
+                   "limit of this run; if the log is genuine, raise --max-bytes"),
         Case("max-bytes-gz", writes("log.csv.gz", lambda: gzip.compress(good.encode())), args=("--max-bytes", "2K"),
              contains="holds more than 2.0 KiB"),
         Case("max-bytes-bad", writes("log.csv", lambda: good), args=("--max-bytes", "lots"),
