@@ -366,7 +366,8 @@ def _performer_counts(act: Coded, performer: pd.Series) -> pd.DataFrame:
 def activity_evidence(inst: pd.DataFrame, reasons: Mapping[str, Message] | None = None,
                       columns: LogColumns = XES) -> dict[str, Message]:
     """Per activity, the shares of its three commonest reasons ("84% named resource; ..."),
-    as a :class:`rpa_scout.lang.Message` to be shown in any language.
+    as a :class:`rpa_scout.lang.Message` to be shown in any language. A reason after the
+    first whose share rounds to 0 % is left out (it read "0% machine-like account").
 
     Args:
         inst: instances classified by :func:`classify_instances`.
@@ -396,7 +397,7 @@ def activity_evidence(inst: pd.DataFrame, reasons: Mapping[str, Message] | None 
     out: dict[str, Message] = {}
     for start, end, total in zip(starts, np.r_[starts[1:], len(name)], np.add.reduceat(top["n"].to_numpy(), starts)):
         parts = [Message("evidence.share", share=n[i] / total, reason=reasons.get(why[i], why[i]))
-                 for i in range(start, min(end, start + 3))]
+                 for i in range(start, min(end, start + 3)) if i == start or n[i] / total >= 0.005]
         out[str(name[start])] = _joined(parts)
     return out
 

@@ -147,6 +147,16 @@ def test_activity_evidence_joins_shares_and_keeps_unknown_reasons_as_they_are():
         "100\u00a0% järjestelmätunnus (nimen perusteella)")
 
 
+def test_a_reason_of_a_share_that_rounds_to_0_percent_is_left_out():
+    """'99.9% named resource; 0% machine-like account' read as a contradiction (QA); a
+    first reason is always shown."""
+    inst = pd.DataFrame({"concept:name": ["A"] * 1000 + ["B"] * 200 + ["C"] * 3,
+                         "evidence": ["named resource"] * 996 + ["x"] * 4 + ["named resource"] * 198 + ["y"] * 2
+                         + ["z"] * 3})
+    assert activity_evidence(inst) == {"A": "100% named resource", "B": "99% named resource; 1% y",
+                                       "C": "100% z"}
+
+
 def test_behaviour_evidence_in_every_language():
     rows = [("Ryhmä", pd.Timestamp("2025-03-03 04:00", tz="UTC") + pd.Timedelta(days=d, minutes=30 * i))
             for d in range(20) for i in range(36)]  # 18 clock hours a day: a team's login
