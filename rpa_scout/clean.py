@@ -658,7 +658,8 @@ def _is_blank(values: pd.Series) -> np.ndarray:
 
 def _clean_text(values: pd.Series, what: Message, repaired: dict[str, int],
                 categories: bool = False) -> pd.Series:
-    """Strings with surrounding whitespace removed; blank becomes missing.
+    """Strings with surrounding whitespace and NUL characters removed (each counted as a
+    repair); blank becomes missing.
 
     A categorical column is cleaned category by category. With ``categories`` the result
     is categories of the cleaned text (those in use, sorted, as ``astype("category")``
@@ -673,6 +674,11 @@ def _clean_text(values: pd.Series, what: Message, repaired: dict[str, int],
         codes, text = as_text(values)
     else:
         text = values.astype("string")
+    nul = text.str.contains("\x00", regex=False).fillna(False).to_numpy(dtype=bool)
+    if nul.any():  # NUL bytes of a damaged export: a name with them is the same name
+        rows = np.bincount(codes[codes >= 0], minlength=len(text)) * nul if codes is not None else nul
+        repaired[Message("load.repair.nul", what=what)] = int(rows.sum())
+        text = text.str.replace("\x00", "", regex=False)
     stripped = text.str.strip()
     changed = ((stripped != text) & stripped.notna() & (stripped != "")).fillna(False).to_numpy(dtype=bool)
     if codes is not None:  # rows per distinct value

@@ -478,3 +478,16 @@ def test_plain_number_attributes_become_numbers(write):
     assert log["postcode"].tolist() == ["00100", "00200"]
     assert not pd.api.types.is_numeric_dtype(log["mixed"])
     assert any("numbers read in amount, count" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_nul_characters_are_removed_and_counted_the_same_either_way(write, categorical):
+    """'Anna\\x00\\x00' was a fifth person as text and silently Anna as categories (QA)."""
+    text = ("case_id,activity,timestamp,resource\n"
+            "1,Check,2025-03-03 09:00,Anna\n1,Sign\x00,2025-03-03 10:00,Anna\x00\x00\n"
+            "2,Check,2025-03-04 09:00,Eero\n")
+    log, report = read_log(write("nul.csv", text), categorical_roles=categorical)
+    assert sorted(log["org:resource"].astype(str).unique()) == ["Anna", "Eero"]
+    assert sorted(log["concept:name"].astype(str).unique()) == ["Check", "Sign"]
+    assert {str(k): v for k, v in report.repaired.items()} == {"activity: NUL characters removed": 1,
+                                                               "resource: NUL characters removed": 1}

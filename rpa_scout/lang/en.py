@@ -366,6 +366,7 @@ MESSAGES: dict[str, str] = {
     "load.what.case_id": "case id",
     "load.what.activity": "activity",
     "load.what.resource": "resource",
+    "load.repair.nul": "{what}: NUL characters removed",
     "load.note.lifecycle_blank": "events without a lifecycle value, read as complete: {count:n0}",
     "load.lifecycle.instances": "instances",
     "load.lifecycle.paired": "paired start+complete",

@@ -355,6 +355,7 @@ MESSAGES: dict[str, str] = {
     "load.what.case_id": "asiatunnus",
     "load.what.activity": "vaihe",
     "load.what.resource": "tekijä",
+    "load.repair.nul": "{what}: NUL-merkit poistettu",
     "load.note.lifecycle_blank": "tapahtumia ilman elinkaaren arvoa, luettu valmistumisiksi: {count:n0}",
     "load.lifecycle.instances": "suorituksia",
     "load.lifecycle.paired": "aloitus ja valmistuminen parina",

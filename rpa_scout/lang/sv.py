@@ -353,6 +353,7 @@ MESSAGES: dict[str, str] = {
     "load.what.case_id": "ärende-id",
     "load.what.activity": "steg",
     "load.what.resource": "utförare",
+    "load.repair.nul": "{what}: NUL-tecken borttagna",
     "load.note.lifecycle_blank": "händelser utan livscykelvärde, lästa som slutförda: {count:n0}",
     "load.lifecycle.instances": "utföranden",
     "load.lifecycle.paired": "start och slutförande i par",
