@@ -57,8 +57,8 @@ from rpa_scout.manual import (ARTIFICIAL, MIN_MEASURED, PERSON, SYSTEM, ManualRe
                                date_stamped_events, detect_manual)
 from rpa_scout.settings import Settings
 from rpa_scout.timestamps import epoch_seconds
-from rpa_scout.worktime import (WorkingHours, day_start, discover_working_hours, local_day_hour,
-                                exclusive_seconds, per_account_hours)
+from rpa_scout.worktime import (ActiveDays, WorkingHours, clock_hours, day_start, discover_working_hours,
+                                exclusive_seconds, local_day_hour, per_account_hours)
 
 MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY = (
     "measured", "estimated", "estimated, no resource", "supplied", "system", "unknown",
@@ -159,16 +159,20 @@ def _with_handling(inst: pd.DataFrame, columns: LogColumns, rules: ManualRules,
     """The instances with their handling time and its facts (columns ``handling_s`` to
     ``naive_s``), and the working day; the per-instance arrays it takes end with it."""
     x = _Arrays.of(inst, columns)
-    hours = discover_working_hours(x.end[x.timed_work], rules.timezone,
-                                   groups=x.account[x.timed_work])
-    day_lo, day_hi = per_account_hours(x.end, x.account, x.timed_work, hours)
+    # the day people keep, from their completions and, where logged, their starts
+    began = x.timed_work & np.isfinite(x.start)
+    seen, who = np.r_[x.end[x.timed_work], x.start[began]], np.r_[x.account[x.timed_work], x.account[began]]
+    hours = discover_working_hours(seen, rules.timezone, groups=who)
+    day_lo, day_hi = per_account_hours(np.r_[x.end, x.start], np.r_[x.account, x.account],
+                                       np.r_[x.timed_work, began], hours)
+    day_lo, day_hi = day_lo[:x.n], day_hi[:x.n]
     handling = np.full(x.n, np.nan)
     source = np.full(x.n, _UNKNOWN, dtype=np.int8)  # codes of _SOURCES and _BOUNDS
     bound = np.full(x.n, _UNBOUNDED, dtype=np.int8)
     upper = np.full(x.n, np.nan)
-    _measured(x, day_lo, day_hi, hours, handling, source, upper)
+    closed = _measured(x, day_lo, day_hi, hours, handling, source, upper)
     _estimated(x, day_lo, hours, rules, calibration, handling, source, bound, upper)
-    _from_measured(x, handling, source)
+    _from_measured(x, handling, source, closed)
     capacity = _capacity(x, day_lo, day_hi, hours, handling, source)
     _not_person_time(x, handling, source)
     if standard_times:
@@ -232,19 +236,32 @@ class _Arrays:
 
 
 def _measured(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: WorkingHours,
-              handling: np.ndarray, source: np.ndarray, upper: np.ndarray) -> None:
-    """Measured person work: the account's exclusive working time, pauses subtracted."""
+              handling: np.ndarray, source: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Measured person work: the account's exclusive working time on the days it logged
+    something, pauses subtracted. Returns the instances closed outside their account's
+    working day after a night (an item left open and closed by a night job: BPIC 2012
+    closes them at 06:15): their completion is no person's, so their time is not theirs."""
+    closed = np.zeros(x.n, dtype=bool)
     rows = np.flatnonzero(x.person & np.isfinite(x.start))
     if not len(rows):
-        return
+        return closed
     start, end = x.start[rows], x.end[rows]
+    both = np.isfinite(x.start)
+    days = ActiveDays.of(np.r_[x.account, x.account[both]], np.r_[x.end, x.start[both]], hours.timezone)
     exclusive = exclusive_seconds(x.account[rows], start, end, day=(day_lo[rows], day_hi[rows]),
-                                  timezone=hours.timezone)
+                                  timezone=hours.timezone, active=days)
     raw = end - start
     active = np.divide(raw - x.paused[rows], raw, out=np.ones(len(rows)), where=raw > 0).clip(0.0, 1.0)
     handling[rows] = np.maximum(exclusive * active, 0.0)
     source[rows] = _MEASURED
     upper[rows] = raw
+    lo, hi = day_lo[rows], day_hi[rows]
+    clock = np.full(len(rows), np.nan)
+    finite = np.isfinite(end)
+    clock[finite] = clock_hours(end[finite], hours.timezone)
+    overnight = _local_date(end, hours.timezone) > _local_date(start, hours.timezone)
+    closed[rows] = overnight & np.isfinite(lo) & np.isfinite(hi) & ((clock < lo) | (clock > hi))
+    return closed
 
 
 def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: ManualRules,
@@ -291,11 +308,15 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
     handling[rows] = activity_means(up, names, x.activity, rows, calibration.work_share)[rows]
 
 
-def _from_measured(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> None:
+def _from_measured(x: _Arrays, handling: np.ndarray, source: np.ndarray,
+                   closed: np.ndarray | None = None) -> None:
     """Completion-only executions of a step with :data:`~rpa_scout.manual.MIN_MEASURED` or more measured
     person executions take their mean (a log that records starts for some executions
-    only: from some date on, or by some of its users). Their upper bounds stay."""
-    measured = source == _MEASURED
+    only: from some date on, or by some of its users), and so do its measured executions
+    ``closed`` outside the working day after a night (see :func:`_measured`). Their upper
+    bounds stay."""
+    closed = np.zeros(x.n, dtype=bool) if closed is None else closed
+    measured = (source == _MEASURED) & ~closed
     if not measured.any():
         return
     n = int(x.activity.max(initial=-1)) + 1
@@ -303,7 +324,7 @@ def _from_measured(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> None
     count = np.bincount(x.activity[measured & known], minlength=n)
     total = np.bincount(x.activity[measured & known], weights=handling[measured & known], minlength=n)
     mean = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
-    rows = np.isin(source, (_ESTIMATED, _NO_RESOURCE)) & known
+    rows = (np.isin(source, (_ESTIMATED, _NO_RESOURCE)) | closed) & known
     rows &= np.take(count >= MIN_MEASURED, np.where(known, x.activity, 0))
     handling[rows] = mean[x.activity[rows]]
     source[rows] = _MEASURED_OTHERS

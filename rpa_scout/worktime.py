@@ -8,8 +8,9 @@ Handling-time estimates lean on three facts about time at work, all found in the
   work can have started;
 - :func:`exclusive_seconds`: for measured work (start and complete logged), the time an
   account actually had for each instance: an account with two items open at once
-  worked on each half of that time, and time outside its working day is not work. No
-  account is credited with more than it could work.
+  worked on each half of that time, and time outside its working day, or on a day it
+  logged nothing (a weekend, a holiday), is not work. No account is credited with more
+  than it could work.
 """
 
 from __future__ import annotations
@@ -152,14 +153,17 @@ def day_start(end_s: np.ndarray, timezone: str, start_hours: np.ndarray) -> np.n
 
 def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarray,
                       day: tuple[np.ndarray, np.ndarray] | None = None,
-                      timezone: str = "UTC") -> np.ndarray:
+                      timezone: str = "UTC", active: "ActiveDays | None" = None) -> np.ndarray:
     """Person time of measured instances: overlaps split, time outside the day removed.
 
     While an account has k instances open at once, each gets 1/k of that time; with
     ``day`` (per-row start and end hour of the account's working day), only time inside
-    those hours counts. Rows without an account or a start keep ``end - start``.
-    Accounts are worked on in batches of about :data:`BATCH_ROWS` rows, in account
-    order, with the same result as all at once.
+    those hours counts, and with ``active`` only on the days the account logged
+    something (besides the instance's own first and last day). Rows without an account
+    keep the time inside their day on the days anyone logged something (no overlap to
+    split: nobody knows whose they were); rows without a start or a day keep
+    ``end - start``. Accounts are worked on in batches of about :data:`BATCH_ROWS` rows,
+    in account order, with the same result as all at once.
 
     Args:
         accounts: account code per row (-1 for none).
@@ -167,10 +171,17 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
         end_s: completion per row, epoch seconds.
         day: per-row working-day start and end hours (local), or ``None``.
         timezone: zone of those hours.
+        active: the local days each account, and anyone, logged something on.
     """
     raw = end_s - start_s
     out = raw.copy()
-    use = (accounts >= 0) & np.isfinite(start_s) & np.isfinite(end_s) & (raw > 0)
+    timed = np.isfinite(start_s) & np.isfinite(end_s) & (raw > 0)
+    if day is not None:
+        nobody = timed & (accounts < 0) & np.isfinite(day[0]) & np.isfinite(day[1]) & ((day[1] - day[0]) < 24)
+        if nobody.any():
+            out[nobody] = in_day_seconds(start_s[nobody], end_s[nobody], day[0][nobody], day[1][nobody],
+                                         timezone, None if active is None else active.anyone)
+    use = (accounts >= 0) & timed
     if not use.any():
         return out
     rows = np.flatnonzero(use)
@@ -185,8 +196,77 @@ def exclusive_seconds(accounts: np.ndarray, start_s: np.ndarray, end_s: np.ndarr
         part = rows if batch is None else rows[batch == b]
         some_day = None if day is None else (day[0][part], day[1][part])
         out[part], total = _exclusive(accounts[part].astype(np.int32), start_s[part], end_s[part],
-                                      some_day, timezone, total)
+                                      some_day, timezone, total, active)
     return out
+
+
+@dataclass(frozen=True)
+class ActiveDays:
+    """The local days on which each account, and anyone, logged an event.
+
+    ``keys``: sorted unique ``account * DAY_KEY + day`` (days since 1 January 1970,
+    local); ``anyone``: sorted unique days of any event.
+    """
+
+    keys: np.ndarray
+    anyone: np.ndarray
+
+    @classmethod
+    def of(cls, accounts: np.ndarray, seconds: np.ndarray, timezone: str) -> "ActiveDays":
+        """From every event's account (-1: none) and epoch seconds (NaN ones left out).
+
+        Example:
+            >>> days = ActiveDays.of(np.array([0, 0, -1]), np.array([0.0, 86400.0 * 3, 86400.0]), "UTC")
+            >>> days.keys.tolist(), days.anyone.tolist()
+            ([0, 3], [0, 1, 3])
+        """
+        finite = np.isfinite(seconds)
+        day = local_day_hour(seconds[finite], timezone)[0] if finite.any() else np.zeros(0, np.int64)
+        acc = accounts[finite].astype(np.int64)
+        mine = acc >= 0
+        return cls(np.unique(acc[mine] * DAY_KEY + day[mine]), np.unique(day))
+
+
+#: Days in an :class:`ActiveDays` key (more than the days since 1970 until the year 4840).
+DAY_KEY = 1 << 20
+
+
+def in_day_seconds(start_s: np.ndarray, end_s: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   timezone: str, active: np.ndarray | None = None) -> np.ndarray:
+    """Seconds of each interval inside the working day (local hours ``lo`` to ``hi``):
+    on its first and last day, and on the days between that are ``active`` (sorted
+    local day numbers; every day when ``None``).
+
+    Example:
+        >>> hour = 3600.0
+        >>> in_day_seconds(np.array([8 * hour]), np.array([86400 + 10 * hour]), np.array([9.0]),
+        ...                np.array([17.0]), "UTC").tolist()     # 9-17 on day 0, 9-10 on day 1
+        [32400.0]
+        >>> in_day_seconds(np.array([16 * hour]), np.array([3 * 86400 + 10 * hour]), np.array([9.0]),
+        ...                np.array([17.0]), "UTC", np.array([0, 3])).tolist()   # days 1 and 2 idle
+        [7200.0]
+    """
+    ws, we = _wall_seconds(start_s, timezone), _wall_seconds(end_s, timezone)
+    ds, de = np.floor(ws / 86400.0), np.floor(we / 86400.0)
+    lo_s, hi_s = lo * 3600.0, hi * 3600.0
+
+    def inside(a: np.ndarray, b: np.ndarray, d: np.ndarray) -> np.ndarray:
+        return np.clip(np.minimum(b, d * 86400.0 + hi_s) - np.maximum(a, d * 86400.0 + lo_s), 0.0, None)
+
+    same = ds == de
+    first = inside(ws, np.where(same, we, np.inf), ds)
+    last = np.where(same, 0.0, inside(np.full(len(we), -np.inf), we, de))
+    if active is None:
+        between = np.maximum(de - ds - 1, 0.0)
+    else:
+        between = (np.searchsorted(active, de, side="left") - np.searchsorted(active, ds, side="right")).clip(0)
+    return first + last + between * (hi_s - lo_s)
+
+
+def _wall_seconds(seconds: np.ndarray, timezone: str) -> np.ndarray:
+    """Epoch seconds as seconds of local wall-clock time (fractions kept)."""
+    wall = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(timezone).tz_localize(None)
+    return wall.as_unit("ns").asi8 / 1e9
 
 
 #: Measured instances whose edges :func:`exclusive_seconds` sorts and integrates at once
@@ -197,14 +277,14 @@ BATCH_ROWS = 1 << 20
 
 def _exclusive(acc: np.ndarray, start_s: np.ndarray, end_s: np.ndarray,
                day: tuple[np.ndarray, np.ndarray] | None, timezone: str,
-               total: float) -> tuple[np.ndarray, float]:
+               total: float, active: "ActiveDays | None" = None) -> tuple[np.ndarray, float]:
     """:func:`exclusive_seconds` of instances with an account and a positive duration,
     and the running integral at their last edge (``total`` at their first: the sums are
     those of one pass over every batch, to the last bit)."""
     a, t = np.r_[acc, acc], np.r_[start_s, end_s]
     d = np.repeat(np.array([1, -1], dtype=np.int8), len(acc))
     if day is not None:
-        edges = _day_edges(acc, start_s, end_s, day[0], day[1], timezone)
+        edges = _day_edges(acc, start_s, end_s, day[0], day[1], timezone, active)
         a = np.r_[a, edges["a"].to_numpy(dtype=a.dtype)]
         t = np.r_[t, edges["t"].to_numpy(dtype=float)]
         d = np.r_[d, edges["d"].to_numpy(dtype=np.int8)]
@@ -239,9 +319,10 @@ def _exclusive(acc: np.ndarray, start_s: np.ndarray, end_s: np.ndarray,
 
 
 def _day_edges(acc: np.ndarray, start_s: np.ndarray, end_s: np.ndarray, lo: np.ndarray,
-               hi: np.ndarray, timezone: str) -> pd.DataFrame:
+               hi: np.ndarray, timezone: str, active: "ActiveDays | None" = None) -> pd.DataFrame:
     """Working-day start (d=2) and end (d=-2) edges of every local day each account's
-    measured work spans, for accounts whose day is known."""
+    measured work spans, for accounts whose day is known (with ``active``: of the days
+    among them on which the account logged something)."""
     known = np.isfinite(lo) & np.isfinite(hi) & ((hi - lo) < 24)
     frame = pd.DataFrame({"a": acc[known], "s": start_s[known], "e": end_s[known], "lo": lo[known], "hi": hi[known]})
     if frame.empty:
@@ -253,8 +334,14 @@ def _day_edges(acc: np.ndarray, start_s: np.ndarray, end_s: np.ndarray, lo: np.n
         first = pd.Timestamp(row["s"], unit="s", tz="UTC").tz_convert(timezone).normalize()
         last = pd.Timestamp(row["e"], unit="s", tz="UTC").tz_convert(timezone).normalize()
         days = pd.date_range(first, last, freq="D")
-        open_ = (days + pd.to_timedelta(row["lo"], unit="h") - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
-        close = (days + pd.to_timedelta(row["hi"], unit="h") - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+        if active is not None:  # a day it logged nothing on (a weekend, a holiday) is no work day
+            number = (days.tz_localize(None) - pd.Timestamp(0)) // pd.Timedelta(days=1)
+            days = days[np.isin(int(account) * DAY_KEY + np.asarray(number, dtype=np.int64), active.keys)]
+        # the day's hours on the wall clock (on a DST day, 07:00 is not midnight + 7 h)
+        wall = days.tz_localize(None)
+        open_, close = (((wall + pd.to_timedelta(row[edge], unit="h")).tz_localize(
+            timezone, ambiguous=False, nonexistent="shift_forward") - pd.Timestamp(0, tz="UTC"))
+            / pd.Timedelta(seconds=1) for edge in ("lo", "hi"))
         parts.append(pd.DataFrame({"a": account, "t": np.r_[np.asarray(open_), np.asarray(close)],
                                    "d": np.r_[np.full(len(days), 2), np.full(len(days), -2)]}))
     return pd.concat(parts, ignore_index=True)

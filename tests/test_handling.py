@@ -267,3 +267,48 @@ def test_a_step_with_dates_only_says_so_not_system():
     assert (row["verdict"], row["source"], row["timed_instances"]) == ("manual", DATES_ONLY, 0)
     assert why_excluded("manual", "", DATES_ONLY) == (
         "handling time not measurable: its executions carry a date but no clock time")
+
+
+def _measured_days(days=30, closed_at=True):
+    """Aino opens and completes 10-minute checks each weekday from 09:00; Tuesday's last
+    item is left open and closed by a night job the next morning (``closed_at``)."""
+    rows = []
+    for day in range(days):
+        t = pd.Timestamp("2024-03-04 09:00") + pd.Timedelta(days=day)
+        if t.dayofweek >= 5:
+            continue
+        for i in range(14):
+            begin = t + pd.Timedelta(minutes=30 * i + day % 3)
+            rows += [(f"d{day}c{i}", "Tarkastus", str(begin), "Aino", "start"),
+                     (f"d{day}c{i}", "Tarkastus", str(begin + pd.Timedelta(minutes=10)), "Aino", "complete")]
+        if day % 7 == 1:  # on Tuesdays the day's last item is left open
+            rows.append((f"d{day}c99", "Tarkastus", str(t.replace(hour=16, minute=20)), "Aino", "start"))
+            end = (t + pd.Timedelta(days=1)).replace(hour=6, minute=15) if closed_at else t.replace(hour=16, minute=30)
+            rows.append((f"d{day}c99", "Tarkastus", str(end), "Aino", "complete"))
+    return _log(rows, lifecycle=True)
+
+
+def test_an_item_closed_by_a_night_job_takes_its_steps_measured_mean():
+    """BPIC12 closes open items at 06:15: their start-to-close time (the rest of the
+    working day, shared with nothing) was 'measured' person work, a quarter of the
+    step's hours. Such an execution takes the mean of the step's others."""
+    settings = Settings.of(timezone="Europe/Helsinki")
+    night = estimate_handling_time(_measured_days(), settings=settings)
+    inst = night.instances
+    closed = inst[inst["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.hour == 6]
+    assert len(closed) and (closed["source"] == "measured on other executions").all()
+    assert closed["handling_s"].tolist() == pytest.approx([600.0] * len(closed))
+    assert night.activities.set_index("activity").loc["Tarkastus", "mean_min"] == pytest.approx(10.0)
+
+
+def test_the_working_day_holds_the_starts_too():
+    """Production's packer starts at 07:00 and completes at 08:00: a day found from the
+    completions alone (08:00) put the hour's work outside it (5 of 60 minutes credited)."""
+    rows = []
+    for day in range(60):
+        t = pd.Timestamp("2024-03-04 07:00") + pd.Timedelta(days=day, minutes=day % 5)
+        rows += [(f"c{day}", "Pakkaus", str(t), "Aino", "start"),
+                 (f"c{day}", "Pakkaus", str(t + pd.Timedelta(hours=1)), "Aino", "complete")]
+    result = estimate_handling_time(_log(rows, lifecycle=True), settings=Settings.of(timezone="Europe/Helsinki"))
+    assert result.working_hours.start_hour == 7.0
+    assert result.activities.set_index("activity").loc["Pakkaus", "mean_min"] == pytest.approx(60.0)

@@ -92,3 +92,33 @@ def test_local_day_and_hour_are_pandas_own(zone):
     np.testing.assert_array_equal(day, np.asarray(days))
     np.testing.assert_array_equal(hour, np.asarray(local.hour))
     np.testing.assert_array_equal((day + 3) % 7, np.asarray(local.dayofweek))
+
+
+def test_days_the_account_logged_nothing_on_are_no_work():
+    """An item open from Friday 15:00 to Monday 09:00 (BPIC12 credited a weekend's hours):
+    with the account's active days, Saturday and Sunday count nothing."""
+    from rpa_scout.worktime import ActiveDays
+
+    friday = 4 * 86400.0  # 5 January 1970 was a Monday; day 4 is a Friday
+    start, end = np.array([friday + 15 * H]), np.array([friday + 3 * 86400 + 9 * H])
+    day = (np.array([8.0]), np.array([16.0]))
+    every_day = exclusive_seconds(np.array([0]), start, end, day=day, timezone="UTC")
+    assert every_day / H == pytest.approx([1 + 8 + 8 + 1])
+    active = ActiveDays.of(np.array([0, 0]), np.r_[start, end], "UTC")
+    assert exclusive_seconds(np.array([0]), start, end, day=day, timezone="UTC", active=active) / H == \
+        pytest.approx([1 + 1])
+
+
+def test_rows_without_an_account_count_their_working_day_on_days_anyone_worked():
+    """Measured items with no resource (8,018 of BPIC12's) kept their whole open time,
+    nights included; now the time inside their day on days the log holds events."""
+    from rpa_scout.worktime import ActiveDays
+
+    start, end = np.array([15 * H, 15 * H]), np.array([86400 * 2 + 9 * H, 16 * H])
+    day = (np.array([8.0, 8.0]), np.array([16.0, 16.0]))
+    active = ActiveDays.of(np.array([-1, -1, 3]), np.array([15 * H, 86400 * 2 + 9 * H, 86400 + 10 * H]), "UTC")
+    out = exclusive_seconds(np.array([-1, -1]), start, end, day=day, timezone="UTC", active=active)
+    assert out / H == pytest.approx([1 + 8 + 1, 1])  # day 1 has an event (of account 3)
+    alone = ActiveDays.of(np.array([-1, -1]), np.array([15 * H, 86400 * 2 + 9 * H]), "UTC")
+    assert exclusive_seconds(np.array([-1]), start[:1], end[:1], day=(day[0][:1], day[1][:1]),
+                             timezone="UTC", active=alone) / H == pytest.approx([2])
