@@ -178,15 +178,28 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         "English keys) [default: the locale's (LANG), else en].")(func)
 
 
+class FiniteRange(click.FloatRange):
+    """A number in a range, and a number at all: ``nan`` passes click's range check (every
+    comparison with it is false) and reached the figures as a blank euro column."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 def economics_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--standard-times``, ``--hourly-cost`` and ``--fte-hours`` (rank and compare)."""
     options = [
         click.option("--standard-times", type=click.Path(path_type=Path), metavar="FILE",
                      help="CSV or YAML of activity → minutes from your own time study; overrides "
                      "estimates."),
-        click.option("--hourly-cost", type=click.FloatRange(min=0, max=100_000), metavar="EUR",
+        click.option("--hourly-cost", type=FiniteRange(min=0, max=100_000), metavar="EUR",
                      help="Cost of one hour of staff time (default 29 €/h, cited in the output)."),
-        click.option("--fte-hours", type=click.FloatRange(min=1, max=8784), metavar="H",
+        click.option("--fte-hours", type=FiniteRange(min=1, max=8784), metavar="H",
                      help="Working hours per FTE a year (default 1,558 h, cited in the output)."),
     ]
     for option in reversed(options):
@@ -280,13 +293,13 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
 @output_options
 @click.option("--view", type=click.Choice(VIEWS), default="frequency",
               show_default=True, help="Edges labelled by count, or coloured and labelled by waiting time.")
-@click.option("--activities", type=click.FloatRange(0, 100), default=100.0, show_default=True,
+@click.option("--activities", type=FiniteRange(0, 100), default=100.0, show_default=True,
               help="Keep the most frequent activities covering this % of events.")
-@click.option("--paths", type=click.FloatRange(0, 100), default=100.0, show_default=True,
+@click.option("--paths", type=FiniteRange(0, 100), default=100.0, show_default=True,
               help="Keep the most frequent paths covering this % of transitions.")
 @click.option("--format", "fmt", type=click.Choice(names(MAP_WRITE)), default=None,
               help="Output format (default: from --out's suffix, else svg).")
-@click.option("--noise", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+@click.option("--noise", type=FiniteRange(0, 1), default=0.2, show_default=True,
               help="Inductive-miner noise threshold for --format bpmn.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output file (default: LOG's name with the format's suffix, in the current folder).")
