@@ -169,7 +169,8 @@ def rank_candidates(
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)
     assumptions.insert(1, _repeats_assumption(repeated))
-    return Ranking(table, tuple(assumptions), handling, excluded, _notes(period, handling, table),
+    notes = _notes(period, handling, table) + _unknown_standard_times(settings, acts.index)
+    return Ranking(table, tuple(assumptions), handling, excluded, notes,
                    config.fit_threshold, economics, boot, error, handling.evidence)
 
 
@@ -514,6 +515,21 @@ def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tu
     if capped > 0:
         notes.append(Message("note.capacity", share=float(capped)))
     return tuple(notes)
+
+
+def _unknown_standard_times(settings: Settings, activities: pd.Index) -> tuple[Message, ...]:
+    """A note naming the standard times for steps this log does not hold (a typo, or a
+    config made for another log), with the nearest step names; none when all are known."""
+    import difflib
+
+    known = [str(a) for a in activities]
+    missing = [name for name in settings.handling.standard_times if name not in set(known)]
+    if not missing:
+        return ()
+    shown = [Message("note.standard_unknown_name", name=name,
+                     near=", ".join(repr(n) for n in difflib.get_close_matches(name, known, n=2)) or "–")
+             for name in missing[:10]]
+    return (Message("note.standard_unknown", names=shown),)
 
 
 def _empty_table() -> pd.DataFrame:

@@ -341,3 +341,14 @@ def test_a_step_done_under_a_shared_login_does_not_claim_fewer_than_5_people():
     staff = table[table["candidate"].str.contains("EMPLOYEE|SUPERVISOR|ADMINISTRATION", regex=True)]
     assert len(staff) and (staff["people_shown"] == "shared login").all()
     assert all("shared login" in r and "fewer than 5" not in r for r in staff["reason"])
+
+
+def test_a_standard_time_for_a_step_the_log_does_not_hold_is_named():
+    """'Asiatarkastuss' (a typo) was silently ignored (QA)."""
+    log, _ = read_log(SAMPLES / "ostolaskut.csv.gz")
+    notes = rank_candidates(log, settings=Settings.of(standard_times={"Asiatarkastuss": 5.0,
+                                                                      "Asiatarkastus": 6.0})).notes
+    unknown = [str(n) for n in notes if "does not hold" in str(n)]
+    assert unknown == ["standard times for steps this log does not hold (not used): "
+                       "'Asiatarkastuss' (nearest: 'Asiatarkastus')"]
+    assert not any("does not hold" in str(n) for n in rank_candidates(log).notes)

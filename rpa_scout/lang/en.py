@@ -167,6 +167,8 @@ MESSAGES: dict[str, str] = {
     "note.working_day_unknown": "working hours unknown (timestamps are dates or no person work)",
     "note.total": ("total of the recommended single steps: {hours:n0} h/yr; routines regroup hours already "
                    "counted in their steps and are not added"),
+    "note.standard_unknown": "standard times for steps this log does not hold (not used): {names}",
+    "note.standard_unknown_name": "{name!r} (nearest: {near})",
     "note.capacity": ("{share:pct1} of instances were scaled down so that no account is credited with more "
                       "person time in a day than its working day"),
     # terminal and Markdown

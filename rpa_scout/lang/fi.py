@@ -157,6 +157,8 @@ MESSAGES: dict[str, str] = {
     "note.working_day_unknown": "työaika tuntematon (aikaleimat ovat päivämääriä tai ihmisen työtä ei ole)",
     "note.total": ("suositellut yksittäiset vaiheet yhteensä: {hours:n0} h/v; rutiinit ryhmittelevät "
                    "vaiheissa jo laskettuja tunteja, eikä niitä lisätä summaan"),
+    "note.standard_unknown": "vakioajat vaiheille, joita tässä lokissa ei ole (ei käytetty): {names}",
+    "note.standard_unknown_name": "{name!r} (lähimmät: {near})",
     "note.capacity": ("{share:pct1} suorituksista pienennettiin, jotta millekään tunnukselle ei lueta päivässä "
                       "enemmän ihmisen työaikaa kuin sen työpäivä"),
     "rank.header": "{name}: {kept:n0} tapahtumaa hyväksytty, {read:n0} luettu ({rejected:n0} hylätty); järjestys: {sort}",

@@ -158,6 +158,8 @@ MESSAGES: dict[str, str] = {
     "note.working_day_unknown": "arbetstiden okänd (tidsstämplarna är datum eller inget personarbete)",
     "note.total": ("summa för de rekommenderade enskilda stegen: {hours:n0} h/år; rutiner grupperar timmar som "
                    "redan räknats i stegen och läggs inte till"),
+    "note.standard_unknown": "standardtider för steg som denna logg inte har (används inte): {names}",
+    "note.standard_unknown_name": "{name!r} (närmast: {near})",
     "note.capacity": ("{share:pct1} av utförandena skalades ned så att inget konto tillgodoräknas mer persontid "
                       "en dag än dess arbetsdag"),
     "rank.header": "{name}: {kept:n0} händelser godtagna av {read:n0} lästa ({rejected:n0} avvisade); ordning: {sort}",
