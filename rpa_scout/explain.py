@@ -30,7 +30,8 @@ _CRITERIA = ("rule_basedness", "standardisation", "variability", "stability", "r
 _SOURCES = {"measured": "source.measured", "estimated": "source.estimated",
             "estimated, no resource": "source.estimated_no_resource", "supplied": "source.supplied",
             "measured on other executions": "source.measured_others",
-            "mixed": "source.mixed"}
+            "mixed": "source.mixed", "system": "source.system", "artificial": "source.artificial",
+            "not estimable: dates only": "source.dates_only", "unknown": "source.unknown"}
 _KO_KEYS = {CAPACITY: "ko.capacity.label", UNKNOWN_HANDLING: "ko.unknown.label"}
 
 

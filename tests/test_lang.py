@@ -167,3 +167,15 @@ def test_one_thing_is_singular(code, expected):
 
     assert [lang.tn("section.not_ranked", 1), lang.tn("payback.pays", 1, months=1.2),
             lang.tn("html.not_examined", 1, why="x"), step(1, 1), step(2, 5)] == expected
+
+
+def test_every_handling_source_has_a_name_in_every_language():
+    """'system', 'artificial' and 'not estimable: dates only' showed in English under
+    --lang fi and sv (cases, compare's tables; QA)."""
+    from rpa_scout.explain import source_name
+    from rpa_scout.handling import _SOURCES
+    from rpa_scout.lang import Lang
+
+    for code in ("fi", "sv"):
+        for source in (*_SOURCES, "mixed"):
+            assert source_name(source, Lang(code)) != source, (code, source)

@@ -105,11 +105,11 @@ COMPARE_LINES = {
            "Maksulaskun laadinta: ihmiset tekevät: Aura (306 vuodessa); järjestelmä tekee: Bruno (304 vuodessa), "
            "Cella (303 vuodessa)",
            "Täydellisyyden tarkistus: Bruno 11,6 (mitattu), Cella 18,1 (mitattu), ×1,6, välit erillään",
-           "Aura: 321 (269–381) h/v, 9 vaihetta (6 automatisoitu muualla, 3 nopeampi muualla)",
+           "Aura: 316 (266–376) h/v, 9 vaihetta (6 automatisoitu muualla, 3 nopeampi muualla)",
            "82 (79–85) Naapurien kuuleminen: automatisoi kuten Cella (siellä järjestelmä tekee 100 %)",
-           "60 (36–83) Päätösehdotuksen valmistelu: 55,8 → 44,9 min, vertailukohta Bruno (mitattu)",
+           "58 (35–82) Päätösehdotuksen valmistelu: 55,6 → 44,9 min, vertailukohta Bruno (mitattu)",
            "... ja 7 muuta",
-           "kaikki organisaatiot: 629 (492–774) h/v (vaiheet laskettu yhteen; organisaation vaihetta ei lasketa "
+           "kaikki organisaatiot: 625 (491–770) h/v (vaiheet laskettu yhteen; organisaation vaihetta ei lasketa "
            "kahdesti)",
            "Huomiot", "lämpökartta kirjoitettu tiedostoon /c_fi.svg", "vertailu kirjoitettu tiedostoon /c_fi.md"],
     "sv": ["kunnat.csv.gz: 23 572 händelser godtagna av 23 572 lästa (0 avvisade)",
@@ -118,14 +118,14 @@ COMPARE_LINES = {
            "Maksulaskun laadinta: av människor i Aura (306 om året); av systemet i Bruno (304 om året), Cella "
            "(303 om året)",
            "Täydellisyyden tarkistus: 11,6 i Bruno (uppmätt) mot 18,1 i Cella (uppmätt), ×1,6, intervallen åtskilda",
-           "Aura: 321 (269–381) h/år från 9 steg (6 automatiserade på annat håll, 3 snabbare på annat håll)",
-           "60 (36–83) Päätösehdotuksen valmistelu: 55,8 → 44,9 min som i Bruno (uppmätt)",
+           "Aura: 316 (266–376) h/år från 9 steg (6 automatiserade på annat håll, 3 snabbare på annat håll)",
+           "58 (35–82) Päätösehdotuksen valmistelu: 55,6 → 44,9 min som i Bruno (uppmätt)",
            "Anmärkningar", "värmekartan skriven till /c_sv.svg"],
     "en": ["kunnat.csv.gz: 23,572 events kept of 23,572 read (0 rejected)",
            "Compared 3 organisations (Aura, Bruno, Cella): 19 activities in two or more, 0 local (found in one only)",
            "Proven elsewhere: 6 steps done by people in one organisation and by the system in another",
            "Täydellisyyden tarkistus: 11.6 in Bruno (measured) vs 18.1 in Cella (measured), ×1.6, intervals apart",
-           "Aura: 321 (269–381) h/yr from 9 steps (6 automated elsewhere, 3 faster elsewhere)",
+           "Aura: 316 (266–376) h/yr from 9 steps (6 automated elsewhere, 3 faster elsewhere)",
            "82 (79–85) Naapurien kuuleminen: automate as Cella does (100% by the system there)",
            "Notes", "heatmap written to /c_en.svg"],
 }
@@ -148,7 +148,7 @@ def test_compare_markdown_and_heatmap_in_the_language(compared, code):
                     "## eroaa eniten", "## paikalliset", "(ei yhtään)",
                     "| organisaatio | säästö h/v | säästö h/v alaraja (80 %) | säästö h/v yläraja (80 %) | "
                     "muualla automatisoituja vaiheita | muualla nopeampia vaiheita |",
-                    "| Aura | 321 | 269 | 381 | 6 | 3 |"],
+                    "| Aura | 316 | 266 | 376 | 6 | 3 |"],
              "sv": ["# Jämförelse av organisationer: kunnat.csv.gz enligt kolumnen kunta", "## bästa praxis",
                     "## skiljer sig mest", "(inga)"]}[code]
     lines = md.splitlines()
