@@ -11,7 +11,7 @@ three times (``benchmarks/handling_validation.py``; results in
   bound (its case's or its person's previous completion) and its completion that is
   work on it; an activity's mean handling time is this share of the mean of its tightly
   bounded instances' upper bounds (see :mod:`rpa_scout.handling`). Fitted leave one
-  log out it came out 0.53, 0.53 and 0.81: about half, on logs as different as a bank's
+  log out it came out 0.53, 0.53 and 0.59: about half, on logs as different as a bank's
   back office and a factory floor;
 - :attr:`Calibration.error`: how far below and above an estimate its 80 % interval must
   reach, per source and binding bound, as measured on held-out logs. The interval of an
