@@ -17,7 +17,10 @@ from rpa_scout.handling import DATES_ONLY
 from rpa_scout.lang import Lang, english
 
 #: Knock-out codes besides a criterion's name (a criterion below its floor).
-CAPACITY, UNKNOWN_HANDLING = "capacity", "handling unknown"
+CAPACITY, UNKNOWN_HANDLING, NOTHING_TO_SAVE = "capacity", "handling unknown", "nothing to save"
+#: A candidate of fewer hours a year than this saves nothing worth a robot (0 h/yr was
+#: recommended: a record made under a person's account, a step of seconds).
+MIN_HOURS = 1.0
 MIN_PEOPLE_SHOWN = 5
 #: An estimate is called loose when this share of its instances are only upper bounds ...
 LOOSE_SHARE = 0.25
@@ -32,7 +35,8 @@ _SOURCES = {"measured": "source.measured", "estimated": "source.estimated",
             "measured on other executions": "source.measured_others",
             "mixed": "source.mixed", "system": "source.system", "artificial": "source.artificial",
             "not estimable: dates only": "source.dates_only", "unknown": "source.unknown"}
-_KO_KEYS = {CAPACITY: "ko.capacity.label", UNKNOWN_HANDLING: "ko.unknown.label"}
+_KO_KEYS = {CAPACITY: "ko.capacity.label", UNKNOWN_HANDLING: "ko.unknown.label",
+            NOTHING_TO_SAVE: "ko.nothing.label"}
 
 
 def source_name(source: str, lang: Lang | None = None) -> str:
@@ -71,6 +75,8 @@ def knock_out_text(code: str, value: float, limit: float, lang: Lang | None = No
         return lang.t("ko.capacity", value=value, limit=limit)
     if code == UNKNOWN_HANDLING:
         return lang.t("ko.unknown", share=value, advice=lang.t("advice.time_study"))
+    if code == NOTHING_TO_SAVE:
+        return lang.t("ko.nothing", hours=value)
     text = lang.t("ko.floor", criterion=criterion_name(code, lang),
                   value=int(value * 100) / 100, limit=limit)
     if code == "variability":

@@ -25,7 +25,7 @@ from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError, PeriodError
-from rpa_scout.explain import (CAPACITY, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
+from rpa_scout.explain import (CAPACITY, MIN_HOURS, NOTHING_TO_SAVE, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
                                UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
 from rpa_scout.handling import HandlingResult, estimate_handling_time
@@ -415,6 +415,8 @@ def _knock_outs(table: pd.DataFrame, busiest: pd.Series, economics: Economics,
         free = mask & (code == "")
         code[free], value[free], limit[free] = name, values[free], floor
 
+    # nothing to save: a step of near-zero time (a record a person's account makes)
+    stop(table["hours_per_year"] < MIN_HOURS, NOTHING_TO_SAVE, table["hours_per_year"], MIN_HOURS)
     for criterion, floor in sorted(config.minimums.items()):
         stop(table[criterion] < floor, criterion, table[criterion], floor)
     # Capacity: one account cannot log more work on one step than a person works in a

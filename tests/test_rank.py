@@ -352,3 +352,16 @@ def test_a_standard_time_for_a_step_the_log_does_not_hold_is_named():
     assert unknown == ["standard times for steps this log does not hold (not used): "
                        "'Asiatarkastuss' (nearest: 'Asiatarkastus')"]
     assert not any("does not hold" in str(n) for n in rank_candidates(log).notes)
+
+
+def test_a_candidate_of_under_an_hour_a_year_is_not_recommended():
+    """Receipt's T17-T20 were recommended at 0 h a year (QA)."""
+    from rpa_scout.explain import MIN_HOURS, NOTHING_TO_SAVE
+
+    log, _ = read_log(shared_log("receipt/receipt.xes.gz"))
+    table = rank_candidates(log).candidates
+    small = table[table["hours_per_year"] < MIN_HOURS]
+    assert len(small) and not small["recommended"].any()
+    assert (small["knock_out"] == NOTHING_TO_SAVE).all()
+    assert all("nothing to save" in r for r in small["reason"])
+    assert table.loc[table["recommended"], "hours_per_year"].min() >= MIN_HOURS

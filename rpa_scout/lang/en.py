@@ -78,6 +78,8 @@ MESSAGES: dict[str, str] = {
     "ko.variability_hint": " (handling time varies far more than this log's most uniform steps: judgement work?)",
     "ko.capacity.label": "capacity",
     "ko.unknown.label": "handling time unknown",
+    "ko.nothing": "nothing to save: {hours:n1} h a year, under one hour",
+    "ko.nothing.label": "nothing to save",
     "ko.low_fit.label": "fit below the threshold",
     "rank.none_recommended": "No candidate is recommended ({counts}); --all lists them with the reasons",
     "rank.no_candidates": "No candidates: no activity has measurable person work.",

@@ -74,6 +74,8 @@ MESSAGES: dict[str, str] = {
     "ko.variability_hint": " (käsittelyaika vaihtelee paljon enemmän kuin lokin tasaisimmissa vaiheissa: harkintaa vaativaa työtä?)",
     "ko.capacity.label": "kapasiteetti",
     "ko.unknown.label": "käsittelyaika tuntematon",
+    "ko.nothing": "ei säästettävää: {hours:n1} h vuodessa, alle tunnin",
+    "ko.nothing.label": "ei säästettävää",
     "ko.low_fit.label": "soveltuvuus alle kynnyksen",
     "rank.none_recommended": "Yhtään automaatioehdokasta ei suositella ({counts}); --all näyttää ne perusteluineen",
     "rank.no_candidates": "Ei ehdokkaita: missään vaiheessa ei ole mitattavaa ihmisen työtä.",

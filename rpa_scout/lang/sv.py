@@ -75,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "ko.variability_hint": " (handläggningstiden varierar mycket mer än i loggens jämnaste steg: arbete som kräver prövning?)",
     "ko.capacity.label": "kapacitet",
     "ko.unknown.label": "handläggningstid okänd",
+    "ko.nothing": "inget att spara: {hours:n1} h om året, under en timme",
+    "ko.nothing.label": "inget att spara",
     "ko.low_fit.label": "lämplighet under tröskeln",
     "rank.none_recommended": "Ingen automatiseringskandidat rekommenderas ({counts}); --all visar dem med skälen",
     "rank.no_candidates": "Inga kandidater: inget steg har mätbart personarbete.",
