@@ -33,7 +33,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError, PeriodError
-from rpa_scout.explain import LOOSE_KNOCKOUT
+from rpa_scout.explain import LOOSE_KNOCKOUT, MIN_HOURS
 from rpa_scout.filters import resolve_column
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
 from rpa_scout.lang import Message
@@ -452,7 +452,7 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
         elsewhere = lambda found: next((o for o in found.get(r.activity, ())  # noqa: E731
                                         if o["organisation"] != r.organisation), None)
         options = [_automate(r, elsewhere(automated)), _faster(r, elsewhere(benchmarks))]
-        options = [o for o in options if o is not None and o["hours"] > 0]
+        options = [o for o in options if o is not None and o["hours"] >= MIN_HOURS]  # 0 h: no practice
         if options:
             best = max(options, key=lambda o: (o["hours"], o["kind"] == AUTOMATE))
             rows.append({"organisation": r.organisation, "activity": r.activity,

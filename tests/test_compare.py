@@ -330,3 +330,18 @@ def test_a_step_whose_handling_time_rank_calls_unknown_neither_saves_nor_sets_a_
         assert best_practice(unknown).empty
         assert differs_most(unknown).empty
     assert best_practice(table.assign(loose_share=[0.49, np.nan]))["hours"].tolist() == [40.0]
+
+
+def test_a_saving_of_under_an_hour_a_year_is_no_best_practice():
+    """'8.1 → 8.1 min' was listed as a faster practice saving 0 (0–2) h a year (QA)."""
+    from rpa_scout.compare import best_practice
+
+    table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
+                          "verdict": "manual", "manual_share": 1.0, "volume_per_year": [120.0, 90.0],
+                          "timed_instances": [40, 30], "timed_per_year": [120.0, 90.0],
+                          "handling_min": [8.14, 8.10], "handling_low_min": [7.5, 7.5],
+                          "handling_high_min": [8.5, 8.5], "handling_source": "measured",
+                          "person_hours": [16.3, 12.2], "person_hours_low": [15.0, 11.0],
+                          "person_hours_high": [17.0, 13.0]})
+    assert best_practice(table).empty
+    assert best_practice(table.assign(handling_min=[9.0, 8.1]))["hours"].tolist() == pytest.approx([1.8])
