@@ -445,7 +445,7 @@ def compare_command(logs: tuple[str, ...], by: str | None, names: tuple[str, ...
 
 @main.command("cases", epilog=_examples(
     "rpa-scout cases eventlogs/ostolaskut.csv.gz --step 'Kustannuspaikan tiliöinti'",
-    "rpa-scout cases BPIC15_1.xes.gz --label activityNameEN --step 'send confirmation receipt'",
+    "rpa-scout cases BPIC15_1.xes.gz --label activityNameEN --step 'phase application received'",
     "rpa-scout cases eventlogs/ostolaskut.csv.gz --step Asiatarkastus --top 50 --json"))
 @LOG_ARG
 @mapping_options
