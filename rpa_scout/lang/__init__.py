@@ -229,9 +229,14 @@ class Message(str):
         """
         return (self.key,), dict(self.values)
 
-    def render(self, lang: "Lang") -> str:
-        """The message in ``lang``."""
-        return lang.t(self.key, **self.values)
+    def render(self, lang: "Lang | str") -> str:
+        """The message in ``lang`` (a :class:`Lang` or its code, ``"fi"``, ``"sv"``, ``"en"``).
+
+        Example:
+            >>> Message("unit.hours_year", hours=2.0).render("fi")
+            '2 h/v'
+        """
+        return (Lang(lang) if isinstance(lang, str) else lang).t(self.key, **self.values)
 
 
 def render(text: str, lang: Lang) -> str:
