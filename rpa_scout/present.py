@@ -127,8 +127,7 @@ def terminal_lines(ranking: Ranking, top: int | None = None, include_all: bool =
 
     The table holds the first ``top`` recommended candidates (a line counts the rest and
     says how to see them), then with ``include_all`` every candidate not recommended; the
-    per-bot view lists the bots of the steps shown (and counts the others), so every step
-    it names is a row above. The activities not ranked: ten, or with ``include_all`` all.
+    per-bot view lists the bots of the steps shown (and counts the others). The activities not ranked: ten, or with ``include_all`` all.
 
     Example:
         >>> from rpa_scout import read_log, rank_candidates
@@ -225,18 +224,16 @@ def _aligned(cells: list[str]) -> str:
 
 def _bot_lines(ranking: Ranking, lang: Lang, width: int, shown: pd.DataFrame | None = None) -> list[str]:
     """The per-bot view, when some bot runs more than one step; with ``shown`` (the
-    candidates a cut table shows) only the bots whose steps are all among them, and a
-    line counting the others."""
+    candidates a cut table shows) the bots of the steps it shows, and a line counting
+    the others."""
     bots = group_bots(ranking)
     if bots.empty or int(bots["n_steps"].max()) < 2:
         return []
     lines = ["", *wrap(lang.t("section.bots"), width)]
     listed = bots
-    if shown is not None:  # a bot is listed when none of its steps is cut from the table
-        table = ranking.candidates
-        cut = set(table.loc[table["recommended"] & (table["kind"] == "activity"), "candidate"].astype(str))
-        cut -= set(shown["candidate"].astype(str))
-        listed = bots[[not any(f" + {c} + " in f" + {b.steps} + " for c in cut) for b in bots.itertuples(index=False)]]
+    if shown is not None:  # a bot is listed when the table shows one of its steps
+        seen = set(shown.loc[shown["kind"] == "activity", "candidate"].astype(str))
+        listed = bots[[any(f" + {s} + " in f" + {b.steps} + " for s in seen) for b in bots.itertuples(index=False)]]
     for b in listed.itertuples(index=False):
         text = lang.t("bot.line", name=lang.t("bot.name", number=b.bot), hours=b.hours_per_year,
                       euros=b.euros_per_year, payback=_bot_payback(b, ranking, lang), steps=b.steps)
