@@ -128,7 +128,8 @@ def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = No
         out.append(f"  {ids[a]} -> {ids[b]} [label={_quote(label)}, penwidth={width:.2f}, "
                    f'color="{colour}", fontcolor="{colour}"];')
     if legend:
-        out += _legend(view, thickest, lang)
+        bases = {d.get("wait_basis") for _, _, d in graph.edges(data=True) if d.get("wait_basis")}
+        out += _legend(view, thickest, lang, bases)
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -151,10 +152,8 @@ def _node_line(node_id: str, node: str, data: dict, graph: nx.DiGraph, view: str
         label += "\n(" + lang.t("map.automated") + ")"
     elif view == "frequency":
         label += "\n" + lang.num(data.get("events", 0))
-    if view == "performance" and "handling_mean_s" in data:
-        source = data.get("handling_source", "measured")
-        label += "\n" + lang.t("map.handling", duration=lang.duration(data["handling_mean_s"]),
-                               source=lang.t(f"source.{source}") if f"source.{source}" in lang.messages else source)
+    if view == "performance" and "handling_mean_s" in data:  # start to complete: open, not worked
+        label += "\n" + lang.t("map.open_time", duration=lang.duration(data["handling_mean_s"]))
     if role in ROLE_STYLE:
         style, fill, border, font = ROLE_STYLE[role]
         width = 2.2 if role == "candidate" else 1.2
@@ -172,7 +171,7 @@ def _node_line(node_id: str, node: str, data: dict, graph: nx.DiGraph, view: str
     return f"  {node_id} [label={_quote(label)}, fillcolor=\"{fill}\", fontcolor=\"{font}\"];"
 
 
-def _legend(view: str, max_count: int, lang: Lang) -> list[str]:
+def _legend(view: str, max_count: int, lang: Lang, bases: set | None = None) -> list[str]:
     """A legend node under the map: the wait colours (performance view) and the widths
     (when a path is taken at all); none when there is nothing to explain."""
     esc = lambda text: html.escape(printable(text))  # noqa: E731
@@ -180,7 +179,10 @@ def _legend(view: str, max_count: int, lang: Lang) -> list[str]:
     if view == "performance":
         cells = "".join(f'<TD BGCOLOR="{colour}"><FONT COLOR="{"#ffffff" if _dark(colour) else "#000000"}">'
                         f"{esc(text)}</FONT></TD>" for colour, text in wait_legend(lang))
-        rows.append(f"<TR><TD>{esc(lang.t('map.legend_wait'))}</TD>{cells}</TR>")
+        # a time from completion to completion holds the next step's own work too
+        key = "map.legend_wait" if bases in (None, set(), {"complete→start"}) else (
+            "map.legend_between" if bases == {"complete→complete"} else "map.legend_wait_mixed")
+        rows.append(f"<TR><TD>{esc(lang.t(key))}</TD>{cells}</TR>")
     span = ' COLSPAN="6"' if view == "performance" else ""
     if max_count > 0:
         rows.append(f'<TR><TD{span} ALIGN="LEFT">{esc(lang.tn("html.legend.width", max_count))}</TD></TR>')

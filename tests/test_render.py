@@ -86,8 +86,8 @@ def test_performance_view():
         *HEAD,
         '  labelloc=t; label="Loki \\"1\\"\\\\x1b";',
         *START_END,
-        '  n2 [label="Kirjaus\\nhandling 5 min (measured)", fillcolor="#eeeeee", fontcolor="#000000"];',
-        '  n3 [label="Päätös \\"x\\"\\nhandling 2.0 h (estimated)\\nscore 0.90", fillcolor="#08306b", '
+        '  n2 [label="Kirjaus\\nstart→complete 5 min", fillcolor="#eeeeee", fontcolor="#000000"];',
+        '  n3 [label="Päätös \\"x\\"\\nstart→complete 2.0 h\\nscore 0.90", fillcolor="#08306b", '
         'fontcolor="#ffffff"];',
         '  n0 -> n2 [label="", penwidth=5.80, color="#999999", fontcolor="#999999"];',
         '  n2 -> n3 [label="60 s", penwidth=3.40, color="#2b83ba", fontcolor="#2b83ba"];',
@@ -245,3 +245,17 @@ def test_a_name_of_millions_of_characters_is_cut_on_the_map():
     dot = to_dot(g)
     assert max(len(line) for line in dot.splitlines()) < 1000
     assert "A" * 199 + "…" in dot
+
+
+def test_the_legend_says_what_the_edge_times_hold():
+    """Completion-only: the time between completions holds the next step's work; it was
+    called 'median wait' (QA). With starts: the wait until the next start."""
+    from rpa_scout import discover_graph, read_log
+    from tests.conftest import SAMPLES
+
+    only = to_dot(discover_graph(read_log(SAMPLES / "ostolaskut_complete_only.csv.gz")[0]), view="performance")
+    assert "median time between completions (holds the next step&#x27;s work)" in only or \
+        "median time between completions (holds the next step's work)" in only
+    assert ">median wait<" not in only
+    both = to_dot(discover_graph(read_log(SAMPLES / "ostolaskut.csv.gz")[0]), view="performance")
+    assert "median wait" in both and "between completions" not in both
