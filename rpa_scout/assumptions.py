@@ -71,7 +71,7 @@ class Economics:
         >>> economics.hourly_cost, economics.fte_hours
         (38.0, 1558.0)
         >>> economics.assumptions()[1].line()
-        'hourly cost of staff time: 38 €/h (supplied; supplied by the user)'
+        'hourly cost of staff time: 38 €/h (supplied; from your option or config file)'
     """
 
     fte_hours: float = FTE_HOURS
@@ -112,15 +112,24 @@ class Economics:
                        _source(self.fte_source, FTE_SOURCE, "assumption.fte.source")),
             Assumption(Message("assumption.hourly.name"), self.hourly_cost, Message("unit.eur_per_hour"),
                        cost_kind, _source(self.hourly_source, HOURLY_SOURCE, "assumption.hourly.source")),
-            Assumption(Message("assumption.build_days.name"), self.build_days, Message("unit.person_days"),
-                       "assumed", Message("assumption.build_days.source")),
-            Assumption(Message("assumption.day_rate.name"), self.day_rate, Message("unit.eur_per_day"),
-                       "assumed", Message("assumption.day_rate.source")),
-            Assumption(Message("assumption.licence.name"), self.licence_per_year, Message("unit.eur_per_year"),
-                       "assumed", Message("assumption.licence.source")),
-            Assumption(Message("assumption.horizon.name"), self.payback_horizon_months,
-                       Message("unit.months"), "assumed", Message("assumption.horizon.source")),
+            *(Assumption(Message(f"assumption.{key}.name"), getattr(self, name), Message(unit),
+                         *_kind_and_source(getattr(self, name), default.default, f"assumption.{key}.source"))
+              for name, key, unit, default in (
+                  ("build_days", "build_days", "unit.person_days", _FIELDS["build_days"]),
+                  ("day_rate", "day_rate", "unit.eur_per_day", _FIELDS["day_rate"]),
+                  ("licence_per_year", "licence", "unit.eur_per_year", _FIELDS["licence_per_year"]),
+                  ("payback_horizon_months", "horizon", "unit.months", _FIELDS["payback_horizon_months"]))),
         ]
+
+
+_FIELDS = {f.name: f for f in fields(Economics)}
+
+
+def _kind_and_source(value: float, default: float, key: str) -> tuple[str, Message]:
+    """A value set in the config (or by an option) is the user's ('supplied'), the
+    default is 'assumed' with its source: a config's bot price read as 'assumed; typical
+    small unattended bot' (QA)."""
+    return ("assumed", Message(key)) if value == default else ("supplied", Message("assumption.supplied"))
 
 
 def _source(given: str, default: str, key: str) -> str:

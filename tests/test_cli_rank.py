@@ -389,8 +389,8 @@ def test_config_file(tmp_path, sample):
         assert r["euros_per_year"] == _written(r["hours_per_year"] * 40)
         assert r["fte"] == _written(r["hours_per_year"] / 1600)
     assumptions = _items(lines, "Assumptions")
-    assert "hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in assumptions
-    assert "working hours per FTE: 1,600 h/yr (supplied; supplied by the user)" in assumptions
+    assert "hourly cost of staff time: 40 €/h (supplied; from your option or config file)" in assumptions
+    assert "working hours per FTE: 1,600 h/yr (supplied; from your option or config file)" in assumptions
     # an option given on the command line wins over the file
     assert _header(_ok(_rank("--config", str(config), "--sort", "volume"))).endswith("; ranked by volume")
 
@@ -432,8 +432,8 @@ def test_hourly_cost_and_fte_hours(tmp_path):
     out = tmp_path / "r.json"
     lines = _ok(_rank("--hourly-cost", "40", "--fte-hours", "1600", "--out", str(out)))
     assumptions = _items(lines, "Assumptions")
-    assert "hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in assumptions
-    assert "working hours per FTE: 1,600 h/yr (supplied; supplied by the user)" in assumptions
+    assert "hourly cost of staff time: 40 €/h (supplied; from your option or config file)" in assumptions
+    assert "working hours per FTE: 1,600 h/yr (supplied; from your option or config file)" in assumptions
     for r in json.loads(out.read_text(encoding="utf-8"))["candidates"]:
         assert r["euros_per_year"] == _written(r["hours_per_year"] * 40)
         assert r["fte"] == _written(r["hours_per_year"] / 1600)
@@ -577,7 +577,7 @@ def test_real_log_standard_times_and_economics(receipt, tmp_path):
     lines = _ok(result)
     (row,) = [r for r in terminal_rows(lines) if r.candidate == "Confirmation of receipt"]
     assert re.fullmatch(r"[\d,]+ h/yr: [\d,]+ a year × 2\.5 min \(supplied\) × .*", row.reason)
-    assert "hourly cost of staff time: 40 €/h (supplied; supplied by the user)" in _items(lines, "Assumptions")
+    assert "hourly cost of staff time: 40 €/h (supplied; from your option or config file)" in _items(lines, "Assumptions")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "md", "html", "xlsx"])

@@ -235,6 +235,9 @@ def test_load_settings_file_then_options(config, tmp_path):
                                 economics=Economics().with_overrides(hourly_cost=38, build_days=15))
     assert settings.manual.timezone == "Europe/Amsterdam"  # one zone, given once
     assert settings.economics.hourly_source == "supplied by the user"
+    lines = [a.line() for a in settings.economics.assumptions()]
+    assert "bot build effort: 15 person-days (supplied; from your option or config file)" in lines  # not 'assumed'
+    assert any(line.startswith("bot build day rate: 800 €/day (assumed; ") for line in lines)
     # options win over the file; None leaves the file's value
     settings = load_settings(path, read={"timezone": "UTC", "case": None}, rank={"sort_by": "volume"},
                              economics={"hourly_cost": 40, "fte_hours": None},

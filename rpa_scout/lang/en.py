@@ -113,7 +113,7 @@ MESSAGES: dict[str, str] = {
     # assumptions
     "assumption.line": "{name}: {value:g} {unit} ({kind}; {source})",
     "assumption.line_no_value": "{name}: {source} ({kind})",
-    "assumption.supplied": "supplied by the user",
+    "assumption.supplied": "from your option or config file",
     "assumption.fte.name": "working hours per FTE",
     "assumption.fte.source": ("KT Kuntatyönantajat: 1,644 h/yr at 38 h 15 min/wk after holidays and leave, "
                               "scaled to KVTES office time 36 h 15 min/wk"),

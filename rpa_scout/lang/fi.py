@@ -106,7 +106,7 @@ MESSAGES: dict[str, str] = {
     "excluded.not_measurable.label": "käsittelyaikaa ei voi mitata",
     "assumption.line": "{name}: {value:g} {unit} ({kind}; {source})",
     "assumption.line_no_value": "{name}: {source} ({kind})",
-    "assumption.supplied": "käyttäjän antama",
+    "assumption.supplied": "valinnastasi tai asetustiedostostasi",
     "assumption.fte.name": "työtunteja henkilötyövuodessa",
     "assumption.fte.source": ("KT Kuntatyönantajat: 1 644 h/v 38 h 15 min viikkotyöajalla lomien ja vapaiden "
                               "jälkeen, suhteutettuna KVTES:n toimistotyöaikaan 36 h 15 min/vko"),

@@ -107,7 +107,7 @@ MESSAGES: dict[str, str] = {
     "excluded.not_measurable.label": "handläggningstiden kan inte mätas",
     "assumption.line": "{name}: {value:g} {unit} ({kind}; {source})",
     "assumption.line_no_value": "{name}: {source} ({kind})",
-    "assumption.supplied": "angiven av användaren",
+    "assumption.supplied": "från ditt alternativ eller din konfigurationsfil",
     "assumption.fte.name": "arbetstimmar per årsarbetskraft",
     "assumption.fte.source": ("KT Kommunarbetsgivarna: 1 644 h/år vid 38 h 15 min/vecka efter helger och "
                               "ledigheter, omräknat till AKTA:s kontorsarbetstid 36 h 15 min/vecka"),
