@@ -299,20 +299,21 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
               help="Keep the most frequent paths covering this % of transitions.")
 @click.option("--format", "fmt", type=click.Choice(names(MAP_WRITE)), default=None,
               help="Output format (default: from --out's suffix, else svg).")
-@click.option("--noise", type=FiniteRange(0, 1), default=0.2, show_default=True,
-              help="Inductive-miner noise threshold for --format bpmn.")
+@click.option("--noise", type=FiniteRange(0, 1), default=None,
+              help="Inductive-miner noise threshold for --format bpmn (default 0.2).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output file (default: LOG's name with the format's suffix, in the current folder).")
 @LABEL_OPTION
 @_fail_cleanly
 def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,
-                noise: float, out: Path | None, label: str | None, quiet: bool, **opts: Any) -> None:
+                noise: float | None, out: Path | None, label: str | None, quiet: bool, **opts: Any) -> None:
     """Draw the process map of LOG (frequency or performance view), filtered like Disco."""
     from rpa_scout.io.commands import map_file
 
     settings = settings_of(opts)
     lines = map_file(log, settings, view=view, activities=activities, paths=paths, fmt=fmt,
-                     noise=noise, out=out, label=label, progress=progress_for(settings, quiet))
+                     noise=0.2 if noise is None else noise, noise_given=noise is not None, out=out,
+                     label=label, progress=progress_for(settings, quiet))
     if not quiet:
         say(_wrapped(lines))
 

@@ -222,3 +222,16 @@ def test_variants_wrap_long_sequences_under_the_figures():
     # the whole sequence is there, broken only between steps
     first = " ".join(line.strip() for line in lines[1:lines.index(next(l for l in lines[1:] if l.startswith("  2.")))])
     assert first.split(" → ")[:3] == ["Lasku vastaanotettu", "Kustannuspaikan tiliöinti", "Asiatarkastus"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--out", "kartta.pdf"], "cannot tell the format of kartta.pdf; add --format svg|png|dot|graphml|json|bpmn"),
+    (["--format", "png", "--out", "kartta.svg"], "--format png does not match the name kartta.svg"),
+    (["--noise", "0.3", "--out", "kartta.svg"], "--noise is the inductive miner's threshold for --format bpmn"),
+])
+def test_a_map_file_is_what_its_name_says(tmp_path, args, message):
+    """x.pdf held SVG, y.svg held PNG, and --noise without BPMN did nothing (QA)."""
+    args = [a if not a.startswith("kartta") else str(tmp_path / a) for a in args]
+    result = CliRunner().invoke(main, ["map", str(SAMPLES / "ostolaskut.csv.gz"), *args])
+    assert result.exit_code == 1 and message in result.output
+    assert not list(tmp_path.iterdir())

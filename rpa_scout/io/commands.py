@@ -197,9 +197,13 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
 def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
              activities: float = 100.0, paths: float = 100.0, fmt: str | None = None,
              noise: float = 0.2, out: Path | None = None, label: str | None = None,
-             progress: Progress = SILENT) -> list[str]:
+             progress: Progress = SILENT, noise_given: bool = False) -> list[str]:
     """Draw or export the process map (or the BPMN model) of a log; says what was written.
     With ``label``, the activities are shown by their display names.
+
+    Raises:
+        ConfigError: ``out``'s name says no map format and ``fmt`` is not given, or says
+            another one; ``noise_given`` (``--noise`` set) for a map that is no BPMN model.
 
     Example:
         >>> import tempfile
@@ -212,7 +216,19 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
         ['frequency map written to .../vaka.dot (8 of 15 activities, 15 of 15 paths)']
     """
     path = Path(path)
-    fmt = fmt or (format_of(out, MAP_WRITE) if out is not None else None) or "svg"
+    if out is not None:  # a folder or a missing one first: the name's format then
+        check_output(out)
+    named = format_of(out, MAP_WRITE) if out is not None else None
+    if out is not None and fmt is None and named is None:  # x.pdf held SVG
+        raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(names(MAP_WRITE))} "
+                          "or end the name with one of them")
+    if fmt is not None and named is not None and named != fmt:  # a PNG named .svg
+        raise ConfigError(f"--format {fmt} does not match the name {out.name}; name it .{fmt}, or leave "
+                          "--format out")
+    if noise_given and (fmt or named or "svg") != "bpmn":
+        raise ConfigError("--noise is the inductive miner's threshold for --format bpmn; this map is "
+                          f"{fmt or named or 'svg'}")
+    fmt = fmt or named or "svg"
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
     frame, report = load(path, settings, progress)
