@@ -112,7 +112,9 @@ def test_standard_times_path_absolute_or_beside_the_config(config, tmp_path):
         "standard_times": {"Kirjaus": 4.0}}
     assert read_config(config(f"handling: {{standard_times: '{times}'}}\n"))["handling"] == {
         "standard_times": {"Kirjaus": 4.0}}
-    assert _message(config("handling: {standard_times: none.csv}\n")) == f"{tmp_path / 'none.csv'}: no such file"
+    assert _message(config("handling: {standard_times: none.csv}\n")) == (
+        f"{tmp_path / 'c.yaml'}: handling.standard_times: none.csv not found (looked for {tmp_path / 'none.csv'}; "
+        "a relative name is read beside the config file)")
 
 
 # ----------------------------------------------------------------- read_config: bad files

@@ -66,8 +66,16 @@ def _load_yaml(path: Path, what: str = "config") -> Any:
     import yaml
 
     text = _read_text(path, what)
+
+    class Loader(yaml.SafeLoader):
+        """YAML without its own dates: 2025-13-45 is text that the key's check names
+        (YAML's date check failed the whole file, naming no key)."""
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     try:
-        return yaml.safe_load(text) or {}
+        return yaml.load(text, Loader=Loader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -287,8 +295,11 @@ def _handling_section(section: dict[str, Any], path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(value, str):
         raise ConfigError(f"{where}.standard_times must be a file name, got {_short(value)}")
-    return {"standard_times": read_standard_times((path.parent / value) if not Path(value).is_absolute()
-                                                  else Path(value))}
+    found = (path.parent / value) if not Path(value).is_absolute() else Path(value)
+    if not found.is_file():
+        raise ConfigError(f"{where}.standard_times: {value} not found (looked for {found}; a relative "
+                          "name is read beside the config file)")
+    return {"standard_times": read_standard_times(found)}
 
 
 def _size(value: Any, where: str) -> int:
