@@ -132,9 +132,13 @@ def cases_behind(log: pd.DataFrame, activity: str, *, settings: Settings | None 
                           "seconds": np.where(person, mine[HANDLING].to_numpy(dtype=float), np.nan),
                           "source": mine[SOURCE].to_numpy()})
     grouped = frame.groupby("case", sort=False)
+    # the source of the case's person minutes: its person executions' (a case with one
+    # measured person execution beside two system ones said 'system' beside 0.27 min)
+    people = frame[person].groupby("case", sort=False)["source"].agg(lambda s: s.value_counts().index[0])
     table = pd.DataFrame({"executions": grouped.size(), "by_people": grouped["person"].sum(),
                           "handling_min": grouped["seconds"].sum(min_count=1) / 60.0,
                           "source": grouped["source"].agg(lambda s: s.value_counts().index[0])})
+    table["source"] = people.reindex(table.index).fillna(table["source"])
     table = table.join(case_variants(log, columns=columns, instances=inst), how="left").reset_index(names="case")
     table = table.sort_values(["handling_min", "started", "case"], ascending=[False, True, True],
                               na_position="last", kind="stable")

@@ -156,3 +156,20 @@ def test_a_routines_charts_are_the_routines_own():
     mean, count = re.match(r"\s*mean ([\d.]+), median [\d.]+, ([\d,]+) timed", summary).groups()
     assert int(count.replace(",", "")) == routine["timed_executions"]
     assert float(mean) == pytest.approx(routine["handling_min"], abs=0.05)
+
+
+def test_a_cases_source_is_that_of_its_person_minutes():
+    """A case with one person execution beside two by the system was listed as
+    'system' beside the person's minutes (QA)."""
+    rows = []
+    for c in range(30):
+        t = pd.Timestamp("2025-03-03 09:00") + pd.Timedelta(days=c)
+        rows += [(f"c{c}", "Tarkastus", t, "SYSTEM"), (f"c{c}", "Tarkastus", t + pd.Timedelta(minutes=1), "SYSTEM")]
+        if c == 0:
+            rows.append((f"c{c}", "Tarkastus", t + pd.Timedelta(minutes=20), "Aino"))
+        rows.append((f"c{c}", "Päätös", t + pd.Timedelta(minutes=30 + c % 7), "Aino"))
+    log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp", "org:resource"])
+    log["time:timestamp"] = log["time:timestamp"].dt.tz_localize("Europe/Helsinki").dt.tz_convert("UTC")
+    table = cases_behind(log, "Tarkastus", top=None).table.set_index("case")
+    assert table.loc["c0", "by_people"] == 1 and table.loc["c0", "source"] != "system"
+    assert table.loc["c1", "source"] == "system"
