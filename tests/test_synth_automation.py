@@ -45,8 +45,16 @@ def test_without_automation_nothing_changes():
 
 def test_only_rule_based_manual_steps_can_be_automated():
     with pytest.raises(ConfigError, match=r"^rakennuslupa: cannot automate 'nope', 'Lupapäätös'; the "
-                                          r"rule-based manual steps are Paperihakemuksen kirjaus, "):
+                                          r"rule-based manual steps are Paperihakemuksen kirjaus \(Registration "
+                                          r"of paper application\), "):
         generate("rakennuslupa", 10, automated=["Lupapäätös", "nope"])
+
+
+def test_steps_to_automate_are_found_whatever_their_letter_case():
+    """'fee invoice' was refused while 'Fee invoice' worked (QA); the error names the
+    English names too, as --help says they are accepted."""
+    assert generate("rakennuslupa", 10, automated=["fee invoice", "FEE INVOICE"]).truth["automated"] == \
+        ["Maksulaskun laadinta"]
 
 
 def test_public_api_and_cli(tmp_path):

@@ -119,11 +119,12 @@ def automate(model: ProcessModel, steps: Iterable[str]) -> ProcessModel:
         >>> automate(rakennuslupa.MODEL, ["FEE"]).activity("FEE").performer
         'system'
     """
-    wanted = set(steps)
-    chosen = {a.key for a in model.activities if wanted & {a.key, a.name, a.name_en}}
-    known = {n for a in model.activities for n in (a.key, a.name, a.name_en)}
-    unknown = sorted(wanted - known)
-    allowed = [a.name for a in model.activities if a.performer == STAFF and a.rule_based]
+    wanted = {s.casefold(): s for s in steps}  # letter case aside, as other commands find steps
+    names = lambda a: {n.casefold() for n in (a.key, a.name, a.name_en)}  # noqa: E731
+    chosen = {a.key for a in model.activities if set(wanted) & names(a)}
+    known = {n for a in model.activities for n in names(a)}
+    unknown = sorted(wanted[w] for w in set(wanted) - known)
+    allowed = [f"{a.name} ({a.name_en})" for a in model.activities if a.performer == STAFF and a.rule_based]
     wrong = [a.name for a in model.activities if a.key in chosen
              and not (a.performer == STAFF and a.rule_based)]
     if unknown or wrong:
