@@ -199,7 +199,9 @@ def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | No
     if found is None and f"case:{name}" in log.columns:
         found = f"case:{name}"
     if found is None or found not in log.columns:
-        shown = ", ".join(repr(str(c)) for c in log.columns[:20])
+        # the columns as the file names them (dateFinished, not time:timestamp)
+        source = {log_name: name for name, log_name in (aliases or {}).items()}
+        shown = ", ".join(repr(str(source.get(c, c))) for c in log.columns[:20])
         more = f" and {len(log.columns) - 20} more" if len(log.columns) > 20 else ""
         raise ColumnError(f"{option} column {name!r} not found; the columns are {shown}{more}")
     if found == columns.resource:

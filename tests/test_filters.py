@@ -166,8 +166,8 @@ def test_bad_dates_and_columns_are_one_error_line(towns):
     assert _error(_run("rank", str(towns), "--to", "tomorrow")) == (
         "Error: --to 'tomorrow' is not a date; write it as YYYY-MM-DD (or d.m.yyyy)")
     assert _error(_run("inspect", str(towns), "--where", "kunta=Espoo")) == (
-        "Error: --where column 'kunta' not found; the columns are 'case:concept:name', 'concept:name', "
-        "'time:timestamp', 'org:resource', 'town', 'amount'")
+        "Error: --where column 'kunta' not found; the columns are 'case_id', 'activity', "
+        "'timestamp', 'resource', 'town', 'amount'")  # as the file names them (QA)
     assert _error(_run("inspect", str(towns), "--where", "resource=Aino")) == (
         "Error: --where column 'resource' is the resource column: rpa_scout never singles out "
         "people; use a group, department or office column")
@@ -182,7 +182,7 @@ def test_where_from_a_config_file_is_named_by_the_file_and_key(towns, tmp_path):
             ("town", f"{config}: filter.where 'town': write {forms}"),
             ("'=Espoo'", f"{config}: filter.where '=Espoo': a column and a value are needed; write {forms}"),
             ("kunta=Espoo", f"{config}: filter.where column 'kunta' not found; the columns are "
-                            "'case:concept:name', 'concept:name', 'time:timestamp', 'org:resource', 'town', 'amount'"),
+                            "'case_id', 'activity', 'timestamp', 'resource', 'town', 'amount'"),
             ("town=Turku", f"the filters keep no events: {config}: filter.where town=Turku matches none of the "
                            "8 events (town has Espoo, Vantaa)")):
         config.write_text(f"filter: {{where: [{where}]}}\n", encoding="utf-8")
