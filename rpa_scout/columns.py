@@ -92,7 +92,9 @@ class LogColumns:
             raise ColumnError(f"unknown column role(s): {', '.join(sorted(unknown))}")
         if not chosen:
             return self
-        return replace(self, name=f"{self.name}+explicit", **chosen)
+        # a preset none of whose columns is left is not named (BPIC15_all5 read 'sv+explicit')
+        from_preset = [r for r in ROLES if r not in chosen and getattr(self, r) is not None]
+        return replace(self, name=f"{self.name}+explicit" if from_preset else "explicit", **chosen)
 
 
 def _as_tuple(names: Names) -> tuple[str, ...]:

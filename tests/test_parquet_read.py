@@ -168,3 +168,18 @@ def test_long_whole_numbers_read_digit_for_digit_either_way(tmp_path, monkeypatc
     dictionary, plain = _read_both(path, monkeypatch)
     _assert_same(dictionary, plain)
     assert dictionary[0]["amount"].tolist() == [int(numbers[i % 2]) for i in range(6)]
+
+
+def test_a_mapping_named_all_by_options_is_called_explicit(tmp_path):
+    """BPIC15_all5 read with --case tid ... was mapped as 'sv+explicit': the Swedish
+    preset had matched the column tid and left nothing of its own (QA)."""
+    import pandas as pd
+
+    from rpa_scout import read_log
+
+    path = tmp_path / "x.parquet"
+    pd.DataFrame({"tid": ["1", "1"], "conceptName": ["A", "B"],
+                  "dateFinished": pd.to_datetime(["2025-03-03 09:00", "2025-03-03 10:00"], utc=True),
+                  "who": ["x", "y"]}).to_parquet(path)
+    _, report = read_log(path, case="tid", activity="conceptName", timestamp="dateFinished", resource="who")
+    assert report.mapping_name == "explicit"
