@@ -311,18 +311,25 @@ def test_a_pool_of_many_organisations_is_summed_up_in_the_terminal():
     assert all(f"{name}: {hours:,.0f} (" in text for name, hours in zip(shown["organisation"], shown["hours"]))
 
 
+def _two_towns(scale: float, minutes: list[float], source: str, **more) -> pd.DataFrame:
+    """A compared step done by hand in towns A and B (``scale`` × 1,200 and 900 a year)."""
+    volume = [1200.0 * scale, 900.0 * scale]
+    return pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
+                         "verdict": "manual", "manual_share": 1.0, "volume_per_year": volume,
+                         "timed_instances": [int(v / 3) for v in volume], "timed_per_year": volume,
+                         "handling_min": minutes, "handling_low_min": [m - 0.5 for m in minutes],
+                         "handling_high_min": [m + 0.5 for m in minutes], "handling_source": source,
+                         "person_hours": [v * m / 60 for v, m in zip(volume, minutes)],
+                         "person_hours_low": [v * (m - 0.5) / 60 for v, m in zip(volume, minutes)],
+                         "person_hours_high": [v * (m + 0.5) / 60 for v, m in zip(volume, minutes)], **more})
+
+
 def test_a_step_whose_handling_time_rank_calls_unknown_neither_saves_nor_sets_a_benchmark():
     """Two BPIC 2020 logs: 53,801 of 58,032 h came from one step estimated from upper
     bounds only (986 → 207 min a submission) that rank refuses to recommend (QA)."""
     from rpa_scout.compare import best_practice, differs_most
 
-    table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
-                          "verdict": "manual", "manual_share": 1.0, "volume_per_year": [1200.0, 900.0],
-                          "timed_instances": [400, 300], "timed_per_year": [1200.0, 900.0],
-                          "handling_min": [6.0, 4.0], "handling_low_min": [5.5, 3.5],
-                          "handling_high_min": [6.5, 4.5], "handling_source": "estimated",
-                          "person_hours": [120.0, 60.0], "person_hours_low": [110.0, 52.5],
-                          "person_hours_high": [130.0, 67.5], "loose_share": [0.0, 0.0]})
+    table = _two_towns(1.0, [6.0, 4.0], "estimated", loose_share=[0.0, 0.0])
     assert best_practice(table)["hours"].tolist() == [40.0]
     assert len(differs_most(table)) == 1
     for loose in ([1.0, 0.0], [0.0, 0.5]):  # A's own time unknown; B's (the benchmark) unknown
@@ -336,12 +343,5 @@ def test_a_saving_of_under_an_hour_a_year_is_no_best_practice():
     """'8.1 → 8.1 min' was listed as a faster practice saving 0 (0–2) h a year (QA)."""
     from rpa_scout.compare import best_practice
 
-    table = pd.DataFrame({"organisation": ["A", "B"], "activity": "Tarkastus", "compared": True,
-                          "verdict": "manual", "manual_share": 1.0, "volume_per_year": [120.0, 90.0],
-                          "timed_instances": [40, 30], "timed_per_year": [120.0, 90.0],
-                          "handling_min": [8.14, 8.10], "handling_low_min": [7.5, 7.5],
-                          "handling_high_min": [8.5, 8.5], "handling_source": "measured",
-                          "person_hours": [16.3, 12.2], "person_hours_low": [15.0, 11.0],
-                          "person_hours_high": [17.0, 13.0]})
-    assert best_practice(table).empty
-    assert best_practice(table.assign(handling_min=[9.0, 8.1]))["hours"].tolist() == pytest.approx([1.8])
+    assert best_practice(_two_towns(0.1, [8.14, 8.10], "measured")).empty
+    assert best_practice(_two_towns(0.1, [9.0, 8.1], "measured"))["hours"].tolist() == pytest.approx([1.8])
