@@ -263,8 +263,10 @@ def _parse_times(frame: pd.DataFrame, timestamp_format: str | None, timezone: st
     parsed = parse_timestamps(frame[XES.timestamp], timestamp_format=timestamp_format,
                               timezone=timezone, epoch_clock=epoch_clock)
     frame[XES.timestamp] = _positional(parsed.values)
-    if parsed.dst_shifted:
-        repaired[Message("load.repair.dst_gap")] = parsed.dst_shifted
+    if parsed.dst_gap:
+        repaired[Message("load.repair.dst_gap")] = parsed.dst_gap
+    if parsed.dst_overlap:
+        repaired[Message("load.repair.dst_overlap")] = parsed.dst_overlap
     if XES.start_timestamp in frame.columns:
         raw_start = frame[XES.start_timestamp]
         start = parse_timestamps(raw_start, timestamp_format=timestamp_format, timezone=timezone,

@@ -91,8 +91,37 @@ class ParsedTimestamps:
 
     values: pd.Series
     method: str
-    dst_shifted: int = 0
+    dst_shifted: "int | Dst" = 0
     problems: pd.Series | None = None
+
+    @property
+    def dst_overlap(self) -> int:
+        """Wall-clock values in the autumn hour that happens twice, read as standard time."""
+        return self.dst_shifted.overlap if isinstance(self.dst_shifted, Dst) else 0
+
+    @property
+    def dst_gap(self) -> int:
+        """Wall-clock values in the spring hour that never happens, moved past it."""
+        return self.dst_shifted.gap if isinstance(self.dst_shifted, Dst) else int(self.dst_shifted)
+
+
+@dataclass(frozen=True)
+class Dst:
+    """Naive wall-clock values that daylight saving made no single instant: in the spring
+    ``gap`` (moved to the next valid time) and in the autumn ``overlap`` (read as the
+    later, standard-time one). Adds up part by part (``sum`` starts from 0)."""
+
+    gap: int = 0
+    overlap: int = 0
+
+    def __add__(self, other: "Dst | int") -> "Dst":
+        other = other if isinstance(other, Dst) else Dst(int(other))
+        return Dst(self.gap + other.gap, self.overlap + other.overlap)
+
+    __radd__ = __add__
+
+    def __bool__(self) -> bool:
+        return bool(self.gap or self.overlap)
 
 
 @dataclass(frozen=True)
@@ -102,7 +131,7 @@ class _Part:
     values: pd.Series
     method: str
     problems: np.ndarray
-    shifted: int = 0
+    shifted: "int | Dst" = 0
 
 
 def parse_timestamps(
@@ -281,7 +310,7 @@ def _with_format(text: pd.Series, fmt: str, timezone: str) -> _Part:
 def _finish(text: pd.Series, values: pd.Series, timezone: str, method: str) -> _Part:
     """Range-check parsed values, read naive ones in ``timezone``, say why rows failed."""
     values, bad = _in_range(values)
-    shifted = 0
+    shifted = Dst()
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC")
     else:
@@ -298,7 +327,7 @@ def _parse_iso(text: pd.Series, timezone: str) -> _Part:
     text = text.str.replace(",", ".", regex=False)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
     bad = np.zeros(len(text), dtype=bool)
-    shifted = 0
+    shifted = Dst()
     if has_zone.any():
         zoned = pd.to_datetime(text[has_zone], utc=True, errors="coerce", format="ISO8601")
         zoned, off = _in_range(zoned)
@@ -442,7 +471,7 @@ def _from_numbers(numbers: pd.Series, timezone: str, epoch_clock: str = "auto") 
         wall[compact] = compact_naive[compact]
         problems[compact & np.isnat(compact_naive)] = UNPARSEABLE
         kinds.append(Message("load.ts.compact", digits="yyyymmdd[hhmm[ss]]", zone=timezone))
-    shifted = 0
+    shifted = Dst()
     local = ~np.isnat(wall)
     if local.any():
         utc, shifted = _localize(pd.Series(wall[local]), timezone)
@@ -592,22 +621,26 @@ _LAYOUTS = (
 )
 
 
-def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, int]:
+def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, Dst]:
     """Naive wall-clock values read in ``timezone``, as UTC; and how many fell in the
-    spring-forward gap (moved to the next valid time)."""
+    spring-forward gap (moved to the next valid time) or in the autumn hour that happens
+    twice (read as standard time, the later one)."""
     values = pd.Series(values).astype("datetime64[ns]")
     try:
-        local = values.dt.tz_localize(timezone, ambiguous=np.zeros(len(values), dtype=bool),
-                                      nonexistent="NaT")
+        local = values.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
     except Exception:  # unknown zone name
         raise ConfigError(f"unknown time zone {timezone!r}; {ZONE_HINT}") from None
-    gap = local.isna() & values.notna()
-    shifted = int(gap.sum())
-    if shifted:
-        fixed = values[gap].dt.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
-        local = local.copy()
-        local[gap] = fixed
-    return local.dt.tz_convert("UTC"), shifted
+    unread = local.isna() & values.notna()
+    if not unread.any():
+        return local.dt.tz_convert("UTC"), Dst()
+    some = values[unread]
+    fixed = some.dt.tz_localize(timezone, ambiguous=False, nonexistent="NaT")  # the overlap: standard time
+    overlap = fixed.notna()
+    if not overlap.all():  # the gap: moved to the next valid time
+        fixed[~overlap] = some[~overlap].dt.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
+    local = local.copy()
+    local[unread] = fixed
+    return local.dt.tz_convert("UTC"), Dst(int((~overlap).sum()), int(overlap.sum()))
 
 
 def epoch_seconds(values: pd.Series) -> np.ndarray:

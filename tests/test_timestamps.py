@@ -220,3 +220,20 @@ def test_parse_timestamps_directly(values, expected):
     parsed = parse_timestamps(pd.Series(values))
     assert parsed.values.tolist() == [_t(e) for e in expected]
     assert parsed.problems is None
+
+
+def test_the_autumn_hour_that_happens_twice_is_read_as_standard_time_and_counted(tmp_path):
+    """2025-10-26 03:30 in Helsinki happens twice: it was read as the later one without
+    a word, while the spring gap was counted (QA)."""
+    from rpa_scout import read_log
+
+    path = tmp_path / "dst.csv"
+    path.write_text("case_id,activity,timestamp\n1,A,2025-10-26 02:30\n1,B,2025-10-26 03:30\n"
+                    "1,C,2025-03-30 03:30\n1,D,2025-06-01 12:00\n", encoding="utf-8")
+    log, report = read_log(path, timezone="Europe/Helsinki")
+    repaired = {str(k): v for k, v in report.repaired.items()}
+    assert repaired["timestamp in the autumn DST hour that happens twice read as standard time (the later one)"] == 1
+    assert repaired["timestamp in the spring-forward DST gap moved to the next valid time"] == 1
+    stamps = log.set_index("concept:name")["time:timestamp"]
+    assert stamps["B"] == pd.Timestamp("2025-10-26 01:30", tz="UTC")  # 03:30 EET (+2), as before
+    assert stamps["A"] == pd.Timestamp("2025-10-25 23:30", tz="UTC")

@@ -367,6 +367,7 @@ MESSAGES: dict[str, str] = {
     "load.repeated.event_id": ("{text}; event id column {column}: {count:n0} export duplicates (same id, case, "
                                "activity and timestamp) dropped"),
     "load.repair.dst_gap": "timestamp in the spring-forward DST gap moved to the next valid time",
+    "load.repair.dst_overlap": "timestamp in the autumn DST hour that happens twice read as standard time (the later one)",
     "load.repair.start_unread": "start timestamp not read (unparseable or out of range): row kept without a start",
     "load.repair.swapped": "start after end: start and end swapped",
     "load.repair.no_account": "resource {values}: no account recorded, read as missing",

@@ -355,6 +355,7 @@ MESSAGES: dict[str, str] = {
     "load.repeated.event_id": ("{text}; tapahtumatunnussarake {column}: {count:n0} vientikaksoiskappaletta (sama "
                                "tunnus, asia, vaihe ja aikaleima) hylätty"),
     "load.repair.dst_gap": "kesäaikaan siirtymisen aukkoon osuva aikaleima siirretty seuraavaan olemassa olevaan aikaan",
+    "load.repair.dst_overlap": "aikaleima syksyn kahdesti toistuvalla kesäaikatunnilla luettu normaaliajaksi (myöhempi)",
     "load.repair.start_unread": ("aloitusaikaleimaa ei luettu (lukukelvoton tai sallitun välin ulkopuolella): rivi "
                                  "pidetty ilman aloitusaikaa"),
     "load.repair.swapped": "aloitus lopun jälkeen: aloitus ja loppu vaihdettu keskenään",

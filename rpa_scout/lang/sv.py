@@ -353,6 +353,7 @@ MESSAGES: dict[str, str] = {
     "load.repeated.event_id": ("{text}; händelse-id-kolumn {column}: {count:n0} exportdubbletter (samma id, ärende, "
                                "steg och tidsstämpel) borttagna"),
     "load.repair.dst_gap": "tidsstämpel i luckan vid övergången till sommartid flyttad till nästa giltiga tid",
+    "load.repair.dst_overlap": "tidpunkt i höstens dubbla sommartidstimme läst som normaltid (den senare)",
     "load.repair.start_unread": ("starttidsstämpeln lästes inte (oläslig eller utanför intervallet): raden behölls "
                                  "utan starttid"),
     "load.repair.swapped": "start efter slut: start och slut bytte plats",
