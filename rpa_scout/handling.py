@@ -57,8 +57,8 @@ from rpa_scout.manual import (ARTIFICIAL, MIN_MEASURED, PERSON, SYSTEM, ManualRe
                                date_stamped_events, detect_manual)
 from rpa_scout.settings import Settings
 from rpa_scout.timestamps import epoch_seconds
-from rpa_scout.worktime import (ActiveDays, WorkingHours, clock_hours, day_start, discover_working_hours,
-                                exclusive_seconds, local_day_hour, per_account_hours)
+from rpa_scout.worktime import (ActiveDays, WorkingHours, day_start, discover_working_hours,
+                                exclusive_seconds, local_day_clock, local_day_hour, per_account_hours)
 
 MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY = (
     "measured", "estimated", "estimated, no resource", "supplied", "system", "unknown",
@@ -247,7 +247,9 @@ def _measured(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
         return closed
     start, end = x.start[rows], x.end[rows]
     both = np.isfinite(x.start)
-    days = ActiveDays.of(np.r_[x.account, x.account[both]], np.r_[x.end, x.start[both]], hours.timezone)
+    end_day, end_clock = local_day_clock(x.end, hours.timezone)  # one conversion each
+    start_day = local_day_clock(x.start, hours.timezone)[0]
+    days = ActiveDays.of_days(np.r_[x.account, x.account[both]], np.r_[end_day, start_day[both]])
     exclusive = exclusive_seconds(x.account[rows], start, end, day=(day_lo[rows], day_hi[rows]),
                                   timezone=hours.timezone, active=days)
     raw = end - start
@@ -255,11 +257,8 @@ def _measured(x: _Arrays, day_lo: np.ndarray, day_hi: np.ndarray, hours: Working
     handling[rows] = np.maximum(exclusive * active, 0.0)
     source[rows] = _MEASURED
     upper[rows] = raw
-    lo, hi = day_lo[rows], day_hi[rows]
-    clock = np.full(len(rows), np.nan)
-    finite = np.isfinite(end)
-    clock[finite] = clock_hours(end[finite], hours.timezone)
-    overnight = _local_date(end, hours.timezone) > _local_date(start, hours.timezone)
+    lo, hi, clock = day_lo[rows], day_hi[rows], end_clock[rows]
+    overnight = end_day[rows] > start_day[rows]
     closed[rows] = overnight & np.isfinite(lo) & np.isfinite(hi) & ((clock < lo) | (clock > hi))
     return closed
 

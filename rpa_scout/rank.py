@@ -392,12 +392,16 @@ def _busiest_account_hours(table: pd.DataFrame, handling: HandlingResult, factor
     if columns.resource not in inst or ACCOUNT not in inst:
         return pd.Series(0.0, index=table.index)
     seconds = inst[HANDLING].to_numpy(dtype=float)
+    act, account = Coded.text(inst[columns.activity]), Coded.of(inst[columns.resource])
     mine = ((inst[PERFORMER] == PERSON) & (inst[ACCOUNT] == PERSON_ACCOUNT)).to_numpy() & np.isfinite(seconds)
-    work = pd.DataFrame({"activity": inst[columns.activity].to_numpy()[mine],
-                         "account": inst[columns.resource].to_numpy()[mine], "s": seconds[mine]})
-    per_step = work.groupby(["activity", "account"], observed=True, sort=False)["s"].sum()
-    top = per_step.groupby(level="activity", observed=True, sort=False).max() * factor / 3600.0
-    top.index = top.index.astype(str)
+    mine &= act.known & account.known
+    accounts = len(account.values)
+    # seconds per (step, account), on one integer key: no group-by of text
+    pairs, at = np.unique(act.codes[mine].astype(np.int64) * accounts + account.codes[mine], return_inverse=True)
+    sums = np.bincount(at, weights=seconds[mine], minlength=len(pairs))
+    most = np.zeros(len(act.values))
+    np.maximum.at(most, pairs // max(accounts, 1), sums)
+    top = pd.Series(most * factor / 3600.0, index=[str(v) for v in act.values])
     return pd.Series([max(float(top.get(step, 0.0)) for step in str(name).split(SEPARATOR))
                       if kind == "routine" else float(top.get(str(name), 0.0))
                       for kind, name in zip(table["kind"], table["candidate"])], index=table.index)

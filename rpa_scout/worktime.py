@@ -220,11 +220,33 @@ class ActiveDays:
             >>> days.keys.tolist(), days.anyone.tolist()
             ([0, 3], [0, 1, 3])
         """
-        finite = np.isfinite(seconds)
-        day = local_day_hour(seconds[finite], timezone)[0] if finite.any() else np.zeros(0, np.int64)
-        acc = accounts[finite].astype(np.int64)
+        return cls.of_days(accounts, local_day_clock(seconds, timezone)[0])
+
+    @classmethod
+    def of_days(cls, accounts: np.ndarray, days: np.ndarray) -> "ActiveDays":
+        """From every event's account (-1: none) and local day (-1: no time)."""
+        known = days >= 0
+        acc, day = accounts[known].astype(np.int64), days[known]
         mine = acc >= 0
         return cls(np.unique(acc[mine] * DAY_KEY + day[mine]), np.unique(day))
+
+
+def local_day_clock(seconds: np.ndarray, timezone: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each instant's local day (days since 1970; -1 for NaN) and clock time in hours
+    (13.5 for 13:30; NaN for NaN), from one conversion.
+
+    Example:
+        >>> day, clock = local_day_clock(np.array([86400.0 + 5400.0, np.nan]), "UTC")
+        >>> day.tolist(), clock.tolist()[0]
+        ([1, -1], 1.5)
+    """
+    finite = np.isfinite(seconds)
+    day, clock = np.full(len(seconds), -1, dtype=np.int64), np.full(len(seconds), np.nan)
+    if finite.any():
+        wall = _wall_seconds(seconds[finite], timezone)
+        day[finite] = np.floor(wall / 86400.0).astype(np.int64)
+        clock[finite] = (wall - day[finite] * 86400.0) / 3600.0
+    return day, clock
 
 
 #: Days in an :class:`ActiveDays` key (more than the days since 1970 until the year 4840).
