@@ -351,22 +351,22 @@ def _day_edges(acc: np.ndarray, start_s: np.ndarray, end_s: np.ndarray, lo: np.n
         return pd.DataFrame({"a": pd.Series(dtype=acc.dtype), "t": pd.Series(dtype=float),
                              "d": pd.Series(dtype=np.int64)})
     span = frame.groupby("a").agg(s=("s", "min"), e=("e", "max"), lo=("lo", "first"), hi=("hi", "first"))
-    parts = []
-    for account, row in span.iterrows():
-        first = pd.Timestamp(row["s"], unit="s", tz="UTC").tz_convert(timezone).normalize()
-        last = pd.Timestamp(row["e"], unit="s", tz="UTC").tz_convert(timezone).normalize()
-        days = pd.date_range(first, last, freq="D")
-        if active is not None:  # a day it logged nothing on (a weekend, a holiday) is no work day
-            number = (days.tz_localize(None) - pd.Timestamp(0)) // pd.Timedelta(days=1)
-            days = days[np.isin(int(account) * DAY_KEY + np.asarray(number, dtype=np.int64), active.keys)]
-        # the day's hours on the wall clock (on a DST day, 07:00 is not midnight + 7 h)
-        wall = days.tz_localize(None)
-        open_, close = (((wall + pd.to_timedelta(row[edge], unit="h")).tz_localize(
-            timezone, ambiguous=False, nonexistent="shift_forward") - pd.Timestamp(0, tz="UTC"))
-            / pd.Timedelta(seconds=1) for edge in ("lo", "hi"))
-        parts.append(pd.DataFrame({"a": account, "t": np.r_[np.asarray(open_), np.asarray(close)],
-                                   "d": np.r_[np.full(len(days), 2), np.full(len(days), -2)]}))
-    return pd.concat(parts, ignore_index=True)
+    first = local_day_clock(span["s"].to_numpy(dtype=float), timezone)[0]
+    count = local_day_clock(span["e"].to_numpy(dtype=float), timezone)[0] - first + 1
+    # every account's local days from its first to its last, all at once
+    which = np.repeat(np.arange(len(span)), count)
+    day = first[which] + (np.arange(len(which)) - np.repeat(np.cumsum(count) - count, count))
+    account = span.index.to_numpy()[which]
+    if active is not None:  # a day it logged nothing on (a weekend, a holiday) is no work day
+        keep = np.isin(account.astype(np.int64) * DAY_KEY + day, active.keys)
+        which, day, account = which[keep], day[keep], account[keep]
+    # the day's hours on the wall clock (on a DST day, 07:00 is not midnight + 7 h)
+    wall = np.r_[day * 86400.0 + span["lo"].to_numpy()[which] * 3600.0,
+                 day * 86400.0 + span["hi"].to_numpy()[which] * 3600.0]
+    local = pd.to_datetime(wall, unit="s").tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
+    return pd.DataFrame({"a": np.r_[account, account],
+                         "t": np.asarray((local - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1), dtype=float),
+                         "d": np.r_[np.full(len(day), 2), np.full(len(day), -2)]})
 
 
 def _integral(a: np.ndarray, t: np.ndarray, cum: np.ndarray, weight: np.ndarray,
