@@ -58,7 +58,7 @@ from rpa_scout.manual import (ARTIFICIAL, MIN_MEASURED, PERSON, SYSTEM, ManualRe
 from rpa_scout.settings import Settings
 from rpa_scout.timestamps import epoch_seconds
 from rpa_scout.worktime import (ActiveDays, WorkingHours, day_start, discover_working_hours,
-                                exclusive_seconds, local_day_clock, local_day_hour, per_account_hours)
+                                exclusive_seconds, local_day_clock, per_account_hours)
 
 MEASURED, ESTIMATED, NO_RESOURCE, SUPPLIED, SYSTEM_SOURCE, UNKNOWN_SOURCE, DATES_ONLY = (
     "measured", "estimated", "estimated, no resource", "supplied", "system", "unknown",
@@ -288,8 +288,8 @@ def _estimated(x: _Arrays, day_lo: np.ndarray, hours: WorkingHours, rules: Manua
     if hours.start_hour is None:
         # No working day could be found in the log: a bound from an earlier date spans a
         # night and bounds nothing about the work itself.
-        overnight = np.isfinite(latest) & (_local_date(latest, hours.timezone)
-                                           != _local_date(x.end, hours.timezone))
+        overnight = np.isfinite(latest) & (local_day_clock(latest, hours.timezone)[0]
+                                           != local_day_clock(x.end, hours.timezone)[0])
         which[overnight] = _NO
     # Completed within seconds of the same person's previous completion: worked together
     # with it (a batch), so this bound says nothing about this item's own time. (Within
@@ -327,14 +327,6 @@ def _from_measured(x: _Arrays, handling: np.ndarray, source: np.ndarray,
     rows &= np.take(count >= MIN_MEASURED, np.where(known, x.activity, 0))
     handling[rows] = mean[x.activity[rows]]
     source[rows] = _MEASURED_OTHERS
-
-
-def _local_date(seconds: np.ndarray, timezone: str) -> np.ndarray:
-    """Local calendar day number of epoch seconds (NaN stays -1)."""
-    finite = np.isfinite(seconds)
-    out = np.full(len(seconds), -1, dtype=np.int64)
-    out[finite] = local_day_hour(seconds[finite], timezone)[0]
-    return out
 
 
 def activity_means(upper: np.ndarray, bound: np.ndarray, activity: np.ndarray, rows: np.ndarray,

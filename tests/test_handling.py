@@ -269,9 +269,9 @@ def test_a_step_with_dates_only_says_so_not_system():
         "handling time not measurable: its executions carry a date but no clock time")
 
 
-def _measured_days(days=30, closed_at=True):
+def _measured_days(days=30):
     """Aino opens and completes 10-minute checks each weekday from 09:00; Tuesday's last
-    item is left open and closed by a night job the next morning (``closed_at``)."""
+    item is left open and closed by a night job the next morning."""
     rows = []
     for day in range(days):
         t = pd.Timestamp("2024-03-04 09:00") + pd.Timedelta(days=day)
@@ -283,7 +283,7 @@ def _measured_days(days=30, closed_at=True):
                      (f"d{day}c{i}", "Tarkastus", str(begin + pd.Timedelta(minutes=10)), "Aino", "complete")]
         if day % 7 == 1:  # on Tuesdays the day's last item is left open
             rows.append((f"d{day}c99", "Tarkastus", str(t.replace(hour=16, minute=20)), "Aino", "start"))
-            end = (t + pd.Timedelta(days=1)).replace(hour=6, minute=15) if closed_at else t.replace(hour=16, minute=30)
+            end = (t + pd.Timedelta(days=1)).replace(hour=6, minute=15)
             rows.append((f"d{day}c99", "Tarkastus", str(end), "Aino", "complete"))
     return _log(rows, lifecycle=True)
 
