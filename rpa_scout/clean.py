@@ -33,7 +33,11 @@ EXACT_DUPLICATE = Message("load.reason.exact_duplicate")
 MISSING_CASE = Message("load.reason.missing_case")
 MISSING_ACTIVITY = Message("load.reason.missing_activity")
 MISSING_TIMESTAMP = Message("load.reason.missing_timestamp")
+EMPTY_RECORD = Message("load.reason.empty_record")
+SHORT_RECORD = Message("load.reason.short_record")
 REASONS = (
+    EMPTY_RECORD,
+    SHORT_RECORD,
     MISSING_CASE,
     MISSING_ACTIVITY,
     MISSING_TIMESTAMP,
@@ -66,6 +70,7 @@ def standardise(
     notes: tuple[str, ...] = (),
     row_numbers: np.ndarray | None = None,
     malformed: Mapping[int, str] | None = None,
+    short: np.ndarray | None = None,
     drop_duplicates: bool = False,
     event_id: str | None = None,
     epoch_clock: str = "auto",
@@ -83,6 +88,9 @@ def standardise(
         notes: facts the reader wants in the report.
         row_numbers: source row number of each row of ``raw`` (default 1..n).
         malformed: records the reader could not split, by row number; rejected.
+        short: which rows of ``raw`` had fewer fields than the header (the missing ones
+            read as empty): rejected as such when that leaves no case id, step or time,
+            else kept and counted as repaired.
         drop_duplicates: reject rows that repeat an identical earlier row (kept by default).
         event_id: source column identifying events; rows repeating an earlier row's event
             id, case, activity, timestamp and transition are rejected (export duplicates).
@@ -108,6 +116,7 @@ def standardise(
     parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out, epoch_clock,
                             categorical_roles)
     reasons = _row_reasons(frame, raw_ts, parsed)
+    _incomplete_records(raw, reasons, short, repaired)
     _stray(frame, reasons)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
                         event_id=None if event_id is None else rename.get(event_id, event_id))
@@ -300,6 +309,29 @@ def _row_reasons(frame: pd.DataFrame, raw_ts: pd.Series, parsed: ParsedTimestamp
             why = np.where(pd.notna(given), given, why)
         reasons[open_] = why
     return reasons
+
+
+def _incomplete_records(raw: pd.DataFrame, reasons: pd.Series, short: np.ndarray | None,
+                        repaired: dict[str, int]) -> None:
+    """Say why a row lacks its case id, step or time where the record itself tells: every
+    field is blank (an empty spreadsheet row saved as ``;;;``), or the record ended early.
+    A short record that still has them is kept, and counted as repaired."""
+    given = np.flatnonzero(reasons.notna().to_numpy())  # compared among the rejected rows only
+    values = reasons.to_numpy(dtype=object)[given]
+    missing = np.zeros(len(reasons), dtype=bool)
+    missing[given] = [v in (MISSING_CASE, MISSING_ACTIVITY, MISSING_TIMESTAMP) for v in values]
+    if short is not None:
+        reasons[short & missing] = SHORT_RECORD
+        kept = int((short & reasons.isna().to_numpy()).sum())
+        if kept:
+            repaired[Message("load.repair.short_record")] = kept
+    at = given[[v == MISSING_CASE for v in values]]  # a blank row lacks its case id first
+    if len(at):
+        rows = raw.iloc[at]
+        blank = np.ones(len(at), dtype=bool)
+        for column in rows.columns:
+            blank &= rows[column].astype("string").str.strip().fillna("").eq("").to_numpy()
+        reasons.iloc[at[blank]] = EMPTY_RECORD
 
 
 def _stray(frame: pd.DataFrame, reasons: pd.Series) -> None:

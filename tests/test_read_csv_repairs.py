@@ -138,3 +138,39 @@ def test_quoted_fields_over_lines_are_still_one_value():
     # a quoted field at the end of the file with no line break after it is closed
     records = read_tolerant('a;b;c\n1;"two\nlines";x', ";", "x.csv")
     assert records.frame.values.tolist() == [["1", "two\nlines", "x"]] and not records.repairs
+
+
+# ------------------------------------------------------- short records and empty rows
+@pytest.mark.parametrize("quoted", [False, True], ids=["C parser", "record by record"])
+def test_a_short_record_is_kept_or_rejected_for_what_it_lacks(write, quoted):
+    lines = _lines()
+    lines[4] = lines[4].rsplit(";", 1)[0]        # row 5 ends before its resource: kept
+    lines[9] = ";".join(lines[9].split(";")[:2])  # row 10 ends before its time: rejected
+    lines[14] = ";;;"                             # row 15: an empty spreadsheet row
+    lines[19] = ";" + lines[19].split(";", 1)[1]  # row 20: a case id is really missing
+    if quoted:  # a quoted field sends the text to the record-by-record reader
+        lines[0] = lines[0].replace(";Vastaanotto;", ';"Vastaanotto";')
+    log, report = read_log(write("s.csv", "\n".join([HEADER, *lines]) + "\n"))
+    _accounted(log, report, 120)
+    assert report.rejected == {"empty row (every field blank)": 1,
+                               "too few fields (the row ends before its case id, step or time)": 1,
+                               "missing case id": 1}
+    assert report.samples["too few fields (the row ends before its case id, step or time)"] == (10,)
+    assert report.samples["empty row (every field blank)"] == (15,)
+    assert report.repaired == {"fields missing at the end of the row read as empty": 1}
+    assert log["org:resource"].isna().sum() == 1
+    assert report.rejected_rows["row"].tolist() == [10, 15, 20]
+    fi = [r.render(Lang("fi")) for r in report.rejected]
+    assert fi[:2] == ["tyhjä rivi (kaikki kentät tyhjiä)",
+                      "liian vähän kenttiä (rivi loppuu ennen asiatunnusta, vaihetta tai aikaa)"]
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["C parser", "record by record"])
+def test_a_delimiter_after_the_header_makes_no_record_short(write, quoted):
+    lines = _lines()
+    lines[3] += ";"  # only some rows end in the delimiter the header ends in
+    if quoted:
+        lines[0] = lines[0].replace(";Vastaanotto;", ';"Vastaanotto";')
+    log, report = read_log(write("h.csv", "\n".join([HEADER + ";", *lines]) + "\n"))
+    _accounted(log, report, 120)
+    assert (report.rejected, report.repaired) == ({}, {})

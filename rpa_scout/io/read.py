@@ -92,7 +92,8 @@ def read_log(
         table.frame, mapping, source=path.name, fmt=fmt, timestamp_format=timestamp_format,
         timezone=timezone, notes=notes,
         row_numbers=None if table.positions is None else table.positions.to_numpy(),
-        malformed=table.bad_records, drop_duplicates=drop_duplicates, event_id=event_id, epoch_clock=epoch_clock,
+        malformed=table.bad_records, short=table.short,
+        drop_duplicates=drop_duplicates, event_id=event_id, epoch_clock=epoch_clock,
         categorical_roles=categorical_roles,
     )
     repairs = table.repairs

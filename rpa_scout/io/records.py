@@ -1,7 +1,9 @@
 """Split a delimited text that pandas' parser refused into records, one at a time.
 
-Each record is kept when it has the header's number of fields, and set aside by its
-record number when it has not, so that the load report rejects it. Two mistakes of
+Each record is kept when it has the header's number of fields, or fewer (the fields it
+lacks read as empty, and it is flagged so that the load report can tell why a case id,
+step or time is missing), and set aside by its record number when it has more, so that
+the load report rejects it. Two mistakes of
 hand-edited or appended exports are repaired and counted instead:
 
 - empty fields beyond the header's at the end of a record (a delimiter or two at the
@@ -24,6 +26,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import InputError
@@ -41,6 +44,8 @@ class Records:
     positions: pd.Series
     repairs: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Which rows of ``frame`` had fewer fields than the header; ``None`` if none had.
+    short: np.ndarray | None = None
 
 
 def read_tolerant(text: str, delimiter: str, name: str) -> Records:
@@ -50,8 +55,9 @@ def read_tolerant(text: str, delimiter: str, name: str) -> Records:
         InputError: no header row, or the csv module cannot split the text.
 
     Example:
-        >>> read_tolerant("a,b\\n1,2\\n3\\n", ",", "x.csv").bad
-        {2: '3'}
+        >>> records = read_tolerant("a,b\\n1,2\\n3\\n4,5,6\\n", ",", "x.csv")
+        >>> records.bad, records.frame.values.tolist(), records.short.tolist()
+        ({3: '4,5,6'}, [['1', '2'], ['3', '']], [False, True])
     """
     stream = io.StringIO(text)
     reader = csv.reader(stream, delimiter=delimiter)
@@ -60,9 +66,11 @@ def read_tolerant(text: str, delimiter: str, name: str) -> Records:
     except StopIteration:
         raise InputError(f"{name}: the file has no header row") from None
     width = len(header)
+    named = max((i + 1 for i, name in enumerate(header) if name.strip()), default=width)
     good: list[list[str]] = []
     positions: list[int] = []
     bad: dict[int, str] = {}
+    short: list[bool] = []
     trimmed, stray = 0, []
     number, lines = 0, reader.line_num
     try:
@@ -82,14 +90,16 @@ def read_tolerant(text: str, delimiter: str, name: str) -> Records:
                 continue
             if len(record) > width and not any(v.strip() for v in record[width:]):
                 record, trimmed = record[:width], trimmed + 1
-            if len(record) == width:
-                good.append(record)
+            if len(record) <= width:
+                short.append(len(record) < named)  # a trailing delimiter names no column
+                good.append(record + [""] * (width - len(record)))
                 positions.append(number)
             else:
                 bad[number] = delimiter.join(record)
     except csv.Error as exc:
         raise InputError(f"{name}: malformed CSV near record {reader.line_num} ({exc})") from None
-    records = Records(pd.DataFrame(good, columns=header, dtype=str), bad, pd.Series(positions))
+    records = Records(pd.DataFrame(good, columns=header, dtype=str), bad, pd.Series(positions),
+                      short=np.array(short) if any(short) else None)
     _account(records, trimmed, stray)
     return records
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ class RawTable:
     notes: tuple[str, ...] = ()
     positions: pd.Series | None = None
     repairs: Mapping[str, int] = field(default_factory=dict)
+    #: Rows of ``frame`` whose record had fewer fields than the header (the missing ones
+    #: read as empty); ``None`` when every record had them all.
+    short: np.ndarray | None = None
 
 
 def read_csv_table(path: Path, *, delimiter: str | None = None,
@@ -76,8 +80,8 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
         notes.append(_title_note(skip, above))
     _check_columns(text, delimiter, path.name, limits)
     bad: dict[int, str] = {}
-    positions = None
-    frame = _read_arrow(text, utf8, delimiter)
+    positions = short = None
+    frame = _read_arrow(text, utf8, delimiter)  # never a short record
     del data, utf8
     try:
         if frame is None:
@@ -85,9 +89,10 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
                                 na_values=[], engine="c", skipinitialspace=False)
             if _shifted(frame) or _swallowed(frame, text, delimiter):
                 raise pd.errors.ParserError("read again record by record")
+            short = _short_records(frame, text, delimiter)
     except pd.errors.ParserError:
         records = read_tolerant(text, delimiter, path.name)
-        frame, bad, positions = records.frame, records.bad, records.positions
+        frame, bad, positions, short = records.frame, records.bad, records.positions, records.short
         repairs = {**repairs, **records.repairs}
         notes.extend(records.notes)
     except pd.errors.EmptyDataError:
@@ -98,7 +103,22 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     frame, converted = _decimal_columns(frame, delimiter)
     if converted:
         notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
-    return RawTable(frame, bad, tuple(notes), positions, repairs)
+    return RawTable(frame, bad, tuple(notes), positions, repairs, short)
+
+
+def _short_records(frame: pd.DataFrame, text: str, delimiter: str) -> np.ndarray | None:
+    """The rows whose record ended before the header's last named column. The C parser fills
+    the fields a record lacks with ``""``, as it reads an empty field, so the records are
+    counted again where the last column holds an empty value at all."""
+    named = [i for i, column in enumerate(frame.columns) if not _unnamed(str(column))]
+    if not named or not frame.iloc[:, named[-1]].astype("string").eq("").any():
+        return None
+    width = named[-1] + 1  # a delimiter at the end of the header names no column
+    fields = [len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+    if len(fields) != len(frame) + 1:
+        return None  # the two parsers split the text differently: nothing to tell
+    short = np.array(fields[1:]) < width
+    return short if short.any() else None
 
 
 def _shifted(frame: pd.DataFrame) -> bool:
@@ -163,8 +183,6 @@ def title_rows(rows: list[list[object]]) -> int:
 
 def _header_cell(value: object) -> bool:
     """A column name: text that is no number, date or time (a data row is no header)."""
-    import re
-
     return isinstance(value, str) and not re.fullmatch(r"[\d\s.,:/+\-]+", value)
 
 
@@ -305,6 +323,11 @@ def _read_arrow(text: str, utf8: bytes | None, delimiter: str) -> pd.DataFrame |
     return table.to_pandas(types_mapper=lambda t: dtype if pa.types.is_large_string(t) else None)
 
 
+def _unnamed(column: str) -> bool:
+    """Whether a column has no header: blank, or pandas' ``Unnamed: 5``."""
+    return column.strip() == "" or re.fullmatch(r"Unnamed: \d+", column) is not None
+
+
 def _without_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Message]]:
     """``frame`` without the columns that have no header (blank, or pandas' ``Unnamed: 5``)
     and hold nothing of the log, and the notes that say so:
@@ -314,18 +337,13 @@ def _without_unnamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Message]]:
       pandas' ``to_csv()`` and ``to_excel()`` write by default. As an attribute the row
       number would stand beside the case data that the decision trees split on.
     """
-    import re
-
-    def unnamed(column: str) -> bool:
-        return column == "" or re.fullmatch(r"Unnamed: \d+", column) is not None
-
     notes: list[Message] = []
-    empty = [c for c in frame.columns if unnamed(c)
+    empty = [c for c in frame.columns if _unnamed(c)
              and not frame[c].astype("string").str.strip().replace("", pd.NA).notna().any()]
     if empty:
         frame = frame.drop(columns=empty)
         notes.append(Message("load.note.empty_unnamed", count=len(empty)))
-    if len(frame.columns) and unnamed(frame.columns[0]) and _row_labels(frame.iloc[:, 0]):
+    if len(frame.columns) and _unnamed(frame.columns[0]) and _row_labels(frame.iloc[:, 0]):
         notes.append(Message("load.note.row_labels", column=repr(frame.columns[0])))
         frame = frame.iloc[:, 1:]
     return frame, notes

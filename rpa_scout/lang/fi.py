@@ -333,6 +333,8 @@ MESSAGES: dict[str, str] = {
     "load.repaired": "korjattu: {repair}: {count:n0}",
     "load.lifecycle": "elinkaari, {what}: {count:n0}",
     "load.note": "huom.: {note}",
+    "load.reason.empty_record": "tyhjä rivi (kaikki kentät tyhjiä)",
+    "load.reason.short_record": "liian vähän kenttiä (rivi loppuu ennen asiatunnusta, vaihetta tai aikaa)",
     "load.reason.missing_case": "asiatunnus puuttuu",
     "load.reason.missing_activity": "vaihe puuttuu",
     "load.reason.missing_timestamp": "aikaleima puuttuu",
@@ -358,6 +360,7 @@ MESSAGES: dict[str, str] = {
     "load.repair.dst_overlap": "aikaleima syksyn kahdesti toistuvalla kesäaikatunnilla luettu normaaliajaksi (myöhempi)",
     "load.repair.start_unread": ("aloitusaikaleimaa ei luettu (lukukelvoton tai sallitun välin ulkopuolella): rivi "
                                  "pidetty ilman aloitusaikaa"),
+    "load.repair.short_record": "rivin lopusta puuttuvat kentät luettu tyhjiksi",
     "load.repair.swapped": "aloitus lopun jälkeen: aloitus ja loppu vaihdettu keskenään",
     "load.repair.no_account": "käsittelijä {values}: ei tunnusta kirjattu, luettu puuttuvaksi",
     "load.repair.whitespace": "{what}: ympäröivät välilyönnit poistettu",

@@ -331,6 +331,8 @@ MESSAGES: dict[str, str] = {
     "load.repaired": "reparerat: {repair}: {count:n0}",
     "load.lifecycle": "livscykel, {what}: {count:n0}",
     "load.note": "obs: {note}",
+    "load.reason.empty_record": "tom rad (alla fält tomma)",
+    "load.reason.short_record": "för få fält (raden slutar före ärende-id, steg eller tid)",
     "load.reason.missing_case": "ärende-id saknas",
     "load.reason.missing_activity": "steg saknas",
     "load.reason.missing_timestamp": "tidsstämpel saknas",
@@ -356,6 +358,7 @@ MESSAGES: dict[str, str] = {
     "load.repair.dst_overlap": "tidpunkt i höstens dubbla sommartidstimme läst som normaltid (den senare)",
     "load.repair.start_unread": ("starttidsstämpeln lästes inte (oläslig eller utanför intervallet): raden behölls "
                                  "utan starttid"),
+    "load.repair.short_record": "fält som saknas i slutet av raden lästa som tomma",
     "load.repair.swapped": "start efter slut: start och slut bytte plats",
     "load.repair.no_account": "resurs {values}: inget konto registrerat, läst som saknat",
     "load.repair.whitespace": "{what}: omgivande blanksteg borttagna",
