@@ -230,13 +230,20 @@ def test_a_read_only_folder_gets_no_cache_file(tmp_path, monkeypatch):
 
 
 
-def test_a_timestamp_that_is_no_date_is_rejected_as_unparseable_with_its_value(tmp_path):
+@pytest.mark.parametrize("path", ["streaming", "r4pm, no cache", "r4pm, nested attribute"])
+def test_a_timestamp_that_is_no_date_is_rejected_as_unparseable_with_its_value(tmp_path, path):
     """It was read as a missing timestamp and its value lost (QA); as in a CSV file, the
-    row is rejected as unparseable and the load report names the value."""
+    row is rejected as unparseable and the load report names the value, whichever parser
+    reads the file (r4pm reads it without the cache, and a file the streaming reader
+    cannot read exactly)."""
     from rpa_scout import read_log
 
     body = TRACES.replace('value="2020-01-02T10:00:00.000Z"', 'value="not-a-date"')
-    log, report = read_log(_xes(tmp_path, body))
+    if path.endswith("nested attribute"):
+        body = body.replace('<int key="m" value="9"/>',
+                            '<list key="m"><values><int key="x" value="1"/></values></list>')
+    log, report = read_log(_xes(tmp_path, body), cache=path != "r4pm, no cache")
+    assert ("r4pm" in " ".join(report.notes)) == path.startswith("r4pm")
     assert report.rows_read == 3 and report.rows_kept == 2
     assert {str(k): v for k, v in report.rejected.items()} == {"unparseable timestamp": 1}
     assert any("'not-a-date'" in line for line in report.lines())

@@ -32,6 +32,7 @@ from rpa_scout.errors import InputError, LimitError
 from rpa_scout.io.stream import Limits, chunks, is_gzip
 from rpa_scout.lang import Message
 
+TIMESTAMP = "time:timestamp"
 _PROLOG_MAX = 1 << 20  # one declaration or processing instruction before the root
 _NAME = re.compile(rb"<([A-Za-z_:][-\w.:]*)")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -309,7 +310,43 @@ def _parse(path: Path, limits: Limits) -> tuple[pd.DataFrame, str, dict[str, int
             frame, parser = _read_pm4py(plain or path, path.name), "pm4py"
         except Exception:  # r4pm refused the file: let pm4py try and report
             frame, parser = _read_pm4py(plain or path, path.name), Message("load.parser.pm4py_fallback")
+        frame = _unread_dates_as_text(frame, plain or path)
     return frame, parser, scan.repairs
+
+
+def _unread_dates_as_text(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``frame`` with its ``time:timestamp`` as the file's text where a parser left a
+    value it could not read as no date at all: reading then rejects those rows as
+    unparseable, naming a value, as it does for the streaming reader and CSV files.
+    The text is read (one more pass) only where the column has gaps."""
+    dates = frame.get(TIMESTAMP)
+    if dates is None or not dates.isna().any():
+        return frame
+    text = pd.Series(_event_dates(path), dtype="string")
+    if len(text) != len(frame) or not (dates.isna().to_numpy() & text.notna().to_numpy()).any():
+        return frame  # the gaps are events without a time: missing, as read
+    frame = frame.copy()
+    frame[TIMESTAMP] = text.to_numpy()
+    return frame
+
+
+def _event_dates(path: Path) -> list[str | None]:
+    """The ``time:timestamp`` text of every event of a checked XES file, in file order."""
+    from lxml import etree  # noqa: PLC0415 - pm4py's own dependency
+
+    values: list[str | None] = []
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(gzip.open(path) if is_gzip(path) else open(path, "rb"))
+        context = etree.iterparse(source, events=("end",), resolve_entities=False, no_network=True,
+                                  load_dtd=False, huge_tree=True)
+        for _, elem in context:
+            if etree.QName(elem).localname != "event":
+                continue
+            value = next((child.get("value") for child in elem if isinstance(child.tag, str)
+                          and etree.QName(child).localname == "date" and child.get("key") == TIMESTAMP), None)
+            values.append(value)
+            elem.clear(keep_tail=False)
+    return values
 
 
 _ROLE_ORDER = ("case:concept:name", "concept:name", "time:timestamp", "org:resource",
