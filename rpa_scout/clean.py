@@ -17,7 +17,7 @@ from rpa_scout.columns import ROLES, XES, LogColumns, header_key
 from rpa_scout.errors import InputError
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS, in_case_time_order,
-                                 lifecycle_counts, transition_codes, transition_words)
+                                 lifecycle_counts, start_copy_notes, transition_codes, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.stray import STRAY, stray_events
@@ -240,6 +240,7 @@ def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: 
     if XES.resource in frame.columns:
         frame[XES.resource] = _no_account_missing(frame[XES.resource], repaired)
     parsed = _parse_times(frame, timestamp_format, timezone, repaired, epoch_clock)
+    notes.extend(start_copy_notes(frame, XES))
     if XES.lifecycle in frame.columns:
         notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
         codes, names = transition_codes(frame[XES.lifecycle])  # a few distinct values

@@ -299,12 +299,16 @@ def _mixed(header: list[str]) -> LogColumns | None:
     return LogColumns(**found, name="+".join(names))
 
 
-def require_columns(frame, columns: "LogColumns" = None, roles: Iterable[str] = REQUIRED,
-                    where: str = "the log") -> None:
-    """Raise :class:`ColumnError` naming the first role whose column ``frame`` lacks.
+def require_columns(frame, columns: "LogColumns | str | Mapping[str, str] | None" = None,
+                    roles: Iterable[str] = REQUIRED, where: str = "the log") -> "LogColumns":
+    """The concrete mapping of ``frame``'s columns; :class:`ColumnError` naming the first
+    role whose column ``frame`` lacks, or a timestamp column that holds no time-zone-aware
+    timestamps.
 
     Every analysis function calls this first, so a log built by hand with other column
-    names gets one clear error instead of a ``KeyError`` deep inside.
+    names gets one clear error instead of a ``KeyError`` deep inside. ``columns`` may be a
+    :class:`LogColumns`, a preset or its name (``"disco"``: resolved against ``frame``'s
+    header), or a dict of role to column name; ``None`` is :data:`XES`.
 
     Example:
 
@@ -313,11 +317,76 @@ def require_columns(frame, columns: "LogColumns" = None, roles: Iterable[str] = 
     Traceback (most recent call last):
     ...
     rpa_scout.errors.ColumnError: the log has no case column 'case:concept:name'; read it with read_log, or pass columns=LogColumns(case=...) naming it
+    >>> frame = pd.DataFrame({"Case ID": [1], "Activity": ["A"], "Complete Timestamp": [pd.Timestamp(0, tz="UTC")]})
+    >>> require_columns(frame, "disco").case
+    'Case ID'
+    >>> require_columns(frame.assign(**{"Complete Timestamp": "1.2.2024 10.00"}), "disco")
+    Traceback (most recent call last):
+    ...
+    rpa_scout.errors.ColumnError: the log's timestamp column 'Complete Timestamp' holds text or mixed values, not timestamps; read the file with read_log, or convert the column with pandas.to_datetime(..., utc=True)
     """
-    columns = columns if columns is not None else XES
+    columns = _as_columns(columns, frame)
     for role in roles:
         name = getattr(columns, role)
-        if name not in frame.columns:
-            raise ColumnError(f"{where} has no {role.replace('_', ' ')} column {name!r}; read it with "
+        if name is None or isinstance(name, tuple) or name not in frame.columns:
+            shown = name[0] if isinstance(name, tuple) and len(name) == 1 else name
+            raise ColumnError(f"{where} has no {role.replace('_', ' ')} column {shown!r}; read it with "
                               f"read_log, or pass columns=LogColumns({role}=...) naming it")
+    if "timestamp" in roles:
+        _require_times(frame[columns.timestamp], columns.timestamp, where)
+    for role in roles:
+        _require_values(frame[getattr(columns, role)], role, getattr(columns, role), where)
+    return columns
 
+
+def _require_values(values, role: str, name: str, where: str) -> None:
+    """A clear error when a required column has empty values, which :func:`read_log`
+    would have rejected and counted."""
+    empty = values.isna().to_numpy()
+    if empty.any():
+        rows = [int(i) for i in empty.nonzero()[0][:5]]
+        raise ColumnError(f"{where}'s {role.replace('_', ' ')} column {name!r} is empty in {int(empty.sum()):,} "
+                          f"rows (positions {', '.join(map(str, rows))}{', ...' if empty.sum() > 5 else ''}); "
+                          "drop them, or read the file with read_log, which rejects and counts them")
+
+
+def _as_columns(columns: "LogColumns | str | Mapping[str, str] | None", frame) -> LogColumns:
+    """``columns`` as a mapping of ``frame``'s own column names."""
+    if columns is None:
+        return XES
+    if isinstance(columns, str):
+        columns = preset(columns)
+    elif isinstance(columns, Mapping):
+        unknown = sorted(set(columns) - set(ROLES))
+        if unknown:
+            raise ColumnError(f"unknown column role(s): {', '.join(unknown)}; the roles are {', '.join(ROLES)}")
+        columns = XES.override(**dict(columns))
+    elif not isinstance(columns, LogColumns):
+        raise ColumnError(f"columns must be a LogColumns, a preset's name or a dict of role to column, "
+                          f"not {type(columns).__name__}")
+    if any(isinstance(getattr(columns, role), tuple) for role in ROLES):  # a preset
+        resolved = columns.resolve([str(c) for c in frame.columns])
+        kept = {role: getattr(resolved, role) or _first(getattr(columns, role)) for role in REQUIRED}
+        columns = replace(resolved, **kept)  # a required role not found keeps its name, to be named
+    return columns
+
+
+def _first(names: Names) -> str | None:
+    return names[0] if isinstance(names, tuple) and names else names  # type: ignore[return-value]
+
+
+def _require_times(values, name: str, where: str) -> None:
+    """A clear error unless ``values`` are time-zone-aware timestamps (or all missing)."""
+    import pandas as pd
+
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or getattr(dtype, "pyarrow_dtype", None) is not None \
+            and getattr(dtype.pyarrow_dtype, "tz", None):
+        return
+    if pd.api.types.is_datetime64_dtype(dtype):
+        raise ColumnError(f"{where}'s timestamp column {name!r} holds times without a time zone; read the file "
+                          f"with read_log (naive times are local to --timezone, Europe/Helsinki by default), "
+                          f"or localise it: log[{name!r}].dt.tz_localize('Europe/Helsinki')")
+    if len(values) and values.notna().any():
+        raise ColumnError(f"{where}'s timestamp column {name!r} holds text or mixed values, not timestamps; read the file with "
+                          f"read_log, or convert the column with pandas.to_datetime(..., utc=True)")

@@ -122,11 +122,12 @@ def split_by(log: pd.DataFrame, column: str, *, columns: LogColumns = XES,
     Example:
         >>> import pandas as pd
         >>> log = pd.DataFrame({"case:concept:name": ["a", "b"], "concept:name": ["X", "X"],
-        ...                     "time:timestamp": [0, 1], "town": ["Espoo", "Vantaa"]})
+        ...                     "time:timestamp": pd.to_datetime([0, 1], utc=True),
+        ...                     "town": ["Espoo", "Vantaa"]})
         >>> list(split_by(log, "town"))
         ['Espoo', 'Vantaa']
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     found = resolve_column(log, column, aliases, "--by", columns)
     values = log[found]
     order = organisation_order(values.dropna().unique(), column,
@@ -208,9 +209,8 @@ def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None 
     settings = settings or Settings()
     found, left_out = {}, []
     for name, log in logs.items():
-        require_columns(log, columns)
         try:
-            found[str(name)] = organisation_figures(str(name), log, settings, columns)
+            found[str(name)] = organisation_figures(str(name), log, settings, require_columns(log, columns))
         except PeriodError as exc:  # one municipality's short export need not stop the others
             left_out.append(exc)
     return combine(found, settings=settings, labels=labels, left_out=left_out)

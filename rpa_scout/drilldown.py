@@ -122,7 +122,7 @@ def cases_behind(log: pd.DataFrame, activity: str, *, settings: Settings | None 
         >>> len(behind.table), behind.table["source"].iloc[0]
         (3, 'measured')
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     activity = find_activity(activity, log[columns.activity].astype("string").dropna().unique(), labels)
     handling = handling or estimate_handling_time(log, settings=settings or Settings(), columns=columns)
     inst = handling.instances

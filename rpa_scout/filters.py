@@ -28,6 +28,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError, ConfigError, NothingKeptError
+from rpa_scout.lifecycle import start_times
 from rpa_scout.lang import Lang, Message, english
 from rpa_scout.settings import Condition, FilterSettings, Settings
 
@@ -148,7 +149,7 @@ def filter_log(log: pd.DataFrame, *, settings: Settings | None = None, columns: 
         >>> report.cases_kept < report.cases_before
         True
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     settings = settings or Settings()
     chosen = settings.filter
     report = FilterReport(_cases(log, columns), len(log))
@@ -221,8 +222,9 @@ def _period(log: pd.DataFrame, chosen: FilterSettings, timezone: str,
     start = _local_day(chosen.date_from, timezone, 0)
     end = _local_day(chosen.date_to, timezone, 1)
     times = log[columns.timestamp]
-    if columns.start_timestamp in log.columns:
-        times = times.where(log[columns.start_timestamp].isna(), log[columns.start_timestamp])
+    starts = start_times(log, columns)
+    if starts is not None:
+        times = times.where(starts.isna(), starts)
     if chosen.period_basis == "cases":
         times = times.groupby(log[columns.case].to_numpy()).transform("min")
     keep = np.ones(len(log), dtype=bool)

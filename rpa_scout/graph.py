@@ -28,7 +28,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
-from rpa_scout.lifecycle import pair_lifecycle, require_work
+from rpa_scout.lifecycle import pair_lifecycle, require_work, start_times
 
 START = "▶ start"
 END = "■ end"
@@ -98,7 +98,7 @@ def encode(log: pd.DataFrame, *, columns: LogColumns = XES) -> Trace:
         codes, uniques = pd.factorize(act, sort=True)
         names = [str(u) for u in uniques]
     codes = _narrow(codes, len(names))
-    start_col = frame[columns.start_timestamp] if columns.start_timestamp in frame.columns else None
+    start_col = start_times(frame, columns)
     end, start, ticks_per_s = _ticks(frame[columns.timestamp], start_col)
     order = _order(case, end)
     if order is not None:
@@ -178,7 +178,7 @@ def discover_graph(log: pd.DataFrame, *, columns: LogColumns = XES) -> nx.DiGrap
         >>> graph.edges["Asiatarkastus", "Hyväksyntä"]["count"]
         3000
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     return graph_from_trace(encode(log, columns=columns))
 
 

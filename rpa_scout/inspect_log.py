@@ -49,7 +49,7 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES, timezone: str | N
     ``timezone``: the first and last event in that zone (so their dates are the log's
     own: midnight in Helsinki is the evening before in UTC); as stored when ``None``.
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     roles = {getattr(columns, role) for role in ROLES}
     has_res = columns.resource in log.columns
     lifecycle: dict[str, int] = {}

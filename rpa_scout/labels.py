@@ -83,7 +83,7 @@ def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES
         >>> activity_labels(log, "name")
         {'A1': 'send letter (A1)', 'A2': 'send letter (A2)', 'B': 'decide'}
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns, roles=("case", "activity"))
     if column not in log.columns:
         raise ColumnError(f"--label column {column!r} not found; the columns are "
                           + ", ".join(repr(str(c)) for c in log.columns[:20]))
@@ -178,7 +178,7 @@ def suggest_labels(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[Labe
         ['activity_en names the activities 1:1 (19 names for 19 activities): show it with
           --label activity_en']
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns, roles=("case", "activity"))
     roles = {getattr(columns, r) for r in ROLES}
     act = log[columns.activity].astype("string")
     activities = int(act.nunique())

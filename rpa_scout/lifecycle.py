@@ -200,6 +200,44 @@ def transition_words(values: pd.Series) -> tuple[dict[str, int], dict[str, int]]
     return dict(sorted(translated.items())), dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def start_times(log: pd.DataFrame, columns: LogColumns = XES) -> pd.Series | None:
+    """The log's own start timestamps (a start column beside each completion), or
+    ``None`` where it has none that say anything: no such column, no value in it, or the
+    completion time itself on every row that has one. Such a copy is what
+    ``pm4py.discover_dfg`` and others leave in the DataFrame they are given, and what
+    exports write that know no start; read as starts, it made every step take no time.
+
+    Example:
+        >>> import pandas as pd
+        >>> t = pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"], utc=True)
+        >>> log = pd.DataFrame({"time:timestamp": t, "start_timestamp": t})
+        >>> start_times(log) is None, start_times(log.assign(start_timestamp=t - pd.Timedelta("5min"))) is None
+        (True, False)
+    """
+    name = columns.start_timestamp
+    if not isinstance(name, str) or name not in log.columns:
+        return None
+    start = log[name]
+    given = start.notna().to_numpy(dtype=bool)
+    if not given.any():
+        return None
+    try:
+        same = (start == log[columns.timestamp]).to_numpy(dtype=bool)
+    except TypeError:  # times of another kind (text, no time zone): no copy
+        return start
+    return None if same[given].all() else start
+
+
+def start_copy_notes(log: pd.DataFrame, columns: LogColumns = XES) -> list[Message]:
+    """A note when the log's start column only repeats each row's timestamp, which the
+    analysis then ignores (:func:`start_times`)."""
+    name = columns.start_timestamp
+    if isinstance(name, str) and name in log.columns and log[name].notna().any() \
+            and start_times(log, columns) is None:
+        return [Message("note.start_copy", column=name)]
+    return []
+
+
 def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedInstances:
     """Turn an event log into one row per activity instance.
 
@@ -223,7 +261,7 @@ def pair_lifecycle(log: pd.DataFrame, *, columns: LogColumns = XES) -> PairedIns
         >>> first["concept:name"], first["time:timestamp"] - first["start_timestamp"]
         ('Lasku vastaanotettu', Timedelta('0 days 00:00:04'))
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     if columns.lifecycle not in log.columns:
         return _one_row_each(log, columns)
     m = _matching(log, columns)
@@ -247,7 +285,7 @@ def lifecycle_counts(log: pd.DataFrame, *, columns: LogColumns = XES) -> dict[st
         >>> lifecycle_counts(log)["instances"]
         24883
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     if columns.lifecycle not in log.columns:
         return _one_row_each(log, columns).counts
     return _matching(log, columns).counts()
@@ -256,7 +294,7 @@ def lifecycle_counts(log: pd.DataFrame, *, columns: LogColumns = XES) -> dict[st
 def _one_row_each(log: pd.DataFrame, columns: LogColumns) -> PairedInstances:
     """A log without lifecycle: every event is one instance (with its own start, if any)."""
     inst = log.copy()
-    if columns.start_timestamp not in inst.columns:
+    if start_times(log, columns) is None:
         inst[columns.start_timestamp] = pd.Series(pd.NaT, index=inst.index, dtype=log[columns.timestamp].dtype)
     inst["paused_seconds"] = 0.0
     with_start = int(inst[columns.start_timestamp].notna().sum())
@@ -335,8 +373,9 @@ def _match(log: pd.DataFrame, columns: LogColumns, by_instance: bool = False) ->
     work = np.isin(names, list(WORK_TRANSITIONS))[codes]
     # A complete with its own start timestamp is a whole instance: nothing to pair.
     own = np.zeros(len(log), dtype=bool)
-    if columns.start_timestamp in log.columns:
-        own = (codes == _code(names, COMPLETE)) & log[columns.start_timestamp].notna().to_numpy(dtype=bool)
+    starts = start_times(log, columns)
+    if starts is not None:
+        own = (codes == _code(names, COMPLETE)) & starts.notna().to_numpy(dtype=bool)
     candidates = np.flatnonzero(work & ~own)
     pairs = _codes(log[columns.case]).astype(np.int64)
     activity = _codes(log[columns.activity])

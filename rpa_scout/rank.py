@@ -29,6 +29,7 @@ from rpa_scout.explain import (CAPACITY, MIN_HOURS, NOTHING_TO_SAVE, LOOSE_KNOCK
                                UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
 from rpa_scout.handling import HandlingResult, estimate_handling_time
+from rpa_scout.lifecycle import start_copy_notes
 from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
@@ -140,7 +141,7 @@ def rank_candidates(
         >>> top["candidate"], bool(top["recommended"]), round(top["hours_per_year"])
         ('Kustannuspaikan tiliöinti', True, 156)
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     settings = settings or Settings()
     economics, config = settings.economics, settings.rank
     handling = handling or estimate_handling_time(log, settings=settings, columns=columns)
@@ -151,9 +152,9 @@ def rank_candidates(
     rows, values = _candidates(handling, acts, eligible, config, columns)
     excluded = _excluded(acts, eligible)
     if not rows:
-        notes = ("note.nothing_to_rank",)
+        notes = (Message("note.nothing_to_rank"), *start_copy_notes(log, columns))
         return Ranking(_empty_table(), tuple(economics.assumptions()), handling, excluded,
-                       tuple(Message(n) for n in notes), config.fit_threshold, economics,
+                       notes, config.fit_threshold, economics,
                        evidence=handling.evidence)
     repeated = repeated_rows(log, columns=columns)
     _repeated_share(rows, repeated_event_share(log, columns=columns, repeated=repeated))
@@ -169,7 +170,8 @@ def rank_candidates(
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)
     assumptions.insert(1, _repeats_assumption(repeated))
-    notes = _notes(period, handling, table) + _unknown_standard_times(settings, acts.index)
+    notes = (_notes(period, handling, table) + _unknown_standard_times(settings, acts.index)
+             + tuple(start_copy_notes(log, columns)))
     return Ranking(table, tuple(assumptions), handling, excluded, notes,
                    config.fit_threshold, economics, boot, error, handling.evidence)
 
@@ -538,8 +540,28 @@ def _unknown_standard_times(settings: Settings, activities: pd.Index) -> tuple[M
     return (Message("note.standard_unknown", names=shown),)
 
 
+_TEXT, _INT, _FLOAT = "string", "int64", "float64"
+#: The columns of :attr:`Ranking.candidates` and their types, in order (a test holds a
+#: ranking to them), so that a ranking with nothing to rank has them too.
+CANDIDATE_COLUMNS = {
+    "rank": _INT, "kind": _TEXT, "candidate": _TEXT, "steps": _INT, "executions": _INT,
+    "timed_executions": _INT, "handling_min": _FLOAT, "handling_low_min": _FLOAT,
+    "handling_high_min": _FLOAT, "handling_source": _TEXT, "handling_bound": _TEXT,
+    "loose_share": _FLOAT, "people": _INT, **{c: _FLOAT for c in CRITERIA},
+    "rule_accuracy_raw": _FLOAT, "rework_share_raw": _FLOAT,
+    "top_successor_share_raw": _FLOAT, "handling_cv_raw": _FLOAT, "handling_spread_raw": _FLOAT,
+    "stability_cv_raw": _FLOAT, "repeated_share": _FLOAT, "annual_executions": _FLOAT,
+    "annual_timed": _FLOAT, "timed_share": _FLOAT, "automatable_share": _FLOAT,
+    "hours_per_year": _FLOAT, "hours_low": _FLOAT, "hours_high": _FLOAT, "nested_in_steps": "bool",
+    "fte": _FLOAT, "euros_per_year": _FLOAT, "payback_months": _FLOAT, "break_even_hours": _FLOAT,
+    "break_even_executions": _FLOAT, "break_even_licence": _FLOAT, "volume": _FLOAT, "handling": _FLOAT,
+    "fit": _FLOAT, "knock_out": "object", "knock_out_value": _FLOAT, "knock_out_limit": _FLOAT,
+    "recommended": "bool", "people_shown": _TEXT, "reason": _TEXT,
+}
+
+
 def _empty_table() -> pd.DataFrame:
-    return pd.DataFrame(columns=["rank", "kind", "candidate", "hours_per_year", "reason"])
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in CANDIDATE_COLUMNS.items()})
 
 
 def annotate_graph(graph, ranking: Ranking):

@@ -92,6 +92,7 @@ class ReadSettings:
     epoch_clock: str = "auto"
 
     def __post_init__(self) -> None:
+        _check_zone(self.timezone)
         if self.epoch_clock not in EPOCH_CLOCKS:
             raise ConfigError(f"epoch clock must be one of {', '.join(EPOCH_CLOCKS)}, "
                               f"got {self.epoch_clock!r}")
@@ -100,6 +101,21 @@ class ReadSettings:
         """The keyword arguments of :func:`rpa_scout.read_log`."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "preset"}
         return {"columns": self.preset, **out}
+
+
+def _check_zone(name: str) -> None:
+    """:class:`ConfigError` for a zone name pandas does not know; a zone of the system's
+    database passes without importing pandas (the command line starts fast)."""
+    import zoneinfo  # noqa: PLC0415
+
+    try:
+        zoneinfo.ZoneInfo(name)
+        return
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        pass
+    from rpa_scout.timestamps import check_timezone  # noqa: PLC0415 - pandas reads more forms
+
+    check_timezone(name)
 
 
 PERIOD_BASES = ("cases", "events")
@@ -347,6 +363,42 @@ class HandlingSettings:
 
     standard_times: Mapping[str, float] = field(default_factory=dict)
     calibration: Calibration = DEFAULT_CALIBRATION
+
+    def __post_init__(self) -> None:
+        for activity, minutes in self.standard_times.items():
+            standard_minutes(activity, minutes)
+
+
+#: A standard time is the minutes one execution takes: at most a day.
+MAX_STANDARD_MINUTES = 24 * 60.0
+
+
+def standard_minutes(activity: str, minutes: object) -> float:
+    """``minutes`` as a standard time for ``activity``: a finite number from 0 to
+    :data:`MAX_STANDARD_MINUTES`, else :class:`ConfigError` saying what it is.
+
+    Example:
+        >>> standard_minutes("Kirjaus", "6.5"), standard_minutes("Kirjaus", 2)
+        (6.5, 2.0)
+        >>> standard_minutes("Kirjaus", -5)
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: minutes for 'Kirjaus' must not be negative
+    """
+    shown = repr(minutes)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    try:
+        value = math.nan if isinstance(minutes, bool) else float(minutes)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(f"minutes for {activity!r} is not a number: {shown}") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"minutes for {activity!r} must be a finite number, got {shown}")
+    if value < 0:
+        raise ConfigError(f"minutes for {activity!r} must not be negative")
+    if value > MAX_STANDARD_MINUTES:
+        raise ConfigError(f"minutes for {activity!r} is {value:,.6g}, more than a day "
+                          f"({MAX_STANDARD_MINUTES:,.0f}); give the minutes one execution takes")
+    return value
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def variants(log: pd.DataFrame, *, top: int | None = None, columns: LogColumns =
         >>> top["variant"].iloc[0].split(" → ")[:3]
         ['Lasku vastaanotettu', 'Kustannuspaikan tiliöinti', 'Asiatarkastus']
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     trace = encode(log, columns=columns)
     if len(trace.case) == 0:
         return pd.DataFrame(columns=["rank", "variant", "steps", "cases", "share", "cumulative_share"])

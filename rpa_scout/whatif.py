@@ -81,7 +81,7 @@ def simulate_automation(
         >>> int(what_if.summary.loc[0, "cases_affected"]), f"{before:.2f} → {after:.2f} days"
         (2160, '24.37 → 24.20 days')
     """
-    require_columns(log, columns)
+    columns = require_columns(log, columns)
     if robot_seconds < 0:
         raise ConfigError(f"robot_seconds must not be negative, got {robot_seconds}")
     names, hours, share = _chosen(candidates)

@@ -7,6 +7,7 @@ the key and what to write instead.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -369,3 +370,33 @@ def test_comma_delimited_decimal_comma_is_not_read_as_its_whole_part(write, text
 ])
 def test_comma_delimited_files_that_are_not_split_decimals(write, text, expected):
     assert read_standard_times(write("t.csv", text)) == expected
+
+
+@pytest.mark.parametrize("minutes,message", [
+    (-5, "minutes for 'Kirjaus' must not be negative"),
+    (float("inf"), "minutes for 'Kirjaus' must be a finite number, got inf"),
+    (float("nan"), "minutes for 'Kirjaus' must be a finite number, got nan"),
+    (5000, "minutes for 'Kirjaus' is 5,000, more than a day"),
+    ("abc", "minutes for 'Kirjaus' is not a number: 'abc'"),
+])
+def test_settings_built_in_python_check_standard_times_as_the_file_does(minutes, message):
+    """Settings.of(standard_times=...) took -5 minutes and showed -251 hours a year (QA)."""
+    from rpa_scout import Settings
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Settings.of(standard_times={"Kirjaus": minutes})
+
+
+def test_settings_built_in_python_check_the_time_zone():
+    from rpa_scout import Settings
+
+    with pytest.raises(ConfigError, match="unknown time zone 'Europe/Helsinky'"):
+        Settings.of(timezone="Europe/Helsinky")
+    assert Settings.of(timezone="Europe/Stockholm").timezone == "Europe/Stockholm"
+
+
+def test_a_step_with_two_standard_times_is_refused(write):
+    path = write("t.csv", "activity;minutes\nKirjaus;5\nTarkastus;2\nKirjaus;7\n")
+    with pytest.raises(ConfigError, match=re.escape("'Kirjaus' has two standard times, 5 and 7 minutes; keep one row")):
+        read_standard_times(path)
+    assert read_standard_times(write("u.csv", "activity;minutes\nKirjaus;5\nKirjaus;5.0\n")) == {"Kirjaus": 5.0}

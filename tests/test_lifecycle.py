@@ -170,3 +170,32 @@ def test_instance_ids_on_completes_only_change_nothing():
     rows = [("c", "Check", 0, "complete"), ("c", "Sign", 5, "complete")]
     log = _with_ids(rows, ["task-1", "task-2"])
     assert lifecycle_counts(log) == lifecycle_counts(_log(rows))
+
+
+def test_a_start_column_that_repeats_the_timestamp_is_no_start(write):
+    """pm4py.discover_dfg adds `start_timestamp` = `time:timestamp` to the DataFrame it is
+    given; read as starts, every step took no time, was called automated and nothing was
+    ranked (QA). Such a column is ignored, and the ranking and load report say so."""
+    import rpa_scout as rs
+    from rpa_scout.lifecycle import start_times
+
+    log = rs.generate_log("ostolaskut", 150, seed=3, complete_only=True).log
+    expected = rs.rank_candidates(log)
+    copied = log.assign(start_timestamp=log["time:timestamp"])
+    assert start_times(copied) is None
+    found = rs.rank_candidates(copied)
+    pd.testing.assert_frame_equal(found.candidates, expected.candidates)
+    assert found.notes[-1].startswith("the start column 'start_timestamp' holds each row's own timestamp")
+    assert pair_lifecycle(copied).counts == pair_lifecycle(log).counts
+    # one real start among the copies: the column says something, and is used
+    moved = copied["start_timestamp"].copy()
+    moved.iloc[5] -= pd.Timedelta("3min")
+    assert start_times(copied.assign(start_timestamp=moved)) is not None
+    # a CSV export whose start column repeats its end column
+    frame = log.rename(columns={"case:concept:name": "case_id", "concept:name": "activity",
+                                "time:timestamp": "end", "org:resource": "resource"})
+    frame["start"] = frame["end"]
+    path = write("copy.csv", frame.to_csv(index=False))
+    read, report = rs.read_log(path)
+    assert any(n.startswith("the start column 'start_timestamp' holds") for n in report.notes)
+    assert rs.rank_candidates(read).candidates["candidate"].tolist() == expected.candidates["candidate"].tolist()

@@ -365,3 +365,17 @@ def test_a_candidate_of_under_an_hour_a_year_is_not_recommended():
     assert (small["knock_out"] == NOTHING_TO_SAVE).all()
     assert all("nothing to save" in r for r in small["reason"])
     assert table.loc[table["recommended"], "hours_per_year"].min() >= MIN_HOURS
+
+
+def test_a_ranking_with_nothing_to_rank_has_every_column():
+    """Notebooks 03 and 04 failed with KeyError on a log without resources: the empty
+    table had 5 of the ranking's columns."""
+    from rpa_scout.rank import CANDIDATE_COLUMNS
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    full = rank_candidates(log).candidates
+    assert list(full.columns) == list(CANDIDATE_COLUMNS)
+    empty = rank_candidates(log.drop(columns="org:resource"))
+    assert empty.notes[0] == "no activity has measurable person work: nothing to rank"
+    assert list(empty.candidates.columns) == list(CANDIDATE_COLUMNS) and empty.candidates.empty
+    assert empty.candidates[~empty.candidates["recommended"]].empty

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from rpa_scout.assumptions import Economics
 from rpa_scout.errors import ConfigError
+from rpa_scout.settings import MAX_STANDARD_MINUTES, standard_minutes
 
 if TYPE_CHECKING:
     from rpa_scout.settings import Settings
 
 
 #: A time-study figure for one step longer than a working day is a typing error.
-MAX_STANDARD_MINUTES = 24 * 60.0
 #: Config and standard-times files are small; a bigger one is not one of them.
 MAX_CONFIG_BYTES = 1 << 20
 RANK_NUMBERS = ("fit_threshold",)
@@ -431,7 +431,11 @@ def read_standard_times(path: Path) -> dict[str, float]:
         items = _standard_rows(path)
     out: dict[str, float] = {}
     for activity, minutes in items:
-        out[activity] = _minutes(path, activity, minutes)
+        value = _minutes(path, activity, minutes)
+        if activity in out and out[activity] != value:
+            raise ConfigError(f"{path}: {activity!r} has two standard times, {out[activity]:g} and {value:g} "
+                              "minutes; keep one row for it")
+        out[activity] = value
     if not out:
         raise ConfigError(f"{path}: no standard times in the file; write 'activity;minutes' rows")
     return out
@@ -476,14 +480,6 @@ def _split_decimal(row: list[str], width: int) -> str | None:
 
 def _minutes(path: Path, activity: str, minutes: Any) -> float:
     try:
-        value = float(minutes) if not isinstance(minutes, bool) else math.nan
-    except (TypeError, ValueError):
-        raise ConfigError(f"{path}: minutes for {activity!r} is not a number: {_short(minutes)}") from None
-    if not math.isfinite(value):
-        raise ConfigError(f"{path}: minutes for {activity!r} must be a finite number, got {_short(minutes)}")
-    if value < 0:
-        raise ConfigError(f"{path}: minutes for {activity!r} must not be negative")
-    if value > MAX_STANDARD_MINUTES:
-        raise ConfigError(f"{path}: minutes for {activity!r} is {value:,.6g}, more than a day "
-                          f"({MAX_STANDARD_MINUTES:,.0f}); give the minutes one execution takes")
-    return value
+        return standard_minutes(activity, minutes)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None

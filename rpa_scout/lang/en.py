@@ -164,6 +164,7 @@ MESSAGES: dict[str, str] = {
     "calibration.default_origin": ("fitted and measured leave one log out on three real logs with start and "
                                    "complete times (benchmarks/handling_validation.py)"),
     # notes
+    "note.start_copy": "the start column '{column}' holds each row's own timestamp on every row: it gives no start times and is ignored",
     "note.nothing_to_rank": "no activity has measurable person work: nothing to rank",
     "note.annualised": ("volumes annualised over the {basis}: {months:n1} months ({first:date} .. {last:date}; "
                         "events {event_first:date} .. {event_last:date}); counts × {factor:n3} = a year"),

@@ -155,6 +155,7 @@ MESSAGES: dict[str, str] = {
                         "rakentaminen vaihetta kohden, yksi lisenssi robottia kohden"),
     "calibration.default_origin": ("sovitettu ja mitattu jättämällä yksi loki kerrallaan sivuun kolmessa oikeassa "
                                    "lokissa, joissa on aloitus- ja valmistumisajat (benchmarks/handling_validation.py)"),
+    "note.start_copy": "aloitusaikasarake '{column}' toistaa joka rivillä rivin oman aikaleiman: siinä ei ole aloitusaikoja, eikä sitä käytetä",
     "note.nothing_to_rank": "missään vaiheessa ei ole mitattavaa ihmisen työtä: ei järjestettävää",
     "note.annualised": ("määrät muunnettu vuositasolle; perustana {basis}, {months:n1} kuukautta ({first:date} – "
                         "{last:date}; tapahtumat {event_first:date} – {event_last:date}); määrät × {factor:n3} = vuosi"),

@@ -156,6 +156,7 @@ MESSAGES: dict[str, str] = {
                         "per steg, en licens per robot"),
     "calibration.default_origin": ("anpassad och mätt med en logg i taget undanhållen i tre verkliga loggar med "
                                    "start- och sluttider (benchmarks/handling_validation.py)"),
+    "note.start_copy": "starttidskolumnen '{column}' upprepar på varje rad radens egen tidsstämpel: den ger inga starttider och används inte",
     "note.nothing_to_rank": "inget steg har mätbart personarbete: inget att rangordna",
     "note.annualised": ("volymer omräknade till ett år över {basis}: {months:n1} månader ({first:date} – {last:date}; "
                         "händelser {event_first:date} – {event_last:date}); antal × {factor:n3} = ett år"),
