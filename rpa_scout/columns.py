@@ -24,6 +24,9 @@ Names = str | tuple[str, ...] | None
 PERFORMER, EVIDENCE, ACCOUNT, RECORDED = "performer", "evidence", "account", "recorded"
 HANDLING, SOURCE, BOUND, UPPER = "handling_s", "source", "bound", "upper_s"
 LOOSE, CAPACITY, NAIVE, DAY_HOURS = "loose", "capacity", "naive_s", "day_hours"
+#: What the log showed of an instance whose time a standard time replaced (its measured
+#: time, or its estimate's upper bound): how much the step varies is still the log's.
+REPLACED = "replaced_s"
 
 #: Every role, in the order the load report names them. ``instance`` is the activity
 #: instance id that ties a start to its complete (XES ``concept:instance``, bupaR's

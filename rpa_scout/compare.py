@@ -328,7 +328,7 @@ def _annual_factor(log: pd.DataFrame, columns: LogColumns) -> float:
     """Counts × this = a year's worth, annualised as ``rank`` does (span of case starts)."""
     times = log[columns.timestamp]
     starts = times.groupby(log[columns.case].to_numpy()).min()
-    first, last, _ = volume_period(starts, times.min(), times.max())
+    first, last, *_ = volume_period(starts, times.min(), times.max())
     return annual_factor(first, last)
 
 

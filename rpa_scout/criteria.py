@@ -37,7 +37,7 @@ import pandas as pd
 
 from rpa_scout.codes import Coded, factorisable, small, unique_ints
 from rpa_scout.accounts import SHARED_ACCOUNT
-from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, SOURCE, UPPER, XES, LogColumns
+from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, REPLACED, SOURCE, UPPER, XES, LogColumns
 from rpa_scout.manual import PERSON
 from rpa_scout.tree import cross_validated_accuracy
 
@@ -166,8 +166,11 @@ def activity_criteria(inst: pd.DataFrame, *, columns: LogColumns = XES, seed: in
     out["top_successor_share"] = _top_share(ctx.activity, ctx.next, len(ctx.names))
     out["rework_share"] = np.bincount(ctx.activity, weights=ctx.repeat) / np.bincount(ctx.activity)
     person = (inst[PERFORMER] == PERSON).to_numpy()
-    wanted = [c for c in (HANDLING, UPPER, SOURCE, columns.resource, columns.timestamp) if c in inst.columns]
+    wanted = [c for c in (HANDLING, UPPER, SOURCE, REPLACED, columns.resource, columns.timestamp)
+              if c in inst.columns]
     work = inst.loc[person, wanted]
+    if REPLACED in work:  # a standard time says how long, not how much the step varies
+        work[HANDLING] = work[HANDLING].where(work[SOURCE] != "supplied", work[REPLACED])
     key = pd.Series(ctx.activity[person], index=work.index)  # activity codes, in name order
     named = lambda values: values.set_axis(names[values.index.to_numpy()])  # noqa: E731
     grouped = work[HANDLING].groupby(key)

@@ -50,7 +50,7 @@ import pandas as pd
 from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.codes import Coded, group_firsts, labels, small
-from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER,
+from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER, REPLACED,
                                RECORDED, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.lang import Message
 from rpa_scout.manual import (ARTIFICIAL, MIN_MEASURED, PERSON, SYSTEM, ManualResult, ManualRules,
@@ -175,15 +175,15 @@ def _with_handling(inst: pd.DataFrame, columns: LogColumns, rules: ManualRules,
     _from_measured(x, handling, source, closed)
     capacity = _capacity(x, day_lo, day_hi, hours, handling, source)
     _not_person_time(x, handling, source)
-    if standard_times:
-        _supplied(inst[columns.activity], standard_times, x, handling, source)
+    replaced = _supplied(inst[columns.activity], standard_times, x, handling, source, upper) \
+        if standard_times else {}
     day_hours = np.subtract(day_hi, day_lo, out=day_hi)  # in place: 25M instances hold 200 MiB
     day_hours[x.account < 0] = np.nan
     naive = np.subtract(x.end, x.case_prev_any, out=x.case_prev_any)  # its last use
     return inst.assign(**{
         HANDLING: handling, SOURCE: labels(source, _SOURCES), BOUND: labels(bound, _BOUNDS), UPPER: upper,
         LOOSE: (np.isin(bound, [_DAY, _NO]) & (source == _ESTIMATED)) | (source == _NO_RESOURCE),
-        CAPACITY: capacity, DAY_HOURS: day_hours, NAIVE: naive}), hours
+        CAPACITY: capacity, DAY_HOURS: day_hours, NAIVE: naive, **replaced}), hours
 
 
 @dataclass(frozen=True)
@@ -430,11 +430,17 @@ def _not_person_time(x: _Arrays, handling: np.ndarray, source: np.ndarray) -> No
 
 
 def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arrays,
-              handling: np.ndarray, source: np.ndarray) -> None:
+              handling: np.ndarray, source: np.ndarray, upper: np.ndarray) -> dict[str, np.ndarray]:
+    """Standard times in place of the log's; returns what the log showed of the
+    instances they replace (column :data:`REPLACED`): their measured time, or their
+    estimate's upper bound, as :mod:`rpa_scout.criteria` reads the others."""
     minutes = activity.astype("string").map(dict(standard_times))
     supplied = minutes.notna().to_numpy() & ~x.system & ~x.artificial
+    bounded = np.isin(source, (_ESTIMATED, _NO_RESOURCE)) & np.isfinite(upper)
+    shown = np.where(supplied, np.where(bounded, upper, handling), np.nan)
     handling[supplied] = minutes[supplied].to_numpy(dtype=float) * 60.0
     source[supplied] = _SUPPLIED
+    return {REPLACED: shown}
 
 
 def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,

@@ -108,6 +108,7 @@ class _Period:
     months: float
     event_first: pd.Timestamp
     event_last: pd.Timestamp
+    outside: int = 0  # cases dated far outside the others' period (counted, not spanned)
 
 
 def rank_candidates(
@@ -161,7 +162,7 @@ def rank_candidates(
     table, boot, error = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
     table = _fit(table, config)
     busiest = _busiest_account_hours(table, handling, period.factor, columns)
-    table = _knock_outs(table, busiest, economics, config)
+    table = _knock_outs(table, busiest, config)
     table["recommended"] = (table["fit"] >= config.fit_threshold) & (table["knock_out"] == "")
     # a step done mostly under a team's shared login: how many people is unknown
     table["people_shown"] = np.where(table.pop("shared_share") >= 0.5, "shared login",
@@ -211,7 +212,7 @@ def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
     """The span of case starts (or of events) to annualise over; refuse too short ones."""
     event_first, event_last = log[columns.timestamp].min(), log[columns.timestamp].max()
     case_starts = log.groupby(columns.case, sort=False, observed=True)[columns.timestamp].min()
-    first, last, basis = volume_period(case_starts, event_first, event_last)
+    first, last, basis, outside = volume_period(case_starts, event_first, event_last)
     factor = annual_factor(first, last)
     if not np.isfinite(factor):
         raise PeriodError("the log spans no time (all events at one instant); cannot annualise volumes")
@@ -219,7 +220,7 @@ def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
         raise PeriodError(
             f"the log covers {(last - first) / pd.Timedelta(days=1):.1f} days ({basis}); yearly "
             f"figures need at least {MIN_PERIOD_DAYS} days of cases: export a longer period")
-    return _Period(first, last, basis, factor, months_covered(first, last), event_first, event_last)
+    return _Period(first, last, basis, factor, months_covered(first, last), event_first, event_last, outside)
 
 
 def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.DataFrame,
@@ -409,8 +410,7 @@ def _busiest_account_hours(table: pd.DataFrame, handling: HandlingResult, factor
                       for kind, name in zip(table["kind"], table["candidate"])], index=table.index)
 
 
-def _knock_outs(table: pd.DataFrame, busiest: pd.Series, economics: Economics,
-                config: RankConfig) -> pd.DataFrame:
+def _knock_outs(table: pd.DataFrame, busiest: pd.Series, config: RankConfig) -> pd.DataFrame:
     """The first knock-out that stops each candidate, as a code and its numbers
     (``busiest``: :func:`_busiest_account_hours`)."""
     code = pd.Series("", index=table.index, dtype=object)
@@ -428,7 +428,7 @@ def _knock_outs(table: pd.DataFrame, busiest: pd.Series, economics: Economics,
     # Capacity: one account cannot log more work on one step than a person works in a
     # year. Where its busiest account would, the "person" is a system or shared account,
     # or the estimate is loose; either way the hours are not to be trusted.
-    stop(busiest > economics.fte_hours, CAPACITY, busiest, economics.fte_hours)
+    stop(busiest > config.capacity_hours, CAPACITY, busiest, config.capacity_hours)
     stop(table["loose_share"] >= LOOSE_KNOCKOUT, UNKNOWN_HANDLING, table["loose_share"], LOOSE_KNOCKOUT)
     table["knock_out"], table["knock_out_value"], table["knock_out_limit"] = code, value, limit
     return table
@@ -519,6 +519,8 @@ def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tu
              Message("note.working_day", start=_clock(hours.start_hour), end=_clock(hours.end_hour),
                      zone=hours.timezone) if hours.start_hour is not None else Message("note.working_day_unknown"),
              Message("note.total", hours=float(singles.loc[singles["recommended"], "hours_per_year"].sum()))]
+    if period.outside:
+        notes.insert(1, Message("note.stragglers", count=period.outside, months=period.months))
     capped = handling.instances["capacity"].mean() if len(handling.instances) else 0.0
     if capped > 0:
         notes.append(Message("note.capacity", share=float(capped)))

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
-from rpa_scout.assumptions import Economics
+from rpa_scout.assumptions import FTE_HOURS, Economics
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.errors import ConfigError
 from rpa_scout.lang import DEFAULT_LANG, LANGS
@@ -412,9 +412,15 @@ class RankConfig:
         minimums: knock-out floors per criterion (0–1): a candidate scoring below any of
             them is not recommended whatever its fit. The default keeps steps whose
             handling time varies far more than the log's most uniform steps (judgement
-            work) out of the recommendations. (Two more knock-outs are fixed: a step on
-            which one account would log more hours a year than a person works, and one
-            whose estimates are mostly upper bounds.)
+            work) out of the recommendations. (More knock-outs are fixed: a step on
+            which one account would log more than ``capacity_hours`` a year, one whose
+            estimates are mostly upper bounds, and one with nothing to save.)
+        capacity_hours: the hours a person can work in a year: a step on which one
+            account would log more is a system's or a team's account, or a loose
+            estimate, and is not recommended. By default the municipal working year
+            of the FTE conversion (:data:`rpa_scout.assumptions.FTE_HOURS`), but set
+            apart from it: productive hours entered as ``fte_hours`` (1,100–1,300)
+            would otherwise brand busy staff as systems.
         sort_by: hours | fit | volume | handling | euros | payback.
         routines: also look for multi-step routines.
         bootstrap_rounds: resamples of cases for the interval.
@@ -438,8 +444,12 @@ class RankConfig:
     routines: bool = True
     bootstrap_rounds: int = 200
     seed: int = 0
+    capacity_hours: float = FTE_HOURS
 
     def __post_init__(self) -> None:
+        if not math.isfinite(self.capacity_hours) or not 0 < self.capacity_hours <= 8784:
+            raise ConfigError.refused("capacity_hours", f"must be from 0 to 8,784 (the hours of a leap year), "
+                                      f"got {self.capacity_hours}")
         _known(self.weights, "weights", "criterion weight")
         values = list(self.weights.values())
         if any(not math.isfinite(w) or w < 0 for w in values) or sum(values) <= 0:

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 
+import pytest
 from rpa_scout.columns import XES
 from rpa_scout.criteria import _CaseFeatures, _Context, _previous
 
@@ -35,3 +36,21 @@ def test_predecessors_one_hot_as_pandas_writes_them():
     idx = np.array([0, 1, 3, 4, 5, 6, 8])
     expected = pd.get_dummies(pd.Series(names[prev[idx]]).astype(str), prefix="prev", dtype=float)
     np.testing.assert_array_equal(_previous(ctx, idx), expected.to_numpy())
+
+
+def test_a_standard_time_keeps_how_much_the_step_varies():
+    """A time study for three judgement steps made their handling constant, so their
+    variability scored 1 and they became the top recommendations (QA). The minutes are
+    the study's; how much the step varies is still what the log shows."""
+    from rpa_scout import Settings, rank_candidates, read_log
+
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    judgement = {"Asiatarkastus": 5.3, "Hyväksyntä": 3.0, "Toinen hyväksyntä": 4.7}
+    cols = ["candidate", "variability", "handling_cv_raw", "stability"]
+    plain = rank_candidates(log).candidates.set_index("candidate")
+    timed = rank_candidates(log, settings=Settings.of(standard_times=judgement)).candidates.set_index("candidate")
+    for step, minutes in judgement.items():
+        assert timed.loc[step, "handling_source"] == "supplied" and timed.loc[step, "handling_min"] == minutes
+        for col in cols[1:]:
+            assert timed.loc[step, col] == pytest.approx(plain.loc[step, col], rel=1e-9), (step, col)
+        assert timed.loc[step, "knock_out"] == "variability" and not timed.loc[step, "recommended"]

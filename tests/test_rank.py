@@ -379,3 +379,18 @@ def test_a_ranking_with_nothing_to_rank_has_every_column():
     assert empty.notes[0] == "no activity has measurable person work: nothing to rank"
     assert list(empty.candidates.columns) == list(CANDIDATE_COLUMNS) and empty.candidates.empty
     assert empty.candidates[~empty.candidates["recommended"]].empty
+
+
+def test_the_fte_conversion_does_not_move_the_capacity_knock_out():
+    """--fte-hours 1100 (productive hours, as some organisations count an FTE) knocked out
+    W_Valideren aanvraag as a system account (QA): the limit is its own setting."""
+    log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
+    base = rank_candidates(log).candidates.set_index("candidate")
+    fewer = rank_candidates(log, settings=Settings(economics=Economics(fte_hours=1100))).candidates
+    fewer = fewer.set_index("candidate")
+    assert (fewer["knock_out"] == base["knock_out"].reindex(fewer.index)).all()
+    assert fewer["fte"].sum() == pytest.approx(base["fte"].sum() * 1558 / 1100)
+    tight = rank_candidates(log, settings=Settings(rank=RankConfig(capacity_hours=100))).candidates
+    assert tight.set_index("candidate").loc["W_Valideren aanvraag", "knock_out"] == "capacity"
+    with pytest.raises(ConfigError, match="capacity_hours must be from 0 to 8,784"):
+        RankConfig(capacity_hours=0)

@@ -6,6 +6,7 @@ import math
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rpa_scout.value import _POISSON_ONE, bootstrap_totals, poisson_one
@@ -67,3 +68,21 @@ def test_rounds_are_the_same_however_few_are_drawn_at_once(monkeypatch) -> None:
         monkeypatch.setattr(value, "WEIGHTS_AT_ONCE", weights)
         assert np.array_equal(bootstrap_totals(values, rounds=60, seed=7), whole)
 
+
+
+def test_one_case_dated_months_early_does_not_divide_the_year():
+    """One case of 3,000 moved back 330 days stretched the period from 12 to 23 months
+    and halved every yearly figure, without a word (QA)."""
+    from rpa_scout import rank_candidates, read_log
+
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    base = rank_candidates(log)
+    first = log["case:concept:name"] == log["case:concept:name"].iloc[0]
+    shifted = log.copy()
+    shifted.loc[first, "time:timestamp"] -= pd.Timedelta(days=330)
+    found = rank_candidates(shifted)
+    ratio = (found.candidates.set_index("candidate")["hours_per_year"]
+             / base.candidates.set_index("candidate")["hours_per_year"])
+    assert ratio.between(0.99, 1.01).all()
+    assert found.notes[1].startswith("cases that start far outside the other cases' period: 1;")
+    assert not any("far outside" in note for note in base.notes)

@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 #: A time-study figure for one step longer than a working day is a typing error.
 #: Config and standard-times files are small; a bigger one is not one of them.
 MAX_CONFIG_BYTES = 1 << 20
-RANK_NUMBERS = ("fit_threshold",)
+RANK_NUMBERS = ("fit_threshold", "capacity_hours")
 RANK_MAPPINGS = ("weights", "minimums")
 SECTIONS = ("read", "filter", "manual", "handling", "rank", "economics", "present")
 PRESENT_KEYS = ("lang",)
 READ_KEYS = ("preset", "case", "activity", "timestamp", "resource", "lifecycle", "start_timestamp", "instance",
              "event_id", "timestamp_format", "timezone", "delimiter", "encoding", "sheet",
              "drop_duplicates", "max_bytes", "cache", "epoch_clock")
-RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed")
+RANK_KEYS = ("weights", "fit_threshold", "minimums", "sort_by", "routines", "bootstrap_rounds", "seed",
+             "capacity_hours")
 #: YAML keys of the ``filter`` section and the :class:`rpa_scout.settings.FilterSettings`
 #: fields they set.
 FILTER_KEYS = {"from": "date_from", "to": "date_to", "period_basis": "period_basis",

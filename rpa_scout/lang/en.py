@@ -166,6 +166,7 @@ MESSAGES: dict[str, str] = {
     # notes
     "note.start_copy": "the start column '{column}' holds each row's own timestamp on every row: it gives no start times and is ignored",
     "note.nothing_to_rank": "no activity has measurable person work: nothing to rank",
+    "note.stragglers": "cases that start far outside the other cases' period: {count:n0}; they do not stretch it (the year's work would have been spread over more months), and their work is counted",
     "note.annualised": ("volumes annualised over the {basis}: {months:n1} months ({first:date} .. {last:date}; "
                         "events {event_first:date} .. {event_last:date}); counts × {factor:n3} = a year"),
     "note.working_day": ("working day {start}–{end} {zone} (discovered: 2nd–98th percentile of completion "

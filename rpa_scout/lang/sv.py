@@ -158,6 +158,7 @@ MESSAGES: dict[str, str] = {
                                    "start- och sluttider (benchmarks/handling_validation.py)"),
     "note.start_copy": "starttidskolumnen '{column}' upprepar på varje rad radens egen tidsstämpel: den ger inga starttider och används inte",
     "note.nothing_to_rank": "inget steg har mätbart personarbete: inget att rangordna",
+    "note.stragglers": "ärenden som börjar långt utanför de övriga ärendenas period: {count:n0}; de förlänger den inte (årets arbete hade fördelats på fler månader), och deras arbete räknas med",
     "note.annualised": ("volymer omräknade till ett år över {basis}: {months:n1} månader ({first:date} – {last:date}; "
                         "händelser {event_first:date} – {event_last:date}); antal × {factor:n3} = ett år"),
     "note.working_day": ("arbetsdag {start}–{end} {zone} (härledd: 2:a–98:e percentilen av sluttiderna, median "
