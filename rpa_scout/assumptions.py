@@ -82,6 +82,9 @@ class Economics:
     payback_horizon_months: float = 60.0
     fte_source: str = FTE_SOURCE
     hourly_source: str = HOURLY_SOURCE
+    #: The fields the user set (an option, the config file, :meth:`with_overrides`): shown
+    #: as supplied even where the value is the default's.
+    supplied: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -96,7 +99,7 @@ class Economics:
     def with_overrides(self, **values: Any) -> "Economics":
         """Copy with the given non-``None`` values; their source becomes 'supplied'."""
         chosen = {k: float(v) for k, v in values.items() if v is not None}
-        out = replace(self, **chosen)
+        out = replace(self, **chosen, supplied=self.supplied | frozenset(chosen))
         if "fte_hours" in chosen:
             out = replace(out, fte_source="supplied by the user")
         if "hourly_cost" in chosen:
@@ -113,7 +116,8 @@ class Economics:
             Assumption(Message("assumption.hourly.name"), self.hourly_cost, Message("unit.eur_per_hour"),
                        cost_kind, _source(self.hourly_source, HOURLY_SOURCE, "assumption.hourly.source")),
             *(Assumption(Message(f"assumption.{key}.name"), getattr(self, name), Message(unit),
-                         *_kind_and_source(getattr(self, name), default.default, f"assumption.{key}.source"))
+                         *_kind_and_source(getattr(self, name), default.default, f"assumption.{key}.source",
+                                           name in self.supplied))
               for name, key, unit, default in (
                   ("build_days", "build_days", "unit.person_days", _FIELDS["build_days"]),
                   ("day_rate", "day_rate", "unit.eur_per_day", _FIELDS["day_rate"]),
@@ -125,11 +129,14 @@ class Economics:
 _FIELDS = {f.name: f for f in fields(Economics)}
 
 
-def _kind_and_source(value: float, default: float, key: str) -> tuple[str, Message]:
-    """A value set in the config (or by an option) is the user's ('supplied'), the
+def _kind_and_source(value: float, default: float, key: str, given: bool = False) -> tuple[str, Message]:
+    """A value set in the config (or by an option) is the user's ('supplied'), even the
+    default's value (a config's payback_horizon_months: 60 read as assumed, QA); the
     default is 'assumed' with its source: a config's bot price read as 'assumed; typical
     small unattended bot' (QA)."""
-    return ("assumed", Message(key)) if value == default else ("supplied", Message("assumption.supplied"))
+    if given or value != default:
+        return "supplied", Message("assumption.supplied")
+    return "assumed", Message(key)
 
 
 def _source(given: str, default: str, key: str) -> str:

@@ -133,7 +133,9 @@ def reason(r: Any, threshold: float, weakest_criterion: str | None = None,
     ``r`` is a candidate row (namedtuple) of :func:`rpa_scout.rank_candidates`.
     """
     lang = lang or english()
-    head = lang.t("reason.head", hours=r.hours_per_year, timed=r.annual_timed, minutes=r.handling_min,
+    # a count under 10 a year keeps a decimal, so that the line multiplies to the hours
+    timed = lang.num(r.annual_timed, 1 if abs(r.annual_timed) < 10 else 0)
+    head = lang.t("reason.head", hours=r.hours_per_year, timed=timed, minutes=r.handling_min,
                   source=source_name(r.handling_source, lang), share=r.automatable_share)
     if r.timed_share < 0.995:
         head += lang.t("reason.timed", executions=r.annual_executions, timed_share=r.timed_share)
@@ -206,6 +208,8 @@ def payback_text(r: Any, licence: float, horizon: float, lang: Lang | None = Non
     lang = lang or english()
     if math.isfinite(r.payback_months):
         return pays_back(r.payback_months, lang)
+    if not math.isfinite(r.break_even_hours):  # an hourly cost of 0: no hours would do
+        return lang.t("payback.no_cost")
     if r.break_even_licence > 0:
         price = lang.t("payback.or_licence", price=r.break_even_licence)
     else:

@@ -217,9 +217,10 @@ def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int, 
 
 
 def _aligned(cells: list[str]) -> str:
-    """Hours (interval), FTE, euros, payback and fit in the table's fixed columns."""
+    """Hours (interval), FTE, euros, payback and fit in the table's fixed columns, a
+    space between any two however wide a figure is (12,000,000 € once ran into its FTE)."""
     span, fte, euros, payback, fit = cells
-    return f"{span:<30}{fte:>6}{euros:>10}  {payback:<14} {fit:>7}".rstrip()
+    return f"{span:<29} {fte:>6} {euros:>9}  {payback:<14} {fit:>7}".rstrip()
 
 
 def _bot_lines(ranking: Ranking, lang: Lang, width: int, shown: pd.DataFrame | None = None) -> list[str]:
@@ -249,6 +250,8 @@ def _bot_payback(b: Any, ranking: Ranking, lang: Lang) -> str:
     e = ranking.economics
     if math.isfinite(b.payback_months):
         return pays_back(b.payback_months, lang)
+    if not math.isfinite(b.break_even_hours):
+        return lang.t("payback.no_cost")
     price = (lang.t("payback.or_licence", price=b.break_even_licence) if b.break_even_licence > 0
              else lang.t("payback.no_licence"))
     return lang.t("payback.never_bot", licence=e.licence_per_year, horizon=e.payback_horizon_months,

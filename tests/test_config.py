@@ -400,3 +400,12 @@ def test_a_step_with_two_standard_times_is_refused(write):
     with pytest.raises(ConfigError, match=re.escape("'Kirjaus' has two standard times, 5 and 7 minutes; keep one row")):
         read_standard_times(path)
     assert read_standard_times(write("u.csv", "activity;minutes\nKirjaus;5\nKirjaus;5.0\n")) == {"Kirjaus": 5.0}
+
+
+def test_an_economics_value_in_the_config_is_supplied_even_at_the_default(write):
+    """payback_horizon_months: 60 in a config file read as 'assumed' (QA)."""
+    path = write("c.yaml", "economics: {payback_horizon_months: 60, build_days: 20}\n")
+    kinds = {a.line().split(":")[0]: a.kind for a in load_settings(path).economics.assumptions()}
+    assert (kinds["payback horizon"], kinds["bot build effort"], kinds["bot build day rate"]) == \
+        ("supplied", "supplied", "assumed")
+    assert [a.kind for a in Economics().assumptions()][2:] == ["assumed"] * 4

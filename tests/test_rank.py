@@ -394,3 +394,20 @@ def test_the_fte_conversion_does_not_move_the_capacity_knock_out():
     assert tight.set_index("candidate").loc["W_Valideren aanvraag", "knock_out"] == "capacity"
     with pytest.raises(ConfigError, match="capacity_hours must be from 0 to 8,784"):
         RankConfig(capacity_hours=0)
+
+
+def test_every_explanation_multiplies_to_its_hours():
+    """On BPIC15_1 about 15 candidates read like "3 h/yr: 2 a year × 132.6 min × 92 %"
+    (4 h): a count under 10 a year was shown without its decimal (QA)."""
+    import re
+
+    log, _ = read_log(shared_log("bpic15/BPIC15_1.xes.gz"))
+    table = rank_candidates(log).candidates
+    head = re.compile(r"([\d,]+) h/yr: ([\d.,]+) a year × ([\d.,]+) min \(.*?\) × (\d+)%")
+    checked = 0
+    for text in table["reason"]:
+        hours, count, minutes, share = (float(x.replace(",", "")) for x in head.match(text).groups())
+        assert abs(count * minutes * share / 100 / 60 - hours) < 1, text
+        checked += 1
+    assert checked == len(table) > 100
+    assert table["annual_timed"].lt(10).sum() > 10  # the counts that need their decimal

@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
     "basis.events": "span of events",
     # reasons
     "advice.time_study": "time-study it and supply standard times (--standard-times)",
-    "reason.head": "{hours:n0} h/yr: {timed:n0} a year × {minutes:n1} min ({source}) × {share:pct} rule-predictable",
+    "reason.head": "{hours:n0} h/yr: {timed} a year × {minutes:n1} min ({source}) × {share:pct} rule-predictable",
     "reason.timed": " ({executions:n0} a year, {timed_share:pct} with a clock time: hours count those)",
     "reason.fit": "{standard:pct} standard path, {stable}, {people}",
     "reason.stable": "stable",
@@ -98,6 +98,7 @@ MESSAGES: dict[str, str] = {
                       "it would from {hours:n0} h a year ({executions:n0} executions){price}"),
     "payback.never_bot": ("does not pay back within {horizon:n0} months at a licence of {licence:eur} a year: "
                           "it would from {hours:n0} h a year{price}"),
+    "payback.no_cost": "does not pay back: at an hourly cost of 0 € the hours it saves are worth nothing",
     "payback.or_licence": ", or at a licence under {price:eur} a year",
     "payback.no_licence": "; at this volume no licence price makes it pay back",
     # why activities are not candidates

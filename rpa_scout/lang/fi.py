@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "basis.case_starts": "asioiden alkamispäivien aikaväli",
     "basis.events": "tapahtumien aikaväli",
     "advice.time_study": "tee aikatutkimus ja anna vakioajat (--standard-times)",
-    "reason.head": "{hours:n0} h/v: {timed:n0} kertaa vuodessa × {minutes:n1} min ({source}) × {share:pct} säännöin ennustettavissa",
+    "reason.head": "{hours:n0} h/v: {timed} kertaa vuodessa × {minutes:n1} min ({source}) × {share:pct} säännöin ennustettavissa",
     "reason.timed": " ({executions:n0} kertaa vuodessa, {timed_share:pct} kellonajalla: tunnit lasketaan niistä)",
     "reason.fit": "{standard:pct} vakiopolulla, {stable}, {people}",
     "reason.stable": "tasainen",
@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
                       "maksaisi, jos säästö olisi vähintään {hours:n0} h vuodessa ({executions:n0} suoritusta){price}"),
     "payback.never_bot": ("ei maksa itseään takaisin {horizon:n0} kuukaudessa {licence:eur} vuosilisenssillä: "
                           "maksaisi, jos säästö olisi vähintään {hours:n0} h vuodessa{price}"),
+    "payback.no_cost": "ei maksa itseään takaisin: 0 € tuntihinnalla säästetyt tunnit eivät ole minkään arvoisia",
     "payback.or_licence": " tai lisenssi alle {price:eur} vuodessa",
     "payback.no_licence": "; tällä määrällä mikään lisenssihinta ei riitä",
     "excluded.automated": "jo automatisoitu: {evidence}",

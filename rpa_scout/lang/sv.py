@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "basis.case_starts": "perioden då ärendena inleddes",
     "basis.events": "perioden som händelserna täcker",
     "advice.time_study": "gör en tidsstudie och ange standardtider (--standard-times)",
-    "reason.head": "{hours:n0} h/år: {timed:n0} gånger om året × {minutes:n1} min ({source}) × {share:pct} förutsägbart med regler",
+    "reason.head": "{hours:n0} h/år: {timed} gånger om året × {minutes:n1} min ({source}) × {share:pct} förutsägbart med regler",
     "reason.timed": " ({executions:n0} gånger om året, {timed_share:pct} med klockslag: timmarna räknas på dem)",
     "reason.fit": "{standard:pct} standardväg, {stable}, {people}",
     "reason.stable": "stabil",
@@ -94,6 +94,7 @@ MESSAGES: dict[str, str] = {
                       "det skulle den från {hours:n0} h om året ({executions:n0} utföranden){price}"),
     "payback.never_bot": ("betalar sig inte inom {horizon:n0} månader med en licens på {licence:eur} om året: "
                           "det skulle den från {hours:n0} h om året{price}"),
+    "payback.no_cost": "betalar sig inte: med en timkostnad på 0 € är de sparade timmarna inget värda",
     "payback.or_licence": ", eller med en licens under {price:eur} om året",
     "payback.no_licence": "; vid denna volym gör inget licenspris att den betalar sig",
     "excluded.automated": "redan automatiserat: {evidence}",
