@@ -30,6 +30,19 @@ class Assumption:
         """One line for reports (English)."""
         return self.render(english())
 
+    def message(self) -> Message:
+        """The line as a :class:`Message`, for the notes of a report in any language.
+
+        Example:
+            >>> Economics().assumptions()[1].message().render(Lang("sv"))[:34]
+            'kostnad för en arbetstimme: 29 €/h'
+        """
+        kind = Message(f"kind.{self.kind}")
+        if math.isnan(self.value):
+            return Message("assumption.line_no_value", name=self.name, kind=kind, source=self.source)
+        return Message("assumption.line", name=self.name, value=self.value, unit=self.unit, kind=kind,
+                       source=self.source)
+
     def render(self, lang: Lang) -> str:
         """One line for reports in ``lang``: name, value and unit, kind and source.
 

@@ -38,6 +38,7 @@ from rpa_scout.filters import resolve_column
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
 from rpa_scout.lang import Message
 from rpa_scout.rank import Ranking, rank_candidates
+from rpa_scout.assumptions import Economics
 from rpa_scout.settings import Settings
 from rpa_scout.value import annual_factor, volume_period
 
@@ -72,7 +73,8 @@ class Comparison:
             slowest, most different first.
         best_practice: per organisation and step, the saving of adopting the best
             practice (``kind`` automate / faster), its benchmark and 80 % interval.
-        totals: per organisation, the best-practice hours a year and their interval.
+        totals: per organisation, the best-practice hours a year and their interval,
+            and the hours as FTE and euros a year (the economics the notes cite).
         local: activities found in one organisation only.
         notes: what the figures rest on (:class:`rpa_scout.lang.Message`: English,
             shown in any language with :func:`rpa_scout.lang.render`).
@@ -85,7 +87,7 @@ class Comparison:
         >>> found.organisations
         ('paperi', 'sähköposti', 'verkkolasku')
         >>> list(found.totals.columns)
-        ['organisation', 'hours', 'hours_low', 'hours_high', 'steps_automate', 'steps_faster']
+        ['organisation', 'hours', 'hours_low', 'hours_high', 'steps_automate', 'steps_faster', 'fte', 'euros_per_year']
         >>> sorted(found.rankings) == sorted(found.organisations)
         True
     """
@@ -259,9 +261,10 @@ def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Sett
     best = best_practice(table, min_minutes=floor)
     names = tuple(found)
     return Comparison(names, table, proven_elsewhere(table), differs_most(table, min_minutes=floor),
-                      best, _totals(best, names), _local(table),
+                      best, _totals(best, names, settings.economics), _local(table),
                       _notes(table, names, floor) + tuple(Message("compare.note.left_out", why=str(exc))
-                                                          for exc in left_out), rankings)
+                                                          for exc in left_out)
+                      + tuple(a.message() for a in settings.economics.assumptions()[:2]), rankings)
 
 
 def organisation_figures(name: str, log: pd.DataFrame, settings: Settings,
@@ -506,19 +509,22 @@ def _faster(r: Any, top: dict | None) -> dict | None:
             "separated": bool(r.handling_low_min > top["handling_high_min"])}
 
 
-def _totals(best: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
-    """Per organisation: best-practice hours a year, their interval, and the steps."""
+def _totals(best: pd.DataFrame, names: tuple[str, ...], economics: Economics) -> pd.DataFrame:
+    """Per organisation: best-practice hours a year, their interval, the steps, and the
+    hours as FTE and euros (the economics the notes cite)."""
     out = pd.DataFrame({"organisation": list(names)})
     if best.empty:
         for col in ("hours", "hours_low", "hours_high", "steps_automate", "steps_faster"):
             out[col] = 0.0 if col.startswith("hours") else 0
-        return out
-    grouped = best.groupby("organisation")
-    for col in ("hours", "hours_low", "hours_high"):
-        out[col] = out["organisation"].map(grouped[col].sum()).fillna(0.0)
-    for kind, col in ((AUTOMATE, "steps_automate"), (FASTER, "steps_faster")):
-        counts = best[best["kind"] == kind].groupby("organisation").size()
-        out[col] = out["organisation"].map(counts).fillna(0).astype(int)
+    else:
+        grouped = best.groupby("organisation")
+        for col in ("hours", "hours_low", "hours_high"):
+            out[col] = out["organisation"].map(grouped[col].sum()).fillna(0.0)
+        for kind, col in ((AUTOMATE, "steps_automate"), (FASTER, "steps_faster")):
+            counts = best[best["kind"] == kind].groupby("organisation").size()
+            out[col] = out["organisation"].map(counts).fillna(0).astype(int)
+    out["fte"] = out["hours"] / economics.fte_hours
+    out["euros_per_year"] = out["hours"] * economics.hourly_cost
     return out
 
 

@@ -212,8 +212,9 @@ def _best_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[
         rest = c.totals.drop(index=shown.index)[["hours", "hours_low", "hours_high"]].sum()
         lines += _fit(lang.t("compare.best_more", count=len(c.totals) - len(shown), hours=rest["hours"],
                              low=rest["hours_low"], high=rest["hours_high"]), width, "    ", "  ")
-    total = c.totals[["hours", "hours_low", "hours_high"]].sum()
-    text = lang.t("compare.best_total", hours=total["hours"], low=total["hours_low"], high=total["hours_high"])
+    total = c.totals[["hours", "hours_low", "hours_high", "fte", "euros_per_year"]].sum()
+    text = lang.t("compare.best_total", hours=total["hours"], low=total["hours_low"], high=total["hours_high"],
+                  fte=total["fte"], euros=total["euros_per_year"])
     return lines + _fit(text, width, "    ", "  ")
 
 

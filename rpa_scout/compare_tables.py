@@ -36,7 +36,7 @@ HEADERS = {
     "steps_faster": "col.steps_faster", "role": "col.role", "fastest": "col.fastest",
     "fastest_min": "col.fastest_min", "fastest_source": "col.fastest_source", "slowest": "col.slowest",
     "slowest_min": "col.slowest_min", "slowest_source": "col.slowest_source", "ratio": "col.ratio",
-    "separated": "col.separated",
+    "separated": "col.separated", "fte": "col.fte", "euros_per_year": "col.euros",
 }
 #: In the totals and the best-practice table, the hours are the best practice's saving.
 SAVING_HEADERS = {"hours_low": "col.saving_low", "hours_high": "col.saving_high"}
@@ -49,6 +49,7 @@ KINDS = {
     **dict.fromkeys(("handling_min", "handling_low_min", "handling_high_min", "benchmark_min",
                      "fastest_min", "slowest_min"), "min"),
     **dict.fromkeys(("manual_share", "benchmark_share"), "share"),
+    "fte": "fte", "euros_per_year": "eur",
     **dict.fromkeys(("variability", "handling_cv", "ratio"), "fit"),
 }
 _WORDS = {BY_PEOPLE: "compare.role.people", BY_SYSTEM: "compare.role.system",

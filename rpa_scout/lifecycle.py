@@ -230,7 +230,14 @@ def start_times(log: pd.DataFrame, columns: LogColumns = XES) -> pd.Series | Non
 
 def start_copy_notes(log: pd.DataFrame, columns: LogColumns = XES) -> list[Message]:
     """A note when the log's start column only repeats each row's timestamp, which the
-    analysis then ignores (:func:`start_times`)."""
+    analysis then ignores (:func:`start_times`).
+
+    Example:
+        >>> import pandas as pd
+        >>> t = pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:00"], utc=True)
+        >>> start_copy_notes(pd.DataFrame({"time:timestamp": t, "start_timestamp": t}))[0][:47]
+        "the start column 'start_timestamp' holds each r"
+    """
     name = columns.start_timestamp
     if isinstance(name, str) and name in log.columns and log[name].notna().any() \
             and start_times(log, columns) is None:

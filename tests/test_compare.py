@@ -345,3 +345,20 @@ def test_a_saving_of_under_an_hour_a_year_is_no_best_practice():
 
     assert best_practice(_two_towns(0.1, [8.14, 8.10], "measured")).empty
     assert best_practice(_two_towns(0.1, [9.0, 8.1], "measured"))["hours"].tolist() == pytest.approx([1.8])
+
+
+def test_compare_shows_its_savings_as_fte_and_euros_at_the_given_economics():
+    """compare --hourly-cost and --fte-hours changed nothing and were cited nowhere (QA)."""
+    from rpa_scout import Economics, Settings, compare_logs, generate_log
+
+    logs = {"A": generate_log("rakennuslupa", 200, seed=1).log,
+            "B": generate_log("rakennuslupa", 200, seed=2, automated=("Maksulaskun laadinta",)).log}
+    found = compare_logs(logs, settings=Settings(economics=Economics().with_overrides(hourly_cost=50,
+                                                                                       fte_hours=1000)))
+    totals = found.totals.set_index("organisation")
+    assert totals.loc["A", "hours"] > 0
+    assert totals["euros_per_year"].tolist() == pytest.approx((totals["hours"] * 50).tolist())
+    assert totals["fte"].tolist() == pytest.approx((totals["hours"] / 1000).tolist())
+    cited = [str(n) for n in found.notes if "€/h" in str(n) or "per FTE" in str(n)]
+    assert cited == ["working hours per FTE: 1,000 h/yr (supplied; from your option or config file)",
+                     "hourly cost of staff time: 50 €/h (supplied; from your option or config file)"]

@@ -109,8 +109,8 @@ COMPARE_LINES = {
            "82 (79–85) Naapurien kuuleminen: automatisoi kuten Cella (siellä järjestelmä tekee 100 %)",
            "58 (35–82) Päätösehdotuksen valmistelu: 55,6 → 44,9 min, vertailukohta Bruno (mitattu)",
            "... ja 7 muuta",
-           "kaikki organisaatiot: 625 (491–770) h/v (vaiheet laskettu yhteen; organisaation vaihetta ei lasketa "
-           "kahdesti)",
+           "kaikki organisaatiot: 625 (491–770) h/v = 0,40 htv, 18 123 € vuodessa (vaiheet laskettu yhteen; "
+           "organisaation vaihetta ei lasketa kahdesti)",
            "Huomiot", "lämpökartta kirjoitettu tiedostoon /c_fi.svg", "vertailu kirjoitettu tiedostoon /c_fi.md"],
     "sv": ["kunnat.csv.gz: 23 572 händelser godtagna av 23 572 lästa (0 avvisade)",
            "Jämförde 3 organisationer (Aura, Bruno, Cella): 19 steg i två eller fler, 0 lokala (bara i en)",
@@ -147,8 +147,8 @@ def test_compare_markdown_and_heatmap_in_the_language(compared, code):
                     "## vertailu", "## yhteensä", "## paras käytäntö", "## automatisoitu muualla",
                     "## eroaa eniten", "## paikalliset", "(ei yhtään)",
                     "| organisaatio | säästö h/v | säästö h/v alaraja (80 %) | säästö h/v yläraja (80 %) | "
-                    "muualla automatisoituja vaiheita | muualla nopeampia vaiheita |",
-                    "| Aura | 316 | 266 | 376 | 6 | 3 |"],
+                    "muualla automatisoituja vaiheita | muualla nopeampia vaiheita | htv | €/v |",
+                    "| Aura | 316 | 266 | 376 | 6 | 3 | 0,20 | 9\xa0156 |"],
              "sv": ["# Jämförelse av organisationer: kunnat.csv.gz enligt kolumnen kunta", "## bästa praxis",
                     "## skiljer sig mest", "(inga)"]}[code]
     lines = md.splitlines()

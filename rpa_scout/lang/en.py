@@ -566,7 +566,7 @@ MESSAGES: dict[str, str] = {
                      "counted once"),
     "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} ({automate:n0} "
                          "automated elsewhere, {faster:n0} faster elsewhere)"),
-    "compare.best_total": ("all organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr (their steps added; no step "
+    "compare.best_total": ("all organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr = {fte:n2} FTE, {euros:eur} a year (their steps added; no step "
                            "of an organisation counted twice)"),
     "compare.saving_automate": "automate as {benchmark} does ({share:pct} by the system there)",
     "compare.saving_faster": "{own:n1} → {best:n1} min as in {benchmark} ({source}{overlap})",

@@ -554,7 +554,7 @@ MESSAGES: dict[str, str] = {
                      "lasketaan kerran"),
     "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps} ({automate:n0} "
                          "automatisoitu muualla, {faster:n0} nopeampi muualla)"),
-    "compare.best_total": ("kaikki organisaatiot: {hours:n0} ({low:n0}–{high:n0}) h/v (vaiheet laskettu yhteen; "
+    "compare.best_total": ("kaikki organisaatiot: {hours:n0} ({low:n0}–{high:n0}) h/v = {fte:n2} htv, {euros:eur} vuodessa (vaiheet laskettu yhteen; "
                            "organisaation vaihetta ei lasketa kahdesti)"),
     "compare.saving_automate": "automatisoi kuten {benchmark} (siellä järjestelmä tekee {share:pct})",
     "compare.saving_faster": "{own:n1} → {best:n1} min, vertailukohta {benchmark} ({source}{overlap})",

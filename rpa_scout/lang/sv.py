@@ -550,7 +550,7 @@ MESSAGES: dict[str, str] = {
                      "gång"),
     "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} ({automate:n0} "
                          "automatiserade på annat håll, {faster:n0} snabbare på annat håll)"),
-    "compare.best_total": ("alla organisationer: {hours:n0} ({low:n0}–{high:n0}) h/år (stegen sammanlagda; inget "
+    "compare.best_total": ("alla organisationer: {hours:n0} ({low:n0}–{high:n0}) h/år = {fte:n2} åak, {euros:eur} om året (stegen sammanlagda; inget "
                            "steg i en organisation räknas två gånger)"),
     "compare.saving_automate": "automatisera som {benchmark} gör ({share:pct} av systemet där)",
     "compare.saving_faster": "{own:n1} → {best:n1} min som i {benchmark} ({source}{overlap})",
