@@ -513,7 +513,7 @@ def test_unknown_timezone_names_the_option(tmp_path, zone):
 
 def test_unknown_output_format(tmp_path):
     assert _error(_rank("--out", str(tmp_path / "x.pdf"))) == \
-        "Error: cannot tell the format of x.pdf; add --format csv|json|md|html|xlsx\n"
+        "Error: cannot tell the format of x.pdf; add --format csv|json|md|html|xlsx or end the name with one of them\n"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -618,3 +618,18 @@ def test_narrow_terminal_lines_fit(columns, lang):
     lines = result.output.splitlines()
     assert [line for line in lines if len(line) > columns] == []
     assert any("·" in line for line in lines)   # the figures, wrapped
+
+
+def test_a_format_that_does_not_match_the_out_name_is_refused(tmp_path):
+    """rank --out x.csv --format html wrote HTML into x.csv (QA); map refused it already."""
+    from click.testing import CliRunner
+
+    from rpa_scout.cli import main
+
+    for command in (["rank", "eventlogs/ostolaskut.csv.gz"],
+                    ["compare", "eventlogs/ostolaskut.csv.gz", "--by", "case:channel"]):
+        out = tmp_path / "x.csv"
+        result = CliRunner().invoke(main, [*command, "--out", str(out), "--format", "html"])
+        assert result.exit_code == 1 and not out.exists()
+        assert result.output.strip().splitlines()[-1] == ("Error: --format html does not match the name x.csv; "
+                                                          "name it .html, or leave --format out")

@@ -150,7 +150,8 @@ def test_rank_file_writes(ranked, tmp_path):
 
 
 @pytest.mark.parametrize("name,error,message", [
-    ("x.pdf", ConfigError, "cannot tell the format of x.pdf; add --format csv|json|md|html|xlsx"),
+    ("x.pdf", ConfigError, "cannot tell the format of x.pdf; add --format csv|json|md|html|xlsx or end the name "
+                           "with one of them"),
     ("no/x.csv", OutputError, "{folder}/no/x.csv: the folder {folder}/no does not exist; create it or "
                               "choose --out elsewhere"),
 ])

@@ -7,6 +7,7 @@ import gzip
 import io
 import re
 import shutil
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -120,6 +121,30 @@ def test_unwritable_out(hostile_log, tmp_path):
     assert str(err.value) == (f"{tmp_path / 'x.txt'}: cannot write the file (Permission denied); check the "
                               "folder's permissions and free space, or choose --out elsewhere")
     assert list(tmp_path.iterdir()) == [hostile_log]
+
+
+def test_out_through_a_link_writes_its_target_and_a_device_is_refused(hostile_log, tmp_path):
+    """`--out` replaced a link, a named pipe and, as root, /dev/full with a regular file (QA):
+    the file was written beside it and renamed over it."""
+    import os
+
+    target = tmp_path / "target.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    result = CliRunner().invoke(main, ["rank", str(hostile_log), "-q", "--out", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and target.read_text(encoding="utf-8-sig").startswith("rank,")
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    for path in (pipe, Path(os.devnull)):
+        result = CliRunner().invoke(main, ["rank", str(hostile_log), "-q", "--out", str(path), "--format", "csv"])
+        assert _error(result) == (f"Error: {path}: is not a regular file (a device, pipe or socket); give a file "
+                                  "name with --out")
+    assert Path(os.devnull).is_char_device() and pipe.is_fifo()
+    rejects = tmp_path / "none" / "r.csv"
+    result = CliRunner().invoke(main, ["inspect", str(hostile_log), "--rejects", str(rejects)])
+    assert _error(result).endswith("does not exist; create it or choose --rejects elsewhere")
 
 
 def test_bpmn_with_hostile_names(hostile_log, tmp_path):

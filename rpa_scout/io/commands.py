@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from rpa_scout.errors import ConfigError, InputError
 from rpa_scout.io.files import check_input, check_output
-from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, format_of, names
+from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, format_of, names, output_format
 from rpa_scout.io.progress import SILENT, Progress
 from rpa_scout.lang import Lang, Message, render
 from rpa_scout.settings import Settings
@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # the heavy modules are imported where they are used: errors 
     from rpa_scout.load_report import LoadReport
 
 MAP_FORMATS = names(MAP_WRITE)
-RANK_FORMATS = names(RANK_WRITE)
 VIEWS = ("frequency", "performance")
 
 
@@ -218,17 +217,9 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
     path = Path(path)
     if out is not None:  # a folder or a missing one first: the name's format then
         check_output(out)
-    named = format_of(out, MAP_WRITE) if out is not None else None
-    if out is not None and fmt is None and named is None:  # x.pdf held SVG
-        raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(names(MAP_WRITE))} "
-                          "or end the name with one of them")
-    if fmt is not None and named is not None and named != fmt:  # a PNG named .svg
-        raise ConfigError(f"--format {fmt} does not match the name {out.name}; name it .{fmt}, or leave "
-                          "--format out")
-    if noise_given and (fmt or named or "svg") != "bpmn":
-        raise ConfigError("--noise is the inductive miner's threshold for --format bpmn; this map is "
-                          f"{fmt or named or 'svg'}")
-    fmt = fmt or named or "svg"
+    fmt = output_format(out, fmt, MAP_WRITE) if out is not None else fmt or "svg"
+    if noise_given and fmt != "bpmn":
+        raise ConfigError(f"--noise is the inductive miner's threshold for --format bpmn; this map is {fmt}")
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
     frame, report = load(path, settings, progress)
@@ -395,10 +386,8 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         raise ConfigError("--explain prints one candidate's figure; write the ranking with --out "
                           "in a run without --explain")
     if out is not None:
-        fmt = fmt or format_of(out, RANK_WRITE)
-        if fmt is None:
-            raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(RANK_FORMATS)}")
         check_output(out)
+        fmt = output_format(out, fmt, RANK_WRITE)
     lang = _lang(settings)
     frame, report = load(path, settings, progress, count_lifecycle=False)  # ranking pairs it
     from rpa_scout.clean import with_pairing

@@ -14,8 +14,7 @@ from rpa_scout.columns import XES
 from rpa_scout.errors import ConfigError
 from rpa_scout.io.commands import filters_clause, labels_of, load, source_names
 from rpa_scout.io.files import check_output
-from rpa_scout.io.formats import format_of
-from rpa_scout.io.formats import names as names_of
+from rpa_scout.io.formats import output_format
 from rpa_scout.io.progress import SILENT, Progress
 from rpa_scout.lang import Lang
 from rpa_scout.settings import Settings
@@ -141,15 +140,12 @@ def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt
         raise ConfigError(f"--name labels each log: give it once per log ({len(paths)} logs, "
                           f"{len(names)} names), and not with --by")
     if out is not None:
-        fmt = fmt or format_of(out, COMPARE_WRITE)
-        if fmt is None:
-            raise ConfigError(f"cannot tell the format of {out.name}; add --format "
-                              f"{'|'.join(names_of(COMPARE_WRITE))}")
         check_output(out)
+        fmt = output_format(out, fmt, COMPARE_WRITE)
     if heatmap is not None:
         if not heatmap.name.lower().endswith(".svg"):
             raise ConfigError(f"--heatmap {heatmap.name}: the heatmap is an SVG file; name it *.svg")
-        check_output(heatmap)
+        check_output(heatmap, "--heatmap")
     return fmt
 
 

@@ -56,31 +56,44 @@ def check_input(path: Path, delimiter: str | None = None) -> str:
     return fmt
 
 
-def check_output(path: Path) -> None:
+def check_output(path: Path, option: str = "--out") -> None:
     """Raise :class:`OutputError` unless ``path`` can be a file in an existing folder.
 
     Called before the expensive work, so that a mistyped ``--out`` is reported at once.
+    ``option`` names the option in the message (``--rejects``, ``--heatmap``). A link
+    is followed (its target is written); a device, pipe or socket is refused: the file
+    is written beside it and renamed over it, which would replace ``/dev/null``.
     """
+    path = _target(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
-        raise OutputError(f"{path}: the folder {parent} does not exist; create it or choose --out elsewhere")
+        raise OutputError(f"{path}: the folder {parent} does not exist; create it or choose {option} elsewhere")
     if not parent.is_dir():
-        raise OutputError(f"{path}: {parent} is a file, not a folder; choose --out elsewhere")
+        raise OutputError(f"{path}: {parent} is a file, not a folder; choose {option} elsewhere")
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name with --out")
+        raise OutputError(f"{path}: is a folder; give a file name with {option}")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path}: is not a regular file (a device, pipe or socket); give a file name with {option}")
+
+
+def _target(path: Path) -> Path:
+    """``path``, or the file a link at ``path`` points to (written in its place)."""
+    path = Path(path)
+    return path.resolve() if path.is_symlink() else path
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds.
+def atomic_path(path: Path, option: str = "--out") -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds
+    (to the file a link at ``path`` points to: the link stays).
 
     Raises:
-        OutputError: the folder is missing or not writable, the disk is full, or the
-            writer inside the block failed with an ``OSError`` or ``ValueError``
-            (libraries raise the latter for text they cannot store).
+        OutputError: the folder is missing or not writable, the disk is full, ``path`` is
+            a device or pipe, or the writer inside the block failed with an ``OSError``
+            or ``ValueError`` (libraries raise the latter for text they cannot store).
     """
-    path = Path(path)
-    check_output(path)
+    check_output(path, option)
+    path = _target(path)
     tmp = path.with_name(f".partial-{path.name}")  # the suffix stays: libraries go by it
     try:
         yield tmp
@@ -88,7 +101,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except OSError as exc:
         _remove(tmp)
         raise OutputError(f"{path}: cannot write the file ({exc.strerror or exc}); "
-                          "check the folder's permissions and free space, or choose --out elsewhere") from None
+                          f"check the folder's permissions and free space, or choose {option} elsewhere") from None
     except (ValueError, TypeError) as exc:
         _remove(tmp)
         raise OutputError(f"{path}: cannot write the file ({type(exc).__name__}: {exc})") from None
@@ -97,7 +110,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
-def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+def atomic_write(path: Path, write: Callable[[BinaryIO], object], option: str = "--out") -> Path:
     """Call ``write`` with a binary file open for writing; the result appears as ``path``.
 
     Returns:
@@ -106,7 +119,7 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     Raises:
         OutputError: see :func:`atomic_path`.
     """
-    with atomic_path(path) as tmp:
+    with atomic_path(path, option) as tmp:
         with open(tmp, "wb") as fh:
             write(fh)
     return Path(path)

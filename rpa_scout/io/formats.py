@@ -48,6 +48,30 @@ def format_of(path: str | Path, table: Mapping[str, str]) -> str | None:
     return None
 
 
+def output_format(out: Path, fmt: str | None, table: Mapping[str, str]) -> str:
+    """The format to write ``out`` in: ``--format`` or the name's; :class:`ConfigError`
+    when neither says one, or when they disagree (HTML once went into ``x.csv``).
+
+    Example:
+        >>> output_format(Path("x.csv"), None, RANK_WRITE), output_format(Path("x"), "md", RANK_WRITE)
+        ('csv', 'md')
+        >>> output_format(Path("x.csv"), "html", RANK_WRITE)
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: --format html does not match the name x.csv; name it .html, or leave --format out
+    """
+    from rpa_scout.errors import ConfigError  # noqa: PLC0415 - the command line imports this first
+
+    named = format_of(out, table)
+    if fmt is None and named is None:  # x.pdf held SVG
+        raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(names(table))} "
+                          "or end the name with one of them")
+    if fmt is not None and named is not None and named != fmt:  # a PNG named .svg
+        raise ConfigError(f"--format {fmt} does not match the name {out.name}; name it .{fmt}, or leave "
+                          "--format out")
+    return fmt or named  # type: ignore[return-value]
+
+
 def strip_suffix(path: str | Path, table: Mapping[str, str]) -> str:
     """The file name without the table's suffix (``laskut.csv.gz`` → ``laskut``)."""
     name = Path(path).name

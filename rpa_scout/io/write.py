@@ -21,5 +21,5 @@ def write_rejects(report: LoadReport, path: Path) -> int:
     rows = report.rejected_rows
     text = "row,reason\n" if rows is None else spreadsheet_table(rows).to_csv(index=False)
     data = text.encode("utf-8")
-    atomic_write(path, lambda fh: fh.write(data))
+    atomic_write(path, lambda fh: fh.write(data), option="--rejects")
     return 0 if rows is None else len(rows)
