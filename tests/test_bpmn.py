@@ -6,7 +6,7 @@ import pytest
 
 from rpa_scout import discover_bpmn, read_log
 from rpa_scout.errors import ConfigError
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, shared_log
 
 
 def _tasks_and_loops(model) -> tuple[set[str], int]:
@@ -77,3 +77,30 @@ def test_same_log_same_bpmn_file_and_picture_under_any_hash_seed(tmp_path):
         texts.append({p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())})
     assert len(texts[0]) == 4 and texts[0] == texts[1]
     assert 'id="id_1"' in texts[0]["table.bpmn"] and "-4" not in texts[0]["table.bpmn"].split('id="')[1][:40]
+
+
+def test_the_message_names_the_activities_the_noise_filter_left_out(tmp_path):
+    """At the default noise the miner left out steps and the message said only "BPMN
+    model written" (QA): 12 of the sample's 13 activities."""
+    from click.testing import CliRunner
+
+    from rpa_scout.cli import main
+
+    out = tmp_path / "o.bpmn"
+    result = CliRunner().invoke(main, ["map", "eventlogs/ostolaskut.csv.gz", "--format", "bpmn", "--out", str(out)])
+    assert result.exit_code == 0
+    assert " ".join(result.output.split()) == (
+        f"BPMN model written to {out}: 12 of 13 activities; the miner's noise filter (--noise 0.20) left out "
+        "Palautus tiliöintiin; --noise 0 keeps them all")
+    result = CliRunner().invoke(main, ["map", "eventlogs/ostolaskut.csv.gz", "--format", "bpmn", "--out", str(out),
+                                       "--noise", "0"])
+    assert " ".join(result.output.split()) == f"BPMN model written to {out}"
+
+
+def test_many_activities_are_mined_from_the_graph():
+    """BPIC15_1's 398 activities on the event table ran for over 14 minutes (QA)."""
+    from rpa_scout.bpmn import DFG_ACTIVITIES, bpmn_tasks
+
+    log, _ = read_log(shared_log("bpic15/BPIC15_1.xes.gz"))
+    assert log["concept:name"].nunique() > DFG_ACTIVITIES
+    assert len(bpmn_tasks(discover_bpmn(log, noise_threshold=0.0))) == log["concept:name"].nunique()

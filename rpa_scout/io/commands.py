@@ -234,7 +234,7 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
 
 
 def _write_bpmn(frame: pd.DataFrame, noise: float, activities: float, out: Path, lang: Lang) -> str:
-    from rpa_scout.bpmn import discover_bpmn
+    from rpa_scout.bpmn import bpmn_input, bpmn_tasks, discover_bpmn
     from rpa_scout.columns import XES
     from rpa_scout.io.pictures import write_bpmn
     from rpa_scout.safety import printable
@@ -242,8 +242,15 @@ def _write_bpmn(frame: pd.DataFrame, noise: float, activities: float, out: Path,
     # BPMN is XML, which cannot hold control characters: the model names them escaped.
     names_shown = frame[XES.activity].astype("string").map(printable, na_action="ignore")
     frame = frame.assign(**{XES.activity: names_shown})
-    write_bpmn(discover_bpmn(frame, noise_threshold=noise, activities=activities), out)
-    return lang.t("map.bpmn_written", path=out)
+    model = discover_bpmn(frame, noise_threshold=noise, activities=activities)
+    write_bpmn(model, out)
+    wanted = set(bpmn_input(frame, activities=activities)[XES.activity].astype("string"))
+    left_out = sorted(wanted - set(bpmn_tasks(model)))
+    if not left_out:
+        return lang.t("map.bpmn_written", path=out)
+    shown = ", ".join(left_out[:5]) + (lang.t("map.bpmn_more", count=len(left_out) - 5) if len(left_out) > 5 else "")
+    return lang.t("map.bpmn_written_some", path=out, modelled=len(wanted) - len(left_out), total=len(wanted),
+                  noise=noise, names=shown)
 
 
 def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, paths: float,

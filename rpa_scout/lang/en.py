@@ -311,6 +311,8 @@ MESSAGES: dict[str, str] = {
     "map.view.frequency": "frequency",
     "map.view.performance": "performance",
     "map.written": "{view} map written to {path} ({kept:n0} of {total:n0} activities, {paths_kept:n0} of {paths_total:n0} paths)",
+    "map.bpmn_written_some": "BPMN model written to {path}: {modelled:n0} of {total:n0} activities; the miner's noise filter (--noise {noise:n2}) left out {names}; --noise 0 keeps them all",
+    "map.bpmn_more": " and {count:n0} more",
     "map.bpmn_written": "BPMN model written to {path}",
     "map.drawn_note": ("drawn: the {kept:n0} most frequent of {total:n0} activities and {paths_kept:n0} of "
                        "{paths_total:n0} paths (a bigger map takes Graphviz minutes to hours; choose with "

@@ -300,6 +300,8 @@ MESSAGES: dict[str, str] = {
     "map.view.frequency": "frekvenssinäkymä",
     "map.view.performance": "suoritusnäkymä",
     "map.written": "{view} kirjoitettu tiedostoon {path} ({kept:n0}/{total:n0} vaihetta, {paths_kept:n0}/{paths_total:n0} polkua)",
+    "map.bpmn_written_some": "BPMN-malli kirjoitettu tiedostoon {path}: {modelled:n0}/{total:n0} vaihetta; louhijan kohinasuodatin (--noise {noise:n2}) jätti pois: {names}; --noise 0 pitää kaikki",
+    "map.bpmn_more": " ja {count:n0} muuta",
     "map.bpmn_written": "BPMN-malli kirjoitettu tiedostoon {path}",
     "map.drawn_note": ("piirretty: {kept:n0} yleisintä {total:n0} vaiheesta ja {paths_kept:n0}/{paths_total:n0} "
                        "polkua (suuremman kartan piirtäminen vie Graphvizilta minuutteja tai tunteja; valitse "

@@ -299,6 +299,8 @@ MESSAGES: dict[str, str] = {
     "map.view.frequency": "frekvensvy",
     "map.view.performance": "prestandavy",
     "map.written": "{view} skriven till {path} ({kept:n0} av {total:n0} steg, {paths_kept:n0} av {paths_total:n0} vägar)",
+    "map.bpmn_written_some": "BPMN-modellen skriven till {path}: {modelled:n0} av {total:n0} steg; brusfiltret (--noise {noise:n2}) utelämnade {names}; --noise 0 behåller alla",
+    "map.bpmn_more": " och {count:n0} till",
     "map.bpmn_written": "BPMN-modellen skriven till {path}",
     "map.drawn_note": ("ritat: de {kept:n0} vanligaste av {total:n0} steg och {paths_kept:n0} av {paths_total:n0} "
                        "vägar (en större karta tar Graphviz minuter eller timmar; välj med --activities och --paths)"),
