@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from rpa_scout.cli import main
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, shared_log
 
 LOG = ("case_id;activity;timestamp;resource\n"
        "c1;A;1.2.2024 10.00;x\nc1;B;1.2.2024 11.00;y\n"
@@ -235,3 +235,12 @@ def test_a_map_file_is_what_its_name_says(tmp_path, args, message):
     result = CliRunner().invoke(main, ["map", str(SAMPLES / "ostolaskut.csv.gz"), *args])
     assert result.exit_code == 1 and message in result.output
     assert not list(tmp_path.iterdir())
+
+
+def test_a_capped_picture_counts_what_it_draws_in_its_title(tmp_path):
+    """BPIC15_1's SVG drew 150 activities under the title "398/398 activities" (QA)."""
+    out = tmp_path / "b15.svg"
+    result = CliRunner().invoke(main, ["map", str(shared_log("bpic15/BPIC15_1.xes.gz")), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "BPIC15_1.xes.gz — frequency view, 150/398 activities" in out.read_text(encoding="utf-8")
+    assert "drawn: the 150 most frequent of 398 activities" in " ".join(result.output.split())

@@ -269,8 +269,9 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
         pictures.write_graph_json(graph, out)
     else:
         drawn, note = drawable(graph, frame, lang=lang) if fmt in ("svg", "png") else (graph, "")
+        shown = sum(1 for _, kind in drawn.nodes(data="kind", default="activity") if kind == "activity")
         title = lang.t("map.title", name=name, view=lang.t(f"map.view.{view}"),
-                       kept=info["activities_kept"], total=info["activities_total"])
+                       kept=shown, total=info["activities_total"])
         pictures.write_dot_picture(to_dot(drawn, view=view, title=title, lang=lang), out, fmt,
                                    seconds=graph_seconds(drawn))
     return (lang.t("map.written", view=lang.t(f"map.view.{view}"), path=out, kept=info["activities_kept"],
