@@ -66,8 +66,8 @@ class CaseTable:
               minutes 11.3 · source estimated
         """
         lang = lang or english()
-        head = lang.t("cases.head", name=show(self.activity, labels), executions=self.executions,
-                      cases=self.cases, listed=len(self.table), zone=timezone)
+        head = lang.t("cases.head", name=show(self.activity, labels), listed=len(self.table), zone=timezone,
+                      executions=lang.tn("cases.executions", self.executions), cases=lang.tn("cases.in", self.cases))
         heads = [lang.t(key) for key in ("cases.col.case", "cases.col.started", "cases.col.variant",
                                          "col.steps", "cases.col.times", "cases.col.minutes", "col.source")]
         w = [max(least, len(h) + 1) for least, h in zip((18, 18, 9, 7, 6, 10), heads)]

@@ -279,6 +279,12 @@ def _write_map(frame: pd.DataFrame, name: str, view: str, activities: float, pat
             + (f"; {note}" if note else ""))
 
 
+def _counted(key: str, count: int, lang: Lang) -> str:
+    """The word for ``count`` things (``case`` or ``cases``), as wide as the plural, so
+    that the columns after it stay in line."""
+    return lang.t(f"{key}_one" if count == 1 else key).ljust(len(lang.t(key)))
+
+
 def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
                   label: str | None = None, progress: Progress = SILENT) -> pd.DataFrame:
     """The ``top`` most frequent variants of a log with their coverage (activities by
@@ -329,7 +335,9 @@ def variant_lines(table: pd.DataFrame, lang: Lang | None = None, width: int | No
     lines = []
     for row in table.itertuples(index=False):
         first = lang.t("variants.line", rank=row.rank, cases=lang.num(row.cases), share=lang.pct(row.share, 1),
-                       cumulative=lang.pct(row.cumulative_share, 1), steps=row.steps, variant="")
+                       cumulative=lang.pct(row.cumulative_share, 1), steps=row.steps, variant="",
+                       cases_word=_counted("variants.cases", row.cases, lang),
+                       steps_word=_counted("variants.steps", row.steps, lang))
         if width is None or len(first) + len(str(row.variant)) <= width:
             lines.append(first + str(row.variant))
             continue

@@ -460,7 +460,11 @@ MESSAGES: dict[str, str] = {
     "load.ts.wall_local": "{kind} of wall-clock time (--epoch-clock local), read in {zone}",
     "load.ts.wall_auto": ("{kind} of wall-clock time, read in {zone} ({share:pct} of the values are dates at 00:00 "
                           "UTC: the export wrote local times as if they were UTC; --epoch-clock utc reads them as UTC)"),
-    "variants.line": "{rank:>3}. {cases:>9} cases  {share:>7}  (cum. {cumulative:>7})  {steps:>3} steps  {variant}",
+    "variants.line": "{rank:>3}. {cases:>9} {cases_word}  {share:>7}  (cum. {cumulative:>7})  {steps:>3} {steps_word}  {variant}",
+    "variants.cases_one": "case",
+    "variants.cases": "cases",
+    "variants.steps_one": "step",
+    "variants.steps": "steps",
     "generate.wrote": "wrote {events:n0} events of {cases:n0} {process} cases to {path}",
     "generate.truth": "ground truth in {path}",
     "convert.written": "{events:n0} events of {name} written to {path} in {seconds:n1} s ({rate:n0} events/s, {how})",
@@ -654,7 +658,11 @@ MESSAGES: dict[str, str] = {
     "heatmap.legend.hours": "{hours:n0} h a year (log scale)",
     "heatmap.legend.empty": "not found in that organisation",
     # cases
-    "cases.head": ("{name}: {executions:n0} executions in {cases:n0} cases; the {listed:n0} with the most "
+    "cases.executions_one": "{count:n0} execution",
+    "cases.executions": "{count:n0} executions",
+    "cases.in_one": "in {count:n0} case",
+    "cases.in": "in {count:n0} cases",
+    "cases.head": ("{name}: {executions} {cases}; the {listed:n0} with the most "
                    "handling time (times in {zone})"),
     "cases.col.case": "case",
     "cases.col.started": "started",

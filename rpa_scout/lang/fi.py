@@ -451,7 +451,11 @@ MESSAGES: dict[str, str] = {
     "load.ts.wall_auto": ("{kind}, paikallista kelloaikaa, luettu aikavyöhykkeessä {zone} ({share:pct} arvoista on "
                           "päivämääriä klo 00.00 UTC: vienti kirjoitti paikalliset ajat kuin ne olisivat UTC-aikaa; "
                           "--epoch-clock utc lukee ne UTC-aikana)"),
-    "variants.line": "{rank:>3}. {cases:>9} asiaa  {share:>7}  (kert. {cumulative:>7})  {steps:>3} vaihetta  {variant}",
+    "variants.line": "{rank:>3}. {cases:>9} {cases_word}  {share:>7}  (kert. {cumulative:>7})  {steps:>3} {steps_word}  {variant}",
+    "variants.cases_one": "asia",
+    "variants.cases": "asiaa",
+    "variants.steps_one": "vaihe",
+    "variants.steps": "vaihetta",
     "generate.wrote": "kirjoitettu {events:n0} tapahtumaa {cases:n0} asiasta ({process}) tiedostoon {path}",
     "generate.truth": "oikeat vastaukset tiedostossa {path}",
     "convert.written": "{events:n0} tapahtumaa tiedostosta {name} kirjoitettu tiedostoon {path} {seconds:n1} sekunnissa ({rate:n0} tapahtumaa/s, {how})",
@@ -642,7 +646,11 @@ MESSAGES: dict[str, str] = {
     "heatmap.legend.people": "100 %: ihmiset tekevät",
     "heatmap.legend.hours": "{hours:n0} h vuodessa (logaritminen asteikko)",
     "heatmap.legend.empty": "organisaatiossa ei ole tätä vaihetta",
-    "cases.head": ("{name}: {executions:n0} suoritusta {cases:n0} asiassa; ne {listed:n0}, joissa käsittelyaikaa "
+    "cases.executions_one": "{count:n0} suoritus",
+    "cases.executions": "{count:n0} suoritusta",
+    "cases.in_one": "{count:n0} asiassa",
+    "cases.in": "{count:n0} asiassa",
+    "cases.head": ("{name}: {executions} {cases}; ne {listed:n0}, joissa käsittelyaikaa "
                    "on eniten (ajat vyöhykkeellä {zone})"),
     "cases.col.case": "asia",
     "cases.col.started": "alkoi",

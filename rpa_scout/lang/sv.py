@@ -447,7 +447,11 @@ MESSAGES: dict[str, str] = {
     "load.ts.wall_local": "{kind} av lokal klocktid (--epoch-clock local), lästa i {zone}",
     "load.ts.wall_auto": ("{kind} av lokal klocktid, lästa i {zone} ({share:pct} av värdena är datum kl. 00.00 UTC: "
                           "exporten skrev lokala tider som om de vore UTC; --epoch-clock utc läser dem som UTC)"),
-    "variants.line": "{rank:>3}. {cases:>9} ärenden  {share:>7}  (kum. {cumulative:>7})  {steps:>3} steg  {variant}",
+    "variants.line": "{rank:>3}. {cases:>9} {cases_word}  {share:>7}  (kum. {cumulative:>7})  {steps:>3} {steps_word}  {variant}",
+    "variants.cases_one": "ärende",
+    "variants.cases": "ärenden",
+    "variants.steps_one": "steg",
+    "variants.steps": "steg",
     "generate.wrote": "skrev {events:n0} händelser i {cases:n0} ärenden ({process}) till {path}",
     "generate.truth": "facit i {path}",
     "convert.written": "{events:n0} händelser ur {name} skrivna till {path} på {seconds:n1} s ({rate:n0} händelser/s, {how})",
@@ -637,7 +641,11 @@ MESSAGES: dict[str, str] = {
     "heatmap.legend.people": "100 %: människor gör det",
     "heatmap.legend.hours": "{hours:n0} h om året (logaritmisk skala)",
     "heatmap.legend.empty": "finns inte i den organisationen",
-    "cases.head": ("{name}: {executions:n0} utföranden i {cases:n0} ärenden; de {listed:n0} med mest "
+    "cases.executions_one": "{count:n0} utförande",
+    "cases.executions": "{count:n0} utföranden",
+    "cases.in_one": "i {count:n0} ärende",
+    "cases.in": "i {count:n0} ärenden",
+    "cases.head": ("{name}: {executions} {cases}; de {listed:n0} med mest "
                    "handläggningstid (tider i {zone})"),
     "cases.col.case": "ärende",
     "cases.col.started": "började",
