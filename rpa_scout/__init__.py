@@ -61,7 +61,7 @@ def __dir__() -> list[str]:
 
 
 def generate_log(process: str, cases: int, seed: int = 0, *, complete_only: bool = False,
-                 automated: Iterable[str] = ()) -> "SyntheticLog":
+                 automated: Iterable[str] = ()) -> SyntheticLog:
     """A synthetic Finnish municipal log with its ground truth (:func:`rpa_scout.synth.generate`).
 
     ``automated`` names rule-based manual steps this municipality's robot does: the same

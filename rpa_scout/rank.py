@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -566,7 +567,7 @@ def _empty_table() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in CANDIDATE_COLUMNS.items()})
 
 
-def annotate_graph(graph, ranking: Ranking):
+def annotate_graph(graph: nx.DiGraph, ranking: Ranking) -> nx.DiGraph:
     """Copy of a process graph with ``score`` (fit, 0–1) and ``hours_per_year`` on candidate nodes.
 
     Example:
