@@ -103,8 +103,8 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
     """
     if not 0 <= noise_threshold <= 1:
         raise ConfigError(f"--noise must be between 0 and 1, got {noise_threshold}")
-    if not 0 < activities <= 100:
-        raise ConfigError(f"--activities must be above 0 and at most 100, got {activities}")
+    if not 0 <= activities <= 100:  # 0 keeps the most frequent activity, as on the map (Disco's slider)
+        raise ConfigError(f"--activities must be from 0 to 100, got {activities}")
     module = pm4py()
     frame = bpmn_input(log, activities=activities, columns=columns)
     plain = LogColumns(case=columns.case, activity=columns.activity, timestamp=columns.timestamp)

@@ -302,7 +302,8 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
 @click.option("--noise", type=FiniteRange(0, 1), default=None,
               help="Inductive-miner noise threshold for --format bpmn (default 0.2).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Output file (default: LOG's name with the format's suffix, in the current folder).")
+              help="Output file (default: LOG's name, the view and the format's suffix, e.g. "
+                   "receipt_frequency.svg, in the current folder).")
 @LABEL_OPTION
 @_fail_cleanly
 def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,

@@ -48,8 +48,9 @@ def test_dfg_path_applies_noise_and_activity_filters(permits):
     tasks, _ = _tasks_and_loops(few)
     assert 0 < len(tasks) < permits["concept:name"].nunique()
     with pytest.raises(ConfigError) as err:
-        discover_bpmn(permits, activities=0)
-    assert str(err.value) == "--activities must be above 0 and at most 100, got 0"
+        discover_bpmn(permits, activities=-1)
+    assert str(err.value) == "--activities must be from 0 to 100, got -1"
+    assert len(_tasks_and_loops(discover_bpmn(permits, activities=0))[0]) == 1  # as the map's slider at 0
 
 
 def test_same_log_same_bpmn_file_and_picture_under_any_hash_seed(tmp_path):

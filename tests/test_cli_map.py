@@ -143,17 +143,18 @@ def test_map_bad_options(write, tmp_path):
     result = CliRunner().invoke(main, ["map", str(path), "--out", str(out)])
     assert _error(result) == (f"Error: {out}: the folder {out.parent} does not exist; create it or "
                               "choose --out elsewhere\n")
-    result = CliRunner().invoke(main, ["map", str(path), "--format", "bpmn", "--activities", "0",
+    result = CliRunner().invoke(main, ["map", str(path), "--format", "bpmn", "--paths", "50",
                                        "--out", str(tmp_path / "m.bpmn")])
-    assert _error(result) == "Error: --activities must be above 0 and at most 100, got 0.0\n"
+    assert _error(result) == ("Error: --view and --paths shape a drawn map; a BPMN model is mined from the "
+                              "activities --activities keeps, and --noise filters its paths\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.csv"]
 
 
 def test_variants_cli(write):
     path = write("l.csv", LOG)
     # one case each: the tie is broken by the variant's text
-    one = "  1.         1 cases    50.0%  (cum.   50.0%)    2 steps  A → B\n"
-    two = "  2.         1 cases    50.0%  (cum.  100.0%)    3 steps  A → C → B\n"
+    one = "  1.         1 case     50.0%  (cum.   50.0%)    2 steps  A → B\n"
+    two = "  2.         1 case     50.0%  (cum.  100.0%)    3 steps  A → C → B\n"
     result = CliRunner().invoke(main, ["variants", str(path), "--top", "1"])
     assert (result.exit_code, result.stdout, result.stderr) == (0, one, "")
     result = CliRunner().invoke(main, ["variants", str(path)])

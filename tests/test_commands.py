@@ -99,10 +99,10 @@ def test_variants_file_and_lines(write):
     table = variants_file(path, Settings(), top=5)
     pd.testing.assert_frame_equal(table, variants(read_log(path)[0], top=5))
     assert variant_lines(table) == [
-        "  1.         1 cases    50.0%  (cum.   50.0%)    2 steps  A → B",
-        "  2.         1 cases    50.0%  (cum.  100.0%)    4 steps  A → C → B → B"]
+        "  1.         1 case     50.0%  (cum.   50.0%)    2 steps  A → B",
+        "  2.         1 case     50.0%  (cum.  100.0%)    4 steps  A → C → B → B"]
     assert variant_lines(variants_file(path, Settings(), top=1)) == [
-        "  1.         1 cases    50.0%  (cum.   50.0%)    2 steps  A → B"]
+        "  1.         1 case     50.0%  (cum.   50.0%)    2 steps  A → B"]
 
 
 def test_variant_lines_align_big_numbers():

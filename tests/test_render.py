@@ -86,8 +86,8 @@ def test_performance_view():
         *HEAD,
         '  labelloc=t; label="Loki \\"1\\"\\\\x1b";',
         *START_END,
-        '  n2 [label="Kirjaus\\nstart→complete 5 min", fillcolor="#eeeeee", fontcolor="#000000"];',
-        '  n3 [label="Päätös \\"x\\"\\nstart→complete 2.0 h\\nscore 0.90", fillcolor="#08306b", '
+        '  n2 [label="Kirjaus\\nstart→complete mean 5 min", fillcolor="#eeeeee", fontcolor="#000000"];',
+        '  n3 [label="Päätös \\"x\\"\\nstart→complete mean 2.0 h\\nscore 0.90", fillcolor="#08306b", '
         'fontcolor="#ffffff"];',
         '  n0 -> n2 [label="", penwidth=5.80, color="#999999", fontcolor="#999999"];',
         '  n2 -> n3 [label="60 s", penwidth=3.40, color="#2b83ba", fontcolor="#2b83ba"];',

@@ -220,6 +220,9 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
     fmt = output_format(out, fmt, MAP_WRITE) if out is not None else fmt or "svg"
     if noise_given and fmt != "bpmn":
         raise ConfigError(f"--noise is the inductive miner's threshold for --format bpmn; this map is {fmt}")
+    if fmt == "bpmn" and (view != "frequency" or paths < 100):
+        raise ConfigError("--view and --paths shape a drawn map; a BPMN model is mined from the activities "
+                          "--activities keeps, and --noise filters its paths")
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
     frame, report = load(path, settings, progress)

@@ -297,7 +297,7 @@ MESSAGES: dict[str, str] = {
     "html.payback_title": "Payback",
     "html.footer": "rpa_scout {version}; one offline file, nothing is fetched from the network.",
     # map
-    "map.open_time": "start→complete {duration}",
+    "map.open_time": "start→complete mean {duration}",
     "map.rank_hours": "#{rank} · {hours:n0} h/yr",
     "map.not_recommended": "not recommended: {why}",
     "map.automated": "system",

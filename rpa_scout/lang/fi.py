@@ -286,7 +286,7 @@ MESSAGES: dict[str, str] = {
     "html.load_details": "Latausraportin yksityiskohdat (lukijan kirjaamina):",
     "html.payback_title": "Takaisinmaksu",
     "html.footer": "rpa_scout {version}; yksi offline-tiedosto, verkosta ei haeta mitään.",
-    "map.open_time": "aloitus→valmis {duration}",
+    "map.open_time": "aloitus→valmis ka. {duration}",
     "map.rank_hours": "#{rank} · {hours:n0} h/v",
     "map.not_recommended": "ei suositella: {why}",
     "map.automated": "järjestelmä",

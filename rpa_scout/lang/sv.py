@@ -285,7 +285,7 @@ MESSAGES: dict[str, str] = {
     "html.load_details": "Detaljer ur inläsningsrapporten (som läsaren skrev dem):",
     "html.payback_title": "Återbetalning",
     "html.footer": "rpa_scout {version}; en fil för användning offline, inget hämtas från nätet.",
-    "map.open_time": "start→klar {duration}",
+    "map.open_time": "start→klar medel {duration}",
     "map.rank_hours": "#{rank} · {hours:n0} h/år",
     "map.not_recommended": "rekommenderas inte: {why}",
     "map.automated": "system",
