@@ -158,7 +158,7 @@ BAD = [
     # rank
     ("rank: {colour: 1}\n",
      "rank: unknown key(s) colour; known: weights, fit_threshold, minimums, sort_by, routines, "
-     "bootstrap_rounds, seed"),
+     "bootstrap_rounds, seed, capacity_hours"),
     ("rank: {weights: [1]}\n", "rank.weights must be a mapping of keys to values, got list [1]"),
     ("rank: {weights: {rule_basedness: x}}\n", "rank.weights.rule_basedness must be a number, got 'x'"),
     ("rank: {weights: {rule_basedness: .nan}}\n", "rank.weights.rule_basedness must be a finite number, got nan"),
