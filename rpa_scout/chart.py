@@ -37,8 +37,26 @@ def _esc(text: str) -> str:
 
 
 def _short(text: str, width: int = 44) -> str:
+    """``text`` in at most ``width`` characters: cut at a word, and a code in brackets at
+    its end kept (it tells steps of the same name apart: BPIC15's ``(01_HOOFD_065_1)``).
+
+    Example:
+        >>> _short("enter senddate procedure confirmation for the applicant (01_HOOFD_065_1)")
+        'enter senddate procedure… (01_HOOFD_065_1)'
+        >>> _short("T10 Determine necessity to stop indication → T11 Create document X", 30)
+        'T10 Determine necessity to…'
+    """
     text = printable(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    code = ""
+    if text.endswith(")") and "(" in text:
+        opened = text.rindex("(")
+        if 0 < len(text) - opened <= width // 2:
+            code, text = " " + text[opened:], text[:opened].rstrip()
+    room = width - len(code) - 1
+    cut = text[:room + 1].rsplit(" ", 1)[0] if " " in text[:room + 1] else text[:room]
+    return cut[:room].rstrip(" →,;:-") + "…" + code
 
 
 def _ticks(top: float) -> list[float]:

@@ -64,6 +64,8 @@ def _wrap(name: str, width: int = 28) -> str:
     Example:
         >>> _wrap("Kustannuspaikan tiliöinti ja tarkastus", 20).splitlines()
         ['Kustannuspaikan', 'tiliöinti ja', 'tarkastus']
+        >>> _wrap("T09-2 Process or receive external advice from party 2", 28).splitlines()
+        ['T09-2 Process or receive', 'external advice from party 2']
         >>> len(_wrap("A" * 5_000_000))
         200
     """
@@ -78,6 +80,8 @@ def _wrap(name: str, width: int = 28) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
+    if len(lines) > 1 and len(lines[-1]) <= 3:  # "… from party" over "2" read as a count
+        lines[-2:] = [f"{lines[-2]} {lines[-1]}"]
     return "\n".join(lines)
 
 
@@ -125,6 +129,7 @@ def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = No
             median = data.get("wait_median_s")
             label = lang.duration(median) if median is not None else ""
             colour = wait_colour(median)
+        label = f"  {label}" if label else label  # clear of the line: a thick one hid the first digit
         out.append(f"  {ids[a]} -> {ids[b]} [label={_quote(label)}, penwidth={width:.2f}, "
                    f'color="{colour}", fontcolor="{colour}"];')
     if legend:

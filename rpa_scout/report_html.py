@@ -117,8 +117,8 @@ def _headline(ranking: Ranking, lang: Lang) -> dict[str, str]:
 def _chart(ranking: Ranking, shown: pd.DataFrame, lang: Lang, include_all: bool = False) -> str:
     """Hours per shown candidate with the interval, then (``include_all``) the biggest
     not-recommended ones in grey: every bar a row of the report's tables."""
-    bars = [Bar(printable(r.candidate), r.hours_per_year, r.hours_low, r.hours_high, True)
-            for r in shown.itertuples(index=False) if r.recommended]
+    bars = [Bar(f"{r.rank}. {printable(r.candidate)}", r.hours_per_year, r.hours_low, r.hours_high, True)
+            for r in shown.itertuples(index=False) if r.recommended]  # the rank ties a bar to its table row
     rest = not_recommended(ranking, lang).head(CHART_NOT_RECOMMENDED if include_all else 0)
     bars += [Bar(printable(r.candidate), r.hours_per_year, r.hours_low, r.hours_high, False, r.short)
              for r in rest.itertuples(index=False)]

@@ -54,7 +54,7 @@ def test_map_dot(write, tmp_path):
     labels = re.findall(r'^  (n\d) \[label="([^"]*)"', text, re.MULTILINE)
     assert labels == [("n0", ""), ("n1", ""), ("n2", "A\\n2"), ("n3", "B\\n2"), ("n4", "C\\n1")]
     names = {"n0": "▶ start", "n1": "■ end", "n2": "A", "n3": "B", "n4": "C"}
-    edges = re.findall(r'^  (n\d) -> (n\d) \[label="(\d+)"', text, re.MULTILINE)
+    edges = re.findall(r'^  (n\d) -> (n\d) \[label=" *(\d+)"', text, re.MULTILINE)
     assert {(names[a], names[b]): int(c) for a, b, c in edges} == EDGES
 
 

@@ -71,10 +71,10 @@ def test_frequency_view():
         *HEAD, *START_END,
         '  n2 [label="Kirjaus\\n100", fillcolor="#367ebc", fontcolor="#ffffff"];',
         '  n3 [label="Päätös \\"x\\"\\n10\\nscore 0.90", fillcolor="#08306b", fontcolor="#ffffff"];',
-        '  n0 -> n2 [label="100", penwidth=5.80, color="#4d4d4d", fontcolor="#4d4d4d"];',
-        '  n2 -> n3 [label="10", penwidth=3.40, color="#4d4d4d", fontcolor="#4d4d4d"];',
-        '  n2 -> n1 [label="90", penwidth=5.69, color="#4d4d4d", fontcolor="#4d4d4d"];',
-        '  n3 -> n1 [label="10", penwidth=3.40, color="#4d4d4d", fontcolor="#4d4d4d"];',
+        '  n0 -> n2 [label="  100", penwidth=5.80, color="#4d4d4d", fontcolor="#4d4d4d"];',
+        '  n2 -> n3 [label="  10", penwidth=3.40, color="#4d4d4d", fontcolor="#4d4d4d"];',
+        '  n2 -> n1 [label="  90", penwidth=5.69, color="#4d4d4d", fontcolor="#4d4d4d"];',
+        '  n3 -> n1 [label="  10", penwidth=3.40, color="#4d4d4d", fontcolor="#4d4d4d"];',
         legend(100),
         "}"]
 
@@ -90,9 +90,9 @@ def test_performance_view():
         '  n3 [label="Päätös \\"x\\"\\nstart→complete mean 2.0 h\\nscore 0.90", fillcolor="#08306b", '
         'fontcolor="#ffffff"];',
         '  n0 -> n2 [label="", penwidth=5.80, color="#999999", fontcolor="#999999"];',
-        '  n2 -> n3 [label="60 s", penwidth=3.40, color="#2b83ba", fontcolor="#2b83ba"];',
-        '  n2 -> n1 [label="3.0 d", penwidth=5.69, color="#fdae61", fontcolor="#fdae61"];',
-        '  n3 -> n1 [label="1.5 h", penwidth=3.40, color="#4dac26", fontcolor="#4dac26"];',
+        '  n2 -> n3 [label="  60 s", penwidth=3.40, color="#2b83ba", fontcolor="#2b83ba"];',
+        '  n2 -> n1 [label="  3.0 d", penwidth=5.69, color="#fdae61", fontcolor="#fdae61"];',
+        '  n3 -> n1 [label="  1.5 h", penwidth=3.40, color="#4dac26", fontcolor="#4dac26"];',
         PERFORMANCE_LEGEND,
         "}"]
 

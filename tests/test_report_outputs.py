@@ -186,3 +186,15 @@ def test_a_map_of_too_many_paths_is_thinned_before_dot_draws_it(monkeypatch):
     drawn.clear()
     monkeypatch.setattr(out, "MAX_DRAWN_PATHS", 10_000)                      # drawn first: same map
     assert out.fitted_map(graph, "", Lang("en"))[0] == svg and drawn[0] == graph.number_of_edges()
+
+
+def test_the_report_chart_numbers_its_bars_as_the_table(ranking):
+    """The chart cut names at 44 characters mid-word, so that four routines read alike,
+    and had no rank to tie a bar to its row (QA)."""
+    from rpa_scout.lang import Lang
+    from rpa_scout.report_html import _chart
+
+    shown = ranking.candidates[ranking.candidates["recommended"]]
+    svg = _chart(ranking, shown, Lang("en"))
+    for r in shown.itertuples(index=False):
+        assert f">{r.rank}. " in svg
