@@ -539,11 +539,12 @@ def generate_file(process: str, cases: int, seed: int, out: Path, *,
         wrote 526 events of 20 rakennuslupa cases to .../lupa.csv.gz
         ground truth in .../lupa.truth.json
     """
-    from rpa_scout.io.write_log import output_format, truth_path, write_log, write_truth
+    from rpa_scout.io.write_log import output_format as log_format
+    from rpa_scout.io.write_log import truth_path, write_log, write_truth
     from rpa_scout.synth import generate as simulate
 
     lang = lang or Lang()
-    output_format(out)
+    log_format(out)
     with progress.stage("progress.generate", process=process):
         synthetic = simulate(process, cases, seed, complete_only=complete_only, automated=automated)
     with progress.stage("progress.write", name=out.name):

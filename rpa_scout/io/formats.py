@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+from rpa_scout.errors import ConfigError
+
 #: Logs we read: suffix → reader.
 LOG_READ = {
     ".xes": "xes", ".xes.gz": "xes",
@@ -60,8 +62,6 @@ def output_format(out: Path, fmt: str | None, table: Mapping[str, str]) -> str:
         ...
         rpa_scout.errors.ConfigError: --format html does not match the name x.csv; name it .html, or leave --format out
     """
-    from rpa_scout.errors import ConfigError  # noqa: PLC0415 - the command line imports this first
-
     named = format_of(out, table)
     if fmt is None and named is None:  # x.pdf held SVG
         raise ConfigError(f"cannot tell the format of {out.name}; add --format {'|'.join(names(table))} "
