@@ -434,13 +434,34 @@ def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arra
     """Standard times in place of the log's; returns what the log showed of the
     instances they replace (column :data:`REPLACED`): their measured time, or their
     estimate's upper bound, as :mod:`rpa_scout.criteria` reads the others."""
-    minutes = activity.astype("string").map(dict(standard_times))
+    minutes = standard_minutes_of(activity, standard_times)
     supplied = minutes.notna().to_numpy() & ~x.system & ~x.artificial
     bounded = np.isin(source, (_ESTIMATED, _NO_RESOURCE)) & np.isfinite(upper)
     shown = np.where(supplied, np.where(bounded, upper, handling), np.nan)
     handling[supplied] = minutes[supplied].to_numpy(dtype=float) * 60.0
     source[supplied] = _SUPPLIED
     return {REPLACED: shown}
+
+
+def standard_minutes_of(activity: pd.Series, standard_times: Mapping[str, float]) -> pd.Series:
+    """Each row's standard time in minutes (NA where none is given): by the step's name,
+    else by the name ignoring letter case and surrounding spaces, as ``--explain`` finds
+    a step (a time study's "asiatarkastus" is the log's "Asiatarkastus").
+
+    Example:
+        >>> standard_minutes_of(pd.Series(["Asiatarkastus", "Kirjaus", "Päätös"]),
+        ...                     {"asiatarkastus ": 5.0, "Kirjaus": 2.0}).tolist()
+        [5.0, 2.0, nan]
+    """
+    names = activity.astype("string")
+    minutes = names.map(dict(standard_times)).astype(float)
+    loose = minutes.isna().to_numpy()
+    if loose.any():
+        folded: dict[str, float] = {}
+        for name, value in standard_times.items():
+            folded.setdefault(str(name).strip().casefold(), float(value))
+        minutes[loose] = names[loose].str.strip().str.casefold().map(folded).astype(float).to_numpy()
+    return minutes
 
 
 def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,

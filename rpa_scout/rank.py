@@ -534,7 +534,8 @@ def _unknown_standard_times(settings: Settings, activities: pd.Index) -> tuple[M
     import difflib
 
     known = [str(a) for a in activities]
-    missing = [name for name in settings.handling.standard_times if name not in set(known)]
+    folded = {name.strip().casefold() for name in known}  # matched as the estimator matches them
+    missing = [name for name in settings.handling.standard_times if str(name).strip().casefold() not in folded]
     if not missing:
         return ()
     shown = [Message("note.standard_unknown_name", name=name,

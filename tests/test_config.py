@@ -409,3 +409,11 @@ def test_an_economics_value_in_the_config_is_supplied_even_at_the_default(write)
     assert (kinds["payback horizon"], kinds["bot build effort"], kinds["bot build day rate"]) == \
         ("supplied", "supplied", "assumed")
     assert [a.kind for a in Economics().assumptions()][2:] == ["assumed"] * 4
+
+
+def test_a_number_in_exponent_form_is_a_number(write):
+    """YAML 1.1 reads 1e2 (no decimal point) as text: 'must be a number, got '1e2'' (QA)."""
+    settings = load_settings(write("c.yaml", "economics: {hourly_cost: 1e2, licence_per_year: 5E+3}\n"))
+    assert (settings.economics.hourly_cost, settings.economics.licence_per_year) == (100.0, 5000.0)
+    with pytest.raises(ConfigError, match="economics.hourly_cost must be a number, got 'e2'"):
+        load_settings(write("d.yaml", "economics: {hourly_cost: e2}\n"))

@@ -312,3 +312,15 @@ def test_the_working_day_holds_the_starts_too():
     result = estimate_handling_time(_log(rows, lifecycle=True), settings=Settings.of(timezone="Europe/Helsinki"))
     assert result.working_hours.start_hour == 7.0
     assert result.activities.set_index("activity").loc["Pakkaus", "mean_min"] == pytest.approx(60.0)
+
+
+def test_standard_times_find_a_step_whatever_its_letter_case():
+    """A time study's "asiatarkastus" was not the log's "Asiatarkastus" (QA), while
+    --explain finds steps ignoring case."""
+    from rpa_scout import Settings, rank_candidates, read_log
+
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    ranking = rank_candidates(log, settings=Settings.of(standard_times={" asiatarkastus": 5.3}))
+    row = ranking.candidates.set_index("candidate").loc["Asiatarkastus"]
+    assert (row["handling_source"], row["handling_min"]) == ("supplied", 5.3)
+    assert not any("not in this log" in str(n) or "standard time" in str(n) for n in ranking.notes)

@@ -8,6 +8,7 @@ finite numbers, patterns valid regular expressions, minutes between 0 and
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
 import re
@@ -340,6 +341,9 @@ def _known(section: Mapping[str, Any], keys: tuple[str, ...], where: str) -> Map
 
 
 def _number(value: Any, where: str) -> float:
+    if isinstance(value, str):  # YAML 1.1 reads 1e12 (no decimal point) as text
+        with contextlib.suppress(ValueError):
+            value = float(value.strip()) if re.fullmatch(r"\s*[-+]?\d+(\.\d*)?[eE][-+]?\d+\s*", value) else value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{where} must be a number, got {_short(value)}")
     if not math.isfinite(value):
