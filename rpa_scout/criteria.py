@@ -37,8 +37,10 @@ import pandas as pd
 
 from rpa_scout.codes import Coded, factorisable, small, unique_ints
 from rpa_scout.accounts import SHARED_ACCOUNT
-from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, REPLACED, SOURCE, UPPER, XES, LogColumns
+from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, EVIDENCE, HANDLING, LOOSE, NAIVE, PERFORMER,
+                               RECORDED, REPLACED, ROLES, SOURCE, UPPER, XES, LogColumns)
 from rpa_scout.manual import PERSON
+from rpa_scout.privacy import people_columns, person_header
 from rpa_scout.tree import cross_validated_accuracy
 
 END_TOKEN = "(end)"
@@ -319,6 +321,45 @@ def _tree_accuracy(x: np.ndarray, target: np.ndarray, *, stratify: bool, seed: i
                                     min_samples_leaf=MIN_GROUP)
 
 
+#: Columns the stages add to the instance table: facts about the instance, not the case.
+_COMPUTED = frozenset({PERFORMER, EVIDENCE, ACCOUNT, RECORDED, HANDLING, SOURCE, BOUND, UPPER, LOOSE,
+                       CAPACITY, NAIVE, DAY_HOURS, REPLACED, "paused_seconds"})
+#: Cases looked at to tell a case attribute without the ``case:`` prefix.
+CASE_SAMPLE = 2000
+
+
+def case_attributes(inst: pd.DataFrame, columns: LogColumns = XES) -> list[str]:
+    """The columns that describe the case, in the table's order: XES's ``case:`` ones,
+    and (as Finnish and Swedish exports write them, without the prefix) the other
+    attribute columns that hold one value per case (in :data:`CASE_SAMPLE` cases, seeded).
+    Role columns, the stages' own columns and columns naming people are none of them:
+    a tree must not single out a person.
+
+    Example:
+        >>> frame = pd.DataFrame({"case:concept:name": ["a", "a", "b"], "concept:name": ["X", "Y", "X"],
+        ...                       "Kanava": ["verkko", "verkko", "paperi"], "Summa": [1.0, 2.0, 3.0],
+        ...                       "case:tyyppi": ["A", "A", "B"]})
+        >>> case_attributes(frame)
+        ['Kanava', 'case:tyyppi']
+    """
+    roles = {getattr(columns, role) for role in ROLES} | _COMPUTED
+    prefixed = [c for c in inst.columns if str(c).startswith("case:") and c not in roles]
+    others = [c for c in inst.columns if not str(c).startswith("case:") and c not in roles
+              and not person_header(c) and not pd.api.types.is_datetime64_any_dtype(inst[c].dtype)]
+    if others:  # a copy of the people's names, under a header that does not say so
+        people = set(people_columns(inst, columns=columns, by_header=False))
+        others = [c for c in others if c not in people]
+    if others and len(inst):
+        cases = pd.unique(inst[columns.case])
+        if len(cases) > CASE_SAMPLE:
+            cases = np.random.default_rng(0).choice(cases, CASE_SAMPLE, replace=False)
+        sample = inst.loc[inst[columns.case].isin(cases), [columns.case, *others]]
+        counts = sample.groupby(columns.case, sort=False, observed=True)[others].nunique(dropna=False)
+        others = [c for c in others if counts[c].max() <= 1]
+    keep = set(prefixed) | set(others)
+    return [c for c in inst.columns if c in keep]
+
+
 @dataclass(frozen=True)
 class _CaseFeatures:
     """The case attributes a tree splits on: numeric ones as they are (missing → -1),
@@ -334,9 +375,7 @@ class _CaseFeatures:
     @classmethod
     def of(cls, inst: pd.DataFrame, columns: LogColumns) -> "_CaseFeatures":
         planned = []
-        for col in inst.columns:
-            if not str(col).startswith("case:") or col == columns.case:
-                continue
+        for col in case_attributes(inst, columns):
             values = inst[col]
             if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
                 planned.append((col, None))

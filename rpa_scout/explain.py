@@ -146,6 +146,8 @@ def _tail(r: Any, threshold: float, weakest_criterion: str, lang: Lang) -> str:
     """The fit part of a reason, then why not when not recommended."""
     if getattr(r, "people_shown", "") == "shared login":
         people = lang.t("reason.people_shared")  # one login: how many people is unknown
+    elif getattr(r, "people_shown", "") == "unknown" or getattr(r, "people", 1) == 0:
+        people = lang.t("reason.people_unknown")  # no account named: not "fewer than 5"
     else:
         many = r.people >= MIN_PEOPLE_SHOWN if hasattr(r, "people") else r.people_shown == "5 or more"
         people = lang.t("reason.people_many" if many else "reason.people_few")

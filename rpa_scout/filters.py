@@ -208,10 +208,12 @@ def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | No
     if found == columns.resource:
         raise ColumnError(f"{option} column {name!r} is the resource column: rpa_scout never singles "
                           "out people; use a group, department or office column")
-    from rpa_scout.privacy import people_columns
+    from rpa_scout.privacy import people_columns, person_header
 
-    if found in people_columns(log, columns=columns):
-        raise ColumnError(f"{option} column {name!r} names the same people as the resource column: "
+    same = found in people_columns(log, columns=columns, by_header=False)
+    if same or person_header(found):
+        whose = "the same people as the resource column" if same else "people"
+        raise ColumnError(f"{option} column {name!r} names {whose}: "
                           "rpa_scout never singles out people; use a group, department or office column")
     return found
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import factorisable, labels
-from rpa_scout.columns import ROLES, XES, LogColumns
+from rpa_scout.columns import PRESETS, ROLES, XES, LogColumns, header_key
 from rpa_scout.accounts import PERSON_ACCOUNT, account_kinds
 
 KEY_VARIABLE = "RPA_SCOUT_KEY"
@@ -104,11 +104,35 @@ def _hashed(values: pd.Series, secret: bytes, numbers_as_text: bool) -> pd.Serie
     return pd.Series(labels(codes, shown), index=values.index)
 
 
-def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[str]:
+def _person_headers() -> frozenset[str]:
+    """The headers that name people: every preset's resource headers (a responsible
+    person's ``vastuuhenkilö`` beside the handler, a ``Resource`` copy), matched as
+    presets match headers."""
+    names = {n for preset in PRESETS.values() for n in
+             (preset.resource if isinstance(preset.resource, tuple) else (preset.resource,)) if n}
+    return frozenset(header_key(n) for n in names)
+
+
+PERSON_HEADERS = _person_headers()
+
+
+def person_header(column: object) -> bool:
+    """Whether a column's header names people (:data:`PERSON_HEADERS`; ``case:`` aside).
+
+    Example:
+        >>> person_header("case:Vastuuhenkilö"), person_header("Käsittelijän nimi"), person_header("Kanava")
+        (True, True, False)
+    """
+    return header_key(str(column).removeprefix("case:")) in PERSON_HEADERS
+
+
+def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: bool = True) -> list[str]:
     """The columns besides the resource column that name its people: at least
     :data:`PEOPLE_SHARE` of their distinct values are accounts of the resource column,
-    a person's among them (compared as text). Role columns (case, activity, ...) are
-    never among them.
+    a person's among them (compared as text), or their header is one that names people
+    in any preset (:data:`PERSON_HEADERS`: ``Vastuuhenkilö`` beside ``Käsittelijä``,
+    whoever is in it; not with ``by_header`` false). Role columns (case, activity, ...)
+    are never among them.
 
     Example:
         >>> import pandas as pd
@@ -119,15 +143,16 @@ def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[str]
         >>> people_columns(log)
         ['Resource', 'monitoringResource']
     """
+    roles = {getattr(columns, role) for role in ROLES}
+    named = [column for column in log.columns if by_header and column not in roles and person_header(column)]
     if columns.resource not in log.columns:
-        return []
+        return named
     accounts = _distinct_text(log[columns.resource])
     people = set(accounts[account_kinds(accounts) == PERSON_ACCOUNT])
     if not people:
-        return []
-    roles = {getattr(columns, role) for role in ROLES}
-    return [column for column in log.columns
-            if column not in roles and _names_people(log[column], set(accounts), people)]
+        return named
+    return [column for column in log.columns if column in named
+            or column not in roles and _names_people(log[column], set(accounts), people)]
 
 
 def _distinct_text(values: pd.Series) -> pd.Series:

@@ -167,7 +167,8 @@ def rank_candidates(
     table["recommended"] = (table["fit"] >= config.fit_threshold) & (table["knock_out"] == "")
     # a step done mostly under a team's shared login: how many people is unknown
     table["people_shown"] = np.where(table.pop("shared_share") >= 0.5, "shared login",
-                                     np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more", "fewer than 5"))
+                                     np.where(table["people"] >= MIN_PEOPLE_SHOWN, "5 or more",
+                                              np.where(table["people"] > 0, "fewer than 5", "unknown")))
     table["reason"] = [reason(r, config.fit_threshold, weakest(r)) for r in table.itertuples(index=False)]
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)

@@ -54,3 +54,15 @@ def test_a_standard_time_keeps_how_much_the_step_varies():
         for col in cols[1:]:
             assert timed.loc[step, col] == pytest.approx(plain.loc[step, col], rel=1e-9), (step, col)
         assert timed.loc[step, "knock_out"] == "variability" and not timed.loc[step, "recommended"]
+
+
+def test_case_attributes_without_the_case_prefix_count():
+    """Finnish and Swedish exports carry no `case:` prefix: their case data was ignored by
+    the rule-basedness trees, and the same invoices ranked differently (QA)."""
+    from rpa_scout import rank_candidates, read_log
+
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    bare = log.rename(columns={c: c.removeprefix("case:") for c in log.columns
+                               if c.startswith("case:") and c != "case:concept:name"})
+    cols = ["candidate", "hours_per_year", "automatable_share", "rule_accuracy_raw"]
+    pd.testing.assert_frame_equal(rank_candidates(bare).candidates[cols], rank_candidates(log).candidates[cols])

@@ -73,7 +73,31 @@ def test_columns_that_name_the_resource_columns_people_are_hashed_with_the_same_
     assert out["monitoringResource"].tolist()[2] == out["org:resource"].tolist()[2] == pseudonym("560464", b"k")
     assert out["monitoringResource"].tolist()[0] == pseudonym("560950", b"k")
     assert out["case:team"].tolist() == log["case:team"].tolist()
-    assert people_columns(log.drop(columns=["org:resource"])) == []
+    # without the resource column, a column whose header names people still does (QA: a
+    # handler column under an unknown header was compared person by person)
+    assert people_columns(log.drop(columns=["org:resource"])) == ["Resource"]
+    assert people_columns(log.drop(columns=["org:resource", "Resource"])) == []
+
+
+def test_a_column_whose_header_names_people_is_hashed_and_refused(write):
+    """A Finnish export's Vastuuhenkilö (a responsible person per case, beside the handler)
+    was compared person by person with compare --by (QA)."""
+    from click.testing import CliRunner
+
+    from rpa_scout import read_log
+    from rpa_scout.cli import main
+
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    names = ["Virtanen Matti", "Korhonen Anna", "Mäkinen Jukka"]
+    log["case:Vastuuhenkilö"] = [names[hash(c) % 3] for c in log["case:concept:name"]]
+    path = write("v.csv", log.to_csv(index=False))
+    out = pseudonymise(log, key="k")
+    assert not set(out["case:Vastuuhenkilö"]) & set(names)
+    for option in (["compare", str(path), "--by", "case:Vastuuhenkilö"],
+                   ["inspect", str(path), "--where", "case:Vastuuhenkilö=Virtanen Matti"]):
+        result = CliRunner().invoke(main, option)
+        assert result.exit_code == 1 and "names the same people as the resource column" not in result.output
+        assert "case:Vastuuhenkilö' names people" in result.output or "names people" in " ".join(result.output.split())
 
 
 def test_a_column_of_the_resource_columns_people_splits_filters_and_labels_nothing():

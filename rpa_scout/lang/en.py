@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "reason.volatile": "volatile month to month",
     "reason.people_many": "done by 5 or more people",
     "reason.people_few": "done by fewer than 5 people",
+    "reason.people_unknown": "who does it: unknown (no account named)",
     "reason.people_shared": "done under a team's shared login (how many people: unknown)",
     "reason.rework": ", {rework:pct} rework",
     "reason.repeated": (", {share:pct} of its events repeat an identical row (counted as work; "

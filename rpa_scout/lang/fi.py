@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "reason.volatile": "vaihtelee kuukaudesta toiseen",
     "reason.people_many": "tekijöitä 5 tai enemmän",
     "reason.people_few": "tekijöitä alle 5",
+    "reason.people_unknown": "tekijät tuntemattomia (käsittelijää ei ole merkitty)",
     "reason.people_shared": "tehty tiimin yhteistunnuksella (tekijöiden määrä tuntematon)",
     "reason.rework": ", {rework:pct} uudelleenkäsittelyä",
     "reason.repeated": (", {share:pct} sen tapahtumista toistaa samanlaisen rivin (lasketaan työksi; "

@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "reason.volatile": "varierar från månad till månad",
     "reason.people_many": "utförs av 5 eller fler personer",
     "reason.people_few": "utförs av färre än 5 personer",
+    "reason.people_unknown": "vem som utför det: okänt (inget konto angivet)",
     "reason.people_shared": "utförs under ett gemensamt teamkonto (antalet personer okänt)",
     "reason.rework": ", {rework:pct} omarbete",
     "reason.repeated": (", {share:pct} av dess händelser upprepar en identisk rad (räknas som arbete; "
