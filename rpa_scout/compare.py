@@ -25,6 +25,8 @@ compared; the others are listed as local.
 
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -134,8 +136,29 @@ def split_by(log: pd.DataFrame, column: str, *, columns: LogColumns = XES,
     values = log[found]
     order = organisation_order(values.dropna().unique(), column,
                                numeric=pd.api.types.is_numeric_dtype(values.dtype))
+    named: dict[str, list[Any]] = {}
+    for value in order:
+        named.setdefault(organisation_name(value), []).append(value)
+    clash = next(((name, both) for name, both in named.items() if len(both) > 1), None)
+    if clash is not None:
+        raise ConfigError(f"--by column {column!r}: its values {clash[1][0]!r} and {clash[1][1]!r} both read as "
+                          f"{clash[0]!r}; write each organisation one way in the column")
     codes = values.to_numpy()
-    return {str(v): log.loc[codes == v].reset_index(drop=True) for v in order}
+    return {organisation_name(v): log.loc[codes == v].reset_index(drop=True) for v in order}
+
+
+def organisation_name(value: Any) -> str:
+    """An organisation's name from its ``--by`` value, alike on either engine: a whole
+    number without ``.0`` (a column with a blank reads as floats), text without
+    surrounding spaces, in one Unicode form.
+
+    Example:
+        >>> organisation_name(49.0), organisation_name(" Länsi "), organisation_name(2.5)
+        ('49', 'Länsi', '2.5')
+    """
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def organisation_order(present: Sequence[Any], column: str, *, numeric: bool) -> list[Any]:

@@ -20,6 +20,7 @@ person.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -199,6 +200,10 @@ def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | No
     found = name if name in log.columns else (aliases or {}).get(name)
     if found is None and f"case:{name}" in log.columns:
         found = f"case:{name}"
+    if found is None:  # the same name in another Unicode form (macOS writes ä as a + ¨)
+        nfc = {unicodedata.normalize("NFC", str(c)): c for c in log.columns}
+        wanted = unicodedata.normalize("NFC", name)
+        found = nfc.get(wanted, nfc.get(f"case:{wanted}"))
     if found is None or found not in log.columns:
         # the columns as the file names them (dateFinished, not time:timestamp)
         source = {log_name: name for name, log_name in (aliases or {}).items()}
@@ -273,12 +278,16 @@ def _condition(log: pd.DataFrame, condition: Condition, column: str,
 
 def _matches(values: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
     """Where ``values`` equals one of ``wanted``: as numbers in a numeric column, else as text."""
+    wanted = tuple(unicodedata.normalize("NFC", w).strip() for w in wanted)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        numbers = pd.to_numeric(pd.Series(wanted), errors="coerce")
-        if numbers.notna().all():
-            return values.isin(numbers.tolist()).to_numpy(dtype=bool)
-    text = values.astype("string").str.strip()
-    return text.isin([w.strip() for w in wanted]).fillna(False).to_numpy(dtype=bool)
+        numbers = pd.to_numeric(pd.Series(wanted, dtype=object), errors="coerce")
+        hit = values.isin(numbers.dropna().tolist()).to_numpy(dtype=bool)
+        words = [w for w, n in zip(wanted, numbers) if pd.isna(n)]  # 91 as a number, x as text
+        if not words:
+            return hit
+        return hit | values.astype("string").str.strip().isin(words).fillna(False).to_numpy(dtype=bool)
+    text = values.astype("string").str.strip().str.normalize("NFC")
+    return text.isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
 
 
 def _rare(log: pd.DataFrame, min_cases: int, columns: LogColumns) -> tuple[np.ndarray, str, str]:

@@ -362,3 +362,28 @@ def test_compare_shows_its_savings_as_fte_and_euros_at_the_given_economics():
     cited = [str(n) for n in found.notes if "€/h" in str(n) or "per FTE" in str(n)]
     assert cited == ["working hours per FTE: 1,000 h/yr (supplied; from your option or config file)",
                      "hourly cost of staff time: 50 €/h (supplied; from your option or config file)"]
+
+
+def test_a_pooled_log_is_filtered_organisation_by_organisation(tmp_path):
+    """Municipalities share case ids (diary numbers restart in each). Filtered whole before
+    the split, the period filter merged RL-2025-00001 of all three into one case: 103 cases
+    each instead of 103/105/102 (QA), unlike separate files and the Spark engine."""
+    from rpa_scout.io.compare_commands import compare_files
+
+    towns = {name: generate_log("rakennuslupa", 300, seed=seed, complete_only=True).log.assign(kunta=name)
+             for name, seed in (("A", 1), ("B", 2), ("C", 3))}
+    pooled = pd.concat(towns.values(), ignore_index=True)
+    assert pooled.groupby("case:concept:name")["kunta"].nunique().max() == 3  # shared case ids
+    path = tmp_path / "kunnat.parquet"
+    pooled.to_parquet(path)
+    apart = []
+    for name, log in towns.items():
+        apart.append(tmp_path / f"{name}.parquet")
+        log.to_parquet(apart[-1])
+    period = Settings(filter=FilterSettings(date_from="2025-03-01", date_to="2025-05-31"))
+    together = compare_files([path], period, by="kunta", key="k")
+    separate = compare_files(apart, period, key="k", names=["A", "B", "C"])
+    cols = ["organisation", "activity", "instances", "person_hours"]
+    pd.testing.assert_frame_equal(together.comparison.table[cols], separate.comparison.table[cols])
+    sizes = {name: log["case:concept:name"].nunique() for name, log in towns.items()}
+    assert together.reports[0].filters.cases_before == sum(sizes.values()) == 900

@@ -194,3 +194,28 @@ def test_where_from_a_config_file_is_named_by_the_file_and_key(towns, tmp_path):
     config.write_text("filter: {where: [town=Espoo]}\n", encoding="utf-8")
     shown = _run("inspect", str(towns), "--config", str(config)).output
     assert "filter.where town=Espoo" in shown and "--where" not in shown
+
+
+def test_where_and_by_read_values_as_written():
+    """QA: '91' did not match a float column's 91.0 in a list with a word; --by made
+    organisations '49.0' locally and '49' on Spark, and 'B ' apart from 'B'; names and
+    values in another Unicode form (NFD, as macOS writes ä) were not found."""
+    import unicodedata
+
+    from rpa_scout.compare import split_by
+    from rpa_scout.errors import ConfigError
+    from rpa_scout.filters import _matches, resolve_column
+
+    codes = pd.Series([91.0, 49.0, None, 92.0])
+    assert _matches(codes, ("91", "x")).tolist() == [True, False, False, False]
+    assert (~_matches(codes, ("91", "x"))).tolist() == [False, True, True, True]  # not in 91,x
+    nfd = unicodedata.normalize("NFD", "Länsi")
+    assert _matches(pd.Series([nfd, "Itä"]), ("Länsi",)).tolist() == [True, False]
+    log = pd.DataFrame({"case:concept:name": ["1", "2", "3"], "concept:name": ["A"] * 3,
+                        "time:timestamp": pd.to_datetime([0, 1, 2], utc=True),
+                        unicodedata.normalize("NFD", "toimipiste_ä"): [1.0, 2.0, None]})
+    assert resolve_column(log, "toimipiste_ä", None, "--by") == unicodedata.normalize("NFD", "toimipiste_ä")
+    assert list(split_by(log, "toimipiste_ä")) == ["1", "2"]
+    spaced = log.assign(kunta=["B", "B ", "C"])
+    with pytest.raises(ConfigError, match="its values 'B' and 'B ' both read as 'B'"):
+        split_by(spaced, "kunta")

@@ -154,7 +154,6 @@ def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, na
                        ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int]:
     """Organisation → its pseudonymised log; the load reports; source column aliases; the
     events that ``--by`` gives to no organisation (no value there)."""
-    from rpa_scout.compare import split_by
     from rpa_scout.io.formats import LOG_READ, strip_suffix
     from rpa_scout.privacy import pseudonymise
 
@@ -162,18 +161,55 @@ def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, na
     logs: dict[str, pd.DataFrame] = {}
     reports, aliases = [], {}
     for i, path in enumerate(paths):
+        if by is not None:  # split first: organisations may share case ids
+            return _pooled_logs(path, settings, by, key, progress)
         frame, report = load(path, settings, progress)
         reports.append(report)
         aliases.update(source_names(report))
         frame = pseudonymise(frame, key=key)
-        if by is not None:
-            logs = split_by(frame, by, aliases=aliases)
-            return logs, reports, aliases, len(frame) - sum(len(log) for log in logs.values())
         name = names[i] if names else strip_suffix(path, LOG_READ)
         if name in logs:
             raise ConfigError(f"two logs are called {name!r}; name each with --name")
         logs[name] = frame
     return logs, reports, aliases, 0
+
+
+def _pooled_logs(path: Path, settings: Settings, by: str, key: str, progress: Progress
+                 ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int]:
+    """:func:`_organisation_logs` of one pooled log split by ``by``: each organisation
+    filtered by itself, as it would be in a file of its own and as the Spark engine does
+    (filtered whole, two municipalities' case RL-2025-00001 were one case to the period
+    and --min-cases filters). An organisation the filters leave empty is left out."""
+    from dataclasses import replace
+
+    from rpa_scout.clean import with_lifecycle_counts
+    from rpa_scout.compare import check_organisations, split_by
+    from rpa_scout.errors import NothingKeptError
+    from rpa_scout.filters import FilterReport
+    from rpa_scout.io.commands import filtered
+    from rpa_scout.privacy import pseudonymise
+    from rpa_scout.settings import FilterSettings
+
+    frame, report = load(path, replace(settings, filter=FilterSettings()), progress)
+    aliases = source_names(report)
+    frame = pseudonymise(frame, key=key)
+    logs = split_by(frame, by, aliases=aliases)
+    no_value = len(frame) - sum(len(log) for log in logs.values())
+    if not settings.filter.active:
+        return logs, [report], aliases, no_value
+    if report.lifecycle is None:  # counted once, on the log as read
+        report = with_lifecycle_counts(frame, report)
+    kept, parts = {}, []
+    for name, log in logs.items():
+        try:
+            kept[name], part = filtered(log, report, settings)
+            parts.append(part.filters)
+        except NothingKeptError:  # this organisation has none; another may have some
+            parts.append(FilterReport(int(log[XES.case].nunique()), len(log)))
+    if not kept:
+        filtered(frame, report, settings)  # none has any: the error says so of the whole log
+    check_organisations(len(kept), by, next(iter(kept)) if len(kept) == 1 else None)  # as Spark says it
+    return kept, [replace(report, filters=FilterReport.added_up(parts))], aliases, no_value
 
 
 def _run_key(key: str | None) -> str:

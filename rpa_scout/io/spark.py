@@ -251,7 +251,7 @@ def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Se
               name: str) -> SparkComparison:
     """The tasks' results as one comparison: the first error raised, the organisations in
     :func:`rpa_scout.split_by`'s order, labels and load reports added up."""
-    from rpa_scout.compare import combine, organisation_order  # noqa: PLC0415
+    from rpa_scout.compare import combine, organisation_name, organisation_order  # noqa: PLC0415
     from rpa_scout.labels import labels_from_counts  # noqa: PLC0415
 
     for part in parts:
@@ -269,11 +269,11 @@ def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Se
         name, values = next((n, g) for n, g in groups.items() if len(g) > 1)
         raise ConfigError(f"--by column {by!r}: its values {values[0]!r} and {values[1]!r} both read as "
                           f"{name!r}; write each organisation one way in the column")
-    short = {str(part["value"]): part for part in parts if "left_out" in part}
+    short = {organisation_name(part["value"]): part for part in parts if "left_out" in part}
     values = [part["value"] for part in [*named.values(), *short.values()]]
     numeric = bool(values) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                                    for v in values)
-    everyone = [str(v) for v in organisation_order(values, by, numeric=numeric)]
+    everyone = [organisation_name(v) for v in organisation_order(values, by, numeric=numeric)]
     order = [org for org in everyone if org in named]
     found = {org: (named[org]["table"], named[org]["ranking"]) for org in order}
     labels = labels_from_counts(pd.concat([named[org]["labels"] for org in order], ignore_index=True)) \
@@ -438,7 +438,7 @@ def _frame(table: Any) -> pd.DataFrame:
 def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
     """What one organisation's rows hold: its load report, figures, ranking and size."""
     from rpa_scout.clean import standardise, with_lifecycle_counts  # noqa: PLC0415
-    from rpa_scout.compare import organisation_figures  # noqa: PLC0415
+    from rpa_scout.compare import organisation_figures, organisation_name  # noqa: PLC0415
     from rpa_scout.privacy import pseudonymise  # noqa: PLC0415
 
     table = table.sort_by([(_FILE, "ascending"), (_ROW, "ascending")])
@@ -470,13 +470,14 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
         value = log[plan.by].iloc[0]
         value = value.item() if isinstance(value, np.generic) else value
         try:
-            figures, ranking = organisation_figures(str(value), log, settings)
+            figures, ranking = organisation_figures(organisation_name(value), log, settings)
         except PeriodError as exc:  # left out, as the local engine leaves it out
             out.update(value=value, left_out=exc, size=(int(log[XES.case].nunique()), len(log)))
             return out
         # the per-instance handling times are per event: they stay where the events are
         handling = replace(ranking.handling, instances=ranking.handling.instances.iloc[:0])
-        out.update(name=str(value), value=value, table=figures, ranking=replace(ranking, handling=handling),
+        out.update(name=organisation_name(value), value=value, table=figures,
+                   ranking=replace(ranking, handling=handling),
                    size=(int(log[XES.case].nunique()), len(log)))
         if plan.label is not None:
             from rpa_scout.labels import label_counts  # noqa: PLC0415
