@@ -24,7 +24,7 @@ from rpa_scout.explain import criterion_name, knock_out_text, reason, source_nam
 from rpa_scout.graph import encode
 from rpa_scout.handling import HandlingResult, estimate_handling_time
 from rpa_scout.labels import SEPARATOR, find_activity, show
-from rpa_scout.lifecycle import pair_lifecycle
+from rpa_scout.lifecycle import pair_lifecycle, start_times
 from rpa_scout.lang import Lang, english
 from rpa_scout.manual import PERSON
 from rpa_scout.present import DEFAULT_WIDTH, _why, assumption_lines, wrap
@@ -178,7 +178,11 @@ def case_variants(log: pd.DataFrame, *, columns: LogColumns = XES,
     counts = sequences.value_counts()
     ranked = pd.Series(np.arange(1, len(counts) + 1),
                        index=counts.sort_index().sort_values(ascending=False, kind="stable").index)
-    started = log.groupby(log[columns.case].to_numpy())[columns.timestamp].min()
+    times = log[columns.timestamp]
+    starts = start_times(log, columns)  # a start column beside each completion (Disco's)
+    if starts is not None:
+        times = times.where(starts.isna(), starts)
+    started = times.groupby(log[columns.case].to_numpy()).min()
     return pd.DataFrame({"started": started.reindex(sequences.index),
                          "variant": sequences.map(ranked).astype(int),
                          "variant_cases": sequences.map(counts).astype(int), "steps": steps})

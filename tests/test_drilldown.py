@@ -173,3 +173,14 @@ def test_a_cases_source_is_that_of_its_person_minutes():
     table = cases_behind(log, "Tarkastus", top=None).table.set_index("case")
     assert table.loc["c0", "by_people"] == 1 and table.loc["c0", "source"] != "system"
     assert table.loc["c1", "source"] == "system"
+
+
+def test_a_case_starts_at_its_first_start_where_starts_are_logged():
+    """With a start column beside each completion (Disco's export), a case's start was
+    its first completion (QA); the period filter already took the start."""
+    from rpa_scout.drilldown import case_variants
+
+    t = pd.to_datetime(["2025-01-02 10:00", "2025-01-02 11:00"], utc=True)
+    log = pd.DataFrame({"case:concept:name": ["1", "1"], "concept:name": ["A", "B"], "time:timestamp": t,
+                        "start_timestamp": t - pd.Timedelta("20min")})
+    assert case_variants(log)["started"].iloc[0] == pd.Timestamp("2025-01-02 09:40", tz="UTC")
