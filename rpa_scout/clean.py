@@ -113,6 +113,7 @@ def standardise(
     frame, rename, notes_out = _renamed(raw, mapping, notes)
     repaired: dict[str, int] = {}
     raw_ts = frame[XES.timestamp]
+    raw_lifecycle = frame[XES.lifecycle] if XES.lifecycle in frame.columns else None
     parsed = _clean_columns(frame, timestamp_format, timezone, repaired, notes_out, epoch_clock,
                             categorical_roles)
     reasons = _row_reasons(frame, raw_ts, parsed)
@@ -120,6 +121,9 @@ def standardise(
     _stray(frame, reasons)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
                         event_id=None if event_id is None else rename.get(event_id, event_id))
+    if raw_lifecycle is not None:  # what the rows kept hold, not the rejected ones
+        kept = reasons.isna().to_numpy()
+        notes_out.extend(_lifecycle_notes(raw_lifecycle if kept.all() else raw_lifecycle[kept]))
     rejected, samples, rejected_rows = _tally(raw, reasons, row_no, malformed)
     notes_out.extend(_timestamp_notes(raw_ts, reasons, row_no))
     log = _kept(frame, reasons, n, source, rejected, samples)
@@ -241,8 +245,7 @@ def _clean_columns(frame: pd.DataFrame, timestamp_format: str | None, timezone: 
         frame[XES.resource] = _no_account_missing(frame[XES.resource], repaired)
     parsed = _parse_times(frame, timestamp_format, timezone, repaired, epoch_clock)
     notes.extend(start_copy_notes(frame, XES))
-    if XES.lifecycle in frame.columns:
-        notes.extend(_lifecycle_notes(frame[XES.lifecycle]))
+    if XES.lifecycle in frame.columns:  # its notes: of the rows kept (standardise)
         codes, names = transition_codes(frame[XES.lifecycle])  # a few distinct values
         frame[XES.lifecycle] = pd.Series(labels(codes, names), index=frame.index)
     return parsed

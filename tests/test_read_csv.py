@@ -491,3 +491,32 @@ def test_nul_characters_are_removed_and_counted_the_same_either_way(write, categ
     assert sorted(log["concept:name"].astype(str).unique()) == ["Check", "Sign"]
     assert {str(k): v for k, v in report.repaired.items()} == {"activity: NUL characters removed": 1,
                                                                "resource: NUL characters removed": 1}
+
+
+def test_decimal_commas_in_excel_text_cells_are_numbers_as_in_csv(tmp_path):
+    """A Finnish system's amounts written into text cells (479,04) stayed text in Excel
+    and were numbers in the CSV export, so the two ranked differently (QA)."""
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    frame = log.head(2000).copy()
+    frame["case:amount"] = frame["case:amount"].map(lambda v: f"{v:.2f}".replace(".", ","))
+    frame["time:timestamp"] = frame["time:timestamp"].dt.tz_convert("Europe/Helsinki").dt.tz_localize(None)
+    csv_path, xlsx_path = tmp_path / "a.csv", tmp_path / "a.xlsx"
+    frame.to_csv(csv_path, sep=";", index=False)
+    frame.to_excel(xlsx_path, index=False)
+    from_csv, csv_report = read_log(csv_path)
+    from_xlsx, xlsx_report = read_log(xlsx_path)
+    assert from_xlsx["case:amount"].dtype.kind == "f"
+    assert from_xlsx["case:amount"].tolist() == from_csv["case:amount"].tolist()
+    assert "decimal comma read in case:amount" in xlsx_report.notes
+
+
+def test_lifecycle_notes_count_the_rows_kept(write):
+    """An empty row (;;;;) was noted as an event without a lifecycle value read as a
+    completion, though it was rejected and no kept event lacked one (QA)."""
+    rows = [f"c{i};A;1.2.2024 10.{i:02d};x;{w}" for i in range(1, 40) for w in ("aloitettu", "valmis")]
+    text = "case_id;activity;timestamp;resource;lifecycle\n" + "\n".join([*rows, ";;;;", "c9;B;;x;valmis"]) + "\n"
+    log, report = read_log(write("l.csv", text))
+    assert report.rows_rejected == 2
+    assert not any("without a lifecycle value" in str(n) or "blank" in str(n) for n in report.notes)
+    words = next(str(n) for n in report.notes if "valmis" in str(n))
+    assert "valmis → complete 39" in words and "aloitettu → start 39" in words

@@ -463,7 +463,23 @@ def read_excel_table(path: Path, *, sheet: str | int | None = None,
         passed = names[:names.index(str(which))]
         note = Message("load.note.sheet_found", sheet=repr(str(which)), passed=", ".join(map(repr, passed)))
     notes = (note, _title_note(skip, above[:skip])) if skip else (note,)
+    frame, converted = _decimal_text_cells(frame)
+    if converted:
+        dropped.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
     return RawTable(frame, notes=(*notes, *dropped))
+
+
+def _decimal_text_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`_decimal_columns` of a sheet's text columns: amounts a Finnish system wrote
+    into text cells (``479,04``) are numbers, as they are in its CSV export."""
+    text = [c for c in frame.columns if frame[c].dtype == object
+            and pd.api.types.infer_dtype(frame[c], skipna=True) == "string"]
+    if not text:
+        return frame, []
+    part, converted = _decimal_columns(frame[text].astype("string"), ";")
+    if converted:
+        frame = frame.assign(**{c: part[c] for c in converted})
+    return frame, converted
 
 
 def _as_cells(frame: pd.DataFrame) -> pd.DataFrame:
