@@ -37,7 +37,8 @@ class Assumption:
             >>> Economics().assumptions()[1].message().render(Lang("sv"))[:34]
             'kostnad för en arbetstimme: 29 €/h'
         """
-        kind = Message(f"kind.{self.kind}")
+        known = f"kind.{self.kind}" in english().messages
+        kind = Message(f"kind.{self.kind}") if known else self.kind
         if math.isnan(self.value):
             return Message("assumption.line_no_value", name=self.name, kind=kind, source=self.source)
         return Message("assumption.line", name=self.name, value=self.value, unit=self.unit, kind=kind,
@@ -50,12 +51,7 @@ class Assumption:
             >>> Economics().assumptions()[1].render(Lang("fi"))[:40]
             'henkilöstön työtunnin hinta: 29 €/h (ole'
         """
-        kind = lang.t(f"kind.{self.kind}") if f"kind.{self.kind}" in lang.messages else self.kind
-        name, unit, source = (render(text, lang) for text in (self.name, self.unit, self.source))
-        if math.isnan(self.value):
-            return lang.t("assumption.line_no_value", name=name, kind=kind, source=source)
-        text = lang.t("assumption.line", name=name, value=self.value, unit=unit, kind=kind, source=source)
-        return text.replace(" " * 2, " ")
+        return self.message().render(lang).replace(" " * 2, " ")
 
 
 # KT Kunta- ja hyvinvointialuetyönantajat: 1,644 h a year for the 38 h 15 min week after

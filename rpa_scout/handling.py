@@ -443,25 +443,30 @@ def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arra
     return {REPLACED: shown}
 
 
+def standard_name_key(name: object) -> str:
+    """A standard time's step name as it is matched: without letter case and surrounding
+    spaces, as ``--explain`` finds a step (a time study's "asiatarkastus" is the log's
+    "Asiatarkastus")."""
+    return str(name).strip().casefold()
+
+
 def standard_minutes_of(activity: pd.Series, standard_times: Mapping[str, float]) -> pd.Series:
-    """Each row's standard time in minutes (NA where none is given): by the step's name,
-    else by the name ignoring letter case and surrounding spaces, as ``--explain`` finds
-    a step (a time study's "asiatarkastus" is the log's "Asiatarkastus").
+    """Each row's standard time in minutes (NaN where none is given): by the step's name,
+    else by :func:`standard_name_key`. Matched once per distinct name.
 
     Example:
         >>> standard_minutes_of(pd.Series(["Asiatarkastus", "Kirjaus", "Päätös"]),
         ...                     {"asiatarkastus ": 5.0, "Kirjaus": 2.0}).tolist()
         [5.0, 2.0, nan]
     """
-    names = activity.astype("string")
-    minutes = names.map(dict(standard_times)).astype(float)
-    loose = minutes.isna().to_numpy()
-    if loose.any():
-        folded: dict[str, float] = {}
-        for name, value in standard_times.items():
-            folded.setdefault(str(name).strip().casefold(), float(value))
-        minutes[loose] = names[loose].str.strip().str.casefold().map(folded).astype(float).to_numpy()
-    return minutes
+    exact = {str(name): float(value) for name, value in standard_times.items()}
+    folded: dict[str, float] = {}
+    for name, value in exact.items():
+        folded.setdefault(standard_name_key(name), value)
+    coded = Coded.text(activity)
+    per_name = np.array([exact.get(str(n), folded.get(standard_name_key(n), np.nan)) for n in coded.values],
+                        dtype=float)
+    return pd.Series(coded.spread(per_name, np.nan), index=activity.index, dtype=float)
 
 
 def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,

@@ -29,7 +29,7 @@ from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.explain import (CAPACITY, MIN_HOURS, NOTHING_TO_SAVE, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
                                UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
-from rpa_scout.handling import HandlingResult, estimate_handling_time
+from rpa_scout.handling import HandlingResult, estimate_handling_time, standard_name_key
 from rpa_scout.lifecycle import start_copy_notes
 from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
@@ -535,8 +535,8 @@ def _unknown_standard_times(settings: Settings, activities: pd.Index) -> tuple[M
     import difflib
 
     known = [str(a) for a in activities]
-    folded = {name.strip().casefold() for name in known}  # matched as the estimator matches them
-    missing = [name for name in settings.handling.standard_times if str(name).strip().casefold() not in folded]
+    folded = {standard_name_key(name) for name in known}  # matched as the estimator matches them
+    missing = [name for name in settings.handling.standard_times if standard_name_key(name) not in folded]
     if not missing:
         return ()
     shown = [Message("note.standard_unknown_name", name=name,
