@@ -446,7 +446,12 @@ def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arra
 def standard_name_key(name: object) -> str:
     """A standard time's step name as it is matched: without letter case and surrounding
     spaces, as ``--explain`` finds a step (a time study's "asiatarkastus" is the log's
-    "Asiatarkastus")."""
+    "Asiatarkastus").
+
+    Example:
+        >>> standard_name_key(" Asiatarkastus ") == standard_name_key("asiatarkastus")
+        True
+    """
     return str(name).strip().casefold()
 
 
