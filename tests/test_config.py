@@ -346,8 +346,16 @@ def test_bad_standard_times(write, name, text, message):
 def test_standard_times_file_itself(write, tmp_path):
     assert _message(tmp_path / "none.csv", "times") == f"{tmp_path / 'none.csv'}: no such file"
     assert _message(tmp_path, "times") == f"{tmp_path}: is a folder; give the standard-times file"
-    path = write("t.csv", "Käsittely;5\n", "cp1252")
+    path = write("t.yaml", "Käsittely: 5\n", "cp1252")
     assert _message(path, "times") == f"{path}: not UTF-8 text (byte 2); save the standard-times file as UTF-8"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
+def test_standard_times_table_saved_by_excel_is_decoded_as_a_log_is(write, encoding):
+    # Excel on Windows saves "CSV (;)" as cp1252 and "Unicode text" as UTF-16 with tabs.
+    delimiter = "\t" if encoding == "utf-16" else ";"
+    path = write("t.csv", f"toimenpide{delimiter}minuutit\nKäsittely{delimiter}5,5\nPäätös{delimiter}2\n", encoding)
+    assert read_standard_times(path) == {"Käsittely": 5.5, "Päätös": 2.0}
 
 
 @pytest.mark.parametrize("text,row,number", [

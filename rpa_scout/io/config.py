@@ -45,8 +45,12 @@ ECONOMICS_KEYS = ("fte_hours", "hourly_cost", "build_days", "day_rate", "licence
 PATTERN_KEYS = ("system_resources", "person_resources", "system_activities", "manual_activities")
 
 
-def _read_text(path: Path, what: str) -> str:
-    """The file as UTF-8 text (a BOM is dropped), or :class:`ConfigError` saying why not."""
+def _read_text(path: Path, what: str, *, detect: bool = False) -> str:
+    """The file as UTF-8 text (a BOM is dropped), or :class:`ConfigError` saying why not.
+
+    ``detect`` decodes it as a CSV export is decoded (cp1252, UTF-16 with its byte-order
+    mark, or lines of both): a standard-times table saved from Excel on Windows is cp1252.
+    """
     if not path.exists():
         raise ConfigError(f"{path}: no such file")
     if path.is_dir():
@@ -57,6 +61,10 @@ def _read_text(path: Path, what: str) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from None
+    if detect:
+        from rpa_scout.io.encodings import decode_text
+
+        return decode_text(data, None, str(path))[0]
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -447,7 +455,7 @@ def read_standard_times(path: Path) -> dict[str, float]:
 
 
 def _standard_rows(path: Path) -> list[tuple[str, Any]]:
-    text = _read_text(path, "standard-times")
+    text = _read_text(path, "standard-times", detect=True)
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
         raise ConfigError(f"{path}: empty standard-times file")
