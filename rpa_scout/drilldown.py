@@ -75,7 +75,7 @@ class CaseTable:
         for r in self.table.itertuples(index=False):
             local = r.started.tz_convert(timezone)
             minutes = "-" if pd.isna(r.handling_min) else lang.num(r.handling_min, 1)
-            rows.append((str(r.case), f"{lang.date(local)} {local.strftime('%H:%M')}", "#" + str(r.variant),
+            rows.append((str(r.case), f"{lang.date(local)} {lang.clock(local.hour + local.minute / 60)}", "#" + str(r.variant),
                          lang.num(r.steps), lang.num(r.executions), minutes, source_name(r.source, lang)))
         table = [f"{heads[0]:<{w[0]}}{heads[1]:<{w[1]}}{heads[2]:>{w[2]}}{heads[3]:>{w[3]}}{heads[4]:>{w[4]}}"
                  f"{heads[5]:>{w[5]}}  {heads[6]}"]

@@ -35,7 +35,6 @@ from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
 from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings
-from rpa_scout.worktime import _clock
 from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, exact_units, interval,
                              months_covered, payback_months, volume_period)
 
@@ -518,7 +517,7 @@ def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tu
              for key in ("first", "last", "event_first", "event_last")}
     notes = [Message("note.annualised", basis=Message(f"basis.{_basis_key(period.basis)}"),
                      months=period.months, **local, factor=period.factor),
-             Message("note.working_day", start=_clock(hours.start_hour), end=_clock(hours.end_hour),
+             Message("note.working_day", start=hours.start_hour, end=hours.end_hour,
                      zone=hours.timezone) if hours.start_hour is not None else Message("note.working_day_unknown"),
              Message("note.total", hours=float(singles.loc[singles["recommended"], "hours_per_year"].sum()))]
     if period.outside:

@@ -13,7 +13,8 @@ Finnish, ``1,157`` and ``1.5 h`` in English)::
 
 Value formats in templates (``{name:spec}``): ``n0``/``n1``/``n2`` (a number with that
 many decimals), ``pct`` and ``pct1`` (a share 0–1 as a percentage), ``dur`` (seconds as
-a duration: 45 s, 12 min, 1.5 h, 4.2 d), ``date`` (a timestamp), ``eur`` (euros,
+a duration: 45 s, 12 min, 1.5 h, 4.2 d), ``date`` (a timestamp), ``clock`` (an hour of the day: 8.00 in Finnish and Swedish, 08:00
+in English), ``eur`` (euros,
 rounded), ``g`` (a number with up to three significant decimals); text as it is.
 
 A message about a number of things has a second key for one of them, ``{key}_one``
@@ -82,6 +83,7 @@ class _Formatter(string.Formatter):
         self.kinds = {"n0": lambda v: lang.num(v, 0), "n1": lambda v: lang.num(v, 1),
                       "n2": lambda v: lang.num(v, 2), "n3": lambda v: lang.num(v, 3), "pct": lang.pct,
                       "pct1": lambda v: lang.pct(v, 1), "dur": lang.duration, "date": lang.date,
+                      "clock": lang.clock,
                       "eur": lang.eur, "g": lang.general}
 
     def format_field(self, value: Any, format_spec: str) -> str:
@@ -174,6 +176,21 @@ class Lang:
         if abs(seconds) < 36 * 3600:
             return self.t("unit.hours", value=self.num(seconds / 3600, 1))
         return self.t("unit.days", value=self.num(seconds / 86400, 1))
+
+    def clock(self, hour: float | None) -> str:
+        """An hour of the day (8.25 is a quarter past eight) as the language writes it:
+        ``8.15`` in Finnish and Swedish (Kotimaisten kielten keskus; Institutet för de
+        inhemska språken for Finland-Swedish), ``08:15`` in English; '?' when unknown.
+
+        Example:
+            >>> Lang("fi").clock(8.25), Lang("sv").clock(16), Lang("en").clock(7.9999)
+            ('8.15', '16.00', '08:00')
+        """
+        if hour is None or not math.isfinite(float(hour)):
+            return "?"
+        minutes = int(round(float(hour) * 60))
+        h, m = divmod(minutes, 60)
+        return f"{h:02d}:{m:02d}" if self.code == "en" else f"{h}.{m:02d}"
 
     def date(self, value: Any) -> str:
         """A date in the language's short form (26.11.2026, 26.11.2026, 26 Nov 2026)."""

@@ -171,7 +171,7 @@ MESSAGES: dict[str, str] = {
     "note.stragglers": "cases that start far outside the other cases' period: {count:n0}; they do not stretch it (the year's work would have been spread over more months), and their work is counted",
     "note.annualised": ("volumes annualised over the {basis}: {months:n1} months ({first:date} .. {last:date}; "
                         "events {event_first:date} .. {event_last:date}); counts × {factor:n3} = a year"),
-    "note.working_day": ("working day {start}–{end} {zone} (discovered: 2nd–98th percentile of completion "
+    "note.working_day": ("working day {start:clock}–{end:clock} {zone} (discovered: 2nd–98th percentile of completion "
                          "times, median over people; each person's own day bounds their estimates and their "
                          "credited time)"),
     "note.working_day_unknown": "working hours unknown (timestamps are dates or no person work)",

@@ -162,7 +162,7 @@ MESSAGES: dict[str, str] = {
     "note.stragglers": "asioita, jotka alkavat kaukana muiden asioiden jakson ulkopuolella: {count:n0}; ne eivät venytä jaksoa (vuoden työ olisi jakautunut useammalle kuukaudelle), ja niiden työ lasketaan mukaan",
     "note.annualised": ("määrät muunnettu vuositasolle; perustana {basis}, {months:n1} kuukautta ({first:date} – "
                         "{last:date}; tapahtumat {event_first:date} – {event_last:date}); määrät × {factor:n3} = vuosi"),
-    "note.working_day": ("työpäivä {start}–{end} {zone} (päätelty: valmistumisaikojen 2.–98. prosenttipiste, "
+    "note.working_day": ("työpäivä {start:clock}–{end:clock} {zone} (päätelty: valmistumisaikojen 2.–98. prosenttipiste, "
                          "mediaani henkilöittäin; kunkin oma työpäivä rajaa hänen arvionsa ja hänelle luetun ajan)"),
     "note.working_day_unknown": "työaika tuntematon (aikaleimat ovat päivämääriä tai ihmisen työtä ei ole)",
     "note.total": ("suositellut yksittäiset vaiheet yhteensä: {hours:n0} h/v; rutiinit ryhmittelevät "

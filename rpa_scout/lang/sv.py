@@ -163,7 +163,7 @@ MESSAGES: dict[str, str] = {
     "note.stragglers": "ärenden som börjar långt utanför de övriga ärendenas period: {count:n0}; de förlänger den inte (årets arbete hade fördelats på fler månader), och deras arbete räknas med",
     "note.annualised": ("volymer omräknade till ett år över {basis}: {months:n1} månader ({first:date} – {last:date}; "
                         "händelser {event_first:date} – {event_last:date}); antal × {factor:n3} = ett år"),
-    "note.working_day": ("arbetsdag {start}–{end} {zone} (härledd: 2:a–98:e percentilen av sluttiderna, median "
+    "note.working_day": ("arbetsdag {start:clock}–{end:clock} {zone} (härledd: 2:a–98:e percentilen av sluttiderna, median "
                          "över personer; var och ens egen arbetsdag begränsar deras uppskattningar och tillgodoräknade tid)"),
     "note.working_day_unknown": "arbetstiden okänd (tidsstämplarna är datum eller inget personarbete)",
     "note.total": ("summa för de rekommenderade enskilda stegen: {hours:n0} h/år; rutiner grupperar timmar som "
