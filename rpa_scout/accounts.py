@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.lang import Message
-from rpa_scout.settings import AccountRules
+from rpa_scout.settings import AccountRules, ManualRules
 from rpa_scout.worktime import local_day_hour
 
 PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT = "person", "shared", "system"
@@ -74,10 +74,20 @@ SHARED_WORDS = frozenset({
 
 
 def account_kind(name: object) -> str:
-    """``"system"``, ``"shared"`` or ``"person"`` from an account name alone (see module)."""
+    """``"system"``, ``"shared"`` or ``"person"`` from an account name alone (see module).
+
+    Example:
+        >>> [account_kind(n) for n in ("SYSTEM", "batch_job_2", "Maria Portal", "Rpa Räsänen",
+        ...                            "noreply@espoo.fi", "pekka.nieminen@asiointi.espoo.fi",
+        ...                            "Virtanen Matti (integraatio)", "STAFF MEMBER")]
+        ['system', 'system', 'person', 'person', 'system', 'person', 'person', 'shared']
+    """
     if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
         return PERSON_ACCOUNT
-    words = _words(str(name))
+    text = _without_qualifiers(_mailbox(unicodedata.normalize("NFC", str(name)).strip()))
+    if _written_as_a_name(text):
+        return PERSON_ACCOUNT
+    words = _words(text)
     if not words:
         return PERSON_ACCOUNT
     joined = {a + b for a, b in zip(words, words[1:])}
@@ -89,6 +99,64 @@ def account_kind(name: object) -> str:
     if letters and len(letters) == len(words) and all(w in SHARED_WORDS for w in letters):
         return SHARED_ACCOUNT
     return PERSON_ACCOUNT
+
+
+#: Account (or activity) names that export tools give the events they add at a case's
+#: boundaries (Disco, ProM, Simod): not a person, and never work.
+ARTIFICIAL_NAMES = frozenset({"start", "end", "▶", "■", "begin", "process start", "process end",
+                              "start event", "end event", "artificial start", "artificial end",
+                              "alku", "loppu", "början", "slut"})
+
+
+def artificial_name(name: object) -> bool:
+    """Whether an export tool gives this name to the events it adds (:data:`ARTIFICIAL_NAMES`).
+
+    Example:
+        >>> artificial_name(" END "), artificial_name("Aino")
+        (True, False)
+    """
+    return str(name).strip().casefold() in ARTIFICIAL_NAMES
+
+
+def matches(values: pd.Series, patterns: tuple[str, ...]) -> np.ndarray:
+    """Which values a configured pattern matches: whole values, ignoring letter case (the
+    config's ``system_resources``, ``person_resources``, ...).
+
+    Example:
+        >>> matches(pd.Series(["Basware Integration", "Aino"]), ("basware.*",)).tolist()
+        [True, False]
+    """
+    if not patterns:
+        return np.zeros(len(values), dtype=bool)
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return pd.Series(values, dtype="string").str.fullmatch(f"(?i)(?:{joined})", na=False).to_numpy(dtype=bool)
+
+
+def person_names(names: pd.Series, rules: ManualRules | None = None) -> np.ndarray:
+    """Which account names may be one person's, as :func:`rpa_scout.pseudonymise` hashes
+    them and :func:`rpa_scout.detect_manual` first decides them: the config's
+    ``person_resources`` are people and its ``system_resources`` are not; else a name
+    an export tool gives its added events (``Start``) is not, and the rest are people
+    unless their name says system or shared (:func:`account_kind`). Behaviour that shows
+    a machine behind a person's name makes its work a system's, but the name stays
+    hashed: privacy first.
+
+    Example:
+        >>> names = pd.Series(["Aino", "SYSTEM", "End", "Maria Portal", "Robotti Rolf"])
+        >>> person_names(names).tolist()
+        [True, False, False, True, False]
+        >>> person_names(names, ManualRules(person_resources=("Robotti Rolf",))).tolist()
+        [True, False, False, True, True]
+    """
+    names = pd.Series(names, dtype=object).reset_index(drop=True)
+    known = names.notna().to_numpy()
+    person = (account_kinds(names) == PERSON_ACCOUNT) & known
+    person &= ~np.array([known[i] and artificial_name(n) for i, n in enumerate(names)], dtype=bool)
+    if rules is not None:
+        text = names.astype("string")
+        person &= ~matches(text, rules.system_resources)
+        person |= matches(text, rules.person_resources) & known
+    return person
 
 
 def account_kinds(values: pd.Series) -> np.ndarray:
@@ -144,6 +212,49 @@ def _system_compound(word: str) -> bool:
     """Whether ``word`` is a machine's stem and an account word, or ends in a system's name."""
     return any(word.startswith(stem) and word[len(stem):] in ACCOUNT_WORDS for stem in SYSTEM_STEMS) \
         or any(word.endswith(end) and len(word) > len(end) for end in SYSTEM_ENDINGS)
+
+
+def _mailbox(name: str) -> str:
+    """An e-mail address's mailbox (``pekka.nieminen`` of ``pekka.nieminen@rpa.espoo.fi``):
+    the domain names the organisation's servers, not who reads the mail."""
+    found = re.fullmatch(r"([^@\s]+)@[^@\s]+\.[^\W\d_]{2,}", name)
+    return found.group(1) if found else name
+
+
+def _without_qualifiers(name: str) -> str:
+    """The name without what brackets add to it (``Virtanen Matti (integraatio)``, a
+    unit), unless that is all there is (``(järjestelmä)``)."""
+    rest = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", name).strip()
+    return rest if re.search(r"[^\W\d_]", rest) else name
+
+
+#: A word written as a name is: a capital, then small letters (``Anna-Liisa``, ``O'Neil``).
+_NAME_WORD = re.compile(r"[^\W\d_a-zà-ÿ][^\W\d_A-ZÀ-Þ]+(?:[-'][^\W\d_a-zà-ÿ][^\W\d_A-ZÀ-Þ]+)?")
+
+
+#: Machines' words that are people's names too: "Maria Portal", "Jukka Cron", "Jan Sys",
+#: "Helena Automat", "Api Aalto" (found by a privacy review; such a person had been kept
+#: readable as a system account).
+NAMES_TOO = frozenset({"portal", "cron", "sys", "automat", "api", "rpa", "daemon"})
+
+
+def _written_as_a_name(text: str) -> bool:
+    """Whether ``text`` is a person's name that holds a machine's word: two or more words
+    apart by spaces, each a capital then small letters, whose machine words are all
+    :data:`NAMES_TOO` and one word at least no machine's or team's word. System accounts
+    are written in capitals, run together or with other signs ("SYSTEM", "eAsiointi",
+    "batch_job") or only in such words ("Basware Integration" has ``integration``)."""
+    parts = text.split()
+    if len(parts) < 2 or not all(_NAME_WORD.fullmatch(p) for p in parts):
+        return False
+    words = _words(text)
+    machine = [w for w in words if _machine_or_team_word(w)]
+    return len(machine) < len(words) and all(w in NAMES_TOO or w in WEAK_SYSTEM_WORDS for w in machine)
+
+
+def _machine_or_team_word(word: str) -> bool:
+    return (word in STRONG_SYSTEM_WORDS or word in WEAK_SYSTEM_WORDS or word in SHARED_WORDS
+            or word in ACCOUNT_WORDS or _system_compound(word) or word.startswith(SYSTEM_STEMS))
 
 
 def _words(name: str) -> list[str]:

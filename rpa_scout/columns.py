@@ -10,6 +10,7 @@ analysis functions take ``columns: LogColumns = XES`` only for logs built by han
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, fields, replace
 from typing import Iterable, Mapping
@@ -270,11 +271,32 @@ def detect(header: list[str], source: str = "the file") -> LogColumns:
     if mixed is not None:
         return mixed
     missing = best_partial[1].missing() if best_partial else list(REQUIRED)
+    no_header(header, source)
     shown = ", ".join(repr(h) for h in header[:12])
     raise ColumnError(
         f"{source}: no {'/'.join(missing)} column found among {shown}; "
         "name it with --" + missing[0].replace("_", "-") + " COLUMN or choose --preset"
     )
+
+
+#: A date as exports write one (2025-01-02, 2.1.2025, 01/02/2025), in a cell of a header.
+_DATE_CELL = re.compile(r"\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})([ T].*)?")
+
+
+def no_header(header: list[str], source: str) -> None:
+    """Raise :class:`ColumnError` when the first row holds a date: the export has no header
+    row, and its first row is data (whose names must not be quoted back as column names).
+
+    Example:
+        >>> no_header(["OL-1", "Hyväksyntä", "2.1.2025 8.14", "Maija Meikäläinen"], "loki.csv")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ColumnError: loki.csv: the first row is data, not column names (column 3 holds a date): add a header row to the file (for example case;activity;timestamp;resource)
+    """
+    dated = next((i for i, h in enumerate(header, 1) if _DATE_CELL.fullmatch(str(h))), None)
+    if dated is not None:
+        raise ColumnError(f"{source}: the first row is data, not column names (column {dated} holds a date): "
+                          "add a header row to the file (for example case;activity;timestamp;resource)")
 
 
 def _mixed(header: list[str]) -> LogColumns | None:

@@ -213,14 +213,30 @@ def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | No
     if found == columns.resource:
         raise ColumnError(f"{option} column {name!r} is the resource column: rpa_scout never singles "
                           "out people; use a group, department or office column")
+    refuse_people(log, found, name, option, columns)
+    return found
+
+
+def refuse_people(log: pd.DataFrame, column: str, name: str, option: str, columns: LogColumns = XES) -> None:
+    """Raise :class:`ColumnError` when ``column`` (``name`` as the user wrote it) names
+    people: its header says so, or it holds the resource column's people
+    (:func:`rpa_scout.privacy.people_columns`). The Spark engine checks each
+    organisation's rows with it, where the driver has seen only the header.
+
+    Example:
+        >>> log = pd.DataFrame({"org:resource": ["Aino", "Eero"], "valvoja": ["Eero", "Aino"]})
+        >>> refuse_people(log, "valvoja", "valvoja", "--by")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ColumnError: --by column 'valvoja' names the same people as the resource column: rpa_scout never singles out people; use a group, department or office column
+    """
     from rpa_scout.privacy import people_columns, person_header
 
-    same = found in people_columns(log, columns=columns, by_header=False)
-    if same or person_header(found):
+    same = column in people_columns(log, columns=columns, by_header=False)
+    if same or person_header(column):
         whose = "the same people as the resource column" if same else "people"
         raise ColumnError(f"{option} column {name!r} names {whose}: "
                           "rpa_scout never singles out people; use a group, department or office column")
-    return found
 
 
 def _period(log: pd.DataFrame, chosen: FilterSettings, timezone: str,

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kind,
-                                behaviour_kinds)
+                                artificial_name, behaviour_kinds, matches)
 from rpa_scout.codes import Coded, factorisable, labels, unique_ints
 from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
 from rpa_scout.lang import Message
@@ -58,10 +58,6 @@ from rpa_scout.settings import ManualRules
 from rpa_scout.timestamps import epoch_seconds
 
 PERSON, SYSTEM, UNKNOWN, ARTIFICIAL = "person", "system", "unknown", "artificial"
-#: Names of the events that export tools add at every case's boundaries.
-ARTIFICIAL_NAMES = frozenset({"start", "end", "▶", "■", "begin", "process start", "process end",
-                              "start event", "end event", "artificial start", "artificial end",
-                              "alku", "loppu", "början", "slut"})
 
 
 @dataclass(frozen=True)
@@ -438,8 +434,7 @@ def artificial_events(case: Coded, act: Coded, res: Coded, end_s: np.ndarray,
 
 
 def _named_artificial(values: Coded) -> np.ndarray:
-    return values.spread(np.array([str(u).strip().casefold() in ARTIFICIAL_NAMES for u in values.values],
-                                  dtype=bool), False)
+    return values.spread(np.array([artificial_name(u) for u in values.values], dtype=bool), False)
 
 
 def _account_kinds(res: Coded, end_s: np.ndarray, timed: np.ndarray,
@@ -571,9 +566,7 @@ def _slow_followers(a: np.ndarray, t: np.ndarray, together: np.ndarray, steps: i
 def _matches(values: Coded, patterns: tuple[str, ...]) -> np.ndarray:
     if not patterns:
         return np.zeros(len(values.codes), dtype=bool)
-    joined = "|".join(f"(?:{p})" for p in patterns)
-    hits = pd.Series(values.values, dtype="string").str.fullmatch(f"(?i)(?:{joined})", na=False)
-    return values.spread(hits.to_numpy(dtype=bool), False)
+    return values.spread(matches(pd.Series(values.values, dtype="string"), patterns), False)
 
 
 def date_stamped_events(ts: pd.Series, activity: pd.Series) -> np.ndarray:

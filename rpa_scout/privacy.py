@@ -5,7 +5,9 @@ one, a random key is drawn for the run, so pseudonyms cannot be reversed or link
 across runs. System and shared account names (``SYSTEM``, robots, batch jobs, ``STAFF
 MEMBER``) are kept: they are not one person, and the evidence for manual-vs-system
 verdicts depends on them. The decision is :func:`rpa_scout.accounts.account_kind`, the
-same one that classifies work, so every account that may be a person is hashed.
+same one that classifies work (:func:`rpa_scout.accounts.person_names`: the config's
+``person_resources`` and ``system_resources`` first, the names export tools give the events
+they add, then the name), so every account that may be a person is hashed.
 
 People are named in other columns too: a copy of the resource column (Simod's XES
 exports carry ``Resource`` beside ``org:resource``), the person who monitors or is
@@ -27,7 +29,8 @@ import pandas as pd
 
 from rpa_scout.codes import factorisable, labels
 from rpa_scout.columns import PRESETS, ROLES, XES, LogColumns, header_key
-from rpa_scout.accounts import PERSON_ACCOUNT, account_kinds
+from rpa_scout.accounts import person_names
+from rpa_scout.settings import ManualRules
 
 KEY_VARIABLE = "RPA_SCOUT_KEY"
 #: A column besides the resource column holds people when at least this share of its
@@ -65,7 +68,8 @@ def pseudonym(name: str, key: bytes, digits: int = 10) -> str:
     return "person-" + hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()[:digits]
 
 
-def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColumns = XES) -> pd.DataFrame:
+def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColumns = XES,
+                 rules: ManualRules | None = None) -> pd.DataFrame:
     """Return a copy of ``log`` whose person resource identifiers are keyed hashes.
 
     The resource column of the copy is categorical (one small code per event).
@@ -74,6 +78,8 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         log: event log with XES column names.
         key: secret key; ``RPA_SCOUT_KEY`` or a random per-run key when ``None``.
         columns: column mapping.
+        rules: the config's ``person_resources`` and ``system_resources`` (the same ones
+            :func:`rpa_scout.detect_manual` is given).
 
     Example:
         >>> import pandas as pd
@@ -82,26 +88,37 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         >>> pseudonymise(log, key="k")["org:resource"].tolist()   # system accounts are kept
         ['person-5737e3e5e7', 'JÄRJESTELMÄ', nan]
     """
-    if columns.resource not in log.columns:
+    others = people_columns(log, columns=columns, rules=rules)
+    if columns.resource not in log.columns and not others:
         return log
     secret, _ = resolve_key(key)
     out = log.copy(deep=False)  # copy-on-write: only the replaced columns are new
-    for column in [columns.resource, *people_columns(log, columns=columns)]:
-        out[column] = _hashed(out[column], secret, numbers_as_text=column != columns.resource)
+    spelling: dict[str, str] = {}
+    if columns.resource in log.columns:
+        out[columns.resource] = _hashed(out[columns.resource], secret, rules=rules)
+        accounts = _distinct_text(log[columns.resource])
+        spelling = dict(zip(_folded(accounts), accounts))
+    for column in others:
+        out[column] = _hashed(out[column], secret, rules=rules, spelling=spelling, numbers_as_text=True)
     return out
 
 
-def _hashed(values: pd.Series, secret: bytes, numbers_as_text: bool) -> pd.Series:
+def _hashed(values: pd.Series, secret: bytes, *, rules: ManualRules | None = None,
+            spelling: dict[str, str] | None = None, numbers_as_text: bool = False) -> pd.Series:
     """``values`` with each person's name replaced by its pseudonym, as categories (a log
-    of ten million events holds a few thousand accounts)."""
+    of ten million events holds a few thousand accounts). ``spelling`` gives a name the
+    resource column's spelling of it (``AINO`` is ``Aino``: one person, one pseudonym)."""
     if numbers_as_text and pd.api.types.is_numeric_dtype(values.dtype):
         values = values.astype("string")  # ids read as numbers: hashed as their text
     res = factorisable(values)
     # Decide once per distinct name (a log has thousands of rows per account).
     codes, names = pd.factorize(res, sort=False)
-    kinds = account_kinds(pd.Series(names, dtype="string"))
-    shown = _distinct_names(names, kinds, secret)
-    return pd.Series(labels(codes, shown), index=values.index)
+    if spelling:
+        folded = _folded(pd.Series(names, dtype="string"))
+        names = np.array([spelling.get(f, n) for f, n in zip(folded, names)], dtype=object)
+    once, back = pd.factorize(pd.Series(names, dtype=object), sort=False)
+    shown = _distinct_names(back, person_names(pd.Series(back, dtype=object), rules), secret)
+    return pd.Series(labels(codes, [shown[i] for i in once]), index=values.index)
 
 
 def _person_headers() -> frozenset[str]:
@@ -114,19 +131,43 @@ def _person_headers() -> frozenset[str]:
 
 
 PERSON_HEADERS = _person_headers()
+#: Words for a person's role that a header ends in (``hyväksyjä``, ``monitoringResource``,
+#: ``Responsible_actor``, ``pääkäsittelijä``, ``employee_id``) in Finnish, Swedish and
+#: English; ``asiakastyyppi`` and ``customer_type`` end in another word and hold no person.
+PERSON_WORDS = (
+    "käsittelijä", "kasittelija", "hyväksyjä", "hyvaksyja", "hakija", "valvoja", "asiakas", "henkilö",
+    "henkilo", "työntekijä", "tyontekija", "esimies", "esihenkilö", "päättäjä", "virkailija", "kirjaaja",
+    "valmistelija", "esittelijä", "ratkaisija", "käyttäjä", "kayttaja", "allekirjoittaja", "vastaanottaja",
+    "lähettäjä", "handläggare", "handlaggare", "godkännare", "sökande", "kund", "anställd", "chef",
+    "beslutsfattare", "användare", "anvandare", "mottagare", "avsändare", "resource", "user", "owner",
+    "assignee", "approver", "applicant", "customer", "employee", "handler", "requester", "manager",
+    "supervisor", "actor", "person", "officer", "clerk", "reviewer", "caseworker", "worker", "performer",
+    "executor", "operator", "recipient", "sender", "author", "creator")
+#: What follows the role word in a header of a person's id or name (``employee_id``,
+#: ``asiakasnumero``, ``user name``).
+_ID_ENDINGS = ("id", "nro", "numero", "nr", "nummer", "number", "no", "tunnus", "name", "nimi", "namn", "code")
 
 
 def person_header(column: object) -> bool:
-    """Whether a column's header names people (:data:`PERSON_HEADERS`; ``case:`` aside).
+    """Whether a column's header names people: one of the presets' resource headers
+    (:data:`PERSON_HEADERS`) or a header that ends in a word for a person's role
+    (:data:`PERSON_WORDS`), perhaps followed by ``id``, ``nro`` or ``name``; ``case:``
+    aside.
 
     Example:
-        >>> person_header("case:Vastuuhenkilö"), person_header("Käsittelijän nimi"), person_header("Kanava")
-        (True, True, False)
+        >>> [person_header(h) for h in ("case:Vastuuhenkilö", "Käsittelijän nimi", "hyväksyjä",
+        ...                             "monitoringResource", "employee_id", "Kanava", "asiakastyyppi")]
+        [True, True, True, True, True, False, False]
     """
-    return header_key(str(column).removeprefix("case:")) in PERSON_HEADERS
+    key = header_key(str(column).removeprefix("case:"))
+    if key in PERSON_HEADERS:
+        return True
+    stems = {key, *(key[:-len(end)] for end in _ID_ENDINGS if key.endswith(end) and len(key) > len(end))}
+    return any(stem.endswith(word) for stem in stems for word in PERSON_WORDS)
 
 
-def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: bool = True) -> list[str]:
+def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: bool = True,
+                   rules: ManualRules | None = None) -> list[str]:
     """The columns besides the resource column that name its people: at least
     :data:`PEOPLE_SHARE` of their distinct values are accounts of the resource column,
     a person's among them (compared as text), or their header is one that names people
@@ -148,11 +189,17 @@ def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: b
     if columns.resource not in log.columns:
         return named
     accounts = _distinct_text(log[columns.resource])
-    people = set(accounts[account_kinds(accounts) == PERSON_ACCOUNT])
+    people = set(_folded(accounts[person_names(accounts, rules)]))
     if not people:
         return named
     return [column for column in log.columns if column in named
-            or column not in roles and _names_people(log[column], set(accounts), people)]
+            or column not in roles and _names_people(log[column], set(_folded(accounts)), people)]
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    """Names as one person's name is written in every column: NFC, no surrounding spaces,
+    letter case aside (``ANNA.KORHONEN@ESPOO.FI`` is ``anna.korhonen@espoo.fi``)."""
+    return values.str.normalize("NFC").str.strip().str.casefold()
 
 
 def _distinct_text(values: pd.Series) -> pd.Series:
@@ -166,26 +213,25 @@ def _distinct_text(values: pd.Series) -> pd.Series:
 
 def _names_people(values: pd.Series, accounts: set[str], people: set[str]) -> bool:
     """Whether :data:`PEOPLE_SHARE` of the distinct values (a sample's first) are
-    ``accounts`` and one of them is in ``people``."""
+    ``accounts`` and one of them is in ``people`` (both :func:`_folded`)."""
     kind = values.dtype
     if not (pd.api.types.is_string_dtype(kind) or isinstance(kind, pd.CategoricalDtype)
             or pd.api.types.is_integer_dtype(kind) or kind == object):
         return False
     for part in (values.iloc[:_SAMPLE], values) if len(values) > _SAMPLE else (values,):
-        distinct = _distinct_text(part)
+        distinct = _folded(_distinct_text(part))
         if not len(distinct) or distinct.isin(accounts).mean() < PEOPLE_SHARE:
             return False
     return bool(distinct.isin(people).any())
 
 
-def _distinct_names(names, kinds, secret: bytes) -> list[str]:
+def _distinct_names(names, person: np.ndarray, secret: bytes) -> list[str]:
     """Each name's shown form: a pseudonym for a person, the name itself otherwise. Ten
     hex digits (40 bits) almost never collide (about 5 in 100,000 logs of 10,000 people);
     when two accounts would share one, every pseudonym gets the full 64, so that no two
     people are ever merged."""
     for digits in (10, 64):
-        shown = [pseudonym(str(n), secret, digits) if k == PERSON_ACCOUNT else str(n)
-                 for n, k in zip(names, kinds)]
+        shown = [pseudonym(str(n), secret, digits) if p else str(n) for n, p in zip(names, person)]
         if len(set(shown)) == len(shown):
             break
     return shown

@@ -9,7 +9,13 @@ from rpa_scout.privacy import pseudonym, pseudonymise
 @pytest.mark.parametrize("name", ["User_14", "ID4618", "112", "mvirtanen", "Ben Bot", "Job Lindqvist",
                                   "user.mvirtanen", "Asiointipiste Kallio", "Jobbe", "Sysmä", "admin1",
                                   "Resource02", "Aino Virtanen", "Apinen", "Sysimaa", "Systemsson", "Robottinen",
-                                  "Palvelu Pekka", "Kirjaamo Pekka"])
+                                  "Palvelu Pekka", "Kirjaamo Pekka",
+                                  # a privacy review: people called Portal, Cron or Sys, an e-mail on a
+                                  # server named rpa or asiointi, a unit in brackets were kept readable
+                                  "Maria Portal", "Jukka Cron", "Jan Sys", "Helena Automat", "Api Aalto",
+                                  "Rpa Räsänen", "pekka.nieminen@asiointi.espoo.fi",
+                                  "matti.virtanen@rpa.espoo.fi", "Virtanen Matti (integraatio)",
+                                  "Anna-Liisa Järvinen [talous]"])
 def test_people_by_name(name):
     assert account_kind(name) == "person"
 
@@ -22,7 +28,10 @@ def test_people_by_name(name):
                                   "Eräajokäyttäjä", "Robottikäyttäjä", "Palvelukäyttäjä", "SYSTEMUSER",
                                   "IntegrationUser", "batchuser", "Systemanvändare", "Batchjobb",
                                   "Automaattikäsittely", "Tietojärjestelmä", "Verkkoasiointi", "Sähköinen asiointi",
-                                  "Systeemi", "Ajastettu tehtävä"])
+                                  "Systeemi", "Ajastettu tehtävä",
+                                  # written as a name, but in machines' words only
+                                  "Basware Integration", "System Administrator", "Sähköinen Asiointi",
+                                  "noreply@espoo.fi", "rpa@espoo.fi", "Integraatio (Espoo)", "(järjestelmä)"])
 def test_systems_by_name(name):
     assert account_kind(name) == "system"
 
@@ -70,3 +79,19 @@ def test_pseudonyms_follow_the_same_decision():
     for i in (0, 2, 4, 5):   # every name that may be one person is hashed
         assert out[i] == pseudonym(names[i], b"k")
 
+
+
+def test_person_names_take_the_config_and_the_export_tools_names():
+    """One decision for pseudonyms and verdicts: a configured person is hashed though her
+    name says system; a configured system account and the Start/End an export tool gives
+    its added events stay readable (hashed, the artificial events were ranked as work)."""
+    from rpa_scout.accounts import person_names
+    from rpa_scout.settings import ManualRules
+
+    names = pd.Series(["Aino", "Robotti Rolf", "Start", "END", "Basware-robotti", "Mikko", None])
+    assert person_names(names).tolist() == [True, False, False, False, False, True, False]
+    rules = ManualRules(person_resources=("robotti rolf",), system_resources=("Mikko",))
+    assert person_names(names, rules).tolist() == [True, True, False, False, False, False, False]
+    out = pseudonymise(pd.DataFrame({"org:resource": names}), key="k", rules=rules)["org:resource"]
+    assert out.tolist()[:6] == [pseudonym("Aino", b"k"), pseudonym("Robotti Rolf", b"k"), "Start", "END",
+                                "Basware-robotti", "Mikko"]

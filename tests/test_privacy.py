@@ -75,8 +75,10 @@ def test_columns_that_name_the_resource_columns_people_are_hashed_with_the_same_
     assert out["case:team"].tolist() == log["case:team"].tolist()
     # without the resource column, a column whose header names people still does (QA: a
     # handler column under an unknown header was compared person by person)
-    assert people_columns(log.drop(columns=["org:resource"])) == ["Resource"]
-    assert people_columns(log.drop(columns=["org:resource", "Resource"])) == []
+    assert people_columns(log.drop(columns=["org:resource"])) == ["Resource", "monitoringResource"]
+    assert people_columns(log.drop(columns=["org:resource", "Resource"])) == ["monitoringResource"]
+    log["case:team"] = ["Lupa", "Lupa", "Talous", "Talous"]
+    assert people_columns(log.drop(columns=["org:resource", "Resource", "monitoringResource"])) == []
 
 
 def test_a_column_whose_header_names_people_is_hashed_and_refused(write):
@@ -134,3 +136,67 @@ def test_compare_and_rank_refuse_a_copy_of_the_resource_column(tmp_path):
         assert "names the same people as the resource column" in result.output
         assert "Person" not in result.output.replace("'Resource=Person 1'", "")
     assert CliRunner().invoke(main, ["compare", str(path), "--by", "office"]).exit_code == 0
+
+
+def test_rank_on_the_command_line_keeps_an_export_tools_start_and_end_accounts(write, tmp_path):
+    """Events an export tool added under the accounts Start and End, at every case's
+    boundaries, were hashed like people before they were classified, so the command line
+    ranked them as work (#1) where the library did not: one decision for both."""
+    import json
+
+    from click.testing import CliRunner
+
+    from rpa_scout import read_log
+    from rpa_scout.cli import main
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    case, time = log["case:concept:name"], log["time:timestamp"]
+    first, last = time.groupby(case).min(), time.groupby(case).max()
+    added = pd.concat([pd.DataFrame({"case:concept:name": first.index, "concept:name": "Avaus",
+                                     "time:timestamp": first.to_numpy() - pd.Timedelta(minutes=1),
+                                     "org:resource": "Start"}),
+                       pd.DataFrame({"case:concept:name": last.index, "concept:name": "Sulku",
+                                     "time:timestamp": last.to_numpy() + pd.Timedelta(minutes=1),
+                                     "org:resource": "End"})])
+    both = pd.concat([log[list(added.columns)], added], ignore_index=True)
+    path = write("added.csv", both.to_csv(index=False))
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["rank", str(path), "--all", "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    ranked = {c["candidate"] for c in json.loads(out.read_text(encoding="utf-8"))["candidates"]}
+    assert not {"Avaus", "Sulku"} & {step for name in ranked for step in name.split(" → ")}
+
+
+def test_a_column_of_approvers_or_an_upper_case_copy_of_the_handlers_is_refused(write):
+    """A privacy review: compare --by compared approvers (hyväksyjä) and an upper-case copy
+    of the handler column person by person; only a header in a preset or an exact copy had
+    been refused."""
+    from click.testing import CliRunner
+
+    from rpa_scout import read_log
+    from rpa_scout.cli import main
+
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    approvers = ["Kalle Esimies", "Ritva Johtaja"]
+    log["case:hyväksyjä"] = [approvers[i % 2] for i in pd.factorize(log["case:concept:name"])[0]]
+    log["merkintä"] = log["org:resource"].astype(str).str.upper()   # a header that says nothing
+    path = write("v.csv", log.to_csv(index=False))
+    for column, whose in (("hyväksyjä", "people"), ("merkintä", "the same people as the resource column")):
+        for args in (["compare", str(path), "--by", column], ["rank", str(path), "--label", column]):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 1, result.output
+            assert f"names {whose}" in " ".join(result.output.split())
+            assert "Esimies" not in result.output
+
+
+def test_people_columns_are_hashed_without_a_resource_column_and_as_the_resource_columns_spelling():
+    """BPIC15 read without its resource mapped kept monitoringResource readable; a copy of
+    the handlers in capitals got other pseudonyms than the handlers themselves."""
+    log = _monitored().drop(columns=["org:resource", "Resource"])
+    out = pseudonymise(log, key="k")
+    assert out["monitoringResource"].tolist() == [pseudonym(str(v), b"k") for v in log["monitoringResource"]]
+    log = _monitored()
+    log["merkintä"] = ["AINO ", "SYSTEM", "eero", "SYSTEM"]
+    out = pseudonymise(log, key="k")
+    assert out["merkintä"].tolist() == out["org:resource"].tolist()
+    assert out["merkintä"].tolist()[:3] == [pseudonym("Aino", b"k"), "SYSTEM", pseudonym("Eero", b"k")]

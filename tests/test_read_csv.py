@@ -520,3 +520,19 @@ def test_lifecycle_notes_count_the_rows_kept(write):
     assert not any("without a lifecycle value" in str(n) or "blank" in str(n) for n in report.notes)
     words = next(str(n) for n in report.notes if "valmis" in str(n))
     assert "valmis → complete 39" in words and "aloitettu → start 39" in words
+
+
+@pytest.mark.parametrize("options", [[], ["--case", "1", "--activity", "2", "--timestamp", "3"]])
+def test_an_export_without_a_header_row_is_named_so_and_its_people_are_not_quoted(write, options):
+    """A CSV saved without its header row: its first row had been quoted back as the
+    column names, a handler's name among them (a privacy review)."""
+    from click.testing import CliRunner
+
+    from rpa_scout.cli import main
+
+    path = write("t.csv", "OL-1;Hyväksyntä;2.1.2025 8.14;Maija Meikäläinen\n"
+                          "OL-1;Maksu;3.1.2025 9.00;Maija Meikäläinen\n", "cp1252")
+    result = CliRunner().invoke(main, ["rank", str(path), *options])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {path.name}: the first row is data, not column names (column 3 holds a "
+                             "date): add a header row to the file (for example case;activity;timestamp;resource)\n")

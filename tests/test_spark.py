@@ -325,3 +325,16 @@ def test_a_spark_that_cannot_start_is_one_line(pooled):
     assert len(done.stderr.splitlines()) == 1, done.stderr
     assert done.stderr.startswith("Error: Spark did not start on local[*] ([JAVA_GATEWAY_EXITED]")
     assert "Java 17 or newer (Debian: apt-get install default-jre-headless)" in done.stderr
+
+
+def test_a_column_of_the_handlers_is_refused_on_spark_as_locally(spark, towns, tmp_path):
+    """The driver sees only the header; each task checks its rows, so a copy of the
+    handlers under a header that says nothing is refused as the local engine refuses it
+    (Spark had compared 70 single employees, some ids in clear)."""
+    path = write_log(towns.assign(merkinta=towns["org:resource"]), tmp_path / "copy.parquet")
+    for engine in ("local", "spark"):
+        result = CliRunner().invoke(main, ["compare", str(path), "--by", "merkinta", "--engine", engine,
+                                           "--key", "k"])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == ("Error: --by column 'merkinta' names the same people as the resource column: "
+                                 "rpa_scout never singles out people; use a group, department or office column\n")

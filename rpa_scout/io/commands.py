@@ -441,7 +441,7 @@ def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Pr
     from rpa_scout.rank import rank_candidates
 
     with progress.stage("progress.pseudonymise"):
-        frame = pseudonymise(frame, key=key)
+        frame = pseudonymise(frame, key=key, rules=settings.manual)
     with progress.stage("progress.handling"):
         handling = estimate_handling_time(frame, settings=settings)
     with progress.stage("progress.rank"):

@@ -166,7 +166,7 @@ def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, na
         frame, report = load(path, settings, progress)
         reports.append(report)
         aliases.update(source_names(report))
-        frame = pseudonymise(frame, key=key)
+        frame = pseudonymise(frame, key=key, rules=settings.manual)
         name = names[i] if names else strip_suffix(path, LOG_READ)
         if name in logs:
             raise ConfigError(f"two logs are called {name!r}; name each with --name")
@@ -192,7 +192,7 @@ def _pooled_logs(path: Path, settings: Settings, by: str, key: str, progress: Pr
 
     frame, report = load(path, replace(settings, filter=FilterSettings()), progress)
     aliases = source_names(report)
-    frame = pseudonymise(frame, key=key)
+    frame = pseudonymise(frame, key=key, rules=settings.manual)
     logs = split_by(frame, by, aliases=aliases)
     no_value = len(frame) - sum(len(log) for log in logs.values())
     if not settings.filter.active:

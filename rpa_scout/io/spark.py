@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import ROLES, XES, LogColumns
-from rpa_scout.errors import (ConfigError, EngineError, InputError, NothingKeptError, PeriodError,
+from rpa_scout.errors import (ColumnError, ConfigError, EngineError, InputError, NothingKeptError, PeriodError,
                               RpaScoutError)
 from rpa_scout.load_report import LoadReport, added_up
 from rpa_scout.settings import Settings
@@ -461,7 +461,15 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
         none = FilterReport(int(log[XES.case].nunique()), len(log))
         return {"name": None, "value": None, "no_value": 0, "nothing_kept": exc,
                 "report": replace(report, rejected_rows=None, filters=none)}
-    log = pseudonymise(log, key=key)
+    from rpa_scout.filters import refuse_people  # noqa: PLC0415
+
+    try:  # the driver saw the header only: the values show a column of people
+        for column, option in ((plan.by, "--by"), (plan.label, "--label")):
+            if column is not None:
+                refuse_people(log, column, plan.by_source if column == plan.by else column, option)
+    except ColumnError as exc:
+        return {"name": None, "value": None, "no_value": 0, "error": exc, "report": report}
+    log = pseudonymise(log, key=key, rules=settings.manual)
     has_value = log[plan.by].notna().to_numpy()
     out: dict[str, Any] = {"name": None, "value": None, "report": replace(report, rejected_rows=None),
                            "no_value": int((~has_value).sum())}
