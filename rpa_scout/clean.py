@@ -630,9 +630,14 @@ def _positional(values: pd.Series):
 
     A tz-aware column's ``to_numpy()`` boxes every value as a Timestamp object only for
     pandas to parse them back into the same dtype; its ``array`` is that column as is.
-    All-missing columns keep ``to_numpy()``, whose inferred dtype differs there.
+    An all-missing one keeps its zone too (``to_numpy()`` would give naive ``NaT``s,
+    which no tz-aware time can be compared with: a start column of blanks).
+
+    Example:
+        >>> _positional(pd.Series([pd.NaT], dtype="datetime64[ns, UTC]")).dtype
+        datetime64[ns, UTC]
     """
-    if isinstance(values.dtype, pd.DatetimeTZDtype) and values.notna().any():
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.array
     return values.to_numpy()
 

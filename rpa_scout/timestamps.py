@@ -3,12 +3,15 @@
 Every value is read in the layout it is written in (one column may mix layouts) and is
 never relabelled or day/month-swapped:
 
-- ISO 8601 ``yyyy-mm-dd[Thh:mm[:ss[.f]]][Z|+hh[:mm]]``: offsets converted to UTC;
-- ``yyyy/mm/dd`` or ``yyyy.mm.dd`` with an optional time: always year, month, day;
+- ISO 8601 ``yyyy-mm-dd[Thh:mm[:ss[.f]]][Z|UTC|GMT|+hh[:mm]]``: offsets converted to UTC;
+- ``yyyy/mm/dd``, ``yyyy.mm.dd`` or ``yyyy-m-d`` with an optional time (also AM/PM):
+  always year, month, day;
 - ``dd.mm.yyyy``, Finnish ``d.m.yyyy [klo] h.mm``, ``dd/mm/yyyy`` or ``mm/dd/yyyy``,
-  ``dd-mm-yyyy``: the order is decided for the whole column from the values that show
-  it (a number above 12); with no such value day first is assumed (the method says so);
-  where the column shows both orders, the values that fit both are rejected;
+  ``dd-mm-yyyy``: the order is decided for the values of one separator style (dots,
+  slashes, dashes each on their own) from those that show it (a number above 12); with
+  no such value day first is assumed, or month first where every time carries AM/PM
+  and the dates are not dotted (the method says so); where the values show both
+  orders, those that fit both are rejected;
 - English month names (``1 Feb 2024 10:00``);
 - numbers: epoch seconds, milliseconds, microseconds or nanoseconds from 1973 on (the
   unit decided by each value's size), Excel serial dates of 1950-2099 (wall-clock
@@ -54,13 +57,19 @@ _MERIDIEM, _PM = r"\d\s*[AaPp]\.?[Mm]\.?\s*$", r"\d\s*[Pp]\.?[Mm]\.?\s*$"
 #: two-digit years (``1.10.11``) as POSIX reads them: 69-99 are 1969-1999, 00-68 2000-2068
 _CENTURY_PIVOT = 69
 _ISO = (r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*"
-        r"(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$")
+        r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*$")
 _YMD = r"^\s*(?P<year>\d{4})[/.](?P<a>\d{1,2})[/.](?P<b>\d{1,2})" + _TIME + r"\s*$"
-_DMY = r"^\s*(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4}|\d{2})" + _TIME + r"\s*$"
+#: ``yyyy-m-d`` that ISO 8601 does not read: no zero padding, a 12-hour clock, ``klo 9.05``
+_YMD_DASH = r"^\s*(?P<year>\d{4})-(?P<a>\d{1,2})-(?P<b>\d{1,2})" + _TIME + r"\s*$"
+_DMY_REST = r"(?P<b>\d{1,2})[/.\-](?P<year>\d{4}|\d{2})" + _TIME + r"\s*$"
+#: Day and month, by the separator after the first number: each style's order is its own
+#: (dotted dates are day first in Finland, Sweden and Germany; a US export's slashes are
+#: month first), so a column mixing them never reads one style in another's order.
+_DMY_DOT, _DMY_SLASH, _DMY_DASH = (r"^\s*(?P<a>\d{1,2})" + sep + _DMY_REST for sep in (r"\.", "/", "-"))
 _NUMBER = r"^\s*\d+(?:[.,]\d+)?\s*$"
 _MONTH_NAME = r"(?i)(?:^|[^a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 # an offset after a time (a date alone ends in "-01", which is no offset)
-_ZONE = r"(?:Z|:\d{2}(?:[.,]\d+)?\s*[+-]\d{2}(?::?\d{2})?)\s*$"
+_ZONE = r"(?:Z|UTC|GMT|:\d{2}(?:[.,]\d+)?\s*[+-]\d{2}(?::?\d{2})?)\s*$"
 # Values made only of these characters are matched the same by RE2 (pyarrow) and by
 # Python's re for the patterns in rpa_scout: there RE2's \d, \s and $ equal Python's.
 # Python's \s also takes \v, \x1c-\x1f and non-ASCII spaces, its \d non-ASCII digits,
@@ -329,7 +338,8 @@ def _parse_iso(text: pd.Series, timezone: str) -> _Part:
     bad = np.zeros(len(text), dtype=bool)
     shifted = Dst()
     if has_zone.any():
-        zoned = pd.to_datetime(text[has_zone], utc=True, errors="coerce", format="ISO8601")
+        zoned = _utc_as_z(text[has_zone])
+        zoned = pd.to_datetime(zoned, utc=True, errors="coerce", format="ISO8601")
         zoned, off = _in_range(zoned)
         out.loc[has_zone] = zoned.astype("datetime64[ns, UTC]")
         bad[has_zone.to_numpy()] = off
@@ -347,6 +357,20 @@ def _parse_iso(text: pd.Series, timezone: str) -> _Part:
     return _Part(out, method, problems, shifted)
 
 
+def _utc_as_z(text: pd.Series) -> pd.Series:
+    """ISO values with the zone written ``UTC`` or ``GMT`` (``2016-02-01 13:23:52 UTC``)
+    as ``…Z``, which pandas reads.
+
+    Example:
+        >>> _utc_as_z(pd.Series(["2016-02-01 13:23 UTC", "2016-02-01T13:23+02:00"])).tolist()
+        ['2016-02-01 13:23Z', '2016-02-01T13:23+02:00']
+    """
+    named = str_contains(text, r"(?:UTC|GMT)\s*$")
+    if not named.any():
+        return text
+    return text.mask(named, text[named].str.replace(r"\s*(?:UTC|GMT)\s*$", "Z", regex=True))
+
+
 def _in_range(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """``values`` with years outside 1678-2261 set to NaT, and where they were."""
     bad = _out_of_range(values.dt.year.to_numpy(dtype=float, na_value=np.nan))
@@ -354,28 +378,47 @@ def _in_range(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _parse_ymd(text: pd.Series, timezone: str) -> tuple[_Part, np.ndarray]:
-    return _parse_parts(text, _YMD, timezone, year_first=True)
+    return _parse_parts(text, _YMD, timezone, order="yyyy/mm/dd")
 
 
-def _parse_dmy(text: pd.Series, timezone: str) -> tuple[_Part, np.ndarray]:
-    return _parse_parts(text, _DMY, timezone, year_first=False)
+def _parse_ymd_dash(text: pd.Series, timezone: str) -> tuple[_Part, np.ndarray]:
+    """``yyyy-m-d`` values that ISO 8601 does not read (``2016-2-1 9:05``, ``2016-02-01
+    01:23 PM``); those it reads are left to it."""
+    part, matched = _parse_parts(text, _YMD_DASH, timezone, order="yyyy-mm-dd")
+    if matched.any():
+        matched = matched & ~str_contains(text, _ISO).to_numpy(dtype=bool)
+    return part, matched
 
 
-def _parse_parts(text: pd.Series, pattern: str, timezone: str, *,
-                 year_first: bool) -> tuple[_Part, np.ndarray]:
-    """Values in ``pattern`` (year, a, b, optional time); and which values match it."""
+def _parse_dmy(text: pd.Series, timezone: str, *, sep: str) -> tuple[_Part, np.ndarray]:
+    pattern = {".": _DMY_DOT, "/": _DMY_SLASH, "-": _DMY_DASH}[sep]
+    return _parse_parts(text, pattern, timezone, sep=sep)
+
+
+def _parse_parts(text: pd.Series, pattern: str, timezone: str, *, order: str | None = None,
+                 sep: str = ".") -> tuple[_Part, np.ndarray]:
+    """Values in ``pattern`` (year, a, b, optional time); and which values match it.
+
+    With ``order`` (a year-first layout's name) ``a`` is the month; without, the order
+    of day and month is decided for the values written with ``sep``.
+    """
     parts = extract_numbers(text, pattern)
     matched = parts["year"].notna().to_numpy(dtype=bool)
+    if not matched.any():  # values of other layouts (or none): nothing to read here
+        nat = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+        return _Part(nat, order or "", _none(len(text))), matched
     a, b = parts["a"], parts["b"]
+    marked = str_contains(text, _MERIDIEM).to_numpy(dtype=bool)
     ambiguous = np.zeros(len(text), dtype=bool)
-    if year_first:
-        month, day, order = a, b, "yyyy/mm/dd"
-    else:
-        month, day, order, ambiguous = _day_month_order(a, b)
     year = parts["year"]
-    if not year_first:  # a two-digit year
-        year = year.where(year >= 100, year + np.where(year >= _CENTURY_PIVOT, 1900, 2000))
-    hour, twelve = _twelve_hour_clock(text, parts["hour"].fillna(0))
+    if order:
+        month, day = a, b
+    else:
+        timed = matched & parts["hour"].notna().to_numpy(dtype=bool)
+        twelve_hour = bool(timed.any() and marked[timed].all())
+        month, day, order, ambiguous = _day_month_order(a, b, sep, twelve_hour=twelve_hour)
+        year = year.where(year >= 100, year + np.where(year >= _CENTURY_PIVOT, 1900, 2000))  # two digits
+    hour, twelve = _twelve_hour_clock(text, parts["hour"].fillna(0), marked)
     frame = pd.DataFrame({
         "year": year, "month": month, "day": day,
         "hour": hour, "minute": parts["minute"].fillna(0),
@@ -395,11 +438,10 @@ def _parse_parts(text: pd.Series, pattern: str, timezone: str, *,
     return _Part(local, Message("load.ts.read_in", method=order, zone=timezone), problems, shifted), matched
 
 
-def _twelve_hour_clock(text: pd.Series, hour: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Hours of values with AM or PM on the 24-hour clock (12 AM is 0, 12 PM 12), and
-    whether each row's hour fits its clock (1-12 with AM or PM)."""
+def _twelve_hour_clock(text: pd.Series, hour: pd.Series, marked: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Hours of values with AM or PM (``marked``) on the 24-hour clock (12 AM is 0, 12 PM
+    12), and whether each row's hour fits its clock (1-12 with AM or PM)."""
     fits = np.ones(len(text), dtype=bool)
-    marked = str_contains(text, _MERIDIEM).to_numpy(dtype=bool)
     if not marked.any():
         return hour, fits
     rows = np.flatnonzero(marked)
@@ -410,25 +452,43 @@ def _twelve_hour_clock(text: pd.Series, hour: pd.Series) -> tuple[pd.Series, np.
     return pd.Series(h, index=hour.index), fits
 
 
-def _day_month_order(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series, Message, np.ndarray]:
-    """(month, day, order, ambiguous rows) of ``a.b.yyyy`` values, decided for the column."""
-    # A value shows its order when exactly one of its numbers is above 12 (both above 12
-    # is no date in either order).
+def _day_month_order(a: pd.Series, b: pd.Series, sep: str = ".", *,
+                     twelve_hour: bool = False) -> tuple[pd.Series, pd.Series, Message, np.ndarray]:
+    """(month, day, order, ambiguous rows) of ``a{sep}b{sep}yyyy`` values, decided for the
+    values written with ``sep`` (the other separators' values are decided apart).
+
+    A value shows its order when exactly one of its numbers is above 12 (both above 12 is
+    no date in either order). With no such value, day first is assumed, but month first
+    where every time is on a 12-hour clock (``2/1/2016 1:23 PM``: AM/PM goes with US
+    month-first dates) and the dates are not dotted (those are day first).
+
+    Example:
+        >>> from rpa_scout.lang import english, render
+        >>> a, b = pd.Series([1.0, 2.0]), pd.Series([2.0, 25.0])
+        >>> month, day, order, _ = _day_month_order(a, b, "/")
+        >>> month.tolist(), day.tolist(), render(order, english())
+        ([1.0, 2.0], [2.0, 25.0], 'mm/dd/yyyy (decided for the whole column)')
+        >>> render(_day_month_order(a[:1], b[:1], "/", twelve_hour=True)[2], english())
+        'mm/dd/yyyy (assumed from the AM/PM clock: no day above 12 in the column)'
+    """
+    day_first, month_first = (f"dd{sep}mm{sep}yyyy", f"mm{sep}dd{sep}yyyy")
     a_big, b_big = (a > 12).to_numpy(dtype=bool), (b > 12).to_numpy(dtype=bool)
     a_over, b_over = a_big & ~b_big, b_big & ~a_big
     none = np.zeros(len(a), dtype=bool)
     if b_over.any() and not a_over.any():
-        return a, b, Message("load.ts.order_decided", order="mm/dd/yyyy"), none
+        return a, b, Message("load.ts.order_decided", order=month_first), none
     if a_over.any() and b_over.any():
         # Both orders occur: each value whose numbers tell its order is read in it; the
         # values that fit both cannot be told and are rejected.
         month = pd.Series(np.where(b_over, a, b), index=a.index)
         day = pd.Series(np.where(b_over, b, a), index=a.index)
         ambiguous = ~a_big & ~b_big & a.notna().to_numpy() & b.notna().to_numpy()
-        return month, day, Message("load.ts.order_both", first="dd.mm.yyyy", second="mm/dd/yyyy"), ambiguous
+        return month, day, Message("load.ts.order_both", first=day_first, second=month_first), ambiguous
     if a_over.any():
-        return b, a, Message("load.ts.order_decided", order="dd.mm.yyyy"), none
-    return b, a, Message("load.ts.order_assumed", order="dd.mm.yyyy"), none
+        return b, a, Message("load.ts.order_decided", order=day_first), none
+    if twelve_hour and sep != ".":
+        return a, b, Message("load.ts.order_assumed_clock", order=month_first), none
+    return b, a, Message("load.ts.order_assumed", order=day_first), none
 
 
 def _parse_month_names(text: pd.Series, timezone: str) -> _Part:
@@ -616,7 +676,10 @@ _LAYOUTS = (
     (_ISO, _parse_iso, False),
     (_NUMBER, _parse_number_text, False),
     (_YMD, _parse_ymd, True),
-    (_DMY, _parse_dmy, True),
+    (_YMD_DASH, _parse_ymd_dash, True),
+    (_DMY_DOT, functools.partial(_parse_dmy, sep="."), True),
+    (_DMY_SLASH, functools.partial(_parse_dmy, sep="/"), True),
+    (_DMY_DASH, functools.partial(_parse_dmy, sep="-"), True),
     (_MONTH_NAME, _parse_month_names, False),
 )
 

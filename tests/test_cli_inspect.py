@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from rpa_scout.cli import main
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, flat, terminal_rows
 
 TEXT = ("case_id;activity;timestamp;resource\nc1;A;1.2.2024 10.00;x\n"
         "c1;B;1.2.2024 11.00;y\n;B;1.2.2024 11.00;y\n")
@@ -92,3 +92,28 @@ def test_the_time_span_is_in_the_logs_own_days(write):
     assert "time span      2 Jan 2024 – 4 Feb 2024" in result.output.splitlines()
     result = CliRunner().invoke(main, ["inspect", str(path), "--json"])
     assert json.loads(result.output)["summary"]["first_event"] == "2024-01-02T00:00:00+02:00"
+
+
+@pytest.mark.parametrize("command", ["inspect", "rank"])
+@pytest.mark.parametrize("start", ["", "xx"])
+def test_a_start_column_with_no_readable_value_is_no_internal_error(tmp_path, command, start):
+    """QA: ``--start-timestamp`` naming a column whose every value is empty or unreadable
+    ended in 'Error: internal error (TypeError: Invalid comparison …)'. Every row is kept
+    without a start, as in a log without the column."""
+    rows = [(f"K{d}", step, f"2024-{1 + d // 28:02d}-{1 + d % 28:02d} {9 + i}:00:00", f"r{i}")
+            for d in range(60) for i, step in enumerate(["Kirjaus", "Tarkastus", "Päätös"])]
+    (tmp_path / "se.csv").write_text("case,activity,start,end,resource\n" + "".join(
+        f"{case},{step},{start},{end},{who}\n" for case, step, end, who in rows), encoding="utf-8")
+    (tmp_path / "end.csv").write_text("case,activity,end,resource\n" + "".join(
+        f"{case},{step},{end},{who}\n" for case, step, end, who in rows), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, [command, str(tmp_path / "se.csv"), "--start-timestamp", "start",
+                                  "--timestamp", "end"])
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    alone = runner.invoke(main, [command, str(tmp_path / "end.csv"), "--timestamp", "end"])
+    if command == "rank":
+        assert terminal_rows(result.stdout.splitlines()) == terminal_rows(alone.stdout.splitlines())
+        assert terminal_rows(result.stdout.splitlines())
+    else:
+        assert flat(result.stdout).count("without a start: 180") == (1 if start else 0)
+        assert "events 180" in flat(result.stdout)

@@ -58,7 +58,7 @@ def test_finnish_short_layout_with_klo_and_comma_fraction(write):
 def test_slashes_day_first_or_month_first_decided_for_the_column(write):
     got, report = _stamps(write, "01/02/2016 13:23:52.5", "25/02/2016 13:23:52.5")
     assert got == [_t("2016-02-01 11:23:52.5"), _t("2016-02-25 11:23:52.5")]
-    assert "dd.mm.yyyy (decided for the whole column)" in report.timestamp_method
+    assert "dd/mm/yyyy (decided for the whole column)" in report.timestamp_method
     got, report = _stamps(write, "01/02/2016 13:23:52.5", "02/25/2016 13:23:52.5")
     assert got == [_t("2016-01-02 11:23:52.5"), _t("2016-02-25 11:23:52.5")]
     assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
@@ -92,6 +92,74 @@ def test_both_day_month_orders_in_one_column_reject_the_ambiguous_values(write):
     assert ("note: the column has dates in both day/month orders; values that fit both, such as "
             "'01/02/2016 13:23' (row 3), were not read; name their layout with "
             "--timestamp-format") in report.lines()
+
+
+def test_dotted_dates_stay_day_first_beside_us_slashes(write):
+    """QA: 02/25/2016 made the whole column month first, so 01.02.2016 13:23 was read as
+    2 January. Each separator style's order is decided by its own values."""
+    got, report = _stamps(write, "01.02.2016 13:23", "02/25/2016 1:23 PM", "03.04.2016 10:00")
+    assert got == [_t("2016-02-01 11:23"), _t("2016-02-25 11:23"), _t("2016-04-03 07:00")]  # summer time
+    assert "dd.mm.yyyy (assumed: no day above 12 in the column)" in report.timestamp_method
+    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+    got, _ = _stamps(write, "01.02.16 13:23", "02/25/2016 1:23 PM", "03.04.16 10:00")
+    assert got == [_t("2016-02-01 11:23"), _t("2016-02-25 11:23"), _t("2016-04-03 07:00")]  # summer time
+    got, _ = _stamps(write, "01.02.16 13.23", "2/25/99 1:23 PM", "01.02.69 10.00")
+    assert got == [_t("2016-02-01 11:23"), _t("1999-02-25 11:23"), _t("1969-02-01 08:00")]
+    # dashes are decided apart from slashes too; each style that shows both orders
+    # still rejects its values that fit both
+    got, report = _stamps(write, "25/02/2016 10:00", "02-25-2016 10:00", "01-02-2016 10:00",
+                          "01/02/2016 10:00")
+    assert got == [_t("2016-02-25 08:00"), _t("2016-02-25 08:00"), _t("2016-01-02 08:00"),
+                   _t("2016-02-01 08:00")]
+    assert report.rejected == {}
+
+
+def test_dotted_text_cells_of_an_excel_sheet_stay_day_first(tmp_path):
+    """QA: the same in an Excel sheet whose date cells sit beside text ones."""
+    import datetime as dt
+
+    frame = pd.DataFrame({"case": ["c0", "c1", "c2"], "activity": ["A", "B", "C"],
+                          "timestamp": [dt.datetime(2016, 2, 1, 13, 23), "02/25/2016 1:23 PM",
+                                        "01.02.2016 13:00"]})
+    frame.to_excel(tmp_path / "x.xlsx", index=False)
+    log, _ = read_log(tmp_path / "x.xlsx")
+    assert dict(zip(log["concept:name"], log["time:timestamp"])) == {
+        "A": _t("2016-02-01 11:23"), "B": _t("2016-02-25 11:23"), "C": _t("2016-02-01 11:00")}
+
+
+def test_twelve_hour_clock_makes_undecided_slashes_month_first(write):
+    """AM/PM goes with US month-first dates: 02/01/2016 1:23 PM is 1 February when no
+    value shows the order; the method says it was assumed and why. Dotted dates stay
+    day first, and a day above 12 still decides."""
+    got, report = _stamps(write, "02/01/2016 1:23 PM", "03/04/2016 9:00 AM", "05/06/2016")
+    assert got == [_t("2016-02-01 11:23"), _t("2016-03-04 07:00"), _t("2016-05-05 21:00")]
+    assert report.timestamp_method == ("mm/dd/yyyy (assumed from the AM/PM clock: no day above 12 "
+                                       "in the column), read in Europe/Helsinki")
+    got, _ = _stamps(write, "02-01-2016 1:23 PM", "02.01.2016 1:23 PM")
+    assert got == [_t("2016-02-01 11:23"), _t("2016-01-02 11:23")]
+    got, report = _stamps(write, "02/01/2016 1:23 PM", "25/01/2016 1:23 PM")
+    assert got == [_t("2016-01-02 11:23"), _t("2016-01-25 11:23")]
+    assert "dd/mm/yyyy (decided for the whole column)" in report.timestamp_method
+    got, report = _stamps(write, "02/01/2016 1:23 PM", "03/01/2016 13:23")  # not every clock
+    assert got == [_t("2016-01-02 11:23"), _t("2016-01-03 11:23")]
+    assert "dd/mm/yyyy (assumed: no day above 12 in the column)" in report.timestamp_method
+
+
+def test_unambiguous_year_first_dashes_that_iso_does_not_take(write):
+    """QA: 2016-2-1 9:05 made the whole file an error while 2016/2/1 was read; '… UTC'
+    was rejected while the GMT form was read; '2016-02-01 01:23 PM' was rejected."""
+    got, report = _stamps(write, "2016-2-1 9:05", "2016-2-13 9:05:07.25", "2016-12-1 9:05")
+    assert got == [_t("2016-02-01 07:05"), _t("2016-02-13 07:05:07.25"), _t("2016-12-01 07:05")]
+    assert report.timestamp_method == "yyyy-mm-dd, read in Europe/Helsinki"
+    got, report = _stamps(write, "2016-02-01 13:23:52 UTC", "2016-02-01T13:23:52GMT",
+                          "2016-02-01 01:23 PM", "2016-02-01 12:05 am", "2016-02-01 klo 13.23",
+                          "2016-02-01 13:23", "2016-13-01 1:00 PM", "2016-02-01 13:23 PM")
+    assert got == [_t("2016-02-01 13:23:52"), _t("2016-02-01 13:23:52"), _t("2016-02-01 11:23"),
+                   _t("2016-01-31 22:05"), _t("2016-02-01 11:23"), _t("2016-02-01 11:23"), None, None]
+    assert report.rejected == {"unparseable timestamp": 2}
+    assert report.timestamp_method == (
+        "mixed layouts, each value read in its own: yyyy-mm-dd, read in Europe/Helsinki (5 values); "
+        "ISO 8601 with offsets (naive values read in Europe/Helsinki) (3 values)")
 
 
 def test_epoch_seconds_milliseconds_microseconds_mixed_are_read_right(write):
@@ -209,6 +277,19 @@ def test_unreadable_start_timestamp_keeps_the_row_without_a_start(write):
     assert log["start_timestamp"].isna().tolist() == [False, True]
     assert report.repaired == {"start timestamp not read (unparseable or out of range): row kept "
                                "without a start": 1}
+
+
+@pytest.mark.parametrize("start", ["", "whenever"])
+def test_a_start_column_with_no_readable_value_keeps_every_row_without_a_start(write, start):
+    """QA: a start column all blank or all unreadable stopped inspect and rank with
+    'Invalid comparison between dtype=datetime64[s] and DatetimeArray'."""
+    path = write("s.csv", f"case;activity;start;timestamp\nc;A;{start};2016-02-01 13:30\n"
+                          f"c;B;{start};2016-02-01 14:00\n")
+    log, report = read_log(path, start_timestamp="start")
+    assert report.rows_kept == 2
+    assert log["start_timestamp"].isna().all() and str(log["start_timestamp"].dtype) == "datetime64[ns, UTC]"
+    assert report.repaired == ({"start timestamp not read (unparseable or out of range): row kept "
+                                "without a start": 2} if start else {})
 
 
 @pytest.mark.parametrize("values,expected", [

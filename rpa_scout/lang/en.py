@@ -447,6 +447,7 @@ MESSAGES: dict[str, str] = {
     "load.ts.iso_naive": "{method} (naive values read in {zone})",
     "load.ts.order_decided": "{order} (decided for the whole column)",
     "load.ts.order_assumed": "{order} (assumed: no day above 12 in the column)",
+    "load.ts.order_assumed_clock": "{order} (assumed from the AM/PM clock: no day above 12 in the column)",
     "load.ts.order_both": "{first} and {second} both in the column (values that fit both rejected)",
     "load.ts.month_names": "month names",
     "load.ts.excel": "Excel serial dates (read in {zone})",

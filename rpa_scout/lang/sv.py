@@ -434,6 +434,7 @@ MESSAGES: dict[str, str] = {
     "load.ts.iso_naive": "{method} (värden utan tidszon lästa i {zone})",
     "load.ts.order_decided": "{order} (bestämt för hela kolumnen)",
     "load.ts.order_assumed": "{order} (antaget: ingen dag över 12 i kolumnen)",
+    "load.ts.order_assumed_clock": "{order} (antaget av AM/PM-klockan: ingen dag över 12 i kolumnen)",
     "load.ts.order_both": "både {first} och {second} i kolumnen (värden som passar båda avvisade)",
     "load.ts.month_names": "månadsnamn",
     "load.ts.excel": "Excels datumserienummer (lästa i {zone})",
