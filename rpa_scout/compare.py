@@ -35,9 +35,11 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError, PeriodError
-from rpa_scout.explain import LOOSE_KNOCKOUT, MIN_HOURS
+from rpa_scout.columns import PERFORMER
+from rpa_scout.explain import LOOSE_KNOCKOUT, MIN_HOURS, MIN_PEOPLE_SHOWN
 from rpa_scout.filters import resolve_column
 from rpa_scout.handling import ESTIMATED, NO_RESOURCE, estimate_handling_time
+from rpa_scout.manual import PERSON
 from rpa_scout.lang import Message
 from rpa_scout.rank import Ranking, rank_candidates
 from rpa_scout.assumptions import Economics
@@ -329,10 +331,21 @@ def organisation_figures(name: str, log: pd.DataFrame, settings: Settings,
         out[mine] = acts[theirs].to_numpy(dtype=float)
     out["handling_source"] = acts["source"].to_numpy()
     out["loose_share"] = acts["loose_share"].to_numpy(dtype=float)
+    out["people"] = _people(handling.instances, columns).reindex(out["activity"]).fillna(0).astype(int).to_numpy()
     for which, minutes in (("", "handling_min"), ("_low", "handling_low_min"),
                            ("_high", "handling_high_min")):
         out[f"person_hours{which}"] = (out["timed_per_year"] * out[minutes].fillna(0.0) / 60.0)
     return _with_candidates(out, ranking), ranking
+
+
+def _people(inst: pd.DataFrame, columns: LogColumns) -> pd.Series:
+    """Per activity (by its name as text), how many accounts do its person work (0: no
+    account logged)."""
+    if columns.resource not in inst.columns:
+        return pd.Series(dtype=int)
+    person = inst[PERFORMER].to_numpy() == PERSON
+    work = inst.loc[person, [columns.activity, columns.resource]]
+    return work.groupby(work[columns.activity].astype("string").to_numpy())[columns.resource].nunique()
 
 
 def _with_candidates(out: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
@@ -573,6 +586,11 @@ def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[M
     unknown = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS) & ~_known(table)]
     if not unknown.empty:
         notes.append(Message("compare.note.unknown", count=len(unknown), share=LOOSE_KNOCKOUT))
+    few = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS)
+                & table["people"].between(1, MIN_PEOPLE_SHOWN - 1)]
+    if not few.empty:  # a team of one: its figures are one person's
+        which = ", ".join(sorted(set(few["organisation"]), key=list(names).index))
+        notes.append(Message("compare.note.few_people", count=len(few), which=which, people=MIN_PEOPLE_SHOWN))
     return tuple(notes)
 
 

@@ -387,3 +387,24 @@ def test_a_pooled_log_is_filtered_organisation_by_organisation(tmp_path):
     pd.testing.assert_frame_equal(together.comparison.table[cols], separate.comparison.table[cols])
     sizes = {name: log["case:concept:name"].nunique() for name, log in towns.items()}
     assert together.reports[0].filters.cases_before == sum(sizes.values()) == 900
+
+
+def test_a_team_of_fewer_than_five_people_is_named_in_the_notes():
+    """compare --by tiimi showed one person's speed as her team's (a privacy review): each
+    step counts the people who do it, and a note names the organisations whose compared
+    steps rest on fewer than five."""
+    from rpa_scout import generate_log
+    from rpa_scout.compare import combine, organisation_figures
+    from rpa_scout.settings import Settings
+
+    logs = {"A": generate_log("rakennuslupa", 200, seed=1).log, "B": generate_log("rakennuslupa", 200, seed=2).log}
+    accounts = logs["B"]["org:resource"].astype(str)
+    logs["B"]["org:resource"] = accounts.where(~accounts.str.contains(" "), "Aino Virtanen")  # people: two names
+    found = {name: organisation_figures(name, log, Settings()) for name, log in logs.items()}
+    table = combine(found).table
+    assert (table.loc[table["organisation"] == "B", "people"] <= 1).all()
+    assert (table.loc[(table["organisation"] == "A") & (table["verdict"] != "automated"), "people"] >= 1).all()
+    notes = [n for n in combine(found).notes if n.key == "compare.note.few_people"]
+    assert len(notes) == 1 and notes[0].values["which"].split(", ")[-1] == "B"
+    assert notes[0].values["count"] == int(((table["people"].between(1, 4)) & table["compared"]
+                                            & (table["verdict"] != "automated")).sum())

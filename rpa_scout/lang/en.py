@@ -609,6 +609,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.estimated": ("handling times in {which} are estimated from completion times only: differences "
                                "between organisations are screening figures; time-study the steps you act on "
                                "(--standard-times)"),
+    "compare.note.few_people": ("{count:n0} compared steps done by hand rest on the work of fewer than {people:n0} "
+                                "people in {which}: their times and hours there describe individuals; share "
+                                "them only with those who may see these people's own figures"),
     "compare.note.unknown": ("{count:n0} compared steps done by hand neither save nor set a benchmark: "
                              "their handling time is unknown ({share:pct} or more of their estimates only "
                              "upper bounds, as rank says); time-study them (--standard-times)"),

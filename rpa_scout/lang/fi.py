@@ -600,6 +600,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.estimated": ("käsittelyajat on arvioitu vain valmistumisajoista ({which}): organisaatioiden "
                                "erot ovat suuntaa-antavia; tee aikatutkimus vaiheista, joihin tartut "
                                "(--standard-times)"),
+    "compare.note.few_people": ("{count:n0} verrattua käsin tehtyä vaihetta perustuu alle {people:n0} henkilön "
+                                "työhön: {which}; niiden ajat ja tunnit kuvaavat siellä yksittäisiä ihmisiä: "
+                                "jaa ne vain niille, jotka saavat nähdä näiden henkilöiden omat luvut"),
     "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei säästä eikä toimi vertailukohtana: "
                              "niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain "
                              "ylärajoja, kuten rank toteaa); tee niistä aikatutkimus (--standard-times)"),

@@ -595,6 +595,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.estimated": ("handläggningstiderna i {which} är uppskattade enbart från sluttider: skillnaderna "
                                "mellan organisationerna är översiktliga siffror; gör en tidsstudie av de steg ni "
                                "åtgärdar (--standard-times)"),
+    "compare.note.few_people": ("{count:n0} jämförda steg som görs för hand vilar på färre än {people:n0} "
+                                "personers arbete i {which}: deras tider och timmar där beskriver enskilda "
+                                "personer; dela dem bara med dem som får se dessa personers egna siffror"),
     "compare.note.unknown": ("{count:n0} jämförda steg som görs för hand varken sparar eller blir riktmärke: "
                              "deras handläggningstid är okänd ({share:pct} eller mer av uppskattningarna bara "
                              "övre gränser, som rank säger); gör en tidsstudie av dem (--standard-times)"),
