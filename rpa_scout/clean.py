@@ -7,7 +7,7 @@ this module decides, row by row, what is kept, repaired or rejected and why.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from rpa_scout.lang import Message
 from rpa_scout.lifecycle import (COMPLETE, COUNT_NAMES, START, WORK_TRANSITIONS, in_case_time_order,
                                  lifecycle_counts, start_copy_notes, transition_codes, transition_words)
 from rpa_scout.repeats import export_duplicates, repeated_rows
+from rpa_scout.privacy import masked, people_of
 from rpa_scout.load_report import SAMPLE_ROWS, LoadReport, RepeatedEvents
 from rpa_scout.stray import STRAY, stray_events
 if TYPE_CHECKING:
@@ -121,11 +122,12 @@ def standardise(
     _stray(frame, reasons)
     repeated = _repeats(frame, reasons, row_no, drop_duplicates=drop_duplicates,
                         event_id=None if event_id is None else rename.get(event_id, event_id))
+    people = (lambda: people_of(frame[XES.resource])) if XES.resource in frame.columns else list
     if raw_lifecycle is not None:  # what the rows kept hold, not the rejected ones
         kept = reasons.isna().to_numpy()
-        notes_out.extend(_lifecycle_notes(raw_lifecycle if kept.all() else raw_lifecycle[kept]))
+        notes_out.extend(_lifecycle_notes(raw_lifecycle if kept.all() else raw_lifecycle[kept], people))
     rejected, samples, rejected_rows = _tally(raw, reasons, row_no, malformed)
-    notes_out.extend(_timestamp_notes(raw_ts, reasons, row_no))
+    notes_out.extend(_timestamp_notes(raw_ts, reasons, row_no, people))
     log = _kept(frame, reasons, n, source, rejected, samples)
     return log, LoadReport(
         source=source, format=fmt,
@@ -427,8 +429,10 @@ def _kept(frame: pd.DataFrame, reasons: pd.Series, n: int, source: str,
     return log.sort_values([XES.case, XES.timestamp], kind="stable").reset_index(drop=True)
 
 
-def _timestamp_notes(raw_ts: pd.Series, reasons: pd.Series, row_no: np.ndarray) -> list[str]:
-    """Examples of timestamps not read, so the user can name their layout."""
+def _timestamp_notes(raw_ts: pd.Series, reasons: pd.Series, row_no: np.ndarray,
+                     people: Callable[[], list[str]] = list) -> list[str]:
+    """Examples of timestamps not read, so the user can name their layout (a person's
+    name in them by its shape: ``people`` gives the log's people when one is quoted)."""
     notes = []
     at = np.flatnonzero(reasons.notna().to_numpy())
     values = reasons.to_numpy(dtype=object)[at]
@@ -436,20 +440,22 @@ def _timestamp_notes(raw_ts: pd.Series, reasons: pd.Series, row_no: np.ndarray) 
                         (AMBIGUOUS, "load.note.ambiguous_example")):
         hit = at[values == reason]
         if len(hit):
-            value = str(raw_ts.iloc[hit[0]]).strip()
+            value = masked(str(raw_ts.iloc[hit[0]]).strip(), people())
             notes.append(Message(key, value=repr(value[:40]), row=int(row_no[hit[0]])))
     return notes
 
 
-def _lifecycle_notes(values: pd.Series) -> list[str]:
-    """Which lifecycle words were translated and which values are no known transition."""
+def _lifecycle_notes(values: pd.Series, people: Callable[[], list[str]] = list) -> list[str]:
+    """Which lifecycle words were translated and which values are no known transition
+    (a person's name in them by its shape)."""
     translated, unknown = transition_words(values)
     notes = []
     if translated:
         notes.append(Message("load.note.lifecycle_words", words=[
             Message("load.note.word_count", word=word, count=count) for word, count in translated.items()]))
     if unknown:
-        shown = [Message("load.note.word_count", word=repr(value), count=count)
+        names = people()
+        shown = [Message("load.note.word_count", word=repr(masked(str(value), names)), count=count)
                  for value, count in list(unknown.items())[:10]]
         more = Message("load.note.more", count=len(unknown) - 10) if len(unknown) > 10 else ""
         notes.append(Message("load.note.lifecycle_unknown", values=shown, more=more))

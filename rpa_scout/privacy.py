@@ -22,7 +22,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import unicodedata
+
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -119,6 +123,45 @@ def _hashed(values: pd.Series, secret: bytes, *, rules: ManualRules | None = Non
     once, back = pd.factorize(pd.Series(names, dtype=object), sort=False)
     shown = _distinct_names(back, person_names(pd.Series(back, dtype=object), rules), secret)
     return pd.Series(labels(codes, [shown[i] for i in once]), index=values.index)
+
+
+_EMAIL = re.compile(r"[^\W\d_]+(?:[.\-'][^\W\d_]+)*@[\w.-]+")
+
+
+def masked(text: str, people: Iterable[str] = ()) -> str:
+    """``text`` with the log's people's names (``people``: its person accounts, any letter
+    case) and e-mail addresses replaced by their shape (``Xxxxx Xxxxxxxxxx``), for the
+    cells a message quotes: a cell that should have held a time or a lifecycle word
+    can hold a name, and the load report goes into the reports one shares.
+
+    Example:
+        >>> masked("Odottaa: Maija Meikäläinen", ["maija meikäläinen"]), masked("anna.korhonen@espoo.fi")
+        ('Odottaa: Xxxxx Xxxxxxxxxxx', 'xxxx.xxxxxxxx@xxxxx.xx')
+        >>> masked("Awaiting Assignment", ["Maija Meikäläinen"]), masked("2025-13-45 08:00")
+        ('Awaiting Assignment', '2025-13-45 08:00')
+    """
+    def shape(found: re.Match) -> str:
+        return "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c
+                       for c in found.group(0))
+
+    text = _EMAIL.sub(shape, unicodedata.normalize("NFC", text))
+    names = sorted({unicodedata.normalize("NFC", str(p)).strip() for p in people} - {""}, key=len, reverse=True)
+    if names:
+        found = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
+        text = found.sub(shape, text)
+    return text
+
+
+def people_of(accounts: pd.Series) -> list[str]:
+    """The distinct names in a resource column that are people's (as :func:`pseudonymise`
+    decides), for :func:`masked`.
+
+    Example:
+        >>> people_of(pd.Series(["Aino", "SYSTEM", "Aino", None]))
+        ['Aino']
+    """
+    names = _distinct_text(accounts)
+    return names[person_names(names)].tolist()
 
 
 def _person_headers() -> frozenset[str]:

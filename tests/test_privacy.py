@@ -200,3 +200,30 @@ def test_people_columns_are_hashed_without_a_resource_column_and_as_the_resource
     out = pseudonymise(log, key="k")
     assert out["merkintä"].tolist() == out["org:resource"].tolist()
     assert out["merkintä"].tolist()[:3] == [pseudonym("Aino", b"k"), "SYSTEM", pseudonym("Eero", b"k")]
+
+
+def test_values_the_load_report_quotes_show_a_name_only_by_its_shape(write):
+    """A handler's name in the timestamp column, or in a status column read for lifecycle
+    words, was quoted in the load report that rank's HTML and JSON carry (a privacy review)."""
+    from click.testing import CliRunner
+
+    from rpa_scout import read_log
+    from rpa_scout.cli import main
+    from rpa_scout.privacy import masked
+
+    people = ["Maija Meikäläinen", "Aino Virtanen"]
+    assert masked("Odottaa: MAIJA MEIKÄLÄINEN", people) == "Odottaa: XXXXX XXXXXXXXXXX"
+    assert masked("Maija Meika\u0308la\u0308inen", people) == "Xxxxx Xxxxxxxxxxx"   # as macOS writes ä
+    assert masked("In Progress", people) == "In Progress" and masked("12.13.2025 8.00") == "12.13.2025 8.00"
+    rows = ["case;activity;timestamp;resource;status"]
+    for c in range(30):
+        rows += [f"C{c};Kirjaus;2.{c % 28 + 1}.2025 8.{c:02d};Aino Virtanen;avoin",
+                 f"C{c};Päätös;2.{c % 28 + 1}.2025 9.{c:02d};Maija Meikäläinen;Odottaa: Aino Virtanen"]
+    rows[5] = "C2;Kirjaus;Maija Meikäläinen;Aino Virtanen;avoin"
+    path = write("t.csv", "\n".join(rows) + "\n")
+    _, report = read_log(path)
+    shown = " ".join(str(n) for n in report.notes)
+    assert "'Xxxxx Xxxxxxxxxxx' (row 5)" in shown and "Odottaa: Xxxx Xxxxxxxx" in shown
+    assert "Maija" not in shown and "Aino" not in shown
+    result = CliRunner().invoke(main, ["inspect", str(path), "--lifecycle", "status"])
+    assert result.exit_code == 1 and "Aino" not in result.output and "Xxxx Xxxxxxxx" in result.output

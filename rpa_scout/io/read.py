@@ -243,7 +243,10 @@ def _lifecycle_or_attribute(values: Callable[[str], pd.Series], mapping: LogColu
     if any(known_transition(str(v)) for v in present):
         return mapping, notes
     written = pd.unique(held.dropna().astype(str).str.strip())  # as the file writes them
-    shown = ", ".join(repr(v) for v in sorted(written)[:5])
+    from rpa_scout.privacy import masked, people_of
+
+    people = people_of(values(mapping.resource)) if mapping.resource is not None else []
+    shown = ", ".join(repr(masked(v, people)) for v in sorted(written)[:5])
     if explicit:
         raise ColumnError(f"{name}: --lifecycle column {column!r} holds no lifecycle transition "
                           f"(values {shown}); name the column of start/complete values, or "
