@@ -12,7 +12,9 @@ from rpa_scout.safety import spreadsheet_table
 def write_rejects(report: LoadReport, path: Path) -> int:
     """Write the rejected rows (row number, reason, original values) as CSV; return count.
 
-    The rows are the file's own, but the CSV is opened in spreadsheets: text cells pass
+    The rows are the file's own, names included (a working file for mending the export,
+    as personal as the export; not pseudonymised, so that each row can be found and
+    fixed), but the CSV is opened in spreadsheets: text cells pass
     :func:`rpa_scout.safety.spreadsheet_table`.
 
     Raises:
