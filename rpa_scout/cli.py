@@ -269,7 +269,8 @@ def _examples(*lines: str) -> str:
 @output_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--rejects", type=click.Path(path_type=Path), metavar="FILE",
-              help="Write the rejected rows, with row number and reason, to this CSV (as the export holds them, names included: a file for mending the export, not for sharing).")
+              help="Write the rejected rows, with row number and reason, to this CSV (as the export "
+                   "holds them, names included: a file for mending the export, not for sharing).")
 @_fail_cleanly
 def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts: Any) -> None:
     """Show what is in LOG and what reading it did to every row."""
