@@ -161,8 +161,8 @@ def rank_candidates(
     _repeated_share(rows, repeated_event_share(log, columns=columns, repeated=repeated))
     table, boot, error = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
     table = _fit(table, config)
-    busiest = _busiest_account_hours(table, handling, period.factor, columns)
-    table = _knock_outs(table, busiest, config)
+    credited = _credited(handling, period.factor, columns)
+    table = _knock_outs(table, _busiest_account_hours(table, credited), config)
     table["recommended"] = (table["fit"] >= config.fit_threshold) & (table["knock_out"] == "")
     # a step done mostly under a team's shared login: how many people is unknown
     table["people_shown"] = np.where(table.pop("shared_share") >= 0.5, "shared login",
@@ -172,8 +172,8 @@ def rank_candidates(
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)
     assumptions.insert(1, _repeats_assumption(repeated))
-    notes = (_notes(period, handling, table) + _unknown_standard_times(settings, acts.index)
-             + tuple(start_copy_notes(log, columns)))
+    notes = (_notes(period, handling, table) + _over_capacity(table, credited, config.capacity_hours)
+             + _unknown_standard_times(settings, acts.index) + tuple(start_copy_notes(log, columns)))
     return Ranking(table, tuple(assumptions), handling, excluded, notes,
                    config.fit_threshold, economics, boot, error, handling.evidence)
 
@@ -387,28 +387,49 @@ def _fit(table: pd.DataFrame, config: RankConfig) -> pd.DataFrame:
     return table
 
 
-def _busiest_account_hours(table: pd.DataFrame, handling: HandlingResult, factor: float,
-                           columns: LogColumns) -> pd.Series:
-    """Per candidate, the person hours a year that its busiest person account is credited
-    with on it (a routine: on the busiest of its steps; shared and system accounts, and
-    work without an account, are no one person's)."""
+def _credited(handling: HandlingResult, factor: float, columns: LogColumns) -> pd.DataFrame:
+    """Person hours a year credited to each person account on each step (``step`` as
+    text, ``account`` as a code, ``hours``); shared and system accounts, and work without
+    an account, are no one person's."""
     inst = handling.instances
     if columns.resource not in inst or ACCOUNT not in inst:
-        return pd.Series(0.0, index=table.index)
+        return pd.DataFrame({"step": pd.Series(dtype=object), "account": pd.Series(dtype=np.int64),
+                             "hours": pd.Series(dtype=float)})
     seconds = inst[HANDLING].to_numpy(dtype=float)
     act, account = Coded.text(inst[columns.activity]), Coded.of(inst[columns.resource])
     mine = ((inst[PERFORMER] == PERSON) & (inst[ACCOUNT] == PERSON_ACCOUNT)).to_numpy() & np.isfinite(seconds)
     mine &= act.known & account.known
-    accounts = len(account.values)
+    accounts = max(len(account.values), 1)
     # seconds per (step, account), on one integer key: no group-by of text
     pairs, at = np.unique(act.codes[mine].astype(np.int64) * accounts + account.codes[mine], return_inverse=True)
     sums = np.bincount(at, weights=seconds[mine], minlength=len(pairs))
-    most = np.zeros(len(act.values))
-    np.maximum.at(most, pairs // max(accounts, 1), sums)
-    top = pd.Series(most * factor / 3600.0, index=[str(v) for v in act.values])
+    steps = np.array([str(v) for v in act.values], dtype=object)
+    return pd.DataFrame({"step": steps[pairs // accounts], "account": pairs % accounts,
+                         "hours": sums * factor / 3600.0})
+
+
+def _busiest_account_hours(table: pd.DataFrame, credited: pd.DataFrame) -> pd.Series:
+    """Per candidate, the person hours a year that its busiest person account is credited
+    with on it (a routine: on the busiest of its steps; ``credited``: :func:`_credited`)."""
+    top = credited.groupby("step", sort=False)["hours"].max()
     return pd.Series([max(float(top.get(step, 0.0)) for step in str(name).split(SEPARATOR))
                       if kind == "routine" else float(top.get(str(name), 0.0))
                       for kind, name in zip(table["kind"], table["candidate"])], index=table.index)
+
+
+def _over_capacity(table: pd.DataFrame, credited: pd.DataFrame, capacity: float) -> tuple[Message, ...]:
+    """A note when person accounts would be credited with more than a person's year on
+    the recommended steps together (each step alone passed the capacity knock-out)."""
+    chosen = set(table.loc[table["recommended"] & (table["kind"] == "activity"), "candidate"].astype(str))
+    mine = credited[credited["step"].isin(chosen)]
+    per_account = mine.groupby("account")["hours"].sum()
+    over = per_account[per_account > capacity]
+    if over.empty:
+        return ()
+    steps = mine[mine["account"].isin(over.index)].groupby("step", sort=False)["hours"].sum()
+    order = table.loc[table["candidate"].astype(str).isin(steps.index), "candidate"].astype(str).tolist()
+    return (Message("note.over_capacity", count=len(over), hours=float(over.max()), limit=capacity,
+                    steps=order),)
 
 
 def _knock_outs(table: pd.DataFrame, busiest: pd.Series, config: RankConfig) -> pd.DataFrame:

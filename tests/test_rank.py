@@ -411,3 +411,23 @@ def test_every_explanation_multiplies_to_its_hours():
         checked += 1
     assert checked == len(table) > 100
     assert table["annual_timed"].lt(10).sum() > 10  # the counts that need their decimal
+
+
+def test_accounts_credited_with_more_than_a_year_over_the_recommended_steps_are_noted():
+    """Each step passed the capacity knock-out alone, but on Production four accounts were
+    credited with up to 2,078 h a year over the recommended steps together (a reviewer):
+    more than a person works, which the notes now say, naming the steps to check."""
+    from rpa_scout.rank import _over_capacity
+
+    table = pd.DataFrame({"candidate": ["A", "B", "C", "A → B"], "kind": ["activity"] * 3 + ["routine"],
+                          "recommended": [True, True, False, True]})
+    credited = pd.DataFrame({"step": ["A", "B", "C", "A", "B"], "account": [0, 0, 0, 1, 1],
+                             "hours": [900.0, 800.0, 5000.0, 100.0, 100.0]})
+    note, = _over_capacity(table, credited, 1558.0)
+    assert note.key == "note.over_capacity"
+    assert (note.values["count"], note.values["hours"], note.values["steps"]) == (1, 1700.0, ["A", "B"])
+    assert _over_capacity(table.assign(recommended=[True, False, False, True]), credited, 1558.0) == ()
+    ranking = rank_candidates(read_log(shared_log("two_timestamps/Production.xes.gz"))[0],
+                              settings=Settings.of(rank=RankConfig(bootstrap_rounds=50)))
+    found = [n for n in ranking.notes if n.key == "note.over_capacity"]
+    assert len(found) == 1 and found[0].values["count"] == 4 and found[0].values["hours"] > 1558

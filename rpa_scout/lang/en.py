@@ -168,6 +168,10 @@ MESSAGES: dict[str, str] = {
     # notes
     "note.start_copy": "the start column '{column}' holds each row's own timestamp on every row: it gives no start times and is ignored",
     "note.nothing_to_rank": "no activity has measurable person work: nothing to rank",
+    "note.over_capacity": ("person accounts that the recommended steps together credit with more than a person's year "
+                           "({limit:n0} h): {count:n0}, the most {hours:n0} h/yr; the times of their steps may hold "
+                           "time no one worked (work items left open, a machine's run), or the accounts be shared "
+                           "logins: check {steps} before counting on their hours"),
     "note.stragglers": "cases that start far outside the other cases' period: {count:n0}; they do not stretch it (the year's work would have been spread over more months), and their work is counted",
     "note.annualised": ("volumes annualised over the {basis}: {months:n1} months ({first:date} .. {last:date}; "
                         "events {event_first:date} .. {event_last:date}); counts × {factor:n3} = a year"),

@@ -159,6 +159,10 @@ MESSAGES: dict[str, str] = {
                                    "lokissa, joissa on aloitus- ja valmistumisajat (benchmarks/handling_validation.py)"),
     "note.start_copy": "aloitusaikasarake '{column}' toistaa joka rivillä rivin oman aikaleiman: siinä ei ole aloitusaikoja, eikä sitä käytetä",
     "note.nothing_to_rank": "missään vaiheessa ei ole mitattavaa ihmisen työtä: ei järjestettävää",
+    "note.over_capacity": ("henkilötunnuksia, joille suositellut vaiheet yhdessä lukevat enemmän kuin henkilön "
+                           "vuoden ({limit:n0} h): {count:n0}, enimmillään {hours:n0} h/v; niiden vaiheiden ajoissa "
+                           "voi olla aikaa, jota kukaan ei tehnyt (auki jätettyjä töitä, koneen ajoa), tai tunnukset "
+                           "ovat yhteisiä: tarkista {steps} ennen kuin luotat niiden tunteihin"),
     "note.stragglers": "asioita, jotka alkavat kaukana muiden asioiden jakson ulkopuolella: {count:n0}; ne eivät venytä jaksoa (vuoden työ olisi jakautunut useammalle kuukaudelle), ja niiden työ lasketaan mukaan",
     "note.annualised": ("määrät muunnettu vuositasolle; perustana {basis}, {months:n1} kuukautta ({first:date} – "
                         "{last:date}; tapahtumat {event_first:date} – {event_last:date}); määrät × {factor:n3} = vuosi"),

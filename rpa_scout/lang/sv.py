@@ -160,6 +160,10 @@ MESSAGES: dict[str, str] = {
                                    "start- och sluttider (benchmarks/handling_validation.py)"),
     "note.start_copy": "starttidskolumnen '{column}' upprepar på varje rad radens egen tidsstämpel: den ger inga starttider och används inte",
     "note.nothing_to_rank": "inget steg har mätbart personarbete: inget att rangordna",
+    "note.over_capacity": ("personkonton som de rekommenderade stegen tillsammans tillgodoräknar mer än en persons "
+                           "år ({limit:n0} h): {count:n0}, som mest {hours:n0} h/år; deras stegs tider kan rymma tid "
+                           "som ingen arbetade (ärenden som lämnats öppna, en maskins körning), eller så är kontona "
+                           "delade: kontrollera {steps} innan du räknar med deras timmar"),
     "note.stragglers": "ärenden som börjar långt utanför de övriga ärendenas period: {count:n0}; de förlänger den inte (årets arbete hade fördelats på fler månader), och deras arbete räknas med",
     "note.annualised": ("volymer omräknade till ett år över {basis}: {months:n1} månader ({first:date} – {last:date}; "
                         "händelser {event_first:date} – {event_last:date}); antal × {factor:n3} = ett år"),
