@@ -64,7 +64,7 @@ class Calibration:
 #: activity's error from the run in which its log was held out (all staff on one shared
 #: account for ``estimated, no resource``), each log weighing the same.
 DEFAULT_CALIBRATION = Calibration(
-    work_share=0.59,
+    work_share=0.57,
     error={("*", "*"): (2.601, 0.0),
            ("estimated", "*"): (0.0, 0.0),
            ("estimated", "case"): (2.601, 0.949),

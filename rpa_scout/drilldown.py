@@ -63,7 +63,7 @@ class CaseTable:
             OL-2025-00067
               started 9 Jan 2025 15:11 ·
               variant #59 · steps 13 · times 3 ·
-              minutes 11.3 · source estimated
+              minutes 10.7 · source estimated
         """
         lang = lang or english()
         head = lang.t("cases.head", name=show(self.activity, labels), listed=len(self.table), zone=timezone,

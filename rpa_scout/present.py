@@ -111,7 +111,7 @@ def reason_in(r: Any, ranking: Ranking, lang: Lang) -> str:
         True
         >>> print(text[len(first.reason):])
         ; does not pay back within 60 months at a licence of 6,000\\xa0€ a year: it would from 317 h a year
-        (7,976 executions); at this volume no licence price makes it pay back
+        (8,255 executions); at this volume no licence price makes it pay back
     """
     text = reason(r, ranking.fit_threshold, lang=lang)
     if not math.isfinite(r.payback_months):
@@ -272,7 +272,7 @@ def markdown(ranking: Ranking, include_all: bool = False, *, lang: Lang | None =
         <BLANKLINE>
         | # | candidate | hours/yr | 80\\xa0% interval | FTE | €/yr | payback | fit | why |
         |---:|---|---:|---|---:|---:|---:|---:|---|
-        | 1 | Kustannuspaikan tiliöinti | 100 | 7–259 | 0.06 | 2,906 | no payback | 0.90 | 100 h/yr: ... |
+        | 1 | Kustannuspaikan tiliöinti | 97 | 7–250 | 0.06 | 2,807 | no payback | 0.90 | 97 h/yr: ... |
         >>> markdown(ranking, lang=Lang("fi")).splitlines()[0]
         '# Automaatioehdokkaat'
     """

@@ -80,7 +80,7 @@ class Ranking:
         >>> ranking.candidates[["rank", "candidate", "recommended"]].head(2).values.tolist()
         [[1, 'Kustannuspaikan tiliöinti', True], [2, 'Tilausvastaavuuden tarkistus', True]]
         >>> ranking.candidates.loc[0, "reason"]
-        '100 h/yr: 2,519 a year × 2.7 min (estimated) × 90% rule-predictable; ...'
+        '97 h/yr: 2,519 a year × 2.6 min (estimated) × 90% rule-predictable; ...'
         >>> ranking.assumptions[0].name, ranking.excluded["activity"].tolist()[:2]
         ('annualisation factor', ['Arkistointi', 'Lasku vastaanotettu'])
     """
@@ -598,7 +598,7 @@ def annotate_graph(graph: nx.DiGraph, ranking: Ranking) -> nx.DiGraph:
         >>> graph = annotate_graph(discover_graph(log), rank_candidates(log))
         >>> node = graph.nodes["Kustannuspaikan tiliöinti"]
         >>> round(node["score"], 2), round(node["hours_per_year"])
-        (0.9, 100)
+        (0.9, 97)
         >>> "score 0.90" in to_dot(graph)     # the map colours candidates by fit
         True
     """

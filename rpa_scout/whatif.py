@@ -76,7 +76,7 @@ def simulate_automation(
         >>> top = rank_candidates(log).candidates.head(2)      # the rows: their share and hours
         >>> what_if = simulate_automation(log, top)
         >>> what_if.steps, round(what_if.hours_freed_per_year)
-        (('Kustannuspaikan tiliöinti', 'Tilausvastaavuuden tarkistus'), 168)
+        (('Kustannuspaikan tiliöinti', 'Tilausvastaavuuden tarkistus'), 162)
         >>> before, after = what_if.summary.loc[0, ["lead_mean_days_before", "lead_mean_days_after"]]
         >>> int(what_if.summary.loc[0, "cases_affected"]), f"{before:.2f} → {after:.2f} days"
         (2160, '24.37 → 24.20 days')

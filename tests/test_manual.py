@@ -59,6 +59,69 @@ def test_record_before_the_work_is_found_by_pattern_not_position():
     assert "recorded within 10 s with the account's step 'W_Handle'" in _evidence(result, "A_DECIDED")
 
 
+def _burst_rows(accepted="A_ACCEPTED"):
+    """BPIC12's pattern without its starts: three people each work items of many cases
+    in turn; in a quarter of the items the person accepts the application minutes before the item
+    closes, in all of them it closes with state changes saved within a second of it."""
+    rows = []
+    for i in range(60):
+        who = f"User_{i % 3}"
+        day = f"2024-05-{1 + i // 12:02d}"
+        minute = 10 * (i % 12 // 3) + 1   # each person's items one after another, cases apart
+        hour = 8 + i % 3
+        if i % 4 == 0:
+            rows += [(f"c{i}", accepted, f"{day} {hour:02d}:{minute:02d}:00", who),
+                     (f"c{i}", "O_SELECTED", f"{day} {hour:02d}:{minute + 3:02d}:00", who),
+                     (f"c{i}", "A_FINALIZED", f"{day} {hour:02d}:{minute + 3:02d}:00", who)]
+        rows.append((f"c{i}", "W_Complete", f"{day} {hour:02d}:{minute + 3:02d}:01", who))
+    return rows
+
+
+def test_a_state_saved_minutes_before_the_work_item_closes_is_the_systems():
+    """BPIC12 with its starts dropped ranked ``A_ACCEPTED`` (saved minutes into the
+    ``W_Completeren aanvraag`` item, never within seconds of anything) as 977 h/yr of manual
+    work: its account always goes on with the same case, which no finished piece of work
+    does. It is saved within the item, bounds nothing, and the item takes its time."""
+    result = detect_manual(_log(_burst_rows()))
+    assert _verdicts(result) == {"A_ACCEPTED": "automated", "O_SELECTED": "automated",
+                                 "A_FINALIZED": "automated", "W_Complete": "manual"}
+    assert _evidence(result, "A_ACCEPTED") == "100% saved during the account's step 'W_Complete' of the same case"
+    inst = result.instances
+    assert inst.loc[inst["concept:name"] == "A_ACCEPTED", "recorded"].all()
+
+
+def test_steps_a_person_always_does_in_one_sitting_stay_work():
+    """Two person steps always done back to back (each needs the other), and every step of
+    an account that only ever works one case (an applicant's own): the account goes on
+    with the case after them too, but nothing shows a step saved inside another."""
+    rows = []
+    for i in range(30):
+        who, day = f"User_{i % 3}", f"2024-05-{1 + i // 6:02d}"
+        hour = 8 + i % 6
+        rows += [(f"c{i}", "Fill in", f"{day} {hour:02d}:05:00", who),
+                 (f"c{i}", "Submit", f"{day} {hour:02d}:12:00", who)]
+        own = f"applicant{i}"   # one case per account; the optional step is often skipped
+        if i % 3 == 0:
+            rows.append((f"a{i}", "Attach", f"{day} {hour:02d}:20:00", own))
+        rows.append((f"a{i}", "Apply", f"{day} {hour:02d}:31:00", own))
+    assert set(_verdicts(detect_manual(_log(rows))).values()) == {"manual"}
+
+
+def test_bpic2012_complete_only_state_changes_are_the_systems():
+    """BPIC12 with only its completions (schedule and start rows dropped): ``A_``/``O_``
+    state changes recorded by the system were 91.2 % right, ``A_ACCEPTED`` ranked as
+    manual work; the items are all people's work."""
+    log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
+    log = log[log["lifecycle:transition"].astype(str).str.lower() == "complete"].reset_index(drop=True)
+    result = detect_manual(log, rules=ManualRules(timezone="Europe/Amsterdam"))
+    inst = result.instances
+    label = inst["concept:name"].astype(str).str.startswith("W_").to_numpy()
+    person = (inst["performer"] == PERSON).to_numpy()
+    assert person[label].mean() >= 0.999
+    assert (~person[~label]).mean() >= 0.96, (~person[~label]).mean()
+    assert _verdicts(result)["A_ACCEPTED"] == "automated"
+
+
 def test_two_steps_always_together_the_later_is_the_record():
     rows = []
     for i in range(20):
@@ -245,14 +308,15 @@ def test_an_execution_without_account_takes_its_steps_clear_verdict():
 
 def test_bpic2012_without_starts_at_least_95_percent_right():
     """The issue's bar for manual detection from completions only (BPIC12, starts dropped):
-    95.1 % when measured (W_ items without an account take their step's verdict)."""
+    98.2 % when measured (W_ items without an account take their step's verdict; 95.1 %
+    before ``A_ACCEPTED`` was found saved within its item)."""
     from rpa_scout.validation import hide_starts
 
     log, _ = read_log(shared_log("bpic2012/bpic2012.xes.gz"))
     inst = detect_manual(hide_starts(log), rules=ManualRules(timezone="Europe/Amsterdam")).instances
     label = inst["concept:name"].astype(str).str.startswith("W_").to_numpy()
     right = (inst["performer"] == PERSON).to_numpy() == label
-    assert right.mean() >= 0.95, right.mean()
+    assert right.mean() >= 0.98, right.mean()
 
 
 def test_production_start_end_added_by_the_export_never_work():

@@ -317,8 +317,8 @@ def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10
         <BLANKLINE>
         Asiatarkastus: 3,254 executions in 3,000 cases; the 2 with the most handling time (times in Europe/Helsinki)
         case              started             variant  steps times   minutes  source
-        OL-2025-00067     9 Jan 2025 15:11        #59     13     3      11.3  estimated
-        OL-2025-01023     6 May 2025 08:32        #56     16     3      10.4  estimated
+        OL-2025-00067     9 Jan 2025 15:11        #59     13     3      10.7  estimated
+        OL-2025-01023     6 May 2025 08:32        #56     16     3       9.8  estimated
     """
     import json
 

@@ -241,6 +241,7 @@ MESSAGES: dict[str, str] = {
     "evidence.like_measured_zero": "no start logged; its measured executions took near-zero time",
     "evidence.batch_burst": "batch burst (many cases at one instant)",
     "evidence.recorded_with": "recorded within {seconds:g} s with the account's step '{step}'",
+    "evidence.saved_within": "saved during the account's step '{step}' of the same case",
     "evidence.named_resource": "named resource",
     "evidence.measured_work": "measured work (no resource recorded)",
     "evidence.no_resource": "no resource recorded",

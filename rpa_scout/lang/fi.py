@@ -230,6 +230,7 @@ MESSAGES: dict[str, str] = {
     "evidence.like_measured_zero": "aloitusta ei kirjattu; sen mitatut suoritukset kestivät lähes nolla",
     "evidence.batch_burst": "eräajo (monta asiaa samalla hetkellä)",
     "evidence.recorded_with": "kirjattu {seconds:g} s kuluessa saman tunnuksen vaiheen '{step}' kanssa",
+    "evidence.saved_within": "tallennettu saman tunnuksen saman asian vaiheen '{step}' aikana",
     "evidence.named_resource": "nimetty tekijä",
     "evidence.measured_work": "mitattu työ (tekijää ei kirjattu)",
     "evidence.no_resource": "tekijää ei kirjattu",

@@ -231,6 +231,7 @@ MESSAGES: dict[str, str] = {
     "evidence.like_measured_zero": "ingen start loggad; dess uppmätta utföranden tog nästan ingen tid",
     "evidence.batch_burst": "batchkörning (många ärenden i samma ögonblick)",
     "evidence.recorded_with": "registrerad inom {seconds:g} s från kontots steg '{step}'",
+    "evidence.saved_within": "sparad under kontots steg '{step}' i samma ärende",
     "evidence.named_resource": "namngiven utförare",
     "evidence.measured_work": "uppmätt arbete (ingen utförare registrerad)",
     "evidence.no_resource": "ingen utförare registrerad",
