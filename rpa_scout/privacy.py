@@ -177,6 +177,8 @@ PERSON_HEADERS = _person_headers()
 #: Words for a person's role that a header ends in (``hyväksyjä``, ``monitoringResource``,
 #: ``Responsible_actor``, ``pääkäsittelijä``, ``employee_id``) in Finnish, Swedish and
 #: English; ``asiakastyyppi`` and ``customer_type`` end in another word and hold no person.
+#: (Not ``creator``: XES names the tool that wrote a log so, and Disco copies it to every
+#: case as ``case:creator``.)
 PERSON_WORDS = (
     "käsittelijä", "kasittelija", "hyväksyjä", "hyvaksyja", "hakija", "valvoja", "asiakas", "henkilö",
     "henkilo", "työntekijä", "tyontekija", "esimies", "esihenkilö", "päättäjä", "virkailija", "kirjaaja",
@@ -185,7 +187,7 @@ PERSON_WORDS = (
     "beslutsfattare", "användare", "anvandare", "mottagare", "avsändare", "resource", "user", "owner",
     "assignee", "approver", "applicant", "customer", "employee", "handler", "requester", "manager",
     "supervisor", "actor", "person", "officer", "clerk", "reviewer", "caseworker", "worker", "performer",
-    "executor", "operator", "recipient", "sender", "author", "creator")
+    "executor", "operator", "recipient", "sender", "author")
 #: What follows the role word in a header of a person's id or name (``employee_id``,
 #: ``asiakasnumero``, ``user name``).
 _ID_ENDINGS = ("id", "nro", "numero", "nr", "nummer", "number", "no", "tunnus", "name", "nimi", "namn", "code")
