@@ -497,12 +497,12 @@ def _option_cases() -> list[Case]:
         "huge": ("activity;minutes\nKirjaus;1e308\n", "more than a day"),
         "negative": ("activity;minutes\nKirjaus;-5\n", "must not be negative"),
         "text": ("activity;minutes\nKirjaus;five\n", "is not a number"),
-        "cp1252": ("activity;minutes\nKäsittely;5\n".encode("cp1252"), "not UTF-8 text"),
+        "cp1252": ("activity;minutes\nKäsittely;5\n".encode("cp1252"), None),   # as Excel saves it: read
         "folder": ("<dir>", "is a folder"),
     }
     for key, (body, message) in times.items():
         cases.append(Case(f"times-{key}", _times(body), args=("--standard-times", "{folder}/times.csv"),
-                          commands=RANK, contains=message))
+                          commands=RANK, contains=message, error=None if message else ""))
     cases += [
         Case("out-under-a-file", writes("log.csv", lambda: good), commands=(
             ("map", "--out", "{folder}/log.csv/map.svg"), ("rank", "--out", "{folder}/log.csv/r.csv")),
