@@ -85,12 +85,19 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         rules: the config's ``person_resources`` and ``system_resources`` (the same ones
             :func:`rpa_scout.detect_manual` is given).
 
+    A person's name inside an activity's name ("Palautettu käsittelijälle Aino
+    Virtanen") becomes the same pseudonym (:data:`MIN_NAME_IN_TEXT`).
+
     Example:
         >>> import pandas as pd
         >>> from rpa_scout import pseudonymise
-        >>> log = pd.DataFrame({"org:resource": ["Aino Virtanen", "JÄRJESTELMÄ", None]})
-        >>> pseudonymise(log, key="k")["org:resource"].tolist()   # system accounts are kept
+        >>> log = pd.DataFrame({"org:resource": ["Aino Virtanen", "JÄRJESTELMÄ", None],
+        ...                     "concept:name": ["Kirjaus", "Siirto", "Palautettu: aino virtanen"]})
+        >>> out = pseudonymise(log, key="k")
+        >>> out["org:resource"].tolist()   # system accounts are kept
         ['person-5737e3e5e7', 'JÄRJESTELMÄ', nan]
+        >>> out["concept:name"].tolist()
+        ['Kirjaus', 'Siirto', 'Palautettu: person-5737e3e5e7']
     """
     others = people_columns(log, columns=columns, rules=rules)
     if columns.resource not in log.columns and not others:
@@ -104,7 +111,35 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         spelling = dict(zip(_folded(accounts), accounts))
     for column in others:
         out[column] = _hashed(out[column], secret, rules=rules, spelling=spelling, numbers_as_text=True)
+    if columns.resource in log.columns and columns.activity in log.columns:
+        person = person_names(accounts, rules)
+        shown = dict(zip(_folded(accounts), _distinct_names(list(accounts), person, secret)))
+        named = [n for n, p in zip(accounts, person) if p and len(n.strip()) >= MIN_NAME_IN_TEXT
+                 and re.search(r"[^\W\d_]", n)]
+        out[columns.activity] = _names_in_text(out[columns.activity], named, shown)
     return out
+
+
+#: A person's account inside an activity's name ("Palautettu käsittelijälle Maria
+#: Portal") is replaced by its pseudonym when it has a letter and this many characters:
+#: short ids such as ``112`` also stand in step codes (``01_HOOFD_112``).
+MIN_NAME_IN_TEXT = 4
+
+
+def _names_in_text(values: pd.Series, names: list[str], shown: dict[str, str]) -> pd.Series:
+    """``values`` with the whole-word occurrences of ``names`` (any letter case) replaced by
+    their pseudonyms (``shown``, by folded name); unchanged when none occurs."""
+    if not names:
+        return values
+    found = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(unicodedata.normalize("NFC", n.strip()))
+                                               for n in sorted(names, key=len, reverse=True)) + r")(?!\w)",
+                       re.IGNORECASE)
+    codes, distinct = pd.factorize(values, sort=False)
+    texts = [unicodedata.normalize("NFC", str(v)) for v in distinct]
+    replaced = [found.sub(lambda m: shown.get(m.group(0).strip().casefold(), m.group(0)), t) for t in texts]
+    if replaced == texts:
+        return values
+    return pd.Series(labels(codes, replaced), index=values.index)
 
 
 def _hashed(values: pd.Series, secret: bytes, *, rules: ManualRules | None = None,

@@ -227,3 +227,35 @@ def test_values_the_load_report_quotes_show_a_name_only_by_its_shape(write):
     assert "Maija" not in shown and "Aino" not in shown
     result = CliRunner().invoke(main, ["inspect", str(path), "--lifecycle", "status"])
     assert result.exit_code == 1 and "Aino" not in result.output and "Xxxx Xxxxxxxx" in result.output
+
+
+def test_a_persons_name_inside_a_steps_name_is_her_pseudonym_in_every_output(write, tmp_path):
+    """Systems write steps such as "Palautettu käsittelijälle Maria Portal": the name
+    reached the map, the ranking and the variants (a privacy review)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from rpa_scout import read_log
+    from rpa_scout.cli import main
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    people = [str(r) for r in log["org:resource"].unique() if " " in str(r)][:2]
+    returned = log[log["concept:name"] == "Asiatarkastus"].copy()
+    returned["time:timestamp"] += pd.Timedelta(minutes=5)
+    returned["concept:name"] = [f"Palautettu käsittelijälle {people[i % 2].upper()}" for i in range(len(returned))]
+    path = write("t.csv", pd.concat([log, returned], ignore_index=True).to_csv(index=False))
+    out = tmp_path / "r.json"
+    runs = [["rank", str(path), "--all", "--key", "k", "--format", "json", "--out", str(out)],
+            ["map", str(path), "--out", str(tmp_path / "m.svg")], ["variants", str(path), "--top", "50"]]
+    for args in runs:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert not any(p.casefold() in result.output.casefold() for p in people)
+    for written in (out, tmp_path / "m.svg"):
+        text = written.read_text(encoding="utf-8").casefold().replace("&#45;", "-")
+        assert "person-" in text and "palautettu" in text   # the map wraps the name over lines
+        assert not any(p.casefold() in text for p in people)
+    ranked = json.loads(out.read_text(encoding="utf-8"))
+    assert any(f"Palautettu käsittelijälle {pseudonym(people[0], b'k')}" in str(row)
+               for row in ranked["candidates"] + ranked["not_ranked"])

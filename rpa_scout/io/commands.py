@@ -227,8 +227,10 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
     check_output(out)
     frame, report = load(path, settings, progress)
     from rpa_scout.labels import relabel
+    from rpa_scout.privacy import pseudonymise
 
-    frame = relabel(frame, labels_of(frame, report, label))
+    # the accounts are not drawn, but a step's name may hold one ("Palautettu: Aino Virtanen")
+    frame = relabel(pseudonymise(frame, rules=settings.manual), labels_of(frame, report, label))
     if fmt == "bpmn":
         with progress.stage("progress.graph"):
             return [_write_bpmn(frame, noise, activities, out, _lang(settings))]
@@ -302,9 +304,11 @@ def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
     """
     frame, report = load(path, settings, progress)
     from rpa_scout.labels import relabel
+    from rpa_scout.privacy import pseudonymise
     from rpa_scout.variant_table import variants
 
-    return variants(relabel(frame, labels_of(frame, report, label)), top=top)
+    # a step's name may hold a person's ("Palautettu: Aino Virtanen")
+    return variants(relabel(pseudonymise(frame, rules=settings.manual), labels_of(frame, report, label)), top=top)
 
 
 def variant_lines(table: pd.DataFrame, lang: Lang | None = None, width: int | None = None) -> list[str]:
