@@ -77,10 +77,10 @@ def account_kind(name: object) -> str:
     """``"system"``, ``"shared"`` or ``"person"`` from an account name alone (see module).
 
     Example:
-        >>> [account_kind(n) for n in ("SYSTEM", "batch_job_2", "Maria Portal", "Rpa Räsänen",
+        >>> [account_kind(n) for n in ("SYSTEM", "batch_job_2", "Maria Portal", "Portal Sync",
         ...                            "noreply@espoo.fi", "pekka.nieminen@asiointi.espoo.fi",
         ...                            "Virtanen Matti (integraatio)", "STAFF MEMBER")]
-        ['system', 'system', 'person', 'person', 'system', 'person', 'person', 'shared']
+        ['system', 'system', 'person', 'system', 'system', 'person', 'person', 'shared']
     """
     if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
         return PERSON_ACCOUNT
@@ -222,34 +222,41 @@ def _mailbox(name: str) -> str:
 
 
 def _without_qualifiers(name: str) -> str:
-    """The name without what brackets add to it (``Virtanen Matti (integraatio)``, a
-    unit), unless that is all there is (``(järjestelmä)``)."""
+    """A person's name without what brackets add to it (``Virtanen Matti (integraatio)``,
+    a unit); any other name as it is (``Basware (integraatio)`` is a system's)."""
     rest = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", name).strip()
-    return rest if re.search(r"[^\W\d_]", rest) else name
+    return rest if rest != name and _person_written(rest, machine_words=()) else name
 
 
 #: A word written as a name is: a capital, then small letters (``Anna-Liisa``, ``O'Neil``).
 _NAME_WORD = re.compile(r"[^\W\d_a-zà-ÿ][^\W\d_A-ZÀ-Þ]+(?:[-'][^\W\d_a-zà-ÿ][^\W\d_A-ZÀ-Þ]+)?")
-
-
-#: Machines' words that are people's names too: "Maria Portal", "Jukka Cron", "Jan Sys",
-#: "Helena Automat", "Api Aalto" (found by a privacy review; such a person had been kept
-#: readable as a system account).
-NAMES_TOO = frozenset({"portal", "cron", "sys", "automat", "api", "rpa", "daemon"})
+#: Machines' words that are people's surnames too: "Maria Portal", "Jukka Cron", "Jan
+#: Sys", "Helena Automat" (found by a privacy review; such a person had been kept
+#: readable as a system account). Only as the last of the name's words: first, they name
+#: a system ("Portal Sync", "Cron Nightly", "Automat Fakturering").
+NAMES_TOO = frozenset({"portal", "cron", "sys", "automat", "daemon"})
 
 
 def _written_as_a_name(text: str) -> bool:
-    """Whether ``text`` is a person's name that holds a machine's word: two or more words
-    apart by spaces, each a capital then small letters, whose machine words are all
-    :data:`NAMES_TOO` and one word at least no machine's or team's word. System accounts
-    are written in capitals, run together or with other signs ("SYSTEM", "eAsiointi",
-    "batch_job") or only in such words ("Basware Integration" has ``integration``)."""
+    """Whether ``text`` is a person's name whose surname is a machine's word: two or more
+    words apart by spaces, each a capital then small letters, the last one of
+    :data:`NAMES_TOO` and the others no machine's or team's words. System accounts are
+    written in capitals, run together or with other signs ("SYSTEM", "eAsiointi",
+    "batch_job"), or begin with the machine's word ("Portal Sync")."""
+    return _person_written(text, machine_words=NAMES_TOO)
+
+
+def _person_written(text: str, machine_words: frozenset[str] | tuple[()]) -> bool:
+    """Two or more capitalised words, none a machine's or team's word but a last one in
+    ``machine_words`` (which must then be one)."""
     parts = text.split()
     if len(parts) < 2 or not all(_NAME_WORD.fullmatch(p) for p in parts):
         return False
     words = _words(text)
-    machine = [w for w in words if _machine_or_team_word(w)]
-    return len(machine) < len(words) and all(w in NAMES_TOO or w in WEAK_SYSTEM_WORDS for w in machine)
+    *first, last = words
+    if any(_machine_or_team_word(w) for w in first):
+        return False
+    return last in machine_words if machine_words else not _machine_or_team_word(last)
 
 
 def _machine_or_team_word(word: str) -> bool:

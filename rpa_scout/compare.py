@@ -590,7 +590,8 @@ def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[M
                 & table["people"].between(1, MIN_PEOPLE_SHOWN - 1)]
     if not few.empty:  # a team of one: its figures are one person's
         which = ", ".join(sorted(set(few["organisation"]), key=list(names).index))
-        notes.append(Message("compare.note.few_people", count=len(few), which=which, people=MIN_PEOPLE_SHOWN))
+        notes.append(Message("compare.note.few_people", count=few["activity"].nunique(), which=which,
+                             people=MIN_PEOPLE_SHOWN))
     return tuple(notes)
 
 

@@ -70,13 +70,15 @@ class CaseTable:
                       executions=lang.tn("cases.executions", self.executions), cases=lang.tn("cases.in", self.cases))
         heads = [lang.t(key) for key in ("cases.col.case", "cases.col.started", "cases.col.variant",
                                          "col.steps", "cases.col.times", "cases.col.minutes", "col.source")]
-        w = [max(least, len(h) + 1) for least, h in zip((18, 18, 9, 7, 6, 10), heads)]
         rows = []
         for r in self.table.itertuples(index=False):
             local = r.started.tz_convert(timezone)
             minutes = "-" if pd.isna(r.handling_min) else lang.num(r.handling_min, 1)
-            rows.append((str(r.case), f"{lang.date(local)} {lang.clock(local.hour + local.minute / 60)}", "#" + str(r.variant),
-                         lang.num(r.steps), lang.num(r.executions), minutes, source_name(r.source, lang)))
+            started = lang.t("unit.date_time", date=lang.date(local), clock=lang.clock(local.hour + local.minute / 60))
+            rows.append((str(r.case), started, "#" + str(r.variant), lang.num(r.steps), lang.num(r.executions),
+                         minutes, source_name(r.source, lang)))
+        widest = max((len(row[1]) + 1 for row in rows), default=0)   # "26.11.2025 klo 12.32"
+        w = [max(least, len(h) + 1) for least, h in zip((18, max(18, widest), 9, 7, 6, 10), heads)]
         table = [f"{heads[0]:<{w[0]}}{heads[1]:<{w[1]}}{heads[2]:>{w[2]}}{heads[3]:>{w[3]}}{heads[4]:>{w[4]}}"
                  f"{heads[5]:>{w[5]}}  {heads[6]}"]
         table += [f"{case[:w[0] - 1]:<{w[0]}}{started:<{w[1]}}{variant:>{w[2]}}{steps:>{w[3]}}{times:>{w[4]}}"

@@ -221,12 +221,12 @@ CASES_LINES = {
            "Kustannuspaikan tiliöinti: 2 509 suoritusta 2 321 asiassa; ne 2, joissa käsittelyaikaa on eniten "
            "(ajat vyöhykkeellä Europe/Helsinki)",
            "asia alkoi variantti vaiheet kertaa minuuttia lähde",
-           "OL-2025-01023 6.5.2025 8.32 #56 16 3 15,5 mitattu"],
+           "OL-2025-01023 6.5.2025 klo 8.32 #56 16 3 15,5 mitattu"],
     "sv": ["ostolaskut.csv.gz: 49 766 händelser godtagna av 49 766 lästa (0 avvisade)",
            "Kustannuspaikan tiliöinti: 2 509 utföranden i 2 321 ärenden; de 2 med mest handläggningstid (tider i "
            "Europe/Helsinki)",
            "ärende började variant steg gånger minuter källa",
-           "OL-2025-01023 6.5.2025 8.32 #56 16 3 15,5 uppmätt"],
+           "OL-2025-01023 6.5.2025 kl. 8.32 #56 16 3 15,5 uppmätt"],
     "en": ["ostolaskut.csv.gz: 49,766 events kept of 49,766 read (0 rejected)",
            "Kustannuspaikan tiliöinti: 2,509 executions in 2,321 cases; the 2 with the most handling time (times "
            "in Europe/Helsinki)",

@@ -112,7 +112,16 @@ class Lang:
         return catalogue(self.code)
 
     def t(self, key: str, **values: Any) -> str:
-        """The message ``key`` with ``values`` written in this language's conventions."""
+        """The message ``key`` with ``values`` written in this language's conventions; about
+        one thing (``count`` 1) the catalogue's ``{key}_one`` where it has one, so that a
+        :class:`Message` is singular in every language too.
+
+        Example:
+            >>> Lang("fi").t("load.ts.part", method="dd.mm.yyyy", count=1)
+            'dd.mm.yyyy (1 arvo)'
+        """
+        if values.get("count") == 1 and f"{key}_one" in self.messages:
+            key = f"{key}_one"
         shown = {k: self._shown(v) for k, v in values.items()}
         return _formatter(self).vformat(self.messages[key], (), shown)
 
@@ -124,7 +133,7 @@ class Lang:
             >>> Lang("en").tn("compare.steps", 1), Lang("sv").tn("compare.steps", 3)
             ('1 step', '3 steg')
         """
-        return self.t(f"{key}_one" if count == 1 else key, count=count, **values)
+        return self.t(key, count=count, **values)
 
     def _shown(self, value: Any) -> Any:
         """A value ready to format: messages in this language, lists of them joined."""

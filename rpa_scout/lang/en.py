@@ -443,6 +443,8 @@ MESSAGES: dict[str, str] = {
     "load.ts.empty": "empty",
     "load.ts.mixed": "mixed layouts, each value read in its own: {parts}",
     "load.ts.part": "{method} ({count:n0} values)",
+    "load.ts.part_one": "{method} (1 value)",
+    "unit.date_time": "{date} {clock}",
     "load.ts.joined": "{first}; {rest}",
     "load.ts.datetime_naive": "datetime (naive, read in {zone})",
     "load.ts.datetime_zone": "datetime with zone",
@@ -615,8 +617,11 @@ MESSAGES: dict[str, str] = {
                                "between organisations are screening figures; time-study the steps you act on "
                                "(--standard-times)"),
     "compare.note.few_people": ("{count:n0} compared steps done by hand rest on the work of fewer than {people:n0} "
-                                "people in {which}: their times and hours there describe individuals; share "
+                                "people (organisations: {which}); their times and hours describe individuals: share "
                                 "them only with those who may see these people's own figures"),
+    "compare.note.few_people_one": ("1 compared step done by hand rests on the work of fewer than {people:n0} "
+                                    "people (organisation: {which}); its times and hours describe individuals: share "
+                                    "them only with those who may see these people's own figures"),
     "compare.note.unknown": ("{count:n0} compared steps done by hand neither save nor set a benchmark: "
                              "their handling time is unknown ({share:pct} or more of their estimates only "
                              "upper bounds, as rank says); time-study them (--standard-times)"),

@@ -159,10 +159,11 @@ MESSAGES: dict[str, str] = {
                                    "lokissa, joissa on aloitus- ja valmistumisajat (benchmarks/handling_validation.py)"),
     "note.start_copy": "aloitusaikasarake '{column}' toistaa joka rivillä rivin oman aikaleiman: siinä ei ole aloitusaikoja, eikä sitä käytetä",
     "note.nothing_to_rank": "missään vaiheessa ei ole mitattavaa ihmisen työtä: ei järjestettävää",
-    "note.over_capacity": ("henkilötunnuksia, joille suositellut vaiheet yhdessä lukevat enemmän kuin henkilön "
-                           "vuoden ({limit:n0} h): {count:n0}, enimmillään {hours:n0} h/v; niiden vaiheiden ajoissa "
-                           "voi olla aikaa, jota kukaan ei tehnyt (auki jätettyjä töitä, koneen ajoa), tai tunnukset "
-                           "ovat yhteisiä: tarkista {steps} ennen kuin luotat niiden tunteihin"),
+    "note.over_capacity": ("henkilöiden käyttäjätunnuksia, joille suositellut vaiheet yhdessä lukevat enemmän kuin "
+                           "henkilötyövuoden ({limit:n0} h): {count:n0}, enimmillään {hours:n0} h/v; vaiheiden ajoissa "
+                           "voi olla aikaa, jolloin kukaan ei työskennellyt (auki jätettyjä työtehtäviä, koneen "
+                           "käyntiaikaa), tai tunnukset voivat olla yhteiskäyttöisiä: tarkista {steps} ennen kuin "
+                           "luotat niiden tunteihin"),
     "note.stragglers": "asioita, jotka alkavat kaukana muiden asioiden jakson ulkopuolella: {count:n0}; ne eivät venytä jaksoa (vuoden työ olisi jakautunut useammalle kuukaudelle), ja niiden työ lasketaan mukaan",
     "note.annualised": ("määrät muunnettu vuositasolle; perustana {basis}, {months:n1} kuukautta ({first:date} – "
                         "{last:date}; tapahtumat {event_first:date} – {event_last:date}); määrät × {factor:n3} = vuosi"),
@@ -230,7 +231,7 @@ MESSAGES: dict[str, str] = {
     "evidence.like_measured_zero": "aloitusta ei kirjattu; sen mitatut suoritukset kestivät lähes nolla",
     "evidence.batch_burst": "eräajo (monta asiaa samalla hetkellä)",
     "evidence.recorded_with": "kirjattu {seconds:g} s kuluessa saman tunnuksen vaiheen '{step}' kanssa",
-    "evidence.saved_within": "tallennettu saman tunnuksen saman asian vaiheen '{step}' aikana",
+    "evidence.saved_within": "tallennettu samassa asiassa saman tunnuksen vaiheen '{step}' aikana",
     "evidence.named_resource": "nimetty tekijä",
     "evidence.measured_work": "mitattu työ (tekijää ei kirjattu)",
     "evidence.no_resource": "tekijää ei kirjattu",
@@ -433,6 +434,8 @@ MESSAGES: dict[str, str] = {
     "load.ts.empty": "tyhjä",
     "load.ts.mixed": "eri muotoja, kukin arvo luettu omassa muodossaan: {parts}",
     "load.ts.part": "{method} ({count:n0} arvoa)",
+    "load.ts.part_one": "{method} (1 arvo)",
+    "unit.date_time": "{date} klo {clock}",
     "load.ts.joined": "{first}; {rest}",
     "load.ts.datetime_naive": "päivämäärä ja aika (ilman aikavyöhykettä, luettu aikavyöhykkeessä {zone})",
     "load.ts.datetime_zone": "päivämäärä ja aika aikavyöhykkeineen",
@@ -605,9 +608,12 @@ MESSAGES: dict[str, str] = {
     "compare.note.estimated": ("käsittelyajat on arvioitu vain valmistumisajoista ({which}): organisaatioiden "
                                "erot ovat suuntaa-antavia; tee aikatutkimus vaiheista, joihin tartut "
                                "(--standard-times)"),
-    "compare.note.few_people": ("{count:n0} verrattua käsin tehtyä vaihetta perustuu alle {people:n0} henkilön "
-                                "työhön: {which}; niiden ajat ja tunnit kuvaavat siellä yksittäisiä ihmisiä: "
-                                "jaa ne vain niille, jotka saavat nähdä näiden henkilöiden omat luvut"),
+    "compare.note.few_people": ("{count:n0} verrattua käsin tehtyä vaihetta perustuu alle {people:n0} henkilön työhön "
+                                "(organisaatiot: {which}); niiden ajat ja tunnit kuvaavat yksittäisiä ihmisiä: jaa ne "
+                                "vain niille, joilla on oikeus nähdä näiden henkilöiden omat tiedot"),
+    "compare.note.few_people_one": ("1 verrattu käsin tehty vaihe perustuu alle {people:n0} henkilön työhön "
+                                    "(organisaatio: {which}); sen ajat ja tunnit kuvaavat yksittäisiä ihmisiä: jaa ne "
+                                    "vain niille, joilla on oikeus nähdä näiden henkilöiden omat tiedot"),
     "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei säästä eikä toimi vertailukohtana: "
                              "niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain "
                              "ylärajoja, kuten rank toteaa); tee niistä aikatutkimus (--standard-times)"),

@@ -160,10 +160,10 @@ MESSAGES: dict[str, str] = {
                                    "start- och sluttider (benchmarks/handling_validation.py)"),
     "note.start_copy": "starttidskolumnen '{column}' upprepar på varje rad radens egen tidsstämpel: den ger inga starttider och används inte",
     "note.nothing_to_rank": "inget steg har mätbart personarbete: inget att rangordna",
-    "note.over_capacity": ("personkonton som de rekommenderade stegen tillsammans tillgodoräknar mer än en persons "
-                           "år ({limit:n0} h): {count:n0}, som mest {hours:n0} h/år; deras stegs tider kan rymma tid "
-                           "som ingen arbetade (ärenden som lämnats öppna, en maskins körning), eller så är kontona "
-                           "delade: kontrollera {steps} innan du räknar med deras timmar"),
+    "note.over_capacity": ("personkonton som de rekommenderade stegen tillsammans tillgodoräknar mer än en "
+                           "årsarbetskrafts timmar ({limit:n0} h): {count:n0}, som mest {hours:n0} h/år; stegens tider "
+                           "kan innehålla tid då ingen arbetade (arbetsuppgifter som lämnats öppna, maskintid), eller så "
+                           "kan kontona vara delade: kontrollera {steps} innan du räknar med deras timmar"),
     "note.stragglers": "ärenden som börjar långt utanför de övriga ärendenas period: {count:n0}; de förlänger den inte (årets arbete hade fördelats på fler månader), och deras arbete räknas med",
     "note.annualised": ("volymer omräknade till ett år över {basis}: {months:n1} månader ({first:date} – {last:date}; "
                         "händelser {event_first:date} – {event_last:date}); antal × {factor:n3} = ett år"),
@@ -430,6 +430,8 @@ MESSAGES: dict[str, str] = {
     "load.ts.empty": "tom",
     "load.ts.mixed": "blandade format, varje värde läst i sitt eget: {parts}",
     "load.ts.part": "{method} ({count:n0} värden)",
+    "load.ts.part_one": "{method} (1 värde)",
+    "unit.date_time": "{date} kl. {clock}",
     "load.ts.joined": "{first}; {rest}",
     "load.ts.datetime_naive": "datum och tid (utan tidszon, lästa i {zone})",
     "load.ts.datetime_zone": "datum och tid med tidszon",
@@ -439,7 +441,7 @@ MESSAGES: dict[str, str] = {
     "load.ts.iso_naive": "{method} (värden utan tidszon lästa i {zone})",
     "load.ts.order_decided": "{order} (bestämt för hela kolumnen)",
     "load.ts.order_assumed": "{order} (antaget: ingen dag över 12 i kolumnen)",
-    "load.ts.order_assumed_clock": "{order} (antaget av AM/PM-klockan: ingen dag över 12 i kolumnen)",
+    "load.ts.order_assumed_clock": "{order} (antaget utifrån AM/PM-klockan: ingen dag över 12 i kolumnen)",
     "load.ts.order_both": "både {first} och {second} i kolumnen (värden som passar båda avvisade)",
     "load.ts.month_names": "månadsnamn",
     "load.ts.excel": "Excels datumserienummer (lästa i {zone})",
@@ -600,9 +602,12 @@ MESSAGES: dict[str, str] = {
     "compare.note.estimated": ("handläggningstiderna i {which} är uppskattade enbart från sluttider: skillnaderna "
                                "mellan organisationerna är översiktliga siffror; gör en tidsstudie av de steg ni "
                                "åtgärdar (--standard-times)"),
-    "compare.note.few_people": ("{count:n0} jämförda steg som görs för hand vilar på färre än {people:n0} "
-                                "personers arbete i {which}: deras tider och timmar där beskriver enskilda "
-                                "personer; dela dem bara med dem som får se dessa personers egna siffror"),
+    "compare.note.few_people": ("{count:n0} jämförda steg som görs för hand vilar på färre än {people:n0} personers "
+                                "arbete (organisationer: {which}); deras tider och timmar beskriver enskilda personer: "
+                                "dela dem bara med dem som har rätt att se dessa personers egna uppgifter"),
+    "compare.note.few_people_one": ("1 jämfört steg som görs för hand vilar på färre än {people:n0} personers arbete "
+                                    "(organisation: {which}); dess tider och timmar beskriver enskilda personer: dela "
+                                    "dem bara med dem som har rätt att se dessa personers egna uppgifter"),
     "compare.note.unknown": ("{count:n0} jämförda steg som görs för hand varken sparar eller blir riktmärke: "
                              "deras handläggningstid är okänd ({share:pct} eller mer av uppskattningarna bara "
                              "övre gränser, som rank säger); gör en tidsstudie av dem (--standard-times)"),
