@@ -26,7 +26,7 @@ import re
 import secrets
 import unicodedata
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -86,7 +86,7 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
             :func:`rpa_scout.detect_manual` is given).
 
     A person's name inside an activity's name ("Palautettu käsittelijälle Aino
-    Virtanen") becomes the same pseudonym (:data:`MIN_NAME_IN_TEXT`).
+    Virtanen") becomes the same pseudonym (:class:`NamesInText`).
 
     Example:
         >>> import pandas as pd
@@ -104,46 +104,101 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         return log
     secret, _ = resolve_key(key)
     out = log.copy(deep=False)  # copy-on-write: only the replaced columns are new
-    spelling: dict[str, str] = {}
-    if columns.resource in log.columns:
-        out[columns.resource] = _hashed(out[columns.resource], secret, rules=rules)
-        accounts = _distinct_text(log[columns.resource])
-        spelling = dict(zip(_folded(accounts), accounts))
+    if columns.resource not in log.columns:
+        for column in others:
+            out[column] = _hashed(out[column], secret, rules=rules, numbers_as_text=True)
+        return out
+    out[columns.resource] = _hashed(out[columns.resource], secret, rules=rules)
+    accounts = _distinct_text(log[columns.resource])
+    person = person_names(accounts, rules)
+    shown = _Spelling(list(accounts), _distinct_names(list(accounts), person, secret))
     for column in others:
-        out[column] = _hashed(out[column], secret, rules=rules, spelling=spelling, numbers_as_text=True)
-    if columns.resource in log.columns and columns.activity in log.columns:
-        person = person_names(accounts, rules)
-        shown = dict(zip(_folded(accounts), _distinct_names(list(accounts), person, secret)))
-        named = [n for n, p in zip(accounts, person) if p and len(n.strip()) >= MIN_NAME_IN_TEXT
-                 and re.search(r"[^\W\d_]", n)]
-        out[columns.activity] = _names_in_text(out[columns.activity], named, shown)
+        out[column] = _hashed(out[column], secret, rules=rules, spelling=shown.spelling, numbers_as_text=True)
+    if columns.activity in log.columns:
+        named = NamesInText([n for n, p in zip(accounts, person) if p])
+        out[columns.activity] = named.replaced(out[columns.activity], shown.of)
     return out
 
 
-#: A person's account inside an activity's name ("Palautettu käsittelijälle Maria
-#: Portal") is replaced by its pseudonym when it has a letter and this many characters:
-#: short ids such as ``112`` also stand in step codes (``01_HOOFD_112``).
+class _Spelling:
+    """The resource column's accounts and what they show as: a name written in another
+    column is its account by the exact spelling first, else by :func:`_folded` (``AINO``
+    is ``Aino``: one person, one pseudonym), the first spelling winning."""
+
+    def __init__(self, accounts: list[str], shown: list[str]) -> None:
+        self.exact = dict(zip(accounts, shown))
+        self.folded: dict[str, str] = {}
+        self.spelt: dict[str, str] = {}
+        for name, fold in zip(accounts, _folded(pd.Series(accounts, dtype="string"))):
+            self.folded.setdefault(fold, self.exact[name])
+            self.spelt.setdefault(fold, name)
+
+    def spelling(self, name: str) -> str:
+        """The resource column's spelling of ``name`` (itself when it has none)."""
+        if name in self.exact:
+            return name
+        return self.spelt.get(_folded(pd.Series([name], dtype="string"))[0], name)
+
+    def of(self, name: str) -> str:
+        """What ``name`` shows as (its pseudonym, for a person)."""
+        return self.exact.get(name) or self.folded.get(_folded(pd.Series([name], dtype="string"))[0], name)
+
+
+#: A person's account inside other text (a step's name, "Palautettu käsittelijälle
+#: Maria Portal"; a cell the load report quotes) is found when it has a letter and this
+#: many characters: short ids such as ``112`` also stand in step codes (``01_HOOFD_112``)
+#: and dates.
 MIN_NAME_IN_TEXT = 4
 
 
-def _names_in_text(values: pd.Series, names: list[str], shown: dict[str, str]) -> pd.Series:
-    """``values`` with the whole-word occurrences of ``names`` (any letter case) replaced by
-    their pseudonyms (``shown``, by folded name); unchanged when none occurs."""
-    if not names:
-        return values
-    found = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(unicodedata.normalize("NFC", n.strip()))
-                                               for n in sorted(names, key=len, reverse=True)) + r")(?!\w)",
-                       re.IGNORECASE)
-    codes, distinct = pd.factorize(values, sort=False)
-    texts = [unicodedata.normalize("NFC", str(v)) for v in distinct]
-    replaced = [found.sub(lambda m: shown.get(m.group(0).strip().casefold(), m.group(0)), t) for t in texts]
-    if replaced == texts:
-        return values
-    return pd.Series(labels(codes, replaced), index=values.index)
+class NamesInText:
+    """The whole-word occurrences of people's names in text, any letter case.
+
+    Example:
+        >>> found = NamesInText(["Maija Meikäläinen", "112", "Ed"])
+        >>> found.sub("Odottaa: MAIJA MEIKÄLÄINEN 2024-11-12", lambda name: "***")
+        'Odottaa: *** 2024-11-12'
+        >>> found.sub("Approved", lambda name: "***")
+        'Approved'
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        kept = sorted({unicodedata.normalize("NFC", str(n)).strip() for n in names
+                       if len(str(n).strip()) >= MIN_NAME_IN_TEXT and re.search(r"[^\W\d_]", str(n))},
+                      key=len, reverse=True)
+        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, kept)) + r")(?!\w)",
+                                  re.IGNORECASE) if kept else None
+        # a text is searched only when it holds a name's first word: thousands of steps
+        # against thousands of names stay fast
+        self.firsts = {_first_word(n) for n in kept}
+
+    def sub(self, text: str, replace: Callable[[str], str]) -> str:
+        """``text`` with each name found replaced by ``replace(name as written)``."""
+        text = unicodedata.normalize("NFC", text)
+        if self.pattern is None or not self.firsts & set(re.findall(r"\w+", text.casefold())):
+            return text
+        return self.pattern.sub(lambda m: replace(m.group(0)), text)
+
+    def replaced(self, values: pd.Series, replace: Callable[[str], str]) -> pd.Series:
+        """``values`` with :meth:`sub` applied to each distinct value; unchanged when no
+        name occurs."""
+        if self.pattern is None:
+            return values
+        codes, distinct = pd.factorize(values, sort=False)
+        texts = [str(v) for v in distinct]
+        subbed = [self.sub(t, replace) for t in texts]
+        if subbed == [unicodedata.normalize("NFC", t) for t in texts]:
+            return values
+        return pd.Series(labels(codes, subbed), index=values.index)
+
+
+def _first_word(name: str) -> str:
+    words = re.findall(r"\w+", name.casefold())
+    return words[0] if words else ""
 
 
 def _hashed(values: pd.Series, secret: bytes, *, rules: ManualRules | None = None,
-            spelling: dict[str, str] | None = None, numbers_as_text: bool = False) -> pd.Series:
+            spelling: Callable[[str], str] | None = None, numbers_as_text: bool = False) -> pd.Series:
     """``values`` with each person's name replaced by its pseudonym, as categories (a log
     of ten million events holds a few thousand accounts). ``spelling`` gives a name the
     resource column's spelling of it (``AINO`` is ``Aino``: one person, one pseudonym)."""
@@ -152,39 +207,34 @@ def _hashed(values: pd.Series, secret: bytes, *, rules: ManualRules | None = Non
     res = factorisable(values)
     # Decide once per distinct name (a log has thousands of rows per account).
     codes, names = pd.factorize(res, sort=False)
-    if spelling:
-        folded = _folded(pd.Series(names, dtype="string"))
-        names = np.array([spelling.get(f, n) for f, n in zip(folded, names)], dtype=object)
+    if spelling is not None:
+        names = np.array([spelling(str(n)) for n in names], dtype=object)
     once, back = pd.factorize(pd.Series(names, dtype=object), sort=False)
     shown = _distinct_names(back, person_names(pd.Series(back, dtype=object), rules), secret)
     return pd.Series(labels(codes, [shown[i] for i in once]), index=values.index)
 
 
-_EMAIL = re.compile(r"[^\W\d_]+(?:[.\-'][^\W\d_]+)*@[\w.-]+")
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def masked(text: str, people: Iterable[str] = ()) -> str:
     """``text`` with the log's people's names (``people``: its person accounts, any letter
-    case) and e-mail addresses replaced by their shape (``Xxxxx Xxxxxxxxxx``), for the
-    cells a message quotes: a cell that should have held a time or a lifecycle word
-    can hold a name, and the load report goes into the reports one shares.
+    case, whole words of :data:`MIN_NAME_IN_TEXT` characters or more) and e-mail addresses
+    replaced by their shape (``Xxxxx Xxxxxxxxxx``), for the cells a message quotes: a
+    cell that should have held a time or a lifecycle word can hold a name, and the load
+    report goes into the reports one shares.
 
     Example:
-        >>> masked("Odottaa: Maija Meikäläinen", ["maija meikäläinen"]), masked("anna.korhonen@espoo.fi")
-        ('Odottaa: Xxxxx Xxxxxxxxxxx', 'xxxx.xxxxxxxx@xxxxx.xx')
-        >>> masked("Awaiting Assignment", ["Maija Meikäläinen"]), masked("2025-13-45 08:00")
-        ('Awaiting Assignment', '2025-13-45 08:00')
+        >>> masked("Odottaa: Maija Meikäläinen", ["maija meikäläinen"]), masked("matti_v2@espoo.fi")
+        ('Odottaa: Xxxxx Xxxxxxxxxxx', 'xxxxx_x9@xxxxx.xx')
+        >>> masked("Approved 2024-13-45", ["Ed", "2024"]), masked("Awaiting Assignment", ["Maija"])
+        ('Approved 2024-13-45', 'Awaiting Assignment')
     """
-    def shape(found: re.Match) -> str:
-        return "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c
-                       for c in found.group(0))
+    def shape(found: str) -> str:
+        return "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in found)
 
-    text = _EMAIL.sub(shape, unicodedata.normalize("NFC", text))
-    names = sorted({unicodedata.normalize("NFC", str(p)).strip() for p in people} - {""}, key=len, reverse=True)
-    if names:
-        found = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
-        text = found.sub(shape, text)
-    return text
+    text = _EMAIL.sub(lambda m: shape(m.group(0)), unicodedata.normalize("NFC", text))
+    return NamesInText(people).sub(text, shape)
 
 
 def people_of(accounts: pd.Series) -> list[str]:
@@ -209,20 +259,26 @@ def _person_headers() -> frozenset[str]:
 
 
 PERSON_HEADERS = _person_headers()
-#: Words for a person's role that a header ends in (``hyväksyjä``, ``monitoringResource``,
-#: ``Responsible_actor``, ``pääkäsittelijä``, ``employee_id``) in Finnish, Swedish and
-#: English; ``asiakastyyppi`` and ``customer_type`` end in another word and hold no person.
+#: Words for a person's role that a header's last word ends in, as Finnish and Swedish
+#: write compounds (``vastuuhenkilö``, ``pääkäsittelijä``, ``enhetschef``, ``huoltaja``).
+PERSON_STEMS = (
+    "käsittelijä", "kasittelija", "hyväksyjä", "hyvaksyja", "hakija", "valvoja", "henkilö", "henkilo",
+    "työntekijä", "tyontekija", "esimies", "esihenkilö", "päättäjä", "päätöksentekijä", "virkailija", "kirjaaja",
+    "valmistelija", "esittelijä", "ratkaisija", "käyttäjä", "kayttaja", "allekirjoittaja", "vastaanottaja",
+    "lähettäjä", "laatija", "huoltaja", "omistaja", "asianosainen", "handläggare", "handlaggare", "godkännare",
+    "sökande", "anställd", "chef", "beslutsfattare", "användare", "anvandare", "mottagare", "avsändare",
+    "föredragande", "beredare", "vårdnadshavare", "ansvarig")
+#: Words for a person's role that are a header's whole last word (``monitoringResource``,
+#: ``Responsible_actor``, ``employee_id``, ``lapsi``): in English, and words that end
+#: other words too (``Risk factor`` is no actor, ``sekund`` no ``kund``, ``riskitekijä``
+#: no ``tekijä``).
+PERSON_WORDS = (
+    "asiakas", "kund", "tekijä", "lapsi", "barn", "resource", "user", "owner", "assignee", "approver",
+    "applicant", "customer", "employee", "handler", "requester", "manager", "supervisor", "actor", "person",
+    "officer", "clerk", "reviewer", "caseworker", "worker", "performer", "executor", "operator", "recipient",
+    "sender", "author", "guardian", "child", "responsible")
 #: (Not ``creator``: XES names the tool that wrote a log so, and Disco copies it to every
 #: case as ``case:creator``.)
-PERSON_WORDS = (
-    "käsittelijä", "kasittelija", "hyväksyjä", "hyvaksyja", "hakija", "valvoja", "asiakas", "henkilö",
-    "henkilo", "työntekijä", "tyontekija", "esimies", "esihenkilö", "päättäjä", "virkailija", "kirjaaja",
-    "valmistelija", "esittelijä", "ratkaisija", "käyttäjä", "kayttaja", "allekirjoittaja", "vastaanottaja",
-    "lähettäjä", "handläggare", "handlaggare", "godkännare", "sökande", "kund", "anställd", "chef",
-    "beslutsfattare", "användare", "anvandare", "mottagare", "avsändare", "resource", "user", "owner",
-    "assignee", "approver", "applicant", "customer", "employee", "handler", "requester", "manager",
-    "supervisor", "actor", "person", "officer", "clerk", "reviewer", "caseworker", "worker", "performer",
-    "executor", "operator", "recipient", "sender", "author")
 #: What follows the role word in a header of a person's id or name (``employee_id``,
 #: ``asiakasnumero``, ``user name``).
 _ID_ENDINGS = ("id", "nro", "numero", "nr", "nummer", "number", "no", "tunnus", "name", "nimi", "namn", "code")
@@ -230,20 +286,28 @@ _ID_ENDINGS = ("id", "nro", "numero", "nr", "nummer", "number", "no", "tunnus", 
 
 def person_header(column: object) -> bool:
     """Whether a column's header names people: one of the presets' resource headers
-    (:data:`PERSON_HEADERS`) or a header that ends in a word for a person's role
-    (:data:`PERSON_WORDS`), perhaps followed by ``id``, ``nro`` or ``name``; ``case:``
-    aside.
+    (:data:`PERSON_HEADERS`), or a header whose last word is a word for a person's role
+    (:data:`PERSON_WORDS`) or ends in one (:data:`PERSON_STEMS`), perhaps followed by
+    ``id``, ``nro`` or ``name``; ``case:`` aside.
 
     Example:
         >>> [person_header(h) for h in ("case:Vastuuhenkilö", "Käsittelijän nimi", "hyväksyjä",
-        ...                             "monitoringResource", "employee_id", "Kanava", "asiakastyyppi")]
-        [True, True, True, True, True, False, False]
+        ...                             "monitoringResource", "employee_id", "Kanava", "asiakastyyppi",
+        ...                             "Risk factor", "riskitekijä", "föredragande")]
+        [True, True, True, True, True, False, False, False, False, True]
     """
-    key = header_key(str(column).removeprefix("case:"))
-    if key in PERSON_HEADERS:
+    text = str(column).removeprefix("case:")
+    if header_key(text) in PERSON_HEADERS:
         return True
-    stems = {key, *(key[:-len(end)] for end in _ID_ENDINGS if key.endswith(end) and len(key) > len(end))}
-    return any(stem.endswith(word) for stem in stems for word in PERSON_WORDS)
+    spaced = re.sub(r"(?<=[^\W\d_])(?=[A-ZÅÄÖ][a-zåäö])", " ", unicodedata.normalize("NFC", text))
+    words = [w for w in re.split(r"[\W_\d]+", spaced.casefold()) if w]
+    if not words:
+        return False
+    last = words[-1]
+    lasts = {last, *(last[:-len(end)] for end in _ID_ENDINGS if last.endswith(end) and len(last) > len(end) + 2)}
+    if last in _ID_ENDINGS and len(words) > 1:   # "hakijan nimi": the role in the genitive
+        lasts |= {words[-2], words[-2].removesuffix("n")}
+    return any(w in PERSON_WORDS or w.endswith(PERSON_STEMS) for w in lasts)
 
 
 def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: bool = True,
@@ -303,6 +367,26 @@ def _names_people(values: pd.Series, accounts: set[str], people: set[str]) -> bo
         if not len(distinct) or distinct.isin(accounts).mean() < PEOPLE_SHARE:
             return False
     return bool(distinct.isin(people).any())
+
+
+def accounts_among(value: object, log: pd.DataFrame, *, columns: LogColumns = XES,
+                   rules: ManualRules | None = None) -> tuple[bool, bool]:
+    """Whether ``value`` (one organisation's ``--by`` value) is an account of ``log``'s
+    resource column, and a person's (letter case aside): the Spark engine's tasks say so
+    for their organisation, and the driver refuses the column as :func:`people_columns`
+    would (:data:`PEOPLE_SHARE` of the values accounts, a person's among them).
+
+    Example:
+        >>> log = pd.DataFrame({"org:resource": ["Aino", "SYSTEM"]})
+        >>> accounts_among("AINO", log), accounts_among("SYSTEM", log), accounts_among("Espoo", log)
+        ((True, True), (True, False), (False, False))
+    """
+    if columns.resource not in log.columns or value is None or pd.isna(value):
+        return False, False
+    accounts = _distinct_text(log[columns.resource])
+    folded = _folded(pd.Series([str(value)], dtype="string"))[0]
+    is_account = _folded(accounts) == folded
+    return bool(is_account.any()), bool((is_account.to_numpy() & person_names(accounts, rules)).any())
 
 
 def _distinct_names(names, person: np.ndarray, secret: bytes) -> list[str]:

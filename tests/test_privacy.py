@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from rpa_scout.privacy import pseudonym, pseudonymise
 
@@ -259,3 +260,32 @@ def test_a_persons_name_inside_a_steps_name_is_her_pseudonym_in_every_output(wri
     ranked = json.loads(out.read_text(encoding="utf-8"))
     assert any(f"Palautettu käsittelijälle {pseudonym(people[0], b'k')}" in str(row)
                for row in ranked["candidates"] + ranked["not_ranked"])
+
+
+@pytest.mark.parametrize("header,people", [
+    ("hyväksyjä", True), ("case:hakija", True), ("case:hakijan nimi", True), ("föredragande", True),
+    ("päätöksentekijä", True), ("huoltaja", True), ("vårdnadshavare", True), ("lapsi", True), ("tekijä", True),
+    ("enhetschef", True), ("employee_id", True), ("monitoringResource", True), ("case:Responsible_actor", True),
+    ("Risk factor", False), ("riskFactor", False), ("factor_no", False), ("Contractor", False), ("Sekund", False),
+    ("riskitekijä", False), ("asiakastyyppi", False), ("asiakasryhmä", False), ("customer_type", False),
+    ("user_agent", False), ("owner_org", False), ("operaattori", False), ("case:creator", False),
+])
+def test_headers_that_name_people(header, people):
+    """A review: guardians, rapporteurs and decision makers were compared one by one; a
+    risk factor was hashed as an actor."""
+    from rpa_scout.privacy import person_header
+
+    assert person_header(header) is people
+
+
+def test_a_name_spelt_as_an_account_is_that_accounts_pseudonym_and_quotes_mask_whole_names_only():
+    """A review: with accounts Aino, AINO and aino the other column's exact 'Aino' got
+    the last spelling's pseudonym; masking matched inside words ('Approvxx' for an 'Ed')."""
+    from rpa_scout.privacy import masked
+
+    log = pd.DataFrame({"org:resource": ["Aino", "AINO", "aino"], "Handler": ["AINO", "aino", "Aino"],
+                        "merkintä": ["AiNo", "Eero", "Eero"]})
+    out = pseudonymise(log, key="k")
+    assert out["Handler"].tolist() == [pseudonym(n, b"k") for n in ["AINO", "aino", "Aino"]]
+    assert masked("Approved 2024-13-45 by Ed", ["Ed", "2024", "112"]) == "Approved 2024-13-45 by Ed"
+    assert masked("matti_virtanen@espoo.fi, pekka2@espoo.fi") == "xxxxx_xxxxxxxx@xxxxx.xx, xxxxx9@xxxxx.xx"

@@ -338,3 +338,14 @@ def test_a_column_of_the_handlers_is_refused_on_spark_as_locally(spark, towns, t
         assert result.exit_code == 1, result.output
         assert result.stderr == ("Error: --by column 'merkinta' names the same people as the resource column: "
                                  "rpa_scout never singles out people; use a group, department or office column\n")
+
+
+def test_an_organisation_named_as_one_of_its_logins_is_compared_on_both_engines(spark, towns, tmp_path):
+    """A review: Spark judged each organisation's one --by value alone, so a team login
+    named as its unit ("Talous") made the whole column 'people' there, not locally."""
+    name = towns["kunta"].iloc[0]
+    logins = towns["org:resource"].astype(str).where(towns["kunta"] != name, name)
+    path = write_log(towns.assign(**{"org:resource": logins}), tmp_path / "login.parquet")
+    for engine in ("local", "spark"):
+        result = CliRunner().invoke(main, ["compare", str(path), "--by", "kunta", "--engine", engine, "--key", "k"])
+        assert result.exit_code == 0, result.output

@@ -41,6 +41,7 @@ from rpa_scout.columns import ROLES, XES, LogColumns
 from rpa_scout.errors import (ColumnError, ConfigError, EngineError, InputError, NothingKeptError, PeriodError,
                               RpaScoutError)
 from rpa_scout.load_report import LoadReport, added_up
+from rpa_scout.privacy import PEOPLE_SHARE
 from rpa_scout.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -257,6 +258,10 @@ def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Se
     for part in parts:
         if "error" in part:  # what a task could not analyse, as the local engine says it
             raise part["error"]
+    among = [part["among"] for part in parts if "among" in part and part["value"] is not None]
+    if among and sum(a for a, _ in among) >= PEOPLE_SHARE * len(among) and any(p for _, p in among):
+        raise ColumnError(f"--by column {by!r} names the same people as the resource column: "
+                          "rpa_scout never singles out people; use a group, department or office column")
     named = {part["name"]: part for part in parts if part["name"] is not None}
     empty = [part["nothing_kept"] for part in parts if "nothing_kept" in part]
     if empty and not named and not any(part["no_value"] for part in parts):
@@ -462,17 +467,21 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
         return {"name": None, "value": None, "no_value": 0, "nothing_kept": exc,
                 "report": replace(report, rejected_rows=None, filters=none)}
     from rpa_scout.filters import refuse_people  # noqa: PLC0415
+    from rpa_scout.privacy import accounts_among  # noqa: PLC0415
 
-    try:  # the driver saw the header only: the values show a column of people
-        for column, option in ((plan.by, "--by"), (plan.label, "--label")):
-            if column is not None:
-                refuse_people(log, column, plan.by_source if column == plan.by else column, option)
-    except ColumnError as exc:
-        return {"name": None, "value": None, "no_value": 0, "error": exc, "report": report}
+    # the driver saw the header only: the values show a column of people (--by's: over
+    # all organisations, on the driver, as the local engine judges the whole column)
+    values = log[plan.by].dropna()
+    among = accounts_among(values.iloc[0], log, rules=settings.manual) if len(values) else (False, False)
+    if plan.label is not None:
+        try:
+            refuse_people(log, plan.label, plan.label, "--label")
+        except ColumnError as exc:
+            return {"name": None, "value": None, "no_value": 0, "error": exc, "report": report}
     log = pseudonymise(log, key=key, rules=settings.manual)
     has_value = log[plan.by].notna().to_numpy()
     out: dict[str, Any] = {"name": None, "value": None, "report": replace(report, rejected_rows=None),
-                           "no_value": int((~has_value).sum())}
+                           "no_value": int((~has_value).sum()), "among": among}
     if has_value.any():
         log = log.loc[has_value].reset_index(drop=True)
         value = log[plan.by].iloc[0]
