@@ -290,7 +290,8 @@ def labelled_ranking(ranking: "Ranking", labels: Mapping[str, str] | None) -> "R
 
 def relabel_message(text: str, labels: Mapping[str, str] | None) -> str:
     """``text`` with the steps it names (a :class:`~rpa_scout.lang.Message`'s ``step``
-    values, however deep) shown by their display names; other text as it is.
+    values, however deep, and its ``steps`` lists) shown by their display names; other
+    text as it is.
 
     Example:
         >>> from rpa_scout.lang import Lang
@@ -298,10 +299,15 @@ def relabel_message(text: str, labels: Mapping[str, str] | None) -> str:
         ...                                                          seconds=5, step="Tiliöinti"))
         >>> relabel_message(why, {"Tiliöinti": "Cost-centre coding"}).render(Lang("en"))
         "90% recorded within 5 s with the account's step 'Cost-centre coding'"
+        >>> relabel_message(Message("note.over_capacity", count=1, hours=1700.0, limit=1558,
+        ...                         steps=["Tiliöinti"]), {"Tiliöinti": "Coding"}).values["steps"]
+        ['Coding']
     """
     if not labels or not isinstance(text, Message):
         return text
-    values = {k: show(str(v), labels) if k == "step" else relabel_message(v, labels) if isinstance(v, str)
+    values = {k: show(str(v), labels) if k == "step"
+              else [show(str(x), labels) for x in v] if k == "steps"
+              else relabel_message(v, labels) if isinstance(v, str)
               else [relabel_message(x, labels) for x in v] if isinstance(v, (list, tuple)) else v
               for k, v in text.values.items()}
     return Message(text.key, **values)

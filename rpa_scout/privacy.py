@@ -120,6 +120,28 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     return out
 
 
+def pseudonymise_names(log: pd.DataFrame, *, key: str | None = None, columns: LogColumns = XES,
+                       rules: ManualRules | None = None) -> Callable[[str], str]:
+    """What :func:`pseudonymise` (with the same ``key``) makes of a step's name: a text
+    the user wrote as the log does (a standard time's step, ``--explain NAME``) stays
+    the step's name once the people in it are pseudonyms. Give a key: without one each
+    call draws its own.
+
+    Example:
+        >>> log = pd.DataFrame({"org:resource": ["Aino Virtanen"], "concept:name": ["Palautettu: Aino Virtanen"]})
+        >>> pseudonymise_names(log, key="k")("Palautettu: AINO VIRTANEN")
+        'Palautettu: person-5737e3e5e7'
+    """
+    if columns.resource not in log.columns:
+        return lambda text: text
+    secret, _ = resolve_key(key)
+    accounts = _distinct_text(log[columns.resource])
+    person = person_names(accounts, rules)
+    shown = _Spelling(list(accounts), _distinct_names(list(accounts), person, secret))
+    named = NamesInText([n for n, p in zip(accounts, person) if p])
+    return lambda text: named.sub(text, shown.of)
+
+
 class _Spelling:
     """The resource column's accounts and what they show as: a name written in another
     column is its account by the exact spelling first, else by :func:`_folded` (``AINO``

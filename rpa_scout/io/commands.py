@@ -418,7 +418,7 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
     from rpa_scout.present import terminal_lines, wrap
 
     labels = labels_of(frame, report, label)
-    frame, ranking = _rank(frame, settings, key, progress)
+    frame, ranking, rename = _rank(frame, settings, key, progress)
     report = with_pairing(report, ranking.handling)
     header = lang.t("rank.header", name=path.name, kept=report.rows_kept, read=report.rows_read,
                     rejected=report.rows_rejected, sort=lang.t(f"sort.{settings.rank.sort_by}"))
@@ -427,8 +427,8 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         from rpa_scout.drilldown import explain_candidate
 
         return RankRun(ranking, report, [*wrap(header, width), "",
-                                         *explain_candidate(frame, ranking, explain, settings=settings, labels=labels,
-                                                            lang=lang, width=width)])
+                                         *explain_candidate(frame, ranking, rename(explain), settings=settings,
+                                                            labels=labels, lang=lang, width=width)])
     shown = labelled_ranking(ranking, labels)
     lines = [*wrap(header, width), *terminal_lines(shown, top, include_all, lang=lang, width=width)]
     if out is None:
@@ -439,17 +439,25 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
 
 
 def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Progress):
-    """Pseudonymise, estimate handling times and rank, stage by stage."""
+    """Pseudonymise, estimate handling times and rank, stage by stage; also what the
+    pseudonyms make of a step's name the user wrote (``--explain``)."""
+    from dataclasses import replace
+
     from rpa_scout.handling import estimate_handling_time
-    from rpa_scout.privacy import pseudonymise
+    from rpa_scout.privacy import pseudonymise, pseudonymise_names, resolve_key
     from rpa_scout.rank import rank_candidates
 
     with progress.stage("progress.pseudonymise"):
+        key = resolve_key(key)[0].hex() if not key else key   # one key for the log and the names
+        rename = pseudonymise_names(frame, key=key, rules=settings.manual)
         frame = pseudonymise(frame, key=key, rules=settings.manual)
+        times = settings.handling.standard_times   # a time study names the steps as the log does
+        settings = replace(settings, handling=replace(settings.handling,
+                                                      standard_times={rename(k): v for k, v in times.items()}))
     with progress.stage("progress.handling"):
         handling = estimate_handling_time(frame, settings=settings)
     with progress.stage("progress.rank"):
-        return frame, rank_candidates(frame, settings=settings, handling=handling)
+        return frame, rank_candidates(frame, settings=settings, handling=handling), rename
 
 
 #: The report's map holds at most this many activities (candidates first, then their
