@@ -10,6 +10,7 @@ analysis functions take ``columns: LogColumns = XES`` only for logs built by han
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, fields, replace
@@ -272,15 +273,56 @@ def detect(header: list[str], source: str = "the file") -> LogColumns:
         return mixed
     missing = best_partial[1].missing() if best_partial else list(REQUIRED)
     no_header(header, source)
-    shown = ", ".join(repr(h) for h in header[:12])
+    shown = shown_header(header, 12)
     raise ColumnError(
         f"{source}: no {'/'.join(missing)} column found among {shown}; "
         "name it with --" + missing[0].replace("_", "-") + " COLUMN or choose --preset"
     )
 
 
-#: A date as exports write one (2025-01-02, 2.1.2025, 01/02/2025), in a cell of a header.
-_DATE_CELL = re.compile(r"\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})([ T].*)?")
+#: A date as exports write one (2025-01-02, 2.1.2025, 01/02/2025, 20250102), in a cell of a
+#: header; a compact one only of the years 1900–2099 with a valid month and day
+#: (:func:`_compact_date`).
+_DATE_CELL = re.compile(r"\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+                        r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))([ T].*)?")
+#: A cell of data, not a column's name: a number, a date or a time (digits and ``.,:/+-``).
+_DATA_CELL = re.compile(r"[\d\s.,:/+\-]*\d[\d\s.,:/+\-]*")
+
+
+def _dated(cell: object) -> bool:
+    """Whether a header cell holds a date (a compact ``20250231`` is no date)."""
+    found = _DATE_CELL.fullmatch(str(cell))
+    return found is not None and _compact_date(found.group(1))
+
+
+def _compact_date(text: str) -> bool:
+    """True unless ``text`` is a compact yyyymmdd whose day its month has not."""
+    if not re.fullmatch(r"\d{8}", text):
+        return True
+    try:
+        datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return False
+    return True
+
+
+def shown_header(header: list[str], count: int) -> str:
+    """The first ``count`` cells of ``header`` quoted, for an error naming the columns; when
+    a cell is a number, date or time the row is data rather than column names (an export
+    without a header row), and none of its values (a person's name among them) is quoted.
+
+    Example:
+        >>> shown_header(["Asia", "Vaihe", "Aika"], 12)
+        "'Asia', 'Vaihe', 'Aika'"
+        >>> shown_header(["H-1", "Hyväksyntä", "1.2.2025 klo 8", "Maija Meikäläinen"], 12)
+        "the first row's 4 cells (not quoted: column 3 holds a number, date or time, so the row is data, not column names; add a header row to the file)"
+    """
+    data = next((i for i, h in enumerate(header, 1) if _DATA_CELL.fullmatch(str(h).strip())
+                 or _dated(h)), None)
+    if data is None:
+        return ", ".join(repr(h) for h in header[:count])
+    return (f"the first row's {len(header)} cells (not quoted: column {data} holds a number, date or time, "
+            "so the row is data, not column names; add a header row to the file)")
 
 
 def no_header(header: list[str], source: str) -> None:
@@ -293,7 +335,7 @@ def no_header(header: list[str], source: str) -> None:
         ...
         rpa_scout.errors.ColumnError: loki.csv: the first row is data, not column names (column 3 holds a date): add a header row to the file (for example case;activity;timestamp;resource)
     """
-    dated = next((i for i, h in enumerate(header, 1) if _DATE_CELL.fullmatch(str(h))), None)
+    dated = next((i for i, h in enumerate(header, 1) if _dated(h)), None)
     if dated is not None:
         raise ColumnError(f"{source}: the first row is data, not column names (column {dated} holds a date): "
                           "add a header row to the file (for example case;activity;timestamp;resource)")

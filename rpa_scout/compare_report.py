@@ -27,7 +27,7 @@ from rpa_scout.safety import markdown_text, printable
 #: Columns of the full table, in the order exported.
 TABLE_COLUMNS = [
     "activity", "label", "organisation", "compared", "verdict", "cases", "instances",
-    "volume_per_year", "manual_per_year", "manual_share", "timed_per_year", "handling_min",
+    "volume_per_year", "manual_per_year", "manual_share", "people", "timed_per_year", "handling_min",
     "handling_low_min", "handling_high_min", "handling_source", "variability", "handling_cv",
     "person_hours", "person_hours_low", "person_hours_high", "hours_per_year", "hours_low",
     "hours_high", "recommended", "best_practice", "benchmark", "saving_hours", "saving_low",

@@ -36,13 +36,14 @@ HEADERS = {
     "steps_faster": "col.steps_faster", "role": "col.role", "fastest": "col.fastest",
     "fastest_min": "col.fastest_min", "fastest_source": "col.fastest_source", "slowest": "col.slowest",
     "slowest_min": "col.slowest_min", "slowest_source": "col.slowest_source", "ratio": "col.ratio",
-    "separated": "col.separated", "fte": "col.fte", "euros_per_year": "col.euros",
+    "separated": "col.separated", "fte": "col.fte", "euros_per_year": "col.euros", "people": "col.people",
 }
 #: In the totals and the best-practice table, the hours are the best practice's saving.
 SAVING_HEADERS = {"hours_low": "col.saving_low", "hours_high": "col.saving_high"}
 #: Excel number format kind (:data:`rpa_scout.io.spreadsheet.FORMATS`) per column; text otherwise.
 KINDS = {
-    **dict.fromkeys(("cases", "instances", "steps_automate", "steps_faster", "organisations"), "int"),
+    **dict.fromkeys(("cases", "instances", "steps_automate", "steps_faster", "organisations", "people"),
+                    "int"),
     **dict.fromkeys(("volume_per_year", "manual_per_year", "timed_per_year", "person_hours",
                      "person_hours_low", "person_hours_high", "hours_per_year", "hours_low", "hours_high",
                      "hours", "saving_hours", "saving_low", "saving_high"), "hours"),

@@ -40,6 +40,58 @@ COPY_SHARE = 0.9
 SEPARATOR = " → "
 
 
+#: What ``--label`` asks for instead of a column of people (``--by`` and ``--where`` ask
+#: for a group, department or office column).
+LABEL_ADVICE = ("name a column of readable step names, as BPIC15's activityNameEN "
+                "(inspect names the columns that can serve)")
+_GROUP_ADVICE = "use a group, department or office column"
+
+
+def label_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | None = None, *,
+                 columns: LogColumns = XES) -> str:
+    """The log column that ``--label`` ``name`` means
+    (:func:`rpa_scout.filters.resolve_column`), its refusal of a column of people
+    advising a column of step names (:func:`label_error`).
+
+    Raises:
+        ColumnError: no such column, or a column of people.
+
+    Example:
+        >>> log = pd.DataFrame({"org:resource": ["Aino", "Eero"], "activity_en": ["Inspection", "Approval"]})
+        >>> label_column(log, "activity_en")
+        'activity_en'
+        >>> label_column(log, "org:resource")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ColumnError: --label column 'org:resource' is the resource column: rpa_scout never singles out people; name a column of readable step names, as BPIC15's activityNameEN (inspect names the columns that can serve)
+    """
+    from rpa_scout.filters import resolve_column
+
+    try:
+        return resolve_column(log, name, aliases, "--label", columns)
+    except ColumnError as exc:
+        raise label_error(exc) from None
+
+
+def label_error(exc: Exception) -> Exception:
+    """``exc`` as ``--label`` says it: its refusal of a column of people advises a column
+    of readable step names, not the group column that ``--by`` and ``--where`` ask for;
+    any other error as it is.
+
+    Example:
+        >>> str(label_error(ColumnError("--label column 'valvoja' names people: rpa_scout never "
+        ...                             "singles out people; use a group, department or office column")))
+        "--label column 'valvoja' names people: rpa_scout never singles out people; name a column of readable step names, as BPIC15's activityNameEN (inspect names the columns that can serve)"
+        >>> label_error(ColumnError("--by column 'x' not found")).args
+        ("--by column 'x' not found",)
+    """
+    text = str(exc)
+    if not isinstance(exc, ColumnError) or not text.startswith("--label column ") \
+            or not text.endswith(_GROUP_ADVICE):
+        return exc
+    return ColumnError(text[:-len(_GROUP_ADVICE)] + LABEL_ADVICE)
+
+
 @dataclass(frozen=True)
 class LabelSuggestion:
     """A column that names the activities: ``1:1`` or ``n:1`` (several codes, one name)."""
@@ -340,5 +392,5 @@ def find_activity(name: str, activities: Iterable[str], labels: Mapping[str, str
     raise ColumnError(f"no {what} called {name!r} in the log{hint}")
 
 
-__all__ = ["LabelSuggestion", "activity_labels", "display_names", "find_activity", "labelled_ranking",
-           "relabel", "show", "suggest_labels"]
+__all__ = ["LABEL_ADVICE", "LabelSuggestion", "activity_labels", "display_names", "find_activity",
+           "label_column", "label_error", "labelled_ranking", "relabel", "show", "suggest_labels"]

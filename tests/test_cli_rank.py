@@ -279,7 +279,7 @@ def test_html_output(sample, written):
     assert re.findall(r"(?:src|href)=", text) == []
 
 
-SHEETS = ["Candidates", "Per bot", "Not examined", "Assumptions"]
+SHEETS = ["Candidates", "Per bot", "Not examined", "Assumptions", "Notes"]
 #: The workbook's candidates sheet: the table the terminal shows, with headers for people.
 XLSX_HEADS = ["#", "kind", "candidate", "recommended", "hours/yr", "hours/yr low (80\u00a0%)",
               "hours/yr high (80\u00a0%)", "FTE", "€/yr", "payback", "break-even h/yr", "break-even licence €/yr",

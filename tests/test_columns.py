@@ -73,3 +73,38 @@ def test_empty_values_in_a_required_column_are_named(log, role):
     for call in (rs.rank_candidates, rs.discover_graph, rs.detect_manual, rs.variants):
         with pytest.raises(ColumnError, match=rf"{role} column '{name}' is empty in 2 rows \(positions 3, 7\)"):
             call(log)
+
+
+@pytest.mark.parametrize("cell", ["20250102", "20250102 08:14", "19991231T2359", " 20240229 "])
+def test_a_compact_date_in_the_first_row_says_it_is_data(cell):
+    """An export without a header row whose dates are compact (``20250102``) was told "no
+    case column found among 'H-1', ..., 'Maija Meikäläinen'": a person's name quoted back."""
+    from rpa_scout.columns import no_header
+
+    with pytest.raises(ColumnError) as err:
+        no_header(["H-1", "Hyväksyntä", cell, "Maija Meikäläinen"], "loki.csv")
+    assert str(err.value) == ("loki.csv: the first row is data, not column names (column 3 holds a date): add a "
+                              "header row to the file (for example case;activity;timestamp;resource)")
+
+
+@pytest.mark.parametrize("cell", ["20251301", "20250230", "18991231", "21000101", "2025010", "202501021"])
+def test_eight_digits_that_are_no_date_are_no_date(cell):
+    from rpa_scout.columns import no_header
+
+    assert no_header(["Asia", cell, "Aika"], "loki.csv") is None
+
+
+def test_a_first_row_of_data_is_not_quoted_in_the_errors():
+    """A row with a number, date or time in it is data: the error names no value of it;
+    a header's names are quoted as before."""
+    from rpa_scout.columns import detect, shown_header
+
+    row = ["H-1", "Hyväksyntä", "02-Jan-2025", "08:14", "Maija Meikäläinen"]
+    with pytest.raises(ColumnError) as err:
+        detect(row, "loki.csv")
+    assert "Maija" not in str(err.value) and "H-1" not in str(err.value)
+    assert str(err.value) == ("loki.csv: no case/activity/timestamp column found among the first row's 5 cells "
+                              "(not quoted: column 4 holds a number, date or time, so the row is data, not column "
+                              "names; add a header row to the file); name it with --case COLUMN or choose --preset")
+    assert shown_header(["foo", "bar", "baz"], 2) == "'foo', 'bar'"
+    assert shown_header(["foo", "", "bar"], 12) == "'foo', '', 'bar'"     # a blank name is no value

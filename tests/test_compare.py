@@ -24,6 +24,7 @@ from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.heatmap import MAX_ROWS, heatmap_svg
 from rpa_scout.io.compare_output import write_comparison
 from rpa_scout.io.write_log import write_log
+from rpa_scout.lang import Lang, render
 from tests.conftest import shared_log
 
 LEVELS = {"Aura": (), "Bruno": ("FEE", "PUBLISH"),
@@ -137,8 +138,9 @@ def test_outputs(found, tmp_path, fmt):
         assert data["organisations"] == list(LEVELS) and data["totals"] and data["best_practice"]
     elif fmt == "xlsx":
         sheets = pd.read_excel(out, sheet_name=None)
-        assert set(sheets) == {"comparison", "totals", "best practice", "proven elsewhere",
-                               "differs most", "local"}
+        assert list(sheets) == ["comparison", "totals", "best practice", "proven elsewhere",
+                                "differs most", "local", "notes"]
+        assert sheets["notes"]["note"].tolist() == [render(n, Lang("en")) for n in found.notes]
     else:
         text = out.read_text()
         assert "Proven elsewhere" in text and "Maksulaskun laadinta" in text
@@ -408,3 +410,70 @@ def test_a_team_of_fewer_than_five_people_is_named_in_the_notes():
     assert len(notes) == 1 and notes[0].values["which"].split(", ")[-1] == "B"
     few = table[table["people"].between(1, 4) & table["compared"] & (table["verdict"] != "automated")]
     assert notes[0].values["count"] == few["activity"].nunique() < len(few)   # steps, not steps × organisations
+
+
+@pytest.fixture(scope="module")
+def teams(tmp_path_factory):
+    """The sample invoices split between two teams by case (``compare --by tiimi``): each
+    team's steps are done by fewer than five people."""
+    from tests.conftest import SAMPLES
+
+    log, _ = read_log(SAMPLES / "ostolaskut.csv.gz")
+    cases = sorted(log["case:concept:name"].unique())
+    team = dict(zip(cases, ["A", "B"] * len(cases)))
+    path = tmp_path_factory.mktemp("teams") / "tiimit.csv"
+    log.assign(**{"case:tiimi": log["case:concept:name"].map(team)}).to_csv(path, index=False)
+    return str(path)
+
+
+def test_the_workbook_holds_the_notes_in_the_language(teams, tmp_path):
+    """compare's Excel file had no notes at all: the note on steps resting on fewer than
+    five people's work was lost in the file most likely passed on. A last sheet holds
+    them, in the language, and the comparison sheet counts each step's people."""
+    out = tmp_path / "tiimit.xlsx"
+    result = CliRunner().invoke(main, ["compare", teams, "--by", "tiimi", "--lang", "fi", "--key", "k",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    assert list(sheets)[-1] == "huomiot" and list(sheets["huomiot"].columns) == ["huomio"]
+    notes = sheets["huomiot"]["huomio"].tolist()
+    few = [n for n in notes if "perustuu alle 5 henkilön työhön (organisaatiot: A, B)" in n]
+    assert len(few) == 1 and "jaa ne vain niille" in few[0]
+    assert "2 organisaatiota" in notes[0]                      # every note, the first one too
+    table = sheets["vertailu"]
+    counted = table[(table["verrattu"] == "kyllä") & (table["tekotapa"] != "automatisoitu")
+                    & table["henkilöitä (tunnuksia)"].between(1, 4)]
+    assert few[0].startswith(f"{counted['vaihe'].nunique()} verrattua")   # steps, not steps × teams
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_each_steps_people_are_in_the_table_files(found, tmp_path, fmt):
+    """The README and a note refer to each step's ``people`` column, which the files
+    left out: a reader could not see which steps rest on fewer than five people."""
+    out = write_comparison(found, tmp_path / f"c.{fmt}", fmt, title="t", reports=[])
+    table = (pd.read_csv(out) if fmt == "csv"
+             else pd.DataFrame(json.loads(out.read_text(encoding="utf-8"))["comparison"]))
+    columns = list(table.columns)
+    assert columns[columns.index("manual_share") + 1] == "people"
+    mine = table.set_index(["organisation", "activity"])["people"]
+    theirs = found.table.set_index(["organisation", "activity"])["people"]
+    assert mine.sort_index().tolist() == theirs.sort_index().tolist() and mine.dtype.kind == "i"
+    assert (mine > 0).any()
+
+
+@pytest.mark.parametrize("code,header", [("en", "people (accounts)"), ("sv", "personer (konton)")])
+def test_the_people_column_is_headed_in_the_language(found, tmp_path, code, header):
+    out = write_comparison(found, tmp_path / "c.xlsx", "xlsx", title="t", reports=[], lang=Lang(code))
+    first = next(iter(pd.read_excel(out, sheet_name=None, engine="openpyxl").values()))
+    assert header in first.columns and first[header].dtype.kind == "i"
+
+
+def test_a_label_column_of_people_is_refused_with_the_advice_of_step_names(one_file):
+    """--label names the steps: its refusal of a column of people asks for readable step
+    names, not the group, department or office column that --by asks for."""
+    result = CliRunner().invoke(main, ["compare", one_file, "--by", "kunta", "--label", "org:resource",
+                                       "--key", "k"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: --label column 'org:resource' is the resource column: rpa_scout never "
+                             "singles out people; name a column of readable step names, as BPIC15's "
+                             "activityNameEN (inspect names the columns that can serve)\n")

@@ -380,6 +380,37 @@ def test_comma_delimited_files_that_are_not_split_decimals(write, text, expected
     assert read_standard_times(write("t.csv", text)) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Vaihe;Minuuttia\nAsiatarkastus;6,5\n", {"Asiatarkastus": 6.5}),
+    ("Vaihe;Vakioaika (min)\nAsiatarkastus;6,5\nHyväksyntä;2\n", {"Asiatarkastus": 6.5, "Hyväksyntä": 2.0}),
+    ("Vaihe;Minuutit;Huomautus\nAsiatarkastus;6,5;aikatutkimus 2024\nHyväksyntä;2;\n",
+     {"Asiatarkastus": 6.5, "Hyväksyntä": 2.0}),
+    ("Steg\tTid\tKälla\nRegistrering\t4\tmätning\n", {"Registrering": 4.0}),
+    ('Vaihe,"Aika, min"\nKirjaus,"2,5"\n', {"Kirjaus": 2.5}),
+])
+def test_a_header_of_any_names_is_read_as_the_header(write, text, expected):
+    """A header whose last cell was no word for minutes (``Vaihe;Minuuttia``, a third
+    column of remarks) was read as a row: "minutes for 'Vaihe' is not a number". Row 1
+    is the header when its minutes cell is no number."""
+    assert read_standard_times(write("t.csv", text)) == expected
+
+
+@pytest.mark.parametrize("text,message", [
+    ("Vaihe,Minuutit\nKirjaus,2,5\n",   # the header's width tells a split decimal comma
+     "row 2: the decimal comma of 2,5 splits the minutes; separate the columns with ';', quote the number "
+     "(\"2,5\") or write it with a decimal point (2.5)"),
+    ("Vaihe,Minuutit,Huomautus\nKirjaus,2,5,mitattu\n",
+     "row 2: the decimal comma of 2,5 splits the minutes; separate the columns with ';', quote the number "
+     "(\"2,5\") or write it with a decimal point (2.5)"),
+    ("Vaihe;Minuutit\nKirjaus;noin viisi\n", "minutes for 'Kirjaus' is not a number: 'noin viisi'"),
+    ("Kirjaus;1 440\n", "minutes for 'Kirjaus' is not a number: '1 440'"),  # a digit: a row, not a header
+    ("Vaihe;Minuutit\n", "no standard times in the file; write 'activity;minutes' rows"),
+])
+def test_a_header_of_any_names_keeps_the_checks_of_the_rows(write, text, message):
+    path = write("t.csv", text)
+    assert _message(path, "times") == f"{path}: {message}"
+
+
 @pytest.mark.parametrize("minutes,message", [
     (-5, "minutes for 'Kirjaus' must not be negative"),
     (float("inf"), "minutes for 'Kirjaus' must be a finite number, got inf"),

@@ -88,9 +88,10 @@ def test_label_errors_are_one_line(permits):
     assert result.stderr.startswith("Error: --label column 'nimi' not found; the columns are "
                                     "'case:concept:name', 'concept:name', 'activity_en'")
     result = _run("variants", permits, "--label", "org:resource")
+    # --label asks for the steps' readable names, not the group --by and --where ask for
     assert result.stderr.strip() == ("Error: --label column 'org:resource' is the resource column: "
-                                     "rpa_scout never singles out people; use a group, department "
-                                     "or office column")
+                                     "rpa_scout never singles out people; name a column of readable step "
+                                     "names, as BPIC15's activityNameEN (inspect names the columns that can serve)")
 
 
 def test_bpic15_names_its_codes_n_to_1():

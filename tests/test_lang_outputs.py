@@ -175,7 +175,7 @@ def test_compare_html_and_workbook_in_the_language(found, tmp_path, code):
     assert not _english_in(words, code), _english_in(words, code)
     book = pd.read_excel(write_comparison(found, tmp_path / "c.xlsx", "xlsx", title="T", reports=[], lang=lang),
                          sheet_name=None)
-    assert list(book) == [lang.t(f"compare.table.{n}") for n in export_tables(found)]
+    assert list(book) == [lang.t(f"compare.table.{n}") for n in (*export_tables(found), "notes")]
     first = book[lang.t("compare.table.comparison")]
     assert list(first.columns[:5]) == [lang.t(k) for k in ("col.activity", "col.organisation", "col.compared",
                                                            "col.verdict", "inspect.cases")]

@@ -384,6 +384,26 @@ def test_bad_csv_input_errors(write, content, error, message):
     assert str(err.value) == message
 
 
+@pytest.mark.parametrize("time", ["20250102 08:14", "20250102"])
+def test_a_file_without_a_header_and_compact_dates_is_told_so(write, time):
+    """The first row of data was taken for the header and quoted back, a person's name in
+    it: "no case column found among 'H-1', ..., 'Maija Meikäläinen'"."""
+    path = write("nh.csv", f"H-1;Hyväksyntä;{time};Maija Meikäläinen\nH-1;Kirjaus;20250103;Maija Meikäläinen\n")
+    for explicit in ({}, {"case": "asia"}):
+        with pytest.raises(ColumnError) as err:
+            read_log(path, **explicit)
+        assert str(err.value) == ("nh.csv: the first row is data, not column names (column 3 holds a date): add a "
+                                  "header row to the file (for example case;activity;timestamp;resource)")
+
+
+def test_a_first_row_of_data_is_not_quoted_when_its_date_is_not_known(write):
+    path = write("nh.csv", "H-1;Hyväksyntä;2 Jan 2025;Maija Meikäläinen;12,50\n")
+    for explicit in ({}, {"case": "asia"}):
+        with pytest.raises(ColumnError) as err:
+            read_log(path, **explicit)
+        assert "Maija" not in str(err.value) and "column 5 holds a number, date or time" in str(err.value)
+
+
 def test_unknown_column_named_explicitly(write):
     with pytest.raises(ColumnError) as err:
         read_log(write("x.csv", "case,activity,timestamp\nc,A,2024-01-01\n"), case="nope")

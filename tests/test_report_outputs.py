@@ -84,7 +84,8 @@ def test_workbook_is_formatted(tmp_path):
     result = CliRunner().invoke(main, ["rank", str(DEMO), "--lang", "fi", "--key", "k", "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert book.sheetnames == ["Ehdokkaat", "Roboteittain", "Ei arvioitu", "Oletukset"]  # --all adds "Ei suositella"
+    # --all adds "Ei suositella"
+    assert book.sheetnames == ["Ehdokkaat", "Roboteittain", "Ei arvioitu", "Oletukset", "Huomiot"]
     sheet = book["Ehdokkaat"]
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["#", "laji", "automaatioehdokas", "suositellaan", "h/v"]
@@ -198,3 +199,22 @@ def test_the_report_chart_numbers_its_bars_as_the_table(ranking):
     svg = _chart(ranking, shown, Lang("en"))
     for r in shown.itertuples(index=False):
         assert f">{r.rank}. " in svg
+
+
+@pytest.mark.parametrize("code,sheet", [("fi", "Huomiot"), ("sv", "Anmärkningar")])
+def test_workbook_holds_the_notes_in_the_language(ranking, tmp_path, code, sheet):
+    """The workbook had the assumptions but not the notes that Markdown, HTML and JSON
+    carry (the working day, the year's total, accounts over a person's year): a last
+    sheet holds them, in the language."""
+    from openpyxl import load_workbook
+
+    from rpa_scout.io.rank_output import write_ranking
+    from rpa_scout.lang import render
+
+    lang = Lang(code)
+    book = load_workbook(write_ranking(ranking, tmp_path / "r.xlsx", "xlsx", lang=lang))
+    assert book.sheetnames[-1] == sheet
+    rows = list(book[sheet].iter_rows(values_only=True))
+    assert rows[0] == (lang.t("col.note"),)
+    assert [r[0] for r in rows[1:]] == [render(n, lang) for n in ranking.notes]
+    assert {"note.working_day", "note.total"} <= {getattr(n, "key", None) for n in ranking.notes}

@@ -349,3 +349,16 @@ def test_an_organisation_named_as_one_of_its_logins_is_compared_on_both_engines(
     for engine in ("local", "spark"):
         result = CliRunner().invoke(main, ["compare", str(path), "--by", "kunta", "--engine", engine, "--key", "k"])
         assert result.exit_code == 0, result.output
+
+
+def test_a_label_column_of_the_handlers_asks_for_step_names_on_spark_as_locally(spark, towns, tmp_path):
+    """--label names the steps: a column of people is refused with the advice of a column
+    of readable step names (--by's group column is no label), by either engine."""
+    path = write_log(towns.assign(merkinta=towns["org:resource"]), tmp_path / "copy.parquet")
+    for engine in ("local", "spark"):
+        result = CliRunner().invoke(main, ["compare", str(path), "--by", "kunta", "--label", "merkinta",
+                                           "--engine", engine, "--key", "k"])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == ("Error: --label column 'merkinta' names the same people as the resource column: "
+                                 "rpa_scout never singles out people; name a column of readable step names, as "
+                                 "BPIC15's activityNameEN (inspect names the columns that can serve)\n"), engine

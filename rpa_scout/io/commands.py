@@ -145,10 +145,9 @@ def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> di
     """
     if column is None:
         return None
-    from rpa_scout.filters import resolve_column
-    from rpa_scout.labels import activity_labels
+    from rpa_scout.labels import activity_labels, label_column
 
-    return activity_labels(frame, resolve_column(frame, column, source_names(report), "--label"))
+    return activity_labels(frame, label_column(frame, column, source_names(report)))
 
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -33,7 +34,7 @@ def write_comparison(comparison: Comparison, path: Path, fmt: str, *, title: str
     """Write ``comparison`` to ``path`` in ``fmt``; return the path.
 
     CSV holds the full table (one row per activity and organisation, with its
-    best-practice saving); Excel one sheet per table; JSON every table, the notes and
+    best-practice saving); Excel one sheet per table and the notes; JSON every table, the notes and
     the load reports; Markdown and HTML the findings and every table (HTML with the
     heatmap inline). Markdown, HTML and Excel are in ``lang`` (English by default); CSV
     and JSON keep English keys and plain numbers.
@@ -69,7 +70,7 @@ def write_comparison(comparison: Comparison, path: Path, fmt: str, *, title: str
         data = spreadsheet_table(tables["comparison"]).to_csv(index=False).encode("utf-8")
         return atomic_write(path, lambda fh: fh.write(data))
     if fmt == "xlsx":
-        return _workbook(shown_tables(tables, lang), path)
+        return _workbook(shown_tables(tables, lang), comparison.notes, path, lang)
     if fmt == "json":
         payload = {"organisations": list(comparison.organisations),
                    **{name: json.loads(table.to_json(orient="records", force_ascii=False))
@@ -84,13 +85,16 @@ def write_comparison(comparison: Comparison, path: Path, fmt: str, *, title: str
                                           load_lines=lines, lang=lang))
 
 
-def _workbook(tables: list[ShownTable], path: Path) -> Path:
-    """One sheet per table, named and headed in the language, with number formats."""
-    from rpa_scout.io.spreadsheet import format_sheet
+def _workbook(tables: list[ShownTable], notes: Sequence[object], path: Path, lang: Lang) -> Path:
+    """One sheet per table, named and headed in the language, with number formats; the
+    notes last, in the language."""
+    from rpa_scout.io.spreadsheet import format_sheet, notes_sheet
 
+    frame, kinds = notes_sheet(notes, lang)
+    sheets = [*tables, ShownTable(lang.t("compare.table.notes"), frame, kinds)]
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-            for shown in tables:
+            for shown in sheets:
                 name = shown.title[:31]
                 spreadsheet_table(shown.table).to_excel(book, index=False, sheet_name=name)
                 format_sheet(book.sheets[name], shown.table, shown.kinds)

@@ -420,6 +420,9 @@ def _short(value: Any) -> str:
 def read_standard_times(path: Path) -> dict[str, float]:
     """Activity → minutes from a CSV (columns activity;minutes, any delimiter) or YAML mapping.
 
+    A CSV's first row is a header when its minutes cell is no number (``Vaihe;Minuuttia``);
+    columns after the minutes (a remark) are not read.
+
     Raises:
         ConfigError: unreadable, no activity and minutes columns, or minutes that are not
             a finite number from 0 to :data:`MAX_STANDARD_MINUTES`.
@@ -464,7 +467,7 @@ def _standard_rows(path: Path) -> list[tuple[str, Any]]:
         raise ConfigError(f"{path}: row 1 needs an activity and minutes separated by ; , or tab")
     rows = list(csv.reader(lines, delimiter=delimiter))
     header = [h.strip().lower() for h in rows[0]]
-    start = 1 if header and header[-1] in ("minutes", "minuutit", "min", "minuter") else 0
+    start = 1 if _is_header(header) else 0
     width = max(2, len(header)) if start else 2
     items = []
     for number, row in enumerate(rows[start:], start=start + 1):
@@ -480,6 +483,23 @@ def _standard_rows(path: Path) -> list[tuple[str, Any]]:
         value = row[1].strip()
         items.append((row[0].strip(), value.replace(",", ".") if value.count(",") == 1 else value))
     return items
+
+
+def _is_header(cells: list[str]) -> bool:
+    """Whether row 1 (its cells stripped) names the columns: its minutes cell (the second)
+    is no number (``Vaihe;Minuuttia``, ``Vaihe;Vakioaika (min);Huomautus``), or its last
+    cell is a word for minutes. Then the activity is the first column and the minutes the
+    second, whatever their names; other columns are not read. A minutes cell with a digit
+    (``1 440``) is a row of data, whose error then says what is wrong with it."""
+    if cells and cells[-1] in ("minutes", "minuutit", "min", "minuter"):
+        return True
+    if len(cells) < 2 or re.search(r"\d", cells[1]):
+        return False
+    try:
+        float(cells[1])  # nan, inf: a number, refused as a row's minutes
+    except ValueError:
+        return True
+    return False
 
 
 def _split_decimal(row: list[str], width: int) -> str | None:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from rpa_scout.clean import standardise, with_lifecycle_counts
 from rpa_scout.columns import (PRESETS, ROLES, XES, AmbiguousColumns, LogColumns, detect, no_header, preset,
-                               with_resource)
+                               shown_header, with_resource)
 from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
@@ -165,14 +165,14 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
     for role, column in {**explicit, "event_id": event_id or None}.items():
         if column is not None and column not in header:
             no_header(header, name)
-            shown = ", ".join(repr(h) for h in header[:15])
+            shown = shown_header(header, 15)
             raise ColumnError(f"{name}: --{role.replace('_', '-')} column {column!r} "
                               f"not found; the columns are {shown}")
     mapping = mapping.override(**explicit)
     missing = mapping.missing()
     if missing:
         no_header(header, name)
-        shown = ", ".join(repr(h) for h in header[:15])
+        shown = shown_header(header, 15)
         hint = ""
         if missing[0] == "timestamp" and head is not None:
             found = _timestamp_columns(header, head, {getattr(mapping, r) for r in ("case", "activity")})

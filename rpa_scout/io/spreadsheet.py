@@ -2,7 +2,9 @@
 
 Sheets: the candidates (every recommended one; with ``--all`` also those not
 recommended), the bots, the steps not recommended (with ``--all``) and not examined with
-the reasons, and the assumptions with their sources.
+the reasons, the assumptions with their sources, and the notes (what the figures rest on,
+as the terminal, Markdown, HTML and JSON give them; :func:`notes_sheet`, which the
+comparison's workbook ends with too).
 Each has a bold frozen header, an autofilter, column widths that fit and number
 formats (hours whole, FTE with two decimals, shares as percentages); values are rounded
 as shown, and payback is a number of months or empty (see the reason), a break-even
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -103,12 +105,27 @@ def _assumptions(ranking: Ranking, lang: Lang) -> tuple[pd.DataFrame, list[str]]
     return _frame(cols, lang)
 
 
+def notes_sheet(notes: Sequence[object], lang: Lang) -> tuple[pd.DataFrame, list[str]]:
+    """The notes sheet of a workbook: one note a row (a :class:`rpa_scout.lang.Message`
+    in ``lang``, other text as it is) under a header in ``lang``, and its column's kind.
+
+    Example:
+        >>> from rpa_scout.lang import Message
+        >>> frame, kinds = notes_sheet([Message("compare.note.separate"), "08:00–16:00"], Lang("fi"))
+        >>> list(frame.columns), frame.iloc[1, 0], kinds
+        (['huomio'], '08:00–16:00', ['text'])
+    """
+    texts = pd.Series([render(note, lang) for note in notes], dtype=object)
+    return _frame([("col.note", "text", texts)], lang)
+
+
 def write_workbook(ranking: Ranking, path: Path, table: pd.DataFrame, lang: Lang, *,
                    include_all: bool = False) -> Path:
     """Write the workbook to ``path`` (whole or not at all); return the path.
 
     ``table`` is :func:`rpa_scout.present.export_table`'s; with ``include_all`` a sheet
     lists the candidates not recommended with the reasons (they are rows of ``table`` too).
+    The last sheet holds the ranking's notes (:func:`notes_sheet`).
 
     Raises:
         OutputError: the file cannot be written.
@@ -116,7 +133,8 @@ def write_workbook(ranking: Ranking, path: Path, table: pd.DataFrame, lang: Lang
     sheets = [("sheet.candidates", _candidates(table, ranking, lang) if not table.empty else (pd.DataFrame(), [])),
               ("sheet.bots", _bots(ranking, lang)),
               *([("sheet.not_recommended", _rejected(ranking, lang))] if include_all else []),
-              ("sheet.not_examined", _excluded(ranking, lang)), ("sheet.assumptions", _assumptions(ranking, lang))]
+              ("sheet.not_examined", _excluded(ranking, lang)), ("sheet.assumptions", _assumptions(ranking, lang)),
+              ("section.notes", notes_sheet(ranking.notes, lang))]
     with atomic_path(path) as tmp:
         writer = pd.ExcelWriter(tmp, engine="openpyxl")  # saved on close, only when all went well
         for key, (frame, kinds) in sheets:

@@ -717,4 +717,8 @@ MESSAGES: dict[str, str] = {
     "explain.knock_outs_none": "Knock-outs: none",
     "explain.not_candidate": "{name} is not a candidate: {why}",
     "explain.no_person_work": "it has no person work with a handling time",
+    # the workbooks' notes, and the comparison's people column
+    "col.note": "note",
+    "compare.table.notes": "notes",
+    "col.people": "people (accounts)",
 }

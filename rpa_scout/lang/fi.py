@@ -704,4 +704,8 @@ MESSAGES: dict[str, str] = {
     "explain.knock_outs_none": "Poissulkuperusteet: ei yhtään",
     "explain.not_candidate": "{name} ei ole automaatioehdokas: {why}",
     "explain.no_person_work": "siinä ei ole ihmisen työtä, jolla on käsittelyaika",
+    # the workbooks' notes, and the comparison's people column
+    "col.note": "huomio",
+    "compare.table.notes": "huomiot",
+    "col.people": "henkilöitä (tunnuksia)",
 }

@@ -698,4 +698,8 @@ MESSAGES: dict[str, str] = {
     "explain.knock_outs_none": "Uteslutande skäl: inga",
     "explain.not_candidate": "{name} är ingen automatiseringskandidat: {why}",
     "explain.no_person_work": "det har inget personarbete med en handläggningstid",
+    # the workbooks' notes, and the comparison's people column
+    "col.note": "anmärkning",
+    "compare.table.notes": "anmärkningar",
+    "col.people": "personer (konton)",
 }
