@@ -212,7 +212,7 @@ def resolve_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | No
         raise ColumnError(f"{option} column {name!r} not found; the columns are {shown}{more}")
     if found == columns.resource:
         raise ColumnError(f"{option} column {name!r} is the resource column: rpa_scout never singles "
-                          "out people; use a group, department or office column")
+                          f"out people; {people_advice(option)}")
     refuse_people(log, found, name, option, columns)
     return found
 
@@ -236,7 +236,23 @@ def refuse_people(log: pd.DataFrame, column: str, name: str, option: str, column
     if same or person_header(column):
         whose = "the same people as the resource column" if same else "people"
         raise ColumnError(f"{option} column {name!r} names {whose}: "
-                          "rpa_scout never singles out people; use a group, department or office column")
+                          f"rpa_scout never singles out people; {people_advice(option)}")
+
+
+#: What ``--label`` asks for instead of a column of people.
+LABEL_ADVICE = ("name a column of readable step names, as BPIC15's activityNameEN "
+                "(inspect names the columns that can serve)")
+
+
+def people_advice(option: str) -> str:
+    """What to give ``option`` instead of a column of people: ``--label`` names steps,
+    ``--by`` and ``--where`` take a group.
+
+    Example:
+        >>> people_advice("--by")
+        'use a group, department or office column'
+    """
+    return LABEL_ADVICE if option == "--label" else "use a group, department or office column"
 
 
 def _period(log: pd.DataFrame, chosen: FilterSettings, timezone: str,

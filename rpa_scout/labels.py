@@ -40,18 +40,11 @@ COPY_SHARE = 0.9
 SEPARATOR = " → "
 
 
-#: What ``--label`` asks for instead of a column of people (``--by`` and ``--where`` ask
-#: for a group, department or office column).
-LABEL_ADVICE = ("name a column of readable step names, as BPIC15's activityNameEN "
-                "(inspect names the columns that can serve)")
-_GROUP_ADVICE = "use a group, department or office column"
-
-
 def label_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | None = None, *,
                  columns: LogColumns = XES) -> str:
     """The log column that ``--label`` ``name`` means
-    (:func:`rpa_scout.filters.resolve_column`), its refusal of a column of people
-    advising a column of step names (:func:`label_error`).
+    (:func:`rpa_scout.filters.resolve_column`); a column of people is refused with the
+    advice of a column of step names.
 
     Raises:
         ColumnError: no such column, or a column of people.
@@ -67,29 +60,7 @@ def label_column(log: pd.DataFrame, name: str, aliases: Mapping[str, str] | None
     """
     from rpa_scout.filters import resolve_column
 
-    try:
-        return resolve_column(log, name, aliases, "--label", columns)
-    except ColumnError as exc:
-        raise label_error(exc) from None
-
-
-def label_error(exc: Exception) -> Exception:
-    """``exc`` as ``--label`` says it: its refusal of a column of people advises a column
-    of readable step names, not the group column that ``--by`` and ``--where`` ask for;
-    any other error as it is.
-
-    Example:
-        >>> str(label_error(ColumnError("--label column 'valvoja' names people: rpa_scout never "
-        ...                             "singles out people; use a group, department or office column")))
-        "--label column 'valvoja' names people: rpa_scout never singles out people; name a column of readable step names, as BPIC15's activityNameEN (inspect names the columns that can serve)"
-        >>> label_error(ColumnError("--by column 'x' not found")).args
-        ("--by column 'x' not found",)
-    """
-    text = str(exc)
-    if not isinstance(exc, ColumnError) or not text.startswith("--label column ") \
-            or not text.endswith(_GROUP_ADVICE):
-        return exc
-    return ColumnError(text[:-len(_GROUP_ADVICE)] + LABEL_ADVICE)
+    return resolve_column(log, name, aliases, "--label", columns)
 
 
 @dataclass(frozen=True)
@@ -392,5 +363,5 @@ def find_activity(name: str, activities: Iterable[str], labels: Mapping[str, str
     raise ColumnError(f"no {what} called {name!r} in the log{hint}")
 
 
-__all__ = ["LABEL_ADVICE", "LabelSuggestion", "activity_labels", "display_names", "find_activity",
-           "label_column", "label_error", "labelled_ranking", "relabel", "show", "suggest_labels"]
+__all__ = ["LabelSuggestion", "activity_labels", "display_names", "find_activity",
+           "label_column", "labelled_ranking", "relabel", "show", "suggest_labels"]

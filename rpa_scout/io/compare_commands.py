@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from rpa_scout.columns import XES
-from rpa_scout.errors import ColumnError, ConfigError
+from rpa_scout.errors import ConfigError
 from rpa_scout.io.commands import filters_clause, labels_of, load, source_names
 from rpa_scout.io.files import check_output
 from rpa_scout.io.formats import output_format
@@ -87,14 +87,10 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
     fmt = _compare_checks(paths, by, names, fmt, out, heatmap, engine, spark_master)
     if engine == "spark":
         from rpa_scout.io.spark import compare_on_spark
-        from rpa_scout.labels import label_error
 
-        try:
-            with progress.stage("progress.spark", master=spark_master or "local"):
-                pooled = compare_on_spark(sources, str(by), settings, key=_run_key(key), label=label,
-                                          master=spark_master)
-        except ColumnError as exc:  # a --label column of people: advise step names
-            raise label_error(exc) from None
+        with progress.stage("progress.spark", master=spark_master or "local"):
+            pooled = compare_on_spark(sources, str(by), settings, key=_run_key(key), label=label,
+                                      master=spark_master)
         comparison, reports, sizes = pooled.comparison, [pooled.report], pooled.sizes
         no_value = pooled.no_value
     else:
