@@ -109,13 +109,10 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
             out[column] = _hashed(out[column], secret, rules=rules, numbers_as_text=True)
         return out
     out[columns.resource] = _hashed(out[columns.resource], secret, rules=rules)
-    accounts = _distinct_text(log[columns.resource])
-    person = person_names(accounts, rules)
-    shown = _Spelling(list(accounts), _distinct_names(list(accounts), person, secret))
+    shown, named = _accounts_shown(log[columns.resource], secret, rules)
     for column in others:
         out[column] = _hashed(out[column], secret, rules=rules, spelling=shown.spelling, numbers_as_text=True)
     if columns.activity in log.columns:
-        named = NamesInText([n for n, p in zip(accounts, person) if p])
         out[columns.activity] = named.replaced(out[columns.activity], shown.of)
     return out
 
@@ -134,12 +131,18 @@ def pseudonymise_names(log: pd.DataFrame, *, key: str | None = None, columns: Lo
     """
     if columns.resource not in log.columns:
         return lambda text: text
-    secret, _ = resolve_key(key)
-    accounts = _distinct_text(log[columns.resource])
+    shown, named = _accounts_shown(log[columns.resource], resolve_key(key)[0], rules)
+    return lambda text: named.sub(text, shown.of)
+
+
+def _accounts_shown(resource: pd.Series, secret: bytes,
+                    rules: ManualRules | None) -> tuple["_Spelling", "NamesInText"]:
+    """The resource column's accounts with what each shows as, and its people's names
+    to find in other text."""
+    accounts = _distinct_text(resource)
     person = person_names(accounts, rules)
     shown = _Spelling(list(accounts), _distinct_names(list(accounts), person, secret))
-    named = NamesInText([n for n, p in zip(accounts, person) if p])
-    return lambda text: named.sub(text, shown.of)
+    return shown, NamesInText([n for n, p in zip(accounts, person) if p])
 
 
 class _Spelling:
