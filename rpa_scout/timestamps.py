@@ -467,7 +467,7 @@ def _day_month_order(a: pd.Series, b: pd.Series, sep: str = ".", *,
         >>> a, b = pd.Series([1.0, 2.0]), pd.Series([2.0, 25.0])
         >>> month, day, order, _ = _day_month_order(a, b, "/")
         >>> month.tolist(), day.tolist(), render(order, english())
-        ([1.0, 2.0], [2.0, 25.0], 'mm/dd/yyyy (decided for the whole column)')
+        ([1.0, 2.0], [2.0, 25.0], 'mm/dd/yyyy (decided for the values written this way)')
         >>> render(_day_month_order(a[:1], b[:1], "/", twelve_hour=True)[2], english())
         'mm/dd/yyyy (assumed from the AM/PM clock: no day above 12 in the column)'
     """

@@ -47,7 +47,7 @@ def test_year_first_is_never_day_month_swapped(write):
 def test_day_first_with_dots_and_fractions(write):
     got, report = _stamps(write, "01.02.2016 13:23:52.000", "13.02.2016 13:23:52.75")
     assert got == [_t("2016-02-01 11:23:52"), _t("2016-02-13 11:23:52.75")]
-    assert report.timestamp_method == "dd.mm.yyyy (decided for the whole column), read in Europe/Helsinki"
+    assert report.timestamp_method == "dd.mm.yyyy (decided for the values written this way), read in Europe/Helsinki"
 
 
 def test_finnish_short_layout_with_klo_and_comma_fraction(write):
@@ -58,10 +58,10 @@ def test_finnish_short_layout_with_klo_and_comma_fraction(write):
 def test_slashes_day_first_or_month_first_decided_for_the_column(write):
     got, report = _stamps(write, "01/02/2016 13:23:52.5", "25/02/2016 13:23:52.5")
     assert got == [_t("2016-02-01 11:23:52.5"), _t("2016-02-25 11:23:52.5")]
-    assert "dd/mm/yyyy (decided for the whole column)" in report.timestamp_method
+    assert "dd/mm/yyyy (decided for the values written this way)" in report.timestamp_method
     got, report = _stamps(write, "01/02/2016 13:23:52.5", "02/25/2016 13:23:52.5")
     assert got == [_t("2016-01-02 11:23:52.5"), _t("2016-02-25 11:23:52.5")]
-    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+    assert "mm/dd/yyyy (decided for the values written this way)" in report.timestamp_method
 
 
 def test_twelve_hour_clock_with_am_and_pm(write):
@@ -71,16 +71,16 @@ def test_twelve_hour_clock_with_am_and_pm(write):
     assert got == [_t("2016-01-31 22:38"), _t("2016-02-01 11:23:52.5"), _t("2016-02-13 10:05"),
                    _t("2016-02-01 09:59"), None, None]
     assert report.rejected == {"unparseable timestamp": 2}
-    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+    assert "mm/dd/yyyy (decided for the values written this way)" in report.timestamp_method
 
 
 def test_two_digit_years_as_posix_reads_them(write):
     got, report = _stamps(write, "01.02.16 13.23.52,5", "13.02.16 13:23", "1.2.99 13:23")
     assert got == [_t("2016-02-01 11:23:52.5"), _t("2016-02-13 11:23"), _t("1999-02-01 11:23")]
-    assert "dd.mm.yyyy (decided for the whole column)" in report.timestamp_method
+    assert "dd.mm.yyyy (decided for the values written this way)" in report.timestamp_method
     got, report = _stamps(write, "2/25/99 1:23 PM", "12/31/68 11:00 PM")
     assert got == [_t("1999-02-25 11:23"), _t("2068-12-31 21:00")]
-    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+    assert "mm/dd/yyyy (decided for the values written this way)" in report.timestamp_method
 
 
 def test_both_day_month_orders_in_one_column_reject_the_ambiguous_values(write):
@@ -100,7 +100,7 @@ def test_dotted_dates_stay_day_first_beside_us_slashes(write):
     got, report = _stamps(write, "01.02.2016 13:23", "02/25/2016 1:23 PM", "03.04.2016 10:00")
     assert got == [_t("2016-02-01 11:23"), _t("2016-02-25 11:23"), _t("2016-04-03 07:00")]  # summer time
     assert "dd.mm.yyyy (assumed: no day above 12 in the column)" in report.timestamp_method
-    assert "mm/dd/yyyy (decided for the whole column)" in report.timestamp_method
+    assert "mm/dd/yyyy (decided for the values written this way)" in report.timestamp_method
     got, _ = _stamps(write, "01.02.16 13:23", "02/25/2016 1:23 PM", "03.04.16 10:00")
     assert got == [_t("2016-02-01 11:23"), _t("2016-02-25 11:23"), _t("2016-04-03 07:00")]  # summer time
     got, _ = _stamps(write, "01.02.16 13.23", "2/25/99 1:23 PM", "01.02.69 10.00")
@@ -139,7 +139,7 @@ def test_twelve_hour_clock_makes_undecided_slashes_month_first(write):
     assert got == [_t("2016-02-01 11:23"), _t("2016-01-02 11:23")]
     got, report = _stamps(write, "02/01/2016 1:23 PM", "25/01/2016 1:23 PM")
     assert got == [_t("2016-01-02 11:23"), _t("2016-01-25 11:23")]
-    assert "dd/mm/yyyy (decided for the whole column)" in report.timestamp_method
+    assert "dd/mm/yyyy (decided for the values written this way)" in report.timestamp_method
     got, report = _stamps(write, "02/01/2016 1:23 PM", "03/01/2016 13:23")  # not every clock
     assert got == [_t("2016-01-02 11:23"), _t("2016-01-03 11:23")]
     assert "dd/mm/yyyy (assumed: no day above 12 in the column)" in report.timestamp_method

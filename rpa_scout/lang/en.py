@@ -452,7 +452,7 @@ MESSAGES: dict[str, str] = {
     "load.ts.read_in": "{method}, read in {zone}",
     "load.ts.iso_offsets": "ISO 8601 with offsets",
     "load.ts.iso_naive": "{method} (naive values read in {zone})",
-    "load.ts.order_decided": "{order} (decided for the whole column)",
+    "load.ts.order_decided": "{order} (decided for the values written this way)",
     "load.ts.order_assumed": "{order} (assumed: no day above 12 in the column)",
     "load.ts.order_assumed_clock": "{order} (assumed from the AM/PM clock: no day above 12 in the column)",
     "load.ts.order_both": "{first} and {second} both in the column (values that fit both rejected)",

@@ -443,7 +443,7 @@ MESSAGES: dict[str, str] = {
     "load.ts.read_in": "{method}, luettu aikavyöhykkeessä {zone}",
     "load.ts.iso_offsets": "ISO 8601 ja UTC-poikkeama",
     "load.ts.iso_naive": "{method} (arvot ilman aikavyöhykettä luettu aikavyöhykkeessä {zone})",
-    "load.ts.order_decided": "{order} (päätetty koko sarakkeelle)",
+    "load.ts.order_decided": "{order} (päätetty näin kirjoitetuille arvoille)",
     "load.ts.order_assumed": "{order} (oletettu: sarakkeessa ei ole päivää yli 12)",
     "load.ts.order_assumed_clock": "{order} (oletettu AM/PM-kellosta: sarakkeessa ei ole päivää yli 12)",
     "load.ts.order_both": "sarakkeessa sekä {first} että {second} (molempiin sopivat arvot hylätty)",

@@ -439,7 +439,7 @@ MESSAGES: dict[str, str] = {
     "load.ts.read_in": "{method}, lästa i {zone}",
     "load.ts.iso_offsets": "ISO 8601 med UTC-förskjutning",
     "load.ts.iso_naive": "{method} (värden utan tidszon lästa i {zone})",
-    "load.ts.order_decided": "{order} (bestämt för hela kolumnen)",
+    "load.ts.order_decided": "{order} (bestämt för värdena som skrivs så)",
     "load.ts.order_assumed": "{order} (antaget: ingen dag över 12 i kolumnen)",
     "load.ts.order_assumed_clock": "{order} (antaget utifrån AM/PM-klockan: ingen dag över 12 i kolumnen)",
     "load.ts.order_both": "både {first} och {second} i kolumnen (värden som passar båda avvisade)",
