@@ -314,3 +314,24 @@ def test_a_time_study_and_explain_name_a_persons_step_as_the_log_does(write, tmp
     explained = CliRunner().invoke(main, ["rank", str(path), "--explain", f"Palautettu käsittelijälle {person}"])
     assert explained.exit_code == 0, explained.output
     assert f"Palautettu käsittelijälle person-" in explained.output and person not in explained.output
+
+
+def test_the_configs_step_patterns_name_a_persons_step_as_the_log_does(write):
+    """A review: `manual.system_activities` naming "Palautettu käsittelijälle <name>" stopped
+    matching once the step's name held a pseudonym."""
+    from click.testing import CliRunner
+
+    from rpa_scout import read_log
+    from rpa_scout.cli import main
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    person = next(str(r) for r in log["org:resource"].unique() if " " in str(r))
+    returned = log[log["concept:name"] == "Asiatarkastus"].copy()
+    returned["time:timestamp"] += pd.Timedelta(minutes=20)
+    returned["concept:name"] = f"Palautettu käsittelijälle {person}"
+    path = write("t.csv", pd.concat([log, returned], ignore_index=True).to_csv(index=False))
+    config = write("c.yaml", f"manual: {{system_activities: ['Palautettu käsittelijälle {person}']}}\n")
+    result = CliRunner().invoke(main, ["rank", str(path), "--all", "--config", str(config), "--key", "k",
+                                       "--explain", f"Palautettu käsittelijälle {person}"])
+    assert result.exit_code == 0, result.output
+    assert "configured" in result.output and person not in result.output

@@ -450,9 +450,12 @@ def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Pr
         key = resolve_key(key)[0].hex() if not key else key   # one key for the log and the names
         rename = pseudonymise_names(frame, key=key, rules=settings.manual)
         frame = pseudonymise(frame, key=key, rules=settings.manual)
-        times = settings.handling.standard_times   # a time study names the steps as the log does
+        # a time study and the config's step patterns name the steps as the log does
+        times, manual = settings.handling.standard_times, settings.manual
         settings = replace(settings, handling=replace(settings.handling,
-                                                      standard_times={rename(k): v for k, v in times.items()}))
+                                                      standard_times={rename(k): v for k, v in times.items()}),
+                           manual=replace(manual, manual_activities=tuple(map(rename, manual.manual_activities)),
+                                          system_activities=tuple(map(rename, manual.system_activities))))
     with progress.stage("progress.handling"):
         handling = estimate_handling_time(frame, settings=settings)
     with progress.stage("progress.rank"):
