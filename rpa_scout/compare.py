@@ -585,7 +585,7 @@ def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[M
         notes.append(Message("compare.note.estimated", which=which))
     unknown = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS) & ~_known(table)]
     if not unknown.empty:
-        notes.append(Message("compare.note.unknown", count=len(unknown), share=LOOSE_KNOCKOUT))
+        notes.append(Message("compare.note.unknown", count=unknown["activity"].nunique(), share=LOOSE_KNOCKOUT))
     few = table[table["compared"] & table["verdict"].isin(MANUAL_VERDICTS)
                 & table["people"].between(1, MIN_PEOPLE_SHOWN - 1)]
     if not few.empty:  # a team of one: its figures are one person's

@@ -61,6 +61,18 @@ def resolve_key(key: str | None = None) -> tuple[bytes, str]:
     return secrets.token_bytes(32), "random"
 
 
+def run_key(key: str | None = None) -> str:
+    """The key a run uses everywhere: ``key``, else ``RPA_SCOUT_KEY``, else a random one
+    drawn once (so that the log, its other columns and the names a user writes get the
+    same pseudonyms).
+
+    Example:
+        >>> run_key("salaisuus"), len(run_key()) > 0
+        ('salaisuus', True)
+    """
+    return key or os.environ.get(KEY_VARIABLE) or secrets.token_hex(32)
+
+
 def pseudonym(name: str, key: bytes, digits: int = 10) -> str:
     """``person-`` and ``digits`` hex digits of HMAC-SHA256(key, name).
 
@@ -154,19 +166,22 @@ class _Spelling:
         self.exact = dict(zip(accounts, shown))
         self.folded: dict[str, str] = {}
         self.spelt: dict[str, str] = {}
-        for name, fold in zip(accounts, _folded(pd.Series(accounts, dtype="string"))):
-            self.folded.setdefault(fold, self.exact[name])
-            self.spelt.setdefault(fold, name)
+        for name in accounts:
+            self.folded.setdefault(_fold(name), self.exact[name])
+            self.spelt.setdefault(_fold(name), name)
 
     def spelling(self, name: str) -> str:
         """The resource column's spelling of ``name`` (itself when it has none)."""
-        if name in self.exact:
-            return name
-        return self.spelt.get(_folded(pd.Series([name], dtype="string"))[0], name)
+        return name if name in self.exact else self.spelt.get(_fold(name), name)
 
     def of(self, name: str) -> str:
         """What ``name`` shows as (its pseudonym, for a person)."""
-        return self.exact.get(name) or self.folded.get(_folded(pd.Series([name], dtype="string"))[0], name)
+        return self.exact.get(name) or self.folded.get(_fold(name), name)
+
+
+def _fold(name: str) -> str:
+    """One name as :func:`_folded` writes a column's."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
 
 
 #: A person's account inside other text (a step's name, "Palautettu käsittelijälle
@@ -296,9 +311,10 @@ PERSON_STEMS = (
 #: Words for a person's role that are a header's whole last word (``monitoringResource``,
 #: ``Responsible_actor``, ``employee_id``, ``lapsi``): in English, and words that end
 #: other words too (``Risk factor`` is no actor, ``sekund`` no ``kund``, ``riskitekijä``
-#: no ``tekijä``).
+#: no ``tekijä``); ``asiakkaa``, ``lapse`` and ``esimiehe`` are what their genitives
+#: (``Asiakkaan nimi``) leave without the ``n``.
 PERSON_WORDS = (
-    "asiakas", "kund", "tekijä", "lapsi", "barn", "resource", "user", "owner", "assignee", "approver",
+    "asiakas", "asiakkaa", "kund", "tekijä", "lapsi", "lapse", "esimiehe", "barn", "resource", "user", "owner", "assignee", "approver",
     "applicant", "customer", "employee", "handler", "requester", "manager", "supervisor", "actor", "person",
     "officer", "clerk", "reviewer", "caseworker", "worker", "performer", "executor", "operator", "recipient",
     "sender", "author", "guardian", "child", "responsible")
@@ -330,8 +346,10 @@ def person_header(column: object) -> bool:
         return False
     last = words[-1]
     lasts = {last, *(last[:-len(end)] for end in _ID_ENDINGS if last.endswith(end) and len(last) > len(end) + 2)}
-    if last in _ID_ENDINGS and len(words) > 1:   # "hakijan nimi": the role in the genitive
-        lasts |= {words[-2], words[-2].removesuffix("n")}
+    if last in _ID_ENDINGS and len(words) > 1:   # "hakijan nimi", "Sökandens namn": a genitive
+        owner = words[-2]
+        lasts |= {owner, *(owner[:-len(end)] for end in ("n", "ns", "ens", "ets", "s")
+                           if owner.endswith(end) and len(owner) > len(end) + 2)}
     return any(w in PERSON_WORDS or w.endswith(PERSON_STEMS) for w in lasts)
 
 

@@ -437,7 +437,7 @@ def test_the_workbook_holds_the_notes_in_the_language(teams, tmp_path):
     sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     assert list(sheets)[-1] == "huomiot" and list(sheets["huomiot"].columns) == ["huomio"]
     notes = sheets["huomiot"]["huomio"].tolist()
-    few = [n for n in notes if "perustuu alle 5 henkilön työhön (organisaatiot: A, B)" in n]
+    few = [n for n in notes if "perustuu alle 5 henkilön työhön (koskee: A, B)" in n]
     assert len(few) == 1 and "jaa ne vain niille" in few[0]
     assert "2 organisaatiota" in notes[0]                      # every note, the first one too
     table = sheets["vertailu"]

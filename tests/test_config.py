@@ -328,6 +328,9 @@ def test_standard_times(write, name, text, expected):
     ("t.csv", "activity;minutes\nKirjaus;1\n ;5\n", "row 3 needs an activity and minutes"),
     ("t.csv", "activity;minutes\nKirjaus;abc\n", "minutes for 'Kirjaus' is not a number: 'abc'"),
     ("t.csv", "activity;minutes\nKirjaus;1 440\n", "minutes for 'Kirjaus' is not a number: '1 440'"),
+    # a first row without minutes is a row, not a header (a review: it had been skipped)
+    ("t.csv", "Kirjaus;\nPäätös;5\n", "minutes for 'Kirjaus' is not a number: ''"),
+    ("t.csv", "Kirjaus;n/a\nPäätös;5\n", "minutes for 'Kirjaus' is not a number: 'n/a'"),
     ("t.csv", "activity;minutes\nKirjaus;-1\n", "minutes for 'Kirjaus' must not be negative"),
     ("t.csv", "activity;minutes\nKirjaus;nan\n", "minutes for 'Kirjaus' must be a finite number, got 'nan'"),
     ("t.csv", "activity;minutes\nKirjaus;1440,5\n",

@@ -269,6 +269,8 @@ def test_a_persons_name_inside_a_steps_name_is_her_pseudonym_in_every_output(wri
     ("Risk factor", False), ("riskFactor", False), ("factor_no", False), ("Contractor", False), ("Sekund", False),
     ("riskitekijä", False), ("asiakastyyppi", False), ("asiakasryhmä", False), ("customer_type", False),
     ("user_agent", False), ("owner_org", False), ("operaattori", False), ("case:creator", False),
+    ("Asiakkaan nimi", True), ("Lapsen nimi", True), ("Kundens namn", True), ("Handläggarens namn", True),
+    ("Barnets namn", True), ("Kunnan nimi", False), ("Processens namn", False),
 ])
 def test_headers_that_name_people(header, people):
     """A review: guardians, rapporteurs and decision makers were compared one by one; a
@@ -335,3 +337,25 @@ def test_the_configs_step_patterns_name_a_persons_step_as_the_log_does(write):
                                        "--explain", f"Palautettu käsittelijälle {person}"])
     assert result.exit_code == 0, result.output
     assert "configured" in result.output and person not in result.output
+
+
+def test_the_environments_key_gives_the_same_pseudonyms_as_the_option(write, monkeypatch):
+    """A review: with RPA_SCOUT_KEY, rank pseudonymised with the key's hex form, so its
+    pseudonyms differed from --key's, variants' and the API's."""
+    from click.testing import CliRunner
+
+    from rpa_scout import read_log
+    from rpa_scout.cli import main
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    person = next(str(r) for r in log["org:resource"].unique() if " " in str(r))
+    returned = log[log["concept:name"] == "Asiatarkastus"].copy()
+    returned["time:timestamp"] += pd.Timedelta(minutes=5)
+    returned["concept:name"] = f"Palautettu käsittelijälle {person}"
+    path = write("t.csv", pd.concat([log, returned], ignore_index=True).to_csv(index=False))
+    by_option = CliRunner().invoke(main, ["rank", str(path), "--all", "--key", "salaisuus"])
+    monkeypatch.setenv("RPA_SCOUT_KEY", "salaisuus")
+    by_environment = CliRunner().invoke(main, ["rank", str(path), "--all"])
+    assert by_option.exit_code == by_environment.exit_code == 0
+    assert by_environment.output == by_option.output
+    assert f"Palautettu käsittelijälle {pseudonym(person, b'salaisuus')}" in by_option.output

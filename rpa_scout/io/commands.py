@@ -443,11 +443,11 @@ def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Pr
     from dataclasses import replace
 
     from rpa_scout.handling import estimate_handling_time
-    from rpa_scout.privacy import pseudonymise, pseudonymise_names, resolve_key
+    from rpa_scout.privacy import pseudonymise, pseudonymise_names, run_key
     from rpa_scout.rank import rank_candidates
 
     with progress.stage("progress.pseudonymise"):
-        key = resolve_key(key)[0].hex() if not key else key   # one key for the log and the names
+        key = run_key(key)   # one key for the log and the names
         rename = pseudonymise_names(frame, key=key, rules=settings.manual)
         frame = pseudonymise(frame, key=key, rules=settings.manual)
         # a time study and the config's step patterns name the steps as the log does

@@ -214,12 +214,9 @@ def _pooled_logs(path: Path, settings: Settings, by: str, key: str, progress: Pr
 
 def _run_key(key: str | None) -> str:
     """The pseudonymisation key of the run: one for every log and organisation."""
-    import os
-    import secrets
+    from rpa_scout.privacy import run_key
 
-    from rpa_scout.privacy import KEY_VARIABLE
-
-    return key or os.environ.get(KEY_VARIABLE) or secrets.token_hex(32)
+    return run_key(key)
 
 
 def _compare_labels(logs: dict[str, pd.DataFrame], label: str | None,

@@ -490,11 +490,12 @@ def _is_header(cells: list[str]) -> bool:
     is no number (``Vaihe;Minuuttia``, ``Vaihe;Vakioaika (min);Huomautus``), or its last
     cell is a word for minutes. Then the activity is the first column and the minutes the
     second, whatever their names; other columns are not read. A minutes cell with a digit
-    (``1 440``) is a row of data, whose error then says what is wrong with it."""
+    (``1 440``) or fewer than three letters (empty, ``n/a``) is a row of data, whose error
+    then says what is wrong with it."""
     if cells and cells[-1] in ("minutes", "minuutit", "min", "minuter"):
         return True
-    if len(cells) < 2 or re.search(r"\d", cells[1]):
-        return False
+    if len(cells) < 2 or re.search(r"\d", cells[1]) or len(re.findall(r"[^\W\d_]", cells[1])) < 3:
+        return False   # a digit, or too few letters for a name (empty, "n/a"): a row of data
     try:
         float(cells[1])  # nan, inf: a number, refused as a row's minutes
     except ValueError:

@@ -617,10 +617,10 @@ MESSAGES: dict[str, str] = {
                                "between organisations are screening figures; time-study the steps you act on "
                                "(--standard-times)"),
     "compare.note.few_people": ("{count:n0} compared steps done by hand rest on the work of fewer than {people:n0} "
-                                "people (organisations: {which}); their times and hours describe individuals: share "
+                                "people (in: {which}); their times and hours describe individuals: share "
                                 "them only with those who may see these people's own figures"),
     "compare.note.few_people_one": ("1 compared step done by hand rests on the work of fewer than {people:n0} "
-                                    "people (organisation: {which}); its times and hours describe individuals: share "
+                                    "people (in: {which}); its times and hours describe individuals: share "
                                     "them only with those who may see these people's own figures"),
     "compare.note.unknown": ("{count:n0} compared steps done by hand neither save nor set a benchmark: "
                              "their handling time is unknown ({share:pct} or more of their estimates only "

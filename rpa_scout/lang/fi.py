@@ -609,10 +609,10 @@ MESSAGES: dict[str, str] = {
                                "erot ovat suuntaa-antavia; tee aikatutkimus vaiheista, joihin tartut "
                                "(--standard-times)"),
     "compare.note.few_people": ("{count:n0} verrattua käsin tehtyä vaihetta perustuu alle {people:n0} henkilön työhön "
-                                "(organisaatiot: {which}); niiden ajat ja tunnit kuvaavat yksittäisiä ihmisiä: jaa ne "
+                                "(koskee: {which}); niiden ajat ja tunnit kuvaavat yksittäisiä ihmisiä: jaa ne "
                                 "vain niille, joilla on oikeus nähdä näiden henkilöiden omat tiedot"),
     "compare.note.few_people_one": ("1 verrattu käsin tehty vaihe perustuu alle {people:n0} henkilön työhön "
-                                    "(organisaatio: {which}); sen ajat ja tunnit kuvaavat yksittäisiä ihmisiä: jaa ne "
+                                    "(koskee: {which}); sen ajat ja tunnit kuvaavat yksittäisiä ihmisiä: jaa ne "
                                     "vain niille, joilla on oikeus nähdä näiden henkilöiden omat tiedot"),
     "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei säästä eikä toimi vertailukohtana: "
                              "niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain "

@@ -603,10 +603,10 @@ MESSAGES: dict[str, str] = {
                                "mellan organisationerna är översiktliga siffror; gör en tidsstudie av de steg ni "
                                "åtgärdar (--standard-times)"),
     "compare.note.few_people": ("{count:n0} jämförda steg som görs för hand vilar på färre än {people:n0} personers "
-                                "arbete (organisationer: {which}); deras tider och timmar beskriver enskilda personer: "
+                                "arbete (gäller: {which}); deras tider och timmar beskriver enskilda personer: "
                                 "dela dem bara med dem som har rätt att se dessa personers egna uppgifter"),
     "compare.note.few_people_one": ("1 jämfört steg som görs för hand vilar på färre än {people:n0} personers arbete "
-                                    "(organisation: {which}); dess tider och timmar beskriver enskilda personer: dela "
+                                    "(gäller: {which}); dess tider och timmar beskriver enskilda personer: dela "
                                     "dem bara med dem som har rätt att se dessa personers egna uppgifter"),
     "compare.note.unknown": ("{count:n0} jämförda steg som görs för hand varken sparar eller blir riktmärke: "
                              "deras handläggningstid är okänd ({share:pct} eller mer av uppskattningarna bara "
