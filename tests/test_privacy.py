@@ -299,15 +299,9 @@ def test_a_time_study_and_explain_name_a_persons_step_as_the_log_does(write, tmp
     could not reach the step by the name the log gives it."""
     from click.testing import CliRunner
 
-    from rpa_scout import read_log
     from rpa_scout.cli import main
 
-    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
-    person = next(str(r) for r in log["org:resource"].unique() if " " in str(r))
-    returned = log[log["concept:name"] == "Asiatarkastus"].copy()
-    returned["time:timestamp"] += pd.Timedelta(minutes=5)
-    returned["concept:name"] = f"Palautettu käsittelijälle {person}"
-    path = write("t.csv", pd.concat([log, returned], ignore_index=True).to_csv(index=False))
+    path, person = _returned_to_a_handler(write, minutes=5)
     times = write("ajat.csv", f"activity;minutes\nPalautettu käsittelijälle {person.upper()};5\n")
     result = CliRunner().invoke(main, ["rank", str(path), "--all", "--standard-times", str(times), "--key", "k"])
     assert result.exit_code == 0, result.output
@@ -323,15 +317,9 @@ def test_the_configs_step_patterns_name_a_persons_step_as_the_log_does(write):
     matching once the step's name held a pseudonym."""
     from click.testing import CliRunner
 
-    from rpa_scout import read_log
     from rpa_scout.cli import main
 
-    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
-    person = next(str(r) for r in log["org:resource"].unique() if " " in str(r))
-    returned = log[log["concept:name"] == "Asiatarkastus"].copy()
-    returned["time:timestamp"] += pd.Timedelta(minutes=20)
-    returned["concept:name"] = f"Palautettu käsittelijälle {person}"
-    path = write("t.csv", pd.concat([log, returned], ignore_index=True).to_csv(index=False))
+    path, person = _returned_to_a_handler(write, minutes=20)
     config = write("c.yaml", f"manual: {{system_activities: ['Palautettu käsittelijälle {person}']}}\n")
     result = CliRunner().invoke(main, ["rank", str(path), "--all", "--config", str(config), "--key", "k",
                                        "--explain", f"Palautettu käsittelijälle {person}"])
@@ -344,18 +332,25 @@ def test_the_environments_key_gives_the_same_pseudonyms_as_the_option(write, mon
     pseudonyms differed from --key's, variants' and the API's."""
     from click.testing import CliRunner
 
-    from rpa_scout import read_log
     from rpa_scout.cli import main
 
-    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
-    person = next(str(r) for r in log["org:resource"].unique() if " " in str(r))
-    returned = log[log["concept:name"] == "Asiatarkastus"].copy()
-    returned["time:timestamp"] += pd.Timedelta(minutes=5)
-    returned["concept:name"] = f"Palautettu käsittelijälle {person}"
-    path = write("t.csv", pd.concat([log, returned], ignore_index=True).to_csv(index=False))
+    path, person = _returned_to_a_handler(write, minutes=5)
     by_option = CliRunner().invoke(main, ["rank", str(path), "--all", "--key", "salaisuus"])
     monkeypatch.setenv("RPA_SCOUT_KEY", "salaisuus")
     by_environment = CliRunner().invoke(main, ["rank", str(path), "--all"])
     assert by_option.exit_code == by_environment.exit_code == 0
     assert by_environment.output == by_option.output
     assert f"Palautettu käsittelijälle {pseudonym(person, b'salaisuus')}" in by_option.output
+
+
+def _returned_to_a_handler(write, minutes: int):
+    """The sample invoices with each Asiatarkastus followed, ``minutes`` later, by a step
+    whose name holds the handler's: "Palautettu käsittelijälle <name>"."""
+    from rpa_scout import read_log
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    person = next(str(r) for r in log["org:resource"].unique() if " " in str(r))
+    returned = log[log["concept:name"] == "Asiatarkastus"].copy()
+    returned["time:timestamp"] += pd.Timedelta(minutes=minutes)
+    returned["concept:name"] = f"Palautettu käsittelijälle {person}"
+    return write("t.csv", pd.concat([log, returned], ignore_index=True).to_csv(index=False)), person
