@@ -362,3 +362,27 @@ def test_a_label_column_of_the_handlers_asks_for_step_names_on_spark_as_locally(
         assert result.stderr == ("Error: --label column 'merkinta' names the same people as the resource column: "
                                  "rpa_scout never singles out people; name a column of readable step names, as "
                                  "BPIC15's activityNameEN (inspect names the columns that can serve)\n"), engine
+
+
+def test_a_time_study_of_a_person_named_step_is_used_on_spark_as_locally(spark, towns, tmp_path):
+    """Each task gives a step whose name holds a person's her pseudonym; the time study
+    names the step as the log does and is used on both engines."""
+    import json
+
+    from rpa_scout.privacy import pseudonym
+
+    person = next(str(r) for r in towns["org:resource"].unique() if " " in str(r))
+    done = towns[towns["org:resource"].astype(str) == person].copy()
+    done["time:timestamp"] += pd.Timedelta(minutes=5)
+    done["concept:name"] = f"Palautettu käsittelijälle {person}"
+    path = write_log(pd.concat([towns, done], ignore_index=True), tmp_path / "named.parquet")
+    times = tmp_path / "ajat.csv"
+    times.write_text(f"activity;minutes\nPalautettu käsittelijälle {person};5\n", encoding="utf-8")
+    for engine in ("local", "spark"):
+        out = tmp_path / f"{engine}.json"
+        result = CliRunner().invoke(main, ["compare", str(path), "--by", "kunta", "--engine", engine, "--key", "k",
+                                           "--standard-times", str(times), "--format", "json", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        rows = [row for row in json.loads(out.read_text(encoding="utf-8"))["comparison"]
+                if row["activity"] == f"Palautettu käsittelijälle {pseudonym(person, b'k')}"]
+        assert rows and {row["handling_source"] for row in rows} == {"supplied"}, engine

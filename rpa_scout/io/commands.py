@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from rpa_scout.errors import ConfigError, InputError
 from rpa_scout.io.files import check_input, check_output
@@ -440,8 +440,6 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
 def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Progress):
     """Pseudonymise, estimate handling times and rank, stage by stage; also what the
     pseudonyms make of a step's name the user wrote (``--explain``)."""
-    from dataclasses import replace
-
     from rpa_scout.handling import estimate_handling_time
     from rpa_scout.privacy import pseudonymise, pseudonymise_names, run_key
     from rpa_scout.rank import rank_candidates
@@ -450,16 +448,31 @@ def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Pr
         key = run_key(key)   # one key for the log and the names
         rename = pseudonymise_names(frame, key=key, rules=settings.manual)
         frame = pseudonymise(frame, key=key, rules=settings.manual)
-        # a time study and the config's step patterns name the steps as the log does
-        times, manual = settings.handling.standard_times, settings.manual
-        settings = replace(settings, handling=replace(settings.handling,
-                                                      standard_times={rename(k): v for k, v in times.items()}),
-                           manual=replace(manual, manual_activities=tuple(map(rename, manual.manual_activities)),
-                                          system_activities=tuple(map(rename, manual.system_activities))))
+        settings = with_step_names(settings, rename)
     with progress.stage("progress.handling"):
         handling = estimate_handling_time(frame, settings=settings)
     with progress.stage("progress.rank"):
         return frame, rank_candidates(frame, settings=settings, handling=handling), rename
+
+
+def with_step_names(settings: Settings, rename: Callable[[str], str]) -> Settings:
+    """``settings`` whose time study and step patterns (``manual_activities``,
+    ``system_activities``) name the steps as the pseudonymised log does: ``rename``
+    (:func:`rpa_scout.privacy.pseudonymise_names`) gives a person named in a step's name
+    her pseudonym.
+
+    Example:
+        >>> times = Settings.of(standard_times={"Palautettu: Aino": 5})
+        >>> with_step_names(times, lambda t: t.replace("Aino", "person-1")).handling.standard_times
+        {'Palautettu: person-1': 5}
+    """
+    from dataclasses import replace
+
+    times, manual = settings.handling.standard_times, settings.manual
+    return replace(settings, handling=replace(settings.handling,
+                                              standard_times={rename(k): v for k, v in times.items()}),
+                   manual=replace(manual, manual_activities=tuple(map(rename, manual.manual_activities)),
+                                  system_activities=tuple(map(rename, manual.system_activities))))
 
 
 #: The report's map holds at most this many activities (candidates first, then their

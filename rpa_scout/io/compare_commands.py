@@ -6,13 +6,14 @@ Like :mod:`rpa_scout.io.commands`, one function per command: read (with the ``re
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from rpa_scout.columns import XES
 from rpa_scout.errors import ConfigError
-from rpa_scout.io.commands import filters_clause, labels_of, load, source_names
+from rpa_scout.io.commands import filters_clause, labels_of, load, source_names, with_step_names
 from rpa_scout.io.files import check_output
 from rpa_scout.io.formats import output_format
 from rpa_scout.io.progress import SILENT, Progress
@@ -94,7 +95,8 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
         comparison, reports, sizes = pooled.comparison, [pooled.report], pooled.sizes
         no_value = pooled.no_value
     else:
-        logs, reports, aliases, no_value = _organisation_logs(paths, settings, by, names, key, progress)
+        logs, reports, aliases, no_value, rename = _organisation_logs(paths, settings, by, names, key, progress)
+        settings = with_step_names(settings, rename)   # a time study names steps as the logs do
         labels = _compare_labels(logs, label, aliases)
         with progress.stage("progress.compare", count=len(logs)):
             comparison = compare_logs(logs, settings=settings, labels=labels)
@@ -151,31 +153,35 @@ def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt
 
 def _organisation_logs(paths: list[Path], settings: Settings, by: str | None, names: Sequence[str],
                        key: str | None, progress: Progress = SILENT
-                       ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int]:
+                       ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int,
+                                  Callable[[str], str]]:
     """Organisation → its pseudonymised log; the load reports; source column aliases; the
-    events that ``--by`` gives to no organisation (no value there)."""
+    events that ``--by`` gives to no organisation (no value there); what the pseudonyms
+    make of a step's name (:func:`rpa_scout.privacy.pseudonymise_names`, every log's)."""
     from rpa_scout.io.formats import LOG_READ, strip_suffix
-    from rpa_scout.privacy import pseudonymise
+    from rpa_scout.privacy import pseudonymise, pseudonymise_names
 
     key = _run_key(key)
     logs: dict[str, pd.DataFrame] = {}
-    reports, aliases = [], {}
+    reports, aliases, renames = [], {}, []
     for i, path in enumerate(paths):
         if by is not None:  # split first: organisations may share case ids
             return _pooled_logs(path, settings, by, key, progress)
         frame, report = load(path, settings, progress)
         reports.append(report)
         aliases.update(source_names(report))
+        renames.append(pseudonymise_names(frame, key=key, rules=settings.manual))
         frame = pseudonymise(frame, key=key, rules=settings.manual)
         name = names[i] if names else strip_suffix(path, LOG_READ)
         if name in logs:
             raise ConfigError(f"two logs are called {name!r}; name each with --name")
         logs[name] = frame
-    return logs, reports, aliases, 0
+    return logs, reports, aliases, 0, lambda text: functools.reduce(lambda t, rename: rename(t), renames, text)
 
 
 def _pooled_logs(path: Path, settings: Settings, by: str, key: str, progress: Progress
-                 ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int]:
+                 ) -> tuple[dict[str, pd.DataFrame], list[LoadReport], dict[str, str], int,
+                            Callable[[str], str]]:
     """:func:`_organisation_logs` of one pooled log split by ``by``: each organisation
     filtered by itself, as it would be in a file of its own and as the Spark engine does
     (filtered whole, two municipalities' case RL-2025-00001 were one case to the period
@@ -187,16 +193,17 @@ def _pooled_logs(path: Path, settings: Settings, by: str, key: str, progress: Pr
     from rpa_scout.errors import NothingKeptError
     from rpa_scout.filters import FilterReport
     from rpa_scout.io.commands import filtered
-    from rpa_scout.privacy import pseudonymise
+    from rpa_scout.privacy import pseudonymise, pseudonymise_names
     from rpa_scout.settings import FilterSettings
 
     frame, report = load(path, replace(settings, filter=FilterSettings()), progress)
     aliases = source_names(report)
+    rename = pseudonymise_names(frame, key=key, rules=settings.manual)
     frame = pseudonymise(frame, key=key, rules=settings.manual)
     logs = split_by(frame, by, aliases=aliases)
     no_value = len(frame) - sum(len(log) for log in logs.values())
     if not settings.filter.active:
-        return logs, [report], aliases, no_value
+        return logs, [report], aliases, no_value, rename
     if report.lifecycle is None:  # counted once, on the log as read
         report = with_lifecycle_counts(frame, report)
     kept, parts = {}, []
@@ -209,7 +216,7 @@ def _pooled_logs(path: Path, settings: Settings, by: str, key: str, progress: Pr
     if not kept:
         filtered(frame, report, settings)  # none has any: the error says so of the whole log
     check_organisations(len(kept), by, next(iter(kept)) if len(kept) == 1 else None)  # as Spark says it
-    return kept, [replace(report, filters=FilterReport.added_up(parts))], aliases, no_value
+    return kept, [replace(report, filters=FilterReport.added_up(parts))], aliases, no_value, rename
 
 
 def _run_key(key: str | None) -> str:

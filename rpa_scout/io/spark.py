@@ -478,6 +478,11 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
             refuse_people(log, plan.label, plan.label, "--label")
         except ColumnError as exc:
             return {"name": None, "value": None, "no_value": 0, "error": exc, "report": report}
+    from rpa_scout.io.commands import with_step_names  # noqa: PLC0415
+    from rpa_scout.privacy import pseudonymise_names  # noqa: PLC0415
+
+    # a time study and the config's step patterns name steps as this organisation's log does
+    settings = with_step_names(settings, pseudonymise_names(log, key=key, rules=settings.manual))
     log = pseudonymise(log, key=key, rules=settings.manual)
     has_value = log[plan.by].notna().to_numpy()
     out: dict[str, Any] = {"name": None, "value": None, "report": replace(report, rejected_rows=None),
