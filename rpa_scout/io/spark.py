@@ -440,6 +440,19 @@ def _frame(table: Any) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def _people_in(log: pd.DataFrame, plan: _Plan, settings: Settings) -> tuple[bool, bool]:
+    """Whether the organisation's ``--by`` value is an account, and a person's (the driver
+    judges the column over all organisations, as the local engine judges it whole: it saw
+    the header only); a ``--label`` column of people raises :class:`ColumnError`."""
+    from rpa_scout.filters import refuse_people  # noqa: PLC0415
+    from rpa_scout.privacy import accounts_among  # noqa: PLC0415
+
+    if plan.label is not None:
+        refuse_people(log, plan.label, plan.label, "--label")
+    values = log[plan.by].dropna()
+    return accounts_among(values.iloc[0], log, rules=settings.manual) if len(values) else (False, False)
+
+
 def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
     """What one organisation's rows hold: its load report, figures, ranking and size."""
     from rpa_scout.clean import standardise, with_lifecycle_counts  # noqa: PLC0415
@@ -466,18 +479,10 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
         none = FilterReport(int(log[XES.case].nunique()), len(log))
         return {"name": None, "value": None, "no_value": 0, "nothing_kept": exc,
                 "report": replace(report, rejected_rows=None, filters=none)}
-    from rpa_scout.filters import refuse_people  # noqa: PLC0415
-    from rpa_scout.privacy import accounts_among  # noqa: PLC0415
-
-    # the driver saw the header only: the values show a column of people (--by's: over
-    # all organisations, on the driver, as the local engine judges the whole column)
-    values = log[plan.by].dropna()
-    among = accounts_among(values.iloc[0], log, rules=settings.manual) if len(values) else (False, False)
-    if plan.label is not None:
-        try:
-            refuse_people(log, plan.label, plan.label, "--label")
-        except ColumnError as exc:
-            return {"name": None, "value": None, "no_value": 0, "error": exc, "report": report}
+    try:
+        among = _people_in(log, plan, settings)
+    except ColumnError as exc:
+        return {"name": None, "value": None, "no_value": 0, "error": exc, "report": report}
     from rpa_scout.io.commands import with_step_names  # noqa: PLC0415
     from rpa_scout.privacy import pseudonymise_names  # noqa: PLC0415
 
