@@ -106,6 +106,16 @@ def _big(path: Path) -> bool:
         return False
 
 
+def _shown_steps(frame: pd.DataFrame, report: LoadReport, settings: Settings, label: str | None) -> pd.DataFrame:
+    """The log as ``map`` and ``variants`` show its steps: by their display names
+    (``--label``), a person named in a step's name by her pseudonym ("Palautettu: Aino
+    Virtanen"; the accounts themselves are not shown)."""
+    from rpa_scout.labels import relabel
+    from rpa_scout.privacy import pseudonymise
+
+    return relabel(pseudonymise(frame, rules=settings.manual), labels_of(frame, report, label))
+
+
 def _lang(settings: Settings) -> Lang:
     return Lang(settings.present.lang)
 
@@ -225,11 +235,7 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
     frame, report = load(path, settings, progress)
-    from rpa_scout.labels import relabel
-    from rpa_scout.privacy import pseudonymise
-
-    # the accounts are not drawn, but a step's name may hold one ("Palautettu: Aino Virtanen")
-    frame = relabel(pseudonymise(frame, rules=settings.manual), labels_of(frame, report, label))
+    frame = _shown_steps(frame, report, settings, label)
     if fmt == "bpmn":
         with progress.stage("progress.graph"):
             return [_write_bpmn(frame, noise, activities, out, _lang(settings))]
@@ -302,12 +308,9 @@ def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
         [[1, 773, 9], [2, 454, 7]]
     """
     frame, report = load(path, settings, progress)
-    from rpa_scout.labels import relabel
-    from rpa_scout.privacy import pseudonymise
     from rpa_scout.variant_table import variants
 
-    # a step's name may hold a person's ("Palautettu: Aino Virtanen")
-    return variants(relabel(pseudonymise(frame, rules=settings.manual), labels_of(frame, report, label)), top=top)
+    return variants(_shown_steps(frame, report, settings, label), top=top)
 
 
 def variant_lines(table: pd.DataFrame, lang: Lang | None = None, width: int | None = None) -> list[str]:
