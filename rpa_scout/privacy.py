@@ -34,6 +34,7 @@ import pandas as pd
 from rpa_scout.codes import factorisable, labels
 from rpa_scout.columns import PRESETS, ROLES, XES, LogColumns, header_key
 from rpa_scout.accounts import person_names
+from rpa_scout.identity import holds_identity_codes, replace_identity_codes, sub_identity_codes
 from rpa_scout.settings import ManualRules
 
 KEY_VARIABLE = "RPA_SCOUT_KEY"
@@ -112,10 +113,16 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         ['Kirjaus', 'Siirto', 'Palautettu: person-5737e3e5e7']
     """
     others = people_columns(log, columns=columns, rules=rules)
-    if columns.resource not in log.columns and not others:
+    coded = [c for c in (columns.case, *others) if c in log.columns and holds_identity_codes(log[c])]
+    if columns.resource not in log.columns and not others and not coded:
         return log
     secret, _ = resolve_key(key)
     out = log.copy(deep=False)  # copy-on-write: only the replaced columns are new
+    for column in coded:   # a personal identity code, in a case id or an attribute
+        out[column] = replace_identity_codes(out[column], lambda code: _code_pseudonym(code, secret))
+    others = [c for c in others if c not in coded]
+    if columns.activity in log.columns:
+        out[columns.activity] = replace_identity_codes(out[columns.activity], lambda code: _code_pseudonym(code, secret))
     if columns.resource not in log.columns:
         for column in others:
             out[column] = _hashed(out[column], secret, rules=rules, numbers_as_text=True)
@@ -127,6 +134,12 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     if columns.activity in log.columns:
         out[columns.activity] = named.replaced(out[columns.activity], shown.of)
     return out
+
+
+def _code_pseudonym(code: str, secret: bytes) -> str:
+    """``id-`` and 16 hex digits of HMAC-SHA256(key, code): 64 bits, so that a million
+    case ids keyed by codes collide about once in 30 million logs."""
+    return "id-" + hmac.new(secret, code.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 def pseudonymise_names(log: pd.DataFrame, *, key: str | None = None, columns: LogColumns = XES,
@@ -141,10 +154,15 @@ def pseudonymise_names(log: pd.DataFrame, *, key: str | None = None, columns: Lo
         >>> pseudonymise_names(log, key="k")("Palautettu: AINO VIRTANEN")
         'Palautettu: person-5737e3e5e7'
     """
+    secret = resolve_key(key)[0]
+
+    def codes(text: str) -> str:   # a personal identity code in a step's name, as pseudonymise does
+        return sub_identity_codes(text, lambda code: _code_pseudonym(code, secret))
+
     if columns.resource not in log.columns:
-        return lambda text: text
-    shown, named = _accounts_shown(log[columns.resource], resolve_key(key)[0], rules)
-    return lambda text: named.sub(text, shown.of)
+        return codes
+    shown, named = _accounts_shown(log[columns.resource], secret, rules)
+    return lambda text: named.sub(codes(text), shown.of)
 
 
 def _accounts_shown(resource: pd.Series, secret: bytes,
@@ -259,8 +277,8 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 def masked(text: str, people: Iterable[str] = ()) -> str:
     """``text`` with the log's people's names (``people``: its person accounts, any letter
-    case, whole words of :data:`MIN_NAME_IN_TEXT` characters or more) and e-mail addresses
-    replaced by their shape (``Xxxxx Xxxxxxxxxx``), for the cells a message quotes: a
+    case, whole words of :data:`MIN_NAME_IN_TEXT` characters or more), e-mail addresses
+    and personal identity codes replaced by their shape (``Xxxxx Xxxxxxxxxx``), for the cells a message quotes: a
     cell that should have held a time or a lifecycle word can hold a name, and the load
     report goes into the reports one shares.
 
@@ -269,11 +287,15 @@ def masked(text: str, people: Iterable[str] = ()) -> str:
         ('Odottaa: Xxxxx Xxxxxxxxxxx', 'xxxxx_x9@xxxxx.xx')
         >>> masked("Approved 2024-13-45", ["Ed", "2024"]), masked("Awaiting Assignment", ["Maija"])
         ('Approved 2024-13-45', 'Awaiting Assignment')
+        >>> masked("Hakija 131052-308T")   # a personal identity code (rpa_scout.identity)
+        'Hakija 999999-999X'
+
     """
     def shape(found: str) -> str:
         return "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit() else c for c in found)
 
     text = _EMAIL.sub(lambda m: shape(m.group(0)), unicodedata.normalize("NFC", text))
+    text = sub_identity_codes(text, shape)
     return NamesInText(people).sub(text, shape)
 
 
@@ -314,7 +336,9 @@ PERSON_STEMS = (
 #: no ``tekijä``); ``asiakkaa``, ``lapse`` and ``esimiehe`` are what their genitives
 #: (``Asiakkaan nimi``) leave without the ``n``.
 PERSON_WORDS = (
-    "asiakas", "asiakkaa", "kund", "tekijä", "lapsi", "lapse", "esimiehe", "barn", "resource", "user", "owner", "assignee", "approver",
+    "hetu", "sotu", "ssn",   # a personal identity code's column (its values: rpa_scout.identity)
+    "asiakas", "asiakkaa", "kund", "tekijä", "lapsi", "lapse", "esimiehe", "barn", "resource", "user", "owner",
+    "assignee", "approver",
     "applicant", "customer", "employee", "handler", "requester", "manager", "supervisor", "actor", "person",
     "officer", "clerk", "reviewer", "caseworker", "worker", "performer", "executor", "operator", "recipient",
     "sender", "author", "guardian", "child", "responsible")
@@ -372,7 +396,8 @@ def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: b
         ['Resource', 'monitoringResource']
     """
     roles = {getattr(columns, role) for role in ROLES}
-    named = [column for column in log.columns if by_header and column not in roles and person_header(column)]
+    named = [column for column in log.columns if column not in roles and (
+        by_header and person_header(column) or _codes_column(log[column]))]
     if columns.resource not in log.columns:
         return named
     accounts = _distinct_text(log[columns.resource])
@@ -381,6 +406,13 @@ def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: b
         return named
     return [column for column in log.columns if column in named
             or column not in roles and _names_people(log[column], set(_folded(accounts)), people)]
+
+
+def _codes_column(values: pd.Series) -> bool:
+    """A column of text (not numbers, dates or flags) that holds personal identity codes."""
+    kind = values.dtype
+    text = pd.api.types.is_string_dtype(kind) or isinstance(kind, pd.CategoricalDtype) or kind == object
+    return (text or pd.api.types.is_integer_dtype(kind)) and holds_identity_codes(values)
 
 
 def _folded(values: pd.Series) -> pd.Series:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from rpa_scout.errors import ConfigError, InputError
 from rpa_scout.io.files import check_input, check_output
@@ -111,9 +111,41 @@ def _shown_steps(frame: pd.DataFrame, report: LoadReport, settings: Settings, la
     (``--label``), a person named in a step's name by her pseudonym ("Palautettu: Aino
     Virtanen"; the accounts themselves are not shown)."""
     from rpa_scout.labels import relabel
-    from rpa_scout.privacy import pseudonymise
 
-    return relabel(pseudonymise(frame, rules=settings.manual), labels_of(frame, report, label))
+    labels = labels_of(frame, report, label)
+    frame, rename = pseudonymised(frame, settings)
+    return relabel(frame, renamed_labels(labels, rename))
+
+
+def pseudonymised(frame: pd.DataFrame, settings: Settings,
+                  key: str | None = None) -> tuple[pd.DataFrame, Callable[[str], str]]:
+    """The log pseudonymised with the run's one key (:func:`rpa_scout.privacy.run_key`),
+    and what that makes of a step's name the user wrote as the log writes it.
+
+    Example:
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"case:concept:name": ["131052-308T"], "org:resource": ["Aino Virtanen"],
+        ...                     "concept:name": ["Palautettu: Aino Virtanen"]})
+        >>> frame, rename = pseudonymised(log, Settings(), key="k")
+        >>> frame["case:concept:name"][0], rename("Palautettu: Aino Virtanen")
+        ('id-e945faa61b2a25f9', 'Palautettu: person-5737e3e5e7')
+    """
+    from rpa_scout.privacy import pseudonymise, pseudonymise_names, run_key
+
+    key = run_key(key)   # one key for the log and the names
+    rename = pseudonymise_names(frame, key=key, rules=settings.manual)
+    return pseudonymise(frame, key=key, rules=settings.manual), rename
+
+
+def renamed_labels(labels: Mapping[str, str] | None, rename: Callable[[str], str]) -> dict[str, str] | None:
+    """``--label``'s display names (:func:`labels_of`) keyed by the steps' names as
+    pseudonymising leaves them, a person in a display name pseudonymised too.
+
+    Example:
+        >>> renamed_labels({"Palautettu: Aino": "Returned: Aino"}, lambda t: t.replace("Aino", "person-1"))
+        {'Palautettu: person-1': 'Returned: person-1'}
+    """
+    return None if labels is None else {rename(step): rename(shown) for step, shown in labels.items()}
 
 
 def _lang(settings: Settings) -> Lang:
@@ -421,6 +453,7 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
 
     labels = labels_of(frame, report, label)
     frame, ranking, rename = _rank(frame, settings, key, progress)
+    labels = renamed_labels(labels, rename)
     report = with_pairing(report, ranking.handling)
     header = lang.t("rank.header", name=path.name, kept=report.rows_kept, read=report.rows_read,
                     rejected=report.rows_rejected, sort=lang.t(f"sort.{settings.rank.sort_by}"))
@@ -444,13 +477,10 @@ def _rank(frame: pd.DataFrame, settings: Settings, key: str | None, progress: Pr
     """Pseudonymise, estimate handling times and rank, stage by stage; also what the
     pseudonyms make of a step's name the user wrote (``--explain``)."""
     from rpa_scout.handling import estimate_handling_time
-    from rpa_scout.privacy import pseudonymise, pseudonymise_names, run_key
     from rpa_scout.rank import rank_candidates
 
     with progress.stage("progress.pseudonymise"):
-        key = run_key(key)   # one key for the log and the names
-        rename = pseudonymise_names(frame, key=key, rules=settings.manual)
-        frame = pseudonymise(frame, key=key, rules=settings.manual)
+        frame, rename = pseudonymised(frame, settings, key)
         settings = with_step_names(settings, rename)
     with progress.stage("progress.handling"):
         handling = estimate_handling_time(frame, settings=settings)

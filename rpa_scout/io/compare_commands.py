@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from rpa_scout.columns import XES
 from rpa_scout.errors import ConfigError
-from rpa_scout.io.commands import filters_clause, labels_of, load, source_names, with_step_names
+from rpa_scout.io.commands import (filters_clause, labels_of, load, pseudonymised, renamed_labels, source_names,
+                                   with_step_names)
 from rpa_scout.io.files import check_output
 from rpa_scout.io.formats import output_format
 from rpa_scout.io.progress import SILENT, Progress
@@ -307,7 +308,7 @@ def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10
                label: str | None = None, as_json: bool = False, width: int | None = None,
                progress: Progress = SILENT) -> CasesRun:
     """The cases behind one step of a log (:func:`rpa_scout.drilldown.cases_behind`):
-    case id, start, variant, the step's handling time and its source; the lines in
+    case id (a pseudonym where it holds a personal identity code), start, variant, the step's handling time and its source; the lines in
     ``settings.present.lang``, what was read wrapped to ``width`` columns (JSON in English).
 
     Example:
@@ -329,8 +330,12 @@ def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10
 
     frame, report = load(path, settings, progress)
     labels = labels_of(frame, report, label)
+    with progress.stage("progress.pseudonymise"):   # a case id can be a personal identity code
+        frame, rename = pseudonymised(frame, settings)
+        settings = with_step_names(settings, rename)
+    labels = renamed_labels(labels, rename)
     with progress.stage("progress.handling"):
-        found = cases_behind(frame, step, settings=settings, top=top, labels=labels)
+        found = cases_behind(frame, rename(step), settings=settings, top=top, labels=labels)
     if as_json:
         table = found.table.assign(started=found.table["started"].map(lambda t: t.isoformat()))
         payload = {"activity": found.activity, "cases": found.cases, "executions": found.executions,
