@@ -230,12 +230,14 @@ def refuse_people(log: pd.DataFrame, column: str, name: str, option: str, column
         ...
         rpa_scout.errors.ColumnError: --by column 'valvoja' names the same people as the resource column: rpa_scout never singles out people; use a group, department or office column
     """
+    from rpa_scout.identity import holds_identity_codes
     from rpa_scout.privacy import people_columns, person_header
 
     same = column in people_columns(log, columns=columns, by_header=False)
     if same or person_header(column):
-        whose = "the same people as the resource column" if same else "people"
-        raise ColumnError(f"{option} column {name!r} names {whose}: "
+        whose = ("holds personal identity codes" if same and holds_identity_codes(log[column]) else
+                 "names the same people as the resource column" if same else "names people")
+        raise ColumnError(f"{option} column {name!r} {whose}: "
                           f"rpa_scout never singles out people; {people_advice(option)}")
 
 

@@ -46,6 +46,8 @@ _FI_CENTURY = {"+": 1800, **dict.fromkeys("-YXWVU", 1900), **dict.fromkeys("ABCD
 _FI = r"(?<![0-9A-Za-z])(\d{6})([-+A-FU-Ya-fu-y])(\d{3})([0-9A-Ya-y])(?![0-9A-Za-z])"
 _SE = r"(?<![0-9])((?:18|19|20)?\d{6})([-+]?)(\d{4})(?![0-9])"
 _PATTERNS = (re.compile(_FI), re.compile(_SE))
+#: What :func:`rpa_scout.pseudonymise` makes of a code: ``id-`` and 16 hex digits.
+PSEUDONYM = re.compile(r"(?<![\w-])id-[0-9a-f]{16}(?![\w-])")
 
 
 def identity_code(text: str) -> bool:
@@ -61,10 +63,14 @@ def identity_code(text: str) -> bool:
 
 def holds_identity_codes(values: pd.Series) -> bool:
     """Whether at least :data:`CODE_SHARE` of the distinct values of ``values`` hold an
-    identity code (the first :data:`SAMPLE_ROWS` rows are looked at first).
+    identity code, or the pseudonym :func:`rpa_scout.pseudonymise` gives one (a column of
+    codes stays one after pseudonymising: it still splits nothing); the first
+    :data:`SAMPLE_ROWS` rows are looked at first.
 
     Example:
         >>> holds_identity_codes(pd.Series(["131052-308T", "010101A123N", "131052-308T"]))
+        True
+        >>> holds_identity_codes(pd.Series(["id-5737e3e5e7a1b2c3", "id-0a1b2c3d4e5f6a7b"]))
         True
         >>> holds_identity_codes(pd.Series([8112189876, 1, 2, 3]))
         False
@@ -73,7 +79,8 @@ def holds_identity_codes(values: pd.Series) -> bool:
     for i, part in enumerate(parts):
         distinct = pd.unique(part.dropna())
         for seen in ((distinct[:FIRST_VALUES], distinct) if i == 0 else (distinct,)):
-            if not len(seen) or sum(identity_code(str(v)) for v in seen) < CODE_SHARE * len(seen):
+            found = sum(identity_code(str(v)) or bool(PSEUDONYM.search(str(v))) for v in seen)
+            if not len(seen) or found < CODE_SHARE * len(seen):
                 return False
     return True
 

@@ -340,6 +340,20 @@ def test_a_column_of_the_handlers_is_refused_on_spark_as_locally(spark, towns, t
                                  "rpa_scout never singles out people; use a group, department or office column\n")
 
 
+def test_a_column_of_identity_codes_is_refused_on_spark_as_locally(spark, towns, tmp_path):
+    """An organisation a person's identity code (a column keyed by the client's code) was
+    compared on Spark, whose driver had judged only the values as accounts."""
+    codes = ["131052-308T", "010594Y9021", "020594X903P", "030594W903B", "050594U903M"]
+    which = towns["case:concept:name"].astype(str).map(lambda c: codes[sum(map(ord, c)) % len(codes)])
+    path = write_log(towns.assign(asiakas_x=which), tmp_path / "codes.parquet")
+    for engine in ("local", "spark"):
+        result = CliRunner().invoke(main, ["compare", str(path), "--by", "asiakas_x", "--engine", engine,
+                                           "--key", "k"])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == ("Error: --by column 'asiakas_x' holds personal identity codes: "
+                                 "rpa_scout never singles out people; use a group, department or office column\n")
+
+
 def test_an_organisation_named_as_one_of_its_logins_is_compared_on_both_engines(spark, towns, tmp_path):
     """A review: Spark judged each organisation's one --by value alone, so a team login
     named as its unit ("Talous") made the whole column 'people' there, not locally."""

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.columns import ROLES, XES, LogColumns
+from rpa_scout.identity import holds_identity_codes
 from rpa_scout.errors import (ColumnError, ConfigError, EngineError, InputError, NothingKeptError, PeriodError,
                               RpaScoutError)
 from rpa_scout.load_report import LoadReport, added_up
@@ -261,6 +262,10 @@ def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Se
     among = [part["among"] for part in parts if "among" in part and part["value"] is not None]
     if among and sum(a for a, _ in among) >= PEOPLE_SHARE * len(among) and any(p for _, p in among):
         raise ColumnError(f"--by column {by!r} names the same people as the resource column: "
+                          "rpa_scout never singles out people; use a group, department or office column")
+    values = pd.Series([part["value"] for part in parts if part["value"] is not None], dtype=object)
+    if len(values) and holds_identity_codes(values.astype(str)):   # as the local engine judges the column
+        raise ColumnError(f"--by column {by!r} holds personal identity codes: "
                           "rpa_scout never singles out people; use a group, department or office column")
     named = {part["name"]: part for part in parts if part["name"] is not None}
     empty = [part["nothing_kept"] for part in parts if "nothing_kept" in part]
