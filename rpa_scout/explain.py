@@ -17,10 +17,17 @@ from rpa_scout.handling import DATES_ONLY
 from rpa_scout.lang import Lang, english
 
 #: Knock-out codes besides a criterion's name (a criterion below its floor).
-CAPACITY, UNKNOWN_HANDLING, NOTHING_TO_SAVE = "capacity", "handling unknown", "nothing to save"
+CAPACITY, UNKNOWN_HANDLING, NOTHING_TO_SAVE, TOO_FEW = ("capacity", "handling unknown", "nothing to save",
+                                                        "too few executions")
 #: A candidate of fewer hours a year than this saves nothing worth a robot (0 h/yr was
 #: recommended: a record made under a person's account, a step of seconds).
 MIN_HOURS = 1.0
+#: A candidate with fewer executions in the log than this is not recommended: its
+#: criteria rest on too few. A step predicted right in all of n executions may still go
+#: another way in up to 3/n of them (the "rule of three", 95 %: Hanley & Lippman-Hand,
+#: "If nothing goes wrong, is everything all right?", JAMA 249 (1983) 1743–1745): 30 % at
+#: 10 executions. (A step done once or twice a year had been recommended at 100 %.)
+MIN_EXECUTIONS = 10
 MIN_PEOPLE_SHOWN = 5
 #: An estimate is called loose when this share of its instances are only upper bounds ...
 LOOSE_SHARE = 0.25
@@ -36,7 +43,7 @@ _SOURCES = {"measured": "source.measured", "estimated": "source.estimated",
             "mixed": "source.mixed", "system": "source.system", "artificial": "source.artificial",
             "not estimable: dates only": "source.dates_only", "unknown": "source.unknown"}
 _KO_KEYS = {CAPACITY: "ko.capacity.label", UNKNOWN_HANDLING: "ko.unknown.label",
-            NOTHING_TO_SAVE: "ko.nothing.label"}
+            NOTHING_TO_SAVE: "ko.nothing.label", TOO_FEW: "ko.few.label"}
 
 
 def source_name(source: str, lang: Lang | None = None) -> str:
@@ -77,6 +84,8 @@ def knock_out_text(code: str, value: float, limit: float, lang: Lang | None = No
         return lang.t("ko.unknown", share=value, advice=lang.t("advice.time_study"))
     if code == NOTHING_TO_SAVE:
         return lang.t("ko.nothing", hours=value)
+    if code == TOO_FEW:
+        return lang.t("ko.few", count=value, limit=limit, share=3 / limit)
     text = lang.t("ko.floor", criterion=criterion_name(code, lang),
                   value=int(value * 100) / 100, limit=limit)
     if code == "variability":

@@ -205,7 +205,7 @@ def _table_lines(table: pd.DataFrame, ranking: Ranking, lang: Lang, width: int, 
             lines += more_lines
         rank = f"{r.rank:>3}" if r.rank else "  -"
         lines += wrap(str(r.candidate), width, indent="     ", first=f"{rank}  ")
-        cells = [f"{lang.num(r.hours_per_year)} ({lang.num(r.hours_low)}–{lang.num(r.hours_high)})",
+        cells = [f"{lang.hours(r.hours_per_year)} ({lang.num(r.hours_low)}–{lang.num(r.hours_high)})",
                  lang.num(r.fte, 2), lang.num(r.euros_per_year), payback_cell(r.payback_months, lang),
                  lang.num(r.fit, 2)]
         lines += (["     " + _aligned(cells)] if width >= TABLE_WIDTH
@@ -283,7 +283,7 @@ def markdown(ranking: Ranking, include_all: bool = False, *, lang: Lang | None =
     out = [f"# {lang.t('section.candidates')}", "", "| " + " | ".join(heads) + " |",
            "|---:|---|---:|---|---:|---:|---:|---:|---|"]
     for r in table.itertuples(index=False):
-        out.append(f"| {r.rank or '-'} | {_md(r.candidate)} | {lang.num(r.hours_per_year)} | "
+        out.append(f"| {r.rank or '-'} | {_md(r.candidate)} | {lang.hours(r.hours_per_year)} | "
                    f"{lang.num(r.hours_low)}–{lang.num(r.hours_high)} | {lang.num(r.fte, 2)} | "
                    f"{lang.num(r.euros_per_year)} | {_md(payback_cell(r.payback_months, lang))} | "
                    f"{lang.num(r.fit, 2)} | {_md(reason_in(r, ranking, lang))} |")

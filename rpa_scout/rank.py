@@ -26,8 +26,8 @@ from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.columns import ACCOUNT, HANDLING, PERFORMER, XES, LogColumns, require_columns
 from rpa_scout.criteria import activity_criteria, normalise
 from rpa_scout.errors import ConfigError, PeriodError
-from rpa_scout.explain import (CAPACITY, MIN_HOURS, NOTHING_TO_SAVE, LOOSE_KNOCKOUT, LOOSE_SHARE, MIN_PEOPLE_SHOWN,
-                               UNKNOWN_HANDLING, reason, weakest, why_excluded)
+from rpa_scout.explain import (CAPACITY, MIN_EXECUTIONS, MIN_HOURS, NOTHING_TO_SAVE, LOOSE_KNOCKOUT, LOOSE_SHARE,
+                               MIN_PEOPLE_SHOWN, TOO_FEW, UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
 from rpa_scout.handling import HandlingResult, estimate_handling_time, standard_name_key
 from rpa_scout.lifecycle import start_copy_notes
@@ -36,7 +36,7 @@ from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
 from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings
 from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, exact_units, interval,
-                             months_covered, payback_months, volume_period)
+                             months_covered, payback_months, total_interval, volume_period)
 
 #: Shortest period (days of case starts, or of events) to annualise volumes from: a
 #: month, so that one busy day or week is not multiplied into a year.
@@ -172,7 +172,7 @@ def rank_candidates(
     table = _sort(table, config.sort_by)
     assumptions = _assumptions(period, handling, economics, config)
     assumptions.insert(1, _repeats_assumption(repeated))
-    notes = (_notes(period, handling, table) + _over_capacity(table, credited, config.capacity_hours)
+    notes = (_notes(period, handling, table, recommended_total(table, boot, error), economics) + _over_capacity(table, credited, config.capacity_hours)
              + _unknown_standard_times(settings, acts.index) + tuple(start_copy_notes(log, columns)))
     return Ranking(table, tuple(assumptions), handling, excluded, notes,
                    config.fit_threshold, economics, boot, error, handling.evidence)
@@ -443,6 +443,8 @@ def _knock_outs(table: pd.DataFrame, busiest: pd.Series, config: RankConfig) -> 
         free = mask & (code == "")
         code[free], value[free], limit[free] = name, values[free], floor
 
+    # too few to judge: its figures rest on a handful of executions
+    stop(table["executions"] < MIN_EXECUTIONS, TOO_FEW, table["executions"].astype(float), MIN_EXECUTIONS)
     # nothing to save: a step of near-zero time (a record a person's account makes)
     stop(table["hours_per_year"] < MIN_HOURS, NOTHING_TO_SAVE, table["hours_per_year"], MIN_HOURS)
     for criterion, floor in sorted(config.minimums.items()):
@@ -527,12 +529,46 @@ def _assumptions(period: _Period, handling: HandlingResult, economics: Economics
     ]
 
 
+def _total_note(total: tuple[float, float, float], economics: Economics) -> Message:
+    """The total line: hours with their interval, FTE and the staff time's euros (before
+    any bot's costs), and a warning when the interval is wider than the total."""
+    hours, low, high = total
+    wide = Message("note.total_wide") if hours > 0 and high - low > hours else ""
+    return Message("note.total", hours=hours, low=low, high=high, fte=hours / economics.fte_hours,
+                   euros=hours * economics.hourly_cost, wide=wide)
+
+
 def _basis_key(basis: str) -> str:
     return "case_starts" if "case" in basis else "events"
 
 
-def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tuple[str, ...]:
-    singles = table[table["kind"] == "activity"]
+def recommended_total(table: pd.DataFrame, bootstrap: pd.DataFrame | None,
+                      method_error: pd.DataFrame | None) -> tuple[float, float, float]:
+    """The hours a year of the recommended single steps (routines regroup hours their
+    steps hold: never added) and the 80 % interval of that total
+    (:func:`rpa_scout.value.total_interval`: the bootstrap rounds summed per round, the
+    method's ranges added up); without the rounds, the candidates' ends summed.
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> total, low, high = recommended_total(ranking.candidates, ranking.bootstrap, ranking.method_error)
+        >>> low <= total <= high, round(total)
+        (True, 184)
+    """
+    if table.empty:
+        return 0.0, 0.0, 0.0
+    chosen = table[(table["kind"] == "activity") & table["recommended"]]
+    names = chosen["candidate"].astype(str).tolist()
+    hours = chosen["hours_per_year"].to_numpy(dtype=float)
+    if bootstrap is None or method_error is None or not names:
+        return float(hours.sum()), float(chosen["hours_low"].sum()), float(chosen["hours_high"].sum())
+    return total_interval(bootstrap[names].to_numpy(), hours, method_error.loc[names, "low"].to_numpy(),
+                          method_error.loc[names, "high"].to_numpy())
+
+
+def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame, total: tuple[float, float, float],
+           economics: Economics) -> tuple[str, ...]:
     hours = handling.working_hours
     local = {key: getattr(period, key).tz_convert(hours.timezone)  # the log's dates, not UTC's
              for key in ("first", "last", "event_first", "event_last")}
@@ -540,7 +576,7 @@ def _notes(period: _Period, handling: HandlingResult, table: pd.DataFrame) -> tu
                      months=period.months, **local, factor=period.factor),
              Message("note.working_day", start=hours.start_hour, end=hours.end_hour,
                      zone=hours.timezone) if hours.start_hour is not None else Message("note.working_day_unknown"),
-             Message("note.total", hours=float(singles.loc[singles["recommended"], "hours_per_year"].sum()))]
+             _total_note(total, economics)]
     if period.outside:
         notes.insert(1, Message("note.stragglers", count=period.outside, months=period.months))
     capped = handling.instances["capacity"].mean() if len(handling.instances) else 0.0

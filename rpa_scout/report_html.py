@@ -26,7 +26,7 @@ from rpa_scout.load_report import LoadReport
 from rpa_scout.present import export_table, not_recommended, reason_in
 from rpa_scout.rank import Ranking
 from rpa_scout.safety import printable
-from rpa_scout.summary import group_bots, headline
+from rpa_scout.summary import Headline, group_bots, headline
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Not-recommended steps shown in grey in the chart (most hours first).
@@ -111,7 +111,23 @@ def _headline(ranking: Ranking, lang: Lang) -> dict[str, str]:
         why = ", ".join(f"{lang.num(n)} {label}" for label, n in sorted(counts.items()))
         not_examined = lang.tn("html.not_examined", top.not_examined, why=why)
     return {"big": big, "detail": detail, "examined": examined, "not_examined": not_examined,
-            "nested": lang.t("html.routines_nested")}
+            "nested": lang.t("html.routines_nested"), "caveats": _caveats(ranking, top, lang)}
+
+
+def _caveats(ranking: Ranking, top: Headline, lang: Lang) -> list[str]:
+    """What the headline's total does not say by itself: an interval wider than the
+    total, and bots that do not pay back at the assumed costs."""
+    if not top.recommended:
+        return []
+    out = [lang.t("html.headline_wide")] if top.high - top.low > top.hours > 0 else []
+    bots = group_bots(ranking)
+    paying = int(bots["payback_months"].astype(float).notna().sum())
+    if paying < len(bots):
+        e = ranking.economics
+        key = "html.headline_payback" if paying else "html.headline_payback_none"
+        out.append(lang.t(key, count=paying if paying else len(bots), bots=len(bots), months=e.payback_horizon_months,
+                          build=e.build_days * e.day_rate, licence=e.licence_per_year))
+    return out
 
 
 def _chart(ranking: Ranking, shown: pd.DataFrame, lang: Lang, include_all: bool = False) -> str:
@@ -139,11 +155,7 @@ def _tables(ranking: Ranking, lang: Lang, include_all: bool = False) -> dict[str
     candidate not recommended, not examined, assumptions."""
     t = lang.t
     shown = export_table(ranking)
-    candidates = [{"rank": r.rank or "–", "name": printable(r.candidate), "hours": lang.num(r.hours_per_year),
-                   "interval": f"{lang.num(r.hours_low)}–{lang.num(r.hours_high)}", "fte": lang.num(r.fte, 2),
-                   "euros": lang.num(r.euros_per_year), "payback": payback_cell(r.payback_months, lang),
-                   "fit": lang.num(r.fit, 2), "reason": printable(reason_in(r, ranking, lang))}
-                  for r in shown.itertuples(index=False) if r.recommended]
+    candidates = [_row(r, lang, reason_in(r, ranking, lang)) for r in shown.itertuples(index=False) if r.recommended]
     rest = list(not_recommended(ranking, lang).itertuples(index=False)) if include_all else []
     return {
         "candidates_title": t("html.candidates_title"), "candidates": candidates,
@@ -154,8 +166,7 @@ def _tables(ranking: Ranking, lang: Lang, include_all: bool = False) -> dict[str
         "bot_heads": [(t(k), k in ("col.rank", "col.hours", "col.euros", "col.payback"))
                       for k in ("col.rank", "col.steps", "col.hours", "col.euros", "col.payback", "col.why")],
         "not_recommended_title": t("html.not_recommended_title"),
-        "not_recommended": [{"name": printable(r.candidate), "hours": lang.num(r.hours_per_year),
-                             "why": printable(r.reason_text)} for r in rest],
+        "not_recommended": [_row(r, lang, r.reason_text) for r in rest],
         "not_examined_title": t("html.not_examined_title"),
         "not_examined": _not_examined(ranking, lang),
         "assumptions_title": t("html.assumptions_title"), "assumptions": _assumptions(ranking, lang),
@@ -166,11 +177,19 @@ def _tables(ranking: Ranking, lang: Lang, include_all: bool = False) -> dict[str
     }
 
 
+def _row(r: Any, lang: Lang, reason: str) -> dict[str, str]:
+    """A candidate's cells, recommended or not (one not recommended has no rank)."""
+    return {"rank": r.rank if r.recommended else "–", "name": printable(r.candidate),
+            "hours": lang.hours(r.hours_per_year), "interval": f"{lang.num(r.hours_low)}–{lang.num(r.hours_high)}",
+            "fte": lang.num(r.fte, 2), "euros": lang.num(r.euros_per_year),
+            "payback": payback_cell(r.payback_months, lang), "fit": lang.num(r.fit, 2), "reason": printable(reason)}
+
+
 def _bots(ranking: Ranking, lang: Lang) -> list[dict[str, str]]:
     from rpa_scout.present import _bot_payback
 
     bots = group_bots(ranking)
-    return [{"bot": lang.t("bot.name", number=b.bot), "steps": printable(b.steps), "hours": lang.num(b.hours_per_year),
+    return [{"bot": lang.t("bot.name", number=b.bot), "steps": printable(b.steps), "hours": lang.hours(b.hours_per_year),
              "euros": lang.num(b.euros_per_year), "payback": payback_cell(b.payback_months, lang),
              "text": _bot_payback(b, ranking, lang)} for b in bots.itertuples(index=False)]
 

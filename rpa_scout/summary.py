@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rpa_scout.rank import Ranking
+from rpa_scout.rank import Ranking, recommended_total
 from rpa_scout.routines import SEPARATOR
-from rpa_scout.value import break_even, payback_months, total_interval
+from rpa_scout.value import break_even, payback_months
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,7 @@ def headline(ranking: Ranking) -> Headline:
     if table.empty:
         return Headline(0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, 0, len(ranking.excluded))
     chosen = table[(table["kind"] == "activity") & table["recommended"]]
-    names = chosen["candidate"].astype(str).tolist()
-    hours = chosen["hours_per_year"].to_numpy(dtype=float)
-    if ranking.bootstrap is not None and ranking.method_error is not None and names:
-        total, low, high = total_interval(ranking.bootstrap[names].to_numpy(), hours,
-                                          ranking.method_error.loc[names, "low"].to_numpy(),
-                                          ranking.method_error.loc[names, "high"].to_numpy())
-    else:
-        total = float(hours.sum())
-        low, high = float(chosen["hours_low"].sum()), float(chosen["hours_high"].sum())
+    total, low, high = recommended_total(table, ranking.bootstrap, ranking.method_error)
     return Headline(total, low, high, total / economics.fte_hours, total * economics.hourly_cost,
                     len(chosen), len(table), int((~table["recommended"]).sum()), len(ranking.excluded))
 

@@ -190,8 +190,17 @@ def test_csv_output(sample, written):
 
 def test_json_output(sample, written):
     data = json.loads(written["json"].read_text(encoding="utf-8"))
-    assert list(data) == ["candidates", "assumptions", "notes", "not_ranked", "load_report"]
+    assert list(data) == ["total", "candidates", "assumptions", "notes", "not_ranked", "load_report"]
     expected = _expected_table(sample)
+    # the total of the recommended single steps, as the headline gives it (routines never added)
+    from rpa_scout.summary import headline
+
+    top = headline(sample["ranking"])
+    singles = expected[expected["kind"] == "activity"]
+    assert data["total"]["hours_per_year"] == pytest.approx(singles["hours_per_year"].sum(), rel=1e-9)
+    assert data["total"]["hours_low"] <= data["total"]["hours_per_year"] <= data["total"]["hours_high"]
+    assert (data["total"]["hours_low"], data["total"]["hours_high"]) == pytest.approx((top.low, top.high))
+    assert data["total"]["recommended_steps"] == len(singles) and data["total"]["routines_added"] is False
     assert [c["candidate"] for c in data["candidates"]] == sample["recommended"]
     # pandas writes JSON numbers with 10 decimals
     assert [c["hours_per_year"] for c in data["candidates"]] == _written(expected["hours_per_year"].tolist())

@@ -341,7 +341,8 @@ def test_html_report():
     assert _section(page, "headline", "<p") == [
         '<p class="big">Software robots could free 1,234 working hours a year</p>',
         "<p>from 1 recommended step (80\u00a0% interval 1,000–1,500 h), that is 0.79 full-time equivalents "
-        "(FTE) or 35,798\u00a0€ a year at 29\u00a0€/h.</p>",
+        "(FTE) or 35,798\u00a0€ a year of staff time at 29\u00a0€/h, before the bot&#39;s build and licence "
+        "costs.</p>",
         "<p>3 steps and routines were examined: 2 recommended, 1 not recommended (1 fit below the "
         "threshold).</p>",
         "<p>2 activities were not examined: 2 already automated.</p><p class=\"small\">Routines (steps done in "
@@ -362,8 +363,10 @@ def test_html_report():
         '<tr><td class="n">bot 1</td><td>Tiliöinti</td><td class="n">1,234</td><td class="n">35,798</td>'
         '<td class="n">6 mo</td><td>pays back the build in 6 months</td></tr>']
     assert _section(page, "not-recommended") == [
-        f'<tr><td>Tarkastus &lt;b&gt;|x|&lt;/b&gt;</td><td class="n">155</td>'
-        f"<td>{_html(REASONS[2] + PAYBACK[2])}</td></tr>"]
+        # the same columns as the recommended ones' (a board compares them), no rank
+        f'<tr><td class="n">–</td><td>Tarkastus &lt;b&gt;|x|&lt;/b&gt;</td><td class="n">155</td>'
+        '<td class="n">60–400</td><td class="n">0.10</td><td class="n">4,501</td><td class="n">no payback</td>'
+        f'<td class="n">0.40</td><td>{_html(REASONS[2] + PAYBACK[2])}</td></tr>']
     assert _section(page, "not-examined") == [
         "<tr><td>Järjestelmä 0</td><td>already automated: robot</td></tr>",
         "<tr><td>Järjestelmä 1</td><td>already automated: robot</td></tr>"]
@@ -480,9 +483,11 @@ def test_finnish_terminal_head_keeps_payback_and_fit_apart():
 
 @pytest.mark.parametrize("code,annualised,total", [
     ("fi", "määrät muunnettu vuositasolle; perustana asioiden alkamispäivien aikaväli, 15,7 kuukautta",
-     "suositellut yksittäiset vaiheet yhteensä: 407 h/v;"),
+     "suositellut yksittäiset vaiheet yhteensä: 407 h/v (80 %:n väli 300–500), 0,26 htv, 11 803 € vuodessa "
+     "henkilöstön aikaa ennen robottien rakennus- ja lisenssikuluja;"),
     ("sv", "volymer omräknade till ett år över perioden då ärendena inleddes: 15,7 månader",
-     "summa för de rekommenderade enskilda stegen: 407 h/år;"),
+     "summa för de rekommenderade enskilda stegen: 407 h/år (80 %-intervall 300–500), 0,26 åak, 11 803 € om "
+     "året i personalens tid före robotarnas bygg- och licenskostnader;"),
 ])
 def test_annualisation_and_total_notes_read_well(code, annualised, total):
     from rpa_scout.lang import Lang, Message
@@ -492,4 +497,5 @@ def test_annualisation_and_total_notes_read_well(code, annualised, total):
                    first=pd.Timestamp("2010-10-02"), last=pd.Timestamp("2012-01-23"),
                    event_first=pd.Timestamp("2010-10-02"), event_last=pd.Timestamp("2012-01-23"), factor=0.765)
     assert note.render(lang).replace("\u00a0", " ").startswith(annualised)
-    assert lang.t("note.total", hours=407.0).replace("\u00a0", " ").startswith(total)
+    shown = lang.t("note.total", hours=407.0, low=300.0, high=500.0, fte=407 / 1558, euros=407 * 29.0, wide="")
+    assert shown.replace("\u00a0", " ").startswith(total), shown

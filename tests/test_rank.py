@@ -431,3 +431,21 @@ def test_accounts_credited_with_more_than_a_year_over_the_recommended_steps_are_
                               settings=Settings.of(rank=RankConfig(bootstrap_rounds=50)))
     found = [n for n in ranking.notes if n.key == "note.over_capacity"]
     assert len(found) == 1 and found[0].values["count"] == 4 and found[0].values["hours"] > 1558
+
+
+def test_a_step_done_fewer_than_ten_times_is_not_recommended():
+    """A step done once or twice (receipt's T11, with --where department=Experts) was
+    recommended at 100 % rule-predictable: its criteria rest on too few executions."""
+    from rpa_scout import rank_candidates, read_log
+    from rpa_scout.explain import MIN_EXECUTIONS, TOO_FEW
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    top = rank_candidates(log).candidates.iloc[0]
+    step = (log["concept:name"] == top["candidate"]).astype(bool).to_numpy()
+    first = step & (step.cumsum() <= MIN_EXECUTIONS - 1)   # the step's first nine executions only
+    row = rank_candidates(log[~step | first]).candidates.set_index("candidate").loc[top["candidate"]]
+    assert row["executions"] == MIN_EXECUTIONS - 1 and not row["recommended"]
+    assert row["knock_out"] == TOO_FEW and "too few to judge: 9 executions in the log, under 10" in row["reason"]
+    enough = step & (step.cumsum() <= 40)
+    assert rank_candidates(log[~step | enough]).candidates.set_index("candidate").loc[top["candidate"],
+                                                                                      "knock_out"] != TOO_FEW

@@ -62,7 +62,7 @@ def _held(path, fmt: str) -> tuple[list[str], list[str]]:
     if fmt == "html":
         page = _Cells()
         page.feed(path.read_text(encoding="utf-8"))
-        names = [r[1] for r in page.section("candidates")] + [r[0] for r in page.section("not-recommended")]
+        names = [r[1] for r in page.section("candidates")] + [r[1] for r in page.section("not-recommended")]
         return names, [s for r in page.section("bots") for s in r[1].split(" + ")]
     from openpyxl import load_workbook
 

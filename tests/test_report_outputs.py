@@ -218,3 +218,48 @@ def test_workbook_holds_the_notes_in_the_language(ranking, tmp_path, code, sheet
     assert rows[0] == (lang.t("col.note"),)
     assert [r[0] for r in rows[1:]] == [render(n, lang) for n in ranking.notes]
     assert {"note.working_day", "note.total"} <= {getattr(n, "key", None) for n in ranking.notes}
+
+
+def test_files_leave_a_not_recommended_candidates_rank_empty_and_json_holds_the_total(tmp_path):
+    """Not-recommended rows had rank 0 in CSV, JSON and Excel: sorted by rank they came first."""
+    import json
+
+    import pandas as pd
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from rpa_scout.cli import main
+
+    log = "eventlogs/ostolaskut_complete_only.csv.gz"
+    for fmt in ("csv", "json", "xlsx"):
+        result = CliRunner().invoke(main, ["rank", log, "--all", "--format", fmt, "--out", str(tmp_path / f"r.{fmt}")])
+        assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "r.csv")
+    assert table.loc[table["recommended"], "rank"].tolist() == [1, 2, 3, 4]
+    assert table.loc[~table["recommended"], "rank"].isna().all() and (~table["recommended"]).sum() == 3
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [c["rank"] for c in data["candidates"]] == [1, 2, 3, 4, None, None, None]
+    assert round(data["total"]["hours_per_year"]) == 184 and data["total"]["routines_added"] is False
+    sheet = load_workbook(tmp_path / "r.xlsx").worksheets[0]
+    assert [sheet.cell(r, 1).value for r in range(2, 9)] == [1, 2, 3, 4, None, None, None]
+
+
+def test_the_html_headline_says_when_its_total_is_loose_or_no_bot_pays_back(tmp_path):
+    """A board read "184 working hours a year … 5,330 €" with no caveat, beside rows that
+    each said the interval was wider than the estimate and nothing paid back."""
+    from click.testing import CliRunner
+
+    from rpa_scout.cli import main
+
+    for lang, wide, payback in (("en", "The interval is wider than the total", "None of the 2 bots pays back"),
+                                ("fi", "Väli on summaa leveämpi", "Yksikään 2 robotista ei maksa"),
+                                ("sv", "Intervallet är bredare än summan", "Ingen av de 2 robotarna betalar")):
+        out = tmp_path / f"r_{lang}.html"
+        result = CliRunner().invoke(main, ["rank", "eventlogs/ostolaskut_complete_only.csv.gz", "--lang", lang,
+                                           "--format", "html", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        headline = out.read_text(encoding="utf-8").split('id="headline"')[1].split("</section>")[0]
+        assert wide in headline and payback in headline
+    assert "before the bots&#39; build and licence costs" not in headline   # (sv page) ...
+    page = (tmp_path / "r_en.html").read_text(encoding="utf-8")
+    assert "of staff time at 29" in page and "before the bots&#39; build and licence costs" in page

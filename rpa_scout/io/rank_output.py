@@ -79,6 +79,8 @@ def write_ranking(ranking: Ranking, path: Path, fmt: str, *, title: str = "Autom
     lang = lang or english()
     check_output(path)
     table = export_table(ranking, None, include_all)
+    if not table.empty:   # a candidate not recommended has no rank: empty, not 0 (which sorts first)
+        table = table.assign(rank=table["rank"].astype("Int64").where(table["recommended"].astype(bool)))
     if fmt == "csv":
         data = spreadsheet_table(table).to_csv(index=False).encode("utf-8")
         return atomic_write(path, lambda fh: fh.write(data))
@@ -94,7 +96,13 @@ def write_ranking(ranking: Ranking, path: Path, fmt: str, *, title: str = "Autom
 
 
 def _json(ranking: Ranking, table, report: LoadReport | None) -> str:
+    from rpa_scout.summary import headline
+
+    top = headline(ranking)
     payload = {
+        # the recommended single steps' hours: routines regroup hours of their steps, never added
+        "total": {"hours_per_year": top.hours, "hours_low": top.low, "hours_high": top.high, "fte": top.fte,
+                  "euros_per_year": top.euros, "recommended_steps": top.recommended, "routines_added": False},
         "candidates": json.loads(table.to_json(orient="records", force_ascii=False)),
         "assumptions": [dict(name=str(a.name), value=None if math.isnan(a.value) else a.value,
                              unit=str(a.unit), kind=a.kind, source=str(a.source))

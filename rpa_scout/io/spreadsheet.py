@@ -83,6 +83,9 @@ def _rejected(ranking: Ranking, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
     cols = [("col.candidate", "text", rest["candidate"].astype(str)),
             ("col.kind", "text", rest["kind"].map(lambda k: lang.t(f"kind.{k}"))),
             ("col.hours", "hours", rest["hours_per_year"].round(0)),
+            ("col.hours_low", "hours", rest["hours_low"].round(0)),
+            ("col.hours_high", "hours", rest["hours_high"].round(0)),
+            ("col.fte", "fte", rest["fte"].round(2)), ("col.euros", "eur", rest["euros_per_year"].round(0)),
             ("col.why", "text", rest["why"].astype(str)), ("col.reason", "text", rest["reason_text"].astype(str))]
     return _frame(cols, lang)
 

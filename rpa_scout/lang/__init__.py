@@ -154,6 +154,18 @@ class Lang:
         rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
         return _formatted(self.code, rounded + 0, digits)  # + 0: no negative zero
 
+    def hours(self, value: float) -> str:
+        """Hours as a whole number; a fraction of an hour as "< 1" (not "1" beside a
+        reason that says "under one hour", nor "0" for something).
+
+        Example:
+            >>> Lang("fi").hours(1234.4), Lang("en").hours(0.8), Lang("en").hours(0.0)
+            ('1\xa0234', '< 1', '0')
+        """
+        if value is not None and math.isfinite(float(value)) and 0 < float(value) < 1:
+            return "< 1"
+        return self.num(value)
+
     def general(self, value: float) -> str:
         """A number with as many decimals as it needs, at most three (0.59, 1.004, 12)."""
         if value is None or not math.isfinite(float(value)):

@@ -81,6 +81,11 @@ MESSAGES: dict[str, str] = {
     "ko.unknown.label": "handling time unknown",
     "ko.nothing": "nothing to save: {hours:n1} h a year, under one hour",
     "ko.nothing.label": "nothing to save",
+    "ko.few": ("too few to judge: {count:n0} executions in the log, under {limit:n0} (a step right in all of "
+               "them could still go another way in {share:pct} of its cases)"),
+    "ko.few_one": ("too few to judge: {count:n0} execution in the log, under {limit:n0} (a step right in all of "
+                   "them could still go another way in {share:pct} of its cases)"),
+    "ko.few.label": "too few executions",
     "ko.low_fit.label": "fit below the threshold",
     "rank.none_recommended": "No candidate is recommended ({counts}); --all lists them with the reasons",
     "rank.no_candidates": "No candidates: no activity has measurable person work.",
@@ -179,8 +184,11 @@ MESSAGES: dict[str, str] = {
                          "times, median over people; each person's own day bounds their estimates and their "
                          "credited time)"),
     "note.working_day_unknown": "working hours unknown (timestamps are dates or no person work)",
-    "note.total": ("total of the recommended single steps: {hours:n0} h/yr; routines regroup hours already "
-                   "counted in their steps and are not added"),
+    "note.total": ("total of the recommended single steps: {hours:n0} h/yr (80 % interval {low:n0}–{high:n0}), "
+                   "{fte:n2} FTE, {euros:eur} a year of staff time before the bots' build and licence costs; "
+                   "routines regroup hours already counted in their steps and are not added{wide}"),
+    "note.total_wide": ("; the interval is wider than the total: time-study the steps (--standard-times) "
+                        "before deciding on these hours"),
     "note.standard_unknown": "standard times for steps this log does not hold (not used): {names}",
     "note.standard_unknown_name": "{name!r} (nearest: {near})",
     "note.capacity": ("{share:pct1} of instances were scaled down so that no account is credited with more "
@@ -264,11 +272,25 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} events of {cases:n0} cases, {first:date} – {last:date}",
     "html.headline": "Software robots could free {hours:n0} working hours a year",
     "html.headline_none": "No step is recommended for a software robot",
+    "html.headline_wide": ("The interval is wider than the total: time-study the steps (--standard-times) "
+                           "before deciding on these hours."),
+    "html.headline_payback": ("{count:n0} of the {bots:n0} bots pay back within {months:n0} months at the assumed "
+                              "costs ({build:eur} to build per step, {licence:eur} licence a year): see the per-bot table."),
+    "html.headline_payback_none": ("None of the {count:n0} bots pays back within {months:n0} months at the assumed "
+                                   "costs ({build:eur} to build per step, {licence:eur} licence a year): see the "
+                                   "per-bot table."),
+    "html.headline_payback_none_one": ("The bot does not pay back within {months:n0} months at the assumed costs "
+                                       "({build:eur} to build per step, {licence:eur} licence a year): see the "
+                                       "per-bot table."),
+    "html.headline_payback_one": ("{count:n0} of the {bots:n0} bots pays back within {months:n0} months at the "
+                                  "assumed costs ({build:eur} to build per step, {licence:eur} licence a year): "
+                                  "see the per-bot table."),
     "html.headline_detail": ("from {count:n0} recommended steps (80 % interval {low:n0}–{high:n0} h), "
-                             "that is {fte:n2} full-time equivalents (FTE) or {euros:eur} a year at {rate:eur}/h."),
+                             "that is {fte:n2} full-time equivalents (FTE) or {euros:eur} a year of staff time at {rate:eur}/h, "
+                             "before the bots' build and licence costs."),
     "html.headline_detail_one": ("from {count:n0} recommended step (80 % interval {low:n0}–{high:n0} h), "
-                                 "that is {fte:n2} full-time equivalents (FTE) or {euros:eur} a year at "
-                                 "{rate:eur}/h."),
+                                 "that is {fte:n2} full-time equivalents (FTE) or {euros:eur} a year of staff "
+                                 "time at {rate:eur}/h, before the bot's build and licence costs."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("{examined:n0} steps and routines were examined: {recommended:n0} recommended, "
                       "{knocked:n0} not recommended ({why})."),

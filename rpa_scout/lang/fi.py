@@ -77,6 +77,11 @@ MESSAGES: dict[str, str] = {
     "ko.unknown.label": "käsittelyaika tuntematon",
     "ko.nothing": "ei säästettävää: {hours:n1} h vuodessa, alle tunnin",
     "ko.nothing.label": "ei säästettävää",
+    "ko.few": ("liian vähän arvioitavaksi: lokissa {count:n0} suorituskertaa, alle {limit:n0} (vaihe, joka "
+               "meni kaikilla kerroilla samoin, voi silti mennä toisin jopa {share:pct} tapauksista)"),
+    "ko.few_one": ("liian vähän arvioitavaksi: lokissa {count:n0} suorituskerta, alle {limit:n0} (vaihe, joka "
+                   "meni kaikilla kerroilla samoin, voi silti mennä toisin jopa {share:pct} tapauksista)"),
+    "ko.few.label": "liian vähän suorituksia",
     "ko.low_fit.label": "soveltuvuus alle kynnyksen",
     "rank.none_recommended": "Yhtään automaatioehdokasta ei suositella ({counts}); --all näyttää ne perusteluineen",
     "rank.no_candidates": "Ei ehdokkaita: missään vaiheessa ei ole mitattavaa ihmisen työtä.",
@@ -170,8 +175,12 @@ MESSAGES: dict[str, str] = {
     "note.working_day": ("työpäivä {start:clock}–{end:clock} {zone} (päätelty: valmistumisaikojen 2.–98. prosenttipiste, "
                          "mediaani henkilöittäin; kunkin oma työpäivä rajaa hänen arvionsa ja hänelle luetun ajan)"),
     "note.working_day_unknown": "työaika tuntematon (aikaleimat ovat päivämääriä tai ihmisen työtä ei ole)",
-    "note.total": ("suositellut yksittäiset vaiheet yhteensä: {hours:n0} h/v; rutiinit ryhmittelevät "
-                   "vaiheissa jo laskettuja tunteja, eikä niitä lisätä summaan"),
+    "note.total": ("suositellut yksittäiset vaiheet yhteensä: {hours:n0} h/v (80 %:n väli {low:n0}–{high:n0}), "
+                   "{fte:n2} htv, {euros:eur} vuodessa henkilöstön aikaa ennen robottien rakennus- ja "
+                   "lisenssikuluja; rutiinit ryhmittelevät vaiheissa jo laskettuja tunteja, eikä niitä lisätä "
+                   "summaan{wide}"),
+    "note.total_wide": ("; väli on summaa leveämpi: mittaa vaiheiden ajat (--standard-times) ennen kuin "
+                        "päätät näiden tuntien perusteella"),
     "note.standard_unknown": "vakioajat vaiheille, joita tässä lokissa ei ole (ei käytetty): {names}",
     "note.standard_unknown_name": "{name!r} (lähimmät: {near})",
     "note.capacity": ("{share:pct1} suorituksista pienennettiin, jotta millekään tunnukselle ei lueta päivässä "
@@ -255,11 +264,26 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} tapahtumaa, {cases:n0} asiaa, {first:date} – {last:date}",
     "html.headline": "Ohjelmistorobotiikka voisi säästää {hours:n0} työtuntia vuodessa",
     "html.headline_none": "Yhtäkään vaihetta ei suositella ohjelmistorobotille",
+    "html.headline_wide": ("Väli on summaa leveämpi: mittaa vaiheiden ajat (--standard-times) ennen kuin päätät "
+                           "näiden tuntien perusteella."),
+    "html.headline_payback": ("{bots:n0} robotista {count:n0} maksaa itsensä takaisin {months:n0} kuukaudessa "
+                              "oletetuilla kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} "
+                              "lisenssi vuodessa): katso roboteittainen taulukko."),
+    "html.headline_payback_one": ("{bots:n0} robotista {count:n0} maksaa itsensä takaisin {months:n0} kuukaudessa "
+                                  "oletetuilla kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} "
+                                  "lisenssi vuodessa): katso roboteittainen taulukko."),
+    "html.headline_payback_none": ("Yksikään {count:n0} robotista ei maksa itseään takaisin {months:n0} kuukaudessa "
+                                   "oletetuilla kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} "
+                                   "lisenssi vuodessa): katso roboteittainen taulukko."),
+    "html.headline_payback_none_one": ("Robotti ei maksa itseään takaisin {months:n0} kuukaudessa oletetuilla "
+                                       "kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} lisenssi "
+                                       "vuodessa): katso roboteittainen taulukko."),
     "html.headline_detail": ("{count:n0} suositellusta vaiheesta (80 %:n väli {low:n0}–{high:n0} h), eli "
-                             "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa hinnalla {rate:eur}/h."),
+                             "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa henkilöstön aikaa hinnalla "
+                             "{rate:eur}/h, ennen robottien rakennus- ja lisenssikuluja."),
     "html.headline_detail_one": ("{count:n0} suositellusta vaiheesta (80 %:n väli {low:n0}–{high:n0} h), eli "
-                                 "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa hinnalla "
-                                 "{rate:eur}/h."),
+                                 "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa henkilöstön aikaa "
+                                 "hinnalla {rate:eur}/h, ennen robotin rakennus- ja lisenssikuluja."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("Arvioitiin {examined:n0} vaihetta ja rutiinia: {recommended:n0} suositellaan, "
                       "{knocked:n0} ei suositella ({why})."),

@@ -78,6 +78,11 @@ MESSAGES: dict[str, str] = {
     "ko.unknown.label": "handläggningstid okänd",
     "ko.nothing": "inget att spara: {hours:n1} h om året, under en timme",
     "ko.nothing.label": "inget att spara",
+    "ko.few": ("för få för att bedöma: {count:n0} utföranden i loggen, under {limit:n0} (ett steg som gick "
+               "likadant varje gång kan ändå gå annorlunda i upp till {share:pct} av ärendena)"),
+    "ko.few_one": ("för få för att bedöma: {count:n0} utförande i loggen, under {limit:n0} (ett steg som gick "
+                   "likadant varje gång kan ändå gå annorlunda i upp till {share:pct} av ärendena)"),
+    "ko.few.label": "för få utföranden",
     "ko.low_fit.label": "lämplighet under tröskeln",
     "rank.none_recommended": "Ingen automatiseringskandidat rekommenderas ({counts}); --all visar dem med skälen",
     "rank.no_candidates": "Inga kandidater: inget steg har mätbart personarbete.",
@@ -170,8 +175,12 @@ MESSAGES: dict[str, str] = {
     "note.working_day": ("arbetsdag {start:clock}–{end:clock} {zone} (härledd: 2:a–98:e percentilen av sluttiderna, median "
                          "över personer; var och ens egen arbetsdag begränsar deras uppskattningar och tillgodoräknade tid)"),
     "note.working_day_unknown": "arbetstiden okänd (tidsstämplarna är datum eller inget personarbete)",
-    "note.total": ("summa för de rekommenderade enskilda stegen: {hours:n0} h/år; rutiner grupperar timmar som "
-                   "redan räknats i stegen och läggs inte till"),
+    "note.total": ("summa för de rekommenderade enskilda stegen: {hours:n0} h/år (80 %-intervall "
+                   "{low:n0}–{high:n0}), {fte:n2} åak, {euros:eur} om året i personalens tid före robotarnas "
+                   "bygg- och licenskostnader; rutiner grupperar timmar som redan räknats i stegen och läggs "
+                   "inte till{wide}"),
+    "note.total_wide": ("; intervallet är bredare än summan: tidsstudera stegen (--standard-times) innan ni "
+                        "beslutar utifrån dessa timmar"),
     "note.standard_unknown": "standardtider för steg som denna logg inte har (används inte): {names}",
     "note.standard_unknown_name": "{name!r} (närmast: {near})",
     "note.capacity": ("{share:pct1} av utförandena skalades ned så att inget konto tillgodoräknas mer persontid "
@@ -253,11 +262,26 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} händelser i {cases:n0} ärenden, {first:date} – {last:date}",
     "html.headline": "Programvarurobotar kunde frigöra {hours:n0} arbetstimmar om året",
     "html.headline_none": "Inget steg rekommenderas för en programvarurobot",
+    "html.headline_wide": ("Intervallet är bredare än summan: tidsstudera stegen (--standard-times) innan ni "
+                           "beslutar utifrån dessa timmar."),
+    "html.headline_payback": ("{count:n0} av de {bots:n0} robotarna betalar sig inom {months:n0} månader med de "
+                              "antagna kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om året): "
+                              "se tabellen per robot."),
+    "html.headline_payback_one": ("{count:n0} av de {bots:n0} robotarna betalar sig inom {months:n0} månader med "
+                                  "de antagna kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om "
+                                  "året): se tabellen per robot."),
+    "html.headline_payback_none": ("Ingen av de {count:n0} robotarna betalar sig inom {months:n0} månader med de "
+                                   "antagna kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om "
+                                   "året): se tabellen per robot."),
+    "html.headline_payback_none_one": ("Roboten betalar sig inte inom {months:n0} månader med de antagna "
+                                       "kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om året): "
+                                       "se tabellen per robot."),
     "html.headline_detail": ("från {count:n0} rekommenderade steg (80 %-intervall {low:n0}–{high:n0} h), det vill "
-                             "säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året till {rate:eur}/h."),
+                             "säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året i personalens tid till "
+                             "{rate:eur}/h, före robotarnas bygg- och licenskostnader."),
     "html.headline_detail_one": ("från {count:n0} rekommenderat steg (80 %-intervall {low:n0}–{high:n0} h), det "
-                                 "vill säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året till "
-                                 "{rate:eur}/h."),
+                                 "vill säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året i "
+                                 "personalens tid till {rate:eur}/h, före robotens bygg- och licenskostnader."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("{examined:n0} steg och rutiner bedömdes: {recommended:n0} rekommenderas, "
                       "{knocked:n0} rekommenderas inte ({why})."),
