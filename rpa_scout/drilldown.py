@@ -22,7 +22,7 @@ import pandas as pd
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, XES, LogColumns, require_columns
 from rpa_scout.explain import criterion_name, knock_out_text, reason, source_name
 from rpa_scout.graph import encode
-from rpa_scout.handling import HandlingResult, estimate_handling_time
+from rpa_scout.handling import HandlingResult, estimate_handling_time, handling_for
 from rpa_scout.labels import SEPARATOR, find_activity, show
 from rpa_scout.lifecycle import pair_lifecycle, start_times
 from rpa_scout.lang import Lang, english
@@ -126,7 +126,7 @@ def cases_behind(log: pd.DataFrame, activity: str, *, settings: Settings | None 
     """
     columns = require_columns(log, columns)
     activity = find_activity(activity, log[columns.activity].astype("string").dropna().unique(), labels)
-    handling = handling or estimate_handling_time(log, settings=settings or Settings(), columns=columns)
+    handling = handling_for(log, handling, settings=settings, columns=columns)
     inst = handling.instances
     mine = inst[(inst[columns.activity].astype("string") == activity).to_numpy()]
     person = (mine[PERFORMER] == PERSON).to_numpy()

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.accounts import PERSON_ACCOUNT
+from rpa_scout.errors import ConfigError
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.codes import Coded, group_firsts, labels, small
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER, REPLACED,
@@ -107,6 +108,50 @@ class HandlingResult:
     #: :func:`rpa_scout.pair_lifecycle`'s counts for the log, as the load report gives
     #: them (:func:`rpa_scout.clean.with_pairing` fills a report in from them).
     pairing: Mapping[str, int] = field(default_factory=dict)
+    #: What it was estimated from: the log's events and first and last timestamps, and
+    #: the settings it used (:func:`handling_for` checks a result passed on against them).
+    made_from: tuple = ()
+
+
+def _made_from(log: pd.DataFrame, settings: Settings, columns: LogColumns) -> tuple:
+    stamps = log[columns.timestamp] if columns.timestamp in log.columns else pd.Series([], dtype=object)
+    return (len(log), str(stamps.min()), str(stamps.max())), repr((settings.manual, settings.handling))
+
+
+def handling_for(log: pd.DataFrame, handling: "HandlingResult | None", *, settings: Settings | None = None,
+                 columns: LogColumns = XES) -> "HandlingResult":
+    """``handling`` when it was estimated from ``log`` (and, when ``settings`` are given,
+    with them); estimated now when ``None``. A result of another log (a filtered one, or
+    the whole year beside a month) would count one log's work over another's period.
+
+    Raises:
+        ConfigError: ``handling`` was estimated from another log or with other settings.
+
+    Example:
+        >>> from rpa_scout import read_log
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> handling = estimate_handling_time(log)
+        >>> handling_for(log, handling) is handling
+        True
+        >>> handling_for(log.head(100), handling)
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: handling= was estimated from another log (24,883 events from 2025-01-02 ...
+    """
+    if handling is None:
+        return estimate_handling_time(log, settings=settings, columns=columns)
+    if not handling.made_from:   # built by hand: nothing to check it against
+        return handling
+    (events, first, last), used = _made_from(log, settings or Settings(), columns)
+    (was, was_first, was_last), was_used = handling.made_from
+    if (events, first, last) != (was, was_first, was_last):
+        raise ConfigError(f"handling= was estimated from another log ({was:,} events from {was_first[:10]} to "
+                          f"{was_last[:10]}; this one has {events:,} from {first[:10]} to {last[:10]}): estimate it "
+                          "from this log (after any filter), or leave it out")
+    if settings is not None and used != was_used:
+        raise ConfigError("handling= was estimated with other settings (manual rules, time zone, standard times "
+                          "or calibration): estimate it with the settings given here, or leave it out")
+    return handling
 
 
 def estimate_handling_time(
@@ -150,7 +195,8 @@ def estimate_handling_time(
     manual = manual or detect_manual(log, rules=rules, columns=columns)
     inst, hours = _with_handling(manual.instances, columns, rules, calibration, standard_times)
     activities = summarise_handling(inst, manual.activities, calibration, columns)
-    return HandlingResult(inst, activities, hours, calibration, manual.evidence, manual.pairing)
+    return HandlingResult(inst, activities, hours, calibration, manual.evidence, manual.pairing,
+                          _made_from(log, settings, columns))
 
 
 def _with_handling(inst: pd.DataFrame, columns: LogColumns, rules: ManualRules,

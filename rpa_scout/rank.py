@@ -29,7 +29,7 @@ from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.explain import (CAPACITY, MIN_EXECUTIONS, MIN_HOURS, NOTHING_TO_SAVE, LOOSE_KNOCKOUT, LOOSE_SHARE,
                                MIN_PEOPLE_SHOWN, TOO_FEW, UNKNOWN_HANDLING, reason, weakest, why_excluded)
 from rpa_scout.lang import Message
-from rpa_scout.handling import HandlingResult, estimate_handling_time, standard_name_key
+from rpa_scout.handling import HandlingResult, estimate_handling_time, handling_for, standard_name_key
 from rpa_scout.lifecycle import start_copy_notes
 from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
@@ -145,7 +145,7 @@ def rank_candidates(
     columns = require_columns(log, columns)
     settings = settings or Settings()
     economics, config = settings.economics, settings.rank
-    handling = handling or estimate_handling_time(log, settings=settings, columns=columns)
+    handling = handling_for(log, handling, settings=settings, columns=columns)
     period = _period(log, columns)
     acts = handling.activities.set_index("activity")
     eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()

@@ -21,7 +21,7 @@ import pandas as pd
 
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
-from rpa_scout.handling import HandlingResult, estimate_handling_time
+from rpa_scout.handling import HandlingResult, estimate_handling_time, handling_for
 from rpa_scout.routines import SEPARATOR
 from rpa_scout.timestamps import epoch_seconds
 
@@ -86,7 +86,7 @@ def simulate_automation(
         raise ConfigError(f"robot_seconds must not be negative, got {robot_seconds}")
     names, hours, share = _chosen(candidates)
     steps = tuple(sorted({step for name in names for step in name.split(SEPARATOR)}))
-    handling = handling or estimate_handling_time(log, columns=columns)
+    handling = handling_for(log, handling, columns=columns)
     inst = handling.instances
     known = set(inst[columns.activity].astype("string"))
     missing = [s for s in steps if s not in known]

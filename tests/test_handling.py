@@ -324,3 +324,25 @@ def test_standard_times_find_a_step_whatever_its_letter_case():
     row = ranking.candidates.set_index("candidate").loc["Asiatarkastus"]
     assert (row["handling_source"], row["handling_min"]) == ("supplied", 5.3)
     assert not any("not in this log" in str(n) or "standard time" in str(n) for n in ranking.notes)
+
+
+def test_a_handling_result_of_another_log_or_other_settings_is_refused():
+    """A year's handling passed with a two-month filtered log ranked its steps at about
+    six times their hours; standard times given beside it were silently ignored (API review)."""
+    from rpa_scout import cases_behind, filter_log, rank_candidates, read_log
+    from rpa_scout.errors import ConfigError
+    from rpa_scout.settings import FilterSettings, Settings
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    handling = estimate_handling_time(log)
+    spring, _ = filter_log(log, settings=Settings(filter=FilterSettings(date_from="2025-03-01",
+                                                                         date_to="2025-04-30")))
+    with pytest.raises(ConfigError, match="estimated from another log .24,883 events"):
+        rank_candidates(spring, handling=handling)
+    with pytest.raises(ConfigError, match="another log"):
+        cases_behind(spring, "Asiatarkastus", handling=handling)
+    timed = Settings.of(standard_times={"Asiatarkastus": 10})
+    with pytest.raises(ConfigError, match="with other settings"):
+        rank_candidates(log, handling=handling, settings=timed)
+    same = rank_candidates(log, handling=estimate_handling_time(log, settings=timed), settings=timed)
+    assert same.candidates.equals(rank_candidates(log, settings=timed).candidates)
