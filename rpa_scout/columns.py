@@ -393,7 +393,13 @@ def require_columns(frame, columns: "LogColumns | str | Mapping[str, str] | None
     ...
     rpa_scout.errors.ColumnError: the log's timestamp column 'Complete Timestamp' holds text or mixed values, not timestamps; read the file with read_log, or convert the column with pandas.to_datetime(..., utc=True)
     """
+    named = _named_roles(columns)
     columns = _as_columns(columns, frame)
+    for role in named:   # a column the user named that is not there: a misspelling, not "none"
+        name = getattr(columns, role)
+        if isinstance(name, str) and name not in frame.columns:
+            raise ColumnError(f"{where} has no {role.replace('_', ' ')} column {name!r} (named in columns=); "
+                              f"check its spelling among the log's columns, or leave {role} out")
     for role in roles:
         name = getattr(columns, role)
         if name is None or isinstance(name, tuple) or name not in frame.columns:
@@ -416,6 +422,21 @@ def _require_values(values, role: str, name: str, where: str) -> None:
         raise ColumnError(f"{where}'s {role.replace('_', ' ')} column {name!r} is empty in {int(empty.sum()):,} "
                           f"rows (positions {', '.join(map(str, rows))}{', ...' if empty.sum() > 5 else ''}); "
                           "drop them, or read the file with read_log, which rejects and counts them")
+
+
+#: Roles a log may lack (no resource column, no lifecycle): named explicitly, they must be there.
+OPTIONAL_ROLES = ("resource", "lifecycle", "start_timestamp")
+
+
+def _named_roles(columns: "LogColumns | str | Mapping[str, str] | None") -> list[str]:
+    """The optional roles ``columns`` names itself (a dict's keys; a LogColumns' names
+    other than XES's), not a preset's candidates."""
+    if isinstance(columns, Mapping):
+        return [role for role in OPTIONAL_ROLES if role in columns and columns[role] is not None]
+    if isinstance(columns, LogColumns):
+        return [role for role in OPTIONAL_ROLES if isinstance(getattr(columns, role), str)
+                and getattr(columns, role) != getattr(XES, role)]
+    return []
 
 
 def _as_columns(columns: "LogColumns | str | Mapping[str, str] | None", frame) -> LogColumns:

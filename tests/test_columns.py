@@ -108,3 +108,22 @@ def test_a_first_row_of_data_is_not_quoted_in_the_errors():
                               "names; add a header row to the file); name it with --case COLUMN or choose --preset")
     assert shown_header(["foo", "bar", "baz"], 2) == "'foo', 'bar'"
     assert shown_header(["foo", "", "bar"], 12) == "'foo', '', 'bar'"     # a blank name is no value
+
+
+def test_an_optional_column_named_but_missing_is_an_error_not_none():
+    """A misspelt lifecycle column made the starts count as executions (volumes doubled);
+    a misspelt resource column left nothing to rank, with no word why (API review)."""
+    import pytest
+
+    from rpa_scout import rank_candidates, read_log
+    from rpa_scout.columns import LogColumns, require_columns
+    from rpa_scout.errors import ColumnError
+
+    log, _ = read_log("eventlogs/ostolaskut.csv.gz")
+    with pytest.raises(ColumnError, match="no lifecycle column 'lifecycle_transition' .named in columns=."):
+        rank_candidates(log, columns={"lifecycle": "lifecycle_transition"})
+    with pytest.raises(ColumnError, match="no resource column 'org:resorce'"):
+        require_columns(log, LogColumns(resource="org:resorce"))
+    # a log without a resource column at all is still a log, by default and by a preset
+    bare = log.drop(columns=["org:resource"])
+    assert require_columns(bare).resource == "org:resource" and require_columns(bare, "xes")
