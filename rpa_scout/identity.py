@@ -29,6 +29,7 @@ import re
 from datetime import date
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import factorisable, labels
@@ -46,6 +47,13 @@ _FI_CENTURY = {"+": 1800, **dict.fromkeys("-YXWVU", 1900), **dict.fromkeys("ABCD
 _FI = r"(?<![0-9A-Za-z])(\d{6})([-+A-FU-Ya-fu-y])(\d{3})([0-9A-Ya-y])(?![0-9A-Za-z])"
 _SE = r"(?<![0-9])((?:18|19|20)?\d{6})([-+]?)(\d{4})(?![0-9])"
 _PATTERNS = (re.compile(_FI), re.compile(_SE))
+#: Codes that cannot be read as another number: a Finnish one, a Swedish one with its
+#: separator or its century.
+_WRITTEN = (_PATTERNS[0], re.compile(r"(?<![0-9])((?:18|19|20)\d{6}|\d{6})([-+])(\d{4})(?![0-9])"),
+            re.compile(r"(?<![0-9])((?:18|19|20)\d{6})()(\d{4})(?![0-9])"))
+#: A code's shape, for one vectorised pass before the checks in Python.
+_SHAPE = r"\d{6}[-+A-Za-z]\d{3}[0-9A-Za-z]|\d{10}"
+_WRITTEN_SHAPE = r"\d{6}[-+A-Za-z]\d{3}[0-9A-Za-z]|\d{12}"
 #: What :func:`rpa_scout.pseudonymise` makes of a code: ``id-`` and 16 hex digits.
 PSEUDONYM = re.compile(r"(?<![\w-])id-[0-9a-f]{16}(?![\w-])")
 
@@ -85,31 +93,42 @@ def holds_identity_codes(values: pd.Series) -> bool:
     return True
 
 
-def replace_identity_codes(values: pd.Series, replace: Callable[[str], str]) -> pd.Series:
+def replace_identity_codes(values: pd.Series, replace: Callable[[str], str], *, written: bool = False) -> pd.Series:
     """``values`` (as categories) with each identity code inside them replaced by
     ``replace(code)``, the code written one way (upper case; a Swedish one as its ten
-    digits, so that ``19811218-9876`` and ``8112189876`` are one person's).
+    digits, so that ``19811218-9876`` and ``8112189876`` are one person's). ``written``:
+    only codes that cannot be read as another number (a Finnish one; a Swedish one with
+    its separator or century), for a column that does not hold codes by
+    :func:`holds_identity_codes` but may hold some.
 
     Example:
         >>> replace_identity_codes(pd.Series(["Hakemus 131052-308T", "OL-1"]), lambda c: "***").tolist()
         ['Hakemus ***', 'OL-1']
+        >>> replace_identity_codes(pd.Series(["8112189876", "811218-9876"]), lambda c: "*", written=True).tolist()
+        ['8112189876', '*']
     """
     codes, distinct = pd.factorize(factorisable(values), sort=False)
-    texts = [str(v) for v in distinct]
-    shown = [sub_identity_codes(t, replace) for t in texts]
-    if shown == texts:
+    texts = pd.Series(distinct, dtype=object).astype(str)
+    maybe = np.flatnonzero(texts.astype("string[pyarrow]").str.contains(_WRITTEN_SHAPE if written else _SHAPE,
+                                                                      regex=True).to_numpy(dtype=bool))
+    if not len(maybe):   # no text has a code's shape: one vectorised pass, no Python per value
         return values
-    return pd.Series(labels(codes, shown), index=values.index)
+    shown = texts.to_numpy(dtype=object).copy()
+    for i in maybe:
+        shown[i] = sub_identity_codes(shown[i], replace, written=written)
+    if (shown[maybe] == texts.to_numpy(dtype=object)[maybe]).all():
+        return values
+    return pd.Series(labels(codes, list(shown)), index=values.index)
 
 
-def sub_identity_codes(text: str, replace: Callable[[str], str]) -> str:
+def sub_identity_codes(text: str, replace: Callable[[str], str], *, written: bool = False) -> str:
     """``text`` with each identity code replaced, as :func:`replace_identity_codes` does.
 
     Example:
         >>> sub_identity_codes("Lapsi 010101A123N, äiti 131052-308T", lambda code: "<" + code[-1] + ">")
         'Lapsi <N>, äiti <T>'
     """
-    for pattern in _PATTERNS:
+    for pattern in _WRITTEN if written else _PATTERNS:
         text = pattern.sub(lambda m: replace(_normal(m)) if _valid(m) else m.group(0), text)
     return text
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from rpa_scout.columns import ROLES, XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError
+from rpa_scout.filters import people_advice, refuse_people
 from rpa_scout.lang import Lang, Message, english
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,7 +97,9 @@ def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES
         distinct, so they identify the activities as the codes do.
 
     Raises:
-        ColumnError: ``column`` is not in the log.
+        ColumnError: ``column`` is not in the log, or names people (the resource column,
+            a copy of it, a responsible person's: a step labelled by its main handler
+            singles that person out).
 
     Example:
         >>> import pandas as pd
@@ -110,6 +113,10 @@ def activity_labels(log: pd.DataFrame, column: str, *, columns: LogColumns = XES
     if column not in log.columns:
         raise ColumnError(f"--label column {column!r} not found; the columns are "
                           + ", ".join(repr(str(c)) for c in log.columns[:20]))
+    if column == columns.resource:
+        raise ColumnError(f"--label column {column!r} is the resource column: rpa_scout never singles out "
+                          f"people; {people_advice('--label')}")
+    refuse_people(log, column, column, "--label", columns)
     return labels_from_counts(label_counts(log, column, columns=columns))
 
 

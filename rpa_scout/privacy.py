@@ -113,16 +113,12 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         ['Kirjaus', 'Siirto', 'Palautettu: person-5737e3e5e7']
     """
     others = people_columns(log, columns=columns, rules=rules)
-    coded = [c for c in (columns.case, *others) if c in log.columns and holds_identity_codes(log[c])]
-    if columns.resource not in log.columns and not others and not coded:
-        return log
     secret, _ = resolve_key(key)
-    out = log.copy(deep=False)  # copy-on-write: only the replaced columns are new
-    for column in coded:   # a personal identity code, in a case id or an attribute
-        out[column] = replace_identity_codes(out[column], lambda code: _code_pseudonym(code, secret))
+    out, coded = _without_identity_codes(log, secret, columns)
     others = [c for c in others if c not in coded]
-    if columns.activity in log.columns:
-        out[columns.activity] = replace_identity_codes(out[columns.activity], lambda code: _code_pseudonym(code, secret))
+    if columns.resource not in log.columns and not others:
+        return out
+    out = log.copy(deep=False) if out is log else out  # copy-on-write: only the replaced columns are new
     if columns.resource not in log.columns:
         for column in others:
             out[column] = _hashed(out[column], secret, rules=rules, numbers_as_text=True)
@@ -131,9 +127,55 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
     shown, named = _accounts_shown(log[columns.resource], secret, rules)
     for column in others:
         out[column] = _hashed(out[column], secret, rules=rules, spelling=shown.spelling, numbers_as_text=True)
-    if columns.activity in log.columns:
-        out[columns.activity] = named.replaced(out[columns.activity], shown.of)
+    for column in _named_in(log, columns, others):
+        out[column] = named.replaced(out[column], shown.of)
     return out
+
+
+#: Text columns of at most this many distinct values (step names and their readable
+#: names, statuses, units: what --label, --by and --where show) have people's names
+#: inside their values pseudonymised too; longer ones are ids and free text.
+NAMED_TEXT_VALUES = 10_000
+
+
+def _named_in(log: pd.DataFrame, columns: LogColumns, hashed: list[str]) -> list[str]:
+    """The columns whose values may name a person inside them: the activity column and
+    the short text columns (:data:`NAMED_TEXT_VALUES`), but not the resource column and
+    the columns of people (hashed whole)."""
+    skip = {columns.resource, columns.case, columns.timestamp, *hashed}
+    out = [columns.activity] if columns.activity in log.columns else []
+    for column in log.columns:
+        if column in skip or column in out or not _text_like(log[column]):
+            continue
+        values = log[column]
+        distinct = len(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else \
+            values.iloc[:_SAMPLE].nunique()
+        if distinct <= NAMED_TEXT_VALUES:
+            out.append(column)
+    return out
+
+
+def _without_identity_codes(log: pd.DataFrame, secret: bytes, columns: LogColumns) -> tuple[pd.DataFrame, list[str]]:
+    """``log`` with every personal identity code replaced by its pseudonym: every form
+    of one in the case column and the columns that hold codes (:func:`holds_identity_codes`:
+    a column of them splits nothing) and in step names, the forms that cannot be another
+    number anywhere else (a case id keyed by a child's code in 40 % of the cases is still
+    a code). Also the columns that hold codes."""
+    text = [c for c in log.columns if c != columns.resource and _text_like(log[c])]
+    coded = [c for c in text if holds_identity_codes(log[c])]
+    out = log
+    for column in text:
+        every = column in coded or column == columns.activity
+        shown = replace_identity_codes(log[column], lambda code: _code_pseudonym(code, secret), written=not every)
+        if shown is not log[column]:
+            out = out.copy(deep=False) if out is log else out   # copy-on-write: only replaced columns are new
+            out[column] = shown
+    return out, coded
+
+
+def _text_like(values: pd.Series) -> bool:
+    kind = values.dtype
+    return pd.api.types.is_string_dtype(kind) or isinstance(kind, pd.CategoricalDtype) or kind == object
 
 
 def _code_pseudonym(code: str, secret: bytes) -> str:

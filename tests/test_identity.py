@@ -124,3 +124,30 @@ def test_a_steps_display_name_survives_a_person_in_its_name(write):
     ranked = CliRunner().invoke(main, ["rank", str(path), "--all", "--label", "name_en"])
     assert ranked.exit_code == 0, ranked.output
     assert "Decision sent" in ranked.output and "Päätös" not in ranked.output and "Aino" not in ranked.output
+
+
+def test_codes_in_some_case_ids_and_names_in_a_label_column_are_pseudonymised_too():
+    """40 % of an early-education log's cases keyed by the child's code kept the codes
+    (the column rule wants half); a person in a readable-name column stayed in the
+    labels; activity_labels took the resource column (API review)."""
+    from rpa_scout import activity_labels, read_log
+    from rpa_scout.errors import ColumnError
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    cases = log["case:concept:name"].astype(str)
+    keyed = cases.where(cases.str[-1].isin(list("0123")), FINNISH[0] + "/" + cases)   # 40 % of the ids
+    person = next(str(r) for r in log["org:resource"].unique() if " " in str(r))
+    en = log["activity_en"].astype(str).where(log["concept:name"] != "Asiatarkastus", f"Checked by {person}")
+    log = log.assign(**{"case:concept:name": keyed, "activity_en": en,
+                        "case:order_no": ["8112189876"] + [str(4000000000 + i) for i in range(len(log) - 1)],
+                        "case:ref": "Viite 811218-9876"})
+    out = pseudonymise(log, key="k")
+    assert not out["case:concept:name"].astype(str).str.contains(FINNISH[0]).any()
+    assert out["case:concept:name"].nunique() == log["case:concept:name"].nunique()
+    assert out["case:order_no"].astype(str)[0] == "8112189876"   # a bare number in no column of codes
+    assert set(out["case:ref"].astype(str)) == {"Viite id-" + out["case:ref"].astype(str)[0].split("id-")[1]}
+    labels = activity_labels(out, "activity_en")
+    assert person not in " ".join(labels.values()) and "Checked by person-" in labels["Asiatarkastus"]
+    for column in ("org:resource",):
+        with pytest.raises(ColumnError, match="resource column"):
+            activity_labels(log, column)
