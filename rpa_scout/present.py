@@ -318,8 +318,8 @@ def not_recommended(ranking: Ranking, lang: Lang) -> pd.DataFrame:
     """
     table = ranking.candidates
     if table.empty:
-        return pd.DataFrame(columns=["candidate", "kind", "hours_per_year", "hours_low", "hours_high",
-                                     "why", "short", "reason_text"])
+        return pd.DataFrame(columns=["candidate", "kind", "hours_per_year", "hours_low", "hours_high", "fte",
+                                     "euros_per_year", "why", "short", "reason_text"])
     out = table[~table["recommended"]].sort_values(["hours_per_year", "candidate"], ascending=[False, True],
                                                     kind="stable")
     why = [knock_out_text(r.knock_out, r.knock_out_value, r.knock_out_limit, lang) if r.knock_out
