@@ -510,6 +510,7 @@ def _assumptions(period: _Period, handling: HandlingResult, economics: Economics
                                        basis=Message(f"basis.{_basis_key(period.basis)}"))),
         Assumption(Message("assumption.work_share.name"), handling.calibration.work_share, "", "measured",
                    Message("assumption.work_share.source", origin=origin)),
+        *_supplied_times(handling),
         Assumption(Message("assumption.error.name"), float(np.exp(-down)),
                    Message("assumption.error.unit", high=float(np.exp(up))), "measured",
                    Message("assumption.error.source", origin=origin))
@@ -527,6 +528,19 @@ def _assumptions(period: _Period, handling: HandlingResult, economics: Economics
                    Message("assumption.bootstrap.source", seed=config.seed)),
         *economics.assumptions(),
     ]
+
+
+def _supplied_times(handling: HandlingResult) -> list[Assumption]:
+    """The standard times the estimate used, step by step (a time study overrides the
+    log's own figure: the reader must see that it did)."""
+    acts = handling.activities
+    used = acts[acts["source"].astype(str) == "supplied"] if "source" in acts.columns else acts.iloc[:0]
+    if used.empty:
+        return []
+    steps = [Message("assumption.standard.step", step=str(r.activity), minutes=float(r.mean_min))
+             for r in used.sort_values("activity").itertuples(index=False)]
+    return [Assumption(Message("assumption.standard.name"), float(len(used)), Message("assumption.standard.unit"),
+                       "supplied", Message("assumption.standard.source", steps=steps))]
 
 
 def _total_note(total: tuple[float, float, float], economics: Economics) -> Message:
