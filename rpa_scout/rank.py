@@ -459,9 +459,10 @@ def _knock_outs(table: pd.DataFrame, busiest: pd.Series, config: RankConfig) -> 
 
 
 def _excluded(acts: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
-    excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence"]].reset_index()
-    excluded["why"] = [why_excluded(str(v), str(e), str(s)) for v, e, s in
-                       zip(excluded["verdict"], excluded["evidence"], excluded["source"])]
+    excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence",
+                                                "system_share"]].reset_index()
+    excluded["why"] = [why_excluded(str(v), str(e), str(s), system_share=float(p)) for v, e, s, p in
+                       zip(excluded["verdict"], excluded["evidence"], excluded["source"], excluded["system_share"])]
     return excluded
 
 

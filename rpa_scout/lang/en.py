@@ -109,6 +109,7 @@ MESSAGES: dict[str, str] = {
     "payback.no_licence": "; at this volume no licence price makes it pay back",
     # why activities are not candidates
     "excluded.automated": "already automated: {evidence}",
+    "excluded.automated_share": "already automated ({share:pct} of its executions by the system): {evidence}",
     "excluded.artificial": "not work: {evidence}",
     "excluded.unknown": "no evidence of person work ({evidence}); mark it manual in the config to rank it",
     "excluded.dates_only": "handling time not measurable: its executions carry a date but no clock time",

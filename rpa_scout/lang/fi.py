@@ -103,6 +103,7 @@ MESSAGES: dict[str, str] = {
     "payback.or_licence": " tai lisenssi alle {price:eur} vuodessa",
     "payback.no_licence": "; tällä määrällä mikään lisenssihinta ei riitä",
     "excluded.automated": "jo automatisoitu: {evidence}",
+    "excluded.automated_share": "jo automatisoitu (järjestelmä tekee {share:pct} suorituksista): {evidence}",
     "excluded.artificial": "ei työtä: {evidence}",
     "excluded.unknown": "ei näyttöä ihmisen työstä ({evidence}); merkitse se manuaaliseksi asetuksissa, jos haluat sen mukaan",
     "excluded.dates_only": "käsittelyaikaa ei voi mitata: suorituksilla on päivämäärä mutta ei kellonaikaa",

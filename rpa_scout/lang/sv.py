@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "payback.or_licence": ", eller med en licens under {price:eur} om året",
     "payback.no_licence": "; vid denna volym gör inget licenspris att den betalar sig",
     "excluded.automated": "redan automatiserat: {evidence}",
+    "excluded.automated_share": "redan automatiserat (systemet utför {share:pct} av utförandena): {evidence}",
     "excluded.artificial": "inte arbete: {evidence}",
     "excluded.unknown": "inga belägg för personarbete ({evidence}); markera steget som manuellt i inställningarna för att ta med det",
     "excluded.dates_only": "handläggningstiden kan inte mätas: utförandena har datum men inget klockslag",
