@@ -229,11 +229,21 @@ def payback_text(r: Any, licence: float, horizon: float, lang: Lang | None = Non
                   executions=r.break_even_executions, price=price)
 
 
-def why_excluded(verdict: str, evidence: str, source: str, lang: Lang | None = None) -> str:
+def why_excluded(verdict: str, evidence: str, source: str, lang: Lang | None = None,
+                 system_share: float = 1.0) -> str:
     """Why an activity is not a candidate at all; ``evidence`` is shown in ``lang`` when it
-    is a :class:`rpa_scout.lang.Message` (:attr:`rpa_scout.rank.Ranking.evidence`), as it is otherwise."""
+    is a :class:`rpa_scout.lang.Message` (:attr:`rpa_scout.rank.Ranking.evidence`), as it is otherwise.
+    An activity the system does most of (``system_share``, under all) says how much first:
+    its evidence may begin with the people's part.
+
+    Example:
+        >>> why_excluded("automated", "44% named resource; 10% zero duration", "estimated", system_share=0.56)
+        'already automated (56% of its executions by the system): 44% named resource; 10% zero duration'
+    """
     lang = lang or english()
     if verdict == "automated":
+        if system_share < 0.995:
+            return lang.t("excluded.automated_share", evidence=evidence, share=system_share)
         return lang.t("excluded.automated", evidence=evidence)
     if verdict == "artificial":
         return lang.t("excluded.artificial", evidence=evidence)

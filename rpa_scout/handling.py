@@ -180,7 +180,8 @@ def estimate_handling_time(
         the mean), ``source``, ``bound``, ``gap_low_min``/``gap_high_min`` (the range an
         estimate's own gaps allow, :func:`gap_range`), ``method_low_min``/``method_high_min``
         (that range reaching as far as the estimator's error on held-out logs needed,
-        before sampling error), ``loose_share``, ``verdict`` and ``evidence``.
+        before sampling error), ``loose_share``, ``verdict``, ``system_share`` (of its
+        instances, the system's) and ``evidence``.
 
     Example:
         >>> from rpa_scout import read_log, estimate_handling_time
@@ -575,14 +576,15 @@ def summarise_handling(inst: pd.DataFrame, verdicts: pd.DataFrame,
     out["low_min"], out["high_min"] = _intervals(out, grouped.std(ddof=1).fillna(0.0))
     out.index = pd.Index(act.values[out.index.to_numpy()], dtype="string", name="activity")
     out = out.reset_index()
-    out = out.merge(verdicts[["activity", "verdict", "evidence"]], on="activity", how="left")
+    kept = [c for c in ("activity", "verdict", "system_share", "evidence") if c in verdicts.columns]
+    out = out.merge(verdicts[kept], on="activity", how="left")
     out["timed_instances"] = out["timed_instances"].fillna(0).astype(int)
     out["source"] = out["source"].fillna(SYSTEM_SOURCE)
     order = ["activity", "verdict", "instances", "manual_instances", "manual_share",
              "timed_instances", "mean_min", "median_min", "low_min", "high_min", "source",
              "bound", "gap_low_min", "gap_high_min", "method_low_min", "method_high_min",
-             "loose_share", "capacity_share", "naive_mean_min", "evidence"]
-    return out[order].sort_values(["instances", "activity"], ascending=[False, True],
+             "loose_share", "capacity_share", "naive_mean_min", "system_share", "evidence"]
+    return out[[c for c in order if c in out.columns]].sort_values(["instances", "activity"], ascending=[False, True],
                                   kind="stable").reset_index(drop=True)
 
 

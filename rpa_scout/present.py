@@ -182,7 +182,7 @@ def _why(r: Any, ranking: Ranking, lang: Lang) -> str:
     from rpa_scout.explain import why_excluded
 
     evidence = ranking.evidence.get(str(r.activity), str(r.evidence))
-    return why_excluded(str(r.verdict), evidence, str(r.source), lang)
+    return why_excluded(str(r.verdict), evidence, str(r.source), lang, float(getattr(r, "system_share", 1.0)))
 
 
 #: The width of a candidate's row of figures in columns (indent 5, then 30 + 6 + 10 + 2 + 14 + 1 + 7):

@@ -459,9 +459,10 @@ def _knock_outs(table: pd.DataFrame, busiest: pd.Series, config: RankConfig) -> 
 
 
 def _excluded(acts: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
-    excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence"]].reset_index()
-    excluded["why"] = [why_excluded(str(v), str(e), str(s)) for v, e, s in
-                       zip(excluded["verdict"], excluded["evidence"], excluded["source"])]
+    excluded = acts.drop(index=eligible.index)[["verdict", "instances", "source", "evidence",
+                                                "system_share"]].reset_index()
+    excluded["why"] = [why_excluded(str(v), str(e), str(s), system_share=float(p)) for v, e, s, p in
+                       zip(excluded["verdict"], excluded["evidence"], excluded["source"], excluded["system_share"])]
     return excluded
 
 
@@ -510,6 +511,7 @@ def _assumptions(period: _Period, handling: HandlingResult, economics: Economics
                                        basis=Message(f"basis.{_basis_key(period.basis)}"))),
         Assumption(Message("assumption.work_share.name"), handling.calibration.work_share, "", "measured",
                    Message("assumption.work_share.source", origin=origin)),
+        *_supplied_times(handling),
         Assumption(Message("assumption.error.name"), float(np.exp(-down)),
                    Message("assumption.error.unit", high=float(np.exp(up))), "measured",
                    Message("assumption.error.source", origin=origin))
@@ -527,6 +529,19 @@ def _assumptions(period: _Period, handling: HandlingResult, economics: Economics
                    Message("assumption.bootstrap.source", seed=config.seed)),
         *economics.assumptions(),
     ]
+
+
+def _supplied_times(handling: HandlingResult) -> list[Assumption]:
+    """The standard times the estimate used, step by step (a time study overrides the
+    log's own figure: the reader must see that it did)."""
+    acts = handling.activities
+    used = acts[acts["source"].astype(str) == "supplied"] if "source" in acts.columns else acts.iloc[:0]
+    if used.empty:
+        return []
+    steps = [Message("assumption.standard.step", step=str(r.activity), minutes=float(r.mean_min))
+             for r in used.sort_values("activity").itertuples(index=False)]
+    return [Assumption(Message("assumption.standard.name"), float(len(used)), Message("assumption.standard.unit"),
+                       "supplied", Message("assumption.standard.source", steps=steps))]
 
 
 def _total_note(total: tuple[float, float, float], economics: Economics) -> Message:

@@ -120,6 +120,11 @@ def _caveats(ranking: Ranking, top: Headline, lang: Lang) -> list[str]:
     if not top.recommended:
         return []
     out = [lang.t("html.headline_wide")] if top.high - top.low > top.hours > 0 else []
+    table = ranking.candidates
+    chosen = table[(table["kind"] == "activity") & table["recommended"]]
+    timed = float(chosen["annual_timed"].sum() / max(chosen["annual_executions"].sum(), 1e-9))
+    if timed < 0.95:   # dates without a clock time count no hours (BPIC15: 2 % of some steps timed)
+        out.append(lang.t("html.headline_timed", share=timed))
     bots = group_bots(ranking)
     paying = int(bots["payback_months"].astype(float).notna().sum())
     if paying < len(bots):

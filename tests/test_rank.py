@@ -449,3 +449,29 @@ def test_a_step_done_fewer_than_ten_times_is_not_recommended():
     enough = step & (step.cumsum() <= 40)
     assert rank_candidates(log[~step | enough]).candidates.set_index("candidate").loc[top["candidate"],
                                                                                       "knock_out"] != TOO_FEW
+
+
+def test_the_standard_times_used_are_an_assumption_of_the_ranking():
+    """A supplied time showed as "3.0 min (supplied)" on its row, but no assumption said a
+    time study had replaced the log's figure (report review)."""
+    from rpa_scout.lang import Lang
+    from rpa_scout.settings import Settings
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    ranking = rank_candidates(log, settings=Settings.of(standard_times={"Asiatarkastus": 3, "Hyväksyntä": 2.5}))
+    study = [a for a in ranking.assumptions if "standard times" in a.line()]
+    assert [a.line() for a in study] == ["standard times (a time study): 2 steps (supplied; used instead of the "
+                                         "log's estimate for 'Asiatarkastus' 3.0 min, 'Hyväksyntä' 2.5 min)"]
+    assert "vakioajat (aikatutkimus): 2 vaihetta" in study[0].render(Lang("fi"))
+    assert not [a for a in rank_candidates(log).assumptions if "standard times" in a.line()]
+
+
+def test_a_step_the_system_does_most_of_says_how_much_before_its_evidence():
+    """BPIC15's 01_HOOFD_180 read "already automated: 44% named resource; ...": the
+    largest reason shown was the people's part, and the system's share never stated."""
+    log, _ = read_log(shared_log("bpic15/BPIC15_1.xes.gz"))
+    why = rank_candidates(log).excluded.set_index("activity").loc["01_HOOFD_180", "why"]
+    assert why.startswith("already automated (56% of its executions by the system): 44% named resource")
+    sample, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    assert rank_candidates(sample).excluded.set_index("activity").loc["Maksuajo", "why"] == \
+        "already automated: 100% system account name"   # all of it: no share to state

@@ -263,3 +263,23 @@ def test_the_html_headline_says_when_its_total_is_loose_or_no_bot_pays_back(tmp_
     assert "before the bots&#39; build and licence costs" not in headline   # (sv page) ...
     page = (tmp_path / "r_en.html").read_text(encoding="utf-8")
     assert "of staff time at 29" in page and "before the bots&#39; build and licence costs" in page
+
+
+def test_the_html_headline_says_how_much_of_its_hours_rest_on_timed_executions(tmp_path):
+    """BPIC15's headline gave its hours silently, though most of its steps' executions
+    carry a date only and count no hours (report review)."""
+    from click.testing import CliRunner
+
+    from rpa_scout.cli import main
+    from tests.conftest import shared_log
+
+    out = tmp_path / "b15.html"
+    result = CliRunner().invoke(main, ["rank", str(shared_log("bpic15/BPIC15_1.xes.gz")), "--format", "html",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    headline = out.read_text(encoding="utf-8").split('id="headline"')[1].split("</section>")[0]
+    assert "The hours count only the executions logged with a clock time: 39% of the recommended" in headline
+    sample = tmp_path / "o.html"
+    CliRunner().invoke(main, ["rank", "eventlogs/ostolaskut_complete_only.csv.gz", "--format", "html",
+                              "--out", str(sample)])
+    assert "clock time" not in sample.read_text(encoding="utf-8").split('id="headline"')[1].split("</section>")[0]

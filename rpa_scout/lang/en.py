@@ -109,6 +109,7 @@ MESSAGES: dict[str, str] = {
     "payback.no_licence": "; at this volume no licence price makes it pay back",
     # why activities are not candidates
     "excluded.automated": "already automated: {evidence}",
+    "excluded.automated_share": "already automated ({share:pct} of its executions by the system): {evidence}",
     "excluded.artificial": "not work: {evidence}",
     "excluded.unknown": "no evidence of person work ({evidence}); mark it manual in the config to rank it",
     "excluded.dates_only": "handling time not measurable: its executions carry a date but no clock time",
@@ -145,6 +146,10 @@ MESSAGES: dict[str, str] = {
     "assumption.repeats.source": ("{share:pct1} of the events repeat an identical earlier row (batch postings "
                                   "are work); if they are export duplicates, read the log with "
                                   "--drop-duplicates; a candidate names its share when over 5 %"),
+    "assumption.standard.name": "standard times (a time study)",
+    "assumption.standard.unit": "steps",
+    "assumption.standard.step": "{step!r} {minutes:n1} min",
+    "assumption.standard.source": "used instead of the log's estimate for {steps}",
     "assumption.work_share.name": "completion-only estimate: share of the time since a tight bound that is work",
     "assumption.work_share.source": "fitted on real logs; {origin}",
     "assumption.error.name": "completion-only estimate: the interval holds the step's own gaps (shortest to mean) and reaches at least from",
@@ -272,6 +277,8 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} events of {cases:n0} cases, {first:date} – {last:date}",
     "html.headline": "Software robots could free {hours:n0} working hours a year",
     "html.headline_none": "No step is recommended for a software robot",
+    "html.headline_timed": ("The hours count only the executions logged with a clock time: {share:pct} of the "
+                            "recommended steps' executions; the others carry a date only."),
     "html.headline_wide": ("The interval is wider than the total: time-study the steps (--standard-times) "
                            "before deciding on these hours."),
     "html.headline_payback": ("{count:n0} of the {bots:n0} bots pay back within {months:n0} months at the assumed "

@@ -103,6 +103,7 @@ MESSAGES: dict[str, str] = {
     "payback.or_licence": " tai lisenssi alle {price:eur} vuodessa",
     "payback.no_licence": "; tällä määrällä mikään lisenssihinta ei riitä",
     "excluded.automated": "jo automatisoitu: {evidence}",
+    "excluded.automated_share": "jo automatisoitu (järjestelmä tekee {share:pct} suorituksista): {evidence}",
     "excluded.artificial": "ei työtä: {evidence}",
     "excluded.unknown": "ei näyttöä ihmisen työstä ({evidence}); merkitse se manuaaliseksi asetuksissa, jos haluat sen mukaan",
     "excluded.dates_only": "käsittelyaikaa ei voi mitata: suorituksilla on päivämäärä mutta ei kellonaikaa",
@@ -137,6 +138,10 @@ MESSAGES: dict[str, str] = {
     "assumption.repeats.source": ("{share:pct1} tapahtumista toistaa samanlaisen aiemman rivin (eräkirjaukset "
                                   "ovat työtä); jos ne ovat vientikaksoiskappaleita, lue loki valinnalla "
                                   "--drop-duplicates; ehdokas kertoo osuutensa, kun se on yli 5 %"),
+    "assumption.standard.name": "vakioajat (aikatutkimus)",
+    "assumption.standard.unit": "vaihetta",
+    "assumption.standard.step": "{step!r} {minutes:n1} min",
+    "assumption.standard.source": "käytetty lokista arvioidun ajan sijaan vaiheissa {steps}",
     "assumption.work_share.name": "vain valmistumisajoista tehty arvio: työn osuus ajasta tiukimmasta rajasta",
     "assumption.work_share.source": "sovitettu oikeisiin lokeihin; {origin}",
     "assumption.error.name": "vain valmistumisajoista tehty arvio: väli kattaa vaiheen omat välit (lyhimmästä keskiarvoon) ja ulottuu vähintään välille",
@@ -264,6 +269,8 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} tapahtumaa, {cases:n0} asiaa, {first:date} – {last:date}",
     "html.headline": "Ohjelmistorobotiikka voisi säästää {hours:n0} työtuntia vuodessa",
     "html.headline_none": "Yhtäkään vaihetta ei suositella ohjelmistorobotille",
+    "html.headline_timed": ("Tunnit lasketaan vain kellonajan kanssa kirjatuista suorituksista: {share:pct} "
+                            "suositeltujen vaiheiden suorituksista; muilla on vain päivämäärä."),
     "html.headline_wide": ("Väli on summaa leveämpi: mittaa vaiheiden ajat (--standard-times) ennen kuin päätät "
                            "näiden tuntien perusteella."),
     "html.headline_payback": ("{bots:n0} robotista {count:n0} maksaa itsensä takaisin {months:n0} kuukaudessa "

@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "payback.or_licence": ", eller med en licens under {price:eur} om året",
     "payback.no_licence": "; vid denna volym gör inget licenspris att den betalar sig",
     "excluded.automated": "redan automatiserat: {evidence}",
+    "excluded.automated_share": "redan automatiserat (systemet utför {share:pct} av utförandena): {evidence}",
     "excluded.artificial": "inte arbete: {evidence}",
     "excluded.unknown": "inga belägg för personarbete ({evidence}); markera steget som manuellt i inställningarna för att ta med det",
     "excluded.dates_only": "handläggningstiden kan inte mätas: utförandena har datum men inget klockslag",
@@ -138,6 +139,10 @@ MESSAGES: dict[str, str] = {
     "assumption.repeats.source": ("{share:pct1} av händelserna upprepar en identisk tidigare rad (bokningar i "
                                   "omgångar är arbete); om de är exportdubbletter, läs loggen med "
                                   "--drop-duplicates; en kandidat anger sin andel när den är över 5 %"),
+    "assumption.standard.name": "standardtider (en tidsstudie)",
+    "assumption.standard.unit": "steg",
+    "assumption.standard.step": "{step!r} {minutes:n1} min",
+    "assumption.standard.source": "används i stället för loggens uppskattning för {steps}",
     "assumption.work_share.name": "uppskattning från enbart sluttider: andel av tiden sedan en snäv gräns som är arbete",
     "assumption.work_share.source": "anpassad till verkliga loggar; {origin}",
     "assumption.error.name": "uppskattning från enbart sluttider: intervallet täcker stegets egna mellanrum (kortaste till medel) och sträcker sig minst från",
@@ -262,6 +267,8 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} händelser i {cases:n0} ärenden, {first:date} – {last:date}",
     "html.headline": "Programvarurobotar kunde frigöra {hours:n0} arbetstimmar om året",
     "html.headline_none": "Inget steg rekommenderas för en programvarurobot",
+    "html.headline_timed": ("Timmarna räknar bara de utföranden som loggats med klockslag: {share:pct} av de "
+                            "rekommenderade stegens utföranden; de andra har bara ett datum."),
     "html.headline_wide": ("Intervallet är bredare än summan: tidsstudera stegen (--standard-times) innan ni "
                            "beslutar utifrån dessa timmar."),
     "html.headline_payback": ("{count:n0} av de {bots:n0} robotarna betalar sig inom {months:n0} månader med de "
