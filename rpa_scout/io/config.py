@@ -218,9 +218,11 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
         return _built(make, path, section, sections.get(section, {}), given.get(section), defaults)
 
     where_from_file = "where" in sections.get("filter", {}) and not (filters or {}).get("where")
-    where_name = {"where_name": f"{path}: filter.where"} if where_from_file else {}  # for its errors
+    # the errors name a file's conditions by its file and key, the options as the command line does
+    filter_names = {"where_name": f"{path}: filter.where"} if where_from_file else {}
+    filter_names["options_only"] = True
     try:
-        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings, where_name),
+        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings, filter_names),
                         manual=build("manual", ManualRules), handling=HandlingSettings(standard_times=times),
                         rank=build("rank", RankConfig),
                         economics=build("economics", lambda **values: Economics().with_overrides(**values)),
