@@ -56,7 +56,7 @@ from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LO
 from rpa_scout.lang import Message
 from rpa_scout.manual import (ARTIFICIAL, MIN_MEASURED, PERSON, SYSTEM, ManualResult, ManualRules,
                                date_stamped_events, detect_manual)
-from rpa_scout.settings import Settings, given_settings
+from rpa_scout.settings import Settings, given_settings, standard_name_key
 from rpa_scout.timestamps import epoch_seconds
 from rpa_scout.worktime import (ActiveDays, WorkingHours, day_start, discover_working_hours,
                                 exclusive_seconds, local_day_clock, per_account_hours)
@@ -444,18 +444,6 @@ def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arra
     handling[supplied] = minutes[supplied].to_numpy(dtype=float) * 60.0
     source[supplied] = _SUPPLIED
     return {REPLACED: shown}
-
-
-def standard_name_key(name: object) -> str:
-    """A standard time's step name as it is matched: without letter case and surrounding
-    spaces, as ``--explain`` finds a step (a time study's "asiatarkastus" is the log's
-    "Asiatarkastus").
-
-    Example:
-        >>> standard_name_key(" Asiatarkastus ") == standard_name_key("asiatarkastus")
-        True
-    """
-    return str(name).strip().casefold()
 
 
 def standard_minutes_of(activity: pd.Series, standard_times: Mapping[str, float]) -> pd.Series:

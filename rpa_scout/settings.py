@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from rpa_scout.arguments import require_type
 from rpa_scout.assumptions import FTE_HOURS, Economics
@@ -405,8 +405,43 @@ class HandlingSettings:
     calibration: Calibration = DEFAULT_CALIBRATION
 
     def __post_init__(self) -> None:
-        for activity, minutes in self.standard_times.items():
-            standard_minutes(activity, minutes)
+        clash = two_times_for_one_step([(activity, standard_minutes(activity, minutes))
+                                        for activity, minutes in self.standard_times.items()])
+        if clash is not None:
+            raise ConfigError(f"standard times {clash[0]!r} and {clash[1]!r} are one step (letter case and "
+                              f"surrounding spaces aside) with different minutes, {clash[2]:g} and {clash[3]:g}; "
+                              "keep one")
+
+
+def standard_name_key(name: object) -> str:
+    """A standard time's step name as it is matched: without letter case and surrounding
+    spaces, as ``--explain`` finds a step (a time study's "asiatarkastus" is the log's
+    "Asiatarkastus").
+
+    Example:
+        >>> standard_name_key(" Asiatarkastus ") == standard_name_key("asiatarkastus")
+        True
+    """
+    return str(name).strip().casefold()
+
+
+def two_times_for_one_step(times: Iterable[tuple[str, float]]) -> tuple[str, str, float, float] | None:
+    """The first two names of one step (:func:`standard_name_key`: letter case and
+    surrounding spaces aside) given different minutes, with their minutes; ``None`` when
+    every step has one standard time.
+
+    Example:
+        >>> two_times_for_one_step([("Asiatarkastus", 6.5), ("Kirjaus", 2.0), ("asiatarkastus ", 9.0)])
+        ('Asiatarkastus', 'asiatarkastus ', 6.5, 9.0)
+        >>> two_times_for_one_step([("Asiatarkastus", 6.5), ("ASIATARKASTUS", 6.5)]) is None
+        True
+    """
+    first: dict[str, tuple[str, float]] = {}
+    for name, minutes in times:
+        seen = first.setdefault(standard_name_key(name), (name, minutes))
+        if seen[1] != minutes:
+            return seen[0], name, seen[1], minutes
+    return None
 
 
 #: A standard time is the minutes one execution takes: at most a day.

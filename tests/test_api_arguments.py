@@ -15,7 +15,7 @@ import rpa_scout as rs
 from rpa_scout.bpmn import bpmn_tasks
 from rpa_scout.criteria import case_attributes
 from rpa_scout.errors import ColumnError, ConfigError, InputError
-from rpa_scout.settings import ManualRules
+from rpa_scout.settings import HandlingSettings, ManualRules
 from tests.conftest import shared_log
 
 DISCO = {"case:concept:name": "Case ID", "concept:name": "Activity", "time:timestamp": "Complete Timestamp",
@@ -193,6 +193,23 @@ def test_a_where_column_missing_names_the_setting_and_its_option(log):
     chosen = rs.Settings(filter=rs.FilterSettings(where="kanava=paperi"))
     with pytest.raises(ColumnError, match=r"^where \(--where\) column 'kanava' not found"):
         rs.filter_log(log, settings=chosen)
+
+
+@pytest.mark.parametrize("times", [{"Asiatarkastus": 6.5, "asiatarkastus": 9},
+                                   {"Asiatarkastus": 6.5, " ASIATARKASTUS ": 9.0}])
+def test_one_step_with_two_standard_times_is_an_error(times):
+    with pytest.raises(ConfigError, match=r"^standard times 'Asiatarkastus' and '.*' are one step .* 6.5 and 9"):
+        rs.Settings.of(standard_times=times)
+    assert HandlingSettings({"Asiatarkastus": 6.5, "asiatarkastus": 6.5}).standard_times  # the same: fine
+
+
+def test_a_standard_times_file_with_one_step_twice_is_an_error(tmp_path):
+    from rpa_scout.io.config import read_standard_times
+
+    path = tmp_path / "ajat.yaml"
+    path.write_text("Asiatarkastus: 6.5\nasiatarkastus: 9\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'Asiatarkastus' \('asiatarkastus'\) has two standard times, 6.5 and 9"):
+        read_standard_times(path)
 
 
 def test_pm4py_row_numbers_are_no_case_attribute(log):

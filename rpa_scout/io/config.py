@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from rpa_scout.assumptions import Economics
 from rpa_scout.errors import ConfigError
-from rpa_scout.settings import MAX_STANDARD_MINUTES, standard_minutes
+from rpa_scout.settings import MAX_STANDARD_MINUTES, standard_minutes, two_times_for_one_step
 
 if TYPE_CHECKING:
     from rpa_scout.settings import Settings
@@ -447,13 +447,13 @@ def read_standard_times(path: Path) -> dict[str, float]:
         items = [(str(k), v) for k, v in data.items()]
     else:
         items = _standard_rows(path)
-    out: dict[str, float] = {}
-    for activity, minutes in items:
-        value = _minutes(path, activity, minutes)
-        if activity in out and out[activity] != value:
-            raise ConfigError(f"{path}: {activity!r} has two standard times, {out[activity]:g} and {value:g} "
-                              "minutes; keep one row for it")
-        out[activity] = value
+    times = [(activity, _minutes(path, activity, minutes)) for activity, minutes in items]
+    clash = two_times_for_one_step(times)  # letter case and surrounding spaces aside
+    if clash is not None:
+        named = repr(clash[0]) if clash[0] == clash[1] else f"{clash[0]!r} ({clash[1]!r})"
+        raise ConfigError(f"{path}: {named} has two standard times, {clash[2]:g} and {clash[3]:g} "
+                          "minutes; keep one row for it")
+    out = dict(times)
     if not out:
         raise ConfigError(f"{path}: no standard times in the file; write 'activity;minutes' rows")
     return out
