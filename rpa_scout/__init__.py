@@ -71,6 +71,8 @@ def generate_log(process: str, cases: int, seed: int = 0, *, complete_only: bool
         >>> generate_log("rakennuslupa", 20, seed=1).truth["cases"]
         20
     """
+    from rpa_scout.arguments import text_items
     from rpa_scout.synth import generate
 
+    automated = text_items(automated, "automated")  # one step's name: a list of one
     return generate(process, cases, seed, complete_only=complete_only, automated=automated)

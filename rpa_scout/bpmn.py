@@ -15,7 +15,8 @@ import networkx as nx
 import pandas as pd
 
 from rpa_scout._quiet import pm4py, quiet
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.arguments import require_events
+from rpa_scout.columns import XES, LogColumns, as_columns, require_columns
 from rpa_scout.errors import ConfigError
 from rpa_scout.graph import END, START, covering_activities, discover_graph
 from rpa_scout.lifecycle import pair_lifecycle, require_work
@@ -105,6 +106,8 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
         raise ConfigError(f"--noise must be between 0 and 1, got {noise_threshold}")
     if not 0 <= activities <= 100:  # 0 keeps the most frequent activity, as on the map (Disco's slider)
         raise ConfigError(f"--activities must be from 0 to 100, got {activities}")
+    columns = require_columns(log, columns)
+    require_events(log)
     module = pm4py()
     frame = bpmn_input(log, activities=activities, columns=columns)
     plain = LogColumns(case=columns.case, activity=columns.activity, timestamp=columns.timestamp)
@@ -128,6 +131,7 @@ def bpmn_input(log: pd.DataFrame, *, activities: float = 100.0, columns: LogColu
         >>> bpmn_input(log, activities=80)["concept:name"].nunique()
         11
     """
+    columns = as_columns(columns, log)
     frame = log
     if columns.lifecycle in log.columns:
         frame = require_work(pair_lifecycle(log, columns=columns), len(log)).instances

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, fields, replace
 from typing import Iterable, Mapping
 
+from rpa_scout.arguments import require_frame
 from rpa_scout.errors import ColumnError
 
 Names = str | tuple[str, ...] | None
@@ -394,7 +395,7 @@ def require_columns(frame, columns: "LogColumns | str | Mapping[str, str] | None
     rpa_scout.errors.ColumnError: the log's timestamp column 'Complete Timestamp' holds text or mixed values, not timestamps; read the file with read_log, or convert the column with pandas.to_datetime(..., utc=True)
     """
     named = _named_roles(columns)
-    columns = _as_columns(columns, frame)
+    columns = as_columns(columns, frame)
     for role in named:   # a column the user named that is not there: a misspelling, not "none"
         name = getattr(columns, role)
         if isinstance(name, str) and name not in frame.columns:
@@ -439,8 +440,21 @@ def _named_roles(columns: "LogColumns | str | Mapping[str, str] | None") -> list
     return []
 
 
-def _as_columns(columns: "LogColumns | str | Mapping[str, str] | None", frame) -> LogColumns:
-    """``columns`` as a mapping of ``frame``'s own column names."""
+def as_columns(columns: "LogColumns | str | Mapping[str, str] | None", frame) -> LogColumns:
+    """``columns`` (a :class:`LogColumns`, a preset or its name, a dict of role to column,
+    or ``None`` for :data:`XES`) as a mapping of ``frame``'s own column names, without
+    requiring any of them: for functions that use the roles a frame has.
+
+    Example:
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame(columns=["Case ID", "Activity", "Resource"])
+        >>> found = as_columns("disco", frame)
+        >>> found.activity, found.resource
+        ('Activity', 'Resource')
+        >>> as_columns({"activity": "act"}, frame).activity
+        'act'
+    """
+    require_frame(frame)
     if columns is None:
         return XES
     if isinstance(columns, str):

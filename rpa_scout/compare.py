@@ -33,8 +33,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from rpa_scout.arguments import require_type
 from rpa_scout.columns import XES, LogColumns, require_columns
-from rpa_scout.errors import ConfigError, PeriodError
+from rpa_scout.errors import ConfigError, InputError, PeriodError
 from rpa_scout.columns import PERFORMER
 from rpa_scout.explain import LOOSE_KNOCKOUT, MIN_HOURS, MIN_PEOPLE_SHOWN
 from rpa_scout.filters import resolve_column
@@ -43,7 +44,7 @@ from rpa_scout.manual import PERSON
 from rpa_scout.lang import Message
 from rpa_scout.rank import Ranking, rank_candidates
 from rpa_scout.assumptions import Economics
-from rpa_scout.settings import Settings
+from rpa_scout.settings import Settings, given_settings
 from rpa_scout.value import annual_factor, volume_period
 
 #: A benchmark's handling time rests on at least this many timed executions (fewer is
@@ -231,9 +232,11 @@ def compare_logs(logs: Mapping[str, pd.DataFrame], *, settings: Settings | None 
         >>> sorted(set(found.proven["activity"]))
         ['Maksulaskun laadinta']
     """
+    require_type(logs, Mapping, "logs", "a dict of organisation name to its log (split_by(log, column) makes one)",
+                 InputError)
     if len(logs) < 2:
         raise ConfigError(f"compare needs two or more organisations, got {len(logs)}")
-    settings = settings or Settings()
+    settings = given_settings(settings)
     found, left_out = {}, []
     for name, log in logs.items():
         try:
@@ -263,7 +266,7 @@ def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Sett
 
     Example:
         >>> from rpa_scout import generate_log
-        >>> from rpa_scout.settings import Settings
+        >>> from rpa_scout.settings import Settings, given_settings
         >>> logs = {"A": generate_log("rakennuslupa", 200, seed=1).log,
         ...         "B": generate_log("rakennuslupa", 200, seed=2).log}
         >>> found = {name: organisation_figures(name, log, Settings()) for name, log in logs.items()}
@@ -302,7 +305,7 @@ def organisation_figures(name: str, log: pd.DataFrame, settings: Settings,
 
     Example:
         >>> from rpa_scout import generate_log
-        >>> from rpa_scout.settings import Settings
+        >>> from rpa_scout.settings import Settings, given_settings
         >>> table, ranking = organisation_figures("A", generate_log("rakennuslupa", 200, seed=1).log,
         ...                                       Settings())
         >>> table["organisation"].unique().tolist(), len(table) == table["activity"].nunique()

@@ -326,23 +326,28 @@ _COMPUTED = frozenset({PERFORMER, EVIDENCE, ACCOUNT, RECORDED, HANDLING, SOURCE,
                        CAPACITY, NAIVE, DAY_HOURS, REPLACED, "paused_seconds"})
 #: Cases looked at to tell a case attribute without the ``case:`` prefix.
 CASE_SAMPLE = 2000
+#: The prefix of the columns pm4py adds for itself (``pm4py.format_dataframe``'s
+#: ``@@index`` and ``@@case_index``): row numbers, not attributes of a case.
+PM4PY_INTERNAL = "@@"
 
 
 def case_attributes(inst: pd.DataFrame, columns: LogColumns = XES) -> list[str]:
     """The columns that describe the case, in the table's order: XES's ``case:`` ones,
     and (as Finnish and Swedish exports write them, without the prefix) the other
     attribute columns that hold one value per case (in :data:`CASE_SAMPLE` cases, seeded).
-    Role columns, the stages' own columns and columns naming people are none of them:
-    a tree must not single out a person.
+    Role columns, the stages' own columns, pm4py's own (``@@case_index``: a case's
+    number, which a tree could split on) and columns naming people are none of them: a
+    tree must not single out a person.
 
     Example:
         >>> frame = pd.DataFrame({"case:concept:name": ["a", "a", "b"], "concept:name": ["X", "Y", "X"],
         ...                       "Kanava": ["verkko", "verkko", "paperi"], "Summa": [1.0, 2.0, 3.0],
-        ...                       "case:tyyppi": ["A", "A", "B"]})
+        ...                       "case:tyyppi": ["A", "A", "B"], "@@case_index": [0, 0, 1]})
         >>> case_attributes(frame)
         ['Kanava', 'case:tyyppi']
     """
     roles = {getattr(columns, role) for role in ROLES} | _COMPUTED
+    roles |= {c for c in inst.columns if str(c).startswith(PM4PY_INTERNAL)}
     prefixed = [c for c in inst.columns if str(c).startswith("case:") and c not in roles]
     others = [c for c in inst.columns if not str(c).startswith("case:") and c not in roles
               and not person_header(c) and not pd.api.types.is_datetime64_any_dtype(inst[c].dtype)]

@@ -19,6 +19,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from rpa_scout.arguments import require_type, top_count
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, XES, LogColumns, require_columns
 from rpa_scout.explain import criterion_name, knock_out_text, reason, source_name
 from rpa_scout.graph import encode
@@ -29,7 +30,7 @@ from rpa_scout.lang import Lang, english
 from rpa_scout.manual import PERSON
 from rpa_scout.present import DEFAULT_WIDTH, _why, assumption_lines, wrap
 from rpa_scout.rank import Ranking
-from rpa_scout.settings import CRITERIA, Settings
+from rpa_scout.settings import CRITERIA, Settings, given_settings
 from rpa_scout.routines import find_routines
 
 #: Histogram bins of handling minutes: a step takes seconds, minutes or hours.
@@ -125,8 +126,10 @@ def cases_behind(log: pd.DataFrame, activity: str, *, settings: Settings | None 
         (3, 'measured')
     """
     columns = require_columns(log, columns)
+    top = top_count(top)
     activity = find_activity(activity, log[columns.activity].astype("string").dropna().unique(), labels)
-    handling = handling_for(log, handling, settings=settings, columns=columns)
+    handling = handling_for(log, require_type(handling, HandlingResult, "handling", "a HandlingResult (from estimate_handling_time)"),
+                            settings=None if settings is None else given_settings(settings), columns=columns)
     inst = handling.instances
     mine = inst[(inst[columns.activity].astype("string") == activity).to_numpy()]
     person = (mine[PERFORMER] == PERSON).to_numpy()
@@ -223,9 +226,10 @@ def explain_candidate(log: pd.DataFrame, ranking: Ranking, name: str, *,
         >>> explain_candidate(log, ranking, "Kustannuspaikan tiliöinti", lang=Lang("fi"))[0]
         'Kustannuspaikan tiliöinti (vaihe; sija 1, suositellaan)'
     """
-    settings = settings or Settings()
+    columns = require_columns(log, columns)
+    settings = given_settings(settings)
     lang = lang or english()
-    cand = ranking.candidates
+    cand = require_type(ranking, Ranking, "ranking", "a Ranking (from rank_candidates)").candidates
     names = list(cand["candidate"]) if not cand.empty else []
     known = names + [str(a) for a in log[columns.activity].astype("string").dropna().unique()]
     found = find_activity(name, known, labels, what="candidate or activity")

@@ -31,7 +31,7 @@ from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ColumnError, ConfigError, NothingKeptError
 from rpa_scout.lifecycle import start_times
 from rpa_scout.lang import Lang, Message, english
-from rpa_scout.settings import Condition, FilterSettings, Settings
+from rpa_scout.settings import Condition, FilterSettings, Settings, given_settings
 
 #: Values of a column named in an error when a condition matches nothing.
 SHOWN_VALUES = 10
@@ -151,7 +151,7 @@ def filter_log(log: pd.DataFrame, *, settings: Settings | None = None, columns: 
         True
     """
     columns = require_columns(log, columns)
-    settings = settings or Settings()
+    settings = given_settings(settings)
     chosen = settings.filter
     report = FilterReport(_cases(log, columns), len(log))
     steps: list[FilterStep] = []
@@ -299,7 +299,7 @@ def _condition(log: pd.DataFrame, condition: Condition, column: str,
     hit = _matches(values, condition.values)
     keep = ~hit if condition.operator in ("!=", "not in") else hit
     # the report names the condition as the user wrote it: the option, or the file's key
-    where: str = f"{'--where' if name == '--where' else 'filter.where'} {condition.text()}"
+    where: str = f"{'filter.where' if name.endswith('filter.where') else '--where'} {condition.text()}"
     if column != condition.column:
         where = Message("filter.where_column", condition=condition.text(), column=column)
     seen = pd.Series(values.dropna().unique())

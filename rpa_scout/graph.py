@@ -447,6 +447,7 @@ def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float =
     keep = covering_activities(acts, activities)
     kept_set = set(keep)
     if log is not None and len(keep) < len(acts):
+        columns = require_columns(log, columns)
         projected = log[log[columns.activity].isin(kept_set)]
         base = discover_graph(projected, columns=columns)
     else:

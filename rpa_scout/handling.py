@@ -49,14 +49,15 @@ import pandas as pd
 
 from rpa_scout.accounts import PERSON_ACCOUNT
 from rpa_scout.errors import ConfigError
+from rpa_scout.arguments import require_type
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.codes import Coded, group_firsts, labels, small
 from rpa_scout.columns import (ACCOUNT, BOUND, CAPACITY, DAY_HOURS, HANDLING, LOOSE, NAIVE, PERFORMER, REPLACED,
-                               RECORDED, SOURCE, UPPER, XES, LogColumns)
+                               RECORDED, SOURCE, UPPER, XES, LogColumns, as_columns)
 from rpa_scout.lang import Message
 from rpa_scout.manual import (ARTIFICIAL, MIN_MEASURED, PERSON, SYSTEM, ManualResult, ManualRules,
                                date_stamped_events, detect_manual)
-from rpa_scout.settings import Settings
+from rpa_scout.settings import Settings, given_settings, standard_name_key
 from rpa_scout.timestamps import epoch_seconds
 from rpa_scout.worktime import (ActiveDays, WorkingHours, day_start, discover_working_hours,
                                 exclusive_seconds, local_day_clock, per_account_hours)
@@ -190,10 +191,12 @@ def estimate_handling_time(
         >>> acts.loc["Asiatarkastus", "source"]
         'measured'
     """
-    settings = settings or Settings()
+    settings = given_settings(settings)
     rules, calibration = settings.manual, settings.handling.calibration
     standard_times = settings.handling.standard_times
-    manual = manual or detect_manual(log, rules=rules, columns=columns)
+    columns = as_columns(columns, log)
+    manual = require_type(manual, ManualResult, "manual", "a ManualResult (from detect_manual)") \
+        or detect_manual(log, rules=rules, columns=columns)
     inst, hours = _with_handling(manual.instances, columns, rules, calibration, standard_times)
     activities = summarise_handling(inst, manual.activities, calibration, columns)
     return HandlingResult(inst, activities, hours, calibration, manual.evidence, manual.pairing,
@@ -488,18 +491,6 @@ def _supplied(activity: pd.Series, standard_times: Mapping[str, float], x: _Arra
     handling[supplied] = minutes[supplied].to_numpy(dtype=float) * 60.0
     source[supplied] = _SUPPLIED
     return {REPLACED: shown}
-
-
-def standard_name_key(name: object) -> str:
-    """A standard time's step name as it is matched: without letter case and surrounding
-    spaces, as ``--explain`` finds a step (a time study's "asiatarkastus" is the log's
-    "Asiatarkastus").
-
-    Example:
-        >>> standard_name_key(" Asiatarkastus ") == standard_name_key("asiatarkastus")
-        True
-    """
-    return str(name).strip().casefold()
 
 
 def standard_minutes_of(activity: pd.Series, standard_times: Mapping[str, float]) -> pd.Series:

@@ -16,7 +16,9 @@ import math
 
 import pandas as pd
 
+from rpa_scout.arguments import require_type, top_count
 from rpa_scout.compare import AUTOMATED, Comparison
+from rpa_scout.errors import ConfigError
 from rpa_scout.explain import source_name
 from rpa_scout.lang import Lang, english
 from rpa_scout.safety import printable
@@ -53,7 +55,10 @@ def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX
         True
     """
     lang = lang or english()
-    grid, shown, total = _grid(comparison, value, top)
+    if value not in VALUES:
+        raise ConfigError(f"value must be one of {', '.join(VALUES)}, got {value!r}")
+    comparison = require_type(comparison, Comparison, "comparison", "a Comparison (from compare_logs)")
+    grid, shown, total = _grid(comparison, value, top_count(top) or MAX_ROWS)
     title = title if title is not None else lang.t(f"heatmap.title.{value}")
     orgs = list(comparison.organisations)
     names = [_name(a, shown) for a in grid.index]
@@ -87,14 +92,12 @@ def heatmap_svg(comparison: Comparison, *, value: str = "manual", top: int = MAX
 
 def _grid(comparison: Comparison, value: str, top: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """The drawn rows (activity × organisation cells) and the rows' figures."""
-    if value not in VALUES:
-        raise ValueError(f"value must be one of {', '.join(VALUES)}")
     table = comparison.table[comparison.table["compared"]]
     proven = set(comparison.proven["activity"]) if not comparison.proven.empty else set()
     weight = table.groupby("activity").agg(hours=("person_hours", "sum"), volume=("volume_per_year", "sum"))
     weight["proven"] = weight.index.isin(list(proven))
     order = weight.sort_values(["proven", "hours", "volume"], ascending=[False, False, False],
-                               kind="stable").head(max(1, min(top, MAX_ROWS))).index
+                               kind="stable").head(min(top, MAX_ROWS)).index
     column = "manual_share" if value == "manual" else "person_hours"
     cells = table.pivot_table(index="activity", columns="organisation", values=column, aggfunc="first")
     cells = cells.reindex(index=order, columns=list(comparison.organisations))

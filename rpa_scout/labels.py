@@ -209,6 +209,8 @@ def suggest_labels(log: pd.DataFrame, *, columns: LogColumns = XES) -> list[Labe
           --label activity_en']
     """
     columns = require_columns(log, columns, roles=("case", "activity"))
+    if log.empty:  # no events: nothing names them
+        return []
     roles = {getattr(columns, r) for r in ROLES}
     act = log[columns.activity].astype("string")
     activities = int(act.nunique())

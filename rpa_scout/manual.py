@@ -62,8 +62,9 @@ import pandas as pd
 
 from rpa_scout.accounts import (PERSON_ACCOUNT, SHARED_ACCOUNT, SYSTEM_ACCOUNT, account_kind,
                                 artificial_name, behaviour_kinds, matches)
+from rpa_scout.arguments import require_events, require_type
 from rpa_scout.codes import Coded, factorisable, labels, unique_ints
-from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns
+from rpa_scout.columns import ACCOUNT, EVIDENCE, PERFORMER, RECORDED, XES, LogColumns, as_columns
 from rpa_scout.lang import Message
 from rpa_scout.lifecycle import pair_lifecycle, require_work
 from rpa_scout.settings import ManualRules
@@ -123,7 +124,9 @@ def detect_manual(log: pd.DataFrame, *, rules: ManualRules | None = None,
         >>> verdicts["Asiatarkastus"], verdicts["Maksuajo"]
         ('manual', 'automated')
     """
-    rules = rules or ManualRules()
+    rules = require_type(rules, ManualRules, "rules", "a ManualRules") or ManualRules()
+    columns = as_columns(columns, log)
+    require_events(log)
     paired = require_work(pair_lifecycle(log, columns=columns), len(log))
     inst = paired.instances
     reasons = classify_instances(inst, rules, columns)

@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import factorisable, labels
-from rpa_scout.columns import PRESETS, ROLES, XES, LogColumns, header_key
+from rpa_scout.arguments import require_type
+from rpa_scout.columns import PRESETS, ROLES, XES, LogColumns, as_columns, header_key
 from rpa_scout.accounts import person_names
 from rpa_scout.identity import holds_identity_codes, replace_identity_codes, sub_identity_codes
 from rpa_scout.settings import ManualRules
@@ -54,7 +55,7 @@ def resolve_key(key: str | None = None) -> tuple[bytes, str]:
         >>> resolve_key("salaisuus")
         (b'salaisuus', 'option')
     """
-    if key:
+    if require_type(key, str, "key", "a text (str)"):
         return key.encode("utf-8"), "option"
     env = os.environ.get(KEY_VARIABLE)
     if env:
@@ -112,6 +113,9 @@ def pseudonymise(log: pd.DataFrame, *, key: str | None = None, columns: LogColum
         >>> out["concept:name"].tolist()
         ['Kirjaus', 'Siirto', 'Palautettu: person-5737e3e5e7']
     """
+    columns = as_columns(columns, log)
+    rules = require_type(rules, ManualRules, "rules", "a ManualRules")
+    require_type(key, str, "key", "a text (str)")
     others = people_columns(log, columns=columns, rules=rules)
     secret, _ = resolve_key(key)
     out, coded = _without_identity_codes(log, secret, columns)
@@ -197,6 +201,7 @@ def pseudonymise_names(log: pd.DataFrame, *, key: str | None = None, columns: Lo
         'Palautettu: person-5737e3e5e7'
     """
     secret = resolve_key(key)[0]
+    columns = as_columns(columns, log)
 
     def codes(text: str) -> str:   # a personal identity code in a step's name, as pseudonymise does
         return sub_identity_codes(text, lambda code: _code_pseudonym(code, secret))

@@ -19,6 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from rpa_scout.arguments import plain_index, require_events, require_type
 from rpa_scout.assumptions import Assumption, Economics
 from rpa_scout.calibration import DEFAULT_CALIBRATION
 from rpa_scout.codes import Coded
@@ -34,7 +35,7 @@ from rpa_scout.lifecycle import start_copy_notes
 from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
-from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings
+from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings, given_settings
 from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, exact_units, interval,
                              months_covered, payback_months, total_interval, volume_period)
 
@@ -143,9 +144,12 @@ def rank_candidates(
         ('Kustannuspaikan tiliöinti', True, 156)
     """
     columns = require_columns(log, columns)
-    settings = settings or Settings()
+    log = plain_index(log)
+    require_events(log)
+    settings = given_settings(settings)
     economics, config = settings.economics, settings.rank
-    handling = handling_for(log, handling, settings=settings, columns=columns)
+    handling = handling_for(log, require_type(handling, HandlingResult, "handling", "a HandlingResult (from estimate_handling_time)"),
+                            settings=settings, columns=columns)
     period = _period(log, columns)
     acts = handling.activities.set_index("activity")
     eligible = acts[(acts["manual_instances"] > 0) & acts["mean_min"].notna()

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.codes import Coded
-from rpa_scout.columns import XES, LogColumns
+from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.lifecycle import in_case_time_order
 
 #: Column names taken for an event identifier (letter case, ``_``, ``-`` and spaces ignored),
@@ -197,6 +197,7 @@ def repeated_event_share(log: pd.DataFrame, *, columns: LogColumns = XES,
         >>> repeated_event_share(log).to_dict()   # one of Tiliöinti's three events repeats
         {'Hyväksyntä': 0.0, 'Tiliöinti': 0.3333333333333333}
     """
+    columns = require_columns(log, columns, roles=("activity",))
     act = columns.activity
     if log.empty:
         return pd.Series(dtype=float, name="repeated_share").rename_axis(act)

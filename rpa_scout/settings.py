@@ -21,8 +21,9 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Iterable, Mapping
 
+from rpa_scout.arguments import require_type
 from rpa_scout.assumptions import FTE_HOURS, Economics
 from rpa_scout.calibration import DEFAULT_CALIBRATION, Calibration
 from rpa_scout.errors import ConfigError
@@ -119,6 +120,10 @@ def _check_zone(name: str) -> None:
 
 
 PERIOD_BASES = ("cases", "events")
+#: The command line's option of each filter setting: an error from the Python API names
+#: both (``date_from (--from)``), one from the CLI its option alone.
+FILTER_OPTIONS = {"date_from": "--from", "date_to": "--to", "period_basis": "--period-basis",
+                  "min_cases": "--min-cases", "where": "--where"}
 #: The forms of a ``--where`` condition.
 WHERE_FORMS = "COLUMN=VALUE, COLUMN!=VALUE, 'COLUMN in A,B' or 'COLUMN not in A,B'"
 _IN = re.compile(r"^(?P<column>.+?)\s+(?P<op>not\s+in|in)\s+(?P<values>.+)$", re.IGNORECASE)
@@ -127,15 +132,22 @@ _DAY_FORMS = ((re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),
 
 
 def parse_day(text: object, name: str) -> str:
-    """A day written ``YYYY-MM-DD`` or Finnish ``d.m.yyyy``, as ``YYYY-MM-DD``.
+    """A day written ``YYYY-MM-DD`` or Finnish ``d.m.yyyy`` (or a ``datetime.date``, or a
+    ``datetime``/``pandas.Timestamp`` at midnight), as ``YYYY-MM-DD``.
 
     Raises:
         ConfigError: naming ``name`` (the option or key) and the value.
 
     Example:
-        >>> parse_day("1.2.2014", "--from")
-        '2014-02-01'
+        >>> parse_day("1.2.2014", "--from"), parse_day(dt.datetime(2014, 2, 1), "--from")
+        ('2014-02-01', '2014-02-01')
     """
+    if isinstance(text, dt.datetime):  # pandas.Timestamp too: a day's midnight is that day
+        if text.time() != dt.time(0):
+            raise ConfigError(f"{name} {str(text)!r} has a time of day; give the day (YYYY-MM-DD)")
+        return text.date().isoformat()
+    if isinstance(text, dt.date):
+        return text.isoformat()
     value = str(text).strip()
     for pattern, (y, m, d) in _DAY_FORMS:
         found = pattern.match(value)
@@ -210,18 +222,24 @@ class FilterSettings:
             compared as text, or as numbers in a numeric column.
         min_cases: activities performed in fewer cases than this are dropped (their
             events removed), like Disco's activity filter.
-        where_name: what the errors about a ``where`` condition call it: ``--where``, or
-            the file and key it came from (``rpa.yaml: filter.where``); not compared.
+        where_name: what the errors about a ``where`` condition call it: ``where
+            (--where)`` by default, or the file and key it came from (``rpa.yaml:
+            filter.where``); not compared.
+        options_only: errors name the command line's options alone (``--from``, not
+            ``date_from (--from)``), as the CLI sets it; not compared.
+
+    Dates may also be ``datetime.date`` objects, or timestamps at midnight; one condition
+    may be given as a text instead of a list.
 
     Example:
         >>> from rpa_scout import FilterSettings
-        >>> chosen = FilterSettings(date_from="1.1.2025", date_to="2025-06-30", where=("case:channel=paperi",))
+        >>> chosen = FilterSettings(date_from="1.1.2025", date_to="2025-06-30", where="case:channel=paperi")
         >>> chosen.date_from, chosen.period_basis, chosen.where
         ('2025-01-01', 'cases', ('case:channel=paperi',))
         >>> FilterSettings(date_from="2025-07-01", date_to="2025-06-30")
         Traceback (most recent call last):
         ...
-        rpa_scout.errors.ConfigError: --from 2025-07-01 is after --to 2025-06-30
+        rpa_scout.errors.ConfigError: date_from (--from) 2025-07-01 is after date_to (--to) 2025-06-30
     """
 
     date_from: str | None = None
@@ -229,23 +247,40 @@ class FilterSettings:
     period_basis: str = "cases"
     where: tuple[str, ...] = ()
     min_cases: int = 0
-    where_name: str = field(default="--where", compare=False, repr=False)
+    where_name: str | None = field(default=None, compare=False, repr=False)
+    options_only: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        for name, flag in (("date_from", "--from"), ("date_to", "--to")):
+        for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, parse_day(value, flag))
+                object.__setattr__(self, name, parse_day(value, self.named(name)))
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ConfigError.refused("date_from", f"{self.date_from} is after the period's last day, "
-                                      f"{self.date_to}", f"--from {self.date_from} is after --to {self.date_to}")
+                                      f"{self.date_to}", f"{self.named('date_from')} {self.date_from} is after "
+                                      f"{self.named('date_to')} {self.date_to}")
         if self.period_basis not in PERIOD_BASES:
-            raise ConfigError(f"--period-basis must be one of {', '.join(PERIOD_BASES)}, "
+            raise ConfigError(f"{self.named('period_basis')} must be one of {', '.join(PERIOD_BASES)}, "
                               f"got {self.period_basis!r}")
-        object.__setattr__(self, "where", tuple(str(w) for w in self.where))
+        if self.where_name is None:
+            object.__setattr__(self, "where_name", self.named("where"))
+        where = (self.where,) if isinstance(self.where, str) else self.where  # one condition: not its letters
+        object.__setattr__(self, "where", tuple(str(w) for w in where))
         self.conditions  # noqa: B018 - checks every condition now
         if isinstance(self.min_cases, bool) or not isinstance(self.min_cases, int) or self.min_cases < 0:
-            raise ConfigError(f"--min-cases must be a whole number of 0 or more, got {self.min_cases!r}")
+            raise ConfigError(f"{self.named('min_cases')} must be a whole number of 0 or more, "
+                              f"got {self.min_cases!r}")
+
+    def named(self, setting: str) -> str:
+        """What an error calls ``setting``: the field and its command-line option
+        (``date_from (--from)``), or the option alone when ``options_only`` (the CLI's).
+
+        Example:
+            >>> FilterSettings().named("date_from"), FilterSettings(options_only=True).named("date_from")
+            ('date_from (--from)', '--from')
+        """
+        flag = FILTER_OPTIONS[setting]
+        return flag if self.options_only else f"{setting} ({flag})"
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
@@ -342,6 +377,11 @@ class ManualRules(AccountRules):
     activity_share: float = 0.5
     timezone: str = DEFAULT_TIMEZONE
 
+    def __post_init__(self) -> None:
+        for name in ("system_resources", "person_resources", "system_activities", "manual_activities"):
+            if isinstance(getattr(self, name), str):  # one pattern or name: a list of one, not its letters
+                object.__setattr__(self, name, (getattr(self, name),))
+
 
 @dataclass(frozen=True)
 class HandlingSettings:
@@ -365,8 +405,43 @@ class HandlingSettings:
     calibration: Calibration = DEFAULT_CALIBRATION
 
     def __post_init__(self) -> None:
-        for activity, minutes in self.standard_times.items():
-            standard_minutes(activity, minutes)
+        clash = two_times_for_one_step([(activity, standard_minutes(activity, minutes))
+                                        for activity, minutes in self.standard_times.items()])
+        if clash is not None:
+            raise ConfigError(f"standard times {clash[0]!r} and {clash[1]!r} are one step (letter case and "
+                              f"surrounding spaces aside) with different minutes, {clash[2]:g} and {clash[3]:g}; "
+                              "keep one")
+
+
+def standard_name_key(name: object) -> str:
+    """A standard time's step name as it is matched: without letter case and surrounding
+    spaces, as ``--explain`` finds a step (a time study's "asiatarkastus" is the log's
+    "Asiatarkastus").
+
+    Example:
+        >>> standard_name_key(" Asiatarkastus ") == standard_name_key("asiatarkastus")
+        True
+    """
+    return str(name).strip().casefold()
+
+
+def two_times_for_one_step(times: Iterable[tuple[str, float]]) -> tuple[str, str, float, float] | None:
+    """The first two names of one step (:func:`standard_name_key`: letter case and
+    surrounding spaces aside) given different minutes, with their minutes; ``None`` when
+    every step has one standard time.
+
+    Example:
+        >>> two_times_for_one_step([("Asiatarkastus", 6.5), ("Kirjaus", 2.0), ("asiatarkastus ", 9.0)])
+        ('Asiatarkastus', 'asiatarkastus ', 6.5, 9.0)
+        >>> two_times_for_one_step([("Asiatarkastus", 6.5), ("ASIATARKASTUS", 6.5)]) is None
+        True
+    """
+    first: dict[str, tuple[str, float]] = {}
+    for name, minutes in times:
+        seen = first.setdefault(standard_name_key(name), (name, minutes))
+        if seen[1] != minutes:
+            return seen[0], name, seen[1], minutes
+    return None
 
 
 #: A standard time is the minutes one execution takes: at most a day.
@@ -542,3 +617,19 @@ class Settings:
     def timezone(self) -> str:
         """The log's zone (``read.timezone``)."""
         return self.read.timezone
+
+
+def given_settings(settings: object) -> Settings:
+    """The ``settings`` argument of a public function: itself, the defaults when ``None``,
+    else :class:`ConfigError` saying a :class:`Settings` is expected (a dict is not one).
+
+    Example:
+        >>> given_settings(None) == Settings()
+        True
+        >>> given_settings({"timezone": "Europe/Helsinki"})
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: settings must be a Settings (Settings.of(timezone=..., standard_times=...) or Settings(...)), not dict
+    """
+    return require_type(settings, Settings, "settings", "a Settings (Settings.of(timezone=..., "
+                        "standard_times=...) or Settings(...))") or Settings()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rpa_scout.arguments import top_count
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.graph import encode
 
@@ -16,7 +17,8 @@ def variants(log: pd.DataFrame, *, top: int | None = None, columns: LogColumns =
 
     Args:
         log: event log with XES column names.
-        top: keep only the ``top`` most frequent variants (all when ``None``).
+        top: keep only the ``top`` most frequent variants (a whole number of 1 or more;
+            all when ``None``).
         columns: column mapping.
 
     Returns:
@@ -36,6 +38,7 @@ def variants(log: pd.DataFrame, *, top: int | None = None, columns: LogColumns =
         ['Lasku vastaanotettu', 'Kustannuspaikan tiliöinti', 'Asiatarkastus']
     """
     columns = require_columns(log, columns)
+    top = top_count(top)
     trace = encode(log, columns=columns)
     if len(trace.case) == 0:
         return pd.DataFrame(columns=["rank", "variant", "steps", "cases", "share", "cumulative_share"])

@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from rpa_scout.arguments import require_type, text_items
 from rpa_scout.columns import XES, LogColumns, require_columns
 from rpa_scout.errors import ConfigError
 from rpa_scout.handling import HandlingResult, estimate_handling_time, handling_for
@@ -59,9 +60,9 @@ def simulate_automation(
 
     Args:
         log: event log with XES column names.
-        candidates: activity or routine names (routines as "A → B"), or rows of
-            ``Ranking.candidates`` (their ``candidate``, ``hours_per_year`` and
-            ``automatable_share`` are used).
+        candidates: activity or routine names (routines as "A → B"; one name alone is a
+            list of one), or rows of ``Ranking.candidates`` (their ``candidate``,
+            ``hours_per_year`` and ``automatable_share`` are used).
         robot_seconds: processing time of the robot per automated step.
         handling: a precomputed :func:`estimate_handling_time` result.
         seed: seed of the draw of which instances a robot takes (ranking rows only).
@@ -86,7 +87,8 @@ def simulate_automation(
         raise ConfigError(f"robot_seconds must not be negative, got {robot_seconds}")
     names, hours, share = _chosen(candidates)
     steps = tuple(sorted({step for name in names for step in name.split(SEPARATOR)}))
-    handling = handling_for(log, handling, columns=columns)
+    handling = handling_for(log, require_type(handling, HandlingResult, "handling", "a HandlingResult (from estimate_handling_time)"),
+                            columns=columns)
     inst = handling.instances
     known = set(inst[columns.activity].astype("string"))
     missing = [s for s in steps if s not in known]
@@ -109,7 +111,7 @@ def _chosen(candidates: Sequence[str] | pd.DataFrame) -> tuple[list[str], float,
     """The candidate names, their hours a year (without double counting; NaN for bare
     names) and each step's automatable share (a single step's own share wins)."""
     if not isinstance(candidates, pd.DataFrame):
-        return [str(c) for c in candidates], float("nan"), {}
+        return list(text_items(candidates, "candidates")), float("nan"), {}
     names = [str(c) for c in candidates["candidate"]]
     hours = float("nan")
     if "hours_per_year" in candidates:

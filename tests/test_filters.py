@@ -55,10 +55,14 @@ def test_conditions_and_days_are_parsed():
     assert Condition.parse("note=a=b").values == ("a=b",)
     assert parse_day("1.2.2014", "--from") == "2014-02-01"
     assert FilterSettings(date_from="2014-2-1").date_from == "2014-02-01"
-    with pytest.raises(ConfigError, match=r"^--where 'town': write COLUMN=VALUE"):
+    with pytest.raises(ConfigError, match=r"^where \(--where\) 'town': write COLUMN=VALUE"):
         FilterSettings(where=("town",))
-    with pytest.raises(ConfigError, match=r"^--from 2015-01-01 is after --to 2014-01-01$"):
+    with pytest.raises(ConfigError, match=r"^--where 'town': write COLUMN=VALUE"):  # the CLI's
+        FilterSettings(where=("town",), options_only=True)
+    with pytest.raises(ConfigError, match=r"^date_from \(--from\) 2015-01-01 is after date_to \(--to\) 2014-01-01$"):
         FilterSettings(date_from="2015-01-01", date_to="2014-01-01")
+    with pytest.raises(ConfigError, match=r"^--from 2015-01-01 is after --to 2014-01-01$"):
+        FilterSettings(date_from="2015-01-01", date_to="2014-01-01", options_only=True)
     assert not FilterSettings().active and not FilterSettings(min_cases=1).active
 
 
@@ -130,7 +134,7 @@ def test_source_column_names_and_case_prefix(towns):
     assert set(kept["case:concept:name"]) == {"A1"}
     numeric, _ = filter_log(log, settings=Settings(filter=FilterSettings(where=("amount in 3, 7",))))
     assert set(numeric["case:concept:name"]) == {"C1", "D1"}
-    with pytest.raises(ColumnError, match="--where column 'resource' is the resource column"):
+    with pytest.raises(ColumnError, match=r"^where \(--where\) column 'resource' is the resource column"):
         filter_log(log, settings=Settings(filter=FilterSettings(where=("resource=Aino",))),
                    aliases={"resource": "org:resource"})
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from rpa_scout.assumptions import Economics
 from rpa_scout.errors import ConfigError
-from rpa_scout.settings import MAX_STANDARD_MINUTES, standard_minutes
+from rpa_scout.settings import MAX_STANDARD_MINUTES, standard_minutes, two_times_for_one_step
 
 if TYPE_CHECKING:
     from rpa_scout.settings import Settings
@@ -218,9 +218,11 @@ def load_settings(path: Path | None = None, *, read: Mapping[str, Any] | None = 
         return _built(make, path, section, sections.get(section, {}), given.get(section), defaults)
 
     where_from_file = "where" in sections.get("filter", {}) and not (filters or {}).get("where")
-    where_name = {"where_name": f"{path}: filter.where"} if where_from_file else {}  # for its errors
+    # the errors name a file's conditions by its file and key, the options as the command line does
+    filter_names = {"where_name": f"{path}: filter.where"} if where_from_file else {}
+    filter_names["options_only"] = True
     try:
-        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings, where_name),
+        return Settings(read=build("read", ReadSettings), filter=build("filter", FilterSettings, filter_names),
                         manual=build("manual", ManualRules), handling=HandlingSettings(standard_times=times),
                         rank=build("rank", RankConfig),
                         economics=build("economics", lambda **values: Economics().with_overrides(**values)),
@@ -445,13 +447,13 @@ def read_standard_times(path: Path) -> dict[str, float]:
         items = [(str(k), v) for k, v in data.items()]
     else:
         items = _standard_rows(path)
-    out: dict[str, float] = {}
-    for activity, minutes in items:
-        value = _minutes(path, activity, minutes)
-        if activity in out and out[activity] != value:
-            raise ConfigError(f"{path}: {activity!r} has two standard times, {out[activity]:g} and {value:g} "
-                              "minutes; keep one row for it")
-        out[activity] = value
+    times = [(activity, _minutes(path, activity, minutes)) for activity, minutes in items]
+    clash = two_times_for_one_step(times)  # letter case and surrounding spaces aside
+    if clash is not None:
+        named = repr(clash[0]) if clash[0] == clash[1] else f"{clash[0]!r} ({clash[1]!r})"
+        raise ConfigError(f"{path}: {named} has two standard times, {clash[2]:g} and {clash[3]:g} "
+                          "minutes; keep one row for it")
+    out = dict(times)
     if not out:
         raise ConfigError(f"{path}: no standard times in the file; write 'activity;minutes' rows")
     return out

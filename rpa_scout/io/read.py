@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Mapping
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 
+from rpa_scout.arguments import require_type
 from rpa_scout.clean import standardise, with_lifecycle_counts
 from rpa_scout.columns import (PRESETS, ROLES, XES, AmbiguousColumns, LogColumns, detect, no_header, preset,
                                shown_header, with_resource)
@@ -27,7 +29,7 @@ from rpa_scout.timestamps import DEFAULT_TIMEZONE
 
 def read_log(
     path: str | Path,
-    columns: LogColumns | str | None = None,
+    columns: LogColumns | str | Mapping[str, str] | None = None,
     *,
     case: str | None = None,
     activity: str | None = None,
@@ -52,7 +54,8 @@ def read_log(
     Args:
         path: ``.xes(.gz)``, ``.csv``/``.tsv``/``.txt`` (also ``.gz``), ``.parquet``, ``.xlsx``.
         columns: a :class:`LogColumns` mapping or preset name (``xes``, ``csv``,
-            ``disco``, ``fi``, ``sv``); detected from the header when ``None``.
+            ``disco``, ``fi``, ``sv``); detected from the header when ``None``. A dict of
+            role to column names those roles as ``case=``, ``activity=``, ... do.
         case, …, epoch_clock: as documented on :class:`rpa_scout.settings.ReadSettings`
             (``read_log(path, **settings.read.keywords())`` passes them all).
         count_lifecycle: pair start and complete events for the report's lifecycle
@@ -80,11 +83,13 @@ def read_log(
         >>> report.rows_read == report.rows_kept + report.rows_rejected
         True
     """
-    path = Path(path)
+    path = Path(require_type(path, (str, os.PathLike), "path", "a file path (str or pathlib.Path; a DataFrame is "
+                             "a log already: pass it to the analysis functions)", InputError, optional=False))
     fmt = check_input(path, delimiter)
     table = _raw_table(path, fmt, delimiter, encoding, sheet, Limits.with_max_bytes(max_bytes), cache)
-    explicit = dict(case=case, activity=activity, timestamp=timestamp, resource=resource,
-                    lifecycle=lifecycle, start_timestamp=start_timestamp, instance=instance)
+    columns, explicit = _named_roles(columns, dict(
+        case=case, activity=activity, timestamp=timestamp, resource=resource, lifecycle=lifecycle,
+        start_timestamp=start_timestamp, instance=instance))
     mapping, notes, event_id = resolve_columns(
         [str(c) for c in table.frame.columns], table.frame.__getitem__, columns, fmt, path.name,
         explicit, event_id, notes=table.notes, head=lambda column: table.frame[column].head(200))
@@ -102,6 +107,23 @@ def read_log(
     report = with_lifecycle_counts(log, report, pair=count_lifecycle)
     # repairs made while decoding, before standardise saw the rows, come first
     return log, replace(report, repaired={**repairs, **report.repaired}) if repairs else report
+
+
+def _named_roles(columns: LogColumns | str | Mapping[str, str] | None, explicit: dict[str, str | None]
+                 ) -> tuple[LogColumns | str | None, dict[str, str | None]]:
+    """``columns`` and the roles named one by one: a dict of role to column names them as
+    the keywords do (``{"activity": "act"}`` is ``activity="act"``; the other roles are
+    found in the header), and is then no mapping."""
+    if not isinstance(columns, Mapping):
+        return columns, explicit
+    unknown = sorted(set(columns) - set(ROLES))
+    if unknown:
+        raise ColumnError(f"unknown column role(s): {', '.join(unknown)}; the roles are {', '.join(ROLES)}")
+    both = [role for role, column in columns.items() if explicit[role] not in (None, column)]
+    if both:
+        raise ColumnError(f"the {both[0]} column is named twice, {columns[both[0]]!r} in columns and "
+                          f"{explicit[both[0]]!r} as {both[0]}=; name it once")
+    return None, {role: explicit[role] or columns.get(role) for role in explicit}
 
 
 def _release_arrow_memory() -> None:
