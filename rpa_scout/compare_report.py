@@ -122,7 +122,8 @@ def compare_lines(comparison: Comparison, top: int = 10, *, lang: Lang | None = 
     c = comparison
     compared = c.table.loc[c.table["compared"], "activity"].nunique()
     head = lang.t("compare.head", count=len(c.organisations), names=named(c.organisations, lang),
-                  compared=compared, local=c.local["activity"].nunique())
+                  compared=lang.tn("compare.activities", compared),
+                  local=lang.tn("compare.local_steps", c.local["activity"].nunique()))
     lines = [*_fit(head, width), ""]
     lines += _proven_lines(c, top, lang, width) + [""] + _differs_lines(c, top, lang, width) + [""]
     lines += _best_lines(c, top, lang, width) + ["", lang.t("section.notes")]
@@ -133,7 +134,7 @@ def compare_lines(comparison: Comparison, top: int = 10, *, lang: Lang | None = 
 
 def _proven_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
     steps = list(dict.fromkeys(c.proven["activity"])) if not c.proven.empty else []
-    lines = _fit(lang.t("compare.proven", steps=_steps(len(steps), lang)), width)
+    lines = _fit(lang.tn("compare.proven", len(steps), steps=_steps(len(steps), lang)), width)
     for activity in steps[:top]:
         rows = c.proven[c.proven["activity"] == activity]
         text = lang.t("compare.proven_line", name=_shown(rows.iloc[0]),
@@ -200,8 +201,9 @@ def _best_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[
     for t in shown.itertuples():
         steps = best[best["organisation"] == t.organisation] if not best.empty else best
         text = lang.t("compare.best_org", organisation=t.organisation, hours=t.hours, low=t.hours_low,
-                      high=t.hours_high, steps=_steps(len(steps), lang), automate=t.steps_automate,
-                      faster=t.steps_faster)
+                      high=t.hours_high, steps=_steps(len(steps), lang),
+                      automate=lang.tn("compare.automated_elsewhere", t.steps_automate),
+                      faster=lang.tn("compare.faster_elsewhere", t.steps_faster))
         lines += _fit(text, width, "    ", "  ")
         for r in steps.head(top).itertuples():
             first = f"    {lang.num(r.hours):>7} {'(' + _span(r.hours_low, r.hours_high, lang) + ')':<13} "

@@ -25,7 +25,7 @@ from rpa_scout.heatmap import MAX_ROWS, heatmap_svg
 from rpa_scout.io.compare_output import write_comparison
 from rpa_scout.io.write_log import write_log
 from rpa_scout.lang import Lang, render
-from tests.conftest import shared_log
+from tests.conftest import flat, shared_log
 
 LEVELS = {"Aura": (), "Bruno": ("FEE", "PUBLISH"),
           "Cella": ("FEE", "PUBLISH", "NEIGHBOURS", "ARCHIVE", "STATEMENT_REQ", "REGISTER")}
@@ -477,3 +477,46 @@ def test_a_label_column_of_people_is_refused_with_the_advice_of_step_names(one_f
     assert result.stderr == ("Error: --label column 'org:resource' is the resource column: rpa_scout never "
                              "singles out people; name a column of readable step names, as BPIC15's "
                              "activityNameEN (inspect names the columns that can serve)\n")
+
+
+@pytest.fixture(scope="module")
+def pair():
+    """Two towns: B's system does the fee invoice that A's people do; the other steps are
+    done by hand in both, some faster in one (intervals apart or overlapping)."""
+    logs = {"A": generate_log("rakennuslupa", 200, seed=1).log,
+            "B": generate_log("rakennuslupa", 200, seed=2, automated=("Maksulaskun laadinta",)).log}
+    return compare_logs(logs)
+
+
+def _text(found, code: str, **more) -> str:
+    from rpa_scout.compare_report import compare_lines
+
+    return flat(" ".join(compare_lines(found, lang=Lang(code), **more)))
+
+
+def test_one_step_reads_in_the_singular_in_finnish_and_swedish(pair):
+    """'1 vaihe, jotka ihmiset tekevät' and '1 automatiserade på annat håll' (a review):
+    a count of one takes the singular, in the counts inside a sentence too."""
+    fi, sv = _text(pair, "fi"), _text(pair, "sv")
+    assert "Automatisoitu jo muualla: 1 vaihe, jonka ihmiset tekevät yhdessä" in fi
+    assert "A: " in fi and "(1 muualla automatisoitu, " in fi and "(0 muualla automatisoitua, " in fi
+    assert "(1 automatiserat på annat håll, " in sv and "(0 automatiserade på annat håll, " in sv
+    assert "19 vaihetta kahdessa tai useammassa, 0 paikallista" in fi
+    fi_lang = Lang("fi")
+    assert fi_lang.t("compare.more", count=1) == "... ja 1 muu"
+    assert fi_lang.t("compare.and_more_per_year", count=1, volume=5) == "ja 1 muu (5 vuodessa)"
+    assert Lang("en").t("compare.no_value", count=1, events=1, column="kunta") == (
+        "1 event without a value in kunta is in no organisation")
+
+
+def test_every_compare_message_about_a_count_has_a_singular():
+    """Each compare message that counts something has its ``_one`` form in every language
+    (the organisations are always two or more)."""
+    from rpa_scout.lang import LANGS, catalogue
+
+    english = catalogue("en")
+    counted = [k for k, v in english.items() if k.startswith("compare.") and not k.endswith("_one")
+               and "{count" in v and k not in ("compare.head", "compare.note.alike")]
+    for code in LANGS:
+        assert [k for k in counted if f"{k}_one" not in catalogue(code)] == [], code
+    assert len(counted) >= 10

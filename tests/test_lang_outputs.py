@@ -105,7 +105,7 @@ COMPARE_LINES = {
            "Maksulaskun laadinta: ihmiset tekevät: Aura (306 vuodessa); järjestelmä tekee: Bruno (304 vuodessa), "
            "Cella (303 vuodessa)",
            "Täydellisyyden tarkistus: Bruno 11,6 (mitattu), Cella 18,1 (mitattu), ×1,6, välit erillään",
-           "Aura: 316 (266–376) h/v, 9 vaihetta (6 automatisoitu muualla, 3 nopeampi muualla)",
+           "Aura: 316 (266–376) h/v, 9 vaihetta (6 muualla automatisoitua, 3 muualla nopeampaa)",
            "82 (79–85) Naapurien kuuleminen: automatisoi kuten Cella (siellä järjestelmä tekee 100 %)",
            "58 (35–82) Päätösehdotuksen valmistelu: 55,6 → 44,9 min, vertailukohta Bruno (mitattu)",
            "... ja 7 muuta",

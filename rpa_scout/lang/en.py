@@ -577,21 +577,31 @@ MESSAGES: dict[str, str] = {
     "compare.what_by": "{name} by {column}",
     "compare.organisations": "organisations: {organisations}",
     "compare.no_value": "{events:n0} events without a value in {column} are in no organisation",
-    "compare.organisation": "{name} {cases:n0} cases, {events:n0} events",
+    "compare.no_value_one": "{events:n0} event without a value in {column} is in no organisation",
+    "compare.organisation": "{name} {cases}, {events}",
     "compare.heatmap_written": "heatmap written to {path}",
     "compare.written": "comparison written to {path}",
-    "compare.head": ("Compared {count:n0} organisations ({names}): {compared:n0} activities in two or more, "
-                     "{local:n0} local (found in one only)"),
+    "compare.head": "Compared {count:n0} organisations ({names}): {compared} in two or more, {local} (found in one only)",
+    "compare.activities": "{count:n0} activities",
+    "compare.activities_one": "{count:n0} activity",
+    "compare.local_steps": "{count:n0} local",
+    "compare.local_steps_one": "{count:n0} local",
     "compare.steps_one": "{count:n0} step",
     "compare.steps": "{count:n0} steps",
     "compare.proven": "Proven elsewhere: {steps} done by people in one organisation and by the system in another",
+    "compare.proven_one": "Proven elsewhere: {steps} done by people in one organisation and by the system in another",
     "compare.proven_line": "{name}: by people in {people}; by the system in {system}",
     "compare.per_year": "{organisation} ({volume:n0} a year)",
     "compare.more_top": "... and {count:n0} more (--top, or --out for all)",
+    "compare.more_top_one": "... and {count:n0} more (--top, or --out for all)",
     "compare.more": "... and {count:n0} more",
+    "compare.more_one": "... and {count:n0} more",
     "compare.and_more": 'and {count:n0} more',
+    "compare.and_more_one": 'and {count:n0} more',
     "compare.and_more_per_year": 'and {count:n0} more ({volume:n0} a year)',
+    "compare.and_more_per_year_one": 'and {count:n0} more ({volume:n0} a year)',
     "compare.best_more": '... and {count:n0} more organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr (--out for every organisation)',
+    "compare.best_more_one": '... and {count:n0} more organisation: {hours:n0} ({low:n0}–{high:n0}) h/yr (--out for every organisation)',
     "compare.differs": ("Handling time differs most (minutes per execution, from {timed:n0} or more timed "
                         "executions)"),
     "compare.differs_none": "no step is done by hand, with enough timed executions, in two organisations",
@@ -601,8 +611,11 @@ MESSAGES: dict[str, str] = {
     "compare.overlap": "intervals overlap",
     "compare.best": ("What adopting the best practice would save (hours a year, 80 % interval); each step "
                      "counted once"),
-    "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} ({automate:n0} "
-                         "automated elsewhere, {faster:n0} faster elsewhere)"),
+    "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} ({automate}, {faster})",
+    "compare.automated_elsewhere": "{count:n0} automated elsewhere",
+    "compare.automated_elsewhere_one": "{count:n0} automated elsewhere",
+    "compare.faster_elsewhere": "{count:n0} faster elsewhere",
+    "compare.faster_elsewhere_one": "{count:n0} faster elsewhere",
     "compare.best_total": ("all organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr = {fte:n2} FTE, {euros:eur} a year (their steps added; no step "
                            "of an organisation counted twice)"),
     "compare.saving_automate": "automate as {benchmark} does ({share:pct} by the system there)",
@@ -647,6 +660,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.unknown": ("{count:n0} compared steps done by hand neither save nor set a benchmark: "
                              "their handling time is unknown ({share:pct} or more of their estimates only "
                              "upper bounds, as rank says); time-study them (--standard-times)"),
+    "compare.note.unknown_one": ("1 compared step done by hand neither saves nor sets a benchmark: its handling "
+                                 "time is unknown ({share:pct} or more of its estimates only upper bounds, as rank "
+                                 "says); time-study it (--standard-times)"),
     # compare: the tables' columns (Markdown, HTML, Excel)
     "col.label": "name",
     "col.organisation": "organisation",

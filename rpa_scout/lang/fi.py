@@ -566,22 +566,34 @@ MESSAGES: dict[str, str] = {
     "compare.what_by": "{name} sarakkeen {column} mukaan",
     "compare.organisations": "organisaatiot: {organisations}",
     "compare.no_value": "{events:n0} tapahtumaa ilman arvoa sarakkeessa {column} ei kuulu mihinkään organisaatioon",
-    "compare.organisation": "{name} {cases:n0} asiaa, {events:n0} tapahtumaa",
+    "compare.no_value_one": "{events:n0} tapahtuma ilman arvoa sarakkeessa {column} ei kuulu mihinkään organisaatioon",
+    "compare.organisation": "{name} {cases}, {events}",
     "compare.heatmap_written": "lämpökartta kirjoitettu tiedostoon {path}",
     "compare.written": "vertailu kirjoitettu tiedostoon {path}",
-    "compare.head": ("Verrattiin {count:n0} organisaatiota ({names}): {compared:n0} vaihetta kahdessa tai "
-                     "useammassa, {local:n0} paikallista (vain yhdessä)"),
+    "compare.head": ("Verrattiin {count:n0} organisaatiota ({names}): {compared} kahdessa tai useammassa, "
+                     "{local} (vain yhdessä)"),
+    "compare.activities": "{count:n0} vaihetta",
+    "compare.activities_one": "{count:n0} vaihe",
+    "compare.local_steps": "{count:n0} paikallista",
+    "compare.local_steps_one": "{count:n0} paikallinen",
     "compare.steps_one": "{count:n0} vaihe",
     "compare.steps": "{count:n0} vaihetta",
     "compare.proven": ("Automatisoitu jo muualla: {steps}, jotka ihmiset tekevät yhdessä organisaatiossa ja "
                        "järjestelmä toisessa"),
+    "compare.proven_one": ("Automatisoitu jo muualla: {steps}, jonka ihmiset tekevät yhdessä organisaatiossa ja "
+                           "järjestelmä toisessa"),
     "compare.proven_line": "{name}: ihmiset tekevät: {people}; järjestelmä tekee: {system}",
     "compare.per_year": "{organisation} ({volume:n0} vuodessa)",
     "compare.more_top": "... ja {count:n0} muuta (--top, tai --out kaikille)",
+    "compare.more_top_one": "... ja {count:n0} muu (--top, tai --out kaikille)",
     "compare.more": "... ja {count:n0} muuta",
+    "compare.more_one": "... ja {count:n0} muu",
     "compare.and_more": 'ja {count:n0} muuta',
+    "compare.and_more_one": 'ja {count:n0} muu',
     "compare.and_more_per_year": 'ja {count:n0} muuta ({volume:n0} vuodessa)',
+    "compare.and_more_per_year_one": 'ja {count:n0} muu ({volume:n0} vuodessa)',
     "compare.best_more": '... ja {count:n0} muuta organisaatiota: {hours:n0} ({low:n0}–{high:n0}) h/v (--out kaikille organisaatioille)',
+    "compare.best_more_one": '... ja {count:n0} muu organisaatio: {hours:n0} ({low:n0}–{high:n0}) h/v (--out kaikille organisaatioille)',
     "compare.differs": ("Käsittelyaika eroaa eniten (minuuttia suoritusta kohden, vähintään {timed:n0} "
                         "kellonajallisesta suorituksesta)"),
     "compare.differs_none": ("yhtäkään vaihetta ei tehdä käsin kahdessa organisaatiossa riittävän monella "
@@ -592,8 +604,11 @@ MESSAGES: dict[str, str] = {
     "compare.overlap": "välit limittäin",
     "compare.best": ("Mitä parhaan käytännön omaksuminen säästäisi (tuntia vuodessa, 80 %:n väli); kukin vaihe "
                      "lasketaan kerran"),
-    "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps} ({automate:n0} "
-                         "automatisoitu muualla, {faster:n0} nopeampi muualla)"),
+    "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps} ({automate}, {faster})",
+    "compare.automated_elsewhere": "{count:n0} muualla automatisoitua",
+    "compare.automated_elsewhere_one": "{count:n0} muualla automatisoitu",
+    "compare.faster_elsewhere": "{count:n0} muualla nopeampaa",
+    "compare.faster_elsewhere_one": "{count:n0} muualla nopeampi",
     "compare.best_total": ("kaikki organisaatiot: {hours:n0} ({low:n0}–{high:n0}) h/v = {fte:n2} htv, {euros:eur} vuodessa (vaiheet laskettu yhteen; "
                            "organisaation vaihetta ei lasketa kahdesti)"),
     "compare.saving_automate": "automatisoi kuten {benchmark} (siellä järjestelmä tekee {share:pct})",
@@ -641,6 +656,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei säästä eikä toimi vertailukohtana: "
                              "niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain "
                              "ylärajoja, kuten rank toteaa); tee niistä aikatutkimus (--standard-times)"),
+    "compare.note.unknown_one": ("1 verrattu käsin tehty vaihe ei säästä eikä toimi vertailukohtana: sen "
+                                 "käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain ylärajoja, "
+                                 "kuten rank toteaa); tee siitä aikatutkimus (--standard-times)"),
     "col.label": "nimi",
     "col.organisation": "organisaatio",
     "col.organisations": "organisaatioita",

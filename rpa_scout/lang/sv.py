@@ -561,22 +561,33 @@ MESSAGES: dict[str, str] = {
     "compare.what_by": "{name} enligt kolumnen {column}",
     "compare.organisations": "organisationer: {organisations}",
     "compare.no_value": "{events:n0} händelser utan värde i {column} hör inte till någon organisation",
-    "compare.organisation": "{name} {cases:n0} ärenden, {events:n0} händelser",
+    "compare.no_value_one": "{events:n0} händelse utan värde i {column} hör inte till någon organisation",
+    "compare.organisation": "{name} {cases}, {events}",
     "compare.heatmap_written": "värmekartan skriven till {path}",
     "compare.written": "jämförelsen skriven till {path}",
-    "compare.head": ("Jämförde {count:n0} organisationer ({names}): {compared:n0} steg i två eller fler, "
-                     "{local:n0} lokala (bara i en)"),
+    "compare.head": "Jämförde {count:n0} organisationer ({names}): {compared} i två eller fler, {local} (bara i en)",
+    "compare.activities": "{count:n0} steg",
+    "compare.activities_one": "{count:n0} steg",
+    "compare.local_steps": "{count:n0} lokala",
+    "compare.local_steps_one": "{count:n0} lokalt",
     "compare.steps_one": "{count:n0} steg",
     "compare.steps": "{count:n0} steg",
     "compare.proven": ("Redan automatiserat på annat håll: {steps} som människor gör i en organisation och "
                        "systemet i en annan"),
+    "compare.proven_one": ("Redan automatiserat på annat håll: {steps} som människor gör i en organisation och "
+                           "systemet i en annan"),
     "compare.proven_line": "{name}: av människor i {people}; av systemet i {system}",
     "compare.per_year": "{organisation} ({volume:n0} om året)",
     "compare.more_top": "... och {count:n0} till (--top, eller --out för alla)",
+    "compare.more_top_one": "... och {count:n0} till (--top, eller --out för alla)",
     "compare.more": "... och {count:n0} till",
+    "compare.more_one": "... och {count:n0} till",
     "compare.and_more": 'och {count:n0} till',
+    "compare.and_more_one": 'och {count:n0} till',
     "compare.and_more_per_year": 'och {count:n0} till ({volume:n0} om året)',
+    "compare.and_more_per_year_one": 'och {count:n0} till ({volume:n0} om året)',
     "compare.best_more": '... och {count:n0} organisationer till: {hours:n0} ({low:n0}–{high:n0}) h/år (--out för alla organisationer)',
+    "compare.best_more_one": '... och {count:n0} organisation till: {hours:n0} ({low:n0}–{high:n0}) h/år (--out för alla organisationer)',
     "compare.differs": ("Handläggningstiden skiljer sig mest (minuter per utförande, från {timed:n0} eller fler "
                         "utföranden med klockslag)"),
     "compare.differs_none": ("inget steg görs för hand, med tillräckligt många utföranden med klockslag, i två "
@@ -587,8 +598,11 @@ MESSAGES: dict[str, str] = {
     "compare.overlap": "intervallen överlappar",
     "compare.best": ("Vad bästa praxis skulle spara (timmar om året, 80 %-intervall); varje steg räknas en "
                      "gång"),
-    "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} ({automate:n0} "
-                         "automatiserade på annat håll, {faster:n0} snabbare på annat håll)"),
+    "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} ({automate}, {faster})",
+    "compare.automated_elsewhere": "{count:n0} automatiserade på annat håll",
+    "compare.automated_elsewhere_one": "{count:n0} automatiserat på annat håll",
+    "compare.faster_elsewhere": "{count:n0} snabbare på annat håll",
+    "compare.faster_elsewhere_one": "{count:n0} snabbare på annat håll",
     "compare.best_total": ("alla organisationer: {hours:n0} ({low:n0}–{high:n0}) h/år = {fte:n2} åak, {euros:eur} om året (stegen sammanlagda; inget "
                            "steg i en organisation räknas två gånger)"),
     "compare.saving_automate": "automatisera som {benchmark} gör ({share:pct} av systemet där)",
@@ -635,6 +649,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.unknown": ("{count:n0} jämförda steg som görs för hand varken sparar eller blir riktmärke: "
                              "deras handläggningstid är okänd ({share:pct} eller mer av uppskattningarna bara "
                              "övre gränser, som rank säger); gör en tidsstudie av dem (--standard-times)"),
+    "compare.note.unknown_one": ("1 jämfört steg som görs för hand varken sparar eller blir riktmärke: dess "
+                                 "handläggningstid är okänd ({share:pct} eller mer av uppskattningarna bara övre "
+                                 "gränser, som rank säger); gör en tidsstudie av det (--standard-times)"),
     "col.label": "namn",
     "col.organisation": "organisation",
     "col.organisations": "organisationer",
