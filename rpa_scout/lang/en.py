@@ -612,12 +612,24 @@ MESSAGES: dict[str, str] = {
     "compare.best": ("What adopting the best practice would save (hours a year, 80 % interval); each step "
                      "counted once"),
     "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} ({automate}, {faster})",
+    "compare.best_org_none": "{organisation}: no saving shown (0 h/yr)",
     "compare.automated_elsewhere": "{count:n0} automated elsewhere",
     "compare.automated_elsewhere_one": "{count:n0} automated elsewhere",
     "compare.faster_elsewhere": "{count:n0} faster elsewhere",
     "compare.faster_elsewhere_one": "{count:n0} faster elsewhere",
+    "compare.best_overlap": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} faster elsewhere, "
+                             "but the intervals overlap (the difference is not shown)"),
+    "compare.best_overlap_one": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} faster "
+                                 "elsewhere, but the intervals overlap (the difference is not shown)"),
     "compare.best_total": ("all organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr = {fte:n2} FTE, {euros:eur} a year (their steps added; no step "
                            "of an organisation counted twice)"),
+    "compare.best_total_overlap": ("not in it: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose intervals "
+                                   "overlap: time-study them before counting on them"),
+    "compare.best_total_overlap_one": ("not in it: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose "
+                                       "intervals overlap: time-study it before counting on it"),
+    "compare.best_total_zero": ("caution: the low end of the total's interval is under one hour a year, so the "
+                                "saving may be none; time-study the steps before counting on it"),
+    "compare.all_organisations": "all organisations",
     "compare.saving_automate": "automate as {benchmark} does ({share:pct} by the system there)",
     "compare.saving_faster": "{own:n1} → {best:n1} min as in {benchmark} ({source}{overlap})",
     "compare.saving_overlap": "; the intervals overlap",
@@ -641,11 +653,16 @@ MESSAGES: dict[str, str] = {
     "compare.note.alike": ("{count:n0} organisations, analysed alike: the same settings for each; working "
                            "hours, capacity and handling-time bounds found in each organisation's own events"),
     "compare.note.compared": "compared: activities found in two or more organisations; the others are local",
-    "compare.note.best": ("best practice: each step of an organisation counts once, by the larger of automating "
-                          "it as a neighbour did and doing it as fast as the fastest neighbour (a handling time "
-                          "resting on {timed:n0} or more timed executions, of {seconds:g} s or more); hours "
-                          "count the executions with a clock time, as rank does; an organisation's total adds "
-                          "its steps, and the interval adds their bounds (errors taken to move together)"),
+    "compare.note.best": ("best practice: each step of an organisation counts once: by its largest saving shown to "
+                          "exist (a neighbour's system does the step, or a neighbour does it by hand with a "
+                          "handling-time interval wholly below this one's), else by its largest saving, which the "
+                          "totals leave out because the intervals overlap (the times may not differ at all); a "
+                          "benchmark's handling time rests on {timed:n0} or more timed executions and is "
+                          "{seconds:g} s or more; hours count the executions with a clock time, as rank does; an "
+                          "organisation's total adds its steps, and the interval adds their bounds (errors taken "
+                          "to move together)"),
+    "compare.note.rounded": ("figures are rounded one by one from their exact values, so a total can differ by "
+                             "an hour or so from the sum of its rounded rows"),
     "compare.note.separate": ("the candidates' hours (rank: the rule-predictable share) and the best-practice "
                               "savings answer different questions: do not add them"),
     "compare.note.estimated": ("handling times in {which} are estimated from completion times only: differences "
@@ -686,7 +703,12 @@ MESSAGES: dict[str, str] = {
     "col.saving_low": "saving h/yr low (80 %)",
     "col.saving_high": "saving h/yr high (80 %)",
     "col.steps_automate": "steps automated elsewhere",
-    "col.steps_faster": "steps faster elsewhere",
+    "col.steps_faster": "steps faster elsewhere (intervals apart)",
+    "col.steps_overlap": "steps faster elsewhere, intervals overlap",
+    "col.overlap_saving": "saving h/yr, intervals overlap (not in the total)",
+    "col.overlap_saving_low": "saving h/yr, intervals overlap, low (80 %)",
+    "col.overlap_saving_high": "saving h/yr, intervals overlap, high (80 %)",
+    "col.in_total": "in the total",
     "col.role": "who does it",
     "col.fastest": "fastest",
     "col.fastest_min": "fastest min",

@@ -605,12 +605,24 @@ MESSAGES: dict[str, str] = {
     "compare.best": ("Mitä parhaan käytännön omaksuminen säästäisi (tuntia vuodessa, 80 %:n väli); kukin vaihe "
                      "lasketaan kerran"),
     "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps} ({automate}, {faster})",
+    "compare.best_org_none": "{organisation}: ei osoitettua säästöä (0 h/v)",
     "compare.automated_elsewhere": "{count:n0} muualla automatisoitua",
     "compare.automated_elsewhere_one": "{count:n0} muualla automatisoitu",
     "compare.faster_elsewhere": "{count:n0} muualla nopeampaa",
     "compare.faster_elsewhere_one": "{count:n0} muualla nopeampi",
+    "compare.best_overlap": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jotka tehdään "
+                             "muualla nopeammin, mutta välit ovat limittäin (eroa ei ole osoitettu)"),
+    "compare.best_overlap_one": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joka tehdään "
+                                 "muualla nopeammin, mutta välit ovat limittäin (eroa ei ole osoitettu)"),
     "compare.best_total": ("kaikki organisaatiot: {hours:n0} ({low:n0}–{high:n0}) h/v = {fte:n2} htv, {euros:eur} vuodessa (vaiheet laskettu yhteen; "
                            "organisaation vaihetta ei lasketa kahdesti)"),
+    "compare.best_total_overlap": ("ei mukana: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joiden välit ovat "
+                                   "limittäin: tee niistä aikatutkimus ennen kuin lasket niiden varaan"),
+    "compare.best_total_overlap_one": ("ei mukana: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jonka välit ovat "
+                                       "limittäin: tee siitä aikatutkimus ennen kuin lasket sen varaan"),
+    "compare.best_total_zero": ("huom.: summan välin alaraja on alle tunnin vuodessa, joten säästöä ei ehkä ole "
+                                "lainkaan; tee vaiheista aikatutkimus ennen kuin lasket sen varaan"),
+    "compare.all_organisations": "kaikki organisaatiot",
     "compare.saving_automate": "automatisoi kuten {benchmark} (siellä järjestelmä tekee {share:pct})",
     "compare.saving_faster": "{own:n1} → {best:n1} min, vertailukohta {benchmark} ({source}{overlap})",
     "compare.saving_overlap": "; välit limittäin",
@@ -636,12 +648,16 @@ MESSAGES: dict[str, str] = {
                            "tapahtumista"),
     "compare.note.compared": ("verratut: vaiheet, jotka löytyvät kahdesta tai useammasta organisaatiosta; muut "
                               "ovat paikallisia"),
-    "compare.note.best": ("paras käytäntö: organisaation kukin vaihe lasketaan kerran, suuremman säästön mukaan: "
-                          "sen automatisointi kuten naapuri on tehnyt tai sen tekeminen yhtä nopeasti kuin "
-                          "nopein naapuri (käsittelyaika, joka perustuu vähintään {timed:n0} kellonajalliseen "
-                          "suoritukseen ja on vähintään {seconds:g} s); tunnit lasketaan kellonajallisista "
-                          "suorituksista, kuten rank laskee; organisaation summa laskee yhteen sen vaiheet ja "
-                          "väli niiden rajat (virheiden oletetaan liikkuvan yhdessä)"),
+    "compare.note.best": ("paras käytäntö: organisaation kukin vaihe lasketaan kerran: suurimman osoitetun säästön "
+                          "mukaan (naapurin järjestelmä tekee vaiheen, tai naapuri tekee sen käsin ja sen "
+                          "käsittelyajan väli on kokonaan tämän organisaation välin alapuolella), muuten suurimman "
+                          "säästön mukaan, joka jätetään summista pois, koska välit ovat limittäin (ajat eivät ehkä "
+                          "eroa lainkaan); vertailukohdan käsittelyaika perustuu vähintään {timed:n0} "
+                          "kellonajalliseen suoritukseen ja on vähintään {seconds:g} s; tunnit lasketaan "
+                          "kellonajallisista suorituksista, kuten rank laskee; organisaation summa laskee yhteen "
+                          "sen vaiheet ja väli niiden rajat (virheiden oletetaan liikkuvan yhdessä)"),
+    "compare.note.rounded": ("luvut on pyöristetty kukin erikseen tarkoista arvoistaan, joten summa voi poiketa "
+                             "tunnin tai pari sen pyöristettyjen rivien summasta"),
     "compare.note.separate": ("ehdokkaiden tunnit (rank: säännöin ennustettava osuus) ja parhaan käytännön "
                               "säästöt vastaavat eri kysymyksiin: älä laske niitä yhteen"),
     "compare.note.estimated": ("käsittelyajat on arvioitu vain valmistumisajoista ({which}): organisaatioiden "
@@ -681,7 +697,12 @@ MESSAGES: dict[str, str] = {
     "col.saving_low": "säästö h/v alaraja (80 %)",
     "col.saving_high": "säästö h/v yläraja (80 %)",
     "col.steps_automate": "muualla automatisoituja vaiheita",
-    "col.steps_faster": "muualla nopeampia vaiheita",
+    "col.steps_faster": "muualla nopeampia vaiheita (välit erillään)",
+    "col.steps_overlap": "muualla nopeampia vaiheita, välit limittäin",
+    "col.overlap_saving": "säästö h/v, välit limittäin (ei summassa)",
+    "col.overlap_saving_low": "säästö h/v, välit limittäin, alaraja (80 %)",
+    "col.overlap_saving_high": "säästö h/v, välit limittäin, yläraja (80 %)",
+    "col.in_total": "mukana summassa",
     "col.role": "kuka tekee",
     "col.fastest": "nopein",
     "col.fastest_min": "nopein min",

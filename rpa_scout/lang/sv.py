@@ -599,12 +599,24 @@ MESSAGES: dict[str, str] = {
     "compare.best": ("Vad bästa praxis skulle spara (timmar om året, 80 %-intervall); varje steg räknas en "
                      "gång"),
     "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} ({automate}, {faster})",
+    "compare.best_org_none": "{organisation}: ingen påvisad besparing (0 h/år)",
     "compare.automated_elsewhere": "{count:n0} automatiserade på annat håll",
     "compare.automated_elsewhere_one": "{count:n0} automatiserat på annat håll",
     "compare.faster_elsewhere": "{count:n0} snabbare på annat håll",
     "compare.faster_elsewhere_one": "{count:n0} snabbare på annat håll",
+    "compare.best_overlap": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som görs "
+                             "snabbare på annat håll, men intervallen överlappar (skillnaden är inte påvisad)"),
+    "compare.best_overlap_one": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som görs "
+                                 "snabbare på annat håll, men intervallen överlappar (skillnaden är inte påvisad)"),
     "compare.best_total": ("alla organisationer: {hours:n0} ({low:n0}–{high:n0}) h/år = {fte:n2} åak, {euros:eur} om året (stegen sammanlagda; inget "
                            "steg i en organisation räknas två gånger)"),
+    "compare.best_total_overlap": ("inte med: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där intervallen "
+                                   "överlappar: gör en tidsstudie av dem innan ni räknar med dem"),
+    "compare.best_total_overlap_one": ("inte med: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där "
+                                       "intervallen överlappar: gör en tidsstudie av det innan ni räknar med det"),
+    "compare.best_total_zero": ("obs: summans intervall börjar under en timme om året, så besparingen kan utebli; "
+                                "gör en tidsstudie av stegen innan ni räknar med den"),
+    "compare.all_organisations": "alla organisationer",
     "compare.saving_automate": "automatisera som {benchmark} gör ({share:pct} av systemet där)",
     "compare.saving_faster": "{own:n1} → {best:n1} min som i {benchmark} ({source}{overlap})",
     "compare.saving_overlap": "; intervallen överlappar",
@@ -629,12 +641,16 @@ MESSAGES: dict[str, str] = {
                            "en; arbetstid, kapacitet och gränser för handläggningstiden härledda ur varje "
                            "organisations egna händelser"),
     "compare.note.compared": "jämförda: steg som finns i två eller fler organisationer; de övriga är lokala",
-    "compare.note.best": ("bästa praxis: varje steg i en organisation räknas en gång, efter den större av "
-                          "besparingarna: att automatisera det som en granne gjort eller att göra det lika snabbt "
-                          "som den snabbaste grannen (en handläggningstid som bygger på {timed:n0} eller fler "
-                          "utföranden med klockslag, på {seconds:g} s eller mer); timmarna räknar utförandena med "
-                          "klockslag, som rank gör; en organisations summa lägger ihop dess steg och intervallet "
-                          "deras gränser (felen antas samvariera)"),
+    "compare.note.best": ("bästa praxis: varje steg i en organisation räknas en gång: efter den största påvisade "
+                          "besparingen (en grannes system gör steget, eller en granne gör det för hand med ett "
+                          "intervall för handläggningstiden som ligger helt under den här organisationens), annars "
+                          "efter den största besparingen, som hålls utanför summorna eftersom intervallen "
+                          "överlappar (tiderna kanske inte skiljer sig alls); riktmärkets handläggningstid bygger "
+                          "på {timed:n0} eller fler utföranden med klockslag och är {seconds:g} s eller mer; "
+                          "timmarna räknar utförandena med klockslag, som rank gör; en organisations summa lägger "
+                          "ihop dess steg och intervallet deras gränser (felen antas samvariera)"),
+    "compare.note.rounded": ("siffrorna är avrundade var för sig från de exakta värdena, så en summa kan avvika "
+                             "en timme eller så från summan av dess avrundade rader"),
     "compare.note.separate": ("kandidaternas timmar (rank: den andel som kan förutsägas med regler) och "
                               "besparingarna från bästa praxis svarar på olika frågor: lägg inte ihop dem"),
     "compare.note.estimated": ("handläggningstiderna i {which} är uppskattade enbart från sluttider: skillnaderna "
@@ -674,7 +690,12 @@ MESSAGES: dict[str, str] = {
     "col.saving_low": "besparing h/år nedre (80 %)",
     "col.saving_high": "besparing h/år övre (80 %)",
     "col.steps_automate": "steg automatiserade på annat håll",
-    "col.steps_faster": "steg snabbare på annat håll",
+    "col.steps_faster": "steg snabbare på annat håll (intervallen åtskilda)",
+    "col.steps_overlap": "steg snabbare på annat håll, intervallen överlappar",
+    "col.overlap_saving": "besparing h/år, intervallen överlappar (inte i summan)",
+    "col.overlap_saving_low": "besparing h/år, intervallen överlappar, nedre (80 %)",
+    "col.overlap_saving_high": "besparing h/år, intervallen överlappar, övre (80 %)",
+    "col.in_total": "med i summan",
     "col.role": "vem gör det",
     "col.fastest": "snabbast",
     "col.fastest_min": "snabbast min",
