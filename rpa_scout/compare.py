@@ -14,13 +14,16 @@ compared; the others are listed as local.
 - **Proven elsewhere**: steps done by people in one organisation and by the system in
   another, with the volume each; and the steps whose handling time differs most.
 - **Best practice**: per organisation and step, the hours a year it would save if its
-  manual step took the time of the fastest organisation that does it by hand, or were
+  manual step took the time of a faster organisation that does it by hand, or were
   automated as another organisation already automated it (the share that one's system
-  does). Each step of an organisation counts once, by the larger of the two, so the
-  totals never count an hour twice; like ``rank``, hours count the executions with a
-  clock time. A step whose handling time ``rank`` calls unknown (half or more of its
-  estimates only upper bounds: :data:`rpa_scout.explain.LOOSE_KNOCKOUT`) neither saves
-  nor sets a benchmark, and the notes count such steps.
+  does). Each step of an organisation counts once, so the totals never count an hour
+  twice: by its largest saving *shown* to exist (automated elsewhere, or faster where
+  the two 80 % intervals lie apart), else by its largest saving, which the totals keep
+  apart (``overlap_hours``: the intervals overlap, so the difference is not shown);
+  :func:`grand_total` adds the organisations. Like ``rank``, hours count the executions
+  with a clock time. A step whose handling time ``rank`` calls unknown (half or more of
+  its estimates only upper bounds: :data:`rpa_scout.explain.LOOSE_KNOCKOUT`) neither
+  saves nor sets a benchmark, and the notes count such steps.
 """
 
 from __future__ import annotations
@@ -77,9 +80,13 @@ class Comparison:
         differs: per step done by hand in two or more organisations, the fastest and
             slowest, most different first.
         best_practice: per organisation and step, the saving of adopting the best
-            practice (``kind`` automate / faster), its benchmark and 80 % interval.
-        totals: per organisation, the best-practice hours a year and their interval,
-            and the hours as FTE and euros a year (the economics the notes cite).
+            practice (``kind`` automate / faster), its benchmark and 80 % interval, and
+            ``in_total``: whether the saving is shown (automated elsewhere, or the
+            intervals apart) and so counts in the totals.
+        totals: per organisation, the best-practice hours a year shown to be saved and
+            their interval, the steps, and the hours as FTE and euros a year (the
+            economics the notes cite); apart, the ``overlap_`` hours and steps whose
+            intervals overlap (not shown, not in the hours).
         local: activities found in one organisation only.
         notes: what the figures rest on (:class:`rpa_scout.lang.Message`: English,
             shown in any language with :func:`rpa_scout.lang.render`).
@@ -92,7 +99,7 @@ class Comparison:
         >>> found.organisations
         ('paperi', 'sähköposti', 'verkkolasku')
         >>> list(found.totals.columns)
-        ['organisation', 'hours', 'hours_low', 'hours_high', 'steps_automate', 'steps_faster', 'fte', 'euros_per_year']
+        ['organisation', 'hours', 'hours_low', 'hours_high', 'steps_automate', 'steps_faster', 'fte', 'euros_per_year', 'overlap_hours', 'overlap_low', 'overlap_high', 'steps_overlap']
         >>> sorted(found.rankings) == sorted(found.organisations)
         True
     """
@@ -288,10 +295,11 @@ def combine(found: Mapping[str, tuple[pd.DataFrame, Ranking]], *, settings: Sett
     floor = settings.manual.quick_seconds / 60.0
     best = best_practice(table, min_minutes=floor)
     names = tuple(found)
+    totals = _totals(best, names, settings.economics)
     return Comparison(names, table, proven_elsewhere(table), differs_most(table, min_minutes=floor),
-                      best, _totals(best, names, settings.economics), _local(table),
-                      _notes(table, names, floor) + tuple(Message("compare.note.left_out", why=str(exc))
-                                                          for exc in left_out)
+                      best, totals, _local(table),
+                      _notes(table, names, floor) + _rounding_note(best, totals)
+                      + tuple(Message("compare.note.left_out", why=str(exc)) for exc in left_out)
                       + tuple(a.message() for a in settings.economics.assumptions()[:2]), rankings)
 
 
@@ -463,13 +471,19 @@ def differs_most(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd
 def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd.DataFrame:
     """Per organisation and step done by hand: the hours a year the best practice saves.
 
-    The larger of two savings, never both: **automate** (another organisation's system
-    does the step: this one's person hours × the share that organisation's system
-    does) and **faster** (another organisation does it by hand in less time: the
-    executions a year × the minutes saved). The interval is 80 %: the organisation's
-    own handling-time interval for automate; for faster, the two intervals' half-widths
-    combined in quadrature (independent estimates). A benchmark's handling time rests on
+    One saving a step, never two: **automate** (another organisation's system does the
+    step: this one's person hours × the share that organisation's system does) or
+    **faster** (another organisation does it by hand in less time: the executions a year
+    × the minutes saved). The interval is 80 %: the organisation's own handling-time
+    interval for automate; for faster, the two intervals' half-widths combined in
+    quadrature (independent estimates). A benchmark's handling time rests on
     :data:`MIN_TIMED` or more timed executions and is at least ``min_minutes``.
+
+    A saving is *shown* (``in_total``) when a neighbour's system does the step, or when
+    this organisation's handling-time interval lies wholly above the benchmark's
+    (``separated``); otherwise the two times may not differ at all. Each step takes its
+    largest shown saving (the fastest neighbour whose interval lies apart), else its
+    largest saving (the fastest neighbour), which the totals keep apart.
 
     Example:
         >>> import pandas as pd
@@ -480,8 +494,11 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
         ...                       "handling_high_min": [6.5, 4.5], "handling_source": "measured",
         ...                       "person_hours": [120.0, 60.0], "person_hours_low": [110.0, 52.5],
         ...                       "person_hours_high": [130.0, 67.5]})
-        >>> best_practice(table)[["organisation", "kind", "benchmark", "hours"]].values.tolist()  # 1,200 × 2 min
-        [['A', 'faster', 'B', 40.0]]
+        >>> best_practice(table)[["organisation", "kind", "benchmark", "hours", "in_total"]].values.tolist()
+        [['A', 'faster', 'B', 40.0, True]]
+        >>> wide = table.assign(handling_low_min=[3.0, 2.0], handling_high_min=[9.0, 6.0])   # overlapping
+        >>> best_practice(wide)[["hours", "hours_low", "in_total"]].values.tolist()   # 1,200 × 2 min, not shown
+        [[40.0, 0.0, False]]
     """
     compared = table[table["compared"]]
     automated = _by_activity(compared[compared["verdict"] == AUTOMATED],
@@ -491,20 +508,23 @@ def best_practice(table: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> p
     own = compared[compared["verdict"].isin(MANUAL_VERDICTS) & (compared["person_hours"] > 0) & _known(compared)]
     rows = []
     for r in own.itertuples(index=False):
-        elsewhere = lambda found: next((o for o in found.get(r.activity, ())  # noqa: E731
-                                        if o["organisation"] != r.organisation), None)
-        options = [_automate(r, elsewhere(automated)), _faster(r, elsewhere(benchmarks))]
+        elsewhere = lambda found: [o for o in found.get(r.activity, ())  # noqa: E731
+                                   if o["organisation"] != r.organisation]
+        options = [_automate(r, next(iter(elsewhere(automated)), None)),
+                   *_faster_options(r, elsewhere(benchmarks))]
         options = [o for o in options if o is not None and o["hours"] >= MIN_HOURS]  # 0 h: no practice
-        if options:
-            best = max(options, key=lambda o: (o["hours"], o["kind"] == AUTOMATE))
+        if options:  # shown first (automated elsewhere, or intervals apart), then the most hours
+            best = max(options, key=lambda o: (o["separated"], o["hours"], o["kind"] == AUTOMATE))
+            best["in_total"] = best["separated"]
             rows.append({"organisation": r.organisation, "activity": r.activity,
                          **({"label": r.label} if hasattr(r, "label") else {}),
                          "person_hours": r.person_hours, "handling_min": r.handling_min,
                          "handling_source": r.handling_source, **best})
     names = ["organisation", "activity", *(["label"] if "label" in table.columns else []),
              "person_hours", "handling_min", "handling_source", "kind", "benchmark", "benchmark_min",
-             "benchmark_share", "hours", "hours_low", "hours_high", "separated"]
+             "benchmark_share", "hours", "hours_low", "hours_high", "separated", "in_total"]
     frame = pd.DataFrame(rows, columns=names)
+    frame["in_total"] = frame["in_total"].astype(bool)
     return frame.sort_values(["organisation", "hours", "activity"], ascending=[True, False, True],
                              kind="stable").reset_index(drop=True)
 
@@ -530,6 +550,16 @@ def _automate(r: Any, top: dict | None) -> dict | None:
             "separated": True}
 
 
+def _faster_options(r: Any, found: list[dict]) -> list[dict | None]:
+    """The savings if ``r``'s step took the time of the fastest other organisation that
+    does it by hand (``found``, fastest first), and of the fastest whose interval lies
+    wholly below ``r``'s (the largest saving shown)."""
+    if not found:
+        return []
+    apart = next((b for b in found if r.handling_low_min > b["handling_high_min"]), None)
+    return [_faster(r, found[0]), *([_faster(r, apart)] if apart is not None and apart is not found[0] else [])]
+
+
 def _faster(r: Any, top: dict | None) -> dict | None:
     """The saving if ``r``'s step took the time of ``top``, the fastest other organisation
     that does it by hand."""
@@ -548,23 +578,77 @@ def _faster(r: Any, top: dict | None) -> dict | None:
             "separated": bool(r.handling_low_min > top["handling_high_min"])}
 
 
+#: A saving's hours and its interval, and their columns in the totals for the savings
+#: whose intervals overlap.
+HOURS = ("hours", "hours_low", "hours_high")
+OVERLAP = {"hours": "overlap_hours", "hours_low": "overlap_low", "hours_high": "overlap_high"}
+
+
 def _totals(best: pd.DataFrame, names: tuple[str, ...], economics: Economics) -> pd.DataFrame:
-    """Per organisation: best-practice hours a year, their interval, the steps, and the
-    hours as FTE and euros (the economics the notes cite)."""
+    """Per organisation: the best-practice hours a year shown to be saved (``in_total``),
+    their interval, the steps, and the hours as FTE and euros (the economics the notes
+    cite); then apart the hours, interval and steps whose intervals overlap."""
     out = pd.DataFrame({"organisation": list(names)})
-    if best.empty:
-        for col in ("hours", "hours_low", "hours_high", "steps_automate", "steps_faster"):
-            out[col] = 0.0 if col.startswith("hours") else 0
-    else:
-        grouped = best.groupby("organisation")
-        for col in ("hours", "hours_low", "hours_high"):
-            out[col] = out["organisation"].map(grouped[col].sum()).fillna(0.0)
-        for kind, col in ((AUTOMATE, "steps_automate"), (FASTER, "steps_faster")):
-            counts = best[best["kind"] == kind].groupby("organisation").size()
-            out[col] = out["organisation"].map(counts).fillna(0).astype(int)
+    shown = best["in_total"].astype(bool)
+    per_org = lambda rows: rows.groupby("organisation")  # noqa: E731
+    for col in HOURS:
+        out[col] = out["organisation"].map(per_org(best[shown])[col].sum()).fillna(0.0).astype(float)
+    for kind, col in ((AUTOMATE, "steps_automate"), (FASTER, "steps_faster")):
+        counts = per_org(best[shown & (best["kind"] == kind)]).size()
+        out[col] = out["organisation"].map(counts).fillna(0).astype(int)
     out["fte"] = out["hours"] / economics.fte_hours
     out["euros_per_year"] = out["hours"] * economics.hourly_cost
+    for col, apart in OVERLAP.items():
+        out[apart] = out["organisation"].map(per_org(best[~shown])[col].sum()).fillna(0.0).astype(float)
+    out["steps_overlap"] = out["organisation"].map(per_org(best[~shown]).size()).fillna(0).astype(int)
     return out
+
+
+#: :func:`grand_total`'s sums, the columns of :attr:`Comparison.totals` but the organisation.
+TOTAL_SUMS = ("hours", "hours_low", "hours_high", "steps_automate", "steps_faster", "fte", "euros_per_year",
+              "overlap_hours", "overlap_low", "overlap_high", "steps_overlap")
+
+
+def grand_total(totals: pd.DataFrame) -> dict[str, Any]:
+    """All organisations together: the sums of :attr:`Comparison.totals` (hours shown to
+    be saved, their interval, FTE, euros, the steps; apart, the hours and steps whose
+    intervals overlap), summed from the exact figures, and ``interval_reaches_zero``:
+    hours are saved but the interval's low end is under :data:`MIN_HOURS` a year, so the
+    saving may be none.
+
+    Example:
+        >>> import pandas as pd
+        >>> totals = pd.DataFrame({"organisation": ["A", "B"], "hours": [3.6, 0.4], "hours_low": [0.0, 0.2],
+        ...                        "hours_high": [9.0, 1.0], "steps_automate": [0, 0], "steps_faster": [1, 1],
+        ...                        "fte": [0.0023, 0.0003], "euros_per_year": [104.4, 11.6],
+        ...                        "overlap_hours": [0.0, 444.2], "overlap_low": [0.0, 0.0],
+        ...                        "overlap_high": [0.0, 1311.0], "steps_overlap": [0, 2]})
+        >>> total = grand_total(totals)
+        >>> total["hours"], total["steps_faster"], total["overlap_hours"], total["interval_reaches_zero"]
+        (4.0, 2, 444.2, True)
+    """
+    out: dict[str, Any] = {}
+    for col in TOTAL_SUMS:
+        value = totals[col].sum() if col in totals else 0
+        out[col] = int(value) if col.startswith("steps_") else float(value)
+    out["interval_reaches_zero"] = bool(out["hours"] > 0 and out["hours_low"] < MIN_HOURS)
+    return out
+
+
+def _rounding_note(best: pd.DataFrame, totals: pd.DataFrame) -> tuple[Message, ...]:
+    """A note when a total shown in whole hours differs from the sum of its rows shown in
+    whole hours (each figure is rounded from its exact value: the standard practice)."""
+    def apart(parts: pd.Series, whole: float) -> bool:
+        return int(np.round(parts.to_numpy(dtype=float)).sum()) != int(np.round(whole))
+
+    whole = grand_total(totals)
+    gaps = [apart(totals[col], whole[col]) for col in (*HOURS, *OVERLAP.values())]
+    shown = best["in_total"].astype(bool)
+    for t in totals.itertuples():
+        mine = best["organisation"] == t.organisation
+        gaps += [apart(best.loc[mine & shown, col], getattr(t, col)) for col in HOURS]
+        gaps += [apart(best.loc[mine & ~shown, col], getattr(t, theirs)) for col, theirs in OVERLAP.items()]
+    return (Message("compare.note.rounded"),) if any(gaps) else ()
 
 
 def _local(table: pd.DataFrame) -> pd.DataFrame:
@@ -598,5 +682,5 @@ def _notes(table: pd.DataFrame, names: tuple[str, ...], floor: float) -> tuple[M
     return tuple(notes)
 
 
-__all__ = ["Comparison", "MIN_TIMED", "best_practice", "compare_logs", "differs_most",
+__all__ = ["Comparison", "MIN_TIMED", "best_practice", "compare_logs", "differs_most", "grand_total",
            "proven_elsewhere", "split_by"]

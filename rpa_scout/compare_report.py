@@ -17,8 +17,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from rpa_scout.compare import AUTOMATE, BY_PEOPLE, BY_SYSTEM, MIN_TIMED, Comparison
-from rpa_scout.compare_tables import shown_tables
+from rpa_scout.compare import AUTOMATE, BY_PEOPLE, BY_SYSTEM, MIN_TIMED, Comparison, grand_total
+from rpa_scout.compare_tables import ShownTable, shown_tables
 from rpa_scout.explain import source_name
 from rpa_scout.lang import Lang, english, render
 from rpa_scout.present import wrap
@@ -31,15 +31,19 @@ TABLE_COLUMNS = [
     "handling_low_min", "handling_high_min", "handling_source", "variability", "handling_cv",
     "person_hours", "person_hours_low", "person_hours_high", "hours_per_year", "hours_low",
     "hours_high", "recommended", "best_practice", "benchmark", "saving_hours", "saving_low",
-    "saving_high",
+    "saving_high", "saving_in_total",
 ]
 
 
-def export_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
+def export_tables(comparison: Comparison, *, total_label: str | None = None) -> dict[str, pd.DataFrame]:
     """The tables as written to CSV and JSON (English name → table, English columns);
     ``comparison`` holds everything, one row per activity and organisation, with its
-    best-practice saving. :func:`rpa_scout.compare_tables.shown_tables` gives them to
-    people in a language.
+    best-practice saving and whether that counts in the totals.
+    :func:`rpa_scout.compare_tables.shown_tables` gives them to people in a language.
+
+    With ``total_label`` (the files for people: Markdown, HTML, Excel) the totals end in
+    a row of that name for all organisations (:func:`rpa_scout.compare.grand_total`);
+    JSON holds it as an object of its own, so that its ``totals`` add up.
 
     Example:
         >>> from rpa_scout import compare_logs, read_log, split_by
@@ -50,6 +54,8 @@ def export_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
         ['comparison', 'totals', 'best_practice', 'proven_elsewhere', 'differs_most', 'local']
         >>> tables["comparison"][["activity", "organisation", "verdict"]].head(2).values.tolist()
         [['Asiatarkastus', 'paperi', 'manual'], ['Arkistointi', 'paperi', 'automated']]
+        >>> export_tables(found, total_label="all")["totals"]["organisation"].tolist()
+        ['paperi', 'sähköposti', 'verkkolasku', 'all']
     """
     table = comparison.table.copy()
     best = comparison.best_practice
@@ -58,10 +64,14 @@ def export_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
         index = pd.MultiIndex.from_arrays([table["organisation"], table["activity"]])
         for mine, theirs in (("best_practice", "kind"), ("benchmark", "benchmark"),
                              ("saving_hours", "hours"), ("saving_low", "hours_low"),
-                             ("saving_high", "hours_high")):
+                             ("saving_high", "hours_high"), ("saving_in_total", "in_total")):
             table[mine] = key[theirs].reindex(index).to_numpy()
     table = table[[c for c in TABLE_COLUMNS if c in table.columns]]
-    return {"comparison": table, "totals": comparison.totals, "best_practice": best,
+    totals = comparison.totals
+    if total_label is not None:
+        whole = {k: v for k, v in grand_total(totals).items() if k in totals.columns}
+        totals = pd.concat([totals, pd.DataFrame([{"organisation": total_label, **whole}])], ignore_index=True)
+    return {"comparison": table, "totals": totals, "best_practice": best,
             "proven_elsewhere": comparison.proven, "differs_most": comparison.differs,
             "local": comparison.local}
 
@@ -122,7 +132,8 @@ def compare_lines(comparison: Comparison, top: int = 10, *, lang: Lang | None = 
     c = comparison
     compared = c.table.loc[c.table["compared"], "activity"].nunique()
     head = lang.t("compare.head", count=len(c.organisations), names=named(c.organisations, lang),
-                  compared=compared, local=c.local["activity"].nunique())
+                  compared=lang.tn("compare.activities", compared),
+                  local=lang.tn("compare.local_steps", c.local["activity"].nunique()))
     lines = [*_fit(head, width), ""]
     lines += _proven_lines(c, top, lang, width) + [""] + _differs_lines(c, top, lang, width) + [""]
     lines += _best_lines(c, top, lang, width) + ["", lang.t("section.notes")]
@@ -133,7 +144,7 @@ def compare_lines(comparison: Comparison, top: int = 10, *, lang: Lang | None = 
 
 def _proven_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
     steps = list(dict.fromkeys(c.proven["activity"])) if not c.proven.empty else []
-    lines = _fit(lang.t("compare.proven", steps=_steps(len(steps), lang)), width)
+    lines = _fit(lang.tn("compare.proven", len(steps), steps=_steps(len(steps), lang)), width)
     for activity in steps[:top]:
         rows = c.proven[c.proven["activity"] == activity]
         text = lang.t("compare.proven_line", name=_shown(rows.iloc[0]),
@@ -192,30 +203,66 @@ def _differs_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> li
 
 
 def _best_lines(c: Comparison, top: int, lang: Lang, width: int | None) -> list[str]:
+    """Each organisation's best practice (the savings in the totals, then those whose
+    intervals overlap), the organisations not named, and the total."""
     lines = _fit(lang.t("compare.best"), width)
     best = c.best_practice
     shown = c.totals  # many organisations: those with the most to save, in their order
     if len(shown) > MAX_NAMED:
-        shown = shown.loc[sorted(shown.sort_values("hours", ascending=False, kind="stable").index[:MAX_NAMED])]
+        most = shown.sort_values(["hours", "overlap_hours"], ascending=False, kind="stable")
+        shown = shown.loc[sorted(most.index[:MAX_NAMED])]
     for t in shown.itertuples():
-        steps = best[best["organisation"] == t.organisation] if not best.empty else best
-        text = lang.t("compare.best_org", organisation=t.organisation, hours=t.hours, low=t.hours_low,
-                      high=t.hours_high, steps=_steps(len(steps), lang), automate=t.steps_automate,
-                      faster=t.steps_faster)
-        lines += _fit(text, width, "    ", "  ")
-        for r in steps.head(top).itertuples():
-            first = f"    {lang.num(r.hours):>7} {'(' + _span(r.hours_low, r.hours_high, lang) + ')':<13} "
-            lines += _fit(f"{_shown(r)}: {_saving(r, lang)}", width, " " * len(first), first)
-        if len(steps) > top:
-            lines.append("    " + lang.t("compare.more", count=len(steps) - top))
+        lines += _org_lines(t, best[best["organisation"] == t.organisation], top, lang, width)
     if len(shown) < len(c.totals):
         rest = c.totals.drop(index=shown.index)[["hours", "hours_low", "hours_high"]].sum()
         lines += _fit(lang.t("compare.best_more", count=len(c.totals) - len(shown), hours=rest["hours"],
                              low=rest["hours_low"], high=rest["hours_high"]), width, "    ", "  ")
-    total = c.totals[["hours", "hours_low", "hours_high", "fte", "euros_per_year"]].sum()
+    return lines + _total_lines(grand_total(c.totals), lang, width)
+
+
+def _org_lines(t: Any, steps: pd.DataFrame, top: int, lang: Lang, width: int | None) -> list[str]:
+    """One organisation's saving and its steps; apart, those whose intervals overlap."""
+    kept, apart = steps[steps["in_total"]], steps[~steps["in_total"]]
+    if kept.empty:
+        text = lang.t("compare.best_org_none", organisation=t.organisation)
+    else:
+        text = lang.t("compare.best_org", organisation=t.organisation, hours=t.hours, low=t.hours_low,
+                      high=t.hours_high, steps=_steps(len(kept), lang),
+                      automate=lang.tn("compare.automated_elsewhere", t.steps_automate),
+                      faster=lang.tn("compare.faster_elsewhere", t.steps_faster))
+    lines = _fit(text, width, "    ", "  ") + _step_lines(kept, top, lang, width)
+    if not apart.empty:
+        text = lang.tn("compare.best_overlap", len(apart), hours=t.overlap_hours, low=t.overlap_low,
+                       high=t.overlap_high, steps=_steps(len(apart), lang))
+        lines += _fit(text, width, "      ", "    ") + _step_lines(apart, top, lang, width)
+    return lines
+
+
+def _step_lines(steps: pd.DataFrame, top: int, lang: Lang, width: int | None) -> list[str]:
+    """The first ``top`` steps' savings, one a line, and how many more."""
+    lines = []
+    for r in steps.head(top).itertuples():
+        first = f"    {lang.num(r.hours):>7} {'(' + _span(r.hours_low, r.hours_high, lang) + ')':<13} "
+        lines += _fit(f"{_shown(r)}: {_saving(r, lang)}", width, " " * len(first), first)
+    if len(steps) > top:
+        lines.append("    " + lang.t("compare.more", count=len(steps) - top))
+    return lines
+
+
+def _total_lines(total: dict[str, Any], lang: Lang, width: int | None) -> list[str]:
+    """All organisations: the savings shown, those left out (intervals overlapping), and
+    a caution when the interval's low end is under an hour."""
     text = lang.t("compare.best_total", hours=total["hours"], low=total["hours_low"], high=total["hours_high"],
                   fte=total["fte"], euros=total["euros_per_year"])
-    return lines + _fit(text, width, "    ", "  ")
+    lines = _fit(text, width, "    ", "  ")
+    if total["steps_overlap"]:
+        text = lang.tn("compare.best_total_overlap", total["steps_overlap"], hours=total["overlap_hours"],
+                       low=total["overlap_low"], high=total["overlap_high"],
+                       steps=_steps(total["steps_overlap"], lang))
+        lines += _fit(text, width, "      ", "    ")
+    if total["interval_reaches_zero"]:
+        lines += _fit(lang.t("compare.best_total_zero"), width, "      ", "    ")
+    return lines
 
 
 def _cell(value: object, lang: Lang) -> str:
@@ -250,9 +297,24 @@ def compare_markdown(comparison: Comparison, *, title: str, heatmap: str | None 
     if heatmap:
         out += [f"{lang.t('compare.heatmap')}: `{markdown_text(heatmap)}`", ""]
     out += ["```", *(printable(line) for line in compare_lines(comparison, top=10, lang=lang)), "```", ""]
-    for shown in shown_tables(export_tables(comparison), lang):
+    for shown in people_tables(comparison, lang):
         out += [f"## {markdown_text(shown.title)}", "", *_markdown_table(shown.table, lang), ""]
     return "\n".join(out)
+
+
+def people_tables(comparison: Comparison, lang: Lang) -> list[ShownTable]:
+    """The tables for people (Markdown, HTML, Excel) in ``lang``: the export tables,
+    the totals ending in a row for all organisations.
+
+    Example:
+        >>> from rpa_scout import compare_logs, read_log, split_by
+        >>> log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+        >>> found = compare_logs(split_by(log, "case:channel"))    # invoices by channel
+        >>> totals = people_tables(found, Lang("fi"))[1]
+        >>> totals.title, totals.table.iloc[-1, 0]
+        ('yhteensä', 'kaikki organisaatiot')
+    """
+    return shown_tables(export_tables(comparison, total_label=lang.t("compare.all_organisations")), lang)
 
 
 def _markdown_table(table: pd.DataFrame, lang: Lang) -> list[str]:
@@ -284,7 +346,7 @@ def compare_html(comparison: Comparison, *, title: str, heatmap_svg: str | None,
     esc = lambda text: html.escape(printable(text))  # noqa: E731
     findings = "\n".join(esc(line) for line in compare_lines(comparison, top=20, lang=lang))
     tables = "\n".join(f"<h2>{esc(shown.title)}</h2>\n{_html_table(shown.table, lang)}"
-                       for shown in shown_tables(export_tables(comparison), lang))
+                       for shown in people_tables(comparison, lang))
     load = "\n".join(f"<li>{esc(line.strip())}</li>" for line in load_lines)
     return f"""<!DOCTYPE html>
 <html lang="{lang.code}"><head><meta charset="utf-8"><title>{esc(title)}</title>
@@ -326,4 +388,5 @@ def _number(value: object) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
-__all__ = ["TABLE_COLUMNS", "compare_html", "compare_lines", "compare_markdown", "export_tables"]
+__all__ = ["TABLE_COLUMNS", "compare_html", "compare_lines", "compare_markdown", "export_tables",
+           "people_tables"]

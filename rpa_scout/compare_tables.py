@@ -37,16 +37,20 @@ HEADERS = {
     "fastest_min": "col.fastest_min", "fastest_source": "col.fastest_source", "slowest": "col.slowest",
     "slowest_min": "col.slowest_min", "slowest_source": "col.slowest_source", "ratio": "col.ratio",
     "separated": "col.separated", "fte": "col.fte", "euros_per_year": "col.euros", "people": "col.people",
+    "in_total": "col.in_total", "saving_in_total": "col.in_total", "overlap_hours": "col.overlap_saving",
+    "overlap_low": "col.overlap_saving_low", "overlap_high": "col.overlap_saving_high",
+    "steps_overlap": "col.steps_overlap",
 }
 #: In the totals and the best-practice table, the hours are the best practice's saving.
 SAVING_HEADERS = {"hours_low": "col.saving_low", "hours_high": "col.saving_high"}
 #: Excel number format kind (:data:`rpa_scout.io.spreadsheet.FORMATS`) per column; text otherwise.
 KINDS = {
-    **dict.fromkeys(("cases", "instances", "steps_automate", "steps_faster", "organisations", "people"),
-                    "int"),
+    **dict.fromkeys(("cases", "instances", "steps_automate", "steps_faster", "steps_overlap", "organisations",
+                     "people"), "int"),
     **dict.fromkeys(("volume_per_year", "manual_per_year", "timed_per_year", "person_hours",
                      "person_hours_low", "person_hours_high", "hours_per_year", "hours_low", "hours_high",
-                     "hours", "saving_hours", "saving_low", "saving_high"), "hours"),
+                     "hours", "saving_hours", "saving_low", "saving_high", "overlap_hours", "overlap_low",
+                     "overlap_high"), "hours"),
     **dict.fromkeys(("handling_min", "handling_low_min", "handling_high_min", "benchmark_min",
                      "fastest_min", "slowest_min"), "min"),
     **dict.fromkeys(("manual_share", "benchmark_share"), "share"),

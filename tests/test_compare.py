@@ -24,8 +24,8 @@ from rpa_scout.errors import ConfigError, PeriodError
 from rpa_scout.heatmap import MAX_ROWS, heatmap_svg
 from rpa_scout.io.compare_output import write_comparison
 from rpa_scout.io.write_log import write_log
-from rpa_scout.lang import Lang, render
-from tests.conftest import shared_log
+from rpa_scout.lang import Lang, Message, render
+from tests.conftest import flat, shared_log
 
 LEVELS = {"Aura": (), "Bruno": ("FEE", "PUBLISH"),
           "Cella": ("FEE", "PUBLISH", "NEIGHBOURS", "ARCHIVE", "STATEMENT_REQ", "REGISTER")}
@@ -94,7 +94,10 @@ def test_each_step_counts_once_and_totals_add_up(found):
     assert not best.duplicated(["organisation", "activity"]).any()
     for t in found.totals.itertuples():
         mine = best[best["organisation"] == t.organisation]
-        assert t.hours == pytest.approx(mine["hours"].sum())
+        kept = mine[mine["in_total"]]
+        assert t.hours == pytest.approx(kept["hours"].sum())
+        assert t.overlap_hours == pytest.approx(mine.loc[~mine["in_total"], "hours"].sum())
+        assert t.steps_automate + t.steps_faster == len(kept) and t.steps_overlap == len(mine) - len(kept)
         assert t.hours_low <= t.hours <= t.hours_high
         # never more than the hours its people spend on the compared steps
         people = found.table[(found.table["organisation"] == t.organisation) & found.table["compared"]]
@@ -477,3 +480,145 @@ def test_a_label_column_of_people_is_refused_with_the_advice_of_step_names(one_f
     assert result.stderr == ("Error: --label column 'org:resource' is the resource column: rpa_scout never "
                              "singles out people; name a column of readable step names, as BPIC15's "
                              "activityNameEN (inspect names the columns that can serve)\n")
+
+
+@pytest.fixture(scope="module")
+def pair():
+    """Two towns: B's system does the fee invoice that A's people do; the other steps are
+    done by hand in both, some faster in one (intervals apart or overlapping)."""
+    logs = {"A": generate_log("rakennuslupa", 200, seed=1).log,
+            "B": generate_log("rakennuslupa", 200, seed=2, automated=("Maksulaskun laadinta",)).log}
+    return compare_logs(logs)
+
+
+def _text(found, code: str, **more) -> str:
+    from rpa_scout.compare_report import compare_lines
+
+    return flat(" ".join(compare_lines(found, lang=Lang(code), **more)))
+
+
+def test_one_step_reads_in_the_singular_in_finnish_and_swedish(pair):
+    """'1 vaihe, jotka ihmiset tekevät' and '1 automatiserade på annat håll' (a review):
+    a count of one takes the singular, in the counts inside a sentence too."""
+    fi, sv = _text(pair, "fi"), _text(pair, "sv")
+    assert "Automatisoitu jo muualla: 1 vaihe, jonka ihmiset tekevät yhdessä" in fi
+    assert "A: " in fi and "(1 muualla automatisoitu, " in fi and "(0 muualla automatisoitua, " in fi
+    assert "(1 automatiserat på annat håll, " in sv and "(0 automatiserade på annat håll, " in sv
+    assert "19 vaihetta kahdessa tai useammassa, 0 paikallista" in fi
+    fi_lang = Lang("fi")
+    assert fi_lang.t("compare.more", count=1) == "... ja 1 muu"
+    assert fi_lang.t("compare.and_more_per_year", count=1, volume=5) == "ja 1 muu (5 vuodessa)"
+    assert Lang("en").t("compare.no_value", count=1, events=1, column="kunta") == (
+        "1 event without a value in kunta is in no organisation")
+
+
+def test_every_compare_message_about_a_count_has_a_singular():
+    """Each compare message that counts something has its ``_one`` form in every language
+    (the organisations are always two or more)."""
+    from rpa_scout.lang import LANGS, catalogue
+
+    english = catalogue("en")
+    counted = [k for k, v in english.items() if k.startswith("compare.") and not k.endswith("_one")
+               and "{count" in v and k not in ("compare.head", "compare.note.alike")]
+    for code in LANGS:
+        assert [k for k in counted if f"{k}_one" not in catalogue(code)] == [], code
+    assert len(counted) >= 10
+
+
+def test_savings_not_shown_to_differ_stay_out_of_the_totals(pair):
+    """'General: 444 (0–1,311)' rested on '26.8 → 2.1 min (estimated; the intervals
+    overlap)', and the total added it without a word (a review): a faster saving whose
+    intervals overlap is listed apart, not in the organisation's hours, FTE, euros or the
+    total for all organisations."""
+    from rpa_scout.compare import grand_total
+
+    best = pair.best_practice
+    assert best["in_total"].tolist() == best["separated"].tolist()
+    assert (~best["in_total"]).sum() >= 2 and best["in_total"].sum() >= 2          # both kinds here
+    totals = pair.totals.set_index("organisation")
+    for org, rows in best.groupby("organisation"):
+        assert totals.loc[org, "hours"] == pytest.approx(rows.loc[rows["in_total"], "hours"].sum())
+        assert totals.loc[org, "overlap_hours"] == pytest.approx(rows.loc[~rows["in_total"], "hours"].sum())
+        assert totals.loc[org, "euros_per_year"] == pytest.approx(totals.loc[org, "hours"] * 29.0, rel=0.05)
+    total = grand_total(pair.totals)
+    assert total["hours"] == pytest.approx(best.loc[best["in_total"], "hours"].sum())
+    text = _text(pair, "en")
+    shown = f"all organisations: {total['hours']:,.0f} ({total['hours_low']:,.0f}–{total['hours_high']:,.0f}) h/yr"
+    assert shown in text
+    assert (f"not in it: {total['overlap_hours']:,.0f} ({total['overlap_low']:,.0f}–{total['overlap_high']:,.0f}) "
+            f"h/yr from {total['steps_overlap']} steps whose intervals overlap") in text
+    a = text[text.index("A: "):text.index("B: ")]
+    assert a.index("automate as B does") < a.index("not in the total: ") < a.index("the intervals overlap)")
+
+
+def test_a_step_takes_the_fastest_neighbour_shown_to_be_faster():
+    """The fastest neighbour's interval overlaps A's, a slower one's lies apart: A's step
+    counts in the total by the saving that is shown (10 → 8 min, not 10 → 4)."""
+    from rpa_scout.compare import best_practice
+
+    table = pd.concat([_two_towns(1.0, [10.0, 4.0], "measured"),
+                       _two_towns(1.0, [8.0, 8.0], "measured").iloc[[1]].assign(organisation="C")],
+                      ignore_index=True)
+    table.loc[1, ["handling_low_min", "handling_high_min"]] = [1.0, 9.8]      # B: 4 min, a wide interval
+    a = best_practice(table).set_index("organisation").loc["A"]
+    assert (a["benchmark"], a["benchmark_min"], bool(a["in_total"])) == ("C", 8.0, True)
+    assert a["hours"] == pytest.approx(1200 * 2 / 60)
+    alone = best_practice(table[table["organisation"] != "C"]).set_index("organisation").loc["A"]
+    assert (alone["benchmark"], bool(alone["in_total"])) == ("B", False)   # nothing shown: kept apart
+
+
+def test_the_total_warns_when_its_interval_reaches_zero(pair):
+    """The total '504 (0–1,592) h/yr = 0.32 FTE, 14,630 €' carried no warning (a review)."""
+    import dataclasses
+
+    assert "caution" not in _text(pair, "en")
+    loose = dataclasses.replace(pair, totals=pair.totals.assign(hours_low=0.0))
+    assert ("caution: the low end of the total's interval is under one hour a year, so the saving may be "
+            "none; time-study the steps before counting on it") in _text(loose, "en")
+    assert "huom.: summan välin alaraja on alle tunnin vuodessa" in _text(loose, "fi")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "md", "html"])
+def test_every_file_holds_the_total_for_all_organisations(pair, tmp_path, fmt):
+    """compare's JSON and workbook had only the organisations' rows, not the total the
+    terminal, Markdown and HTML gave (a review)."""
+    from rpa_scout.compare import grand_total
+
+    total = grand_total(pair.totals)
+    out = write_comparison(pair, tmp_path / f"c.{fmt}", fmt, title="t", reports=[])
+    if fmt == "json":
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["total"] == pytest.approx(total) and set(data["total"]) >= {"hours", "overlap_hours", "fte"}
+        assert [row["organisation"] for row in data["totals"]] == ["A", "B"]        # the rows add up
+    elif fmt == "xlsx":
+        sheet = pd.read_excel(out, sheet_name="totals", engine="openpyxl")
+        assert sheet["organisation"].tolist() == ["A", "B", "all organisations"]
+        assert sheet["saving h/yr"].iloc[-1] == pytest.approx(total["hours"])
+        assert sheet["saving h/yr, intervals overlap (not in the total)"].iloc[-1] == pytest.approx(
+            total["overlap_hours"])
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert ("| all organisations | " if fmt == "md" else "<td>all organisations</td>") in text
+
+
+def test_a_total_that_differs_from_its_rounded_rows_says_why():
+    """'4 + 57 + 444' shown above a total of 504 (a review): every figure is rounded from
+    its exact value (the total too, not summed from rounded rows) and a note says so,
+    only when the rounded rows do not add up."""
+    from rpa_scout.compare import _rounding_note, grand_total
+
+    def frames(hours: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        best = pd.DataFrame({"organisation": ["A"] * len(hours), "kind": "faster", "hours": hours,
+                             "hours_low": 0.0, "hours_high": [h + 1 for h in hours], "in_total": True})
+        totals = pd.DataFrame({"organisation": ["A"], "hours": [sum(hours)], "hours_low": [0.0],
+                               "hours_high": [sum(hours) + len(hours)], "overlap_hours": [0.0], "overlap_low": [0.0],
+                               "overlap_high": [0.0]})
+        return best, totals
+
+    assert _rounding_note(*frames([1.4, 1.4])) == (Message("compare.note.rounded"),)   # 1 + 1 shown, 3 in all
+    assert _rounding_note(*frames([1.2, 1.2])) == ()
+    assert grand_total(frames([1.4, 1.4])[1])["hours"] == pytest.approx(2.8)
+
+
+def test_the_pair_says_its_rows_are_rounded(pair):
+    assert "compare.note.rounded" in [n.key for n in pair.notes]      # B: 2 + 2 + 1 shown apart, 6 in all

@@ -105,7 +105,7 @@ def compare_files(paths: Sequence[str | Path], settings: Settings, *, by: str | 
     what = lang.t("compare.what_by", name=", ".join(p.name for p in paths), column=by) if by \
         else ", ".join(p.name for p in paths)
     lines = [*_read_lines(reports, lang, width), *_organisation_lines(sizes, lang, width),
-             *(_wrapped(lang.t("compare.no_value", events=no_value, column=by), width, indent="  ")
+             *(_wrapped(lang.tn("compare.no_value", no_value, events=no_value, column=by), width, indent="  ")
                if no_value else []), "",
              *_comparison_lines(comparison, top, lang, width)]
     written = _write_comparison(comparison, reports, lang.t("compare.title", what=what), fmt, out,
@@ -270,7 +270,8 @@ def _organisation_lines(sizes: Mapping[str, tuple[int, int]], lang: Lang,
     from rpa_scout.compare_report import named
 
     text = lang.t("compare.organisations", organisations=named(
-        [lang.t("compare.organisation", name=name, cases=cases, events=events)
+        [lang.t("compare.organisation", name=name, cases=lang.tn("filter.cases", cases),
+                events=lang.tn("filter.events", events))
          for name, (cases, events) in sizes.items()], lang, sep="; "))
     return _wrapped(text, width, indent="  ")
 

@@ -14,9 +14,9 @@ from typing import Sequence
 
 import pandas as pd
 
-from rpa_scout.compare import Comparison
-from rpa_scout.compare_report import compare_html, compare_markdown, export_tables
-from rpa_scout.compare_tables import ShownTable, shown_tables
+from rpa_scout.compare import Comparison, grand_total
+from rpa_scout.compare_report import compare_html, compare_markdown, export_tables, people_tables
+from rpa_scout.compare_tables import ShownTable
 from rpa_scout.errors import ConfigError
 from rpa_scout.inspect_log import load_lines
 from rpa_scout.io.files import atomic_path, atomic_text, atomic_write, check_output
@@ -34,7 +34,8 @@ def write_comparison(comparison: Comparison, path: Path, fmt: str, *, title: str
     """Write ``comparison`` to ``path`` in ``fmt``; return the path.
 
     CSV holds the full table (one row per activity and organisation, with its
-    best-practice saving); Excel one sheet per table and the notes; JSON every table, the notes and
+    best-practice saving); Excel one sheet per table and the notes; JSON every table, the
+    ``total`` of all organisations (:func:`rpa_scout.compare.grand_total`), the notes and
     the load reports; Markdown and HTML the findings and every table (HTML with the
     heatmap inline). Markdown, HTML and Excel are in ``lang`` (English by default); CSV
     and JSON keep English keys and plain numbers.
@@ -70,11 +71,12 @@ def write_comparison(comparison: Comparison, path: Path, fmt: str, *, title: str
         data = spreadsheet_table(tables["comparison"]).to_csv(index=False).encode("utf-8")
         return atomic_write(path, lambda fh: fh.write(data))
     if fmt == "xlsx":
-        return _workbook(shown_tables(tables, lang), comparison.notes, path, lang)
+        return _workbook(people_tables(comparison, lang), comparison.notes, path, lang)
     if fmt == "json":
         payload = {"organisations": list(comparison.organisations),
                    **{name: json.loads(table.to_json(orient="records", force_ascii=False))
                       for name, table in tables.items()},
+                   "total": grand_total(comparison.totals),
                    "notes": [str(note) for note in comparison.notes],
                    "load_reports": [r.to_dict() for r in reports]}
         return atomic_text(path, json_printable(json.dumps(payload, indent=1, ensure_ascii=False)) + "\n")

@@ -584,21 +584,31 @@ MESSAGES: dict[str, str] = {
     "compare.what_by": "{name} by {column}",
     "compare.organisations": "organisations: {organisations}",
     "compare.no_value": "{events:n0} events without a value in {column} are in no organisation",
-    "compare.organisation": "{name} {cases:n0} cases, {events:n0} events",
+    "compare.no_value_one": "{events:n0} event without a value in {column} is in no organisation",
+    "compare.organisation": "{name} {cases}, {events}",
     "compare.heatmap_written": "heatmap written to {path}",
     "compare.written": "comparison written to {path}",
-    "compare.head": ("Compared {count:n0} organisations ({names}): {compared:n0} activities in two or more, "
-                     "{local:n0} local (found in one only)"),
+    "compare.head": "Compared {count:n0} organisations ({names}): {compared} in two or more, {local} (found in one only)",
+    "compare.activities": "{count:n0} activities",
+    "compare.activities_one": "{count:n0} activity",
+    "compare.local_steps": "{count:n0} local",
+    "compare.local_steps_one": "{count:n0} local",
     "compare.steps_one": "{count:n0} step",
     "compare.steps": "{count:n0} steps",
     "compare.proven": "Proven elsewhere: {steps} done by people in one organisation and by the system in another",
+    "compare.proven_one": "Proven elsewhere: {steps} done by people in one organisation and by the system in another",
     "compare.proven_line": "{name}: by people in {people}; by the system in {system}",
     "compare.per_year": "{organisation} ({volume:n0} a year)",
     "compare.more_top": "... and {count:n0} more (--top, or --out for all)",
+    "compare.more_top_one": "... and {count:n0} more (--top, or --out for all)",
     "compare.more": "... and {count:n0} more",
+    "compare.more_one": "... and {count:n0} more",
     "compare.and_more": 'and {count:n0} more',
+    "compare.and_more_one": 'and {count:n0} more',
     "compare.and_more_per_year": 'and {count:n0} more ({volume:n0} a year)',
+    "compare.and_more_per_year_one": 'and {count:n0} more ({volume:n0} a year)',
     "compare.best_more": '... and {count:n0} more organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr (--out for every organisation)',
+    "compare.best_more_one": '... and {count:n0} more organisation: {hours:n0} ({low:n0}–{high:n0}) h/yr (--out for every organisation)',
     "compare.differs": ("Handling time differs most (minutes per execution, from {timed:n0} or more timed "
                         "executions)"),
     "compare.differs_none": "no step is done by hand, with enough timed executions, in two organisations",
@@ -608,10 +618,25 @@ MESSAGES: dict[str, str] = {
     "compare.overlap": "intervals overlap",
     "compare.best": ("What adopting the best practice would save (hours a year, 80 % interval); each step "
                      "counted once"),
-    "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} ({automate:n0} "
-                         "automated elsewhere, {faster:n0} faster elsewhere)"),
+    "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} ({automate}, {faster})",
+    "compare.best_org_none": "{organisation}: no saving shown (0 h/yr)",
+    "compare.automated_elsewhere": "{count:n0} automated elsewhere",
+    "compare.automated_elsewhere_one": "{count:n0} automated elsewhere",
+    "compare.faster_elsewhere": "{count:n0} faster elsewhere",
+    "compare.faster_elsewhere_one": "{count:n0} faster elsewhere",
+    "compare.best_overlap": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} faster elsewhere, "
+                             "but the intervals overlap (the difference is not shown)"),
+    "compare.best_overlap_one": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} faster "
+                                 "elsewhere, but the intervals overlap (the difference is not shown)"),
     "compare.best_total": ("all organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr = {fte:n2} FTE, {euros:eur} a year (their steps added; no step "
                            "of an organisation counted twice)"),
+    "compare.best_total_overlap": ("not in it: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose intervals "
+                                   "overlap: time-study them before counting on them"),
+    "compare.best_total_overlap_one": ("not in it: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose "
+                                       "intervals overlap: time-study it before counting on it"),
+    "compare.best_total_zero": ("caution: the low end of the total's interval is under one hour a year, so the "
+                                "saving may be none; time-study the steps before counting on it"),
+    "compare.all_organisations": "all organisations",
     "compare.saving_automate": "automate as {benchmark} does ({share:pct} by the system there)",
     "compare.saving_faster": "{own:n1} → {best:n1} min as in {benchmark} ({source}{overlap})",
     "compare.saving_overlap": "; the intervals overlap",
@@ -635,11 +660,16 @@ MESSAGES: dict[str, str] = {
     "compare.note.alike": ("{count:n0} organisations, analysed alike: the same settings for each; working "
                            "hours, capacity and handling-time bounds found in each organisation's own events"),
     "compare.note.compared": "compared: activities found in two or more organisations; the others are local",
-    "compare.note.best": ("best practice: each step of an organisation counts once, by the larger of automating "
-                          "it as a neighbour did and doing it as fast as the fastest neighbour (a handling time "
-                          "resting on {timed:n0} or more timed executions, of {seconds:g} s or more); hours "
-                          "count the executions with a clock time, as rank does; an organisation's total adds "
-                          "its steps, and the interval adds their bounds (errors taken to move together)"),
+    "compare.note.best": ("best practice: each step of an organisation counts once: by its largest saving shown to "
+                          "exist (a neighbour's system does the step, or a neighbour does it by hand with a "
+                          "handling-time interval wholly below this one's), else by its largest saving, which the "
+                          "totals leave out because the intervals overlap (the times may not differ at all); a "
+                          "benchmark's handling time rests on {timed:n0} or more timed executions and is "
+                          "{seconds:g} s or more; hours count the executions with a clock time, as rank does; an "
+                          "organisation's total adds its steps, and the interval adds their bounds (errors taken "
+                          "to move together)"),
+    "compare.note.rounded": ("figures are rounded one by one from their exact values, so a total can differ by "
+                             "an hour or so from the sum of its rounded rows"),
     "compare.note.separate": ("the candidates' hours (rank: the rule-predictable share) and the best-practice "
                               "savings answer different questions: do not add them"),
     "compare.note.estimated": ("handling times in {which} are estimated from completion times only: differences "
@@ -654,6 +684,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.unknown": ("{count:n0} compared steps done by hand neither save nor set a benchmark: "
                              "their handling time is unknown ({share:pct} or more of their estimates only "
                              "upper bounds, as rank says); time-study them (--standard-times)"),
+    "compare.note.unknown_one": ("1 compared step done by hand neither saves nor sets a benchmark: its handling "
+                                 "time is unknown ({share:pct} or more of its estimates only upper bounds, as rank "
+                                 "says); time-study it (--standard-times)"),
     # compare: the tables' columns (Markdown, HTML, Excel)
     "col.label": "name",
     "col.organisation": "organisation",
@@ -677,7 +710,12 @@ MESSAGES: dict[str, str] = {
     "col.saving_low": "saving h/yr low (80 %)",
     "col.saving_high": "saving h/yr high (80 %)",
     "col.steps_automate": "steps automated elsewhere",
-    "col.steps_faster": "steps faster elsewhere",
+    "col.steps_faster": "steps faster elsewhere (intervals apart)",
+    "col.steps_overlap": "steps faster elsewhere, intervals overlap",
+    "col.overlap_saving": "saving h/yr, intervals overlap (not in the total)",
+    "col.overlap_saving_low": "saving h/yr, intervals overlap, low (80 %)",
+    "col.overlap_saving_high": "saving h/yr, intervals overlap, high (80 %)",
+    "col.in_total": "in the total",
     "col.role": "who does it",
     "col.fastest": "fastest",
     "col.fastest_min": "fastest min",

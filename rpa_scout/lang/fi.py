@@ -573,22 +573,34 @@ MESSAGES: dict[str, str] = {
     "compare.what_by": "{name} sarakkeen {column} mukaan",
     "compare.organisations": "organisaatiot: {organisations}",
     "compare.no_value": "{events:n0} tapahtumaa ilman arvoa sarakkeessa {column} ei kuulu mihinkään organisaatioon",
-    "compare.organisation": "{name} {cases:n0} asiaa, {events:n0} tapahtumaa",
+    "compare.no_value_one": "{events:n0} tapahtuma ilman arvoa sarakkeessa {column} ei kuulu mihinkään organisaatioon",
+    "compare.organisation": "{name} {cases}, {events}",
     "compare.heatmap_written": "lämpökartta kirjoitettu tiedostoon {path}",
     "compare.written": "vertailu kirjoitettu tiedostoon {path}",
-    "compare.head": ("Verrattiin {count:n0} organisaatiota ({names}): {compared:n0} vaihetta kahdessa tai "
-                     "useammassa, {local:n0} paikallista (vain yhdessä)"),
+    "compare.head": ("Verrattiin {count:n0} organisaatiota ({names}): {compared} kahdessa tai useammassa, "
+                     "{local} (vain yhdessä)"),
+    "compare.activities": "{count:n0} vaihetta",
+    "compare.activities_one": "{count:n0} vaihe",
+    "compare.local_steps": "{count:n0} paikallista",
+    "compare.local_steps_one": "{count:n0} paikallinen",
     "compare.steps_one": "{count:n0} vaihe",
     "compare.steps": "{count:n0} vaihetta",
     "compare.proven": ("Automatisoitu jo muualla: {steps}, jotka ihmiset tekevät yhdessä organisaatiossa ja "
                        "järjestelmä toisessa"),
+    "compare.proven_one": ("Automatisoitu jo muualla: {steps}, jonka ihmiset tekevät yhdessä organisaatiossa ja "
+                           "järjestelmä toisessa"),
     "compare.proven_line": "{name}: ihmiset tekevät: {people}; järjestelmä tekee: {system}",
     "compare.per_year": "{organisation} ({volume:n0} vuodessa)",
     "compare.more_top": "... ja {count:n0} muuta (--top, tai --out kaikille)",
+    "compare.more_top_one": "... ja {count:n0} muu (--top, tai --out kaikille)",
     "compare.more": "... ja {count:n0} muuta",
+    "compare.more_one": "... ja {count:n0} muu",
     "compare.and_more": 'ja {count:n0} muuta',
+    "compare.and_more_one": 'ja {count:n0} muu',
     "compare.and_more_per_year": 'ja {count:n0} muuta ({volume:n0} vuodessa)',
+    "compare.and_more_per_year_one": 'ja {count:n0} muu ({volume:n0} vuodessa)',
     "compare.best_more": '... ja {count:n0} muuta organisaatiota: {hours:n0} ({low:n0}–{high:n0}) h/v (--out kaikille organisaatioille)',
+    "compare.best_more_one": '... ja {count:n0} muu organisaatio: {hours:n0} ({low:n0}–{high:n0}) h/v (--out kaikille organisaatioille)',
     "compare.differs": ("Käsittelyaika eroaa eniten (minuuttia suoritusta kohden, vähintään {timed:n0} "
                         "kellonajallisesta suorituksesta)"),
     "compare.differs_none": ("yhtäkään vaihetta ei tehdä käsin kahdessa organisaatiossa riittävän monella "
@@ -599,10 +611,25 @@ MESSAGES: dict[str, str] = {
     "compare.overlap": "välit limittäin",
     "compare.best": ("Mitä parhaan käytännön omaksuminen säästäisi (tuntia vuodessa, 80 %:n väli); kukin vaihe "
                      "lasketaan kerran"),
-    "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps} ({automate:n0} "
-                         "automatisoitu muualla, {faster:n0} nopeampi muualla)"),
+    "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps} ({automate}, {faster})",
+    "compare.best_org_none": "{organisation}: ei osoitettua säästöä (0 h/v)",
+    "compare.automated_elsewhere": "{count:n0} muualla automatisoitua",
+    "compare.automated_elsewhere_one": "{count:n0} muualla automatisoitu",
+    "compare.faster_elsewhere": "{count:n0} muualla nopeampaa",
+    "compare.faster_elsewhere_one": "{count:n0} muualla nopeampi",
+    "compare.best_overlap": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jotka tehdään "
+                             "muualla nopeammin, mutta välit ovat limittäin (eroa ei ole osoitettu)"),
+    "compare.best_overlap_one": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joka tehdään "
+                                 "muualla nopeammin, mutta välit ovat limittäin (eroa ei ole osoitettu)"),
     "compare.best_total": ("kaikki organisaatiot: {hours:n0} ({low:n0}–{high:n0}) h/v = {fte:n2} htv, {euros:eur} vuodessa (vaiheet laskettu yhteen; "
                            "organisaation vaihetta ei lasketa kahdesti)"),
+    "compare.best_total_overlap": ("ei mukana: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joiden välit ovat "
+                                   "limittäin: tee niistä aikatutkimus ennen kuin lasket niiden varaan"),
+    "compare.best_total_overlap_one": ("ei mukana: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jonka välit ovat "
+                                       "limittäin: tee siitä aikatutkimus ennen kuin lasket sen varaan"),
+    "compare.best_total_zero": ("huom.: summan välin alaraja on alle tunnin vuodessa, joten säästöä ei ehkä ole "
+                                "lainkaan; tee vaiheista aikatutkimus ennen kuin lasket sen varaan"),
+    "compare.all_organisations": "kaikki organisaatiot",
     "compare.saving_automate": "automatisoi kuten {benchmark} (siellä järjestelmä tekee {share:pct})",
     "compare.saving_faster": "{own:n1} → {best:n1} min, vertailukohta {benchmark} ({source}{overlap})",
     "compare.saving_overlap": "; välit limittäin",
@@ -628,12 +655,16 @@ MESSAGES: dict[str, str] = {
                            "tapahtumista"),
     "compare.note.compared": ("verratut: vaiheet, jotka löytyvät kahdesta tai useammasta organisaatiosta; muut "
                               "ovat paikallisia"),
-    "compare.note.best": ("paras käytäntö: organisaation kukin vaihe lasketaan kerran, suuremman säästön mukaan: "
-                          "sen automatisointi kuten naapuri on tehnyt tai sen tekeminen yhtä nopeasti kuin "
-                          "nopein naapuri (käsittelyaika, joka perustuu vähintään {timed:n0} kellonajalliseen "
-                          "suoritukseen ja on vähintään {seconds:g} s); tunnit lasketaan kellonajallisista "
-                          "suorituksista, kuten rank laskee; organisaation summa laskee yhteen sen vaiheet ja "
-                          "väli niiden rajat (virheiden oletetaan liikkuvan yhdessä)"),
+    "compare.note.best": ("paras käytäntö: organisaation kukin vaihe lasketaan kerran: suurimman osoitetun säästön "
+                          "mukaan (naapurin järjestelmä tekee vaiheen, tai naapuri tekee sen käsin ja sen "
+                          "käsittelyajan väli on kokonaan tämän organisaation välin alapuolella), muuten suurimman "
+                          "säästön mukaan, joka jätetään summista pois, koska välit ovat limittäin (ajat eivät ehkä "
+                          "eroa lainkaan); vertailukohdan käsittelyaika perustuu vähintään {timed:n0} "
+                          "kellonajalliseen suoritukseen ja on vähintään {seconds:g} s; tunnit lasketaan "
+                          "kellonajallisista suorituksista, kuten rank laskee; organisaation summa laskee yhteen "
+                          "sen vaiheet ja väli niiden rajat (virheiden oletetaan liikkuvan yhdessä)"),
+    "compare.note.rounded": ("luvut on pyöristetty kukin erikseen tarkoista arvoistaan, joten summa voi poiketa "
+                             "tunnin tai pari sen pyöristettyjen rivien summasta"),
     "compare.note.separate": ("ehdokkaiden tunnit (rank: säännöin ennustettava osuus) ja parhaan käytännön "
                               "säästöt vastaavat eri kysymyksiin: älä laske niitä yhteen"),
     "compare.note.estimated": ("käsittelyajat on arvioitu vain valmistumisajoista ({which}): organisaatioiden "
@@ -648,6 +679,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei säästä eikä toimi vertailukohtana: "
                              "niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain "
                              "ylärajoja, kuten rank toteaa); tee niistä aikatutkimus (--standard-times)"),
+    "compare.note.unknown_one": ("1 verrattu käsin tehty vaihe ei säästä eikä toimi vertailukohtana: sen "
+                                 "käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain ylärajoja, "
+                                 "kuten rank toteaa); tee siitä aikatutkimus (--standard-times)"),
     "col.label": "nimi",
     "col.organisation": "organisaatio",
     "col.organisations": "organisaatioita",
@@ -670,7 +704,12 @@ MESSAGES: dict[str, str] = {
     "col.saving_low": "säästö h/v alaraja (80 %)",
     "col.saving_high": "säästö h/v yläraja (80 %)",
     "col.steps_automate": "muualla automatisoituja vaiheita",
-    "col.steps_faster": "muualla nopeampia vaiheita",
+    "col.steps_faster": "muualla nopeampia vaiheita (välit erillään)",
+    "col.steps_overlap": "muualla nopeampia vaiheita, välit limittäin",
+    "col.overlap_saving": "säästö h/v, välit limittäin (ei summassa)",
+    "col.overlap_saving_low": "säästö h/v, välit limittäin, alaraja (80 %)",
+    "col.overlap_saving_high": "säästö h/v, välit limittäin, yläraja (80 %)",
+    "col.in_total": "mukana summassa",
     "col.role": "kuka tekee",
     "col.fastest": "nopein",
     "col.fastest_min": "nopein min",

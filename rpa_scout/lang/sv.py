@@ -568,22 +568,33 @@ MESSAGES: dict[str, str] = {
     "compare.what_by": "{name} enligt kolumnen {column}",
     "compare.organisations": "organisationer: {organisations}",
     "compare.no_value": "{events:n0} händelser utan värde i {column} hör inte till någon organisation",
-    "compare.organisation": "{name} {cases:n0} ärenden, {events:n0} händelser",
+    "compare.no_value_one": "{events:n0} händelse utan värde i {column} hör inte till någon organisation",
+    "compare.organisation": "{name} {cases}, {events}",
     "compare.heatmap_written": "värmekartan skriven till {path}",
     "compare.written": "jämförelsen skriven till {path}",
-    "compare.head": ("Jämförde {count:n0} organisationer ({names}): {compared:n0} steg i två eller fler, "
-                     "{local:n0} lokala (bara i en)"),
+    "compare.head": "Jämförde {count:n0} organisationer ({names}): {compared} i två eller fler, {local} (bara i en)",
+    "compare.activities": "{count:n0} steg",
+    "compare.activities_one": "{count:n0} steg",
+    "compare.local_steps": "{count:n0} lokala",
+    "compare.local_steps_one": "{count:n0} lokalt",
     "compare.steps_one": "{count:n0} steg",
     "compare.steps": "{count:n0} steg",
     "compare.proven": ("Redan automatiserat på annat håll: {steps} som människor gör i en organisation och "
                        "systemet i en annan"),
+    "compare.proven_one": ("Redan automatiserat på annat håll: {steps} som människor gör i en organisation och "
+                           "systemet i en annan"),
     "compare.proven_line": "{name}: av människor i {people}; av systemet i {system}",
     "compare.per_year": "{organisation} ({volume:n0} om året)",
     "compare.more_top": "... och {count:n0} till (--top, eller --out för alla)",
+    "compare.more_top_one": "... och {count:n0} till (--top, eller --out för alla)",
     "compare.more": "... och {count:n0} till",
+    "compare.more_one": "... och {count:n0} till",
     "compare.and_more": 'och {count:n0} till',
+    "compare.and_more_one": 'och {count:n0} till',
     "compare.and_more_per_year": 'och {count:n0} till ({volume:n0} om året)',
+    "compare.and_more_per_year_one": 'och {count:n0} till ({volume:n0} om året)',
     "compare.best_more": '... och {count:n0} organisationer till: {hours:n0} ({low:n0}–{high:n0}) h/år (--out för alla organisationer)',
+    "compare.best_more_one": '... och {count:n0} organisation till: {hours:n0} ({low:n0}–{high:n0}) h/år (--out för alla organisationer)',
     "compare.differs": ("Handläggningstiden skiljer sig mest (minuter per utförande, från {timed:n0} eller fler "
                         "utföranden med klockslag)"),
     "compare.differs_none": ("inget steg görs för hand, med tillräckligt många utföranden med klockslag, i två "
@@ -594,10 +605,25 @@ MESSAGES: dict[str, str] = {
     "compare.overlap": "intervallen överlappar",
     "compare.best": ("Vad bästa praxis skulle spara (timmar om året, 80 %-intervall); varje steg räknas en "
                      "gång"),
-    "compare.best_org": ("{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} ({automate:n0} "
-                         "automatiserade på annat håll, {faster:n0} snabbare på annat håll)"),
+    "compare.best_org": "{organisation}: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} ({automate}, {faster})",
+    "compare.best_org_none": "{organisation}: ingen påvisad besparing (0 h/år)",
+    "compare.automated_elsewhere": "{count:n0} automatiserade på annat håll",
+    "compare.automated_elsewhere_one": "{count:n0} automatiserat på annat håll",
+    "compare.faster_elsewhere": "{count:n0} snabbare på annat håll",
+    "compare.faster_elsewhere_one": "{count:n0} snabbare på annat håll",
+    "compare.best_overlap": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som görs "
+                             "snabbare på annat håll, men intervallen överlappar (skillnaden är inte påvisad)"),
+    "compare.best_overlap_one": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som görs "
+                                 "snabbare på annat håll, men intervallen överlappar (skillnaden är inte påvisad)"),
     "compare.best_total": ("alla organisationer: {hours:n0} ({low:n0}–{high:n0}) h/år = {fte:n2} åak, {euros:eur} om året (stegen sammanlagda; inget "
                            "steg i en organisation räknas två gånger)"),
+    "compare.best_total_overlap": ("inte med: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där intervallen "
+                                   "överlappar: gör en tidsstudie av dem innan ni räknar med dem"),
+    "compare.best_total_overlap_one": ("inte med: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där "
+                                       "intervallen överlappar: gör en tidsstudie av det innan ni räknar med det"),
+    "compare.best_total_zero": ("obs: summans intervall börjar under en timme om året, så besparingen kan utebli; "
+                                "gör en tidsstudie av stegen innan ni räknar med den"),
+    "compare.all_organisations": "alla organisationer",
     "compare.saving_automate": "automatisera som {benchmark} gör ({share:pct} av systemet där)",
     "compare.saving_faster": "{own:n1} → {best:n1} min som i {benchmark} ({source}{overlap})",
     "compare.saving_overlap": "; intervallen överlappar",
@@ -622,12 +648,16 @@ MESSAGES: dict[str, str] = {
                            "en; arbetstid, kapacitet och gränser för handläggningstiden härledda ur varje "
                            "organisations egna händelser"),
     "compare.note.compared": "jämförda: steg som finns i två eller fler organisationer; de övriga är lokala",
-    "compare.note.best": ("bästa praxis: varje steg i en organisation räknas en gång, efter den större av "
-                          "besparingarna: att automatisera det som en granne gjort eller att göra det lika snabbt "
-                          "som den snabbaste grannen (en handläggningstid som bygger på {timed:n0} eller fler "
-                          "utföranden med klockslag, på {seconds:g} s eller mer); timmarna räknar utförandena med "
-                          "klockslag, som rank gör; en organisations summa lägger ihop dess steg och intervallet "
-                          "deras gränser (felen antas samvariera)"),
+    "compare.note.best": ("bästa praxis: varje steg i en organisation räknas en gång: efter den största påvisade "
+                          "besparingen (en grannes system gör steget, eller en granne gör det för hand med ett "
+                          "intervall för handläggningstiden som ligger helt under den här organisationens), annars "
+                          "efter den största besparingen, som hålls utanför summorna eftersom intervallen "
+                          "överlappar (tiderna kanske inte skiljer sig alls); riktmärkets handläggningstid bygger "
+                          "på {timed:n0} eller fler utföranden med klockslag och är {seconds:g} s eller mer; "
+                          "timmarna räknar utförandena med klockslag, som rank gör; en organisations summa lägger "
+                          "ihop dess steg och intervallet deras gränser (felen antas samvariera)"),
+    "compare.note.rounded": ("siffrorna är avrundade var för sig från de exakta värdena, så en summa kan avvika "
+                             "en timme eller så från summan av dess avrundade rader"),
     "compare.note.separate": ("kandidaternas timmar (rank: den andel som kan förutsägas med regler) och "
                               "besparingarna från bästa praxis svarar på olika frågor: lägg inte ihop dem"),
     "compare.note.estimated": ("handläggningstiderna i {which} är uppskattade enbart från sluttider: skillnaderna "
@@ -642,6 +672,9 @@ MESSAGES: dict[str, str] = {
     "compare.note.unknown": ("{count:n0} jämförda steg som görs för hand varken sparar eller blir riktmärke: "
                              "deras handläggningstid är okänd ({share:pct} eller mer av uppskattningarna bara "
                              "övre gränser, som rank säger); gör en tidsstudie av dem (--standard-times)"),
+    "compare.note.unknown_one": ("1 jämfört steg som görs för hand varken sparar eller blir riktmärke: dess "
+                                 "handläggningstid är okänd ({share:pct} eller mer av uppskattningarna bara övre "
+                                 "gränser, som rank säger); gör en tidsstudie av det (--standard-times)"),
     "col.label": "namn",
     "col.organisation": "organisation",
     "col.organisations": "organisationer",
@@ -664,7 +697,12 @@ MESSAGES: dict[str, str] = {
     "col.saving_low": "besparing h/år nedre (80 %)",
     "col.saving_high": "besparing h/år övre (80 %)",
     "col.steps_automate": "steg automatiserade på annat håll",
-    "col.steps_faster": "steg snabbare på annat håll",
+    "col.steps_faster": "steg snabbare på annat håll (intervallen åtskilda)",
+    "col.steps_overlap": "steg snabbare på annat håll, intervallen överlappar",
+    "col.overlap_saving": "besparing h/år, intervallen överlappar (inte i summan)",
+    "col.overlap_saving_low": "besparing h/år, intervallen överlappar, nedre (80 %)",
+    "col.overlap_saving_high": "besparing h/år, intervallen överlappar, övre (80 %)",
+    "col.in_total": "med i summan",
     "col.role": "vem gör det",
     "col.fastest": "snabbast",
     "col.fastest_min": "snabbast min",
