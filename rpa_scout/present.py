@@ -237,6 +237,7 @@ def _bot_lines(ranking: Ranking, lang: Lang, width: int, shown: pd.DataFrame | N
         listed = bots[[any(f" + {s} + " in f" + {b.steps} + " for s in seen) for b in bots.itertuples(index=False)]]
     for b in listed.itertuples(index=False):
         text = lang.t("bot.line", name=lang.t("bot.name", number=b.bot), hours=b.hours_per_year,
+                      low=b.hours_low, high=b.hours_high,
                       euros=b.euros_per_year, payback=_bot_payback(b, ranking, lang), steps=b.steps)
         lines += wrap(text, width, indent="    ", first="  - ")
     if len(listed) < len(bots):

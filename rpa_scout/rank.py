@@ -544,7 +544,8 @@ def _supplied_times(handling: HandlingResult) -> list[Assumption]:
         return []
     steps = [Message("assumption.standard.step", step=str(r.activity), minutes=float(r.mean_min))
              for r in used.sort_values("activity").itertuples(index=False)]
-    return [Assumption(Message("assumption.standard.name"), float(len(used)), Message("assumption.standard.unit"),
+    return [Assumption(Message("assumption.standard.name"), float(len(used)),
+                       Message("assumption.standard.unit", count=len(used)),
                        "supplied", Message("assumption.standard.source", steps=steps))]
 
 
@@ -577,7 +578,21 @@ def recommended_total(table: pd.DataFrame, bootstrap: pd.DataFrame | None,
     """
     if table.empty:
         return 0.0, 0.0, 0.0
-    chosen = table[(table["kind"] == "activity") & table["recommended"]]
+    return steps_total(table[(table["kind"] == "activity") & table["recommended"]], bootstrap, method_error)
+
+
+def steps_total(chosen: pd.DataFrame, bootstrap: pd.DataFrame | None,
+                method_error: pd.DataFrame | None) -> tuple[float, float, float]:
+    """The hours a year of the candidates ``chosen`` (rows of a ranking's table) and the
+    80 % interval of their sum, as :func:`recommended_total` gives it (a bot's steps).
+
+    Example:
+        >>> from rpa_scout import rank_candidates, read_log
+        >>> ranking = rank_candidates(read_log("eventlogs/ostolaskut_complete_only.csv.gz")[0])
+        >>> first = ranking.candidates.head(1)
+        >>> bool(steps_total(first, ranking.bootstrap, ranking.method_error)[0] == first["hours_per_year"].iloc[0])
+        True
+    """
     names = chosen["candidate"].astype(str).tolist()
     hours = chosen["hours_per_year"].to_numpy(dtype=float)
     if bootstrap is None or method_error is None or not names:

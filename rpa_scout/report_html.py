@@ -168,8 +168,9 @@ def _tables(ranking: Ranking, lang: Lang, include_all: bool = False) -> dict[str
             "col.rank", "col.candidate", "col.hours", "col.interval", "col.fte", "col.euros", "col.payback",
             "col.fit", "col.why")],
         "bots_title": t("html.bots_title"), "bots": _bots(ranking, lang), "bots_note": t("assumption.bots"),
-        "bot_heads": [(t(k), k in ("col.rank", "col.hours", "col.euros", "col.payback"))
-                      for k in ("col.rank", "col.steps", "col.hours", "col.euros", "col.payback", "col.why")],
+        "bot_heads": [(t(k), k in ("col.rank", "col.hours", "col.interval", "col.euros", "col.payback"))
+                      for k in ("col.rank", "col.steps", "col.hours", "col.interval", "col.euros", "col.payback",
+                                "col.why")],
         "not_recommended_title": t("html.not_recommended_title"),
         "not_recommended": [_row(r, lang, r.reason_text) for r in rest],
         "not_examined_title": t("html.not_examined_title"),
@@ -195,6 +196,7 @@ def _bots(ranking: Ranking, lang: Lang) -> list[dict[str, str]]:
 
     bots = group_bots(ranking)
     return [{"bot": lang.t("bot.name", number=b.bot), "steps": printable(b.steps), "hours": lang.hours(b.hours_per_year),
+             "interval": f"{lang.num(b.hours_low)}–{lang.num(b.hours_high)}",
              "euros": lang.num(b.euros_per_year), "payback": payback_cell(b.payback_months, lang),
              "text": _bot_payback(b, ranking, lang)} for b in bots.itertuples(index=False)]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rpa_scout.rank import Ranking, recommended_total
+from rpa_scout.rank import Ranking, recommended_total, steps_total
 from rpa_scout.routines import SEPARATOR
 from rpa_scout.value import break_even, payback_months
 
@@ -73,7 +73,8 @@ def group_bots(ranking: Ranking) -> pd.DataFrame:
 
     Returns:
         One row per bot, best first: ``bot`` (1, 2, ...), ``steps`` (names joined by
-        " + "), ``n_steps``, ``hours_per_year``, ``euros_per_year``, ``fte``,
+        " + "), ``n_steps``, ``hours_per_year`` and its 80 % interval ``hours_low`` and
+        ``hours_high`` (as a total's: :func:`rpa_scout.rank.steps_total`), ``euros_per_year``, ``fte``,
         ``build_cost``, ``licence``, ``payback_months`` (NaN: not within the horizon),
         ``break_even_hours`` and ``break_even_licence``.
 
@@ -85,8 +86,8 @@ def group_bots(ranking: Ranking) -> pd.DataFrame:
         True
     """
     table = ranking.candidates
-    columns = ["bot", "steps", "n_steps", "hours_per_year", "euros_per_year", "fte", "build_cost",
-               "licence", "payback_months", "break_even_hours", "break_even_licence"]
+    columns = ["bot", "steps", "n_steps", "hours_per_year", "hours_low", "hours_high", "euros_per_year", "fte",
+               "build_cost", "licence", "payback_months", "break_even_hours", "break_even_licence"]
     if table.empty:
         return pd.DataFrame(columns=columns)
     singles = table[(table["kind"] == "activity") & table["recommended"]]
@@ -95,10 +96,14 @@ def group_bots(ranking: Ranking) -> pd.DataFrame:
     hours = dict(zip(order, singles["hours_per_year"].to_numpy(dtype=float)))
     total = lambda steps: float(np.sum([hours[s] for s in steps]))  # noqa: E731  (as pandas sums)
     rows = []
+    by_name = singles.assign(_name=singles["candidate"].astype(str)).set_index("_name")
     for steps in sorted(groups, key=lambda g: -total(g)):
         steps = sorted(steps, key=order.__getitem__)
-        rows.append({"steps": " + ".join(steps), "n_steps": len(steps), "hours_per_year": total(steps)})
-    return _bot_money(pd.DataFrame(rows, columns=["steps", "n_steps", "hours_per_year"]), ranking, columns)
+        _, low, high = steps_total(by_name.loc[steps], ranking.bootstrap, ranking.method_error)
+        rows.append({"steps": " + ".join(steps), "n_steps": len(steps), "hours_per_year": total(steps),
+                     "hours_low": low, "hours_high": high})
+    frame = pd.DataFrame(rows, columns=["steps", "n_steps", "hours_per_year", "hours_low", "hours_high"])
+    return _bot_money(frame, ranking, columns)
 
 
 def _components(steps: list[str], routines: pd.Series) -> list[list[str]]:

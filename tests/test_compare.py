@@ -545,7 +545,7 @@ def test_savings_not_shown_to_differ_stay_out_of_the_totals(pair):
     text = _text(pair, "en")
     shown = f"all organisations: {total['hours']:,.0f} ({total['hours_low']:,.0f}–{total['hours_high']:,.0f}) h/yr"
     assert shown in text
-    assert (f"not in it: {total['overlap_hours']:,.0f} ({total['overlap_low']:,.0f}–{total['overlap_high']:,.0f}) "
+    assert (f"outside the total: {total['overlap_hours']:,.0f} ({total['overlap_low']:,.0f}–{total['overlap_high']:,.0f}) "
             f"h/yr from {total['steps_overlap']} steps whose intervals overlap") in text
     a = text[text.index("A: "):text.index("B: ")]
     assert a.index("automate as B does") < a.index("not in the total: ") < a.index("the intervals overlap)")

@@ -29,16 +29,16 @@ WIDE = {"COLUMNS": "250"}
 #: An excluded step per language: the whole "not ranked" line, unwrapped.
 EXPECTED = {
     "fi": ["Maksuajo: jo automatisoitu: 100 % järjestelmätunnus (nimen perusteella)",
-           "Siirto maksatukseen: jo automatisoitu (järjestelmä tekee 91 % suorituksista): 84 % kirjattu 10 s kuluessa saman tunnuksen vaiheen "
+           "Siirto maksatukseen: pääosin automatisoitu (järjestelmä tekee 91 % suorituksista, ihmiset loput): 84 % kirjattu 10 s kuluessa saman tunnuksen vaiheen "
            "'Hyväksyntä' kanssa; 9 % nimetty tekijä; 7 % kirjattu 10 s kuluessa saman tunnuksen vaiheen "
            "'Toinen hyväksyntä' kanssa",
-           "Palautus tiliöintiin: jo automatisoitu (järjestelmä tekee 92 % suorituksista): 92 % kirjattu 10 s kuluessa saman tunnuksen vaiheen "
+           "Palautus tiliöintiin: pääosin automatisoitu (järjestelmä tekee 92 % suorituksista, ihmiset loput): 92 % kirjattu 10 s kuluessa saman tunnuksen vaiheen "
            "'Asiatarkastus' kanssa; 8 % nimetty tekijä"],
     "sv": ["Maksuajo: redan automatiserat: 100 % systemkonto (enligt namnet)",
-           "Siirto maksatukseen: redan automatiserat (systemet utför 91 % av utförandena): 84 % registrerad inom 10 s från kontots steg "
+           "Siirto maksatukseen: till största delen automatiserat (systemet står för 91 % av utförandena, människor för resten): 84 % registrerad inom 10 s från kontots steg "
            "'Hyväksyntä'; 9 % namngiven utförare; 7 % registrerad inom 10 s från kontots steg "
            "'Toinen hyväksyntä'",
-           "Palautus tiliöintiin: redan automatiserat (systemet utför 92 % av utförandena): 92 % registrerad inom 10 s från kontots steg "
+           "Palautus tiliöintiin: till största delen automatiserat (systemet står för 92 % av utförandena, människor för resten): 92 % registrerad inom 10 s från kontots steg "
            "'Asiatarkastus'; 8 % namngiven utförare"],
 }
 

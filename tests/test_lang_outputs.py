@@ -106,15 +106,15 @@ COMPARE_LINES = {
            "Cella (303 vuodessa)",
            "Täydellisyyden tarkistus: Bruno 11,6 (mitattu), Cella 18,1 (mitattu), ×1,6, välit erillään",
            "Aura: 286 (266–306) h/v, 7 vaihetta (6 muualla automatisoitua, 1 muualla nopeampi)",
-           "ei mukana summassa: 8 (2–14) h/v, 1 vaihe, joka tehdään muualla nopeammin, mutta välit ovat "
-           "limittäin (eroa ei ole osoitettu)",
+           "ei mukana summassa: 8 (2–14) h/v, 1 vaihe, joka näyttää muualla nopeammalta, mutta ero ei ole "
+           "varma (välit ovat limittäin)",
            "82 (79–85) Naapurien kuuleminen: automatisoi kuten Cella (siellä järjestelmä tekee 100 %)",
            "58 (35–82) Päätösehdotuksen valmistelu: 55,6 → 44,9 min, vertailukohta Bruno (mitattu)",
            "... ja 5 muuta",
            "kaikki organisaatiot: 577 (486–668) h/v = 0,37 htv, 16 729 € vuodessa (vaiheet laskettu yhteen; "
            "organisaation vaihetta ei lasketa kahdesti)",
-           "ei mukana: 48 (5–102) h/v, 4 vaihetta, joiden välit ovat limittäin: tee niistä aikatutkimus ennen "
-           "kuin lasket niiden varaan",
+           "summan ulkopuolelle jää: 48 (5–102) h/v, 4 vaihetta, joiden välit ovat limittäin: tee niistä "
+           "aikatutkimus ennen kuin lasket niiden varaan",
            "Huomiot", "lämpökartta kirjoitettu tiedostoon /c_fi.svg", "vertailu kirjoitettu tiedostoon /c_fi.md"],
     "sv": ["kunnat.csv.gz: 23 572 händelser godtagna av 23 572 lästa (0 avvisade)",
            "Jämförde 3 organisationer (Aura, Bruno, Cella): 19 steg i två eller fler, 0 lokala (bara i en)",
@@ -123,8 +123,8 @@ COMPARE_LINES = {
            "(303 om året)",
            "Täydellisyyden tarkistus: 11,6 i Bruno (uppmätt) mot 18,1 i Cella (uppmätt), ×1,6, intervallen åtskilda",
            "Aura: 286 (266–306) h/år från 7 steg (6 automatiserade på annat håll, 1 snabbare på annat håll)",
-           "inte med i summan: 8 (2–14) h/år från 1 steg som görs snabbare på annat håll, men intervallen "
-           "överlappar (skillnaden är inte påvisad)",
+           "inte med i summan: 8 (2–14) h/år från 1 steg som verkar gå snabbare på annat håll, men skillnaden "
+           "är osäker (intervallen överlappar)",
            "58 (35–82) Päätösehdotuksen valmistelu: 55,6 → 44,9 min som i Bruno (uppmätt)",
            "Anmärkningar", "värmekartan skriven till /c_sv.svg"],
     "en": ["kunnat.csv.gz: 23,572 events kept of 23,572 read (0 rejected)",
@@ -132,9 +132,10 @@ COMPARE_LINES = {
            "Proven elsewhere: 6 steps done by people in one organisation and by the system in another",
            "Täydellisyyden tarkistus: 11.6 in Bruno (measured) vs 18.1 in Cella (measured), ×1.6, intervals apart",
            "Aura: 286 (266–306) h/yr from 7 steps (6 automated elsewhere, 1 faster elsewhere)",
-           "not in the total: 30 (0–70) h/yr from 2 steps faster elsewhere, but the intervals overlap (the "
-           "difference is not shown)",
-           "not in it: 48 (5–102) h/yr from 4 steps whose intervals overlap: time-study them before counting on them",
+           "not in the total: 30 (0–70) h/yr from 2 steps that seem faster elsewhere, but the difference is "
+           "uncertain (the intervals overlap)",
+           "outside the total: 48 (5–102) h/yr from 4 steps whose intervals overlap: time-study them before "
+           "counting on them",
            "82 (79–85) Naapurien kuuleminen: automate as Cella does (100% by the system there)",
            "Notes", "heatmap written to /c_en.svg"],
 }
@@ -158,7 +159,7 @@ def test_compare_markdown_and_heatmap_in_the_language(compared, code):
                     "| organisaatio | säästö h/v | säästö h/v alaraja (80 %) | säästö h/v yläraja (80 %) | "
                     "muualla automatisoituja vaiheita | muualla nopeampia vaiheita (välit erillään) | htv | €/v | "
                     "säästö h/v, välit limittäin (ei summassa) | säästö h/v, välit limittäin, alaraja (80 %) | "
-                    "säästö h/v, välit limittäin, yläraja (80 %) | muualla nopeampia vaiheita, välit limittäin |",
+                    "säästö h/v, välit limittäin, yläraja (80 %) | muualla nopeampia vaiheita (välit limittäin) |",
                     "| Aura | 286 | 266 | 306 | 6 | 1 | 0,18 | 8\xa0297 | 30 | 0,00 | 70 | 2 |",
                     "| kaikki organisaatiot | 577 | 486 | 668 | 10 | 6 | 0,37 | 16\xa0729 | 48 | 4,51 | 102 | 4 |"],
              "sv": ["# Jämförelse av organisationer: kunnat.csv.gz enligt kolumnen kunta", "## bästa praxis",

@@ -253,12 +253,14 @@ def test_terminal_lines_and_markdown_name_the_bots():
     start = lines.index("Per bot: steps one person does in a row share a bot (one licence)")
     assert lines[start - 1:start + 3] == [
         "", "Per bot: steps one person does in a row share a bot (one licence)",
-        "  - bot 1 (Tiliöinti + Hyväksyntä): 1,390\u00a0h/yr, 40,298\u00a0€/yr; pays back the build",
-        "    in 11 months"]
+        # its interval as a total's; without bootstrap rounds, the steps' ends added
+        "  - bot 1 (Tiliöinti + Hyväksyntä): 1,390\u00a0h/yr (1,060–1,900), 40,298\u00a0€/yr; pays",
+        "    back the build in 11 months"]
     assert lines[start + 3:] == TAIL
     text = markdown(_with_a_bot())
     assert ("\n\n## Per bot: steps one person does in a row share a bot (one licence)\n\n"
-            "- bot 1 (Tiliöinti + Hyväksyntä): 1,390\u00a0h/yr, 40,298\u00a0€/yr; pays back the build in 11 months\n"
+            "- bot 1 (Tiliöinti + Hyväksyntä): 1,390\u00a0h/yr (1,060–1,900), 40,298\u00a0€/yr; pays back the build in "
+            "11 months\n"
             "\n## Assumptions\n") in text
 
 
@@ -360,7 +362,8 @@ def test_html_report():
         f"<td>{_html(REASONS[1] + PAYBACK[1])}</td></tr>"]
     # a bot per recommended step (no routine joins two of them): its build from its savings
     assert _section(page, "bots") == [
-        '<tr><td class="n">bot 1</td><td>Tiliöinti</td><td class="n">1,234</td><td class="n">35,798</td>'
+        '<tr><td class="n">bot 1</td><td>Tiliöinti</td><td class="n">1,234</td><td class="n">1,000–1,500</td>'
+        '<td class="n">35,798</td>'
         '<td class="n">6 mo</td><td>pays back the build in 6 months</td></tr>']
     assert _section(page, "not-recommended") == [
         # the same columns as the recommended ones' (a board compares them), no rank
@@ -483,11 +486,11 @@ def test_finnish_terminal_head_keeps_payback_and_fit_apart():
 
 @pytest.mark.parametrize("code,annualised,total", [
     ("fi", "määrät muunnettu vuositasolle; perustana asioiden alkamispäivien aikaväli, 15,7 kuukautta",
-     "suositellut yksittäiset vaiheet yhteensä: 407 h/v (80 %:n väli 300–500), 0,26 htv, 11 803 € vuodessa "
-     "henkilöstön aikaa ennen robottien rakennus- ja lisenssikuluja;"),
+     "suositellut yksittäiset vaiheet yhteensä: 407 h/v (80 %:n väli 300–500), 0,26 htv; työajan arvo 11 803 € "
+     "vuodessa (robottien rakentamis- ja lisenssikuluja ei ole vähennetty);"),
     ("sv", "volymer omräknade till ett år över perioden då ärendena inleddes: 15,7 månader",
-     "summa för de rekommenderade enskilda stegen: 407 h/år (80 %-intervall 300–500), 0,26 åak, 11 803 € om "
-     "året i personalens tid före robotarnas bygg- och licenskostnader;"),
+     "summa för de rekommenderade enskilda stegen: 407 h/år (80 %-intervall 300–500), 0,26 åak, arbetstid värd "
+     "11 803 € om året, före robotarnas bygg- och licenskostnader;"),
 ])
 def test_annualisation_and_total_notes_read_well(code, annualised, total):
     from rpa_scout.lang import Lang, Message

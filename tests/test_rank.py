@@ -445,7 +445,7 @@ def test_a_step_done_fewer_than_ten_times_is_not_recommended():
     first = step & (step.cumsum() <= MIN_EXECUTIONS - 1)   # the step's first nine executions only
     row = rank_candidates(log[~step | first]).candidates.set_index("candidate").loc[top["candidate"]]
     assert row["executions"] == MIN_EXECUTIONS - 1 and not row["recommended"]
-    assert row["knock_out"] == TOO_FEW and "too few to judge: 9 executions in the log, under 10" in row["reason"]
+    assert row["knock_out"] == TOO_FEW and "too few to judge: 9 executions in the log, fewer than 10" in row["reason"]
     enough = step & (step.cumsum() <= 40)
     assert rank_candidates(log[~step | enough]).candidates.set_index("candidate").loc[top["candidate"],
                                                                                       "knock_out"] != TOO_FEW
@@ -461,8 +461,12 @@ def test_the_standard_times_used_are_an_assumption_of_the_ranking():
     ranking = rank_candidates(log, settings=Settings.of(standard_times={"Asiatarkastus": 3, "Hyväksyntä": 2.5}))
     study = [a for a in ranking.assumptions if "standard times" in a.line()]
     assert [a.line() for a in study] == ["standard times (a time study): 2 steps (supplied; used instead of the "
-                                         "log's estimate for 'Asiatarkastus' 3.0 min, 'Hyväksyntä' 2.5 min)"]
-    assert "vakioajat (aikatutkimus): 2 vaihetta" in study[0].render(Lang("fi"))
+                                         "log's estimated handling time: 'Asiatarkastus' 3.0 min, 'Hyväksyntä' "
+                                         "2.5 min)"]
+    assert "vakioajat (aikatutkimuksesta): 2 vaihetta" in study[0].render(Lang("fi"))
+    one = rank_candidates(log, settings=Settings.of(standard_times={"Asiatarkastus": 3})).assumptions
+    assert "vakioajat (aikatutkimuksesta): 1 vaihe (" in next(a for a in one if "standard times" in a.line()).render(
+        Lang("fi"))
     assert not [a for a in rank_candidates(log).assumptions if "standard times" in a.line()]
 
 
@@ -471,7 +475,8 @@ def test_a_step_the_system_does_most_of_says_how_much_before_its_evidence():
     largest reason shown was the people's part, and the system's share never stated."""
     log, _ = read_log(shared_log("bpic15/BPIC15_1.xes.gz"))
     why = rank_candidates(log).excluded.set_index("activity").loc["01_HOOFD_180", "why"]
-    assert why.startswith("already automated (56% of its executions by the system): 44% named resource")
+    assert why.startswith("mostly automated (56% of its executions by the system, the rest by people): 44% named "
+                          "resource")
     sample, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
     assert rank_candidates(sample).excluded.set_index("activity").loc["Maksuajo", "why"] == \
         "already automated: 100% system account name"   # all of it: no share to state

@@ -251,9 +251,10 @@ def test_the_html_headline_says_when_its_total_is_loose_or_no_bot_pays_back(tmp_
 
     from rpa_scout.cli import main
 
-    for lang, wide, payback in (("en", "The interval is wider than the total", "None of the 2 bots pays back"),
-                                ("fi", "Väli on summaa leveämpi", "Yksikään 2 robotista ei maksa"),
-                                ("sv", "Intervallet är bredare än summan", "Ingen av de 2 robotarna betalar")):
+    for lang, wide, payback in (("en", "The 80 % interval is wider than the total itself",
+                                 "None of the 2 bots pays back"),
+                                ("fi", "80 %:n väli on leveämpi kuin itse summa", "Yksikään 2 robotista ei maksa"),
+                                ("sv", "80 %-intervallet är bredare än själva summan", "Ingen av de 2 robotarna betalar")):
         out = tmp_path / f"r_{lang}.html"
         result = CliRunner().invoke(main, ["rank", "eventlogs/ostolaskut_complete_only.csv.gz", "--lang", lang,
                                            "--format", "html", "--out", str(out)])
@@ -278,7 +279,7 @@ def test_the_html_headline_says_how_much_of_its_hours_rest_on_timed_executions(t
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     headline = out.read_text(encoding="utf-8").split('id="headline"')[1].split("</section>")[0]
-    assert "The hours count only the executions logged with a clock time: 39% of the recommended" in headline
+    assert "The hours count only the executions logged with a clock time (39% of the recommended" in headline
     sample = tmp_path / "o.html"
     CliRunner().invoke(main, ["rank", "eventlogs/ostolaskut_complete_only.csv.gz", "--format", "html",
                               "--out", str(sample)])

@@ -68,7 +68,10 @@ def _bots(ranking: Ranking, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
     bots = group_bots(ranking)
     licence = bots["break_even_licence"].astype(float)
     cols = [("col.bot", "int", bots["bot"]), ("col.steps", "text", bots["steps"].astype(str)),
-            ("col.hours", "hours", bots["hours_per_year"].round(0)), ("col.fte", "fte", bots["fte"].round(2)),
+            ("col.hours", "hours", bots["hours_per_year"].round(0)),
+            ("col.hours_low", "hours", bots["hours_low"].astype(float).round(0)),
+            ("col.hours_high", "hours", bots["hours_high"].astype(float).round(0)),
+            ("col.fte", "fte", bots["fte"].round(2)),
             ("col.euros", "eur", bots["euros_per_year"].round(0)),
             ("col.payback", "months", bots["payback_months"].astype(float).round(1)),
             ("col.break_even_hours", "hours", bots["break_even_hours"].round(0)),

@@ -81,10 +81,11 @@ MESSAGES: dict[str, str] = {
     "ko.unknown.label": "handling time unknown",
     "ko.nothing": "nothing to save: {hours:n1} h a year, under one hour",
     "ko.nothing.label": "nothing to save",
-    "ko.few": ("too few to judge: {count:n0} executions in the log, under {limit:n0} (a step right in all of "
-               "them could still go another way in {share:pct} of its cases)"),
-    "ko.few_one": ("too few to judge: {count:n0} execution in the log, under {limit:n0} (a step right in all of "
-                   "them could still go another way in {share:pct} of its cases)"),
+    "ko.few": ("too few to judge: {count:n0} executions in the log, fewer than {limit:n0} (even a step that went as "
+               "predicted all {limit:n0} times could still go another way in up to {share:pct} of its cases)"),
+    "ko.few_one": ("too few to judge: only {count:n0} execution in the log, fewer than {limit:n0} (even a step that "
+                   "went as predicted all {limit:n0} times could still go another way in up to {share:pct} of its "
+                   "cases)"),
     "ko.few.label": "too few executions",
     "ko.low_fit.label": "fit below the threshold",
     "rank.none_recommended": "No candidate is recommended ({counts}); --all lists them with the reasons",
@@ -109,7 +110,8 @@ MESSAGES: dict[str, str] = {
     "payback.no_licence": "; at this volume no licence price makes it pay back",
     # why activities are not candidates
     "excluded.automated": "already automated: {evidence}",
-    "excluded.automated_share": "already automated ({share:pct} of its executions by the system): {evidence}",
+    "excluded.automated_share": ("mostly automated ({share:pct} of its executions by the system, the rest by "
+                                 "people): {evidence}"),
     "excluded.artificial": "not work: {evidence}",
     "excluded.unknown": "no evidence of person work ({evidence}); mark it manual in the config to rank it",
     "excluded.dates_only": "handling time not measurable: its executions carry a date but no clock time",
@@ -148,8 +150,9 @@ MESSAGES: dict[str, str] = {
                                   "--drop-duplicates; a candidate names its share when over 5 %"),
     "assumption.standard.name": "standard times (a time study)",
     "assumption.standard.unit": "steps",
+    "assumption.standard.unit_one": "step",
     "assumption.standard.step": "{step!r} {minutes:n1} min",
-    "assumption.standard.source": "used instead of the log's estimate for {steps}",
+    "assumption.standard.source": "used instead of the log's estimated handling time: {steps}",
     "assumption.work_share.name": "completion-only estimate: share of the time since a tight bound that is work",
     "assumption.work_share.source": "fitted on real logs; {origin}",
     "assumption.error.name": "completion-only estimate: the interval holds the step's own gaps (shortest to mean) and reaches at least from",
@@ -192,8 +195,8 @@ MESSAGES: dict[str, str] = {
     "note.total": ("total of the recommended single steps: {hours:n0} h/yr (80 % interval {low:n0}–{high:n0}), "
                    "{fte:n2} FTE, {euros:eur} a year of staff time before the bots' build and licence costs; "
                    "routines regroup hours already counted in their steps and are not added{wide}"),
-    "note.total_wide": ("; the interval is wider than the total: time-study the steps (--standard-times) "
-                        "before deciding on these hours"),
+    "note.total_wide": ("; the 80 % interval is wider than the total itself: time-study the steps and supply "
+                        "standard times (--standard-times) before deciding on these hours"),
     "note.standard_unknown": "standard times for steps this log does not hold (not used): {names}",
     "note.standard_unknown_name": "{name!r} (nearest: {near})",
     "note.capacity": ("{share:pct1} of instances were scaled down so that no account is credited with more "
@@ -269,7 +272,7 @@ MESSAGES: dict[str, str] = {
     "section.bots": "Per bot: steps one person does in a row share a bot (one licence)",
     "section.candidates": "Candidates",
     "bot.name": "bot {number}",
-    "bot.line": "{name} ({steps}): {hours:n0} h/yr, {euros:eur}/yr; {payback}",
+    "bot.line": "{name} ({steps}): {hours:n0} h/yr ({low:n0}–{high:n0}), {euros:eur}/yr; {payback}",
     "bot.more": "... and {count:n0} more bots, of steps beyond the top {top:n0}: --top {last:n0} shows them",
     "bot.more_one": "... and {count:n0} more bot, of steps beyond the top {top:n0}: --top {last:n0} shows it",
     # HTML report
@@ -277,10 +280,10 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} events of {cases:n0} cases, {first:date} – {last:date}",
     "html.headline": "Software robots could free {hours:n0} working hours a year",
     "html.headline_none": "No step is recommended for a software robot",
-    "html.headline_timed": ("The hours count only the executions logged with a clock time: {share:pct} of the "
-                            "recommended steps' executions; the others carry a date only."),
-    "html.headline_wide": ("The interval is wider than the total: time-study the steps (--standard-times) "
-                           "before deciding on these hours."),
+    "html.headline_timed": ("The hours count only the executions logged with a clock time ({share:pct} of the "
+                            "recommended steps' executions); the others carry a date only and add no hours."),
+    "html.headline_wide": ("The 80 % interval is wider than the total itself: time-study the steps and supply "
+                           "standard times (--standard-times) before deciding on these hours."),
     "html.headline_payback": ("{count:n0} of the {bots:n0} bots pay back within {months:n0} months at the assumed "
                               "costs ({build:eur} to build per step, {licence:eur} licence a year): see the per-bot table."),
     "html.headline_payback_none": ("None of the {count:n0} bots pays back within {months:n0} months at the assumed "
@@ -624,15 +627,15 @@ MESSAGES: dict[str, str] = {
     "compare.automated_elsewhere_one": "{count:n0} automated elsewhere",
     "compare.faster_elsewhere": "{count:n0} faster elsewhere",
     "compare.faster_elsewhere_one": "{count:n0} faster elsewhere",
-    "compare.best_overlap": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} faster elsewhere, "
-                             "but the intervals overlap (the difference is not shown)"),
-    "compare.best_overlap_one": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} faster "
-                                 "elsewhere, but the intervals overlap (the difference is not shown)"),
+    "compare.best_overlap": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} that seem faster "
+                             "elsewhere, but the difference is uncertain (the intervals overlap)"),
+    "compare.best_overlap_one": ("not in the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} that seems "
+                                 "faster elsewhere, but the difference is uncertain (the intervals overlap)"),
     "compare.best_total": ("all organisations: {hours:n0} ({low:n0}–{high:n0}) h/yr = {fte:n2} FTE, {euros:eur} a year (their steps added; no step "
                            "of an organisation counted twice)"),
-    "compare.best_total_overlap": ("not in it: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose intervals "
-                                   "overlap: time-study them before counting on them"),
-    "compare.best_total_overlap_one": ("not in it: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose "
+    "compare.best_total_overlap": ("outside the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose "
+                                   "intervals overlap: time-study them before counting on them"),
+    "compare.best_total_overlap_one": ("outside the total: {hours:n0} ({low:n0}–{high:n0}) h/yr from {steps} whose "
                                        "intervals overlap: time-study it before counting on it"),
     "compare.best_total_zero": ("caution: the low end of the total's interval is under one hour a year, so the "
                                 "saving may be none; time-study the steps before counting on it"),
@@ -711,7 +714,7 @@ MESSAGES: dict[str, str] = {
     "col.saving_high": "saving h/yr high (80 %)",
     "col.steps_automate": "steps automated elsewhere",
     "col.steps_faster": "steps faster elsewhere (intervals apart)",
-    "col.steps_overlap": "steps faster elsewhere, intervals overlap",
+    "col.steps_overlap": "steps faster elsewhere (intervals overlap)",
     "col.overlap_saving": "saving h/yr, intervals overlap (not in the total)",
     "col.overlap_saving_low": "saving h/yr, intervals overlap, low (80 %)",
     "col.overlap_saving_high": "saving h/yr, intervals overlap, high (80 %)",

@@ -77,10 +77,12 @@ MESSAGES: dict[str, str] = {
     "ko.unknown.label": "käsittelyaika tuntematon",
     "ko.nothing": "ei säästettävää: {hours:n1} h vuodessa, alle tunnin",
     "ko.nothing.label": "ei säästettävää",
-    "ko.few": ("liian vähän arvioitavaksi: lokissa {count:n0} suorituskertaa, alle {limit:n0} (vaihe, joka "
-               "meni kaikilla kerroilla samoin, voi silti mennä toisin jopa {share:pct} tapauksista)"),
-    "ko.few_one": ("liian vähän arvioitavaksi: lokissa {count:n0} suorituskerta, alle {limit:n0} (vaihe, joka "
-                   "meni kaikilla kerroilla samoin, voi silti mennä toisin jopa {share:pct} tapauksista)"),
+    "ko.few": ("liian vähän suorituksia arvioitavaksi: lokissa {count:n0} suorituskertaa, alle {limit:n0} (vaikka "
+               "vaihe menisi ennustetusti kaikilla {limit:n0} kerralla, se voisi silti mennä toisin jopa "
+               "{share:pct}:ssa tapauksista)"),
+    "ko.few_one": ("liian vähän suorituksia arvioitavaksi: lokissa vain {count:n0} suorituskerta, alle {limit:n0} "
+                   "(vaikka vaihe menisi ennustetusti kaikilla {limit:n0} kerralla, se voisi silti mennä toisin jopa "
+                   "{share:pct}:ssa tapauksista)"),
     "ko.few.label": "liian vähän suorituksia",
     "ko.low_fit.label": "soveltuvuus alle kynnyksen",
     "rank.none_recommended": "Yhtään automaatioehdokasta ei suositella ({counts}); --all näyttää ne perusteluineen",
@@ -103,7 +105,8 @@ MESSAGES: dict[str, str] = {
     "payback.or_licence": " tai lisenssi alle {price:eur} vuodessa",
     "payback.no_licence": "; tällä määrällä mikään lisenssihinta ei riitä",
     "excluded.automated": "jo automatisoitu: {evidence}",
-    "excluded.automated_share": "jo automatisoitu (järjestelmä tekee {share:pct} suorituksista): {evidence}",
+    "excluded.automated_share": ("pääosin automatisoitu (järjestelmä tekee {share:pct} suorituksista, ihmiset "
+                                 "loput): {evidence}"),
     "excluded.artificial": "ei työtä: {evidence}",
     "excluded.unknown": "ei näyttöä ihmisen työstä ({evidence}); merkitse se manuaaliseksi asetuksissa, jos haluat sen mukaan",
     "excluded.dates_only": "käsittelyaikaa ei voi mitata: suorituksilla on päivämäärä mutta ei kellonaikaa",
@@ -138,10 +141,11 @@ MESSAGES: dict[str, str] = {
     "assumption.repeats.source": ("{share:pct1} tapahtumista toistaa samanlaisen aiemman rivin (eräkirjaukset "
                                   "ovat työtä); jos ne ovat vientikaksoiskappaleita, lue loki valinnalla "
                                   "--drop-duplicates; ehdokas kertoo osuutensa, kun se on yli 5 %"),
-    "assumption.standard.name": "vakioajat (aikatutkimus)",
+    "assumption.standard.name": "vakioajat (aikatutkimuksesta)",
     "assumption.standard.unit": "vaihetta",
+    "assumption.standard.unit_one": "vaihe",
     "assumption.standard.step": "{step!r} {minutes:n1} min",
-    "assumption.standard.source": "käytetty lokista arvioidun ajan sijaan vaiheissa {steps}",
+    "assumption.standard.source": "käytetään lokista arvioidun käsittelyajan sijasta: {steps}",
     "assumption.work_share.name": "vain valmistumisajoista tehty arvio: työn osuus ajasta tiukimmasta rajasta",
     "assumption.work_share.source": "sovitettu oikeisiin lokeihin; {origin}",
     "assumption.error.name": "vain valmistumisajoista tehty arvio: väli kattaa vaiheen omat välit (lyhimmästä keskiarvoon) ja ulottuu vähintään välille",
@@ -181,11 +185,11 @@ MESSAGES: dict[str, str] = {
                          "mediaani henkilöittäin; kunkin oma työpäivä rajaa hänen arvionsa ja hänelle luetun ajan)"),
     "note.working_day_unknown": "työaika tuntematon (aikaleimat ovat päivämääriä tai ihmisen työtä ei ole)",
     "note.total": ("suositellut yksittäiset vaiheet yhteensä: {hours:n0} h/v (80 %:n väli {low:n0}–{high:n0}), "
-                   "{fte:n2} htv, {euros:eur} vuodessa henkilöstön aikaa ennen robottien rakennus- ja "
-                   "lisenssikuluja; rutiinit ryhmittelevät vaiheissa jo laskettuja tunteja, eikä niitä lisätä "
+                   "{fte:n2} htv; työajan arvo {euros:eur} vuodessa (robottien rakentamis- ja lisenssikuluja ei ole "
+                   "vähennetty); rutiinit ryhmittelevät vaiheissa jo laskettuja tunteja, eikä niitä lisätä "
                    "summaan{wide}"),
-    "note.total_wide": ("; väli on summaa leveämpi: mittaa vaiheiden ajat (--standard-times) ennen kuin "
-                        "päätät näiden tuntien perusteella"),
+    "note.total_wide": ("; 80 %:n väli on leveämpi kuin itse summa: tee vaiheista aikatutkimus ja anna vakioajat "
+                        "(--standard-times) ennen kuin näiden tuntien perusteella tehdään päätöksiä"),
     "note.standard_unknown": "vakioajat vaiheille, joita tässä lokissa ei ole (ei käytetty): {names}",
     "note.standard_unknown_name": "{name!r} (lähimmät: {near})",
     "note.capacity": ("{share:pct1} suorituksista pienennettiin, jotta millekään tunnukselle ei lueta päivässä "
@@ -260,7 +264,7 @@ MESSAGES: dict[str, str] = {
     "section.bots": "Roboteittain: peräkkäin tehdyt vaiheet jakavat robotin (yksi lisenssi)",
     "section.candidates": "Automaatioehdokkaat",
     "bot.name": "robotti {number}",
-    "bot.line": "{name} ({steps}): {hours:n0} h/v, {euros:eur}/v; {payback}",
+    "bot.line": "{name} ({steps}): {hours:n0} h/v ({low:n0}–{high:n0}), {euros:eur}/v; {payback}",
     "bot.more": ("... ja {count:n0} muuta robottia, joiden vaiheita ei ole {top:n0} ensimmäisen joukossa: "
                  "--top {last:n0} näyttää ne"),
     "bot.more_one": ("... ja {count:n0} muu robotti, jonka vaiheita ei ole {top:n0} ensimmäisen joukossa: "
@@ -269,28 +273,29 @@ MESSAGES: dict[str, str] = {
     "html.subtitle": "{process}: {events:n0} tapahtumaa, {cases:n0} asiaa, {first:date} – {last:date}",
     "html.headline": "Ohjelmistorobotiikka voisi säästää {hours:n0} työtuntia vuodessa",
     "html.headline_none": "Yhtäkään vaihetta ei suositella ohjelmistorobotille",
-    "html.headline_timed": ("Tunnit lasketaan vain kellonajan kanssa kirjatuista suorituksista: {share:pct} "
-                            "suositeltujen vaiheiden suorituksista; muilla on vain päivämäärä."),
-    "html.headline_wide": ("Väli on summaa leveämpi: mittaa vaiheiden ajat (--standard-times) ennen kuin päätät "
-                           "näiden tuntien perusteella."),
+    "html.headline_timed": ("Tunnit on laskettu vain suorituksista, joille on kirjattu kellonaika ({share:pct} "
+                            "suositeltujen vaiheiden suorituksista); muista on kirjattu vain päivämäärä, eikä niiden "
+                            "tunteja ole laskettu mukaan."),
+    "html.headline_wide": ("80 %:n väli on leveämpi kuin itse summa: tee vaiheista aikatutkimus ja anna vakioajat "
+                           "(--standard-times) ennen kuin näiden tuntien perusteella tehdään päätöksiä."),
     "html.headline_payback": ("{bots:n0} robotista {count:n0} maksaa itsensä takaisin {months:n0} kuukaudessa "
-                              "oletetuilla kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} "
-                              "lisenssi vuodessa): katso roboteittainen taulukko."),
+                              "oletetuilla kuluilla (rakentaminen {build:eur} vaihetta kohden, lisenssi "
+                              "{licence:eur} vuodessa): katso roboteittainen taulukko."),
     "html.headline_payback_one": ("{bots:n0} robotista {count:n0} maksaa itsensä takaisin {months:n0} kuukaudessa "
-                                  "oletetuilla kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} "
-                                  "lisenssi vuodessa): katso roboteittainen taulukko."),
+                                  "oletetuilla kuluilla (rakentaminen {build:eur} vaihetta kohden, lisenssi "
+                                  "{licence:eur} vuodessa): katso roboteittainen taulukko."),
     "html.headline_payback_none": ("Yksikään {count:n0} robotista ei maksa itseään takaisin {months:n0} kuukaudessa "
-                                   "oletetuilla kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} "
-                                   "lisenssi vuodessa): katso roboteittainen taulukko."),
+                                   "oletetuilla kuluilla (rakentaminen {build:eur} vaihetta kohden, lisenssi "
+                                   "{licence:eur} vuodessa): katso roboteittainen taulukko."),
     "html.headline_payback_none_one": ("Robotti ei maksa itseään takaisin {months:n0} kuukaudessa oletetuilla "
-                                       "kuluilla ({build:eur} rakentaminen vaihetta kohden, {licence:eur} lisenssi "
+                                       "kuluilla (rakentaminen {build:eur} vaihetta kohden, lisenssi {licence:eur} "
                                        "vuodessa): katso roboteittainen taulukko."),
-    "html.headline_detail": ("{count:n0} suositellusta vaiheesta (80 %:n väli {low:n0}–{high:n0} h), eli "
-                             "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa henkilöstön aikaa hinnalla "
-                             "{rate:eur}/h, ennen robottien rakennus- ja lisenssikuluja."),
+    "html.headline_detail": ("{count:n0} suositellusta vaiheesta (80 %:n väli {low:n0}–{high:n0} h), eli {fte:n2} "
+                             "henkilötyövuotta (htv); työajan arvo on {euros:eur} vuodessa hinnalla {rate:eur}/h "
+                             "(robottien rakentamis- ja lisenssikuluja ei ole vähennetty)."),
     "html.headline_detail_one": ("{count:n0} suositellusta vaiheesta (80 %:n väli {low:n0}–{high:n0} h), eli "
-                                 "{fte:n2} henkilötyövuotta (htv) tai {euros:eur} vuodessa henkilöstön aikaa "
-                                 "hinnalla {rate:eur}/h, ennen robotin rakennus- ja lisenssikuluja."),
+                                 "{fte:n2} henkilötyövuotta (htv); työajan arvo on {euros:eur} vuodessa hinnalla "
+                                 "{rate:eur}/h (robotin rakentamis- ja lisenssikuluja ei ole vähennetty)."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("Arvioitiin {examined:n0} vaihetta ja rutiinia: {recommended:n0} suositellaan, "
                       "{knocked:n0} ei suositella ({why})."),
@@ -617,18 +622,18 @@ MESSAGES: dict[str, str] = {
     "compare.automated_elsewhere_one": "{count:n0} muualla automatisoitu",
     "compare.faster_elsewhere": "{count:n0} muualla nopeampaa",
     "compare.faster_elsewhere_one": "{count:n0} muualla nopeampi",
-    "compare.best_overlap": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jotka tehdään "
-                             "muualla nopeammin, mutta välit ovat limittäin (eroa ei ole osoitettu)"),
-    "compare.best_overlap_one": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joka tehdään "
-                                 "muualla nopeammin, mutta välit ovat limittäin (eroa ei ole osoitettu)"),
+    "compare.best_overlap": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jotka näyttävät "
+                             "muualla nopeammilta, mutta ero ei ole varma (välit ovat limittäin)"),
+    "compare.best_overlap_one": ("ei mukana summassa: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joka näyttää "
+                                 "muualla nopeammalta, mutta ero ei ole varma (välit ovat limittäin)"),
     "compare.best_total": ("kaikki organisaatiot: {hours:n0} ({low:n0}–{high:n0}) h/v = {fte:n2} htv, {euros:eur} vuodessa (vaiheet laskettu yhteen; "
                            "organisaation vaihetta ei lasketa kahdesti)"),
-    "compare.best_total_overlap": ("ei mukana: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joiden välit ovat "
-                                   "limittäin: tee niistä aikatutkimus ennen kuin lasket niiden varaan"),
-    "compare.best_total_overlap_one": ("ei mukana: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jonka välit ovat "
-                                       "limittäin: tee siitä aikatutkimus ennen kuin lasket sen varaan"),
+    "compare.best_total_overlap": ("summan ulkopuolelle jää: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, joiden "
+                                   "välit ovat limittäin: tee niistä aikatutkimus ennen kuin lasket niiden varaan"),
+    "compare.best_total_overlap_one": ("summan ulkopuolelle jää: {hours:n0} ({low:n0}–{high:n0}) h/v, {steps}, jonka "
+                                       "välit ovat limittäin: tee siitä aikatutkimus ennen kuin lasket sen varaan"),
     "compare.best_total_zero": ("huom.: summan välin alaraja on alle tunnin vuodessa, joten säästöä ei ehkä ole "
-                                "lainkaan; tee vaiheista aikatutkimus ennen kuin lasket sen varaan"),
+                                "lainkaan; tee vaiheista aikatutkimus ennen kuin lasket säästön varaan"),
     "compare.all_organisations": "kaikki organisaatiot",
     "compare.saving_automate": "automatisoi kuten {benchmark} (siellä järjestelmä tekee {share:pct})",
     "compare.saving_faster": "{own:n1} → {best:n1} min, vertailukohta {benchmark} ({source}{overlap})",
@@ -676,10 +681,10 @@ MESSAGES: dict[str, str] = {
     "compare.note.few_people_one": ("1 verrattu käsin tehty vaihe perustuu alle {people:n0} henkilön työhön "
                                     "(koskee: {which}); sen ajat ja tunnit kuvaavat yksittäisiä ihmisiä: jaa ne "
                                     "vain niille, joilla on oikeus nähdä näiden henkilöiden omat tiedot"),
-    "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei säästä eikä toimi vertailukohtana: "
-                             "niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain "
-                             "ylärajoja, kuten rank toteaa); tee niistä aikatutkimus (--standard-times)"),
-    "compare.note.unknown_one": ("1 verrattu käsin tehty vaihe ei säästä eikä toimi vertailukohtana: sen "
+    "compare.note.unknown": ("{count:n0} verrattua käsin tehtyä vaihetta ei tuota säästöä eikä toimi "
+                             "vertailukohtana: niiden käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista "
+                             "vain ylärajoja, kuten rank toteaa); tee niistä aikatutkimus (--standard-times)"),
+    "compare.note.unknown_one": ("1 verrattu käsin tehty vaihe ei tuota säästöä eikä toimi vertailukohtana: sen "
                                  "käsittelyaika on tuntematon ({share:pct} tai enemmän arvioista vain ylärajoja, "
                                  "kuten rank toteaa); tee siitä aikatutkimus (--standard-times)"),
     "col.label": "nimi",
@@ -705,7 +710,7 @@ MESSAGES: dict[str, str] = {
     "col.saving_high": "säästö h/v yläraja (80 %)",
     "col.steps_automate": "muualla automatisoituja vaiheita",
     "col.steps_faster": "muualla nopeampia vaiheita (välit erillään)",
-    "col.steps_overlap": "muualla nopeampia vaiheita, välit limittäin",
+    "col.steps_overlap": "muualla nopeampia vaiheita (välit limittäin)",
     "col.overlap_saving": "säästö h/v, välit limittäin (ei summassa)",
     "col.overlap_saving_low": "säästö h/v, välit limittäin, alaraja (80 %)",
     "col.overlap_saving_high": "säästö h/v, välit limittäin, yläraja (80 %)",

@@ -78,10 +78,11 @@ MESSAGES: dict[str, str] = {
     "ko.unknown.label": "handläggningstid okänd",
     "ko.nothing": "inget att spara: {hours:n1} h om året, under en timme",
     "ko.nothing.label": "inget att spara",
-    "ko.few": ("för få för att bedöma: {count:n0} utföranden i loggen, under {limit:n0} (ett steg som gick "
-               "likadant varje gång kan ändå gå annorlunda i upp till {share:pct} av ärendena)"),
-    "ko.few_one": ("för få för att bedöma: {count:n0} utförande i loggen, under {limit:n0} (ett steg som gick "
-                   "likadant varje gång kan ändå gå annorlunda i upp till {share:pct} av ärendena)"),
+    "ko.few": ("för få utföranden för en bedömning: {count:n0} i loggen, färre än {limit:n0} (även om steget gick "
+               "som förutsagt alla {limit:n0} gånger kan det ändå gå annorlunda i upp till {share:pct} av ärendena)"),
+    "ko.few_one": ("för få utföranden för en bedömning: {count:n0} i loggen, färre än {limit:n0} (även om steget "
+                   "gick som förutsagt alla {limit:n0} gånger kan det ändå gå annorlunda i upp till {share:pct} av "
+                   "ärendena)"),
     "ko.few.label": "för få utföranden",
     "ko.low_fit.label": "lämplighet under tröskeln",
     "rank.none_recommended": "Ingen automatiseringskandidat rekommenderas ({counts}); --all visar dem med skälen",
@@ -104,7 +105,8 @@ MESSAGES: dict[str, str] = {
     "payback.or_licence": ", eller med en licens under {price:eur} om året",
     "payback.no_licence": "; vid denna volym gör inget licenspris att den betalar sig",
     "excluded.automated": "redan automatiserat: {evidence}",
-    "excluded.automated_share": "redan automatiserat (systemet utför {share:pct} av utförandena): {evidence}",
+    "excluded.automated_share": ("till största delen automatiserat (systemet står för {share:pct} av utförandena, "
+                                 "människor för resten): {evidence}"),
     "excluded.artificial": "inte arbete: {evidence}",
     "excluded.unknown": "inga belägg för personarbete ({evidence}); markera steget som manuellt i inställningarna för att ta med det",
     "excluded.dates_only": "handläggningstiden kan inte mätas: utförandena har datum men inget klockslag",
@@ -139,10 +141,11 @@ MESSAGES: dict[str, str] = {
     "assumption.repeats.source": ("{share:pct1} av händelserna upprepar en identisk tidigare rad (bokningar i "
                                   "omgångar är arbete); om de är exportdubbletter, läs loggen med "
                                   "--drop-duplicates; en kandidat anger sin andel när den är över 5 %"),
-    "assumption.standard.name": "standardtider (en tidsstudie)",
+    "assumption.standard.name": "standardtider (från en tidsstudie)",
     "assumption.standard.unit": "steg",
+    "assumption.standard.unit_one": "steg",
     "assumption.standard.step": "{step!r} {minutes:n1} min",
-    "assumption.standard.source": "används i stället för loggens uppskattning för {steps}",
+    "assumption.standard.source": "ersätter loggens uppskattade handläggningstid: {steps}",
     "assumption.work_share.name": "uppskattning från enbart sluttider: andel av tiden sedan en snäv gräns som är arbete",
     "assumption.work_share.source": "anpassad till verkliga loggar; {origin}",
     "assumption.error.name": "uppskattning från enbart sluttider: intervallet täcker stegets egna mellanrum (kortaste till medel) och sträcker sig minst från",
@@ -181,11 +184,10 @@ MESSAGES: dict[str, str] = {
                          "över personer; var och ens egen arbetsdag begränsar deras uppskattningar och tillgodoräknade tid)"),
     "note.working_day_unknown": "arbetstiden okänd (tidsstämplarna är datum eller inget personarbete)",
     "note.total": ("summa för de rekommenderade enskilda stegen: {hours:n0} h/år (80 %-intervall "
-                   "{low:n0}–{high:n0}), {fte:n2} åak, {euros:eur} om året i personalens tid före robotarnas "
-                   "bygg- och licenskostnader; rutiner grupperar timmar som redan räknats i stegen och läggs "
-                   "inte till{wide}"),
-    "note.total_wide": ("; intervallet är bredare än summan: tidsstudera stegen (--standard-times) innan ni "
-                        "beslutar utifrån dessa timmar"),
+                   "{low:n0}–{high:n0}), {fte:n2} åak, arbetstid värd {euros:eur} om året, före robotarnas bygg- och "
+                   "licenskostnader; rutiner grupperar timmar som redan räknats i stegen och läggs inte till{wide}"),
+    "note.total_wide": ("; 80 %-intervallet är bredare än själva summan: gör en tidsstudie av stegen och ange "
+                        "standardtider (--standard-times) innan ni fattar beslut utifrån dessa timmar"),
     "note.standard_unknown": "standardtider för steg som denna logg inte har (används inte): {names}",
     "note.standard_unknown_name": "{name!r} (närmast: {near})",
     "note.capacity": ("{share:pct1} av utförandena skalades ned så att inget konto tillgodoräknas mer persontid "
@@ -260,35 +262,36 @@ MESSAGES: dict[str, str] = {
     "section.bots": "Per robot: steg som görs i följd delar en robot (en licens)",
     "section.candidates": "Automatiseringskandidater",
     "bot.name": "robot {number}",
-    "bot.line": "{name} ({steps}): {hours:n0} h/år, {euros:eur}/år; {payback}",
+    "bot.line": "{name} ({steps}): {hours:n0} h/år ({low:n0}–{high:n0}), {euros:eur}/år; {payback}",
     "bot.more": "... och {count:n0} robotar till, med steg utanför de {top:n0} första: --top {last:n0} visar dem",
     "bot.more_one": "... och {count:n0} robot till, med steg utanför de {top:n0} första: --top {last:n0} visar den",
     "html.title": "Automatiseringskandidater: {name}",
     "html.subtitle": "{process}: {events:n0} händelser i {cases:n0} ärenden, {first:date} – {last:date}",
     "html.headline": "Programvarurobotar kunde frigöra {hours:n0} arbetstimmar om året",
     "html.headline_none": "Inget steg rekommenderas för en programvarurobot",
-    "html.headline_timed": ("Timmarna räknar bara de utföranden som loggats med klockslag: {share:pct} av de "
-                            "rekommenderade stegens utföranden; de andra har bara ett datum."),
-    "html.headline_wide": ("Intervallet är bredare än summan: tidsstudera stegen (--standard-times) innan ni "
-                           "beslutar utifrån dessa timmar."),
+    "html.headline_timed": ("Timmarna omfattar bara utföranden som loggats med klockslag ({share:pct} av de "
+                            "rekommenderade stegens utföranden); övriga har bara ett datum och deras timmar ingår "
+                            "inte."),
+    "html.headline_wide": ("80 %-intervallet är bredare än själva summan: gör en tidsstudie av stegen och ange "
+                           "standardtider (--standard-times) innan ni fattar beslut utifrån dessa timmar."),
     "html.headline_payback": ("{count:n0} av de {bots:n0} robotarna betalar sig inom {months:n0} månader med de "
-                              "antagna kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om året): "
-                              "se tabellen per robot."),
-    "html.headline_payback_one": ("{count:n0} av de {bots:n0} robotarna betalar sig inom {months:n0} månader med "
-                                  "de antagna kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om "
-                                  "året): se tabellen per robot."),
+                              "antagna kostnaderna (bygge {build:eur} per steg, licens {licence:eur} om året): se "
+                              "tabellen per robot."),
+    "html.headline_payback_one": ("{count:n0} av de {bots:n0} robotarna betalar sig inom {months:n0} månader med de "
+                                  "antagna kostnaderna (bygge {build:eur} per steg, licens {licence:eur} om året): "
+                                  "se tabellen per robot."),
     "html.headline_payback_none": ("Ingen av de {count:n0} robotarna betalar sig inom {months:n0} månader med de "
-                                   "antagna kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om "
-                                   "året): se tabellen per robot."),
-    "html.headline_payback_none_one": ("Roboten betalar sig inte inom {months:n0} månader med de antagna "
-                                       "kostnaderna ({build:eur} att bygga per steg, {licence:eur} licens om året): "
-                                       "se tabellen per robot."),
+                                   "antagna kostnaderna (bygge {build:eur} per steg, licens {licence:eur} om året): "
+                                   "se tabellen per robot."),
+    "html.headline_payback_none_one": ("Roboten betalar sig inte inom {months:n0} månader med de antagna kostnaderna "
+                                       "(bygge {build:eur} per steg, licens {licence:eur} om året): se tabellen per "
+                                       "robot."),
     "html.headline_detail": ("från {count:n0} rekommenderade steg (80 %-intervall {low:n0}–{high:n0} h), det vill "
-                             "säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året i personalens tid till "
+                             "säga {fte:n2} årsarbetskrafter (åak) eller arbetstid värd {euros:eur} om året till "
                              "{rate:eur}/h, före robotarnas bygg- och licenskostnader."),
-    "html.headline_detail_one": ("från {count:n0} rekommenderat steg (80 %-intervall {low:n0}–{high:n0} h), det "
-                                 "vill säga {fte:n2} årsarbetskrafter (åak) eller {euros:eur} om året i "
-                                 "personalens tid till {rate:eur}/h, före robotens bygg- och licenskostnader."),
+    "html.headline_detail_one": ("från {count:n0} rekommenderat steg (80 %-intervall {low:n0}–{high:n0} h), det vill "
+                                 "säga {fte:n2} årsarbetskrafter (åak) eller arbetstid värd {euros:eur} om året till "
+                                 "{rate:eur}/h, före robotens bygg- och licenskostnader."),
     "html.headline_none_detail": "{why}",
     "html.examined": ("{examined:n0} steg och rutiner bedömdes: {recommended:n0} rekommenderas, "
                       "{knocked:n0} rekommenderas inte ({why})."),
@@ -611,16 +614,16 @@ MESSAGES: dict[str, str] = {
     "compare.automated_elsewhere_one": "{count:n0} automatiserat på annat håll",
     "compare.faster_elsewhere": "{count:n0} snabbare på annat håll",
     "compare.faster_elsewhere_one": "{count:n0} snabbare på annat håll",
-    "compare.best_overlap": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som görs "
-                             "snabbare på annat håll, men intervallen överlappar (skillnaden är inte påvisad)"),
-    "compare.best_overlap_one": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som görs "
-                                 "snabbare på annat håll, men intervallen överlappar (skillnaden är inte påvisad)"),
+    "compare.best_overlap": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som verkar gå "
+                             "snabbare på annat håll, men skillnaden är osäker (intervallen överlappar)"),
+    "compare.best_overlap_one": ("inte med i summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} som verkar gå "
+                                 "snabbare på annat håll, men skillnaden är osäker (intervallen överlappar)"),
     "compare.best_total": ("alla organisationer: {hours:n0} ({low:n0}–{high:n0}) h/år = {fte:n2} åak, {euros:eur} om året (stegen sammanlagda; inget "
                            "steg i en organisation räknas två gånger)"),
-    "compare.best_total_overlap": ("inte med: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där intervallen "
-                                   "överlappar: gör en tidsstudie av dem innan ni räknar med dem"),
-    "compare.best_total_overlap_one": ("inte med: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där "
-                                       "intervallen överlappar: gör en tidsstudie av det innan ni räknar med det"),
+    "compare.best_total_overlap": ("utanför summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där "
+                                   "intervallen överlappar: gör en tidsstudie av dem innan ni räknar med dem"),
+    "compare.best_total_overlap_one": ("utanför summan: {hours:n0} ({low:n0}–{high:n0}) h/år från {steps} där "
+                                       "intervallen överlappar: gör en tidsstudie av dem innan ni räknar med dem"),
     "compare.best_total_zero": ("obs: summans intervall börjar under en timme om året, så besparingen kan utebli; "
                                 "gör en tidsstudie av stegen innan ni räknar med den"),
     "compare.all_organisations": "alla organisationer",
@@ -656,8 +659,8 @@ MESSAGES: dict[str, str] = {
                           "på {timed:n0} eller fler utföranden med klockslag och är {seconds:g} s eller mer; "
                           "timmarna räknar utförandena med klockslag, som rank gör; en organisations summa lägger "
                           "ihop dess steg och intervallet deras gränser (felen antas samvariera)"),
-    "compare.note.rounded": ("siffrorna är avrundade var för sig från de exakta värdena, så en summa kan avvika "
-                             "en timme eller så från summan av dess avrundade rader"),
+    "compare.note.rounded": ("siffrorna är avrundade var för sig från de exakta värdena, så en summa kan avvika med "
+                             "någon timme från summan av de avrundade raderna"),
     "compare.note.separate": ("kandidaternas timmar (rank: den andel som kan förutsägas med regler) och "
                               "besparingarna från bästa praxis svarar på olika frågor: lägg inte ihop dem"),
     "compare.note.estimated": ("handläggningstiderna i {which} är uppskattade enbart från sluttider: skillnaderna "
@@ -698,7 +701,7 @@ MESSAGES: dict[str, str] = {
     "col.saving_high": "besparing h/år övre (80 %)",
     "col.steps_automate": "steg automatiserade på annat håll",
     "col.steps_faster": "steg snabbare på annat håll (intervallen åtskilda)",
-    "col.steps_overlap": "steg snabbare på annat håll, intervallen överlappar",
+    "col.steps_overlap": "steg snabbare på annat håll (intervallen överlappar)",
     "col.overlap_saving": "besparing h/år, intervallen överlappar (inte i summan)",
     "col.overlap_saving_low": "besparing h/år, intervallen överlappar, nedre (80 %)",
     "col.overlap_saving_high": "besparing h/år, intervallen överlappar, övre (80 %)",
