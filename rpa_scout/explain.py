@@ -144,7 +144,7 @@ def reason(r: Any, threshold: float, weakest_criterion: str | None = None,
     lang = lang or english()
     # a count under 10 a year keeps a decimal, so that the line multiplies to the hours
     timed = lang.num(r.annual_timed, 1 if abs(r.annual_timed) < 10 else 0)
-    head = lang.t("reason.head", hours=r.hours_per_year, timed=timed, minutes=r.handling_min,
+    head = lang.t("reason.head", hours=lang.hours(r.hours_per_year), timed=timed, minutes=r.handling_min,
                   source=source_name(r.handling_source, lang), share=r.automatable_share)
     if r.timed_share < 0.995:
         head += lang.t("reason.timed", executions=r.annual_executions, timed_share=r.timed_share)

@@ -364,6 +364,9 @@ def test_a_candidate_of_under_an_hour_a_year_is_not_recommended():
     assert len(small) and not small["recommended"].any()   # (fewer executions: too few to judge, first)
     assert (small["knock_out"] == NOTHING_TO_SAVE).all()
     assert all("nothing to save" in r for r in small["reason"])
+    # a fraction of an hour reads "< 1", as the hours column shows it, not "1 h/yr" beside "under one hour"
+    fraction = small[small["hours_per_year"] > 0]
+    assert len(fraction) and all(r.startswith("< 1 h/yr: ") for r in fraction["reason"])
     assert table.loc[table["recommended"], "hours_per_year"].min() >= MIN_HOURS
 
 

@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
     "basis.events": "span of events",
     # reasons
     "advice.time_study": "time-study it and supply standard times (--standard-times)",
-    "reason.head": "{hours:n0} h/yr: {timed} a year × {minutes:n1} min ({source}) × {share:pct} rule-predictable",
+    "reason.head": "{hours} h/yr: {timed} a year × {minutes:n1} min ({source}) × {share:pct} rule-predictable",
     "reason.timed": " ({executions:n0} a year, {timed_share:pct} with a clock time: hours count those)",
     "reason.fit": "{standard:pct} standard path, {stable}, {people}",
     "reason.stable": "stable",

@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "basis.case_starts": "asioiden alkamispäivien aikaväli",
     "basis.events": "tapahtumien aikaväli",
     "advice.time_study": "tee aikatutkimus ja anna vakioajat (--standard-times)",
-    "reason.head": "{hours:n0} h/v: {timed} kertaa vuodessa × {minutes:n1} min ({source}) × {share:pct} säännöin ennustettavissa",
+    "reason.head": "{hours} h/v: {timed} kertaa vuodessa × {minutes:n1} min ({source}) × {share:pct} säännöin ennustettavissa",
     "reason.timed": " ({executions:n0} kertaa vuodessa, {timed_share:pct} kellonajalla: tunnit lasketaan niistä)",
     "reason.fit": "{standard:pct} vakiopolulla, {stable}, {people}",
     "reason.stable": "tasainen",

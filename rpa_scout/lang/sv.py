@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "basis.case_starts": "perioden då ärendena inleddes",
     "basis.events": "perioden som händelserna täcker",
     "advice.time_study": "gör en tidsstudie och ange standardtider (--standard-times)",
-    "reason.head": "{hours:n0} h/år: {timed} gånger om året × {minutes:n1} min ({source}) × {share:pct} förutsägbart med regler",
+    "reason.head": "{hours} h/år: {timed} gånger om året × {minutes:n1} min ({source}) × {share:pct} förutsägbart med regler",
     "reason.timed": " ({executions:n0} gånger om året, {timed_share:pct} med klockslag: timmarna räknas på dem)",
     "reason.fit": "{standard:pct} standardväg, {stable}, {people}",
     "reason.stable": "stabil",
