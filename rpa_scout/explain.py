@@ -238,7 +238,7 @@ def why_excluded(verdict: str, evidence: str, source: str, lang: Lang | None = N
 
     Example:
         >>> why_excluded("automated", "44% named resource; 10% zero duration", "estimated", system_share=0.56)
-        'already automated (56% of its executions by the system): 44% named resource; 10% zero duration'
+        'mostly automated (56% of its executions by the system, the rest by people): 44% named resource; 10% zero duration'
     """
     lang = lang or english()
     if verdict == "automated":
