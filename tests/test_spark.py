@@ -327,17 +327,21 @@ def test_a_spark_that_cannot_start_is_one_line(pooled):
     assert "Java 17 or newer (Debian: apt-get install default-jre-headless)" in done.stderr
 
 
+def _refused_on_both_engines(path, column: str, why: str) -> None:
+    """``compare --by column`` is the same one-line error on the local engine and on Spark."""
+    for engine in ("local", "spark"):
+        result = CliRunner().invoke(main, ["compare", str(path), "--by", column, "--engine", engine, "--key", "k"])
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (f"Error: --by column {column!r} {why}: rpa_scout never singles out people; "
+                                 "use a group, department or office column\n")
+
+
 def test_a_column_of_the_handlers_is_refused_on_spark_as_locally(spark, towns, tmp_path):
     """The driver sees only the header; each task checks its rows, so a copy of the
     handlers under a header that says nothing is refused as the local engine refuses it
     (Spark had compared 70 single employees, some ids in clear)."""
     path = write_log(towns.assign(merkinta=towns["org:resource"]), tmp_path / "copy.parquet")
-    for engine in ("local", "spark"):
-        result = CliRunner().invoke(main, ["compare", str(path), "--by", "merkinta", "--engine", engine,
-                                           "--key", "k"])
-        assert result.exit_code == 1, result.output
-        assert result.stderr == ("Error: --by column 'merkinta' names the same people as the resource column: "
-                                 "rpa_scout never singles out people; use a group, department or office column\n")
+    _refused_on_both_engines(path, "merkinta", "names the same people as the resource column")
 
 
 def test_a_column_of_identity_codes_is_refused_on_spark_as_locally(spark, towns, tmp_path):
@@ -346,12 +350,7 @@ def test_a_column_of_identity_codes_is_refused_on_spark_as_locally(spark, towns,
     codes = ["131052-308T", "010594Y9021", "020594X903P", "030594W903B", "050594U903M"]
     which = towns["case:concept:name"].astype(str).map(lambda c: codes[sum(map(ord, c)) % len(codes)])
     path = write_log(towns.assign(asiakas_x=which), tmp_path / "codes.parquet")
-    for engine in ("local", "spark"):
-        result = CliRunner().invoke(main, ["compare", str(path), "--by", "asiakas_x", "--engine", engine,
-                                           "--key", "k"])
-        assert result.exit_code == 1, result.output
-        assert result.stderr == ("Error: --by column 'asiakas_x' holds personal identity codes: "
-                                 "rpa_scout never singles out people; use a group, department or office column\n")
+    _refused_on_both_engines(path, "asiakas_x", "holds personal identity codes")
 
 
 def test_an_organisation_named_as_one_of_its_logins_is_compared_on_both_engines(spark, towns, tmp_path):
