@@ -190,7 +190,7 @@ def test_csv_output(sample, written):
 
 def test_json_output(sample, written):
     data = json.loads(written["json"].read_text(encoding="utf-8"))
-    assert list(data) == ["total", "candidates", "assumptions", "notes", "not_ranked", "load_report"]
+    assert list(data) == ["total", "candidates", "bots", "assumptions", "notes", "not_ranked", "load_report"]
     expected = _expected_table(sample)
     # the total of the recommended single steps, as the headline gives it (routines never added)
     from rpa_scout.summary import headline
@@ -201,6 +201,9 @@ def test_json_output(sample, written):
     assert data["total"]["hours_low"] <= data["total"]["hours_per_year"] <= data["total"]["hours_high"]
     assert (data["total"]["hours_low"], data["total"]["hours_high"]) == pytest.approx((top.low, top.high))
     assert data["total"]["recommended_steps"] == len(singles) and data["total"]["routines_added"] is False
+    # every recommended single step in one bot, each bot with its interval
+    assert sorted(s for b in data["bots"] for s in b["steps"].split(" + ")) == sorted(singles["candidate"])
+    assert all(b["hours_low"] <= b["hours_per_year"] <= b["hours_high"] for b in data["bots"])
     assert [c["candidate"] for c in data["candidates"]] == sample["recommended"]
     # pandas writes JSON numbers with 10 decimals
     assert [c["hours_per_year"] for c in data["candidates"]] == _written(expected["hours_per_year"].tolist())

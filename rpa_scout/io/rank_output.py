@@ -96,14 +96,17 @@ def write_ranking(ranking: Ranking, path: Path, fmt: str, *, title: str = "Autom
 
 
 def _json(ranking: Ranking, table, report: LoadReport | None) -> str:
-    from rpa_scout.summary import headline
+    from rpa_scout.summary import group_bots, headline
 
     top = headline(ranking)
+    bots = group_bots(ranking)
     payload = {
         # the recommended single steps' hours: routines regroup hours of their steps, never added
         "total": {"hours_per_year": top.hours, "hours_low": top.low, "hours_high": top.high, "fte": top.fte,
                   "euros_per_year": top.euros, "recommended_steps": top.recommended, "routines_added": False},
         "candidates": json.loads(table.to_json(orient="records", force_ascii=False)),
+        # the recommended steps grouped into bots, as the other formats show them
+        "bots": json.loads(bots.to_json(orient="records", force_ascii=False)),
         "assumptions": [dict(name=str(a.name), value=None if math.isnan(a.value) else a.value,
                              unit=str(a.unit), kind=a.kind, source=str(a.source))
                         for a in ranking.assumptions],
