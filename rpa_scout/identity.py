@@ -32,7 +32,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import factorisable, labels
+from rpa_scout.codes import map_distinct
 
 #: A column holds identity codes when at least this share of its distinct values do.
 CODE_SHARE = 0.5
@@ -107,18 +107,18 @@ def replace_identity_codes(values: pd.Series, replace: Callable[[str], str], *, 
         >>> replace_identity_codes(pd.Series(["8112189876", "811218-9876"]), lambda c: "*", written=True).tolist()
         ['8112189876', '*']
     """
-    codes, distinct = pd.factorize(factorisable(values), sort=False)
-    texts = pd.Series(distinct, dtype=object).astype(str)
-    maybe = np.flatnonzero(texts.astype("string[pyarrow]").str.contains(_WRITTEN_SHAPE if written else _SHAPE,
-                                                                      regex=True).to_numpy(dtype=bool))
-    if not len(maybe):   # no text has a code's shape: one vectorised pass, no Python per value
-        return values
-    shown = texts.to_numpy(dtype=object).copy()
-    for i in maybe:
-        shown[i] = sub_identity_codes(shown[i], replace, written=written)
-    if (shown[maybe] == texts.to_numpy(dtype=object)[maybe]).all():
-        return values
-    return pd.Series(labels(codes, list(shown)), index=values.index)
+    def change(texts: np.ndarray) -> np.ndarray | None:
+        shape = _WRITTEN_SHAPE if written else _SHAPE
+        maybe = np.flatnonzero(pd.Series(texts, dtype="string[pyarrow]").str.contains(shape, regex=True)
+                               .fillna(False).to_numpy(dtype=bool))
+        if not len(maybe):   # no text has a code's shape: one vectorised pass, no Python per value
+            return None
+        shown = texts.copy()
+        for i in maybe:
+            shown[i] = sub_identity_codes(shown[i], replace, written=written)
+        return None if (shown[maybe] == texts[maybe]).all() else shown
+
+    return map_distinct(values, change)
 
 
 def sub_identity_codes(text: str, replace: Callable[[str], str], *, written: bool = False) -> str:

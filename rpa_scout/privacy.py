@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from rpa_scout.codes import factorisable, labels
+from rpa_scout.codes import factorisable, labels, map_distinct
 from rpa_scout.arguments import require_type
 from rpa_scout.columns import PRESETS, ROLES, XES, LogColumns, as_columns, header_key
 from rpa_scout.accounts import person_names
@@ -289,12 +289,12 @@ class NamesInText:
         name occurs."""
         if self.pattern is None:
             return values
-        codes, distinct = pd.factorize(values, sort=False)
-        texts = [str(v) for v in distinct]
-        subbed = [self.sub(t, replace) for t in texts]
-        if subbed == [unicodedata.normalize("NFC", t) for t in texts]:
-            return values
-        return pd.Series(labels(codes, subbed), index=values.index)
+
+        def change(texts: np.ndarray) -> list[str] | None:
+            subbed = [self.sub(t, replace) for t in texts]
+            return None if subbed == [unicodedata.normalize("NFC", t) for t in texts] else subbed
+
+        return map_distinct(values, change)
 
 
 def _first_word(name: str) -> str:
