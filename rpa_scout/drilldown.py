@@ -21,6 +21,7 @@ import pandas as pd
 
 from rpa_scout.arguments import require_type, top_count
 from rpa_scout.columns import HANDLING, PERFORMER, SOURCE, XES, LogColumns, require_columns
+from rpa_scout.errors import ConfigError
 from rpa_scout.explain import criterion_name, knock_out_text, reason, source_name
 from rpa_scout.graph import encode
 from rpa_scout.handling import HandlingResult, estimate_handling_time, handling_for
@@ -238,6 +239,10 @@ def explain_candidate(log: pd.DataFrame, ranking: Ranking, name: str, *,
     chosen = cand[cand["candidate"] == found]
     row = chosen.iloc[0]
     inst = ranking.handling.instances
+    missing = [c for c in (columns.case, columns.activity, columns.timestamp) if c not in inst.columns]
+    if missing:   # the ranking was made from a log with other column names
+        raise ConfigError(f"the ranking has no column {missing[0]!r}: it was made from a log with other column "
+                          "names; pass the log and columns= that rank_candidates was given")
     if row["kind"] == "routine":
         mine = _occurrences(inst, found, columns)
     else:

@@ -184,3 +184,21 @@ def test_a_case_starts_at_its_first_start_where_starts_are_logged():
     log = pd.DataFrame({"case:concept:name": ["1", "1"], "concept:name": ["A", "B"], "time:timestamp": t,
                         "start_timestamp": t - pd.Timedelta("20min")})
     assert case_variants(log)["started"].iloc[0] == pd.Timestamp("2025-01-02 09:40", tz="UTC")
+
+
+def test_explain_names_a_ranking_made_from_a_log_with_other_column_names():
+    """A ranking of the XES-named log explained with a Disco-named copy raised a raw
+    KeyError (API review)."""
+    import pytest
+
+    from rpa_scout import explain_candidate, rank_candidates, read_log
+    from rpa_scout.errors import ConfigError
+
+    log, _ = read_log("eventlogs/ostolaskut_complete_only.csv.gz")
+    disco = log.rename(columns={"concept:name": "Activity", "case:concept:name": "Case ID",
+                                "time:timestamp": "Complete Timestamp", "org:resource": "Resource"})
+    with pytest.raises(ConfigError, match="ranking has no column 'Case ID': it was made from a log with other"):
+        explain_candidate(disco, rank_candidates(log), "Kustannuspaikan tiliöinti", columns="disco")
+    lines = explain_candidate(disco, rank_candidates(disco, columns="disco"), "Kustannuspaikan tiliöinti",
+                              columns="disco")
+    assert lines[0] == "Kustannuspaikan tiliöinti (activity; rank 1, recommended)"
