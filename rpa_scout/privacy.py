@@ -457,9 +457,7 @@ def people_columns(log: pd.DataFrame, *, columns: LogColumns = XES, by_header: b
 
 def _codes_column(values: pd.Series) -> bool:
     """A column of text (not numbers, dates or flags) that holds personal identity codes."""
-    kind = values.dtype
-    text = pd.api.types.is_string_dtype(kind) or isinstance(kind, pd.CategoricalDtype) or kind == object
-    return (text or pd.api.types.is_integer_dtype(kind)) and holds_identity_codes(values)
+    return (_text_like(values) or pd.api.types.is_integer_dtype(values.dtype)) and holds_identity_codes(values)
 
 
 def _folded(values: pd.Series) -> pd.Series:
