@@ -103,9 +103,9 @@ def discover_bpmn(log: pd.DataFrame, *, noise_threshold: float = 0.0, activities
         True
     """
     if not 0 <= noise_threshold <= 1:
-        raise ConfigError(f"--noise must be between 0 and 1, got {noise_threshold}")
+        raise ConfigError(f"noise_threshold (--noise) must be between 0 and 1, got {noise_threshold}")
     if not 0 <= activities <= 100:  # 0 keeps the most frequent activity, as on the map (Disco's slider)
-        raise ConfigError(f"--activities must be from 0 to 100, got {activities}")
+        raise ConfigError(f"activities (--activities) must be from 0 to 100, got {activities}")
     columns = require_columns(log, columns)
     require_events(log)
     module = pm4py()
@@ -140,7 +140,7 @@ def bpmn_input(log: pd.DataFrame, *, activities: float = 100.0, columns: LogColu
         counts = frame[columns.activity].astype("string").value_counts()
         frame = frame[frame[columns.activity].isin(covering_activities(counts.items(), activities))]
     if frame.empty:
-        raise ConfigError("no events left to model; raise --activities")
+        raise ConfigError("no events left to model; raise activities (--activities)")
     return frame
 
 

@@ -442,7 +442,7 @@ def filter_graph(graph: nx.DiGraph, *, activities: float = 100.0, paths: float =
     """
     for name, value in (("activities", activities), ("paths", paths)):
         if not 0 <= value <= 100:
-            raise ConfigError(f"--{name} must be a percentage between 0 and 100, got {value}")
+            raise ConfigError(f"{name} (--{name}) must be a percentage between 0 and 100, got {value}")
     acts = [(n, d["events"]) for n, d in graph.nodes(data=True) if d.get("kind") == "activity"]
     keep = covering_activities(acts, activities)
     kept_set = set(keep)

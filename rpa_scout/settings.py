@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Iterable, Mapping
 
 from rpa_scout.arguments import require_type
@@ -596,6 +596,11 @@ class Settings:
     filter: FilterSettings = field(default_factory=FilterSettings)
 
     def __post_init__(self) -> None:
+        for section in fields(self):
+            kind = section.default_factory
+            require_type(getattr(self, section.name), kind, f"Settings({section.name}=...)",
+                         f"a {kind.__name__} ({kind.__name__}(...), or left out for the defaults)",
+                         optional=False)
         if self.manual.timezone != self.read.timezone:
             object.__setattr__(self, "manual", replace(self.manual, timezone=self.read.timezone))
 

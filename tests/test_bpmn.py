@@ -49,7 +49,7 @@ def test_dfg_path_applies_noise_and_activity_filters(permits):
     assert 0 < len(tasks) < permits["concept:name"].nunique()
     with pytest.raises(ConfigError) as err:
         discover_bpmn(permits, activities=-1)
-    assert str(err.value) == "--activities must be from 0 to 100, got -1"
+    assert str(err.value) == "activities (--activities) must be from 0 to 100, got -1"
     assert len(_tasks_and_loops(discover_bpmn(permits, activities=0))[0]) == 1  # as the map's slider at 0
 
 

@@ -459,3 +459,16 @@ def test_a_number_in_exponent_form_is_a_number(write):
     assert (settings.economics.hourly_cost, settings.economics.licence_per_year) == (100.0, 5000.0)
     with pytest.raises(ConfigError, match="economics.hourly_cost must be a number, got 'e2'"):
         load_settings(write("d.yaml", "economics: {hourly_cost: e2}\n"))
+
+
+def test_settings_sections_must_be_their_settings_objects():
+    """Settings(rank={"sort_by": "volume"}) was taken, then failed deep inside rank with an
+    AttributeError ('dict' object has no attribute 'sort_by')."""
+    from rpa_scout import RankConfig, Settings
+
+    with pytest.raises(ConfigError, match=re.escape(
+            "Settings(rank=...) must be a RankConfig (RankConfig(...), or left out for the defaults), not dict")):
+        Settings(rank={"sort_by": "volume"})
+    with pytest.raises(ConfigError, match=re.escape("Settings(read=...) must be a ReadSettings")):
+        Settings(read=None)
+    assert Settings(rank=RankConfig(sort_by="volume")).rank.sort_by == "volume"

@@ -65,7 +65,7 @@ def test_filter_keeps_reachability():
     assert "C" not in fewer.nodes and fewer.graph["filter"]["activities_kept"] == 2
     with pytest.raises(ConfigError) as err:
         filter_graph(g, paths=120)
-    assert str(err.value) == "--paths must be a percentage between 0 and 100, got 120"
+    assert str(err.value) == "paths (--paths) must be a percentage between 0 and 100, got 120"
 
 
 @pytest.mark.parametrize("relative", ["varhaiskasvatus.csv.gz", "receipt/receipt.xes.gz", "bpic15/BPIC15_1.xes.gz"])
