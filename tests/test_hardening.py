@@ -413,3 +413,31 @@ def test_nan_in_a_number_option_is_a_usage_error(args):
     result = CliRunner().invoke(main, [args[0], str(SAMPLES / "ostolaskut.csv.gz"), *args[1:]])
     assert result.exit_code == 2
     assert "is not a finite number" in result.output
+
+
+def test_two_writers_of_one_file_never_share_a_partial_file(tmp_path):
+    """Two runs keeping the same XES's Parquet cache at once wrote one `.partial-NAME`
+    file together: the second truncated the first's half-written file, and the first
+    renamed the mixture into place. Each writer now has its own partial file."""
+    import threading
+
+    out = tmp_path / "log.parquet"
+    first_open, second_done = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with atomic_path(out) as tmp:
+            tmp.write_bytes(b"first half ")
+            first_open.set()
+            second_done.wait(5)
+            with open(tmp, "ab") as fh:
+                fh.write(b"first end")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_open.wait(5)
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(b"second whole")
+    second_done.set()
+    thread.join()
+    assert out.read_bytes() == b"first half first end"
+    assert [p.name for p in tmp_path.iterdir()] == ["log.parquet"]

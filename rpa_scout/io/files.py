@@ -2,7 +2,7 @@
 
 Every writer of rpa_scout goes through :func:`atomic_write` (it writes bytes to an open
 file) or :func:`atomic_path` (for libraries that want a file name): the output is
-written beside the target under a hidden ``.partial-NAME`` name and renamed over the
+written beside the target under a hidden ``.partial-PID-THREAD-NAME`` name and renamed over the
 target only when complete, so a failure (an unwritable folder, a full disk, a name a
 library refuses) leaves no truncated file and becomes one :class:`OutputError`.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
@@ -94,7 +95,10 @@ def atomic_path(path: Path, option: str = "--out") -> Iterator[Path]:
     """
     check_output(path, option)
     path = _target(path)
-    tmp = path.with_name(f".partial-{path.name}")  # the suffix stays: libraries go by it
+    # one per process and thread, so that two runs writing one file (two commands reading
+    # the same XES for the first time both keep its Parquet) never write into each other's;
+    # the suffix stays: libraries go by it
+    tmp = path.with_name(f".partial-{os.getpid()}-{threading.get_ident()}-{path.name}")
     try:
         yield tmp
         os.replace(tmp, path)
