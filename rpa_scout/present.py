@@ -87,16 +87,20 @@ _GLUE = re.compile(r"(?<=\d) (?=[%€×]|h\b|h/|min\b|s\b|d\b|kk\b|mo\b|mån\b|v
 
 
 def wrap(text: str, width: int = DEFAULT_WIDTH, indent: str = "", first: str | None = None) -> list[str]:
-    """``text`` wrapped at word boundaries to ``width`` columns (a word longer than a line is
-    cut); a number and its unit are never split.
+    """``text`` wrapped at word boundaries to ``width`` columns; a number and its unit are
+    never split, and a word longer than a line (a path, an address) stands whole on a line
+    of its own, so that it can be copied.
 
     Example:
         >>> wrap("one two three four five six seven", 20, indent="  ")
         ['  one two three four', '  five six seven']
+        >>> wrap("written to /a/very/long/folder/name/map.svg", 20)
+        ['written to', '/a/very/long/folder/name/map.svg']
     """
     glued = _GLUE.sub("\u00a0", str(text))
     return textwrap.wrap(glued, width=max(width, 20), initial_indent=indent if first is None else first,
-                         subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
+                         subsequent_indent=indent, break_on_hyphens=False,
+                         break_long_words=False) or [indent.rstrip()]
 
 
 def reason_in(r: Any, ranking: Ranking, lang: Lang) -> str:

@@ -61,12 +61,22 @@ def test_map_dot(write, tmp_path):
 def test_map_message_is_wrapped_to_the_terminal(write, tmp_path, monkeypatch):
     """At 80 columns the message wraps at spaces, its rest indented two spaces."""
     monkeypatch.chdir(tmp_path)
-    out = Path("a_folder_whose_name_is_long_enough_to_wrap") / "m.dot"   # (a word longer than a line is cut)
+    out = Path("a_folder_whose_name_is_long_enough_to_wrap") / "m.dot"
     out.parent.mkdir()
     lines = _map(write("l.csv", LOG), out, columns=80).splitlines()
     assert len(lines) > 1 and max(map(len, lines)) <= 80
     assert all(line.startswith("  ") and not line.startswith("   ") for line in lines[1:]), lines
     assert " ".join(line.strip() for line in lines) + "\n" == _written(out)
+
+
+def test_a_path_longer_than_the_line_is_never_cut(write, tmp_path, monkeypatch):
+    """A path longer than the terminal was cut in two ("…/o.bpm" and "n" on the next line),
+    so that it could not be copied: it now stands whole on a line of its own."""
+    monkeypatch.chdir(tmp_path)
+    out = Path("a_folder_whose_name_is_long_enough_to_wrap" * 2) / "m.dot"
+    out.parent.mkdir()
+    lines = _map(write("l.csv", LOG), out, columns=80).splitlines()
+    assert f"  {out}" in lines, lines
 
 
 def test_map_graphml(write, tmp_path):
@@ -94,7 +104,7 @@ def test_map_json(write, tmp_path):
 def test_map_bpmn(write, tmp_path):
     out = tmp_path / "m.bpmn"
     result = CliRunner().invoke(main, ["map", str(write("l.csv", LOG)), "--format", "bpmn", "--out", str(out)])
-    assert (result.exit_code, result.stdout, result.stderr) == (0, f"BPMN model written to {out}\n", "")
+    assert (result.exit_code, " ".join(result.stdout.split()), result.stderr) == (0, f"BPMN model written to {out}", "")
     root = ElementTree.parse(out).getroot()
     assert root.tag == f"{BPMN}definitions"
     process = root.find(f"{BPMN}process")
