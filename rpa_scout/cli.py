@@ -175,7 +175,7 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="No progress on stderr; with --out, nothing on stdout either.")(func)
     return click.option("--lang", type=click.Choice(LANGS), default=None,
                         help="Language of the text, Markdown, HTML and Excel output (CSV and JSON keep "
-                        "English keys) [default: the locale's (LANG), else en].")(func)
+                        "English keys) [default: the locale's (LC_ALL, LC_MESSAGES or LANG), else en].")(func)
 
 
 class FiniteRange(click.FloatRange):
