@@ -82,7 +82,8 @@ def require_work(paired: PairedInstances, events: int) -> PairedInstances:
     Raises:
         InputError: no instance: no event completes an activity (each is a start never
             completed, or a transition that is no work: schedule, withdraw, ...), so there
-            is nothing to map, time or rank.
+            is nothing to map, time or rank. When every event is a start, the error says
+            how to read the starts as the events (``--lifecycle ''``).
 
     Example:
         >>> import pandas as pd
@@ -100,6 +101,11 @@ withdraw). Name the column of start/complete values with --lifecycle
         return paired
     starts = paired.counts.get(COUNT_NAMES["unmatched_start"], 0)
     other = events - starts
+    if not other:  # an export of when steps began, and nothing else
+        which = "the one event is a start" if starts == 1 else f"all {starts:,} events are starts"
+        raise InputError(f"no event completes an activity: {which}, none completed. If the log records "
+                         "only when each step began, read each start as the step's event with "
+                         "--lifecycle '' (its time is then read as the step's end)")
     parts = ([f"{starts:,} {'is a start' if starts == 1 else 'are starts'} never completed"] if starts else []) + \
         ([f"{other:,} {'' if starts else 'is ' if other == 1 else 'are '}"
           f"{'a lifecycle transition' if other == 1 else 'lifecycle transitions'} that "
