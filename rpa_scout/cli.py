@@ -126,7 +126,8 @@ def mapping_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="(Completion) timestamp column."),
         click.option("--resource", "resource", metavar="COLUMN", help="Resource column."),
         click.option("--lifecycle", "lifecycle", metavar="COLUMN",
-                     help="Lifecycle transition column."),
+                     help="Lifecycle transition column ('' for none: every row is then a "
+                     "completion, the column an attribute)."),
         click.option("--start-timestamp", "start_timestamp", metavar="COLUMN",
                      help="Start timestamp column (each row then one instance with start and "
                      "end, also when a lifecycle column says complete)."),

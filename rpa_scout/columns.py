@@ -167,21 +167,26 @@ PRESETS: Mapping[str, LogColumns] = {
     # English headers as exporters write them (matched ignoring case, "_", "-", "." and
     # spaces): ProM's startTime/completeTime, Celonis' _CASE_KEY/ACTIVITY_EN/EVENTTIME,
     # bupaR's activity_id/resource_id/lifecycle_id/activity_instance_id, Fluxicon's
-    # Start/Complete, SAP-style End_Date.
+    # Start/Complete, SAP-style End_Date; ProM's CSV export (BPI Challenge 2019's CSV),
+    # which writes the XES keys after "case " and "event ".
     "csv": LogColumns(
         case=("case_id", "caseid", "case", "case id", "case_key", "trace", "trace_id", "case_number",
-              "ticket_id", "ticket", "incident_id", "request_id", "application_id", "order_id"),
+              "ticket_id", "ticket", "incident_id", "request_id", "application_id", "order_id",
+              "case concept:name"),
         activity=("activity", "activity_name", "event", "task", "step", "action", "activity_en",
-                  "activity_id", "event_name", "task_name", "activity_type", "operation"),
+                  "activity_id", "event_name", "task_name", "activity_type", "operation",
+                  "event concept:name"),
         timestamp=("timestamp", "end_timestamp", "complete_timestamp", "end", "end_time",
                    "completed", "time", "datetime", "complete_time", "completion_time", "complete",
                    "end_date", "event_time", "finish_time", "finished", "event_timestamp", "date_time",
-                   "datestamp", "date"),
+                   "datestamp", "date", "event time:timestamp"),
         resource=("resource", "user", "performer", "handler", "employee", "agent", "resource_id",
-                  "user_name", "resource_name", "user_id"),
-        lifecycle=("lifecycle", "transition", "event_type", "status", "lifecycle_id"),
+                  "user_name", "resource_name", "user_id", "event org:resource"),
+        lifecycle=("lifecycle", "transition", "event_type", "status", "lifecycle_id",
+                   "event lifecycle:transition"),
         start_timestamp=("start_timestamp", "start", "start_time", "started", "start_date"),
-        instance=("activity_instance_id", "activity_instance", "act_inst_id", "concept:instance"),
+        instance=("activity_instance_id", "activity_instance", "act_inst_id", "concept:instance",
+                  "event concept:instance"),
         name="csv",
     ),
 }

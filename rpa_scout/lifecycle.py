@@ -34,6 +34,9 @@ START = "start"
 COMPLETE = "complete"
 SUSPEND = "suspend"
 RESUME = "resume"
+#: An activity instance aborted (XES ``ate_abort``, as BPIC 2017's work items write it):
+#: it closes the open start it ends, which no later complete may then take; no work instance.
+ABORT = "ate_abort"
 WORK_TRANSITIONS = {START, COMPLETE, SUSPEND, RESUME}
 #: The XES standard's other transitions: events, but not work.
 NON_WORK_TRANSITIONS = frozenset({"schedule", "assign", "reassign", "withdraw", "ate_abort",
@@ -52,7 +55,7 @@ TRANSITION_WORDS = {
 #: The names of the pairing counts: English keys (``counts["instances"]``) that the load
 #: report shows in any language.
 COUNT_NAMES = {name: Message(f"load.lifecycle.{name}") for name in (
-    "instances", "paired", "unmatched_complete", "unmatched_start", "non_work", "with_start", "own_row",
+    "instances", "paired", "unmatched_complete", "unmatched_start", "aborted", "non_work", "with_start", "own_row",
     "by_instance", "instance_unused")}
 #: Pairing by activity instance ids is used when it keeps at least this share of the
 #: pairs that first in, first out finds (the most any pairing can: it pairs every
@@ -82,7 +85,8 @@ def require_work(paired: PairedInstances, events: int) -> PairedInstances:
     Raises:
         InputError: no instance: no event completes an activity (each is a start never
             completed, or a transition that is no work: schedule, withdraw, ...), so there
-            is nothing to map, time or rank.
+            is nothing to map, time or rank. When every event is a start, the error says
+            how to read the starts as the events (``--lifecycle ''``).
 
     Example:
         >>> import pandas as pd
@@ -100,6 +104,11 @@ withdraw). Name the column of start/complete values with --lifecycle
         return paired
     starts = paired.counts.get(COUNT_NAMES["unmatched_start"], 0)
     other = events - starts
+    if not other:  # an export of when steps began, and nothing else
+        which = "the one event is a start" if starts == 1 else f"all {starts:,} events are starts"
+        raise InputError(f"no event completes an activity: {which}, none completed. If the log records "
+                         "only when each step began, read each start as the step's event with "
+                         "--lifecycle '' (its time is then read as the step's end)")
     parts = ([f"{starts:,} {'is a start' if starts == 1 else 'are starts'} never completed"] if starts else []) + \
         ([f"{other:,} {'' if starts else 'is ' if other == 1 else 'are '}"
           f"{'a lifecycle transition' if other == 1 else 'lifecycle transitions'} that "
@@ -325,11 +334,12 @@ class _Matching:
     matched: np.ndarray      # completes with an open start
     unmatched: np.ndarray    # completes without one
     k_start: np.ndarray      # starts so far in the group (1-based number of the latest)
-    k_complete: np.ndarray   # matched completes so far in the group
+    k_complete: np.ndarray   # starts closed so far in the group (matched completes and aborts)
     work: np.ndarray
     own: np.ndarray
     by_instance: bool = False  # paired by activity instance ids
     instance_unused: int = 0   # the pairs instance ids would have lost, when not used
+    aborted: int = 0           # aborts (ate_abort) that closed an open start
 
     def counts(self) -> dict[str, int]:
         """What :attr:`PairedInstances.counts` reports."""
@@ -337,8 +347,10 @@ class _Matching:
         name = COUNT_NAMES
         counts = {name["instances"]: n_matched + n_unmatched + n_own, name["paired"]: n_matched,
                   name["unmatched_complete"]: n_unmatched,
-                  name["unmatched_start"]: int(self.is_start.sum()) - n_matched,
+                  name["unmatched_start"]: int(self.is_start.sum()) - n_matched - self.aborted,
                   name["non_work"]: int((~self.work).sum())}
+        if self.aborted:
+            counts[name["aborted"]] = self.aborted
         if n_own:
             counts[name["own_row"]] = n_own
         if self.by_instance:
@@ -383,7 +395,7 @@ def _match(log: pd.DataFrame, columns: LogColumns, by_instance: bool = False) ->
     starts = start_times(log, columns)
     if starts is not None:
         own = (codes == _code(names, COMPLETE)) & starts.notna().to_numpy(dtype=bool)
-    candidates = np.flatnonzero(work & ~own)
+    candidates = np.flatnonzero((work | (codes == _code(names, ABORT))) & ~own)
     pairs = _codes(log[columns.case]).astype(np.int64)
     activity = _codes(log[columns.activity])
     pairs *= int(activity.max(initial=0)) + 1
@@ -406,20 +418,22 @@ def _match(log: pd.DataFrame, columns: LogColumns, by_instance: bool = False) ->
     group = np.zeros(len(keys), dtype=np.int64)  # numbered 0, 1, ... in order
     np.cumsum((keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1]), out=group[1:])
     del keys, ids
-    is_start, is_complete = t == _code(names, START), t == _code(names, COMPLETE)
+    is_start, closes = t == _code(names, START), (t == _code(names, COMPLETE)) | (t == _code(names, ABORT))
     firsts = group_firsts(group)
     step = is_start.astype(np.int64)
-    step -= is_complete
+    step -= closes
     cum = group_cumsum(step, firsts)
     del step
-    unmatched = is_complete & (cum < _group_prev_cummin(cum, group))
-    del cum, is_complete
-    matched = t == _code(names, COMPLETE)
-    matched &= ~unmatched
+    closes &= cum >= _group_prev_cummin(cum, group)  # a complete or abort with an open start
+    del cum
+    unmatched = t == _code(names, COMPLETE)
+    unmatched &= ~closes
+    matched = closes & (t == _code(names, COMPLETE))
     return _Matching(events=events, transition=t, names=names, group=group, is_start=is_start,
                      matched=matched, unmatched=unmatched,
                      k_start=group_cumsum(is_start.astype(np.int64), firsts),
-                     k_complete=group_cumsum(matched.astype(np.int64), firsts), work=work, own=own)
+                     k_complete=group_cumsum(closes.astype(np.int64), firsts), work=work, own=own,
+                     aborted=int(closes.sum() - matched.sum()))
 
 
 def _code(names: np.ndarray, name: str) -> int:

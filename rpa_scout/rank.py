@@ -220,7 +220,8 @@ def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
     first, last, basis, outside = volume_period(case_starts, event_first, event_last)
     factor = annual_factor(first, last)
     if not np.isfinite(factor):
-        raise PeriodError("the log spans no time (all events at one instant); cannot annualise volumes")
+        raise PeriodError(f"the log spans no time (all its events at one instant); yearly figures need at "
+                          f"least {MIN_PERIOD_DAYS} days of cases: export a longer period")
     if (last - first) < pd.Timedelta(days=MIN_PERIOD_DAYS):
         raise PeriodError(
             f"the log covers {(last - first) / pd.Timedelta(days=1):.1f} days ({basis}); yearly "

@@ -552,6 +552,14 @@ def test_rank_refuses_to_annualise_a_short_log(write):
     assert re.fullmatch(r"Error: the log covers 0\.0 days \(.*\); .*export a longer period.*\n", line), line
 
 
+def test_rank_of_a_log_at_one_instant_says_what_to_do(write):
+    """One event, or every event at one instant: the error asks for a longer export too."""
+    path = write("one.csv", "case_id,activity,timestamp,resource\nc1,Kirjaus,2024-03-01 09:00:00,Aino\n")
+    assert _error(CliRunner().invoke(main, ["rank", str(path)])) == (
+        "Error: the log spans no time (all its events at one instant); yearly figures need at least "
+        "28 days of cases: export a longer period\n")
+
+
 # ------------------------------------------------------------- a real log (extra layer)
 @pytest.fixture(scope="module")
 def receipt():

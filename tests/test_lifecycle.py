@@ -11,7 +11,7 @@ from rpa_scout.lifecycle import (COUNT_NAMES, INSTANCE_KEEP, in_case_time_order,
                                   pair_lifecycle)
 
 BASE = pd.Timestamp("2025-03-03 08:00", tz="UTC")
-TRANSITIONS = ("start", "complete", "suspend", "resume", "schedule")
+TRANSITIONS = ("start", "complete", "suspend", "resume", "schedule", "ate_abort")
 
 events = st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("XY"), st.integers(0, 12),
                             st.sampled_from(TRANSITIONS)), min_size=1, max_size=40)
@@ -30,12 +30,13 @@ def _log(rows: list[tuple[str, str, int, str]]) -> pd.DataFrame:
 def _brute_force(rows: list[tuple[str, str, int, str]],
                  ids: list | None = None) -> tuple[list[tuple], dict[str, int]]:
     """Per case and activity (and instance id, with ``ids``), in (time, position) order:
-    a complete takes the oldest open start; suspend and resume belong to the latest start
-    while it is open, and count when balanced."""
+    a complete takes the oldest open start, an abort (``ate_abort``) closes it without an
+    instance; suspend and resume belong to the latest start while it is open, and count
+    when balanced."""
     groups = defaultdict(list)
     for pos, (case, act, minute, trans) in enumerate(rows):
         groups[(case, act, None if ids is None else ids[pos])].append((minute, pos, trans))
-    instances, paired, lone, starts = [], 0, 0, 0
+    instances, paired, lone, starts, aborted = [], 0, 0, 0, 0
     for (case, act, _), evs in groups.items():
         open_starts: list[int] = []                      # start numbers, oldest first
         started_at: dict[int, int] = {}
@@ -56,9 +57,14 @@ def _brute_force(rows: list[tuple[str, str, int, str]],
             elif trans == "complete":
                 instances.append((case, act, minute, None, 0.0))
                 lone += 1
+            elif trans == "ate_abort" and open_starts:
+                open_starts.pop(0)
+                aborted += 1
     counts = {COUNT_NAMES["instances"]: paired + lone, COUNT_NAMES["paired"]: paired,
-              COUNT_NAMES["unmatched_complete"]: lone, COUNT_NAMES["unmatched_start"]: starts - paired,
-              COUNT_NAMES["non_work"]: sum(r[3] == "schedule" for r in rows)}
+              COUNT_NAMES["unmatched_complete"]: lone, COUNT_NAMES["unmatched_start"]: starts - paired - aborted,
+              COUNT_NAMES["non_work"]: sum(r[3] in ("schedule", "ate_abort") for r in rows)}
+    if aborted:
+        counts[COUNT_NAMES["aborted"]] = aborted
     return sorted(instances, key=repr), counts
 
 
@@ -83,6 +89,17 @@ def test_pairing_matches_first_in_first_out(rows, random):
         assert _found(log) == expected
         assert lifecycle_counts(log) == counts
         assert pair_lifecycle(log).counts == counts
+
+
+def test_an_aborted_start_is_taken_by_no_later_complete():
+    """BPIC 2017's work items: start, ate_abort, then the step done again. The second
+    complete is the step's 5 minutes, not the four hours since the aborted start."""
+    log = _log([("c", "W", 0, "start"), ("c", "W", 10, "ate_abort"), ("c", "W", 240, "start"),
+                ("c", "W", 245, "complete"), ("c", "W", 300, "ate_abort")])
+    paired = pair_lifecycle(log)
+    assert _found(log) == [("c", "W", 245, 240, 0.0)]
+    assert paired.counts[COUNT_NAMES["aborted"]] == 1 and paired.counts[COUNT_NAMES["unmatched_start"]] == 0
+    assert str(COUNT_NAMES["aborted"]) == "start ended by an abort (ate_abort; no instance)"
 
 
 @settings(max_examples=200, deadline=None)

@@ -129,7 +129,6 @@ def test_a_lifecycle_transition_column_of_statuses_is_kept_under_another_name(wr
 @pytest.mark.parametrize("status, what", [
     (["schedule", "withdraw"], "of the 90 events, 90 are lifecycle transitions that are no work (such as "
                                "schedule or withdraw)"),
-    (["start"], "of the 90 events, 90 are starts never completed"),
     (["start", "schedule"], "of the 90 events, 45 are starts never completed, 45 lifecycle transitions that "
                             "are no work (such as schedule or withdraw)")])
 @pytest.mark.parametrize("command", ["rank", "map", "map --format bpmn", "variants"])
@@ -140,6 +139,40 @@ def test_a_log_where_no_event_completes_an_activity_is_one_error(write, status, 
     assert result.exit_code == 1
     assert result.output.splitlines() == [f"Error: no event completes an activity: {what}. Name the column "
                                           "of start/complete values with --lifecycle"]
+
+
+@pytest.mark.parametrize("command", ["rank", "map", "variants", "inspect"])
+def test_a_log_of_start_events_only_points_to_reading_them_as_the_events(write, command, tmp_path):
+    """An export of when each step began (a log with only ``start`` events) is told so,
+    with the option that reads each start as its step's event; with it, every command runs."""
+    path = write("s.csv", _xes_named(["start"]))
+    out = ["--out", str(tmp_path / "m.svg")] if command == "map" else []
+    if command != "inspect":
+        refused = CliRunner().invoke(main, [command, str(path), *out])
+        assert refused.exit_code == 1
+        assert refused.output.splitlines() == [
+            "Error: no event completes an activity: all 90 events are starts, none completed. If the log "
+            "records only when each step began, read each start as the step's event with --lifecycle '' "
+            "(its time is then read as the step's end)"]
+    result = CliRunner().invoke(main, [command, str(path), "--lifecycle", "", *out])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+
+def test_lifecycle_named_off_reads_every_row_as_a_completion(write):
+    log, report = read_log(write("s.csv", _xes_named(["start"])), lifecycle="")
+    assert report.mapping.get("lifecycle") is None and len(pair_lifecycle(log).instances) == 90
+    assert log["lifecycle:status"].eq("start").all()
+    assert "note: column 'lifecycle:transition' is kept as the attribute 'lifecycle:status' " \
+           "(it fills no role under its name)" in report.lines()
+
+
+@pytest.mark.parametrize("role", ["case", "activity", "timestamp"])
+def test_a_required_column_named_off_is_an_error(write, role):
+    result = CliRunner().invoke(main, ["rank", str(write("s.csv", _xes_named(["complete"]))), f"--{role}", ""])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: s.csv: --{role} names no column; the {role} column is required, "
+                             f"name it with --{role} COLUMN\n")
 
 
 START_END = (

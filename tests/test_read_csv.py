@@ -173,6 +173,24 @@ def test_english_headers_as_exporters_write_them_are_found(write, header):
     assert log["time:timestamp"].dt.minute.tolist() == [10, 5]
 
 
+def test_prom_csv_export_with_case_and_event_prefixes_is_found(write):
+    """ProM's CSV export (BPI Challenge 2019's CSV) writes the XES keys after "case " and
+    "event ", beside case attributes named "case Item" and the like, and day-first times."""
+    header = ("case Spend area text,case Item,case concept:name,event User,event org:resource,"
+              "event concept:name,event time:timestamp,eventID ")
+    rows = ["Packaging,00001,4507000160_00001,batch_00,NONE,Create Purchase Order Item,"
+            "02-01-2018 15:29:00.000,1000001",
+            "Packaging,00001,4507000160_00001,user_001,user_001,Record Goods Receipt,"
+            "13-01-2018 09:05:12.250,1000002"]
+    log, report = read_log(write("bpic19.csv", header + "\n" + "\n".join(rows) + "\n"), timezone="UTC")
+    assert (report.mapping["case"], report.mapping["activity"], report.mapping["timestamp"],
+            report.mapping["resource"]) == ("case concept:name", "event concept:name",
+                                            "event time:timestamp", "event org:resource")
+    assert log["time:timestamp"].tolist() == [pd.Timestamp("2018-01-02 15:29", tz="UTC"),
+                                              pd.Timestamp("2018-01-13 09:05:12.250", tz="UTC")]
+    _accounted(report, log, 2)
+
+
 @pytest.mark.parametrize("header, expected", [
     # Disco's case and activity beside pm4py's timestamp (a predictive-monitoring table)
     ("Case ID;Activity;org:group;time:timestamp;label", ("Case ID", "Activity", "time:timestamp", "disco+xes")),

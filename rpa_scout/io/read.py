@@ -13,7 +13,7 @@ import pandas as pd
 
 from rpa_scout.arguments import require_type
 from rpa_scout.clean import standardise, with_lifecycle_counts
-from rpa_scout.columns import (PRESETS, ROLES, XES, AmbiguousColumns, LogColumns, detect, no_header, preset,
+from rpa_scout.columns import (PRESETS, REQUIRED, ROLES, XES, AmbiguousColumns, LogColumns, detect, no_header, preset,
                                shown_header, with_resource)
 from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.stream import Limits
@@ -183,6 +183,7 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
         >>> mapping.case, mapping.activity, mapping.lifecycle
         ('asianumero', 'toimenpide', None)
     """
+    explicit, off = _roles_off(explicit, name)
     mapping = _mapping(header, columns, fmt, name)
     for role, column in {**explicit, "event_id": event_id or None}.items():
         if column is not None and column not in header:
@@ -191,6 +192,8 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
             raise ColumnError(f"{name}: --{role.replace('_', '-')} column {column!r} "
                               f"not found; the columns are {shown}")
     mapping = mapping.override(**explicit)
+    if off:
+        mapping = replace(mapping, **dict.fromkeys(off))
     missing = mapping.missing()
     if missing:
         no_header(header, name)
@@ -210,6 +213,21 @@ def resolve_columns(header: list[str], values: Callable[[str], pd.Series],
         # completes only): one start and one complete share it, but not their instant
         event_id = find_event_id(header, (getattr(mapping, r) for r in explicit if r != "instance"))
     return mapping, notes, event_id or None
+
+
+def _roles_off(explicit: Mapping[str, str | None], name: str) -> tuple[dict[str, str | None], list[str]]:
+    """The roles named, and the optional roles named off with ``''`` (``--lifecycle ''``:
+    the file's lifecycle column is read as an attribute, each row a completion).
+
+    Raises:
+        ColumnError: a required role (case, activity, timestamp) named ``''``.
+    """
+    off = [role for role, column in explicit.items() if column is not None and not str(column).strip()]
+    required = [role for role in off if role in REQUIRED]
+    if required:
+        raise ColumnError(f"{name}: --{required[0]} names no column; the {required[0]} column is required, "
+                          f"name it with --{required[0]} COLUMN")
+    return {role: None if role in off else column for role, column in explicit.items()}, off
 
 
 def _timestamp_columns(header: list[str], head: Callable[[str], pd.Series], taken: set) -> list[str]:

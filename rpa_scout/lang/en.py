@@ -429,6 +429,7 @@ MESSAGES: dict[str, str] = {
     "load.lifecycle.paired": "paired start+complete",
     "load.lifecycle.unmatched_complete": "unmatched complete (no start)",
     "load.lifecycle.unmatched_start": "unmatched start (never completed)",
+    "load.lifecycle.aborted": "start ended by an abort (ate_abort; no instance)",
     "load.lifecycle.non_work": "non-work events (schedule, assign, ...)",
     "load.lifecycle.with_start": "with start",
     "load.lifecycle.own_row": "start and complete on one row",

@@ -418,6 +418,7 @@ MESSAGES: dict[str, str] = {
     "load.lifecycle.paired": "start och slutförande i par",
     "load.lifecycle.unmatched_complete": "slutförande utan start",
     "load.lifecycle.unmatched_start": "start som aldrig slutfördes",
+    "load.lifecycle.aborted": "start som avbröts (ate_abort; inget utförande)",
     "load.lifecycle.non_work": "händelser som inte är arbete (schedule, assign, ...)",
     "load.lifecycle.with_start": "med starttid",
     "load.lifecycle.own_row": "start och slutförande på samma rad",
