@@ -20,6 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,11 @@ TRANSITION_WORDS = {
     "klar": COMPLETE, "avslutad": COMPLETE, "slutförd": COMPLETE,
     "pausad": SUSPEND, "återupptagen": RESUME,
 }
+#: English past participles that some exporters write ("STARTED", "COMPLETED"), read as
+#: the transitions they name only in a column whose every value is a transition or such
+#: a word: a column of case statuses ("Open", "Completed") stays a status.
+PAST_WORDS = {"started": START, "completed": COMPLETE, "finished": COMPLETE, "suspended": SUSPEND,
+              "resumed": RESUME, "scheduled": "schedule", "assigned": "assign", "withdrawn": "withdraw"}
 #: The names of the pairing counts: English keys (``counts["instances"]``) that the load
 #: report shows in any language.
 COUNT_NAMES = {name: Message(f"load.lifecycle.{name}") for name in (
@@ -154,8 +160,9 @@ def transition_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _normalised(texts: pd.Series) -> pd.Series:
     """Distinct lifecycle texts stripped, lower-cased, translated; blank or missing is complete."""
     text = texts.str.strip().str.lower()
-    words = {value: TRANSITION_WORDS[_word(value)] for value in text.dropna().unique()
-             if _word(value) in TRANSITION_WORDS and value != TRANSITION_WORDS[_word(value)]}
+    table = _translations(text.dropna().unique())
+    words = {value: table[_word(value)] for value in text.dropna().unique()
+             if _word(value) in table and value != table[_word(value)]}
     if words:
         text = text.replace(words)
     return text.fillna(COMPLETE).mask(text == "", COMPLETE)
@@ -163,6 +170,16 @@ def _normalised(texts: pd.Series) -> pd.Series:
 
 def _word(value: str) -> str:
     return unicodedata.normalize("NFC", str(value)).strip().lower()
+
+
+def _translations(values: Iterable[str]) -> Mapping[str, str]:
+    """The words read as transitions in a column holding ``values``: the Finnish and
+    Swedish ones always, the English past participles (:data:`PAST_WORDS`) when every
+    value is a transition or such a word."""
+    words = {_word(value) for value in values} - {""}
+    if words and all(known_transition(w) or w in TRANSITION_WORDS or w in PAST_WORDS for w in words):
+        return {**TRANSITION_WORDS, **PAST_WORDS}
+    return TRANSITION_WORDS
 
 
 def known_transition(value: str) -> bool:
@@ -198,12 +215,13 @@ def transition_words(values: pd.Series) -> tuple[dict[str, int], dict[str, int]]
     counts = counts[counts.index.notna()].groupby(level=0, sort=False).sum()
     translated: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
+    table = _translations(counts.index)
     for value, count in counts.items():
         word = _word(value)
         if word == "" or known_transition(word):
             continue
-        if word in TRANSITION_WORDS:
-            translated[f"{value} → {TRANSITION_WORDS[word]}"] += int(count)
+        if word in table:
+            translated[f"{value} → {table[word]}"] += int(count)
         else:
             unknown[str(value)] += int(count)
     return dict(sorted(translated.items())), dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -76,6 +76,26 @@ def test_unknown_lifecycle_values_are_counted_non_work_events(write):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.parametrize("start,end", [("STARTED", "COMPLETED"), ("Started", "Finished")])
+def test_english_past_participles_pair_in_a_column_of_transitions(write, start, end):
+    """An export writing STARTED/COMPLETED had its column read as an attribute, so every
+    start row counted as a second execution of its step."""
+    _, report = read_log(write("e.csv", _finnish_log(start, end, cases=4)))
+    assert report.lifecycle["paired start+complete"] == 12
+    assert report.rows_kept == 24
+    assert f"{end} → complete 12" in " ".join(report.lines())
+
+
+def test_a_status_column_that_says_completed_stays_a_status(write):
+    """'Completed' beside 'Open' is a case status, not a transition: the column stays an
+    attribute and every row a completion."""
+    text = ("asianumero;toimenpide;aikaleima;tila\n"
+            "A1;Vastaanotto;1.2.2024 9.00;Open\nA1;Päätös;2.2.2024 9.00;Completed\n")
+    log, report = read_log(write("c.csv", text))
+    assert report.mapping.get("lifecycle") is None
+    assert log["tila"].tolist() == ["Open", "Completed"]
+
+
 def test_a_status_column_without_transitions_is_an_attribute(write):
     text = ("asianumero;toimenpide;aikaleima;tila\n"
             "A1;Vastaanotto;1.2.2024 9.00;avoin\nA1;Päätös;2.2.2024 9.00;suljettu\n")
