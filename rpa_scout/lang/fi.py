@@ -423,7 +423,7 @@ MESSAGES: dict[str, str] = {
     "load.lifecycle.paired": "aloitus ja valmistuminen parina",
     "load.lifecycle.unmatched_complete": "valmistuminen ilman aloitusta",
     "load.lifecycle.unmatched_start": "aloitus ilman valmistumista",
-    "load.lifecycle.aborted": "aloitus, jonka keskeytys päätti (ate_abort; ei suoritusta)",
+    "load.lifecycle.aborted": "aloitus, joka peruttiin (ate_abort; ei suoritusta)",
     "load.lifecycle.non_work": "muita kuin työtapahtumia (schedule, assign, ...)",
     "load.lifecycle.with_start": "aloitusajallisia",
     "load.lifecycle.own_row": "aloitus ja valmistuminen samalla rivillä",
