@@ -56,8 +56,9 @@ def summarise(log: pd.DataFrame, *, columns: LogColumns = XES, timezone: str | N
     if columns.lifecycle in log.columns:
         counts = log[columns.lifecycle].astype("string").value_counts(dropna=False)
         lifecycle = {str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: str(kv[0]))}
-    attrs = tuple(c for c in log.columns if c not in roles and not str(c).startswith("case:"))
-    case_attrs = tuple(c for c in log.columns if str(c).startswith("case:") and c not in roles)
+    # XES's "case:" and ProM's CSV export's "case " (BPI Challenge 2019's CSV) mark the case's own
+    case_attrs = tuple(c for c in log.columns if str(c).startswith(("case:", "case ")) and c not in roles)
+    attrs = tuple(c for c in log.columns if c not in roles and c not in case_attrs)
     ts = log[columns.timestamp]
     if timezone is not None and isinstance(ts.dtype, pd.DatetimeTZDtype):
         ts = ts.dt.tz_convert(timezone)

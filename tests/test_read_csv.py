@@ -189,6 +189,11 @@ def test_prom_csv_export_with_case_and_event_prefixes_is_found(write):
     assert log["time:timestamp"].tolist() == [pd.Timestamp("2018-01-02 15:29", tz="UTC"),
                                               pd.Timestamp("2018-01-13 09:05:12.250", tz="UTC")]
     _accounted(report, log, 2)
+    from rpa_scout.inspect_log import summarise
+
+    summary = summarise(log)
+    assert summary.case_attributes == ("case Spend area text", "case Item")   # were listed as events'
+    assert "case Item" not in summary.attributes and "event User" in summary.attributes
 
 
 @pytest.mark.parametrize("header, expected", [
