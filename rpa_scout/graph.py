@@ -19,6 +19,7 @@ Everything is computed on integer codes with numpy: no Python loop per event.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 from typing import Iterable
 
@@ -505,31 +506,56 @@ def covering_activities(counts: Iterable[tuple[str, int]], percent: float) -> li
     return keep
 
 
+def _reconnect(kept: nx.DiGraph, graph: nx.DiGraph, rank: dict, *, forward: bool) -> bool:
+    """Add to ``kept`` the strongest edge of ``graph`` (lowest ``rank``) that reaches one
+    more node from START (``forward``; else: that reaches END from one more node), until
+    every node does; False when no edge of the log reaches the rest.
+
+    The nodes reached grow with each edge added and the candidate edges wait in a heap by
+    rank, so a map of thousands of steps is not searched edge by edge for each repair.
+    """
+    root, ahead = (START, kept.successors) if forward else (END, kept.predecessors)
+    reach: set = set()
+    heap: list = []
+
+    def enter(node) -> None:  # ``node`` and what it newly reaches; their edges wait
+        stack = [node]
+        while stack:
+            x = stack.pop()
+            if x in reach:
+                continue
+            reach.add(x)
+            stack.extend(ahead(x))
+            for edge in (graph.out_edges(x) if forward else graph.in_edges(x)):
+                heapq.heappush(heap, (rank[edge], edge))
+
+    enter(root)
+    while len(reach) < kept.number_of_nodes():
+        while heap and heap[0][1][1 if forward else 0] in reach:
+            heapq.heappop(heap)
+        if not heap:
+            return False
+        a, b = heapq.heappop(heap)[1]
+        kept.add_edge(a, b, **graph.edges[a, b])
+        enter(b if forward else a)
+    return True
+
+
 def _filter_paths(graph: nx.DiGraph, paths: float) -> nx.DiGraph:
     edges = sorted(graph.edges(data="count"), key=lambda e: (-e[2], str(e[0]), str(e[1])))
     total = sum(c for *_, c in edges)
     kept = nx.DiGraph()
     kept.add_nodes_from(graph.nodes(data=True))
     covered = 0
-    for a, b, count in edges:
-        if kept.number_of_edges() and covered >= total * paths / 100:
+    for added, (a, b, count) in enumerate(edges):  # distinct edges: ``added`` kept so far
+        if added and covered >= total * paths / 100:
             break
         kept.add_edge(a, b, **graph.edges[a, b])
         covered += count
     # Repair: every node reachable from START and reaching END. Greedy and minimal: add
     # the strongest edge that reaches one more node, then look again (one edge often
     # reconnects a whole branch), so a lower paths % never keeps more edges for repair.
-    edges_by_count = [(a, b) for a, b, _ in edges]  # strongest first, ties by name
-    for _ in range(2 * graph.number_of_nodes() + 2):
-        reach = nx.descendants(kept, START) | {START}
-        if len(reach) < kept.number_of_nodes():
-            pick = next(((a, b) for a, b in edges_by_count if a in reach and b not in reach), None)
-        else:
-            back = nx.ancestors(kept, END) | {END}
-            if len(back) == kept.number_of_nodes():
-                break
-            pick = next(((a, b) for a, b in edges_by_count if b in back and a not in back), None)
-        if pick is None:  # nothing in the log connects the rest
-            break
-        kept.add_edge(*pick, **graph.edges[pick])
+    rank = {(a, b): i for i, (a, b, _) in enumerate(edges)}  # strongest first, ties by name
+    if _reconnect(kept, graph, rank, forward=True):  # nothing in the log connects the rest: stop
+        _reconnect(kept, graph, rank, forward=False)
     return kept

@@ -478,19 +478,30 @@ def _account_kinds(res: Coded, end_s: np.ndarray, timed: np.ndarray,
 
 def _inside_measured(case: Coded, res: Coded, end_s: np.ndarray, start_s: np.ndarray) -> np.ndarray:
     """Events without a start completed while their account had a measured instance of
-    the same case open (after its start, before or at its completion)."""
+    the same case open (after its start, before or at its completion).
+
+    One sweep per case and account, in time order (not a join of each such event with each
+    measured instance: a long case of one account's thousands of events would pair them
+    all): an event is inside when the latest completion among the instances started
+    before it is at or after it.
+    """
     out = np.zeros(len(end_s), dtype=bool)
     measured = np.isfinite(start_s)
     lone = ~measured & np.isfinite(end_s)
     if not measured.any() or not lone.any():
         return out
     key = case.codes.astype(np.int64) * (len(res.values) + 1) + res.codes  # one per case and account
-    work = pd.DataFrame({"k": key[measured], "s": start_s[measured], "e": end_s[measured]})
-    events = pd.DataFrame({"k": key[lone], "t": end_s[lone], "i": np.flatnonzero(lone)})
-    events = events[res.known[lone]]
-    both = events.merge(work, on="k")
-    inside = both[(both["t"] > both["s"]) & (both["t"] <= both["e"])]
-    out[inside["i"].to_numpy()] = True
+    events = np.flatnonzero(lone & res.known)
+    # starts and events by key and time; an event before a start at the same instant
+    # (inside needs a start strictly before it); an event's own completion counts nothing
+    k = np.r_[key[measured], key[events]]
+    order = np.lexsort((np.r_[np.ones(measured.sum()), np.zeros(len(events))],
+                        np.r_[start_s[measured], end_s[events]], k))
+    ends = np.r_[np.where(np.isnan(end_s[measured]), -np.inf, end_s[measured]), np.full(len(events), -np.inf)]
+    latest = pd.Series(ends[order]).groupby(k[order], sort=False).cummax().to_numpy()
+    at = np.flatnonzero(order >= measured.sum())  # the events' places in that order
+    rows = events[order[at] - measured.sum()]
+    out[rows] = latest[at] >= end_s[rows]
     return out
 
 

@@ -36,7 +36,7 @@ from rpa_scout.manual import PERSON
 from rpa_scout.repeats import repeated_event_share, repeated_rows
 from rpa_scout.routines import SEPARATOR, find_routines
 from rpa_scout.settings import CRITERIA, SORT_KEYS, RankConfig, Settings, given_settings
-from rpa_scout.value import (annual_factor, bootstrap_totals, break_even, exact_units, interval,
+from rpa_scout.value import (CaseCells, annual_factor, bootstrap_totals, break_even, exact_units, interval,
                              months_covered, payback_months, total_interval, volume_period)
 
 #: Shortest period (days of case starts, or of events) to annualise volumes from: a
@@ -163,7 +163,7 @@ def rank_candidates(
                        evidence=handling.evidence)
     repeated = repeated_rows(log, columns=columns)
     _repeated_share(rows, repeated_event_share(log, columns=columns, repeated=repeated))
-    table, boot, error = _hours(pd.DataFrame(rows), np.column_stack(values), period, handling, economics, config)
+    table, boot, error = _hours(pd.DataFrame(rows), values, period, handling, economics, config)
     table = _fit(table, config)
     credited = _credited(handling, period.factor, columns)
     table = _knock_outs(table, _busiest_account_hours(table, credited), config)
@@ -191,19 +191,29 @@ def _repeats_assumption(repeated: np.ndarray) -> Assumption:
 
 
 def _candidates(handling: HandlingResult, acts: pd.DataFrame, eligible: pd.DataFrame,
-                config: RankConfig, columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
-    """The candidate rows (single steps, then routines) and their per-case seconds."""
+                config: RankConfig, columns: LogColumns) -> tuple[list[dict], CaseCells | None]:
+    """The candidate rows (single steps, then routines) and their per-case seconds (a
+    cases × candidates matrix, by its cells)."""
     if eligible.empty:
-        return [], []
+        return [], None
     raw = activity_criteria(handling.instances, columns=columns, seed=config.seed,
                             scored=set(eligible.index)).set_index("activity")
     norm = normalise(raw.reset_index(), reference=list(eligible.index)).set_index("activity")
     case_idx = pd.factorize(handling.instances[columns.case])[0]
     rows, values = _activity_rows(handling, eligible, raw, norm, case_idx, columns)
     if config.routines:
-        more_rows, more_values = _routine_rows(handling, eligible, raw, norm, acts, case_idx, columns)
-        rows, values = rows + more_rows, values + more_values
+        more_rows, more_values = _routine_rows(handling, eligible, raw, norm, acts, columns)
+        rows, values = rows + more_rows, _with_columns(values, more_values)
     return rows, values
+
+
+def _with_columns(cells: CaseCells, more: list[tuple[np.ndarray, np.ndarray]]) -> CaseCells:
+    """``cells`` with one more column per (cases, values) of ``more``, in order."""
+    cases, steps = cells.shape
+    column = [np.full(len(case), steps + i, dtype=np.int64) for i, (case, _) in enumerate(more)]
+    return CaseCells(np.concatenate([cells.case, *(case for case, _ in more)]),
+                     np.concatenate([cells.column, *column]),
+                     np.concatenate([cells.value, *(value for _, value in more)]), (cases, steps + len(more)))
 
 
 def _repeated_share(rows: list[dict], repeated: pd.Series) -> None:
@@ -231,7 +241,7 @@ def _period(log: pd.DataFrame, columns: LogColumns) -> _Period:
 
 def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.DataFrame,
                    norm: pd.DataFrame, case_idx: np.ndarray,
-                   columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
+                   columns: LogColumns) -> tuple[list[dict], CaseCells]:
     """One candidate per eligible activity, with its per-case person seconds."""
     inst = handling.instances
     seconds = inst[HANDLING].to_numpy(dtype=float)
@@ -260,34 +270,40 @@ def _activity_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Dat
             loose_share=float(a["loose_share"]) if pd.notna(a["loose_share"]) else 0.0,
             people=int(people[i]), shared_share=float(shared[i]), **{c: float(v[i]) for c, v in crit.items()},
             manual_share=float(a["manual_share"]), **{c: float(v[i]) for c, v in single.items()}))
-    return rows, list(per_case)
+    return rows, per_case
 
 
 def _person_seconds(position: np.ndarray, codes: np.ndarray, person: np.ndarray, case_idx: np.ndarray,
-                    seconds: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+                    seconds: np.ndarray, steps: int) -> tuple[np.ndarray, CaseCells]:
     """Per step (``position`` of each activity code; -1: none) its person instances with a
-    time, and its person seconds per case (a step × case matrix).
+    time, and its person seconds per case (a case × step matrix, by the cells that hold
+    person instances: a log of thousands of steps would not fit in memory whole).
 
-    The seconds are added in the instances' order, exactly as one ``bincount`` per step
-    would add them, in batches of :data:`BATCH_ROWS` instances (one pass, not one per step).
+    The seconds of a cell are added in the instances' order, exactly as one ``bincount``
+    per step would add them; the steps are found in batches of :data:`BATCH_ROWS`
+    instances (one pass, not one per step).
     """
     cases = int(case_idx.max()) + 1 if len(case_idx) else 0
     timed = np.zeros(steps, dtype=np.int64)
-    per_case = np.zeros(steps * cases)
+    keys, values = [], []
     for start in range(0, len(codes), BATCH_ROWS):
         part = slice(start, start + BATCH_ROWS)
         step = np.where(person[part], position[codes[part]], -1)
         mine = np.flatnonzero(step >= 0)
         step = step[mine].astype(np.int64)
         timed += np.bincount(step, minlength=steps)
-        np.add.at(per_case, step * cases + case_idx[part][mine], seconds[part][mine])
-    return timed, per_case.reshape(steps, cases)
+        keys.append(step * cases + case_idx[part][mine])
+        values.append(seconds[part][mine])
+    cells, at = np.unique(np.concatenate(keys or [np.zeros(0, dtype=np.int64)]), return_inverse=True)
+    sums = np.bincount(at, weights=np.concatenate(values or [np.zeros(0)]), minlength=len(cells))
+    return timed, CaseCells(cells % max(cases, 1), cells // max(cases, 1), sums, (cases, steps))
 
 
 def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.DataFrame,
-                  norm: pd.DataFrame, acts: pd.DataFrame, case_idx: np.ndarray,
-                  columns: LogColumns) -> tuple[list[dict], list[np.ndarray]]:
-    """One candidate per routine whose steps are all eligible, with per-case seconds."""
+                  norm: pd.DataFrame, acts: pd.DataFrame,
+                  columns: LogColumns) -> tuple[list[dict], list[tuple[np.ndarray, np.ndarray]]]:
+    """One candidate per routine whose steps are all eligible, with its per-case seconds
+    (the cases it occurs in, ascending, and their seconds)."""
     routines, occ = find_routines(handling.instances, columns=columns)
     of_routine = occ.groupby("routine", sort=False).indices  # each routine's rows, in order
     cases, seconds = occ["case_index"].to_numpy(dtype=np.int64), occ[HANDLING].to_numpy(dtype=float)
@@ -315,7 +331,8 @@ def _routine_rows(handling: HandlingResult, eligible: pd.DataFrame, raw: pd.Data
             **{f"{c}_raw": _weakest([raws[c][s] for s in steps], how) if how else np.nan
                for c, how in RAW_CRITERIA.items()}))
         mine = of_routine[r.routine]
-        values.append(np.bincount(cases[mine], weights=seconds[mine], minlength=case_idx.max() + 1))
+        found, at = np.unique(cases[mine], return_inverse=True)  # added in order, as one bincount would
+        values.append((found, np.bincount(at, weights=seconds[mine], minlength=len(found))))
     return rows, values
 
 
@@ -336,7 +353,7 @@ def _weakest(values: list[float], how) -> float:
     return float(how(known)) if known else np.nan
 
 
-def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling: HandlingResult,
+def _hours(table: pd.DataFrame, per_case: CaseCells, period: _Period, handling: HandlingResult,
            economics: Economics, config: RankConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Hours a year (from the timed executions), their interval, FTE, euros, payback; the
     bootstrap rounds and the method error per candidate (for intervals of totals)."""
@@ -345,11 +362,11 @@ def _hours(table: pd.DataFrame, per_case: np.ndarray, period: _Period, handling:
     # last bit whichever BLAS kernel, thread count and chunk size sum them (in float32
     # hours they moved in the seventh digit between processors)
     per_hour = exact_units(per_case)
-    units = np.round(per_case * (per_hour / 3600.0))
+    units = per_case.with_values(np.round(per_case.value * (per_hour / 3600.0)))
     share = table["rule_basedness"].to_numpy()
     samples = bootstrap_totals(units, rounds=config.bootstrap_rounds, seed=config.seed) / per_hour
     err = _method_factors(table, handling.activities)
-    hours = units.sum(axis=0) / per_hour * period.factor * share
+    hours = units.column_sums() / per_hour * period.factor * share
     low, high = interval(samples * period.factor * share, hours, err[:, 0], err[:, 1])
     table["annual_executions"] = table["executions"] * period.factor
     table["annual_timed"] = table["timed_executions"] * period.factor

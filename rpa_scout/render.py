@@ -119,7 +119,9 @@ def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = No
     if title:
         out.append(f"  labelloc=t; label={_quote(printable(title))};")
     ids = {node: f"n{i}" for i, node in enumerate(graph.nodes)}
-    out += [_node_line(ids[node], node, data, graph, view, lang) for node, data in graph.nodes(data=True)]
+    events = [d.get("events", 0) for _, d in graph.nodes(data=True) if d.get("kind") == "activity"]
+    busiest = max(events or [1]) or 1  # the fills' scale (once: not once per node)
+    out += [_node_line(ids[node], node, data, busiest, view, lang) for node, data in graph.nodes(data=True)]
     for a, b, data in graph.edges(data=True):
         count = data.get("count", 0)
         width = 0.8 + 5.0 * math.log1p(count) / math.log1p(max_count)
@@ -139,8 +141,9 @@ def to_dot(graph: nx.DiGraph, *, view: str = "frequency", title: str | None = No
     return "\n".join(out) + "\n"
 
 
-def _node_line(node_id: str, node: str, data: dict, graph: nx.DiGraph, view: str, lang: Lang) -> str:
-    """One node's DOT line: label, fill and border by role, view and score."""
+def _node_line(node_id: str, node: str, data: dict, busiest: int, view: str, lang: Lang) -> str:
+    """One node's DOT line: label, fill and border by role, view and score (``busiest``:
+    the events of the map's busiest activity, or 1)."""
     kind = data.get("kind", "activity")
     if kind in ("start", "end"):
         shape = "circle" if kind == "start" else "doublecircle"
@@ -165,8 +168,7 @@ def _node_line(node_id: str, node: str, data: dict, graph: nx.DiGraph, view: str
         return (f"  {node_id} [label={_quote(label)}, style={style}, fillcolor=\"{fill}\", "
                 f'color="{border}", penwidth={width}, fontcolor="{font}"];')
     if view == "frequency":
-        events = [d.get("events", 0) for _, d in graph.nodes(data=True) if d.get("kind") == "activity"]
-        shade = 0.15 + 0.75 * data.get("events", 0) / (max(events or [1]) or 1)
+        shade = 0.15 + 0.75 * data.get("events", 0) / busiest
         fill = _score_colour(data["score"]) if "score" in data else _blue(shade)
     else:
         fill = _score_colour(data["score"]) if "score" in data else "#eeeeee"

@@ -247,6 +247,28 @@ def test_event_inside_a_measured_work_item_is_recorded_by_the_system():
     assert "measured work item" in _evidence(result, "A_ACCEPTED")
 
 
+def test_inside_a_measured_instance_is_each_event_against_each_instance_of_its_case_and_account():
+    """The sweep per case and account finds what pairing every event with every measured
+    instance of its case and account finds (a start strictly before it, a completion at
+    or after it), with ties, unknown cases and accounts and instances without an end."""
+    from rpa_scout.codes import Coded
+    from rpa_scout.manual import _inside_measured
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n, cases, accounts = int(rng.integers(1, 120)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        case = Coded(rng.integers(-1, cases, n), np.array([f"c{i}" for i in range(cases)], dtype=object))
+        res = Coded(rng.integers(-1, accounts, n), np.array([f"r{i}" for i in range(accounts)], dtype=object))
+        end = rng.integers(0, 40, n).astype(float)
+        start = np.where(rng.random(n) < 0.5, end - rng.integers(0, 10, n), np.nan)
+        end[rng.random(n) < 0.05] = np.nan
+        same = (case.codes[:, None] == case.codes) & (res.codes[:, None] == res.codes)
+        inside = same & (end[:, None] > start) & (end[:, None] <= end)   # event (row) in instance (column)
+        lone = np.isnan(start) & ~np.isnan(end) & res.known
+        expected = lone & inside.any(axis=1) if np.isfinite(start).any() else np.zeros(n, dtype=bool)
+        assert (_inside_measured(case, res, end, start) == expected).all()
+
+
 def test_batch_burst_and_configured_rules():
     rows = [(f"c{i}", "Maksuajo", "2024-03-05 02:00:00", "Aino") for i in range(8)]
     rows += [(f"c{i}", "Hyväksyntä", f"2024-03-04 1{i % 6}:{i:02d}:00", "Aino") for i in range(8)]

@@ -298,13 +298,17 @@ def test_person_seconds_per_step_and_case_add_as_one_bincount_per_step(monkeypat
     case_idx = np.sort(rng.integers(0, cases, n))
     seconds = rng.lognormal(5, 2, n)
     monkeypatch.setattr(rank_module, "BATCH_ROWS", 7)
-    timed, per_case = rank_module._person_seconds(position, codes, person, case_idx, seconds, 4)
+    timed, cells = rank_module._person_seconds(position, codes, person, case_idx, seconds, 4)
+    per_case = cells.dense().T
     step = np.where(person, position[codes], -1)
     for s in range(4):
         mine = step == s
         assert timed[s] == mine.sum()
         np.testing.assert_array_equal(per_case[s], np.bincount(case_idx[mine], weights=seconds[mine], minlength=cases))
     assert timed.sum() < n and per_case.shape == (4, cases)
+    # only cells that hold person instances, by step and then case, each once
+    assert len(cells.value) == len(np.unique(step[step >= 0] * cases + case_idx[step >= 0]))
+    assert (np.diff(cells.column * cases + cells.case) > 0).all()
 
 
 _KERNEL_RUN = """

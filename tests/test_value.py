@@ -69,6 +69,36 @@ def test_rounds_are_the_same_however_few_are_drawn_at_once(monkeypatch) -> None:
         assert np.array_equal(bootstrap_totals(values, rounds=60, seed=7), whole)
 
 
+def _cells(values: np.ndarray):
+    from rpa_scout.value import CaseCells
+
+    column, case = np.nonzero(values.T)   # by column, then case
+    return CaseCells(case, column, values[case, column], values.shape)
+
+
+@pytest.mark.parametrize("shape", [(5_000, 4), (3_000, 1), (40, 300)])
+def test_rounds_from_the_cells_alone_are_those_of_the_whole_matrix(monkeypatch, shape) -> None:
+    """rank bootstraps a cases × candidates matrix by its nonzero cells (a log of
+    thousands of steps would not fit whole): the rounds, the column sums and the units
+    are those of the whole matrix, to the last bit, however many products are weighed
+    at once."""
+    import rpa_scout.value as value
+    from rpa_scout.value import exact_units
+
+    rng = np.random.default_rng(5)
+    values = np.round(rng.exponential(3e5, shape) * (rng.random(shape) < 0.3))
+    cells = _cells(values)
+    whole = bootstrap_totals(values, rounds=60, seed=7)
+    assert np.array_equal(bootstrap_totals(cells, rounds=60, seed=7), whole)
+    assert np.array_equal(cells.column_sums(), values.sum(axis=0))
+    seconds = rng.lognormal(3, 2, shape) * (rng.random(shape) < 0.3)
+    assert np.array_equal(_cells(seconds).column_sums(), seconds.sum(axis=0))  # floats: added in the same order
+    assert exact_units(_cells(seconds)) == exact_units(seconds)
+    for weights in (10_000, 1):  # slices of cells cutting columns; two rounds of one cell
+        monkeypatch.setattr(value, "WEIGHTS_AT_ONCE", weights)
+        assert np.array_equal(bootstrap_totals(cells, rounds=60, seed=7), bootstrap_totals(values, rounds=60, seed=7))
+
+
 
 def test_one_case_dated_months_early_does_not_divide_the_year():
     """One case of 3,000 moved back 330 days stretched the period from 12 to 23 months
