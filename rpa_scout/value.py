@@ -122,6 +122,10 @@ def annual_factor(log_first: pd.Timestamp, log_last: pd.Timestamp) -> float:
 
 #: Bootstrap weights drawn at once (4M: 16 MiB of random integers, 16 MiB of weights).
 WEIGHTS_AT_ONCE = 1 << 22
+#: Cells (cases × candidates) up to which :func:`bootstrap_totals` weighs a
+#: :class:`CaseCells` as its whole matrix (32 MiB): one matrix product, 2.3× faster
+#: than weighing the cells on the synthetic 1M-event log's 62,000 cases.
+DENSE_AT_MOST = 1 << 22
 
 
 class CaseCells(NamedTuple):
@@ -193,6 +197,8 @@ def bootstrap_totals(case_values: np.ndarray | CaseCells, *, rounds: int = 200, 
     """
     rng = np.random.default_rng(seed)
     n_cases, n_cand = case_values.shape
+    if isinstance(case_values, CaseCells) and n_cases * n_cand <= DENSE_AT_MOST:
+        case_values = case_values.dense()  # small whole: one matrix product is faster than the cells
     # two rounds at least: numpy sums a single round by another routine, in another order
     chunk = max(2, min(chunk, WEIGHTS_AT_ONCE // max(n_cases, 1)))
     out = np.empty((rounds, n_cand))

@@ -89,6 +89,8 @@ def test_rounds_from_the_cells_alone_are_those_of_the_whole_matrix(monkeypatch, 
     values = np.round(rng.exponential(3e5, shape) * (rng.random(shape) < 0.3))
     cells = _cells(values)
     whole = bootstrap_totals(values, rounds=60, seed=7)
+    assert np.array_equal(bootstrap_totals(cells, rounds=60, seed=7), whole)   # small: weighed whole
+    monkeypatch.setattr(value, "DENSE_AT_MOST", 0)                              # weighed by its cells
     assert np.array_equal(bootstrap_totals(cells, rounds=60, seed=7), whole)
     assert np.array_equal(cells.column_sums(), values.sum(axis=0))
     seconds = rng.lognormal(3, 2, shape) * (rng.random(shape) < 0.3)
