@@ -79,6 +79,24 @@ def test_every_step_automated_elsewhere_is_found_with_its_hours(towns, found):
     assert set(zip(automated["organisation"], automated["activity"])) == set(truth)  # nothing else
 
 
+def test_from_completion_times_only_seven_of_the_ten_are_found_inside_their_intervals(towns):
+    """The same three municipalities with their start times left out: the savings rest on
+    completion-only estimates. 7 of the 10 true savings are found (the other three steps'
+    estimates are mostly upper bounds: handling time unknown), every one inside its 80 %
+    interval; besides them only a state change no municipality does by hand is called
+    automate, for under 1 % of the hours (README, *Checked against a truth*)."""
+    bare = {name: generate_log("rakennuslupa", CASES, seed=30 + i, automated=steps, complete_only=True)
+            for i, (name, steps) in enumerate(LEVELS.items())}
+    truth = _truth_pairs(towns)
+    best = compare_logs({name: s.log for name, s in bare.items()}).best_practice
+    automated = best[best["kind"] == "automate"].set_index(["organisation", "activity"])
+    right = automated[[key in truth for key in automated.index]]
+    assert len(right) >= 7                                                # recall 70 % or more
+    for key, row in right.iterrows():
+        assert row["hours_low"] <= truth[key] <= row["hours_high"], (key, truth[key], row["hours"])
+    assert automated["hours"].sum() - right["hours"].sum() < 0.01 * automated["hours"].sum()
+
+
 def test_proven_elsewhere_names_both_sides(towns, found):
     proven = found.proven
     steps = {step for _, step in _truth_pairs(towns)}
