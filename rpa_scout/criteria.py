@@ -277,8 +277,8 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed:
     that each one's sample does not depend on which others are scored.
     """
     rng = np.random.default_rng(seed)
-    features: _CaseFeatures | None = None  # planned for the first tree only
     scores: dict[str, float] = {}
+    trees: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
     for activity, idx in sorted(ctx.of_each(np.arange(len(ctx.outcome))).items()):
         if len(idx) > TREE_SAMPLE:
             idx = np.sort(rng.choice(idx, TREE_SAMPLE, replace=False))
@@ -286,14 +286,18 @@ def _rule_accuracy(inst: pd.DataFrame, ctx: _Context, columns: LogColumns, seed:
             continue
         target = ctx.names[ctx.outcome[idx]].astype(str)
         _, counts = np.unique(target, return_counts=True)
-        majority = float(counts.max() / counts.sum())
         if len(counts) == 1 or len(idx) < 3 * MIN_GROUP:
-            scores[str(activity)] = majority
-            continue
-        features = _CaseFeatures.of(inst, columns) if features is None else features
-        x = np.hstack([_previous(ctx, idx), features.rows(inst, idx)])
-        scores[str(activity)] = _tree_accuracy(x, target, stratify=counts.min() >= 3, seed=seed)
-    return pd.Series(scores, dtype=float)
+            scores[str(activity)] = float(counts.max() / counts.sum())
+        else:
+            trees.append((str(activity), idx, target, counts))
+    if trees:  # the case features of every sampled row at once: per-step pandas look-ups cost more than the trees
+        rows = np.unique(np.concatenate([idx for _, idx, _, _ in trees]))
+        features = _CaseFeatures.of(inst, columns)
+        values = features.values(inst, rows)
+        for activity, idx, target, counts in trees:
+            x = np.hstack([_previous(ctx, idx), features.rows(values, np.searchsorted(rows, idx))])
+            scores[activity] = _tree_accuracy(x, target, stratify=counts.min() >= 3, seed=seed)
+    return pd.Series(dict(sorted(scores.items())), dtype=float)
 
 
 def _previous(ctx: _Context, idx: np.ndarray) -> np.ndarray:
@@ -389,14 +393,22 @@ class _CaseFeatures:
                 planned.append((col, pd.Categorical(distinct).categories))
         return cls(tuple(planned))
 
-    def rows(self, inst: pd.DataFrame, idx: np.ndarray) -> np.ndarray:
-        """The features of rows ``idx`` (positions), one row each."""
-        parts = [np.empty((len(idx), 0))]
+    def values(self, inst: pd.DataFrame, idx: np.ndarray) -> list[np.ndarray]:
+        """Each column's values at rows ``idx`` (positions): numbers (missing → -1), or
+        a text column's level codes. Looked up once for every row any tree samples."""
+        out = []
         for col, levels in self.columns:
             values = inst[col].iloc[idx]
             if levels is None:
-                parts.append(values.astype(float).fillna(-1.0).to_numpy(dtype=float)[:, None])
+                out.append(values.astype(float).fillna(-1.0).to_numpy(dtype=float))
             else:
-                parts.append(_one_hot(levels.get_indexer(values.astype("string").fillna("?")), len(levels)))
+                out.append(levels.get_indexer(values.astype("string").fillna("?")))
+        return out
+
+    def rows(self, values: list[np.ndarray], at: np.ndarray) -> np.ndarray:
+        """The features of the rows at positions ``at`` of ``values``, one row each."""
+        parts = [np.empty((len(at), 0))]
+        for (_, levels), column in zip(self.columns, values):
+            parts.append(column[at][:, None] if levels is None else _one_hot(column[at], len(levels)))
         return np.hstack(parts)
 

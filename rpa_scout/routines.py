@@ -121,7 +121,8 @@ def _chains(link: np.ndarray, act_idx: np.ndarray, case_idx: np.ndarray, handlin
 
 def _keep_longest(routines: pd.DataFrame, occurrences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Drop routines that a longer one covers; sort by occurrences."""
-    keep = [not _subsumed(row, routines) for row in routines.itertuples(index=False)]
+    found = list(zip(routines["steps"], routines["activities"], routines["occurrences"]))
+    keep = [not _subsumed(row, found) for row in found]
     routines = routines[keep].sort_values(["occurrences", "routine"], ascending=[False, True],
                                           kind="stable").reset_index(drop=True)
     occurrences = occurrences[occurrences["routine"].isin(set(routines["routine"]))]
@@ -136,11 +137,13 @@ def _decode(code: int, steps: int, k: int, names: np.ndarray) -> tuple[str, ...]
     return tuple(reversed(out))
 
 
-def _subsumed(row, routines: pd.DataFrame) -> bool:
-    longer = routines[routines["steps"] > row.steps]
-    for other in longer.itertuples(index=False):
-        acts = other.activities
-        inside = any(acts[i:i + row.steps] == row.activities for i in range(len(acts) - row.steps + 1))
-        if inside and other.occurrences >= 0.9 * row.occurrences:
+def _subsumed(row: tuple[int, tuple[str, ...], int], found: list[tuple[int, tuple[str, ...], int]]) -> bool:
+    """Whether a longer routine of ``found`` (steps, activities, occurrences) holds ``row``'s
+    steps in a row and occurs at least 90 % as often."""
+    steps, activities, occurrences = row
+    for other_steps, acts, other_occurrences in found:
+        if other_steps <= steps or other_occurrences < 0.9 * occurrences:
+            continue
+        if any(acts[i:i + steps] == activities for i in range(len(acts) - steps + 1)):
             return True
     return False

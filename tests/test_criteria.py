@@ -17,7 +17,8 @@ def test_features_of_sampled_rows_keep_every_level_of_the_log():
         "concept:name": ["A"] * 4,
     })
     plan = _CaseFeatures.of(inst, XES)
-    rows = plan.rows(inst, np.array([0, 1]))
+    sampled = np.array([0, 1, 3])           # the rows any tree samples, looked up once
+    rows = plan.rows(plan.values(inst, sampled), np.array([0, 1]))
     whole = pd.concat([pd.get_dummies(inst["case:channel"].astype("string").fillna("?"), prefix="case:channel",
                                       dtype=float),
                        inst["case:amount"].fillna(-1.0),
@@ -26,6 +27,8 @@ def test_features_of_sampled_rows_keep_every_level_of_the_log():
     assert list(whole.columns[:4]) == ["case:channel_?", "case:channel_paperi", "case:channel_posti",
                                        "case:channel_verkko"]
     assert rows[:, 4].tolist() == [10.0, -1.0]
+    last = plan.rows(plan.values(inst, sampled), np.array([2]))   # a position in the sample, not a row of the log
+    np.testing.assert_array_equal(last, whole.iloc[[3]].to_numpy(dtype=float))
 
 
 def test_predecessors_one_hot_as_pandas_writes_them():
