@@ -115,6 +115,9 @@ class LoadReport:
     rejected_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     repeated: RepeatedEvents = field(default_factory=RepeatedEvents)
     filters: Any = field(default=None, compare=False)
+    #: Rows of the file that ``where`` conditions left out as it was read: counted, not
+    #: read (``rows_read`` counts the others), so the file's rows add up.
+    rows_outside: int = 0
 
     @property
     def rows_rejected(self) -> int:
@@ -129,6 +132,7 @@ class LoadReport:
             "mapping": dict(self.mapping),
             "mapping_name": self.mapping_name,
             "timestamp_method": self.timestamp_method,
+            "rows_outside": self.rows_outside,
             "rows_read": self.rows_read,
             "rows_kept": self.rows_kept,
             "rows_rejected": self.rows_rejected,
@@ -153,7 +157,8 @@ class LoadReport:
             ('livscykel, utföranden: 24\xa0883', 'huom.: luvut luettu sarakkeissa case:amount, case:payment_terms')
         """
         lang = lang or english()
-        heads = [(lang.t(key), count) for key, count in (("load.rows_read", self.rows_read),
+        counts = (("load.rows_outside", self.rows_outside),) if self.rows_outside else ()
+        heads = [(lang.t(key), count) for key, count in (*counts, ("load.rows_read", self.rows_read),
                                                          ("load.rows_kept", self.rows_kept),
                                                          ("load.rows_rejected", self.rows_rejected))]
         pad = max(15, max(len(label) for label, _ in heads) + 2)
@@ -217,7 +222,7 @@ def added_up(reports: list[LoadReport], source: str) -> LoadReport:
     return LoadReport(
         source=source, format=first.format, mapping=first.mapping, mapping_name=first.mapping_name,
         timestamp_method=combined_method([(r.timestamp_method, r.rows_kept) for r in reports]),
-        rows_read=sum(r.rows_read for r in reports),
+        rows_read=sum(r.rows_read for r in reports), rows_outside=sum(r.rows_outside for r in reports),
         rows_kept=sum(r.rows_kept for r in reports), repaired=total(lambda r: r.repaired),
         rejected=total(lambda r: r.rejected),
         samples={reason: first_rows(r.samples.get(reason, ()) for r in reports)

@@ -223,5 +223,9 @@ def _load(report: LoadReport | None, lang: Lang) -> dict[str, Any] | None:
         return None
     summary = lang.t("html.load_summary", read=report.rows_read, kept=report.rows_kept,
                      rejected=report.rows_rejected)
+    heads = 3  # the lines of rows read, kept and rejected: the summary says them
+    if report.rows_outside:
+        summary += " " + lang.t("load.outside", rows=report.rows_outside) + "."
+        heads += 1
     return {"summary": summary, "details_title": lang.t("html.load_details"),
-            "details": [printable(line.strip()) for line in report.lines(lang)[3:]]}
+            "details": [printable(line.strip()) for line in report.lines(lang)[heads:]]}

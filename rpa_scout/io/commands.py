@@ -45,6 +45,10 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
     the handling-time estimate's pairing (:func:`rpa_scout.clean.with_pairing`), unless
     filters change the log: the counts are those of the log as read.
 
+    A Parquet file's rows are chosen by the ``where`` conditions as it is read
+    (``read_log``'s ``filters``): a file bigger than memory can be read one municipality
+    at a time. ``compare --by`` reads its pooled log whole, as Spark does.
+
     Example:
         >>> from rpa_scout.io.commands import load
         >>> from rpa_scout.settings import ReadSettings, Settings
@@ -59,7 +63,7 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
 
     with progress.stage("progress.read", name=path.name, at_once=_big(path)):
         frame, report = read_log(path, **settings.read.keywords(), count_lifecycle=count_lifecycle,
-                                 categorical_roles=True)
+                                 categorical_roles=True, filters=settings.filter)
     return filtered(frame, report, settings)
 
 
@@ -514,7 +518,9 @@ REPORT_MAP_ACTIVITIES = 24
 
 
 def filters_clause(report: LoadReport, lang: Lang | None = None) -> str:
-    """``; filters kept … cases and … events`` when filters were applied, else ``""``.
+    """``; filters kept … cases and … events`` when filters were applied, else ``""``;
+    before it, ``; … rows outside --where not read`` when rows were chosen as a Parquet
+    file was read.
 
     Example:
         >>> from rpa_scout.io.commands import filters_clause, load
@@ -525,11 +531,12 @@ def filters_clause(report: LoadReport, lang: Lang | None = None) -> str:
         >>> filters_clause(load("eventlogs/ostolaskut_complete_only.csv.gz", Settings())[1])
         ''
     """
-    kept = report.filters
+    kept, lang = report.filters, lang or Lang()
+    outside = "; " + lang.t("load.outside", rows=report.rows_outside) if report.rows_outside else ""
     if kept is None or not kept.steps:
-        return ""
-    return "; " + (lang or Lang()).t("load.filters_kept", cases=kept.cases_kept, cases_before=kept.cases_before,
-                                     events=kept.events_kept, events_before=kept.events_before)
+        return outside
+    return outside + "; " + lang.t("load.filters_kept", cases=kept.cases_kept, cases_before=kept.cases_before,
+                                   events=kept.events_kept, events_before=kept.events_before)
 
 
 def _write_ranking(ranking, frame: pd.DataFrame, report: LoadReport, name: str, fmt: str,

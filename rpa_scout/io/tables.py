@@ -19,14 +19,14 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import InputError, LimitError
 from rpa_scout.io.encodings import decode_text
-from rpa_scout.io.parquet import read_parquet_frame
+from rpa_scout.io.parquet import read_parquet_frame, read_parquet_rows
 from rpa_scout.io.records import holds_records, read_tolerant
 from rpa_scout.io.stream import Limits, check_ratio, read_all, too_big
 from rpa_scout.lang import Message
@@ -52,6 +52,8 @@ class RawTable:
     #: Rows of ``frame`` whose record had fewer fields than the header (the missing ones
     #: read as empty); ``None`` when every record had them all.
     short: np.ndarray | None = None
+    #: Rows of the file that conditions left out while reading: counted, never read.
+    outside: int = 0
 
 
 def read_csv_table(path: Path, *, delimiter: str | None = None,
@@ -377,16 +379,43 @@ def _decimal_columns(frame: pd.DataFrame, delimiter: str) -> tuple[pd.DataFrame,
     return frame, converted
 
 
-def read_parquet_table(path: Path, limits: Limits | None = None) -> RawTable:
+def read_parquet_table(path: Path, limits: Limits | None = None,
+                       choose: tuple[Callable[[pd.DataFrame], np.ndarray], list[str]] | None = None) -> RawTable:
     """Read a Parquet file, after checking its size and shape in the file's metadata.
+
+    With ``choose`` (a function of some columns' values, and those columns), only the
+    rows it keeps are read (:func:`rpa_scout.io.parquet.read_parquet_rows`) and the
+    limits apply to them: a national file holds more than one municipality's rows.
 
     Raises:
         InputError: not a readable Parquet file.
         LimitError: more columns, cells or bytes than ``limits`` allow.
     """
+    limits = limits or Limits()
+    meta = parquet_metadata(path, limits)
+    inflated = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if choose is None:
+        _within(path, limits, meta.num_rows, meta.num_columns, inflated)
+    check_ratio(path.name, inflated, path.stat().st_size, limits)
+    try:
+        if choose is None:
+            return RawTable(read_parquet_frame(path).reset_index(drop=True))
+        chosen = read_parquet_rows(path, *choose)
+    except Exception as exc:
+        raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+    _within(path, limits, len(chosen.frame), meta.num_columns, inflated * len(chosen.frame) / max(chosen.total, 1))
+    return RawTable(chosen.frame.reset_index(drop=True), positions=pd.Series(chosen.rows),
+                    outside=chosen.total - len(chosen.frame))
+
+
+def parquet_metadata(path: Path, limits: Limits):
+    """A Parquet file's metadata, once its number of columns is checked.
+
+    Raises:
+        InputError: not a readable Parquet file. LimitError: too many columns.
+    """
     import pyarrow.parquet as pq  # noqa: PLC0415 - heavy import only when needed
 
-    limits = limits or Limits()
     try:
         meta = pq.ParquetFile(path).metadata
     except Exception as exc:
@@ -396,17 +425,12 @@ def read_parquet_table(path: Path, limits: Limits | None = None) -> RawTable:
     if meta.num_columns > limits.max_columns:
         raise LimitError(f"{path.name}: has {meta.num_columns:,} columns; rpa_scout reads at most "
                          f"{limits.max_columns:,}; export only the columns you need")
-    if meta.num_rows * meta.num_columns > limits.max_cells:
+    return meta
+
+
+def _within(path: Path, limits: Limits, rows: int, columns: int, inflated: float) -> None:
+    if rows * columns > limits.max_cells or inflated > limits.max_bytes:
         raise too_big(path.name, limits)
-    inflated = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    if inflated > limits.max_bytes:
-        raise too_big(path.name, limits)
-    check_ratio(path.name, inflated, path.stat().st_size, limits)
-    try:
-        frame = read_parquet_frame(path)
-    except Exception as exc:
-        raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__}: {exc})") from None
-    return RawTable(frame.reset_index(drop=True))
 
 
 def read_excel_table(path: Path, *, sheet: str | int | None = None,
