@@ -322,29 +322,6 @@ def meets(values: pd.Series, condition: Condition) -> np.ndarray:
     return ~hit if condition.operator in ("!=", "not in") else hit
 
 
-def may_meet(values: pd.Series, condition: Condition) -> np.ndarray:
-    """Where ``values`` as a file holds them (before reading trims them, takes NUL bytes
-    out of ids and turns a text column of plain numbers into numbers) may meet
-    ``condition`` once read: every row that :func:`meets` it after reading, and perhaps
-    others. Only for ``=`` and ``in``: what ``!=`` keeps depends on the reading exactly.
-
-    Example:
-        >>> may_meet(pd.Series([" 10", "10.0", " Espoo", "x"]), Condition.parse("kunta in 10, Espoo")).tolist()
-        [True, True, True, False]
-    """
-    if condition.operator not in ("=", "in"):
-        raise ValueError(f"may_meet decides = and in, not {condition.operator}")
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        return _matches(values, condition.values)   # numbers are read as they are
-    wanted = [unicodedata.normalize("NFC", w).strip() for w in condition.values]
-    text = values.astype("string").str.replace("\x00", "", regex=False).str.strip().str.normalize("NFC")
-    hit = text.isin(wanted).fillna(False).to_numpy(dtype=bool)
-    numbers = pd.to_numeric(pd.Series(wanted, dtype=object), errors="coerce").dropna()
-    if len(numbers):  # a column of plain numbers is read as numbers: 10.0 is then 10
-        hit = hit | pd.to_numeric(text, errors="coerce").isin(numbers.tolist()).fillna(False).to_numpy(dtype=bool)
-    return hit
-
-
 def _matches(values: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
     """Where ``values`` equals one of ``wanted``: as numbers in a numeric column, else as text."""
     wanted = tuple(unicodedata.normalize("NFC", w).strip() for w in wanted)
@@ -372,4 +349,4 @@ def _rare(log: pd.DataFrame, min_cases: int, columns: LogColumns) -> tuple[np.nd
     return keep, what, empty
 
 
-__all__ = ["FilterReport", "FilterStep", "filter_log", "may_meet", "meets", "resolve_column"]
+__all__ = ["FilterReport", "FilterStep", "filter_log", "meets", "resolve_column"]

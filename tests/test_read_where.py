@@ -200,3 +200,23 @@ def test_the_html_report_says_how_many_rows_were_not_read(tmp_path):
     assert f"{espoo:,} rows read, {espoo:,} kept, 0 rejected. {len(log) - espoo:,} rows outside --where not read." \
         in html
     assert "rows rejected" not in html   # the summary says it; the details go on from there
+
+
+def test_compare_chooses_a_pooled_files_rows_before_it_splits_them(tmp_path):
+    from rpa_scout import generate_log
+    from rpa_scout.io.compare_commands import compare_files
+
+    parts = [generate_log("rakennuslupa", 80, seed=s).log.assign(kunta=k)
+             for s, k in ((1, "Aura"), (2, "Bruno"), (3, "Cella"))]
+    for part, k in zip(parts, ("Aura", "Bruno", "Cella")):
+        part["case:concept:name"] = part["case:concept:name"].astype(str) + k
+    path = tmp_path / "kunnat.parquet"
+    pd.concat(parts, ignore_index=True).to_parquet(path, row_group_size=1000)
+    read = ReadSettings(timezone="Europe/Helsinki")
+    chosen = compare_files([path], Settings(read=read, filter=FilterSettings(where=("kunta in Aura, Cella",))),
+                           by="kunta", key="k")
+    whole = compare_files([path], Settings(read=read, filter=FilterSettings(
+        where=("kunta in Aura, Cella",), date_from="2000-01-01")), by="kunta", key="k")   # by case start: whole
+    assert chosen.reports[0].rows_outside == len(parts[1]) and whole.reports[0].rows_outside == 0
+    assert chosen.comparison.organisations == whole.comparison.organisations == ("Aura", "Cella")
+    pd.testing.assert_frame_equal(chosen.comparison.table, whole.comparison.table)

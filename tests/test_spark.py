@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from rpa_scout import generate_log
 from rpa_scout.cli import main
-from rpa_scout.errors import EngineError
+from rpa_scout.errors import EngineError, NothingKeptError
 from rpa_scout.io.compare_commands import compare_files
 from rpa_scout.io.write_log import write_log
 from rpa_scout.settings import FilterSettings, ReadSettings, Settings
@@ -82,8 +82,8 @@ def _same(spark_run, local_run, rtol: float = 1e-9) -> None:
     for org in a.organisations:
         _same_frames(a.rankings[org].candidates, b.rankings[org].candidates, rtol)
     mine, theirs = spark_run.reports[0], local_run.reports[0]
-    assert (mine.rows_read, mine.rows_kept, dict(mine.rejected), dict(mine.lifecycle or {})) == (
-        theirs.rows_read, theirs.rows_kept, dict(theirs.rejected), dict(theirs.lifecycle or {}))
+    assert (mine.rows_read, mine.rows_kept, dict(mine.rejected), dict(mine.lifecycle or {}), mine.rows_outside) == (
+        theirs.rows_read, theirs.rows_kept, dict(theirs.rejected), dict(theirs.lifecycle or {}), theirs.rows_outside)
 
 
 def test_spark_gives_what_the_local_engine_gives(spark, pooled):
@@ -126,6 +126,27 @@ def test_pooled_files_blanks_rejects_and_filters(spark, towns, tmp_path):
     assert "8 events without a value in kunta are in no organisation" in " ".join(on_spark.lines)
     assert "Bruno" not in on_spark.comparison.organisations
     assert "filters kept" in on_spark.lines[0]
+
+
+def test_rows_chosen_while_reading_on_both_engines(spark, pooled, towns):
+    """A --where that chooses a pooled file's rows as it is read (locally, batch by batch;
+    on Spark, in each organisation's task): the same rows read and counted outside, and
+    the same error when it chooses none."""
+    settings = Settings(filter=FilterSettings(where=("kunta in Aura, Cella",)))
+    local = compare_files([pooled], settings, by="kunta", key="k")
+    on_spark = compare_files([pooled], settings, by="kunta", key="k", engine="spark")
+    _same(on_spark, local)
+    assert local.reports[0].rows_outside == int((towns["kunta"] == "Bruno").sum()) > 0
+    assert on_spark.comparison.organisations == ("Aura", "Cella")
+    assert "rows outside --where not read" in on_spark.lines[0] and on_spark.lines[1:] == local.lines[1:]
+    errors = []
+    for engine in ("local", "spark"):
+        with pytest.raises(NothingKeptError) as found:
+            compare_files([pooled], Settings(filter=FilterSettings(where=("kunta=Turku",))), by="kunta", key="k",
+                          engine=engine)
+        errors.append(str(found.value))
+    assert errors[0] == errors[1] and "kunta=Turku matches none of the" in errors[0]
+    assert "(kunta has Aura, Bruno, Cella)" in errors[0]
 
 
 def test_an_organisation_too_short_for_a_year_is_left_out_on_both_engines(spark, towns, tmp_path):

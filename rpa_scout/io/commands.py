@@ -5,7 +5,7 @@ of these; each returns what there is to say (lines of text, or a table), and the
 prints it. Everything here is usable from Python too::
 
     >>> from rpa_scout.io.commands import rank_file
-    >>> from rpa_scout.settings import Settings
+    >>> from rpa_scout.settings import FilterSettings, Settings
     >>> run = rank_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), key="k")
     >>> run.lines[0].startswith("ostolaskut_complete_only.csv.gz: 24,883 events kept")
     True
@@ -23,7 +23,7 @@ from rpa_scout.io.files import check_input, check_output
 from rpa_scout.io.formats import MAP_WRITE, RANK_WRITE, format_of, names, output_format
 from rpa_scout.io.progress import SILENT, Progress
 from rpa_scout.lang import Lang, Message, render
-from rpa_scout.settings import Settings
+from rpa_scout.settings import FilterSettings, Settings
 
 if TYPE_CHECKING:  # the heavy modules are imported where they are used: errors come fast
     import pandas as pd
@@ -35,7 +35,7 @@ VIEWS = ("frequency", "performance")
 
 
 def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
-         count_lifecycle: bool = True) -> tuple[pd.DataFrame, LoadReport]:
+         count_lifecycle: bool = True, chosen_by: FilterSettings | None = None) -> tuple[pd.DataFrame, LoadReport]:
     """:func:`rpa_scout.read_log` with the ``read`` section of ``settings`` (the case,
     activity and resource columns as categories: ``categorical_roles=True``), then
     :func:`rpa_scout.filters.filter_log` with its ``filter`` section (the report says what
@@ -46,8 +46,9 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
     filters change the log: the counts are those of the log as read.
 
     A Parquet file's rows are chosen by the ``where`` conditions as it is read
-    (``read_log``'s ``filters``): a file bigger than memory can be read one municipality
-    at a time. ``compare --by`` reads its pooled log whole, as Spark does.
+    (``read_log``'s ``filters``; ``chosen_by``'s, when given, for a pooled log filtered
+    later, one organisation at a time): a file bigger than memory can be read one
+    municipality at a time.
 
     Example:
         >>> from rpa_scout.io.commands import load
@@ -63,7 +64,7 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
 
     with progress.stage("progress.read", name=path.name, at_once=_big(path)):
         frame, report = read_log(path, **settings.read.keywords(), count_lifecycle=count_lifecycle,
-                                 categorical_roles=True, filters=settings.filter)
+                                 categorical_roles=True, filters=chosen_by or settings.filter)
     return filtered(frame, report, settings)
 
 

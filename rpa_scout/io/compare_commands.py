@@ -197,7 +197,8 @@ def _pooled_logs(path: Path, settings: Settings, by: str, key: str, progress: Pr
     from rpa_scout.privacy import pseudonymise, pseudonymise_names
     from rpa_scout.settings import FilterSettings
 
-    frame, report = load(path, replace(settings, filter=FilterSettings()), progress)
+    # a row's own conditions choose it as the file is read: they would keep it in its organisation too
+    frame, report = load(path, replace(settings, filter=FilterSettings()), progress, chosen_by=settings.filter)
     aliases = source_names(report)
     rename = pseudonymise_names(frame, key=key, rules=settings.manual)
     frame = pseudonymise(frame, key=key, rules=settings.manual)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Mapping
@@ -16,7 +15,7 @@ from rpa_scout.arguments import require_type
 from rpa_scout.clean import standardise, with_lifecycle_counts
 from rpa_scout.columns import (PRESETS, REQUIRED, ROLES, XES, AmbiguousColumns, LogColumns, detect, no_header, preset,
                                shown_header, with_resource)
-from rpa_scout.errors import ColumnError, InputError, NothingKeptError
+from rpa_scout.errors import ColumnError, InputError
 from rpa_scout.io.stream import Limits
 from rpa_scout.io.tables import RawTable, read_csv_table, read_excel_table, read_parquet_table
 from rpa_scout.io.xes import read_xes_table
@@ -24,7 +23,7 @@ from rpa_scout.lang import Message
 from rpa_scout.lifecycle import known_transition, transition_codes
 from rpa_scout.io.files import check_input, log_format  # noqa: F401  (log_format re-exported)
 from rpa_scout.repeats import find_event_id
-from rpa_scout.settings import Condition, FilterSettings
+from rpa_scout.settings import FilterSettings
 from rpa_scout.load_report import LoadReport
 from rpa_scout.timestamps import DEFAULT_TIMEZONE
 
@@ -130,77 +129,35 @@ def read_log(
     return log, replace(report, repaired={**repairs, **report.repaired}) if repairs else report
 
 
-#: Roles whose values reading changes beyond trimming (times parsed, transitions named,
-#: accounts of people): a condition on their column is left to the filter.
-_NOT_CHOSEN_BY = ("timestamp", "start_timestamp", "lifecycle", "resource")
-
-
 def _read_chosen(path: Path, filters: FilterSettings, limits: Limits, columns: LogColumns | str | None,
                  explicit: dict[str, str | None], event_id: str | None
                  ) -> tuple[RawTable, LogColumns, tuple[str, ...], str | None] | None:
-    """The rows of a Parquet file that may meet the ``=`` and ``in`` conditions of
-    ``filters`` once read (:func:`rpa_scout.filters.may_meet`: every row the filter keeps
-    after reading, and the filter still runs), read by themselves, with the mapping of the
-    whole file's columns; ``None`` when no condition can choose rows as the file is read
-    (see ``read_log``'s ``filters``).
+    """The rows of a Parquet file that the ``where`` conditions of ``filters`` choose
+    (:mod:`rpa_scout.choose`), read by themselves, with the mapping of the whole file's
+    columns; ``None`` when no condition can choose rows as the file is read.
 
     Raises:
-        NothingKeptError: no row meets the conditions (the first that leaves none named,
+        NothingKeptError: no row is chosen (the first condition that leaves none named,
             with values its column has).
     """
-    from rpa_scout.filters import may_meet
+    from rpa_scout.choose import row_chooser
     from rpa_scout.io.parquet import distinct_values, first_values, parquet_header
     from rpa_scout.io.tables import parquet_metadata
-    from rpa_scout.privacy import person_header
 
-    if not filters.conditions or (filters.date_from or filters.date_to) and filters.period_basis == "cases":
-        return None  # a case's first event decides a period by case start: conditions first would move it
+    if not filters.conditions:
+        return None
     parquet_metadata(path, limits)  # a readable file of not too many columns
     header = parquet_header(path)
     mapping, notes, event_id = resolve_columns(
         header, lambda column: distinct_values(path, column), columns, "parquet", path.name, explicit,
         event_id, head=lambda column: first_values(path, column, 200))
-    taken = {getattr(mapping, role) for role in _NOT_CHOSEN_BY}
-    nfc = {unicodedata.normalize("NFC", c): c for c in header}
-    chosen_by = []
-    for condition in filters.conditions:
-        name = unicodedata.normalize("NFC", condition.column)
-        column = nfc.get(name, nfc.get(f"case:{name}"))
-        if column is not None and column not in taken and not person_header(column) \
-                and condition.operator in ("=", "in"):
-            chosen_by.append((condition, column))
-    if not chosen_by:
+    chooser = row_chooser(filters, header, mapping)
+    if chooser is None:
         return None
-    reached = [0] * len(chosen_by)  # rows that meet the conditions before each one
-
-    def choose(frame: pd.DataFrame) -> np.ndarray:
-        keep = np.ones(len(frame), dtype=bool)
-        for i, (condition, column) in enumerate(chosen_by):
-            reached[i] += int(keep.sum())
-            keep &= may_meet(frame[column], condition)
-        return keep
-
-    table = read_parquet_table(path, limits, (choose, list(dict.fromkeys(c for _, c in chosen_by))))
-    if table.frame.empty:  # the first condition that leaves none, as the filter names it
-        first = next(i for i in range(len(chosen_by)) if i + 1 == len(chosen_by) or not reached[i + 1])
-        raise _none_chosen(path, *chosen_by[first], reached[first], filters.where_name, first > 0)
+    table = read_parquet_table(path, limits, (chooser, chooser.columns))
+    if table.frame.empty:
+        raise chooser.nothing_kept(path.name, lambda column: distinct_values(path, column))
     return table, mapping, notes, event_id
-
-
-def _none_chosen(path: Path, condition: Condition, column: str, rows: int, name: str,
-                 after: bool) -> NothingKeptError:
-    """The error of a condition that none of ``rows`` rows of the file meets (``after``:
-    the rows the conditions before it keep), worded as the filter's (``name``: the option,
-    or the file and key the condition came from)."""
-    from rpa_scout.filters import SHOWN_VALUES
-    from rpa_scout.io.parquet import distinct_values
-
-    values = sorted(map(str, distinct_values(path, column).dropna()))
-    more = f" and {len(values) - SHOWN_VALUES:,} more" if len(values) > SHOWN_VALUES else ""
-    kept = " that the conditions before it keep" if after else ""
-    return NothingKeptError(f"the filters keep no events: {name} {condition.text()} matches none of the "
-                            f"{rows:,} rows of {path.name}{kept} ({condition.column} has "
-                            f"{', '.join(values[:SHOWN_VALUES]) or 'no values'}{more})")
 
 
 def _named_roles(columns: LogColumns | str | Mapping[str, str] | None, explicit: dict[str, str | None]

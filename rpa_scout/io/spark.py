@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from rpa_scout.choose import RowChooser, row_chooser
 from rpa_scout.columns import ROLES, XES, LogColumns
 from rpa_scout.identity import holds_identity_codes
 from rpa_scout.errors import (ColumnError, ConfigError, EngineError, InputError, NothingKeptError, PeriodError,
@@ -246,7 +247,14 @@ def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, k
         raise _job_failed(exc) from None
     # in the groups' order, not the order the tasks finished in
     parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
-    return _gathered(parts, by, plan.label is not None, settings, name)
+    read = [part for part in parts if "report" in part or "error" in part]
+    if plan.chooser is not None and not read:  # no row chosen anywhere: as the local engine says it
+        chooser = replace(plan.chooser, reached=[sum(r) for r in zip(*(part["reached"] for part in parts))])
+        raise chooser.nothing_kept(name, lambda column: frame.select(_col(_spark_name(column))).distinct()
+                                   .toPandas().iloc[:, 0])
+    comparison = _gathered(read, by, plan.label is not None, settings, name)
+    unread = sum(part["outside"] for part in parts if "report" not in part and "error" not in part)
+    return replace(comparison, report=replace(comparison.report, rows_outside=comparison.report.rows_outside + unread))
 
 
 def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Settings,
@@ -308,6 +316,9 @@ class _Plan:
     by_source: str
     by: str
     label: str | None
+    #: What chooses each organisation's rows before they are read (as the local engine
+    #: chooses the pooled file's): ``None`` when no condition can.
+    chooser: RowChooser | None = None
 
 
 def _check_sources(sources: Sequence[str | Path]) -> None:
@@ -402,7 +413,7 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
     shown = resolve_column(logged, label, rename, "--label") if label is not None else None
     grouped = _col(_spark_name(by_source))
     check_organisations(frame.select(grouped).where(grouped.isNotNull()).distinct().count(), by)
-    return _Plan(name, mapping, notes, event_id, by_source, found, shown)
+    return _Plan(name, mapping, notes, event_id, by_source, found, shown, row_chooser(settings.filter, header, mapping))
 
 
 def _task(plan: _Plan, settings: Settings, key: str, large: bool) -> Any:
@@ -458,22 +469,42 @@ def _people_in(log: pd.DataFrame, plan: _Plan, settings: Settings) -> tuple[bool
     return accounts_among(values.iloc[0], log, rules=settings.manual) if len(values) else (False, False)
 
 
-def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
-    """What one organisation's rows hold: its load report, figures, ranking and size."""
+def _read_rows(table: Any, plan: _Plan, settings: Settings) -> tuple[pd.DataFrame, LoadReport] | dict[str, Any]:
+    """One organisation's rows read as the local engine reads the pooled file: those the
+    ``where`` conditions choose (the others counted), checked and repaired; or, when none
+    is chosen, the part that says how many were left unread."""
     from rpa_scout.clean import standardise, with_lifecycle_counts  # noqa: PLC0415
-    from rpa_scout.compare import organisation_figures, organisation_name  # noqa: PLC0415
-    from rpa_scout.privacy import pseudonymise  # noqa: PLC0415
 
     table = table.sort_by([(_FILE, "ascending"), (_ROW, "ascending")])
     rows = table.column(_ROW).to_numpy() + 1
     raw = _frame(table.drop_columns([_FILE, _ROW]))
+    outside = 0
+    if plan.chooser is not None:
+        chooser = replace(plan.chooser, reached=[])  # its own counts: a task may take several organisations
+        keep = chooser(raw)
+        outside = int((~keep).sum())
+        if not keep.any():
+            return {"name": None, "value": None, "no_value": 0, "outside": outside, "reached": chooser.reached}
+        if outside:
+            raw, rows = raw.loc[keep].reset_index(drop=True), rows[keep]
     read = settings.read
     log, report = standardise(
         raw, plan.mapping, source=plan.source, fmt="parquet", timestamp_format=read.timestamp_format,
         timezone=read.timezone, notes=plan.notes, row_numbers=rows, drop_duplicates=read.drop_duplicates,
         event_id=plan.event_id, epoch_clock=read.epoch_clock, categorical_roles=True)
-    del raw, table
-    report = with_lifecycle_counts(log, report)
+    return log, replace(with_lifecycle_counts(log, report), rows_outside=outside)
+
+
+def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
+    """What one organisation's rows hold: its load report, figures, ranking and size."""
+    from rpa_scout.compare import organisation_figures, organisation_name  # noqa: PLC0415
+    from rpa_scout.privacy import pseudonymise  # noqa: PLC0415
+
+    found = _read_rows(table, plan, settings)
+    del table
+    if isinstance(found, dict):  # no row of it chosen
+        return found
+    log, report = found
     from rpa_scout.io.commands import filtered  # noqa: PLC0415
 
     try:
