@@ -5,7 +5,7 @@ of these; each returns what there is to say (lines of text, or a table), and the
 prints it. Everything here is usable from Python too::
 
     >>> from rpa_scout.io.commands import rank_file
-    >>> from rpa_scout.settings import FilterSettings, Settings
+    >>> from rpa_scout.settings import Settings
     >>> run = rank_file("eventlogs/ostolaskut_complete_only.csv.gz", Settings(), key="k")
     >>> run.lines[0].startswith("ostolaskut_complete_only.csv.gz: 24,883 events kept")
     True
