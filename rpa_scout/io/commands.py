@@ -521,7 +521,7 @@ REPORT_MAP_ACTIVITIES = 24
 def filters_clause(report: LoadReport, lang: Lang | None = None) -> str:
     """``; filters kept … cases and … events`` when filters were applied, else ``""``;
     before it, ``; … rows outside --where not read`` when rows were chosen as a Parquet
-    file was read.
+    file was read (then alone, when the filters dropped none of the rows read).
 
     Example:
         >>> from rpa_scout.io.commands import filters_clause, load
@@ -534,7 +534,8 @@ def filters_clause(report: LoadReport, lang: Lang | None = None) -> str:
     """
     kept, lang = report.filters, lang or Lang()
     outside = "; " + lang.t("load.outside", rows=report.rows_outside) if report.rows_outside else ""
-    if kept is None or not kept.steps:
+    if kept is None or not kept.steps or outside and (kept.cases_kept, kept.events_kept) == (
+            kept.cases_before, kept.events_before):  # the filters dropped nothing reading had not left out
         return outside
     return outside + "; " + lang.t("load.filters_kept", cases=kept.cases_kept, cases_before=kept.cases_before,
                                    events=kept.events_kept, events_before=kept.events_before)
