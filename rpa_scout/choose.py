@@ -19,6 +19,7 @@ import pandas as pd
 
 from rpa_scout.columns import LogColumns
 from rpa_scout.errors import NothingKeptError
+from rpa_scout.filters import SHOWN_VALUES, meets
 from rpa_scout.settings import Condition, FilterSettings
 
 #: Roles whose values reading changes beyond trimming (times parsed, transitions named,
@@ -37,8 +38,6 @@ def may_meet(values: pd.Series, condition: Condition) -> np.ndarray:
         >>> may_meet(pd.Series([" 10", "10.0", " Espoo", "x"]), Condition.parse("kunta in 10, Espoo")).tolist()
         [True, True, True, False]
     """
-    from rpa_scout.filters import meets
-
     if condition.operator not in ("=", "in"):
         raise ValueError(f"may_meet decides = and in, not {condition.operator}")
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
@@ -88,8 +87,6 @@ class RowChooser:
         """The error when no row was chosen: the first condition that leaves none, as the
         filter names it, with the values its column has (``values``: a column's distinct
         values in the file)."""
-        from rpa_scout.filters import SHOWN_VALUES
-
         n = len(self.conditions)
         first = next(i for i in range(n) if i + 1 == n or not self.reached[i + 1])
         condition, column = self.conditions[first]

@@ -247,14 +247,15 @@ def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, k
         raise _job_failed(exc) from None
     # in the groups' order, not the order the tasks finished in
     parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
-    read = [part for part in parts if "report" in part or "error" in part]
-    if plan.chooser is not None and not read:  # no row chosen anywhere: as the local engine says it
-        chooser = replace(plan.chooser, reached=[sum(r) for r in zip(*(part["reached"] for part in parts))])
+    unread = [part for part in parts if "reached" in part]  # organisations with no row chosen
+    if unread and len(unread) == len(parts):  # none anywhere: as the local engine says it
+        chooser = replace(plan.chooser, reached=[sum(r) for r in zip(*(part["reached"] for part in unread))])
         raise chooser.nothing_kept(name, lambda column: frame.select(_col(_spark_name(column))).distinct()
                                    .toPandas().iloc[:, 0])
-    comparison = _gathered(read, by, plan.label is not None, settings, name)
-    unread = sum(part["outside"] for part in parts if "report" not in part and "error" not in part)
-    return replace(comparison, report=replace(comparison.report, rows_outside=comparison.report.rows_outside + unread))
+    comparison = _gathered([part for part in parts if "reached" not in part], by, plan.label is not None,
+                           settings, name)
+    outside = comparison.report.rows_outside + sum(part["outside"] for part in unread)
+    return replace(comparison, report=replace(comparison.report, rows_outside=outside))
 
 
 def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Settings,
