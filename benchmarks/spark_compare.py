@@ -125,7 +125,7 @@ def run_tree(args: list[str]) -> dict:
         if code != 0:
             raise RuntimeError(f"{' '.join(args[:4])} failed: {output[-2000:]}")
         table = out.read_text(encoding="utf-8")
-    return {"wall_s": wall, "peak_mb": peak[0] / 2**20, "output": table}
+    return {"wall_s": wall, "peak_mb": peak[0] / 2**20, "output": table, "printed": output}
 
 
 def _same_tables(a: str, b: str) -> bool:

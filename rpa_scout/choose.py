@@ -2,8 +2,8 @@
 
 A national file may hold hundreds of municipalities and not fit in memory; one of them
 does. The rows an ``=`` or ``in`` condition may keep once read are chosen batch by batch
-as the file is read (:func:`rpa_scout.io.parquet.read_parquet_rows`, or a Spark task's
-rows), the others are counted and never held. Choosing keeps every row the filter keeps
+as the file is read (:func:`rpa_scout.io.parquet.read_parquet_rows`; on Spark, by the
+values of each condition's column that may meet it), the others are counted and never held. Choosing keeps every row the filter keeps
 after reading (:func:`may_meet`), and :func:`rpa_scout.filter_log` still runs, so the
 log is the one the filter gives a file read whole, read as a file of its own would be.
 """

@@ -245,6 +245,19 @@ def settings_of(opts: dict[str, Any], **overrides: Any):
 
 
 LOG_ARG = click.argument("log", type=click.Path(path_type=Path))
+
+
+def engine_options(engine_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--engine local|spark`` (its help ``engine_help``) and ``--spark-master``."""
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option("--spark-master", metavar="URL", default=None,
+                               help="The Spark cluster for --engine spark (spark://host:7077, yarn, "
+                               "k8s://...; default: this machine).")(command)
+        return click.option("--engine", type=click.Choice(("local", "spark")), default="local",
+                            show_default=True, help=engine_help)(command)
+    return decorate
+
+
 LABEL_OPTION = click.option(
     "--label", metavar="COLUMN",
     help="Show each activity by the readable name in COLUMN (e.g. activityNameEN); codes that "
@@ -355,9 +368,9 @@ def variants_command(log: Path, top: int, as_json: bool, label: str | None, quie
 
 @main.command("rank", epilog=_examples(
     "rpa-scout rank eventlogs/ostolaskut.csv.gz",
-    "rpa-scout rank log.xes.gz --lang fi --format html --out raportti.html",
-    "rpa-scout rank BPIC15_1.xes.gz --timezone Europe/Amsterdam --out r.xlsx"))
-@LOG_ARG
+    "rpa-scout rank BPIC15_1.xes.gz --timezone Europe/Amsterdam --out r.html",
+    "rpa-scout rank 's3a://kuntadata/luvat/' --where kunta=Espoo --engine spark"))
+@click.argument("log", metavar="LOG")   # text: with --engine spark, a URL is no local path
 @mapping_options
 @output_options
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
@@ -375,18 +388,22 @@ def variants_command(log: Path, top: int, as_json: bool, label: str | None, quie
 @LABEL_OPTION
 @click.option("--explain", metavar="NAME", help="Print everything behind one candidate's figure: "
               "volumes per month, handling-time histogram, criteria, knock-outs, assumptions.")
+@engine_options("Where LOG is read: here, or on Spark, which chooses the rows --where keeps and "
+                "sends only those here to be ranked (LOG: Parquet files, a folder, a glob or a URL).")
 @_fail_cleanly
-def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | None,
+def rank_command(log: str, top: int, include_all: bool, standard_times: Path | None,
                  hourly_cost: float | None, fte_hours: float | None, sort_by: str | None,
                  key: str | None, fmt: str | None, out: Path | None, label: str | None,
-                 explain: str | None, quiet: bool, **opts: Any) -> None:
+                 explain: str | None, engine: str, spark_master: str | None, quiet: bool,
+                 **opts: Any) -> None:
     """Rank the manual steps and routines of LOG that a software robot should take over."""
     from rpa_scout.io.commands import rank_file
 
     settings = settings_of(opts, rank={"sort_by": sort_by}, standard_times=standard_times,
                            economics={"hourly_cost": hourly_cost, "fte_hours": fte_hours})
     run = rank_file(log, settings, key=key, top=top, include_all=include_all, fmt=fmt, out=out,
-                    label=label, explain=explain, width=width(), progress=progress_for(settings, quiet))
+                    label=label, explain=explain, width=width(), progress=progress_for(settings, quiet),
+                    engine=engine, spark_master=spark_master)
     if not (quiet and out is not None):
         say(run.lines)
 
@@ -417,12 +434,8 @@ def rank_command(log: Path, top: int, include_all: bool, standard_times: Path | 
 @click.option("--heatmap-value", type=click.Choice(("manual", "hours")), default="manual",
               show_default=True, help="Colour the heatmap by manual share or person hours a year.")
 @LABEL_OPTION
-@click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
-              help="Where the organisations are analysed: here, or on Spark, one task each (LOG: "
-              "the pooled log's Parquet files, folders, globs or URLs, with --by).")
-@click.option("--spark-master", metavar="URL", default=None,
-              help="The Spark cluster for --engine spark (spark://host:7077, yarn, k8s://...; "
-              "default: this machine).")
+@engine_options("Where the organisations are analysed: here, or on Spark, one task each (LOG: "
+                "the pooled log's Parquet files, folders, globs or URLs, with --by).")
 @_fail_cleanly
 def compare_command(logs: tuple[str, ...], by: str | None, names: tuple[str, ...], top: int,
                     standard_times: Path | None, hourly_cost: float | None, fte_hours: float | None,

@@ -117,3 +117,31 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+def spark_missing() -> str | None:
+    """Why Spark cannot run here (no PySpark, no Java), or ``None``."""
+    import shutil
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "PySpark is not installed (pip install -e '.[dev]')"
+    if shutil.which("java") is None:
+        return "Java is not installed (Debian: apt-get install default-jre-headless)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark for the test session (each worker's): two worker threads; the
+    tests that need it skip with the reason where it cannot run."""
+    reason = spark_missing()
+    if reason:
+        pytest.skip(reason)
+    from rpa_scout.io.spark import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()
+

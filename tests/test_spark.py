@@ -9,8 +9,8 @@ tested either way.
 
 from __future__ import annotations
 
-import shutil
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -28,29 +28,6 @@ from tests.test_compare import _error  # the one-line error of a command
 TOWNS = {"Aura": (), "Bruno": ("FEE", "PUBLISH"), "Cella": ("FEE", "PUBLISH", "ARCHIVE", "REGISTER")}
 BPIC15 = dict(case="tid", activity="conceptName", timestamp="dateFinished", resource="executingResource",
               timezone="Europe/Amsterdam")
-
-
-def _spark_missing() -> str | None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return "PySpark is not installed (pip install -e '.[dev]')"
-    if shutil.which("java") is None:
-        return "Java is not installed (Debian: apt-get install default-jre-headless)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def spark():
-    """One local Spark for the module: two worker threads."""
-    reason = _spark_missing()
-    if reason:
-        pytest.skip(reason)
-    from rpa_scout.io.spark import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +107,7 @@ def test_pooled_files_blanks_rejects_and_filters(spark, towns, tmp_path):
 
 def test_rows_chosen_while_reading_on_both_engines(spark, pooled, towns):
     """A --where that chooses a pooled file's rows as it is read (locally, batch by batch;
-    on Spark, in each organisation's task): the same rows read and counted outside, and
+    on Spark, before the rows are grouped): the same rows read and counted outside, and
     the same error when it chooses none."""
     settings = Settings(filter=FilterSettings(where=("kunta in Aura, Cella",)))
     local = compare_files([pooled], settings, by="kunta", key="k")
@@ -198,14 +175,21 @@ def test_a_task_s_error_is_the_project_s_one_line_error(spark, pooled):
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_cli_prints_what_the_local_engine_prints(spark, pooled, tmp_path):
+def cli_on_both_engines(args: list[str], out: Path) -> dict[str, tuple[str, Path]]:
+    """``rpa-scout ARGS --engine E --key k --out FILE`` for each engine: what it printed
+    (the file named ``OUT``) and the file it wrote (``out``'s name, the engine added)."""
     runs = {}
     for engine in ("local", "spark"):
-        out = tmp_path / f"{engine}.csv"
-        result = CliRunner().invoke(main, ["compare", str(pooled), "--by", "kunta", "--engine", engine,
-                                           "--key", "k", "--out", str(out)])
+        written = out.with_name(f"{engine}-{out.name}")
+        result = CliRunner().invoke(main, [*args, "--engine", engine, "--key", "k", "--out", str(written)])
         assert result.exit_code == 0, result.output
-        runs[engine] = (result.output.replace(str(out), "OUT"), pd.read_csv(out))
+        runs[engine] = (result.output.replace(str(written), "OUT"), written)
+    return runs
+
+
+def test_cli_prints_what_the_local_engine_prints(spark, pooled, tmp_path):
+    runs = {engine: (printed, pd.read_csv(written)) for engine, (printed, written)
+            in cli_on_both_engines(["compare", str(pooled), "--by", "kunta"], tmp_path / "table.csv").items()}
     assert runs["spark"][0] == runs["local"][0]
     _same_frames(runs["spark"][1], runs["local"][1], 1e-9)
 

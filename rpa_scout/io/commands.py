@@ -35,7 +35,8 @@ VIEWS = ("frequency", "performance")
 
 
 def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
-         count_lifecycle: bool = True, chosen_by: FilterSettings | None = None) -> tuple[pd.DataFrame, LoadReport]:
+         count_lifecycle: bool = True, chosen_by: FilterSettings | None = None,
+         engine: str = "local", spark_master: str | None = None) -> tuple[pd.DataFrame, LoadReport]:
     """:func:`rpa_scout.read_log` with the ``read`` section of ``settings`` (the case,
     activity and resource columns as categories: ``categorical_roles=True``), then
     :func:`rpa_scout.filters.filter_log` with its ``filter`` section (the report says what
@@ -48,7 +49,9 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
     A Parquet file's rows are chosen by the ``where`` conditions as it is read
     (``read_log``'s ``filters``; ``chosen_by``'s, when given, for a pooled log filtered
     later, one organisation at a time): a file bigger than memory can be read one
-    municipality at a time.
+    municipality at a time. ``engine="spark"`` reads ``path`` (Parquet files, a folder,
+    a glob or a URL) on Spark (``spark_master``, default this machine), which chooses
+    the rows (:func:`rpa_scout.io.spark_read.read_on_spark`).
 
     Example:
         >>> from rpa_scout.io.commands import load
@@ -58,6 +61,8 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
         >>> report.rows_read, len(log)
         (47302, 47302)
     """
+    if engine != "local":
+        return _load_on_spark(str(path), settings, progress, count_lifecycle, chosen_by, engine, spark_master)
     path = Path(path)
     check_input(path, settings.read.delimiter)
     from rpa_scout.io.read import read_log
@@ -65,6 +70,23 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
     with progress.stage("progress.read", name=path.name, at_once=_big(path)):
         frame, report = read_log(path, **settings.read.keywords(), count_lifecycle=count_lifecycle,
                                  categorical_roles=True, filters=chosen_by or settings.filter)
+    return filtered(frame, report, settings)
+
+
+def _load_on_spark(source: str, settings: Settings, progress: Progress, count_lifecycle: bool,
+                   chosen_by: FilterSettings | None, engine: str,
+                   master: str | None) -> tuple[pd.DataFrame, LoadReport]:
+    """:func:`load` with ``engine="spark"``."""
+    from dataclasses import replace
+
+    from rpa_scout.io.spark import check_engine
+
+    check_engine(engine, master)
+    from rpa_scout.io.spark_read import read_on_spark
+
+    choosing = settings if chosen_by is None else replace(settings, filter=chosen_by)
+    with progress.stage("progress.spark_read", name=Path(source).name, master=master or "local"):
+        frame, report = read_on_spark(source, choosing, master=master, count_lifecycle=count_lifecycle)
     return filtered(frame, report, settings)
 
 
@@ -413,13 +435,15 @@ class RankRun:
 def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, top: int = 10,
               include_all: bool = False, fmt: str | None = None, out: Path | None = None,
               label: str | None = None, explain: str | None = None, width: int = 80,
-              progress: Progress = SILENT) -> RankRun:
+              progress: Progress = SILENT, engine: str = "local", spark_master: str | None = None) -> RankRun:
     """Read, pseudonymise and rank a log; write the ranking to ``out`` when given.
 
     With ``label``, candidates are shown by their display names (the figures and the
     activities' identity stay those of the log); with ``explain``, the lines are
     everything behind that one candidate's figure
-    (:func:`rpa_scout.drilldown.explain_candidate`) instead of the table.
+    (:func:`rpa_scout.drilldown.explain_candidate`) instead of the table. With
+    ``engine="spark"``, ``path`` is read on Spark (:func:`load`): Parquet files, a folder,
+    a glob or a URL of a cluster's storage.
 
     The lines are in ``settings.present.lang``, wrapped to ``width`` columns; each stage
     reports to ``progress``. ``top`` limits the recommended candidates the lines show; the
@@ -443,7 +467,11 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         >>> run.lines[-1]
         'ranking written to .../ehdokkaat.json'
     """
-    path = Path(path)
+    source, path = path, Path(path)   # as given: a URL is no local path
+    if engine != "local" or spark_master is not None:
+        from rpa_scout.io.spark import check_engine
+
+        check_engine(engine, spark_master)
     if explain is not None and out is not None:
         raise ConfigError("--explain prints one candidate's figure; write the ranking with --out "
                           "in a run without --explain")
@@ -451,7 +479,8 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         check_output(out)
         fmt = output_format(out, fmt, RANK_WRITE)
     lang = _lang(settings)
-    frame, report = load(path, settings, progress, count_lifecycle=False)  # ranking pairs it
+    frame, report = load(source, settings, progress, count_lifecycle=False,  # ranking pairs it
+                         engine=engine, spark_master=spark_master)
     from rpa_scout.clean import with_pairing
     from rpa_scout.labels import labelled_ranking
     from rpa_scout.present import terminal_lines, wrap

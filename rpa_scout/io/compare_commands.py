@@ -125,12 +125,9 @@ def _compare_checks(paths: list[Path], by: str | None, names: Sequence[str], fmt
                     spark_master: str | None = None) -> str | None:
     """The output format, after checking the logs, names and output files make sense."""
     from rpa_scout.io.formats import COMPARE_WRITE
-    from rpa_scout.io.spark import ENGINES
+    from rpa_scout.io.spark import check_engine
 
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    if spark_master is not None and engine != "spark":
-        raise ConfigError("--spark-master names the cluster of --engine spark; add --engine spark")
+    check_engine(engine, spark_master)
     if engine == "spark" and (by is None or names):
         raise ConfigError("--engine spark splits one pooled log into organisations: give its "
                           "Parquet files with --by COLUMN (and no --name)")

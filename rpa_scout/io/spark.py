@@ -3,8 +3,9 @@ files on a cluster's storage, analysed where it lies, one organisation per task.
 
 A municipality's log fits one machine (50M events rank in 8 GiB); the pooled log of
 hundreds of municipalities that run one process does not. Every organisation's analysis
-needs only its own events (its cases, its accounts, its working day), so Spark groups
-the rows by the ``--by`` column and each task runs the whole local pipeline on one
+needs only its own events (its cases, its accounts, its working day), so Spark chooses
+the rows the ``--where`` conditions may keep (as the local engine chooses a Parquet
+file's: :mod:`rpa_scout.io.spark_read`), groups them by the ``--by`` column, and each task runs the whole local pipeline on one
 organisation's rows: reading's checks and repairs (:func:`rpa_scout.clean.standardise`),
 the filters, pseudonymisation with the run's key, person/system verdicts, handling
 times and the ranking (:func:`rpa_scout.compare.organisation_figures`). Only each
@@ -79,6 +80,22 @@ class SparkComparison:
     report: LoadReport
     sizes: Mapping[str, tuple[int, int]]
     no_value: int
+
+
+def check_engine(engine: str, master: str | None) -> None:
+    """Raise :class:`ConfigError` for an unknown engine, or a Spark master without Spark.
+
+    Example:
+        >>> check_engine("spark", "spark://klusteri:7077")
+        >>> check_engine("local", "spark://klusteri:7077")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.ConfigError: --spark-master names the cluster of --engine spark; add --engine spark
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if master is not None and engine != "spark":
+        raise ConfigError("--spark-master names the cluster of --engine spark; add --engine spark")
 
 
 def spark_session(master: str | None = None) -> Any:
@@ -235,26 +252,30 @@ def _is_frame(sources: Any) -> bool:
 def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, key: str,
              label: str | None, session: Any, name: str) -> SparkComparison:
     """:func:`compare_on_spark` on a running session."""
+    from rpa_scout.io.spark_read import _chosen_rows  # noqa: PLC0415 - it reads through this module
+
     frame = _read(session, sources, name)
     header = [_source_name(c) for c in frame.columns if c not in (_FILE, _ROW)]
     plan = _plan(frame, header, by, label, settings, name)
     large = str(session.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")).lower() == "true"
-    task = _task(plan, settings, key, large)
+    # the rows are chosen before they are grouped: only those chosen are shuffled
+    task = _task(replace(plan, reading=replace(plan.reading, chooser=None)), settings, key, large)
     try:
-        results = (frame.groupBy(_col(_spark_name(plan.by_source))).applyInArrow(task, "payload binary")
+        choice = _chosen_rows(frame, plan.reading)
+        results = (choice.frame.groupBy(_col(_spark_name(plan.by_source))).applyInArrow(task, "payload binary")
                    .collect())
+    except RpaScoutError:
+        raise
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
         raise _job_failed(exc) from None
+    if not results:   # no row chosen: as the local engine says it
+        raise choice.nothing_kept(frame, plan.reading)
     # in the groups' order, not the order the tasks finished in
     parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
-    unread = [part for part in parts if "reached" in part]  # organisations with no row chosen
-    if unread and len(unread) == len(parts):  # none anywhere: as the local engine says it
-        chooser = replace(plan.chooser, reached=[sum(r) for r in zip(*(part["reached"] for part in unread))])
-        raise chooser.nothing_kept(name, lambda column: frame.select(_col(_spark_name(column))).distinct()
-                                   .toPandas().iloc[:, 0])
-    comparison = _gathered([part for part in parts if "reached" not in part], by, plan.label is not None,
-                           settings, name)
-    outside = comparison.report.rows_outside + sum(part["outside"] for part in unread)
+    comparison = _gathered(parts, by, plan.label is not None, settings, name)
+    if plan.reading.chooser is None:
+        return comparison
+    outside = choice.total - comparison.report.rows_read
     return replace(comparison, report=replace(comparison.report, rows_outside=outside))
 
 
@@ -307,19 +328,26 @@ def _gathered(parts: list[dict[str, Any]], by: str, labelled: bool, settings: Se
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """What every task needs to know of the pooled source, decided once on the driver."""
+class _Reading:
+    """How every part of a Parquet source is read, decided once on the driver."""
 
     source: str
     mapping: LogColumns
     notes: tuple[str, ...]
     event_id: str | None
+    #: What chooses the rows before they are read (as the local engine chooses a file's):
+    #: ``None`` when no condition can.
+    chooser: RowChooser | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every task needs to know of the pooled source, decided once on the driver."""
+
+    reading: _Reading
     by_source: str
     by: str
     label: str | None
-    #: What chooses each organisation's rows before they are read (as the local engine
-    #: chooses the pooled file's): ``None`` when no condition can.
-    chooser: RowChooser | None = None
 
 
 def _check_sources(sources: Sequence[str | Path]) -> None:
@@ -386,13 +414,9 @@ def _source_name(name: str) -> str:
     return name.replace(_DOT, ".")
 
 
-def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: Settings,
-          name: str) -> _Plan:
-    """The column mapping (as :func:`rpa_scout.read_log` finds it), and the ``--by`` and
-    ``--label`` columns by their source and their log names."""
-    from rpa_scout.clean import rename_roles  # noqa: PLC0415
-    from rpa_scout.compare import check_organisations  # noqa: PLC0415
-    from rpa_scout.filters import resolve_column  # noqa: PLC0415
+def _reading(frame: Any, header: list[str], settings: Settings, name: str) -> _Reading:
+    """The column mapping (as :func:`rpa_scout.read_log` finds it) and the chooser of the
+    rows, from the source's header and, where a role must be found, its values."""
     from rpa_scout.io.read import resolve_columns  # noqa: PLC0415
 
     read = settings.read
@@ -405,16 +429,33 @@ def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: S
         return first[0][_spark_name(column)]
 
     mapping, notes, event_id = resolve_columns(
-        header, lambda column: frame.select(_col(_spark_name(column))).distinct().toPandas().iloc[:, 0],
-        read.preset, "parquet", name, explicit, read.event_id, head=head)
-    rename = {getattr(mapping, role): getattr(XES, role) for role in rename_roles(mapping)}
+        header, lambda column: _distinct(frame, column), read.preset, "parquet", name, explicit,
+        read.event_id, head=head)
+    return _Reading(name, mapping, notes, event_id, row_chooser(settings.filter, header, mapping))
+
+
+def _distinct(frame: Any, column: str) -> pd.Series:
+    """The distinct values of a source column."""
+    return frame.select(_col(_spark_name(column))).distinct().toPandas().iloc[:, 0]
+
+
+def _plan(frame: Any, header: list[str], by: str, label: str | None, settings: Settings,
+          name: str) -> _Plan:
+    """How the pooled source is read (:func:`_reading`), and the ``--by`` and ``--label``
+    columns by their source and their log names."""
+    from rpa_scout.clean import rename_roles  # noqa: PLC0415
+    from rpa_scout.compare import check_organisations  # noqa: PLC0415
+    from rpa_scout.filters import resolve_column  # noqa: PLC0415
+
+    reading = _reading(frame, header, settings, name)
+    rename = {getattr(reading.mapping, role): getattr(XES, role) for role in rename_roles(reading.mapping)}
     logged = pd.DataFrame(columns=[rename.get(c, c) for c in header])
     found = resolve_column(logged, by, rename, "--by")
     by_source = next((s for s, x in rename.items() if x == found), found)
     shown = resolve_column(logged, label, rename, "--label") if label is not None else None
     grouped = _col(_spark_name(by_source))
     check_organisations(frame.select(grouped).where(grouped.isNotNull()).distinct().count(), by)
-    return _Plan(name, mapping, notes, event_id, by_source, found, shown, row_chooser(settings.filter, header, mapping))
+    return _Plan(reading, by_source, found, shown)
 
 
 def _task(plan: _Plan, settings: Settings, key: str, large: bool) -> Any:
@@ -470,30 +511,33 @@ def _people_in(log: pd.DataFrame, plan: _Plan, settings: Settings) -> tuple[bool
     return accounts_among(values.iloc[0], log, rules=settings.manual) if len(values) else (False, False)
 
 
-def _read_rows(table: Any, plan: _Plan, settings: Settings) -> tuple[pd.DataFrame, LoadReport] | dict[str, Any]:
-    """One organisation's rows read as the local engine reads the pooled file: those the
-    ``where`` conditions choose (the others counted), checked and repaired; or, when none
-    is chosen, the part that says how many were left unread."""
+def _read_rows(table: Any, reading: _Reading, settings: Settings) -> tuple[pd.DataFrame, LoadReport]:
+    """One organisation's rows (chosen by the ``where`` conditions before they were
+    grouped) read as the local engine reads the pooled file: checked and repaired."""
+    raw, rows = _in_file_order(table)
+    return _standardised(raw, rows, reading, settings, 0)
+
+
+def _in_file_order(table: Any) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows of the source (an Arrow table with each row's file and position) in file
+    order, as the Parquet reader gives them, and their row numbers."""
+    table = table.sort_by([(_FILE, "ascending"), (_ROW, "ascending")])
+    return _frame(table.drop_columns([_FILE, _ROW])), table.column(_ROW).to_numpy() + 1
+
+
+def _standardised(raw: pd.DataFrame, rows: np.ndarray, reading: _Reading, settings: Settings, outside: int, *,
+                 count_lifecycle: bool = True) -> tuple[pd.DataFrame, LoadReport]:
+    """Rows of the source (in file order, ``rows`` their numbers) read as
+    :func:`rpa_scout.read_log` reads a Parquet file: checked, repaired and accounted
+    for, ``outside`` rows counted as left unread."""
     from rpa_scout.clean import standardise, with_lifecycle_counts  # noqa: PLC0415
 
-    table = table.sort_by([(_FILE, "ascending"), (_ROW, "ascending")])
-    rows = table.column(_ROW).to_numpy() + 1
-    raw = _frame(table.drop_columns([_FILE, _ROW]))
-    outside = 0
-    if plan.chooser is not None:
-        chooser = replace(plan.chooser, reached=[])  # its own counts: a task may take several organisations
-        keep = chooser(raw)
-        outside = int((~keep).sum())
-        if not keep.any():
-            return {"name": None, "value": None, "no_value": 0, "outside": outside, "reached": chooser.reached}
-        if outside:
-            raw, rows = raw.loc[keep].reset_index(drop=True), rows[keep]
     read = settings.read
     log, report = standardise(
-        raw, plan.mapping, source=plan.source, fmt="parquet", timestamp_format=read.timestamp_format,
-        timezone=read.timezone, notes=plan.notes, row_numbers=rows, drop_duplicates=read.drop_duplicates,
-        event_id=plan.event_id, epoch_clock=read.epoch_clock, categorical_roles=True)
-    return log, replace(with_lifecycle_counts(log, report), rows_outside=outside)
+        raw, reading.mapping, source=reading.source, fmt="parquet", timestamp_format=read.timestamp_format,
+        timezone=read.timezone, notes=reading.notes, row_numbers=rows, drop_duplicates=read.drop_duplicates,
+        event_id=reading.event_id, epoch_clock=read.epoch_clock, categorical_roles=True)
+    return log, replace(with_lifecycle_counts(log, report, pair=count_lifecycle), rows_outside=outside)
 
 
 def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str, Any]:
@@ -501,11 +545,8 @@ def _analysed(table: Any, plan: _Plan, settings: Settings, key: str) -> dict[str
     from rpa_scout.compare import organisation_figures, organisation_name  # noqa: PLC0415
     from rpa_scout.privacy import pseudonymise  # noqa: PLC0415
 
-    found = _read_rows(table, plan, settings)
+    log, report = _read_rows(table, plan.reading, settings)
     del table
-    if isinstance(found, dict):  # no row of it chosen
-        return found
-    log, report = found
     from rpa_scout.io.commands import filtered  # noqa: PLC0415
 
     try:

@@ -530,6 +530,7 @@ MESSAGES: dict[str, str] = {
     "progress.rank": "ranking candidates",
     "progress.compare": "comparing {count} organisations",
     "progress.spark": "comparing on Spark ({master})",
+    "progress.spark_read": "reading {name} on Spark ({master})",
     "progress.map": "drawing the map",
     "progress.write": "writing {name}",
     "progress.graph": "discovering the process map",

@@ -524,6 +524,7 @@ MESSAGES: dict[str, str] = {
     "progress.rank": "järjestetään ehdokkaat",
     "progress.compare": "verrataan {count} organisaatiota",
     "progress.spark": "verrataan Sparkissa ({master})",
+    "progress.spark_read": "luetaan {name} Sparkissa ({master})",
     "progress.map": "piirretään kartta",
     "progress.write": "kirjoitetaan {name}",
     "progress.graph": "muodostetaan prosessikartta",

@@ -517,6 +517,7 @@ MESSAGES: dict[str, str] = {
     "progress.rank": "rangordnar kandidaterna",
     "progress.compare": "jämför {count} organisationer",
     "progress.spark": "jämför på Spark ({master})",
+    "progress.spark_read": "läser {name} på Spark ({master})",
     "progress.map": "ritar kartan",
     "progress.write": "skriver {name}",
     "progress.graph": "tar fram processkartan",

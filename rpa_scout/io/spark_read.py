@@ -1,0 +1,176 @@
+"""Read a log where it lies, on Apache Spark: ``rank --engine spark``.
+
+A municipality's own log is one process of one organisation; the national pool that
+holds it may be Parquet files of billions of rows on a cluster's storage, or a table of
+the cluster's catalogue. :func:`read_on_spark` reads such a source with Spark: Spark
+chooses the rows the ``where`` conditions may keep, by the rule
+:func:`rpa_scout.read_log` chooses a Parquet file's by (:mod:`rpa_scout.choose`, the
+same code, applied to each condition column's distinct values), reading only the parts
+of the source that hold them; only those rows come to this process, where they are read
+as ``read_log`` reads a Parquet file (checks, repairs, load report) and ranked by the
+same code as a file.
+So ``rank --engine spark --where kunta=Espoo`` ranks one municipality of the national
+pool at the memory of its own rows, without an export; the result is what ``rank``
+gives the same rows read from one Parquet file.
+
+What runs where, by design: the choosing runs on the cluster, in parallel; the checks,
+the filters that cannot choose rows as they are read (``!=``, periods, people) and the
+ranking run in this process, on the rows chosen. A ranking needs every event of the
+organisation at once (an account's day spans its cases), so it is not split further.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+from rpa_scout.choose import may_meet
+from rpa_scout.errors import NothingKeptError, RpaScoutError
+from rpa_scout.io.spark import (_FILE, _ROW, _check_sources, _col, _distinct, _in_file_order, _is_frame,
+                                _job_failed, _no_pandas_warning, _read, _reading, _Reading, _source_name,
+                                _spark_name, _standardised, spark_session)
+from rpa_scout.settings import Condition, Settings, given_settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from rpa_scout.load_report import LoadReport
+
+
+def read_on_spark(sources: str | Path | Sequence[str | Path] | Any, settings: Settings | None = None, *,
+                  spark: Any = None, master: str | None = None,
+                  count_lifecycle: bool = True) -> tuple["pd.DataFrame", "LoadReport"]:
+    """Read a Parquet log on Spark, choosing its rows by the ``where`` conditions there.
+
+    Args:
+        sources: a Parquet file, folder, glob or URL (``s3a://bucket/luvat/``,
+            ``abfss://...``, ``hdfs://...``), several read as one table, or a Spark
+            DataFrame of the raw export (``spark.table("luvat")``), its session used.
+        settings: its ``read`` section says how the rows are read (columns, zone, ...),
+            as :func:`rpa_scout.read_log`'s keywords do; its ``filter`` section's ``=``
+            and ``in`` conditions choose the rows on Spark (as ``read_log(filters=...)``
+            chooses a Parquet file's): the others are counted
+            (:attr:`LoadReport.rows_outside`) and never leave the cluster. The filters
+            are not applied here: :func:`rpa_scout.filter_log` applies them all.
+        spark: a Spark session; else :func:`rpa_scout.io.spark.spark_session` for ``master``.
+        master: the Spark master, when no session is given.
+        count_lifecycle: as :func:`rpa_scout.read_log`'s.
+
+    Returns:
+        ``(log, report)`` as :func:`rpa_scout.read_log` with ``categorical_roles=True``
+        gives them for the same rows in one Parquet file.
+
+    Raises:
+        InputError: a local source is missing or not Parquet, or Spark cannot read it.
+        ColumnError: as :func:`rpa_scout.read_log`.
+        NothingKeptError: the conditions choose no row (the first that leaves none named,
+            with the values its column has).
+        EngineError: Spark cannot run, or its job fails.
+
+    Example:
+        >>> from rpa_scout.io.spark_read import read_on_spark
+        >>> read_on_spark("eventlogs/ostolaskut.csv.gz")
+        Traceback (most recent call last):
+        ...
+        rpa_scout.errors.InputError: ostolaskut.csv.gz: --engine spark reads Parquet files; convert it with rpa-scout convert ostolaskut.csv.gz --out LOG.parquet
+    """
+    settings = given_settings(settings)
+    if _is_frame(sources):
+        name = "Spark DataFrame"
+        spark = spark if spark is not None else sources.sparkSession
+    else:
+        sources = [sources] if isinstance(sources, (str, Path)) else list(sources)
+        name = ", ".join(Path(str(s)).name for s in sources)
+        _check_sources(sources)
+    with _no_pandas_warning():
+        session = spark if spark is not None else spark_session(master)
+        frame = _read(session, sources, name)
+        header = [_source_name(c) for c in frame.columns if c not in (_FILE, _ROW)]
+        reading = _reading(frame, header, settings, name)
+        table, outside = _chosen(frame, reading)
+        raw, rows = _in_file_order(table)
+        del table
+        return _standardised(raw, rows, reading, settings, outside, count_lifecycle=count_lifecycle)
+
+
+def _chosen(frame: Any, reading: _Reading) -> tuple[Any, int]:
+    """The rows the conditions choose, collected here as one Arrow table, and how many
+    rows they left out.
+
+    Raises:
+        NothingKeptError: none chosen, as the local engine says it.
+    """
+    try:
+        choice = _chosen_rows(frame, reading)
+        table = choice.frame.toArrow()
+    except RpaScoutError:
+        raise
+    except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
+        raise _job_failed(exc) from None
+    if reading.chooser is not None and not table.num_rows:
+        raise choice.nothing_kept(frame, reading)
+    return table, choice.total - table.num_rows if reading.chooser is not None else 0
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """The rows of a source that the ``where`` conditions choose, chosen by Spark.
+
+    A row's fate under a condition depends on its value in the condition's column alone
+    (:func:`rpa_scout.choose.may_meet` judges value by value), so each condition
+    column's distinct values are judged in Spark's tasks, and Spark chooses the rows by
+    the values that may meet each condition: it reads only the row groups, files and
+    partition folders (``kunta=Espoo/``) that hold them, and no row passes through
+    Python on the way.
+
+    Attributes:
+        frame: the rows chosen (the source itself when no condition chooses).
+        total: the rows of the source (as many as ``frame``'s when none chooses).
+        kept: per condition, the Spark condition that keeps its rows.
+    """
+
+    frame: Any
+    total: int
+    kept: tuple[Any, ...] = ()
+
+    def nothing_kept(self, source: Any, reading: _Reading) -> NothingKeptError:
+        """The error when no row is chosen from ``source``, as the local engine words it."""
+        reached = [self.total, *(source.where(functools.reduce(operator.and_, self.kept[:i])).count()
+                                 for i in range(1, len(self.kept)))]
+        return replace(reading.chooser, reached=reached).nothing_kept(
+            reading.source, lambda column: _distinct(source, column))
+
+
+def _chosen_rows(frame: Any, reading: _Reading) -> _Choice:
+    """The :class:`_Choice` of ``reading``'s chooser from ``frame`` (a Spark DataFrame of the
+    source, its columns with Spark's names). Counts the source's rows only when a
+    condition chooses."""
+    chooser = reading.chooser
+    if chooser is None:
+        return _Choice(frame, 0)
+    kept = tuple(_meeting(frame, condition, column) for condition, column in chooser.conditions)
+    return _Choice(frame.where(functools.reduce(operator.and_, kept)), frame.count(), kept)
+
+
+def _meeting(frame: Any, condition: Condition, column: str) -> Any:
+    """The Spark condition that keeps the rows whose ``column`` holds a value that may
+    meet ``condition``: the column's distinct values judged by
+    :func:`rpa_scout.choose.may_meet` in Spark's tasks, those kept collected (a few)."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    values = frame.select(_col(_spark_name(column)).alias("value")).distinct()
+
+    def judge(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa  # noqa: PLC0415
+
+        for batch in batches:
+            yield batch.filter(pa.array(may_meet(batch.column(0).to_pandas(), condition)))
+
+    kept = values.mapInArrow(judge, values.schema).toArrow().column(0).to_pylist()
+    return _col(_spark_name(column)).isin(kept) if kept else F.lit(False)
+
+
+__all__ = ["read_on_spark"]
