@@ -19,7 +19,7 @@ import pandas as pd
 
 from rpa_scout.columns import LogColumns
 from rpa_scout.errors import NothingKeptError
-from rpa_scout.filters import SHOWN_VALUES, meets
+from rpa_scout.filters import SHOWN_VALUES, judged_by_value, meets
 from rpa_scout.settings import Condition, FilterSettings
 
 #: Roles whose values reading changes beyond trimming (times parsed, transitions named,
@@ -80,7 +80,7 @@ class RowChooser:
         keep = np.ones(len(frame), dtype=bool)
         for i, (condition, column) in enumerate(self.conditions):
             self.reached[i] += int(keep.sum())
-            keep &= _by_value(frame[column], condition)
+            keep &= judged_by_value(frame[column], lambda values: may_meet(values, condition))
         return keep
 
     def nothing_kept(self, source: str, values: Callable[[str], pd.Series]) -> NothingKeptError:
@@ -96,14 +96,6 @@ class RowChooser:
         return NothingKeptError(f"the filters keep no events: {self.name} {condition.text()} matches none of the "
                                 f"{self.reached[first]:,} rows of {source}{kept} ({condition.column} has "
                                 f"{', '.join(found[:SHOWN_VALUES]) or 'no values'}{more})")
-
-
-def _by_value(values: pd.Series, condition: Condition) -> np.ndarray:
-    """:func:`may_meet` judged once per distinct value (it judges value by value): a
-    batch of 65,536 rows holds a few municipalities, and normalising each row's text
-    took most of reading one municipality of a national file."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    return may_meet(pd.Series(distinct, dtype=values.dtype), condition)[codes]
 
 
 def row_chooser(filters: FilterSettings, header: list[str], mapping: LogColumns) -> RowChooser | None:
