@@ -104,7 +104,7 @@ def test_rows_outside_are_counted_not_read_and_rejected_rows_keep_their_file_num
     assert set(log["kunta"]) == {"Espoo"} and len(log) == 9
     assert (report.rows_outside, report.rows_read, report.rows_rejected) == (20, 10, 1)
     assert list(report.samples.values()) == [(10,)]   # the tenth row of the file: c9
-    assert report.lines()[0].startswith("rows outside --where, not read") and report.to_dict()["rows_outside"] == 20
+    assert report.lines()[0].startswith("rows outside the filters, not read") and report.to_dict()["rows_outside"] == 20
 
 
 def test_conditions_reading_changes_are_left_to_the_filter(tmp_path):
@@ -149,7 +149,8 @@ def test_the_limits_apply_to_the_rows_read(tmp_path):
 
 def test_a_period_by_case_start_reads_the_whole_file(tmp_path):
     """A case's first event decides a period by case start: conditions applied first would
-    move it, so the file is read whole and the filters apply in their order."""
+    move it, so a file whose times are text (parsed by reading) is read whole and the
+    filters apply in their order (:mod:`tests.test_choose_period`: times held as times)."""
     rows = [("c1", "A", "2024-01-31 10:00", "u1", "Vantaa", 1), ("c1", "B", "2024-02-02 10:00", "u1", "Espoo", 2),
             ("c2", "A", "2024-02-03 10:00", "u1", "Espoo", 3)]
     path = _file(tmp_path, rows)
@@ -174,14 +175,14 @@ def test_a_municipality_of_a_pooled_file_ranks_as_when_read_whole(tmp_path):
     settings = Settings(read=ReadSettings(timezone="Europe/Helsinki"), filter=FilterSettings(where=("kunta=Bruno",)))
     chosen, report = load(path, settings)
     whole, _ = load(path, Settings(read=settings.read, filter=FilterSettings(
-        where=("kunta=Bruno",), date_from="2000-01-01")))   # by case start: read whole
+        where=("kunta!=Aura",))))   # != is left to the filter: read whole
     assert report.rows_outside == len(parts[0]) and len(chosen) == len(parts[1])
     pd.testing.assert_frame_equal(rank_candidates(chosen, settings=settings).candidates,
                                   rank_candidates(whole, settings=settings).candidates)
     result = CliRunner().invoke(main, ["rank", str(path), "--where", "kunta=Bruno", "--timezone", "Europe/Helsinki"])
     assert result.exit_code == 0, result.output
     first = " ".join(result.output.split("\n\n")[0].split())
-    assert f"{len(parts[0]):,} rows outside --where not read" in first
+    assert f"{len(parts[0]):,} rows outside the filters not read" in first
     assert "filters kept" not in first   # they dropped nothing more: "kept 60 of 60 cases" says nothing
     assert np.isclose(report.rows_read + report.rows_outside, len(parts[0]) + len(parts[1]))
 
@@ -199,7 +200,7 @@ def test_the_html_report_says_how_many_rows_were_not_read(tmp_path):
     assert result.exit_code == 0, result.output
     html = " ".join(out.read_text(encoding="utf-8").split())
     espoo = int((log["kunta"] == "Espoo").sum())
-    assert f"{espoo:,} rows read, {espoo:,} kept, 0 rejected. {len(log) - espoo:,} rows outside --where not read." \
+    assert f"{espoo:,} rows read, {espoo:,} kept, 0 rejected. {len(log) - espoo:,} rows outside the filters not read." \
         in html
     assert "rows rejected" not in html   # the summary says it; the details go on from there
 
@@ -218,7 +219,7 @@ def test_compare_chooses_a_pooled_files_rows_before_it_splits_them(tmp_path):
     chosen = compare_files([path], Settings(read=read, filter=FilterSettings(where=("kunta in Aura, Cella",))),
                            by="kunta", key="k")
     whole = compare_files([path], Settings(read=read, filter=FilterSettings(
-        where=("kunta in Aura, Cella",), date_from="2000-01-01")), by="kunta", key="k")   # by case start: whole
+        where=("kunta!=Bruno",))), by="kunta", key="k")   # != is left to the filter: read whole
     assert chosen.reports[0].rows_outside == len(parts[1]) and whole.reports[0].rows_outside == 0
     assert chosen.comparison.organisations == whole.comparison.organisations == ("Aura", "Cella")
     pd.testing.assert_frame_equal(chosen.comparison.table, whole.comparison.table)

@@ -115,7 +115,7 @@ def test_rows_chosen_while_reading_on_both_engines(spark, pooled, towns):
     _same(on_spark, local)
     assert local.reports[0].rows_outside == int((towns["kunta"] == "Bruno").sum()) > 0
     assert on_spark.comparison.organisations == ("Aura", "Cella")
-    assert "rows outside --where not read" in on_spark.lines[0] and on_spark.lines[1:] == local.lines[1:]
+    assert "rows outside the filters not read" in on_spark.lines[0] and on_spark.lines[1:] == local.lines[1:]
     errors = []
     for engine in ("local", "spark"):
         with pytest.raises(NothingKeptError) as found:

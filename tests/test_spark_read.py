@@ -93,7 +93,7 @@ def test_rows_chosen_on_spark_as_the_file_reader_chooses_them(spark, pooled, whe
     kunta = read_log(pooled)[0]["kunta"]
     chosen = {"kunta=Bruno": kunta == "Bruno", "kunta in Aura, Cella": kunta != "Bruno"}.get(where[0])
     assert on_spark.report.rows_outside == (0 if chosen is None else int((~chosen).sum()))
-    assert ("rows outside --where not read" in " ".join(on_spark.lines[:3])) == (chosen is not None)
+    assert ("rows outside the filters not read" in " ".join(on_spark.lines[:3])) == (chosen is not None)
 
 
 @pytest.mark.parametrize("where", [("alue=10",), ("alue in 10, Länsi",), ("luku=7",), ("alue=Länsi", "luku in 7, 8")])
@@ -114,14 +114,44 @@ def test_values_as_files_hold_them_are_chosen_as_the_file_reader_chooses(spark, 
     assert on_spark[1] == local[1] and 0 < on_spark[1].rows_outside < len(log)
 
 
-def test_a_period_by_case_start_leaves_the_choosing_to_the_filter(spark, pooled):
-    """Conditions applied first would move a case's start: with ``--from`` by case start
-    every row comes to be filtered, on both engines."""
-    settings = Settings(filter=FilterSettings(where=("kunta=Cella",), date_from="2024-03-01",
-                                              period_basis="cases"))
-    local, on_spark = _both(pooled, settings)
+@pytest.mark.parametrize("chosen", [dict(where=("kunta=Cella",), date_from="2025-03-01"),
+                                    dict(where=("kunta in Aura, Bruno",), date_to="2025-04-30", period_basis="events"),
+                                    dict(date_from="2025-02-01", date_to="2025-03-31")])
+def test_a_period_chooses_the_same_rows_on_both_engines(spark, pooled, chosen):
+    """By case start (the cases that may start in it, with every row: conditions choose
+    cases, not rows) and by event time: Spark chooses the rows the local reader chooses."""
+    local, on_spark = _both(pooled, Settings(filter=FilterSettings(**chosen)))
     _same_ranking(on_spark.ranking, local.ranking)
-    assert on_spark.report == local.report and on_spark.report.rows_outside == 0
+    assert on_spark.report == local.report and on_spark.report.rows_outside > 0
+
+
+@pytest.mark.parametrize("kind", ["naive", "zoned", "dates"])
+def test_times_of_every_kind_and_a_start_column_on_both_engines(spark, tmp_path, kind):
+    from tests.test_choose_period import ZONE, _file
+
+    rows = [(f"c{i // 4}", "AB"[i % 2], 7 * i - 30, ("Espoo", "Vantaa")[i % 3 == 0], (None, 2, 30)[i % 3])
+            for i in range(60)]
+    path = _file(tmp_path, rows, kind, start=True)
+    for chosen in (dict(date_from="2024-03-05", date_to="2024-03-09"),
+                   dict(date_from="2024-03-05", where=("kunta=Vantaa",), period_basis="events"),
+                   dict(date_to="2024-03-03", where=("kunta=Espoo",))):
+        settings = Settings(read=ReadSettings(timezone=ZONE), filter=FilterSettings(**chosen))
+        local = read_log(path, timezone=ZONE, categorical_roles=True, filters=settings.filter)
+        on_spark = read_on_spark(path, settings, spark=spark)
+        pd.testing.assert_frame_equal(on_spark[0], local[0])
+        assert on_spark[1] == local[1] and 0 < on_spark[1].rows_outside < len(rows), chosen
+    errors = []
+    for chosen in (dict(date_from="2025-01-01"), dict(date_from="2025-01-01", period_basis="events"),
+                   dict(date_from="2024-03-05", where=("kunta=Turku",))):
+        settings = Settings(read=ReadSettings(timezone=ZONE), filter=FilterSettings(**chosen))
+        for read in (lambda: read_log(path, timezone=ZONE, filters=settings.filter),
+                     lambda: read_on_spark(path, settings, spark=spark)):
+            with pytest.raises(NothingKeptError) as found:
+                read()
+            errors.append(str(found.value))
+    assert errors[0] == errors[1] and "nothing falls in 2025-01-01 .. …" in errors[0]
+    assert errors[2] == errors[3] and "the log's events fall" in errors[2]
+    assert errors[4] == errors[5] and "rows of loki_" in errors[4] and "whose cases may start in the period" in errors[4]
 
 
 def test_no_row_chosen_is_the_local_engine_s_error(spark, pooled):

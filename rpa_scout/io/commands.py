@@ -549,7 +549,7 @@ REPORT_MAP_ACTIVITIES = 24
 
 def filters_clause(report: LoadReport, lang: Lang | None = None) -> str:
     """``; filters kept … cases and … events`` when filters were applied, else ``""``;
-    before it, ``; … rows outside --where not read`` when rows were chosen as a Parquet
+    before it, ``; … rows outside the filters not read`` when rows were chosen as a Parquet
     file was read (then alone, when the filters dropped none of the rows read).
 
     Example:

@@ -79,6 +79,43 @@ def read_parquet_rows(path: Path, choose: Callable[[pd.DataFrame], np.ndarray],
     return ChosenRows(_to_pandas(table), np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64), offset)
 
 
+def time_columns(path: Path) -> set[str]:
+    """The columns of a Parquet file that hold times or dates as such (not as text).
+
+    Example:
+        >>> import pyarrow as pa, pyarrow.parquet as pq, tempfile, datetime as dt
+        >>> file = Path(tempfile.mkdtemp()) / "log.parquet"
+        >>> pq.write_table(pa.table({"t": [dt.datetime(2024, 1, 1)], "s": ["2024-01-01"]}), file)
+        >>> time_columns(file)
+        {'t'}
+    """
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    schema = pq.ParquetFile(path).schema_arrow
+    return {field.name for field in schema if pa.types.is_timestamp(field.type) or pa.types.is_date(field.type)}
+
+
+def scan_parquet(path: Path, columns: list[str], visit: Callable[[pd.DataFrame], None]) -> None:
+    """Give ``visit`` a Parquet file's ``columns``, :data:`CHOOSING_ROWS` rows at a time,
+    as the rows' chooser gets them (the file's other columns are never decoded).
+
+    Example:
+        >>> import pyarrow as pa, pyarrow.parquet as pq, tempfile
+        >>> file = Path(tempfile.mkdtemp()) / "log.parquet"
+        >>> pq.write_table(pa.table({"case": ["a", "b"], "n": [1, 2]}), file)
+        >>> seen = []
+        >>> scan_parquet(file, ["case"], lambda batch: seen.extend(batch["case"]))
+        >>> seen
+        ['a', 'b']
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    file = pq.ParquetFile(path)
+    for batch in file.iter_batches(batch_size=CHOOSING_ROWS, columns=columns):
+        visit(pd.DataFrame({c: batch.column(c).to_pandas() for c in columns}))
+
+
 def parquet_header(path: Path) -> list[str]:
     """The columns :func:`read_parquet_frame` gives a Parquet file (pandas' stored index
     is none of them), read from its schema alone."""

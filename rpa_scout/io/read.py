@@ -75,9 +75,12 @@ def read_log(
             (:attr:`LoadReport.rows_outside`), so that one municipality of a national
             file bigger than memory can be read. The rows read are those the filters'
             conditions keep after reading the whole file, read as a file of their own
-            would be. ``!=`` and ``not in``, conditions on times, lifecycles and people,
-            and all of them when a period chooses cases by their start, are left to
-            ``filter_log``; other formats are read whole.
+            would be. A period (``date_from``, ``date_to``) chooses rows too where the
+            file holds its times as times (:mod:`rpa_scout.choose_period`: by case
+            start, whole cases, in two passes). ``!=`` and ``not in``, conditions on
+            times, lifecycles and people, a period over times held as text (and with it,
+            by case start, every condition) are left to ``filter_log``; other formats
+            are read whole.
 
     Returns:
         ``(log, report)``: the log with XES column names, timestamps tz-aware UTC,
@@ -102,7 +105,7 @@ def read_log(
         case=case, activity=activity, timestamp=timestamp, resource=resource, lifecycle=lifecycle,
         start_timestamp=start_timestamp, instance=instance))
     filters = require_type(filters, FilterSettings, "filters", "a FilterSettings (the filters of Settings)")
-    chosen = _read_chosen(path, filters, limits, columns, explicit, event_id) \
+    chosen = _read_chosen(path, filters, limits, columns, explicit, event_id, timezone) \
         if filters is not None and fmt == "parquet" else None
     if chosen is None:
         table = _raw_table(path, fmt, delimiter, encoding, sheet, limits, cache)
@@ -130,30 +133,36 @@ def read_log(
 
 
 def _read_chosen(path: Path, filters: FilterSettings, limits: Limits, columns: LogColumns | str | None,
-                 explicit: dict[str, str | None], event_id: str | None
+                 explicit: dict[str, str | None], event_id: str | None, timezone: str
                  ) -> tuple[RawTable, LogColumns, tuple[str, ...], str | None] | None:
-    """The rows of a Parquet file that the ``where`` conditions of ``filters`` choose
-    (:mod:`rpa_scout.choose`), read by themselves, with the mapping of the whole file's
-    columns; ``None`` when no condition can choose rows as the file is read.
+    """The rows of a Parquet file that the ``where`` conditions and the period of
+    ``filters`` choose (:mod:`rpa_scout.choose`, :mod:`rpa_scout.choose_period`), read by
+    themselves, with the mapping of the whole file's columns; ``None`` when nothing can
+    choose rows as the file is read.
 
     Raises:
-        NothingKeptError: no row is chosen (the first condition that leaves none named,
-            with values its column has).
+        NothingKeptError: no row is chosen (the period, or the first condition that
+            leaves none, named as the filter names it).
     """
     from rpa_scout.choose import row_chooser
-    from rpa_scout.io.parquet import distinct_values, first_values, parquet_header
+    from rpa_scout.io.parquet import distinct_values, first_values, parquet_header, scan_parquet, time_columns
     from rpa_scout.io.tables import parquet_metadata
 
-    if not filters.conditions:
+    if not filters.conditions and not (filters.date_from or filters.date_to):
         return None
     parquet_metadata(path, limits)  # a readable file of not too many columns
     header = parquet_header(path)
     mapping, notes, event_id = resolve_columns(
         header, lambda column: distinct_values(path, column), columns, "parquet", path.name, explicit,
         event_id, head=lambda column: first_values(path, column, 200))
-    chooser = row_chooser(filters, header, mapping)
+    timed = time_columns(path)
+    chooser = row_chooser(filters, header, mapping, timed.__contains__, timezone)
     if chooser is None:
         return None
+    if chooser.needs_cases:  # a first pass finds the cases that may start in the period
+        spans = chooser.first_pass()
+        scan_parquet(path, chooser.columns, lambda batch: chooser.tally(spans, batch))
+        chooser = chooser.with_cases(spans, path.name, lambda column: distinct_values(path, column))
     table = read_parquet_table(path, limits, (chooser, chooser.columns))
     if table.frame.empty:
         raise chooser.nothing_kept(path.name, lambda column: distinct_values(path, column))

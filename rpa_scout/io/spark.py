@@ -4,9 +4,10 @@ files on a cluster's storage, analysed where it lies, one organisation per task.
 A municipality's log fits one machine (50M events rank in 8 GiB); the pooled log of
 hundreds of municipalities that run one process does not. Every organisation's analysis
 needs only its own events (its cases, its accounts, its working day), so Spark chooses
-the rows the ``--where`` conditions may keep (as the local engine chooses a Parquet
-file's: :mod:`rpa_scout.io.spark_read`), groups them by the ``--by`` column, and each task runs the whole local pipeline on one
-organisation's rows: reading's checks and repairs (:func:`rpa_scout.clean.standardise`),
+the rows the ``--where`` conditions and the period may keep (as the local engine chooses
+a Parquet file's: :mod:`rpa_scout.io.spark_read`), groups them by the ``--by`` column,
+and each task runs the whole local pipeline on one organisation's rows: reading's
+checks and repairs (:func:`rpa_scout.clean.standardise`),
 the filters, pseudonymisation with the run's key, person/system verdicts, handling
 times and the ranking (:func:`rpa_scout.compare.organisation_figures`). Only each
 organisation's per-activity figures, ranking and load report travel back to the driver,
@@ -269,7 +270,7 @@ def _compare(sources: Sequence[str | Path] | Any, by: str, settings: Settings, k
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
         raise _job_failed(exc) from None
     if not results:   # no row chosen: as the local engine says it
-        raise choice.nothing_kept(frame, plan.reading)
+        raise choice.error()
     # in the groups' order, not the order the tasks finished in
     parts = sorted((pickle.loads(bytes(row["payload"])) for row in results), key=lambda p: p["group"])
     comparison = _gathered(parts, by, plan.label is not None, settings, name)
@@ -431,7 +432,16 @@ def _reading(frame: Any, header: list[str], settings: Settings, name: str) -> _R
     mapping, notes, event_id = resolve_columns(
         header, lambda column: _distinct(frame, column), read.preset, "parquet", name, explicit,
         read.event_id, head=head)
-    return _Reading(name, mapping, notes, event_id, row_chooser(settings.filter, header, mapping))
+    return _Reading(name, mapping, notes, event_id,
+                    row_chooser(settings.filter, header, mapping, _timed(frame).__contains__, read.timezone))
+
+
+def _timed(frame: Any) -> set[str]:
+    """The source columns that hold times or dates as such (not as text)."""
+    from pyspark.sql import types as T  # noqa: N812, PLC0415
+
+    kinds = (T.TimestampType, T.TimestampNTZType, T.DateType)
+    return {_source_name(field.name) for field in frame.schema.fields if isinstance(field.dataType, kinds)}
 
 
 def _distinct(frame: Any, column: str) -> pd.Series:

@@ -25,9 +25,13 @@ import functools
 import operator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
 
 from rpa_scout.choose import may_meet
+from rpa_scout.choose_period import MARGIN, Period, case_keys
 from rpa_scout.errors import NothingKeptError, RpaScoutError
 from rpa_scout.io.spark import (_FILE, _ROW, _check_sources, _col, _distinct, _in_file_order, _is_frame,
                                 _job_failed, _no_pandas_warning, _read, _reading, _Reading, _source_name,
@@ -35,8 +39,6 @@ from rpa_scout.io.spark import (_FILE, _ROW, _check_sources, _col, _distinct, _i
 from rpa_scout.settings import Condition, Settings, given_settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
     from rpa_scout.load_report import LoadReport
 
 
@@ -106,53 +108,171 @@ def _chosen(frame: Any, reading: _Reading) -> tuple[Any, int]:
     try:
         choice = _chosen_rows(frame, reading)
         table = choice.frame.toArrow()
+        error = choice.error() if reading.chooser is not None and not table.num_rows else None
     except RpaScoutError:
         raise
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
         raise _job_failed(exc) from None
-    if reading.chooser is not None and not table.num_rows:
-        raise choice.nothing_kept(frame, reading)
+    if error is not None:
+        raise error
     return table, choice.total - table.num_rows if reading.chooser is not None else 0
 
 
 @dataclass(frozen=True)
 class _Choice:
-    """The rows of a source that the ``where`` conditions choose, chosen by Spark.
+    """The rows of a source that the ``where`` conditions and the period choose, chosen
+    by Spark.
 
     A row's fate under a condition depends on its value in the condition's column alone
     (:func:`rpa_scout.choose.may_meet` judges value by value), so each condition
     column's distinct values are judged in Spark's tasks, and Spark chooses the rows by
     the values that may meet each condition: it reads only the row groups, files and
     partition folders (``kunta=Espoo/``) that hold them, and no row passes through
-    Python on the way.
+    Python on the way. A period (:mod:`rpa_scout.choose_period`) is Spark's own
+    comparison of times; by case start, Spark finds each case's first and last time
+    and chooses the rows of the cases that may start in it.
 
     Attributes:
-        frame: the rows chosen (the source itself when no condition chooses).
-        total: the rows of the source (as many as ``frame``'s when none chooses).
-        kept: per condition, the Spark condition that keeps its rows.
+        frame: the rows chosen (the source itself when nothing chooses).
+        total: the rows of the source (0 when nothing chooses).
+        error: what to say when no row is chosen, as the local engine says it.
     """
 
     frame: Any
     total: int
-    kept: tuple[Any, ...] = ()
-
-    def nothing_kept(self, source: Any, reading: _Reading) -> NothingKeptError:
-        """The error when no row is chosen from ``source``, as the local engine words it."""
-        reached = [self.total, *(source.where(functools.reduce(operator.and_, self.kept[:i])).count()
-                                 for i in range(1, len(self.kept)))]
-        return replace(reading.chooser, reached=reached).nothing_kept(
-            reading.source, lambda column: _distinct(source, column))
+    error: Callable[[], NothingKeptError]
 
 
 def _chosen_rows(frame: Any, reading: _Reading) -> _Choice:
     """The :class:`_Choice` of ``reading``'s chooser from ``frame`` (a Spark DataFrame of the
-    source, its columns with Spark's names). Counts the source's rows only when a
-    condition chooses."""
+    source, its columns with Spark's names). Counts the source's rows only when something
+    chooses."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 - only for --engine spark
+
     chooser = reading.chooser
     if chooser is None:
-        return _Choice(frame, 0)
-    kept = tuple(_meeting(frame, condition, column) for condition, column in chooser.conditions)
-    return _Choice(frame.where(functools.reduce(operator.and_, kept)), frame.count(), kept)
+        return _Choice(frame, 0, lambda: NothingKeptError("the filters keep no events"))
+    kept = [_meeting(frame, condition, column) for condition, column in chooser.conditions]
+    total = frame.count()
+    values = lambda column: _distinct(frame, column)  # noqa: E731 - a column's values, for an error
+    if chooser.period is None:
+        def none() -> NothingKeptError:
+            reached = [frame.where(_all(kept[:i])).count() for i in range(len(kept))]
+            return replace(chooser, reached=reached).nothing_kept(reading.source, values)
+        return _Choice(frame.where(_all(kept)), total, none)
+    first, last = _walls(frame, chooser.period)
+    if chooser.period.cases:
+        return _case_choice(frame, reading, kept, (first, last), total)
+    held = _may_hold(first, last, chooser.period)
+
+    def no_row() -> NothingKeptError:
+        in_period = frame.where(held).count()
+        if not in_period:
+            span = frame.agg(F.min(first), F.max(last)).first()
+            return chooser.period.nothing_falls(*(_instant(t) for t in span))
+        reached = [frame.where(held & _all(kept[:i])).count() for i in range(len(kept))]
+        return replace(chooser, reached=reached, in_period=in_period).nothing_kept(reading.source, values)
+
+    return _Choice(frame.where(held & _all(kept)), total, no_row)
+
+
+def _case_choice(frame: Any, reading: _Reading, kept: list[Any], walls: tuple[Any, Any], total: int) -> _Choice:
+    """The rows of the cases that may start in the period and have a row that may meet
+    the conditions (:class:`rpa_scout.choose_period.CaseSpans`, on Spark): each case id's
+    first and last time and counts, its key as reading cleans it (judged in Spark's tasks,
+    once per id), the keys' spans, then the rows of the ids of the keys chosen."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 - only for --engine spark
+    from pyspark.sql import types as T  # noqa: N812, PLC0415
+
+    chooser = reading.chooser
+    case = _col(_spark_name(chooser.case_column))
+    levels, passed = [], F.lit(True)
+    for condition in kept:
+        passed = passed & condition
+        levels.append(F.sum(passed.cast("long")).alias(f"n{len(levels) + 1}"))
+    first, last = walls
+    per_id = frame.groupBy(case.alias("id")).agg(F.min(first).alias("first"), F.max(last).alias("last"),
+                                                 F.count(F.lit(1)).alias("n0"), *levels)
+    keys = per_id.select("id").mapInArrow(_keying, T.StructType([per_id.schema["id"],
+                                                                 T.StructField("key", T.StringType())]))
+    sums = [F.sum(f"n{i}").alias(f"n{i}") for i in range(len(kept) + 1)]
+    per_key = per_id.join(keys, "id").groupBy("key").agg(F.min("first").alias("first"),
+                                                         F.max("last").alias("last"), *sums)
+    held = per_key.where(F.col("key").isNotNull() & _may_hold(F.col("first"), F.col("last"), chooser.period))
+    chosen = keys.join(held.where(F.col(f"n{len(kept)}") > 0).select("key"), "key", "left_semi") \
+        .select(F.col("id").alias(_CASE))
+    rows = frame.join(chosen, case == F.col(_CASE), "left_semi")
+
+    def none() -> NothingKeptError:
+        if not held.count():
+            span = per_key.agg(F.min("first"), F.max("first")).first()
+            return chooser.period.nothing_falls(*(_instant(t) for t in span))
+        reached = [int(n or 0) for n in held.agg(*(F.sum(f"n{i}") for i in range(len(kept)))).first()]
+        return replace(chooser, reached=reached, case_column=None, period=None).nothing_kept(
+            f"{reading.source} whose cases may start in the period", lambda column: _distinct(frame, column))
+
+    return _Choice(rows, total, none)
+
+
+#: The column of the case ids chosen, joined to the source's rows.
+_CASE = "__rpa_scout_case"
+
+
+def _keying(batches: Iterator[Any]) -> Iterator[Any]:
+    """Spark's tasks: each case id with its key as reading cleans it."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    for batch in batches:
+        keys = case_keys(batch.column(0).to_pandas())
+        yield pa.RecordBatch.from_arrays([batch.column(0), pa.array(keys.where(keys.notna(), None).tolist(),
+                                                                    pa.string())], ["id", "key"])
+
+
+def _all(conditions: list[Any]) -> Any:
+    """All of the Spark ``conditions`` (true when there is none)."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 - only for --engine spark
+
+    return functools.reduce(operator.and_, conditions, F.lit(True))
+
+
+def _walls(frame: Any, period: Period) -> tuple[Any, Any]:
+    """Each row's earliest and latest time in the period's columns, as local wall times
+    (``TIMESTAMP_NTZ``; a time with a zone shifted to the period's zone, through the
+    session's zone, which rpa_scout's sessions keep at UTC)."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 - only for --engine spark
+    from pyspark.sql import types as T  # noqa: N812, PLC0415
+
+    walls = []
+    for column in period.columns:
+        name = _spark_name(column)
+        kind = frame.schema[name].dataType
+        if isinstance(kind, T.TimestampType):
+            walls.append(F.from_utc_timestamp(_col(name), period.zone).cast("timestamp_ntz"))
+        else:   # a time without a zone, or a date
+            walls.append(_col(name).cast("timestamp_ntz"))
+    if len(walls) == 1:
+        return walls[0], walls[0]
+    return F.least(*walls), F.greatest(*walls)
+
+
+def _may_hold(first: Any, last: Any, period: Period) -> Any:
+    """:meth:`rpa_scout.choose_period.Period.may_hold` as Spark's condition."""
+    keep = first.isNotNull() & last.isNotNull()
+    if period.first_day is not None:
+        keep = keep & (last >= _wall_literal(pd.Timestamp(period.first_day) - MARGIN))
+    if period.last_day is not None:
+        keep = keep & (first < _wall_literal(pd.Timestamp(period.last_day) + pd.Timedelta(days=1) + MARGIN))
+    return keep
+
+
+def _wall_literal(moment: pd.Timestamp) -> Any:
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 - only for --engine spark
+
+    return F.lit(moment.strftime("%Y-%m-%d %H:%M:%S")).cast("timestamp_ntz")
+
+
+def _instant(value: Any) -> np.datetime64:
+    return np.datetime64("NaT") if value is None else np.datetime64(pd.Timestamp(value).to_datetime64())
 
 
 def _meeting(frame: Any, condition: Condition, column: str) -> Any:

@@ -204,7 +204,7 @@ MESSAGES: dict[str, str] = {
     # terminal and Markdown
     "rank.header": "{name}: {kept:n0} events kept of {read:n0} read ({rejected:n0} rejected); ranked by {sort}",
     "rank.written": "ranking written to {path}",
-    "load.outside": "{rows:n0} rows outside --where not read",
+    "load.outside": "{rows:n0} rows outside the filters not read",
     "load.filters_kept": "filters kept {cases:n0} of {cases_before:n0} cases and {events:n0} of {events_before:n0} events",
     "col.rank": "#",
     "col.candidate": "candidate",
@@ -378,7 +378,7 @@ MESSAGES: dict[str, str] = {
     "inspect.labels": "labels",
     "inspect.load_report": "load report",
     "inspect.rejects_written": "rejected rows written to {path}",
-    "load.rows_outside": "rows outside --where, not read",
+    "load.rows_outside": "rows outside the filters, not read",
     "load.rows_read": "rows read",
     "load.rows_kept": "rows kept",
     "load.rows_rejected": "rows rejected",
