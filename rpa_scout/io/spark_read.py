@@ -13,9 +13,10 @@ So ``rank --engine spark --where kunta=Espoo`` ranks one municipality of the nat
 pool at the memory of its own rows, without an export; the result is what ``rank``
 gives the same rows read from one Parquet file.
 
-What runs where, by design: the choosing runs on the cluster, in parallel; the checks,
-the filters that cannot choose rows as they are read (``!=``, periods, people) and the
-ranking run in this process, on the rows chosen. A ranking needs every event of the
+What runs where, by design: the choosing runs on the cluster, in parallel (``=`` and
+``in`` conditions, and a period over times held as times: :mod:`rpa_scout.choose_period`);
+the checks, the filters that cannot choose rows as they are read (``!=``, people, times
+held as text) and the ranking run in this process, on the rows chosen. A ranking needs every event of the
 organisation at once (an account's day spans its cases), so it is not split further.
 """
 
@@ -45,7 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def read_on_spark(sources: str | Path | Sequence[str | Path] | Any, settings: Settings | None = None, *,
                   spark: Any = None, master: str | None = None,
                   count_lifecycle: bool = True) -> tuple["pd.DataFrame", "LoadReport"]:
-    """Read a Parquet log on Spark, choosing its rows by the ``where`` conditions there.
+    """Read a Parquet log on Spark, choosing its rows by the ``where`` conditions and the
+    period there.
 
     Args:
         sources: a Parquet file, folder, glob or URL (``s3a://bucket/luvat/``,
@@ -53,8 +55,8 @@ def read_on_spark(sources: str | Path | Sequence[str | Path] | Any, settings: Se
             DataFrame of the raw export (``spark.table("luvat")``), its session used.
         settings: its ``read`` section says how the rows are read (columns, zone, ...),
             as :func:`rpa_scout.read_log`'s keywords do; its ``filter`` section's ``=``
-            and ``in`` conditions choose the rows on Spark (as ``read_log(filters=...)``
-            chooses a Parquet file's): the others are counted
+            and ``in`` conditions and its period choose the rows on Spark (as
+            ``read_log(filters=...)`` chooses a Parquet file's): the others are counted
             (:attr:`LoadReport.rows_outside`) and never leave the cluster. The filters
             are not applied here: :func:`rpa_scout.filter_log` applies them all.
         spark: a Spark session; else :func:`rpa_scout.io.spark.spark_session` for ``master``.
@@ -68,8 +70,8 @@ def read_on_spark(sources: str | Path | Sequence[str | Path] | Any, settings: Se
     Raises:
         InputError: a local source is missing or not Parquet, or Spark cannot read it.
         ColumnError: as :func:`rpa_scout.read_log`.
-        NothingKeptError: the conditions choose no row (the first that leaves none named,
-            with the values its column has).
+        NothingKeptError: nothing is chosen (the period, or the first condition that
+            leaves none, named as the filter names it).
         EngineError: Spark cannot run, or its job fails.
 
     Example:
@@ -108,14 +110,14 @@ def _chosen(frame: Any, reading: _Reading) -> tuple[Any, int]:
     try:
         choice = _chosen_rows(frame, reading)
         table = choice.frame.toArrow()
-        error = choice.error() if reading.chooser is not None and not table.num_rows else None
+        error = choice.error() if choice.error is not None and not table.num_rows else None
     except RpaScoutError:
         raise
     except Exception as exc:  # a failed Spark job: Py4J and PySpark errors have no common class
         raise _job_failed(exc) from None
     if error is not None:
         raise error
-    return table, choice.total - table.num_rows if reading.chooser is not None else 0
+    return table, choice.total - table.num_rows if choice.error is not None else 0
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,13 @@ class _Choice:
     Attributes:
         frame: the rows chosen (the source itself when nothing chooses).
         total: the rows of the source (0 when nothing chooses).
-        error: what to say when no row is chosen, as the local engine says it.
+        error: what to say when no row is chosen, as the local engine says it (``None``
+            when nothing chooses).
     """
 
     frame: Any
     total: int
-    error: Callable[[], NothingKeptError]
+    error: Callable[[], NothingKeptError] | None = None
 
 
 def _chosen_rows(frame: Any, reading: _Reading) -> _Choice:
@@ -151,7 +154,7 @@ def _chosen_rows(frame: Any, reading: _Reading) -> _Choice:
 
     chooser = reading.chooser
     if chooser is None:
-        return _Choice(frame, 0, lambda: NothingKeptError("the filters keep no events"))
+        return _Choice(frame, 0)
     kept = [_meeting(frame, condition, column) for condition, column in chooser.conditions]
     total = frame.count()
     values = lambda column: _distinct(frame, column)  # noqa: E731 - a column's values, for an error
