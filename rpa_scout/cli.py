@@ -245,6 +245,11 @@ def settings_of(opts: dict[str, Any], **overrides: Any):
 
 
 LOG_ARG = click.argument("log", type=click.Path(path_type=Path))
+#: A LOG that ``--engine spark`` may read from a cluster's storage: text, as a URL is no path.
+SOURCE_ARG = click.argument("log", metavar="LOG")
+#: ``--engine`` of the commands that read one log.
+READ_ENGINE = ("Where LOG is read: here, or on Spark, which chooses the rows the filters keep and sends "
+               "only those here (LOG: Parquet files, a folder, a glob or a URL).")
 
 
 def engine_options(engine_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -278,21 +283,23 @@ def _examples(*lines: str) -> str:
     "rpa-scout inspect eventlogs/ostolaskut.csv.gz",
     "rpa-scout inspect vienti.csv --preset fi --rejects hylatyt.csv",
     "rpa-scout inspect BPIC15_1.xes.gz --json --lang en"))
-@LOG_ARG
+@SOURCE_ARG
 @mapping_options
 @output_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--rejects", type=click.Path(path_type=Path), metavar="FILE",
               help="Write the rejected rows, with row number and reason, to this CSV (as the export "
                    "holds them, names included: a file for mending the export, not for sharing).")
+@engine_options(READ_ENGINE)
 @_fail_cleanly
-def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts: Any) -> None:
+def inspect(log: str, as_json: bool, rejects: Path | None, engine: str, spark_master: str | None, quiet: bool,
+            **opts: Any) -> None:
     """Show what is in LOG and what reading it did to every row."""
     from rpa_scout.io.commands import inspect_file
 
     settings = settings_of(opts)
     lines = inspect_file(log, settings, rejects=rejects, as_json=as_json, width=width(),
-                         progress=progress_for(settings, quiet))
+                         progress=progress_for(settings, quiet), engine=engine, spark_master=spark_master)
     if as_json:
         click.echo(json_printable(lines[0]))
     else:
@@ -303,7 +310,7 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
     "rpa-scout map eventlogs/rakennuslupa.xes.gz --out kartta.svg",
     "rpa-scout map log.xes.gz --view performance --lang fi --out kartta.svg",
     "rpa-scout map log.csv --format bpmn --noise 0.2 --out malli.bpmn"))
-@LOG_ARG
+@SOURCE_ARG
 @mapping_options
 @output_options
 @click.option("--view", type=click.Choice(VIEWS), default="frequency",
@@ -320,16 +327,19 @@ def inspect(log: Path, as_json: bool, rejects: Path | None, quiet: bool, **opts:
               help="Output file (default: LOG's name, the view and the format's suffix, e.g. "
                    "receipt_frequency.svg, in the current folder).")
 @LABEL_OPTION
+@engine_options(READ_ENGINE)
 @_fail_cleanly
-def map_command(log: Path, view: str, activities: float, paths: float, fmt: str | None,
-                noise: float | None, out: Path | None, label: str | None, quiet: bool, **opts: Any) -> None:
+def map_command(log: str, view: str, activities: float, paths: float, fmt: str | None,
+                noise: float | None, out: Path | None, label: str | None, engine: str,
+                spark_master: str | None, quiet: bool, **opts: Any) -> None:
     """Draw the process map of LOG (frequency or performance view), filtered like Disco."""
     from rpa_scout.io.commands import map_file
 
     settings = settings_of(opts)
     lines = map_file(log, settings, view=view, activities=activities, paths=paths, fmt=fmt,
                      noise=0.2 if noise is None else noise, noise_given=noise is not None, out=out,
-                     label=label, progress=progress_for(settings, quiet))
+                     label=label, progress=progress_for(settings, quiet), engine=engine,
+                     spark_master=spark_master)
     if not quiet:
         say(_wrapped(lines))
 
@@ -344,22 +354,24 @@ def _wrapped(lines: list[str]) -> list[str]:
     "rpa-scout variants eventlogs/ostolaskut.csv.gz",
     "rpa-scout variants log.xes.gz --top 20 --lang sv",
     "rpa-scout variants log.xes.gz --json"))
-@LOG_ARG
+@SOURCE_ARG
 @mapping_options
 @output_options
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many variants to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @LABEL_OPTION
+@engine_options(READ_ENGINE)
 @_fail_cleanly
-def variants_command(log: Path, top: int, as_json: bool, label: str | None, quiet: bool,
-                     **opts: Any) -> None:
+def variants_command(log: str, top: int, as_json: bool, label: str | None, engine: str,
+                     spark_master: str | None, quiet: bool, **opts: Any) -> None:
     """List the most frequent variants (activity sequences) of LOG with their coverage."""
     from rpa_scout.io.commands import variant_lines, variants_file
     from rpa_scout.lang import Lang
 
     settings = settings_of(opts)
-    table = variants_file(log, settings, top=top, label=label, progress=progress_for(settings, quiet))
+    table = variants_file(log, settings, top=top, label=label, progress=progress_for(settings, quiet),
+                          engine=engine, spark_master=spark_master)
     if as_json:
         click.echo(json_printable(table.to_json(orient="records", force_ascii=False, indent=1)))
     else:
@@ -370,7 +382,7 @@ def variants_command(log: Path, top: int, as_json: bool, label: str | None, quie
     "rpa-scout rank eventlogs/ostolaskut.csv.gz",
     "rpa-scout rank BPIC15_1.xes.gz --timezone Europe/Amsterdam --out r.html",
     "rpa-scout rank 's3a://kuntadata/luvat/' --where kunta=Espoo --engine spark"))
-@click.argument("log", metavar="LOG")   # text: with --engine spark, a URL is no local path
+@SOURCE_ARG
 @mapping_options
 @output_options
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
@@ -388,8 +400,7 @@ def variants_command(log: Path, top: int, as_json: bool, label: str | None, quie
 @LABEL_OPTION
 @click.option("--explain", metavar="NAME", help="Print everything behind one candidate's figure: "
               "volumes per month, handling-time histogram, criteria, knock-outs, assumptions.")
-@engine_options("Where LOG is read: here, or on Spark, which chooses the rows --where keeps and "
-                "sends only those here to be ranked (LOG: Parquet files, a folder, a glob or a URL).")
+@engine_options(READ_ENGINE)
 @_fail_cleanly
 def rank_command(log: str, top: int, include_all: bool, standard_times: Path | None,
                  hourly_cost: float | None, fte_hours: float | None, sort_by: str | None,
@@ -464,7 +475,7 @@ def compare_command(logs: tuple[str, ...], by: str | None, names: tuple[str, ...
     "rpa-scout cases eventlogs/ostolaskut.csv.gz --step 'Kustannuspaikan tiliöinti'",
     "rpa-scout cases BPIC15_1.xes.gz --label activityNameEN --step 'phase application received'",
     "rpa-scout cases eventlogs/ostolaskut.csv.gz --step Asiatarkastus --top 50 --json"))
-@LOG_ARG
+@SOURCE_ARG
 @mapping_options
 @output_options
 @click.option("--step", required=True, metavar="NAME",
@@ -473,9 +484,10 @@ def compare_command(logs: tuple[str, ...], by: str | None, names: tuple[str, ...
               help="How many cases to list (those with the most handling time first).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @LABEL_OPTION
+@engine_options(READ_ENGINE)
 @_fail_cleanly
-def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | None, quiet: bool,
-                  **opts: Any) -> None:
+def cases_command(log: str, step: str, top: int, as_json: bool, label: str | None, engine: str,
+                  spark_master: str | None, quiet: bool, **opts: Any) -> None:
     """List the cases behind one step of LOG: case, start, variant, the step's handling time
     and its source.
 
@@ -486,7 +498,7 @@ def cases_command(log: Path, step: str, top: int, as_json: bool, label: str | No
 
     settings = settings_of(opts)
     lines = cases_file(log, settings, step=step, top=top, label=label, as_json=as_json, width=width(),
-                       progress=progress_for(settings, quiet)).lines
+                       progress=progress_for(settings, quiet), engine=engine, spark_master=spark_master).lines
     if as_json:
         click.echo(json_printable(lines[0]))
     else:

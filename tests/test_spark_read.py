@@ -173,6 +173,29 @@ def test_cli_writes_what_the_local_engine_writes(spark, pooled, tmp_path):
     assert runs["spark"][0].startswith("kunnat.parquet: ")
 
 
+@pytest.mark.parametrize("command", [["inspect", "--json"], ["variants", "--json"], ["map", "--format", "dot"],
+                                     ["cases", "--step", "Naapurien kuuleminen", "--json"]])
+def test_every_command_that_reads_a_log_reads_it_on_spark(spark, pooled, tmp_path, monkeypatch, command):
+    from click.testing import CliRunner
+
+    import rpa_scout.io.spark_read as spark_read
+    from rpa_scout.cli import main
+
+    calls = []
+    monkeypatch.setattr(spark_read, "read_on_spark",
+                        lambda *args, **kwargs: calls.append(args) or read_on_spark(*args, **kwargs))
+    outputs = {}
+    for engine in ("local", "spark"):
+        out = ["--out", str(tmp_path / f"{engine}.dot")] if command[0] == "map" else []
+        result = CliRunner().invoke(main, [command[0], str(pooled), *command[1:], *out, "--where", "kunta=Bruno",
+                                           "--from", "2025-03-01", "--engine", engine])
+        assert result.exit_code == 0, result.output
+        written = (tmp_path / f"{engine}.dot").read_text(encoding="utf-8") if out else ""
+        outputs[engine] = (result.output.replace(str(tmp_path / f"{engine}.dot"), "OUT"), written)
+    assert outputs["spark"] == outputs["local"] and len(calls) == 1   # read on Spark once: by --engine spark
+    assert command[0] != "inspect" or '"rows_outside": ' in outputs["spark"][0]
+
+
 def test_a_folder_partitioned_by_municipality_and_a_spark_dataframe(spark, pooled, tmp_path):
     """How pooled data is usually stored (one folder per value, ``kunta=Aura/…``) and a
     table of the session's catalogue: the rows of one municipality, as the file's."""
@@ -199,8 +222,9 @@ def test_errors_before_spark_starts(pooled, tmp_path):
         "--out LOG.parquet")
     assert _error(["rank", str(tmp_path / "ei.parquet"), "--engine", "spark"]) == (
         f"Error: {tmp_path / 'ei.parquet'}: no such file; check the path")
-    assert _error(["rank", str(pooled), "--spark-master", "local[1]"]) == (
-        "Error: --spark-master names the cluster of --engine spark; add --engine spark")
+    for command in ("rank", "inspect", "map", "variants"):
+        assert _error([command, str(pooled), "--spark-master", "local[1]"]) == (
+            "Error: --spark-master names the cluster of --engine spark; add --engine spark")
 
 
 @pytest.mark.slow

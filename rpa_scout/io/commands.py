@@ -61,7 +61,7 @@ def load(path: str | Path, settings: Settings, progress: Progress = SILENT, *,
         >>> report.rows_read, len(log)
         (47302, 47302)
     """
-    if engine != "local":
+    if engine != "local" or spark_master is not None:
         return _load_on_spark(str(path), settings, progress, count_lifecycle, chosen_by, engine, spark_master)
     path = Path(path)
     check_input(path, settings.read.delimiter)
@@ -221,10 +221,11 @@ def labels_of(frame: pd.DataFrame, report: LoadReport, column: str | None) -> di
 
 def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None = None,
                  as_json: bool = False, width: int | None = None,
-                 progress: Progress = SILENT) -> list[str]:
+                 progress: Progress = SILENT, engine: str = "local",
+                 spark_master: str | None = None) -> list[str]:
     """What is in the log and what reading it did to every row (text or JSON lines),
     and the columns that could name the activities (``--label``); text wrapped to
-    ``width`` columns.
+    ``width`` columns. ``engine``, ``spark_master``: where the log is read (:func:`load`).
 
     Example:
         >>> import json
@@ -238,7 +239,7 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
         >>> json.loads(text)["load_report"]["rows_kept"]
         47302
     """
-    frame, report = load(path, settings, progress)
+    frame, report = load(path, settings, progress, engine=engine, spark_master=spark_master)
     import json
 
     from rpa_scout.inspect_log import summarise, summary_lines
@@ -264,9 +265,11 @@ def inspect_file(path: str | Path, settings: Settings, *, rejects: Path | None =
 def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
              activities: float = 100.0, paths: float = 100.0, fmt: str | None = None,
              noise: float = 0.2, out: Path | None = None, label: str | None = None,
-             progress: Progress = SILENT, noise_given: bool = False) -> list[str]:
+             progress: Progress = SILENT, noise_given: bool = False, engine: str = "local",
+             spark_master: str | None = None) -> list[str]:
     """Draw or export the process map (or the BPMN model) of a log; says what was written.
-    With ``label``, the activities are shown by their display names.
+    With ``label``, the activities are shown by their display names. ``engine``,
+    ``spark_master``: where the log is read (:func:`load`).
 
     Raises:
         ConfigError: ``out``'s name says no map format and ``fmt`` is not given, or says
@@ -282,7 +285,7 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
         ...     map_file("eventlogs/varhaiskasvatus.csv.gz", Settings(), activities=80, out=out)
         ['frequency map written to .../vaka.dot (8 of 15 activities, 15 of 15 paths)']
     """
-    path = Path(path)
+    source, path = path, Path(path)   # as given: a URL is no local path
     if out is not None:  # a folder or a missing one first: the name's format then
         check_output(out)
     fmt = output_format(out, fmt, MAP_WRITE) if out is not None else fmt or "svg"
@@ -293,7 +296,7 @@ def map_file(path: str | Path, settings: Settings, *, view: str = "frequency",
                           "--activities keeps, and --noise filters its paths")
     out = out if out is not None else Path(path.name.split(".")[0] + f"_{view}.{fmt}")
     check_output(out)
-    frame, report = load(path, settings, progress)
+    frame, report = load(source, settings, progress, engine=engine, spark_master=spark_master)
     frame = _shown_steps(frame, report, settings, label)
     if fmt == "bpmn":
         with progress.stage("progress.graph"):
@@ -355,9 +358,11 @@ def _counted(key: str, count: int, lang: Lang) -> str:
 
 
 def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
-                  label: str | None = None, progress: Progress = SILENT) -> pd.DataFrame:
+                  label: str | None = None, progress: Progress = SILENT, engine: str = "local",
+                  spark_master: str | None = None) -> pd.DataFrame:
     """The ``top`` most frequent variants of a log with their coverage (activities by
-    their display names with ``label``).
+    their display names with ``label``). ``engine``, ``spark_master``: where the log is
+    read (:func:`load`).
 
     Example:
         >>> from rpa_scout.io.commands import variants_file
@@ -366,7 +371,7 @@ def variants_file(path: str | Path, settings: Settings, *, top: int = 10,
         >>> table[["rank", "cases", "steps"]].values.tolist()
         [[1, 773, 9], [2, 454, 7]]
     """
-    frame, report = load(path, settings, progress)
+    frame, report = load(path, settings, progress, engine=engine, spark_master=spark_master)
     from rpa_scout.variant_table import variants
 
     return variants(_shown_steps(frame, report, settings, label), top=top)

@@ -305,10 +305,11 @@ class CasesRun:
 
 def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10,
                label: str | None = None, as_json: bool = False, width: int | None = None,
-               progress: Progress = SILENT) -> CasesRun:
+               progress: Progress = SILENT, engine: str = "local", spark_master: str | None = None) -> CasesRun:
     """The cases behind one step of a log (:func:`rpa_scout.drilldown.cases_behind`):
     case id (a pseudonym where it holds a personal identity code), start, variant, the step's handling time and its source; the lines in
     ``settings.present.lang``, what was read wrapped to ``width`` columns (JSON in English).
+    ``engine``, ``spark_master``: where the log is read (:func:`rpa_scout.io.commands.load`).
 
     Example:
         >>> from rpa_scout.io.compare_commands import cases_file
@@ -327,7 +328,7 @@ def cases_file(path: str | Path, settings: Settings, *, step: str, top: int = 10
 
     from rpa_scout.drilldown import cases_behind
 
-    frame, report = load(path, settings, progress)
+    frame, report = load(path, settings, progress, engine=engine, spark_master=spark_master)
     labels = labels_of(frame, report, label)
     with progress.stage("progress.pseudonymise"):   # a case id can be a personal identity code
         frame, rename = pseudonymised(frame, settings)
