@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.errors import NothingKeptError
-from rpa_scout.filters import judged_by_value
 from rpa_scout.lang import Message
 
 #: How much wider than the period the rows chosen are: a day covers any zone's offset.
@@ -65,13 +64,24 @@ class Period:
         walls = [_wall(frame[column], self.zone) for column in self.columns]
         return functools.reduce(np.fmin, walls), functools.reduce(np.fmax, walls)   # NaT where none
 
+    @property
+    def low(self) -> pd.Timestamp | None:
+        """The earliest local wall time a row chosen may hold: :data:`MARGIN` before the
+        first day (``None`` when the period is open there)."""
+        return None if self.first_day is None else pd.Timestamp(self.first_day) - MARGIN
+
+    @property
+    def high(self) -> pd.Timestamp | None:
+        """The local wall time every row chosen is before: :data:`MARGIN` after the last day."""
+        return None if self.last_day is None else pd.Timestamp(self.last_day) + pd.Timedelta(days=1) + MARGIN
+
     def may_hold(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
         """Where a time between ``first`` and ``last`` may fall in the period once read."""
         keep = ~(np.isnat(first) | np.isnat(last))
-        if self.first_day is not None:
-            keep &= last >= (pd.Timestamp(self.first_day) - MARGIN).to_datetime64()
-        if self.last_day is not None:
-            keep &= first < (pd.Timestamp(self.last_day) + pd.Timedelta(days=1) + MARGIN).to_datetime64()
+        if self.low is not None:
+            keep &= last >= self.low.to_datetime64()
+        if self.high is not None:
+            keep &= first < self.high.to_datetime64()
         return keep
 
     def nothing_falls(self, first: np.datetime64, last: np.datetime64) -> NothingKeptError:

@@ -473,10 +473,6 @@ def rank_file(path: str | Path, settings: Settings, *, key: str | None = None, t
         'ranking written to .../ehdokkaat.json'
     """
     source, path = path, Path(path)   # as given: a URL is no local path
-    if engine != "local" or spark_master is not None:
-        from rpa_scout.io.spark import check_engine
-
-        check_engine(engine, spark_master)
     if explain is not None and out is not None:
         raise ConfigError("--explain prints one candidate's figure; write the ranking with --out "
                           "in a run without --explain")

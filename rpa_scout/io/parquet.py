@@ -69,7 +69,7 @@ def read_parquet_rows(path: Path, choose: Callable[[pd.DataFrame], np.ndarray],
     file = pq.ParquetFile(path, read_dictionary=repeating_text_columns(path) or None)
     parts, rows, offset = [], [], 0
     for batch in file.iter_batches(batch_size=CHOOSING_ROWS):
-        keep = np.asarray(choose(pd.DataFrame({c: batch.column(c).to_pandas() for c in by})), dtype=bool)
+        keep = np.asarray(choose(_columns_of(batch, by)), dtype=bool)
         if keep.any():
             parts.append(batch.filter(pa.array(keep)))
             rows.append(np.flatnonzero(keep) + offset + 1)
@@ -113,7 +113,12 @@ def scan_parquet(path: Path, columns: list[str], visit: Callable[[pd.DataFrame],
 
     file = pq.ParquetFile(path)
     for batch in file.iter_batches(batch_size=CHOOSING_ROWS, columns=columns):
-        visit(pd.DataFrame({c: batch.column(c).to_pandas() for c in columns}))
+        visit(_columns_of(batch, columns))
+
+
+def _columns_of(batch, columns: list[str]) -> pd.DataFrame:
+    """Some columns of an Arrow batch, as a chooser gets them."""
+    return pd.DataFrame({c: batch.column(c).to_pandas() for c in columns})
 
 
 def parquet_header(path: Path) -> list[str]:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rpa_scout.choose import may_meet
-from rpa_scout.choose_period import MARGIN, Period, case_keys
+from rpa_scout.choose_period import Period, case_keys
 from rpa_scout.errors import NothingKeptError, RpaScoutError
 from rpa_scout.io.spark import (_FILE, _ROW, _check_sources, _col, _distinct, _in_file_order, _is_frame,
                                 _job_failed, _no_pandas_warning, _read, _reading, _Reading, _source_name,
@@ -261,10 +261,10 @@ def _walls(frame: Any, period: Period) -> tuple[Any, Any]:
 def _may_hold(first: Any, last: Any, period: Period) -> Any:
     """:meth:`rpa_scout.choose_period.Period.may_hold` as Spark's condition."""
     keep = first.isNotNull() & last.isNotNull()
-    if period.first_day is not None:
-        keep = keep & (last >= _wall_literal(pd.Timestamp(period.first_day) - MARGIN))
-    if period.last_day is not None:
-        keep = keep & (first < _wall_literal(pd.Timestamp(period.last_day) + pd.Timedelta(days=1) + MARGIN))
+    if period.low is not None:
+        keep = keep & (last >= _wall_literal(period.low))
+    if period.high is not None:
+        keep = keep & (first < _wall_literal(period.high))
     return keep
 
 
