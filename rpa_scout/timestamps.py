@@ -56,6 +56,7 @@ _TIME = (r"(?:[ T]+(?:klo\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
 _MERIDIEM, _PM = r"\d\s*[AaPp]\.?[Mm]\.?\s*$", r"\d\s*[Pp]\.?[Mm]\.?\s*$"
 #: two-digit years (``1.10.11``) as POSIX reads them: 69-99 are 1969-1999, 00-68 2000-2068
 _CENTURY_PIVOT = 69
+_HEAD_ROWS = 2000  # the first values that order the layouts
 _ISO = (r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*"
         r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*$")
 _YMD = r"^\s*(?P<year>\d{4})[/.](?P<a>\d{1,2})[/.](?P<b>\d{1,2})" + _TIME + r"\s*$"
@@ -135,12 +136,22 @@ class Dst:
 
 @dataclass(frozen=True)
 class _Part:
-    """Some rows of a column, read in one layout: UTC values, method, reasons (or None)."""
+    """Some rows of a column, read in one layout: UTC values, method, reasons (or None),
+    and per row whether daylight saving moved it (:data:`_GAP`, :data:`_OVERLAP`, else 0;
+    ``None`` when none was)."""
 
     values: pd.Series
     method: str
     problems: np.ndarray
-    shifted: "int | Dst" = 0
+    moved: np.ndarray | None = None
+
+
+#: A naive value in the spring-forward gap (moved on), or in the autumn hour that
+#: happens twice (read as standard time): :attr:`_Part.moved`.
+_GAP, _OVERLAP = 1, 2
+#: Columns of this many values or more are read value by value when at most half of
+#: them are distinct (a log written to the minute repeats each time many times).
+DISTINCT_FROM = 50_000
 
 
 def parse_timestamps(
@@ -178,11 +189,58 @@ def parse_timestamps(
         return _whole(_from_datetimes(pd.Series(raw), timezone))
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         return _whole(_from_numbers(pd.Series(raw), timezone, epoch_clock))
+    distinct = _distinct(raw)
+    if distinct is not None:
+        return _by_value(raw, *distinct, timestamp_format=timestamp_format, timezone=timezone,
+                         epoch_clock=epoch_clock)
     text = raw.astype("string").str.strip()
     text = text.mask(text == "")
     if timestamp_format:
         return _whole(_with_format(text, timestamp_format, timezone))
     return _by_layout(text, timezone, epoch_clock)
+
+
+def _distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """``raw``'s codes and distinct values (:func:`pandas.factorize`) when the column is
+    long (:data:`DISTINCT_FROM`) and at most half its values are distinct; else ``None``."""
+    if len(raw) < DISTINCT_FROM or not isinstance(raw.dtype, pd.StringDtype):
+        return None  # short, or values of several types that factorize may take for one
+    codes, uniques = pd.factorize(raw)
+    return (codes, uniques) if len(uniques) <= len(raw) // 2 else None
+
+
+def _by_value(raw: pd.Series, codes: np.ndarray, uniques: pd.Index, *, timestamp_format: str | None,
+              timezone: str, epoch_clock: str) -> ParsedTimestamps:
+    """The column read once per distinct value, then spread to its rows: the same result
+    as reading every row, the counts of the method and the daylight-saving repairs
+    weighed by rows, the layouts ordered by the first rows as :func:`_by_layout` does.
+    A column with numbers is read row by row: its epoch reading weighs rows by their
+    times (:func:`wall_clock_epoch`)."""
+    text = pd.Series(uniques).astype("string").str.strip()
+    text = text.mask(text == "")
+    weights = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    if timestamp_format:
+        parsed = _whole(_with_format(text, timestamp_format, timezone), weights)
+    elif str_contains(text.dropna(), _NUMBER).any():
+        text = raw.astype("string").str.strip()
+        return _by_layout(text.mask(text == ""), timezone, epoch_clock)
+    else:
+        filled = np.append(text.notna().to_numpy(dtype=bool), False)[codes]
+        head = text.iloc[codes[np.flatnonzero(filled)[:_HEAD_ROWS]]]
+        parsed = _by_layout(text, timezone, epoch_clock, head=head, weights=weights)
+    return _spread(parsed, codes, raw.index)
+
+
+def _spread(parsed: ParsedTimestamps, codes: np.ndarray, index: pd.Index) -> ParsedTimestamps:
+    """``parsed`` (one row per distinct value) given to each row by its ``codes`` (-1: blank)."""
+    stamps = np.append(parsed.values.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"),
+                       np.datetime64("NaT", "ns"))[codes]
+    values = pd.Series(stamps, index=index).dt.tz_localize("UTC")
+    problems = None
+    if parsed.problems is not None:
+        problems = pd.Series(np.append(parsed.problems.to_numpy(dtype=object), None)[codes],
+                             index=index, dtype=object)
+    return ParsedTimestamps(values, parsed.method, parsed.dst_shifted, problems)
 
 
 #: What to write instead of a zone name pandas does not know.
@@ -197,11 +255,21 @@ def check_timezone(timezone: str) -> None:
         raise ConfigError(f"unknown time zone {timezone!r}; {ZONE_HINT}") from None
 
 
-def _whole(part: _Part) -> ParsedTimestamps:
+def _whole(part: _Part, weights: np.ndarray | None = None) -> ParsedTimestamps:
     problems = part.problems
     has = problems is not None and pd.notna(problems).any()
-    return ParsedTimestamps(part.values, part.method, part.shifted,
+    return ParsedTimestamps(part.values, part.method, _dst(part.moved, weights),
                             pd.Series(problems, index=part.values.index, dtype=object) if has else None)
+
+
+def _dst(moved: np.ndarray | None, weights: np.ndarray | None = None) -> Dst:
+    """The daylight-saving repairs of the rows ``moved`` marks, each row counted
+    ``weights`` times (once without)."""
+    if moved is None:
+        return Dst()
+    if weights is None:
+        return Dst(int(np.count_nonzero(moved == _GAP)), int(np.count_nonzero(moved == _OVERLAP)))
+    return Dst(int(weights[moved == _GAP].sum()), int(weights[moved == _OVERLAP].sum()))
 
 
 def _none(n: int) -> np.ndarray:
@@ -242,17 +310,19 @@ def _joined(parts: list[str]) -> str:
     return Message("load.ts.joined", first=parts[0], rest=_joined(parts[1:]))
 
 
-def _by_layout(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> ParsedTimestamps:
+def _by_layout(text: pd.Series, timezone: str, epoch_clock: str = "auto", *,
+               head: pd.Series | None = None, weights: np.ndarray | None = None) -> ParsedTimestamps:
     """Read each filled value in the layout it is written in; the rest are unparseable.
 
-    The layouts are tried in the order of how many of the first values they match, so a
-    column in one layout is read in one pass.
+    The layouts are tried in the order of how many of the first values (``head``: the
+    column's first filled ones unless given) they match, so a column in one layout is
+    read in one pass. ``weights``: rows each value stands for (one without).
     """
     left = text.notna().to_numpy(dtype=bool, copy=True)
     if not left.any():
         return ParsedTimestamps(pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]"),
                                 Message("load.ts.empty"))
-    head = text.iloc[np.flatnonzero(left)[:2000]]
+    head = text.iloc[np.flatnonzero(left)[:_HEAD_ROWS]] if head is None else head
     layouts = sorted(_LAYOUTS, key=lambda layout: -int(head.str.match(layout[0]).sum()))
     parts: list[tuple[np.ndarray, _Part]] = []
     for pattern, parse, tells_match in layouts:
@@ -263,7 +333,8 @@ def _by_layout(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> Par
             parse = functools.partial(_parse_number_text, epoch_clock=epoch_clock)
         if tells_match:  # the parser's own regular expression tells which values it reads
             part, hit = parse(text.iloc[rows], timezone)
-            part = _Part(part.values[hit], part.method, part.problems[hit], part.shifted)
+            part = _Part(part.values[hit], part.method, part.problems[hit],
+                         None if part.moved is None else part.moved[hit])
         else:
             hit = str_contains(text.iloc[rows], pattern).to_numpy(dtype=bool)
             part = parse(text.iloc[rows[hit]], timezone) if hit.any() else None
@@ -274,21 +345,27 @@ def _by_layout(text: pd.Series, timezone: str, epoch_clock: str = "auto") -> Par
         rows = np.flatnonzero(left)
         nat = pd.Series(pd.NaT, index=text.index[rows], dtype="datetime64[ns, UTC]")
         parts.append((rows, _Part(nat, "", np.full(len(rows), UNPARSEABLE, dtype=object))))
-    return _combine(text.index, parts)
+    return _combine(text.index, parts, weights)
 
 
-def _combine(index: pd.Index, parts: list[tuple[np.ndarray, _Part]]) -> ParsedTimestamps:
-    """One UTC column (nanoseconds) from the parts read in different layouts."""
+def _combine(index: pd.Index, parts: list[tuple[np.ndarray, _Part]],
+             weights: np.ndarray | None = None) -> ParsedTimestamps:
+    """One UTC column (nanoseconds) from the parts read in different layouts; ``weights``:
+    rows each value stands for, in the method's counts and the repairs (one without)."""
     stamps = np.full(len(index), np.datetime64("NaT", "ns"))
     problems = _none(len(index))
+    moved = np.zeros(len(index), dtype=np.int8)
     for rows, part in parts:
         naive_utc = part.values.dt.tz_convert("UTC").dt.tz_localize(None)
         stamps[rows] = naive_utc.to_numpy(dtype="datetime64[ns]")
         problems[rows] = part.problems
+        if part.moved is not None:
+            moved[rows] = part.moved
     values = pd.Series(stamps, index=index).dt.tz_localize("UTC")
-    method = combined_method([(part.method, len(rows)) for rows, part in parts if part.method])
+    method = combined_method([(part.method, len(rows) if weights is None else int(weights[rows].sum()))
+                              for rows, part in parts if part.method])
     has = pd.notna(problems).any()
-    return ParsedTimestamps(values, method, sum(part.shifted for _, part in parts),
+    return ParsedTimestamps(values, method, _dst(moved, weights),
                             pd.Series(problems, index=index, dtype=object) if has else None)
 
 
@@ -303,8 +380,8 @@ def _from_datetimes(values: pd.Series, timezone: str) -> _Part:
     values, bad = _in_range(values)
     problems = np.where(bad, OUT_OF_RANGE, None).astype(object)
     if getattr(values.dt, "tz", None) is None:
-        local, shifted = _localize(values, timezone)
-        return _Part(local, Message("load.ts.datetime_naive", zone=timezone), problems, shifted)
+        local, moved = _localize(values, timezone)
+        return _Part(local, Message("load.ts.datetime_naive", zone=timezone), problems, moved)
     return _Part(values.dt.tz_convert("UTC"), Message("load.ts.datetime_zone"), problems)
 
 
@@ -319,16 +396,16 @@ def _with_format(text: pd.Series, fmt: str, timezone: str) -> _Part:
 def _finish(text: pd.Series, values: pd.Series, timezone: str, method: str) -> _Part:
     """Range-check parsed values, read naive ones in ``timezone``, say why rows failed."""
     values, bad = _in_range(values)
-    shifted = Dst()
+    moved = None
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC")
     else:
-        values, shifted = _localize(values, timezone)
+        values, moved = _localize(values, timezone)
         method = Message("load.ts.read_in", method=method, zone=timezone)
     problems = _none(len(values))
     problems[values.isna().to_numpy() & text.notna().to_numpy()] = UNPARSEABLE
     problems[bad] = OUT_OF_RANGE
-    return _Part(values, method, problems, shifted)
+    return _Part(values, method, problems, moved)
 
 
 def _parse_iso(text: pd.Series, timezone: str) -> _Part:
@@ -336,7 +413,7 @@ def _parse_iso(text: pd.Series, timezone: str) -> _Part:
     text = text.str.replace(",", ".", regex=False)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
     bad = np.zeros(len(text), dtype=bool)
-    shifted = Dst()
+    moved = None
     if has_zone.any():
         zoned = _utc_as_z(text[has_zone])
         zoned = pd.to_datetime(zoned, utc=True, errors="coerce", format="ISO8601")
@@ -346,15 +423,18 @@ def _parse_iso(text: pd.Series, timezone: str) -> _Part:
     naive_mask = ~has_zone & text.notna()
     if naive_mask.any():
         naive, off = _in_range(pd.to_datetime(text[naive_mask], errors="coerce", format="ISO8601"))
-        local, shifted = _localize(naive, timezone)
+        local, moved_naive = _localize(naive, timezone)
         out.loc[naive_mask] = local.astype("datetime64[ns, UTC]")
+        if moved_naive is not None:
+            moved = np.zeros(len(text), dtype=np.int8)
+            moved[naive_mask.to_numpy()] = moved_naive
         bad[naive_mask.to_numpy()] = off
     method = Message("load.ts.iso_offsets") if has_zone.any() else "ISO 8601"
     if naive_mask.any():
         method = Message("load.ts.iso_naive", method=method, zone=timezone)
     problems = np.where(out.isna().to_numpy(), UNPARSEABLE, None).astype(object)
     problems[bad] = OUT_OF_RANGE
-    return _Part(out, method, problems, shifted)
+    return _Part(out, method, problems, moved)
 
 
 def _utc_as_z(text: pd.Series) -> pd.Series:
@@ -434,8 +514,8 @@ def _parse_parts(text: pd.Series, pattern: str, timezone: str, *, order: str | N
     problems = np.where(values.isna().to_numpy() & matched, UNPARSEABLE, None).astype(object)
     problems[out_of_range] = OUT_OF_RANGE
     problems[ambiguous] = AMBIGUOUS
-    local, shifted = _localize(values, timezone)
-    return _Part(local, Message("load.ts.read_in", method=order, zone=timezone), problems, shifted), matched
+    local, moved = _localize(values, timezone)
+    return _Part(local, Message("load.ts.read_in", method=order, zone=timezone), problems, moved), matched
 
 
 def _twelve_hour_clock(text: pd.Series, hour: pd.Series, marked: np.ndarray) -> tuple[pd.Series, np.ndarray]:
@@ -531,13 +611,16 @@ def _from_numbers(numbers: pd.Series, timezone: str, epoch_clock: str = "auto") 
         wall[compact] = compact_naive[compact]
         problems[compact & np.isnat(compact_naive)] = UNPARSEABLE
         kinds.append(Message("load.ts.compact", digits="yyyymmdd[hhmm[ss]]", zone=timezone))
-    shifted = Dst()
+    moved = None
     local = ~np.isnat(wall)
     if local.any():
-        utc, shifted = _localize(pd.Series(wall[local]), timezone)
+        utc, moved_local = _localize(pd.Series(wall[local]), timezone)
         stamps[local] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        if moved_local is not None:
+            moved = np.zeros(len(v), dtype=np.int8)
+            moved[local] = moved_local
     values = pd.Series(stamps, index=numbers.index).dt.tz_localize("UTC")
-    return _Part(values, _joined(kinds) if kinds else Message("load.ts.numbers"), problems, shifted)
+    return _Part(values, _joined(kinds) if kinds else Message("load.ts.numbers"), problems, moved)
 
 
 def serial_milliseconds(days: np.ndarray) -> np.ndarray:
@@ -684,10 +767,11 @@ _LAYOUTS = (
 )
 
 
-def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, Dst]:
-    """Naive wall-clock values read in ``timezone``, as UTC; and how many fell in the
-    spring-forward gap (moved to the next valid time) or in the autumn hour that happens
-    twice (read as standard time, the later one)."""
+def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, np.ndarray | None]:
+    """Naive wall-clock values read in ``timezone``, as UTC; and per value whether it fell
+    in the spring-forward gap (:data:`_GAP`: moved to the next valid time) or in the
+    autumn hour that happens twice (:data:`_OVERLAP`: read as standard time, the later
+    one), ``None`` when no value did."""
     values = pd.Series(values).astype("datetime64[ns]")
     try:
         local = values.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
@@ -695,7 +779,7 @@ def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, Dst]:
         raise ConfigError(f"unknown time zone {timezone!r}; {ZONE_HINT}") from None
     unread = local.isna() & values.notna()
     if not unread.any():
-        return local.dt.tz_convert("UTC"), Dst()
+        return local.dt.tz_convert("UTC"), None
     some = values[unread]
     fixed = some.dt.tz_localize(timezone, ambiguous=False, nonexistent="NaT")  # the overlap: standard time
     overlap = fixed.notna()
@@ -703,7 +787,9 @@ def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, Dst]:
         fixed[~overlap] = some[~overlap].dt.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
     local = local.copy()
     local[unread] = fixed
-    return local.dt.tz_convert("UTC"), Dst(int((~overlap).sum()), int(overlap.sum()))
+    moved = np.zeros(len(values), dtype=np.int8)
+    moved[unread.to_numpy()] = np.where(overlap.to_numpy(), _OVERLAP, _GAP)
+    return local.dt.tz_convert("UTC"), moved
 
 
 def epoch_seconds(values: pd.Series) -> np.ndarray:

@@ -174,3 +174,18 @@ def test_a_delimiter_after_the_header_makes_no_record_short(write, quoted):
     log, report = read_log(write("h.csv", "\n".join([HEADER + ";", *lines]) + "\n"))
     _accounted(log, report, 120)
     assert (report.rejected, report.repaired) == ({}, {})
+
+
+def test_a_stray_quote_in_a_file_with_two_columns_of_one_name(write):
+    """Read record by record (a quote left open), a header that names a column twice is
+    told apart as pandas tells it (``kommentti``, ``kommentti.1``), not a traceback."""
+    lines = [HEADER + ";kommentti;kommentti"] + [line + ";a;b" for line in _lines(10)]
+    lines[5] = lines[5].replace(";a;b", ';"a;b')
+    log, report = read_log(write("kaksi.csv", "\n".join(lines) + "\n", "utf-8"))
+    assert {"kommentti", "kommentti.1"} <= set(log.columns)
+    assert report.rows_read == 40 and report.rows_kept == 40
+
+
+def test_read_tolerant_names_twice_named_columns_as_pandas_does():
+    records = read_tolerant("a;a;;\n1;2;3;4\n", ";", "x.csv")
+    assert list(records.frame.columns) == ["a", "a.1", "Unnamed: 2", "Unnamed: 3"]

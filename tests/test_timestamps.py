@@ -7,6 +7,8 @@ Naive values are read in Europe/Helsinki (the default), UTC+2 in February, so
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rpa_scout import read_log
 from rpa_scout.cli import main
@@ -318,3 +320,68 @@ def test_the_autumn_hour_that_happens_twice_is_read_as_standard_time_and_counted
     stamps = log.set_index("concept:name")["time:timestamp"]
     assert stamps["B"] == pd.Timestamp("2025-10-26 01:30", tz="UTC")  # 03:30 EET (+2), as before
     assert stamps["A"] == pd.Timestamp("2025-10-25 23:30", tz="UTC")
+
+
+# A long column that repeats its values is read once per distinct value
+# (``timestamps.DISTINCT_FROM``): the same values, method, reasons and daylight-saving
+# counts as row by row.
+_VALUES = ["2024-03-31 03:30", "31.03.2024 03.30", "27.10.2024 03.30", "2024/10/27 03:15:00",
+           "1.2.2024 klo 9.05", "13/02/2024 10:00", "02/13/2024 10:00 PM", "2/1/2016 1:23 PM",
+           "10.11.2024", "  ", "", "x", "9999-12-31", "2024-02-30 10:00", "1 Feb 2024 10:00",
+           "2016-02-01T13:23:52.000+02:00", "2016-02-01 13:23 UTC", "05-06-2024 12:00",
+           "2024-2-1 9:05", "31.12.99 23.59", None, "1700000000", "45693.348611", "5.6.2024 12.00",
+           "6.5.2024 12.00"]
+
+
+def _both_ways(raw, monkeypatch, **options):
+    from rpa_scout import timestamps
+
+    monkeypatch.setattr(timestamps, "DISTINCT_FROM", 1 << 62)
+    rows = parse_timestamps(raw, **options)
+    monkeypatch.setattr(timestamps, "DISTINCT_FROM", 0)
+    values = parse_timestamps(raw, **options)
+    return rows, values
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picked=st.lists(st.sampled_from(_VALUES), min_size=1, max_size=6, unique=True),
+       draws=st.lists(st.integers(0, 5), min_size=1, max_size=60),
+       zone=st.sampled_from(["Europe/Helsinki", "UTC", "America/New_York"]),
+       fmt=st.sampled_from([None, None, None, "%d.%m.%Y %H.%M"]))
+def test_a_column_read_once_per_distinct_value_reads_as_row_by_row(monkeypatch, picked, draws, zone, fmt):
+    raw = pd.Series([picked[d % len(picked)] for d in draws], dtype="str")
+    rows, values = _both_ways(raw, monkeypatch, timezone=zone, timestamp_format=fmt)
+    pd.testing.assert_series_equal(values.values, rows.values)
+    assert str(values.method) == str(rows.method)
+    assert (values.dst_gap, values.dst_overlap) == (rows.dst_gap, rows.dst_overlap)
+    if rows.problems is None:
+        assert values.problems is None
+    else:
+        pd.testing.assert_series_equal(values.problems, rows.problems)
+
+
+def test_distinct_values_are_read_once_and_counted_by_rows(monkeypatch):
+    """The daylight-saving repairs and a mixed column's counts weigh each value by its rows."""
+    from rpa_scout import timestamps
+
+    raw = pd.Series(["2024-03-31 03:30"] * 3 + ["27.10.2024 03.30"] * 5 + ["1.2.2024 9.05"] * 2, dtype="str")
+    read = []
+    original = timestamps._by_layout
+    monkeypatch.setattr(timestamps, "_by_layout", lambda text, *a, **k: read.append(len(text)) or original(text, *a, **k))
+    rows, values = _both_ways(raw, monkeypatch)
+    assert read == [10, 3]  # row by row, then the three distinct values
+    assert (values.dst_gap, values.dst_overlap) == (rows.dst_gap, rows.dst_overlap) == (3, 5)
+    assert "3 values" in str(values.method) and "7 values" in str(values.method)
+
+
+def test_when_a_column_is_read_by_distinct_value(monkeypatch):
+    from rpa_scout import timestamps
+
+    monkeypatch.setattr(timestamps, "DISTINCT_FROM", 4)
+    repeated = pd.Series(["1.2.2024 9.05"] * 4, dtype="str")
+    assert timestamps._distinct(repeated) is not None
+    assert timestamps._distinct(repeated[:3]) is None  # short
+    assert timestamps._distinct(pd.Series(["1.2.2024", "2.2.2024", "1.2.2024", "2.2.2024"], dtype="str")) is not None  # half
+    assert timestamps._distinct(pd.Series(["a", "b", "c", "d", "a"], dtype="str")) is None  # mostly distinct
+    assert timestamps._distinct(pd.Series(["1.2.2024", 1, 1.0, "1.2.2024"], dtype=object)) is None

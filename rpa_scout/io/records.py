@@ -67,6 +67,7 @@ def read_tolerant(text: str, delimiter: str, name: str) -> Records:
         raise InputError(f"{name}: the file has no header row") from None
     width = len(header)
     named = max((i + 1 for i, name in enumerate(header) if name.strip()), default=width)
+    header = _distinct_names(header)
     good: list[list[str]] = []
     positions: list[int] = []
     bad: dict[int, str] = {}
@@ -102,6 +103,22 @@ def read_tolerant(text: str, delimiter: str, name: str) -> Records:
                       short=np.array(short) if any(short) else None)
     _account(records, trimmed, stray)
     return records
+
+
+def _distinct_names(header: list[str]) -> list[str]:
+    """``header`` with names that occur twice told apart as pandas' C parser tells them
+    (``Summa``, ``Summa.1``; a blank name ``Unnamed: 3``), else as it is.
+
+    Example:
+        >>> _distinct_names(["A", "A", "", "", "A.1"])
+        ['A', 'A.2', 'Unnamed: 2', 'Unnamed: 3', 'A.1']
+    """
+    if len(set(header)) == len(header):
+        return header
+    line = io.StringIO()
+    csv.writer(line, quoting=csv.QUOTE_ALL).writerow(header)
+    line.seek(0)
+    return [str(c) for c in pd.read_csv(line, dtype=str, nrows=0, engine="c").columns]
 
 
 def _stray_quote(text: str, start: int, end: int, record: list[str], width: int, delimiter: str) -> bool:

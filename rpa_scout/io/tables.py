@@ -65,6 +65,13 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
         LimitError: beyond ``limits`` (size, compression ratio, columns).
     """
     limits = limits or Limits()
+    from rpa_scout.io.csv_stream import NotStreamable, read_csv_blocks, worth_streaming
+
+    if worth_streaming(path):
+        try:
+            return read_csv_blocks(path, delimiter=delimiter, encoding=encoding, limits=limits)
+        except NotStreamable:
+            pass  # read whole, as every file below the size
     data = read_all(path, limits)
     if not data.strip():
         raise InputError(f"{path.name}: the file is empty; export the log again")
@@ -108,15 +115,17 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
     return RawTable(frame, bad, tuple(notes), positions, repairs, short)
 
 
-def _short_records(frame: pd.DataFrame, text: str, delimiter: str) -> np.ndarray | None:
+def _short_records(frame: pd.DataFrame, text: str | io.TextIOBase, delimiter: str) -> np.ndarray | None:
     """The rows whose record ended before the header's last named column. The C parser fills
     the fields a record lacks with ``""``, as it reads an empty field, so the records are
-    counted again where the last column holds an empty value at all."""
+    counted again where the last column holds an empty value at all. ``text``: the text
+    the frame was read from, or a stream of it (opened only when the records are counted)."""
     named = [i for i, column in enumerate(frame.columns) if not _unnamed(str(column))]
     if not named or not frame.iloc[:, named[-1]].astype("string").eq("").any():
         return None
     width = named[-1] + 1  # a delimiter at the end of the header names no column
-    fields = [len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
+    fields = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
     if len(fields) != len(frame) + 1:
         return None  # the two parsers split the text differently: nothing to tell
     short = np.array(fields[1:]) < width
@@ -289,36 +298,90 @@ def _read_arrow(text: str, utf8: bytes | None, delimiter: str) -> pd.DataFrame |
     (pyarrow refuses anything else, and then the C parser reads the text as before).
     Returns ``None`` whenever this does not hold. ``utf8`` is ``text`` encoded, if at hand.
     """
-    if delimiter not in DELIMITERS:
-        return None
-    if '"' in text or "\x00" in text or "\x1a" in text or text[:1] in ("\n", "\r", "\ufeff"):
+    if '"' in text or "\x00" in text or "\x1a" in text:
         return None
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None
-    end = text.find("\n")
-    header = (text if end < 0 else text[:end]).removesuffix("\r").split(delimiter)
-    if len(header) < 2 or len(set(header)) != len(header) or any(not h.strip() for h in header):
+    header = arrow_header(text, delimiter)
+    if header is None:
         return None
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-    except ImportError:  # pragma: no cover - pandas 3 needs pyarrow for strings anyway
-        return None
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     try:
         source = pa.BufferReader(utf8 if utf8 is not None else text.encode("utf-8"))
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(column_names=None, encoding="utf8"),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False,
-                                             double_quote=False, escape_char=False,
-                                             newlines_in_values=False, ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.large_string() for name in header},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-                null_values=[], include_columns=header),
-        )
+        table = pacsv.read_csv(source, **arrow_options(header, delimiter))
     except (pa.ArrowException, UnicodeError, ValueError):
         return None
+    return arrow_frame(table, header)
+
+
+def arrow_header(text: str, delimiter: str, *, quoted: bool = False) -> list[str] | None:
+    """The header of ``text`` when pyarrow may read it (see :func:`_read_arrow`): a
+    delimiter of :data:`DELIMITERS`, a text that does not start with a line end or a
+    byte-order mark, two or more distinct non-blank names; else ``None``. With ``quoted``
+    the first line is split as :func:`arrow_options` with ``quoted`` reads it."""
+    if delimiter not in DELIMITERS or text[:1] in ("\n", "\r", "\ufeff"):
+        return None
+    end = text.find("\n")
+    line = (text if end < 0 else text[:end]).removesuffix("\r")
+    header = _quoted_fields(line, delimiter) if quoted else line.split(delimiter)
+    if header is None:
+        return None
+    if len(header) < 2 or len(set(header)) != len(header) or any(not h.strip() for h in header):
+        return None
+    return header
+
+
+def arrow_options(header: list[str], delimiter: str, block_size: int | None = None, *,
+                  quoted: bool = False) -> dict:
+    """pyarrow's CSV options that read a text as pandas' C parser does (every column as
+    text, nothing missing; quotes as characters, or with ``quoted`` as pandas reads
+    them: a field opened by ``"`` runs to the next lone ``"``, ``""`` within it is one);
+    ``block_size``: bytes a block."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    read = pacsv.ReadOptions(column_names=None, encoding="utf8")
+    if block_size:
+        read.block_size = block_size
+    return {
+        "read_options": read,
+        "parse_options": pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
+                                            double_quote=quoted, escape_char=False,
+                                            newlines_in_values=quoted, ignore_empty_lines=True),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={name: pa.large_string() for name in header},
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+            null_values=[], include_columns=header),
+    }
+
+
+def _quoted_fields(line: str, delimiter: str) -> list[str] | None:
+    """The fields of one ``line`` as pyarrow reads it with quotes; ``None`` when they
+    are not all on it (a quote left open)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    width = line.count(delimiter) + 1
+    names = [f"f{i}" for i in range(width)]
+    options = arrow_options(names, delimiter, quoted=True)
+    options["read_options"] = pacsv.ReadOptions(autogenerate_column_names=True, encoding="utf8")
+    options["convert_options"].include_columns = []
+    try:
+        table = pacsv.read_csv(pa.BufferReader((line + "\n").encode("utf-8")), **options)
+    except (pa.ArrowException, UnicodeError, ValueError):
+        return None
+    if table.num_rows != 1:
+        return None
+    return [str(v) for v in table.to_pylist()[0].values()]
+
+
+def arrow_frame(table, header: list[str]) -> pd.DataFrame | None:
+    """``table`` as the frame ``dtype=str`` gives; ``None`` when it holds no row or not
+    the ``header``'s columns."""
+    import pyarrow as pa
+
     if table.num_rows == 0 or table.column_names != header:
         return None
     dtype = pd.StringDtype("pyarrow", na_value=float("nan"))  # what dtype=str gives
