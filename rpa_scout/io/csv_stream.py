@@ -27,13 +27,16 @@ import codecs
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 import pandas as pd
 
 from rpa_scout.io.stream import Limits, chunks, is_gzip
 from rpa_scout.lang import Message
+
+if TYPE_CHECKING:
+    from rpa_scout.io.tables import RawTable
 
 #: Files from this size (on disk; a gzip file counted at 8 times its size) are read a
 #: block at a time. Below it the whole read is as fast and needs little memory anyway.
@@ -79,7 +82,7 @@ class _Survey:
 
 
 def read_csv_blocks(path: Path, *, delimiter: str | None = None, encoding: str | None = None,
-                    limits: Limits | None = None):
+                    limits: Limits | None = None) -> RawTable:
     """The :class:`~rpa_scout.io.tables.RawTable` of a delimited text file, read a block
     at a time (see the module docstring); what the whole read would read otherwise raises
     :class:`NotStreamable`.
@@ -251,9 +254,14 @@ def _read_arrow_blocks(path: Path, limits: Limits, survey: _Survey, skip: int, h
     options = arrow_options(header, delimiter, _BLOCK, quoted=quoted)
     try:
         source, options["read_options"].encoding = _arrow_source(path, limits, survey, skip)
+    except OSError:
+        return None  # gone since the survey: the C parser's read says so
+    try:
         table = pacsv.open_csv(source, **options).read_all()
     except (pa.ArrowException, UnicodeError, ValueError, OSError):
         return None
+    finally:
+        source.close()
     frame = arrow_frame(table, header)
     if frame is None or not quoted or table.num_rows == _lines(survey, skip) - 1:
         return frame  # a record a line: no line break inside a field
