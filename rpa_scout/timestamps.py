@@ -201,10 +201,18 @@ def parse_timestamps(
 
 
 def _distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
-    """``raw``'s codes and distinct values (:func:`pandas.factorize`) when the column is
-    long (:data:`DISTINCT_FROM`) and at most half its values are distinct; else ``None``."""
-    if len(raw) < DISTINCT_FROM or not isinstance(raw.dtype, pd.StringDtype):
-        return None  # short, or values of several types that factorize may take for one
+    """``raw``'s codes and distinct values when the column is long (:data:`DISTINCT_FROM`)
+    and holds text: a text column's (:func:`pandas.factorize`) when at most half its
+    values are distinct, text categories' (those in use) always; else ``None``."""
+    if len(raw) < DISTINCT_FROM:
+        return None
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        if raw.dtype.ordered or pd.api.types.infer_dtype(raw.dtype.categories, skipna=True) != "string":
+            return None
+        used = raw.cat.remove_unused_categories()
+        return used.cat.codes.to_numpy(), used.cat.categories
+    if not isinstance(raw.dtype, pd.StringDtype):
+        return None  # values of several types that factorize may take for one
     codes, uniques = pd.factorize(raw)
     return (codes, uniques) if len(uniques) <= len(raw) // 2 else None
 

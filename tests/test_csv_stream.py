@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rpa_scout import read_log
+from rpa_scout.clean import as_plain_text, text_categories
 from rpa_scout.errors import InputError
 from rpa_scout.io import csv_stream
 from rpa_scout.io.csv_stream import NotStreamable, read_csv_blocks, worth_streaming
@@ -32,8 +33,13 @@ def _whole(path: Path, **options):
         csv_stream.STREAM_FROM = before
 
 
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its columns of text categories as that text."""
+    return frame.apply(lambda column: as_plain_text(column) if text_categories(column) else column)
+
+
 def _same(blocks, whole) -> None:
-    pd.testing.assert_frame_equal(blocks.frame, whole.frame)
+    pd.testing.assert_frame_equal(_as_text(blocks.frame), whole.frame)
     assert [str(n) for n in blocks.notes] == [str(n) for n in whole.notes]
     assert {str(k): v for k, v in blocks.repairs.items()} == {str(k): v for k, v in whole.repairs.items()}
     assert blocks.bad_records == whole.bad_records == {}
@@ -169,6 +175,53 @@ def test_read_log_reads_a_large_file_a_block_at_a_time(tmp_path, monkeypatch):
     assert read == [1]
     pd.testing.assert_frame_equal(log, whole_log)
     assert report == whole_report
+
+
+def _mostly(*values):
+    """The first value half the time, the others the rest."""
+    return st.one_of(st.just(values[0]), st.sampled_from(values))
+
+
+_CELL = {"Asianumero": _mostly("D1", "D2", '"D3"', "D 4", ""),
+         "Toimenpide": _mostly("Saapunut", '"Käsittely; uusi"', "Päätös", " ", '"Palautus ""A"""'),
+         "Aikaleima": _mostly("1.2.2024 9.05", "31.03.2024 03.30", "2024-02-01T10:00:00Z", "x", "",
+                              "27.10.2024 03.30", '"5.6.2024 12.00"'),
+         "Käsittelijä": _mostly("Maija Meikäläinen", "robotti", "", '"Virtanen, Matti"'),
+         "Summa": st.sampled_from(["1 234,50", "12,5", "", "7"]),
+         "Kanava": st.sampled_from(["verkko", "posti", "verkko ", ""]),
+         "Tunniste": st.uuids().map(str)}
+
+
+def _read_by_blocks(path: Path, **options):
+    """read_log with every CSV read a block at a time."""
+    before = csv_stream.STREAM_FROM
+    csv_stream.STREAM_FROM = 1
+    try:
+        return read_log(path, **options)
+    finally:
+        csv_stream.STREAM_FROM = before
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(st.fixed_dictionaries(_CELL), min_size=4, max_size=120),
+       encoding=st.sampled_from(["utf-8", "cp1252"]), roles=st.booleans())
+def test_logs_read_by_blocks_are_the_logs_read_whole(tmp_path_factory, rows, encoding, roles):
+    """read_log's log and load report are the same whichever way the file is read: with
+    its repeating columns as categories (by blocks) or as text (whole)."""
+    text = ";".join(_CELL) + "\n" + "".join(";".join(row[k] for k in _CELL) + "\n" for row in rows)
+    path = tmp_path_factory.mktemp("log") / "loki.csv"
+    path.write_bytes(text.encode(encoding))
+    try:
+        whole = read_log(path, categorical_roles=roles)
+    except Exception as exc:  # noqa: BLE001 - the same error both ways
+        with pytest.raises(type(exc)) as raised:
+            _read_by_blocks(path, categorical_roles=roles)
+        assert str(raised.value) == str(exc)
+        return
+    log, report = _read_by_blocks(path, categorical_roles=roles)
+    pd.testing.assert_frame_equal(log, whole[0])
+    assert report == whole[1]
 
 
 def test_the_size_that_streams(tmp_path, monkeypatch):

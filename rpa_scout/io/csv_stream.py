@@ -249,7 +249,8 @@ def _read_arrow_blocks(path: Path, limits: Limits, survey: _Survey, skip: int, h
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from rpa_scout.io.tables import arrow_frame, arrow_options
+    from rpa_scout.io.parquet import _to_pandas
+    from rpa_scout.io.tables import arrow_options
 
     options = arrow_options(header, delimiter, _BLOCK, quoted=quoted)
     try:
@@ -257,15 +258,39 @@ def _read_arrow_blocks(path: Path, limits: Limits, survey: _Survey, skip: int, h
     except OSError:
         return None  # gone since the survey: the C parser's read says so
     try:
-        table = pacsv.open_csv(source, **options).read_all()
+        table = _repeats_as_dictionaries(pacsv.open_csv(source, **options))
     except (pa.ArrowException, UnicodeError, ValueError, OSError):
         return None
     finally:
         source.close()
-    frame = arrow_frame(table, header)
-    if frame is None or not quoted or table.num_rows == _lines(survey, skip) - 1:
+    if table.num_rows == 0 or table.column_names != header:
+        return None
+    frame = _to_pandas(table)
+    if not quoted or table.num_rows == _lines(survey, skip) - 1:
         return frame  # a record a line: no line break inside a field
     return None if _line_break_inside(frame) else frame
+
+
+def _repeats_as_dictionaries(reader):
+    """The table ``reader`` reads, the columns that repeat their values in its first
+    block (:func:`rpa_scout.io.parquet.repeating`, the Parquet reader's rule) held as
+    dictionaries block by block: a case id, a step or an attribute of the case takes a
+    small integer a row instead of its text. They read as categories, which every
+    command reads as the same text (the Parquet reader's categories, a property test
+    there; ``tests/test_csv_stream.py`` reads logs both ways)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from rpa_scout.io.parquet import repeating
+
+    batches, repeats = [], None
+    for batch in reader:
+        repeats = set(repeating(batch)) if repeats is None else repeats
+        batches.append(pa.RecordBatch.from_arrays(
+            [pc.dictionary_encode(column) if name in repeats else column
+             for name, column in zip(batch.schema.names, batch.columns, strict=True)],
+            names=batch.schema.names))
+    return pa.Table.from_batches(batches, schema=reader.schema if not batches else None).unify_dictionaries()
 
 
 def _arrow_source(path: Path, limits: Limits, survey: _Survey, skip: int):

@@ -313,7 +313,10 @@ def _read_arrow(text: str, utf8: bytes | None, delimiter: str) -> pd.DataFrame |
         table = pacsv.read_csv(source, **arrow_options(header, delimiter))
     except (pa.ArrowException, UnicodeError, ValueError):
         return None
-    return arrow_frame(table, header)
+    if table.num_rows == 0 or table.column_names != header:
+        return None
+    dtype = pd.StringDtype("pyarrow", na_value=float("nan"))  # what dtype=str gives
+    return table.to_pandas(types_mapper=lambda t: dtype if pa.types.is_large_string(t) else None)
 
 
 def arrow_header(text: str, delimiter: str, *, quoted: bool = False) -> list[str] | None:
@@ -375,17 +378,6 @@ def _quoted_fields(line: str, delimiter: str) -> list[str] | None:
     if table.num_rows != 1:
         return None
     return [str(v) for v in table.to_pylist()[0].values()]
-
-
-def arrow_frame(table, header: list[str]) -> pd.DataFrame | None:
-    """``table`` as the frame ``dtype=str`` gives; ``None`` when it holds no row or not
-    the ``header``'s columns."""
-    import pyarrow as pa
-
-    if table.num_rows == 0 or table.column_names != header:
-        return None
-    dtype = pd.StringDtype("pyarrow", na_value=float("nan"))  # what dtype=str gives
-    return table.to_pandas(types_mapper=lambda t: dtype if pa.types.is_large_string(t) else None)
 
 
 def _unnamed(column: str) -> bool:
