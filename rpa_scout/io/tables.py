@@ -414,24 +414,40 @@ def _row_labels(values: pd.Series) -> bool:
 
 
 def _decimal_columns(frame: pd.DataFrame, delimiter: str) -> tuple[pd.DataFrame, list[str]]:
-    """Columns whose every non-empty value is a number with a decimal comma → float."""
+    """Columns whose every non-empty value is a number with a decimal comma → float. A
+    column of categories (a large CSV's repeating column) is judged and converted by its
+    categories in use, each row then taking its category's number."""
     if delimiter == ",":
         return frame, []
     converted = []
     for col in frame.columns:
         values = frame[col]
-        # Blank values hold no comma: test the whole column before filtering out blanks.
-        if not values.str.contains(",", regex=False).any():
-            continue
-        filled = values[values.str.strip() != ""]
-        if str_fullmatch_all(filled, _DECIMAL):
-            # Removing the characters one by one is the regex [ \u00a0] without the regex.
-            cleaned = (values.str.replace(" ", "", regex=False)
-                       .str.replace("\u00a0", "", regex=False)
-                       .str.replace(",", ".", regex=False))
-            frame[col] = pd.to_numeric(cleaned.mask(cleaned == ""), errors="coerce")
+        codes = None
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.cat.remove_unused_categories()
+            codes, values = values.cat.codes.to_numpy(), pd.Series(values.cat.categories)
+        number = _decimal_numbers(values)
+        if number is not None:
+            frame[col] = number if codes is None else pd.Series(
+                np.append(number.to_numpy(dtype=float), np.nan)[codes], index=frame.index)
             converted.append(col)
     return frame, converted
+
+
+def _decimal_numbers(values: pd.Series) -> pd.Series | None:
+    """``values`` as numbers when every non-empty one is a number with a decimal comma
+    (and one has a comma); else ``None``."""
+    # Blank values hold no comma: test the whole column before filtering out blanks.
+    if not values.str.contains(",", regex=False).any():
+        return None
+    filled = values[values.str.strip() != ""]
+    if not str_fullmatch_all(filled, _DECIMAL):
+        return None
+    # Removing the characters one by one is the regex [ \u00a0] without the regex.
+    cleaned = (values.str.replace(" ", "", regex=False)
+               .str.replace("\u00a0", "", regex=False)
+               .str.replace(",", ".", regex=False))
+    return pd.to_numeric(cleaned.mask(cleaned == ""), errors="coerce")
 
 
 def read_parquet_table(path: Path, limits: Limits | None = None,
