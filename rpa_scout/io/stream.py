@@ -24,7 +24,7 @@ MiB = 1 << 20
 #: Default of ``--max-bytes``: the largest real municipal export we size for is some
 #: 10–20 million events of about 200 bytes (2–4 GB of CSV or XES); the reader holds
 #: the log's table in memory (XES and a large CSV are read in pieces: reading a 1 GB
-#: CSV of 8.3M events peaks at some 3.2 GiB, ``benchmarks/results/csv_read.md``).
+#: CSV of 8.3M events peaks at some 2.1 GiB, ``benchmarks/results/csv_read.md``).
 DEFAULT_MAX_BYTES = 4 * GiB
 CHUNK = 1 << 20
 _GZ_CHUNK = 64 << 10  # compressed bytes a step: the ratio is checked closely
