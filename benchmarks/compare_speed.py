@@ -13,15 +13,11 @@ the whole pipeline on each municipality, then compares them. The aim: compare wi
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import run_header, versions  # noqa: E402
+from _common import run_header, run_python, versions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -56,18 +52,8 @@ def main() -> None:
 
 def run_fresh(args: list[str]) -> dict:
     """``python -m rpa_scout ARGS`` in a fresh process: wall time, peak RSS, last lines."""
-    with tempfile.TemporaryFile("w+") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "rpa_scout", *args], stdout=out,
-                                stderr=subprocess.STDOUT, cwd=ROOT,
-                                env={**os.environ, "RPA_SCOUT_KEY": "benchmark"})
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        text = out.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(args[:2])} failed: {text[-2000:]}")
-    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024.0, "output": text}
+    wall, peak, text = run_python(["-m", "rpa_scout", *args], ROOT)
+    return {"wall_s": wall, "peak_rss_mb": peak, "output": text}
 
 
 def table(runs: dict[str, list[dict]], args: argparse.Namespace) -> str:

@@ -26,16 +26,13 @@ Results go to ``benchmarks/results/csv_read.md``.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import spark_compare  # noqa: E402  (the pooled log)
-from _common import run_header, versions  # noqa: E402
+from _common import run_header, run_python, versions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -84,17 +81,8 @@ def export(towns: int, cases: int) -> tuple[Path, str]:
 
 def run(code: str, args: list[str]) -> dict:
     """``python -c CODE ARGS`` in a fresh process: wall time, peak RSS, what it printed."""
-    with tempfile.TemporaryFile("w+") as text:
-        started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=text, stderr=subprocess.STDOUT,
-                                cwd=ROOT, env={**os.environ, "RPA_SCOUT_KEY": "benchmark"})
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        text.seek(0)
-        printed = text.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{code[:60]}… failed: {printed[-2000:]}")
-    return {"wall_s": wall, "peak_mb": usage.ru_maxrss / 1024, "printed": printed}
+    wall, peak, printed = run_python(["-c", code, *args], ROOT)
+    return {"wall_s": wall, "peak_mb": peak, "printed": printed}
 
 
 def main() -> None:

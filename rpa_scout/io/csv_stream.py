@@ -97,8 +97,8 @@ def read_csv_blocks(path: Path, *, delimiter: str | None = None, encoding: str |
         >>> table.frame.shape, [str(note) for note in table.notes]
         ((49766, 11), ['encoding utf-8', "delimiter ','"])
     """
-    from rpa_scout.io.tables import (RawTable, _check_columns, _decimal_columns, _title_lines,
-                                     _title_note, _without_unnamed, sniff_delimiter)
+    from rpa_scout.io.tables import (RawTable, _check_columns, _title_lines, _title_note, finish_columns,
+                                     sniff_delimiter)
 
     limits = limits or Limits()
     survey = _survey(path, encoding, limits)
@@ -115,12 +115,7 @@ def read_csv_blocks(path: Path, *, delimiter: str | None = None, encoding: str |
     skip = survey.skip + len(prefix.encode(survey.codec, errors="replace"))
     _check_columns(text, delimiter, path.name, limits)
     frame, short = _parse(path, limits, survey, skip, text, prefix, delimiter)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame, dropped = _without_unnamed(frame)
-    notes.extend(dropped)
-    frame, converted = _decimal_columns(frame, delimiter)
-    if converted:
-        notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
+    frame = finish_columns(frame, delimiter, notes)
     return RawTable(frame, {}, tuple(notes), None, survey.repairs, short)
 
 

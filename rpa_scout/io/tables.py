@@ -106,13 +106,21 @@ def read_csv_table(path: Path, *, delimiter: str | None = None,
         notes.extend(records.notes)
     except pd.errors.EmptyDataError:
         raise InputError(f"{path.name}: the file has no header row; export the log again") from None
+    frame = finish_columns(frame, delimiter, notes)
+    return RawTable(frame, bad, tuple(notes), positions, repairs, short)
+
+
+def finish_columns(frame: pd.DataFrame, delimiter: str, notes: list) -> pd.DataFrame:
+    """A CSV's frame as read, its names trimmed, without the columns that have no header
+    and hold nothing of the log, its decimal-comma columns as numbers; the notes that say
+    so added to ``notes``."""
     frame.columns = [str(c).strip() for c in frame.columns]
     frame, dropped = _without_unnamed(frame)
     notes.extend(dropped)
     frame, converted = _decimal_columns(frame, delimiter)
     if converted:
         notes.append(Message("load.note.decimal_comma", columns=", ".join(converted)))
-    return RawTable(frame, bad, tuple(notes), positions, repairs, short)
+    return frame
 
 
 def _short_records(frame: pd.DataFrame, text: str | io.TextIOBase, delimiter: str) -> np.ndarray | None:
