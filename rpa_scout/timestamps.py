@@ -91,6 +91,16 @@ WALL_CLOCK_DATE_SHARE = 0.1
 
 
 @dataclass(frozen=True)
+class Dst:
+    """Naive wall-clock values that daylight saving made no single instant: in the spring
+    ``gap`` (moved to the next valid time) and in the autumn ``overlap`` (read as the
+    later, standard-time one)."""
+
+    gap: int = 0
+    overlap: int = 0
+
+
+@dataclass(frozen=True)
 class ParsedTimestamps:
     """Result of parsing one column: UTC values (NaT where not read), how, and why not.
 
@@ -101,37 +111,18 @@ class ParsedTimestamps:
 
     values: pd.Series
     method: str
-    dst_shifted: "int | Dst" = 0
+    dst_shifted: Dst = Dst()
     problems: pd.Series | None = None
 
     @property
     def dst_overlap(self) -> int:
         """Wall-clock values in the autumn hour that happens twice, read as standard time."""
-        return self.dst_shifted.overlap if isinstance(self.dst_shifted, Dst) else 0
+        return self.dst_shifted.overlap
 
     @property
     def dst_gap(self) -> int:
         """Wall-clock values in the spring hour that never happens, moved past it."""
-        return self.dst_shifted.gap if isinstance(self.dst_shifted, Dst) else int(self.dst_shifted)
-
-
-@dataclass(frozen=True)
-class Dst:
-    """Naive wall-clock values that daylight saving made no single instant: in the spring
-    ``gap`` (moved to the next valid time) and in the autumn ``overlap`` (read as the
-    later, standard-time one). Adds up part by part (``sum`` starts from 0)."""
-
-    gap: int = 0
-    overlap: int = 0
-
-    def __add__(self, other: "Dst | int") -> "Dst":
-        other = other if isinstance(other, Dst) else Dst(int(other))
-        return Dst(self.gap + other.gap, self.overlap + other.overlap)
-
-    __radd__ = __add__
-
-    def __bool__(self) -> bool:
-        return bool(self.gap or self.overlap)
+        return self.dst_shifted.gap
 
 
 @dataclass(frozen=True)
@@ -433,9 +424,7 @@ def _parse_iso(text: pd.Series, timezone: str) -> _Part:
         naive, off = _in_range(pd.to_datetime(text[naive_mask], errors="coerce", format="ISO8601"))
         local, moved_naive = _localize(naive, timezone)
         out.loc[naive_mask] = local.astype("datetime64[ns, UTC]")
-        if moved_naive is not None:
-            moved = np.zeros(len(text), dtype=np.int8)
-            moved[naive_mask.to_numpy()] = moved_naive
+        moved = _placed(moved_naive, naive_mask.to_numpy(), len(text))
         bad[naive_mask.to_numpy()] = off
     method = Message("load.ts.iso_offsets") if has_zone.any() else "ISO 8601"
     if naive_mask.any():
@@ -624,9 +613,7 @@ def _from_numbers(numbers: pd.Series, timezone: str, epoch_clock: str = "auto") 
     if local.any():
         utc, moved_local = _localize(pd.Series(wall[local]), timezone)
         stamps[local] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-        if moved_local is not None:
-            moved = np.zeros(len(v), dtype=np.int8)
-            moved[local] = moved_local
+        moved = _placed(moved_local, local, len(v))
     values = pd.Series(stamps, index=numbers.index).dt.tz_localize("UTC")
     return _Part(values, _joined(kinds) if kinds else Message("load.ts.numbers"), problems, moved)
 
@@ -798,6 +785,15 @@ def _localize(values: pd.Series, timezone: str) -> tuple[pd.Series, np.ndarray |
     moved = np.zeros(len(values), dtype=np.int8)
     moved[unread.to_numpy()] = np.where(overlap.to_numpy(), _OVERLAP, _GAP)
     return local.dt.tz_convert("UTC"), moved
+
+
+def _placed(moved: np.ndarray | None, where: np.ndarray, n: int) -> np.ndarray | None:
+    """The marks :func:`_localize` gave the rows ``where`` selects, in a column of ``n``."""
+    if moved is None:
+        return None
+    placed = np.zeros(n, dtype=np.int8)
+    placed[where] = moved
+    return placed
 
 
 def epoch_seconds(values: pd.Series) -> np.ndarray:

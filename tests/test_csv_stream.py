@@ -255,3 +255,19 @@ def test_utf8_pairs_across_blocks():
     assert csv_stream._utf8_pairs(data, -1) == 1
     assert csv_stream._utf8_pairs(data[1:], int(data[0])) == 1
     assert csv_stream._utf8_pairs(np.frombuffer(b"abc", np.uint8), 0xC3) == 0
+
+
+def test_a_cp1252_letter_at_the_end_of_a_piece_is_no_utf8(tmp_path):
+    """A cp1252 ``ä`` as the last byte of the first piece read could lead a UTF-8
+    character; the next byte shows it does not, and the file is cp1252, read by blocks."""
+    from rpa_scout.io.stream import CHUNK
+
+    start = b"Asia;Vaihe\n"
+    line = b"A1;Saapunut\n"
+    body = (start + line * (CHUNK // len(line) + 1))[:CHUNK - 1] + "ä".encode("cp1252") + b"\n" + line * 5
+    assert body[CHUNK - 1:CHUNK] == "ä".encode("cp1252")
+    path = tmp_path / "loki.csv"
+    path.write_bytes(body)
+    blocks = read_csv_blocks(path)
+    _same(blocks, _whole(path))
+    assert str(blocks.notes[0]) == "encoding cp1252"

@@ -136,8 +136,7 @@ def _survey(path: Path, encoding: str | None, limits: Limits) -> _Survey:
         non_ascii = bool(counts[0x80:].any())
         if valid:
             try:
-                decoder.decode(piece)
-                utf8_seen |= non_ascii  # valid UTF-8's other bytes are its characters'
+                utf8_seen |= not decoder.decode(piece).isascii()  # a character decoded
             except UnicodeDecodeError:
                 valid = False
         if not valid and not encoding and non_ascii and not utf8_seen:
